@@ -1,0 +1,42 @@
+namespace Istore.Net.Commands;
+
+/// <summary>
+/// What every server needs to know about a command without executing it: arity (Redis's rule:
+/// positive = exactly that many arguments including the name, negative = at least that many),
+/// flags, and where its keys are (first, last — negative counts from the end — and step).
+/// </summary>
+public sealed record CommandSpec(
+    string Name,
+    int Arity,
+    CommandFlags Flags,
+    int FirstKey,
+    int LastKey,
+    int Step,
+    string Group,
+    string Summary)
+{
+    /// <summary>Position in <see cref="CommandTable.All"/>: servers index their handler arrays with it.</summary>
+    public int Index { get; internal set; }
+
+    public bool IsWrite => (Flags & CommandFlags.Write) != 0;
+
+    public bool HasKeys => FirstKey > 0;
+
+    /// <summary>True when <paramref name="argCount"/> (name included) satisfies the arity.</summary>
+    public bool AcceptsArgCount(int argCount) => Arity >= 0 ? argCount == Arity : argCount >= -Arity;
+
+    /// <summary>The argument indexes holding keys, for a command of <paramref name="argCount"/> arguments.</summary>
+    public KeyRange GetKeyRange(int argCount)
+    {
+        if (!HasKeys || argCount <= FirstKey)
+            return default;
+        int last = LastKey >= 0 ? Math.Min(LastKey, argCount - 1) : argCount + LastKey;
+        return new KeyRange(FirstKey, last, Step);
+    }
+}
+
+/// <summary>Key positions of one command instance: first..last inclusive, every step.</summary>
+public readonly record struct KeyRange(int First, int Last, int Step)
+{
+    public int Count => Step == 0 || Last < First ? 0 : (Last - First) / Step + 1;
+}

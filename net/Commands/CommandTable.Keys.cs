@@ -1,0 +1,30 @@
+namespace Istore.Net.Commands;
+
+public static partial class CommandTable
+{
+    private static void AddKeys(List<CommandSpec> t)
+    {
+        const string g = "generic";
+        Add(t, g, "DEL", -2, W, 1, -1, 1, "Deletes one or more keys.");
+        Add(t, g, "UNLINK", -2, W | F, 1, -1, 1, "Asynchronously deletes one or more keys.");
+        Add(t, g, "EXISTS", -2, R | F, 1, -1, 1, "Determines whether one or more keys exist.");
+        Add(t, g, "TOUCH", -2, R | F, 1, -1, 1, "Returns the number of existing keys out of those specified after updating the time they were last accessed.");
+        Add(t, g, "TYPE", 2, R | F, 1, 1, 1, "Determines the type of value stored at a key.");
+        Add(t, g, "EXPIRE", -3, W | F, 1, 1, 1, "Sets the expiration time of a key in seconds.");
+        Add(t, g, "PEXPIRE", -3, W | F, 1, 1, 1, "Sets the expiration time of a key in milliseconds.");
+        Add(t, g, "EXPIREAT", -3, W | F, 1, 1, 1, "Sets the expiration time of a key to a Unix timestamp.");
+        Add(t, g, "PEXPIREAT", -3, W | F, 1, 1, 1, "Sets the expiration time of a key to a Unix milliseconds timestamp.");
+        Add(t, g, "TTL", 2, R | F, 1, 1, 1, "Returns the expiration time in seconds of a key.");
+        Add(t, g, "PTTL", 2, R | F, 1, 1, 1, "Returns the expiration time in milliseconds of a key.");
+        Add(t, g, "EXPIRETIME", 2, R | F, 1, 1, 1, "Returns the expiration time of a key as a Unix timestamp.");
+        Add(t, g, "PEXPIRETIME", 2, R | F, 1, 1, 1, "Returns the expiration time of a key as a Unix milliseconds timestamp.");
+        Add(t, g, "PERSIST", 2, W | F, 1, 1, 1, "Removes the expiration time of a key.");
+        Add(t, g, "RENAME", 3, W, 1, 2, 1, "Renames a key and overwrites the destination.");
+        Add(t, g, "RENAMENX", 3, W | F, 1, 2, 1, "Renames a key only when the target key name doesn't exist.");
+        Add(t, g, "COPY", -3, W | M, 1, 2, 1, "Copies the value of a key to a new key.");
+        Add(t, g, "KEYS", 2, R, 0, 0, 0, "Returns all key names that match a pattern.");
+        Add(t, g, "SCAN", -2, R, 0, 0, 0, "Iterates over the key names in the database.");
+        Add(t, g, "RANDOMKEY", 1, R, 0, 0, 0, "Returns a random key name from the database.");
+        Add(t, g, "OBJECT", -2, R, 2, 2, 1, "A container for object introspection commands (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP).");
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+
+namespace Istore.Net.Commands;
+
+/// <summary>
+/// The one declarative command table: dispatch, arity checks, COMMAND replies and the proxy's key
+/// extraction all read it. Each command family declares its rows in its own partial file.
+/// </summary>
+public static partial class CommandTable
+{
+    private const CommandFlags W = CommandFlags.Write;
+    private const CommandFlags R = CommandFlags.ReadOnly;
+    private const CommandFlags F = CommandFlags.Fast;
+    private const CommandFlags M = CommandFlags.DenyOom;
+    private const CommandFlags A = CommandFlags.Admin;
+
+    public static IReadOnlyList<CommandSpec> All { get; } = Build();
+
+    private static readonly Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> Lookup =
+        All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenDictionary<string, CommandSpec> ByName =
+        All.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Finds a command by its name as sent (any case), without allocating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static CommandSpec? Find(ReadOnlySpan<byte> name)
+    {
+        if (name.Length is 0 or > 32)
+            return null;
+        Span<char> chars = stackalloc char[name.Length];
+        for (int i = 0; i < name.Length; i++)
+            chars[i] = (char)name[i];
+        return Lookup.TryGetValue(chars, out var spec) ? spec : null;
+    }
+
+    public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
+
+    private static CommandSpec[] Build()
+    {
+        var all = new List<CommandSpec>();
+        AddStrings(all);
+        AddKeys(all);
+        AddConnection(all);
+        AddServer(all);
+        for (int i = 0; i < all.Count; i++)
+            all[i].Index = i;
+        return [.. all];
+    }
+
+    private static void Add(List<CommandSpec> to, string group, string name, int arity, CommandFlags flags,
+        int first, int last, int step, string summary) =>
+        to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary));
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+
+namespace Istore.Net.Resp;
+
+/// <summary>
+/// The arguments of one parsed command (name included at index 0), as slices of the receive
+/// buffer. One instance per connection, reused for every command: valid only until the next parse.
+/// </summary>
+public sealed class CommandArgs
+{
+    private ArgSlice[] _slices = new ArgSlice[16];
+
+    public byte[] Buffer { get; internal set; } = [];
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<byte> this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            var s = _slices[index];
+            return new ReadOnlySpan<byte>(Buffer, s.Offset, s.Length);
+        }
+    }
+
+    public ArgSlice Slice(int index) => _slices[index];
+
+    /// <summary>Copies argument <paramref name="index"/> out of the buffer (for values kept past the command).</summary>
+    public byte[] ToArray(int index) => this[index].ToArray();
+
+    public string ToString(int index) => System.Text.Encoding.UTF8.GetString(this[index]);
+
+    internal void Reset(byte[] buffer, int capacity)
+    {
+        Buffer = buffer;
+        Count = 0;
+        if (_slices.Length < capacity)
+            _slices = new ArgSlice[Math.Max(capacity, _slices.Length * 2)];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Add(int offset, int length)
+    {
+        if (Count == _slices.Length)
+            Array.Resize(ref _slices, _slices.Length * 2);
+        _slices[Count++] = new ArgSlice(offset, length);
+    }
+
+    /// <summary>Builds arguments from standalone values (log replay, tests, benchmarks).</summary>
+    public void SetFrom(params ReadOnlySpan<byte[]> values)
+    {
+        int total = 0;
+        foreach (var v in values) total += v.Length;
+        var buffer = new byte[total];
+        Reset(buffer, values.Length);
+        int offset = 0;
+        foreach (var v in values)
+        {
+            v.CopyTo(buffer, offset);
+            Add(offset, v.Length);
+            offset += v.Length;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+
+namespace Istore.Net.Resp;
+
+/// <summary>
+/// Parses client commands (RESP arrays of bulk strings, or Redis inline commands) straight out
+/// of the receive buffer. Arguments become slices of that buffer; an incomplete frame consumes
+/// nothing, so the caller simply calls again when more bytes have arrived.
+/// </summary>
+public static class RespRequestParser
+{
+    /// <summary>
+    /// Tries to parse one command from <c>buffer[start..end)</c>. On <see cref="ParseResult.Complete"/>
+    /// <paramref name="consumed"/> is the frame's length; an empty frame (<c>*0</c>, a blank line)
+    /// completes with zero arguments and should be skipped. On a protocol error
+    /// <paramref name="error"/> holds Redis's message.
+    /// </summary>
+    public static ParseResult TryParse(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
+        out int consumed, out string? error)
+    {
+        consumed = 0;
+        error = null;
+        if (start >= end)
+            return ParseResult.Incomplete;
+        return buffer[start] == (byte)'*'
+            ? ParseMultiBulk(buffer, start, end, args, limits, out consumed, out error)
+            : ParseInline(buffer, start, end, args, limits, out consumed, out error);
+    }
+
+    private static ParseResult ParseMultiBulk(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
+        out int consumed, out string? error)
+    {
+        consumed = 0;
+        error = null;
+        var span = buffer.AsSpan(0, end);
+        int pos = start + 1;
+        if (!TryReadLine(span, pos, out int lineEnd))
+            return TooLongWithoutNewline(end - start, "Protocol error: too big mbulk count string", out error);
+        if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[pos..lineEnd], out long count) || count > limits.MaxArguments)
+            return Fail("Protocol error: invalid multibulk length", out error);
+        pos = lineEnd + 2;
+        args.Reset(buffer, (int)Math.Clamp(count, 0, 1024));
+        for (long i = 0; i < count; i++)
+        {
+            if (pos >= end)
+                return ParseResult.Incomplete;
+            if (span[pos] != (byte)'$')
+                return Fail($"Protocol error: expected '$', got '{(char)span[pos]}'", out error);
+            if (!TryReadLine(span, pos + 1, out lineEnd))
+                return TooLongWithoutNewline(end - pos, "Protocol error: too big bulk count string", out error);
+            if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out long length)
+                || length < 0 || length > limits.MaxBulkLength)
+                return Fail("Protocol error: invalid bulk length", out error);
+            pos = lineEnd + 2;
+            if (end - pos < length + 2)
+                return ParseResult.Incomplete;
+            int dataEnd = pos + (int)length;
+            if (span[dataEnd] != (byte)'\r' || span[dataEnd + 1] != (byte)'\n')
+                return Fail("Protocol error: expected CRLF after bulk data", out error);
+            args.Add(pos, (int)length);
+            pos = dataEnd + 2;
+        }
+        consumed = pos - start;
+        return ParseResult.Complete;
+    }
+
+    /// <summary>An inline command: one line of space-separated words, with Redis's quoting rules.</summary>
+    private static ParseResult ParseInline(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
+        out int consumed, out string? error)
+    {
+        consumed = 0;
+        error = null;
+        int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+        if (newline < 0)
+            return TooLongWithoutNewline(end - start, "Protocol error: too big inline request", out error);
+        int lineEnd = start + newline;
+        consumed = newline + 1;
+        if (lineEnd > start && buffer[lineEnd - 1] == (byte)'\r')
+            lineEnd--;
+        args.Reset(buffer, 8);
+        if (!InlineSplitter.Split(buffer, start, lineEnd, args))
+            return Fail("Protocol error: unbalanced quotes in request", out error);
+        return ParseResult.Complete;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadLine(ReadOnlySpan<byte> span, int from, out int lineEnd)
+    {
+        int cr = span[from..].IndexOf((byte)'\r');
+        lineEnd = from + cr;
+        return cr >= 0 && lineEnd + 1 < span.Length;
+    }
+
+    /// <summary>Without a newline yet: wait, unless the header is already longer than any valid one.</summary>
+    private static ParseResult TooLongWithoutNewline(int available, string message, out string? error)
+    {
+        error = null;
+        return available > 64 * 1024 ? Fail(message, out error) : ParseResult.Incomplete;
+    }
+
+    private static ParseResult Fail(string message, out string? error)
+    {
+        error = message;
+        return ParseResult.ProtocolError;
+    }
+
+    /// <summary>A RESP length: optional '-', then decimal digits, nothing else, no overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryParseLength(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 19)
+            return false;
+        bool negative = text[0] == (byte)'-';
+        int i = negative ? 1 : 0;
+        if (i == text.Length)
+            return false;
+        for (; i < text.Length; i++)
+        {
+            uint digit = (uint)(text[i] - '0');
+            if (digit > 9)
+                return false;
+            value = value * 10 + digit;
+        }
+        if (negative)
+            value = -value;
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+using Istore.Net.Resp;
+
+namespace Istore.Net.Server;
+
+/// <summary>
+/// One client connection, owned by one event loop: its socket, receive buffer, reply buffer and
+/// the application's session state. Only the owning loop thread touches the buffers.
+/// </summary>
+public sealed class Connection
+{
+    private const int InitialInputSize = 16 * 1024;
+
+    internal Connection(long id, int fd, string remoteAddress, EventLoop loop)
+    {
+        Id = id;
+        Fd = fd;
+        RemoteAddress = remoteAddress;
+        Loop = loop;
+        CreatedAtMs = Environment.TickCount64;
+        LastInteractionMs = CreatedAtMs;
+    }
+
+    public long Id { get; }
+
+    public int Fd { get; }
+
+    /// <summary>"ip:port" of the peer.</summary>
+    public string RemoteAddress { get; }
+
+    internal EventLoop Loop { get; }
+
+    public long CreatedAtMs { get; }
+
+    public long LastInteractionMs { get; internal set; }
+
+    public RespWriter Output { get; } = new();
+
+    /// <summary>The application's per-connection state (a node session, a proxy client…).</summary>
+    public object? State { get; set; }
+
+    /// <summary>Set by a command (QUIT, a fatal error): close once the pending replies are sent.</summary>
+    public bool CloseAfterReply { get; set; }
+
+    public bool IsClosed { get; internal set; }
+
+    /// <summary>Bytes received but not yet parsed into commands (Redis's qbuf).</summary>
+    public int PendingInputBytes => InputEnd - InputStart;
+
+    public int InputCapacity => Input.Length;
+
+    internal byte[] Input = new byte[InitialInputSize];
+    internal int InputStart;
+    internal int InputEnd;
+    internal bool WaitingForWritable;
+    internal bool QueuedForSend;
+
+    /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
+    public void Kill() => Loop.Post(() => Loop.Close(this));
+
+    /// <summary>Makes room for at least <paramref name="wanted"/> more bytes, compacting then growing.</summary>
+    internal bool EnsureInputSpace(int wanted, long limit)
+    {
+        if (Input.Length - InputEnd >= wanted)
+            return true;
+        if (InputStart > 0)
+        {
+            Buffer.BlockCopy(Input, InputStart, Input, 0, InputEnd - InputStart);
+            InputEnd -= InputStart;
+            InputStart = 0;
+            if (Input.Length - InputEnd >= wanted)
+                return true;
+        }
+        long size = Math.Max((long)Input.Length * 2, (long)InputEnd + wanted);
+        if (size > limit || size > Array.MaxLength)
+            return false;
+        Array.Resize(ref Input, (int)size);
+        return true;
+    }
+
+    /// <summary>After a burst, give back a big receive buffer once it is empty.</summary>
+    internal void ShrinkInputIfIdle()
+    {
+        if (InputStart == InputEnd)
+        {
+            InputStart = InputEnd = 0;
+            if (Input.Length > 1024 * 1024)
+                Input = new byte[InitialInputSize];
+        }
+    }
+}

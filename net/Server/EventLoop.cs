@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Istore.Net.Native;
+using Istore.Net.Resp;
+
+namespace Istore.Net.Server;
+
+/// <summary>
+/// One epoll event loop on its own thread, Redis-style: wait for ready sockets, read, parse and
+/// run every complete command, let the application make the batch durable, then send each
+/// connection's replies with one send. A connection whose replies do not fit the socket stops
+/// being read until they drain (backpressure).
+/// </summary>
+internal sealed unsafe class EventLoop : IDisposable
+{
+    private const ulong ListenTag = ulong.MaxValue;
+    private const ulong WakeTag = ulong.MaxValue - 1;
+    private const int ReadChunk = 16 * 1024;
+
+    private readonly ServerHost _host;
+    private readonly int _index;
+    private readonly int _epoll;
+    private readonly int _wakeFd;
+    private readonly Dictionary<long, Connection> _connections = [];
+    private readonly List<Connection> _sendQueue = [];
+    private readonly ConcurrentQueue<Action> _posted = new();
+    private readonly CommandArgs _args = new();
+    private readonly Thread _thread;
+    private ILoopWorker? _worker;
+    private volatile bool _stopping;
+
+    public EventLoop(ServerHost host, int index)
+    {
+        _host = host;
+        _index = index;
+        _epoll = Libc.epoll_create1(0);
+        Libc.ThrowIfFailed(_epoll, "epoll_create1");
+        _wakeFd = Libc.eventfd(0, Libc.EFD_NONBLOCK);
+        Libc.ThrowIfFailed(_wakeFd, "eventfd");
+        Register(_wakeFd, Libc.EPOLLIN, WakeTag, Libc.EPOLL_CTL_ADD);
+        Register(host.ListenFd, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE, ListenTag, Libc.EPOLL_CTL_ADD);
+        _thread = new Thread(Run) { Name = $"istore-loop-{index}", IsBackground = true };
+    }
+
+    public int ConnectionCount => _connections.Count;
+
+    public void Start() => _thread.Start();
+
+    public void Join() => _thread.Join();
+
+    /// <summary>Runs <paramref name="action"/> on this loop's thread (from any thread).</summary>
+    public void Post(Action action)
+    {
+        _posted.Enqueue(action);
+        ulong one = 1;
+        Libc.write(_wakeFd, (byte*)&one, sizeof(ulong));
+    }
+
+    public void Stop() => Post(() => _stopping = true);
+
+    private void Run()
+    {
+        _worker = _host.Application.CreateWorker(_index);
+        var events = stackalloc Libc.EpollEvent[256];
+        try
+        {
+            while (!_stopping)
+            {
+                int n = Libc.epoll_wait(_epoll, events, 256, 100);
+                if (n < 0 && Libc.Errno != Libc.EINTR)
+                    Libc.ThrowIfFailed(n, "epoll_wait");
+                for (int i = 0; i < n; i++)
+                    Dispatch(events[i]);
+                FlushBatch();
+            }
+        }
+        catch (Exception ex)
+        {
+            _host.ReportLoopFailure(ex);
+        }
+        finally
+        {
+            foreach (var c in _connections.Values.ToArray())
+                Close(c);
+            _worker.Dispose();
+        }
+    }
+
+    private void Dispatch(Libc.EpollEvent ev)
+    {
+        if (ev.Data == ListenTag)
+        {
+            AcceptAll();
+            return;
+        }
+        if (ev.Data == WakeTag)
+        {
+            ulong value;
+            Libc.read(_wakeFd, (byte*)&value, sizeof(ulong));
+            while (_posted.TryDequeue(out var action))
+                action();
+            return;
+        }
+        if (!_connections.TryGetValue((long)ev.Data, out var c))
+            return;
+        if ((ev.Events & Libc.EPOLLOUT) != 0)
+            TrySend(c);
+        if ((ev.Events & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP)) != 0 && !c.IsClosed)
+            Receive(c);
+    }
+
+    private void AcceptAll()
+    {
+        var addr = stackalloc byte[128];
+        while (true)
+        {
+            int len = 128;
+            int fd = Libc.accept4(_host.ListenFd, addr, &len, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd < 0)
+                return;   // EAGAIN: another loop took it, or the queue is empty
+            if (_host.ConnectionCount >= _host.MaxClients)
+            {
+                var msg = "-ERR max number of clients reached\r\n"u8;
+                fixed (byte* p = msg) Libc.send(fd, p, msg.Length, Libc.MSG_NOSIGNAL);
+                Libc.close(fd);
+                continue;
+            }
+            int one = 1;
+            Libc.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, &one, sizeof(int));
+            var c = new Connection(_host.NextConnectionId(), fd, SocketAddress.Format(addr, len), this);
+            _connections[c.Id] = c;
+            _host.Track(c);
+            Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
+            _worker!.OnOpen(c);
+        }
+    }
+
+    private void Receive(Connection c)
+    {
+        if (!c.EnsureInputSpace(ReadChunk, _host.Limits.MaxQueryBuffer))
+        {
+            c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
+            CloseAfterSend(c);
+            return;
+        }
+        nint n;
+        fixed (byte* p = &c.Input[c.InputEnd])
+            n = Libc.recv(c.Fd, p, c.Input.Length - c.InputEnd, 0);
+        if (n <= 0)
+        {
+            if (n == 0 || (Libc.Errno != Libc.EAGAIN && Libc.Errno != Libc.EINTR))
+                Close(c);
+            return;
+        }
+        c.InputEnd += (int)n;
+        c.LastInteractionMs = Environment.TickCount64;
+        ProcessInput(c);
+    }
+
+    /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
+    private void ProcessInput(Connection c)
+    {
+        while (c.InputStart < c.InputEnd && !c.CloseAfterReply)
+        {
+            var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
+                out int consumed, out string? error);
+            if (result == ParseResult.Incomplete)
+                break;
+            if (result == ParseResult.ProtocolError)
+            {
+                c.Output.WriteError("ERR " + error);
+                CloseAfterSend(c);
+                return;
+            }
+            if (_args.Count > 0)
+                _worker!.Execute(c, _args);
+            c.InputStart += consumed;
+        }
+        c.ShrinkInputIfIdle();
+        QueueSend(c);
+    }
+
+    private void CloseAfterSend(Connection c)
+    {
+        c.CloseAfterReply = true;
+        QueueSend(c);
+    }
+
+    private void QueueSend(Connection c)
+    {
+        if (!c.QueuedForSend && (c.Output.Length > 0 || c.CloseAfterReply))
+        {
+            c.QueuedForSend = true;
+            _sendQueue.Add(c);
+        }
+    }
+
+    /// <summary>End of an iteration: the application makes the batch durable, then replies go out.</summary>
+    private void FlushBatch()
+    {
+        if (_sendQueue.Count == 0)
+            return;
+        _worker!.BeforeSend();
+        foreach (var c in _sendQueue)
+        {
+            c.QueuedForSend = false;
+            if (!c.IsClosed && !c.WaitingForWritable)
+                TrySend(c);
+        }
+        _sendQueue.Clear();
+    }
+
+    private void TrySend(Connection c)
+    {
+        var output = c.Output;
+        while (output.Length > 0)
+        {
+            nint n;
+            fixed (byte* p = output.Buffer)
+                n = Libc.send(c.Fd, p, output.Length, Libc.MSG_NOSIGNAL);
+            if (n < 0)
+            {
+                if (Libc.Errno == Libc.EAGAIN)
+                {
+                    WaitForWritable(c, true);
+                    return;
+                }
+                if (Libc.Errno == Libc.EINTR)
+                    continue;
+                Close(c);
+                return;
+            }
+            output.Consume((int)n);
+        }
+        if (c.CloseAfterReply)
+        {
+            Close(c);
+            return;
+        }
+        if (c.WaitingForWritable)
+        {
+            WaitForWritable(c, false);
+            ProcessInput(c);   // input that arrived while we were not reading
+        }
+    }
+
+    /// <summary>While replies are stuck, stop reading the socket: backpressure instead of buffering.</summary>
+    private void WaitForWritable(Connection c, bool waiting)
+    {
+        c.WaitingForWritable = waiting;
+        Register(c.Fd, waiting ? Libc.EPOLLOUT : Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_MOD);
+    }
+
+    public void Close(Connection c)
+    {
+        if (c.IsClosed)
+            return;
+        c.IsClosed = true;
+        Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
+        Libc.close(c.Fd);
+        _connections.Remove(c.Id);
+        _host.Untrack(c);
+        _worker?.OnClose(c);
+    }
+
+    private void Register(int fd, uint events, ulong data, int op)
+    {
+        var ev = new Libc.EpollEvent { Events = events, Data = data };
+        Libc.ThrowIfFailed(Libc.epoll_ctl(_epoll, op, fd, &ev), "epoll_ctl");
+    }
+
+    public void Dispose()
+    {
+        Libc.close(_wakeFd);
+        Libc.close(_epoll);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+
+namespace Istore.Net.Server;
+
+/// <summary>
+/// The RESP server host shared by node, proxy and HA: a listening socket and N event loops that
+/// accept from it (EPOLLEXCLUSIVE spreads the connections), plus the registry of live connections
+/// that CLIENT LIST and CLIENT KILL read.
+/// </summary>
+public sealed class ServerHost : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly EventLoop[] _loops;
+    private readonly ConcurrentDictionary<long, Connection> _connections = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastConnectionId;
+    private long _totalConnections;
+    private int _stopRequested;
+
+    public ServerHost(ServerOptions options, IServerApplication application)
+    {
+        Options = options;
+        Application = application;
+        _listener = new Socket(options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(options.EndPoint);
+        _listener.Listen(options.Backlog);
+        _listener.Blocking = false;
+        ListenFd = (int)_listener.Handle;
+        _loops = new EventLoop[Math.Max(1, options.Threads)];
+        for (int i = 0; i < _loops.Length; i++)
+            _loops[i] = new EventLoop(this, i);
+    }
+
+    public ServerOptions Options { get; }
+
+    internal IServerApplication Application { get; }
+
+    internal int ListenFd { get; }
+
+    internal Resp.RespLimits Limits => Options.Limits;
+
+    /// <summary>Changeable at run time (CONFIG SET maxclients).</summary>
+    public int MaxClients { get; set; } = int.MaxValue;
+
+    public int ConnectionCount => _connections.Count;
+
+    public long TotalConnectionsReceived => Interlocked.Read(ref _totalConnections);
+
+    /// <summary>The port actually bound (useful with port 0).</summary>
+    public int Port => ((System.Net.IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    /// <summary>Completes when every loop has stopped; faults if a loop died.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public IEnumerable<Connection> Connections => _connections.Values.OrderBy(c => c.Id);
+
+    public void Start()
+    {
+        MaxClients = Options.MaxClients;
+        foreach (var loop in _loops)
+            loop.Start();
+        _ = Task.Run(() =>
+        {
+            foreach (var loop in _loops)
+                loop.Join();
+            _stopped.TrySetResult();
+        });
+    }
+
+    /// <summary>Stops accepting and closes every connection (from any thread, including a loop's).</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
+            foreach (var loop in _loops)
+                loop.Stop();
+    }
+
+    public bool TryGetConnection(long id, out Connection connection) => _connections.TryGetValue(id, out connection!);
+
+    internal long NextConnectionId() => Interlocked.Increment(ref _lastConnectionId);
+
+    internal void Track(Connection c)
+    {
+        _connections[c.Id] = c;
+        Interlocked.Increment(ref _totalConnections);
+    }
+
+    internal void Untrack(Connection c) => _connections.TryRemove(c.Id, out _);
+
+    internal void ReportLoopFailure(Exception ex)
+    {
+        _stopped.TrySetException(ex);
+        Stop();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        foreach (var loop in _loops)
+        {
+            loop.Join();
+            loop.Dispose();
+        }
+        _listener.Dispose();
+    }
+}

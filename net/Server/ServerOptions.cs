@@ -1,0 +1,18 @@
+using System.Net;
+using Istore.Net.Resp;
+
+namespace Istore.Net.Server;
+
+public sealed record ServerOptions
+{
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 6379);
+
+    /// <summary>Event loop threads; each owns its connections and runs their commands.</summary>
+    public int Threads { get; init; } = 1;
+
+    public int MaxClients { get; init; } = 10000;
+
+    public int Backlog { get; init; } = 511;
+
+    public RespLimits Limits { get; init; } = RespLimits.Default;
+}
