@@ -1,0 +1,187 @@
+using System.Text;
+using Istore.Net.Server;
+
+namespace Istore.Node.Commands;
+
+/// <summary>CLIENT ID|SETNAME|GETNAME|LIST|KILL|INFO|NO-EVICT|NO-TOUCH|SETINFO|HELP.</summary>
+internal static class ClientCommand
+{
+    public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+    public static void Execute(CommandContext c)
+    {
+        var sub = c.ArgString(1).ToUpperInvariant();
+        switch (sub)
+        {
+            case "ID" when c.Count == 2:
+                c.Output.WriteInteger(c.Connection.Id);
+                break;
+            case "GETNAME" when c.Count == 2:
+                if (c.Client.Name is null) c.Output.WriteNull();
+                else c.Output.WriteBulkString(c.Client.Name);
+                break;
+            case "SETNAME" when c.Count == 3:
+                var name = c.ArgString(2);
+                if (!IsValidName(name))
+                {
+                    c.Output.WriteError(InvalidNameError);
+                    return;
+                }
+                c.Client.Name = name.Length == 0 ? null : name;
+                c.Output.WriteOk();
+                break;
+            case "SETINFO" when c.Count == 4:
+                c.Output.WriteOk();
+                break;
+            case "INFO" when c.Count == 2:
+                c.Output.WriteVerbatimText(Describe(c, c.Connection));
+                break;
+            case "LIST":
+                List(c);
+                break;
+            case "KILL":
+                Kill(c);
+                break;
+            case "NO-EVICT" or "NO-TOUCH" when c.Count == 3:
+                bool? on = c.ArgIs(2, "ON"u8) ? true : c.ArgIs(2, "OFF"u8) ? false : null;
+                if (on is null)
+                {
+                    c.Output.WriteError(Errors.Syntax);
+                    return;
+                }
+                if (sub == "NO-EVICT") c.Client.NoEvict = on.Value;
+                else c.Client.NoTouch = on.Value;
+                c.Output.WriteOk();
+                break;
+            case "HELP" when c.Count == 2:
+                string[] help = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID", "GETNAME", "SETNAME <name>",
+                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "HELP"];
+                c.Output.WriteArrayHeader(help.Length);
+                foreach (var line in help) c.Output.WriteSimpleString(line);
+                break;
+            case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP":
+                c.Output.WriteError(Errors.WrongArgs("client|" + sub.ToLowerInvariant()));
+                break;
+            default:
+                c.Output.WriteError(Errors.UnknownSubcommand("client", c.ArgString(1)));
+                break;
+        }
+    }
+
+    public static bool IsValidName(string name) => name.All(ch => ch > ' ' && ch <= '~');
+
+    /// <summary>CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]</summary>
+    private static void List(CommandContext c)
+    {
+        var ids = new HashSet<long>();
+        for (int i = 2; i < c.Count; i++)
+        {
+            if (c.ArgIs(i, "TYPE"u8) && i + 1 < c.Count)
+            {
+                var type = c.ArgString(++i).ToLowerInvariant();
+                if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
+                {
+                    c.Output.WriteError($"ERR Unknown client type '{Errors.Truncate(c.ArgString(i))}'");
+                    return;
+                }
+                if (type != "normal") ids.Add(-1);   // no such clients yet: match nothing
+            }
+            else if (c.ArgIs(i, "ID"u8) && i + 1 < c.Count)
+            {
+                for (i++; i < c.Count; i++)
+                {
+                    if (!RedisNumber.TryParseInt64(c.Arg(i), out long id) || id <= 0)
+                    {
+                        c.Output.WriteError("ERR Invalid client ID");
+                        return;
+                    }
+                    ids.Add(id);
+                }
+            }
+            else
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        var text = new StringBuilder();
+        foreach (var conn in c.Node.Host.Connections)
+            if (ids.Count == 0 || ids.Contains(conn.Id))
+                text.Append(Describe(c, conn));
+        c.Output.WriteVerbatimText(text.ToString());
+    }
+
+    /// <summary>CLIENT KILL ip:port (old form: OK or error) or CLIENT KILL [ID id] [ADDR ip:port] [SKIPME yes|no] (count).</summary>
+    private static void Kill(CommandContext c)
+    {
+        if (c.Count == 3)
+        {
+            var target = c.Node.Host.Connections.FirstOrDefault(x => x.RemoteAddress == c.ArgString(2));
+            if (target is null)
+            {
+                c.Output.WriteError("ERR No such client");
+                return;
+            }
+            KillConnection(c, target);
+            c.Output.WriteOk();
+            return;
+        }
+        long? id = null;
+        string? addr = null;
+        bool skipMe = true;
+        for (int i = 2; i < c.Count; i += 2)
+        {
+            if (i + 1 >= c.Count)
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+            if (c.ArgIs(i, "ID"u8))
+            {
+                if (!RedisNumber.TryParseInt64(c.Arg(i + 1), out long parsed) || parsed <= 0)
+                {
+                    c.Output.WriteError("ERR client-id should be greater than 0");
+                    return;
+                }
+                id = parsed;
+            }
+            else if (c.ArgIs(i, "ADDR"u8)) addr = c.ArgString(i + 1);
+            else if (c.ArgIs(i, "SKIPME"u8) && (c.ArgIs(i + 1, "YES"u8) || c.ArgIs(i + 1, "NO"u8))) skipMe = c.ArgIs(i + 1, "YES"u8);
+            else
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        long killed = 0;
+        foreach (var conn in c.Node.Host.Connections.ToList())
+        {
+            if ((id is { } wanted && conn.Id != wanted) || (addr is not null && conn.RemoteAddress != addr))
+                continue;
+            if (skipMe && conn == c.Connection)
+                continue;
+            KillConnection(c, conn);
+            killed++;
+        }
+        c.Output.WriteInteger(killed);
+    }
+
+    /// <summary>Killing oneself still delivers this reply, as Redis does.</summary>
+    private static void KillConnection(CommandContext c, Connection target)
+    {
+        if (target == c.Connection) c.Connection.CloseAfterReply = true;
+        else target.Kill();
+    }
+
+    private static string Describe(CommandContext c, Connection conn)
+    {
+        var state = conn.State as ClientState;
+        long now = Environment.TickCount64;
+        var flags = (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "");
+        return $"id={conn.Id} addr={conn.RemoteAddress} laddr={c.Node.Options.Bind}:{c.Node.Host.Port} fd={conn.Fd} name={state?.Name} " +
+               $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
+               $"sub=0 psub=0 ssub=0 multi=-1 qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
+               $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem=0 tot-mem={conn.InputCapacity} events=r " +
+               $"cmd={state?.LastCommand.ToLowerInvariant()} user=default redir=-1 resp={conn.Output.Protocol} lib-name= lib-ver=\n";
+    }
+}

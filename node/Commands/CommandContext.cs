@@ -1,0 +1,45 @@
+using System.Text;
+using Istore.Net.Commands;
+using Istore.Net.Resp;
+using Istore.Net.Server;
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.Commands;
+
+/// <summary>Everything a handler needs for one command. One instance per event loop, reused.</summary>
+public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
+{
+    public NodeServer Node { get; } = node;
+
+    public KeyspaceSession Keyspace { get; } = keyspace;
+
+    public CommandArgs Args { get; internal set; } = null!;
+
+    public CommandSpec Spec { get; internal set; } = null!;
+
+    public Connection Connection { get; internal set; } = null!;
+
+    public ClientState Client { get; internal set; } = null!;
+
+    public RespWriter Output => Connection.Output;
+
+    public int Count => Args.Count;
+
+    public ReadOnlySpan<byte> Arg(int index) => Args[index];
+
+    public string ArgString(int index) => Encoding.UTF8.GetString(Args[index]);
+
+    public bool ArgIs(int index, ReadOnlySpan<byte> upperCaseWord) => Ascii.EqualsIgnoreCase(Args[index], upperCaseWord);
+
+    /// <summary>Parses an integer argument, or replies Redis's error and returns false.</summary>
+    public bool TryInt64(int index, out long value)
+    {
+        if (RedisNumber.TryParseInt64(Args[index], out value))
+            return true;
+        Output.WriteError(Errors.NotInteger);
+        return false;
+    }
+
+    public void WrongArity() => Output.WriteError(Errors.WrongArgs(Spec.Name));
+}

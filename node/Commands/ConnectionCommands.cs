@@ -1,0 +1,152 @@
+namespace Istore.Node.Commands;
+
+/// <summary>PING ECHO HELLO AUTH SELECT QUIT RESET (CLIENT lives in its own file).</summary>
+public static class ConnectionCommands
+{
+    public static void Register(HandlerTable t)
+    {
+        t.Add("PING", Ping);
+        t.Add("ECHO", c => c.Output.WriteBulkString(c.Arg(1)));
+        t.Add("HELLO", Hello);
+        t.Add("AUTH", Auth);
+        t.Add("SELECT", Select);
+        t.Add("QUIT", Quit);
+        t.Add("RESET", Reset);
+        t.Add("CLIENT", ClientCommand.Execute);
+    }
+
+    private static void Ping(CommandContext c)
+    {
+        if (c.Count > 2) c.WrongArity();
+        else if (c.Count == 2) c.Output.WriteBulkString(c.Arg(1));
+        else c.Output.WriteRaw("+PONG\r\n"u8);
+    }
+
+    /// <summary>HELLO [protover [AUTH username password] [SETNAME clientname]]</summary>
+    private static void Hello(CommandContext c)
+    {
+        int protocol = c.Output.Protocol;
+        if (c.Count >= 2)
+        {
+            if (!RedisNumber.TryParseInt64(c.Arg(1), out long requested))
+            {
+                c.Output.WriteError("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (requested is not (2 or 3))
+            {
+                c.Output.WriteError(Errors.NoProto);
+                return;
+            }
+            protocol = (int)requested;
+        }
+        string? name = null;
+        for (int i = 2; i < c.Count; i++)
+        {
+            if (c.ArgIs(i, "AUTH"u8) && i + 2 < c.Count)
+            {
+                if (!TryAuthenticate(c, c.ArgString(i + 1), c.ArgString(i + 2)))
+                    return;
+                i += 2;
+            }
+            else if (c.ArgIs(i, "SETNAME"u8) && i + 1 < c.Count)
+            {
+                name = c.ArgString(++i);
+                if (!ClientCommand.IsValidName(name))
+                {
+                    c.Output.WriteError(ClientCommand.InvalidNameError);
+                    return;
+                }
+            }
+            else
+            {
+                c.Output.WriteError($"ERR Syntax error in HELLO option '{Errors.Truncate(c.ArgString(i))}'");
+                return;
+            }
+        }
+        if (!c.Client.Authenticated)
+        {
+            c.Output.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return;
+        }
+        if (name is not null)
+            c.Client.Name = name;
+        c.Output.Protocol = protocol;
+        c.Output.WriteMapHeader(7);
+        c.Output.WriteBulkString("server"u8);
+        c.Output.WriteBulkString("redis"u8);
+        c.Output.WriteBulkString("version"u8);
+        c.Output.WriteBulkString(Hosting.NodeServer.Version);
+        c.Output.WriteBulkString("proto"u8);
+        c.Output.WriteInteger(protocol);
+        c.Output.WriteBulkString("id"u8);
+        c.Output.WriteInteger(c.Connection.Id);
+        c.Output.WriteBulkString("mode"u8);
+        c.Output.WriteBulkString("standalone"u8);
+        c.Output.WriteBulkString("role"u8);
+        c.Output.WriteBulkString("master"u8);
+        c.Output.WriteBulkString("modules"u8);
+        c.Output.WriteArrayHeader(0);
+    }
+
+    /// <summary>AUTH [username] password — only the "default" user exists, guarded by requirepass.</summary>
+    private static void Auth(CommandContext c)
+    {
+        if (c.Count > 3)
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        if (c.Count == 2 && c.Node.Config.RequirePass is null)
+        {
+            c.Output.WriteError(Errors.NoPasswordSet);
+            return;
+        }
+        string user = c.Count == 3 ? c.ArgString(1) : "default";
+        if (TryAuthenticate(c, user, c.ArgString(c.Count - 1)))
+            c.Output.WriteOk();
+    }
+
+    private static bool TryAuthenticate(CommandContext c, string user, string password)
+    {
+        var required = c.Node.Config.RequirePass;
+        bool ok = user == "default" && (required is null || CryptographicEquals(password, required));
+        if (!ok)
+        {
+            c.Output.WriteError(Errors.WrongPass);
+            return false;
+        }
+        c.Client.Authenticated = true;
+        return true;
+    }
+
+    private static bool CryptographicEquals(string a, string b) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
+
+    private static void Select(CommandContext c)
+    {
+        if (!RedisNumber.TryParseInt64(c.Arg(1), out long db))
+            c.Output.WriteError(Errors.NotInteger);
+        else if (db != 0)
+            c.Output.WriteError(Errors.DbIndexOutOfRange);
+        else
+            c.Output.WriteOk();
+    }
+
+    private static void Quit(CommandContext c)
+    {
+        c.Output.WriteOk();
+        c.Connection.CloseAfterReply = true;
+    }
+
+    private static void Reset(CommandContext c)
+    {
+        c.Output.Protocol = 2;
+        c.Client.Name = null;
+        c.Client.NoEvict = false;
+        c.Client.NoTouch = false;
+        c.Client.Authenticated = c.Node.Config.RequirePass is null;
+        c.Output.WriteSimpleString("RESET"u8);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Istore.Node.Commands;
+
+/// <summary>Redis 7's error replies, word for word (clients and tests match on them).</summary>
+public static class Errors
+{
+    public const string Syntax = "ERR syntax error";
+    public const string NotInteger = "ERR value is not an integer or out of range";
+    public const string NotFloat = "ERR value is not a valid float";
+    public const string Overflow = "ERR increment or decrement would overflow";
+    public const string NaNOrInfinity = "ERR increment would produce NaN or Infinity";
+    public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    public const string NoSuchKey = "ERR no such key";
+    public const string TooLarge = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    public const string OffsetOutOfRange = "ERR offset is out of range";
+    public const string NoAuth = "NOAUTH Authentication required.";
+    public const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+    public const string NoPasswordSet = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+    public const string NoProto = "NOPROTO unsupported protocol version";
+    public const string DbIndexOutOfRange = "ERR DB index is out of range";
+    public const string InvalidCursor = "ERR invalid cursor";
+    public const string SameObject = "ERR source and destination objects are the same";
+
+    public static string WrongArgs(string command) => $"ERR wrong number of arguments for '{command.ToLowerInvariant()}' command";
+
+    public static string InvalidExpireTime(string command) => $"ERR invalid expire time in '{command.ToLowerInvariant()}' command";
+
+    public static string UnknownSubcommand(string command, string sub) =>
+        $"ERR unknown subcommand '{Truncate(sub)}'. Try {command.ToUpperInvariant()} HELP.";
+
+    public static string Truncate(string text) => text.Length > 128 ? text[..128] : text;
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Istore.Node.Commands;
+
+/// <summary>INFO [section …]: Redis's sections and field names, filled with this node's real figures.</summary>
+internal static class InfoCommand
+{
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+
+    public static void Execute(CommandContext c)
+    {
+        var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 1; i < c.Count; i++)
+            wanted.Add(c.ArgString(i));
+        bool everything = wanted.Count == 0 || wanted.Contains("all") || wanted.Contains("everything") || wanted.Contains("default");
+        var text = new StringBuilder();
+        foreach (var section in DefaultSections)
+        {
+            if (!everything && !wanted.Contains(section))
+                continue;
+            if (text.Length > 0)
+                text.Append("\r\n");
+            text.Append("# ").Append(char.ToUpperInvariant(section[0])).Append(section[1..]).Append("\r\n");
+            foreach (var (name, value) in Section(c, section))
+                text.Append(name).Append(':').Append(value).Append("\r\n");
+        }
+        c.Output.WriteVerbatimText(text.ToString());
+    }
+
+    private static IEnumerable<(string, object)> Section(CommandContext c, string section)
+    {
+        var node = c.Node;
+        var db = node.Database;
+        switch (section)
+        {
+            case "server":
+                long uptime = (long)(DateTimeOffset.UtcNow - node.StartedAt).TotalSeconds;
+                yield return ("redis_version", Hosting.NodeServer.Version);
+                yield return ("istore_engine", db.Engine.Name);
+                yield return ("redis_mode", "standalone");
+                yield return ("os", RuntimeInformation.OSDescription);
+                yield return ("arch_bits", IntPtr.Size * 8);
+                yield return ("process_id", Environment.ProcessId);
+                yield return ("run_id", node.RunId);
+                yield return ("tcp_port", node.Host.Port);
+                yield return ("uptime_in_seconds", uptime);
+                yield return ("uptime_in_days", uptime / 86400);
+                yield return ("io_threads_active", node.Options.Threads);
+                yield return ("executable", Environment.ProcessPath ?? "");
+                break;
+            case "clients":
+                yield return ("connected_clients", node.Host.ConnectionCount);
+                yield return ("maxclients", node.Host.MaxClients);
+                yield return ("blocked_clients", 0);
+                break;
+            case "memory":
+                long rss = ResidentBytes();
+                long managed = GC.GetTotalMemory(false);
+                yield return ("used_memory", managed);
+                yield return ("used_memory_human", Human(managed));
+                yield return ("used_memory_rss", rss);
+                yield return ("used_memory_rss_human", Human(rss));
+                yield return ("maxmemory", node.Options.MaxMemory);
+                yield return ("maxmemory_policy", "noeviction");
+                foreach (var stat in db.Engine.Stats())
+                    yield return stat;
+                break;
+            case "persistence":
+                var cp = node.Checkpointer;
+                yield return ("loading", 0);
+                yield return ("rdb_bgsave_in_progress", cp.InProgress ? 1 : 0);
+                yield return ("rdb_last_save_time", cp.LastSaveUnixSeconds);
+                yield return ("rdb_last_bgsave_status", cp.LastSucceeded ? "ok" : "err");
+                yield return ("rdb_last_bgsave_time_sec", cp.LastDurationMs < 0 ? -1 : cp.LastDurationMs / 1000);
+                yield return ("rdb_saves", cp.Count);
+                yield return ("aof_enabled", 1);
+                yield return ("aof_rewrite_in_progress", cp.InProgress ? 1 : 0);
+                yield return ("aof_last_write_status", "ok");
+                yield return ("aof_current_size", db.Log.CurrentSegmentBytes);
+                yield return ("aof_appended_bytes", db.Log.AppendedBytes);
+                yield return ("aof_fsync_policy", db.Log.Policy.ToString().ToLowerInvariant());
+                yield return ("aof_current_segment", db.Log.CurrentSegment);
+                break;
+            case "stats":
+                yield return ("total_connections_received", node.Host.TotalConnectionsReceived);
+                yield return ("total_commands_processed", Interlocked.Read(ref node.Stats.CommandsProcessed));
+                yield return ("rejected_calls", Interlocked.Read(ref node.Stats.RejectedCalls));
+                yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
+                yield return ("evicted_keys", 0);
+                yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
+                yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
+                break;
+            case "replication":
+                yield return ("role", "master");
+                yield return ("connected_slaves", 0);
+                yield return ("master_repl_offset", db.Log.AppendedBytes);
+                break;
+            case "cpu":
+                var process = Process.GetCurrentProcess();
+                yield return ("used_cpu_sys", process.PrivilegedProcessorTime.TotalSeconds.ToString("F6"));
+                yield return ("used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6"));
+                break;
+            case "keyspace":
+                long keys = db.Engine.KeyCount;
+                if (keys > 0)
+                    yield return ("db0", $"keys={keys},expires=0,avg_ttl=0");
+                break;
+        }
+    }
+
+    /// <summary>Resident set size from /proc/self/statm (pages × page size).</summary>
+    private static long ResidentBytes()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+            return long.Parse(fields[1]) * Environment.SystemPageSize;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static string Human(long bytes) =>
+        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):F2}G" : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):F2}M" : $"{bytes / 1024.0:F2}K";
+}

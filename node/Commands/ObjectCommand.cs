@@ -1,0 +1,57 @@
+using Istore.Node.Engine;
+
+namespace Istore.Node.Commands;
+
+/// <summary>OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ|HELP for the types this node stores.</summary>
+internal static class ObjectCommand
+{
+    private static readonly string[] Help =
+    [
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Print this help.",
+    ];
+
+    public static void Execute(CommandContext c)
+    {
+        if (c.ArgIs(1, "HELP"u8) && c.Count == 2)
+        {
+            c.Output.WriteArrayHeader(Help.Length);
+            foreach (var line in Help)
+                c.Output.WriteSimpleString(line);
+            return;
+        }
+        bool known = c.ArgIs(1, "ENCODING"u8) || c.ArgIs(1, "REFCOUNT"u8) || c.ArgIs(1, "IDLETIME"u8) || c.ArgIs(1, "FREQ"u8);
+        if (!known || c.Count != 3)
+        {
+            c.Output.WriteError(known ? Errors.WrongArgs("object|" + c.ArgString(1).ToLowerInvariant()) : Errors.UnknownSubcommand("object", c.ArgString(1)));
+            return;
+        }
+        var type = c.Keyspace.Get(c.Arg(2));
+        if (type == KeyType.None)
+        {
+            c.Output.WriteNull();
+            return;
+        }
+        if (c.ArgIs(1, "ENCODING"u8)) c.Output.WriteBulkString(Encoding(c.Keyspace.Value.Span));
+        else if (c.ArgIs(1, "REFCOUNT"u8)) c.Output.WriteInteger(1);
+        else if (c.ArgIs(1, "IDLETIME"u8)) c.Output.WriteInteger(0);
+        else c.Output.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+    }
+
+    /// <summary>The encoding Redis would report for a string of these bytes.</summary>
+    private static string Encoding(ReadOnlySpan<byte> value) =>
+        value.Length <= 20 && RedisNumber.TryParseInt64(value, out _) ? "int" : value.Length <= 44 ? "embstr" : "raw";
+}

@@ -1,0 +1,162 @@
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.Commands;
+
+/// <summary>Server administration: DBSIZE, FLUSH*, persistence (SAVE, BGSAVE, LASTSAVE), SHUTDOWN, TIME, CONFIG; INFO and COMMAND have their own files.</summary>
+public static class ServerCommands
+{
+    public static void Register(HandlerTable t)
+    {
+        t.Add("INFO", InfoCommand.Execute);
+        t.Add("COMMAND", CommandCommand.Execute);
+        t.Add("CONFIG", Config);
+        t.Add("TIME", Time);
+        t.Add("DBSIZE", c => c.Output.WriteInteger(c.Node.Database.Engine.KeyCount));
+        t.Add("FLUSHDB", Flush);
+        t.Add("FLUSHALL", Flush);
+        t.Add("LASTSAVE", c => c.Output.WriteInteger(c.Node.Checkpointer.LastSaveUnixSeconds));
+        t.Add("SAVE", Save);
+        t.Add("BGSAVE", BgSave);
+        t.Add("BGREWRITEAOF", BgRewriteAof);
+        t.Add("SHUTDOWN", Shutdown);
+    }
+
+    private static void Time(CommandContext c)
+    {
+        long micros = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+        c.Output.WriteArrayHeader(2);
+        c.Output.WriteBulkString(micros / 1_000_000);
+        c.Output.WriteBulkString(micros % 1_000_000);
+    }
+
+    /// <summary>FLUSHALL/FLUSHDB [ASYNC|SYNC]: both run synchronously here, the reply is the same.</summary>
+    private static void Flush(CommandContext c)
+    {
+        if (c.Count > 2 || (c.Count == 2 && !c.ArgIs(1, "ASYNC"u8) && !c.ArgIs(1, "SYNC"u8)))
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        c.Keyspace.FlushAll();
+        c.Output.WriteOk();
+    }
+
+    private static void Save(CommandContext c)
+    {
+        if (c.Node.Checkpointer.InProgress)
+        {
+            c.Output.WriteError("ERR Background save already in progress");
+            return;
+        }
+        try
+        {
+            c.Node.Checkpointer.CheckpointAsync().GetAwaiter().GetResult();
+            c.Output.WriteOk();
+        }
+        catch (Exception ex)
+        {
+            c.Output.WriteError("ERR checkpoint failed: " + ex.Message);
+        }
+    }
+
+    private static void BgSave(CommandContext c)
+    {
+        bool schedule = c.Count == 2 && c.ArgIs(1, "SCHEDULE"u8);
+        if (c.Count > 2 || (c.Count == 2 && !schedule))
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        if (c.Node.Checkpointer.TryStartBackground())
+            c.Output.WriteSimpleString("Background saving started");
+        else if (schedule)
+            c.Output.WriteSimpleString("Background saving scheduled");
+        else
+            c.Output.WriteError("ERR Background save already in progress");
+    }
+
+    /// <summary>The log is rewritten by checkpointing: the snapshot replaces the segments before it.</summary>
+    private static void BgRewriteAof(CommandContext c)
+    {
+        if (c.Node.Checkpointer.TryStartBackground())
+            c.Output.WriteSimpleString("Background append only file rewriting started");
+        else
+            c.Output.WriteError("ERR Background append only file rewriting already in progress");
+    }
+
+    /// <summary>SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: no reply on success, the connection just closes.</summary>
+    private static void Shutdown(CommandContext c)
+    {
+        bool noSave = false, save = false;
+        for (int i = 1; i < c.Count; i++)
+        {
+            if (c.ArgIs(i, "NOSAVE"u8)) noSave = true;
+            else if (c.ArgIs(i, "SAVE"u8)) save = true;
+            else if (c.ArgIs(i, "NOW"u8) || c.ArgIs(i, "FORCE"u8)) { }
+            else if (c.ArgIs(i, "ABORT"u8))
+            {
+                c.Output.WriteError("ERR No shutdown in progress.");
+                return;
+            }
+            else
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        if (noSave && save)
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        c.Connection.CloseAfterReply = true;
+        c.Node.RequestShutdown(save: !noSave);
+    }
+
+    /// <summary>CONFIG GET pattern [pattern …] | SET name value [name value …] | RESETSTAT | HELP</summary>
+    private static void Config(CommandContext c)
+    {
+        if (c.ArgIs(1, "GET"u8) && c.Count >= 3)
+        {
+            var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            for (int i = 2; i < c.Count; i++)
+                foreach (var (name, value) in c.Node.Config.Get(new GlobPattern(c.Args.ToArray(i))))
+                    found[name] = value;
+            c.Output.WriteMapHeader(found.Count);
+            foreach (var (name, value) in found)
+            {
+                c.Output.WriteBulkString(name);
+                c.Output.WriteBulkString(value);
+            }
+        }
+        else if (c.ArgIs(1, "SET"u8) && c.Count >= 4 && c.Count % 2 == 0)
+        {
+            for (int i = 2; i < c.Count; i += 2)
+            {
+                var error = c.Node.Config.Set(c.ArgString(i), c.ArgString(i + 1));
+                if (error is not null)
+                {
+                    c.Output.WriteError(error);
+                    return;
+                }
+            }
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(1, "RESETSTAT"u8) && c.Count == 2)
+        {
+            c.Node.Stats.Reset();
+            Interlocked.Exchange(ref c.Node.Database.KeyspaceHits, 0);
+            Interlocked.Exchange(ref c.Node.Database.KeyspaceMisses, 0);
+            Interlocked.Exchange(ref c.Node.Database.ExpiredKeys, 0);
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8))
+        {
+            c.Output.WriteError(Errors.WrongArgs("config|" + c.ArgString(1).ToLowerInvariant()));
+        }
+        else
+        {
+            c.Output.WriteError(Errors.UnknownSubcommand("config", c.ArgString(1)));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Istore.Node.Engine;
+
+/// <summary>
+/// A storage engine (memory on FASTER; disk on RocksDB later). Shared by all threads; each event
+/// loop works through its own <see cref="IEngineSession"/>. Engines store and find data; expiry
+/// policy, logging and command semantics live above them in <see cref="Keyspace"/>.
+/// </summary>
+public interface IStorageEngine : IDisposable
+{
+    string Name { get; }
+
+    /// <summary>Keys stored, including expired ones not yet removed (as Redis's DBSIZE).</summary>
+    long KeyCount { get; }
+
+    IEngineSession CreateSession();
+
+    /// <summary>Takes a consistent snapshot; <paramref name="cookie"/> is stored with it and returned by recovery.</summary>
+    Task CheckpointAsync(byte[] cookie);
+
+    /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
+    byte[]? RecoveredCookie { get; }
+
+    /// <summary>Engine figures for INFO (name, value).</summary>
+    IEnumerable<(string Name, string Value)> Stats();
+}
+
+/// <summary>
+/// One thread's handle on the engine. Mutations are only called with the keyspace write lock
+/// held, so an engine may implement read-modify-write as read then write.
+/// </summary>
+public interface IEngineSession : IDisposable
+{
+    /// <summary>Reads a string value. Returns its type (None when missing); <paramref name="value"/> is filled for strings.</summary>
+    KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value);
+
+    /// <summary>Type and expiry of a key without copying its value.</summary>
+    KeyType Peek(ReadOnlySpan<byte> key, out long expireAt);
+
+    /// <summary>Stores a string value; returns true if the key was new.</summary>
+    bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
+
+    /// <summary>Removes a key; returns true if it existed.</summary>
+    bool Delete(ReadOnlySpan<byte> key);
+
+    /// <summary>
+    /// Visits up to about <paramref name="count"/> stored keys from <paramref name="cursor"/> (0 = start),
+    /// each once per pass, with their type and expiry. Returns the next cursor, 0 when the pass is done.
+    /// </summary>
+    long Scan(long cursor, int count, KeyVisitor visitor);
+
+    /// <summary>A cursor at a random place in the keyspace (RANDOMKEY scans from it).</summary>
+    long RandomCursor();
+}
+
+public delegate void KeyVisitor(ReadOnlySpan<byte> key, KeyType type, long expireAt);

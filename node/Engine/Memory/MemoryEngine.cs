@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using FASTER.core;
+
+namespace Istore.Node.Engine.Memory;
+
+/// <summary>
+/// The redis-like engine: a FASTER KV of SpanByte keys and values. The hybrid log keeps the
+/// newest <c>MemoryBytes</c> in RAM and spills older pages to <c>dir/hlog</c>; snapshot
+/// checkpoints in <c>dir/checkpoints</c> carry a cookie (the log position to replay from).
+/// </summary>
+public sealed class MemoryEngine : IStorageEngine
+{
+    private readonly IDevice _device;
+    private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly ConcurrentDictionary<long, byte> _issuedCursors = new();
+    private long _keyCount;
+
+    public MemoryEngine(MemoryEngineOptions options)
+    {
+        Options = options;
+        System.IO.Directory.CreateDirectory(options.Directory);
+        _device = Devices.CreateLogDevice(Path.Combine(options.Directory, "hlog"), preallocateFile: false);
+        long pageBytes = Math.Min(options.PageBytes, Pow2Floor(options.MemoryBytes / 4));
+        _settings = new FasterKVSettings<SpanByte, SpanByte>
+        {
+            LogDevice = _device,
+            IndexSize = Pow2Floor(Math.Max(options.IndexBytes, 64 * 1024)),
+            PageSize = pageBytes,
+            MemorySize = Math.Max(Pow2Floor(options.MemoryBytes), pageBytes * 4),
+            CheckpointDir = Path.Combine(options.Directory, "checkpoints"),
+            RemoveOutdatedCheckpoints = true,
+            TryRecoverLatest = true,
+        };
+        Store = new FasterKV<SpanByte, SpanByte>(_settings);
+        RecoveredCookie = Store.RecoveredCommitCookie;
+        using var counter = new MemorySession(this);
+        _keyCount = counter.CountLiveKeys();
+    }
+
+    public MemoryEngineOptions Options { get; }
+
+    internal FasterKV<SpanByte, SpanByte> Store { get; }
+
+    public string Name => "memory";
+
+    public long KeyCount => Volatile.Read(ref _keyCount);
+
+    public byte[]? RecoveredCookie { get; }
+
+    public IEngineSession CreateSession() => new MemorySession(this);
+
+    internal void AddKeys(long delta) => Interlocked.Add(ref _keyCount, delta);
+
+    public async Task CheckpointAsync(byte[] cookie)
+    {
+        Store.CommitCookie = cookie;
+        var (success, _) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
+        if (!success)
+            throw new InvalidOperationException("FASTER could not start a checkpoint (another one is running)");
+    }
+
+    /// <summary>Remembers a cursor handed to a client, so a forged one can be told apart.</summary>
+    internal void IssueCursor(long cursor)
+    {
+        if (_issuedCursors.Count > 100_000)
+            _issuedCursors.Clear();
+        _issuedCursors[cursor] = 0;
+    }
+
+    /// <summary>
+    /// A scan must start on a record boundary: cursors we issued are, page starts are;
+    /// anything else (a client's invention) is moved back to the start of its page.
+    /// </summary>
+    internal long ToScanAddress(long cursor)
+    {
+        long begin = Store.Log.BeginAddress;
+        if (cursor == 0 || cursor <= begin)
+            return begin;
+        if (_issuedCursors.ContainsKey(cursor))
+            return cursor;
+        long page = cursor & ~(_settings.PageSize - 1);
+        return Math.Max(page, begin);
+    }
+
+    internal long RandomAddress()
+    {
+        long begin = Store.Log.BeginAddress, tail = Store.Log.TailAddress;
+        if (tail <= begin)
+            return begin;
+        long page = Random.Shared.NextInt64(begin, tail) & ~(_settings.PageSize - 1);
+        return Math.Max(page, begin);
+    }
+
+    public IEnumerable<(string Name, string Value)> Stats()
+    {
+        var log = Store.Log;
+        yield return ("memory_engine_log_memory_bytes", log.MemorySizeBytes.ToString());
+        yield return ("memory_engine_log_begin_address", log.BeginAddress.ToString());
+        yield return ("memory_engine_log_head_address", log.HeadAddress.ToString());
+        yield return ("memory_engine_log_tail_address", log.TailAddress.ToString());
+        yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
+        yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
+    }
+
+    private static long Pow2Floor(long value) => value <= 1 ? 1 : 1L << (63 - (int)long.LeadingZeroCount(value));
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        _device.Dispose();
+    }
+}

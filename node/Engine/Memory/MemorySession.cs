@@ -1,0 +1,167 @@
+using FASTER.core;
+
+namespace Istore.Node.Engine.Memory;
+
+/// <summary>One thread's FASTER session over the string store.</summary>
+internal sealed unsafe class MemorySession : IEngineSession
+{
+    private readonly MemoryEngine _engine;
+    private readonly ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions> _session;
+    private readonly List<(byte[] Key, long Address, long ExpireAt)> _scanBatch = [];
+    private byte[] _writeScratch = new byte[256];
+    private ValueBuffer _peekBuffer = new(0);
+
+    public MemorySession(MemoryEngine engine)
+    {
+        _engine = engine;
+        _session = engine.Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
+    }
+
+    public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
+    {
+        var output = new StringOutput { Value = value };
+        bool found = ReadRecord(key, ref output, out _);
+        value = output.Value;
+        return found ? KeyType.String : KeyType.None;
+    }
+
+    public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
+        bool found = ReadRecord(key, ref output, out _);
+        expireAt = found ? output.Value.ExpireAt : 0;
+        return found ? KeyType.String : KeyType.None;
+    }
+
+    public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        bool existed = Peek(key, out _) != KeyType.None;
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            if (expireAt == 0)
+            {
+                fixed (byte* v = value)
+                {
+                    var valueSpan = SpanByte.FromPointer(v, value.Length);
+                    _session.Upsert(ref keySpan, ref valueSpan);
+                }
+            }
+            else
+            {
+                // The expiry travels in the record as SpanByte "extra metadata": 8 bytes before the value.
+                int size = value.Length + sizeof(long);
+                if (_writeScratch.Length < size)
+                    _writeScratch = GC.AllocateUninitializedArray<byte>(Math.Max(size, _writeScratch.Length * 2));
+                fixed (byte* v = _writeScratch)
+                {
+                    *(long*)v = expireAt;
+                    value.CopyTo(new Span<byte>(v + sizeof(long), value.Length));
+                    var valueSpan = SpanByte.FromPointer(v, size);
+                    valueSpan.MarkExtraMetadata();
+                    _session.Upsert(ref keySpan, ref valueSpan);
+                }
+            }
+        }
+        if (!existed)
+            _engine.AddKeys(1);
+        return !existed;
+    }
+
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        if (Peek(key, out _) == KeyType.None)
+            return false;
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            _session.Delete(ref keySpan);
+        }
+        _engine.AddKeys(-1);
+        return true;
+    }
+
+    public long Scan(long cursor, int count, KeyVisitor visitor)
+    {
+        long next = CollectBatch(_engine.ToScanAddress(cursor), count);
+        // Only the newest record of a key is live: older versions and deleted keys are skipped.
+        foreach (var (key, address, expireAt) in _scanBatch)
+            if (LatestAddress(key) == address)
+                visitor(key, KeyType.String, expireAt);
+        _scanBatch.Clear();
+        if (next != 0)
+            _engine.IssueCursor(next);
+        return next;
+    }
+
+    public long RandomCursor() => _engine.RandomAddress();
+
+    internal long CountLiveKeys()
+    {
+        long count = 0, cursor = 0;
+        do cursor = Scan(cursor, 4096, (_, _, _) => count++);
+        while (cursor != 0);
+        return count;
+    }
+
+    /// <summary>Copies up to <paramref name="count"/> records' keys out of the log (the iterator must be closed before reading).</summary>
+    private long CollectBatch(long from, int count)
+    {
+        long tail = _engine.Store.Log.TailAddress;
+        if (from >= tail)
+            return 0;
+        using var iterator = _engine.Store.Log.Scan(from, tail);
+        while (_scanBatch.Count < count && iterator.GetNext(out var info))
+        {
+            if (info.Tombstone)
+                continue;
+            ref var value = ref iterator.GetValue();
+            long expireAt = value.MetadataSize > 0 ? value.ExtraMetadata : 0;
+            _scanBatch.Add((iterator.GetKey().ToByteArray(), iterator.CurrentAddress, expireAt));
+        }
+        long next = iterator.NextAddress;
+        return next >= tail || _scanBatch.Count < count ? 0 : next;
+    }
+
+    private long LatestAddress(ReadOnlySpan<byte> key)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
+        return ReadRecord(key, ref output, out long address) ? address : -1;
+    }
+
+    private bool ReadRecord(ReadOnlySpan<byte> key, ref StringOutput output, out long address)
+    {
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            SpanByte input = default;
+            ReadOptions options = default;
+            var status = _session.Read(ref keySpan, ref input, ref output, ref options, out var metadata);
+            if (status.IsPending)
+                return CompletePendingRead(ref output, out address);
+            address = metadata.Address;
+            return status.Found;
+        }
+    }
+
+    /// <summary>The record was on disk: wait for FASTER's I/O and take its output.</summary>
+    private bool CompletePendingRead(ref StringOutput output, out long address)
+    {
+        _session.CompletePendingWithOutputs(out var completed, wait: true);
+        using (completed)
+        {
+            address = -1;
+            bool found = false;
+            while (completed.Next())
+            {
+                ref var current = ref completed.Current;
+                output = current.Output;
+                found = current.Status.Found;
+                address = current.RecordMetadata.Address;
+            }
+            return found;
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}

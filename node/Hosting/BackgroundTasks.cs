@@ -1,0 +1,71 @@
+using Istore.Node.Keyspace;
+using Istore.Node.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>
+/// The node's housekeeping thread: active expiry every 100 ms (so expired keys do not pile up
+/// when nobody reads them), the everysec fsync, and automatic checkpoints as the log grows.
+/// </summary>
+internal sealed class BackgroundTasks : IDisposable
+{
+    private readonly Database _db;
+    private readonly Checkpointer _checkpointer;
+    private readonly NodeConfig _config;
+    private readonly ILogger _logger;
+    private readonly KeyspaceSession _keyspace;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private long _expiryCursor;
+
+    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, ILogger logger)
+    {
+        _db = db;
+        _checkpointer = checkpointer;
+        _config = config;
+        _logger = logger;
+        _keyspace = new KeyspaceSession(db);
+        _thread = new Thread(Run) { Name = "istore-background", IsBackground = true };
+        _thread.Start();
+    }
+
+    private void Run()
+    {
+        long lastSecond = Environment.TickCount64;
+        while (!_stop.Token.WaitHandle.WaitOne(100))
+        {
+            Guard("active expiry", ExpireSome);
+            if (Environment.TickCount64 - lastSecond < 1000)
+                continue;
+            lastSecond = Environment.TickCount64;
+            Guard("log fsync", () => _db.Log.Flush(fsync: _db.Log.Policy != FsyncPolicy.No));
+            if (_db.Log.CurrentSegmentBytes > _config.CheckpointLogBytes)
+                _checkpointer.TryStartBackground();
+        }
+    }
+
+    /// <summary>Like Redis's active expire cycle: bounded work per tick (about 10 ms), resumed next tick.</summary>
+    private void ExpireSome()
+    {
+        long deadline = Environment.TickCount64 + 10;
+        do
+        {
+            _expiryCursor = _keyspace.ExpireStep(_expiryCursor, 256);
+        }
+        while (_expiryCursor != 0 && Environment.TickCount64 < deadline);
+    }
+
+    private void Guard(string task, Action action)
+    {
+        try { action(); }
+        catch (Exception ex) { Log.BackgroundFailed(_logger, task, ex); }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _keyspace.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>Source-generated log messages (no formatting cost when the level is off, AOT-safe).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "istore-node {Version} ({Engine} engine) listening on {Endpoint}, {Threads} event loop(s), data in {Directory}")]
+    public static partial void Listening(ILogger logger, string version, string engine, string endpoint, int threads, string directory);
+
+    [LoggerMessage(2, LogLevel.Information, "Recovered {Keys} keys: checkpoint {Checkpoint}, {Records} log records replayed in {Ms} ms")]
+    public static partial void Recovered(ILogger logger, long keys, string checkpoint, long records, long ms);
+
+    [LoggerMessage(3, LogLevel.Information, "Checkpoint done in {Ms} ms; log continues in segment {Segment}")]
+    public static partial void CheckpointDone(ILogger logger, long ms, long segment);
+
+    [LoggerMessage(4, LogLevel.Error, "Checkpoint failed")]
+    public static partial void CheckpointFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(5, LogLevel.Error, "Command {Command} failed")]
+    public static partial void CommandFailed(ILogger logger, string command, Exception ex);
+
+    [LoggerMessage(6, LogLevel.Information, "Shutting down: flushing the log and taking a checkpoint")]
+    public static partial void ShuttingDown(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "Ready to accept connections")]
+    public static partial void Ready(ILogger logger);
+
+    [LoggerMessage(8, LogLevel.Error, "Background {Task} failed")]
+    public static partial void BackgroundFailed(ILogger logger, string task, Exception ex);
+}

@@ -1,0 +1,23 @@
+using Istore.Node.Persistence;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>istore-node's settings, from the command line (and CONFIG SET where they are mutable).</summary>
+public sealed record NodeOptions
+{
+    public string Bind { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 6379;
+    public string Directory { get; init; } = "./data";
+    public FsyncPolicy AppendFsync { get; init; } = FsyncPolicy.EverySec;
+    public string? RequirePass { get; init; }
+    public int MaxClients { get; init; } = 10000;
+    /// <summary>Memory for FASTER's hybrid log; older records spill to disk beyond it.</summary>
+    public long MaxMemory { get; init; } = 1L << 30;
+    public long IndexBytes { get; init; } = 1L << 24;
+    public string Engine { get; init; } = "memory";
+    public int Threads { get; init; } = 1;
+    /// <summary>Take a checkpoint once the log has grown by this much since the last one.</summary>
+    public long CheckpointLogBytes { get; init; } = 64L * 1024 * 1024;
+    public long MaxBulkLength { get; init; } = 512L * 1024 * 1024;
+    public string LogLevel { get; init; } = "Information";
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using Istore.Net.Resp;
+using Istore.Net.Server;
+using Istore.Node.Commands;
+using Istore.Node.Engine;
+using Istore.Node.Engine.Memory;
+using Istore.Node.Keyspace;
+using Istore.Node.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>
+/// An istore node: recovers the engine (checkpoint, then the log tail), serves RESP on the event
+/// loops, runs housekeeping, and on shutdown flushes the log and takes a final checkpoint.
+/// </summary>
+public sealed class NodeServer : IServerApplication, IDisposable
+{
+    public const string Version = "7.2.0";
+
+    private readonly IStorageEngine _engine;
+    private readonly BackgroundTasks _background;
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _saveOnShutdown = true;
+
+    public NodeServer(NodeOptions options, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Logger = loggerFactory.CreateLogger("istore-node");
+        if (options.Engine != "memory")
+            throw new ArgumentException($"unknown engine '{options.Engine}' (this build has: memory)");
+        Directory.CreateDirectory(options.Directory);
+        var watch = Stopwatch.StartNew();
+        _engine = new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes));
+        string aofDirectory = Path.Combine(options.Directory, "aof");
+        long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
+        long replayed = Replay(aofDirectory, firstSegment);
+        var log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger);
+        log.DeleteSegmentsBefore(firstSegment);
+        Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
+        Database = new Database(_engine, log);
+        Checkpointer = new Checkpointer(Database, Logger);
+        Config = new NodeConfig(this);
+        Handlers = HandlerTable.Create();
+        var limits = RespLimits.Default with { MaxBulkLength = options.MaxBulkLength };
+        Host = new ServerHost(new ServerOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Parse(options.Bind), options.Port),
+            Threads = options.Threads,
+            MaxClients = options.MaxClients,
+            Limits = limits,
+        }, this);
+        _background = new BackgroundTasks(Database, Checkpointer, Config, Logger);
+    }
+
+    public NodeOptions Options { get; }
+
+    public NodeConfig Config { get; }
+
+    public Database Database { get; }
+
+    public Checkpointer Checkpointer { get; }
+
+    public ServerHost Host { get; }
+
+    public NodeStats Stats { get; } = new();
+
+    internal HandlerTable Handlers { get; }
+
+    internal ILogger Logger { get; }
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public string RunId { get; } = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(BitConverter.GetBytes(Environment.ProcessId));
+
+    public ILoopWorker CreateWorker(int loopIndex) => new NodeWorker(this);
+
+    public void Start()
+    {
+        Host.Start();
+        Log.Listening(Logger, Version, _engine.Name, $"{Options.Bind}:{Host.Port}", Options.Threads, Path.GetFullPath(Options.Directory));
+        Log.Ready(Logger);
+    }
+
+    /// <summary>Stops serving (SHUTDOWN, SIGTERM); <paramref name="save"/> false skips the final checkpoint.</summary>
+    public void RequestShutdown(bool save)
+    {
+        _saveOnShutdown &= save;
+        _shutdown.TrySetResult();
+    }
+
+    /// <summary>Runs until shutdown is requested or a loop fails, then shuts down cleanly.</summary>
+    public async Task RunAsync()
+    {
+        await Task.WhenAny(_shutdown.Task, Host.Stopped).ConfigureAwait(false);
+        Log.ShuttingDown(Logger);
+        Host.Stop();
+        await Host.Stopped.ConfigureAwait(false);
+        _background.Dispose();
+        Database.Log.Flush(fsync: true);
+        if (_saveOnShutdown)
+            await Checkpointer.CheckpointAsync().ConfigureAwait(false);
+    }
+
+    private long Replay(string aofDirectory, long firstSegment)
+    {
+        using var session = _engine.CreateSession();
+        var applier = new RecordApplier(session);
+        return LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
+    }
+
+    public void Dispose()
+    {
+        Host.Dispose();
+        Database.Log.Dispose();
+        _engine.Dispose();
+    }
+}

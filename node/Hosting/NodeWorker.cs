@@ -1,0 +1,93 @@
+using System.Text;
+using Istore.Net.Commands;
+using Istore.Net.Resp;
+using Istore.Net.Server;
+using Istore.Node.Commands;
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>
+/// Runs commands on one event loop: look the name up in the command table, check auth and arity,
+/// call the handler. Owns the loop's keyspace session (and so its FASTER session).
+/// </summary>
+internal sealed class NodeWorker : ILoopWorker
+{
+    private readonly NodeServer _node;
+    private readonly CommandContext _context;
+    private readonly KeyspaceSession _keyspace;
+
+    public NodeWorker(NodeServer node)
+    {
+        _node = node;
+        _keyspace = new KeyspaceSession(node.Database);
+        _context = new CommandContext(node, _keyspace);
+    }
+
+    public void OnOpen(Connection connection) =>
+        connection.State = new ClientState { Authenticated = _node.Config.RequirePass is null };
+
+    public void Execute(Connection connection, CommandArgs args)
+    {
+        var client = (ClientState)connection.State!;
+        var output = connection.Output;
+        var spec = CommandTable.Find(args[0]);
+        Interlocked.Increment(ref _node.Stats.CommandsProcessed);
+        if (spec is null)
+        {
+            Reject(output, UnknownCommand(args));
+            return;
+        }
+        client.LastCommand = spec.Name;
+        if (!client.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        {
+            Reject(output, Errors.NoAuth);
+            return;
+        }
+        if (!spec.AcceptsArgCount(args.Count))
+        {
+            Reject(output, Errors.WrongArgs(spec.Name));
+            return;
+        }
+        _context.Args = args;
+        _context.Spec = spec;
+        _context.Connection = connection;
+        _context.Client = client;
+        int replyStart = output.Length;
+        try
+        {
+            _node.Handlers[spec](_context);
+        }
+        catch (Exception ex)
+        {
+            // A handler bug must cost one reply, never the connection or the process.
+            output.Truncate(replyStart);
+            output.WriteError("ERR internal error: " + ex.Message);
+            Log.CommandFailed(_node.Logger, spec.Name, ex);
+        }
+    }
+
+    private void Reject(RespWriter output, string error)
+    {
+        Interlocked.Increment(ref _node.Stats.RejectedCalls);
+        output.WriteError(error);
+    }
+
+    /// <summary>Redis's wording: the name and the first arguments, each quoted and cut at 128 bytes.</summary>
+    private static string UnknownCommand(CommandArgs args)
+    {
+        var text = new StringBuilder("ERR unknown command '").Append(Errors.Truncate(args.ToString(0))).Append("', with args beginning with: ");
+        for (int i = 1; i < args.Count && text.Length < 1024; i++)
+            text.Append('\'').Append(Errors.Truncate(args.ToString(i))).Append("' ");
+        return text.ToString();
+    }
+
+    public void OnClose(Connection connection)
+    {
+    }
+
+    /// <summary>The batch ran: put its log records in the OS (and on disk under appendfsync always) before any reply leaves.</summary>
+    public void BeforeSend() => _node.Database.Log.Flush(fsync: false);
+
+    public void Dispose() => _keyspace.Dispose();
+}

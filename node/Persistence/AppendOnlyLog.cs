@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Persistence;
+
+/// <summary>
+/// The append-only log of write effects, in numbered segment files (<c>dir/aof/00000001.aof</c>).
+/// Every mutation appends its effect while holding the keyspace write lock, so the log order is
+/// the apply order. Event loops flush once per batch before replying; a checkpoint starts a new
+/// segment and, once durable, deletes the older ones.
+/// </summary>
+public sealed class AppendOnlyLog : IDisposable
+{
+    private readonly object _bufferLock = new();
+    private readonly object _fileLock = new();
+    private readonly string _directory;
+    private readonly ILogger _logger;
+    private readonly LogRecordWriter _pending = new();
+    private byte[] _spare = new byte[64 * 1024];
+    private FileStream _file;
+    private long _appendedBytes;
+    private long _writtenBytes;
+    private long _syncedBytes;
+
+    public AppendOnlyLog(string directory, FsyncPolicy policy, long firstSegment, ILogger logger)
+    {
+        _directory = directory;
+        _logger = logger;
+        Policy = policy;
+        Directory.CreateDirectory(directory);
+        CurrentSegment = Math.Max(firstSegment, LastSegmentOnDisk(directory));
+        _file = OpenSegment(CurrentSegment);
+    }
+
+    public FsyncPolicy Policy { get; set; }
+
+    public long CurrentSegment { get; private set; }
+
+    /// <summary>Bytes in the current segment, on disk or pending (drives automatic checkpoints).</summary>
+    public long CurrentSegmentBytes
+    {
+        get { lock (_bufferLock) return _file.Length + _pending.Length; }
+    }
+
+    /// <summary>Total bytes appended since start (INFO aof_current_size, replication offsets later).</summary>
+    public long AppendedBytes => Interlocked.Read(ref _appendedBytes);
+
+    public long LastFsyncBytes => Interlocked.Read(ref _syncedBytes);
+
+    /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
+    internal AppendScope BeginAppend()
+    {
+        Monitor.Enter(_bufferLock);
+        return new AppendScope(this, _pending.Length);
+    }
+
+    internal readonly ref struct AppendScope(AppendOnlyLog log, int startLength)
+    {
+        public LogRecordWriter Writer => log._pending;
+
+        public void Dispose()
+        {
+            log._appendedBytes += log._pending.Length - startLength;
+            Monitor.Exit(log._bufferLock);
+        }
+    }
+
+    /// <summary>Writes pending records to the OS and, when asked or under <c>always</c>, to disk.</summary>
+    public void Flush(bool fsync)
+    {
+        lock (_fileLock)
+        {
+            byte[] buffer;
+            int length;
+            lock (_bufferLock)
+            {
+                if (_pending.Length == 0 && !(fsync && _syncedBytes < _writtenBytes))
+                    return;
+                (buffer, length) = _pending.Swap(_spare);
+            }
+            if (length > 0)
+            {
+                _file.Write(buffer, 0, length);
+                _file.Flush(flushToDisk: false);
+                _writtenBytes += length;
+            }
+            _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
+            if (fsync || Policy == FsyncPolicy.Always)
+            {
+                _file.Flush(flushToDisk: true);
+                Interlocked.Exchange(ref _syncedBytes, _writtenBytes);
+            }
+        }
+    }
+
+    /// <summary>Closes the current segment and starts the next; returns the new segment's number.</summary>
+    public long Rotate()
+    {
+        lock (_fileLock)
+        {
+            lock (_bufferLock)
+            {
+                var (buffer, length) = _pending.Swap(_spare);
+                _file.Write(buffer, 0, length);
+                _spare = buffer;
+                _file.Flush(flushToDisk: true);
+                _file.Dispose();
+                CurrentSegment++;
+                _file = OpenSegment(CurrentSegment);
+                return CurrentSegment;
+            }
+        }
+    }
+
+    /// <summary>Deletes segments a durable checkpoint has made unnecessary.</summary>
+    public void DeleteSegmentsBefore(long segment)
+    {
+        foreach (var (number, path) in Segments(_directory))
+            if (number < segment)
+                File.Delete(path);
+    }
+
+    internal static string SegmentPath(string directory, long number) => Path.Combine(directory, $"{number:D8}.aof");
+
+    /// <summary>Segment files in order.</summary>
+    internal static IEnumerable<(long Number, string Path)> Segments(string directory)
+    {
+        if (!Directory.Exists(directory))
+            return [];
+        return Directory.EnumerateFiles(directory, "*.aof")
+            .Select(p => (Ok: long.TryParse(Path.GetFileNameWithoutExtension(p), out long n), Number: n, Path: p))
+            .Where(s => s.Ok)
+            .Select(s => (s.Number, s.Path))
+            .OrderBy(s => s.Number);
+    }
+
+    private static long LastSegmentOnDisk(string directory) => Segments(directory).Select(s => s.Number).DefaultIfEmpty(1).Max();
+
+    private FileStream OpenSegment(long number)
+    {
+        var path = SegmentPath(_directory, number);
+        _logger.LogDebug("Appending to {Path}", path);
+        return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1);
+    }
+
+    public void Dispose()
+    {
+        Flush(fsync: true);
+        _file.Dispose();
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Persistence;
+
+/// <summary>
+/// Takes checkpoints (SAVE, BGSAVE, automatically as the log grows, at shutdown): start a new log
+/// segment, snapshot the engine with that segment number as its cookie, then delete the older
+/// segments. Recovery loads the snapshot and replays from that segment on.
+/// </summary>
+public sealed class Checkpointer(Database db, ILogger logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public long LastSaveUnixSeconds { get; private set; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    public bool InProgress => _gate.CurrentCount == 0;
+
+    public bool LastSucceeded { get; private set; } = true;
+
+    public long Count { get; private set; }
+
+    public long LastDurationMs { get; private set; } = -1;
+
+    public async Task CheckpointAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            long segment = db.Log.Rotate();
+            await db.Engine.CheckpointAsync(BitConverter.GetBytes(segment)).ConfigureAwait(false);
+            // Records written during the snapshot may be in it: make them durable in the log
+            // before the segments it replaces go away.
+            db.Log.Flush(fsync: true);
+            db.Log.DeleteSegmentsBefore(segment);
+            LastSaveUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            LastDurationMs = watch.ElapsedMilliseconds;
+            LastSucceeded = true;
+            Count++;
+            Log.CheckpointDone(logger, watch.ElapsedMilliseconds, segment);
+        }
+        catch (Exception ex)
+        {
+            LastSucceeded = false;
+            Log.CheckpointFailed(logger, ex);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Starts a checkpoint in the background unless one is running (BGSAVE).</summary>
+    public bool TryStartBackground()
+    {
+        if (InProgress)
+            return false;
+        _ = Task.Run(async () =>
+        {
+            try { await CheckpointAsync().ConfigureAwait(false); }
+            catch (Exception) { /* logged and reflected in INFO persistence */ }
+        });
+        return true;
+    }
+
+    /// <summary>The segment number a checkpoint's cookie names (the first segment to replay).</summary>
+    public static long SegmentFromCookie(byte[]? cookie) => cookie is { Length: 8 } ? BitConverter.ToInt64(cookie) : 1;
+}

@@ -1,0 +1,59 @@
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+
+namespace Istore.Node.Persistence;
+
+/// <summary>Encodes log records as RESP arrays of bulk strings (the AOF format Redis tools read) into a growable buffer.</summary>
+internal sealed class LogRecordWriter
+{
+    private byte[] _buffer = new byte[64 * 1024];
+
+    public int Length { get; private set; }
+
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+    public void BeginRecord(int argCount) => WriteHeader((byte)'*', argCount);
+
+    public void Arg(ReadOnlySpan<byte> value)
+    {
+        WriteHeader((byte)'$', value.Length);
+        Ensure(value.Length + 2);
+        value.CopyTo(_buffer.AsSpan(Length));
+        Length += value.Length;
+        _buffer[Length++] = (byte)'\r';
+        _buffer[Length++] = (byte)'\n';
+    }
+
+    public void Arg(long value)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(value, digits, out int n);
+        Arg(digits[..n]);
+    }
+
+    /// <summary>Hands the written bytes over and starts an empty buffer (the old one is returned to be reused).</summary>
+    public (byte[] Buffer, int Length) Swap(byte[] replacement)
+    {
+        var taken = (_buffer, Length);
+        _buffer = replacement;
+        Length = 0;
+        return taken;
+    }
+
+    private void WriteHeader(byte prefix, long value)
+    {
+        Ensure(24);
+        _buffer[Length++] = prefix;
+        Utf8Formatter.TryFormat(value, _buffer.AsSpan(Length), out int n);
+        Length += n;
+        _buffer[Length++] = (byte)'\r';
+        _buffer[Length++] = (byte)'\n';
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Ensure(int size)
+    {
+        if (_buffer.Length - Length < size)
+            Array.Resize(ref _buffer, (int)Math.Min(Math.Max((long)_buffer.Length * 2, (long)Length + size), Array.MaxLength));
+    }
+}

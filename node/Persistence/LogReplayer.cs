@@ -1,0 +1,135 @@
+using Istore.Net.Resp;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Persistence;
+
+/// <summary>
+/// Reads the append-only log back at start-up and hands each record to the keyspace. Records
+/// between MULTI and EXEC apply together or not at all. A torn or corrupt tail (a crash in the
+/// middle of a write) is cut off with a warning; the node always starts.
+/// </summary>
+internal static class LogReplayer
+{
+    private static readonly RespLimits ReplayLimits = RespLimits.Default with { MaxQueryBuffer = long.MaxValue };
+
+    /// <summary>Replays segments numbered <paramref name="fromSegment"/> and later; returns the records applied.</summary>
+    public static long Replay(string directory, long fromSegment, Action<CommandArgs> apply, ILogger logger)
+    {
+        long applied = 0;
+        foreach (var (number, path) in AppendOnlyLog.Segments(directory))
+        {
+            if (number < fromSegment)
+                continue;
+            applied += ReplaySegment(path, apply, logger);
+        }
+        return applied;
+    }
+
+    private static long ReplaySegment(string path, Action<CommandArgs> apply, ILogger logger)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
+        var args = new CommandArgs();
+        var group = new List<byte[][]>();
+        bool inGroup = false;
+        long applied = 0, fileOffset = 0, lastGood = 0;
+        byte[] buffer = new byte[1024 * 1024];
+        int start = 0, end = 0;
+        string? problem = null;
+        while (problem is null)
+        {
+            if (start == end || !ParseNext(buffer, start, end, args, out int consumed, out problem))
+            {
+                if (problem is not null)
+                    break;
+                // Need more bytes: keep the unparsed tail, grow if a record is larger than the buffer.
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+                if (end == buffer.Length)
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                int read = file.Read(buffer, end, buffer.Length - end);
+                if (read == 0)
+                {
+                    if (end > 0 || inGroup)
+                        problem = "incomplete record at the end";
+                    break;
+                }
+                end += read;
+                continue;
+            }
+            start += consumed;
+            fileOffset += consumed;
+            if (args.Count == 0)
+                continue;
+            if (Is(args, "MULTI"u8))
+            {
+                inGroup = true;
+                group.Clear();
+            }
+            else if (Is(args, "EXEC"u8))
+            {
+                foreach (var record in group)
+                {
+                    args.SetFrom(record);
+                    problem = TryApply(apply, args);
+                    if (problem is not null)
+                        break;
+                }
+                if (problem is not null)
+                    break;
+                applied += group.Count;
+                inGroup = false;
+                lastGood = fileOffset;
+            }
+            else if (inGroup)
+            {
+                group.Add(Enumerable.Range(0, args.Count).Select(args.ToArray).ToArray());
+            }
+            else
+            {
+                problem = TryApply(apply, args);
+                if (problem is not null)
+                    break;
+                applied++;
+                lastGood = fileOffset;
+            }
+        }
+        if (problem is not null)
+        {
+            logger.LogWarning("Append-only log {Path}: {Problem} at byte {Offset}; truncating to {Good} bytes (the tail of an interrupted write)",
+                path, problem, fileOffset, lastGood);
+            file.SetLength(lastGood);
+        }
+        return applied;
+    }
+
+    private static string? TryApply(Action<CommandArgs> apply, CommandArgs record)
+    {
+        try
+        {
+            apply(record);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static bool ParseNext(byte[] buffer, int start, int end, CommandArgs args, out int consumed, out string? problem)
+    {
+        problem = null;
+        consumed = 0;
+        if (buffer[start] != (byte)'*')
+        {
+            problem = "corrupt record (not a RESP array)";
+            return false;
+        }
+        var result = RespRequestParser.TryParse(buffer, start, end, args, ReplayLimits, out consumed, out string? error);
+        if (result == ParseResult.ProtocolError)
+            problem = "corrupt record (" + error + ")";
+        return result == ParseResult.Complete;
+    }
+
+    private static bool Is(CommandArgs args, ReadOnlySpan<byte> name) => args[0].SequenceEqual(name);
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Istore.Node.Hosting;
+using Istore.Node.Persistence;
+using Microsoft.Extensions.Logging;
+
+// istore-node: parse options, start the node, shut down cleanly on SHUTDOWN, SIGTERM or SIGINT.
+var bind = new Option<string>("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 6379 };
+var dir = new Option<string>("--dir") { Description = "Data directory (checkpoints, append-only log)", DefaultValueFactory = _ => "./data" };
+var appendFsync = new Option<FsyncPolicy>("--appendfsync") { Description = "When the append-only log is fsync'd: always, everysec or no", DefaultValueFactory = _ => FsyncPolicy.EverySec };
+var requirePass = new Option<string?>("--requirepass") { Description = "Password clients must AUTH with" };
+var maxClients = new Option<int>("--maxclients") { Description = "Maximum simultaneous clients", DefaultValueFactory = _ => 10000 };
+var maxMemory = new Option<string>("--maxmemory") { Description = "Memory for the engine's in-RAM log (e.g. 512mb, 4gb); older records spill to disk", DefaultValueFactory = _ => "1gb" };
+var engine = new Option<string>("--engine") { Description = "Storage engine: memory", DefaultValueFactory = _ => "memory" };
+var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
+var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };
+var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
+
+var root = new RootCommand("istore-node: a RESP (Redis protocol) storage node")
+{
+    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, threads, checkpointLog, logLevel,
+};
+root.SetAction(async (parsed, _) =>
+{
+    if (!ByteSize.TryParse(parsed.GetValue(maxMemory)!, out long memoryBytes) || !ByteSize.TryParse(parsed.GetValue(checkpointLog)!, out long checkpointBytes))
+    {
+        Console.Error.WriteLine("Invalid size: use a number with an optional kb, mb or gb suffix");
+        return 2;
+    }
+    var options = new NodeOptions
+    {
+        Bind = parsed.GetValue(bind)!,
+        Port = parsed.GetValue(port),
+        Directory = parsed.GetValue(dir)!,
+        AppendFsync = parsed.GetValue(appendFsync),
+        RequirePass = parsed.GetValue(requirePass),
+        MaxClients = parsed.GetValue(maxClients),
+        MaxMemory = memoryBytes,
+        Engine = parsed.GetValue(engine)!,
+        Threads = Math.Max(1, parsed.GetValue(threads)),
+        CheckpointLogBytes = checkpointBytes,
+    };
+    using var loggerFactory = LoggerFactory.Create(b => b
+        .SetMinimumLevel(parsed.GetValue(logLevel))
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; }));
+    var logger = loggerFactory.CreateLogger("istore-node");
+    NodeServer node;
+    try
+    {
+        node = new NodeServer(options, loggerFactory);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException or System.Net.Sockets.SocketException)
+    {
+        logger.LogCritical("Cannot start: {Message}", ex.Message);
+        return 1;
+    }
+    using (node)
+    {
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        node.Start();
+        await node.RunAsync();
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            node.RequestShutdown(save: true);
+        }
+    }
+});
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
