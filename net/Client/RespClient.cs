@@ -23,7 +23,7 @@ public sealed class RespClient : IDisposable, IAsyncDisposable
     private readonly Socket _socket;
     private readonly object _sendLock = new();
     private readonly ConcurrentQueue<TaskCompletionSource<RespValue>> _pending = new();
-    private readonly Channel<RespValue> _unsolicited = Channel.CreateUnbounded<RespValue>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<RespValue> _unsolicited = Channel.CreateUnbounded<RespValue>();
     private readonly Task _receiveLoop;
 
     // Commands are encoded into _outgoing under _sendLock; one flush task at a time swaps it with
@@ -85,6 +85,8 @@ public sealed class RespClient : IDisposable, IAsyncDisposable
     public Task<RespValue> ExecuteAsync(string[] args, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfZero(args.Length);
+        foreach (var arg in args)
+            ArgumentNullException.ThrowIfNull(arg, nameof(args));
         return Enqueue(args, static (w, a) => RespCommandEncoder.Write(w, a), 1, false, ct, out _)?[0]
             ?? Task.FromException<RespValue>(ClosedException());
     }
@@ -142,7 +144,16 @@ public sealed class RespClient : IDisposable, IAsyncDisposable
         {
             if (_failure != null)
                 return null;
-            encode(_outgoing, state);
+            try
+            {
+                encode(_outgoing, state);
+            }
+            catch (Exception ex)
+            {
+                // Part of the command may be in the buffer: the stream cannot be trusted any more.
+                Fail(new IOException($"Connection to {Endpoint} dropped: a command could not be encoded", ex));
+                throw;
+            }
             if (trackSent)
                 sent = (_outgoingSent ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             for (int i = 0; i < replies; i++)

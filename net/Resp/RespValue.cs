@@ -139,7 +139,13 @@ public sealed class RespValue
 
     private ReadOnlySpan<byte> Text => Type == RespType.Verbatim ? _bytes.AsSpan(4) : _bytes;
 
-    private InvalidOperationException WrongType(string wanted) => new($"Cannot read {Type} reply {this} as {wanted}");
+    private InvalidOperationException WrongType(string wanted)
+    {
+        var text = ToString();
+        if (text.Length > 200)
+            text = text[..200] + "…";   // a multi-megabyte reply should not become the message
+        return new($"Cannot read {Type} reply {text} as {wanted}");
+    }
 
     /// <summary>A compact one-line debugging form: <c>+OK</c>, <c>"bulk"</c>, <c>[1, nil]</c>, <c>{"k": "v"}</c>.</summary>
     private void Append(StringBuilder sb)

@@ -10,7 +10,7 @@ public sealed class Connection
 {
     private const int InitialInputSize = 16 * 1024;
 
-    internal Connection(long id, int fd, string remoteAddress, EventLoop loop)
+    internal Connection(long id, int fd, string remoteAddress, EventLoop? loop)
     {
         Id = id;
         Fd = fd;
@@ -27,7 +27,8 @@ public sealed class Connection
     /// <summary>"ip:port" of the peer.</summary>
     public string RemoteAddress { get; }
 
-    internal EventLoop Loop { get; }
+    /// <summary>The owning loop; null for a detached connection (benchmarks, tests).</summary>
+    internal EventLoop? Loop { get; }
 
     public long CreatedAtMs { get; }
 
@@ -55,7 +56,14 @@ public sealed class Connection
     internal bool QueuedForSend;
 
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
-    public void Kill() => Loop.Post(() => Loop.Close(this));
+    public void Kill()
+    {
+        var loop = Loop;
+        loop?.Post(() => loop.Close(this));
+    }
+
+    /// <summary>A connection with no socket, for driving a server's command path directly (benchmarks, tests).</summary>
+    public static Connection CreateDetached(long id = 0) => new(id, -1, "detached:0", null);
 
     /// <summary>Makes room for at least <paramref name="wanted"/> more bytes, compacting then growing.</summary>
     internal bool EnsureInputSpace(int wanted, long limit)

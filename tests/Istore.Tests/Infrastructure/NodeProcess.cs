@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Istore.Tests.Infrastructure;
+
+/// <summary>
+/// A real istore-node process on a free loopback port with its own data directory. Tests talk
+/// to it over sockets, kill it with SIGKILL or stop it gracefully, restart it on the same data,
+/// and always clean up by PID. ISTORE_NODE_BINARY points the tests at another binary (the AOT one).
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly string[] _extraArgs;
+    private readonly bool _ownsDirectory;
+    private Process? _process;
+
+    private NodeProcess(string directory, bool ownsDirectory, string[] extraArgs)
+    {
+        DataDirectory = directory;
+        _ownsDirectory = ownsDirectory;
+        _extraArgs = extraArgs;
+        Port = FreePort();
+    }
+
+    public int Port { get; private set; }
+
+    public string DataDirectory { get; }
+
+    public int Pid => _process?.Id ?? 0;
+
+    /// <summary>What the node printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static string BinaryPath =>
+        Environment.GetEnvironmentVariable("ISTORE_NODE_BINARY") is { Length: > 0 } path
+            ? path
+            : Path.Combine(AppContext.BaseDirectory, "istore-node");
+
+    /// <summary>Starts a node on a fresh data directory (or <paramref name="directory"/>), waiting until it answers PING.</summary>
+    public static async Task<NodeProcess> StartAsync(string[]? extraArgs = null, string? directory = null)
+    {
+        bool owns = directory is null;
+        directory ??= Path.Combine(Path.GetTempPath(), "istore-tests", Guid.NewGuid().ToString("N"));
+        var node = new NodeProcess(directory, owns, extraArgs ?? []);
+        await node.LaunchAsync();
+        return node;
+    }
+
+    /// <summary>Starts the process again on the same directory and port (after a kill or stop).</summary>
+    public Task RestartAsync() => LaunchAsync();
+
+    private async Task LaunchAsync()
+    {
+        var info = new ProcessStartInfo(BinaryPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", Port.ToString(), "--dir", DataDirectory, "--loglevel", "Information" }.Concat(_extraArgs))
+            info.ArgumentList.Add(arg);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + BinaryPath);
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"istore-node exited with {_process.ExitCode}:\n{Output}");
+            if (await AnswersPingAsync())
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("istore-node did not answer PING in 30 s:\n" + Output);
+    }
+
+    private async Task<bool> AnswersPingAsync()
+    {
+        try
+        {
+            await using var c = await RawConnection.ConnectAsync(Port);
+            await c.SendAsync("PING\r\n");
+            var reply = await c.ReadFrameAsync(TimeSpan.FromSeconds(2));
+            return reply is "+PONG\r\n" or "-NOAUTH Authentication required.\r\n";
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public Task<RawConnection> ConnectAsync() => RawConnection.ConnectAsync(Port);
+
+    /// <summary>SIGKILL: no flush, no checkpoint — what a crash looks like.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM and wait: the node should flush, checkpoint and exit 0.</summary>
+    public async Task<int> TerminateAsync(TimeSpan? timeout = null)
+    {
+        if (_process is null || _process.HasExited)
+            return _process?.ExitCode ?? 0;
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])!.WaitForExit();
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        await _process!.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public bool HasExited => _process is null || _process.HasExited;
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        if (_ownsDirectory && Directory.Exists(DataDirectory))
+            Directory.Delete(DataDirectory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,47 @@
+using Istore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// One command of each family against the node binary. With ISTORE_NODE_BINARY set (CI does, after
+/// publishing), this is the AOT smoke test: the same commands on the Native AOT executable.
+/// </summary>
+public class NodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    [Fact]
+    public async Task Serves_strings_keys_server_and_connection_commands()
+    {
+        var db = fixture.Db;
+        Assert.True(await db.StringSetAsync("smoke:s", "v", TimeSpan.FromSeconds(100)));
+        Assert.Equal("v", await db.StringGetAsync("smoke:s"));
+        Assert.Equal(11, await db.StringIncrementAsync("smoke:n", 11));
+        Assert.InRange((await db.KeyTimeToLiveAsync("smoke:s"))!.Value.TotalSeconds, 90, 100);
+        Assert.True(await db.KeyExistsAsync("smoke:n"));
+        Assert.Equal("PONG", (string?)await db.ExecuteAsync("PING"));
+        Assert.Contains("redis_version:", (string?)await db.ExecuteAsync("INFO", "server"));
+        Assert.True((long)await db.ExecuteAsync("DBSIZE") >= 2);
+        Assert.True((long)await db.ExecuteAsync("COMMAND", "COUNT") > 50);
+    }
+
+    [Fact]
+    public async Task Speaks_resp3_after_hello()
+    {
+        await using var c = await fixture.ConnectAsync();
+        var hello = await c.ReadValueAfterAsync("HELLO", "3");
+        Assert.Equal(3, hello.Pairs.Single(p => p.Key.AsString() == "proto").Value.AsInteger());
+        Assert.Equal("_\r\n", await c.CommandAsync("GET", "smoke:missing"));
+    }
+
+    [Fact]
+    public async Task Data_survives_a_graceful_restart()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(NodeFixture.Options(node.Port)))
+            await redis.GetDatabase().StringSetAsync("restart:k", "kept");
+        Assert.Equal(0, await node.TerminateAsync());
+        await node.RestartAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("$4\r\nkept\r\n", await c.CommandAsync("GET", "restart:k"));
+    }
+}
