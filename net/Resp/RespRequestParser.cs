@@ -35,7 +35,7 @@ public static class RespRequestParser
         var span = buffer.AsSpan(0, end);
         int pos = start + 1;
         if (!TryReadLine(span, pos, out int lineEnd))
-            return TooLongWithoutNewline(end - start, "Protocol error: too big mbulk count string", out error);
+            return TooLongWithoutNewline(end - start, limits.MaxInlineLength, "Protocol error: too big mbulk count string", out error);
         if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[pos..lineEnd], out long count) || count > limits.MaxArguments)
             return Fail("Protocol error: invalid multibulk length", out error);
         pos = lineEnd + 2;
@@ -47,7 +47,7 @@ public static class RespRequestParser
             if (span[pos] != (byte)'$')
                 return Fail($"Protocol error: expected '$', got '{(char)span[pos]}'", out error);
             if (!TryReadLine(span, pos + 1, out lineEnd))
-                return TooLongWithoutNewline(end - pos, "Protocol error: too big bulk count string", out error);
+                return TooLongWithoutNewline(end - pos, limits.MaxInlineLength, "Protocol error: too big bulk count string", out error);
             if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out long length)
                 || length < 0 || length > limits.MaxBulkLength)
                 return Fail("Protocol error: invalid bulk length", out error);
@@ -72,14 +72,14 @@ public static class RespRequestParser
         error = null;
         int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
         if (newline < 0)
-            return TooLongWithoutNewline(end - start, "Protocol error: too big inline request", out error);
+            return TooLongWithoutNewline(end - start, limits.MaxInlineLength, "Protocol error: too big inline request", out error);
         int lineEnd = start + newline;
-        consumed = newline + 1;
         if (lineEnd > start && buffer[lineEnd - 1] == (byte)'\r')
             lineEnd--;
         args.Reset(buffer, 8);
         if (!InlineSplitter.Split(buffer, start, lineEnd, args))
             return Fail("Protocol error: unbalanced quotes in request", out error);
+        consumed = newline + 1;
         return ParseResult.Complete;
     }
 
@@ -92,10 +92,10 @@ public static class RespRequestParser
     }
 
     /// <summary>Without a newline yet: wait, unless the header is already longer than any valid one.</summary>
-    private static ParseResult TooLongWithoutNewline(int available, string message, out string? error)
+    private static ParseResult TooLongWithoutNewline(int available, int limit, string message, out string? error)
     {
         error = null;
-        return available > 64 * 1024 ? Fail(message, out error) : ParseResult.Incomplete;
+        return available > limit ? Fail(message, out error) : ParseResult.Incomplete;
     }
 
     private static ParseResult Fail(string message, out string? error)
@@ -104,17 +104,17 @@ public static class RespRequestParser
         return ParseResult.ProtocolError;
     }
 
-    /// <summary>A RESP length: optional '-', then decimal digits, nothing else, no overflow.</summary>
+    /// <summary>A RESP length as Redis's string2ll reads it: optional '-', digits without leading zeros, no overflow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryParseLength(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;
-        if (text.IsEmpty || text.Length > 19)
-            return false;
-        bool negative = text[0] == (byte)'-';
+        if (text.Length == 1 && text[0] == (byte)'0')
+            return true;
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
         int i = negative ? 1 : 0;
-        if (i == text.Length)
-            return false;
+        if (i >= text.Length || text.Length - i > 18 || text[i] == (byte)'0')
+            return false;   // 18 digits cannot overflow; no valid length is longer
         for (; i < text.Length; i++)
         {
             uint digit = (uint)(text[i] - '0');

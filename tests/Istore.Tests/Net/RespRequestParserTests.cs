@@ -81,6 +81,10 @@ public class RespRequestParserTests
     [InlineData("*1\r\n$1073741824\r\n", "Protocol error: invalid bulk length")]
     [InlineData("*1\r\n$3\r\nabcXY", "Protocol error: expected CRLF after bulk data")]
     [InlineData("*1\r\n$3\r\nabc\rX", "Protocol error: expected CRLF after bulk data")]
+    [InlineData("*9999999999999999999\r\n", "Protocol error: invalid multibulk length")]
+    [InlineData("*01\r\n$4\r\nPING\r\n", "Protocol error: invalid multibulk length")]
+    [InlineData("*1\r\n$04\r\nPING\r\n", "Protocol error: invalid bulk length")]
+    [InlineData("*1\r\n$-0\r\n", "Protocol error: invalid bulk length")]
     [InlineData("SET \"abc\r\n", "Protocol error: unbalanced quotes in request")]
     [InlineData("GET \"a\"b\r\n", "Protocol error: unbalanced quotes in request")]
     [InlineData("GET 'a\r\n", "Protocol error: unbalanced quotes in request")]
@@ -103,6 +107,14 @@ public class RespRequestParserTests
         Assert.Equal("Protocol error: invalid multibulk length", ParseError("*11\r\n", limits));
         Assert.Equal(ParseResult.Complete, Parse("*1\r\n$5\r\nabcde\r\n", limits, out _, out _));
         Assert.Equal("Protocol error: invalid bulk length", ParseError("*1\r\n$6\r\n", limits));
+    }
+
+    [Fact]
+    public void Inline_length_limit_is_configurable()
+    {
+        var limits = new RespLimits { MaxInlineLength = 100 };
+        Assert.Equal(ParseResult.Incomplete, Parse(new string('a', 100), limits, out _, out _));
+        Assert.Equal("Protocol error: too big inline request", ParseError(new string('a', 200), limits));
     }
 
     [Theory]
