@@ -1,3 +1,5 @@
+using Istore.Node.Keyspace;
+
 namespace Istore.Node.Commands;
 
 /// <summary>
@@ -15,6 +17,21 @@ internal static class ExpiryOption
         if (Ascii(word, "EXAT"u8)) return Kind.ExAt;
         if (Ascii(word, "PXAT"u8)) return Kind.PxAt;
         return Kind.None;
+    }
+
+    /// <summary>
+    /// Reads the amount at <paramref name="index"/> as an absolute Unix-ms time, or replies Redis's error
+    /// (not an integer, or "invalid expire time in '&lt;command&gt;' command") and returns false.
+    /// </summary>
+    public static bool TryRead(CommandContext c, Kind kind, int index, out long expireAt)
+    {
+        expireAt = 0;
+        if (!c.TryInt64(index, out long amount))
+            return false;
+        if (TryToAbsolute(kind, amount, Database.NowMs, out expireAt))
+            return true;
+        c.Output.WriteError(Errors.InvalidExpireTime(c.Spec.Name));
+        return false;
     }
 
     /// <summary>Converts <paramref name="amount"/> of <paramref name="kind"/> to Unix ms; false when Redis calls it invalid.</summary>

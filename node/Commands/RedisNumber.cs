@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Istore.Node.Commands;
 
 /// <summary>Number parsing with Redis's exact rules (string2ll, strtold) so edge cases reply as Redis does.</summary>
@@ -37,31 +35,4 @@ public static class RedisNumber
         value = (long)magnitude;
         return true;
     }
-
-    /// <summary>A double as Redis accepts it: no spaces, "inf"/"-inf"/"+inf" allowed, NaN rejected.</summary>
-    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 256 || IsSpace(text[0]) || IsSpace(text[^1]))
-            return false;
-        Span<char> chars = stackalloc char[text.Length];
-        for (int i = 0; i < text.Length; i++)
-            chars[i] = (char)text[i];
-        if (chars.Equals("inf", StringComparison.OrdinalIgnoreCase) || chars.Equals("+inf", StringComparison.OrdinalIgnoreCase)
-            || chars.Equals("infinity", StringComparison.OrdinalIgnoreCase) || chars.Equals("+infinity", StringComparison.OrdinalIgnoreCase))
-        {
-            value = double.PositiveInfinity;
-            return true;
-        }
-        if (chars.Equals("-inf", StringComparison.OrdinalIgnoreCase) || chars.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
-        {
-            value = double.NegativeInfinity;
-            return true;
-        }
-        if (!double.TryParse(chars, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            return false;
-        return !double.IsNaN(value) && !double.IsInfinity(value);
-    }
-
-    private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\v' or (byte)'\f';
 }

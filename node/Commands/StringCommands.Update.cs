@@ -1,5 +1,5 @@
 using System.Buffers.Text;
-using System.Globalization;
+using System.Text;
 using Istore.Node.Engine;
 
 namespace Istore.Node.Commands;
@@ -65,7 +65,7 @@ public static partial class StringCommands
             c.Output.WriteInteger(current);   // nothing to write: Redis neither creates nor changes the key
             return;
         }
-        if (offset + patch.Length > MaxStringLength)
+        if (offset > MaxStringLength - patch.Length)   // not offset + length: that overflows for offsets near 2^63
         {
             c.Output.WriteError(Errors.TooLarge);
             return;
@@ -124,17 +124,13 @@ public static partial class StringCommands
         c.Output.WriteInteger(result);
     }
 
+    /// <summary>INCRBYFLOAT key increment, in Redis's arithmetic (C long double) and its "%.17Lf" text.</summary>
     private static void IncrByFloat(CommandContext c)
     {
-        if (!RedisNumber.TryParseDouble(c.Arg(2), out double by))
-        {
-            c.Output.WriteError(Errors.NotFloat);
-            return;
-        }
         var ks = c.Keyspace;
         using var write = ks.Lock();
         var type = ks.ReadLive(c.Arg(1));
-        double current = 0;
+        var current = LongDouble.Zero;
         long expireAt = 0;
         if (type is not (KeyType.None or KeyType.String))
         {
@@ -143,30 +139,26 @@ public static partial class StringCommands
         }
         if (type == KeyType.String)
         {
-            if (!RedisNumber.TryParseDouble(ks.Value.Span, out current))
+            if (!LongDouble.TryParse(ks.Value.Span, out current))
             {
                 c.Output.WriteError(Errors.NotFloat);
                 return;
             }
             expireAt = ks.Value.ExpireAt;
         }
-        double result = current + by;
-        if (double.IsNaN(result) || double.IsInfinity(result))
+        if (!LongDouble.TryParse(c.Arg(2), out var by))
+        {
+            c.Output.WriteError(Errors.NotFloat);
+            return;
+        }
+        var result = current + by;
+        if (result.IsInfinity)
         {
             c.Output.WriteError(Errors.NaNOrInfinity);
             return;
         }
-        var text = System.Text.Encoding.ASCII.GetBytes(HumanFriendly(result));
+        var text = Encoding.ASCII.GetBytes(result.ToHumanString());
         ks.Set(c.Arg(1), text, expireAt);
         c.Output.WriteBulkString(text);
-    }
-
-    /// <summary>Redis's LD_STR_HUMAN form: plain decimal, no exponent, no trailing zeros.</summary>
-    private static string HumanFriendly(double value)
-    {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        return text.Contains('E')
-            ? value.ToString("F17", CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.')
-            : text;
     }
 }

@@ -45,20 +45,19 @@ public static partial class StringCommands
     {
         bool nx = false, xx = false, get = false, keepTtl = false;
         var expiryKind = ExpiryOption.Kind.None;
-        long expiryAmount = 0;
+        int expiryArg = 0;
         for (int i = 3; i < c.Count; i++)
         {
-            var word = c.Arg(i);
-            var kind = ExpiryOption.Parse(word);
+            var kind = ExpiryOption.Parse(c.Arg(i));
             if (c.ArgIs(i, "NX"u8) && !xx) nx = true;
             else if (c.ArgIs(i, "XX"u8) && !nx) xx = true;
             else if (c.ArgIs(i, "GET"u8)) get = true;
             else if (c.ArgIs(i, "KEEPTTL"u8) && expiryKind == ExpiryOption.Kind.None) keepTtl = true;
-            else if (kind != ExpiryOption.Kind.None && expiryKind == ExpiryOption.Kind.None && !keepTtl && i + 1 < c.Count)
+            // As Redis: the same expiry option may repeat (the last amount wins), two different ones may not.
+            else if (kind != ExpiryOption.Kind.None && (expiryKind == ExpiryOption.Kind.None || expiryKind == kind) && !keepTtl && i + 1 < c.Count)
             {
                 expiryKind = kind;
-                if (!c.TryInt64(++i, out expiryAmount))
-                    return;
+                expiryArg = ++i;
             }
             else
             {
@@ -66,12 +65,10 @@ public static partial class StringCommands
                 return;
             }
         }
+        // The amount is checked only once every option parsed, so a syntax error wins over a bad number.
         long expireAt = 0;
-        if (expiryKind != ExpiryOption.Kind.None && !ExpiryOption.TryToAbsolute(expiryKind, expiryAmount, Database.NowMs, out expireAt))
-        {
-            c.Output.WriteError(Errors.InvalidExpireTime("set"));
+        if (expiryKind != ExpiryOption.Kind.None && !ExpiryOption.TryRead(c, expiryKind, expiryArg, out expireAt))
             return;
-        }
         var ks = c.Keyspace;
         var key = c.Arg(1);
         using var write = ks.Lock();
@@ -112,13 +109,8 @@ public static partial class StringCommands
     /// <summary>SETEX key seconds value / PSETEX key milliseconds value</summary>
     private static void SetWithTtl(CommandContext c, ExpiryOption.Kind kind)
     {
-        if (!c.TryInt64(2, out long amount))
+        if (!ExpiryOption.TryRead(c, kind, 2, out long expireAt))
             return;
-        if (!ExpiryOption.TryToAbsolute(kind, amount, Database.NowMs, out long expireAt))
-        {
-            c.Output.WriteError(Errors.InvalidExpireTime(c.Spec.Name));
-            return;
-        }
         c.Keyspace.Set(c.Arg(1), c.Arg(3), expireAt);
         c.Output.WriteOk();
     }
@@ -126,15 +118,14 @@ public static partial class StringCommands
     private static void GetSet(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (!WriteCurrentValue(c))
-            return;
-        c.Keyspace.Set(c.Arg(1), c.Arg(2), 0);
+        if (WriteCurrentValue(c) is KeyType.None or KeyType.String)
+            c.Keyspace.Set(c.Arg(1), c.Arg(2), 0);
     }
 
     private static void GetDel(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (WriteCurrentValue(c))
+        if (WriteCurrentValue(c) == KeyType.String)
             c.Keyspace.Delete(c.Arg(1));
     }
 
@@ -143,16 +134,16 @@ public static partial class StringCommands
     {
         bool persist = false;
         var kind = ExpiryOption.Kind.None;
-        long amount = 0;
+        int amountArg = 0;
         for (int i = 2; i < c.Count; i++)
         {
             var parsed = ExpiryOption.Parse(c.Arg(i));
-            if (c.ArgIs(i, "PERSIST"u8) && kind == ExpiryOption.Kind.None && !persist) persist = true;
-            else if (parsed != ExpiryOption.Kind.None && kind == ExpiryOption.Kind.None && !persist && i + 1 < c.Count)
+            // As Redis: an option may repeat (the last amount wins), but PERSIST and the expiry options exclude each other.
+            if (c.ArgIs(i, "PERSIST"u8) && kind == ExpiryOption.Kind.None) persist = true;
+            else if (parsed != ExpiryOption.Kind.None && (kind == ExpiryOption.Kind.None || kind == parsed) && !persist && i + 1 < c.Count)
             {
                 kind = parsed;
-                if (!c.TryInt64(++i, out amount))
-                    return;
+                amountArg = ++i;
             }
             else
             {
@@ -160,37 +151,41 @@ public static partial class StringCommands
                 return;
             }
         }
-        long expireAt = 0;
-        if (kind != ExpiryOption.Kind.None && !ExpiryOption.TryToAbsolute(kind, amount, Database.NowMs, out expireAt))
-        {
-            c.Output.WriteError(Errors.InvalidExpireTime("getex"));
-            return;
-        }
-        using var write = c.Keyspace.Lock();
-        if (!WriteCurrentValue(c))
-            return;
-        if (persist && c.Keyspace.Value.ExpireAt != 0)
-            c.Keyspace.SetExpiry(c.Arg(1), 0);
-        else if (kind != ExpiryOption.Kind.None)
-            c.Keyspace.SetExpiry(c.Arg(1), expireAt);
-    }
-
-    /// <summary>Replies with the key's current string (or null); false when there was none or it is not a string.</summary>
-    private static bool WriteCurrentValue(CommandContext c)
-    {
-        var type = c.Keyspace.Get(c.Arg(1));
+        var ks = c.Keyspace;
+        using var write = ks.Lock();
+        var type = ks.Get(c.Arg(1));
+        // Redis looks the key up before it reads the amount: a missing key answers null even to "EX abc".
         if (type == KeyType.None)
         {
             c.Output.WriteNull();
-            return false;
+            return;
         }
         if (type != KeyType.String)
         {
             c.Output.WriteError(Errors.WrongType);
-            return false;
+            return;
         }
-        c.Output.WriteBulkString(c.Keyspace.Value.Span);
-        return true;
+        long expireAt = 0;
+        if (kind != ExpiryOption.Kind.None && !ExpiryOption.TryRead(c, kind, amountArg, out expireAt))
+            return;
+        c.Output.WriteBulkString(ks.Value.Span);
+        if (persist && ks.Value.ExpireAt != 0)
+            ks.SetExpiry(c.Arg(1), 0);
+        else if (kind != ExpiryOption.Kind.None)
+            ks.SetExpiry(c.Arg(1), expireAt);
+    }
+
+    /// <summary>Replies with the key's current string (null when missing, WRONGTYPE when not a string) and returns its type.</summary>
+    private static KeyType WriteCurrentValue(CommandContext c)
+    {
+        var type = c.Keyspace.Get(c.Arg(1));
+        if (type == KeyType.None)
+            c.Output.WriteNull();
+        else if (type != KeyType.String)
+            c.Output.WriteError(Errors.WrongType);
+        else
+            c.Output.WriteBulkString(c.Keyspace.Value.Span);
+        return type;
     }
 
     private static void MGet(CommandContext c)
