@@ -11,6 +11,8 @@ internal static class ClientCommand
     public static void Execute(CommandContext c)
     {
         var sub = c.ArgString(1).ToUpperInvariant();
+        if (sub is "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "LIST" or "KILL" or "NO-EVICT" or "NO-TOUCH" or "HELP")
+            c.Client.LastCommand = "CLIENT|" + sub;   // CLIENT LIST shows cmd=client|list, as Redis does
         switch (sub)
         {
             case "ID" when c.Count == 2:

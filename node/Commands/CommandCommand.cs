@@ -18,10 +18,8 @@ internal static class CommandCommand
             case "COUNT" when c.Count == 2:
                 c.Output.WriteInteger(CommandTable.All.Count);
                 break;
-            case "LIST" when c.Count == 2:
-                c.Output.WriteArrayHeader(CommandTable.All.Count);
-                foreach (var spec in CommandTable.All)
-                    c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
+            case "LIST":
+                List(c);
                 break;
             case "INFO":
                 WriteInfos(c, c.Count == 2 ? (IReadOnlyCollection<CommandSpec?>)CommandTable.All : Named(c));
@@ -29,16 +27,81 @@ internal static class CommandCommand
             case "DOCS":
                 WriteDocs(c, c.Count == 2 ? CommandTable.All : Named(c).OfType<CommandSpec>().ToList());
                 break;
-            case "GETKEYS" when c.Count >= 3:
+            case "GETKEYS" when c.Count >= 4:
                 GetKeys(c);
                 break;
-            case "COUNT" or "LIST" or "GETKEYS":
+            case "HELP" when c.Count == 2:
+                c.Output.WriteArrayHeader(Help.Length);
+                foreach (var line in Help)
+                    c.Output.WriteSimpleString(line);
+                break;
+            case "COUNT" or "GETKEYS" or "HELP":
                 c.Output.WriteError(Errors.WrongArgs("command|" + sub.ToLowerInvariant()));
                 break;
             default:
                 c.Output.WriteError(Errors.UnknownSubcommand("command", c.ArgString(1)));
                 break;
         }
+    }
+
+    private static readonly string[] Help =
+    [
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all Redis commands.",
+        "COUNT",
+        "    Return the total number of commands in this Redis server.",
+        "LIST",
+        "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full Redis command.",
+        "HELP",
+        "    Prints this help.",
+    ];
+
+    /// <summary>COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]</summary>
+    private static void List(CommandContext c)
+    {
+        Func<CommandSpec, bool> filter = _ => true;
+        if (c.Count == 5 && c.ArgIs(2, "FILTERBY"u8))
+        {
+            var value = c.ArgString(4);
+            if (c.ArgIs(3, "MODULE"u8))
+            {
+                filter = _ => false;   // no modules here
+            }
+            else if (c.ArgIs(3, "ACLCAT"u8))
+            {
+                filter = spec => AclCategories(spec).Contains("@" + value, StringComparer.OrdinalIgnoreCase);
+            }
+            else if (c.ArgIs(3, "PATTERN"u8))
+            {
+                var pattern = new Keyspace.GlobPattern(c.Args.ToArray(4), ignoreCase: true);
+                filter = spec => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()));
+            }
+            else
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        else if (c.Count != 2)
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        var names = CommandTable.All.Where(filter).Select(spec => spec.Name.ToLowerInvariant()).ToList();
+        c.Output.WriteArrayHeader(names.Count);
+        foreach (var name in names)
+            c.Output.WriteBulkString(name);
     }
 
     private static List<CommandSpec?> Named(CommandContext c) =>
@@ -51,7 +114,7 @@ internal static class CommandCommand
         {
             if (spec is null)
             {
-                c.Output.WriteNullArray();
+                c.Output.WriteNull();   // Redis: a null bulk string for an unknown name
                 continue;
             }
             var flags = Enum.GetValues<CommandFlags>().Where(f => f != CommandFlags.None && spec.Flags.HasFlag(f)).ToList();
@@ -127,15 +190,27 @@ internal static class CommandCommand
         _ => flag.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
+    private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
+    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE"];
+    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG"];
+
+    /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, admin, fast/slow, dangerous, connection).</summary>
     private static List<string> AclCategories(CommandSpec spec)
     {
+        // Redis reports a container command (its subcommands carry the real categories) as just @slow.
+        if (ContainerCommands.Contains(spec.Name))
+            return ["@slow"];
         var categories = new List<string>();
-        if (spec.HasKeys) categories.Add("@keyspace");
-        if ((spec.Flags & CommandFlags.Write) != 0) categories.Add("@write");
+        if (spec.Group == "generic" || KeyspaceServerCommands.Contains(spec.Name)) categories.Add("@keyspace");
         if ((spec.Flags & CommandFlags.ReadOnly) != 0) categories.Add("@read");
-        if ((spec.Flags & CommandFlags.Admin) != 0) categories.AddRange(["@admin", "@dangerous"]);
+        if ((spec.Flags & CommandFlags.Write) != 0) categories.Add("@write");
+        if (spec.Group == "string") categories.Add("@string");
+        bool admin = (spec.Flags & CommandFlags.Admin) != 0 || spec.Name == "LASTSAVE";
+        if (admin) categories.Add("@admin");
         categories.Add((spec.Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow");
-        categories.Add("@" + spec.Group);
+        if (admin || DangerousCommands.Contains(spec.Name)) categories.Add("@dangerous");
+        if (spec.Group == "connection" || spec.Name == "COMMAND") categories.Add("@connection");
         return categories;
     }
 }

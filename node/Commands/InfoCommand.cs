@@ -22,7 +22,7 @@ internal static class InfoCommand
                 continue;
             if (text.Length > 0)
                 text.Append("\r\n");
-            text.Append("# ").Append(char.ToUpperInvariant(section[0])).Append(section[1..]).Append("\r\n");
+            text.Append("# ").Append(section == "cpu" ? "CPU" : char.ToUpperInvariant(section[0]) + section[1..]).Append("\r\n");
             foreach (var (name, value) in Section(c, section))
                 text.Append(name).Append(':').Append(value).Append("\r\n");
         }

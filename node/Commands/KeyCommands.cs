@@ -123,7 +123,8 @@ public static partial class KeyCommands
     /// <summary>SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]</summary>
     private static void Scan(CommandContext c)
     {
-        if (!ulong.TryParse(c.Arg(1), System.Globalization.NumberStyles.None, null, out ulong cursor) || cursor > long.MaxValue)
+        // Any unsigned 64-bit number is a valid cursor, as in Redis; ones past the keyspace just end the scan.
+        if (!ulong.TryParse(c.Arg(1), System.Globalization.NumberStyles.None, null, out ulong cursor))
         {
             c.Output.WriteError(Errors.InvalidCursor);
             return;
@@ -165,7 +166,7 @@ public static partial class KeyCommands
             }
         }
         var keys = new List<byte[]>();
-        long next = c.Keyspace.Scan((long)cursor, (int)Math.Min(count, 100_000), pattern, type, keys);
+        long next = c.Keyspace.Scan((long)Math.Min(cursor, long.MaxValue), (int)Math.Min(count, 100_000), pattern, type, keys);
         c.Output.WriteArrayHeader(2);
         c.Output.WriteBulkString(next);
         c.Output.WriteArrayHeader(keys.Count);

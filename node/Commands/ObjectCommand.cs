@@ -26,8 +26,13 @@ internal static class ObjectCommand
 
     public static void Execute(CommandContext c)
     {
-        if (c.ArgIs(1, "HELP"u8) && c.Count == 2)
+        if (c.ArgIs(1, "HELP"u8))
         {
+            if (c.Count != 2)
+            {
+                c.Output.WriteError(Errors.WrongArgs("object|help"));
+                return;
+            }
             c.Output.WriteArrayHeader(Help.Length);
             foreach (var line in Help)
                 c.Output.WriteSimpleString(line);

@@ -118,10 +118,17 @@ public static class ServerCommands
     {
         if (c.ArgIs(1, "GET"u8) && c.Count >= 3)
         {
+            // Names match case-insensitively; a plain name (no glob) is echoed as the client wrote it, as Redis does.
             var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 2; i < c.Count; i++)
-                foreach (var (name, value) in c.Node.Config.Get(new GlobPattern(c.Args.ToArray(i))))
-                    found[name] = value;
+            {
+                var pattern = c.ArgString(i);
+                bool plain = pattern.IndexOfAny(['*', '?', '[']) < 0;
+                foreach (var (name, value) in c.Node.Config.Get(new GlobPattern(c.Args.ToArray(i), ignoreCase: true)))
+                    if ((!plain || name.Equals(pattern, StringComparison.OrdinalIgnoreCase)) && seen.Add(name))
+                        found[plain ? pattern : name] = value;
+            }
             c.Output.WriteMapHeader(found.Count);
             foreach (var (name, value) in found)
             {
@@ -129,8 +136,13 @@ public static class ServerCommands
                 c.Output.WriteBulkString(value);
             }
         }
-        else if (c.ArgIs(1, "SET"u8) && c.Count >= 4 && c.Count % 2 == 0)
+        else if (c.ArgIs(1, "SET"u8) && c.Count >= 4)
         {
+            if (c.Count % 2 != 0)
+            {
+                c.Output.WriteError(Errors.Syntax);   // a name without its value
+                return;
+            }
             for (int i = 2; i < c.Count; i += 2)
             {
                 var error = c.Node.Config.Set(c.ArgString(i), c.ArgString(i + 1));
@@ -150,7 +162,25 @@ public static class ServerCommands
             Interlocked.Exchange(ref c.Node.Database.ExpiredKeys, 0);
             c.Output.WriteOk();
         }
-        else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8))
+        else if (c.ArgIs(1, "HELP"u8) && c.Count == 2)
+        {
+            string[] help =
+            [
+                "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET <pattern>",
+                "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>",
+                "    Set the configuration <directive> to <value>.",
+                "RESETSTAT",
+                "    Reset statistics reported by the INFO command.",
+                "HELP",
+                "    Prints this help.",
+            ];
+            c.Output.WriteArrayHeader(help.Length);
+            foreach (var line in help)
+                c.Output.WriteSimpleString(line);
+        }
+        else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8) || c.ArgIs(1, "HELP"u8))
         {
             c.Output.WriteError(Errors.WrongArgs("config|" + c.ArgString(1).ToLowerInvariant()));
         }

@@ -1,76 +1,123 @@
 namespace Istore.Node.Keyspace;
 
-/// <summary>Redis's glob matching (KEYS, SCAN MATCH): * ? [abc] [^a] [a-z] and \ escapes, byte-wise.</summary>
-public sealed class GlobPattern(byte[] pattern)
+/// <summary>
+/// Redis's glob matching (KEYS, SCAN MATCH, CONFIG GET): * ? [abc] [^a] [a-z] and \ escapes,
+/// byte-wise — a port of Redis's stringmatchlen, quirks included (an unclosed class runs to the
+/// end of the pattern, "[a-]" is the range from ']' to 'a', a trailing backslash is literal).
+/// </summary>
+public sealed class GlobPattern(byte[] pattern, bool ignoreCase = false)
 {
     private readonly byte[] _pattern = pattern;
+    private readonly bool _ignoreCase = ignoreCase;
 
+    /// <summary>"*": callers skip matching altogether (Redis's KEYS and SCAN do the same).</summary>
     public bool MatchesEverything => _pattern is [(byte)'*'];
 
-    public bool IsMatch(ReadOnlySpan<byte> text) => MatchesEverything || Match(_pattern, text, 0);
+    public bool IsMatch(ReadOnlySpan<byte> text)
+    {
+        if (MatchesEverything)
+            return true;
+        bool skipLongerMatches = false;
+        return Match(_pattern, text, _ignoreCase, ref skipLongerMatches, 0);
+    }
 
-    private static bool Match(ReadOnlySpan<byte> p, ReadOnlySpan<byte> s, int depth)
+    private static bool Match(ReadOnlySpan<byte> p, ReadOnlySpan<byte> s, bool nocase, ref bool skipLongerMatches, int nesting)
     {
         // Deeply nested stars cannot blow the stack: give up matching, like Redis's nesting guard.
-        if (depth > 1000)
+        if (nesting > 1000)
             return false;
-        while (!p.IsEmpty)
+        while (!p.IsEmpty && !s.IsEmpty)
         {
             switch (p[0])
             {
                 case (byte)'*':
                     while (p.Length > 1 && p[1] == (byte)'*') p = p[1..];
                     if (p.Length == 1) return true;
-                    for (int i = 0; i <= s.Length; i++)
-                        if (Match(p[1..], s[i..], depth + 1)) return true;
+                    while (!s.IsEmpty)
+                    {
+                        if (Match(p[1..], s, nocase, ref skipLongerMatches, nesting + 1)) return true;
+                        if (skipLongerMatches) return false;
+                        s = s[1..];
+                    }
+                    // No match for the rest of the pattern anywhere in the rest of the string:
+                    // longer matches for earlier stars cannot help either.
+                    skipLongerMatches = true;
                     return false;
                 case (byte)'?':
-                    if (s.IsEmpty) return false;
                     s = s[1..];
-                    p = p[1..];
                     break;
                 case (byte)'[':
-                    if (s.IsEmpty || !MatchClass(ref p, s[0])) return false;
+                    if (!MatchClass(ref p, s[0], nocase)) return false;
                     s = s[1..];
                     break;
                 default:
                     if (p[0] == (byte)'\\' && p.Length >= 2) p = p[1..];
-                    if (s.IsEmpty || s[0] != p[0]) return false;
+                    if (!Same(p[0], s[0], nocase)) return false;
                     s = s[1..];
-                    p = p[1..];
                     break;
             }
+            p = p[1..];
+            if (s.IsEmpty)
+            {
+                while (!p.IsEmpty && p[0] == (byte)'*') p = p[1..];
+                break;
+            }
         }
-        return s.IsEmpty;
+        return p.IsEmpty && s.IsEmpty;
     }
 
-    /// <summary>Matches one byte against a [class], advancing the pattern past it.</summary>
-    private static bool MatchClass(ref ReadOnlySpan<byte> p, byte c)
+    /// <summary>
+    /// Matches one byte against a [class]. On return <paramref name="p"/> starts at the class's
+    /// last byte (its ']' or, unclosed, the pattern's last byte), which the caller then steps over.
+    /// </summary>
+    private static bool MatchClass(ref ReadOnlySpan<byte> p, byte c, bool nocase)
     {
-        p = p[1..];
-        bool not = !p.IsEmpty && p[0] == (byte)'^';
-        if (not) p = p[1..];
+        var whole = p;
+        int i = 1;
+        bool not = i < whole.Length && whole[i] == (byte)'^';
+        if (not) i++;
         bool match = false;
-        while (!p.IsEmpty && p[0] != (byte)']')
+        while (true)
         {
-            if (p[0] == (byte)'\\' && p.Length >= 2)
+            int left = whole.Length - i;
+            if (left >= 2 && whole[i] == (byte)'\\')
             {
-                p = p[1..];
-                if (p[0] == c) match = true;
+                i++;
+                if (whole[i] == c) match = true;
             }
-            else if (p.Length >= 3 && p[1] == (byte)'-' && p[2] != (byte)']')
+            else if (left > 0 && whole[i] == (byte)']')
             {
-                byte lo = Math.Min(p[0], p[2]), hi = Math.Max(p[0], p[2]);
-                if (c >= lo && c <= hi) match = true;
-                p = p[2..];
+                break;
             }
-            else if (p[0] == c)
+            else if (left <= 0)
+            {
+                i = whole.Length - 1;   // unclosed: the class runs to the end of the pattern
+                break;
+            }
+            else if (left >= 3 && whole[i + 1] == (byte)'-')
+            {
+                int start = whole[i], end = whole[i + 2], ch = c;
+                if (start > end) (start, end) = (end, start);
+                if (nocase)
+                {
+                    start = Lower(start);
+                    end = Lower(end);
+                    ch = Lower(ch);
+                }
+                i += 2;
+                if (ch >= start && ch <= end) match = true;
+            }
+            else if (Same(whole[i], c, nocase))
             {
                 match = true;
             }
-            p = p[1..];
+            i++;
         }
-        if (!p.IsEmpty) p = p[1..];   // the closing ]
+        p = whole[i..];
         return not ? !match : match;
     }
+
+    private static bool Same(byte a, byte b, bool nocase) => a == b || (nocase && Lower(a) == Lower(b));
+
+    private static int Lower(int c) => c is >= 'A' and <= 'Z' ? c + 32 : c;
 }
