@@ -143,16 +143,12 @@ public static class ServerCommands
                 c.Output.WriteError(Errors.Syntax);   // a name without its value
                 return;
             }
+            var pairs = new List<(string, string)>();
             for (int i = 2; i < c.Count; i += 2)
-            {
-                var error = c.Node.Config.Set(c.ArgString(i), c.ArgString(i + 1));
-                if (error is not null)
-                {
-                    c.Output.WriteError(error);
-                    return;
-                }
-            }
-            c.Output.WriteOk();
+                pairs.Add((c.ArgString(i), c.ArgString(i + 1)));
+            var error = c.Node.Config.Set(pairs);
+            if (error is null) c.Output.WriteOk();
+            else c.Output.WriteError(error);
         }
         else if (c.ArgIs(1, "RESETSTAT"u8) && c.Count == 2)
         {

@@ -6,7 +6,8 @@ namespace Istore.Node.Hosting;
 public sealed class NodeConfig
 {
     private readonly NodeServer _node;
-    private readonly Dictionary<string, (Func<string> Get, Func<string, string?>? Set)> _entries;
+    /// <summary>Per parameter: its current value, and (if mutable) a parser that returns the change to apply or an error.</summary>
+    private readonly Dictionary<string, (Func<string> Get, Func<string, (Action? Apply, string? Error)>? Parse)> _entries;
 
     public NodeConfig(NodeServer node)
     {
@@ -22,9 +23,9 @@ public sealed class NodeConfig
             ["dbfilename"] = (() => "checkpoints", null),
             ["appendonly"] = (() => "yes", null),
             ["appenddirname"] = (() => "aof", null),
-            ["appendfsync"] = (() => node.Database.Log.Policy.ToString().ToLowerInvariant(), SetFsync),
-            ["requirepass"] = (() => RequirePass ?? "", v => { RequirePass = v.Length == 0 ? null : v; return null; }),
-            ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => SetPositive(v, n => node.Host.MaxClients = (int)Math.Min(n, int.MaxValue))),
+            ["appendfsync"] = (() => node.Database.Log.Policy.ToString().ToLowerInvariant(), ParseFsync),
+            ["requirepass"] = (() => RequirePass ?? "", v => (() => RequirePass = v.Length == 0 ? null : v, null)),
+            ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => node.Host.MaxClients = (int)n)),
             ["maxmemory"] = (() => o.MaxMemory.ToString(), null),
             ["proto-max-bulk-len"] = (() => o.MaxBulkLength.ToString(), null),
             ["io-threads"] = (() => o.Threads.ToString(), null),
@@ -32,7 +33,7 @@ public sealed class NodeConfig
             ["save"] = (() => "", null),
             ["timeout"] = (() => "0", null),
             ["engine"] = (() => o.Engine, null),
-            ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => SetPositive(v, n => CheckpointLogBytes = n)),
+            ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => ParseInRange(v, 1, long.MaxValue, n => CheckpointLogBytes = n)),
         };
     }
 
@@ -46,30 +47,39 @@ public sealed class NodeConfig
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => (e.Key, e.Value.Get()));
 
-    /// <summary>Sets a parameter; returns Redis's error text, or null on success.</summary>
-    public string? Set(string name, string value)
+    /// <summary>
+    /// CONFIG SET of several pairs, all or nothing as in Redis: every pair is checked before any
+    /// is applied. Returns Redis's error text, or null on success.
+    /// </summary>
+    public string? Set(IReadOnlyList<(string Name, string Value)> pairs)
     {
-        if (!_entries.TryGetValue(name, out var entry))
-            return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
-        if (entry.Set is null)
-            return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config";
-        var error = entry.Set(value);
-        return error is null ? null : $"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}";
-    }
-
-    private string? SetFsync(string value)
-    {
-        if (!Enum.TryParse<FsyncPolicy>(value, ignoreCase: true, out var policy) || int.TryParse(value, out _))
-            return "argument(s) must be one of the following: always, everysec, no";
-        _node.Database.Log.Policy = policy;
+        var changes = new List<Action>();
+        foreach (var (name, value) in pairs)
+        {
+            if (!_entries.TryGetValue(name, out var entry))
+                return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
+            if (entry.Parse is null)
+                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config";
+            var (apply, error) = entry.Parse(value);
+            if (apply is null)
+                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}";
+            changes.Add(apply);
+        }
+        changes.ForEach(apply => apply());
         return null;
     }
 
-    private static string? SetPositive(string value, Action<long> apply)
+    private (Action?, string?) ParseFsync(string value) =>
+        Enum.TryParse<FsyncPolicy>(value, ignoreCase: true, out var policy) && !int.TryParse(value, out _)
+            ? (() => _node.Database.Log.Policy = policy, null)
+            : (null, "argument(s) must be one of the following: everysec, always, no");
+
+    private static (Action?, string?) ParseInRange(string value, long min, long max, Action<long> apply)
     {
-        if (!long.TryParse(value, out long n) || n <= 0)
-            return "argument couldn't be parsed into an integer";
-        apply(n);
-        return null;
+        if (!long.TryParse(value, out long n))
+            return (null, "argument couldn't be parsed into an integer");
+        if (n < min || n > max)
+            return (null, $"argument must be between {min} and {max} inclusive");
+        return (() => apply(n), null);
     }
 }

@@ -147,8 +147,13 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
         Assert.Equal("-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n", await c.CommandAsync("CONFIG", "SET", "nosuch", "1"));
         Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer\r\n",
             await c.CommandAsync("CONFIG", "SET", "maxclients", "abc"));
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 2147483647 inclusive\r\n",
+            await c.CommandAsync("CONFIG", "SET", "maxclients", "0"));
         Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: ",
             await c.CommandAsync("CONFIG", "SET", "appendfsync", "sometimes"));
+        // All or nothing: a bad second pair leaves the first unapplied.
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'appendfsync')",
+            await c.CommandAsync("CONFIG", "SET", "maxclients", "123", "appendfsync", "sometimes"));
         Assert.Equal("-ERR wrong number of arguments for 'config|set' command\r\n", await c.CommandAsync("CONFIG", "SET", "maxclients"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("CONFIG", "SET", "maxclients", "10000", "appendfsync"));
         Assert.Equal("-ERR unknown subcommand 'foo'. Try CONFIG HELP.\r\n", await c.CommandAsync("CONFIG", "foo"));
