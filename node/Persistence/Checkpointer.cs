@@ -30,7 +30,12 @@ public sealed class Checkpointer(Database db, ILogger logger)
         try
         {
             var watch = Stopwatch.StartNew();
-            long segment = db.Log.Rotate();
+            long segment;
+            // Rotate between write commands: a multi-key command's MULTI … EXEC group must not
+            // straddle two segments (replaying the older one alone would cut the open group off as
+            // a torn tail, losing half of an acknowledged command if this checkpoint never completes).
+            lock (db.WriteLock)
+                segment = db.Log.Rotate();
             await db.Engine.CheckpointAsync(BitConverter.GetBytes(segment)).ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log
             // before the segments it replaces go away.

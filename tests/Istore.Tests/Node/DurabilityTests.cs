@@ -1,0 +1,755 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Istore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// What survives a stop: graceful (SIGTERM, SHUTDOWN) and crashes (SIGKILL) during pipelined
+/// writes, checkpoint plus log tail, expiry across restarts, replay of every logged effect, and
+/// damaged logs (a torn tail, a corrupt record in the middle). Every test runs its own node on its
+/// own data directory; NodeProcess.DisposeAsync kills it and removes the directory.
+/// </summary>
+public class DurabilityTests
+{
+    private static readonly TimeSpan WriterTimeLimit = TimeSpan.FromSeconds(15);
+
+    // ---------------------------------------------------------------- graceful stops
+
+    [Fact]
+    public async Task Sigterm_exits_0_and_everything_is_back_after_restart()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            await PipelineAsync(c, Enumerable.Range(0, 500).Select(i => Cmd("SET", $"term:{i}", $"value-{i}")), expect: "+OK\r\n");
+            Assert.Equal(":7\r\n", await c.CommandAsync("INCRBY", "term:counter", "7"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "term:ttl", "t", "EX", "1000"));
+        }
+        Assert.Equal(0, await node.TerminateAsync());
+        await AssertLoggedAsync(node, "Shutting down");
+        // The final checkpoint replaced the log: only the (empty) segment after it is left.
+        var segments = SegmentNumbers(node);
+        Assert.Single(segments);
+        Assert.Equal(0, new FileInfo(SegmentPath(node, segments[0])).Length);
+
+        await node.RestartAsync();
+        await AssertLoggedAsync(node, "checkpoint loaded");
+        await using var check = await node.ConnectAsync();
+        await AssertValuesAsync(check, Enumerable.Range(0, 500).ToDictionary(i => $"term:{i}", i => (string?)$"value-{i}"));
+        Assert.Equal("$1\r\n7\r\n", await check.CommandAsync("GET", "term:counter"));
+        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "term:ttl")), 990, 1000);
+        Assert.Equal(":502\r\n", await check.CommandAsync("DBSIZE"));
+    }
+
+    [Theory]
+    [InlineData("SHUTDOWN")]
+    [InlineData("SHUTDOWN SAVE")]
+    [InlineData("SHUTDOWN NOSAVE")]
+    public async Task Shutdown_command_exits_0_and_everything_is_back_after_restart(string command)
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var expected = Enumerable.Range(0, 300).ToDictionary(i => $"sd:{i}", i => (string?)$"v{i}");
+        await using (var c = await node.ConnectAsync())
+        {
+            await PipelineAsync(c, expected.Select(kv => Cmd("SET", kv.Key, kv.Value!)), expect: "+OK\r\n");
+            await c.SendCommandAsync(command.Split(' '));
+            // No reply on success: the connection just closes.
+            Assert.True(await c.IsClosedByServerAsync(TimeSpan.FromSeconds(20)), "SHUTDOWN did not close the connection");
+        }
+        Assert.Equal(0, await node.WaitForExitAsync());
+        bool saved = command != "SHUTDOWN NOSAVE";
+        if (!saved)
+            Assert.Contains(SegmentNumbers(node), n => new FileInfo(SegmentPath(node, n)).Length > 0);
+
+        await node.RestartAsync();
+        await AssertLoggedAsync(node, saved ? "checkpoint loaded" : "checkpoint none");
+        await using var check = await node.ConnectAsync();
+        await AssertValuesAsync(check, expected);
+    }
+
+    // ---------------------------------------------------------------- crashes during writes
+
+    [Theory]
+    [InlineData("always", false)]
+    [InlineData("everysec", false)]
+    [InlineData("everysec", true)]
+    public async Task Kill9_during_pipelined_writes_loses_no_acknowledged_write(string fsync, bool stackExchangeClient)
+    {
+        await using var node = await NodeProcess.StartAsync(["--appendfsync", fsync]);
+        var log = new AckLog(counters: 16);
+        using var stop = new CancellationTokenSource(WriterTimeLimit);
+        var writer = stackExchangeClient
+            ? Task.Run(() => WriteWithStackExchangeAsync(node.Port, "k9se", log, stop.Token))
+            : Task.Run(() => WriteRawAsync(node.Port, "k9", log, stop.Token));
+
+        // Let a few thousand writes be acknowledged, then pull the plug while the writer is still sending.
+        await WaitUntilAsync(() => log.Acknowledged >= 4000 || writer.IsCompleted, TimeSpan.FromSeconds(12));
+        Assert.False(writer.IsCompleted && log.Acknowledged < 4000, "writer stopped early: " + writer.Exception);
+        node.Kill();
+        await writer.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(log.SawConnectionLoss, "the writer never saw the kill (it finished before it)");
+
+        await node.RestartAsync();
+        await using var c = await node.ConnectAsync();
+        await AssertValuesAsync(c, log.Values);
+        await AssertCountersAsync(c, stackExchangeClient ? "k9se" : "k9", log);
+    }
+
+    [Fact]
+    public async Task Kill9_keeps_1000_keys_with_64_byte_binary_values_under_always()
+    {
+        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        var random = new Random(64);
+        var values = new Dictionary<string, byte[]>();
+        for (int i = 0; i < 1000; i++)
+        {
+            var value = new byte[64];
+            random.NextBytes(value);
+            values[$"bin64:{i}"] = value;
+        }
+        await using (var c = await node.ConnectAsync())
+        {
+            foreach (var chunk in values.Chunk(100))
+            {
+                await c.SendAsync(Concat(chunk.Select(kv => Encode(Bytes("SET"), Bytes(kv.Key), kv.Value))));
+                for (int i = 0; i < chunk.Length; i++)
+                    Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+            }
+        }
+        node.Kill();
+        await node.RestartAsync();
+        await using var check = await node.ConnectAsync();
+        foreach (var chunk in values.Chunk(200))
+        {
+            await check.SendAsync(Concat(chunk.Select(kv => Encode(Bytes("GET"), Bytes(kv.Key)))));
+            foreach (var (key, value) in chunk)
+                Assert.Equal(Concat([Bytes("$64\r\n"), value, Bytes("\r\n")]), await check.ReadFrameBytesAsync());
+        }
+        Assert.Equal(":1000\r\n", await check.CommandAsync("DBSIZE"));
+    }
+
+    [Fact]
+    public async Task A_20_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var value = new byte[20 * 1024 * 1024];
+        new Random(2020).NextBytes(value);
+        var expected = Concat([Bytes($"${value.Length}\r\n"), value, Bytes("\r\n")]);
+        await using (var c = await node.ConnectAsync())
+        {
+            await c.SendAsync(Encode(Bytes("SET"), Bytes("big:log"), value));
+            Assert.Equal("+OK\r\n", await c.ReadFrameAsync(TimeSpan.FromSeconds(30)));
+        }
+        node.Kill();
+        await node.RestartAsync();   // replayed from the log (a record far larger than the replay buffer)
+        await using (var c = await node.ConnectAsync())
+        {
+            await c.SendAsync(Encode(Bytes("GET"), Bytes("big:log")));
+            var reply = await c.ReadFrameBytesAsync(TimeSpan.FromSeconds(30));
+            Assert.True(expected.AsSpan().SequenceEqual(reply), "value differs after log replay");
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SAVE"));
+        }
+        node.Kill();
+        await node.RestartAsync();   // loaded from the checkpoint
+        await using (var c = await node.ConnectAsync())
+        {
+            await c.SendAsync(Encode(Bytes("GET"), Bytes("big:log")));
+            var reply = await c.ReadFrameBytesAsync(TimeSpan.FromSeconds(30));
+            Assert.True(expected.AsSpan().SequenceEqual(reply), "value differs after checkpoint recovery");
+        }
+        AssertNoErrorsLogged(node);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    [Fact]
+    public async Task Recovers_from_checkpoint_plus_log_tail_and_save_deletes_old_segments()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var expected = new Dictionary<string, string?>();
+        await using (var c = await node.ConnectAsync())
+        {
+            // Phase A, then a checkpoint.
+            for (int i = 0; i < 1000; i++) expected[$"cp:a:{i}"] = $"a{i}";
+            await PipelineAsync(c, expected.Select(kv => Cmd("SET", kv.Key, kv.Value!)), expect: "+OK\r\n");
+            await PipelineAsync(c, Enumerable.Range(0, 50).Select(_ => Cmd("INCR", "cp:counter")), expect: null);
+            var before = SegmentNumbers(node);
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SAVE"));
+            var after = SegmentNumbers(node);
+            Assert.Single(after);
+            Assert.True(after[0] > before.Max(), $"segments before SAVE: {string.Join(",", before)}, after: {after[0]}");
+            Assert.All(before, n => Assert.False(File.Exists(SegmentPath(node, n)), $"segment {n} survived SAVE"));
+            Assert.NotEmpty(Directory.EnumerateFileSystemEntries(Path.Combine(node.DataDirectory, "memory", "checkpoints")));
+
+            // Phase B, only in the log: new keys, overwrites, deletes, more increments.
+            for (int i = 0; i < 1000; i++) expected[$"cp:b:{i}"] = $"b{i}";
+            await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => Cmd("SET", $"cp:b:{i}", $"b{i}")), expect: "+OK\r\n");
+            for (int i = 0; i < 100; i++) expected[$"cp:a:{i}"] = $"a{i}-new";
+            await PipelineAsync(c, Enumerable.Range(0, 100).Select(i => Cmd("SET", $"cp:a:{i}", $"a{i}-new")), expect: "+OK\r\n");
+            for (int i = 100; i < 200; i++) expected[$"cp:a:{i}"] = null;
+            await PipelineAsync(c, Enumerable.Range(100, 100).Select(i => Cmd("DEL", $"cp:a:{i}")), expect: ":1\r\n");
+            await PipelineAsync(c, Enumerable.Range(0, 25).Select(_ => Cmd("INCR", "cp:counter")), expect: null);
+            Assert.Equal(":76\r\n", await c.CommandAsync("INCR", "cp:counter"));
+        }
+        node.Kill();
+        await node.RestartAsync();
+        await AssertLoggedAsync(node, "checkpoint loaded");
+        await using var check = await node.ConnectAsync();
+        await AssertValuesAsync(check, expected);
+        Assert.Equal("$2\r\n76\r\n", await check.CommandAsync("GET", "cp:counter"));
+        Assert.Equal($":{expected.Count(kv => kv.Value is not null) + 1}\r\n", await check.CommandAsync("DBSIZE"));
+
+        // A second SAVE after recovery again leaves just the newest segment.
+        Assert.Equal("+OK\r\n", await check.CommandAsync("SAVE"));
+        Assert.Single(SegmentNumbers(node));
+        AssertNoErrorsLogged(node);
+    }
+
+    [Fact]
+    public async Task Kill9_while_background_checkpoints_run_during_writes_loses_nothing_acknowledged()
+    {
+        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        var log = new AckLog(counters: 8);
+        using var stop = new CancellationTokenSource(WriterTimeLimit);
+        var writer = Task.Run(() => WriteRawAsync(node.Port, "bg", log, stop.Token));
+        await using (var admin = await node.ConnectAsync())
+        {
+            for (int round = 0; round < 4; round++)
+            {
+                long target = log.Acknowledged + 1500;
+                await WaitUntilAsync(() => log.Acknowledged >= target || writer.IsCompleted, TimeSpan.FromSeconds(5));
+                var reply = await admin.CommandAsync("BGSAVE");
+                Assert.True(reply is "+Background saving started\r\n" or "-ERR Background save already in progress\r\n", reply);
+            }
+            await WaitUntilAsync(() => log.Acknowledged >= 8000 || writer.IsCompleted, TimeSpan.FromSeconds(5));
+        }
+        node.Kill();
+        await writer.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(log.SawConnectionLoss, "the writer never saw the kill");
+
+        await node.RestartAsync();
+        await using var c = await node.ConnectAsync();
+        await AssertValuesAsync(c, log.Values);
+        await AssertCountersAsync(c, "bg", log);
+        AssertNoErrorsLogged(node);
+    }
+
+    /// <summary>
+    /// A checkpoint starts a new log segment while MSETs (logged as MULTI … EXEC groups) stream in,
+    /// and the node is killed while that checkpoint may still be running: no acknowledged MSET may
+    /// come back partly applied or missing, and the node must start from whatever is on disk.
+    /// </summary>
+    [Fact]
+    public async Task Kill9_during_a_checkpoint_keeps_acknowledged_multi_key_commands_whole()
+    {
+        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        var random = new Random(1234);
+        var acknowledged = new List<(string Key, string Value)>();
+        var clock = Stopwatch.StartNew();
+        for (int round = 0; round < 6 && clock.Elapsed < TimeSpan.FromSeconds(20); round++)
+        {
+            using var stop = new CancellationTokenSource(WriterTimeLimit);
+            var roundAcks = new List<(string Key, string Value)>();
+            int roundNumber = round;
+            var writer = Task.Run(() => WriteMsetsAsync(node.Port, $"tx{roundNumber}", roundAcks, stop.Token));
+            await WaitUntilAsync(() => { lock (roundAcks) return roundAcks.Count >= 20 * 64 || writer.IsCompleted; }, TimeSpan.FromSeconds(5));
+            await using (var admin = await node.ConnectAsync())
+            {
+                var reply = await admin.CommandAsync("BGSAVE");
+                Assert.True(reply is "+Background saving started\r\n" or "-ERR Background save already in progress\r\n", reply);
+            }
+            await Task.Delay(random.Next(0, 40));
+            node.Kill();
+            await writer.WaitAsync(TimeSpan.FromSeconds(20));
+            lock (roundAcks) acknowledged.AddRange(roundAcks);
+
+            await node.RestartAsync();
+            await using var c = await node.ConnectAsync();
+            await AssertValuesAsync(c, acknowledged.ToDictionary(a => a.Key, a => (string?)a.Value));
+        }
+        AssertNoErrorsLogged(node);
+    }
+
+    /// <summary>Pipelined MSETs of 64 keys, 4 in flight; every key of an acknowledged MSET is recorded.</summary>
+    private static async Task WriteMsetsAsync(int port, string prefix, List<(string Key, string Value)> acks, CancellationToken stop)
+    {
+        var inFlight = new Queue<string[]>();
+        try
+        {
+            await using var c = await RawConnection.ConnectAsync(port);
+            for (int n = 0; n < 20_000 && !stop.IsCancellationRequested; n++)
+            {
+                var args = new List<string> { "MSET" };
+                for (int j = 0; j < 64; j++)
+                    args.AddRange([$"{prefix}:{n}:{j}", $"m{n}-{j}"]);
+                await c.SendAsync(Cmd([.. args]));
+                inFlight.Enqueue([.. args]);
+                if (inFlight.Count < 4)
+                    continue;
+                var done = inFlight.Dequeue();
+                Assert.Equal("+OK\r\n", await c.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+                lock (acks)
+                    for (int i = 1; i < done.Length; i += 2)
+                        acks.Add((done[i], done[i + 1]));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+        }
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Expiry_survives_restart_and_keys_that_expired_while_down_are_gone(bool graceful)
+    {
+        await using var node = await NodeProcess.StartAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:long", "L", "PX", "60000"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:via-expire", "E"));
+            Assert.Equal(":1\r\n", await c.CommandAsync("EXPIRE", "ttl:via-expire", "500"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:short", "S", "PX", "800"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:short-exp", "S"));
+            Assert.Equal(":1\r\n", await c.CommandAsync("PEXPIRE", "ttl:short-exp", "800"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:none", "N"));
+        }
+        if (graceful)
+            Assert.Equal(0, await node.TerminateAsync());
+        else
+            node.Kill();
+        // Stay down until the short keys' time has passed.
+        var wait = TimeSpan.FromMilliseconds(1300) - clock.Elapsed;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait);
+        await node.RestartAsync();
+
+        await using var check = await node.ConnectAsync();
+        long first = ParseInteger(await check.CommandAsync("PTTL", "ttl:long"));
+        Assert.InRange(first, 1, 60000 - 1300);
+        await Task.Delay(60);
+        long second = ParseInteger(await check.CommandAsync("PTTL", "ttl:long"));
+        Assert.InRange(second, 1, first - 40);
+        Assert.Equal("$1\r\nL\r\n", await check.CommandAsync("GET", "ttl:long"));
+        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "ttl:via-expire")), 400, 500);
+        Assert.Equal(":-1\r\n", await check.CommandAsync("PTTL", "ttl:none"));
+        foreach (var gone in new[] { "ttl:short", "ttl:short-exp" })
+        {
+            Assert.Equal("$-1\r\n", await check.CommandAsync("GET", gone));
+            Assert.Equal(":0\r\n", await check.CommandAsync("EXISTS", gone));
+            Assert.Equal(":-2\r\n", await check.CommandAsync("PTTL", gone));
+        }
+    }
+
+    // ---------------------------------------------------------------- replay of every effect
+
+    [Theory]
+    [InlineData("kill")]
+    [InlineData("save-then-kill")]
+    [InlineData("sigterm")]
+    public async Task Del_flushall_rename_expire_persist_replay_correctly(string mode)
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            async Task Ok(string expect, params string[] args) => Assert.Equal(expect, await c.CommandAsync(args));
+
+            await Ok("+OK\r\n", "SET", "fx:old1", "1");
+            await Ok("+OK\r\n", "SET", "fx:old2", "2", "EX", "100");
+            await Ok("+OK\r\n", "FLUSHALL");
+            await Ok("+OK\r\n", "SET", "fx:after-flush", "yes");
+            await Ok("+OK\r\n", "SET", "fx:deleted", "x");
+            await Ok(":1\r\n", "DEL", "fx:deleted");
+            await Ok("+OK\r\n", "MSET", "fx:m1", "1", "fx:m2", "2", "fx:m3", "3");
+            await Ok(":2\r\n", "DEL", "fx:m1", "fx:m3", "fx:missing");
+            if (mode == "save-then-kill")
+                await Ok("+OK\r\n", "SAVE");
+            await Ok("+OK\r\n", "SET", "fx:src", "moved", "PX", "500000");
+            await Ok("+OK\r\n", "RENAME", "fx:src", "fx:dst");
+            await Ok("+OK\r\n", "SET", "fx:target", "old");
+            await Ok("+OK\r\n", "SET", "fx:src2", "new");
+            await Ok("+OK\r\n", "RENAME", "fx:src2", "fx:target");
+            await Ok("+OK\r\n", "SET", "fx:exp", "e");
+            await Ok(":1\r\n", "EXPIRE", "fx:exp", "1000");
+            await Ok("+OK\r\n", "SET", "fx:persist", "p", "EX", "1000");
+            await Ok(":1\r\n", "PERSIST", "fx:persist");
+            await Ok("+OK\r\n", "SET", "fx:past", "gone");
+            await Ok(":1\r\n", "PEXPIREAT", "fx:past", "1000");
+            await Ok("+OK\r\n", "SET", "fx:set-clears-ttl", "a", "EX", "1000");
+            await Ok("+OK\r\n", "SET", "fx:set-clears-ttl", "b");
+            await Ok("+OK\r\n", "SET", "fx:keepttl", "a", "EX", "1000");
+            await Ok("+OK\r\n", "SET", "fx:keepttl", "b", "KEEPTTL");
+            await Ok(":5\r\n", "INCRBY", "fx:n", "5");
+            await Ok(":4\r\n", "DECR", "fx:n");
+            await Ok(":6\r\n", "APPEND", "fx:app", "abcdef");
+            await Ok(":1\r\n", "RENAMENX", "fx:app", "fx:app2");
+        }
+        switch (mode)
+        {
+            case "sigterm": Assert.Equal(0, await node.TerminateAsync()); break;
+            default: node.Kill(); break;
+        }
+        await node.RestartAsync();
+
+        await using var check = await node.ConnectAsync();
+        async Task Is(string expect, params string[] args) => Assert.Equal(expect, await check.CommandAsync(args));
+        await Is(":0\r\n", "EXISTS", "fx:old1", "fx:old2", "fx:deleted", "fx:m1", "fx:m3", "fx:src", "fx:src2", "fx:past", "fx:app");
+        await Is("$3\r\nyes\r\n", "GET", "fx:after-flush");
+        await Is("$1\r\n2\r\n", "GET", "fx:m2");
+        await Is("$5\r\nmoved\r\n", "GET", "fx:dst");
+        Assert.InRange(ParseInteger(await check.CommandAsync("PTTL", "fx:dst")), 400_000, 500_000);
+        await Is("$3\r\nnew\r\n", "GET", "fx:target");
+        await Is(":-1\r\n", "TTL", "fx:target");
+        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "fx:exp")), 900, 1000);
+        await Is("$1\r\np\r\n", "GET", "fx:persist");
+        await Is(":-1\r\n", "TTL", "fx:persist");
+        await Is("$1\r\nb\r\n", "GET", "fx:set-clears-ttl");
+        await Is(":-1\r\n", "TTL", "fx:set-clears-ttl");
+        await Is("$1\r\nb\r\n", "GET", "fx:keepttl");
+        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "fx:keepttl")), 900, 1000);
+        await Is("$1\r\n4\r\n", "GET", "fx:n");
+        await Is("$6\r\nabcdef\r\n", "GET", "fx:app2");
+        await Is(":10\r\n", "DBSIZE");
+    }
+
+    // ---------------------------------------------------------------- damaged logs
+
+    public static TheoryData<string, string> Tears => new()
+    {
+        { "half-record", "*3\r\n$3\r\nSET\r\n$1\r\nk" },
+        { "half-header", "*3\r\n$3\r\nSET\r\n$" },
+        { "lone-star", "*" },
+        { "garbage", "\u0001\u0002garbage \u00ff\r\n\u0000\u0000\u0000junk" },
+        { "bad-length", "*3\r\n$3\r\nSET\r\n$x\r\nk\r\n$1\r\nv\r\n" },
+        { "open-transaction", "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n" },
+        { "unknown-record", "*2\r\n$4\r\nEVAL\r\n$1\r\nk\r\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tears))]
+    public async Task Torn_log_tail_is_cut_with_a_warning_and_everything_before_it_is_kept(string name, string tear)
+    {
+        _ = name;
+        await using var node = await NodeProcess.StartAsync();
+        var expected = Enumerable.Range(0, 200).ToDictionary(i => $"torn:{i}", i => (string?)$"v{i}");
+        await using (var c = await node.ConnectAsync())
+        {
+            await PipelineAsync(c, expected.Select(kv => Cmd("SET", kv.Key, kv.Value!)), expect: "+OK\r\n");
+            Assert.Equal("+OK\r\n", await c.CommandAsync("RENAME", "torn:0", "torn:renamed"));
+        }
+        expected["torn:renamed"] = expected["torn:0"];
+        expected["torn:0"] = null;
+        node.Kill();   // every write was acknowledged, so it is all in the log (no final checkpoint)
+        var last = LastSegmentPath(node);
+        long goodLength = new FileInfo(last).Length;
+        Assert.True(goodLength > 0);
+        await File.AppendAllTextAsync(last, tear, Encoding.Latin1);
+
+        await node.RestartAsync();
+        await AssertLoggedAsync(node, "warn: istore-node");
+        await AssertLoggedAsync(node, "Append-only log " + last);
+        await AssertLoggedAsync(node, "truncating to " + goodLength + " bytes");
+        Assert.Equal(goodLength, new FileInfo(last).Length);
+        expected["k"] = null;   // the torn record never happened
+        await using (var c = await node.ConnectAsync())
+        {
+            await AssertValuesAsync(c, expected);
+            // The log is usable again: what is written now survives the next crash too.
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "torn:after", "fine"));
+        }
+        expected["torn:after"] = "fine";
+        node.Kill();
+        await node.RestartAsync();
+        await using var check = await node.ConnectAsync();
+        await AssertValuesAsync(check, expected);
+    }
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("length")]
+    [InlineData("array-marker")]
+    public async Task Corrupt_record_in_the_middle_keeps_the_prefix(string damage)
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+            await PipelineAsync(c, Enumerable.Range(0, 300).Select(i => Cmd("SET", $"mid:{i:D3}", $"value-{i}")), expect: "+OK\r\n");
+        node.Kill();
+
+        var last = LastSegmentPath(node);
+        var bytes = await File.ReadAllBytesAsync(last);
+        var record = Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$7\r\nmid:150\r\n");
+        int at = bytes.AsSpan().IndexOf(record);
+        Assert.True(at > 0, "record of mid:150 not found in the log");
+        switch (damage)
+        {
+            case "name": bytes[at + 9] = (byte)'X'; break;              // SET -> SXT: an unknown record
+            case "length": bytes[at + 14] = (byte)'9'; break;           // $7 -> $9: the key runs into its CRLF
+            case "array-marker": bytes[at] = (byte)'#'; break;          // not a RESP array any more
+        }
+        await File.WriteAllBytesAsync(last, bytes);
+
+        await node.RestartAsync();
+        await AssertLoggedAsync(node, "warn: istore-node");
+        await AssertLoggedAsync(node, "truncating to " + at + " bytes");
+        await using var check = await node.ConnectAsync();
+        await AssertValuesAsync(check, Enumerable.Range(0, 150).ToDictionary(i => $"mid:{i:D3}", i => (string?)$"value-{i}"));
+        Assert.Equal("+OK\r\n", await check.CommandAsync("SET", "mid:after", "ok"));
+        Assert.Equal("$2\r\nok\r\n", await check.CommandAsync("GET", "mid:after"));
+    }
+
+    // ================================================================= helpers
+
+    /// <summary>Acknowledged writes, as the writer saw them.</summary>
+    private sealed class AckLog(int counters)
+    {
+        private long _acknowledged;
+        public readonly Dictionary<string, string?> Values = [];
+        public readonly long[] Counters = new long[counters];
+        public volatile bool SawConnectionLoss;
+
+        public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+        public void Set(string key, string value)
+        {
+            lock (Values) Values[key] = value;
+            Interlocked.Increment(ref _acknowledged);
+        }
+
+        public void Incremented(int counter, long value)
+        {
+            lock (Counters) Counters[counter] = Math.Max(Counters[counter], value);
+            Interlocked.Increment(ref _acknowledged);
+        }
+    }
+
+    /// <summary>
+    /// Sends batches of 200 commands in one write each (SETs of new keys and INCRs), two batches
+    /// in flight, and records every reply; stops when the connection dies (the kill) or the time is up.
+    /// </summary>
+    private static async Task WriteRawAsync(int port, string prefix, AckLog log, CancellationToken stop)
+    {
+        const int BatchSize = 200;
+        var inFlight = new Queue<(string Key, string? Value, int Counter)[]>();
+        long seq = 0;
+        try
+        {
+            await using var c = await RawConnection.ConnectAsync(port);
+            for (int batch = 0; batch < 5000 && !stop.IsCancellationRequested; batch++)
+            {
+                var ops = new (string Key, string? Value, int Counter)[BatchSize];
+                var payload = new StringBuilder();
+                for (int i = 0; i < BatchSize; i++, seq++)
+                {
+                    if (seq % 4 == 3)
+                    {
+                        int counter = (int)(seq / 4 % log.Counters.Length);
+                        ops[i] = ($"{prefix}:ctr:{counter}", null, counter);
+                        payload.Append(Cmd("INCR", ops[i].Key));
+                    }
+                    else
+                    {
+                        ops[i] = ($"{prefix}:{seq}", $"v{seq}-{new string('x', (int)(seq % 50))}", -1);
+                        payload.Append(Cmd("SET", ops[i].Key, ops[i].Value!));
+                    }
+                }
+                await c.SendAsync(payload.ToString());
+                inFlight.Enqueue(ops);
+                if (inFlight.Count < 2)
+                    continue;
+                foreach (var op in inFlight.Dequeue())
+                {
+                    var reply = await c.ReadFrameAsync(TimeSpan.FromSeconds(10));
+                    if (op.Counter < 0)
+                    {
+                        Assert.Equal("+OK\r\n", reply);
+                        log.Set(op.Key, op.Value!);
+                    }
+                    else
+                    {
+                        log.Incremented(op.Counter, ParseInteger(reply));
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            log.SawConnectionLoss = true;
+        }
+    }
+
+    /// <summary>The same workload through StackExchange.Redis: 200 async commands at a time, acknowledged when their task completes.</summary>
+    private static async Task WriteWithStackExchangeAsync(int port, string prefix, AckLog log, CancellationToken stop)
+    {
+        var options = NodeFixture.Options(port);
+        options.AbortOnConnectFail = false;
+        options.ConnectRetry = 0;
+        options.SyncTimeout = options.AsyncTimeout = 5000;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var db = redis.GetDatabase();
+        long seq = 0;
+        for (int batch = 0; batch < 5000 && !stop.IsCancellationRequested; batch++)
+        {
+            var tasks = new List<(Task Task, string Key, string? Value, int Counter)>();
+            for (int i = 0; i < 200; i++, seq++)
+            {
+                if (seq % 4 == 3)
+                {
+                    int counter = (int)(seq / 4 % log.Counters.Length);
+                    string key = $"{prefix}:ctr:{counter}";
+                    tasks.Add((db.StringIncrementAsync(key), key, null, counter));
+                }
+                else
+                {
+                    string key = $"{prefix}:{seq}", value = $"v{seq}";
+                    tasks.Add((db.StringSetAsync(key, value), key, value, -1));
+                }
+            }
+            try
+            {
+                await Task.WhenAll(tasks.Select(t => t.Task));
+            }
+            catch (Exception)
+            {
+                log.SawConnectionLoss = true;
+            }
+            foreach (var (task, key, value, counter) in tasks)
+            {
+                if (task.Status != TaskStatus.RanToCompletion)
+                    continue;
+                if (counter < 0)
+                {
+                    Assert.True(((Task<bool>)task).Result);
+                    log.Set(key, value!);
+                }
+                else
+                {
+                    log.Incremented(counter, ((Task<long>)task).Result);
+                }
+            }
+            if (log.SawConnectionLoss)
+                return;
+        }
+    }
+
+    private static async Task AssertCountersAsync(RawConnection c, string prefix, AckLog log)
+    {
+        Assert.Contains(log.Counters, n => n > 0);
+        for (int i = 0; i < log.Counters.Length; i++)
+        {
+            if (log.Counters[i] == 0)
+                continue;
+            string key = $"{prefix}:ctr:{i}";
+            var reply = await c.CommandAsync("GET", key);
+            Assert.StartsWith("$", reply);
+            long value = long.Parse(reply.Split("\r\n")[1]);
+            Assert.True(value >= log.Counters[i], $"{key} is {value} after restart, but {log.Counters[i]} was acknowledged");
+        }
+    }
+
+    /// <summary>Checks keys with pipelined GETs; a null expected value means the key must be missing.</summary>
+    private static async Task AssertValuesAsync(RawConnection c, IReadOnlyDictionary<string, string?> expected)
+    {
+        Assert.NotEmpty(expected);
+        foreach (var chunk in expected.Chunk(500))
+        {
+            await c.SendAsync(string.Concat(chunk.Select(kv => Cmd("GET", kv.Key))));
+            var wrong = new List<string>();
+            foreach (var (key, value) in chunk)
+            {
+                var reply = await c.ReadFrameAsync();
+                var want = value is null ? "$-1\r\n" : $"${Encoding.UTF8.GetByteCount(value)}\r\n{value}\r\n";
+                if (reply != want)
+                    wrong.Add($"{key}: expected {Escape(want)}, got {Escape(reply)}");
+            }
+            Assert.True(wrong.Count == 0, $"{wrong.Count} keys wrong after restart, e.g.\n{string.Join("\n", wrong.Take(10))}");
+        }
+    }
+
+    /// <summary>Sends commands in pipelined chunks; checks each reply when <paramref name="expect"/> is given.</summary>
+    private static async Task PipelineAsync(RawConnection c, IEnumerable<string> commands, string? expect)
+    {
+        foreach (var chunk in commands.Chunk(500))
+        {
+            await c.SendAsync(string.Concat(chunk));
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var reply = await c.ReadFrameAsync();
+                if (expect is not null)
+                    Assert.Equal(expect, reply);
+                else
+                    Assert.False(reply.StartsWith('-'), reply);
+            }
+        }
+    }
+
+    private static string Cmd(params string[] args)
+    {
+        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
+        foreach (var arg in args)
+            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
+        return text.ToString();
+    }
+
+    private static byte[] Encode(params byte[][] args)
+    {
+        var parts = new List<byte[]> { Bytes($"*{args.Length}\r\n") };
+        foreach (var arg in args)
+        {
+            parts.Add(Bytes($"${arg.Length}\r\n"));
+            parts.Add(arg);
+            parts.Add(Bytes("\r\n"));
+        }
+        return Concat(parts);
+    }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static byte[] Concat(IEnumerable<byte[]> parts) => parts.SelectMany(p => p).ToArray();
+
+    private static long ParseInteger(string reply)
+    {
+        Assert.StartsWith(":", reply);
+        return long.Parse(reply.AsSpan(1, reply.Length - 3));
+    }
+
+    private static string Escape(string text) => text.Replace("\r", "\\r").Replace("\n", "\\n");
+
+    private static string AofDirectory(NodeProcess node) => Path.Combine(node.DataDirectory, "aof");
+
+    private static string SegmentPath(NodeProcess node, long number) => Path.Combine(AofDirectory(node), $"{number:D8}.aof");
+
+    private static List<long> SegmentNumbers(NodeProcess node) =>
+        Directory.EnumerateFiles(AofDirectory(node), "*.aof")
+            .Select(p => long.Parse(Path.GetFileNameWithoutExtension(p)))
+            .Order()
+            .ToList();
+
+    private static string LastSegmentPath(NodeProcess node) => SegmentPath(node, SegmentNumbers(node).Max());
+
+    /// <summary>The node's output is read asynchronously: give a line logged before it answered PING a moment to arrive.</summary>
+    private static async Task AssertLoggedAsync(NodeProcess node, string text)
+    {
+        await WaitUntilAsync(() => node.Output.Contains(text), TimeSpan.FromSeconds(5));
+        Assert.True(node.Output.Contains(text), $"the node never logged \"{text}\":\n{node.Output}");
+    }
+
+    /// <summary>No error or critical line (a failed checkpoint, a handler exception) in the node's output.</summary>
+    private static void AssertNoErrorsLogged(NodeProcess node)
+    {
+        var output = node.Output;
+        Assert.False(output.Contains("fail: ") || output.Contains("crit: "), "the node logged an error:\n" + output);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition() && deadline.Elapsed < timeout)
+            await Task.Delay(10);
+    }
+}
