@@ -14,16 +14,18 @@ var maxClients = new Option<int>("--maxclients") { Description = "Maximum simult
 var maxMemory = new Option<string>("--maxmemory") { Description = "Memory for the engine's in-RAM log (e.g. 512mb, 4gb); older records spill to disk", DefaultValueFactory = _ => "1gb" };
 var engine = new Option<string>("--engine") { Description = "Storage engine: memory", DefaultValueFactory = _ => "memory" };
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
+var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "32mb" };
 var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-node: a RESP (Redis protocol) storage node")
 {
-    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, threads, checkpointLog, logLevel,
+    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, threads, pageSize, checkpointLog, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
-    if (!ByteSize.TryParse(parsed.GetValue(maxMemory)!, out long memoryBytes) || !ByteSize.TryParse(parsed.GetValue(checkpointLog)!, out long checkpointBytes))
+    if (!ByteSize.TryParse(parsed.GetValue(maxMemory)!, out long memoryBytes) || !ByteSize.TryParse(parsed.GetValue(checkpointLog)!, out long checkpointBytes)
+        || !ByteSize.TryParse(parsed.GetValue(pageSize)!, out long pageBytes))
     {
         Console.Error.WriteLine("Invalid size: use a number with an optional kb, mb or gb suffix");
         return 2;
@@ -40,6 +42,7 @@ root.SetAction(async (parsed, _) =>
         Engine = parsed.GetValue(engine)!,
         Threads = Math.Max(1, parsed.GetValue(threads)),
         CheckpointLogBytes = checkpointBytes,
+        PageBytes = pageBytes,
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))

@@ -207,6 +207,8 @@ public static partial class StringCommands
             c.WrongArity();
             return;
         }
+        for (int i = 1; i < c.Count; i += 2)
+            c.Keyspace.EnsureFits(c.Arg(i), c.Arg(i + 1).Length);
         using var write = c.Keyspace.Atomic();
         if (onlyIfNoneExist)
         {

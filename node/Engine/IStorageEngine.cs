@@ -9,6 +9,9 @@ public interface IStorageEngine : IDisposable
 {
     string Name { get; }
 
+    /// <summary>The largest key plus value this engine can store.</summary>
+    long MaxRecordBytes { get; }
+
     /// <summary>Keys stored, including expired ones not yet removed (as Redis's DBSIZE).</summary>
     long KeyCount { get; }
 

@@ -14,6 +14,8 @@ public sealed record NodeOptions
     /// <summary>Memory for FASTER's hybrid log; older records spill to disk beyond it.</summary>
     public long MaxMemory { get; init; } = 1L << 30;
     public long IndexBytes { get; init; } = 1L << 24;
+    /// <summary>FASTER log page; the largest value a key can hold is a little under it.</summary>
+    public long PageBytes { get; init; } = Istore.Node.Engine.Memory.MemoryEngineOptions.DefaultPageBytes;
     public string Engine { get; init; } = "memory";
     public int Threads { get; init; } = 1;
     /// <summary>Take a checkpoint once the log has grown by this much since the last one.</summary>

@@ -32,7 +32,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             throw new ArgumentException($"unknown engine '{options.Engine}' (this build has: memory)");
         Directory.CreateDirectory(options.Directory);
         var watch = Stopwatch.StartNew();
-        _engine = new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes));
+        _engine = new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
         string aofDirectory = Path.Combine(options.Directory, "aof");
         long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
         long replayed = Replay(aofDirectory, firstSegment);

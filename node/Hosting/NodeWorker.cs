@@ -58,6 +58,11 @@ internal sealed class NodeWorker : ILoopWorker
         {
             _node.Handlers[spec](_context);
         }
+        catch (Engine.EngineLimitException ex)
+        {
+            output.Truncate(replyStart);
+            output.WriteError(ex.Message);
+        }
         catch (Exception ex)
         {
             // A handler bug must cost one reply, never the connection or the process.

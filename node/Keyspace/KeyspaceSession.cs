@@ -55,6 +55,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Stores a string with an absolute expiry (0 = none).</summary>
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
+        EnsureFits(key, value.Length);
         lock (_db.WriteLock)
         {
             _engine.Write(key, value, expireAt);
@@ -70,6 +71,14 @@ public sealed partial class KeyspaceSession : IDisposable
                 w.Arg(expireAt);
             }
         }
+    }
+
+    /// <summary>Refuses a value the engine cannot hold, before anything is written (multi-key commands check every pair first).</summary>
+    public void EnsureFits(ReadOnlySpan<byte> key, long valueLength)
+    {
+        if (key.Length + valueLength > _db.Engine.MaxRecordBytes)
+            throw new EngineLimitException(
+                $"ERR key and value exceed the {_db.Engine.Name} engine's limit of {_db.Engine.MaxRecordBytes} bytes (see --page-size)");
     }
 
     public bool Delete(ReadOnlySpan<byte> key)

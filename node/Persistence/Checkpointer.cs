@@ -29,6 +29,36 @@ public sealed class Checkpointer(Database db, ILogger logger)
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            await RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Starts a checkpoint in the background unless one is running (BGSAVE). The gate is taken
+    /// before returning, so INFO and a second BGSAVE see it in progress at once.
+    /// </summary>
+    public bool TryStartBackground()
+    {
+        if (!_gate.Wait(0))
+            return false;
+        _ = Task.Run(async () =>
+        {
+            try { await RunAsync().ConfigureAwait(false); }
+            catch (Exception) { /* logged by RunAsync and reflected in INFO persistence */ }
+            finally { _gate.Release(); }
+        });
+        return true;
+    }
+
+    /// <summary>One checkpoint; the caller holds the gate.</summary>
+    private async Task RunAsync()
+    {
+        try
+        {
             var watch = Stopwatch.StartNew();
             long segment;
             // Rotate between write commands: a multi-key command's MULTI … EXEC group must not
@@ -53,23 +83,6 @@ public sealed class Checkpointer(Database db, ILogger logger)
             Log.CheckpointFailed(logger, ex);
             throw;
         }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Starts a checkpoint in the background unless one is running (BGSAVE).</summary>
-    public bool TryStartBackground()
-    {
-        if (InProgress)
-            return false;
-        _ = Task.Run(async () =>
-        {
-            try { await CheckpointAsync().ConfigureAwait(false); }
-            catch (Exception) { /* logged and reflected in INFO persistence */ }
-        });
-        return true;
     }
 
     /// <summary>The segment number a checkpoint's cookie names (the first segment to replay).</summary>

@@ -20,7 +20,9 @@ public sealed class MemoryEngine : IStorageEngine
         Options = options;
         System.IO.Directory.CreateDirectory(options.Directory);
         _device = Devices.CreateLogDevice(Path.Combine(options.Directory, "hlog"), preallocateFile: false);
-        long pageBytes = Math.Min(options.PageBytes, Pow2Floor(options.MemoryBytes / 4));
+        // Records never span pages, so a page start is always a valid scan cursor, and a page is the
+        // largest record FASTER accepts. An idle node holds about two pages in RAM.
+        long pageBytes = Math.Min(Pow2Floor(options.PageBytes), Pow2Floor(options.MemoryBytes / 4));
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
             LogDevice = _device,
@@ -42,6 +44,9 @@ public sealed class MemoryEngine : IStorageEngine
     internal FasterKV<SpanByte, SpanByte> Store { get; }
 
     public string Name => "memory";
+
+    /// <summary>A record (key, value and their headers) must fit in one log page.</summary>
+    public long MaxRecordBytes => _settings.PageSize - 64;
 
     public long KeyCount => Volatile.Read(ref _keyCount);
 

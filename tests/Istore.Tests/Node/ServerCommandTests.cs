@@ -221,9 +221,10 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
         Assert.Equal("1", persistence["rdb_saves"]);
         Assert.Equal("ok", persistence["rdb_last_bgsave_status"]);
 
-        Assert.Equal("+Background saving started\r\n", await c.CommandAsync("BGSAVE"));
-        // Wait for the save count to move rather than for rdb_bgsave_in_progress:0 — the node may
-        // report 0 for a moment before its background checkpoint has actually begun.
+        // Pipelined in one send, the second BGSAVE runs in the same batch: it must see the first in progress.
+        await c.SendAsync("BGSAVE\r\nBGSAVE\r\n");
+        Assert.Equal("+Background saving started\r\n", await c.ReadFrameAsync());
+        Assert.Equal("-ERR Background save already in progress\r\n", await c.ReadFrameAsync());
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((persistence = Fields((await c.ReadValueAfterAsync("INFO", "persistence")).AsString()!))["rdb_saves"] != "2"
                || persistence["rdb_bgsave_in_progress"] != "0")
