@@ -48,8 +48,9 @@ public interface IEngineSession : IDisposable
     /// <summary>
     /// Visits up to about <paramref name="count"/> stored keys from <paramref name="cursor"/> (0 = start),
     /// each once per pass, with their type and expiry. Returns the next cursor, 0 when the pass is done.
+    /// With <paramref name="expiredBy"/> (Unix ms) only keys whose expiry is at or before it are visited.
     /// </summary>
-    long Scan(long cursor, int count, KeyVisitor visitor);
+    long Scan(long cursor, int count, KeyVisitor visitor, long expiredBy = 0);
 
     /// <summary>A cursor at a random place in the keyspace (RANDOMKEY scans from it).</summary>
     long RandomCursor();

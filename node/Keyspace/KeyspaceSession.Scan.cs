@@ -49,13 +49,8 @@ public sealed partial class KeyspaceSession
     /// </summary>
     public long ExpireStep(long cursor, int count)
     {
-        long now = Database.NowMs;
         var expired = new List<byte[]>();
-        long next = _engine.Scan(cursor, count, (key, _, expireAt) =>
-        {
-            if (expireAt != 0 && expireAt <= now)
-                expired.Add(key.ToArray());
-        });
+        long next = _engine.Scan(cursor, count, (key, _, _) => expired.Add(key.ToArray()), expiredBy: Database.NowMs);
         foreach (var key in expired)
             TypeOf(key, out _);   // lazy expiry removes it and counts it
         return next;

@@ -81,9 +81,9 @@ internal sealed unsafe class MemorySession : IEngineSession
         return true;
     }
 
-    public long Scan(long cursor, int count, KeyVisitor visitor)
+    public long Scan(long cursor, int count, KeyVisitor visitor, long expiredBy = 0)
     {
-        long next = CollectBatch(_engine.ToScanAddress(cursor), count);
+        long next = CollectBatch(_engine.ToScanAddress(cursor), count, expiredBy);
         // Only the newest record of a key is live: older versions and deleted keys are skipped.
         foreach (var (key, address, expireAt) in _scanBatch)
             if (LatestAddress(key) == address)
@@ -104,23 +104,31 @@ internal sealed unsafe class MemorySession : IEngineSession
         return count;
     }
 
-    /// <summary>Copies up to <paramref name="count"/> records' keys out of the log (the iterator must be closed before reading).</summary>
-    private long CollectBatch(long from, int count)
+    /// <summary>
+    /// Looks at up to <paramref name="count"/> records and copies out the keys of those that may be
+    /// visited (the iterator must be closed before the liveness reads). Only matching records are
+    /// copied, so an expiry sweep over a large keyspace makes no garbage for keys without a TTL.
+    /// </summary>
+    private long CollectBatch(long from, int count, long expiredBy)
     {
         long tail = _engine.Store.Log.TailAddress;
         if (from >= tail)
             return 0;
         using var iterator = _engine.Store.Log.Scan(from, tail);
-        while (_scanBatch.Count < count && iterator.GetNext(out var info))
+        int seen = 0;
+        while (seen < count && iterator.GetNext(out var info))
         {
             if (info.Tombstone)
                 continue;
+            seen++;
             ref var value = ref iterator.GetValue();
             long expireAt = value.MetadataSize > 0 ? value.ExtraMetadata : 0;
+            if (expiredBy > 0 && (expireAt == 0 || expireAt > expiredBy))
+                continue;
             _scanBatch.Add((iterator.GetKey().ToByteArray(), iterator.CurrentAddress, expireAt));
         }
         long next = iterator.NextAddress;
-        return next >= tail || _scanBatch.Count < count ? 0 : next;
+        return next >= tail || seen < count ? 0 : next;
     }
 
     private long LatestAddress(ReadOnlySpan<byte> key)
