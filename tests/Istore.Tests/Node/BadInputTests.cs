@@ -381,7 +381,7 @@ public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IA
     }
 
     [Fact]
-    public async Task A_20_MB_binary_value_round_trips_exactly()
+    public async Task A_12_MB_binary_value_round_trips_exactly()
     {
         var value = new byte[12 * 1024 * 1024];
         new Random(20).NextBytes(value);

@@ -132,7 +132,7 @@ public class DurabilityTests
     }
 
     [Fact]
-    public async Task A_20_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
+    public async Task A_12_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
     {
         await using var node = await NodeProcess.StartAsync();
         var value = new byte[12 * 1024 * 1024];
