@@ -14,7 +14,7 @@ var maxClients = new Option<int>("--maxclients") { Description = "Maximum simult
 var maxMemory = new Option<string>("--maxmemory") { Description = "Memory for the engine's in-RAM log (e.g. 512mb, 4gb); older records spill to disk", DefaultValueFactory = _ => "1gb" };
 var engine = new Option<string>("--engine") { Description = "Storage engine: memory", DefaultValueFactory = _ => "memory" };
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
-var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "16mb" };
+var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "8mb" };
 var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 

@@ -10,7 +10,7 @@ namespace Istore.Tests.Node;
 /// <summary>
 /// Hostile and odd clients over raw sockets: malformed RESP, binary junk, inline commands,
 /// unknown commands and wrong arity, a huge pipeline, byte-at-a-time and vanishing clients,
-/// connection churn and a 12 MB value. A bad client may lose its own connection, nothing more:
+/// connection churn and a 6 MB value. A bad client may lose its own connection, nothing more:
 /// after every test the node is still running, a fresh connection gets +PONG and data is intact.
 /// </summary>
 public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IAsyncLifetime
@@ -381,9 +381,9 @@ public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IA
     }
 
     [Fact]
-    public async Task A_12_MB_binary_value_round_trips_exactly()
+    public async Task A_6_MB_binary_value_round_trips_exactly()
     {
-        var value = new byte[12 * 1024 * 1024];
+        var value = new byte[6 * 1024 * 1024];
         new Random(20).NextBytes(value);
         await using var c = await Wire.ConnectAsync(fixture.Node.Port);
         await c.SendAsync(Encode(Bytes("SET"), Bytes("big:20mb"), value));

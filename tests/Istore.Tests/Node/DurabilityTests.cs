@@ -132,10 +132,10 @@ public class DurabilityTests
     }
 
     [Fact]
-    public async Task A_12_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
+    public async Task A_6_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
     {
         await using var node = await NodeProcess.StartAsync();
-        var value = new byte[12 * 1024 * 1024];
+        var value = new byte[6 * 1024 * 1024];
         new Random(2020).NextBytes(value);
         var expected = Concat([Bytes($"${value.Length}\r\n"), value, Bytes("\r\n")]);
         await using (var c = await node.ConnectAsync())
