@@ -56,28 +56,14 @@ public sealed class RespWriter
 
     public void WriteOk() => WriteRaw("+OK\r\n"u8);
 
-    public void WriteSimpleString(ReadOnlySpan<byte> text)
-    {
-        var span = GetSpan(text.Length + 3);
-        span[0] = (byte)'+';
-        text.CopyTo(span[1..]);
-        "\r\n"u8.CopyTo(span[(1 + text.Length)..]);
-        _position += text.Length + 3;
-    }
+    public void WriteSimpleString(ReadOnlySpan<byte> text) => WriteLine((byte)'+', text);
 
     public void WriteSimpleString(string text) => WriteLine((byte)'+', text);
 
     /// <summary>Writes an error reply; <paramref name="message"/> starts with its code (ERR, WRONGTYPE…).</summary>
     public void WriteError(string message) => WriteLine((byte)'-', message);
 
-    public void WriteError(ReadOnlySpan<byte> message)
-    {
-        var span = GetSpan(message.Length + 3);
-        span[0] = (byte)'-';
-        message.CopyTo(span[1..]);
-        "\r\n"u8.CopyTo(span[(1 + message.Length)..]);
-        _position += message.Length + 3;
-    }
+    public void WriteError(ReadOnlySpan<byte> message) => WriteLine((byte)'-', message);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteInteger(long value) => WritePrefixedNumber((byte)':', value);
@@ -175,6 +161,16 @@ public sealed class RespWriter
         WriteRaw("txt:"u8);
         WriteRaw(bytes);
         WriteRaw("\r\n"u8);
+    }
+
+    /// <summary>A line-framed reply from bytes the caller guarantees free of CR and LF.</summary>
+    private void WriteLine(byte prefix, ReadOnlySpan<byte> text)
+    {
+        var span = GetSpan(text.Length + 3);
+        span[0] = prefix;
+        text.CopyTo(span[1..]);
+        "\r\n"u8.CopyTo(span[(1 + text.Length)..]);
+        _position += text.Length + 3;
     }
 
     private void WriteLine(byte prefix, string text)
