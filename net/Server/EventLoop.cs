@@ -46,7 +46,12 @@ internal sealed unsafe class EventLoop : IDisposable
 
     public void Start() => _thread.Start();
 
-    public void Join() => _thread.Join();
+    /// <summary>Waits for the loop thread to end (returns at once if it never started).</summary>
+    public void Join()
+    {
+        if ((_thread.ThreadState & ThreadState.Unstarted) == 0)
+            _thread.Join();
+    }
 
     /// <summary>Runs <paramref name="action"/> on this loop's thread (from any thread).</summary>
     public void Post(Action action)

@@ -62,8 +62,11 @@ internal sealed class BackgroundTasks : IDisposable
         catch (Exception ex) { Log.BackgroundFailed(_logger, task, ex); }
     }
 
+    /// <summary>Stops the thread and waits for it; safe to call more than once.</summary>
     public void Dispose()
     {
+        if (_stop.IsCancellationRequested)
+            return;
         _stop.Cancel();
         _thread.Join();
         _keyspace.Dispose();

@@ -23,6 +23,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
     private readonly BackgroundTasks _background;
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _saveOnShutdown = true;
+    private int _disposed;
 
     public NodeServer(NodeOptions options, ILoggerFactory loggerFactory)
     {
@@ -112,6 +113,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _background.Dispose();
         Host.Dispose();
         Database.Log.Dispose();
         _engine.Dispose();

@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+using Istore.Perf;
+
+// dotnet run -c Release --project perf/Istore.Perf -- --filter '*' [--job short]
+// dotnet run -c Release --project perf/Istore.Perf -- --alloc-check   (exact bytes per dispatched command)
+if (args.Length > 0 && args[0] == "--alloc-check")
+    return AllocationCheck.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
+
+if (args.Length > 0 && args[0] == "--alloc-trace")
+    return AllocationTrace.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
+
+BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
+return 0;
