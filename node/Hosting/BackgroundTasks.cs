@@ -6,7 +6,8 @@ namespace Istore.Node.Hosting;
 
 /// <summary>
 /// The node's housekeeping thread: active expiry every 100 ms (so expired keys do not pile up
-/// when nobody reads them), the everysec fsync, and automatic checkpoints as the log grows.
+/// when nobody reads them), the everysec fsync, automatic checkpoints as the log grows, and the
+/// engine's maintenance (compaction) every 5 seconds.
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
 {
@@ -33,12 +34,15 @@ internal sealed class BackgroundTasks : IDisposable
     private void Run()
     {
         long lastSecond = Environment.TickCount64;
+        int seconds = 0;
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
             if (Environment.TickCount64 - lastSecond < 1000)
                 continue;
             lastSecond = Environment.TickCount64;
+            if (++seconds % 5 == 0)
+                Guard("engine maintenance", _db.Engine.Maintain);
             Guard("log fsync", () => _db.Log.Flush(fsync: _db.Log.Policy != FsyncPolicy.No));
             if (_db.Log.CurrentSegmentBytes > _config.CheckpointLogBytes)
                 _checkpointer.TryStartBackground();

@@ -14,6 +14,9 @@ public sealed class MemoryEngine : IStorageEngine
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
     private readonly ConcurrentDictionary<long, byte> _issuedCursors = new();
     private long _keyCount;
+    private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _maintenanceSession;
+    private long _bytesPerLiveRecord = 64;
+    private long _compactions;
 
     public MemoryEngine(MemoryEngineOptions options)
     {
@@ -34,6 +37,9 @@ public sealed class MemoryEngine : IStorageEngine
             TryRecoverLatest = true,
         };
         Store = new FasterKV<SpanByte, SpanByte>(_settings);
+        // With at least one empty page, FASTER frees a page's memory when the page is closed
+        // (instead of keeping every page it ever allocated), so compaction gives RAM back.
+        Store.Log.SetEmptyPageCount(1, wait: true);
         RecoveredCookie = Store.RecoveredCommitCookie;
         using var counter = new MemorySession(this);
         _keyCount = counter.CountLiveKeys();
@@ -96,6 +102,33 @@ public sealed class MemoryEngine : IStorageEngine
         return Math.Max(page, begin);
     }
 
+    /// <summary>
+    /// Compacts the log once dead records (overwritten, deleted, or copied by checkpoints) make up
+    /// about half of it: everything becomes read-only, live records are copied to the tail, and
+    /// the log's begin moves past the rest, so memory and the spill file stop growing with churn.
+    /// The live size per key is learnt from each compaction.
+    /// </summary>
+    public void Maintain()
+    {
+        var log = Store.Log;
+        long tail = log.TailAddress;
+        long size = tail - log.BeginAddress;
+        if (size < 4 * _settings.PageSize || size < 2 * KeyCount * _bytesPerLiveRecord)
+            return;
+        log.ShiftReadOnlyAddress(tail, wait: true);
+        _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
+        long begin = _maintenanceSession.Compact(tail, CompactionType.Lookup);
+        if (log.HeadAddress < begin)
+            log.ShiftHeadAddress(begin, wait: true);   // close (and free) the dead pages still in memory
+        // The freed pages are large pinned arrays: collect them now and hand the memory back to
+        // the OS, rather than waiting for a full GC that a low-allocation server rarely needs.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        long keys = KeyCount;
+        if (keys > 0)
+            _bytesPerLiveRecord = Math.Max(32, (log.TailAddress - log.BeginAddress) / keys);
+        Interlocked.Increment(ref _compactions);
+    }
+
     public IEnumerable<(string Name, string Value)> Stats()
     {
         var log = Store.Log;
@@ -105,12 +138,14 @@ public sealed class MemoryEngine : IStorageEngine
         yield return ("memory_engine_log_tail_address", log.TailAddress.ToString());
         yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
         yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
+        yield return ("memory_engine_compactions", Interlocked.Read(ref _compactions).ToString());
     }
 
     private static long Pow2Floor(long value) => value <= 1 ? 1 : 1L << (63 - (int)long.LeadingZeroCount(value));
 
     public void Dispose()
     {
+        _maintenanceSession?.Dispose();
         Store.Dispose();
         _device.Dispose();
     }
