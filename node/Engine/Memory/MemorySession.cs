@@ -35,7 +35,7 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
-        bool existed = Peek(key, out _) != KeyType.None;
+        bool created;
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
@@ -44,7 +44,7 @@ internal sealed unsafe class MemorySession : IEngineSession
                 fixed (byte* v = value)
                 {
                     var valueSpan = SpanByte.FromPointer(v, value.Length);
-                    _session.Upsert(ref keySpan, ref valueSpan);
+                    created = Store(ref keySpan, ref valueSpan);
                 }
             }
             else
@@ -59,13 +59,31 @@ internal sealed unsafe class MemorySession : IEngineSession
                     value.CopyTo(new Span<byte>(v + sizeof(long), value.Length));
                     var valueSpan = SpanByte.FromPointer(v, size);
                     valueSpan.MarkExtraMetadata();
-                    _session.Upsert(ref keySpan, ref valueSpan);
+                    created = Store(ref keySpan, ref valueSpan);
                 }
             }
         }
-        if (!existed)
+        if (created)
             _engine.AddKeys(1);
-        return !existed;
+        return created;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as the RMW input; true when the key did not exist.</summary>
+    private bool Store(ref SpanByte key, ref SpanByte value)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
+        var status = _session.RMW(ref key, ref value, ref output);
+        if (!status.IsPending)
+            return output.Created;
+        // The old record was on disk: FASTER reads it before deciding how to update.
+        _session.CompletePendingWithOutputs(out var completed, wait: true);
+        using (completed)
+        {
+            bool created = false;
+            while (completed.Next())
+                created = completed.Current.Output.Created;
+            return created;
+        }
     }
 
     public bool Delete(ReadOnlySpan<byte> key)

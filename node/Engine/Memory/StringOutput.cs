@@ -2,11 +2,15 @@ using FASTER.core;
 
 namespace Istore.Node.Engine.Memory;
 
-/// <summary>FASTER read output: copies the record's value into the session's reusable buffer.</summary>
+/// <summary>
+/// FASTER operation output: a read copies the record's value into the session's reusable buffer;
+/// a write reports whether it created the key (for the exact key count).
+/// </summary>
 internal struct StringOutput
 {
     public ValueBuffer Value;
     public bool PeekOnly;
+    public bool Created;
 
     public void CopyFrom(ref SpanByte record)
     {
