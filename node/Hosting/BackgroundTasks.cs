@@ -38,6 +38,8 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            if (_db.TakeMaintenanceRequest())
+                Guard("engine maintenance", _db.Engine.Maintain);
             if (Environment.TickCount64 - lastSecond < 1000)
                 continue;
             lastSecond = Environment.TickCount64;

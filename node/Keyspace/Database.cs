@@ -16,6 +16,13 @@ public sealed class Database(IStorageEngine engine, AppendOnlyLog log)
     /// <summary>Held for every mutation: apply then log, so the log order is the apply order.</summary>
     internal object WriteLock { get; } = new();
 
+    private int _maintenanceRequested;
+
+    /// <summary>Asks the housekeeping thread to run engine maintenance now (after FLUSHALL, say), not at its next turn.</summary>
+    public void RequestMaintenance() => Volatile.Write(ref _maintenanceRequested, 1);
+
+    internal bool TakeMaintenanceRequest() => Interlocked.Exchange(ref _maintenanceRequested, 0) == 1;
+
     public long ExpiredKeys;
     public long KeyspaceHits;
     public long KeyspaceMisses;

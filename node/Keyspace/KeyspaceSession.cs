@@ -131,6 +131,7 @@ public sealed partial class KeyspaceSession : IDisposable
             log.Writer.BeginRecord(1);
             log.Writer.Arg("FLUSHALL"u8);
         }
+        _db.RequestMaintenance();   // give the memory back now, as Redis's FLUSHALL does
     }
 
     /// <summary>Holds the write lock across a read-modify-write (INCR, APPEND, SET NX…).</summary>

@@ -104,7 +104,7 @@ public sealed class MemoryEngine : IStorageEngine
 
     /// <summary>
     /// Compacts the log once dead records (overwritten, deleted, or copied by checkpoints) make up
-    /// about half of it: everything becomes read-only, live records are copied to the tail, and
+    /// about half of it, or when no key is left: everything becomes read-only, live records are copied to the tail, and
     /// the log's begin moves past the rest, so memory and the spill file stop growing with churn.
     /// The live size per key is learnt from each compaction.
     /// </summary>
@@ -113,7 +113,8 @@ public sealed class MemoryEngine : IStorageEngine
         var log = Store.Log;
         long tail = log.TailAddress;
         long size = tail - log.BeginAddress;
-        if (size < 4 * _settings.PageSize || size < 2 * KeyCount * _bytesPerLiveRecord)
+        bool empty = KeyCount == 0 && size > _settings.PageSize;
+        if (!empty && (size < 4 * _settings.PageSize || size < 2 * KeyCount * _bytesPerLiveRecord))
             return;
         log.ShiftReadOnlyAddress(tail, wait: true);
         _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
