@@ -40,6 +40,29 @@ public class CompactionTests
         await AssertAllValues(after.GetDatabase(), keys);
     }
 
+    [Fact]
+    public async Task Flushall_compacts_the_emptied_log_at_once()
+    {
+        await using var node = await NodeProcess.StartAsync(["--page-size", "1mb"]);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(NodeFixture.Options(node.Port));
+        var db = redis.GetDatabase();
+        await Task.WhenAll(Enumerable.Range(0, 20000).Select(i => db.StringSetAsync($"flush:{i}", new string('f', 100))));
+        await db.ExecuteAsync("FLUSHALL");
+
+        // Well before the periodic maintenance (every 5 s) the log's begin reaches its tail.
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        RedisResult info;
+        while (Info(info = await db.ExecuteAsync("INFO", "memory"), "memory_engine_log_begin_address")
+               != Info(info, "memory_engine_log_tail_address"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "FLUSHALL did not compact the log");
+            await Task.Delay(50);
+        }
+        Assert.True(await db.StringSetAsync("flush:after", "v"));
+        Assert.Equal("v", await db.StringGetAsync("flush:after"));
+        Assert.Equal(1, (long)await db.ExecuteAsync("DBSIZE"));
+    }
+
     private static async Task AssertAllValues(IDatabase db, int keys)
     {
         Assert.Equal(keys - 1, (long)await db.ExecuteAsync("DBSIZE"));
