@@ -18,8 +18,6 @@ public sealed record CommandSpec(
     /// <summary>Position in <see cref="CommandTable.All"/>: servers index their handler arrays with it.</summary>
     public int Index { get; internal set; }
 
-    public bool IsWrite => (Flags & CommandFlags.Write) != 0;
-
     public bool HasKeys => FirstKey > 0;
 
     /// <summary>True when <paramref name="argCount"/> (name included) satisfies the arity.</summary>

@@ -87,6 +87,7 @@ internal static class InfoCommand
                 yield return ("total_connections_received", node.Host.TotalConnectionsReceived);
                 yield return ("total_commands_processed", Interlocked.Read(ref node.Stats.CommandsProcessed));
                 yield return ("rejected_calls", Interlocked.Read(ref node.Stats.RejectedCalls));
+                yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", 0);
                 yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));

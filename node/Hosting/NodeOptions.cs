@@ -21,5 +21,4 @@ public sealed record NodeOptions
     /// <summary>Take a checkpoint once the log has grown by this much since the last one.</summary>
     public long CheckpointLogBytes { get; init; } = 64L * 1024 * 1024;
     public long MaxBulkLength { get; init; } = 512L * 1024 * 1024;
-    public string LogLevel { get; init; } = "Information";
 }

@@ -57,6 +57,8 @@ internal sealed class NodeWorker : ILoopWorker
         try
         {
             _node.Handlers[spec](_context);
+            if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
+                Interlocked.Increment(ref _node.Stats.ErrorReplies);
         }
         catch (Engine.EngineLimitException ex)
         {
@@ -75,6 +77,7 @@ internal sealed class NodeWorker : ILoopWorker
     private void Reject(RespWriter output, string error)
     {
         Interlocked.Increment(ref _node.Stats.RejectedCalls);
+        Interlocked.Increment(ref _node.Stats.ErrorReplies);
         output.WriteError(error);
     }
 

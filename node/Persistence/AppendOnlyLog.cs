@@ -44,8 +44,6 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Total bytes appended since start (INFO aof_current_size, replication offsets later).</summary>
     public long AppendedBytes => Interlocked.Read(ref _appendedBytes);
 
-    public long LastFsyncBytes => Interlocked.Read(ref _syncedBytes);
-
     /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
     internal AppendScope BeginAppend()
     {

@@ -67,10 +67,14 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "infostats:k", "v"));
         Assert.Equal("$1\r\nv\r\n", await c.CommandAsync("GET", "infostats:k"));
         Assert.Equal("$-1\r\n", await c.CommandAsync("GET", "infostats:missing"));
+        Assert.StartsWith("-ERR value is not an integer", await c.CommandAsync("INCR", "infostats:k"));
+        Assert.StartsWith("-ERR unknown command", await c.CommandAsync("NOSUCHCOMMAND"));
         var after = Fields((await c.ReadValueAfterAsync("INFO", "stats")).AsString()!);
         Assert.True(long.Parse(after["keyspace_hits"]) > long.Parse(before["keyspace_hits"]));
         Assert.True(long.Parse(after["keyspace_misses"]) > long.Parse(before["keyspace_misses"]));
         Assert.True(long.Parse(after["total_commands_processed"]) >= long.Parse(before["total_commands_processed"]) + 4);
+        Assert.True(long.Parse(after["total_error_replies"]) >= long.Parse(before["total_error_replies"]) + 2);
+        Assert.True(long.Parse(after["rejected_calls"]) >= long.Parse(before["rejected_calls"]) + 1);
     }
 
     [Fact]
