@@ -61,7 +61,7 @@ public sealed class DispatchRig : IDisposable
     public DispatchRig(long checkpointLogBytes = 64L * 1024 * 1024)
     {
         _directory = Path.Combine(Path.GetTempPath(), "istore-perf-" + Guid.NewGuid().ToString("N"));
-        _node = new NodeServer(new NodeOptions { Port = 0, Directory = _directory, LogLevel = "Warning", CheckpointLogBytes = checkpointLogBytes },
+        _node = new NodeServer(new NodeOptions { Port = 0, Directory = _directory, CheckpointLogBytes = checkpointLogBytes },
             NullLoggerFactory.Instance);
         _worker = _node.CreateWorker(0);
         _connection = Connection.CreateDetached();
