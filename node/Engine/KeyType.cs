@@ -15,13 +15,10 @@ public static class KeyTypeNames
         _ => "none",
     };
 
+    /// <summary>A type name as TYPE prints it (any case); false for names this node does not store.</summary>
     public static bool TryParse(ReadOnlySpan<byte> name, out KeyType type)
     {
-        type = KeyType.None;
-        if (name.EqualsIgnoreCase("string"u8)) type = KeyType.String;
+        type = System.Text.Ascii.EqualsIgnoreCase(name, "string"u8) ? KeyType.String : KeyType.None;
         return type != KeyType.None;
     }
-
-    private static bool EqualsIgnoreCase(this ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
-        System.Text.Ascii.EqualsIgnoreCase(a, b);
 }

@@ -23,6 +23,7 @@ public sealed class Database(IStorageEngine engine, AppendOnlyLog log)
 
     internal bool TakeMaintenanceRequest() => Interlocked.Exchange(ref _maintenanceRequested, 0) == 1;
 
+    // Counters for INFO stats, updated with Interlocked.
     public long ExpiredKeys;
     public long KeyspaceHits;
     public long KeyspaceMisses;
