@@ -18,7 +18,10 @@ if [ ${#want[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${want[@]}" >/dev/null
 fi
-# The Debian redis-server package starts a system service on 6379; tests start their own.
+# The Debian redis-server package may start a system service on 6379, the port istore-node
+# takes by default; tests and benchmarks start their own redis-server on other ports.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
   systemctl stop redis-server || true
+elif [ -x /etc/init.d/redis-server ] && /etc/init.d/redis-server status >/dev/null 2>&1; then
+  /etc/init.d/redis-server stop >/dev/null || true
 fi
