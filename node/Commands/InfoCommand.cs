@@ -106,7 +106,7 @@ internal static class InfoCommand
             case "keyspace":
                 long keys = db.Engine.KeyCount;
                 if (keys > 0)
-                    yield return ("db0", $"keys={keys},expires=0,avg_ttl=0");
+                    yield return ("db0", $"keys={keys},expires={db.Engine.VolatileKeyCount},avg_ttl=0");
                 break;
         }
     }

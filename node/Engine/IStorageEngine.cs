@@ -15,6 +15,9 @@ public interface IStorageEngine : IDisposable
     /// <summary>Keys stored, including expired ones not yet removed (as Redis's DBSIZE).</summary>
     long KeyCount { get; }
 
+    /// <summary>Keys stored with an expiry (INFO keyspace "expires").</summary>
+    long VolatileKeyCount { get; }
+
     IEngineSession CreateSession();
 
     /// <summary>Takes a consistent snapshot; <paramref name="cookie"/> is stored with it and returned by recovery.</summary>

@@ -14,6 +14,7 @@ public sealed class MemoryEngine : IStorageEngine
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
     private readonly ConcurrentDictionary<long, byte> _issuedCursors = new();
     private long _keyCount;
+    private long _volatileKeyCount;
     private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _maintenanceSession;
     private long _bytesPerLiveRecord = 64;
     private long _compactions;
@@ -42,7 +43,7 @@ public sealed class MemoryEngine : IStorageEngine
         Store.Log.SetEmptyPageCount(1, wait: true);
         RecoveredCookie = Store.RecoveredCommitCookie;
         using var counter = new MemorySession(this);
-        _keyCount = counter.CountLiveKeys();
+        (_keyCount, _volatileKeyCount) = counter.CountLiveKeys();
     }
 
     public MemoryEngineOptions Options { get; }
@@ -60,7 +61,13 @@ public sealed class MemoryEngine : IStorageEngine
 
     public IEngineSession CreateSession() => new MemorySession(this);
 
-    internal void AddKeys(long delta) => Interlocked.Add(ref _keyCount, delta);
+    public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount);
+
+    internal void AddKeys(int keys, int volatileKeys)
+    {
+        if (keys != 0) Interlocked.Add(ref _keyCount, keys);
+        if (volatileKeys != 0) Interlocked.Add(ref _volatileKeyCount, volatileKeys);
+    }
 
     public async Task CheckpointAsync(byte[] cookie)
     {

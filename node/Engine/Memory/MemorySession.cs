@@ -35,7 +35,7 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
-        bool created;
+        StringOutput result;
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
@@ -44,7 +44,7 @@ internal sealed unsafe class MemorySession : IEngineSession
                 fixed (byte* v = value)
                 {
                     var valueSpan = SpanByte.FromPointer(v, value.Length);
-                    created = Store(ref keySpan, ref valueSpan);
+                    result = Store(ref keySpan, ref valueSpan);
                 }
             }
             else
@@ -59,43 +59,41 @@ internal sealed unsafe class MemorySession : IEngineSession
                     value.CopyTo(new Span<byte>(v + sizeof(long), value.Length));
                     var valueSpan = SpanByte.FromPointer(v, size);
                     valueSpan.MarkExtraMetadata();
-                    created = Store(ref keySpan, ref valueSpan);
+                    result = Store(ref keySpan, ref valueSpan);
                 }
             }
         }
-        if (created)
-            _engine.AddKeys(1);
-        return created;
+        _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta);
+        return result.Created;
     }
 
-    /// <summary>Writes <paramref name="value"/> as the RMW input; true when the key did not exist.</summary>
-    private bool Store(ref SpanByte key, ref SpanByte value)
+    /// <summary>Writes <paramref name="value"/> as the RMW input; the output tells what changed.</summary>
+    private StringOutput Store(ref SpanByte key, ref SpanByte value)
     {
         var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
         var status = _session.RMW(ref key, ref value, ref output);
         if (!status.IsPending)
-            return output.Created;
+            return output;
         // The old record was on disk: FASTER reads it before deciding how to update.
         _session.CompletePendingWithOutputs(out var completed, wait: true);
         using (completed)
         {
-            bool created = false;
             while (completed.Next())
-                created = completed.Current.Output.Created;
-            return created;
+                output = completed.Current.Output;
+            return output;
         }
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        if (Peek(key, out _) == KeyType.None)
+        if (Peek(key, out long expireAt) == KeyType.None)
             return false;
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
             _session.Delete(ref keySpan);
         }
-        _engine.AddKeys(-1);
+        _engine.AddKeys(-1, expireAt != 0 ? -1 : 0);
         return true;
     }
 
@@ -114,12 +112,17 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public long RandomCursor() => _engine.RandomAddress();
 
-    internal long CountLiveKeys()
+    /// <summary>Counts the live keys, and those with an expiry, with a full pass (at start-up).</summary>
+    internal (long Keys, long Volatile) CountLiveKeys()
     {
-        long count = 0, cursor = 0;
-        do cursor = Scan(cursor, 4096, (_, _, _) => count++);
+        long keys = 0, volatileKeys = 0, cursor = 0;
+        do cursor = Scan(cursor, 4096, (_, _, expireAt) =>
+        {
+            keys++;
+            if (expireAt != 0) volatileKeys++;
+        });
         while (cursor != 0);
-        return count;
+        return (keys, volatileKeys);
     }
 
     /// <summary>

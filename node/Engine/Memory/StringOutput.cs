@@ -12,6 +12,9 @@ internal struct StringOutput
     public bool PeekOnly;
     public bool Created;
 
+    /// <summary>How the write changed the number of keys with an expiry: -1, 0 or +1.</summary>
+    public int VolatileDelta;
+
     public void CopyFrom(ref SpanByte record)
     {
         long expireAt = record.MetadataSize > 0 ? record.ExtraMetadata : 0;

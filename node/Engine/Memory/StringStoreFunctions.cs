@@ -15,6 +15,7 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
     {
         CopyExact(ref input, ref value);
         output.Created = true;
+        output.VolatileDelta = HasExpiry(ref input);
         return true;
     }
 
@@ -22,6 +23,7 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
     {
         if (value.TotalSize != input.TotalSize)
             return false;
+        output.VolatileDelta = HasExpiry(ref input) - HasExpiry(ref value);
         CopyExact(ref input, ref value);
         return true;
     }
@@ -29,8 +31,11 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
     public override bool CopyUpdater(ref SpanByte key, ref SpanByte input, ref SpanByte oldValue, ref SpanByte newValue, ref StringOutput output, ref RMWInfo rmwInfo)
     {
         CopyExact(ref input, ref newValue);
+        output.VolatileDelta = HasExpiry(ref input) - HasExpiry(ref oldValue);
         return true;
     }
+
+    private static int HasExpiry(ref SpanByte value) => value.MetadataSize > 0 ? 1 : 0;
 
     /// <summary>
     /// FASTER sized the destination from the input (rounded up to the record alignment) and filled

@@ -218,4 +218,34 @@ public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.Contains($"expired_keys:{count}\r\n", (await c.ReadValueAfterAsync("INFO", "stats")).AsString());
         Assert.Equal("$-1\r\n", await c.CommandAsync("RANDOMKEY"));
     }
+
+    [Fact]
+    public async Task Info_keyspace_counts_the_keys_with_an_expiry_across_writes_deletes_and_restarts()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            await c.CommandAsync("SET", "vol:plain", "v");
+            await c.CommandAsync("SET", "vol:ttl", "v", "EX", "100");
+            await c.CommandAsync("SET", "vol:ttl2", "v", "EX", "100");
+            // 9 bytes without expiry and 1 byte with its 8-byte expiry take the same record: updated in place.
+            await c.CommandAsync("SET", "vol:same", "123456789");
+            await c.CommandAsync("SET", "vol:same", "1", "EX", "100");
+            Assert.Equal("db0:keys=4,expires=3,avg_ttl=0", KeyspaceLine(await c.ReadValueAfterAsync("INFO", "keyspace")));
+            await c.CommandAsync("PERSIST", "vol:ttl2");
+            await c.CommandAsync("EXPIRE", "vol:plain", "100");
+            await c.CommandAsync("SET", "vol:ttl", "a longer value");   // SET clears the expiry
+            Assert.Equal("db0:keys=4,expires=2,avg_ttl=0", KeyspaceLine(await c.ReadValueAfterAsync("INFO", "keyspace")));
+            await c.CommandAsync("DEL", "vol:plain");
+            Assert.Equal("db0:keys=3,expires=1,avg_ttl=0", KeyspaceLine(await c.ReadValueAfterAsync("INFO", "keyspace")));
+            await c.CommandAsync("SET", "vol:again", "v", "PX", "100000");
+        }
+        node.Kill();
+        await node.RestartAsync();
+        await using var after = await node.ConnectAsync();
+        Assert.Equal("db0:keys=4,expires=2,avg_ttl=0", KeyspaceLine(await after.ReadValueAfterAsync("INFO", "keyspace")));
+    }
+
+    private static string KeyspaceLine(Istore.Net.Resp.RespValue info) =>
+        info.AsString()!.Split("\r\n").Single(line => line.StartsWith("db0:"));
 }
