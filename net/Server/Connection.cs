@@ -53,6 +53,7 @@ public sealed class Connection
     internal int InputStart;
     internal int InputEnd;
     internal bool WaitingForWritable;
+    internal bool ReadingPaused;
     internal bool QueuedForSend;
 
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>

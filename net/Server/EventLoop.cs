@@ -17,6 +17,13 @@ internal sealed unsafe class EventLoop : IDisposable
     private const ulong WakeTag = ulong.MaxValue - 1;
     private const int ReadChunk = 16 * 1024;
 
+    /// <summary>
+    /// Unsent replies a client may pile up before we stop reading its socket. Below it we keep
+    /// reading, as Redis does, so a client that writes a whole pipeline before reading works;
+    /// above it backpressure bounds the memory one client can take.
+    /// </summary>
+    private const int MaxUnsentBeforePause = 16 * 1024 * 1024;
+
     private readonly ServerHost _host;
     private readonly int _index;
     private readonly int _epoll;
@@ -183,6 +190,8 @@ internal sealed unsafe class EventLoop : IDisposable
         }
         c.ShrinkInputIfIdle();
         QueueSend(c);
+        if (c.WaitingForWritable)
+            SetInterest(c, waitingForWritable: true);   // replies grew while the socket is full: pause reading?
     }
 
     private void CloseAfterSend(Connection c)
@@ -227,7 +236,7 @@ internal sealed unsafe class EventLoop : IDisposable
             {
                 if (Libc.Errno == Libc.EAGAIN)
                 {
-                    WaitForWritable(c, true);
+                    SetInterest(c, waitingForWritable: true);
                     return;
                 }
                 if (Libc.Errno == Libc.EINTR)
@@ -244,16 +253,24 @@ internal sealed unsafe class EventLoop : IDisposable
         }
         if (c.WaitingForWritable)
         {
-            WaitForWritable(c, false);
-            ProcessInput(c);   // input that arrived while we were not reading
+            SetInterest(c, waitingForWritable: false);
+            ProcessInput(c);   // input that arrived while reading was paused
         }
     }
 
-    /// <summary>While replies are stuck, stop reading the socket: backpressure instead of buffering.</summary>
-    private void WaitForWritable(Connection c, bool waiting)
+    /// <summary>
+    /// What epoll watches for a connection: writability while replies are stuck in a full socket,
+    /// and readability unless the stuck replies passed <see cref="MaxUnsentBeforePause"/>.
+    /// </summary>
+    private void SetInterest(Connection c, bool waitingForWritable)
     {
-        c.WaitingForWritable = waiting;
-        Register(c.Fd, waiting ? Libc.EPOLLOUT : Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_MOD);
+        bool pause = waitingForWritable && c.Output.Length >= MaxUnsentBeforePause;
+        if (c.WaitingForWritable == waitingForWritable && c.ReadingPaused == pause)
+            return;
+        c.WaitingForWritable = waitingForWritable;
+        c.ReadingPaused = pause;
+        uint events = (waitingForWritable ? Libc.EPOLLOUT : 0) | (pause ? 0 : Libc.EPOLLIN | Libc.EPOLLRDHUP);
+        Register(c.Fd, events, (ulong)c.Id, Libc.EPOLL_CTL_MOD);
     }
 
     public void Close(Connection c)
