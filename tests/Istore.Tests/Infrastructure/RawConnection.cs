@@ -31,13 +31,7 @@ public sealed class RawConnection : IAsyncDisposable
     }
 
     /// <summary>Sends a command as a RESP array of bulk strings.</summary>
-    public Task SendCommandAsync(params string[] args)
-    {
-        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-        foreach (var arg in args)
-            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        return SendAsync(text.ToString());
-    }
+    public Task SendCommandAsync(params string[] args) => SendAsync(RespEncoding.CommandText(Encoding.UTF8, args));
 
     /// <summary>Sends a command and returns its reply frame exactly as received.</summary>
     public async Task<string> CommandAsync(params string[] args)

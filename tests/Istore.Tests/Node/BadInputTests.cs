@@ -386,10 +386,10 @@ public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IA
         var value = new byte[6 * 1024 * 1024];
         new Random(20).NextBytes(value);
         await using var c = await Wire.ConnectAsync(fixture.Node.Port);
-        await c.SendAsync(Encode(Bytes("SET"), Bytes("big:20mb"), value));
+        await c.SendAsync(RespEncoding.Command(Bytes("SET"), Bytes("big:20mb"), value));
         Assert.Equal("+OK\r\n", await c.ReadFrameAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal($":{value.Length}\r\n", await c.CommandAsync("STRLEN", "big:20mb"));
-        await c.SendAsync(Encode(Bytes("GET"), Bytes("big:20mb")));
+        await c.SendAsync(RespEncoding.Command(Bytes("GET"), Bytes("big:20mb")));
         var reply = await c.ReadFrameBytesAsync(TimeSpan.FromSeconds(30));
         var header = Bytes($"${value.Length}\r\n");
         Assert.Equal(header.Length + value.Length + 2, reply.Length);
@@ -418,8 +418,7 @@ public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IA
     private async Task<long> ConnectedClientsAsync()
     {
         var info = await CommandOnFreshConnectionAsync("INFO", "clients");
-        var line = info.Split("\r\n").Single(l => l.StartsWith("connected_clients:"));
-        return long.Parse(line["connected_clients:".Length..]) - 1;   // not counting the asking connection
+        return long.Parse(InfoText.Fields(info)["connected_clients"]) - 1;   // not counting the asking connection
     }
 
     private async Task<string> CommandOnFreshConnectionAsync(params string[] args)
@@ -429,26 +428,7 @@ public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IA
     }
 
     /// <summary>A RESP command; each char is one byte (latin-1), so binary names fit in a string.</summary>
-    private static string Cmd(params string[] args)
-    {
-        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-        foreach (var arg in args)
-            text.Append('$').Append(Encoding.Latin1.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        return text.ToString();
-    }
-
-    private static byte[] Encode(params byte[][] args)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(Bytes($"*{args.Length}\r\n"));
-        foreach (var arg in args)
-        {
-            stream.Write(Bytes($"${arg.Length}\r\n"));
-            stream.Write(arg);
-            stream.Write("\r\n"u8);
-        }
-        return stream.ToArray();
-    }
+    private static string Cmd(params string[] args) => RespEncoding.CommandText(Encoding.Latin1, args);
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -75,5 +75,5 @@ public class CompactionTests
     private static string Value(int key, int round) => $"{key}:" + new string('v', round * 40);
 
     private static long Info(RedisResult info, string field) =>
-        long.Parse(((string)info!).Split("\r\n").Single(l => l.StartsWith(field + ":"))[(field.Length + 1)..]);
+        long.Parse(InfoText.Fields((string)info!)[field]);
 }

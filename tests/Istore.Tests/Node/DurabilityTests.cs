@@ -114,7 +114,7 @@ public partial class DurabilityTests
         {
             foreach (var chunk in values.Chunk(100))
             {
-                await c.SendAsync(Concat(chunk.Select(kv => Encode(Bytes("SET"), Bytes(kv.Key), kv.Value))));
+                await c.SendAsync(Concat(chunk.Select(kv => RespEncoding.Command(Bytes("SET"), Bytes(kv.Key), kv.Value))));
                 for (int i = 0; i < chunk.Length; i++)
                     Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
             }
@@ -124,7 +124,7 @@ public partial class DurabilityTests
         await using var check = await node.ConnectAsync();
         foreach (var chunk in values.Chunk(200))
         {
-            await check.SendAsync(Concat(chunk.Select(kv => Encode(Bytes("GET"), Bytes(kv.Key)))));
+            await check.SendAsync(Concat(chunk.Select(kv => RespEncoding.Command(Bytes("GET"), Bytes(kv.Key)))));
             foreach (var (key, value) in chunk)
                 Assert.Equal(Concat([Bytes("$64\r\n"), value, Bytes("\r\n")]), await check.ReadFrameBytesAsync());
         }
@@ -140,14 +140,14 @@ public partial class DurabilityTests
         var expected = Concat([Bytes($"${value.Length}\r\n"), value, Bytes("\r\n")]);
         await using (var c = await node.ConnectAsync())
         {
-            await c.SendAsync(Encode(Bytes("SET"), Bytes("big:log"), value));
+            await c.SendAsync(RespEncoding.Command(Bytes("SET"), Bytes("big:log"), value));
             Assert.Equal("+OK\r\n", await c.ReadFrameAsync(TimeSpan.FromSeconds(30)));
         }
         node.Kill();
         await node.RestartAsync();   // replayed from the log (a record far larger than the replay buffer)
         await using (var c = await node.ConnectAsync())
         {
-            await c.SendAsync(Encode(Bytes("GET"), Bytes("big:log")));
+            await c.SendAsync(RespEncoding.Command(Bytes("GET"), Bytes("big:log")));
             var reply = await c.ReadFrameBytesAsync(TimeSpan.FromSeconds(30));
             Assert.True(expected.AsSpan().SequenceEqual(reply), "value differs after log replay");
             Assert.Equal("+OK\r\n", await c.CommandAsync("SAVE"));
@@ -156,7 +156,7 @@ public partial class DurabilityTests
         await node.RestartAsync();   // loaded from the checkpoint
         await using (var c = await node.ConnectAsync())
         {
-            await c.SendAsync(Encode(Bytes("GET"), Bytes("big:log")));
+            await c.SendAsync(RespEncoding.Command(Bytes("GET"), Bytes("big:log")));
             var reply = await c.ReadFrameBytesAsync(TimeSpan.FromSeconds(30));
             Assert.True(expected.AsSpan().SequenceEqual(reply), "value differs after checkpoint recovery");
         }
@@ -486,25 +486,7 @@ public partial class DurabilityTests
         }
     }
 
-    private static string Cmd(params string[] args)
-    {
-        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-        foreach (var arg in args)
-            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        return text.ToString();
-    }
-
-    private static byte[] Encode(params byte[][] args)
-    {
-        var parts = new List<byte[]> { Bytes($"*{args.Length}\r\n") };
-        foreach (var arg in args)
-        {
-            parts.Add(Bytes($"${arg.Length}\r\n"));
-            parts.Add(arg);
-            parts.Add(Bytes("\r\n"));
-        }
-        return Concat(parts);
-    }
+    private static string Cmd(params string[] args) => RespEncoding.CommandText(Encoding.UTF8, args);
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -247,5 +247,5 @@ public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     }
 
     private static string KeyspaceLine(Istore.Net.Resp.RespValue info) =>
-        info.AsString()!.Split("\r\n").Single(line => line.StartsWith("db0:"));
+        "db0:" + InfoText.Fields(info.AsString()!)["db0"];
 }

@@ -12,11 +12,7 @@ namespace Istore.Tests.Node;
 public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     /// <summary>INFO text as field → value (section headers and blank lines skipped).</summary>
-    private static Dictionary<string, string> Fields(string info) =>
-        info.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => !line.StartsWith('#'))
-            .Select(line => line.Split(':', 2))
-            .ToDictionary(f => f[0], f => f[1]);
+    private static Dictionary<string, string> Fields(string info) => InfoText.Fields(info);
 
     private static string[] Headers(string info) =>
         info.Split("\r\n").Where(line => line.StartsWith("# ")).ToArray();

@@ -419,10 +419,10 @@ public class StringCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
 
         // Exact frames: the length prefix counts bytes, and \r\n inside a value is just data.
         await using var c = await fixture.ConnectAsync();
-        await c.SendAsync(Encode("GET"u8.ToArray(), "binary:all"u8.ToArray()));
+        await c.SendAsync(RespEncoding.Command("GET"u8.ToArray(), "binary:all"u8.ToArray()));
         byte[] frame = [.. "$259\r\n"u8, .. appended, .. "\r\n"u8];
         Assert.Equal(frame, await c.ReadFrameBytesAsync());
-        await c.SendAsync(Encode("SET"u8.ToArray(), "binary:\r\n\0key"u8.ToArray(), "a\r\nb\r\n"u8.ToArray()));
+        await c.SendAsync(RespEncoding.Command("SET"u8.ToArray(), "binary:\r\n\0key"u8.ToArray(), "a\r\nb\r\n"u8.ToArray()));
         Assert.Equal(Ok, await c.ReadFrameAsync());
         Assert.Equal("$6\r\na\r\nb\r\n\r\n", await c.CommandAsync("GET", "binary:\r\n\0key"));
         Assert.Equal("*2\r\n$6\r\na\r\nb\r\n\r\n$-1\r\n", await c.CommandAsync("MGET", "binary:\r\n\0key", "binary:\r\n"));
@@ -444,16 +444,4 @@ public class StringCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
         Assert.Equal(Bulk(""), await c.CommandAsync("GETRANGE", "empty:k", "1", "0"));
     }
 
-    /// <summary>A RESP array of bulk strings from raw bytes (RawConnection.SendCommandAsync would UTF-8 encode them).</summary>
-    private static byte[] Encode(params byte[][] args)
-    {
-        var frame = new List<byte>(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"));
-        foreach (var arg in args)
-        {
-            frame.AddRange(Encoding.ASCII.GetBytes($"${arg.Length}\r\n"));
-            frame.AddRange(arg);
-            frame.AddRange("\r\n"u8.ToArray());
-        }
-        return [.. frame];
-    }
 }
