@@ -14,14 +14,10 @@ public static partial class StringCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
-        var type = ks.ReadLive(c.Arg(1));
-        if (type is not (KeyType.None or KeyType.String))
-        {
-            c.Output.WriteError(Errors.WrongType);
+        if (!TryReadForUpdate(c, out bool exists))
             return;
-        }
         var suffix = c.Arg(2);
-        if (type == KeyType.None)
+        if (!exists)
         {
             ks.Set(c.Arg(1), suffix, 0);
             c.Output.WriteInteger(suffix.Length);
@@ -53,13 +49,9 @@ public static partial class StringCommands
         var ks = c.Keyspace;
         var patch = c.Arg(3);
         using var write = ks.Lock();
-        var type = ks.ReadLive(c.Arg(1));
-        if (type is not (KeyType.None or KeyType.String))
-        {
-            c.Output.WriteError(Errors.WrongType);
+        if (!TryReadForUpdate(c, out bool exists))
             return;
-        }
-        long current = type == KeyType.None ? 0 : ks.Value.Length;
+        long current = exists ? ks.Value.Length : 0;
         if (patch.IsEmpty)
         {
             c.Output.WriteInteger(current);   // nothing to write: Redis neither creates nor changes the key
@@ -71,9 +63,9 @@ public static partial class StringCommands
             return;
         }
         int total = (int)Math.Max(current, offset + patch.Length);
-        long expireAt = type == KeyType.None ? 0 : ks.Value.ExpireAt;
+        long expireAt = exists ? ks.Value.ExpireAt : 0;
         var updated = new byte[total];
-        if (type == KeyType.String)
+        if (exists)
             ks.Value.Span.CopyTo(updated);
         patch.CopyTo(updated.AsSpan((int)offset));
         ks.Set(c.Arg(1), updated, expireAt);
@@ -96,22 +88,15 @@ public static partial class StringCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
-        var type = ks.ReadLive(c.Arg(1));
-        long current = 0, expireAt = 0;
-        if (type is not (KeyType.None or KeyType.String))
+        long current = 0;
+        if (!TryReadForUpdate(c, out bool exists))
+            return;
+        if (exists && !RedisNumber.TryParseInt64(ks.Value.Span, out current))
         {
-            c.Output.WriteError(Errors.WrongType);
+            c.Output.WriteError(Errors.NotInteger);
             return;
         }
-        if (type == KeyType.String)
-        {
-            if (!RedisNumber.TryParseInt64(ks.Value.Span, out current))
-            {
-                c.Output.WriteError(Errors.NotInteger);
-                return;
-            }
-            expireAt = ks.Value.ExpireAt;
-        }
+        long expireAt = exists ? ks.Value.ExpireAt : 0;
         if ((by > 0 && current > long.MaxValue - by) || (by < 0 && current < long.MinValue - by))
         {
             c.Output.WriteError(Errors.Overflow);
@@ -129,23 +114,15 @@ public static partial class StringCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
-        var type = ks.ReadLive(c.Arg(1));
         var current = LongDouble.Zero;
-        long expireAt = 0;
-        if (type is not (KeyType.None or KeyType.String))
+        if (!TryReadForUpdate(c, out bool exists))
+            return;
+        if (exists && !LongDouble.TryParse(ks.Value.Span, out current))
         {
-            c.Output.WriteError(Errors.WrongType);
+            c.Output.WriteError(Errors.NotFloat);
             return;
         }
-        if (type == KeyType.String)
-        {
-            if (!LongDouble.TryParse(ks.Value.Span, out current))
-            {
-                c.Output.WriteError(Errors.NotFloat);
-                return;
-            }
-            expireAt = ks.Value.ExpireAt;
-        }
+        long expireAt = exists ? ks.Value.ExpireAt : 0;
         if (!LongDouble.TryParse(c.Arg(2), out var by))
         {
             c.Output.WriteError(Errors.NotFloat);
@@ -160,5 +137,19 @@ public static partial class StringCommands
         var text = Encoding.ASCII.GetBytes(result.ToHumanString());
         ks.Set(c.Arg(1), text, expireAt);
         c.Output.WriteBulkString(text);
+    }
+
+    /// <summary>
+    /// Reads the key a string update works on (the caller holds the write lock) into
+    /// <c>Keyspace.Value</c>; replies WRONGTYPE and returns false when it holds another type.
+    /// </summary>
+    private static bool TryReadForUpdate(CommandContext c, out bool exists)
+    {
+        var type = c.Keyspace.ReadLive(c.Arg(1));
+        exists = type == KeyType.String;
+        if (type is KeyType.None or KeyType.String)
+            return true;
+        c.Output.WriteError(Errors.WrongType);
+        return false;
     }
 }
