@@ -56,6 +56,39 @@ public sealed class Connection
     internal bool ReadingPaused;
     internal bool QueuedForSend;
 
+    /// <summary>
+    /// Set while a command waits for something (a blocking pop): the loop parses no further
+    /// commands from this client until <see cref="Resume"/>, as Redis does for blocked clients.
+    /// </summary>
+    public bool IsSuspended { get; private set; }
+
+    /// <summary>Called by the running command on the loop thread: stop after it, keep the rest of the input.</summary>
+    public void Suspend() => IsSuspended = true;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the owning loop's thread (from any thread) and then sends
+    /// what it wrote — a reply to a blocked client, a pub/sub message. Does nothing once closed.
+    /// A detached connection runs it at once.
+    /// </summary>
+    public void Deliver(Action<Connection> action)
+    {
+        var loop = Loop;
+        if (loop is null)
+        {
+            action(this);
+            return;
+        }
+        loop.Post(() => loop.RunFor(this, action));
+    }
+
+    /// <summary>Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after <paramref name="action"/>.</summary>
+    public void Resume(Action<Connection>? action = null) => Deliver(c =>
+    {
+        action?.Invoke(c);
+        c.IsSuspended = false;
+        c.Loop?.ContinueInput(c);
+    });
+
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()
     {

@@ -70,6 +70,22 @@ internal sealed unsafe class EventLoop : IDisposable
 
     public void Stop() => Post(() => _stopping = true);
 
+    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
+    internal void RunFor(Connection c, Action<Connection> action)
+    {
+        if (c.IsClosed)
+            return;
+        action(c);
+        QueueSend(c);
+    }
+
+    /// <summary>On the loop thread: a resumed connection runs the commands that arrived while it was suspended.</summary>
+    internal void ContinueInput(Connection c)
+    {
+        if (!c.IsClosed && !c.WaitingForWritable)
+            ProcessInput(c);
+    }
+
     private void Run()
     {
         _worker = _host.Application.CreateWorker(_index);
@@ -172,7 +188,7 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
-        while (c.InputStart < c.InputEnd && !c.CloseAfterReply)
+        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
                 out int consumed, out string? error);
