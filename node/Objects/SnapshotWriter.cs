@@ -2,14 +2,26 @@ using System.Buffers.Binary;
 
 namespace Istore.Node.Objects;
 
-/// <summary>Appends checkpoint data to a growable buffer: varint lengths, length-prefixed bytes, fixed numbers.</summary>
-public sealed class SnapshotWriter
+/// <summary>
+/// Writes checkpoint data (varint lengths, length-prefixed bytes, fixed numbers) through a small
+/// buffer into <paramref name="sink"/>, so a snapshot of a large keyspace never sits in memory whole.
+/// </summary>
+public sealed class SnapshotWriter(Action<ReadOnlySpan<byte>> sink)
 {
-    private byte[] _buffer = new byte[64 * 1024];
+    private const int FlushAt = 1 << 20;
+
+    private byte[] _buffer = new byte[FlushAt + 64 * 1024];
 
     public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+    /// <summary>Hands everything buffered to the sink.</summary>
+    public void Flush()
+    {
+        if (Length == 0)
+            return;
+        sink(_buffer.AsSpan(0, Length));
+        Length = 0;
+    }
 
     public void WriteVarUInt(ulong value)
     {
@@ -47,8 +59,10 @@ public sealed class SnapshotWriter
 
     private void Ensure(int size)
     {
-        if (_buffer.Length - Length < size)
-            Array.Resize(ref _buffer, (int)Math.Min(Math.Max((long)_buffer.Length * 2, (long)Length + size), Array.MaxLength));
+        if (Length >= FlushAt || _buffer.Length - Length < size)
+            Flush();
+        if (_buffer.Length < size)
+            _buffer = new byte[size];   // one huge element: a buffer of its own size, once
     }
 }
 
