@@ -139,15 +139,15 @@ public static class HashCommands
         using var read = c.Keyspace.Lock();
         if (!c.TryRead(1, out HashObject? hash))
             return;
-        int count = hash?.Fields.Count ?? 0;
+        int count = hash?.Count ?? 0;
         if (fields && values) c.Output.WriteMapHeader(count);
         else c.Output.WriteArrayHeader(count);
         if (hash is null)
             return;
-        foreach (ref var entry in hash.Fields)
+        foreach (var pair in hash)
         {
-            if (fields) c.Output.WriteBulkString(entry.Key);
-            if (values) c.Output.WriteBulkString(entry.Value);
+            if (fields) c.Output.WriteBulkString(pair.Field);
+            if (values) c.Output.WriteBulkString(pair.Value);
         }
     }
 
@@ -234,22 +234,30 @@ public static class HashCommands
             return;
         var found = new List<byte[]>();
         ulong next = 0;
-        if (hash is not null)
+        if (hash?.Table is { } table)
         {
             var collector = new PairCollector(found, scan.Pattern);
-            next = hash.Fields.Scan(scan.Cursor, scan.Count, ref collector);
+            next = table.Scan(scan.Cursor, scan.Count, ref collector);
+        }
+        else if (hash is not null)
+        {
+            // A packed hash answers whole in one call with cursor 0, as Redis does for a listpack.
+            foreach (var pair in hash)
+                PairCollector.Add(found, scan.Pattern, pair.Field, pair.Value);
         }
         CollectionScan.WriteReply(c, next, found);
     }
 
     private readonly struct PairCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<HashField>
     {
-        public void Visit(ref HashField entry)
+        public void Visit(ref HashField entry) => Add(into, pattern, entry.Key, entry.Value);
+
+        public static void Add(List<byte[]> into, Keyspace.GlobPattern? pattern, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
         {
-            if (pattern is not null && !pattern.IsMatch(entry.Key))
+            if (pattern is not null && !pattern.IsMatch(field))
                 return;
-            into.Add(entry.Key.ToArray());
-            into.Add(entry.Value.ToArray());
+            into.Add(field.ToArray());
+            into.Add(value.ToArray());
         }
     }
 }

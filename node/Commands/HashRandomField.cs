@@ -21,7 +21,7 @@ public static class HashRandomField
         if (c.Count == 2)
         {
             if (hash is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(hash.Fields.Random(Random.Shared).Key);
+            else c.Output.WriteBulkString(Pairs(hash, 1)[0].Key);
             return;
         }
         if (hash is null || count == 0)
@@ -29,9 +29,7 @@ public static class HashRandomField
             c.WriteEmptyArray();
             return;
         }
-        var picks = count > 0
-            ? RandomPicks.Distinct(hash.Fields, (int)Math.Min(count, int.MaxValue))
-            : RandomPicks.WithRepeats(hash.Fields, (int)-count);
+        var picks = Pairs(hash, count);
         bool withValues = c.Count == 4;
         bool nested = withValues && c.Output.IsResp3;
         c.Output.WriteArrayHeader(withValues && !nested ? picks.Count * 2 : picks.Count);
@@ -41,5 +39,23 @@ public static class HashRandomField
             c.Output.WriteBulkString(pick.Key);
             if (withValues) c.Output.WriteBulkString(pick.Value);
         }
+    }
+
+    /// <summary>
+    /// Random fields: distinct for a positive count, with repeats for a negative one. A packed hash
+    /// (at most 128 fields) is copied into a table of its own for the draw.
+    /// </summary>
+    private static List<HashField> Pairs(HashObject hash, long count)
+    {
+        var table = hash.Table;
+        if (table is null)
+        {
+            table = new ScanTable<HashField>(hash.Count);
+            foreach (var pair in hash)
+                table.AddNew(new HashField(pair.Field, pair.Value));
+        }
+        return count > 0
+            ? RandomPicks.Distinct(table, (int)Math.Min(count, int.MaxValue))
+            : RandomPicks.WithRepeats(table, (int)-count);
     }
 }
