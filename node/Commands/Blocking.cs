@@ -38,11 +38,12 @@ public static class Blocking
     /// <summary>
     /// Serves the command from the first of <paramref name="keys"/> holding a <typeparamref name="T"/>
     /// (WRONGTYPE at the first key holding something else, as Redis checks them in order), or
-    /// blocks the client until a write makes one ready, or answers <paramref name="timedOut"/>
-    /// when it may not block (inside EXEC).
+    /// blocks the client until a write makes one ready or its deadline passes (then it answers
+    /// <paramref name="timedOut"/>). Where it may not block (inside EXEC) it answers
+    /// <paramref name="denied"/>, or <paramref name="timedOut"/> when that is not given.
     /// </summary>
     public static void ServeOrBlock<T>(CommandContext c, byte[][] keys, ServeAttempt attempt,
-        Action<Istore.Net.Resp.RespWriter> timedOut, long deadlineMs) where T : StoredObject
+        Action<Istore.Net.Resp.RespWriter> timedOut, long deadlineMs, Action<Istore.Net.Resp.RespWriter>? denied = null) where T : StoredObject
     {
         using var write = c.Keyspace.Lock();
         foreach (var key in keys)
@@ -60,7 +61,7 @@ public static class Blocking
         }
         if (c.DenyBlocking)
         {
-            timedOut(c.Output);
+            (denied ?? timedOut)(c.Output);
             return;
         }
         c.Keyspace.Database.BlockedClients.Add(new BlockedClient(c.Connection, keys, attempt, timedOut) { DeadlineMs = deadlineMs });

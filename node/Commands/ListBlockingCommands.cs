@@ -59,7 +59,10 @@ public static class ListBlockingCommands
             MoveBetween(c, fromHead, toHead, timeoutIndex: 5);
     }
 
-    /// <summary>BLMOVE and BRPOPLPUSH: the element moved, a null on timeout; a destination of another type fails the waiter with WRONGTYPE.</summary>
+    /// <summary>
+    /// BLMOVE and BRPOPLPUSH: the element moved; on timeout a null array (Redis answers every
+    /// timed-out list pop alike), but inside EXEC a null; a destination of another type fails the waiter.
+    /// </summary>
     private static void MoveBetween(CommandContext c, bool fromHead, bool toHead, int timeoutIndex)
     {
         if (!Blocking.TryParseTimeout(c, timeoutIndex, out long deadline))
@@ -85,7 +88,7 @@ public static class ListBlockingCommands
                     return null;
             }
         };
-        Blocking.ServeOrBlock<ListObject>(c, Blocking.CopyArgs(c, 1, 1), attempt, static o => o.WriteNull(), deadline);
+        Blocking.ServeOrBlock<ListObject>(c, Blocking.CopyArgs(c, 1, 1), attempt, static o => o.WriteNullArray(), deadline, static o => o.WriteNull());
     }
 
     /// <summary>Pops from the list at <paramref name="key"/> and logs it as LPOP/RPOP key count: null when no list is there.</summary>
