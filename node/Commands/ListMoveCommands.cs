@@ -81,17 +81,18 @@ public readonly record struct MultiPopArguments(int FirstKey, int LastKey, bool 
             c.Output.WriteError("ERR numkeys should be greater than 0");
             return false;
         }
-        long whereIndex = numKeysIndex + numKeys + 1;
-        if (whereIndex >= c.Count)
+        // Compared as a count of remaining arguments, so a huge numkeys cannot overflow the index.
+        if (numKeys >= c.Count - numKeysIndex - 1)
         {
             c.Output.WriteError(Errors.Syntax);
             return false;
         }
-        if (!ListOps.TryParseEnd(c, (int)whereIndex, out bool fromHead))
+        int whereIndex = numKeysIndex + (int)numKeys + 1;
+        if (!ListOps.TryParseEnd(c, whereIndex, out bool fromHead))
             return false;
         long count = 1;
         bool hasCount = false;
-        for (int i = (int)whereIndex + 1; i < c.Count; i++)
+        for (int i = whereIndex + 1; i < c.Count; i++)
         {
             if (hasCount || !c.ArgIs(i, "COUNT"u8) || i + 1 >= c.Count)
             {
@@ -106,7 +107,7 @@ public readonly record struct MultiPopArguments(int FirstKey, int LastKey, bool 
             }
             hasCount = true;
         }
-        parsed = new MultiPopArguments(numKeysIndex + 1, (int)whereIndex - 1, fromHead, count);
+        parsed = new MultiPopArguments(numKeysIndex + 1, whereIndex - 1, fromHead, count);
         return true;
     }
 }

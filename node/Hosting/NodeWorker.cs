@@ -72,7 +72,6 @@ internal sealed class NodeWorker : ILoopWorker
             output.WriteError("ERR internal error: " + ex.Message);
             Log.CommandFailed(_node.Logger, spec.Name, ex);
         }
-        _keyspace.ServeBlockedClients();
     }
 
     private void Reject(RespWriter output, string error)

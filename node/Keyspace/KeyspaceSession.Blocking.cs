@@ -2,12 +2,15 @@ namespace Istore.Node.Keyspace;
 
 /// <summary>
 /// Waking blocked clients: a write that stores or grows a collection at a key someone waits on
-/// marks the key ready; after the command the worker serves those clients (Redis's
-/// handleClientsBlockedOnKeys), so an EXEC's own pops run before any blocked client's.
+/// marks the key ready; when the outermost write scope ends (the command, or a whole EXEC) the
+/// clients blocked there are served before the write lock is released, so no other client can
+/// take what they were waiting for (Redis's handleClientsBlockedOnKeys after each command).
 /// </summary>
 public sealed partial class KeyspaceSession
 {
     private readonly List<byte[]> _readyKeys = [];
+    private int _lockDepth;
+    private bool _serving;
 
     private void SignalReady(ReadOnlySpan<byte> key)
     {
@@ -19,19 +22,20 @@ public sealed partial class KeyspaceSession
         _readyKeys.Add(key.ToArray());
     }
 
-    /// <summary>After a command: serves the clients blocked on the keys it made ready.</summary>
-    public void ServeBlockedClients()
+    /// <summary>Serves the clients blocked on the keys made ready (write lock held; serving may make more keys ready).</summary>
+    private void ServeReadyKeys()
     {
-        if (_readyKeys.Count == 0)
+        if (_readyKeys.Count == 0 || _serving)
             return;
+        _serving = true;
         try
         {
-            using var write = Lock();
             _db.BlockedClients.Serve(this, _readyKeys);
         }
         finally
         {
             _readyKeys.Clear();
+            _serving = false;
         }
     }
 }

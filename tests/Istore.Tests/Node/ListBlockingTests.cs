@@ -30,17 +30,7 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     private async Task WaitForBlockedAsync(int count)
     {
         await using var admin = await fixture.ConnectAsync();
-        var deadline = Stopwatch.StartNew();
-        string? seen = null;
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            var info = (await admin.ReadValueAfterAsync("INFO", "clients")).AsString()!;
-            seen = InfoText.Fields(info)["blocked_clients"];
-            if (seen == count.ToString())
-                return;
-            await Task.Delay(10);
-        }
-        Assert.Fail($"blocked_clients stayed {seen}, expected {count}");
+        await admin.WaitForBlockedClientsAsync(count);
     }
 
     private static async Task AssertNoReplyAsync(RawConnection c) =>
@@ -190,6 +180,29 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.Equal(":1\r\n", await other.CommandAsync("HSET", "ot:k", "f", "v"));
         Assert.Equal("*-1\r\n", await waiter.ReadFrameAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(":1\r\n", await other.CommandAsync("EXISTS", "ot:k"));
+    }
+
+    [Fact]
+    public async Task Renaming_a_list_onto_the_awaited_key_wakes_the_waiter()
+    {
+        await using var waiter = await BlockAsync(1, "BLPOP", "ren:target", "0");
+        await using var other = await fixture.ConnectAsync();
+        Assert.Equal(":2\r\n", await other.CommandAsync("RPUSH", "ren:source", "r1", "r2"));
+        Assert.Equal("+OK\r\n", await other.CommandAsync("RENAME", "ren:source", "ren:target"));
+        Assert.Equal(KeyAndElement("ren:target", "r1"), await waiter.ReadFrameAsync());
+        Assert.Equal("*1\r\n$2\r\nr2\r\n", await other.CommandAsync("LRANGE", "ren:target", "0", "-1"));
+    }
+
+    [Fact]
+    public async Task A_waiter_gets_the_element_before_a_pop_pipelined_right_behind_the_push()
+    {
+        await using var waiter = await BlockAsync(1, "BRPOP", "steal:k", "0");
+        await using var other = await fixture.ConnectAsync();
+        await other.SendAsync(RespEncoding.CommandText(Encoding.UTF8, "RPUSH", "steal:k", "only")
+            + RespEncoding.CommandText(Encoding.UTF8, "LPOP", "steal:k"));
+        Assert.Equal(":1\r\n", await other.ReadFrameAsync());
+        Assert.Equal("$-1\r\n", await other.ReadFrameAsync());
+        Assert.Equal(KeyAndElement("steal:k", "only"), await waiter.ReadFrameAsync());
     }
 
     [Fact]

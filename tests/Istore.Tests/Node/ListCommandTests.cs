@@ -209,6 +209,8 @@ public class ListCommandTests(NodeFixture fixture, RedisServerFixture redis) : I
         Assert.Equal("-ERR numkeys should be greater than 0\r\n", await c.CommandAsync("LMPOP", "0", "bad:l", "LEFT"));
         Assert.Equal("-ERR numkeys should be greater than 0\r\n", await c.CommandAsync("LMPOP", "x", "bad:l", "LEFT"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("LMPOP", "3", "bad:l", "LEFT"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("LMPOP", "9223372036854775807", "bad:l", "LEFT"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("BLMPOP", "0", "9223372036854775807", "bad:l", "LEFT"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("LMPOP", "1", "bad:l", "UP"));
         Assert.Equal("-ERR count should be greater than 0\r\n", await c.CommandAsync("LMPOP", "1", "bad:l", "LEFT", "COUNT", "0"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("LMPOP", "1", "bad:l", "LEFT", "COUNT", "1", "COUNT", "2"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Istore.Tests.Infrastructure;
 
 namespace Istore.Tests.Node;
@@ -66,7 +65,7 @@ public class ListDurabilityTests
                 await blpop.SendCommandAsync("BLPOP", "ld:bl", "0");
                 await blmove.SendCommandAsync("BLMOVE", "ld:blmove-src", "ld:blmove-dst", "RIGHT", "LEFT", "0");
                 await blmpop.SendCommandAsync("BLMPOP", "0", "1", "ld:blmpop", "LEFT", "COUNT", "2");
-                await WaitForBlockedAsync(c, 3);
+                await c.WaitForBlockedClientsAsync(3);
                 await RunAsync(c, "RPUSH", "ld:bl", "b1", "b2");
                 await RunAsync(c, "RPUSH", "ld:blmove-src", "v1", "v2");
                 await RunAsync(c, "RPUSH", "ld:blmpop", "p1", "p2", "p3");
@@ -107,15 +106,5 @@ public class ListDurabilityTests
         foreach (var key in Keys)
             state[key] = await c.CommandAsync("TYPE", key) + await c.CommandAsync("LRANGE", key, "0", "-1");
         return state;
-    }
-
-    private static async Task WaitForBlockedAsync(RawConnection c, int count)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (InfoText.Fields((await c.ReadValueAfterAsync("INFO", "clients")).AsString()!)["blocked_clients"] != count.ToString())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the clients never blocked");
-            await Task.Delay(10);
-        }
     }
 }
