@@ -63,19 +63,24 @@ public sealed class BlockedClients
         {
             for (int k = 0; k < readyKeys.Count; k++)
             {
+                var key = readyKeys[k];
                 int next = 0;
-                while (_byKey.TryGetValue(readyKeys[k], out var waiting) && next < waiting.Count)
+                while (_byKey.TryGetValue(key, out var waiting) && next < waiting.Count)
                 {
                     var client = waiting[next];
-                    var reply = client.Connection.IsClosed ? null : client.Serve(session, readyKeys[k]);
-                    if (reply is null && !client.Connection.IsClosed)
+                    if (client.Connection.IsClosed)
                     {
-                        next++;
+                        Remove(client);
+                        continue;
+                    }
+                    var reply = client.Serve(session, key);
+                    if (reply is null)
+                    {
+                        next++;   // nothing there for this one (another type, say): it keeps its place
                         continue;
                     }
                     Remove(client);
-                    if (reply is not null)
-                        Unblock(client, reply);
+                    Unblock(client, reply);
                 }
             }
         }

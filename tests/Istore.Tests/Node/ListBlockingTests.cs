@@ -227,14 +227,24 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     }
 
     [Fact]
-    public async Task Many_producers_and_consumers_hand_over_every_element_exactly_once()
+    public Task Many_producers_and_consumers_hand_over_every_element_exactly_once() => HandOverAsync(fixture.ConnectAsync);
+
+    [Fact]
+    public async Task Producers_and_consumers_on_different_event_loops_hand_over_every_element_exactly_once()
+    {
+        await using var node = await NodeProcess.StartAsync(["--threads", "2"]);
+        await HandOverAsync(node.ConnectAsync);
+    }
+
+    /// <summary>Producers push to two lists while consumers BLPOP both: every element arrives once, nothing is left.</summary>
+    private static async Task HandOverAsync(Func<Task<RawConnection>> connect)
     {
         const int Producers = 3, PerProducer = 200, Consumers = 4;
         var received = new System.Collections.Concurrent.ConcurrentBag<string>();
         using var stop = new CancellationTokenSource();
         var consumers = Enumerable.Range(0, Consumers).Select(_ => Task.Run(async () =>
         {
-            await using var c = await fixture.ConnectAsync();
+            await using var c = await connect();
             while (true)
             {
                 var reply = await c.ReadValueAfterAsync("BLPOP", "mpc:q1", "mpc:q2", "0.5");
@@ -248,7 +258,7 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         })).ToList();
         var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
         {
-            await using var c = await fixture.ConnectAsync();
+            await using var c = await connect();
             for (int i = 0; i < PerProducer; i++)
                 await c.CommandAsync(i % 2 == 0 ? "RPUSH" : "LPUSH", i % 3 == 0 ? "mpc:q1" : "mpc:q2", $"{p}-{i}");
         })).ToList();
@@ -260,7 +270,7 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         await Task.WhenAll(consumers);
         var expected = Enumerable.Range(0, Producers).SelectMany(p => Enumerable.Range(0, PerProducer).Select(i => $"{p}-{i}")).Order();
         Assert.Equal(expected, received.Order());
-        await using var check = await fixture.ConnectAsync();
+        await using var check = await connect();
         Assert.Equal(":0\r\n", await check.CommandAsync("EXISTS", "mpc:q1", "mpc:q2"));
     }
 }
