@@ -56,6 +56,7 @@ public static class Blocking
                 c.Output.WriteError(Errors.WrongType);
                 return;
             }
+            // A collection that exists is never empty, so the attempt always answers here.
             attempt(c.Keyspace, key)!(c.Output);
             return;
         }
