@@ -24,6 +24,9 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();
 
+    /// <summary>Clients blocked on keys (BLPOP …); writes that make a key ready serve them.</summary>
+    public BlockedClients BlockedClients { get; } = new();
+
     private int _maintenanceRequested;
 
     /// <summary>Asks the housekeeping thread to run engine maintenance now (after FLUSHALL, say), not at its next turn.</summary>

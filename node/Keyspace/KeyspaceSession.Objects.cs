@@ -43,6 +43,7 @@ public sealed partial class KeyspaceSession
     {
         _engine.WriteObject(key, value, expireAt);
         _db.Watchers.KeyChanged(key);
+        SignalReady(key);
     }
 
     /// <summary>A command changed the collection at <paramref name="key"/> in place: an empty one loses its key.</summary>
@@ -50,6 +51,8 @@ public sealed partial class KeyspaceSession
     {
         if (value.Length == 0)
             _engine.Delete(key);
+        else
+            SignalReady(key);
         _db.Watchers.KeyChanged(key);
     }
 

@@ -162,15 +162,24 @@ public sealed partial class KeyspaceSession : IDisposable
             _session = session;
             _transaction = transaction;
             Monitor.Enter(session._db.WriteLock);
+            session._lockDepth++;
             if (transaction)
                 session.LogMarker("MULTI"u8);
         }
 
         public void Dispose()
         {
-            if (_transaction)
-                _session.LogMarker("EXEC"u8);
-            Monitor.Exit(_session._db.WriteLock);
+            try
+            {
+                if (_transaction)
+                    _session.LogMarker("EXEC"u8);
+                if (--_session._lockDepth == 0)
+                    _session.ServeReadyKeys();
+            }
+            finally
+            {
+                Monitor.Exit(_session._db.WriteLock);
+            }
         }
     }
 

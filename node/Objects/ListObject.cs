@@ -99,9 +99,32 @@ public sealed class ListObject : StoredObject
         int count = 0;
         for (int i = start; i <= end; i++)
             kept[count++] = this[i];
-        _items = kept;
-        _head = 0;
-        Count = count;
+        Replace(kept, count);
+    }
+
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> elements equal to <paramref name="element"/> (0 = all),
+    /// the first ones met from the head, or from the tail; one pass however many go (LREM).
+    /// </summary>
+    public int RemoveEqual(ReadOnlySpan<byte> element, long limit, bool fromTail)
+    {
+        var kept = new byte[_items.Length][];
+        int count = 0, removed = 0;
+        for (int n = 0; n < Count; n++)
+        {
+            int i = fromTail ? Count - 1 - n : n;
+            if ((limit == 0 || removed < limit) && element.SequenceEqual(this[i]))
+                removed++;
+            else
+                kept[count++] = this[i];
+        }
+        if (removed == 0)
+            return 0;
+        if (fromTail)
+            Array.Reverse(kept, 0, count);
+        Replace(kept, count);
+        ShrinkIfSparse();
+        return removed;
     }
 
     public override StoredObject Clone()
@@ -142,6 +165,13 @@ public sealed class ListObject : StoredObject
     {
         if (_items.Length > 16 && Count * 4 < _items.Length)
             Resize(_items.Length / 2);
+    }
+
+    private void Replace(byte[][] items, int count)
+    {
+        _items = items;
+        _head = 0;
+        Count = count;
     }
 
     private void Resize(int capacity)
