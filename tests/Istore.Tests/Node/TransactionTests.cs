@@ -1,5 +1,6 @@
 using System.Text;
 using Istore.Tests.Infrastructure;
+using Istore.Tests.Net;
 
 namespace Istore.Tests.Node;
 
@@ -9,7 +10,7 @@ namespace Istore.Tests.Node;
 /// invalidated by other clients, expiry and FLUSHALL, and EXEC's atomicity both against
 /// concurrent writers on other event loops and across a kill -9. Replies byte for byte as Redis 7.
 /// </summary>
-public class TransactionTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public class TransactionTests(NodeFixture fixture, RedisServerFixture redis) : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
 {
     private const string Ok = "+OK\r\n";
     private const string Queued = "+QUEUED\r\n";
@@ -41,6 +42,24 @@ public class TransactionTests(NodeFixture fixture) : IClassFixture<NodeFixture>
             + "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n:1\r\n" + Bulk("1"), reply);
         Assert.Equal(Bulk("text"), await c.CommandAsync("GET", "tx:run:s"));
         Assert.Equal("*0\r\n", await TransactAsync(c));
+    }
+
+    [Fact]
+    public async Task Replies_match_redis_server_step_by_step()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "EXEC", "DISCARD", "UNWATCH", "WATCH", "MULTI extra",
+            "DEL tx:o:k tx:o:h", "WATCH tx:o:k tx:o:h",
+            "MULTI", "MULTI", "WATCH tx:o:k", "SET tx:o:k 1", "INCR tx:o:k", "HSET tx:o:k f v", "GET tx:o:k", "EXEC",
+            "MULTI", "SET tx:o:k v", "GET", "NOSUCH a b", "SET tx:o:k w", "EXEC", "GET tx:o:k",
+            "MULTI", "HSET tx:o:h f 1", "HINCRBY tx:o:h f x", "HGETALL tx:o:h", "DISCARD", "EXISTS tx:o:h",
+            "MULTI", "SAVE", "EXEC");
+        await c.ReadValueAfterAsync("HELLO", "3");
+        await oracle.ReadValueAfterAsync("HELLO", "3");
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "MULTI", "HSET tx:o:h f 1", "HGETALL tx:o:h", "HGET tx:o:h nope", "EXEC", "WATCH tx:o:h", "HSET tx:o:h g 2", "MULTI", "EXEC");
     }
 
     [Fact]
