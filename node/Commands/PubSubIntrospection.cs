@@ -32,7 +32,7 @@ internal static class PubSubIntrospection
         else if (c.ArgIs(1, "NUMPAT"u8))
             NumPat(c);
         else if (c.ArgIs(1, "HELP"u8))
-            WriteHelp(c);
+            HelpReply.Write(c, "pubsub", Help);
         else
             c.Output.WriteError(Errors.UnknownSubcommand("PUBSUB", c.ArgString(1)));
     }
@@ -68,17 +68,5 @@ internal static class PubSubIntrospection
             c.Output.WriteError(Errors.WrongArgs("pubsub|numpat"));
         else
             c.Output.WriteInteger(c.Node.PubSub.PatternCount);
-    }
-
-    private static void WriteHelp(CommandContext c)
-    {
-        if (c.Count != 2)
-        {
-            c.Output.WriteError(Errors.WrongArgs("pubsub|help"));
-            return;
-        }
-        c.Output.WriteArrayHeader(Help.Length);
-        foreach (var line in Help)
-            c.Output.WriteSimpleString(line);
     }
 }
