@@ -178,6 +178,20 @@ public class PubSubTests(NodeFixture fixture, RedisServerFixture redis) : IClass
         Assert.Equal(":2\r\n", await c.CommandAsync("PUBLISH", "news.tech", "y"));
     }
 
+    [Fact]
+    public async Task Client_list_shows_subscription_counts()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var other = await fixture.ConnectAsync();
+        string id = (await c.ReadValueAfterAsync("CLIENT", "ID")).AsInteger().ToString();
+        await c.CommandAsync("SUBSCRIBE", "cl:a");
+        await c.CommandAsync("PSUBSCRIBE", "cl:*");
+        await c.CommandAsync("PSUBSCRIBE", "cl:?");
+        string line = (await other.ReadValueAfterAsync("CLIENT", "LIST", "ID", id)).AsString()!;
+        Assert.Contains(" flags=P ", line);
+        Assert.Contains(" sub=1 psub=2 ", line);
+    }
+
     private static string[] Sorted(Istore.Net.Resp.RespValue array) => [.. array.AsStringArray().Select(s => s!).Order(StringComparer.Ordinal)];
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -234,6 +234,26 @@ public class TransactionTests(NodeFixture fixture, RedisServerFixture redis) : I
     }
 
     [Fact]
+    public async Task Client_list_shows_the_open_transaction_and_a_dirty_watch()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var other = await fixture.ConnectAsync();
+        string id = (await c.ReadValueAfterAsync("CLIENT", "ID")).AsInteger().ToString();
+        Assert.Equal(Ok, await c.CommandAsync("WATCH", "tx:list"));
+        Assert.Equal(Ok, await other.CommandAsync("SET", "tx:list", "2"));
+        Assert.Equal(Ok, await c.CommandAsync("MULTI"));
+        Assert.Equal(Queued, await c.CommandAsync("GET", "tx:list"));
+        Assert.Equal(Queued, await c.CommandAsync("GET", "tx:list"));
+        string line = (await other.ReadValueAfterAsync("CLIENT", "LIST", "ID", id)).AsString()!;
+        Assert.Contains(" flags=xd ", line);
+        Assert.Contains(" multi=2 ", line);
+        Assert.Equal("*-1\r\n", await c.CommandAsync("EXEC"));
+        line = (await other.ReadValueAfterAsync("CLIENT", "LIST", "ID", id)).AsString()!;
+        Assert.Contains(" flags=N ", line);
+        Assert.Contains(" multi=-1 ", line);
+    }
+
+    [Fact]
     public async Task Reset_and_disconnect_end_the_transaction()
     {
         await using var c = await fixture.ConnectAsync();
