@@ -10,8 +10,7 @@ namespace Istore.Node.Commands;
 /// </summary>
 public sealed class TransactionQueue
 {
-    private static readonly CommandSpec[] RunImmediately =
-        [.. new[] { "EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESET" }.Select(name => CommandTable.Find(name)!)];
+    private static readonly HashSet<string> RunImmediately = ["EXEC", "DISCARD", "MULTI", "WATCH", "QUIT", "RESET"];
 
     private readonly List<(CommandSpec Spec, CommandArgs Args)> _commands = [];
 
@@ -25,7 +24,7 @@ public sealed class TransactionQueue
     public void Abort() => Aborted = true;
 
     /// <summary>True for the commands that act on the transaction itself (and QUIT, RESET) rather than join it.</summary>
-    public static bool RunsImmediately(CommandSpec spec) => Array.IndexOf(RunImmediately, spec) >= 0;
+    public static bool RunsImmediately(CommandSpec spec) => RunImmediately.Contains(spec.Name);
 
     public void Add(CommandSpec spec, CommandArgs args)
     {
