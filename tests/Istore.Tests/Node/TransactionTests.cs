@@ -63,6 +63,18 @@ public class TransactionTests(NodeFixture fixture, RedisServerFixture redis) : I
     }
 
     [Fact]
+    public async Task Blocking_pops_inside_exec_answer_at_once_instead_of_blocking()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("BLPOP", "txblock:empty", "0"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("RPUSH", "txblock:full", "a"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("BRPOP", "txblock:full", "0"));
+        Assert.Equal("*3\r\n*-1\r\n:1\r\n*2\r\n$12\r\ntxblock:full\r\n$1\r\na\r\n", await c.CommandAsync("EXEC"));
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+    }
+
+    [Fact]
     public async Task Queued_commands_do_not_run_before_exec()
     {
         await using var c = await fixture.ConnectAsync();
