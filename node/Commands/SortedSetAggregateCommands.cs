@@ -142,9 +142,7 @@ public static class SortedSetAggregateCommands
             }
             else if (operation == SetOperation.InterCard && remaining >= 2 && c.ArgIs(i, "LIMIT"u8))
             {
-                if (!c.TryInt64(++i, out limit))
-                    return false;
-                if (limit < 0)
+                if (!RedisNumber.TryParseInt64(c.Arg(++i), out limit) || limit < 0)
                 {
                     c.Output.WriteError("ERR LIMIT can't be negative");
                     return false;

@@ -27,13 +27,8 @@ public static class SortedSetPopCommands
         long count = 1;
         if (c.Count == 3)
         {
-            if (!c.TryInt64(2, out count))
+            if (!TryReadAtLeast(c, 2, 0, "ERR value is out of range, must be positive", out count))
                 return;
-            if (count < 0)
-            {
-                c.Output.WriteError("ERR value is out of range, must be positive");
-                return;
-            }
         }
         using var write = c.Keyspace.Lock();
         if (!c.TryRead(1, out SortedSetObject? zset))
@@ -53,13 +48,8 @@ public static class SortedSetPopCommands
     /// <summary>ZMPOP numkeys key [key …] MIN|MAX [COUNT count]: [key, [[member, score] …]] from the first non-empty set, or a null array.</summary>
     private static void MultiPop(CommandContext c)
     {
-        if (!c.TryInt64(1, out long keys))
+        if (!TryReadAtLeast(c, 1, 1, "ERR numkeys should be greater than 0", out long keys))
             return;
-        if (keys < 1)
-        {
-            c.Output.WriteError("ERR numkeys should be greater than 0");
-            return;
-        }
         if (keys > c.Count - 3 || !(c.ArgIs(2 + (int)keys, "MIN"u8) || c.ArgIs(2 + (int)keys, "MAX"u8)))
         {
             c.Output.WriteError(Errors.Syntax);
@@ -75,13 +65,8 @@ public static class SortedSetPopCommands
                 c.Output.WriteError(Errors.Syntax);
                 return;
             }
-            if (!c.TryInt64(whereAt + 2, out count))
+            if (!TryReadAtLeast(c, whereAt + 2, 1, "ERR count should be greater than 0", out count))
                 return;
-            if (count < 1)
-            {
-                c.Output.WriteError("ERR count should be greater than 0");
-                return;
-            }
             if (c.Count > whereAt + 3)
             {
                 c.Output.WriteError(Errors.Syntax);
@@ -104,6 +89,15 @@ public static class SortedSetPopCommands
             return;
         }
         c.Output.WriteNullArray();
+    }
+
+    /// <summary>Redis's getRangeLongFromObjectOrReply: one error for a bad number and a number below <paramref name="minimum"/> alike.</summary>
+    private static bool TryReadAtLeast(CommandContext c, int index, long minimum, string error, out long value)
+    {
+        if (RedisNumber.TryParseInt64(c.Arg(index), out value) && value >= minimum)
+            return true;
+        c.Output.WriteError(error);
+        return false;
     }
 
     /// <summary>Removes up to <paramref name="count"/> lowest (or highest) entries, best first; logs the command.</summary>

@@ -73,7 +73,12 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     }
 
     /// <summary>Adds an entry whose key is known to be absent (snapshot loading, cloning).</summary>
-    public void AddNew(in TEntry entry) => _slots[AddSlot(HashOf(entry.Key))].Entry = entry;
+    public void AddNew(in TEntry entry)
+    {
+        // AddSlot may grow _slots: index the array only after it ran.
+        int index = AddSlot(HashOf(entry.Key));
+        _slots[index].Entry = entry;
+    }
 
     public bool Remove(ReadOnlySpan<byte> key, out TEntry removed)
     {
