@@ -225,31 +225,9 @@ public static class HashCommands
     }
 
     /// <summary>HSCAN key cursor [MATCH pattern] [COUNT count]</summary>
-    private static void Scan(CommandContext c)
+    private static void Scan(CommandContext c) => CollectionScan.Execute(c, static (HashObject hash) => hash.Fields, static (into, field) =>
     {
-        if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
-            return;
-        using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
-            return;
-        var found = new List<byte[]>();
-        ulong next = 0;
-        if (hash is not null)
-        {
-            var collector = new PairCollector(found, scan.Pattern);
-            next = hash.Fields.Scan(scan.Cursor, scan.Count, ref collector);
-        }
-        CollectionScan.WriteReply(c, next, found);
-    }
-
-    private readonly struct PairCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<HashField>
-    {
-        public void Visit(ref HashField entry)
-        {
-            if (pattern is not null && !pattern.IsMatch(entry.Key))
-                return;
-            into.Add(entry.Key.ToArray());
-            into.Add(entry.Value.ToArray());
-        }
-    }
+        into.Add(field.Key.ToArray());
+        into.Add(field.Value.ToArray());
+    });
 }

@@ -247,32 +247,10 @@ public static class SortedSetCommands
     }
 
     /// <summary>ZSCAN key cursor [MATCH pattern] [COUNT count]: members and their scores as strings.</summary>
-    private static void Scan(CommandContext c)
+    private static void Scan(CommandContext c) => CollectionScan.Execute(c, static (SortedSetObject zset) => zset.Members, static (into, entry) =>
     {
-        if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
-            return;
-        using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
-            return;
-        var found = new List<byte[]>();
-        ulong next = 0;
-        if (zset is not null)
-        {
-            var collector = new MemberScoreCollector(found, scan.Pattern);
-            next = zset.Members.Scan(scan.Cursor, scan.Count, ref collector);
-        }
-        CollectionScan.WriteReply(c, next, found);
-    }
-
-    private readonly struct MemberScoreCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<ScoredMember>
-    {
-        public void Visit(ref ScoredMember entry)
-        {
-            if (pattern is not null && !pattern.IsMatch(entry.Key))
-                return;
-            into.Add(entry.Key.ToArray());
-            Span<byte> text = stackalloc byte[32];
-            into.Add(text[..DoubleFormat.Format(entry.Score, text)].ToArray());
-        }
-    }
+        into.Add(entry.Key.ToArray());
+        Span<byte> text = stackalloc byte[32];
+        into.Add(text[..DoubleFormat.Format(entry.Score, text)].ToArray());
+    });
 }
