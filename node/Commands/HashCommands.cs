@@ -14,9 +14,9 @@ public static class HashCommands
         t.Add("HSETNX", SetIfMissing);
         t.Add("HGET", Get);
         t.Add("HMGET", MultiGet);
-        t.Add("HDEL", Delete);
+        t.Add("HDEL", static c => c.RemoveEach(static (HashObject hash, ReadOnlySpan<byte> field) => hash.Remove(field)));
         t.Add("HEXISTS", Exists);
-        t.Add("HLEN", Length);
+        t.Add("HLEN", static c => c.WriteLength<HashObject>());
         t.Add("HSTRLEN", StrLen);
         t.Add("HKEYS", c => All(c, fields: true, values: false));
         t.Add("HVALS", c => All(c, fields: false, values: true));
@@ -92,38 +92,11 @@ public static class HashCommands
         }
     }
 
-    private static void Delete(CommandContext c)
-    {
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
-            return;
-        long removed = 0;
-        if (hash is not null)
-        {
-            for (int i = 2; i < c.Count; i++)
-                if (hash.Remove(c.Arg(i)))
-                    removed++;
-            if (removed > 0)
-            {
-                c.Keyspace.ObjectChanged(c.Arg(1), hash);
-                c.Keyspace.LogCommand(c.Args);
-            }
-        }
-        c.Output.WriteInteger(removed);
-    }
-
     private static void Exists(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
         if (c.TryRead(1, out HashObject? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out _) ? 1 : 0);
-    }
-
-    private static void Length(CommandContext c)
-    {
-        using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out HashObject? hash))
-            c.Output.WriteInteger(hash?.Length ?? 0);
     }
 
     private static void StrLen(CommandContext c)

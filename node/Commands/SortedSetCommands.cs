@@ -16,8 +16,8 @@ public static class SortedSetCommands
     {
         t.Add("ZADD", Add);
         t.Add("ZINCRBY", IncrBy);
-        t.Add("ZREM", Remove);
-        t.Add("ZCARD", Cardinality);
+        t.Add("ZREM", static c => c.RemoveEach(static (SortedSetObject zset, ReadOnlySpan<byte> member) => zset.Remove(member)));
+        t.Add("ZCARD", static c => c.WriteLength<SortedSetObject>());
         t.Add("ZSCORE", Score);
         t.Add("ZMSCORE", MultiScore);
         t.Add("ZRANK", c => Rank(c, reverse: false));
@@ -161,33 +161,6 @@ public static class SortedSetCommands
         if (!incr) c.Output.WriteInteger(count);
         else if (processed) c.Output.WriteDouble(score);
         else c.Output.WriteNull();
-    }
-
-    private static void Remove(CommandContext c)
-    {
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
-            return;
-        long removed = 0;
-        if (zset is not null)
-        {
-            for (int i = 2; i < c.Count; i++)
-                if (zset.Remove(c.Arg(i)))
-                    removed++;
-            if (removed > 0)
-            {
-                c.Keyspace.ObjectChanged(c.Arg(1), zset);
-                c.Keyspace.LogCommand(c.Args);
-            }
-        }
-        c.Output.WriteInteger(removed);
-    }
-
-    private static void Cardinality(CommandContext c)
-    {
-        using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SortedSetObject? zset))
-            c.Output.WriteInteger(zset?.Count ?? 0);
     }
 
     private static void Score(CommandContext c)
