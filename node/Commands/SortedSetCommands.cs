@@ -109,8 +109,12 @@ public static class SortedSetCommands
             WriteAddReply(c, incr, processed: false, 0, 0);
             return;
         }
-        if (!c.TryOpen(1, static () => new SortedSetObject(), out var zset))
-            return;
+        var zset = existing;
+        if (zset is null)
+        {
+            zset = new SortedSetObject();
+            c.Keyspace.StoreObject(c.Arg(1), zset);
+        }
         long added = 0, updated = 0;
         bool processed = false;
         double result = 0;
