@@ -73,7 +73,11 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     }
 
     /// <summary>Adds an entry whose key is known to be absent (snapshot loading, cloning).</summary>
-    public void AddNew(in TEntry entry) => _slots[AddSlot(HashOf(entry.Key))].Entry = entry;
+    public void AddNew(in TEntry entry)
+    {
+        int index = AddSlot(HashOf(entry.Key));   // may resize: index _slots only after it
+        _slots[index].Entry = entry;
+    }
 
     public bool Remove(ReadOnlySpan<byte> key, out TEntry removed)
     {
