@@ -118,7 +118,7 @@ public class ScanTableTests
             int changes = random.Next(0, 200);
             for (int j = 0; j < changes; j++)
             {
-                if (random.Next(100) < (growing ? 80 : 20))
+                if (random.Next(100) < (growing ? 80 : 20) && next < initial + 100_000)
                 {
                     AddNext();
                 }
@@ -131,7 +131,7 @@ public class ScanTableTests
                 }
             }
         }
-        while (cursor != 0 && calls < 1_000_000);
+        while (cursor != 0 && calls < 100_000);
         Assert.Equal(0UL, cursor);
         var returnedSet = returned.ToHashSet();
         Assert.All(stable, i => Assert.Contains($"k{i}", returnedSet));
