@@ -118,14 +118,15 @@ public static class SetCommands
         if (!c.TryRead(2, out SetObject? _))
             return;
         var member = c.Arg(3);
-        if (c.Arg(1).SequenceEqual(c.Arg(2)) || !source.Remove(member))
+        bool sameSet = c.Arg(1).SequenceEqual(c.Arg(2));
+        if (sameSet || !source.Remove(member))
         {
-            c.Output.WriteInteger(source.Contains(member) ? 1 : 0);
+            c.Output.WriteInteger(sameSet && source.Contains(member) ? 1 : 0);
             return;
         }
         c.Keyspace.ObjectChanged(c.Arg(1), source);
-        if (!c.TryOpen(2, static () => new SetObject(), out var destination))
-            return;
+        // Cannot answer WRONGTYPE now: the destination's type was checked above.
+        c.TryOpen(2, static () => new SetObject(), out var destination);
         destination.Add(member);
         c.Keyspace.ObjectChanged(c.Arg(2), destination);
         c.Keyspace.LogCommand(c.Args);
