@@ -94,6 +94,26 @@ public class SetDurabilityTests
     }
 
     [Fact]
+    public async Task A_set_written_after_its_key_expired_survives_kill9()
+    {
+        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal(":2\r\n", await c.CommandAsync("SADD", "exp:s", "old1", "old2"));
+            Assert.Equal(":1\r\n", await c.CommandAsync("PEXPIRE", "exp:s", "100"));
+            await Task.Delay(300);
+            // Expired (lazily or by the background cycle): this starts a new set without a TTL.
+            Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "exp:s", "new"));
+        }
+        node.Kill();
+        await node.RestartAsync();
+
+        await using var check = await node.ConnectAsync();
+        Assert.Equal("*1\r\n$3\r\nnew\r\n", await check.CommandAsync("SMEMBERS", "exp:s"));
+        Assert.Equal(":-1\r\n", await check.CommandAsync("TTL", "exp:s"));
+    }
+
+    [Fact]
     public async Task Kill9_during_pipelined_spops_keeps_every_acknowledged_pop_popped()
     {
         const int Size = 20_000, Batch = 50;
