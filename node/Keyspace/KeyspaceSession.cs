@@ -268,6 +268,10 @@ public sealed partial class KeyspaceSession : IDisposable
             {
                 Interlocked.Increment(ref _db.ExpiredKeys);
                 _db.Watchers.KeyChanged(key);
+                // Replay expires nothing, so without this a later command logged as received (SADD
+                // on the key) would replay onto the stale value, which then expires with it. Redis
+                // logs the same DEL.
+                LogKeyCommand("DEL"u8, key);
             }
         }
         return KeyType.None;
