@@ -92,12 +92,11 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
     public long Scan(long cursor, int count, KeyVisitor visitor, long expiredBy = 0)
     {
         var resume = engine.Cursors.Resolve(cursor);
+        if (resume is null)
+            return 0;
         // Expiry sweeps read the whole keyspace over time: keep them from evicting the hot blocks.
         using var iterator = _db.NewIterator(_metadata, fillCache: expiredBy == 0);
-        if (resume is null)
-            iterator.SeekToFirst();
-        else
-            iterator.Seek(resume);
+        iterator.Seek(resume);
         for (int seen = 0; seen < count && iterator.Valid; seen++, iterator.Next())
         {
             var (type, expireAt) = DiskFormat.ReadHeader(iterator.Value);

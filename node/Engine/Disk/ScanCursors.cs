@@ -3,7 +3,8 @@ namespace Istore.Node.Engine.Disk;
 /// <summary>
 /// SCAN cursors for an ordered keyspace: a cursor is a number standing for the key to resume at
 /// (as Kvrocks maps numbers to keys). The newest ~100,000 cursors are remembered in two
-/// generations; an unknown cursor (forged, or from before a restart) starts the pass over.
+/// generations; an unknown cursor (forged, forgotten, or from before a restart) ends the pass, as
+/// a cursor past the end of the table does in Redis and in the memory engine.
 /// </summary>
 internal sealed class ScanCursors
 {
@@ -25,11 +26,11 @@ internal sealed class ScanCursors
         }
     }
 
-    /// <summary>The key to resume at, or null to start from the first key.</summary>
+    /// <summary>The key to resume at: empty for cursor 0 (the first key), null for an unknown cursor (nothing left).</summary>
     public byte[]? Resolve(long cursor)
     {
         if (cursor == 0)
-            return null;
+            return [];
         lock (_lock)
             return _current.TryGetValue(cursor, out var key) || _previous.TryGetValue(cursor, out key) ? key : null;
     }
