@@ -21,3 +21,6 @@ public sealed class ConnectionCommandTestsOnDisk(DiskNodeFixture fixture) : Conn
 
 public sealed class ServerCommandTestsOnMemory(NodeFixture fixture) : ServerCommandTests(fixture), IClassFixture<NodeFixture>;
 public sealed class ServerCommandTestsOnDisk(DiskNodeFixture fixture) : ServerCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class NodeSmokeTestsOnMemory(NodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<NodeFixture>;
+public sealed class NodeSmokeTestsOnDisk(DiskNodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
