@@ -12,21 +12,20 @@ internal static class DiskDirectory
 {
     public static RocksDb Open(string path, DiskEngineOptions options, CompactionFilter expiredKeys)
     {
-        List<string> families;
-        try
-        {
-            families = RocksDb.ListColumnFamilies(path);
-        }
-        catch (DllNotFoundException ex)
-        {
-            throw new RocksDbException($"the disk engine needs RocksDB's native library (librocksdb.so beside istore-node): {ex.Message}");
-        }
+        var families = RocksDb.ListColumnFamilies(path);
         bool fresh = families.Count == 0;
         if (fresh && Directory.EnumerateFileSystemEntries(path).Any())
             throw new InvalidDataException($"{path} holds files but no RocksDB database: not an istore disk directory");
         if (!fresh && !families.Order().SequenceEqual(DiskFormat.Families.Order()))
+        {
+            // A damaged MANIFEST can list other families too: let RocksDB report corruption first,
+            // opening read-only so nothing of another program's database is changed.
+            using (RocksDb.OpenReadOnly(path, new DatabaseOptions(1 << 20, 1 << 20), families.Select(f => new ColumnFamilyOptions(f)).ToList()))
+            {
+            }
             throw new InvalidDataException(
                 $"{path} is a RocksDB database of another program (column families: {string.Join(", ", families)})");
+        }
         var db = RocksDb.Open(path,
             new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes),
             DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null)).ToList());

@@ -25,7 +25,14 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         string path = Path.Combine(options.Directory, "db");
         _checkpoints = Path.Combine(options.Directory, "checkpoints");
         Directory.CreateDirectory(path);
-        _expiredKeys = new ExpiredKeyFilter(this, options.ExpiredGraceMs);
+        try
+        {
+            _expiredKeys = new ExpiredKeyFilter(this, options.ExpiredGraceMs);
+        }
+        catch (DllNotFoundException ex)
+        {
+            throw new RocksDbException($"the disk engine needs RocksDB's native library (librocksdb.so beside istore-node): {ex.Message}");
+        }
         try
         {
             Db = DiskDirectory.Open(path, options, _expiredKeys);

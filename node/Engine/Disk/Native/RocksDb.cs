@@ -22,7 +22,7 @@ internal sealed unsafe class RocksDb : IDisposable
     private readonly Dictionary<string, ColumnFamily> _families = new(StringComparer.Ordinal);
     private nint _db;
 
-    private RocksDb(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families)
+    private RocksDb(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families, bool readOnly)
     {
         _cache = RocksDbNative.CacheCreateLru((nuint)options.BlockCacheBytes);
         _options = CreateOptions(options, _cache, filter: null);
@@ -41,7 +41,11 @@ internal sealed unsafe class RocksDb : IDisposable
         {
             nint err;
             fixed (nint* namePointers = names, familyOptions = _familyOptions, handlePointers = handles)
-                _db = RocksDbNative.OpenColumnFamilies(_options, path, families.Count, (byte**)namePointers, familyOptions, handlePointers, out err);
+            {
+                _db = readOnly
+                    ? RocksDbNative.OpenForReadOnlyColumnFamilies(_options, path, families.Count, (byte**)namePointers, familyOptions, handlePointers, 0, out err)
+                    : RocksDbNative.OpenColumnFamilies(_options, path, families.Count, (byte**)namePointers, familyOptions, handlePointers, out err);
+            }
             RocksDbException.ThrowIfError(err);
         }
         catch
@@ -59,7 +63,10 @@ internal sealed unsafe class RocksDb : IDisposable
     }
 
     /// <summary>Opens (creating if missing) the database at <paramref name="path"/> with exactly these column families.</summary>
-    public static RocksDb Open(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families) => new(path, options, families);
+    public static RocksDb Open(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families) => new(path, options, families, readOnly: false);
+
+    /// <summary>Opens an existing database without changing any of its files (no writes, no WAL replay to disk).</summary>
+    public static RocksDb OpenReadOnly(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families) => new(path, options, families, readOnly: true);
 
     /// <summary>The column families of an existing database, or an empty list if none exists at <paramref name="path"/>.</summary>
     public static List<string> ListColumnFamilies(string path)

@@ -17,6 +17,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_open_column_families", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint OpenColumnFamilies(nint options, string name, int count, byte** names, nint* familyOptions, nint* handles, out nint err);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_open_for_read_only_column_families", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint OpenForReadOnlyColumnFamilies(nint options, string name, int count, byte** names, nint* familyOptions, nint* handles, byte errorIfWalFileExists, out nint err);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_list_column_families", StringMarshalling = StringMarshalling.Utf8)]
     public static partial byte** ListColumnFamilies(nint options, string name, out nuint count, out nint err);
 
