@@ -102,6 +102,7 @@ public sealed class NodeProcess : IAsyncDisposable
                 return;
             await Task.Delay(50);
         }
+        Kill();   // never leave a node behind for a test that failed to start it
         throw new TimeoutException("istore-node did not answer PING in 30 s:\n" + Output);
     }
 
