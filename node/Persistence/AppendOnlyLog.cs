@@ -9,7 +9,7 @@ namespace Istore.Node.Persistence;
 /// the apply order. Event loops flush once per batch before replying; a checkpoint starts a new
 /// segment and, once durable, deletes the older ones. For an engine with its own write-ahead log
 /// (<see cref="ISelfDurableEngine"/>) there are no files: records are framed and counted (the
-/// write stream replication will follow) and dropped, and an fsync syncs the engine's log.
+/// write stream replication will follow) and dropped, and a flush flushes (and syncs) the engine's log.
 /// </summary>
 public sealed class AppendOnlyLog : IDisposable
 {
@@ -88,6 +88,9 @@ public sealed class AppendOnlyLog : IDisposable
                     return;
                 (buffer, length) = _pending.Swap(_spare);
             }
+            bool sync = fsync || Policy == FsyncPolicy.Always;
+            if (_engineLog is not null)
+                _engineLog.FlushLog(sync);
             if (length > 0)
             {
                 _file?.Write(buffer, 0, length);
@@ -95,12 +98,9 @@ public sealed class AppendOnlyLog : IDisposable
                 _writtenBytes += length;
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
-            if (fsync || Policy == FsyncPolicy.Always)
+            if (sync)
             {
-                if (_file is null)
-                    _engineLog!.SyncLog();
-                else
-                    _file.Flush(flushToDisk: true);
+                _file?.Flush(flushToDisk: true);
                 Interlocked.Exchange(ref _syncedBytes, _writtenBytes);
             }
         }

@@ -27,7 +27,7 @@ internal static class DiskDirectory
                 $"{path} is a RocksDB database of another program (column families: {string.Join(", ", families)})");
         }
         var db = RocksDb.Open(path,
-            new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes),
+            new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes, ManualWalFlush: true),
             DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null)).ToList());
         try
         {
@@ -49,7 +49,7 @@ internal static class DiskDirectory
             using var batch = new WriteBatch();
             batch.Put(family, DiskFormat.FormatKey, Encoding.ASCII.GetBytes(DiskFormat.FormatVersion));
             db.Write(batch);
-            db.SyncWal();
+            db.FlushWal(sync: true);
             return;
         }
         if (!db.TryGet(family, DiskFormat.FormatKey, out var format))

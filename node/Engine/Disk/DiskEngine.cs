@@ -5,7 +5,9 @@ namespace Istore.Node.Engine.Disk;
 
 /// <summary>
 /// The ssdb-like engine: RocksDB in <c>dir/db</c> with the Kvrocks-style layout of
-/// <see cref="DiskFormat"/>. Durability is RocksDB's WAL (see <see cref="ISelfDurableEngine"/>);
+/// <see cref="DiskFormat"/>. Durability is RocksDB's WAL (see <see cref="ISelfDurableEngine"/>),
+/// flushed by hand: a batch's writes reach the OS in one write() before its replies are sent
+/// (group commit, as the memory engine's log), and are fsync'd as appendfsync says;
 /// SAVE/BGSAVE make a RocksDB checkpoint in <c>dir/checkpoints/latest</c>. Mutations run under the
 /// keyspace write lock, so writers to one key are serialized and each command is one WriteBatch;
 /// <see cref="CountLock"/> additionally orders them against the compaction filter's count updates.
@@ -18,6 +20,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     private long _volatileKeyCount;
     private int _countsDirty;
     private int _flushed;
+    private bool _disposed;
 
     public DiskEngine(DiskEngineOptions options)
     {
@@ -74,7 +77,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public IEngineSession CreateSession() => new DiskSession(this);
 
-    public void SyncLog() => Db.SyncWal();
+    public void FlushLog(bool sync) => Db.FlushWal(sync);
 
     /// <summary>Adds the count changes to <paramref name="batch"/>, writes it, then publishes the counts. Caller holds <see cref="CountLock"/>.</summary>
     internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta)
@@ -144,6 +147,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
                 using var batch = new WriteBatch();
                 WriteWithCounts(batch, 0, 0);
             }
+            Db.FlushWal(sync: false);
         }
         if (Interlocked.Exchange(ref _flushed, 0) == 1)
         {
@@ -196,6 +200,9 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public void Dispose()
     {
+        if (!_disposed)
+            Db.FlushWal(sync: true);   // writes no command flushed (lazy expiry, say) are not left in RocksDB's buffer
+        _disposed = true;
         Db.Dispose();
         _expiredKeys.Dispose();
     }

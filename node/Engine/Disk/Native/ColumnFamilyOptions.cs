@@ -12,5 +12,9 @@ internal enum Compression
     Zstd = 7,
 }
 
-/// <summary>Database-wide tuning: the shared block cache, the memtable size and compression.</summary>
-internal sealed record DatabaseOptions(long BlockCacheBytes, long WriteBufferBytes, Compression Compression = Compression.Lz4, int BackgroundThreads = 2);
+/// <summary>
+/// Database-wide tuning: the shared block cache, the memtable size and compression.
+/// <paramref name="ManualWalFlush"/>: writes leave their WAL records in RocksDB's buffer until <see cref="RocksDb.FlushWal"/>.
+/// </summary>
+internal sealed record DatabaseOptions(long BlockCacheBytes, long WriteBufferBytes, Compression Compression = Compression.Lz4,
+    int BackgroundThreads = 2, bool ManualWalFlush = false);

@@ -32,6 +32,7 @@ internal sealed unsafe class RocksDb : IDisposable
         RocksDbNative.OptionsIncreaseParallelism(_options, options.BackgroundThreads);
         RocksDbNative.OptionsSetKeepLogFileNum(_options, 5);
         RocksDbNative.OptionsEnableStatistics(_options);
+        RocksDbNative.OptionsSetManualWalFlush(_options, options.ManualWalFlush ? (byte)1 : (byte)0);
         _familyOptions = families.Select(f => CreateOptions(options, _cache, f.Filter)).ToArray();
         _readOptions = RocksDbNative.ReadOptionsCreate();
         _writeOptions = RocksDbNative.WriteOptionsCreate();
@@ -106,17 +107,17 @@ internal sealed unsafe class RocksDb : IDisposable
         return slice != 0;
     }
 
-    /// <summary>Applies a batch atomically; its records reach the WAL in the OS before this returns.</summary>
+    /// <summary>Applies a batch atomically. With manual WAL flushing its log record reaches the OS at the next <see cref="FlushWal"/>.</summary>
     public void Write(WriteBatch batch)
     {
         RocksDbNative.Write(_db, _writeOptions, batch.Handle, out nint err);
         RocksDbException.ThrowIfError(err);
     }
 
-    /// <summary>Forces the write-ahead log to disk (fsync).</summary>
-    public void SyncWal()
+    /// <summary>Writes the buffered write-ahead log to the OS and, with <paramref name="sync"/>, to disk (fsync).</summary>
+    public void FlushWal(bool sync)
     {
-        RocksDbNative.FlushWal(_db, 1, out nint err);
+        RocksDbNative.FlushWal(_db, sync ? (byte)1 : (byte)0, out nint err);
         RocksDbException.ThrowIfError(err);
     }
 

@@ -165,6 +165,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_options_statistics_get_ticker_count")]
     public static partial ulong OptionsStatisticsGetTickerCount(nint options, uint ticker);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_manual_wal_flush")]
+    public static partial void OptionsSetManualWalFlush(nint options, byte value);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_options_set_compaction_filter")]
     public static partial void OptionsSetCompactionFilter(nint options, nint filter);
 
