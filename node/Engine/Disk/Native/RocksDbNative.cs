@@ -162,6 +162,15 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_options_enable_statistics")]
     public static partial void OptionsEnableStatistics(nint options);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_statistics_level")]
+    public static partial void OptionsSetStatisticsLevel(nint options, int level);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_memtable_whole_key_filtering")]
+    public static partial void OptionsSetMemtableWholeKeyFiltering(nint options, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_memtable_prefix_bloom_size_ratio")]
+    public static partial void OptionsSetMemtablePrefixBloomSizeRatio(nint options, double ratio);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_options_statistics_get_ticker_count")]
     public static partial ulong OptionsStatisticsGetTickerCount(nint options, uint ticker);
 
@@ -188,6 +197,12 @@ internal static unsafe partial class RocksDbNative
 
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_cache_index_and_filter_blocks")]
     public static partial void BlockBasedOptionsSetCacheIndexAndFilterBlocks(nint tableOptions, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_data_block_index_type")]
+    public static partial void BlockBasedOptionsSetDataBlockIndexType(nint tableOptions, int type);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_data_block_hash_ratio")]
+    public static partial void BlockBasedOptionsSetDataBlockHashRatio(nint tableOptions, double ratio);
 
     [LibraryImport(Library, EntryPoint = "rocksdb_filterpolicy_create_bloom_full")]
     public static partial nint FilterPolicyCreateBloomFull(double bitsPerKey);
