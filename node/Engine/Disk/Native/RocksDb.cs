@@ -17,6 +17,9 @@ internal sealed unsafe class RocksDb : IDisposable
     /// <summary>rocksdb_statistics_level_except_timers: tickers without a clock read around every operation.</summary>
     private const int StatisticsExceptTimers = 2;
 
+    /// <summary>rocksdb_block_based_table_index_type_two_level_index_search (needed by partitioned filters).</summary>
+    private const int TwoLevelIndexSearch = 2;
+
     /// <summary>rocksdb_block_based_table_data_block_index_type_binary_search_and_hash.</summary>
     private const int DataBlockBinarySearchAndHash = 1;
 
@@ -179,7 +182,13 @@ internal sealed unsafe class RocksDb : IDisposable
         // the table options take ownership of the policy.
         RocksDbNative.BlockBasedOptionsSetFilterPolicy(table, RocksDbNative.FilterPolicyCreateBloomFull(10));
         // Index and filter blocks live in the block cache, so its size bounds the memory they take.
+        // Partitioned: a big SST file's whole filter would be larger than a cache shard, never stay
+        // cached, and be read again by every lookup; its partitions are small and stay.
         RocksDbNative.BlockBasedOptionsSetCacheIndexAndFilterBlocks(table, 1);
+        RocksDbNative.BlockBasedOptionsSetCacheIndexAndFilterBlocksWithHighPriority(table, 1);
+        RocksDbNative.BlockBasedOptionsSetIndexType(table, TwoLevelIndexSearch);
+        RocksDbNative.BlockBasedOptionsSetPartitionFilters(table, 1);
+        RocksDbNative.BlockBasedOptionsSetPinTopLevelIndexAndFilter(table, 1);
         // A hash index inside each data block: a point lookup finds its key without a binary search.
         RocksDbNative.BlockBasedOptionsSetDataBlockIndexType(table, DataBlockBinarySearchAndHash);
         RocksDbNative.BlockBasedOptionsSetDataBlockHashRatio(table, 0.75);

@@ -198,6 +198,18 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_cache_index_and_filter_blocks")]
     public static partial void BlockBasedOptionsSetCacheIndexAndFilterBlocks(nint tableOptions, byte value);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_index_type")]
+    public static partial void BlockBasedOptionsSetIndexType(nint tableOptions, int type);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_partition_filters")]
+    public static partial void BlockBasedOptionsSetPartitionFilters(nint tableOptions, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_pin_top_level_index_and_filter")]
+    public static partial void BlockBasedOptionsSetPinTopLevelIndexAndFilter(nint tableOptions, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_cache_index_and_filter_blocks_with_high_priority")]
+    public static partial void BlockBasedOptionsSetCacheIndexAndFilterBlocksWithHighPriority(nint tableOptions, byte value);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_data_block_index_type")]
     public static partial void BlockBasedOptionsSetDataBlockIndexType(nint tableOptions, int type);
 
