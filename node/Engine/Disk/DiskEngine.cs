@@ -167,8 +167,11 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         yield return ("disk_engine_block_cache_capacity", Options.BlockCacheBytes.ToString());
         yield return ("disk_engine_block_cache_usage", Db.BlockCacheUsage.ToString());
         yield return ("disk_engine_block_cache_pinned_usage", Db.BlockCachePinnedUsage.ToString());
-        yield return ("disk_engine_block_cache_hits", Db.Ticker(Ticker.BlockCacheHit).ToString());
-        yield return ("disk_engine_block_cache_misses", Db.Ticker(Ticker.BlockCacheMiss).ToString());
+        var tickers = Db.Tickers();
+        yield return ("disk_engine_block_cache_hits", tickers.GetValueOrDefault("rocksdb.block.cache.hit").ToString());
+        yield return ("disk_engine_block_cache_misses", tickers.GetValueOrDefault("rocksdb.block.cache.miss").ToString());
+        yield return ("disk_engine_wal_bytes", tickers.GetValueOrDefault("rocksdb.wal.bytes").ToString());
+        yield return ("disk_engine_wal_syncs", tickers.GetValueOrDefault("rocksdb.wal.synced").ToString());
         yield return ("disk_engine_expired_keys_compacted", _expiredKeys.Removed.ToString());
     }
 

@@ -160,8 +160,27 @@ internal sealed unsafe class RocksDb : IDisposable
     /// <summary>Compacts a whole column family now (compaction filters run on every record).</summary>
     public void CompactAll(ColumnFamily family) => RocksDbNative.CompactRange(_db, family.Handle, null, 0, null, 0);
 
-    /// <summary>A statistics ticker (<c>rocksdb_tickers_t</c> in c.h).</summary>
-    public ulong Ticker(Ticker ticker) => RocksDbNative.OptionsStatisticsGetTickerCount(_options, (uint)ticker);
+    /// <summary>
+    /// Statistics tickers by name (<c>rocksdb.block.cache.hit</c>, <c>rocksdb.wal.synced</c>, …) from
+    /// RocksDB's statistics text: names are stable across versions, the tickers' numbers are not.
+    /// </summary>
+    public Dictionary<string, long> Tickers()
+    {
+        nint text = RocksDbNative.OptionsStatisticsGetString(_options);
+        if (text == 0)
+            return [];
+        string statistics = Marshal.PtrToStringUTF8(text) ?? "";
+        RocksDbNative.Free(text);
+        var tickers = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in statistics.Split('\n'))
+        {
+            // "rocksdb.wal.synced COUNT : 12"; histograms have "P50 : …" instead and are skipped.
+            int count = line.IndexOf(" COUNT : ", StringComparison.Ordinal);
+            if (count > 0 && long.TryParse(line.AsSpan(count + 9), out long value))
+                tickers[line[..count]] = value;
+        }
+        return tickers;
+    }
 
     public long BlockCacheUsage => (long)RocksDbNative.CacheGetUsage(_cache);
 
@@ -254,11 +273,4 @@ internal sealed class Snapshot(nint db, nint handle) : IDisposable
         RocksDbNative.ReleaseSnapshot(db, Handle);
         Handle = 0;
     }
-}
-
-/// <summary>The statistics tickers INFO shows (values of <c>rocksdb_tickers_t</c>).</summary>
-internal enum Ticker : uint
-{
-    BlockCacheMiss = 0,
-    BlockCacheHit = 1,
 }

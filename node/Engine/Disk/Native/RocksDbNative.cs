@@ -171,8 +171,8 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_options_set_memtable_prefix_bloom_size_ratio")]
     public static partial void OptionsSetMemtablePrefixBloomSizeRatio(nint options, double ratio);
 
-    [LibraryImport(Library, EntryPoint = "rocksdb_options_statistics_get_ticker_count")]
-    public static partial ulong OptionsStatisticsGetTickerCount(nint options, uint ticker);
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_statistics_get_string")]
+    public static partial nint OptionsStatisticsGetString(nint options);
 
     [LibraryImport(Library, EntryPoint = "rocksdb_options_set_manual_wal_flush")]
     public static partial void OptionsSetManualWalFlush(nint options, byte value);

@@ -59,6 +59,36 @@ public class DiskDurabilityTests
         }
     }
 
+    [Theory]
+    [InlineData("always")]
+    [InlineData("everysec")]
+    [InlineData("no")]
+    public async Task Appendfsync_decides_when_rocksdbs_wal_is_synced(string policy)
+    {
+        await using var node = await NodeProcess.StartAsync([.. Disk, "--appendfsync", policy]);
+        await using var c = await node.ConnectAsync();
+        long initial = await WalSyncsAsync(c);
+        for (int i = 0; i < 20; i++)
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"sync:{i}", "v"));
+        long afterWrites = await WalSyncsAsync(c) - initial;
+        if (policy == "always")
+        {
+            // Before every reply: each SET was its own batch.
+            Assert.True(afterWrites >= 20, $"{afterWrites} WAL syncs for 20 acknowledged writes");
+            return;
+        }
+        Assert.True(afterWrites < 10, $"{afterWrites} WAL syncs for 20 writes under {policy}");
+        var deadline = DateTime.UtcNow.AddSeconds(policy == "everysec" ? 5 : 1.5);
+        long later;
+        while ((later = await WalSyncsAsync(c) - initial) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        // everysec: the housekeeping thread syncs within about a second; no: nobody does.
+        Assert.Equal(policy == "everysec", later > 0);
+    }
+
+    private static async Task<long> WalSyncsAsync(RawConnection c) =>
+        long.Parse(InfoText.Fields((await c.ReadValueAfterAsync("INFO", "memory")).AsString()!)["disk_engine_wal_syncs"]);
+
     /// <summary>SETs keys [from, from + count) over one socket, <paramref name="chunk"/> commands per round trip.</summary>
     internal static async Task SetPipelinedAsync(int port, int from, int count, int chunk, Func<int, string>? value = null)
     {
