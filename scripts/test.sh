@@ -13,7 +13,7 @@ jit_status=$?
 aot_status=0
 if bash scripts/publish.sh; then
   ISTORE_NODE_BINARY="$PWD/publish/node/istore-node" dotnet test tests/Istore.Tests --nologo -c Debug --no-build \
-    --filter "FullyQualifiedName~NodeSmokeTests" --logger "trx;LogFileName=aot.trx" --results-directory "$results"
+    --filter "FullyQualifiedName~NodeSmokeTests|FullyQualifiedName~DiskDirectoryTests" --logger "trx;LogFileName=aot.trx" --results-directory "$results"
   aot_status=$?
 else
   echo "Native AOT publish failed"
