@@ -10,11 +10,14 @@ namespace Istore.Node.Ranklist;
 /// <para>
 /// Stopping is always safe here, whatever the weights: a list with a negative weight is read from
 /// the bottom of its DEPTH window up, so its contributions still come in non-increasing order; a
-/// zero weight contributes 0 everywhere. For SUM an unseen member may be absent from a list (it
-/// then gets 0 from it), so each list's bound is max(0, next contribution); for MAX it must sit
+/// zero weight contributes 0 everywhere. An unseen member may be absent from a list (it then gets
+/// nothing from it). For MAX it must sit
 /// in a list not yet read to its end, so the bound is the largest next contribution among those.
-/// Both bounds are sums or maxima of terms no smaller than the member's own, taken in the same
-/// order, and IEEE rounding is monotone — so the bound holds in floating point too.
+/// For SUM it must sit in such a list j too, so the bound is the largest over j of list j's next
+/// contribution plus max(0, next) of every other unfinished list — the 0 being an absent member's
+/// share, which keeps all-negative weights from ever stopping on a bound of 0. Both bounds are
+/// sums or maxima of terms no smaller than the member's own, taken in the same order, and IEEE
+/// rounding is monotone — so the bound holds in floating point too.
 /// </para>
 /// </summary>
 public static class Recall
@@ -79,15 +82,24 @@ public static class Recall
         return double.IsNaN(total) ? 0 : total + 0.0;
     }
 
+    /// <summary>The best aggregate an unseen member could reach; it sits in at least one list not read to its end.</summary>
     private static double Threshold(Cursor[] cursors, RecallAggregate aggregate)
     {
-        double bound = aggregate == RecallAggregate.Sum ? 0 : double.NegativeInfinity;
-        foreach (var cursor in cursors)
+        double bound = double.NegativeInfinity;
+        for (int j = 0; j < cursors.Length; j++)
         {
-            if (aggregate == RecallAggregate.Sum)
-                bound += cursor.Exhausted ? 0 : Math.Max(0, cursor.NextContribution);
-            else if (!cursor.Exhausted)
-                bound = Math.Max(bound, cursor.NextContribution);
+            if (cursors[j].Exhausted)
+                continue;
+            if (aggregate == RecallAggregate.Max)
+            {
+                bound = Math.Max(bound, cursors[j].NextContribution);
+                continue;
+            }
+            // In list j at most its next contribution; in any other list at most that list's next, or 0 when absent.
+            double sum = 0;
+            for (int i = 0; i < cursors.Length; i++)
+                sum += i == j ? cursors[i].NextContribution : cursors[i].Exhausted ? 0 : Math.Max(0, cursors[i].NextContribution);
+            bound = Math.Max(bound, sum);
         }
         return bound;
     }
