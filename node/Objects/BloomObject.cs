@@ -7,8 +7,9 @@ namespace Istore.Node.Objects;
 /// <summary>
 /// A scalable bloom filter as RedisBloom keeps one: a chain of fixed filters; when the newest is
 /// full a new one is added, <see cref="Expansion"/> times larger and with half the error rate, so
-/// the chain's total false-positive rate stays below the configured one (the first layer takes
-/// half of it). A NONSCALING filter refuses items past its capacity. One 128-bit XxHash per item
+/// the chain's total false-positive rate stays below the configured one: the first layer takes 40%
+/// of it, so the whole chain stays under 80% and random variation keeps within the rate (a lone
+/// NONSCALING layer takes 80% for the same margin). A NONSCALING filter refuses items past its capacity. One 128-bit XxHash per item
 /// gives the k bit positions by double hashing (h1 + i·h2), the same in every layer.
 /// </summary>
 public sealed class BloomObject : StoredObject, IRecallExclusion
@@ -17,6 +18,8 @@ public sealed class BloomObject : StoredObject, IRecallExclusion
     public const long DefaultCapacity = 100;
     public const int DefaultExpansion = 2;
     private const double TighteningRatio = 0.5;
+    private const double FirstLayerShare = 0.4;
+    private const double NonScalingShare = 0.8;
 
     private readonly List<BloomLayer> _layers = [];
 
@@ -28,7 +31,7 @@ public sealed class BloomObject : StoredObject, IRecallExclusion
 
     public BloomObject(double errorRate, long capacity, int expansion, bool nonScaling)
         : this(errorRate, expansion, nonScaling) =>
-        _layers.Add(new BloomLayer(capacity, errorRate * TighteningRatio));
+        _layers.Add(new BloomLayer(capacity, errorRate * (nonScaling ? NonScalingShare : FirstLayerShare)));
 
     private BloomObject(double errorRate, int expansion, bool nonScaling)
     {
