@@ -1,6 +1,6 @@
 using Istore.Node.Engine;
 using Istore.Node.Objects;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 
 namespace Istore.Node.Commands;
 

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using Istore.Node.Engine;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 
 namespace Istore.Node.Objects;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Istore.Node.Engine;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 
 namespace Istore.Node.Objects;
 

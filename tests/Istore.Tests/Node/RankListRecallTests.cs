@@ -1,7 +1,7 @@
 using System.Globalization;
 using Istore.Net.Commands;
 using Istore.Net.Resp;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 using Istore.Tests.Infrastructure;
 using Istore.Tests.Ranklist;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 
 namespace Istore.Tests.Ranklist;
 

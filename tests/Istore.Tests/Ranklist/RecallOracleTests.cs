@@ -1,6 +1,6 @@
 using System.Text;
 using Istore.Node.Objects;
-using Istore.Node.Ranklist;
+using Istore.Ranklist;
 
 namespace Istore.Tests.Ranklist;
 

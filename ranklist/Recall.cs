@@ -1,4 +1,4 @@
-namespace Istore.Node.Ranklist;
+namespace Istore.Ranklist;
 
 /// <summary>
 /// The exact top-k of a weighted merge of ranked lists, by the threshold algorithm (Fagin et al.):

@@ -1,4 +1,4 @@
-namespace Istore.Node.Ranklist;
+namespace Istore.Ranklist;
 
 /// <summary>
 /// What the recall algorithm needs from a ranked list: its size, its entries by rank (0 = best:
