@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Istore.Ranklist;
 
 /// <summary>
@@ -19,6 +21,12 @@ namespace Istore.Ranklist;
 /// sums or maxima of terms no smaller than the member's own, taken in the same order, and IEEE
 /// rounding is monotone — so the bound holds in floating point too.
 /// </para>
+/// <para>
+/// Stopping early is safe but not always early: with positive weights and members spread over the
+/// lists, the bound stays high until deep in them. Past a read budget (<see cref="RecallQuery.MergeAfterReads"/>)
+/// the threshold algorithm gives up and one full merge (a hash aggregation of every window, then
+/// a top-count heap) answers instead — the same answer, at one hash operation per entry.
+/// </para>
 /// </summary>
 public static class Recall
 {
@@ -30,8 +38,11 @@ public static class Recall
         for (int i = 0; i < cursors.Length; i++)
             cursors[i] = new Cursor(query.Lists[i], query.Depth);
         var exclusions = query.Exclusions ?? [];
-        var heap = new PriorityQueue<RecallEntry, RecallEntry>(Comparer<RecallEntry>.Create(static (a, b) => RecallOrder.Compare(b, a)));
+        var heap = NewHeap();
         var seen = new HashSet<ReadOnlyMemory<byte>>(MemberComparer.Instance);
+        long windows = cursors.Sum(cursor => (long)cursor.Window);
+        long budget = query.MergeAfterReads ?? windows / Math.Max(1, cursors.Length);
+        long reads = 0;
 
         while (true)
         {
@@ -40,6 +51,8 @@ public static class Recall
             {
                 if (!cursor.TryNext(out var entry))
                     continue;
+                if (++reads > budget)
+                    return FullMerge(query, exclusions);
                 readAny = true;
                 if (!seen.Add(entry.Member) || IsExcluded(exclusions, entry.Member.Span))
                     continue;
@@ -53,12 +66,57 @@ public static class Recall
                 break;
         }
 
+        return Drain(heap);
+    }
+
+    /// <summary>Every window read once, contributions summed (or maxed) per member in list order, then the top count.</summary>
+    private static List<RecallEntry> FullMerge(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions)
+    {
+        var totals = new Dictionary<ReadOnlyMemory<byte>, double>(MemberComparer.Instance);
+        var window = new List<RecallEntry>();
+        foreach (var (list, weight) in query.Lists)
+        {
+            window.Clear();
+            list.ReadRanks(0, Math.Min(query.Depth, list.Count), window);
+            foreach (var entry in window)
+            {
+                double contribution = RecallOrder.Contribution(weight, entry.Score);
+                ref double total = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, entry.Member, out bool exists);
+                total = !exists ? Combine(query.Aggregate, query.Aggregate == RecallAggregate.Sum ? 0 : double.NegativeInfinity, contribution)
+                    : Combine(query.Aggregate, total, contribution);
+            }
+        }
+        var heap = NewHeap();
+        foreach (var (member, total) in totals)
+        {
+            if (IsExcluded(exclusions, member.Span))
+                continue;
+            var candidate = new RecallEntry(member, Finish(total));
+            if (heap.Count < query.Count)
+                heap.Enqueue(candidate, candidate);
+            else if (RecallOrder.Compare(candidate, heap.Peek()) < 0)
+                heap.EnqueueDequeue(candidate, candidate);
+        }
+        return Drain(heap);
+    }
+
+    private static PriorityQueue<RecallEntry, RecallEntry> NewHeap() =>
+        new(Comparer<RecallEntry>.Create(static (a, b) => RecallOrder.Compare(b, a)));   // the worst on top
+
+    private static List<RecallEntry> Drain(PriorityQueue<RecallEntry, RecallEntry> heap)
+    {
         var result = new List<RecallEntry>(heap.Count);
         while (heap.Count > 0)
             result.Add(heap.Dequeue());
         result.Reverse();
         return result;
     }
+
+    private static double Combine(RecallAggregate aggregate, double total, double contribution) =>
+        aggregate == RecallAggregate.Sum ? total + contribution : Math.Max(total, contribution);
+
+    /// <summary>+inf + -inf is taken as 0, as ZUNIONSTORE does; adding 0 turns -0 into 0.</summary>
+    private static double Finish(double total) => double.IsNaN(total) ? 0 : total + 0.0;
 
     private static bool IsExcluded(IReadOnlyList<IRecallExclusion> exclusions, ReadOnlySpan<byte> member)
     {
@@ -76,10 +134,9 @@ public static class Recall
         {
             if (!cursor.TryGetContribution(member, out double contribution))
                 continue;
-            total = aggregate == RecallAggregate.Sum ? total + contribution : Math.Max(total, contribution);
+            total = Combine(aggregate, total, contribution);
         }
-        // +inf + -inf is taken as 0, as ZUNIONSTORE does; adding 0 turns -0 into 0.
-        return double.IsNaN(total) ? 0 : total + 0.0;
+        return Finish(total);
     }
 
     /// <summary>The best aggregate an unseen member could reach; it sits in at least one list not read to its end.</summary>
@@ -129,6 +186,8 @@ public static class Recall
                 _batch.Clear();
             }
         }
+
+        public int Window => _window;
 
         public bool Exhausted => _read == _window;
 

@@ -28,13 +28,20 @@ public enum RecallAggregate { Sum, Max }
 /// <summary>One weighted input of a recall.</summary>
 public readonly record struct WeightedList(IRecallList List, double Weight);
 
-/// <summary>RL.RECALL's inputs: the exact top <see cref="Count"/> by aggregated score is asked for.</summary>
+/// <summary>
+/// RL.RECALL's inputs: the exact top <see cref="Count"/> by aggregated score is asked for.
+/// <see cref="MergeAfterReads"/> chooses the strategy (both give the same answer): the threshold
+/// algorithm reads until that many entries were read by sorted access, then falls back to one full
+/// merge — null picks the break-even point, where the threshold algorithm's random accesses
+/// (one per list for each member read) would cost more than reading every window once.
+/// </summary>
 public sealed record RecallQuery(
     int Count,
     IReadOnlyList<WeightedList> Lists,
     RecallAggregate Aggregate = RecallAggregate.Sum,
     int Depth = int.MaxValue,
-    IReadOnlyList<IRecallExclusion>? Exclusions = null);
+    IReadOnlyList<IRecallExclusion>? Exclusions = null,
+    long? MergeAfterReads = null);
 
 /// <summary>The recall order: higher score first, ties by member ascending (bytewise).</summary>
 public static class RecallOrder

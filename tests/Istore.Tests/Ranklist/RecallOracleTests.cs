@@ -97,15 +97,20 @@ public class RecallOracleTests
             bool Excluded(string member) => exclusions.Any(e => e.Contains(Encoding.UTF8.GetBytes(member)));
 
             var expected = RecallOracle.TopK(count, models, aggregate, depth, Excluded);
-            var actual = Recall.TopK(new RecallQuery(count, lists, aggregate, depth, exclusions));
-            var context = $"seed {seed}";
-            Assert.True(expected.Count == actual.Count, $"{context}: {expected.Count} expected, {actual.Count} returned");
-            for (int i = 0; i < expected.Count; i++)
-            {
-                Assert.True(expected[i].Key == Encoding.UTF8.GetString(actual[i].Member.Span), $"{context} at {i}: {expected[i].Key} expected, {Encoding.UTF8.GetString(actual[i].Member.Span)} returned");
-                Assert.True(BitConverter.DoubleToInt64Bits(expected[i].Value) == BitConverter.DoubleToInt64Bits(actual[i].Score),
-                    $"{context} at {i}: score {expected[i].Value} expected, {actual[i].Score} returned");
-            }
+            // The default strategy, the threshold algorithm alone, and the full merge alone.
+            foreach (long? mergeAfter in new long?[] { null, long.MaxValue, 0 })
+                AssertSame(expected, Recall.TopK(new RecallQuery(count, lists, aggregate, depth, exclusions, mergeAfter)), $"seed {seed}, merge after {mergeAfter}");
+        }
+    }
+
+    private static void AssertSame(List<KeyValuePair<string, double>> expected, List<RecallEntry> actual, string context)
+    {
+        Assert.True(expected.Count == actual.Count, $"{context}: {expected.Count} expected, {actual.Count} returned");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Key == Encoding.UTF8.GetString(actual[i].Member.Span), $"{context} at {i}: {expected[i].Key} expected, {Encoding.UTF8.GetString(actual[i].Member.Span)} returned");
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[i].Value) == BitConverter.DoubleToInt64Bits(actual[i].Score),
+                $"{context} at {i}: score {expected[i].Value} expected, {actual[i].Score} returned");
         }
     }
 
