@@ -52,7 +52,7 @@ public static class Recall
                 if (!cursor.TryNext(out var entry))
                     continue;
                 if (++reads > budget)
-                    return FullMerge(query, exclusions);
+                    return FullMerge(query, exclusions, windows);
                 readAny = true;
                 if (!seen.Add(entry.Member) || IsExcluded(exclusions, entry.Member.Span))
                     continue;
@@ -70,9 +70,9 @@ public static class Recall
     }
 
     /// <summary>Every window read once, contributions summed (or maxed) per member in list order, then the top count.</summary>
-    private static List<RecallEntry> FullMerge(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions)
+    private static List<RecallEntry> FullMerge(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions, long windows)
     {
-        var totals = new Dictionary<ReadOnlyMemory<byte>, double>(MemberComparer.Instance);
+        var totals = new Dictionary<ReadOnlyMemory<byte>, double>((int)Math.Min(windows, 1 << 24), MemberComparer.Instance);
         var window = new List<RecallEntry>();
         foreach (var (list, weight) in query.Lists)
         {
