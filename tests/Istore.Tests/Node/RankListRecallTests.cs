@@ -164,6 +164,15 @@ public class RankListRecallTests(NodeFixture fixture) : IClassFixture<NodeFixtur
         Assert.Equal([4, 6], KeyIndexes(spec, "RL.RECALL", "10", "LISTS", "5", "a", "1", "b"));
     }
 
+    [Fact]
+    public async Task Command_getkeys_finds_the_paired_and_excluded_keys()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nx\r\n",
+            await c.CommandAsync("COMMAND", "GETKEYS", "RL.RECALL", "10", "LISTS", "2", "a", "1", "b", "2", "EXCLUDE", "1", "x"));
+        Assert.Equal("*2\r\n$1\r\na\r\n$1\r\nb\r\n", await c.CommandAsync("COMMAND", "GETKEYS", "ZUNION", "2", "a", "b"));
+    }
+
     private static List<int> KeyIndexes(CommandSpec spec, params string[] command)
     {
         var buffer = System.Text.Encoding.UTF8.GetBytes(RespEncoding.CommandText(System.Text.Encoding.UTF8, command));
