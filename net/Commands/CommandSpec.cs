@@ -27,19 +27,62 @@ public sealed record CommandSpec(
     /// </summary>
     public int NumKeysAt { get; init; }
 
-    /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0;
+    /// <summary>
+    /// The stride of the counted keys: 1 when they follow their count back to back; 2 when each is
+    /// followed by a value (RL.RECALL's LISTS n key weight [key weight …]), so they sit at
+    /// NumKeysAt + 1, + 3, … and the count covers Step × count arguments.
+    /// </summary>
+    public int NumKeysStep { get; init; } = 1;
 
-    /// <summary>Every argument index holding a key, for routing; a bad count yields what can be found.</summary>
-    public void CollectKeyIndexes(Resp.CommandArgs args, List<int> into)
+    /// <summary>
+    /// A keyword followed by a count and that many keys, searched after the counted keys
+    /// (RL.RECALL's EXCLUDE m key [key …]); null when the command has none.
+    /// </summary>
+    public string? KeywordNumKeys { get; init; }
+
+    /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null;
+
+    /// <summary>
+    /// Every argument index holding a key, for routing; a bad count yields what can be found. The
+    /// command starts at argument <paramref name="first"/> of <paramref name="args"/> (COMMAND
+    /// GETKEYS passes 2) and the indexes are relative to it.
+    /// </summary>
+    public void CollectKeyIndexes(Resp.CommandArgs args, List<int> into, int first = 0)
     {
-        var range = GetKeyRange(args.Count);
+        var command = new ArgsView(args, first);
+        var range = GetKeyRange(command.Count);
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
-        if (NumKeysAt <= 0 || NumKeysAt >= args.Count || !long.TryParse(args[NumKeysAt], out long count) || count <= 0)
+        int searchFrom = CollectCounted(command, NumKeysAt, NumKeysStep, into);
+        if (KeywordNumKeys is null)
             return;
-        for (long i = NumKeysAt + 1; i <= NumKeysAt + count && i < args.Count; i++)
+        for (int i = searchFrom; i < command.Count - 1; i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(command[i], KeywordNumKeys))
+            {
+                CollectCounted(command, i + 1, 1, into);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adds the keys counted by the argument at <paramref name="countAt"/>; returns the index after them.</summary>
+    private static int CollectCounted(ArgsView args, int countAt, int step, List<int> into)
+    {
+        if (countAt <= 0 || countAt >= args.Count || !long.TryParse(args[countAt], out long count) || count <= 0)
+            return Math.Max(countAt + 1, 1);
+        long end = countAt + Math.Min(count, args.Count) * step;
+        for (long i = countAt + 1; i <= end && i < args.Count; i += step)
             into.Add((int)i);
+        return (int)Math.Min(end + 1, args.Count);
+    }
+
+    private readonly struct ArgsView(Resp.CommandArgs args, int first)
+    {
+        public int Count => args.Count - first;
+
+        public ReadOnlySpan<byte> this[int index] => args[first + index];
     }
 
     /// <summary>True when <paramref name="argCount"/> (name included) satisfies the arity.</summary>

@@ -52,6 +52,7 @@ public static partial class CommandTable
         AddSortedSets(all);
         AddTransactions(all);
         AddPubSub(all);
+        AddRanklist(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];

@@ -167,14 +167,15 @@ internal static class CommandCommand
             c.Output.WriteError("ERR Invalid number of arguments specified for command");
             return;
         }
-        var range = spec.GetKeyRange(argCount);
-        if (range.Count == 0)
+        var keys = new List<int>();
+        spec.CollectKeyIndexes(c.Args, keys, first: 2);
+        if (keys.Count == 0)
         {
             c.Output.WriteError("ERR The command has no key arguments");
             return;
         }
-        c.Output.WriteArrayHeader(range.Count);
-        for (int i = range.First; i <= range.Last; i += range.Step)
+        c.Output.WriteArrayHeader(keys.Count);
+        foreach (int i in keys)
             c.Output.WriteBulkString(c.Arg(i + 2));
     }
 

@@ -101,7 +101,7 @@ public struct SortedSetRange
     }
 
     /// <summary>Redis's zslParseRange item: strtod over the text after an optional "(", NaN refused.</summary>
-    private static bool TryParseScoreBound(ReadOnlySpan<byte> text, out double value, out bool exclusive)
+    internal static bool TryParseScoreBound(ReadOnlySpan<byte> text, out double value, out bool exclusive)
     {
         exclusive = !text.IsEmpty && text[0] == (byte)'(';
         if (exclusive)

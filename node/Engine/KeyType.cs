@@ -9,11 +9,13 @@ public enum KeyType
     Set,
     ZSet,
     Hash,
+    RankList,
+    Bloom,
 }
 
 public static class KeyTypeNames
 {
-    private static readonly KeyType[] Stored = [KeyType.String, KeyType.List, KeyType.Set, KeyType.ZSet, KeyType.Hash];
+    private static readonly KeyType[] Stored = [KeyType.String, KeyType.List, KeyType.Set, KeyType.ZSet, KeyType.Hash, KeyType.RankList, KeyType.Bloom];
 
     public static string Name(this KeyType type) => type switch
     {
@@ -22,6 +24,8 @@ public static class KeyTypeNames
         KeyType.Set => "set",
         KeyType.ZSet => "zset",
         KeyType.Hash => "hash",
+        KeyType.RankList => "ranklist",
+        KeyType.Bloom => "MBbloom--",
         _ => "none",
     };
 

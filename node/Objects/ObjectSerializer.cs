@@ -11,6 +11,8 @@ public static class ObjectSerializer
         KeyType.List => ListObject.ReadFrom(ref reader),
         KeyType.Set => SetObject.ReadFrom(ref reader),
         KeyType.ZSet => SortedSetObject.ReadFrom(ref reader),
+        KeyType.RankList => RankListObject.ReadFrom(ref reader),
+        KeyType.Bloom => BloomObject.ReadFrom(ref reader),
         _ => throw new InvalidDataException($"unknown object type {(int)type} in snapshot"),
     };
 }

@@ -3,7 +3,7 @@ using Istore.Node.Engine;
 namespace Istore.Node.Objects;
 
 /// <summary>A set of distinct byte strings.</summary>
-public sealed class SetObject : StoredObject
+public sealed class SetObject : StoredObject, Istore.Ranklist.IRecallExclusion
 {
     public ScanTable<SetMember> Members { get; }
 

@@ -9,5 +9,9 @@ if (args.Length > 0 && args[0] == "--alloc-check")
 if (args.Length > 0 && args[0] == "--alloc-trace")
     return AllocationTrace.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
 
+// perf/ranklist-compare.sh   (RL.RECALL against the ZUNIONSTORE way on redis-server)
+if (args.Length == 6 && args[0] == "--ranklist-compare")
+    return await RanklistCompare.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
+
 BenchmarkSwitcher.FromAssembly(typeof(ParserBenchmarks).Assembly).Run(args);
 return 0;

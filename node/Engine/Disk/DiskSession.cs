@@ -42,7 +42,7 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
     }
 
     public void WriteObject(ReadOnlySpan<byte> key, Objects.StoredObject value, long expireAt) =>
-        throw new EngineLimitException("ERR the disk engine does not store hashes, lists, sets or sorted sets yet");
+        throw new EngineLimitException("ERR the disk engine does not store hashes, lists, sets, sorted sets, ranklists or bloom filters yet");
 
     /// <summary>Rewrites the string with its new expiry (Write keeps the counts right).</summary>
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)

@@ -1,0 +1,170 @@
+using System.Text;
+using Istore.Node.Objects;
+using Istore.Ranklist;
+
+namespace Istore.Tests.Ranklist;
+
+/// <summary>
+/// <see cref="Recall.TopK"/> in process against <see cref="RecallOracle"/>: thousands of random
+/// cases (ties, negative and zero weights, SUM and MAX, DEPTH, exclusions by set, ranklist and
+/// bloom filter, MAXLEN eviction) must agree exactly, member for member and score for score; and
+/// the early stop must really skip most of long lists when the answer is found early.
+/// </summary>
+public class RecallOracleTests
+{
+    private static readonly double[] Weights = [-2, -1, -0.5, 0, 0.25, 1, 1, 2, 3];
+
+    private sealed class RandomCase(int seed)
+    {
+        private readonly Random _random = new(seed);
+
+        public string Member() => $"m{_random.Next(_random.Next(2) == 0 ? 30 : 400)}";
+
+        /// <summary>Small integers for many ties, sometimes halves, negatives, or an infinity.</summary>
+        public double Score() => _random.Next(20) switch
+        {
+            0 => double.PositiveInfinity,
+            1 => double.NegativeInfinity,
+            < 8 => _random.Next(-3, 4),
+            < 14 => _random.Next(-40, 40) / 2.0,
+            _ => Math.Round(_random.NextDouble() * 1000 - 300, 3),
+        };
+
+        public Random Random => _random;
+
+        public (RankListObject Node, RecallOracle.ListModel Model) List(bool allowInfinity)
+        {
+            var node = new RankListObject();
+            var model = new RecallOracle.ListModel();
+            long maxLength = _random.Next(4) == 0 ? _random.Next(1, 30) : 0;
+            node.MaxLength = model.MaxLength = maxLength;
+            int size = _random.Next(5) == 0 ? 0 : _random.Next(1, _random.Next(2) == 0 ? 20 : 150);
+            for (int i = 0; i < size; i++)
+            {
+                string member = Member();
+                double score = Score();
+                if (!allowInfinity && double.IsInfinity(score))
+                    score = 1;
+                node.Set(Encoding.UTF8.GetBytes(member), score);
+                node.EnforceMaxLength();
+                model.Add(member, score);
+            }
+            return (node, model);
+        }
+    }
+
+    [Fact]
+    public void Thousands_of_random_recalls_match_the_brute_force_oracle()
+    {
+        for (int seed = 0; seed < 4000; seed++)
+        {
+            var rc = new RandomCase(seed);
+            var random = rc.Random;
+            bool allowInfinity = seed % 5 == 0;
+            int listCount = random.Next(1, 6);
+            var lists = new List<WeightedList>();
+            var models = new List<(RecallOracle.ListModel, double)>();
+            for (int i = 0; i < listCount; i++)
+            {
+                var (node, model) = rc.List(allowInfinity);
+                double weight = Weights[random.Next(Weights.Length)];
+                lists.Add(new WeightedList(node, weight));
+                models.Add((model, weight));
+                Assert.Equal(model.Scores.Count, node.Count);
+            }
+            var aggregate = random.Next(2) == 0 ? RecallAggregate.Sum : RecallAggregate.Max;
+            int depth = random.Next(3) == 0 ? random.Next(1, 40) : int.MaxValue;
+            int count = random.Next(4) == 0 ? random.Next(1, 300) : random.Next(1, 15);
+
+            var exclusions = new List<IRecallExclusion>();
+            var excludedBy = new List<Func<string, bool>>();
+            if (random.Next(2) == 0)
+            {
+                var set = new SetObject();
+                for (int i = random.Next(30); i > 0; i--)
+                    set.Add(Encoding.UTF8.GetBytes(rc.Member()));
+                exclusions.Add(set);
+            }
+            if (random.Next(3) == 0)
+                exclusions.Add(rc.List(allowInfinity).Node);
+            if (random.Next(3) == 0)
+            {
+                var bloom = new BloomObject(0.01, 8, 2, nonScaling: false);
+                for (int i = random.Next(30); i > 0; i--)
+                    bloom.Add(Encoding.UTF8.GetBytes(rc.Member()));
+                exclusions.Add(bloom);
+            }
+            bool Excluded(string member) => exclusions.Any(e => e.Contains(Encoding.UTF8.GetBytes(member)));
+
+            var expected = RecallOracle.TopK(count, models, aggregate, depth, Excluded);
+            // The default strategy, the threshold algorithm alone, and the full merge alone.
+            foreach (long? mergeAfter in new long?[] { null, long.MaxValue, 0 })
+                AssertSame(expected, Recall.TopK(new RecallQuery(count, lists, aggregate, depth, exclusions, mergeAfter)), $"seed {seed}, merge after {mergeAfter}");
+        }
+    }
+
+    private static void AssertSame(List<KeyValuePair<string, double>> expected, List<RecallEntry> actual, string context)
+    {
+        Assert.True(expected.Count == actual.Count, $"{context}: {expected.Count} expected, {actual.Count} returned");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Key == Encoding.UTF8.GetString(actual[i].Member.Span), $"{context} at {i}: {expected[i].Key} expected, {Encoding.UTF8.GetString(actual[i].Member.Span)} returned");
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[i].Value) == BitConverter.DoubleToInt64Bits(actual[i].Score),
+                $"{context} at {i}: score {expected[i].Value} expected, {actual[i].Score} returned");
+        }
+    }
+
+    /// <summary>Counts the entries read by sorted access, to prove the early stop.</summary>
+    private sealed class CountingList(IRecallList inner) : IRecallList
+    {
+        public int Read { get; private set; }
+
+        public int Count => inner.Count;
+
+        public void ReadRanks(int first, int count, List<RecallEntry> into)
+        {
+            Read += count;
+            inner.ReadRanks(first, count, into);
+        }
+
+        public bool TryGetScore(ReadOnlySpan<byte> member, out double score) => inner.TryGetScore(member, out score);
+    }
+
+    private static RankListObject Scored(int size, Func<int, double> score, string prefix = "m")
+    {
+        var list = new RankListObject();
+        for (int i = 0; i < size; i++)
+            list.Set(Encoding.UTF8.GetBytes($"{prefix}{i}"), score(i));
+        return list;
+    }
+
+    /// <summary>
+    /// With a negative weight, being absent from a list beats being in it, so an unseen member's
+    /// bound is one list's contribution alone: the stop comes early when members are spread over
+    /// the lists (disjoint here), not when every member sits in every list. Positive weights are
+    /// the other way round (an unseen member might be in every list).
+    /// </summary>
+    [Theory]
+    [InlineData(1.0, true)]
+    [InlineData(-1.0, false)]
+    public void Recall_stops_early_on_long_lists(double weight, bool sharedMembers)
+    {
+        var random = new Random(7);
+        var inputs = Enumerable.Range(0, 5)
+            .Select(l => new CountingList(Scored(20_000, _ => random.NextDouble() * 1000, sharedMembers ? "m" : $"l{l}:"))).ToList();
+        var lists = inputs.Select(l => new WeightedList(l, weight)).ToList();
+        var top = Recall.TopK(new RecallQuery(10, lists, RecallAggregate.Sum));
+        Assert.Equal(10, top.Count);
+        // Positive weights stop within the top; a negative weight reads the bottom of each list — both far from all 100,000 entries.
+        Assert.True(inputs.Sum(l => l.Read) < 20_000, $"read {inputs.Sum(l => l.Read)} entries");
+    }
+
+    [Fact]
+    public void Depth_window_ends_between_ties_by_member_order()
+    {
+        var list = Scored(6, i => i < 3 ? 5 : 1);   // m0 m1 m2 at 5, m3 m4 m5 at 1
+        var top = Recall.TopK(new RecallQuery(10, [new WeightedList(list, -1)], RecallAggregate.Sum, Depth: 4));
+        Assert.Equal(["m3", "m0", "m1", "m2"], top.Select(e => Encoding.UTF8.GetString(e.Member.Span)));
+        Assert.Equal([-1.0, -5, -5, -5], top.Select(e => e.Score));
+    }
+}
