@@ -55,6 +55,31 @@ public sealed class Connection
     internal bool WaitingForWritable;
     internal bool ReadingPaused;
     internal bool QueuedForSend;
+    internal bool QueuedForResume;
+
+    /// <summary>The loop that owns this connection (null when detached), for applications that do I/O of their own.</summary>
+    public IEventLoop? EventLoop => Loop;
+
+    /// <summary>Set while the application stops parsing this client's input (a proxy's in-flight limit).</summary>
+    public bool InputHeld { get; private set; }
+
+    /// <summary>
+    /// Sends what the application wrote to <see cref="Output"/> outside <c>Execute</c> (a reply that
+    /// came from elsewhere) at the end of this loop iteration. Loop thread only.
+    /// </summary>
+    public void SendOutput() => Loop?.QueueSend(this);
+
+    /// <summary>Stops parsing (and reading) this client's input after the current command: backpressure. Loop thread only.</summary>
+    public void HoldInput() => InputHeld = true;
+
+    /// <summary>Parses the held input again, at the end of this loop iteration. Loop thread only.</summary>
+    public void ReleaseInput()
+    {
+        if (!InputHeld)
+            return;
+        InputHeld = false;
+        Loop?.Resume(this);
+    }
 
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()
