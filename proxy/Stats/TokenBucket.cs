@@ -11,9 +11,22 @@ internal sealed class TokenBucket
     private readonly Lock _lock = new();
     private double _tokens;
     private long _lastRefill = Stopwatch.GetTimestamp();
+    private int _rate;
 
-    /// <summary>Tokens per second; 0 means unlimited. Changed by a reload.</summary>
-    public int Rate { get; set; }
+    /// <summary>Tokens per second; 0 means unlimited. A new rate (start, reload) starts with a full second of burst.</summary>
+    public int Rate
+    {
+        get => _rate;
+        set
+        {
+            lock (_lock)
+            {
+                if (value != _rate)
+                    _tokens = value;
+                _rate = value;
+            }
+        }
+    }
 
     public bool TryTake()
     {
