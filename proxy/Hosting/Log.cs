@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "The listen address changed to {Endpoint}; it takes effect at the next restart")]
     public static partial void ListenChanged(ILogger logger, string endpoint);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {Command} failed; closing its client")]
+    public static partial void CommandFailed(ILogger logger, string command, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down")]
     public static partial void ShuttingDown(ILogger logger);
 }

@@ -53,6 +53,8 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     internal ConfigReloader Reloader { get; }
 
+    internal ILogger Logger => _logger;
+
     /// <summary>The current routes; a reload replaces the whole table at once.</summary>
     internal RouteTable Routes => _routes;
 
@@ -151,7 +153,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             workers = [.. _workers];
         foreach (var worker in workers)
             worker.RequestMaintenance();
-        if (++_ticks % 10 == 0)
+        if (Interlocked.Increment(ref _ticks) % 10 == 0)
             SampleRates();
     }
 

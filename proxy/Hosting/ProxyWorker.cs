@@ -59,6 +59,24 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         var session = (ClientSession)connection.State!;
         if (session.Quitting)
             return;
+        try
+        {
+            Run(session, args);
+        }
+        catch (Exception ex)
+        {
+            // A bug must cost this client, never the loop: its pipeline may hold a slot that will
+            // never complete, so close it rather than leave it waiting.
+            Log.CommandFailed(_server.Logger, args.ToString(0), ex);
+            if (session.Queue.Count == 0)
+                connection.Output.WriteError("ERR internal error: " + ex.Message);
+            connection.CloseAfterReply = true;
+        }
+    }
+
+    private void Run(ClientSession session, CommandArgs args)
+    {
+        var connection = session.Connection;
         long start = Stopwatch.GetTimestamp();
         var spec = CommandTable.Find(args[0]);
         if (session.Tenant is null)

@@ -10,7 +10,9 @@ internal sealed class LatencyHistogram
 {
     private const int SubBits = 4;
     private const int Sub = 1 << SubBits;
-    public const int BucketCount = (64 - SubBits + 1) * Sub;
+    /// <summary>Latencies are counted up to 2^40 µs (12 days); longer ones land in the last bucket.</summary>
+    private const int MaxExponent = 39;
+    public const int BucketCount = (MaxExponent - SubBits + 2) * Sub;
 
     private readonly long[] _counts = new long[BucketCount];
 
@@ -45,6 +47,7 @@ internal sealed class LatencyHistogram
     {
         if (micros < Sub)
             return (int)micros;
+        micros = Math.Min(micros, (1UL << (MaxExponent + 1)) - 1);
         int exponent = 63 - BitOperations.LeadingZeroCount(micros);
         int sub = (int)(micros >> (exponent - SubBits)) & (Sub - 1);
         return (exponent - SubBits + 1) * Sub + sub;
