@@ -9,7 +9,8 @@
 # redis-benchmark against the first redis-server alone. Each round runs, for each target in turn:
 #   redis-benchmark -c 50 -d 64 -r 100000 -t set,get at -P 1 and at -P 16 (throughput), and
 #   redis-benchmark -c 1 -P 1 (latency: average and p99 per request).
-# Prints, per test, each target's median over the rounds and the ratios the issue's targets use.
+# Prints, per test, each target's median over the rounds and the medians of the per-round ratios
+# the issue's targets use.
 # Then 10,000 idle authenticated connections are opened to istore-proxy and its RSS growth per
 # connection reported. Everything listens on 127.0.0.1 on free ports and is stopped by PID.
 #
@@ -117,20 +118,24 @@ done
 python3 - "$RAW" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-med = lambda xs: statistics.median(xs)
-def col(label, target, test, i):
-    return med([float(r[i]) for r in rows if r[0] == label and r[2] == target and r[3] == test])
+med = statistics.median
+def runs(label, target, test, i):   # {round: value}
+    return {r[1]: float(r[i]) for r in rows if r[0] == label and r[2] == target and r[3] == test}
+def ratio(label, test, a, b):       # median of the per-round ratios a/b: robust to drift between rounds
+    x, y = runs(label, a, test, 4), runs(label, b, test, 4)
+    return med([x[k] / y[k] for k in x])
 for label, title in (("P1", "-c 50 -P 1"), ("P16", "-c 50 -P 16")):
-    print(f"Throughput {title} (requests/s, median of rounds)")
+    print(f"Throughput {title} (requests/s: median of rounds; ratios: median of per-round ratios)")
     print(f"{'test':<6}{'direct':>12}{'twemproxy':>12}{'istore':>12}{'istore/twem':>13}{'istore/direct':>15}{'twem/direct':>13}")
     for test in ("SET", "GET"):
-        d, t, i = (col(label, x, test, 4) for x in ("direct", "twemproxy", "istore"))
-        print(f"{test:<6}{d:>12,.0f}{t:>12,.0f}{i:>12,.0f}{i/t:>12.2f}x{i/d:>14.2f}x{t/d:>12.2f}x")
+        d, t, i = (med(runs(label, x, test, 4).values()) for x in ("direct", "twemproxy", "istore"))
+        print(f"{test:<6}{d:>12,.0f}{t:>12,.0f}{i:>12,.0f}{ratio(label, test, 'istore', 'twemproxy'):>12.2f}x"
+              f"{ratio(label, test, 'istore', 'direct'):>14.2f}x{ratio(label, test, 'twemproxy', 'direct'):>12.2f}x")
     print()
 print("Latency -c 1 -P 1 (ms per request, median of rounds: avg / p99; added = proxy avg - direct avg)")
 print(f"{'test':<6}{'direct':>14}{'twemproxy':>14}{'istore':>14}{'twem added':>12}{'istore added':>14}")
 for test in ("SET", "GET"):
-    a = {x: (col("C1", x, test, 5), col("C1", x, test, 6)) for x in ("direct", "twemproxy", "istore")}
+    a = {x: (med(runs("C1", x, test, 5).values()), med(runs("C1", x, test, 6).values())) for x in ("direct", "twemproxy", "istore")}
     fmt = lambda v: f"{v[0]:.3f}/{v[1]:.3f}"
     print(f"{test:<6}{fmt(a['direct']):>14}{fmt(a['twemproxy']):>14}{fmt(a['istore']):>14}"
           f"{a['twemproxy'][0]-a['direct'][0]:>12.3f}{a['istore'][0]-a['direct'][0]:>14.3f}")
