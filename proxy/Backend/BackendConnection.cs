@@ -54,8 +54,6 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
 
     public int PendingCount => _pending.Count;
 
-    public bool IsConnected => _state == State.Connected;
-
     /// <summary>
     /// The buffer to encode one command into, or null while the backend is down and its backoff
     /// has not passed (the caller answers with <see cref="UnavailableError"/>). Follow with <see cref="EndCommand"/>.

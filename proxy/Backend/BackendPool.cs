@@ -47,8 +47,6 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
         }
     }
 
-    public IEnumerable<BackendConnection> Connections => _groups.Values.SelectMany(g => g.Connections);
-
     public void Dispose()
     {
         foreach (var group in _groups.Values)

@@ -58,9 +58,6 @@ public sealed class ProxyServer : IServerApplication, IDisposable
     /// <summary>The current routes; a reload replaces the whole table at once.</summary>
     internal RouteTable Routes => _routes;
 
-    /// <summary>The port /metrics listens on (0 when off).</summary>
-    public int MetricsPort => _metrics?.Port ?? 0;
-
     public ILoopWorker CreateWorker(int loopIndex)
     {
         var worker = new ProxyWorker(this);

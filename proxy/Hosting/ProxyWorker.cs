@@ -35,8 +35,6 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
 
     public StatsRecorder Stats { get; } = new();
 
-    internal IEnumerable<BackendConnection> BackendConnections => _pool?.Connections ?? [];
-
     public void OnOpen(Connection connection)
     {
         if (_loop is null && connection.EventLoop is { } loop)

@@ -22,8 +22,6 @@ internal sealed class MetricsEndpoint : IDisposable
         _ = Task.Run(AcceptLoopAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)
