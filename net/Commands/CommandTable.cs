@@ -14,6 +14,8 @@ public static partial class CommandTable
     private const CommandFlags F = CommandFlags.Fast;
     private const CommandFlags M = CommandFlags.DenyOom;
     private const CommandFlags A = CommandFlags.Admin;
+    private const CommandFlags B = CommandFlags.Blocking;
+    private const CommandFlags P = CommandFlags.PubSub;
 
     public static IReadOnlyList<CommandSpec> All { get; } = Build();
 
@@ -44,12 +46,18 @@ public static partial class CommandTable
         AddKeys(all);
         AddConnection(all);
         AddServer(all);
+        AddHashes(all);
+        AddLists(all);
+        AddSets(all);
+        AddSortedSets(all);
+        AddTransactions(all);
+        AddPubSub(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];
     }
 
     private static void Add(List<CommandSpec> to, string group, string name, int arity, CommandFlags flags,
-        int first, int last, int step, string summary) =>
-        to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary));
+        int first, int last, int step, string summary, int numKeysAt = 0) =>
+        to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary) { NumKeysAt = numKeysAt });
 }

@@ -60,7 +60,7 @@ public sealed class Connection
     /// <summary>The loop that owns this connection (null when detached), for applications that do I/O of their own.</summary>
     public IEventLoop? EventLoop => Loop;
 
-    /// <summary>Set while the application stops parsing this client's input (a proxy's in-flight limit).</summary>
+    /// <summary>Set while the application holds this client's input: suspended and not read either (a proxy's in-flight limit).</summary>
     public bool InputHeld { get; private set; }
 
     /// <summary>
@@ -69,17 +69,58 @@ public sealed class Connection
     /// </summary>
     public void SendOutput() => Loop?.QueueSend(this);
 
-    /// <summary>Stops parsing (and reading) this client's input after the current command: backpressure. Loop thread only.</summary>
-    public void HoldInput() => InputHeld = true;
+    /// <summary>
+    /// <see cref="Suspend"/> that also stops reading the socket, so the client's own sends back
+    /// up (backpressure) instead of piling up here. Loop thread only.
+    /// </summary>
+    public void HoldInput()
+    {
+        InputHeld = true;
+        IsSuspended = true;
+    }
 
-    /// <summary>Parses the held input again, at the end of this loop iteration. Loop thread only.</summary>
+    /// <summary>Ends <see cref="HoldInput"/>: reading and parsing resume at the end of this loop iteration. Loop thread only.</summary>
     public void ReleaseInput()
     {
         if (!InputHeld)
             return;
         InputHeld = false;
-        Loop?.Resume(this);
+        IsSuspended = false;
+        Loop?.ContinueAtBatchEnd(this);
     }
+
+    /// <summary>
+    /// Set while a command waits for something (a blocking pop): the loop parses no further
+    /// commands from this client until <see cref="Resume"/>, as Redis does for blocked clients.
+    /// </summary>
+    public bool IsSuspended { get; private set; }
+
+    /// <summary>Called by the running command on the loop thread: stop after it, keep the rest of the input.</summary>
+    public void Suspend() => IsSuspended = true;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the owning loop's thread (from any thread) and then sends
+    /// what it wrote — a reply to a blocked client, a pub/sub message. Does nothing once closed.
+    /// A detached connection runs it at once.
+    /// </summary>
+    public void Deliver(Action<Connection> action)
+    {
+        var loop = Loop;
+        if (loop is null)
+        {
+            action(this);
+            return;
+        }
+        loop.Post(() => loop.RunFor(this, action));
+    }
+
+    /// <summary>Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after <paramref name="action"/>.</summary>
+    public void Resume(Action<Connection>? action = null) => Deliver(c =>
+    {
+        action?.Invoke(c);
+        c.IsSuspended = false;
+        c.Loop?.ContinueInput(c);
+    });
 
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()

@@ -77,6 +77,22 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     public void Stop() => Post(() => _stopping = true);
 
+    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
+    internal void RunFor(Connection c, Action<Connection> action)
+    {
+        if (c.IsClosed)
+            return;
+        action(c);
+        QueueSend(c);
+    }
+
+    /// <summary>On the loop thread: a resumed connection runs the commands that arrived while it was suspended.</summary>
+    internal void ContinueInput(Connection c)
+    {
+        if (!c.IsClosed && !c.WaitingForWritable)
+            ProcessInput(c);
+    }
+
     private void Run()
     {
         _worker = _host.Application.CreateWorker(_index);
@@ -186,7 +202,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
-        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.InputHeld)
+        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
                 out int consumed, out string? error);
@@ -232,8 +248,8 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         {
             var c = _resumed[i];
             c.QueuedForResume = false;
-            if (!c.IsClosed && !c.InputHeld)
-                ProcessInput(c);
+            if (!c.InputHeld)
+                ContinueInput(c);
         }
         _resumed.Clear();
         for (int i = 0; i < _batchEnd.Count; i++)
@@ -314,7 +330,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     }
 
     /// <summary>Parsing resumes at the end of this iteration (the application released the input).</summary>
-    internal void Resume(Connection c)
+    internal void ContinueAtBatchEnd(Connection c)
     {
         if (c.QueuedForResume)
             return;

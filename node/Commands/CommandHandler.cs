@@ -19,6 +19,12 @@ public sealed class HandlerTable
         KeyCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);
+        HashCommands.Register(table);
+        ListCommands.Register(table);
+        SetCommands.Register(table);
+        SortedSetCommands.Register(table);
+        TransactionCommands.Register(table);
+        PubSubCommands.Register(table);
         var missing = CommandTable.All.Where(c => table._handlers[c.Index] is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException("Commands without a handler: " + string.Join(", ", missing));

@@ -53,7 +53,7 @@ internal static class InfoCommand
             case "clients":
                 yield return ("connected_clients", node.Host.ConnectionCount);
                 yield return ("maxclients", node.Host.MaxClients);
-                yield return ("blocked_clients", 0);
+                yield return ("blocked_clients", node.Database.BlockedClients.Count);
                 break;
             case "memory":
                 long rss = ResidentBytes();

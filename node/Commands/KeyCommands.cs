@@ -49,7 +49,8 @@ public static partial class KeyCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Atomic();
-        if (ks.ReadLive(c.Arg(1)) == KeyType.None)
+        var type = ks.ReadObject(c.Arg(1), out var collection);
+        if (type == KeyType.None)
         {
             c.Output.WriteError(Errors.NoSuchKey);
             return;
@@ -65,10 +66,22 @@ public static partial class KeyCommands
             c.Output.WriteInteger(0);
             return;
         }
-        var value = ks.Value.Span.ToArray();
-        long expireAt = ks.Value.ExpireAt;
-        ks.Delete(c.Arg(1));
-        ks.Set(c.Arg(2), value, expireAt);
+        if (collection is not null)
+        {
+            // A collection moves as an object; the log says RENAME (replayed by this handler), not a copy of its elements.
+            long expireAt = ks.ExpiryOf(c.Arg(1));
+            ks.DeleteUnlogged(c.Arg(1));
+            ks.StoreObject(c.Arg(2), collection, expireAt);
+            LogKeyPair(ks, "RENAME"u8, c.Arg(1), c.Arg(2), replace: false);
+        }
+        else
+        {
+            ks.ReadLive(c.Arg(1));
+            var value = ks.Value.Span.ToArray();
+            long expireAt = ks.Value.ExpireAt;
+            ks.Delete(c.Arg(1));
+            ks.Set(c.Arg(2), value, expireAt);
+        }
         if (onlyIfTargetMissing) c.Output.WriteInteger(1);
         else c.Output.WriteOk();
     }
@@ -103,13 +116,37 @@ public static partial class KeyCommands
         }
         var ks = c.Keyspace;
         using var write = ks.Atomic();
-        if (ks.ReadLive(c.Arg(1)) == KeyType.None || (!replace && ks.Exists(c.Arg(2))))
+        var type = ks.ReadObject(c.Arg(1), out var collection);
+        if (type == KeyType.None || (!replace && ks.Exists(c.Arg(2))))
         {
             c.Output.WriteInteger(0);
             return;
         }
-        ks.Set(c.Arg(2), ks.Value.Span.ToArray(), ks.Value.ExpireAt);
+        if (collection is not null)
+        {
+            ks.StoreObject(c.Arg(2), collection.Clone(), ks.ExpiryOf(c.Arg(1)));
+            LogKeyPair(ks, "COPY"u8, c.Arg(1), c.Arg(2), replace: true);
+        }
+        else
+        {
+            ks.ReadLive(c.Arg(1));
+            ks.Set(c.Arg(2), ks.Value.Span.ToArray(), ks.Value.ExpireAt);
+        }
         c.Output.WriteInteger(1);
+    }
+
+    /// <summary>
+    /// Logs RENAME or COPY of a collection. COPY always says REPLACE: the destination was free when
+    /// it ran, but on replay a string snapshot taken later may already hold a key there.
+    /// </summary>
+    private static void LogKeyPair(KeyspaceSession ks, ReadOnlySpan<byte> command, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, bool replace)
+    {
+        using var log = ks.BeginRecord(replace ? 4 : 3);
+        log.Arg(command);
+        log.Arg(source);
+        log.Arg(destination);
+        if (replace)
+            log.Arg("REPLACE"u8);
     }
 
     private static void Keys(CommandContext c)
@@ -123,70 +160,15 @@ public static partial class KeyCommands
     /// <summary>SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]</summary>
     private static void Scan(CommandContext c)
     {
-        // Any unsigned 64-bit number is a valid cursor, as in Redis; ones past the keyspace just end the scan.
-        if (!ulong.TryParse(c.Arg(1), System.Globalization.NumberStyles.None, null, out ulong cursor))
-        {
-            c.Output.WriteError(Errors.InvalidCursor);
+        if (!ScanArguments.TryParse(c, 1, allowType: true, out var scan))
             return;
-        }
-        GlobPattern? pattern = null;
-        KeyType? type = null;
-        long count = 10;
-        for (int i = 2; i < c.Count; i++)
-        {
-            if (i + 1 >= c.Count)
-            {
-                c.Output.WriteError(Errors.Syntax);
-                return;
-            }
-            if (c.ArgIs(i, "MATCH"u8))
-            {
-                pattern = new GlobPattern(c.Args.ToArray(++i));
-            }
-            else if (c.ArgIs(i, "COUNT"u8))
-            {
-                if (!c.TryInt64(++i, out count))
-                    return;
-                if (count < 1)
-                {
-                    c.Output.WriteError(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (c.ArgIs(i, "TYPE"u8))
-            {
-                if (!TryParseTypeFilter(c, ++i, out var parsed))
-                    return;
-                type = parsed;
-            }
-            else
-            {
-                c.Output.WriteError(Errors.Syntax);
-                return;
-            }
-        }
         var keys = new List<byte[]>();
-        long next = c.Keyspace.Scan((long)Math.Min(cursor, long.MaxValue), (int)Math.Min(count, 100_000), pattern, type, keys);
+        long next = c.Keyspace.Scan((long)Math.Min(scan.Cursor, long.MaxValue), scan.Count, scan.Pattern, scan.Type, keys);
         c.Output.WriteArrayHeader(2);
         c.Output.WriteBulkString(next);
         c.Output.WriteArrayHeader(keys.Count);
         foreach (var key in keys)
             c.Output.WriteBulkString(key);
-    }
-
-    /// <summary>Any Redis type name is accepted; a type this node does not store yet simply matches nothing.</summary>
-    private static bool TryParseTypeFilter(CommandContext c, int index, out KeyType type)
-    {
-        if (KeyTypeNames.TryParse(c.Arg(index), out type))
-            return true;
-        string name = c.ArgString(index).ToLowerInvariant();
-        if (name is "list" or "set" or "zset" or "hash" or "stream")
-        {
-            type = KeyType.None;
-            return true;
-        }
-        c.Output.WriteError($"ERR unknown type name '{Errors.Truncate(c.ArgString(index))}'");
-        return false;
     }
 
     private static void RandomKey(CommandContext c)

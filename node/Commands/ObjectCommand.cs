@@ -44,19 +44,24 @@ internal static class ObjectCommand
             c.Output.WriteError(known ? Errors.WrongArgs("object|" + c.ArgString(1).ToLowerInvariant()) : Errors.UnknownSubcommand("object", c.ArgString(1)));
             return;
         }
-        var type = c.Keyspace.Get(c.Arg(2));
+        using var read = c.Keyspace.Lock();
+        var type = c.Keyspace.ReadObject(c.Arg(2), out var collection);
         if (type == KeyType.None)
         {
             c.Output.WriteNull();
             return;
         }
-        if (c.ArgIs(1, "ENCODING"u8)) c.Output.WriteBulkString(Encoding(c.Keyspace.Value.Span));
+        if (c.ArgIs(1, "ENCODING"u8)) c.Output.WriteBulkString(collection?.Encoding ?? StringEncoding(c));
         else if (c.ArgIs(1, "REFCOUNT"u8)) c.Output.WriteInteger(1);
         else if (c.ArgIs(1, "IDLETIME"u8)) c.Output.WriteInteger(0);
         else c.Output.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
     }
 
-    /// <summary>The encoding Redis would report for a string of these bytes.</summary>
-    private static string Encoding(ReadOnlySpan<byte> value) =>
-        value.Length <= 20 && RedisNumber.TryParseInt64(value, out _) ? "int" : value.Length <= 44 ? "embstr" : "raw";
+    /// <summary>The encoding Redis would report for the string at the key.</summary>
+    private static string StringEncoding(CommandContext c)
+    {
+        c.Keyspace.ReadLive(c.Arg(2));
+        var value = c.Keyspace.Value.Span;
+        return value.Length <= 20 && RedisNumber.TryParseInt64(value, out _) ? "int" : value.Length <= 44 ? "embstr" : "raw";
+    }
 }

@@ -35,4 +35,27 @@ public static class RedisNumber
         value = (long)magnitude;
         return true;
     }
+
+    /// <summary>
+    /// Redis's string2d (scores, HINCRBYFLOAT increments, timeouts): strtod over the whole text, with
+    /// "inf"/"-inf", no surrounding spaces, and NaN refused.
+    /// </summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 256 || IsSpace(text[0]) || IsSpace(text[^1]))
+            return false;
+        int sign = text[0] == (byte)'-' ? -1 : 1;
+        var unsigned = text[0] is (byte)'-' or (byte)'+' ? text[1..] : text;
+        if (System.Text.Ascii.EqualsIgnoreCase(unsigned, "inf"u8) || System.Text.Ascii.EqualsIgnoreCase(unsigned, "infinity"u8))
+        {
+            value = sign * double.PositiveInfinity;
+            return true;
+        }
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value))
+            return false;
+        return !double.IsNaN(value);
+    }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 }

@@ -32,13 +32,7 @@ public static partial class StringCommands
         t.Add("LCS", LcsCommand.Execute);
     }
 
-    private static void Get(CommandContext c)
-    {
-        if (c.Keyspace.Get(c.Arg(1)) == KeyType.None)
-            c.Output.WriteNull();
-        else
-            c.Output.WriteBulkString(c.Keyspace.Value.Span);
-    }
+    private static void Get(CommandContext c) => WriteCurrentValue(c);
 
     /// <summary>SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]</summary>
     private static void Set(CommandContext c)

@@ -1,3 +1,5 @@
+using Istore.Node.Objects;
+
 namespace Istore.Node.Engine;
 
 /// <summary>
@@ -20,8 +22,13 @@ public interface IStorageEngine : IDisposable
 
     IEngineSession CreateSession();
 
-    /// <summary>Takes a consistent snapshot; <paramref name="cookie"/> is stored with it and returned by recovery.</summary>
-    Task CheckpointAsync(byte[] cookie);
+    /// <summary>
+    /// Starts a snapshot that recovery will return with <paramref name="cookie"/>. Called with the
+    /// keyspace write lock held, at the log boundary the cookie names: whatever the log cannot
+    /// replay idempotently (collections) is captured now, exactly; the returned task writes it
+    /// out and finishes the snapshot without the lock.
+    /// </summary>
+    Func<Task> BeginCheckpoint(byte[] cookie);
 
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
@@ -47,6 +54,18 @@ public interface IEngineSession : IDisposable
 
     /// <summary>Stores a string value; returns true if the key was new.</summary>
     bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
+
+    /// <summary>
+    /// Reads a collection: its type and object, or <see cref="KeyType.String"/> with no object
+    /// when a string holds the key, or None.
+    /// </summary>
+    KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt);
+
+    /// <summary>Stores a collection at a key, replacing whatever the key held.</summary>
+    void WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt);
+
+    /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
+    bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);
 
     /// <summary>Removes a key; returns true if it existed.</summary>
     bool Delete(ReadOnlySpan<byte> key);

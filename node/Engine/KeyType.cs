@@ -5,20 +5,38 @@ public enum KeyType
 {
     None,
     String,
+    List,
+    Set,
+    ZSet,
+    Hash,
 }
 
 public static class KeyTypeNames
 {
+    private static readonly KeyType[] Stored = [KeyType.String, KeyType.List, KeyType.Set, KeyType.ZSet, KeyType.Hash];
+
     public static string Name(this KeyType type) => type switch
     {
         KeyType.String => "string",
+        KeyType.List => "list",
+        KeyType.Set => "set",
+        KeyType.ZSet => "zset",
+        KeyType.Hash => "hash",
         _ => "none",
     };
 
     /// <summary>A type name as TYPE prints it (any case); false for names this node does not store.</summary>
     public static bool TryParse(ReadOnlySpan<byte> name, out KeyType type)
     {
-        type = System.Text.Ascii.EqualsIgnoreCase(name, "string"u8) ? KeyType.String : KeyType.None;
-        return type != KeyType.None;
+        foreach (var candidate in Stored)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(name, candidate.Name()))
+            {
+                type = candidate;
+                return true;
+            }
+        }
+        type = KeyType.None;
+        return false;
     }
 }

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Error, "Background {Task} failed")]
     public static partial void BackgroundFailed(ILogger logger, string task, Exception ex);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Count} replayed log commands answered an error: the log and the checkpoint disagree about them")]
+    public static partial void ReplayFailures(ILogger logger, long count);
 }

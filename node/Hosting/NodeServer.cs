@@ -34,16 +34,17 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Directory.CreateDirectory(options.Directory);
         var watch = Stopwatch.StartNew();
         _engine = new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
+        Database = new Database(_engine);
+        Handlers = HandlerTable.Create();
         string aofDirectory = Path.Combine(options.Directory, "aof");
         long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
         long replayed = Replay(aofDirectory, firstSegment);
         var log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger);
         log.DeleteSegmentsBefore(firstSegment);
+        Database.AttachLog(log);
         Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
-        Database = new Database(_engine, log);
         Checkpointer = new Checkpointer(Database, Logger);
         Config = new NodeConfig(this);
-        Handlers = HandlerTable.Create();
         var limits = RespLimits.Default with { MaxBulkLength = options.MaxBulkLength };
         Host = new ServerHost(new ServerOptions
         {
@@ -107,8 +108,13 @@ public sealed class NodeServer : IServerApplication, IDisposable
     private long Replay(string aofDirectory, long firstSegment)
     {
         using var session = _engine.CreateSession();
-        var applier = new RecordApplier(session);
-        return LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
+        using var keyspace = new KeyspaceSession(Database, replaying: true);
+        var commands = new LogCommandReplayer(this, Handlers, keyspace);
+        var applier = new RecordApplier(session, commands.Execute);
+        long applied = LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
+        if (commands.Failures > 0)
+            Log.ReplayFailures(Logger, commands.Failures);
+        return applied;
     }
 
     public void Dispose()

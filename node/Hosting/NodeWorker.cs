@@ -90,9 +90,7 @@ internal sealed class NodeWorker : ILoopWorker
         return text.ToString();
     }
 
-    public void OnClose(Connection connection)
-    {
-    }
+    public void OnClose(Connection connection) => _node.Database.BlockedClients.Cancel(connection);
 
     /// <summary>The batch ran: put its log records in the OS (and on disk under appendfsync always) before any reply leaves.</summary>
     public void BeforeSend() => _node.Database.Log.Flush(fsync: false);

@@ -7,14 +7,25 @@ namespace Istore.Node.Keyspace;
 /// The node's one database: the engine, the append-only log and the write lock that orders every
 /// mutation with its log record. Threads reach it through their own <see cref="KeyspaceSession"/>.
 /// </summary>
-public sealed class Database(IStorageEngine engine, AppendOnlyLog log)
+public sealed class Database(IStorageEngine engine)
 {
+    private AppendOnlyLog? _log;
+
     public IStorageEngine Engine { get; } = engine;
 
-    public AppendOnlyLog Log { get; } = log;
+    /// <summary>The log, once recovery has replayed the old one and opened it for appending.</summary>
+    public AppendOnlyLog Log => _log ?? throw new InvalidOperationException("the append-only log is not open yet (recovery is running)");
+
+    internal void AttachLog(AppendOnlyLog log) => _log = log;
 
     /// <summary>Held for every mutation: apply then log, so the log order is the apply order.</summary>
     internal object WriteLock { get; } = new();
+
+    /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
+    public KeyWatchers Watchers { get; } = new();
+
+    /// <summary>Clients blocked on keys (BLPOP …); writes that make a key ready serve them.</summary>
+    public BlockedClients BlockedClients { get; } = new();
 
     private int _maintenanceRequested;
 

@@ -13,11 +13,22 @@ public sealed partial class KeyspaceSession : IDisposable
     private readonly Database _db;
     private readonly IEngineSession _engine;
 
-    public KeyspaceSession(Database db)
+    /// <param name="replaying">
+    /// A session that re-applies logged commands at start-up: it logs nothing, expires nothing
+    /// (a command is replayed against the state it first saw), and lets collection commands ignore
+    /// a string at their key (the string store's snapshot may be ahead of the log; a later record
+    /// rewrites that string).
+    /// </param>
+    public KeyspaceSession(Database db, bool replaying = false)
     {
         _db = db;
         _engine = db.Engine.CreateSession();
+        Replaying = replaying;
     }
+
+    public bool Replaying { get; }
+
+    public Database Database => _db;
 
     /// <summary>The value of the last successful <see cref="Get"/>; reused, valid until the next read.</summary>
     public ValueBuffer Value = new(4096);
@@ -59,9 +70,9 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             _engine.Write(key, value, expireAt);
-            using var log = _db.Log.BeginAppend();
+            _db.Watchers.KeyChanged(key);
+            using var log = BeginRecord(expireAt == 0 ? 3 : 5);
             var w = log.Writer;
-            w.BeginRecord(expireAt == 0 ? 3 : 5);
             w.Arg("SET"u8);
             w.Arg(key);
             w.Arg(value);
@@ -87,6 +98,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             if (!_engine.Delete(key))
                 return false;
+            _db.Watchers.KeyChanged(key);
             LogKeyCommand("DEL"u8, key);
             return true;
         }
@@ -97,22 +109,20 @@ public sealed partial class KeyspaceSession : IDisposable
     {
         lock (_db.WriteLock)
         {
-            if (ReadLive(key) == KeyType.None)
+            if (TypeOf(key, out _) == KeyType.None)
                 return false;
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
-            _engine.Write(key, Value.Span, expireAt);
-            using var log = _db.Log.BeginAppend();
-            var w = log.Writer;
+            _engine.SetExpiry(key, expireAt);
+            _db.Watchers.KeyChanged(key);
             if (expireAt == 0)
             {
-                w.BeginRecord(2);
-                w.Arg("PERSIST"u8);
-                w.Arg(key);
+                LogKeyCommand("PERSIST"u8, key);
             }
             else
             {
-                w.BeginRecord(3);
+                using var log = BeginRecord(3);
+                var w = log.Writer;
                 w.Arg("PEXPIREAT"u8);
                 w.Arg(key);
                 w.Arg(expireAt);
@@ -127,67 +137,113 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             _engine.DeleteAll();
-            using var log = _db.Log.BeginAppend();
-            log.Writer.BeginRecord(1);
-            log.Writer.Arg("FLUSHALL"u8);
+            _db.Watchers.AllChanged();
+            LogMarker("FLUSHALL"u8);
         }
         _db.RequestMaintenance();   // give the memory back now, as Redis's FLUSHALL does
     }
 
     /// <summary>Holds the write lock across a read-modify-write (INCR, APPEND, SET NX…).</summary>
-    public WriteScope Lock() => new(_db.WriteLock, null);
+    public WriteScope Lock() => new(this, transaction: false);
 
     /// <summary>
     /// Holds the write lock and frames the writes inside as one log transaction, so a crash
     /// never leaves half of a multi-key command (RENAME, MSET) applied on replay.
     /// </summary>
-    public WriteScope Atomic()
-    {
-        var scope = new WriteScope(_db.WriteLock, _db.Log);
-        LogMarker("MULTI"u8);
-        return scope;
-    }
+    public WriteScope Atomic() => new(this, transaction: true);
 
     public readonly ref struct WriteScope
     {
-        private readonly object _lock;
-        private readonly AppendOnlyLog? _transactionLog;
+        private readonly KeyspaceSession _session;
+        private readonly bool _transaction;
 
-        public WriteScope(object writeLock, AppendOnlyLog? transactionLog)
+        public WriteScope(KeyspaceSession session, bool transaction)
         {
-            _lock = writeLock;
-            _transactionLog = transactionLog;
-            Monitor.Enter(writeLock);
+            _session = session;
+            _transaction = transaction;
+            Monitor.Enter(session._db.WriteLock);
+            session._lockDepth++;
+            if (transaction)
+                session.LogMarker("MULTI"u8);
         }
 
         public void Dispose()
         {
-            if (_transactionLog is not null)
+            try
             {
-                using var log = _transactionLog.BeginAppend();
-                log.Writer.BeginRecord(1);
-                log.Writer.Arg("EXEC"u8);
+                if (_transaction)
+                    _session.LogMarker("EXEC"u8);
+                if (--_session._lockDepth == 0)
+                    _session.ServeReadyKeys();
             }
-            Monitor.Exit(_lock);
+            finally
+            {
+                Monitor.Exit(_session._db.WriteLock);
+            }
         }
+    }
+
+    /// <summary>
+    /// Opens one log record of <paramref name="argCount"/> arguments; the caller holds the write
+    /// lock and writes exactly that many arguments. While replaying, records go to a scratch buffer.
+    /// </summary>
+    public RecordScope BeginRecord(int argCount)
+    {
+        var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend());
+        scope.Writer.BeginRecord(argCount);
+        return scope;
+    }
+
+    private readonly LogRecordWriter _replayScratch = new();
+
+    public readonly ref struct RecordScope
+    {
+        private readonly AppendOnlyLog.AppendScope _append;
+        private readonly LogRecordWriter? _scratch;
+
+        internal RecordScope(AppendOnlyLog.AppendScope append) => _append = append;
+
+        internal RecordScope(LogRecordWriter scratch)
+        {
+            scratch.Reset();
+            _scratch = scratch;
+        }
+
+        internal LogRecordWriter Writer => _scratch ?? _append.Writer;
+
+        public void Arg(ReadOnlySpan<byte> value) => Writer.Arg(value);
+
+        public void Arg(long value) => Writer.Arg(value);
+
+        public void Dispose()
+        {
+            if (_scratch is null)
+                _append.Dispose();
+        }
+    }
+
+    /// <summary>Logs a command exactly as it was received (collection commands are deterministic given the state they ran on).</summary>
+    public void LogCommand(Istore.Net.Resp.CommandArgs args)
+    {
+        using var log = BeginRecord(args.Count);
+        for (int i = 0; i < args.Count; i++)
+            log.Arg(args[i]);
     }
 
     private void LogKeyCommand(ReadOnlySpan<byte> command, ReadOnlySpan<byte> key)
     {
-        using var log = _db.Log.BeginAppend();
-        log.Writer.BeginRecord(2);
-        log.Writer.Arg(command);
-        log.Writer.Arg(key);
+        using var log = BeginRecord(2);
+        log.Arg(command);
+        log.Arg(key);
     }
 
     private void LogMarker(ReadOnlySpan<byte> marker)
     {
-        using var log = _db.Log.BeginAppend();
-        log.Writer.BeginRecord(1);
-        log.Writer.Arg(marker);
+        using var log = BeginRecord(1);
+        log.Arg(marker);
     }
 
-    private static bool IsExpired(long expireAt) => expireAt != 0 && expireAt <= Database.NowMs;
+    private bool IsExpired(long expireAt) => expireAt != 0 && !Replaying && expireAt <= Database.NowMs;
 
     /// <summary>Lazy expiry: the key is past its time, remove it now (not logged: its record carries the time).</summary>
     private KeyType ExpireNow(ReadOnlySpan<byte> key)
@@ -195,7 +251,10 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))
+            {
                 Interlocked.Increment(ref _db.ExpiredKeys);
+                _db.Watchers.KeyChanged(key);
+            }
         }
         return KeyType.None;
     }

@@ -61,12 +61,17 @@ public sealed class Checkpointer(Database db, ILogger logger)
         {
             var watch = Stopwatch.StartNew();
             long segment;
+            Func<Task> finish;
             // Rotate between write commands: a multi-key command's MULTI … EXEC group must not
             // straddle two segments (replaying the older one alone would cut the open group off as
             // a torn tail, losing half of an acknowledged command if this checkpoint never completes).
+            // The engine captures its non-idempotent state (collections) at this same boundary.
             lock (db.WriteLock)
+            {
                 segment = db.Log.Rotate();
-            await db.Engine.CheckpointAsync(BitConverter.GetBytes(segment)).ConfigureAwait(false);
+                finish = db.Engine.BeginCheckpoint(BitConverter.GetBytes(segment));
+            }
+            await finish().ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log
             // before the segments it replaces go away.
             db.Log.Flush(fsync: true);

@@ -12,6 +12,8 @@ internal sealed class LogRecordWriter
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
 
+    public void Reset() => Length = 0;
+
     public void BeginRecord(int argCount) => WriteHeader((byte)'*', argCount);
 
     public void Arg(ReadOnlySpan<byte> value)

@@ -5,14 +5,13 @@ using Istore.Node.Engine;
 namespace Istore.Node.Persistence;
 
 /// <summary>
-/// Applies one log record to the engine at start-up. Only the absolute effects the keyspace
-/// writes can appear (SET [PXAT], DEL, PEXPIREAT, PERSIST, FLUSHALL); anything else means a
-/// foreign or damaged log and stops the replay of that segment.
+/// Applies one log record to the engine at start-up. The absolute effects the keyspace writes
+/// (SET [PXAT], DEL, PEXPIREAT, PERSIST, FLUSHALL) are applied here; any other record is a
+/// collection command, re-run by <paramref name="runCommand"/> (which refuses what is not a known
+/// write command: a foreign or damaged log stops the replay of that segment).
 /// </summary>
-internal sealed class RecordApplier(IEngineSession engine)
+internal sealed class RecordApplier(IEngineSession engine, Action<CommandArgs> runCommand)
 {
-    private ValueBuffer _value = new(256);
-
     public void Apply(CommandArgs record)
     {
         var name = record[0];
@@ -31,8 +30,7 @@ internal sealed class RecordApplier(IEngineSession engine)
         }
         else if ((name.SequenceEqual("PEXPIREAT"u8) && record.Count == 3) || (name.SequenceEqual("PERSIST"u8) && record.Count == 2))
         {
-            if (engine.Read(record[1], ref _value) != KeyType.None)
-                engine.Write(record[1], _value.Span, record.Count == 3 ? ParseTime(record[2]) : 0);
+            engine.SetExpiry(record[1], record.Count == 3 ? ParseTime(record[2]) : 0);
         }
         else if (name.SequenceEqual("FLUSHALL"u8) && record.Count == 1)
         {
@@ -40,7 +38,7 @@ internal sealed class RecordApplier(IEngineSession engine)
         }
         else
         {
-            throw new InvalidDataException($"unknown record '{Errors.Truncate(record.ToString(0))}' with {record.Count} arguments");
+            runCommand(record);
         }
     }
 

@@ -20,6 +20,8 @@ internal enum RouteKind
     Local,
     /// <summary>Admin or keyless commands a tenant may not send through the proxy.</summary>
     Refused,
+    /// <summary>Blocking, transaction and pub/sub commands: they would stall or change a shared backend connection.</summary>
+    NeedsOwnConnection,
 }
 
 /// <summary>
@@ -46,9 +48,11 @@ internal static class ProxyCommands
 
     public static RouteKind KindOf(CommandSpec spec) => Kinds[spec.Index];
 
-    public static string UnknownCommandError(string name) => NeedDedicatedConnection.Contains(name)
-        ? $"ERR '{name}' needs a dedicated backend connection, which istore-proxy does not offer: send it to the shard directly"
-        : $"ERR unknown command '{name}'";
+    public static string UnknownCommandError(string name) =>
+        NeedDedicatedConnection.Contains(name) ? OwnConnectionError(name) : $"ERR unknown command '{name}'";
+
+    public static string OwnConnectionError(string name) =>
+        $"ERR '{name}' needs a dedicated backend connection, which istore-proxy does not offer: send it to the shard directly";
 
     private static RouteKind Classify(CommandSpec spec)
     {
@@ -58,6 +62,9 @@ internal static class ProxyCommands
             return RouteKind.FanOut;
         if (Local.Contains(spec.Name))
             return RouteKind.Local;
+        if ((spec.Flags & (CommandFlags.Blocking | CommandFlags.PubSub)) != 0 || spec.Group is "transactions" or "pubsub"
+            || NeedDedicatedConnection.Contains(spec.Name))
+            return RouteKind.NeedsOwnConnection;
         return spec.Name switch
         {
             "SCAN" => RouteKind.Scan,

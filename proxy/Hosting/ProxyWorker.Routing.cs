@@ -12,6 +12,10 @@ namespace Istore.Proxy.Hosting;
 /// <summary>Routing: which shard(s) a command goes to, and how it is encoded for each.</summary>
 internal sealed partial class ProxyWorker
 {
+    private const string CrossShardError = "CROSSSLOT Keys in request don't hash to the same shard (use a {hash tag})";
+
+    private readonly List<int> _keyIndexes = [];
+
     private void Route(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
     {
         switch (ProxyCommands.KindOf(spec))
@@ -21,6 +25,9 @@ internal sealed partial class ProxyWorker
                 return;
             case RouteKind.Refused:
                 ReplyError(session, counters, start, $"ERR '{spec.Name}' is not available through istore-proxy");
+                return;
+            case RouteKind.NeedsOwnConnection:
+                ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
                 return;
             case RouteKind.FanOut:
                 FanOut(session, route, spec, args, NewSlot(session, counters, start));
@@ -32,6 +39,11 @@ internal sealed partial class ProxyWorker
                 SendWhole(session, Random.Shared.Next(route.Shards.Length), NewSlot(session, counters, start), 0, args);
                 return;
         }
+        if (spec.MovableKeys)
+        {
+            ForwardMovableKeys(session, route, spec, args, counters, start);
+            return;
+        }
         var keys = spec.GetKeyRange(args.Count);
         int shard = keys.Count == 0 ? 0 : route.ShardOf(args[keys.First]);
         for (int i = keys.First + keys.Step; keys.Count > 1 && i <= keys.Last; i += keys.Step)
@@ -41,9 +53,25 @@ internal sealed partial class ProxyWorker
             if (ProxyCommands.KindOf(spec) == RouteKind.Split)
                 Split(session, route, spec, args, keys, NewSlot(session, counters, start));
             else
-                ReplyError(session, counters, start, $"CROSSSLOT Keys in request don't hash to the same shard (use a {{hash tag}})");
+                ReplyError(session, counters, start, CrossShardError);
             return;
         }
+        SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
+    }
+
+    /// <summary>LMPOP, ZUNIONSTORE…: keys counted by an argument; all of them must share a shard.</summary>
+    private void ForwardMovableKeys(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
+    {
+        _keyIndexes.Clear();
+        spec.CollectKeyIndexes(args, _keyIndexes);
+        // No key found (a bad count): any shard answers with the command's own error.
+        int shard = _keyIndexes.Count == 0 ? 0 : route.ShardOf(args[_keyIndexes[0]]);
+        foreach (int index in _keyIndexes)
+            if (route.ShardOf(args[index]) != shard)
+            {
+                ReplyError(session, counters, start, CrossShardError);
+                return;
+            }
         SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
     }
 

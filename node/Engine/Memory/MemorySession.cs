@@ -1,4 +1,5 @@
 using FASTER.core;
+using Istore.Node.Objects;
 
 namespace Istore.Node.Engine.Memory;
 
@@ -10,6 +11,7 @@ internal sealed unsafe class MemorySession : IEngineSession
     private readonly List<(byte[] Key, long Address, long ExpireAt)> _scanBatch = [];
     private byte[] _writeScratch = new byte[256];
     private ValueBuffer _peekBuffer = new(0);
+    private ValueBuffer _expiryBuffer = new(256);
 
     public MemorySession(MemoryEngine engine)
     {
@@ -22,7 +24,13 @@ internal sealed unsafe class MemorySession : IEngineSession
         var output = new StringOutput { Value = value };
         bool found = ReadRecord(key, ref output, out _);
         value = output.Value;
-        return found ? KeyType.String : KeyType.None;
+        if (found)
+            return KeyType.String;
+        if (!_engine.Objects.TryGet(key, out var stored, out long expireAt))
+            return KeyType.None;
+        value.Length = 0;
+        value.ExpireAt = expireAt;
+        return stored.Type;
     }
 
     public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
@@ -30,7 +38,48 @@ internal sealed unsafe class MemorySession : IEngineSession
         var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
         bool found = ReadRecord(key, ref output, out _);
         expireAt = found ? output.Value.ExpireAt : 0;
-        return found ? KeyType.String : KeyType.None;
+        if (found)
+            return KeyType.String;
+        return _engine.Objects.TryGet(key, out var stored, out expireAt) ? stored.Type : KeyType.None;
+    }
+
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
+    {
+        if (_engine.Objects.TryGet(key, out var stored, out expireAt))
+        {
+            value = stored;
+            return stored.Type;
+        }
+        value = null;
+        return PeekString(key, out expireAt) ? KeyType.String : KeyType.None;
+    }
+
+    public void WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    {
+        bool hadString = PeekString(key, out long stringExpiry) && DeleteString(key, stringExpiry);
+        var (existed, _) = _engine.Objects.Set(key, value, expireAt);
+        if (hadString && !existed)
+            _engine.AddKeys(-1, stringExpiry != 0 ? -1 : 0);   // the key moved from strings to objects
+    }
+
+    public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
+    {
+        if (_engine.Objects.SetExpiry(key, expireAt, out _))
+            return true;
+        var output = new StringOutput { Value = _expiryBuffer };
+        bool found = ReadRecord(key, ref output, out _);
+        _expiryBuffer = output.Value;
+        if (found)
+            Write(key, _expiryBuffer.Span, expireAt);
+        return found;
+    }
+
+    private bool PeekString(ReadOnlySpan<byte> key, out long expireAt)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
+        bool found = ReadRecord(key, ref output, out _);
+        expireAt = found ? output.Value.ExpireAt : 0;
+        return found;
     }
 
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
@@ -63,8 +112,14 @@ internal sealed unsafe class MemorySession : IEngineSession
                 }
             }
         }
+        bool created = result.Created;
+        if (_engine.Objects.Remove(key, out long objectExpiry))
+        {
+            _engine.AddKeys(-1, objectExpiry != 0 ? -1 : 0);   // the key moved from objects to strings
+            created = false;
+        }
         _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta);
-        return result.Created;
+        return created;
     }
 
     /// <summary>Writes <paramref name="value"/> as the RMW input; the output tells what changed.</summary>
@@ -86,8 +141,13 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        if (Peek(key, out long expireAt) == KeyType.None)
-            return false;
+        if (PeekString(key, out long expireAt))
+            return DeleteString(key, expireAt);
+        return _engine.Objects.Remove(key, out _);
+    }
+
+    private bool DeleteString(ReadOnlySpan<byte> key, long expireAt)
+    {
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
@@ -97,7 +157,22 @@ internal sealed unsafe class MemorySession : IEngineSession
         return true;
     }
 
+    /// <summary>Strings first (cursors are FASTER log addresses), then collections (cursors with <see cref="ObjectPhase"/> set).</summary>
     public long Scan(long cursor, int count, KeyVisitor visitor, long expiredBy = 0)
+    {
+        if ((cursor & ObjectPhase) != 0)
+        {
+            ulong next = _engine.Objects.Scan((ulong)(cursor & ~ObjectPhase), count, visitor, expiredBy);
+            return next == 0 ? 0 : (long)next | ObjectPhase;
+        }
+        long stringsNext = ScanStrings(cursor, count, visitor, expiredBy);
+        return stringsNext == 0 && _engine.Objects.Count > 0 ? ObjectPhase : stringsNext;
+    }
+
+    /// <summary>Marks a SCAN cursor that walks the collections (FASTER addresses stay far below it).</summary>
+    private const long ObjectPhase = 1L << 62;
+
+    private long ScanStrings(long cursor, int count, KeyVisitor visitor, long expiredBy = 0)
     {
         long next = CollectBatch(_engine.ToScanAddress(cursor), count, expiredBy);
         // Only the newest record of a key is live: older versions and deleted keys are skipped.
@@ -110,13 +185,19 @@ internal sealed unsafe class MemorySession : IEngineSession
         return next;
     }
 
-    public long RandomCursor() => _engine.RandomAddress();
+    public long RandomCursor()
+    {
+        long objects = _engine.Objects.Count;
+        if (objects > 0 && Random.Shared.NextInt64(_engine.KeyCount) < objects)
+            return (long)_engine.Objects.RandomCursor() | ObjectPhase;
+        return _engine.RandomAddress();
+    }
 
-    /// <summary>Counts the live keys, and those with an expiry, with a full pass (at start-up).</summary>
+    /// <summary>Counts the live strings, and those with an expiry, with a full pass (at start-up).</summary>
     internal (long Keys, long Volatile) CountLiveKeys()
     {
         long keys = 0, volatileKeys = 0, cursor = 0;
-        do cursor = Scan(cursor, 4096, (_, _, expireAt) =>
+        do cursor = ScanStrings(cursor, 4096, (_, _, expireAt) =>
         {
             keys++;
             if (expireAt != 0) volatileKeys++;

@@ -80,6 +80,20 @@ public class ProxyMultiKeyTests(ProxyCluster cluster) : IClassFixture<ProxyClust
         Assert.Equal(":0\r\n", await t2.CommandAsync("DBSIZE"));
     }
 
+    [Fact]
+    public async Task Commands_with_counted_keys_route_when_their_keys_share_a_shard()
+    {
+        await using var c = await cluster.ConnectAsync();
+        var (a, b) = TwoKeysOnDifferentShards();
+        Assert.Equal(":2\r\n", await c.CommandAsync("RPUSH", "{lm}a", "x", "y"));
+        Assert.Equal("*2\r\n$5\r\n{lm}a\r\n*1\r\n$1\r\nx\r\n", await c.CommandAsync("LMPOP", "2", "{lm}b", "{lm}a", "LEFT"));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("LMPOP", "2", a, b, "LEFT"));
+        Assert.StartsWith("-ERR", await c.CommandAsync("LMPOP", "0", a, "LEFT"));   // the shard's own error for a bad count
+        Assert.StartsWith("-ERR 'BLPOP' needs a dedicated backend connection", await c.CommandAsync("BLPOP", a, "0"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "lm:h", "f", "v"));   // collections route like strings
+        Assert.Equal("$1\r\nv\r\n", await c.CommandAsync("HGET", "lm:h", "f"));
+    }
+
     internal static (string, string) TwoKeysOnDifferentShards()
     {
         var keys = Enumerable.Range(0, 50).Select(i => $"two:{i}").ToArray();

@@ -1,0 +1,61 @@
+using Istore.Node.Objects;
+
+namespace Istore.Node.Commands;
+
+/// <summary>HRANDFIELD key [count [WITHVALUES]]</summary>
+public static class HashRandomField
+{
+    public static void Execute(CommandContext c)
+    {
+        if (c.Count > 4 || (c.Count == 4 && !c.ArgIs(3, "WITHVALUES"u8)))
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        long count = 0;
+        if (c.Count >= 3 && !RandomPicks.TryReadCount(c, 2, out count))
+            return;
+        using var read = c.Keyspace.Lock();
+        if (!c.TryRead(1, out HashObject? hash))
+            return;
+        if (c.Count == 2)
+        {
+            if (hash is null) c.Output.WriteNull();
+            else c.Output.WriteBulkString(Pairs(hash, 1)[0].Key);
+            return;
+        }
+        if (hash is null || count == 0)
+        {
+            c.WriteEmptyArray();
+            return;
+        }
+        var picks = Pairs(hash, count);
+        bool withValues = c.Count == 4;
+        bool nested = withValues && c.Output.IsResp3;
+        c.Output.WriteArrayHeader(withValues && !nested ? picks.Count * 2 : picks.Count);
+        foreach (var pick in picks)
+        {
+            if (nested) c.Output.WriteArrayHeader(2);
+            c.Output.WriteBulkString(pick.Key);
+            if (withValues) c.Output.WriteBulkString(pick.Value);
+        }
+    }
+
+    /// <summary>
+    /// Random fields: distinct for a positive count, with repeats for a negative one. A packed hash
+    /// (at most 128 fields) is copied into a table of its own for the draw.
+    /// </summary>
+    private static List<HashField> Pairs(HashObject hash, long count)
+    {
+        var table = hash.Table;
+        if (table is null)
+        {
+            table = new ScanTable<HashField>(hash.Count);
+            foreach (var pair in hash)
+                table.AddNew(new HashField(pair.Field, pair.Value));
+        }
+        return count > 0
+            ? RandomPicks.Distinct(table, (int)Math.Min(count, int.MaxValue))
+            : RandomPicks.WithRepeats(table, (int)-count);
+    }
+}

@@ -1,0 +1,55 @@
+using Istore.Node.Engine;
+using Istore.Node.Objects;
+
+namespace Istore.Node.Commands;
+
+/// <summary>How collection handlers reach their key: typed lookup with Redis's WRONGTYPE, and creation on first write.</summary>
+public static class ObjectAccess
+{
+    /// <summary>
+    /// The <typeparamref name="T"/> at argument <paramref name="index"/>: true with the object, or
+    /// null when the key is missing; false after replying WRONGTYPE. The caller holds the write lock.
+    /// </summary>
+    public static bool TryRead<T>(this CommandContext c, int index, out T? value) where T : StoredObject
+    {
+        var type = c.Keyspace.ReadObject(c.Arg(index), out var stored);
+        value = stored as T;
+        if (type == KeyType.None || value is not null)
+            return true;
+        c.Output.WriteError(Errors.WrongType);
+        return false;
+    }
+
+    /// <summary>
+    /// The <typeparamref name="T"/> at argument <paramref name="index"/>, created (and stored) when
+    /// missing; false after replying WRONGTYPE. A handler that leaves it empty calls
+    /// <see cref="Keyspace.KeyspaceSession.ObjectChanged"/>, which removes the key again.
+    /// </summary>
+    public static bool TryOpen<T>(this CommandContext c, int index, Func<T> create, out T value) where T : StoredObject
+    {
+        if (!c.TryRead(index, out T? existing))
+        {
+            value = null!;
+            return false;
+        }
+        if (existing is null)
+        {
+            existing = create();
+            c.Keyspace.StoreObject(c.Arg(index), existing);
+        }
+        value = existing;
+        return true;
+    }
+
+    /// <summary>Replies with an empty array (RESP2 and RESP3 alike) — what Redis answers for a missing collection.</summary>
+    public static void WriteEmptyArray(this CommandContext c) => c.Output.WriteArrayHeader(0);
+
+    /// <summary>Parses a double argument (scores, float increments), or replies Redis's error and returns false.</summary>
+    public static bool TryDouble(this CommandContext c, int index, out double value)
+    {
+        if (RedisNumber.TryParseDouble(c.Arg(index), out value))
+            return true;
+        c.Output.WriteError(Errors.NotFloat);
+        return false;
+    }
+}

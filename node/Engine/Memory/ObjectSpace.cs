@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using Istore.Node.Objects;
+
+namespace Istore.Node.Engine.Memory;
+
+/// <summary>
+/// The memory engine's collections (hashes, lists, sets, sorted sets): key → object and expiry,
+/// beside the FASTER string store; a key lives in one of the two. Structural access (lookup,
+/// insert, remove, scan) takes this space's own lock, so string paths on any thread may ask
+/// whether a key is a collection; object contents are read and changed under the keyspace write lock.
+/// </summary>
+internal sealed class ObjectSpace
+{
+    private readonly ScanTable<ObjectEntry> _table = new();
+    private volatile int _count;
+    private int _volatileCount;
+
+    public int Count => _count;
+
+    public int VolatileCount => Volatile.Read(ref _volatileCount);
+
+    public bool TryGet(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
+    {
+        value = null!;
+        expireAt = 0;
+        if (_count == 0)
+            return false;
+        lock (_table)
+        {
+            ref var entry = ref _table.Find(key);
+            if (Unsafe.IsNullRef(ref entry))
+                return false;
+            value = entry.Value;
+            expireAt = entry.ExpireAt;
+            return true;
+        }
+    }
+
+    /// <summary>Stores (or replaces) a key's object; returns whether the key was there and had an expiry.</summary>
+    public (bool Existed, bool WasVolatile) Set(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    {
+        lock (_table)
+        {
+            ref var entry = ref _table.FindOrAdd(key, out bool added);
+            bool wasVolatile = !added && entry.ExpireAt != 0;
+            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt);
+            Adjust(added ? 1 : 0, (expireAt != 0 ? 1 : 0) - (wasVolatile ? 1 : 0));
+            return (!added, wasVolatile);
+        }
+    }
+
+    public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt, out long previous)
+    {
+        previous = 0;
+        if (_count == 0)
+            return false;
+        lock (_table)
+        {
+            ref var entry = ref _table.Find(key);
+            if (Unsafe.IsNullRef(ref entry))
+                return false;
+            previous = entry.ExpireAt;
+            entry = entry with { ExpireAt = expireAt };
+            Adjust(0, (expireAt != 0 ? 1 : 0) - (previous != 0 ? 1 : 0));
+            return true;
+        }
+    }
+
+    public bool Remove(ReadOnlySpan<byte> key, out long expireAt)
+    {
+        expireAt = 0;
+        if (_count == 0)
+            return false;
+        lock (_table)
+        {
+            if (!_table.Remove(key, out var removed))
+                return false;
+            expireAt = removed.ExpireAt;
+            Adjust(-1, expireAt != 0 ? -1 : 0);
+            return true;
+        }
+    }
+
+    /// <summary>One SCAN step over the collections; returns the next cursor, 0 when done.</summary>
+    public ulong Scan(ulong cursor, int count, KeyVisitor visitor, long expiredBy)
+    {
+        lock (_table)
+        {
+            var adapter = new VisitorAdapter(visitor, expiredBy);
+            return _table.Scan(cursor, count, ref adapter);
+        }
+    }
+
+    /// <summary>A cursor at a random bucket.</summary>
+    public ulong RandomCursor()
+    {
+        lock (_table)
+            return _table.Count == 0 ? 0 : (ulong)Random.Shared.Next(Math.Max(1, _table.Count));
+    }
+
+    public void Clear()
+    {
+        lock (_table)
+        {
+            _table.Clear();
+            _count = 0;
+            _volatileCount = 0;
+        }
+    }
+
+    /// <summary>Serializes every collection; the caller holds the keyspace write lock, so the copy is exact.</summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        lock (_table)
+        {
+            writer.WriteVarUInt((ulong)_table.Count);
+            foreach (ref var entry in _table)
+            {
+                writer.WriteByte((byte)entry.Value.Type);
+                writer.WriteBytes(entry.KeyBytes);
+                writer.WriteInt64(entry.ExpireAt);
+                entry.Value.WriteTo(writer);
+            }
+        }
+    }
+
+    public void ReadFrom(ReadOnlySpan<byte> snapshot)
+    {
+        var reader = new SnapshotReader(snapshot);
+        int count = reader.ReadCount();
+        lock (_table)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var type = (Engine.KeyType)reader.ReadByte();
+                var key = reader.ReadBytes().ToArray();
+                long expireAt = reader.ReadInt64();
+                var value = ObjectSerializer.Read(type, ref reader);
+                _table.AddNew(new ObjectEntry(key, value, expireAt));
+                Adjust(1, expireAt != 0 ? 1 : 0);
+            }
+        }
+        if (!reader.AtEnd)
+            throw new InvalidDataException("trailing bytes in the object snapshot");
+    }
+
+    private void Adjust(int keys, int volatileKeys)
+    {
+        _count += keys;
+        _volatileCount += volatileKeys;
+    }
+
+    private readonly struct VisitorAdapter(KeyVisitor visitor, long expiredBy) : IEntryVisitor<ObjectEntry>
+    {
+        public void Visit(ref ObjectEntry entry)
+        {
+            if (expiredBy > 0 && (entry.ExpireAt == 0 || entry.ExpireAt > expiredBy))
+                return;
+            visitor(entry.KeyBytes, entry.Value.Type, entry.ExpireAt);
+        }
+    }
+}
+
+internal readonly record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long ExpireAt) : IScanEntry
+{
+    public ReadOnlySpan<byte> Key => KeyBytes;
+}

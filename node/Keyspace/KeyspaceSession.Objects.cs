@@ -1,0 +1,67 @@
+using Istore.Node.Engine;
+using Istore.Node.Objects;
+
+namespace Istore.Node.Keyspace;
+
+/// <summary>
+/// Collections. A command reads the object under the write lock, changes it in place, reports the
+/// change (an emptied collection loses its key) and logs itself: collection commands are
+/// deterministic given the state they ran on, and the checkpoint captures collections exactly at
+/// its log boundary, so replaying them in order rebuilds the same state.
+/// </summary>
+public sealed partial class KeyspaceSession
+{
+    /// <summary>
+    /// The collection at <paramref name="key"/> (caller holds the write lock), with lazy expiry.
+    /// A string there answers <see cref="KeyType.String"/> with no object (WRONGTYPE for the
+    /// caller), except while replaying, where it counts as missing.
+    /// </summary>
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value)
+    {
+        var type = _engine.ReadObject(key, out value, out long expireAt);
+        if (type == KeyType.String && Replaying)
+            type = KeyType.None;
+        else if (type != KeyType.None && IsExpired(expireAt))
+            type = ExpireNow(key);
+        if (type == KeyType.None)
+        {
+            value = null;
+            Interlocked.Increment(ref _db.KeyspaceMisses);
+        }
+        else
+        {
+            Interlocked.Increment(ref _db.KeyspaceHits);
+        }
+        return type;
+    }
+
+    /// <summary>Expiry of a key the caller just read (Unix ms, 0 = none).</summary>
+    public long ExpiryOf(ReadOnlySpan<byte> key) => _engine.Peek(key, out long expireAt) == KeyType.None ? 0 : expireAt;
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing whatever was there (not logged: the caller logs its command).</summary>
+    public void StoreObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt = 0)
+    {
+        _engine.WriteObject(key, value, expireAt);
+        _db.Watchers.KeyChanged(key);
+        SignalReady(key);
+    }
+
+    /// <summary>A command changed the collection at <paramref name="key"/> in place: an empty one loses its key.</summary>
+    public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
+    {
+        if (value.Length == 0)
+            _engine.Delete(key);
+        else
+            SignalReady(key);
+        _db.Watchers.KeyChanged(key);
+    }
+
+    /// <summary>Removes a key of any type without logging (the caller's own record replays the removal).</summary>
+    public bool DeleteUnlogged(ReadOnlySpan<byte> key)
+    {
+        if (!_engine.Delete(key))
+            return false;
+        _db.Watchers.KeyChanged(key);
+        return true;
+    }
+}

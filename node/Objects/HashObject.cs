@@ -1,0 +1,166 @@
+using Istore.Node.Engine;
+
+namespace Istore.Node.Objects;
+
+/// <summary>
+/// A hash: field → value. Small hashes (at most <see cref="MaxPackedFields"/> fields of at most
+/// <see cref="MaxPackedItem"/> bytes, Redis's listpack limits) live packed in one array; a larger
+/// one becomes a <see cref="ScanTable{TEntry}"/> of fields, each field sharing one array with its value.
+/// </summary>
+public sealed class HashObject : StoredObject
+{
+    public const int MaxPackedFields = 128;
+    public const int MaxPackedItem = 64;
+
+    private PackedPairs? _packed = new();
+
+    /// <summary>The fields once the hash outgrew its packed form; null while packed.</summary>
+    public ScanTable<HashField>? Table { get; private set; }
+
+    /// <summary>The fields while the hash is small; null once it is a table.</summary>
+    public PackedPairs? Packed => _packed;
+
+    public int Count => _packed?.Count ?? Table!.Count;
+
+    public override KeyType Type => KeyType.Hash;
+
+    public override long Length => Count;
+
+    public override string Encoding => _packed is null ? "hashtable" : "listpack";
+
+    /// <summary>Sets a field; true when it is new.</summary>
+    public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        if (_packed is not null)
+        {
+            bool fits = field.Length <= MaxPackedItem && value.Length <= MaxPackedItem;
+            if (fits && (_packed.Count < MaxPackedFields || _packed.TryGet(field, out _)))
+                return _packed.Set(field, value);
+            ConvertToTable();
+        }
+        ref var entry = ref Table!.FindOrAdd(field, out bool added);
+        entry = new HashField(field, value);
+        return added;
+    }
+
+    public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
+    {
+        if (_packed is not null)
+            return _packed.TryGet(field, out value);
+        ref var entry = ref Table!.Find(field);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+        {
+            value = default;
+            return false;
+        }
+        value = entry.Value;
+        return true;
+    }
+
+    public bool Remove(ReadOnlySpan<byte> field) => _packed?.Remove(field) ?? Table!.Remove(field);
+
+    public Enumerator GetEnumerator() => new(this);
+
+    /// <summary>Walks (field, value) pairs in either form; the hash must not change during the walk.</summary>
+    public ref struct Enumerator
+    {
+        private PackedPairs.Reader _packed;
+        private ScanTable<HashField>.Enumerator _table;
+        private readonly bool _isPacked;
+
+        internal Enumerator(HashObject hash)
+        {
+            _isPacked = hash._packed is not null;
+            if (_isPacked) _packed = hash._packed!.GetEnumerator();
+            else _table = hash.Table!.GetEnumerator();
+        }
+
+        public bool MoveNext() => _isPacked ? _packed.MoveNext() : _table.MoveNext();
+
+        public readonly Enumerator Current => this;
+
+        public readonly ReadOnlySpan<byte> Field => _isPacked ? _packed.Key : _table.Current.Key;
+
+        public readonly ReadOnlySpan<byte> Value => _isPacked ? _packed.Value : _table.Current.Value;
+    }
+
+    public override StoredObject Clone()
+    {
+        var copy = new HashObject();
+        if (_packed is not null)
+        {
+            copy._packed = _packed.Clone();
+            return copy;
+        }
+        copy._packed = null;
+        copy.Table = new ScanTable<HashField>(Table!.Count);
+        foreach (ref var entry in Table)
+            copy.Table.AddNew(entry);   // field arrays are replaced, never changed, so they can be shared
+        return copy;
+    }
+
+    public override void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteVarUInt((ulong)Count);
+        foreach (var pair in this)
+        {
+            writer.WriteBytes(pair.Field);
+            writer.WriteBytes(pair.Value);
+        }
+    }
+
+    public static HashObject ReadFrom(ref SnapshotReader reader)
+    {
+        int count = reader.ReadCount();
+        var hash = new HashObject();
+        for (int i = 0; i < count; i++)
+        {
+            var field = reader.ReadBytes();
+            hash.Set(field, reader.ReadBytes());
+        }
+        return hash;
+    }
+
+    private void ConvertToTable()
+    {
+        var table = new ScanTable<HashField>(_packed!.Count * 2);
+        foreach (var pair in _packed)
+            table.AddNew(new HashField(pair.Key, pair.Value));
+        Table = table;
+        _packed = null;
+    }
+}
+
+/// <summary>One field of a hash table: [field length varint][field][value] in a single array.</summary>
+public readonly struct HashField : IScanEntry
+{
+    private readonly byte[] _blob;
+
+    public HashField(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        _blob = GC.AllocateUninitializedArray<byte>(VarInt.Length(field.Length) + field.Length + value.Length);
+        int header = VarInt.Write(_blob, field.Length);
+        field.CopyTo(_blob.AsSpan(header));
+        value.CopyTo(_blob.AsSpan(header + field.Length));
+    }
+
+    public ReadOnlySpan<byte> Key
+    {
+        get
+        {
+            int header = 0;
+            int length = VarInt.Read(_blob, ref header);
+            return _blob.AsSpan(header, length);
+        }
+    }
+
+    public ReadOnlySpan<byte> Value
+    {
+        get
+        {
+            int header = 0;
+            int length = VarInt.Read(_blob, ref header);
+            return _blob.AsSpan(header + length);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Istore.Node.Engine;
+
+namespace Istore.Node.Objects;
+
+/// <summary>Reads a collection back from a checkpoint by its type tag (no reflection: the AOT binary reads what it wrote).</summary>
+public static class ObjectSerializer
+{
+    public static StoredObject Read(KeyType type, ref SnapshotReader reader) => type switch
+    {
+        KeyType.Hash => HashObject.ReadFrom(ref reader),
+        KeyType.List => ListObject.ReadFrom(ref reader),
+        KeyType.Set => SetObject.ReadFrom(ref reader),
+        KeyType.ZSet => SortedSetObject.ReadFrom(ref reader),
+        _ => throw new InvalidDataException($"unknown object type {(int)type} in snapshot"),
+    };
+}

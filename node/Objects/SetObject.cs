@@ -1,0 +1,61 @@
+using Istore.Node.Engine;
+
+namespace Istore.Node.Objects;
+
+/// <summary>A set of distinct byte strings.</summary>
+public sealed class SetObject : StoredObject
+{
+    public ScanTable<SetMember> Members { get; }
+
+    public SetObject(int capacity = 4) => Members = new ScanTable<SetMember>(capacity);
+
+    public override KeyType Type => KeyType.Set;
+
+    public override long Length => Members.Count;
+
+    public override string Encoding => "hashtable";
+
+    /// <summary>Adds a member; true when it is new.</summary>
+    public bool Add(ReadOnlySpan<byte> member)
+    {
+        ref var entry = ref Members.FindOrAdd(member, out bool added);
+        if (added)
+            entry = new SetMember(member.ToArray());
+        return added;
+    }
+
+    public bool Contains(ReadOnlySpan<byte> member) => Members.Contains(member);
+
+    public bool Remove(ReadOnlySpan<byte> member) => Members.Remove(member);
+
+    public override StoredObject Clone()
+    {
+        var copy = new SetObject(Members.Count);
+        foreach (ref var entry in Members)
+            copy.Members.AddNew(entry);   // member arrays never change, so they can be shared
+        return copy;
+    }
+
+    public override void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteVarUInt((ulong)Members.Count);
+        foreach (ref var entry in Members)
+            writer.WriteBytes(entry.Key);
+    }
+
+    public static SetObject ReadFrom(ref SnapshotReader reader)
+    {
+        int count = reader.ReadCount();
+        var set = new SetObject(count);
+        for (int i = 0; i < count; i++)
+            set.Members.AddNew(new SetMember(reader.ReadBytes().ToArray()));
+        return set;
+    }
+}
+
+public readonly struct SetMember(byte[] member) : IScanEntry
+{
+    public byte[] Member { get; } = member;
+
+    public ReadOnlySpan<byte> Key => Member;
+}

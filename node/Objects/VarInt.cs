@@ -1,0 +1,33 @@
+namespace Istore.Node.Objects;
+
+/// <summary>The 7-bits-per-byte length prefix of packed elements (HashField, PackedPairs).</summary>
+public static class VarInt
+{
+    public static int Length(int value) => value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+
+    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="destination"/>; returns the bytes used.</summary>
+    public static int Write(Span<byte> destination, int value)
+    {
+        int i = 0;
+        uint rest = (uint)value;
+        for (; rest >= 0x80; rest >>= 7)
+            destination[i++] = (byte)(rest | 0x80);
+        destination[i++] = (byte)rest;
+        return i;
+    }
+
+    /// <summary>Reads a value at <paramref name="offset"/> and moves the offset past it.</summary>
+    public static int Read(ReadOnlySpan<byte> source, ref int offset)
+    {
+        int value = 0, shift = 0;
+        byte b;
+        do
+        {
+            b = source[offset++];
+            value |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b >= 0x80);
+        return value;
+    }
+}
