@@ -29,7 +29,7 @@ public static partial class CommandTable
         Add(t, g, "FLUSHDB", -1, W, 0, 0, 0, "Remove all keys from the current database.");
         Add(t, g, "FLUSHALL", -1, W, 0, 0, 0, "Removes all keys from all databases.");
         Add(t, g, "LASTSAVE", 1, F | S, 0, 0, 0, "Returns the Unix timestamp of the last successful save to disk.");
-        Add(t, g, "SAVE", 1, A | NS, 0, 0, 0, "Synchronously saves the database(s) to disk.");
+        Add(t, g, "SAVE", 1, A | NS | CommandFlags.NoMulti, 0, 0, 0, "Synchronously saves the database(s) to disk.");
         Add(t, g, "BGSAVE", -1, A | NS, 0, 0, 0, "Asynchronously saves the database(s) to disk.");
         Add(t, g, "BGREWRITEAOF", 1, A | NS, 0, 0, 0, "Asynchronously rewrites the append-only file to disk.");
         Add(t, g, "SHUTDOWN", -1, A | NS | S, 0, 0, 0, "Synchronously saves the database(s) to disk and shuts down the Redis server.");

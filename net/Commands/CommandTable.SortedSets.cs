@@ -4,5 +4,38 @@ public static partial class CommandTable
 {
     private static void AddSortedSets(List<CommandSpec> t)
     {
+        const string g = "sorted_set";
+        Add(t, g, "ZADD", -4, W | M | F, 1, 1, 1, "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.");
+        Add(t, g, "ZINCRBY", 4, W | M | F, 1, 1, 1, "Increments the score of a member in a sorted set.");
+        Add(t, g, "ZREM", -3, W | F, 1, 1, 1, "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.");
+        Add(t, g, "ZCARD", 2, R | F, 1, 1, 1, "Returns the number of members in a sorted set.");
+        Add(t, g, "ZSCORE", 3, R | F, 1, 1, 1, "Returns the score of a member in a sorted set.");
+        Add(t, g, "ZMSCORE", -3, R | F, 1, 1, 1, "Returns the score of one or more members in a sorted set.");
+        Add(t, g, "ZRANK", -3, R | F, 1, 1, 1, "Returns the index of a member in a sorted set ordered by ascending scores.");
+        Add(t, g, "ZREVRANK", -3, R | F, 1, 1, 1, "Returns the index of a member in a sorted set ordered by descending scores.");
+        Add(t, g, "ZCOUNT", 4, R | F, 1, 1, 1, "Returns the count of members in a sorted set that have scores within a range.");
+        Add(t, g, "ZLEXCOUNT", 4, R | F, 1, 1, 1, "Returns the number of members in a sorted set within a lexicographical range.");
+        Add(t, g, "ZRANGE", -4, R, 1, 1, 1, "Returns members in a sorted set within a range of indexes.");
+        Add(t, g, "ZRANGESTORE", -5, W | M, 1, 2, 1, "Stores a range of members from sorted set in a key.");
+        Add(t, g, "ZREVRANGE", -4, R, 1, 1, 1, "Returns members in a sorted set within a range of indexes in reverse order.");
+        Add(t, g, "ZRANGEBYSCORE", -4, R, 1, 1, 1, "Returns members in a sorted set within a range of scores.");
+        Add(t, g, "ZREVRANGEBYSCORE", -4, R, 1, 1, 1, "Returns members in a sorted set within a range of scores in reverse order.");
+        Add(t, g, "ZRANGEBYLEX", -4, R, 1, 1, 1, "Returns members in a sorted set within a lexicographical range.");
+        Add(t, g, "ZREVRANGEBYLEX", -4, R, 1, 1, 1, "Returns members in a sorted set within a lexicographical range in reverse order.");
+        Add(t, g, "ZREMRANGEBYRANK", 4, W, 1, 1, 1, "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.");
+        Add(t, g, "ZREMRANGEBYSCORE", 4, W, 1, 1, 1, "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.");
+        Add(t, g, "ZREMRANGEBYLEX", 4, W, 1, 1, 1, "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.");
+        Add(t, g, "ZPOPMIN", -2, W | F, 1, 1, 1, "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.");
+        Add(t, g, "ZPOPMAX", -2, W | F, 1, 1, 1, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.");
+        Add(t, g, "ZMPOP", -4, W, 0, 0, 0, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", numKeysAt: 1);
+        Add(t, g, "ZRANDMEMBER", -2, R, 1, 1, 1, "Returns one or more random members from a sorted set.");
+        Add(t, g, "ZUNION", -3, R, 0, 0, 0, "Returns the union of multiple sorted sets.", numKeysAt: 1);
+        Add(t, g, "ZINTER", -3, R, 0, 0, 0, "Returns the intersect of multiple sorted sets.", numKeysAt: 1);
+        Add(t, g, "ZDIFF", -3, R, 0, 0, 0, "Returns the difference between multiple sorted sets.", numKeysAt: 1);
+        Add(t, g, "ZUNIONSTORE", -4, W | M, 1, 1, 1, "Stores the union of multiple sorted sets in a key.", numKeysAt: 2);
+        Add(t, g, "ZINTERSTORE", -4, W | M, 1, 1, 1, "Stores the intersect of multiple sorted sets in a key.", numKeysAt: 2);
+        Add(t, g, "ZDIFFSTORE", -4, W | M, 1, 1, 1, "Stores the difference of multiple sorted sets in a key.", numKeysAt: 2);
+        Add(t, g, "ZINTERCARD", -3, R, 0, 0, 0, "Returns the number of members of the intersect of multiple sorted sets.", numKeysAt: 1);
+        Add(t, g, "ZSCAN", -3, R, 1, 1, 1, "Iterates over members and scores of a sorted set.");
     }
 }

@@ -60,7 +60,7 @@ public static class Blocking
             attempt(c.Keyspace, key)!(c.Output);
             return;
         }
-        if (c.DenyBlocking)
+        if (c.Client.InTransaction)
         {
             (denied ?? timedOut)(c.Output);
             return;

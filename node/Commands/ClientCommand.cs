@@ -179,10 +179,11 @@ internal static class ClientCommand
     {
         var state = conn.State as ClientState;
         long now = Environment.TickCount64;
-        var flags = (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "");
+        var flags = (state?.IsSubscribed == true ? "P" : "") + (state?.Transaction is null ? "" : "x")
+            + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "");
         return $"id={conn.Id} addr={conn.RemoteAddress} laddr={c.Node.Options.Bind}:{c.Node.Host.Port} fd={conn.Fd} name={state?.Name} " +
                $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
-               $"sub=0 psub=0 ssub=0 multi=-1 qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
+               $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub=0 multi={state?.Transaction?.Count ?? -1} qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
                $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem=0 tot-mem={conn.InputCapacity} events=r " +
                $"cmd={state?.LastCommand.ToLowerInvariant()} user=default redir=-1 resp={conn.Output.Protocol} lib-name= lib-ver=\n";
     }

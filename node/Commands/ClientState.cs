@@ -1,3 +1,6 @@
+using Istore.Node.Keyspace;
+using Istore.Node.PubSub;
+
 namespace Istore.Node.Commands;
 
 /// <summary>What the node remembers about one client connection (CLIENT LIST shows most of it).</summary>
@@ -12,4 +15,22 @@ public sealed class ClientState
     public bool NoEvict { get; set; }
 
     public bool NoTouch { get; set; }
+
+    /// <summary>Commands queued since MULTI; null outside a transaction.</summary>
+    public TransactionQueue? Transaction { get; set; }
+
+    /// <summary>
+    /// True while EXEC runs the queued commands: a blocking command must not block then, it
+    /// answers at once as its non-blocking form (Redis's CLIENT_DENY_BLOCKING inside EXEC).
+    /// </summary>
+    public bool InTransaction { get; set; }
+
+    /// <summary>Keys this client WATCHes and whether one has changed.</summary>
+    public WatchState Watched { get; } = new();
+
+    /// <summary>Channels and patterns this client is subscribed to; null until its first SUBSCRIBE.</summary>
+    public Subscriber? Subscriber { get; set; }
+
+    /// <summary>True while subscribed to a channel or pattern (Redis's pub/sub context).</summary>
+    public bool IsSubscribed => Subscriber is { Count: > 0 };
 }

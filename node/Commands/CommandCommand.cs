@@ -193,9 +193,9 @@ internal static class CommandCommand
     /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
     private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
     private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE"];
-    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG"];
+    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB"];
 
-    /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, admin, fast/slow, dangerous, connection).</summary>
+    /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, pubsub, admin, fast/slow, dangerous, connection, transaction).</summary>
     private static List<string> AclCategories(CommandSpec spec)
     {
         // Redis reports a container command (its subcommands carry the real categories) as just @slow.
@@ -206,11 +206,13 @@ internal static class CommandCommand
         if ((spec.Flags & CommandFlags.ReadOnly) != 0) categories.Add("@read");
         if ((spec.Flags & CommandFlags.Write) != 0) categories.Add("@write");
         if (spec.Group == "string") categories.Add("@string");
+        if (spec.Group == "pubsub") categories.Add("@pubsub");
         bool admin = (spec.Flags & CommandFlags.Admin) != 0 || spec.Name == "LASTSAVE";
         if (admin) categories.Add("@admin");
         categories.Add((spec.Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow");
         if (admin || DangerousCommands.Contains(spec.Name)) categories.Add("@dangerous");
         if (spec.Group == "connection" || spec.Name == "COMMAND") categories.Add("@connection");
+        if (spec.Group == "transactions") categories.Add("@transaction");
         return categories;
     }
 }

@@ -24,12 +24,6 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public RespWriter Output => Connection.Output;
 
-    /// <summary>
-    /// Set while EXEC runs queued commands: a blocking command that finds nothing answers at once
-    /// as if its timeout had passed, as Redis does inside MULTI.
-    /// </summary>
-    public bool DenyBlocking { get; set; }
-
     public int Count => Args.Count;
 
     public ReadOnlySpan<byte> Arg(int index) => Args[index];

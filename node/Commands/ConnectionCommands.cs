@@ -15,11 +15,27 @@ public static class ConnectionCommands
         t.Add("CLIENT", ClientCommand.Execute);
     }
 
+    /// <summary>A subscribed RESP2 client gets ["pong", message] instead, as in Redis.</summary>
     private static void Ping(CommandContext c)
     {
-        if (c.Count > 2) c.WrongArity();
-        else if (c.Count == 2) c.Output.WriteBulkString(c.Arg(1));
-        else c.Output.WriteRaw("+PONG\r\n"u8);
+        if (c.Count > 2)
+        {
+            c.WrongArity();
+        }
+        else if (c.Client.IsSubscribed && !c.Output.IsResp3)
+        {
+            c.Output.WriteArrayHeader(2);
+            c.Output.WriteBulkString("pong"u8);
+            c.Output.WriteBulkString(c.Count == 2 ? c.Arg(1) : []);
+        }
+        else if (c.Count == 2)
+        {
+            c.Output.WriteBulkString(c.Arg(1));
+        }
+        else
+        {
+            c.Output.WriteRaw("+PONG\r\n"u8);
+        }
     }
 
     /// <summary>HELLO [protover [AUTH username password] [SETNAME clientname]]</summary>
@@ -142,6 +158,8 @@ public static class ConnectionCommands
 
     private static void Reset(CommandContext c)
     {
+        TransactionCommands.EndTransaction(c.Node, c.Client);
+        PubSubCommands.UnsubscribeAll(c.Node, c.Client);
         c.Output.Protocol = 2;
         c.Client.Name = null;
         c.Client.NoEvict = false;

@@ -14,9 +14,9 @@ public static class HashCommands
         t.Add("HSETNX", SetIfMissing);
         t.Add("HGET", Get);
         t.Add("HMGET", MultiGet);
-        t.Add("HDEL", Delete);
+        t.Add("HDEL", static c => c.RemoveEach(static (HashObject hash, ReadOnlySpan<byte> field) => hash.Remove(field)));
         t.Add("HEXISTS", Exists);
-        t.Add("HLEN", Length);
+        t.Add("HLEN", static c => c.WriteLength<HashObject>());
         t.Add("HSTRLEN", StrLen);
         t.Add("HKEYS", c => All(c, fields: true, values: false));
         t.Add("HVALS", c => All(c, fields: false, values: true));
@@ -92,38 +92,11 @@ public static class HashCommands
         }
     }
 
-    private static void Delete(CommandContext c)
-    {
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
-            return;
-        long removed = 0;
-        if (hash is not null)
-        {
-            for (int i = 2; i < c.Count; i++)
-                if (hash.Remove(c.Arg(i)))
-                    removed++;
-            if (removed > 0)
-            {
-                c.Keyspace.ObjectChanged(c.Arg(1), hash);
-                c.Keyspace.LogCommand(c.Args);
-            }
-        }
-        c.Output.WriteInteger(removed);
-    }
-
     private static void Exists(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
         if (c.TryRead(1, out HashObject? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out _) ? 1 : 0);
-    }
-
-    private static void Length(CommandContext c)
-    {
-        using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out HashObject? hash))
-            c.Output.WriteInteger(hash?.Length ?? 0);
     }
 
     private static void StrLen(CommandContext c)
@@ -225,39 +198,20 @@ public static class HashCommands
     }
 
     /// <summary>HSCAN key cursor [MATCH pattern] [COUNT count]</summary>
-    private static void Scan(CommandContext c)
+    private static void Scan(CommandContext c) => CollectionScan.Execute<HashObject>(c, static (hash, scan, found) =>
     {
-        if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
-            return;
-        using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
-            return;
-        var found = new List<byte[]>();
-        ulong next = 0;
-        if (hash?.Table is { } table)
-        {
-            var collector = new PairCollector(found, scan.Pattern);
-            next = table.Scan(scan.Cursor, scan.Count, ref collector);
-        }
-        else if (hash is not null)
-        {
-            // A packed hash answers whole in one call with cursor 0, as Redis does for a listpack.
-            foreach (var pair in hash)
-                PairCollector.Add(found, scan.Pattern, pair.Field, pair.Value);
-        }
-        CollectionScan.WriteReply(c, next, found);
-    }
+        if (hash.Table is { } table)
+            return CollectionScan.Step(table, scan, found, static (into, field) => AddPair(into, field.Key, field.Value));
+        // A packed hash answers whole in one call with cursor 0, as Redis does for a listpack.
+        foreach (var pair in hash)
+            if (scan.Pattern is null || scan.Pattern.IsMatch(pair.Field))
+                AddPair(found, pair.Field, pair.Value);
+        return 0;
+    });
 
-    private readonly struct PairCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<HashField>
+    private static void AddPair(List<byte[]> into, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        public void Visit(ref HashField entry) => Add(into, pattern, entry.Key, entry.Value);
-
-        public static void Add(List<byte[]> into, Keyspace.GlobPattern? pattern, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
-        {
-            if (pattern is not null && !pattern.IsMatch(field))
-                return;
-            into.Add(field.ToArray());
-            into.Add(value.ToArray());
-        }
+        into.Add(field.ToArray());
+        into.Add(value.ToArray());
     }
 }

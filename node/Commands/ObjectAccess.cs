@@ -41,6 +41,38 @@ public static class ObjectAccess
         return true;
     }
 
+    /// <summary>
+    /// HDEL, ZREM, SREM: <paramref name="remove"/> the element named by each argument from 2 on; an
+    /// emptied collection loses its key; logged when anything went; replies how many went.
+    /// </summary>
+    public static void RemoveEach<T>(this CommandContext c, Func<T, ReadOnlySpan<byte>, bool> remove) where T : StoredObject
+    {
+        using var write = c.Keyspace.Lock();
+        if (!c.TryRead(1, out T? collection))
+            return;
+        long removed = 0;
+        if (collection is not null)
+        {
+            for (int i = 2; i < c.Count; i++)
+                if (remove(collection, c.Arg(i)))
+                    removed++;
+            if (removed > 0)
+            {
+                c.Keyspace.ObjectChanged(c.Arg(1), collection);
+                c.Keyspace.LogCommand(c.Args);
+            }
+        }
+        c.Output.WriteInteger(removed);
+    }
+
+    /// <summary>HLEN, ZCARD, SCARD, LLEN: the size of the collection at argument 1, 0 when missing.</summary>
+    public static void WriteLength<T>(this CommandContext c) where T : StoredObject
+    {
+        using var read = c.Keyspace.Lock();
+        if (c.TryRead(1, out T? collection))
+            c.Output.WriteInteger(collection?.Length ?? 0);
+    }
+
     /// <summary>Replies with an empty array (RESP2 and RESP3 alike) — what Redis answers for a missing collection.</summary>
     public static void WriteEmptyArray(this CommandContext c) => c.Output.WriteArrayHeader(0);
 

@@ -28,14 +28,7 @@ internal static class ObjectCommand
     {
         if (c.ArgIs(1, "HELP"u8))
         {
-            if (c.Count != 2)
-            {
-                c.Output.WriteError(Errors.WrongArgs("object|help"));
-                return;
-            }
-            c.Output.WriteArrayHeader(Help.Length);
-            foreach (var line in Help)
-                c.Output.WriteSimpleString(line);
+            HelpReply.Write(c, "object", Help);
             return;
         }
         bool known = c.ArgIs(1, "ENCODING"u8) || c.ArgIs(1, "REFCOUNT"u8) || c.ArgIs(1, "IDLETIME"u8) || c.ArgIs(1, "FREQ"u8);

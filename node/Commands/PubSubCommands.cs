@@ -1,8 +1,137 @@
+using System.Text;
+using Istore.Net.Commands;
+using Istore.Net.Resp;
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+using Istore.Node.PubSub;
+
 namespace Istore.Node.Commands;
 
+/// <summary>
+/// SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB. Replies and messages are push
+/// frames in RESP3 and arrays in RESP2; a message for a client on another event loop is posted
+/// to that loop (<see cref="Net.Server.Connection.Deliver"/>). Nothing here is logged: pub/sub
+/// is not data.
+/// </summary>
 public static class PubSubCommands
 {
+    private static readonly HashSet<string> AllowedInSubscribedContext =
+        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "PING", "QUIT", "RESET"];
+
     public static void Register(HandlerTable t)
     {
+        t.Add("SUBSCRIBE", c => Subscribe(c, SubscriptionKind.Channel, "subscribe"u8));
+        t.Add("PSUBSCRIBE", c => Subscribe(c, SubscriptionKind.Pattern, "psubscribe"u8));
+        t.Add("UNSUBSCRIBE", c => Unsubscribe(c, SubscriptionKind.Channel, "unsubscribe"u8));
+        t.Add("PUNSUBSCRIBE", c => Unsubscribe(c, SubscriptionKind.Pattern, "punsubscribe"u8));
+        t.Add("PUBLISH", Publish);
+        t.Add("PUBSUB", PubSubIntrospection.Execute);
+    }
+
+    /// <summary>In RESP2, a subscribed client may only manage its subscriptions, PING, QUIT or RESET.</summary>
+    public static bool AllowedWhileSubscribed(CommandSpec spec) => AllowedInSubscribedContext.Contains(spec.Name);
+
+    /// <summary>Redis names the command as its full name: "get", or "config|get" for a container's subcommand.</summary>
+    public static string NotAllowedWhileSubscribed(CommandSpec spec, CommandArgs args)
+    {
+        var name = spec.Name.ToLowerInvariant();
+        if (spec.Summary.StartsWith("A container", StringComparison.Ordinal) && args.Count > 1)
+            name += "|" + args.ToString(1).ToLowerInvariant();
+        return $"ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+    }
+
+    /// <summary>Drops every subscription (RESET, disconnect).</summary>
+    public static void UnsubscribeAll(NodeServer node, ClientState client)
+    {
+        if (client.Subscriber is not { } subscriber)
+            return;
+        foreach (var kind in (ReadOnlySpan<SubscriptionKind>)[SubscriptionKind.Channel, SubscriptionKind.Pattern])
+            foreach (var subject in subscriber.Of(kind).ToArray())
+                node.PubSub.Unsubscribe(subscriber, kind, subject);
+    }
+
+    private static void Subscribe(CommandContext c, SubscriptionKind kind, ReadOnlySpan<byte> reply)
+    {
+        var subscriber = c.Client.Subscriber ??= new Subscriber(c.Connection);
+        for (int i = 1; i < c.Count; i++)
+        {
+            c.Node.PubSub.Subscribe(subscriber, kind, c.Arg(i));
+            WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber.Count);
+        }
+    }
+
+    /// <summary>Without arguments: every subscription of that kind, or one reply with a null subject when there is none.</summary>
+    private static void Unsubscribe(CommandContext c, SubscriptionKind kind, ReadOnlySpan<byte> reply)
+    {
+        var subscriber = c.Client.Subscriber;
+        if (c.Count > 1)
+        {
+            for (int i = 1; i < c.Count; i++)
+            {
+                if (subscriber is not null)
+                    c.Node.PubSub.Unsubscribe(subscriber, kind, c.Arg(i));
+                WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber?.Count ?? 0);
+            }
+            return;
+        }
+        var subjects = subscriber?.Of(kind).ToArray() ?? [];
+        if (subjects.Length == 0)
+        {
+            c.Output.WritePushHeader(3);
+            c.Output.WriteBulkString(reply);
+            c.Output.WriteNull();
+            c.Output.WriteInteger(subscriber?.Count ?? 0);
+            return;
+        }
+        foreach (var subject in subjects)
+        {
+            c.Node.PubSub.Unsubscribe(subscriber!, kind, subject);
+            WriteSubscriptionReply(c.Output, reply, subject, subscriber!.Count);
+        }
+    }
+
+    private static void WriteSubscriptionReply(RespWriter output, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> subject, int count)
+    {
+        output.WritePushHeader(3);
+        output.WriteBulkString(reply);
+        output.WriteBulkString(subject);
+        output.WriteInteger(count);
+    }
+
+    /// <summary>
+    /// PUBLISH channel message: the publisher's own subscription is written in place, before the
+    /// reply, as Redis does; others get the message on their own loop.
+    /// </summary>
+    private static void Publish(CommandContext c)
+    {
+        var publisher = c.Connection;
+        var output = c.Output;
+        var channel = c.Args.ToArray(1);
+        var message = c.Args.ToArray(2);
+        int receivers = c.Node.PubSub.Publish(channel, (subscriber, pattern) =>
+        {
+            if (subscriber.Connection == publisher)
+                WriteMessage(output, pattern, channel, message);
+            else
+                subscriber.Connection.Deliver(connection => WriteMessage(connection.Output, pattern, channel, message));
+        });
+        output.WriteInteger(receivers);
+    }
+
+    private static void WriteMessage(RespWriter output, byte[]? pattern, byte[] channel, byte[] message)
+    {
+        if (pattern is null)
+        {
+            output.WritePushHeader(3);
+            output.WriteBulkString("message"u8);
+        }
+        else
+        {
+            output.WritePushHeader(4);
+            output.WriteBulkString("pmessage"u8);
+            output.WriteBulkString(pattern);
+        }
+        output.WriteBulkString(channel);
+        output.WriteBulkString(message);
     }
 }

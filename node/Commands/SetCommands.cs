@@ -1,8 +1,162 @@
+using Istore.Node.Objects;
+
 namespace Istore.Node.Commands;
 
+/// <summary>The set family (SADD … SSCAN) on <see cref="SetObject"/>; random picks and set algebra live beside it.</summary>
 public static class SetCommands
 {
     public static void Register(HandlerTable t)
     {
+        t.Add("SADD", Add);
+        t.Add("SREM", Remove);
+        t.Add("SISMEMBER", IsMember);
+        t.Add("SMISMEMBER", AreMembers);
+        t.Add("SMEMBERS", Members);
+        t.Add("SCARD", Cardinality);
+        t.Add("SMOVE", Move);
+        t.Add("SSCAN", Scan);
+        t.Add("SPOP", SetRandomCommands.Pop);
+        t.Add("SRANDMEMBER", SetRandomCommands.RandomMember);
+        SetAlgebraCommands.Register(t);
+    }
+
+    /// <summary>Writes the members of <paramref name="set"/> (none when null) as a set reply (an array in RESP2).</summary>
+    public static void WriteMembers(CommandContext c, SetObject? set)
+    {
+        c.Output.WriteSetHeader(set?.Members.Count ?? 0);
+        if (set is null)
+            return;
+        foreach (ref var entry in set.Members)
+            c.Output.WriteBulkString(entry.Key);
+    }
+
+    /// <summary>SADD key member [member …]: the number of members that were new.</summary>
+    private static void Add(CommandContext c)
+    {
+        using var write = c.Keyspace.Lock();
+        if (!c.TryOpen(1, static () => new SetObject(), out var set))
+            return;
+        long added = 0;
+        for (int i = 2; i < c.Count; i++)
+            if (set.Add(c.Arg(i)))
+                added++;
+        if (added > 0)
+        {
+            c.Keyspace.ObjectChanged(c.Arg(1), set);
+            c.Keyspace.LogCommand(c.Args);
+        }
+        c.Output.WriteInteger(added);
+    }
+
+    /// <summary>SREM key member [member …]: the number removed; the last one removed deletes the key.</summary>
+    private static void Remove(CommandContext c)
+    {
+        using var write = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SetObject? set))
+            return;
+        long removed = 0;
+        if (set is not null)
+        {
+            for (int i = 2; i < c.Count; i++)
+                if (set.Remove(c.Arg(i)))
+                    removed++;
+            if (removed > 0)
+            {
+                c.Keyspace.ObjectChanged(c.Arg(1), set);
+                c.Keyspace.LogCommand(c.Args);
+            }
+        }
+        c.Output.WriteInteger(removed);
+    }
+
+    private static void IsMember(CommandContext c)
+    {
+        using var read = c.Keyspace.Lock();
+        if (c.TryRead(1, out SetObject? set))
+            c.Output.WriteInteger(set is not null && set.Contains(c.Arg(2)) ? 1 : 0);
+    }
+
+    private static void AreMembers(CommandContext c)
+    {
+        using var read = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SetObject? set))
+            return;
+        c.Output.WriteArrayHeader(c.Count - 2);
+        for (int i = 2; i < c.Count; i++)
+            c.Output.WriteInteger(set is not null && set.Contains(c.Arg(i)) ? 1 : 0);
+    }
+
+    private static void Members(CommandContext c)
+    {
+        using var read = c.Keyspace.Lock();
+        if (c.TryRead(1, out SetObject? set))
+            WriteMembers(c, set);
+    }
+
+    private static void Cardinality(CommandContext c)
+    {
+        using var read = c.Keyspace.Lock();
+        if (c.TryRead(1, out SetObject? set))
+            c.Output.WriteInteger(set?.Length ?? 0);
+    }
+
+    /// <summary>
+    /// SMOVE source destination member. As in Redis: a missing source answers 0 before the
+    /// destination's type is looked at; a destination of another type is an error even when the
+    /// member is absent; moving within one set changes nothing.
+    /// </summary>
+    private static void Move(CommandContext c)
+    {
+        using var write = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SetObject? source))
+            return;
+        if (source is null)
+        {
+            c.Output.WriteInteger(0);
+            return;
+        }
+        if (!c.TryRead(2, out SetObject? _))
+            return;
+        var member = c.Arg(3);
+        bool sameSet = c.Arg(1).SequenceEqual(c.Arg(2));
+        if (sameSet || !source.Remove(member))
+        {
+            c.Output.WriteInteger(sameSet && source.Contains(member) ? 1 : 0);
+            return;
+        }
+        c.Keyspace.ObjectChanged(c.Arg(1), source);
+        // Cannot answer WRONGTYPE now: the destination's type was checked above.
+        c.TryOpen(2, static () => new SetObject(), out var destination);
+        destination.Add(member);
+        c.Keyspace.ObjectChanged(c.Arg(2), destination);
+        c.Keyspace.LogCommand(c.Args);
+        c.Output.WriteInteger(1);
+    }
+
+    /// <summary>SSCAN key cursor [MATCH pattern] [COUNT count]</summary>
+    private static void Scan(CommandContext c)
+    {
+        if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
+            return;
+        using var read = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SetObject? set))
+            return;
+        var found = new List<byte[]>();
+        ulong next = 0;
+        if (set is not null)
+        {
+            var collector = new MemberCollector(found, scan.Pattern);
+            next = set.Members.Scan(scan.Cursor, scan.Count, ref collector);
+        }
+        CollectionScan.WriteReply(c, next, found);
+    }
+
+    private readonly struct MemberCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<SetMember>
+    {
+        public void Visit(ref SetMember entry)
+        {
+            if (pattern is null || pattern.IsMatch(entry.Key))
+                into.Add(entry.Member);
+        }
     }
 }

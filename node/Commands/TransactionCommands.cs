@@ -1,8 +1,117 @@
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+
 namespace Istore.Node.Commands;
 
+/// <summary>
+/// MULTI EXEC DISCARD WATCH UNWATCH. Queueing happens in <see cref="NodeWorker"/> (a command
+/// refused at queue time aborts the transaction); EXEC runs the queue under the keyspace write
+/// lock, so no other client's command interleaves, and frames its log records as one group, so
+/// replay after a crash applies all of them or none.
+/// </summary>
 public static class TransactionCommands
 {
     public static void Register(HandlerTable t)
     {
+        t.Add("MULTI", Multi);
+        t.Add("EXEC", Exec);
+        t.Add("DISCARD", Discard);
+        t.Add("WATCH", Watch);
+        t.Add("UNWATCH", Unwatch);
+    }
+
+    /// <summary>Leaves MULTI and forgets watched keys (EXEC, DISCARD, RESET, disconnect).</summary>
+    public static void EndTransaction(NodeServer node, ClientState client)
+    {
+        client.Transaction = null;
+        node.Database.Watchers.UnwatchAll(client.Watched);
+    }
+
+    private static void Multi(CommandContext c)
+    {
+        if (c.Client.Transaction is not null)
+        {
+            c.Output.WriteError("ERR MULTI calls can not be nested");
+            return;
+        }
+        c.Client.Transaction = new TransactionQueue();
+        c.Output.WriteOk();
+    }
+
+    private static void Exec(CommandContext c)
+    {
+        var queue = c.Client.Transaction;
+        if (queue is null)
+        {
+            c.Output.WriteError("ERR EXEC without MULTI");
+            return;
+        }
+        using var atomic = c.Keyspace.Atomic();
+        bool watchedChanged = c.Client.Watched.ChangedBy(Database.NowMs);
+        EndTransaction(c.Node, c.Client);
+        if (queue.Aborted)
+            c.Output.WriteError("EXECABORT Transaction discarded because of previous errors.");
+        else if (watchedChanged)
+            c.Output.WriteNullArray();
+        else
+            RunQueued(c, queue);
+    }
+
+    /// <summary>Each queued command replies in turn; one failing does not stop the others, as in Redis.</summary>
+    private static void RunQueued(CommandContext c, TransactionQueue queue)
+    {
+        var (args, spec) = (c.Args, c.Spec);
+        c.Output.WriteArrayHeader(queue.Count);
+        c.Client.InTransaction = true;
+        try
+        {
+            for (int i = 0; i < queue.Count; i++)
+            {
+                (c.Spec, c.Args) = queue[i];
+                Interlocked.Increment(ref c.Node.Stats.CommandsProcessed);
+                NodeWorker.Dispatch(c);
+            }
+        }
+        finally
+        {
+            c.Client.InTransaction = false;
+            (c.Args, c.Spec) = (args, spec);
+        }
+    }
+
+    private static void Discard(CommandContext c)
+    {
+        if (c.Client.Transaction is null)
+        {
+            c.Output.WriteError("ERR DISCARD without MULTI");
+            return;
+        }
+        EndTransaction(c.Node, c.Client);
+        c.Output.WriteOk();
+    }
+
+    /// <summary>WATCH key…: remembers each key's expiry too, since reaching it before EXEC counts as a change.</summary>
+    private static void Watch(CommandContext c)
+    {
+        if (c.Client.Transaction is not null)
+        {
+            c.Output.WriteError("ERR WATCH inside MULTI is not allowed");
+            return;
+        }
+        using (c.Keyspace.Lock())
+        {
+            for (int i = 1; i < c.Count; i++)
+            {
+                c.Keyspace.TypeOf(c.Arg(i), out long expireAt);
+                c.Node.Database.Watchers.Watch(c.Arg(i), c.Client.Watched, expireAt);
+            }
+        }
+        c.Output.WriteOk();
+    }
+
+    private static void Unwatch(CommandContext c)
+    {
+        c.Node.Database.Watchers.UnwatchAll(c.Client.Watched);
+        c.Output.WriteOk();
     }
 }

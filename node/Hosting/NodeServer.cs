@@ -68,6 +68,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
 
     public NodeStats Stats { get; } = new();
 
+    /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
+    public PubSub.PubSubRegistry PubSub { get; } = new();
+
     internal HandlerTable Handlers { get; }
 
     internal ILogger Logger { get; }

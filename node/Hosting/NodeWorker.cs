@@ -35,30 +35,54 @@ internal sealed class NodeWorker : ILoopWorker
         Interlocked.Increment(ref _node.Stats.CommandsProcessed);
         if (spec is null)
         {
-            Reject(output, UnknownCommand(args));
+            Reject(client, output, UnknownCommand(args));
             return;
         }
         client.LastCommand = spec.Name;
         if (!client.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
-            Reject(output, Errors.NoAuth);
+            Reject(client, output, Errors.NoAuth);
             return;
         }
         if (!spec.AcceptsArgCount(args.Count))
         {
-            Reject(output, Errors.WrongArgs(spec.Name));
+            Reject(client, output, Errors.WrongArgs(spec.Name));
+            return;
+        }
+        if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
+        {
+            Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args));
+            return;
+        }
+        if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
+        {
+            if ((spec.Flags & CommandFlags.NoMulti) != 0)
+            {
+                Reject(client, output, "ERR Command not allowed inside a transaction");
+                return;
+            }
+            transaction.Add(spec, args);
+            output.WriteRaw("+QUEUED\r\n"u8);
             return;
         }
         _context.Args = args;
         _context.Spec = spec;
         _context.Connection = connection;
         _context.Client = client;
+        Dispatch(_context);
+    }
+
+    /// <summary>Runs the handler of <c>c.Spec</c> (a command now, or one queued command of an EXEC).</summary>
+    internal static void Dispatch(CommandContext c)
+    {
+        var node = c.Node;
+        var output = c.Output;
         int replyStart = output.Length;
         try
         {
-            _node.Handlers[spec](_context);
+            node.Handlers[c.Spec](c);
             if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
-                Interlocked.Increment(ref _node.Stats.ErrorReplies);
+                Interlocked.Increment(ref node.Stats.ErrorReplies);
         }
         catch (Engine.EngineLimitException ex)
         {
@@ -70,12 +94,14 @@ internal sealed class NodeWorker : ILoopWorker
             // A handler bug must cost one reply, never the connection or the process.
             output.Truncate(replyStart);
             output.WriteError("ERR internal error: " + ex.Message);
-            Log.CommandFailed(_node.Logger, spec.Name, ex);
+            Log.CommandFailed(node.Logger, c.Spec.Name, ex);
         }
     }
 
-    private void Reject(RespWriter output, string error)
+    /// <summary>Refuses a command before it runs; inside MULTI that also dooms the transaction (EXECABORT).</summary>
+    private void Reject(ClientState client, RespWriter output, string error)
     {
+        client.Transaction?.Abort();
         Interlocked.Increment(ref _node.Stats.RejectedCalls);
         Interlocked.Increment(ref _node.Stats.ErrorReplies);
         output.WriteError(error);
@@ -90,7 +116,14 @@ internal sealed class NodeWorker : ILoopWorker
         return text.ToString();
     }
 
-    public void OnClose(Connection connection) => _node.Database.BlockedClients.Cancel(connection);
+    public void OnClose(Connection connection)
+    {
+        _node.Database.BlockedClients.Cancel(connection);
+        if (connection.State is not ClientState client)
+            return;
+        TransactionCommands.EndTransaction(_node, client);
+        PubSubCommands.UnsubscribeAll(_node, client);
+    }
 
     /// <summary>The batch ran: put its log records in the OS (and on disk under appendfsync always) before any reply leaves.</summary>
     public void BeforeSend() => _node.Database.Log.Flush(fsync: false);

@@ -10,7 +10,8 @@ public sealed class KeyWatchers
     private readonly Dictionary<byte[], List<WatchState>> _byKey = new(ByteArrayComparer.Instance);
     private volatile int _watchedKeys;
 
-    public void Watch(ReadOnlySpan<byte> key, WatchState state)
+    /// <param name="expireAt">The key's expiry when WATCH saw it live (0 = none or missing): reaching it before EXEC counts as a change.</param>
+    public void Watch(ReadOnlySpan<byte> key, WatchState state, long expireAt = 0)
     {
         lock (_byKey)
         {
@@ -25,6 +26,8 @@ public sealed class KeyWatchers
             {
                 list.Add(state);
                 state.Keys.Add(key.ToArray());
+                if (expireAt != 0)
+                    state.Expiries.Add(expireAt);
             }
         }
     }
@@ -44,6 +47,8 @@ public sealed class KeyWatchers
             _watchedKeys = _byKey.Count;
         }
         state.Keys.Clear();
+        state.Expiries.Clear();
+        state.Dirty = false;
     }
 
     public void KeyChanged(ReadOnlySpan<byte> key)
@@ -58,14 +63,16 @@ public sealed class KeyWatchers
         }
     }
 
-    public void AllChanged()
+    /// <summary>FLUSHALL: as Redis, only watched keys that <paramref name="exists"/> says are present change.</summary>
+    public void AllChanged(Func<byte[], bool> exists)
     {
         if (_watchedKeys == 0)
             return;
         lock (_byKey)
-            foreach (var list in _byKey.Values)
-                foreach (var state in list)
-                    state.Dirty = true;
+            foreach (var (key, list) in _byKey)
+                if (exists(key))
+                    foreach (var state in list)
+                        state.Dirty = true;
     }
 }
 
@@ -74,5 +81,14 @@ public sealed class WatchState
 {
     public List<byte[]> Keys { get; } = [];
 
+    /// <summary>Expiry times of watched keys that were live with a TTL at WATCH time.</summary>
+    public List<long> Expiries { get; } = [];
+
     public volatile bool Dirty;
+
+    /// <summary>
+    /// EXEC's check: a watched key changed, or (as Redis's isWatchedKeyExpired) one that was live
+    /// at WATCH time has reached its expiry, even if nothing has removed it yet.
+    /// </summary>
+    public bool ChangedBy(long nowMs) => Dirty || Expiries.Exists(expireAt => expireAt <= nowMs);
 }

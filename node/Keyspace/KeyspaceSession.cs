@@ -136,8 +136,8 @@ public sealed partial class KeyspaceSession : IDisposable
     {
         lock (_db.WriteLock)
         {
+            _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _engine.DeleteAll();
-            _db.Watchers.AllChanged();
             LogMarker("FLUSHALL"u8);
         }
         _db.RequestMaintenance();   // give the memory back now, as Redis's FLUSHALL does
@@ -148,9 +148,15 @@ public sealed partial class KeyspaceSession : IDisposable
 
     /// <summary>
     /// Holds the write lock and frames the writes inside as one log transaction, so a crash
-    /// never leaves half of a multi-key command (RENAME, MSET) applied on replay.
+    /// never leaves half of a multi-key command (RENAME, MSET) or of an EXEC applied on replay.
+    /// Re-entrant: a scope inside another (RENAME inside EXEC) joins the outer group. The MULTI
+    /// marker is written only before the group's first record, so a group that writes nothing
+    /// (a read-only EXEC) costs no log bytes.
     /// </summary>
     public WriteScope Atomic() => new(this, transaction: true);
+
+    private int _atomicDepth;
+    private bool _groupOpen;
 
     public readonly ref struct WriteScope
     {
@@ -164,15 +170,18 @@ public sealed partial class KeyspaceSession : IDisposable
             Monitor.Enter(session._db.WriteLock);
             session._lockDepth++;
             if (transaction)
-                session.LogMarker("MULTI"u8);
+                session._atomicDepth++;
         }
 
         public void Dispose()
         {
             try
             {
-                if (_transaction)
+                if (_transaction && --_session._atomicDepth == 0 && _session._groupOpen)
+                {
+                    _session._groupOpen = false;
                     _session.LogMarker("EXEC"u8);
+                }
                 if (--_session._lockDepth == 0)
                     _session.ServeReadyKeys();
             }
@@ -189,6 +198,11 @@ public sealed partial class KeyspaceSession : IDisposable
     /// </summary>
     public RecordScope BeginRecord(int argCount)
     {
+        if (_atomicDepth > 0 && !_groupOpen)
+        {
+            _groupOpen = true;
+            LogMarker("MULTI"u8);
+        }
         var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend());
         scope.Writer.BeginRecord(argCount);
         return scope;
@@ -254,6 +268,10 @@ public sealed partial class KeyspaceSession : IDisposable
             {
                 Interlocked.Increment(ref _db.ExpiredKeys);
                 _db.Watchers.KeyChanged(key);
+                // Replay expires nothing, so without this a later command logged as received (SADD
+                // on the key) would replay onto the stale value, which then expires with it. Redis
+                // logs the same DEL.
+                LogKeyCommand("DEL"u8, key);
             }
         }
         return KeyType.None;

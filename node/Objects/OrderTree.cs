@@ -182,13 +182,13 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
     private static Node? Insert(Node node, T item, out T separator)
     {
         separator = default!;
-        node.Size++;
         if (node is Leaf leaf)
         {
             int index = Array.BinarySearch(leaf.Items, 0, leaf.Length, item, default(TOrder));
             if (index >= 0)
                 throw new InvalidOperationException("item already in the tree");
             index = ~index;
+            leaf.Size++;
             Array.Copy(leaf.Items, index, leaf.Items, index + 1, leaf.Length - index);
             leaf.Items[index] = item;
             leaf.Length++;
@@ -197,6 +197,7 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
         var inner = (Inner)node;
         int i = ChildFor(inner, item);
         var right = Insert(inner.Children[i], item, out T childSeparator);
+        inner.Size++;   // only once the item is in: a duplicate throws with every size intact
         if (right is null)
             return null;
         Array.Copy(inner.Children, i + 1, inner.Children, i + 2, inner.Length - i - 1);

@@ -24,6 +24,15 @@ public sealed class SetObject : StoredObject
         return added;
     }
 
+    /// <summary>Adds a member taken from another set, sharing its bytes (member arrays never change); true when it is new.</summary>
+    public bool Add(in SetMember member)
+    {
+        ref var entry = ref Members.FindOrAdd(member.Key, out bool added);
+        if (added)
+            entry = member;
+        return added;
+    }
+
     public bool Contains(ReadOnlySpan<byte> member) => Members.Contains(member);
 
     public bool Remove(ReadOnlySpan<byte> member) => Members.Remove(member);

@@ -68,6 +68,46 @@ public sealed class SortedSetObject : StoredObject
         return Unsafe.IsNullRef(ref entry) ? -1 : ByScore.RankOf(entry.Blob);
     }
 
+    /// <summary>Adds an entry whose member is known to be absent; blobs are immutable, so another set's may be shared.</summary>
+    public void AddNew(byte[] blob)
+    {
+        Members.AddNew(new ScoredMember(blob));
+        ByScore.Add(blob);
+    }
+
+    /// <summary>The ranks [first, first + count) of the entries between two bounds (see <see cref="ScoreBound"/>).</summary>
+    public (int First, int Count) RanksBetween<TStart, TEnd>(TStart start, TEnd end)
+        where TStart : IOrderBound<byte[]> where TEnd : IOrderBound<byte[]>
+    {
+        int first = ByScore.CountBelow(start);
+        return (first, Math.Max(0, ByScore.CountBelow(end) - first));
+    }
+
+    /// <summary>The entries at ranks [first, first + count), ascending, or descending from first + count - 1 when reversed.</summary>
+    public List<byte[]> EntriesAt(int first, int count, bool reverse)
+    {
+        var entries = new List<byte[]>(count);
+        if (count <= 0)
+            return entries;
+        var walker = ByScore.Walk(reverse ? first + count - 1 : first);
+        entries.Add(walker.Current);
+        while (entries.Count < count && (reverse ? walker.MovePrevious() : walker.MoveNext()))
+            entries.Add(walker.Current);
+        return entries;
+    }
+
+    /// <summary>Removes the entries at ranks [first, first + count) and returns them in the order asked for.</summary>
+    public List<byte[]> RemoveAt(int first, int count, bool reverse = false)
+    {
+        var removed = EntriesAt(first, count, reverse);
+        foreach (var blob in removed)
+        {
+            Members.Remove(ScoredMember.MemberOf(blob));
+            ByScore.Remove(blob);
+        }
+        return removed;
+    }
+
     public override StoredObject Clone()
     {
         var copy = new SortedSetObject(Members.Count);

@@ -22,9 +22,11 @@ public class CommandTableTests
         foreach (var c in CommandTable.All)
         {
             Assert.True(c.Arity != 0, c.Name);
-            if (!c.HasKeys)
+            // No fixed key positions: none at all, or only keys counted by an argument (ZUNION, LMPOP), 0 0 0 as in Redis.
+            if (c.FirstKey == 0)
             {
                 Assert.Equal((0, 0), (c.LastKey, c.Step));
+                Assert.True(!c.HasKeys || (c.Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0, c.Name);
                 continue;
             }
             Assert.True(c.Step > 0, c.Name);

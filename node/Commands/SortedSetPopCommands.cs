@@ -1,0 +1,143 @@
+using Istore.Node.Objects;
+
+namespace Istore.Node.Commands;
+
+/// <summary>ZPOPMIN, ZPOPMAX, ZMPOP (deterministic: logged as received) and ZRANDMEMBER (read-only).</summary>
+public static class SortedSetPopCommands
+{
+    public static void Register(HandlerTable t)
+    {
+        t.Add("ZPOPMIN", c => Pop(c, max: false));
+        t.Add("ZPOPMAX", c => Pop(c, max: true));
+        t.Add("ZMPOP", MultiPop);
+        t.Add("ZRANDMEMBER", RandomMember);
+    }
+
+    /// <summary>
+    /// ZPOPMIN/ZPOPMAX key [count]: flat member, score pairs, except in RESP3 with a count, where
+    /// each pair is its own array (Redis 7).
+    /// </summary>
+    private static void Pop(CommandContext c, bool max)
+    {
+        if (c.Count > 3)
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        long count = 1;
+        if (c.Count == 3)
+        {
+            if (!TryReadAtLeast(c, 2, 0, "ERR value is out of range, must be positive", out count))
+                return;
+        }
+        using var write = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SortedSetObject? zset))
+            return;
+        if (zset is null || count == 0)
+        {
+            c.WriteEmptyArray();
+            return;
+        }
+        var popped = PopFrom(c, 1, zset, max, count);
+        bool nested = c.Count == 3 && c.Output.IsResp3;
+        c.Output.WriteArrayHeader(nested ? popped.Count : popped.Count * 2);
+        foreach (var blob in popped)
+            SortedSetReply.WriteEntry(c, blob, withScore: true, nested);
+    }
+
+    /// <summary>ZMPOP numkeys key [key …] MIN|MAX [COUNT count]: [key, [[member, score] …]] from the first non-empty set, or a null array.</summary>
+    private static void MultiPop(CommandContext c)
+    {
+        if (!TryReadAtLeast(c, 1, 1, "ERR numkeys should be greater than 0", out long keys))
+            return;
+        if (keys > c.Count - 3 || !(c.ArgIs(2 + (int)keys, "MIN"u8) || c.ArgIs(2 + (int)keys, "MAX"u8)))
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        int whereAt = 2 + (int)keys;
+        bool max = c.ArgIs(whereAt, "MAX"u8);
+        long count = 1;
+        if (c.Count > whereAt + 1)
+        {
+            if (c.Count < whereAt + 3 || !c.ArgIs(whereAt + 1, "COUNT"u8))
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+            if (!TryReadAtLeast(c, whereAt + 2, 1, "ERR count should be greater than 0", out count))
+                return;
+            if (c.Count > whereAt + 3)
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        using var write = c.Keyspace.Lock();
+        for (int i = 2; i < whereAt; i++)
+        {
+            if (!c.TryRead(i, out SortedSetObject? zset))
+                return;
+            if (zset is null)
+                continue;
+            var popped = PopFrom(c, i, zset, max, count);
+            c.Output.WriteArrayHeader(2);
+            c.Output.WriteBulkString(c.Arg(i));
+            c.Output.WriteArrayHeader(popped.Count);
+            foreach (var blob in popped)
+                SortedSetReply.WriteEntry(c, blob, withScore: true, nested: true);
+            return;
+        }
+        c.Output.WriteNullArray();
+    }
+
+    /// <summary>Redis's getRangeLongFromObjectOrReply: one error for a bad number and a number below <paramref name="minimum"/> alike.</summary>
+    private static bool TryReadAtLeast(CommandContext c, int index, long minimum, string error, out long value)
+    {
+        if (RedisNumber.TryParseInt64(c.Arg(index), out value) && value >= minimum)
+            return true;
+        c.Output.WriteError(error);
+        return false;
+    }
+
+    /// <summary>Removes up to <paramref name="count"/> lowest (or highest) entries, best first; logs the command.</summary>
+    private static List<byte[]> PopFrom(CommandContext c, int keyIndex, SortedSetObject zset, bool max, long count)
+    {
+        int n = (int)Math.Min(count, zset.Count);
+        var popped = zset.RemoveAt(max ? zset.Count - n : 0, n, reverse: max);
+        c.Keyspace.ObjectChanged(c.Arg(keyIndex), zset);
+        c.Keyspace.LogCommand(c.Args);
+        return popped;
+    }
+
+    /// <summary>ZRANDMEMBER key [count [WITHSCORES]]</summary>
+    private static void RandomMember(CommandContext c)
+    {
+        long count = 0;
+        if (c.Count >= 3 && !RandomPicks.TryReadCount(c, 2, out count))
+            return;
+        if (c.Count > 4 || (c.Count == 4 && !c.ArgIs(3, "WITHSCORES"u8)))
+        {
+            c.Output.WriteError(Errors.Syntax);
+            return;
+        }
+        using var read = c.Keyspace.Lock();
+        if (!c.TryRead(1, out SortedSetObject? zset))
+            return;
+        if (c.Count == 2)
+        {
+            if (zset is null) c.Output.WriteNull();
+            else c.Output.WriteBulkString(zset.Members.Random(Random.Shared).Key);
+            return;
+        }
+        if (zset is null || count == 0)
+        {
+            c.WriteEmptyArray();
+            return;
+        }
+        var picks = count > 0
+            ? RandomPicks.Distinct(zset.Members, (int)Math.Min(count, int.MaxValue))
+            : RandomPicks.WithRepeats(zset.Members, (int)-count);
+        SortedSetReply.WriteEntries(c, picks.ConvertAll(pick => pick.Blob), withScores: c.Count == 4);
+    }
+}

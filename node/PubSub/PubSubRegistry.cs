@@ -1,0 +1,106 @@
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.PubSub;
+
+/// <summary>
+/// Who listens to which channel or pattern, for the whole node. Every event loop subscribes,
+/// unsubscribes and publishes here, so one lock guards both tables; delivery itself happens on
+/// each subscriber's own loop (the caller of <see cref="Publish"/> posts it there).
+/// </summary>
+public sealed class PubSubRegistry
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<byte[], Listeners> _channels = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], Listeners> _patterns = new(ByteArrayComparer.Instance);
+
+    /// <summary>A channel or pattern and its subscribers, in subscription order.</summary>
+    private sealed class Listeners(byte[] subject)
+    {
+        public GlobPattern Glob { get; } = new(subject);
+
+        public List<Subscriber> Subscribers { get; } = [];
+    }
+
+    private Dictionary<byte[], Listeners> Table(SubscriptionKind kind) => kind == SubscriptionKind.Channel ? _channels : _patterns;
+
+    /// <summary>Adds the subscription; false when <paramref name="subscriber"/> already had it.</summary>
+    public bool Subscribe(Subscriber subscriber, SubscriptionKind kind, ReadOnlySpan<byte> subject)
+    {
+        lock (_lock)
+        {
+            var key = subject.ToArray();
+            if (!subscriber.Of(kind).Add(key))
+                return false;
+            var table = Table(kind);
+            if (!table.TryGetValue(key, out var listeners))
+                table[key] = listeners = new Listeners(key);
+            listeners.Subscribers.Add(subscriber);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the subscription; false when <paramref name="subscriber"/> did not have it.</summary>
+    public bool Unsubscribe(Subscriber subscriber, SubscriptionKind kind, ReadOnlySpan<byte> subject)
+    {
+        lock (_lock)
+        {
+            var subjects = subscriber.Of(kind);
+            if (!subjects.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(subject, out var key))
+                return false;
+            subjects.Remove(key);
+            var table = Table(kind);
+            var listeners = table[key];
+            listeners.Subscribers.Remove(subscriber);
+            if (listeners.Subscribers.Count == 0)
+                table.Remove(key);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="deliver"/> once per receiver — a channel subscriber (pattern null) or
+    /// a matching pattern subscription — and returns how many there were (PUBLISH's reply).
+    /// </summary>
+    public int Publish(ReadOnlySpan<byte> channel, Action<Subscriber, byte[]?> deliver)
+    {
+        int receivers = 0;
+        lock (_lock)
+        {
+            if (_channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out var direct))
+            {
+                foreach (var subscriber in direct.Subscribers)
+                    deliver(subscriber, null);
+                receivers += direct.Subscribers.Count;
+            }
+            foreach (var (pattern, listeners) in _patterns)
+            {
+                if (!listeners.Glob.IsMatch(channel))
+                    continue;
+                foreach (var subscriber in listeners.Subscribers)
+                    deliver(subscriber, pattern);
+                receivers += listeners.Subscribers.Count;
+            }
+        }
+        return receivers;
+    }
+
+    /// <summary>PUBSUB CHANNELS: channels with at least one subscriber, optionally matching a glob.</summary>
+    public List<byte[]> ActiveChannels(GlobPattern? match)
+    {
+        lock (_lock)
+            return [.. _channels.Keys.Where(channel => match is null || match.IsMatch(channel))];
+    }
+
+    /// <summary>PUBSUB NUMSUB: subscribers of one channel (pattern subscriptions not counted, as in Redis).</summary>
+    public int SubscriberCount(ReadOnlySpan<byte> channel)
+    {
+        lock (_lock)
+            return _channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out var listeners) ? listeners.Subscribers.Count : 0;
+    }
+
+    /// <summary>PUBSUB NUMPAT: distinct patterns subscribed by anyone.</summary>
+    public int PatternCount
+    {
+        get { lock (_lock) return _patterns.Count; }
+    }
+}
