@@ -28,6 +28,9 @@ public static partial class CommandTable
         Add(t, g, "ZPOPMIN", -2, W | F, 1, 1, 1, "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.");
         Add(t, g, "ZPOPMAX", -2, W | F, 1, 1, 1, "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.");
         Add(t, g, "ZMPOP", -4, W, 0, 0, 0, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", numKeysAt: 1);
+        Add(t, g, "BZPOPMIN", -3, W | F | B, 1, -2, 1, "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.");
+        Add(t, g, "BZPOPMAX", -3, W | F | B, 1, -2, 1, "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise. Deletes the sorted set if the last element was popped.");
+        Add(t, g, "BZMPOP", -5, W | B, 0, 0, 0, "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", numKeysAt: 2);
         Add(t, g, "ZRANDMEMBER", -2, R, 1, 1, 1, "Returns one or more random members from a sorted set.");
         Add(t, g, "ZUNION", -3, R, 0, 0, 0, "Returns the union of multiple sorted sets.", numKeysAt: 1);
         Add(t, g, "ZINTER", -3, R, 0, 0, 0, "Returns the intersect of multiple sorted sets.", numKeysAt: 1);

@@ -25,6 +25,7 @@ public static class SortedSetCommands
         t.Add("ZSCAN", Scan);
         SortedSetRangeCommands.Register(t);
         SortedSetAggregateCommands.Register(t);
+        SortedSetBlockingCommands.Register(t);
         SortedSetPopCommands.Register(t);
     }
 

@@ -48,47 +48,64 @@ public static class SortedSetPopCommands
     /// <summary>ZMPOP numkeys key [key …] MIN|MAX [COUNT count]: [key, [[member, score] …]] from the first non-empty set, or a null array.</summary>
     private static void MultiPop(CommandContext c)
     {
-        if (!TryReadAtLeast(c, 1, 1, "ERR numkeys should be greater than 0", out long keys))
+        if (!MultiPopArguments.TryParse(c, 1, out var pop))
             return;
-        if (keys > c.Count - 3 || !(c.ArgIs(2 + (int)keys, "MIN"u8) || c.ArgIs(2 + (int)keys, "MAX"u8)))
-        {
-            c.Output.WriteError(Errors.Syntax);
-            return;
-        }
-        int whereAt = 2 + (int)keys;
-        bool max = c.ArgIs(whereAt, "MAX"u8);
-        long count = 1;
-        if (c.Count > whereAt + 1)
-        {
-            if (c.Count < whereAt + 3 || !c.ArgIs(whereAt + 1, "COUNT"u8))
-            {
-                c.Output.WriteError(Errors.Syntax);
-                return;
-            }
-            if (!TryReadAtLeast(c, whereAt + 2, 1, "ERR count should be greater than 0", out count))
-                return;
-            if (c.Count > whereAt + 3)
-            {
-                c.Output.WriteError(Errors.Syntax);
-                return;
-            }
-        }
         using var write = c.Keyspace.Lock();
-        for (int i = 2; i < whereAt; i++)
+        for (int i = pop.FirstKey; i <= pop.LastKey; i++)
         {
             if (!c.TryRead(i, out SortedSetObject? zset))
                 return;
             if (zset is null)
                 continue;
-            var popped = PopFrom(c, i, zset, max, count);
-            c.Output.WriteArrayHeader(2);
-            c.Output.WriteBulkString(c.Arg(i));
-            c.Output.WriteArrayHeader(popped.Count);
-            foreach (var blob in popped)
-                SortedSetReply.WriteEntry(c, blob, withScore: true, nested: true);
+            WriteMultiPopReply(c.Output, c.Arg(i), PopFrom(c, i, zset, pop.Max, pop.Count));
             return;
         }
         c.Output.WriteNullArray();
+    }
+
+    /// <summary>[key, [[member, score] …]], the reply of ZMPOP and BZMPOP.</summary>
+    public static void WriteMultiPopReply(Istore.Net.Resp.RespWriter output, ReadOnlySpan<byte> key, List<byte[]> popped)
+    {
+        output.WriteArrayHeader(2);
+        output.WriteBulkString(key);
+        output.WriteArrayHeader(popped.Count);
+        foreach (var blob in popped)
+            SortedSetReply.WriteEntry(output, blob, withScore: true, nested: true);
+    }
+
+    /// <summary>The arguments of ZMPOP and BZMPOP from their numkeys on: keys, MIN|MAX, COUNT.</summary>
+    public readonly record struct MultiPopArguments(int FirstKey, int LastKey, bool Max, long Count)
+    {
+        public static bool TryParse(CommandContext c, int numKeysIndex, out MultiPopArguments parsed)
+        {
+            parsed = default;
+            if (!TryReadAtLeast(c, numKeysIndex, 1, "ERR numkeys should be greater than 0", out long keys))
+                return false;
+            int whereAt = numKeysIndex + 1 + (int)Math.Min(keys, int.MaxValue - numKeysIndex - 1);
+            if (keys > c.Count - numKeysIndex - 2 || !(c.ArgIs(whereAt, "MIN"u8) || c.ArgIs(whereAt, "MAX"u8)))
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return false;
+            }
+            long count = 1;
+            if (c.Count > whereAt + 1)
+            {
+                if (c.Count < whereAt + 3 || !c.ArgIs(whereAt + 1, "COUNT"u8))
+                {
+                    c.Output.WriteError(Errors.Syntax);
+                    return false;
+                }
+                if (!TryReadAtLeast(c, whereAt + 2, 1, "ERR count should be greater than 0", out count))
+                    return false;
+                if (c.Count > whereAt + 3)
+                {
+                    c.Output.WriteError(Errors.Syntax);
+                    return false;
+                }
+            }
+            parsed = new MultiPopArguments(numKeysIndex + 1, whereAt - 1, c.ArgIs(whereAt, "MAX"u8), count);
+            return true;
+        }
     }
 
     /// <summary>Redis's getRangeLongFromObjectOrReply: one error for a bad number and a number below <paramref name="minimum"/> alike.</summary>

@@ -15,13 +15,15 @@ public static class SortedSetReply
             WriteEntry(c, blob, withScores, nested: withScores && c.Output.IsResp3);
     }
 
-    public static void WriteEntry(CommandContext c, byte[] blob, bool withScore, bool nested)
+    public static void WriteEntry(CommandContext c, byte[] blob, bool withScore, bool nested) => WriteEntry(c.Output, blob, withScore, nested);
+
+    public static void WriteEntry(Istore.Net.Resp.RespWriter output, byte[] blob, bool withScore, bool nested)
     {
         if (nested)
-            c.Output.WriteArrayHeader(2);
-        c.Output.WriteBulkString(ScoredMember.MemberOf(blob));
+            output.WriteArrayHeader(2);
+        output.WriteBulkString(ScoredMember.MemberOf(blob));
         if (withScore)
-            c.Output.WriteDouble(ScoredMember.ScoreOf(blob));
+            output.WriteDouble(ScoredMember.ScoreOf(blob));
     }
 
     /// <summary>

@@ -34,7 +34,9 @@ public class CommandTableTests
             // A key position a minimal valid call can reach must exist in that call.
             int minArgs = Math.Abs(c.Arity);
             Assert.True(c.FirstKey < minArgs || c.Arity < 0, c.Name);
-            Assert.True((c.Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0, $"{c.Name} touches keys but is neither read nor write");
+            // WATCH names keys without reading or writing them, as in Redis.
+            if (c.Name != "WATCH")
+                Assert.True((c.Flags & (CommandFlags.Write | CommandFlags.ReadOnly)) != 0, $"{c.Name} touches keys but is neither read nor write");
         }
     }
 
