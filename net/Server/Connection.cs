@@ -8,10 +8,14 @@ namespace Istore.Net.Server;
 /// </summary>
 public sealed class Connection
 {
-    private const int InitialInputSize = 16 * 1024;
+    private const int DefaultBufferSize = 16 * 1024;
+    private readonly int _bufferSize;
 
-    internal Connection(long id, int fd, string remoteAddress, EventLoop? loop)
+    internal Connection(long id, int fd, string remoteAddress, EventLoop? loop, int bufferSize = DefaultBufferSize)
     {
+        _bufferSize = bufferSize;
+        Input = new byte[bufferSize];
+        Output = new RespWriter(bufferSize);
         Id = id;
         Fd = fd;
         RemoteAddress = remoteAddress;
@@ -34,7 +38,7 @@ public sealed class Connection
 
     public long LastInteractionMs { get; internal set; }
 
-    public RespWriter Output { get; } = new();
+    public RespWriter Output { get; }
 
     /// <summary>The application's per-connection state (a node session, a proxy client…).</summary>
     public object? State { get; set; }
@@ -49,7 +53,7 @@ public sealed class Connection
 
     public int InputCapacity => Input.Length;
 
-    internal byte[] Input = new byte[InitialInputSize];
+    internal byte[] Input;
     internal int InputStart;
     internal int InputEnd;
     internal bool WaitingForWritable;
@@ -159,7 +163,7 @@ public sealed class Connection
         {
             InputStart = InputEnd = 0;
             if (Input.Length > 1024 * 1024)
-                Input = new byte[InitialInputSize];
+                Input = new byte[_bufferSize];
         }
     }
 }

@@ -18,7 +18,6 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     private const ulong WakeTag = ulong.MaxValue - 1;
     /// <summary>Application sockets get tags from here up; connection ids stay far below.</summary>
     private const ulong FirstWatchTag = 1UL << 62;
-    private const int ReadChunk = 16 * 1024;
 
     /// <summary>
     /// Unsent replies a client may pile up before we stop reading its socket. Below it we keep
@@ -169,7 +168,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             }
             int one = 1;
             Libc.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, &one, sizeof(int));
-            var c = new Connection(_host.NextConnectionId(), fd, SocketAddress.Format(addr, len), this);
+            var c = new Connection(_host.NextConnectionId(), fd, SocketAddress.Format(addr, len), this, _host.Options.ConnectionBufferSize);
             _connections[c.Id] = c;
             _host.Track(c);
             Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
@@ -179,7 +178,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     private void Receive(Connection c)
     {
-        if (!c.EnsureInputSpace(ReadChunk, _host.Limits.MaxQueryBuffer))
+        if (!c.EnsureInputSpace(_host.Options.ConnectionBufferSize, _host.Limits.MaxQueryBuffer))
         {
             c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
             CloseAfterSend(c);

@@ -17,6 +17,9 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 {
     public const string Version = "0.1.0";
 
+    /// <summary>Small client buffers (they grow for big requests): 10,000 idle clients should cost little.</summary>
+    private const int ConnectionBufferSize = 4096;
+
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly List<ProxyWorker> _workers = [];
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,6 +45,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             EndPoint = new IPEndPoint(ParseAddress(listen.Host), listen.Port),
             Threads = options.Threads,
             MaxClients = options.MaxClients,
+            ConnectionBufferSize = ConnectionBufferSize,
         }, this);
         Reloader = new ConfigReloader(this, options.ConfigPath, options.ConfigPollInterval);
         _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
