@@ -164,5 +164,5 @@ for _ in $(seq 600); do [[ -e "$WORK/idle.ready" ]] && break; sleep 0.1; done
 [[ -e "$WORK/idle.ready" ]] || { echo "the idle connections were not all accepted" >&2; exit 1; }
 sleep 1
 after=$(rss)
-echo "Idle connections: $IDLE authenticated clients held; istore-proxy RSS ${before} KB -> ${after} KB, $(( (after - before) * 1000 / IDLE / 1000 )).$(( (after - before) * 1000 / IDLE % 1000 )) KB per connection"
+echo "Idle connections: $IDLE authenticated clients held; istore-proxy RSS ${before} KB -> ${after} KB, $(awk -v d=$((after - before)) -v n="$IDLE" 'BEGIN { printf "%.2f", d / n }') KB per connection"
 echo "connected_clients: $(redis-cli -h "$HOST" -p "$IP" -a benchpw --no-auth-warning INFO clients | tr -d '\r' | awk -F: '/^connected_clients/ {print $2}')"
