@@ -146,7 +146,9 @@ internal sealed partial class ProxyWorker
             return;
         writer.WriteArrayHeader(args.Count);
         writer.WriteBulkString(args[0]);
-        writer.WriteBulkString((long)(cursor / (ulong)shards));
+        Span<byte> backendCursor = stackalloc byte[20];
+        Utf8Formatter.TryFormat(cursor / (ulong)shards, backendCursor, out int digits);
+        writer.WriteBulkString(backendCursor[..digits]);
         for (int i = 2; i < args.Count; i++)
             writer.WriteBulkString(args[i]);
         backend.EndCommand(slot, 0, Environment.TickCount64);
