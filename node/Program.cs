@@ -12,7 +12,9 @@ var appendFsync = new Option<FsyncPolicy>("--appendfsync") { Description = "When
 var requirePass = new Option<string?>("--requirepass") { Description = "Password clients must AUTH with" };
 var maxClients = new Option<int>("--maxclients") { Description = "Maximum simultaneous clients", DefaultValueFactory = _ => 10000 };
 var maxMemory = new Option<string>("--maxmemory") { Description = "Memory for the engine's in-RAM log (e.g. 512mb, 4gb); older records spill to disk", DefaultValueFactory = _ => "1gb" };
-var engine = new Option<string>("--engine") { Description = "Storage engine: memory", DefaultValueFactory = _ => "memory" };
+var engine = new Option<string>("--engine") { Description = "Storage engine: memory (FASTER) or disk (RocksDB)", DefaultValueFactory = _ => "memory" };
+var blockCache = new Option<string>("--rocksdb-block-cache") { Description = "Disk engine: RocksDB block cache (e.g. 256mb, 4gb)", DefaultValueFactory = _ => "256mb" };
+var writeBuffer = new Option<string>("--rocksdb-write-buffer") { Description = "Disk engine: RocksDB memtable size (e.g. 64mb)", DefaultValueFactory = _ => "64mb" };
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
 var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "8mb" };
 var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };
@@ -20,12 +22,13 @@ var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug,
 
 var root = new RootCommand("istore-node: a RESP (Redis protocol) storage node")
 {
-    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, threads, pageSize, checkpointLog, logLevel,
+    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, blockCache, writeBuffer, threads, pageSize, checkpointLog, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
     if (!ByteSize.TryParse(parsed.GetValue(maxMemory)!, out long memoryBytes) || !ByteSize.TryParse(parsed.GetValue(checkpointLog)!, out long checkpointBytes)
-        || !ByteSize.TryParse(parsed.GetValue(pageSize)!, out long pageBytes))
+        || !ByteSize.TryParse(parsed.GetValue(pageSize)!, out long pageBytes)
+        || !ByteSize.TryParse(parsed.GetValue(blockCache)!, out long blockCacheBytes) || !ByteSize.TryParse(parsed.GetValue(writeBuffer)!, out long writeBufferBytes))
     {
         Console.Error.WriteLine("Invalid size: use a number with an optional kb, mb or gb suffix");
         return 2;
@@ -43,6 +46,8 @@ root.SetAction(async (parsed, _) =>
         Threads = Math.Max(1, parsed.GetValue(threads)),
         CheckpointLogBytes = checkpointBytes,
         PageBytes = pageBytes,
+        BlockCacheBytes = blockCacheBytes,
+        WriteBufferBytes = writeBufferBytes,
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))

@@ -13,7 +13,7 @@ public static class ListCommands
         t.Add("RPUSHX", c => Push(c, head: false, onlyIfExists: true));
         t.Add("LPOP", c => Pop(c, head: true));
         t.Add("RPOP", c => Pop(c, head: false));
-        t.Add("LLEN", Length);
+        t.Add("LLEN", static c => c.WriteLength<ListObject>());
         t.Add("LINDEX", Index);
         t.Add("LSET", Set);
         t.Add("LINSERT", Insert);
@@ -92,13 +92,6 @@ public static class ListCommands
         c.Output.WriteArrayHeader(elements.Count);
         foreach (var element in elements)
             c.Output.WriteBulkString(element);
-    }
-
-    private static void Length(CommandContext c)
-    {
-        using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out ListObject? list))
-            c.Output.WriteInteger(list?.Count ?? 0);
     }
 
     /// <summary>LINDEX key index (negative counts from the tail): null when out of range.</summary>

@@ -8,11 +8,11 @@ public static class SetCommands
     public static void Register(HandlerTable t)
     {
         t.Add("SADD", Add);
-        t.Add("SREM", Remove);
+        t.Add("SREM", static c => c.RemoveEach(static (SetObject set, ReadOnlySpan<byte> member) => set.Remove(member)));
         t.Add("SISMEMBER", IsMember);
         t.Add("SMISMEMBER", AreMembers);
         t.Add("SMEMBERS", Members);
-        t.Add("SCARD", Cardinality);
+        t.Add("SCARD", static c => c.WriteLength<SetObject>());
         t.Add("SMOVE", Move);
         t.Add("SSCAN", Scan);
         t.Add("SPOP", SetRandomCommands.Pop);
@@ -48,27 +48,6 @@ public static class SetCommands
         c.Output.WriteInteger(added);
     }
 
-    /// <summary>SREM key member [member …]: the number removed; the last one removed deletes the key.</summary>
-    private static void Remove(CommandContext c)
-    {
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? set))
-            return;
-        long removed = 0;
-        if (set is not null)
-        {
-            for (int i = 2; i < c.Count; i++)
-                if (set.Remove(c.Arg(i)))
-                    removed++;
-            if (removed > 0)
-            {
-                c.Keyspace.ObjectChanged(c.Arg(1), set);
-                c.Keyspace.LogCommand(c.Args);
-            }
-        }
-        c.Output.WriteInteger(removed);
-    }
-
     private static void IsMember(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
@@ -91,13 +70,6 @@ public static class SetCommands
         using var read = c.Keyspace.Lock();
         if (c.TryRead(1, out SetObject? set))
             WriteMembers(c, set);
-    }
-
-    private static void Cardinality(CommandContext c)
-    {
-        using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SetObject? set))
-            c.Output.WriteInteger(set?.Length ?? 0);
     }
 
     /// <summary>

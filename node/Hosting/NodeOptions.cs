@@ -17,6 +17,10 @@ public sealed record NodeOptions
     /// <summary>FASTER log page; the largest value a key can hold is a little under it.</summary>
     public long PageBytes { get; init; } = Istore.Node.Engine.Memory.MemoryEngineOptions.DefaultPageBytes;
     public string Engine { get; init; } = "memory";
+    /// <summary>Disk engine: RocksDB's block cache (uncompressed blocks, index and bloom filters).</summary>
+    public long BlockCacheBytes { get; init; } = Istore.Node.Engine.Disk.DiskEngineOptions.DefaultBlockCacheBytes;
+    /// <summary>Disk engine: RocksDB's memtable size per column family.</summary>
+    public long WriteBufferBytes { get; init; } = Istore.Node.Engine.Disk.DiskEngineOptions.DefaultWriteBufferBytes;
     public int Threads { get; init; } = 1;
     /// <summary>Take a checkpoint once the log has grown by this much since the last one.</summary>
     public long CheckpointLogBytes { get; init; } = 64L * 1024 * 1024;

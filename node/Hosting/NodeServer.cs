@@ -4,6 +4,7 @@ using Istore.Net.Resp;
 using Istore.Net.Server;
 using Istore.Node.Commands;
 using Istore.Node.Engine;
+using Istore.Node.Engine.Disk;
 using Istore.Node.Engine.Memory;
 using Istore.Node.Keyspace;
 using Istore.Node.Persistence;
@@ -29,18 +30,30 @@ public sealed class NodeServer : IServerApplication, IDisposable
     {
         Options = options;
         Logger = loggerFactory.CreateLogger("istore-node");
-        if (options.Engine != "memory")
-            throw new ArgumentException($"unknown engine '{options.Engine}' (this build has: memory)");
+        if (options.Engine is not ("memory" or "disk"))
+            throw new ArgumentException($"unknown engine '{options.Engine}' (this build has: memory, disk)");
         Directory.CreateDirectory(options.Directory);
         var watch = Stopwatch.StartNew();
-        _engine = new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
+        _engine = options.Engine == "disk"
+            ? new DiskEngine(new DiskEngineOptions(Path.Combine(options.Directory, "disk"), options.BlockCacheBytes, options.WriteBufferBytes))
+            : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
         Database = new Database(_engine);
         Handlers = HandlerTable.Create();
-        string aofDirectory = Path.Combine(options.Directory, "aof");
-        long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
-        long replayed = Replay(aofDirectory, firstSegment);
-        var log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger);
-        log.DeleteSegmentsBefore(firstSegment);
+        long replayed = 0;
+        AppendOnlyLog log;
+        if (_engine is ISelfDurableEngine selfDurable)
+        {
+            // RocksDB replayed its own WAL on open: the node's log keeps no files for this engine.
+            log = new AppendOnlyLog(selfDurable, options.AppendFsync, Logger);
+        }
+        else
+        {
+            string aofDirectory = Path.Combine(options.Directory, "aof");
+            long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
+            replayed = Replay(aofDirectory, firstSegment);
+            log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger);
+            log.DeleteSegmentsBefore(firstSegment);
+        }
         Database.AttachLog(log);
         Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
         Checkpointer = new Checkpointer(Database, Logger);

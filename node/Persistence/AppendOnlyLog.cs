@@ -1,3 +1,4 @@
+using Istore.Node.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Persistence;
@@ -6,17 +7,20 @@ namespace Istore.Node.Persistence;
 /// The append-only log of write effects, in numbered segment files (<c>dir/aof/00000001.aof</c>).
 /// Every mutation appends its effect while holding the keyspace write lock, so the log order is
 /// the apply order. Event loops flush once per batch before replying; a checkpoint starts a new
-/// segment and, once durable, deletes the older ones.
+/// segment and, once durable, deletes the older ones. For an engine with its own write-ahead log
+/// (<see cref="ISelfDurableEngine"/>) there are no files: records are framed and counted (the
+/// write stream replication will follow) and dropped, and a flush flushes (and syncs) the engine's log.
 /// </summary>
 public sealed class AppendOnlyLog : IDisposable
 {
     private readonly object _bufferLock = new();
     private readonly object _fileLock = new();
-    private readonly string _directory;
+    private readonly string? _directory;
+    private readonly ISelfDurableEngine? _engineLog;
     private readonly ILogger _logger;
     private readonly LogRecordWriter _pending = new();
     private byte[] _spare = new byte[64 * 1024];
-    private FileStream _file;
+    private FileStream? _file;
     private long _appendedBytes;
     private long _writtenBytes;
     private long _syncedBytes;
@@ -31,6 +35,15 @@ public sealed class AppendOnlyLog : IDisposable
         _file = OpenSegment(CurrentSegment);
     }
 
+    /// <summary>A log without files over an engine that logs its own writes.</summary>
+    public AppendOnlyLog(ISelfDurableEngine engineLog, FsyncPolicy policy, ILogger logger)
+    {
+        _engineLog = engineLog;
+        _logger = logger;
+        Policy = policy;
+        CurrentSegment = 1;
+    }
+
     public FsyncPolicy Policy { get; set; }
 
     public long CurrentSegment { get; private set; }
@@ -38,7 +51,7 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Bytes in the current segment, on disk or pending (drives automatic checkpoints).</summary>
     public long CurrentSegmentBytes
     {
-        get { lock (_bufferLock) return _file.Length + _pending.Length; }
+        get { lock (_bufferLock) return (_file?.Length ?? 0) + _pending.Length; }
     }
 
     /// <summary>Total bytes appended since start (INFO aof_current_size, replication offsets later).</summary>
@@ -75,16 +88,19 @@ public sealed class AppendOnlyLog : IDisposable
                     return;
                 (buffer, length) = _pending.Swap(_spare);
             }
+            bool sync = fsync || Policy == FsyncPolicy.Always;
+            if (_engineLog is not null)
+                _engineLog.FlushLog(sync);
             if (length > 0)
             {
-                _file.Write(buffer, 0, length);
-                _file.Flush(flushToDisk: false);
+                _file?.Write(buffer, 0, length);
+                _file?.Flush(flushToDisk: false);
                 _writtenBytes += length;
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
-            if (fsync || Policy == FsyncPolicy.Always)
+            if (sync)
             {
-                _file.Flush(flushToDisk: true);
+                _file?.Flush(flushToDisk: true);
                 Interlocked.Exchange(ref _syncedBytes, _writtenBytes);
             }
         }
@@ -97,6 +113,8 @@ public sealed class AppendOnlyLog : IDisposable
         {
             lock (_bufferLock)
             {
+                if (_file is null)
+                    return ++CurrentSegment;
                 var (buffer, length) = _pending.Swap(_spare);
                 _file.Write(buffer, 0, length);
                 _spare = buffer;
@@ -112,6 +130,8 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Deletes segments a durable checkpoint has made unnecessary.</summary>
     public void DeleteSegmentsBefore(long segment)
     {
+        if (_directory is null)
+            return;
         foreach (var (number, path) in Segments(_directory))
             if (number < segment)
                 File.Delete(path);
@@ -135,7 +155,7 @@ public sealed class AppendOnlyLog : IDisposable
 
     private FileStream OpenSegment(long number)
     {
-        var path = SegmentPath(_directory, number);
+        var path = SegmentPath(_directory!, number);
         _logger.LogDebug("Appending to {Path}", path);
         return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1);
     }
@@ -143,6 +163,6 @@ public sealed class AppendOnlyLog : IDisposable
     public void Dispose()
     {
         Flush(fsync: true);
-        _file.Dispose();
+        _file?.Dispose();
     }
 }

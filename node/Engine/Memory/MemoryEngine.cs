@@ -151,25 +151,38 @@ public sealed class MemoryEngine : IStorageEngine
     /// </summary>
     public void Maintain()
     {
+        bool compacted = CompactLog();
+        if (Objects.TakeLargeRemoval() && !compacted)
+            GiveMemoryBack();
+    }
+
+    private bool CompactLog()
+    {
         var log = Store.Log;
         long tail = log.TailAddress;
         long size = tail - log.BeginAddress;
-        bool empty = KeyCount == 0 && size > _settings.PageSize;
-        if (!empty && (size < 4 * _settings.PageSize || size < 2 * KeyCount * _bytesPerLiveRecord))
-            return;
+        long strings = Volatile.Read(ref _keyCount);
+        bool empty = strings == 0 && size > _settings.PageSize;
+        if (!empty && (size < 4 * _settings.PageSize || size < 2 * strings * _bytesPerLiveRecord))
+            return false;
         log.ShiftReadOnlyAddress(tail, wait: true);
         _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
         long begin = _maintenanceSession.Compact(tail, CompactionType.Lookup);
         if (log.HeadAddress < begin)
             log.ShiftHeadAddress(begin, wait: true);   // close (and free) the dead pages still in memory
-        // The freed pages are large pinned arrays: collect them now and hand the memory back to
-        // the OS, rather than waiting for a full GC that a low-allocation server rarely needs.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        long keys = KeyCount;
-        if (keys > 0)
-            _bytesPerLiveRecord = Math.Max(32, (log.TailAddress - log.BeginAddress) / keys);
+        GiveMemoryBack();
+        strings = Volatile.Read(ref _keyCount);
+        if (strings > 0)
+            _bytesPerLiveRecord = Math.Max(32, (log.TailAddress - log.BeginAddress) / strings);
         Interlocked.Increment(ref _compactions);
+        return true;
     }
+
+    /// <summary>
+    /// Freed log pages (large pinned arrays) and removed big collections: collect them now and hand
+    /// the memory back to the OS, rather than waiting for a full GC that a low-allocation server rarely needs.
+    /// </summary>
+    private static void GiveMemoryBack() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public IEnumerable<(string Name, string Value)> Stats()
     {

@@ -19,6 +19,23 @@ internal sealed class ObjectSpace
 
     public int VolatileCount => Volatile.Read(ref _volatileCount);
 
+    /// <summary>Removed elements that leave enough garbage to be worth a full collection.</summary>
+    private const long LargeRemoval = 100_000;
+
+    private long _removedElements;
+
+    /// <summary>
+    /// True once after collections holding many elements went (DEL of a big one, FLUSHALL, expiry):
+    /// housekeeping should give their memory back.
+    /// </summary>
+    public bool TakeLargeRemoval()
+    {
+        if (Interlocked.Read(ref _removedElements) < LargeRemoval)
+            return false;
+        Interlocked.Exchange(ref _removedElements, 0);
+        return true;
+    }
+
     public bool TryGet(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
     {
         value = null!;
@@ -75,6 +92,7 @@ internal sealed class ObjectSpace
         {
             if (!_table.Remove(key, out var removed))
                 return false;
+            Interlocked.Add(ref _removedElements, removed.Value.Length);
             expireAt = removed.ExpireAt;
             Adjust(-1, expireAt != 0 ? -1 : 0);
             return true;
@@ -96,16 +114,6 @@ internal sealed class ObjectSpace
     {
         lock (_table)
             return _table.Count == 0 ? 0 : (ulong)Random.Shared.Next(Math.Max(1, _table.Count));
-    }
-
-    public void Clear()
-    {
-        lock (_table)
-        {
-            _table.Clear();
-            _count = 0;
-            _volatileCount = 0;
-        }
     }
 
     /// <summary>Serializes every collection; the caller holds the keyspace write lock, so the copy is exact.</summary>

@@ -5,9 +5,13 @@ namespace Istore.Tests.Infrastructure;
 /// <summary>
 /// One istore-node per test class (xunit IClassFixture), plus a StackExchange.Redis connection to
 /// it. Tests in a class use distinct keys (prefix with the test name) so they stay independent.
+/// The engine is the memory one; <see cref="DiskNodeFixture"/> runs the same suites on disk.
 /// </summary>
-public sealed class NodeFixture : IAsyncLifetime
+public class NodeFixture : IAsyncLifetime
 {
+    /// <summary>The --engine every node of this fixture runs, its own and those tests start with <see cref="StartNodeAsync"/>.</summary>
+    public virtual string Engine => "memory";
+
     public NodeProcess Node { get; private set; } = null!;
 
     public ConnectionMultiplexer Redis { get; private set; } = null!;
@@ -16,7 +20,7 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node = await NodeProcess.StartAsync();
+        Node = await StartNodeAsync();
         Redis = await ConnectionMultiplexer.ConnectAsync(Options(Node.Port));
     }
 
@@ -32,6 +36,10 @@ public sealed class NodeFixture : IAsyncLifetime
     }
 
     public Task<RawConnection> ConnectAsync() => Node.ConnectAsync();
+
+    /// <summary>A node of its own for one test, on this fixture's engine.</summary>
+    public Task<NodeProcess> StartNodeAsync(string[]? extraArgs = null) =>
+        NodeProcess.StartAsync(["--engine", Engine, .. extraArgs ?? []]);
 
     public async Task DisposeAsync()
     {

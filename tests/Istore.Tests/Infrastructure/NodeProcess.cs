@@ -52,6 +52,29 @@ public sealed class NodeProcess : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Runs a node binary expected to stop by itself (bad options, a refused directory): its exit code and output; killed after 30 s.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string binary, string[] args)
+    {
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, await stdout + await stderr);
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>Starts the process again on the same directory and port (after a kill or stop).</summary>
     public Task RestartAsync() => LaunchAsync();
 
@@ -79,6 +102,7 @@ public sealed class NodeProcess : IAsyncDisposable
                 return;
             await Task.Delay(50);
         }
+        Kill();   // never leave a node behind for a test that failed to start it
         throw new TimeoutException("istore-node did not answer PING in 30 s:\n" + Output);
     }
 

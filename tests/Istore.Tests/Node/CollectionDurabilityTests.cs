@@ -30,6 +30,18 @@ public class CollectionDurabilityTests
         ["EXPIRE", "d:ttl", "1000"],
         ["HSET", "d:overwritten", "k", "v"],
         ["SET", "d:overwritten", "plain"],
+        ["RPUSH", "d:list", "a", "b", "c", "d"],
+        ["LPOP", "d:list"],
+        ["LINSERT", "d:list", "BEFORE", "c", "x"],
+        ["SADD", "d:set", "m1", "m2", "m3"],
+        ["SPOP", "d:set"],
+        ["SMOVE", "d:set", "d:set2", "m1"],
+        ["ZADD", "d:zset", "1", "a", "2", "b", "3", "c"],
+        ["ZINCRBY", "d:zset", "10", "a"],
+        ["ZPOPMIN", "d:zset"],
+        ["ZUNIONSTORE", "d:zunion", "2", "d:zset", "d:set2"],
+        ["LMOVE", "d:list", "d:hash-then-list", "RIGHT", "LEFT"],
+        ["SINTERSTORE", "d:h", "d:set", "d:set2"],
     ];
 
     private static async Task RunAsync(RawConnection c, IEnumerable<string[]> commands)
@@ -56,6 +68,9 @@ public class CollectionDurabilityTests
             {
                 "string" => (await c.ReadValueAfterAsync("GET", key)).AsString()!,
                 "hash" => Pairs((await c.ReadValueAfterAsync("HGETALL", key)).AsStringArray()),
+                "list" => string.Join(',', (await c.ReadValueAfterAsync("LRANGE", key, "0", "-1")).AsStringArray()),
+                "set" => string.Join(',', (await c.ReadValueAfterAsync("SMEMBERS", key)).AsStringArray().Order(StringComparer.Ordinal)),
+                "zset" => string.Join(',', (await c.ReadValueAfterAsync("ZRANGE", key, "0", "-1", "WITHSCORES")).AsStringArray()),
                 _ => throw new InvalidOperationException($"no dump for type {type}"),
             };
             lines.Add($"{key} {type} ttl:{(ttl < 0 ? ttl.ToString() : "set")} {content}");
@@ -78,7 +93,9 @@ public class CollectionDurabilityTests
             await RunAsync(c, Workload.Skip(8));
             before = await DumpAsync(c);
         }
-        Assert.Contains("d:h hash ttl:-1 a=1,c=3,f=0.3", before);
+        Assert.Contains("d:list list ttl:-1 b,x,c", before);
+        Assert.Contains("d:zset zset ttl:-1 c,3,a,11", before);
+        Assert.Contains("d:zunion zset ttl:-1 m1,1,c,3,a,11", before);
         Assert.Contains("d:flip hash", before);
         Assert.Contains("d:copy hash ttl:-1 extra=1,k=v", before);
         Assert.Contains("d:overwritten string", before);

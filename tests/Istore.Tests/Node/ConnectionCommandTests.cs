@@ -7,7 +7,7 @@ namespace Istore.Tests.Node;
 /// Connection commands against a real node: PING ECHO HELLO AUTH SELECT QUIT RESET CLIENT.
 /// Replies are compared byte for byte with Redis 7's; AUTH cases run on a node started with --requirepass.
 /// </summary>
-public class ConnectionCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class ConnectionCommandTests(NodeFixture fixture)
 {
     private const string NoAuth = "-NOAUTH Authentication required.\r\n";
     private const string WrongPass = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
@@ -99,7 +99,7 @@ public class ConnectionCommandTests(NodeFixture fixture) : IClassFixture<NodeFix
     [Fact]
     public async Task Requirepass_gates_commands_until_auth()
     {
-        await using var node = await NodeProcess.StartAsync(["--requirepass", "secret"]);
+        await using var node = await fixture.StartNodeAsync(["--requirepass", "secret"]);
         await using var c = await node.ConnectAsync();
         Assert.Equal(NoAuth, await c.CommandAsync("PING"));
         Assert.Equal(NoAuth, await c.CommandAsync("GET", "k"));
@@ -127,7 +127,7 @@ public class ConnectionCommandTests(NodeFixture fixture) : IClassFixture<NodeFix
     [Fact]
     public async Task Hello_can_authenticate_and_name_the_connection_at_once()
     {
-        await using var node = await NodeProcess.StartAsync(["--requirepass", "secret"]);
+        await using var node = await fixture.StartNodeAsync(["--requirepass", "secret"]);
         await using var c = await node.ConnectAsync();
         var hello = await c.ReadValueAfterAsync("HELLO", "3", "AUTH", "default", "secret", "SETNAME", "x");
         Assert.Equal(RespType.Map, hello.Type);

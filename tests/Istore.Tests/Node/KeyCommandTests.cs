@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// Redis 7 sends: DEL UNLINK EXISTS TOUCH TYPE RENAME RENAMENX COPY KEYS SCAN RANDOMKEY DBSIZE
 /// FLUSHDB FLUSHALL OBJECT. Each test uses its own key prefix; empty-database cases get their own node.
 /// </summary>
-public class KeyCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class KeyCommandTests(NodeFixture fixture)
 {
     private static string[] Sorted(RespValue array) => array.AsStringArray().Select(s => s!).Order(StringComparer.Ordinal).ToArray();
 
@@ -238,7 +238,7 @@ public class KeyCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Dbsize_randomkey_and_flush_on_a_fresh_node()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         Assert.Equal(":0\r\n", await c.CommandAsync("DBSIZE"));
         Assert.Equal("$-1\r\n", await c.CommandAsync("RANDOMKEY"));

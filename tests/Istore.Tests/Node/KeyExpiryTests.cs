@@ -7,7 +7,7 @@ namespace Istore.Tests.Node;
 /// EXPIRETIME PEXPIRETIME, PERSIST, and both lazy (on read) and active (background) expiry.
 /// Expected replies are Redis 7's, byte for byte.
 /// </summary>
-public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class KeyExpiryTests(NodeFixture fixture)
 {
     private const string NxError = "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
     private const string GtLtError = "-ERR GT and LT options at the same time are not compatible\r\n";
@@ -188,7 +188,7 @@ public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Lazy_expiry_on_read_counts_in_expired_keys()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k", "v", "PX", "30"));
         await Task.Delay(60);
@@ -200,7 +200,7 @@ public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Active_expiry_removes_keys_nobody_reads()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         const int count = 200;
         for (int i = 0; i < count; i++)
@@ -222,7 +222,7 @@ public class KeyExpiryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Info_keyspace_counts_the_keys_with_an_expiry_across_writes_deletes_and_restarts()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using (var c = await node.ConnectAsync())
         {
             await c.CommandAsync("SET", "vol:plain", "v");

@@ -7,7 +7,7 @@ namespace Istore.Tests.Node;
 /// One command of each family against the node binary. With ISTORE_NODE_BINARY set (CI does, after
 /// publishing), this is the AOT smoke test: the same commands on the Native AOT executable.
 /// </summary>
-public class NodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class NodeSmokeTests(NodeFixture fixture)
 {
     [Fact]
     public async Task Serves_strings_keys_server_and_connection_commands()
@@ -36,7 +36,7 @@ public class NodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Data_survives_a_graceful_restart()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         using (var redis = await ConnectionMultiplexer.ConnectAsync(NodeFixture.Options(node.Port)))
             await redis.GetDatabase().StringSetAsync("restart:k", "kept");
         Assert.Equal(0, await node.TerminateAsync());

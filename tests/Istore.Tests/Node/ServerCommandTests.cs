@@ -9,7 +9,7 @@ namespace Istore.Tests.Node;
 /// Server commands against a real node: INFO CONFIG TIME LASTSAVE SAVE BGSAVE COMMAND SHUTDOWN,
 /// the unknown-command error and the maxclients limit. Expected replies are Redis 7's.
 /// </summary>
-public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class ServerCommandTests(NodeFixture fixture)
 {
     /// <summary>INFO text as field → value (section headers and blank lines skipped).</summary>
     private static Dictionary<string, string> Fields(string info) => InfoText.Fields(info);
@@ -90,7 +90,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Info_keyspace_counts_keys()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         Assert.Equal("$12\r\n# Keyspace\r\n\r\n", await c.CommandAsync("INFO", "keyspace"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("MSET", "a", "1", "b", "2"));
@@ -165,7 +165,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Config_set_requirepass_takes_effect_for_new_connections()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var admin = await node.ConnectAsync();
         Assert.Equal("+OK\r\n", await admin.CommandAsync("CONFIG", "SET", "requirepass", "s3cret"));
         Assert.Equal("*2\r\n$11\r\nrequirepass\r\n$6\r\ns3cret\r\n", await admin.CommandAsync("CONFIG", "GET", "requirepass"));
@@ -183,7 +183,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Config_resetstat_zeroes_the_counters()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         Assert.Equal("$-1\r\n", await c.CommandAsync("GET", "missing"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "RESETSTAT"));
@@ -209,7 +209,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Save_bgsave_and_lastsave()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var c = await node.ConnectAsync();
         long before = (await c.ReadValueAfterAsync("LASTSAVE")).AsInteger();
         Assert.InRange(before, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
@@ -311,7 +311,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Maxclients_refuses_connections_over_the_limit()
     {
-        await using var node = await NodeProcess.StartAsync(["--maxclients", "2"]);
+        await using var node = await fixture.StartNodeAsync(["--maxclients", "2"]);
         // The start-up probe's connection may still be counted for a moment: retry until two are in.
         var first = await AcceptedConnectionAsync(node);
         await using var _1 = first;
@@ -344,7 +344,7 @@ public class ServerCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture
     [Fact]
     public async Task Shutdown_closes_the_connection_exits_zero_and_keeps_the_data()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using (var c = await node.ConnectAsync())
         {
             Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "shutdown:k", "kept"));

@@ -6,7 +6,7 @@ namespace Istore.Tests.Node;
 /// The string family's errors and limits, each with Redis 7's exact reply: arity, syntax, bad numbers,
 /// overflow, expire times, SETRANGE's size limit, INCRBYFLOAT's long-double arithmetic and text, and LCS.
 /// </summary>
-public class StringCommandEdgeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class StringCommandEdgeTests(NodeFixture fixture)
 {
     private const string Ok = "+OK\r\n";
     private const string Nil = "$-1\r\n";

@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// The string family against a real istore-node: replies byte for byte as Redis 7 gives them (RESP2 and,
 /// after HELLO 3, RESP3), options, TTL handling and binary safety. Errors and limits are in StringCommandEdgeTests.
 /// </summary>
-public class StringCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class StringCommandTests(NodeFixture fixture)
 {
     private const string Ok = "+OK\r\n";
     private const string Nil = "$-1\r\n";

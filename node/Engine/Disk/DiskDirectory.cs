@@ -1,0 +1,64 @@
+using System.Text;
+using Istore.Node.Engine.Disk.Native;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// Opens the engine's RocksDB directory, refusing anything that is not ours with a message that
+/// says why: a directory with files but no database, another program's RocksDB (other column
+/// families, no format record), a newer format, or a database RocksDB reports as corrupt.
+/// </summary>
+internal static class DiskDirectory
+{
+    public static RocksDb Open(string path, DiskEngineOptions options, CompactionFilter expiredKeys)
+    {
+        var families = RocksDb.ListColumnFamilies(path);
+        bool fresh = families.Count == 0;
+        if (fresh && Directory.EnumerateFileSystemEntries(path).Any())
+            throw new InvalidDataException($"{path} holds files but no RocksDB database: not an istore disk directory");
+        if (!fresh && !families.Order().SequenceEqual(DiskFormat.Families.Order()))
+        {
+            // A damaged MANIFEST can list other families too: let RocksDB report corruption first,
+            // opening read-only so nothing of another program's database is changed.
+            using (RocksDb.OpenReadOnly(path, new DatabaseOptions(1 << 20, 1 << 20), families.Select(f => new ColumnFamilyOptions(f)).ToList()))
+            {
+            }
+            throw new InvalidDataException(
+                $"{path} is a RocksDB database of another program (column families: {string.Join(", ", families)})");
+        }
+        var db = RocksDb.Open(path,
+            new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes, ManualWalFlush: true),
+            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null)).ToList());
+        try
+        {
+            CheckFormat(db, path, fresh);
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckFormat(RocksDb db, string path, bool fresh)
+    {
+        var family = db.Family(DiskFormat.DefaultFamily);
+        if (fresh)
+        {
+            using var batch = new WriteBatch();
+            batch.Put(family, DiskFormat.FormatKey, Encoding.ASCII.GetBytes(DiskFormat.FormatVersion));
+            db.Write(batch);
+            db.FlushWal(sync: true);
+            return;
+        }
+        if (!db.TryGet(family, DiskFormat.FormatKey, out var format))
+            throw new InvalidDataException($"{path} has no istore format record: not an istore disk database");
+        using (format)
+        {
+            string version = Encoding.ASCII.GetString(format.Span);
+            if (version != DiskFormat.FormatVersion)
+                throw new InvalidDataException($"{path} holds format '{version}'; this istore-node reads '{DiskFormat.FormatVersion}'");
+        }
+    }
+}

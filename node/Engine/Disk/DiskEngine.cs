@@ -1,0 +1,215 @@
+using System.Buffers.Binary;
+using Istore.Node.Engine.Disk.Native;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// The ssdb-like engine: RocksDB in <c>dir/db</c> with the Kvrocks-style layout of
+/// <see cref="DiskFormat"/>. Durability is RocksDB's WAL (see <see cref="ISelfDurableEngine"/>),
+/// flushed by hand: a batch's writes reach the OS in one write() before its replies are sent
+/// (group commit, as the memory engine's log), and are fsync'd as appendfsync says;
+/// SAVE/BGSAVE make a RocksDB checkpoint in <c>dir/checkpoints/latest</c>. Mutations run under the
+/// keyspace write lock, so writers to one key are serialized and each command is one WriteBatch;
+/// <see cref="CountLock"/> additionally orders them against the compaction filter's count updates.
+/// </summary>
+public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
+{
+    private readonly ExpiredKeyFilter _expiredKeys;
+    private readonly string _checkpoints;
+    private long _keyCount;
+    private long _volatileKeyCount;
+    private int _countsDirty;
+    private int _flushed;
+    private bool _disposed;
+
+    public DiskEngine(DiskEngineOptions options)
+    {
+        Options = options;
+        string path = Path.Combine(options.Directory, "db");
+        _checkpoints = Path.Combine(options.Directory, "checkpoints");
+        Directory.CreateDirectory(path);
+        try
+        {
+            _expiredKeys = new ExpiredKeyFilter(this, options.ExpiredGraceMs);
+        }
+        catch (DllNotFoundException ex)
+        {
+            throw new RocksDbException($"the disk engine needs RocksDB's native library (librocksdb.so beside istore-node): {ex.Message}");
+        }
+        try
+        {
+            Db = DiskDirectory.Open(path, options, _expiredKeys);
+        }
+        catch
+        {
+            _expiredKeys.Dispose();
+            throw;
+        }
+        Metadata = Db.Family(DiskFormat.MetadataFamily);
+        Default = Db.Family(DiskFormat.DefaultFamily);
+        (_keyCount, _volatileKeyCount) = ReadCounts();
+    }
+
+    public DiskEngineOptions Options { get; }
+
+    internal RocksDb Db { get; }
+
+    internal ColumnFamily Metadata { get; }
+
+    internal ColumnFamily Default { get; }
+
+    internal ScanCursors Cursors { get; } = new();
+
+    /// <summary>Held while a mutation reads a key's old record, writes its batch and updates the counts.</summary>
+    internal object CountLock { get; } = new();
+
+    public string Name => "disk";
+
+    /// <summary>RocksDB takes larger values, but a value must fit the node's buffers (and proto-max-bulk-len is 512 MB).</summary>
+    public long MaxRecordBytes => 1L << 30;
+
+    public long KeyCount => Volatile.Read(ref _keyCount);
+
+    public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount);
+
+    /// <summary>Recovery is RocksDB's own (WAL replay on open): there is no node log position to resume from.</summary>
+    public byte[]? RecoveredCookie => null;
+
+    public IEngineSession CreateSession() => new DiskSession(this);
+
+    public void FlushLog(bool sync) => Db.FlushWal(sync);
+
+    /// <summary>Adds the count changes to <paramref name="batch"/>, writes it, then publishes the counts. Caller holds <see cref="CountLock"/>.</summary>
+    internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta)
+    {
+        long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
+        PutCounts(batch, keys, volatileKeys);
+        Db.Write(batch);
+        Volatile.Write(ref _keyCount, keys);
+        Volatile.Write(ref _volatileKeyCount, volatileKeys);
+    }
+
+    /// <summary>FLUSHALL happened: compact at the next maintenance so the disk space comes back soon.</summary>
+    internal void NoteFlushed() => Volatile.Write(ref _flushed, 1);
+
+    /// <summary>
+    /// The compaction filter found an expired record: true to drop it. It leaves the counts only if it
+    /// is still the key's newest record (not since overwritten or deleted). When a command holds the
+    /// lock the record is kept for a later compaction rather than blocking RocksDB's thread.
+    /// </summary>
+    internal bool ForgetExpired(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
+    {
+        if (!Monitor.TryEnter(CountLock))
+            return false;
+        try
+        {
+            Db.TryGet(Metadata, key, out var current);
+            bool newest;
+            using (current)
+                newest = current.Span.SequenceEqual(record);
+            if (newest)
+            {
+                Interlocked.Decrement(ref _keyCount);
+                Interlocked.Decrement(ref _volatileKeyCount);
+                Volatile.Write(ref _countsDirty, 1);
+            }
+            return true;
+        }
+        finally
+        {
+            Monitor.Exit(CountLock);
+        }
+    }
+
+    /// <summary>A RocksDB checkpoint is consistent by itself and nothing is replayed after it: nothing to capture under the lock.</summary>
+    public Func<Task> BeginCheckpoint(byte[] cookie) => () => CheckpointAsync(cookie);
+
+    private Task CheckpointAsync(byte[] cookie) => Task.Run(() =>
+    {
+        lock (_checkpoints)
+        {
+            string fresh = Path.Combine(_checkpoints, "new"), latest = Path.Combine(_checkpoints, "latest");
+            Directory.CreateDirectory(_checkpoints);
+            if (Directory.Exists(fresh))
+                Directory.Delete(fresh, recursive: true);
+            Db.CreateCheckpoint(fresh);
+            File.WriteAllBytes(Path.Combine(fresh, "istore-cookie"), cookie);
+            if (Directory.Exists(latest))
+                Directory.Delete(latest, recursive: true);
+            Directory.Move(fresh, latest);
+        }
+    });
+
+    /// <summary>Persists counts the compaction filter changed; after FLUSHALL compacts, so range-deleted data leaves the disk.</summary>
+    public void Maintain()
+    {
+        if (Interlocked.Exchange(ref _countsDirty, 0) == 1)
+        {
+            lock (CountLock)
+            {
+                using var batch = new WriteBatch();
+                WriteWithCounts(batch, 0, 0);
+            }
+            Db.FlushWal(sync: false);
+        }
+        if (Interlocked.Exchange(ref _flushed, 0) == 1)
+        {
+            foreach (var family in DiskFormat.Families)
+                Db.CompactAll(Db.Family(family));
+        }
+    }
+
+    public IEnumerable<(string Name, string Value)> Stats()
+    {
+        yield return ("disk_engine_estimated_keys", Property(Metadata, "rocksdb.estimate-num-keys"));
+        yield return ("disk_engine_sst_bytes", Sum("rocksdb.total-sst-files-size"));
+        yield return ("disk_engine_live_sst_bytes", Sum("rocksdb.live-sst-files-size"));
+        yield return ("disk_engine_memtable_bytes", Sum("rocksdb.cur-size-all-mem-tables"));
+        yield return ("disk_engine_pending_compaction_bytes", Sum("rocksdb.estimate-pending-compaction-bytes"));
+        yield return ("disk_engine_running_compactions", Property(Default, "rocksdb.num-running-compactions"));
+        yield return ("disk_engine_block_cache_capacity", Options.BlockCacheBytes.ToString());
+        yield return ("disk_engine_block_cache_usage", Db.BlockCacheUsage.ToString());
+        yield return ("disk_engine_block_cache_pinned_usage", Db.BlockCachePinnedUsage.ToString());
+        var tickers = Db.Tickers();
+        yield return ("disk_engine_block_cache_hits", tickers.GetValueOrDefault("rocksdb.block.cache.hit").ToString());
+        yield return ("disk_engine_block_cache_misses", tickers.GetValueOrDefault("rocksdb.block.cache.miss").ToString());
+        yield return ("disk_engine_wal_bytes", tickers.GetValueOrDefault("rocksdb.wal.bytes").ToString());
+        yield return ("disk_engine_wal_syncs", tickers.GetValueOrDefault("rocksdb.wal.synced").ToString());
+        yield return ("disk_engine_expired_keys_compacted", _expiredKeys.Removed.ToString());
+    }
+
+    private string Property(ColumnFamily family, string name) => (Db.IntProperty(family, name) ?? 0).ToString();
+
+    private string Sum(string name) =>
+        DiskFormat.Families.Sum(f => (long)(Db.IntProperty(Db.Family(f), name) ?? 0)).ToString();
+
+    private void PutCounts(WriteBatch batch, long keys, long volatileKeys)
+    {
+        Span<byte> counts = stackalloc byte[16];
+        BinaryPrimitives.WriteInt64LittleEndian(counts, keys);
+        BinaryPrimitives.WriteInt64LittleEndian(counts[8..], volatileKeys);
+        batch.Put(Default, DiskFormat.CountsKey, counts);
+    }
+
+    private (long Keys, long Volatile) ReadCounts()
+    {
+        if (!Db.TryGet(Default, DiskFormat.CountsKey, out var counts))
+            return (0, 0);
+        using (counts)
+        {
+            var span = counts.Span;
+            if (span.Length != 16)
+                throw new InvalidDataException($"the key counts record has {span.Length} bytes, not 16: damaged database");
+            return (BinaryPrimitives.ReadInt64LittleEndian(span), BinaryPrimitives.ReadInt64LittleEndian(span[8..]));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+            Db.FlushWal(sync: true);   // writes no command flushed (lazy expiry, say) are not left in RocksDB's buffer
+        _disposed = true;
+        Db.Dispose();
+        _expiredKeys.Dispose();
+    }
+}

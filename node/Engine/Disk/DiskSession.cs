@@ -1,0 +1,168 @@
+using Istore.Node.Engine.Disk.Native;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>One thread's handle on the disk engine: its own write batch and encoding buffer.</summary>
+internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDelete
+{
+    private readonly RocksDb _db = engine.Db;
+    private readonly ColumnFamily _metadata = engine.Metadata;
+    private readonly WriteBatch _batch = new();
+    private byte[] _record = new byte[256];
+
+    public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
+    {
+        if (!_db.TryGet(_metadata, key, out var record))
+            return KeyType.None;
+        using (record)
+        {
+            var (type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            value.Set(DiskFormat.StringValue(record.Span), expireAt);
+            return type;
+        }
+    }
+
+    public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
+    {
+        expireAt = 0;
+        if (!_db.TryGet(_metadata, key, out var record))
+            return KeyType.None;
+        using (record)
+        {
+            (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            return type;
+        }
+    }
+
+    /// <summary>Strings only for now: a string answers its type with no object.</summary>
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out Objects.StoredObject? value, out long expireAt)
+    {
+        value = null;
+        return Peek(key, out expireAt);
+    }
+
+    public void WriteObject(ReadOnlySpan<byte> key, Objects.StoredObject value, long expireAt) =>
+        throw new EngineLimitException("ERR the disk engine does not store hashes, lists, sets or sorted sets yet");
+
+    /// <summary>Rewrites the string with its new expiry (Write keeps the counts right).</summary>
+    public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
+    {
+        if (Read(key, ref _expiryValue) == KeyType.None)
+            return false;
+        Write(key, _expiryValue.Span, expireAt);
+        return true;
+    }
+
+    private ValueBuffer _expiryValue = new(256);
+
+    public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        int size = DiskFormat.HeaderBytes + value.Length;
+        if (_record.Length < size)
+            _record = GC.AllocateUninitializedArray<byte>(Math.Max(size, _record.Length * 2));
+        DiskFormat.WriteString(_record, value, expireAt);
+        lock (engine.CountLock)
+        {
+            bool existed = Existing(key, out bool hadExpiry);
+            _batch.Clear();
+            _batch.Put(_metadata, key, _record.AsSpan(0, size));
+            engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0));
+            return !existed;
+        }
+    }
+
+    public bool Delete(ReadOnlySpan<byte> key)
+    {
+        lock (engine.CountLock)
+        {
+            if (!Existing(key, out bool hadExpiry))
+                return false;
+            _batch.Clear();
+            _batch.Delete(_metadata, key);
+            engine.WriteWithCounts(_batch, -1, hadExpiry ? -1 : 0);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// FLUSHALL in one batch: a range tombstone per column family over every key below 0xFF, plus
+    /// point deletes for the rare metadata keys that start with byte 0xFF (no finite bound is above every key).
+    /// </summary>
+    public void DeleteAll()
+    {
+        ReadOnlySpan<byte> top = [0xFF];
+        lock (engine.CountLock)
+        {
+            _batch.Clear();
+            foreach (var family in DiskFormat.Families)
+            {
+                if (family != DiskFormat.DefaultFamily)
+                    _batch.DeleteRange(_db.Family(family), [], top);
+            }
+            using (var iterator = _db.NewIterator(_metadata, fillCache: false))
+            {
+                for (iterator.Seek(top); iterator.Valid; iterator.Next())
+                    _batch.Delete(_metadata, iterator.Key);
+                iterator.ThrowIfError();
+            }
+            engine.WriteWithCounts(_batch, -engine.KeyCount, -engine.VolatileKeyCount);
+        }
+        engine.NoteFlushed();
+    }
+
+    public long Scan(long cursor, int count, KeyVisitor visitor, long expiredBy = 0)
+    {
+        var resume = engine.Cursors.Resolve(cursor);
+        if (resume is null)
+            return 0;
+        // Expiry sweeps read the whole keyspace over time: keep them from evicting the hot blocks.
+        using var iterator = _db.NewIterator(_metadata, fillCache: expiredBy == 0);
+        iterator.Seek(resume);
+        for (int seen = 0; seen < count && iterator.Valid; seen++, iterator.Next())
+        {
+            var (type, expireAt) = DiskFormat.ReadHeader(iterator.Value);
+            if (expiredBy > 0 && (expireAt == 0 || expireAt > expiredBy))
+                continue;
+            visitor(iterator.Key, type, expireAt);
+        }
+        if (iterator.Valid)
+            return engine.Cursors.Issue(iterator.Key.ToArray());
+        iterator.ThrowIfError();
+        return 0;
+    }
+
+    /// <summary>
+    /// A cursor at a random key: a random byte string between the first and last keys (shared
+    /// prefix, then random bytes within their range), so RANDOMKEY is not stuck at the start.
+    /// </summary>
+    public long RandomCursor()
+    {
+        using var iterator = _db.NewIterator(_metadata, fillCache: false);
+        iterator.SeekToFirst();
+        if (!iterator.Valid)
+            return 0;
+        byte[] first = iterator.Key.ToArray();
+        iterator.SeekToLast();
+        byte[] last = iterator.Key.ToArray();
+        int shared = first.AsSpan().CommonPrefixLength(last);
+        var target = new byte[shared + 4];
+        last.AsSpan(0, shared).CopyTo(target);
+        int low = shared < first.Length ? first[shared] : 0, high = shared < last.Length ? last[shared] : 0;
+        target[shared] = (byte)Random.Shared.Next(low, high + 1);
+        Random.Shared.NextBytes(target.AsSpan(shared + 1));
+        return engine.Cursors.Issue(target);
+    }
+
+    /// <summary>Whether the key has a record, and whether that record has an expiry (for the counts).</summary>
+    private bool Existing(ReadOnlySpan<byte> key, out bool hasExpiry)
+    {
+        hasExpiry = false;
+        if (!_db.TryGet(_metadata, key, out var record))
+            return false;
+        using (record)
+            hasExpiry = DiskFormat.ExpireAt(record.Span) != 0;
+        return true;
+    }
+
+    public void Dispose() => _batch.Dispose();
+}

@@ -1,0 +1,26 @@
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Node;
+
+// The engine-agnostic command suites, each run once per engine: the engines must give identical replies.
+
+public sealed class StringCommandTestsOnMemory(NodeFixture fixture) : StringCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class StringCommandTestsOnDisk(DiskNodeFixture fixture) : StringCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class StringCommandEdgeTestsOnMemory(NodeFixture fixture) : StringCommandEdgeTests(fixture), IClassFixture<NodeFixture>;
+public sealed class StringCommandEdgeTestsOnDisk(DiskNodeFixture fixture) : StringCommandEdgeTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class KeyCommandTestsOnMemory(NodeFixture fixture) : KeyCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class KeyCommandTestsOnDisk(DiskNodeFixture fixture) : KeyCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class KeyExpiryTestsOnMemory(NodeFixture fixture) : KeyExpiryTests(fixture), IClassFixture<NodeFixture>;
+public sealed class KeyExpiryTestsOnDisk(DiskNodeFixture fixture) : KeyExpiryTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class ConnectionCommandTestsOnMemory(NodeFixture fixture) : ConnectionCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class ConnectionCommandTestsOnDisk(DiskNodeFixture fixture) : ConnectionCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class ServerCommandTestsOnMemory(NodeFixture fixture) : ServerCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class ServerCommandTestsOnDisk(DiskNodeFixture fixture) : ServerCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class NodeSmokeTestsOnMemory(NodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<NodeFixture>;
+public sealed class NodeSmokeTestsOnDisk(DiskNodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
