@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing istore needs on Debian 12 beyond the .NET 10 SDK:
 # a C toolchain for Native AOT linking (clang, zlib) and, for tests and benchmarks,
-# Redis's server and tools as reference peers. Installs only what is missing.
+# Redis's server and tools and twemproxy (nutcracker) as reference peers. Installs only what is missing.
 set -euo pipefail
 
 want=()
@@ -10,6 +10,7 @@ command -v clang >/dev/null 2>&1 || want+=(clang)
 if [ "${1:-}" = "--with-peers" ]; then
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
   command -v redis-benchmark >/dev/null 2>&1 || want+=(redis-tools)
+  command -v nutcracker >/dev/null 2>&1 || want+=(nutcracker)   # twemproxy, the proxy benchmarks' reference
 fi
 if [ ${#want[@]} -gt 0 ]; then
   sudo=""

@@ -11,8 +11,20 @@ namespace Istore.Net.Resp;
 public sealed class RespWriter
 {
     private const int InitialSize = 16 * 1024;
-    private byte[] _buffer = new byte[InitialSize];
+    private readonly int _initialSize;
+    private byte[] _buffer;
     private int _position;
+
+    public RespWriter() : this(InitialSize)
+    {
+    }
+
+    /// <summary>A writer starting small (a proxy keeps one per pending reply and per backend connection).</summary>
+    public RespWriter(int initialSize)
+    {
+        _initialSize = initialSize;
+        _buffer = new byte[initialSize];
+    }
 
     /// <summary>2 or 3: the protocol the client chose with HELLO.</summary>
     public int Protocol { get; set; } = 2;
@@ -30,11 +42,11 @@ public sealed class RespWriter
     {
         _position = 0;
         if (_buffer.Length > 1024 * 1024)
-            _buffer = new byte[InitialSize];   // a huge reply should not pin its buffer forever
+            _buffer = new byte[_initialSize];   // a huge reply should not pin its buffer forever
     }
 
     /// <summary>Removes the first <paramref name="count"/> bytes (sent ones), keeping the rest.</summary>
-    internal void Consume(int count)
+    public void Consume(int count)
     {
         if (count >= _position)
         {

@@ -8,10 +8,14 @@ namespace Istore.Net.Server;
 /// </summary>
 public sealed class Connection
 {
-    private const int InitialInputSize = 16 * 1024;
+    private const int DefaultBufferSize = 16 * 1024;
+    private readonly int _bufferSize;
 
-    internal Connection(long id, int fd, string remoteAddress, EventLoop? loop)
+    internal Connection(long id, int fd, string remoteAddress, EventLoop? loop, int bufferSize = DefaultBufferSize)
     {
+        _bufferSize = bufferSize;
+        Input = new byte[bufferSize];
+        Output = new RespWriter(bufferSize);
         Id = id;
         Fd = fd;
         RemoteAddress = remoteAddress;
@@ -34,7 +38,7 @@ public sealed class Connection
 
     public long LastInteractionMs { get; internal set; }
 
-    public RespWriter Output { get; } = new();
+    public RespWriter Output { get; }
 
     /// <summary>The application's per-connection state (a node session, a proxy client…).</summary>
     public object? State { get; set; }
@@ -49,12 +53,45 @@ public sealed class Connection
 
     public int InputCapacity => Input.Length;
 
-    internal byte[] Input = new byte[InitialInputSize];
+    internal byte[] Input;
     internal int InputStart;
     internal int InputEnd;
     internal bool WaitingForWritable;
     internal bool ReadingPaused;
     internal bool QueuedForSend;
+    internal bool QueuedForResume;
+
+    /// <summary>The loop that owns this connection (null when detached), for applications that do I/O of their own.</summary>
+    public IEventLoop? EventLoop => Loop;
+
+    /// <summary>Set while the application holds this client's input: suspended and not read either (a proxy's in-flight limit).</summary>
+    public bool InputHeld { get; private set; }
+
+    /// <summary>
+    /// Sends what the application wrote to <see cref="Output"/> outside <c>Execute</c> (a reply that
+    /// came from elsewhere) at the end of this loop iteration. Loop thread only.
+    /// </summary>
+    public void SendOutput() => Loop?.QueueSend(this);
+
+    /// <summary>
+    /// <see cref="Suspend"/> that also stops reading the socket, so the client's own sends back
+    /// up (backpressure) instead of piling up here. Loop thread only.
+    /// </summary>
+    public void HoldInput()
+    {
+        InputHeld = true;
+        IsSuspended = true;
+    }
+
+    /// <summary>Ends <see cref="HoldInput"/>: reading and parsing resume at the end of this loop iteration. Loop thread only.</summary>
+    public void ReleaseInput()
+    {
+        if (!InputHeld)
+            return;
+        InputHeld = false;
+        IsSuspended = false;
+        Loop?.ContinueAtBatchEnd(this);
+    }
 
     /// <summary>
     /// Set while a command waits for something (a blocking pop): the loop parses no further
@@ -126,7 +163,7 @@ public sealed class Connection
         {
             InputStart = InputEnd = 0;
             if (Input.Length > 1024 * 1024)
-                Input = new byte[InitialInputSize];
+                Input = new byte[_bufferSize];
         }
     }
 }

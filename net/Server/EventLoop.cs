@@ -9,13 +9,15 @@ namespace Istore.Net.Server;
 /// One epoll event loop on its own thread, Redis-style: wait for ready sockets, read, parse and
 /// run every complete command, let the application make the batch durable, then send each
 /// connection's replies with one send. A connection whose replies do not fit the socket stops
-/// being read until they drain (backpressure).
+/// being read until they drain (backpressure). Applications may watch sockets of their own on
+/// the loop (<see cref="IEventLoop"/>), so a proxy's backend I/O runs on the same thread as its clients.
 /// </summary>
-internal sealed unsafe class EventLoop : IDisposable
+internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 {
     private const ulong ListenTag = ulong.MaxValue;
     private const ulong WakeTag = ulong.MaxValue - 1;
-    private const int ReadChunk = 16 * 1024;
+    /// <summary>Application sockets get tags from here up; connection ids stay far below.</summary>
+    private const ulong FirstWatchTag = 1UL << 62;
 
     /// <summary>
     /// Unsent replies a client may pile up before we stop reading its socket. Below it we keep
@@ -30,6 +32,10 @@ internal sealed unsafe class EventLoop : IDisposable
     private readonly int _wakeFd;
     private readonly Dictionary<long, Connection> _connections = [];
     private readonly List<Connection> _sendQueue = [];
+    private readonly List<Connection> _resumed = [];
+    private readonly List<IBatchEndHandler> _batchEnd = [];
+    private readonly Dictionary<ulong, ISocketHandler> _watches = [];
+    private ulong _nextWatchTag = FirstWatchTag;
     private readonly ConcurrentQueue<Action> _posted = new();
     private readonly CommandArgs _args = new();
     private readonly Thread _thread;
@@ -129,6 +135,13 @@ internal sealed unsafe class EventLoop : IDisposable
                 action();
             return;
         }
+        if (ev.Data >= FirstWatchTag)
+        {
+            if (_watches.TryGetValue(ev.Data, out var handler))
+                handler.OnReady((ev.Events & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP)) != 0,
+                    (ev.Events & Libc.EPOLLOUT) != 0);
+            return;
+        }
         if (!_connections.TryGetValue((long)ev.Data, out var c))
             return;
         if ((ev.Events & Libc.EPOLLOUT) != 0)
@@ -155,7 +168,7 @@ internal sealed unsafe class EventLoop : IDisposable
             }
             int one = 1;
             Libc.setsockopt(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, &one, sizeof(int));
-            var c = new Connection(_host.NextConnectionId(), fd, SocketAddress.Format(addr, len), this);
+            var c = new Connection(_host.NextConnectionId(), fd, SocketAddress.Format(addr, len), this, _host.Options.ConnectionBufferSize);
             _connections[c.Id] = c;
             _host.Track(c);
             Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
@@ -165,7 +178,7 @@ internal sealed unsafe class EventLoop : IDisposable
 
     private void Receive(Connection c)
     {
-        if (!c.EnsureInputSpace(ReadChunk, _host.Limits.MaxQueryBuffer))
+        if (!c.EnsureInputSpace(_host.Options.ConnectionBufferSize, _host.Limits.MaxQueryBuffer))
         {
             c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
             CloseAfterSend(c);
@@ -206,8 +219,7 @@ internal sealed unsafe class EventLoop : IDisposable
         }
         c.ShrinkInputIfIdle();
         QueueSend(c);
-        if (c.WaitingForWritable)
-            SetInterest(c, waitingForWritable: true);   // replies grew while the socket is full: pause reading?
+        SetInterest(c, c.WaitingForWritable);   // replies grew while the socket is full, or the application held input: pause reading?
     }
 
     private void CloseAfterSend(Connection c)
@@ -216,7 +228,7 @@ internal sealed unsafe class EventLoop : IDisposable
         QueueSend(c);
     }
 
-    private void QueueSend(Connection c)
+    internal void QueueSend(Connection c)
     {
         if (!c.QueuedForSend && (c.Output.Length > 0 || c.CloseAfterReply))
         {
@@ -225,9 +237,23 @@ internal sealed unsafe class EventLoop : IDisposable
         }
     }
 
-    /// <summary>End of an iteration: the application makes the batch durable, then replies go out.</summary>
+    /// <summary>
+    /// End of an iteration: input released by the application runs, application sockets send
+    /// what the batch queued, the application makes the batch durable, then replies go out.
+    /// </summary>
     private void FlushBatch()
     {
+        for (int i = 0; i < _resumed.Count; i++)
+        {
+            var c = _resumed[i];
+            c.QueuedForResume = false;
+            if (!c.InputHeld)
+                ContinueInput(c);
+        }
+        _resumed.Clear();
+        for (int i = 0; i < _batchEnd.Count; i++)
+            _batchEnd[i].OnBatchEnd();
+        _batchEnd.Clear();
         if (_sendQueue.Count == 0)
             return;
         _worker!.BeforeSend();
@@ -276,11 +302,12 @@ internal sealed unsafe class EventLoop : IDisposable
 
     /// <summary>
     /// What epoll watches for a connection: writability while replies are stuck in a full socket,
-    /// and readability unless the stuck replies passed <see cref="MaxUnsentBeforePause"/>.
+    /// and readability unless the stuck replies passed <see cref="MaxUnsentBeforePause"/> or the
+    /// application holds the input.
     /// </summary>
     private void SetInterest(Connection c, bool waitingForWritable)
     {
-        bool pause = waitingForWritable && c.Output.Length >= MaxUnsentBeforePause;
+        bool pause = (waitingForWritable && c.Output.Length >= MaxUnsentBeforePause) || c.InputHeld;
         if (c.WaitingForWritable == waitingForWritable && c.ReadingPaused == pause)
             return;
         c.WaitingForWritable = waitingForWritable;
@@ -300,6 +327,34 @@ internal sealed unsafe class EventLoop : IDisposable
         _host.Untrack(c);
         _worker?.OnClose(c);
     }
+
+    /// <summary>Parsing resumes at the end of this iteration (the application released the input).</summary>
+    internal void ContinueAtBatchEnd(Connection c)
+    {
+        if (c.QueuedForResume)
+            return;
+        c.QueuedForResume = true;
+        _resumed.Add(c);
+    }
+
+    public SocketWatch Watch(int fd, ISocketHandler handler)
+    {
+        var watch = new SocketWatch(this, fd, _nextWatchTag++);
+        Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, watch.Tag, Libc.EPOLL_CTL_ADD);
+        _watches[watch.Tag] = handler;
+        return watch;
+    }
+
+    internal void ModifyWatch(SocketWatch watch, bool writable) =>
+        Register(watch.Fd, Libc.EPOLLIN | Libc.EPOLLRDHUP | (writable ? Libc.EPOLLOUT : 0), watch.Tag, Libc.EPOLL_CTL_MOD);
+
+    internal void Unwatch(SocketWatch watch)
+    {
+        _watches.Remove(watch.Tag);
+        Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, watch.Fd, null);
+    }
+
+    public void AtBatchEnd(IBatchEndHandler handler) => _batchEnd.Add(handler);
 
     private void Register(int fd, uint events, ulong data, int op)
     {

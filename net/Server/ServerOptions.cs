@@ -14,5 +14,11 @@ public sealed record ServerOptions
 
     public int Backlog { get; init; } = 511;
 
+    /// <summary>
+    /// Each connection's initial receive and reply buffer, and the room one read asks for; both
+    /// grow for big commands and replies. A proxy holding many idle clients wants it small.
+    /// </summary>
+    public int ConnectionBufferSize { get; init; } = 16 * 1024;
+
     public RespLimits Limits { get; init; } = RespLimits.Default;
 }

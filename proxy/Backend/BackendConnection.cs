@@ -1,0 +1,273 @@
+using System.Net.Sockets;
+using System.Text;
+using Istore.Net.Resp;
+using Istore.Net.Server;
+using Istore.Proxy.Pipeline;
+using Istore.Proxy.Routing;
+
+namespace Istore.Proxy.Backend;
+
+/// <summary>
+/// One long-lived, pipelined connection to a shard, owned by one event loop and shared by every
+/// client of that loop and tenant. Commands are encoded into one buffer and sent once per loop
+/// iteration; replies come back in order, so each matches the oldest pending request. When the
+/// stream breaks (closed, a reply nobody asked for, invalid RESP, a timeout) exactly the pending
+/// requests fail with an error reply, and the next request reconnects after a backoff.
+/// </summary>
+internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDisposable
+{
+    private const int ReceiveChunk = 64 * 1024;
+    private const int FirstBackoffMs = 50;
+    private const int MaxBackoffMs = 2000;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly IEventLoop _loop;
+    private readonly IReplySink _sink;
+    private readonly int _protocol;
+    private readonly Queue<Pending> _pending = new();
+    private readonly RespWriter _out = new(4096);
+    private byte[] _in = new byte[ReceiveChunk];
+    private int _inStart;
+    private int _inEnd;
+    private Socket? _socket;
+    private SocketWatch? _watch;
+    private State _state;
+    private long _retryAtMs;
+    private int _backoffMs = FirstBackoffMs;
+    private int _generation;
+    private bool _flushQueued;
+
+    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol)
+    {
+        _loop = loop;
+        _sink = sink;
+        Endpoint = endpoint;
+        _protocol = protocol;
+    }
+
+    private enum State { Down, Connecting, Connected, Disposed }
+
+    /// <summary>A request written to the backend and not answered yet; a null slot is a reply to drop (the handshake).</summary>
+    private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs);
+
+    public Endpoint Endpoint { get; }
+
+    public int PendingCount => _pending.Count;
+
+    /// <summary>
+    /// The buffer to encode one command into, or null while the backend is down and its backoff
+    /// has not passed (the caller answers with <see cref="UnavailableError"/>). Follow with <see cref="EndCommand"/>.
+    /// </summary>
+    public RespWriter? BeginCommand(long nowMs)
+    {
+        if (_state == State.Down)
+        {
+            if (nowMs < _retryAtMs)
+                return null;
+            StartConnect();
+        }
+        return _state == State.Disposed ? null : _out;
+    }
+
+    public void EndCommand(RequestSlot slot, int fragment, long nowMs)
+    {
+        _pending.Enqueue(new Pending(slot, fragment, nowMs));
+        QueueFlush();
+    }
+
+    public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable, reconnecting\r\n");
+
+    /// <summary>Fails the pending requests if the oldest has waited longer than <paramref name="timeoutMs"/>.</summary>
+    public void CheckTimeout(long nowMs, int timeoutMs)
+    {
+        if (timeoutMs > 0 && _pending.TryPeek(out var oldest) && nowMs - oldest.SentAtMs > timeoutMs)
+            Fail($"timed out after {timeoutMs} ms");
+    }
+
+    private void QueueFlush()
+    {
+        if (_flushQueued || _state != State.Connected)
+            return;
+        _flushQueued = true;
+        _loop.AtBatchEnd(this);
+    }
+
+    private void StartConnect()
+    {
+        _state = State.Connecting;
+        int generation = ++_generation;
+        if (_protocol == 3)
+        {
+            // Replies on this connection must be RESP3 like its clients'; the handshake's reply is dropped.
+            _out.WriteArrayHeader(2);
+            _out.WriteBulkString("HELLO"u8);
+            _out.WriteBulkString("3"u8);
+            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64));
+        }
+        var endpoint = Endpoint;
+        _ = Task.Run(async () =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var cts = new CancellationTokenSource(ConnectTimeout);
+                await socket.ConnectAsync(endpoint.Host, endpoint.Port, cts.Token).ConfigureAwait(false);
+                _loop.Post(() => OnConnected(generation, socket, null));
+            }
+            catch (Exception ex)
+            {
+                socket.Dispose();
+                _loop.Post(() => OnConnected(generation, null, ex.Message));
+            }
+        });
+    }
+
+    private void OnConnected(int generation, Socket? socket, string? error)
+    {
+        if (generation != _generation || _state != State.Connecting)
+        {
+            socket?.Dispose();
+            return;
+        }
+        if (socket is null)
+        {
+            Fail("connect failed: " + error);
+            return;
+        }
+        socket.Blocking = false;
+        _socket = socket;
+        _watch = _loop.Watch((int)socket.Handle, this);
+        _state = State.Connected;
+        _backoffMs = FirstBackoffMs;
+        QueueFlush();
+    }
+
+    public void OnBatchEnd()
+    {
+        _flushQueued = false;
+        if (_state == State.Connected)
+            Send();
+    }
+
+    public void OnReady(bool readable, bool writable)
+    {
+        if (writable && _state == State.Connected)
+            Send();
+        if (readable && _state == State.Connected)
+            Receive();
+    }
+
+    private void Send()
+    {
+        while (_out.Length > 0)
+        {
+            int n = _socket!.Send(_out.WrittenSpan, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                _watch!.WantWritable(true);
+                return;
+            }
+            if (error != SocketError.Success)
+            {
+                Fail("send failed: " + error);
+                return;
+            }
+            _out.Consume(n);
+        }
+        _watch!.WantWritable(false);
+    }
+
+    private void Receive()
+    {
+        while (_state == State.Connected)
+        {
+            MakeRoom();
+            int n = _socket!.Receive(_in.AsSpan(_inEnd), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+                return;
+            if (error != SocketError.Success || n == 0)
+            {
+                Fail(n == 0 && error == SocketError.Success ? "closed the connection" : "receive failed: " + error);
+                return;
+            }
+            _inEnd += n;
+            DeliverReplies();
+        }
+    }
+
+    private void DeliverReplies()
+    {
+        while (_inStart < _inEnd && _state == State.Connected)
+        {
+            var frame = _in.AsSpan(_inStart, _inEnd - _inStart);
+            var result = RespFrameScanner.TryScan(frame, out int length, out string? error);
+            if (result == ParseResult.Incomplete)
+                return;
+            if (result == ParseResult.ProtocolError)
+            {
+                Fail("sent invalid RESP: " + error);
+                return;
+            }
+            if (!_pending.TryDequeue(out var pending))
+            {
+                Fail("sent a reply nobody asked for");
+                return;
+            }
+            _inStart += length;
+            if (pending.Slot is not null)
+                _sink.Deliver(pending.Slot, pending.Fragment, frame[..length]);
+        }
+    }
+
+    /// <summary>Keeps a partial reply at the front of the buffer, growing it when one reply is bigger.</summary>
+    private void MakeRoom()
+    {
+        if (_inStart == _inEnd)
+        {
+            _inStart = _inEnd = 0;
+            if (_in.Length > 4 * ReceiveChunk)
+                _in = new byte[ReceiveChunk];
+        }
+        if (_in.Length - _inEnd >= ReceiveChunk / 4)
+            return;
+        int length = _inEnd - _inStart;
+        var target = length > _in.Length / 2 ? new byte[_in.Length * 2] : _in;
+        Buffer.BlockCopy(_in, _inStart, target, 0, length);
+        (_in, _inStart, _inEnd) = (target, 0, length);
+    }
+
+    /// <summary>Closes the socket and answers every pending request with an error; the next request reconnects after the backoff.</summary>
+    private void Fail(string reason)
+    {
+        if (_state == State.Disposed)
+            return;
+        _state = State.Down;
+        _retryAtMs = Environment.TickCount64 + _backoffMs;
+        _backoffMs = Math.Min(_backoffMs * 2, MaxBackoffMs);
+        Close($"ERR backend {Endpoint} {reason}");
+    }
+
+    /// <summary>Drops the socket and buffers; every pending request gets <paramref name="error"/> as its reply.</summary>
+    private void Close(string error)
+    {
+        _generation++;
+        _watch?.Dispose();
+        _watch = null;
+        _socket?.Dispose();
+        _socket = null;
+        _out.Clear();
+        _inStart = _inEnd = 0;
+        var reply = Encoding.UTF8.GetBytes("-" + error.ReplaceLineEndings(" ") + "\r\n");
+        while (_pending.TryDequeue(out var pending))
+            if (pending.Slot is not null)
+                _sink.Deliver(pending.Slot, pending.Fragment, reply);
+    }
+
+    public void Dispose()
+    {
+        if (_state == State.Disposed)
+            return;
+        _state = State.Disposed;
+        Close($"ERR backend {Endpoint} connection closed by the proxy");
+    }
+}

@@ -1,0 +1,78 @@
+using Istore.Net.Server;
+using Istore.Proxy.Routing;
+
+namespace Istore.Proxy.Backend;
+
+/// <summary>
+/// The backend connections of one event loop: per tenant, shard address and protocol a small
+/// group of pipelined connections that all that tenant's clients on this loop share (connection
+/// convergence: thousands of clients, a few backend connections).
+/// </summary>
+internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposable
+{
+    private readonly Dictionary<(string Tenant, Endpoint Endpoint, int Protocol), BackendGroup> _groups = [];
+
+    public BackendGroup Get(TenantRoute tenant, Endpoint endpoint, int protocol)
+    {
+        var key = (tenant.Name, endpoint, protocol);
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            var connections = new BackendConnection[tenant.Limits.BackendConnections];
+            for (int i = 0; i < connections.Length; i++)
+                connections[i] = new BackendConnection(loop, sink, endpoint, protocol);
+            _groups[key] = group = new BackendGroup(connections);
+        }
+        return group;
+    }
+
+    /// <summary>
+    /// Times out stuck backends, and closes groups the current routes no longer use once their
+    /// last request finished (a reload lets requests already routed finish on the old routes).
+    /// </summary>
+    public void Maintain(RouteTable routes, long nowMs)
+    {
+        List<(string, Endpoint, int)>? unused = null;
+        foreach (var (key, group) in _groups)
+        {
+            var tenant = routes.Find(key.Tenant);
+            foreach (var c in group.Connections)
+                c.CheckTimeout(nowMs, tenant?.Limits.BackendTimeoutMs ?? 5000);
+            if ((tenant is null || Array.IndexOf(tenant.Shards, key.Endpoint) < 0) && group.Connections.All(c => c.PendingCount == 0))
+                (unused ??= []).Add(key);
+        }
+        foreach (var key in unused ?? [])
+        {
+            _groups.Remove(key, out var group);
+            group!.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var group in _groups.Values)
+            group.Dispose();
+        _groups.Clear();
+    }
+}
+
+/// <summary>The connections to one shard for one tenant on one loop, used in turn.</summary>
+internal sealed class BackendGroup(BackendConnection[] connections) : IDisposable
+{
+    private int _next;
+
+    public BackendConnection[] Connections => connections;
+
+    public BackendConnection Next()
+    {
+        if (connections.Length == 1)
+            return connections[0];
+        _next = (_next + 1) % connections.Length;
+        return connections[_next];
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in connections)
+            c.Dispose();
+    }
+}

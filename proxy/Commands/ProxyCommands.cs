@@ -1,0 +1,76 @@
+using System.Collections.Frozen;
+using Istore.Net.Commands;
+
+namespace Istore.Proxy.Commands;
+
+/// <summary>How the proxy treats a command of the shared command table.</summary>
+internal enum RouteKind
+{
+    /// <summary>To the shard of its key(s); several keys must share a shard.</summary>
+    Forward,
+    /// <summary>MGET, MSET, DEL, UNLINK, EXISTS, TOUCH: split per shard, replies joined.</summary>
+    Split,
+    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL: to every shard of the tenant, replies joined.</summary>
+    FanOut,
+    /// <summary>SCAN: one shard at a time, the cursor says which.</summary>
+    Scan,
+    /// <summary>RANDOMKEY: any shard.</summary>
+    AnyShard,
+    /// <summary>Answered by the proxy itself (AUTH, HELLO, PING, INFO…).</summary>
+    Local,
+    /// <summary>Admin or keyless commands a tenant may not send through the proxy.</summary>
+    Refused,
+    /// <summary>Blocking, transaction and pub/sub commands: they would stall or change a shared backend connection.</summary>
+    NeedsOwnConnection,
+}
+
+/// <summary>
+/// The proxy's knowledge about commands beyond what the shared table says (key positions,
+/// arity come from <see cref="CommandTable"/>): which ones it splits, fans out or answers itself.
+/// </summary>
+internal static class ProxyCommands
+{
+    private static readonly FrozenSet<string> Split = FrozenSet.Create(StringComparer.Ordinal, "MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH");
+    private static readonly FrozenSet<string> FanOut = FrozenSet.Create(StringComparer.Ordinal, "DBSIZE", "KEYS", "FLUSHDB", "FLUSHALL");
+    private static readonly FrozenSet<string> Local = FrozenSet.Create(StringComparer.Ordinal,
+        "PING", "ECHO", "AUTH", "HELLO", "QUIT", "RESET", "SELECT", "INFO", "CLIENT", "TIME", "COMMAND");
+
+    /// <summary>
+    /// Commands that need a connection of their own (transactions, blocking, pub/sub) are not
+    /// multiplexed over shared backend connections: a clear error instead of a stalled pipeline.
+    /// </summary>
+    private static readonly FrozenSet<string> NeedDedicatedConnection = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
+        "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN",
+        "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF");
+
+    private static readonly RouteKind[] Kinds = CommandTable.All.Select(Classify).ToArray();
+
+    public static RouteKind KindOf(CommandSpec spec) => Kinds[spec.Index];
+
+    public static string UnknownCommandError(string name) =>
+        NeedDedicatedConnection.Contains(name) ? OwnConnectionError(name) : $"ERR unknown command '{name}'";
+
+    public static string OwnConnectionError(string name) =>
+        $"ERR '{name}' needs a dedicated backend connection, which istore-proxy does not offer: send it to the shard directly";
+
+    private static RouteKind Classify(CommandSpec spec)
+    {
+        if (Split.Contains(spec.Name))
+            return RouteKind.Split;
+        if (FanOut.Contains(spec.Name))
+            return RouteKind.FanOut;
+        if (Local.Contains(spec.Name))
+            return RouteKind.Local;
+        if ((spec.Flags & (CommandFlags.Blocking | CommandFlags.PubSub)) != 0 || spec.Group is "transactions" or "pubsub"
+            || NeedDedicatedConnection.Contains(spec.Name))
+            return RouteKind.NeedsOwnConnection;
+        return spec.Name switch
+        {
+            "SCAN" => RouteKind.Scan,
+            "RANDOMKEY" => RouteKind.AnyShard,
+            _ when spec.HasKeys && (spec.Flags & CommandFlags.Admin) == 0 => RouteKind.Forward,
+            _ => RouteKind.Refused,
+        };
+    }
+}

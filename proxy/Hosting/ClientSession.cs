@@ -1,0 +1,80 @@
+using Istore.Net.Server;
+using Istore.Proxy.Backend;
+using Istore.Proxy.Pipeline;
+using Istore.Proxy.Routing;
+using Istore.Proxy.Stats;
+
+namespace Istore.Proxy.Hosting;
+
+/// <summary>
+/// A client connection as the proxy sees it: the tenant it authenticated as, the protocol it
+/// chose, its reply order (<see cref="SequenceQueue"/>), and the backend groups of its tenant's
+/// shards, cached until the route table changes.
+/// </summary>
+internal sealed class ClientSession
+{
+    private RouteTable? _table;
+    private TenantRoute? _route;
+    private BackendGroup?[] _groups = [];
+
+    public ClientSession(Connection connection)
+    {
+        Connection = connection;
+        Queue = new SequenceQueue(this);
+    }
+
+    public Connection Connection { get; }
+
+    public SequenceQueue Queue { get; }
+
+    /// <summary>Set when the client disconnects: replies still in flight for it are dropped.</summary>
+    public bool Closed { get; set; }
+
+    /// <summary>QUIT arrived: close once every earlier reply is written.</summary>
+    public bool Quitting { get; set; }
+
+    public int Protocol { get; set; } = 2;
+
+    public string? Name { get; set; }
+
+    /// <summary>Null until AUTH succeeds.</summary>
+    public TenantState? Tenant { get; private set; }
+
+    /// <summary>This loop's counters for the tenant.</summary>
+    public TenantCounters Counters { get; private set; } = null!;
+
+    public void Bind(TenantState tenant, TenantCounters counters)
+    {
+        Unbind();
+        Tenant = tenant;
+        Counters = counters;
+        _table = null;
+    }
+
+    public void Unbind()
+    {
+        Tenant?.RemoveClient();
+        Tenant = null;
+        _table = null;
+        _route = null;
+    }
+
+    /// <summary>The tenant's route in <paramref name="table"/> (null if a reload removed the tenant).</summary>
+    public TenantRoute? Route(RouteTable table)
+    {
+        if (!ReferenceEquals(table, _table))
+        {
+            _table = table;
+            _route = table.Find(Tenant!.Name);
+            _groups = new BackendGroup?[_route?.Shards.Length ?? 0];
+        }
+        return _route;
+    }
+
+    /// <summary>A backend connection for <paramref name="shard"/> of the current route.</summary>
+    public BackendConnection Backend(BackendPool pool, int shard) =>
+        (_groups[shard] ??= pool.Get(_route!, _route!.Shards[shard], Protocol)).Next();
+
+    /// <summary>After HELLO changes the protocol, later requests use connections of the new protocol.</summary>
+    public void ForgetBackends() => Array.Clear(_groups);
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Proxy.Hosting;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "istore-proxy {Version} listening on {Endpoint} with {Threads} loop(s), {Tenants} tenant(s), config version {ConfigVersion}")]
+    public static partial void Listening(ILogger logger, string version, string endpoint, int threads, int tenants, long configVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ready to accept connections")]
+    public static partial void Ready(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus metrics on http://{Endpoint}/metrics")]
+    public static partial void Metrics(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration reloaded ({Reason}): version {ConfigVersion}, {Tenants} tenant(s)")]
+    public static partial void Reloaded(ILogger logger, string reason, long configVersion, int tenants);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Configuration not reloaded ({Reason}): {Error}")]
+    public static partial void ReloadFailed(ILogger logger, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The listen address changed to {Endpoint}; it takes effect at the next restart")]
+    public static partial void ListenChanged(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Command {Command} failed; closing its client")]
+    public static partial void CommandFailed(ILogger logger, string command, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down")]
+    public static partial void ShuttingDown(ILogger logger);
+}

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Istore.Net.Server;
+using Istore.Proxy.Config;
+using Istore.Proxy.Routing;
+using Istore.Proxy.Stats;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Proxy.Hosting;
+
+/// <summary>
+/// istore-proxy: serves tenants' clients on the event loops (<see cref="ProxyWorker"/>), owns the
+/// current route table and swaps it atomically on reload, keeps tenant state across reloads,
+/// samples rates and serves /metrics.
+/// </summary>
+public sealed class ProxyServer : IServerApplication, IDisposable
+{
+    public const string Version = "0.1.0";
+
+    /// <summary>Small client buffers (they grow for big requests): 10,000 idle clients should cost little.</summary>
+    private const int ConnectionBufferSize = 4096;
+
+    private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
+    private readonly List<ProxyWorker> _workers = [];
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _reloadLock = new();
+    private readonly ILogger _logger;
+    private readonly Timer _timer;
+    private readonly long _startedMs = Environment.TickCount64;
+    private MetricsEndpoint? _metrics;
+    private volatile RouteTable _routes;
+    private Dictionary<(string, string), long> _lastCalls = [];
+    private int _ticks;
+    private int _disposed;
+
+    public ProxyServer(ProxyOptions options, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        _logger = loggerFactory.CreateLogger("istore-proxy");
+        _routes = ConfigLoader.Load(options.ConfigPath);
+        ApplyLimits(_routes);
+        var listen = _routes.Listen;
+        Host = new ServerHost(new ServerOptions
+        {
+            EndPoint = new IPEndPoint(ParseAddress(listen.Host), listen.Port),
+            Threads = options.Threads,
+            MaxClients = options.MaxClients,
+            ConnectionBufferSize = ConnectionBufferSize,
+        }, this);
+        Reloader = new ConfigReloader(this, options.ConfigPath, options.ConfigPollInterval);
+        _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    public ProxyOptions Options { get; }
+
+    public ServerHost Host { get; }
+
+    internal ConfigReloader Reloader { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>The current routes; a reload replaces the whole table at once.</summary>
+    internal RouteTable Routes => _routes;
+
+    public ILoopWorker CreateWorker(int loopIndex)
+    {
+        var worker = new ProxyWorker(this);
+        lock (_workers)
+            _workers.Add(worker);
+        return worker;
+    }
+
+    public void Start()
+    {
+        Host.Start();
+        if (Options.MetricsPort > 0)
+        {
+            var endpoint = new IPEndPoint(ParseAddress(_routes.Listen.Host), Options.MetricsPort);
+            _metrics = new MetricsEndpoint(endpoint, Prometheus);
+            Log.Metrics(_logger, endpoint.ToString());
+        }
+        Reloader.Start();
+        _timer.Change(100, 100);
+        Log.Listening(_logger, Version, $"{_routes.Listen.Host}:{Host.Port}", Options.Threads, _routes.Tenants.Count(), _routes.Version);
+        Log.Ready(_logger);
+    }
+
+    public void RequestShutdown() => _shutdown.TrySetResult();
+
+    public async Task RunAsync()
+    {
+        await Task.WhenAny(_shutdown.Task, Host.Stopped).ConfigureAwait(false);
+        Log.ShuttingDown(_logger);
+        Host.Stop();
+        await Host.Stopped.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the file again and swaps the routes if it is valid and not older than the current
+    /// version; requests already routed finish on the old routes. A bad file changes nothing.
+    /// </summary>
+    public bool Reload(string reason)
+    {
+        lock (_reloadLock)
+        {
+            RouteTable next;
+            try
+            {
+                next = ConfigLoader.Load(Options.ConfigPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                Log.ReloadFailed(_logger, reason, ex.Message);
+                return false;
+            }
+            if (next.Version < _routes.Version)
+            {
+                Log.ReloadFailed(_logger, reason, $"version {next.Version} is older than the current {_routes.Version}");
+                return false;
+            }
+            if (next.Listen != _routes.Listen)
+                Log.ListenChanged(_logger, next.Listen.ToString());
+            ApplyLimits(next);
+            _routes = next;
+            Log.Reloaded(_logger, reason, next.Version, next.Tenants.Count());
+            return true;
+        }
+    }
+
+    internal TenantState TenantState(string name) => _tenants.GetOrAdd(name, static n => new TenantState(n));
+
+    internal string Info(string tenant, string section) => StatsText.Info(Snapshot(tenant), _routes.Find(tenant), Version,
+        (Environment.TickCount64 - _startedMs) / 1000, section.ToLowerInvariant());
+
+    internal TenantSnapshot Snapshot(string tenant)
+    {
+        lock (_workers)
+            return TenantSnapshot.Collect(TenantState(tenant), _workers.Select(w => w.Stats).ToList());
+    }
+
+    private string Prometheus() => StatsText.Prometheus(_routes.Tenants.Select(t => Snapshot(t.Name)));
+
+    private void ApplyLimits(RouteTable routes)
+    {
+        foreach (var tenant in routes.Tenants)
+            TenantState(tenant.Name).Bucket.Rate = tenant.Limits.Qps;
+    }
+
+    /// <summary>Every 100 ms: backend timeouts and cleanup on each loop; every second: sampled rates.</summary>
+    private void Tick()
+    {
+        ProxyWorker[] workers;
+        lock (_workers)
+            workers = [.. _workers];
+        foreach (var worker in workers)
+            worker.RequestMaintenance();
+        if (Interlocked.Increment(ref _ticks) % 10 == 0)
+            SampleRates();
+    }
+
+    private void SampleRates()
+    {
+        var calls = new Dictionary<(string, string), long>();
+        foreach (var tenant in _routes.Tenants)
+        {
+            var snapshot = Snapshot(tenant.Name);
+            var state = TenantState(tenant.Name);
+            var rates = new Dictionary<string, long>(StringComparer.Ordinal);
+            long total = 0;
+            foreach (var (name, command) in snapshot.Commands)
+            {
+                calls[(tenant.Name, name)] = command.Calls;
+                long rate = command.Calls - _lastCalls.GetValueOrDefault((tenant.Name, name));
+                rates[name] = rate;
+                total += rate;
+            }
+            state.CommandOpsPerSecond = rates;
+            state.OpsPerSecond = total;
+        }
+        _lastCalls = calls;
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        host is "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host)[0];
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _timer.Dispose();
+        Reloader.Dispose();
+        _metrics?.Dispose();
+        Host.Dispose();
+    }
+}

@@ -1,0 +1,177 @@
+using System.Buffers.Text;
+using Istore.Net.Commands;
+using Istore.Net.Resp;
+using Istore.Proxy.Backend;
+using Istore.Proxy.Commands;
+using Istore.Proxy.Pipeline;
+using Istore.Proxy.Routing;
+using Istore.Proxy.Stats;
+
+namespace Istore.Proxy.Hosting;
+
+/// <summary>Routing: which shard(s) a command goes to, and how it is encoded for each.</summary>
+internal sealed partial class ProxyWorker
+{
+    private const string CrossShardError = "CROSSSLOT Keys in request don't hash to the same shard (use a {hash tag})";
+
+    private readonly List<int> _keyIndexes = [];
+
+    private void Route(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
+    {
+        switch (ProxyCommands.KindOf(spec))
+        {
+            case RouteKind.Local:
+                _local.Execute(session, spec, args, counters, start);
+                return;
+            case RouteKind.Refused:
+                ReplyError(session, counters, start, $"ERR '{spec.Name}' is not available through istore-proxy");
+                return;
+            case RouteKind.NeedsOwnConnection:
+                ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
+                return;
+            case RouteKind.FanOut:
+                FanOut(session, route, spec, args, NewSlot(session, counters, start));
+                return;
+            case RouteKind.Scan:
+                Scan(session, route, args, counters, start);
+                return;
+            case RouteKind.AnyShard:
+                SendWhole(session, Random.Shared.Next(route.Shards.Length), NewSlot(session, counters, start), 0, args);
+                return;
+        }
+        if (spec.MovableKeys)
+        {
+            ForwardMovableKeys(session, route, spec, args, counters, start);
+            return;
+        }
+        var keys = spec.GetKeyRange(args.Count);
+        int shard = keys.Count == 0 ? 0 : route.ShardOf(args[keys.First]);
+        for (int i = keys.First + keys.Step; keys.Count > 1 && i <= keys.Last; i += keys.Step)
+        {
+            if (route.ShardOf(args[i]) == shard)
+                continue;
+            if (ProxyCommands.KindOf(spec) == RouteKind.Split)
+                Split(session, route, spec, args, keys, NewSlot(session, counters, start));
+            else
+                ReplyError(session, counters, start, CrossShardError);
+            return;
+        }
+        SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
+    }
+
+    /// <summary>LMPOP, ZUNIONSTORE…: keys counted by an argument; all of them must share a shard.</summary>
+    private void ForwardMovableKeys(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
+    {
+        _keyIndexes.Clear();
+        spec.CollectKeyIndexes(args, _keyIndexes);
+        // No key found (a bad count): any shard answers with the command's own error.
+        int shard = _keyIndexes.Count == 0 ? 0 : route.ShardOf(args[_keyIndexes[0]]);
+        foreach (int index in _keyIndexes)
+            if (route.ShardOf(args[index]) != shard)
+            {
+                ReplyError(session, counters, start, CrossShardError);
+                return;
+            }
+        SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
+    }
+
+    private static RequestSlot NewSlot(ClientSession session, CommandCounters counters, long start)
+    {
+        var slot = session.Queue.Enqueue();
+        slot.Counters = counters;
+        slot.StartTimestamp = start;
+        return slot;
+    }
+
+    /// <summary>MGET, MSET, DEL…: one fragment per shard with that shard's keys, joined back in the client's key order.</summary>
+    private void Split(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, KeyRange keys, RequestSlot slot)
+    {
+        var fragmentOfShard = new int[route.Shards.Length];
+        Array.Fill(fragmentOfShard, -1);
+        var fragmentShards = new List<int>();
+        var fragmentSizes = new List<int>();
+        var places = new (int Fragment, int Position)[keys.Count];
+        for (int k = 0; k < keys.Count; k++)
+        {
+            int shard = route.ShardOf(args[keys.First + k * keys.Step]);
+            ref int fragment = ref fragmentOfShard[shard];
+            if (fragment < 0)
+            {
+                fragment = fragmentShards.Count;
+                fragmentShards.Add(shard);
+                fragmentSizes.Add(0);
+            }
+            places[k] = (fragment, fragmentSizes[fragment]++);
+        }
+        var kind = spec.Name switch { "MGET" => JoinKind.ValuesInKeyOrder, "MSET" => JoinKind.AllOk, _ => JoinKind.Sum };
+        slot.Join = new ReplyJoin(kind, fragmentShards.Count) { KeyPlaces = places };
+        for (int f = 0; f < fragmentShards.Count; f++)
+        {
+            var writer = BeginBackendCommand(session, fragmentShards[f], slot, f, out var backend);
+            if (writer is null)
+                continue;
+            writer.WriteArrayHeader(1 + fragmentSizes[f] * keys.Step);
+            writer.WriteBulkString(args[0]);
+            for (int k = 0; k < keys.Count; k++)
+                if (places[k].Fragment == f)
+                    for (int j = 0; j < keys.Step; j++)
+                        writer.WriteBulkString(args[keys.First + k * keys.Step + j]);
+            backend.EndCommand(slot, f, Environment.TickCount64);
+        }
+    }
+
+    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL: the same command to every shard of the tenant.</summary>
+    private void FanOut(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, RequestSlot slot)
+    {
+        var kind = spec.Name switch { "DBSIZE" => JoinKind.Sum, "KEYS" => JoinKind.Concat, _ => JoinKind.AllOk };
+        slot.Join = new ReplyJoin(kind, route.Shards.Length);
+        for (int shard = 0; shard < route.Shards.Length; shard++)
+            SendWhole(session, shard, slot, shard, args);
+    }
+
+    /// <summary>SCAN: the client's cursor says which shard to continue (see <see cref="JoinKind.ScanCursor"/>).</summary>
+    private void Scan(ClientSession session, TenantRoute route, CommandArgs args, CommandCounters counters, long start)
+    {
+        if (!Utf8Parser.TryParse(args[1], out ulong cursor, out int used) || used != args[1].Length)
+        {
+            ReplyError(session, counters, start, "ERR invalid cursor");
+            return;
+        }
+        int shards = route.Shards.Length;
+        int shard = (int)(cursor % (ulong)shards);
+        var slot = NewSlot(session, counters, start);
+        slot.Join = new ReplyJoin(JoinKind.ScanCursor, 1) { Scan = (shard, shards) };
+        var writer = BeginBackendCommand(session, shard, slot, 0, out var backend);
+        if (writer is null)
+            return;
+        writer.WriteArrayHeader(args.Count);
+        writer.WriteBulkString(args[0]);
+        Span<byte> backendCursor = stackalloc byte[20];
+        Utf8Formatter.TryFormat(cursor / (ulong)shards, backendCursor, out int digits);
+        writer.WriteBulkString(backendCursor[..digits]);
+        for (int i = 2; i < args.Count; i++)
+            writer.WriteBulkString(args[i]);
+        backend.EndCommand(slot, 0, Environment.TickCount64);
+    }
+
+    private void SendWhole(ClientSession session, int shard, RequestSlot slot, int fragment, CommandArgs args)
+    {
+        var writer = BeginBackendCommand(session, shard, slot, fragment, out var backend);
+        if (writer is null)
+            return;
+        writer.WriteArrayHeader(args.Count);
+        for (int i = 0; i < args.Count; i++)
+            writer.WriteBulkString(args[i]);
+        backend.EndCommand(slot, fragment, Environment.TickCount64);
+    }
+
+    /// <summary>The buffer of a backend connection of <paramref name="shard"/>, or null after answering the fragment with the backend's error.</summary>
+    private RespWriter? BeginBackendCommand(ClientSession session, int shard, RequestSlot slot, int fragment, out BackendConnection backend)
+    {
+        backend = session.Backend(_pool!, shard);
+        var writer = backend.BeginCommand(Environment.TickCount64);
+        if (writer is null)
+            Deliver(slot, fragment, backend.UnavailableError);
+        return writer;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using Istore.Net.Resp;
+
+namespace Istore.Proxy.Pipeline;
+
+/// <summary>How the fragments of one client command become its single reply.</summary>
+internal enum JoinKind
+{
+    /// <summary>MGET: each key's value, in the client's key order.</summary>
+    ValuesInKeyOrder,
+    /// <summary>DEL, UNLINK, EXISTS, TOUCH, DBSIZE: the sum of the integers.</summary>
+    Sum,
+    /// <summary>MSET, FLUSHDB, FLUSHALL: OK once every fragment said OK.</summary>
+    AllOk,
+    /// <summary>KEYS: every fragment's array, one after the other.</summary>
+    Concat,
+    /// <summary>SCAN: one shard's reply with its cursor rewritten to carry the shard.</summary>
+    ScanCursor,
+}
+
+/// <summary>
+/// Collects the replies of a command split across shards (twemproxy's fragments, Codis's
+/// coalesce) and writes the one reply the client expects. The first error wins.
+/// </summary>
+internal sealed class ReplyJoin
+{
+    private readonly JoinKind _kind;
+    private readonly RespValue?[] _parts;
+    private int _remaining;
+
+    public ReplyJoin(JoinKind kind, int fragments)
+    {
+        _kind = kind;
+        _parts = new RespValue?[fragments];
+        _remaining = fragments;
+    }
+
+    /// <summary>For <see cref="JoinKind.ValuesInKeyOrder"/>: key i's fragment and position within it.</summary>
+    public (int Fragment, int Position)[]? KeyPlaces { get; init; }
+
+    /// <summary>For <see cref="JoinKind.ScanCursor"/>: the shard scanned and how many there are.</summary>
+    public (int Shard, int Shards) Scan { get; init; }
+
+    /// <summary>Stores a fragment's reply; true when it was the last one.</summary>
+    public bool Add(int fragment, ReadOnlySpan<byte> reply)
+    {
+        _parts[fragment] = RespValue.Parse(reply);
+        return --_remaining == 0;
+    }
+
+    public void Write(RespWriter output)
+    {
+        foreach (var part in _parts)
+            if (part!.IsError)
+            {
+                output.WriteError(part.AsString() ?? "ERR");
+                return;
+            }
+        switch (_kind)
+        {
+            case JoinKind.ValuesInKeyOrder:
+                output.WriteArrayHeader(KeyPlaces!.Length);
+                foreach (var (fragment, position) in KeyPlaces)
+                    WriteValue(output, _parts[fragment]![position]);
+                break;
+            case JoinKind.Sum:
+                output.WriteInteger(_parts.Sum(p => p!.AsInteger()));
+                break;
+            case JoinKind.AllOk:
+                output.WriteOk();
+                break;
+            case JoinKind.Concat:
+                output.WriteArrayHeader(_parts.Sum(p => p!.Count));
+                foreach (var part in _parts)
+                    foreach (var item in part!.Items)
+                        WriteValue(output, item);
+                break;
+            case JoinKind.ScanCursor:
+                WriteScan(output, _parts[0]!);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The client's cursor is <c>backendCursor × shards + shard</c>: when a shard's scan ends the
+    /// next cursor starts the next shard at 0, and 0 again means every shard was scanned.
+    /// </summary>
+    private void WriteScan(RespWriter output, RespValue reply)
+    {
+        var (shard, shards) = Scan;
+        if (reply.Count != 2 || !ulong.TryParse(reply[0].AsString(), out ulong backendCursor))
+        {
+            output.WriteError("ERR unexpected SCAN reply from the backend");
+            return;
+        }
+        ulong next;
+        if (backendCursor == 0)
+            next = shard + 1 < shards ? (ulong)(shard + 1) : 0;
+        else if (backendCursor > (ulong.MaxValue - (ulong)shard) / (ulong)shards)
+        {
+            output.WriteError("ERR backend SCAN cursor too large to carry the shard");
+            return;
+        }
+        else
+            next = backendCursor * (ulong)shards + (ulong)shard;
+        output.WriteArrayHeader(2);
+        output.WriteBulkString(Encoding.ASCII.GetBytes(next.ToString()));
+        output.WriteArrayHeader(reply[1].Count);
+        foreach (var item in reply[1].Items)
+            WriteValue(output, item);
+    }
+
+    private static void WriteValue(RespWriter output, RespValue value)
+    {
+        if (value.IsNull)
+            output.WriteNull();
+        else if (value.Type == RespType.Integer)
+            output.WriteInteger(value.AsInteger());
+        else
+            output.WriteBulkString(value.AsBytes() ?? []);
+    }
+}

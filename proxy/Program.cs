@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Istore.Proxy.Hosting;
+using Microsoft.Extensions.Logging;
+
+// istore-proxy: parse options, start the proxy, stop cleanly on SIGTERM or SIGINT (SIGHUP reloads).
+var config = new Option<string>("--config") { Description = "Configuration file (JSON: version, listen, tenants with their shards)", Required = true };
+var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
+var metricsPort = new Option<int>("--metrics-port") { Description = "Serve Prometheus text on http://<listen host>:<port>/metrics (0: off)", DefaultValueFactory = _ => 0 };
+var maxClients = new Option<int>("--maxclients") { Description = "Maximum client connections over all tenants", DefaultValueFactory = _ => 100_000 };
+var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
+
+var root = new RootCommand("istore-proxy: a multi-tenant RESP proxy over sharded istore-node / redis-server backends")
+{
+    config, threads, metricsPort, maxClients, logLevel,
+};
+root.SetAction(async (parsed, _) =>
+{
+    var options = new ProxyOptions
+    {
+        ConfigPath = parsed.GetValue(config)!,
+        Threads = Math.Max(1, parsed.GetValue(threads)),
+        MetricsPort = parsed.GetValue(metricsPort),
+        MaxClients = parsed.GetValue(maxClients),
+    };
+    using var loggerFactory = LoggerFactory.Create(b => b
+        .SetMinimumLevel(parsed.GetValue(logLevel))
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; }));
+    var logger = loggerFactory.CreateLogger("istore-proxy");
+    ProxyServer proxy;
+    try
+    {
+        proxy = new ProxyServer(options, loggerFactory);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Net.Sockets.SocketException)
+    {
+        logger.LogCritical("Cannot start: {Message}", ex.Message);
+        return 1;
+    }
+    using (proxy)
+    {
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        proxy.Start();
+        await proxy.RunAsync();
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            proxy.RequestShutdown();
+        }
+    }
+});
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,64 @@
+using System.Numerics;
+
+namespace Istore.Proxy.Stats;
+
+/// <summary>
+/// Latency in microseconds, counted in log-linear buckets (16 per power of two, so a percentile
+/// is within about 6%). Written by one loop thread; readers sum snapshots, so no locks.
+/// </summary>
+internal sealed class LatencyHistogram
+{
+    private const int SubBits = 4;
+    private const int Sub = 1 << SubBits;
+    /// <summary>Latencies are counted up to 2^40 µs (12 days); longer ones land in the last bucket.</summary>
+    private const int MaxExponent = 39;
+    public const int BucketCount = (MaxExponent - SubBits + 2) * Sub;
+
+    private readonly long[] _counts = new long[BucketCount];
+
+    public void Record(long micros) => _counts[Index((ulong)Math.Max(0, micros))]++;
+
+    public void AddTo(long[] total)
+    {
+        for (int i = 0; i < BucketCount; i++)
+            total[i] += Volatile.Read(ref _counts[i]);
+    }
+
+    /// <summary>The upper bound of the bucket holding the <paramref name="quantile"/> of <paramref name="counts"/> (0 when empty).</summary>
+    public static long Percentile(long[] counts, double quantile)
+    {
+        long total = 0;
+        foreach (var c in counts)
+            total += c;
+        if (total == 0)
+            return 0;
+        long rank = (long)Math.Ceiling(quantile * total);
+        long seen = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            seen += counts[i];
+            if (seen >= rank)
+                return UpperBound(i);
+        }
+        return UpperBound(counts.Length - 1);
+    }
+
+    internal static int Index(ulong micros)
+    {
+        if (micros < Sub)
+            return (int)micros;
+        micros = Math.Min(micros, (1UL << (MaxExponent + 1)) - 1);
+        int exponent = 63 - BitOperations.LeadingZeroCount(micros);
+        int sub = (int)(micros >> (exponent - SubBits)) & (Sub - 1);
+        return (exponent - SubBits + 1) * Sub + sub;
+    }
+
+    internal static long UpperBound(int index)
+    {
+        if (index < Sub)
+            return index;
+        int exponent = index / Sub + SubBits - 1;
+        int sub = index % Sub;
+        return (long)(((ulong)(Sub + sub + 1) << (exponent - SubBits)) - 1);
+    }
+}

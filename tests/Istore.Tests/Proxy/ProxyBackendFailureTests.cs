@@ -1,0 +1,93 @@
+using System.Text;
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Proxy;
+
+/// <summary>A dead, stalled or missing backend fails exactly its in-flight requests; the proxy recovers when it returns.</summary>
+public class ProxyBackendFailureTests(ProxyBackendFailureTests.Cluster cluster) : IClassFixture<ProxyBackendFailureTests.Cluster>
+{
+    public sealed class Cluster : ProxyCluster
+    {
+        protected override string TenantOneExtras => """ "limits": {"backendTimeoutMs": 700}, """;
+
+        protected override string MoreTenants => $$"""{"name": "nowhere", "password": "pn", "shards": [{"master": "127.0.0.1:{{ProxyProcess.FreePort()}}"}]},""";
+    }
+
+    [Fact]
+    public async Task A_backend_killed_mid_pipeline_fails_only_its_requests_and_recovers_after_restart()
+    {
+        await using var c = await cluster.ConnectAsync();
+        var victim = cluster.Nodes[2];
+        const int count = 3000;
+        var keys = Enumerable.Range(0, count).Select(i => $"kill:{i}").ToArray();
+        // Stop the shard so its requests are surely in flight, then kill it.
+        ProxyProcess.SendSignal(victim.Pid, "STOP");
+        var pipeline = new StringBuilder();
+        foreach (var key in keys)
+            pipeline.Append(RespEncoding.CommandText(Encoding.UTF8, "SET", key, "v"));
+        await c.SendAsync(pipeline.ToString());
+        await Task.Delay(300);
+        victim.Kill();
+        foreach (var key in keys)
+        {
+            var reply = await c.ReadFrameAsync();
+            if (ExpectedRoute.Shard(key, 3) == 2)
+                Assert.StartsWith($"-ERR backend 127.0.0.1:{victim.Port}", reply);
+            else
+                Assert.Equal("+OK\r\n", reply);
+        }
+        string onVictim = keys.First(k => ExpectedRoute.Shard(k, 3) == 2);
+        Assert.StartsWith("-ERR backend", await c.CommandAsync("GET", onVictim));   // down: answered at once, not hung
+
+        await victim.RestartAsync();
+        for (int attempt = 0; ; attempt++)
+        {
+            var reply = await c.CommandAsync("SET", onVictim, "back");
+            if (reply == "+OK\r\n")
+                break;
+            Assert.True(attempt < 100, "the proxy never reconnected: " + reply);
+            await Task.Delay(50);
+        }
+        Assert.Equal("$4\r\nback\r\n", await c.CommandAsync("GET", onVictim));
+    }
+
+    [Fact]
+    public async Task A_stalled_backend_times_out_and_its_slots_are_freed()
+    {
+        await using var c = await cluster.ConnectAsync();
+        var stalled = cluster.Nodes[1];
+        string key = Enumerable.Range(0, 100).Select(i => $"slow:{i}").First(k => ExpectedRoute.Shard(k, 3) == 1);
+        string other = Enumerable.Range(0, 100).Select(i => $"slow:{i}").First(k => ExpectedRoute.Shard(k, 3) != 1);
+        ProxyProcess.SendSignal(stalled.Pid, "STOP");
+        try
+        {
+            await c.SendCommandAsync("GET", key);
+            await c.SendCommandAsync("SET", other, "1");
+            var started = DateTime.UtcNow;
+            Assert.StartsWith($"-ERR backend 127.0.0.1:{stalled.Port} timed out", await c.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+            Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(3));
+            Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+        }
+        finally
+        {
+            ProxyProcess.SendSignal(stalled.Pid, "CONT");
+        }
+        for (int attempt = 0; ; attempt++)
+        {
+            var reply = await c.CommandAsync("GET", key);
+            if (!reply.StartsWith('-'))
+                break;
+            Assert.True(attempt < 100, "the shard never came back: " + reply);
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task A_backend_nobody_listens_on_answers_with_an_error()
+    {
+        await using var c = await cluster.Proxy.ConnectAsync("nowhere", "pn");
+        Assert.StartsWith("-ERR backend 127.0.0.1:", await c.CommandAsync("GET", "x"));
+        Assert.StartsWith("-ERR backend 127.0.0.1:", await c.CommandAsync("MGET", "x", "y", "z"));
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+    }
+}

@@ -1,0 +1,118 @@
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Proxy;
+
+/// <summary>Configuration reloads (file change, SIGHUP) swap routes without dropping a connection.</summary>
+public class ProxyReloadTests(ProxyCluster cluster) : IClassFixture<ProxyCluster>
+{
+    private static int s_version = 100;
+    private static readonly SemaphoreSlim OneAtATime = new(1);
+
+    [Fact]
+    public async Task Reload_under_load_drops_no_connection_and_adds_a_tenant()
+    {
+        await OneAtATime.WaitAsync();
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var clients = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cluster.ConnectAsync()));
+            var load = clients.Select((c, n) => Task.Run(async () =>
+            {
+                long done = 0;
+                while (!stop.IsCancellationRequested)
+                {
+                    Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"load:{n}", done.ToString()));
+                    Assert.Equal($"${done.ToString().Length}\r\n{done}\r\n", await c.CommandAsync("GET", $"load:{n}"));
+                    done++;
+                }
+                return done;
+            })).ToArray();
+            await Task.Delay(200);
+            string withLate = """[{"name": "late", "password": "pz", "shards": [{"master": "127.0.0.1:1"}]}, """ + cluster.TenantsJson().TrimStart()[1..];
+            await ReloadAsync(withLate, viaSignal: false);
+            await using (var late = await cluster.Proxy.ConnectAsync("late", "pz"))
+                Assert.Equal("+PONG\r\n", await late.CommandAsync("PING"));
+            await Task.Delay(200);
+            await ReloadAsync(cluster.TenantsJson(), viaSignal: true);
+            await Task.Delay(200);
+            stop.Cancel();
+            var counts = await Task.WhenAll(load);
+            Assert.All(counts, n => Assert.True(n > 10));
+            foreach (var c in clients)
+            {
+                Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+                await c.DisposeAsync();
+            }
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    [Fact]
+    public async Task A_reload_moves_a_tenant_to_new_shards_and_changes_its_password()
+    {
+        await OneAtATime.WaitAsync();
+        try
+        {
+            await using var existing = await cluster.ConnectAsync("t2", "p2");
+            string moved = cluster.TenantsJson().Replace(
+                $$"""{"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{cluster.Nodes[0].Port}}"}]}""",
+                $$"""{"name": "t2", "password": "p2-new", "shards": [{"master": "127.0.0.1:{{cluster.Nodes[1].Port}}"}]}""");
+            Assert.NotEqual(cluster.TenantsJson(), moved);
+            await ReloadAsync(moved, viaSignal: true);
+            Assert.Equal("+OK\r\n", await existing.CommandAsync("SET", "moved:k", "1"));   // the connection survived
+            await using var direct = await cluster.Nodes[1].ConnectAsync();
+            Assert.Equal("$1\r\n1\r\n", await direct.CommandAsync("GET", "moved:k"));
+            await using var fresh = await cluster.Proxy.ConnectAsync();
+            Assert.StartsWith("-WRONGPASS", await fresh.CommandAsync("AUTH", "t2", "p2"));
+            Assert.Equal("+OK\r\n", await fresh.CommandAsync("AUTH", "t2", "p2-new"));
+        }
+        finally
+        {
+            await ReloadAsync(cluster.TenantsJson(), viaSignal: true);
+            OneAtATime.Release();
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_or_older_file_changes_nothing()
+    {
+        await OneAtATime.WaitAsync();
+        try
+        {
+            int failures = Count("Configuration not reloaded");
+            File.WriteAllText(cluster.Proxy.ConfigPath, "{ not json");
+            cluster.Proxy.Signal("HUP");
+            await cluster.Proxy.WaitForOutputAsync("Configuration not reloaded", TimeSpan.FromSeconds(10), failures + 1);
+            cluster.Proxy.WriteConfig(0, cluster.TenantsJson().Replace("\"p1\"", "\"changed\""));
+            cluster.Proxy.Signal("HUP");
+            await cluster.Proxy.WaitForOutputAsync("is older than the current", TimeSpan.FromSeconds(10));
+            await using var c = await cluster.ConnectAsync();
+            Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+            Assert.False(cluster.Proxy.HasExited);
+        }
+        finally
+        {
+            await ReloadAsync(cluster.TenantsJson(), viaSignal: true);
+            OneAtATime.Release();
+        }
+    }
+
+    /// <summary>Writes the next version of the file and waits for the proxy to apply it.</summary>
+    private async Task ReloadAsync(string tenantsJson, bool viaSignal)
+    {
+        int before = Count("Configuration reloaded");
+        cluster.Proxy.WriteConfig(Interlocked.Increment(ref s_version), tenantsJson);
+        if (viaSignal)
+            cluster.Proxy.Signal("HUP");
+        await cluster.Proxy.WaitForOutputAsync("Configuration reloaded", TimeSpan.FromSeconds(10), before + 1);
+    }
+
+    private int Count(string text)
+    {
+        var output = cluster.Proxy.Output;
+        return (output.Length - output.Replace(text, "").Length) / text.Length;
+    }
+}
