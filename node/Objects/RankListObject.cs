@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Istore.Node.Engine;
 using Istore.Ranklist;
 
@@ -10,68 +9,17 @@ namespace Istore.Node.Objects;
 /// <see cref="OrderTree{T, TOrder}"/> by score descending, ties by member ascending, so rank 0 is
 /// the best. An optional <see cref="MaxLength"/> caps it: every write evicts the lowest beyond it.
 /// </summary>
-public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
+public sealed class RankListObject(int capacity = 4) : ScoredCollection<BestFirstOrder>(capacity), IRecallList, IRecallExclusion
 {
-    public ScanTable<ScoredMember> Members { get; }
-
-    public OrderTree<byte[], BestFirstOrder> ByRank { get; } = new();
+    /// <summary>The members best first (score descending, ties by member ascending).</summary>
+    public OrderTree<byte[], BestFirstOrder> ByRank => Ordered;
 
     /// <summary>The cap set by RL.ADD MAXLEN; 0 when uncapped.</summary>
     public long MaxLength { get; set; }
 
-    public RankListObject(int capacity = 4) => Members = new ScanTable<ScoredMember>(capacity);
-
     public override KeyType Type => KeyType.RankList;
 
-    public override long Length => Members.Count;
-
     public override string Encoding => "ranklist";
-
-    public int Count => Members.Count;
-
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
-    {
-        ref var entry = ref Members.Find(member);
-        if (Unsafe.IsNullRef(ref entry))
-        {
-            score = 0;
-            return false;
-        }
-        score = entry.Score;
-        return true;
-    }
-
-    public bool Contains(ReadOnlySpan<byte> member) => Members.Contains(member);
-
-    /// <summary>Sets a member's score; true when the member is new.</summary>
-    public bool Set(ReadOnlySpan<byte> member, double score)
-    {
-        ref var entry = ref Members.FindOrAdd(member, out bool added);
-        if (!added)
-        {
-            if (entry.Score == score)
-                return false;
-            ByRank.Remove(entry.Blob);
-        }
-        entry = new ScoredMember(ScoredMember.Pack(member, score));
-        ByRank.Add(entry.Blob);
-        return added;
-    }
-
-    public bool Remove(ReadOnlySpan<byte> member)
-    {
-        if (!Members.Remove(member, out var removed))
-            return false;
-        ByRank.Remove(removed.Blob);
-        return true;
-    }
-
-    /// <summary>The 0-based rank (0 = best), or -1.</summary>
-    public int RankOf(ReadOnlySpan<byte> member)
-    {
-        ref var entry = ref Members.Find(member);
-        return Unsafe.IsNullRef(ref entry) ? -1 : ByRank.RankOf(entry.Blob);
-    }
 
     /// <summary>Removes the lowest entries beyond <paramref name="maxLength"/>; returns how many went.</summary>
     public int Trim(long maxLength)
@@ -121,10 +69,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
     {
         var copy = new RankListObject(Members.Count) { MaxLength = MaxLength };
         foreach (ref var entry in Members)
-        {
-            copy.Members.AddNew(entry);   // blobs are never changed in place, so they can be shared
-            copy.ByRank.Add(entry.Blob);
-        }
+            copy.AddNew(entry.Blob);
         return copy;
     }
 

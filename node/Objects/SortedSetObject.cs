@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using Istore.Node.Engine;
 
 namespace Istore.Node.Objects;
@@ -10,70 +9,14 @@ namespace Istore.Node.Objects;
 /// array per member ([member][score]) is shared by both; a score change makes a new array, since
 /// the tree may hold the old one as a separator.
 /// </summary>
-public sealed class SortedSetObject : StoredObject
+public sealed class SortedSetObject(int capacity = 4) : ScoredCollection<ScoreOrder>(capacity)
 {
-    public ScanTable<ScoredMember> Members { get; }
-
-    public OrderTree<byte[], ScoreOrder> ByScore { get; } = new();
-
-    public SortedSetObject(int capacity = 4) => Members = new ScanTable<ScoredMember>(capacity);
+    /// <summary>The members by ascending (score, member).</summary>
+    public OrderTree<byte[], ScoreOrder> ByScore => Ordered;
 
     public override KeyType Type => KeyType.ZSet;
 
-    public override long Length => Members.Count;
-
     public override string Encoding => "skiplist";
-
-    public int Count => Members.Count;
-
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
-    {
-        ref var entry = ref Members.Find(member);
-        if (Unsafe.IsNullRef(ref entry))
-        {
-            score = 0;
-            return false;
-        }
-        score = entry.Score;
-        return true;
-    }
-
-    /// <summary>Sets a member's score; true when the member is new.</summary>
-    public bool Set(ReadOnlySpan<byte> member, double score)
-    {
-        ref var entry = ref Members.FindOrAdd(member, out bool added);
-        if (!added)
-        {
-            if (entry.Score == score)
-                return false;
-            ByScore.Remove(entry.Blob);
-        }
-        entry = new ScoredMember(ScoredMember.Pack(member, score));
-        ByScore.Add(entry.Blob);
-        return added;
-    }
-
-    public bool Remove(ReadOnlySpan<byte> member)
-    {
-        if (!Members.Remove(member, out var removed))
-            return false;
-        ByScore.Remove(removed.Blob);
-        return true;
-    }
-
-    /// <summary>The 0-based rank by ascending score, or -1.</summary>
-    public int RankOf(ReadOnlySpan<byte> member)
-    {
-        ref var entry = ref Members.Find(member);
-        return Unsafe.IsNullRef(ref entry) ? -1 : ByScore.RankOf(entry.Blob);
-    }
-
-    /// <summary>Adds an entry whose member is known to be absent; blobs are immutable, so another set's may be shared.</summary>
-    public void AddNew(byte[] blob)
-    {
-        Members.AddNew(new ScoredMember(blob));
-        ByScore.Add(blob);
-    }
 
     /// <summary>The ranks [first, first + count) of the entries between two bounds (see <see cref="ScoreBound"/>).</summary>
     public (int First, int Count) RanksBetween<TStart, TEnd>(TStart start, TEnd end)
@@ -112,10 +55,7 @@ public sealed class SortedSetObject : StoredObject
     {
         var copy = new SortedSetObject(Members.Count);
         foreach (ref var entry in Members)
-        {
-            copy.Members.AddNew(entry);   // blobs are never changed in place, so they can be shared
-            copy.ByScore.Add(entry.Blob);
-        }
+            copy.AddNew(entry.Blob);
         return copy;
     }
 
