@@ -179,6 +179,6 @@ print_setup() {   # title
     echo "machine: $(nproc) cpu(s), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
     echo "istore-node: $ISTORE (pid $ISTORE_PID, $HOST:$ISTORE_PORT, $(rcli "$ISTORE_PORT" INFO server | tr -d '\r' | awk -F: '/^redis_version:/ {print "version " $2}'))${ISTORE_ARGS:+ args: $ISTORE_ARGS}"
     echo "redis-server: $(redis-server --version | awk '{print $3}') (pid $REDIS_PID, $HOST:$REDIS_PORT, --save '' $REDIS_ARGS)"
-    echo "redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYSPACE -t set,get --csv -q; -n $N_P1 at -P 1, -n $N_P16 at -P 16; $ROUNDS interleaved rounds"
+    echo "redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYSPACE -t ${TESTS:-set,get} --csv -q; -n $N_P1 at -P 1, -n $N_P16 at -P 16; $ROUNDS interleaved rounds"
     echo
 }
