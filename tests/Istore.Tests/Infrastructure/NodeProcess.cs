@@ -134,6 +134,15 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM and wait: the node should flush, checkpoint and exit 0.</summary>
+    /// <summary>Stops the node as the durability tests compare: SIGTERM (asserting exit 0) or SIGKILL.</summary>
+    public async Task StopAsync(bool graceful)
+    {
+        if (graceful)
+            Assert.Equal(0, await TerminateAsync());
+        else
+            Kill();
+    }
+
     public async Task<int> TerminateAsync(TimeSpan? timeout = null)
     {
         if (_process is null || _process.HasExited)

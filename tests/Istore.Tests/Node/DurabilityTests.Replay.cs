@@ -26,10 +26,7 @@ public partial class DurabilityTests
             Assert.Equal(":1\r\n", await c.CommandAsync("PEXPIRE", "ttl:short-exp", "800"));
             Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "ttl:none", "N"));
         }
-        if (graceful)
-            Assert.Equal(0, await node.TerminateAsync());
-        else
-            node.Kill();
+        await node.StopAsync(graceful);
         // Stay down until the short keys' time has passed.
         var wait = TimeSpan.FromMilliseconds(1300) - clock.Elapsed;
         if (wait > TimeSpan.Zero)

@@ -73,10 +73,7 @@ public class RankListDurabilityTests
         }
         Assert.Equal("+none\r\n", before["p:gone"]);
         Assert.Equal("+ranklist\r\n*6\r\n$4\r\nhigh\r\n$1\r\n9\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n", before["p:cap"]);
-        if (graceful)
-            Assert.Equal(0, await node.TerminateAsync());
-        else
-            node.Kill();
+        await node.StopAsync(graceful);
         await node.RestartAsync();
         await using var check = await node.ConnectAsync();
         Assert.Equal(before, await SnapshotAsync(check));

@@ -85,10 +85,7 @@ public class SortedSetDurabilityTests
         Assert.Equal("+none\r\n*0\r\n", before["d:gone"]);
         Assert.Equal("+none\r\n*0\r\n", before["d:mpop"]);
         Assert.StartsWith("+zset\r\n*", before["d:union"]);
-        if (graceful)
-            Assert.Equal(0, await node.TerminateAsync());
-        else
-            node.Kill();
+        await node.StopAsync(graceful);
         await node.RestartAsync();
         await using var check = await node.ConnectAsync();
         Assert.Equal(before, await SnapshotAsync(check));
