@@ -27,41 +27,45 @@ public static class BloomCommands
         public double ErrorRate = BloomObject.DefaultErrorRate;
         public long Capacity = BloomObject.DefaultCapacity;
         public int Expansion = BloomObject.DefaultExpansion;
-        public bool ExpansionGiven;
         public bool NonScaling;
         public bool NoCreate;
 
         public BloomObject Create() => new(ErrorRate, Capacity, Expansion, NonScaling);
     }
 
-    /// <summary>BF.RESERVE key error_rate capacity [EXPANSION e] [NONSCALING] → OK; "item exists" when the key is taken.</summary>
+    /// <summary>
+    /// BF.RESERVE key error_rate capacity [EXPANSION e] [NONSCALING] → OK; "item exists" when the
+    /// key holds a filter. Other words are ignored and the checks run in RedisBloom 2.6's order.
+    /// </summary>
     private static void Reserve(CommandContext c)
     {
+        if (c.Count > 7)
+        {
+            c.WrongArity();
+            return;
+        }
         var parameters = new BloomParameters();
         if (!TryErrorRate(c, 2, parameters) || !TryCapacity(c, 3, parameters))
             return;
-        for (int i = 4; i < c.Count; i++)
+        int expansionAt = IndexOf(c, "EXPANSION"u8);
+        parameters.NonScaling = IndexOf(c, "NONSCALING"u8) > 0;
+        if (expansionAt == c.Count - 1)
         {
-            if (c.ArgIs(i, "NONSCALING"u8))
-                parameters.NonScaling = true;
-            else if (c.ArgIs(i, "EXPANSION"u8) && i + 1 < c.Count)
-            {
-                if (!TryExpansion(c, ++i, parameters))
-                    return;
-            }
-            else
-            {
-                c.Output.WriteError(Errors.Syntax);
-                return;
-            }
+            c.Output.WriteError("ERR no expansion");
+            return;
         }
-        if (!CheckCombination(c, parameters))
+        if (expansionAt > 0 && parameters.NonScaling)
+        {
+            c.Output.WriteError("Nonscaling filters cannot expand");
+            return;
+        }
+        if ((expansionAt > 0 && !TryExpansion(c, expansionAt + 1, parameters)) || !FitsInMemory(c, parameters))
             return;
         using var write = c.Keyspace.Lock();
         var type = c.Keyspace.ReadObject(c.Arg(1), out _);
         if (type != Engine.KeyType.None)
         {
-            c.Output.WriteError("ERR item exists");
+            c.Output.WriteError(type == Engine.KeyType.Bloom ? "ERR item exists" : Errors.WrongType);
             return;
         }
         c.Keyspace.StoreObject(c.Arg(1), parameters.Create());
@@ -69,7 +73,10 @@ public static class BloomCommands
         c.Output.WriteOk();
     }
 
-    /// <summary>BF.INSERT key [CAPACITY c] [ERROR e] [EXPANSION e] [NOCREATE] [NONSCALING] ITEMS item [item …].</summary>
+    /// <summary>
+    /// BF.INSERT key [CAPACITY c] [ERROR e] [EXPANSION e] [NOCREATE] [NONSCALING] ITEMS item [item …],
+    /// with RedisBloom's INSERT errors (no ERR prefix); NONSCALING wins over EXPANSION here.
+    /// </summary>
     private static void Insert(CommandContext c)
     {
         var parameters = new BloomParameters();
@@ -77,27 +84,53 @@ public static class BloomCommands
         for (; i < c.Count && !c.ArgIs(i, "ITEMS"u8); i++)
         {
             bool hasValue = i + 1 < c.Count;
-            if (c.ArgIs(i, "NOCREATE"u8)) parameters.NoCreate = true;
-            else if (c.ArgIs(i, "NONSCALING"u8)) parameters.NonScaling = true;
-            else if (c.ArgIs(i, "CAPACITY"u8) && hasValue) { if (!TryCapacity(c, ++i, parameters)) return; }
-            else if (c.ArgIs(i, "ERROR"u8) && hasValue) { if (!TryErrorRate(c, ++i, parameters)) return; }
-            else if (c.ArgIs(i, "EXPANSION"u8) && hasValue) { if (!TryExpansion(c, ++i, parameters)) return; }
-            else
+            if (c.ArgIs(i, "NOCREATE"u8))
+                parameters.NoCreate = true;
+            else if (c.ArgIs(i, "NONSCALING"u8))
+                parameters.NonScaling = true;
+            else if (!c.ArgIs(i, "CAPACITY"u8) && !c.ArgIs(i, "ERROR"u8) && !c.ArgIs(i, "EXPANSION"u8))
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError("Unknown argument received");
                 return;
             }
+            else if (!hasValue)
+                break;
+            else if (!TryInsertOption(c, i++, parameters))
+                return;
         }
         if (i + 1 >= c.Count)
         {
             c.WrongArity();
             return;
         }
-        if (CheckCombination(c, parameters))
+        if (parameters.ErrorRate is not (> 0 and < 1) || parameters.Capacity < 1 || parameters.Expansion < 1)
+        {
+            c.Output.WriteError("Bad argument received");
+            return;
+        }
+        if (FitsInMemory(c, parameters))
             AddItems(c, parameters, firstItem: i + 1, multi: true);
     }
 
-    /// <summary>BF.ADD (0/1), BF.MADD and BF.INSERT (one per item; a full non-scaling filter answers an error in the item's place).</summary>
+    /// <summary>CAPACITY, ERROR or EXPANSION at <paramref name="at"/> with its value after it; false after RedisBloom's "Bad …" error.</summary>
+    private static bool TryInsertOption(CommandContext c, int at, BloomParameters parameters)
+    {
+        var value = c.Arg(at + 1);
+        if (c.ArgIs(at, "CAPACITY"u8))
+            return RedisNumber.TryParseInt64(value, out parameters.Capacity) || Fail(c, "Bad capacity");
+        if (c.ArgIs(at, "ERROR"u8))
+            return RedisNumber.TryParseDouble(value, out parameters.ErrorRate) || Fail(c, "Bad error rate");
+        if (!RedisNumber.TryParseInt64(value, out long expansion))
+            return Fail(c, "Bad expansion");
+        parameters.Expansion = (int)Math.Clamp(expansion, 0, int.MaxValue);
+        return true;
+    }
+
+    /// <summary>
+    /// BF.ADD (one answer), BF.MADD and BF.INSERT (one per item): 1 when new, 0 when maybe seen
+    /// (booleans in RESP3). A full non-scaling filter answers an error in the item's place and ends
+    /// the reply there, as RedisBloom does.
+    /// </summary>
     private static void AddItems(CommandContext c, BloomParameters parameters, int firstItem, bool multi)
     {
         using var write = c.Keyspace.Lock();
@@ -115,30 +148,50 @@ public static class BloomCommands
             c.Keyspace.StoreObject(c.Arg(1), bloom);
             changed = true;
         }
+        var added = new List<bool?>(c.Count - firstItem);
+        for (int i = firstItem; i < c.Count && (added.Count == 0 || added[^1] is not null); i++)
+            added.Add(bloom.Add(c.Arg(i)));
         if (multi)
-            c.Output.WriteArrayHeader(c.Count - firstItem);
-        for (int i = firstItem; i < c.Count; i++)
+            c.Output.WriteArrayHeader(added.Count);
+        foreach (var answer in added)
         {
-            bool? added = bloom.Add(c.Arg(i));
-            if (added is null)
+            if (answer is null)
                 c.Output.WriteError("ERR non scaling filter is full");
             else
-                c.Output.WriteInteger(added.Value ? 1 : 0);
-            changed |= added == true;
+                WriteFlag(c, answer.Value);
+            changed |= answer == true;
         }
         if (changed)
             c.Keyspace.LogCommand(c.Args);
     }
 
+    /// <summary>0/1 in RESP2, a boolean in RESP3 (RedisBloom's replies to adds and membership tests).</summary>
+    private static void WriteFlag(CommandContext c, bool value)
+    {
+        if (c.Output.IsResp3)
+            c.Output.WriteBoolean(value);
+        else
+            c.Output.WriteInteger(value ? 1 : 0);
+    }
+
+    private static int IndexOf(CommandContext c, ReadOnlySpan<byte> word)
+    {
+        for (int i = 4; i < c.Count; i++)
+            if (c.ArgIs(i, word))
+                return i;
+        return -1;
+    }
+
+    /// <summary>BF.EXISTS, BF.MEXISTS: a missing key, or one of another type (as in RedisBloom), holds nothing.</summary>
     private static void Exists(CommandContext c, bool multi)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out BloomObject? bloom))
-            return;
+        c.Keyspace.ReadObject(c.Arg(1), out var stored);
+        var bloom = stored as BloomObject;
         if (multi)
             c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
-            c.Output.WriteInteger(bloom is not null && bloom.Contains(c.Arg(i)) ? 1 : 0);
+            WriteFlag(c, bloom is not null && bloom.Contains(c.Arg(i)));
     }
 
     /// <summary>BF.INFO key [CAPACITY|SIZE|FILTERS|ITEMS|EXPANSION]: all five as pairs (a map in RESP3), or the one asked for.</summary>
@@ -170,10 +223,18 @@ public static class BloomCommands
             var field = Array.Find(fields, f => System.Text.Ascii.EqualsIgnoreCase(c.Arg(2), f.Name));
             if (field.Name is null)
             {
-                c.Output.WriteError("ERR Invalid information value");
+                c.Output.WriteError("Invalid information value");
                 return;
             }
-            c.Output.WriteArrayHeader(1);
+            if (c.Output.IsResp3)
+            {
+                c.Output.WriteMapHeader(1);
+                c.Output.WriteSimpleString(field.Label);
+            }
+            else
+            {
+                c.Output.WriteArrayHeader(1);
+            }
             WriteValue(c, field.Value);
             return;
         }
@@ -202,7 +263,7 @@ public static class BloomCommands
     {
         if (!RedisNumber.TryParseDouble(c.Arg(index), out parameters.ErrorRate))
             return Fail(c, "ERR bad error rate");
-        return parameters.ErrorRate is > 0 and < 1 || Fail(c, "ERR (0 < error rate range < 1)");
+        return parameters.ErrorRate is > 0 and < 1 || Fail(c, "ERR (0 < error rate range < 1) ");
     }
 
     private static bool TryCapacity(CommandContext c, int index, BloomParameters parameters)
@@ -217,15 +278,12 @@ public static class BloomCommands
         if (!RedisNumber.TryParseInt64(c.Arg(index), out long expansion) || expansion > int.MaxValue)
             return Fail(c, "ERR bad expansion");
         parameters.Expansion = (int)expansion;
-        parameters.ExpansionGiven = true;
         return expansion >= 1 || Fail(c, "ERR expansion should be greater or equal to 1");
     }
 
-    /// <summary>Options that cannot go together, and a first layer too large to allocate.</summary>
-    private static bool CheckCombination(CommandContext c, BloomParameters parameters)
+    /// <summary>A first layer too large to allocate is refused (our guard; RedisBloom would fail to allocate).</summary>
+    private static bool FitsInMemory(CommandContext c, BloomParameters parameters)
     {
-        if (parameters.NonScaling && parameters.ExpansionGiven)
-            return Fail(c, "ERR Nonscaling filters cannot expand");
         double bitsPerItem = -Math.Log(parameters.ErrorRate) / (Math.Log(2) * Math.Log(2));
         return parameters.Capacity * bitsPerItem <= MaxLayerBits || Fail(c, "ERR capacity too large for the error rate");
     }

@@ -28,10 +28,14 @@ public class BloomCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.StartsWith("*10\r\n+Capacity\r\n:100\r\n+Size\r\n:", info);
         Assert.EndsWith("+Number of filters\r\n:1\r\n+Number of items inserted\r\n:3\r\n+Expansion rate\r\n:2\r\n", info);
         Assert.Equal("*1\r\n:3\r\n", await c.CommandAsync("BF.INFO", "bf:a", "ITEMS"));
-        Assert.Equal("-ERR Invalid information value\r\n", await c.CommandAsync("BF.INFO", "bf:a", "COLOR"));
+        Assert.Equal("-Invalid information value\r\n", await c.CommandAsync("BF.INFO", "bf:a", "COLOR"));
         Assert.Equal("-ERR not found\r\n", await c.CommandAsync("BF.INFO", "bf:missing"));
         Assert.StartsWith("%", await c.CommandAsync("HELLO", "3"));
         Assert.StartsWith("%5\r\n+Capacity\r\n:100\r\n", await c.CommandAsync("BF.INFO", "bf:a"));
+        Assert.Equal("%1\r\n+Number of items inserted\r\n:3\r\n", await c.CommandAsync("BF.INFO", "bf:a", "ITEMS"));
+        Assert.Equal("#f\r\n", await c.CommandAsync("BF.ADD", "bf:a", "x"));
+        Assert.Equal("*2\r\n#t\r\n#f\r\n", await c.CommandAsync("BF.MEXISTS", "bf:a", "x", "never"));
+        Assert.Equal("#f\r\n", await c.CommandAsync("BF.EXISTS", "bf:missing", "x"));
     }
 
     [Fact]
@@ -45,30 +49,34 @@ public class BloomCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.Equal("*1\r\n:8\r\n", await c.CommandAsync("BF.INFO", "bf:r", "CAPACITY"));   // 2 + 2·3
 
         Assert.Equal("+OK\r\n", await c.CommandAsync("BF.RESERVE", "bf:fixed", "0.001", "2", "NONSCALING"));
-        Assert.Equal("*3\r\n:1\r\n:1\r\n-ERR non scaling filter is full\r\n", await c.CommandAsync("BF.MADD", "bf:fixed", "a", "b", "c"));
+        // The first refusal ends the reply (RedisBloom stops adding there).
+        Assert.Equal("*3\r\n:1\r\n:1\r\n-ERR non scaling filter is full\r\n", await c.CommandAsync("BF.MADD", "bf:fixed", "a", "b", "c", "e", "f"));
         Assert.Equal("-ERR non scaling filter is full\r\n", await c.CommandAsync("BF.ADD", "bf:fixed", "d"));
         Assert.Equal("*1\r\n$-1\r\n", await c.CommandAsync("BF.INFO", "bf:fixed", "EXPANSION"));
 
         (string Error, string[] Args)[] bad =
         [
             ("-ERR bad error rate", ["bf:x", "abc", "10"]),
-            ("-ERR (0 < error rate range < 1)", ["bf:x", "1", "10"]),
-            ("-ERR (0 < error rate range < 1)", ["bf:x", "0", "10"]),
+            ("-ERR (0 < error rate range < 1) ", ["bf:x", "1", "10"]),
+            ("-ERR (0 < error rate range < 1) ", ["bf:x", "0", "10"]),
             ("-ERR bad capacity", ["bf:x", "0.1", "ten"]),
             ("-ERR (capacity should be larger than 0)", ["bf:x", "0.1", "0"]),
             ("-ERR bad expansion", ["bf:x", "0.1", "10", "EXPANSION", "x"]),
             ("-ERR expansion should be greater or equal to 1", ["bf:x", "0.1", "10", "EXPANSION", "0"]),
-            ("-ERR Nonscaling filters cannot expand", ["bf:x", "0.1", "10", "EXPANSION", "2", "NONSCALING"]),
+            ("-Nonscaling filters cannot expand", ["bf:x", "0.1", "10", "EXPANSION", "2", "NONSCALING"]),
+            ("-Nonscaling filters cannot expand", ["bf:x", "0.1", "10", "NONSCALING", "EXPANSION", "x"]),
+            ("-ERR no expansion", ["bf:x", "0.1", "10", "EXPANSION"]),
+            ("-ERR wrong number of arguments for 'bf.reserve' command", ["bf:x", "0.1", "10", "EXPANSION", "2", "NONSCALING", "more"]),
             ("-ERR capacity too large for the error rate", ["bf:x", "0.0001", "9000000000000"]),
-            ("-ERR syntax error", ["bf:x", "0.1", "10", "BOGUS"]),
         ];
         foreach (var (error, args) in bad)
             Assert.Equal(error + "\r\n", await c.CommandAsync(["BF.RESERVE", .. args]));
         Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "bf:x"));
         await c.CommandAsync("SET", "bf:str", "v");
         Assert.Equal("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", await c.CommandAsync("BF.ADD", "bf:str", "a"));
-        Assert.Equal("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", await c.CommandAsync("BF.EXISTS", "bf:str", "a"));
-        Assert.Equal("-ERR item exists\r\n", await c.CommandAsync("BF.RESERVE", "bf:str", "0.1", "10"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("BF.EXISTS", "bf:str", "a"));   // RedisBloom reads another type as no filter
+        Assert.Equal("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", await c.CommandAsync("BF.RESERVE", "bf:str", "0.1", "10"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("BF.RESERVE", "bf:words", "0.1", "10", "BOGUS"));   // RedisBloom ignores unknown words here
     }
 
     [Fact]
@@ -82,8 +90,17 @@ public class BloomCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.Equal("*1\r\n:4\r\n", await c.CommandAsync("BF.INFO", "bf:i", "EXPANSION"));
         Assert.Equal("*2\r\n:0\r\n:1\r\n", await c.CommandAsync("BF.INSERT", "bf:i", "NOCREATE", "ITEMS", "a", "c"));
         Assert.Equal("-ERR wrong number of arguments for 'bf.insert' command\r\n", await c.CommandAsync("BF.INSERT", "bf:i", "CAPACITY", "10", "ITEMS"));
-        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("BF.INSERT", "bf:i", "COLOR", "10", "ITEMS", "a"));
-        Assert.Equal("-ERR bad capacity\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "CAPACITY", "x", "ITEMS", "a"));
+        Assert.Equal("-Unknown argument received\r\n", await c.CommandAsync("BF.INSERT", "bf:i", "COLOR", "10", "ITEMS", "a"));
+        Assert.Equal("-Bad capacity\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "CAPACITY", "x", "ITEMS", "a"));
+        Assert.Equal("-Bad error rate\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "ERROR", "x", "ITEMS", "a"));
+        Assert.Equal("-Bad expansion\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "EXPANSION", "x", "ITEMS", "a"));
+        Assert.Equal("-Bad argument received\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "ERROR", "1.5", "ITEMS", "a"));
+        Assert.Equal("-Bad argument received\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "CAPACITY", "0", "ITEMS", "a"));
+        Assert.Equal("-ERR wrong number of arguments for 'bf.insert' command\r\n", await c.CommandAsync("BF.INSERT", "bf:j", "ERROR", "0.1", "CAPACITY"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "bf:j"));
+        // NONSCALING wins over EXPANSION in BF.INSERT.
+        Assert.Equal("*1\r\n:1\r\n", await c.CommandAsync("BF.INSERT", "bf:k", "NONSCALING", "EXPANSION", "4", "ITEMS", "a"));
+        Assert.Equal("*1\r\n$-1\r\n", await c.CommandAsync("BF.INFO", "bf:k", "EXPANSION"));
         Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "bf:j"));
     }
 
