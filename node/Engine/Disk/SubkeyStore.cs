@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// The elements of one hash or set on disk: subkeys <c>prefix | field</c> at the collection's
+/// version (see <see cref="DiskFormat"/>) with the size kept in its metadata record. Reads see the
+/// command's pending writes; writes join them. One per command that opened the key.
+/// </summary>
+internal sealed class SubkeyStore
+{
+    /// <summary>Elements read per iterator when copying or scanning (an iterator must not outlive a write to the batch).</summary>
+    private const int ChunkSize = 1024;
+
+    private readonly DiskSession _session;
+    private readonly byte[] _prefix;
+    private readonly byte[] _end;
+    private byte[] _subkey;
+    private byte[] _value = [];
+
+    public SubkeyStore(DiskSession session, ReadOnlySpan<byte> key, KeyType type, long expireAt, ulong version, long size)
+    {
+        _session = session;
+        Key = key.ToArray();
+        Type = type;
+        ExpireAt = expireAt;
+        Size = size;
+        _prefix = DiskFormat.SubkeyPrefix(key, version);
+        _end = DiskFormat.SubkeyPrefix(key, version + 1);
+        _subkey = new byte[_prefix.Length + 64];
+        _prefix.CopyTo(_subkey, 0);
+    }
+
+    public byte[] Key { get; }
+
+    public KeyType Type { get; }
+
+    public long ExpireAt { get; }
+
+    public long Size { get; private set; }
+
+    private PendingWrites Pending => _session.Pending;
+
+    public bool Contains(ReadOnlySpan<byte> field)
+    {
+        bool found = Pending.TryGet(_session.Engine.Subkeys, Subkey(field), out var value);
+        value.Dispose();
+        return found;
+    }
+
+    /// <summary>A field's value, valid until the next read.</summary>
+    public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (!Pending.TryGet(_session.Engine.Subkeys, Subkey(field), out var stored))
+            return false;
+        using (stored)
+        {
+            if (_value.Length < stored.Span.Length)
+                _value = new byte[Math.Max(stored.Span.Length, _value.Length * 2)];
+            stored.Span.CopyTo(_value);
+            value = _value.AsSpan(0, stored.Span.Length);
+        }
+        return true;
+    }
+
+    /// <summary>Sets an element; true when it is new.</summary>
+    public bool Put(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        bool added = !Contains(field);
+        Pending.Put(_session.Engine.Subkeys, Subkey(field), value);
+        if (added)
+            Size++;
+        return added;
+    }
+
+    /// <summary>Adds an element known to be absent (filling a new version).</summary>
+    public void PutNew(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        Pending.Put(_session.Engine.Subkeys, Subkey(field), value);
+        Size++;
+    }
+
+    public bool Remove(ReadOnlySpan<byte> field)
+    {
+        if (!Contains(field))
+            return false;
+        Pending.Delete(_session.Engine.Subkeys, Subkey(field));
+        Size--;
+        return true;
+    }
+
+    /// <summary>Writes the metadata record (type, expiry, version, size) into the command's batch.</summary>
+    public void WriteMetadata()
+    {
+        Span<byte> record = stackalloc byte[DiskFormat.CollectionBytes];
+        DiskFormat.WriteCollection(record, Type, ExpireAt, BinaryPrimitives.ReadUInt64BigEndian(_prefix.AsSpan(_prefix.Length - 8)), Size);
+        Pending.Put(_session.Engine.Metadata, Key, record);
+    }
+
+    /// <summary>Copies every element of <paramref name="source"/> into this (new, empty) collection, a chunk at a time.</summary>
+    public void CopyFrom(SubkeyStore source)
+    {
+        var chunk = new List<(byte[] Field, byte[] Value)>(ChunkSize);
+        byte[]? from = [];
+        while (from is not null)
+        {
+            chunk.Clear();
+            from = source.Read(from, ChunkSize, chunk);
+            foreach (var (field, value) in chunk)
+                PutNew(field, value);
+        }
+    }
+
+    /// <summary>
+    /// HSCAN/SSCAN: up to <paramref name="count"/> elements from the field the cursor stands for
+    /// (fields are ordered, so one present for the whole scan is returned at least once).
+    /// </summary>
+    public ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found, bool withValues)
+    {
+        var cursors = _session.Engine.Cursors;
+        var from = cursors.Resolve((long)Math.Min(cursor, long.MaxValue));
+        if (from is null)
+            return 0;
+        var chunk = new List<(byte[] Field, byte[] Value)>(Math.Min(count, ChunkSize));
+        var next = Read(from, Math.Max(count, 1), chunk);
+        foreach (var (field, value) in chunk)
+        {
+            if (pattern is not null && !pattern.IsMatch(field))
+                continue;
+            found.Add(field);
+            if (withValues)
+                found.Add(value);
+        }
+        return next is null ? 0 : (ulong)cursors.Issue(next);
+    }
+
+    public Objects.ElementCursor OpenCursor() => new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix);
+
+    /// <summary>Reads up to <paramref name="count"/> elements from field <paramref name="from"/> on; returns the next field, or null at the end.</summary>
+    private byte[]? Read(byte[] from, int count, List<(byte[] Field, byte[] Value)> into)
+    {
+        using var cursor = new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix, from);
+        while (cursor.MoveNext())
+        {
+            if (into.Count == count)
+                return cursor.Key.ToArray();
+            into.Add((cursor.Key.ToArray(), cursor.Value.ToArray()));
+        }
+        return null;
+    }
+
+    private ReadOnlySpan<byte> Subkey(ReadOnlySpan<byte> field)
+    {
+        int length = _prefix.Length + field.Length;
+        if (_subkey.Length < length)
+        {
+            var grown = new byte[Math.Max(length, _subkey.Length * 2)];
+            _prefix.CopyTo(grown, 0);
+            _subkey = grown;
+        }
+        field.CopyTo(_subkey.AsSpan(_prefix.Length));
+        return _subkey.AsSpan(0, length);
+    }
+}
