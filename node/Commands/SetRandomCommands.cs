@@ -58,7 +58,7 @@ public static class SetRandomCommands
 
     private static byte[] PopOne(CommandContext c, SetValue set)
     {
-        var member = set.RandomSource().Random(Random.Shared).Member;
+        var member = set.RandomMember().Member;
         set.Remove(member);
         c.Keyspace.ObjectChanged(c.Arg(1), set);
         LogRemoval(c, [new SetMember(member)]);
@@ -91,7 +91,7 @@ public static class SetRandomCommands
         if (c.Count == 2)
         {
             if (set is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(set.RandomSource().Random(Random.Shared).Key);
+            else c.Output.WriteBulkString(set.RandomMember().Key);
             return;
         }
         if (set is null || count == 0)

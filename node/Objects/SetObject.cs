@@ -48,6 +48,8 @@ public sealed class SetObject : SetValue
 
     public override ScanTable<SetMember> RandomSource() => Members;
 
+    public override SetMember RandomMember() => Members.Random(Random.Shared);
+
     protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory set enumerates itself");
 
     public static SetObject ReadFrom(ref SnapshotReader reader)

@@ -24,6 +24,9 @@ public abstract class SetValue : StoredObject, Istore.Ranklist.IRecallExclusion
     /// <summary>SSCAN: adds the members from <paramref name="cursor"/> that match; returns the next cursor (0 = done).</summary>
     public abstract ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found);
 
+    /// <summary>One uniformly chosen member; the set must not be empty.</summary>
+    public abstract SetMember RandomMember();
+
     /// <summary>The members in a table to draw random picks from (the set's own table, or a copy).</summary>
     public abstract ScanTable<SetMember> RandomSource();
 
