@@ -187,4 +187,25 @@ public class DiskCollectionTests(ITestOutputHelper output)
         Assert.Equal(":0\r\n", await c.CommandAsync("DBSIZE"));
         Assert.DoesNotContain("db0:", await c.CommandAsync("INFO", "keyspace"));
     }
+
+    [Fact]
+    public async Task Watch_sees_collection_writes_and_flushall_removes_every_element()
+    {
+        await using var node = await NodeProcess.StartAsync(Disk);
+        await using var c = await node.ConnectAsync();
+        await using var other = await node.ConnectAsync();
+        Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "w:h", "f", "1"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "w:s", "m"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("WATCH", "w:h"));
+        Assert.Equal(":0\r\n", await other.CommandAsync("HSET", "w:h", "f", "2"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("HGET", "w:h", "f"));
+        Assert.Equal("*-1\r\n", await c.CommandAsync("EXEC"));
+
+        Assert.Equal("+OK\r\n", await c.CommandAsync("FLUSHALL"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("HGETALL", "w:h"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "w:s", "new"));
+        Assert.Equal("*1\r\n$3\r\nnew\r\n", await c.CommandAsync("SMEMBERS", "w:s"));
+    }
 }
