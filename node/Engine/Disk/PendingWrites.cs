@@ -18,16 +18,21 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
     /// <summary>Keys with an expiry this command added (negative: removed).</summary>
     public long VolatileDelta;
 
-    public bool IsEmpty => _batch.Count == 0;
+    private bool _written;
+
+    /// <summary>No writes yet: checked after every command, so kept here rather than asked of RocksDB.</summary>
+    public bool IsEmpty => !_written;
 
     public void Put(ColumnFamily family, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        _written = true;
         _index.Put(family, key, value);
         _batch.Put(family, key, value);
     }
 
     public void Delete(ColumnFamily family, ReadOnlySpan<byte> key)
     {
+        _written = true;
         _index.Delete(family, key);
         _batch.Delete(family, key);
     }
@@ -50,6 +55,7 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         {
             _index.Clear();
             _batch.Clear();
+            _written = false;
             KeyDelta = VolatileDelta = 0;
         }
     }
