@@ -18,7 +18,8 @@ namespace Istore.Node.Engine.Disk;
 ///   <c>expire</c> (int64 little-endian, absolute Unix ms, 0 = none), then per type:
 ///   a string's value bytes inline (one read per GET, as Kvrocks);
 ///   a collection's <c>version</c> (uint64 LE) and <c>size</c> (uint64 LE, elements), then for
-///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE).</item>
+///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE). A record's length must match its
+///   type (25 bytes for a hash or set, 41 for a list), else it is refused as damaged.</item>
 /// <item><c>subkey</c>: a collection's elements. Key = <c>key length</c> (uint32 big-endian) |
 ///   <c>key</c> | <c>version</c> (uint64 big-endian) | <c>field</c>: a hash field (value = its
 ///   value), a set member (empty value), a list item (field = index as uint64 BE), a sorted-set
@@ -31,9 +32,10 @@ namespace Istore.Node.Engine.Disk;
 /// <para>A collection's version is new each time the key is created, so DEL, expiry or overwrite
 /// of a huge collection is one metadata write: its old subkeys no longer match any live version
 /// and a compaction filter on <c>subkey</c> (<see cref="StaleSubkeyFilter"/>) drops them. The metadata
-/// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys. Stored today: strings, hashes and
-/// sets (a set member's subkey value is empty); the list, sorted-set and <c>score</c> layouts above
-/// are reserved for those types.</para>
+/// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys. Stored today: strings, hashes, sets
+/// (a set member's subkey value is empty) and lists (a new list's head and tail start at 2^63, the
+/// element at position i is at index head + i, tail is one past the last); the sorted-set and
+/// <c>score</c> layouts above are reserved for sorted sets.</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -80,6 +82,7 @@ internal static class DiskFormat
             TypeCode.String => KeyType.String,
             TypeCode.Hash when record.Length == CollectionBytes => KeyType.Hash,
             TypeCode.Set when record.Length == CollectionBytes => KeyType.Set,
+            TypeCode.List when record.Length == ListBytes => KeyType.List,
             var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
@@ -90,22 +93,44 @@ internal static class DiskFormat
 
     public static ReadOnlySpan<byte> VersionKey => "istore:version"u8;
 
-    /// <summary>Writes a hash's or set's metadata record into <paramref name="into"/> (<see cref="CollectionBytes"/> long).</summary>
-    public static void WriteCollection(Span<byte> into, KeyType type, long expireAt, ulong version, long size)
+    /// <summary>A list's metadata record: a collection's, then head and tail indexes.</summary>
+    public const int ListBytes = CollectionBytes + 16;
+
+    /// <summary>Where a new list's head and tail start, so it can grow either way.</summary>
+    public const ulong ListMiddle = 1UL << 63;
+
+    /// <summary>Writes a collection's metadata record into <paramref name="into"/> (<see cref="ListBytes"/> long); returns its length.</summary>
+    public static int WriteCollection(Span<byte> into, in CollectionMetadata metadata)
     {
-        into[0] = (byte)(type == KeyType.Hash ? TypeCode.Hash : TypeCode.Set);
-        BinaryPrimitives.WriteInt64LittleEndian(into[1..], expireAt);
-        BinaryPrimitives.WriteUInt64LittleEndian(into[HeaderBytes..], version);
-        BinaryPrimitives.WriteInt64LittleEndian(into[(HeaderBytes + 8)..], size);
+        into[0] = (byte)(metadata.Type switch { KeyType.Hash => TypeCode.Hash, KeyType.Set => TypeCode.Set, _ => TypeCode.List });
+        BinaryPrimitives.WriteInt64LittleEndian(into[1..], metadata.ExpireAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(into[HeaderBytes..], metadata.Version);
+        BinaryPrimitives.WriteInt64LittleEndian(into[(HeaderBytes + 8)..], metadata.Size);
+        if (metadata.Type != KeyType.List)
+            return CollectionBytes;
+        BinaryPrimitives.WriteUInt64LittleEndian(into[CollectionBytes..], metadata.Head);
+        BinaryPrimitives.WriteUInt64LittleEndian(into[(CollectionBytes + 8)..], metadata.Tail);
+        return ListBytes;
     }
 
-    /// <summary>The version and size of a collection's metadata record.</summary>
-    public static (ulong Version, long Size) ReadCollection(ReadOnlySpan<byte> record) =>
-        (BinaryPrimitives.ReadUInt64LittleEndian(record[HeaderBytes..]), BinaryPrimitives.ReadInt64LittleEndian(record[(HeaderBytes + 8)..]));
+    /// <summary>A collection's metadata record read back (the header already read by <see cref="ReadHeader"/>).</summary>
+    public static CollectionMetadata ReadCollection(ReadOnlySpan<byte> record, KeyType type, long expireAt) => new(type, expireAt,
+        VersionOf(record), BinaryPrimitives.ReadInt64LittleEndian(record[(HeaderBytes + 8)..]),
+        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[CollectionBytes..]) : ListMiddle,
+        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[(CollectionBytes + 8)..]) : ListMiddle);
+
+    public static ulong VersionOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadUInt64LittleEndian(record[HeaderBytes..]);
 
     /// <summary>Whether a metadata record holds a collection (its subkeys are live at its version).</summary>
-    public static bool IsCollection(ReadOnlySpan<byte> record) =>
-        record.Length == CollectionBytes && (TypeCode)(record[0] & 0x0F) is TypeCode.Hash or TypeCode.Set;
+    public static bool IsCollection(ReadOnlySpan<byte> record) => (TypeCode)(record[0] & 0x0F) switch
+    {
+        TypeCode.Hash or TypeCode.Set => record.Length == CollectionBytes,
+        TypeCode.List => record.Length == ListBytes,
+        _ => false,
+    };
+
+    /// <summary>A list element's subkey field: its index, big-endian so fields sort in list order.</summary>
+    public static void WriteIndex(Span<byte> field, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(field, index);
 
     /// <summary>Changes the expiry of a metadata record of any type in place.</summary>
     public static void SetExpireAt(Span<byte> record, long expireAt) => BinaryPrimitives.WriteInt64LittleEndian(record[1..], expireAt);
@@ -141,3 +166,7 @@ internal static class DiskFormat
 
     public static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> record) => record[HeaderBytes..];
 }
+
+/// <summary>A collection's metadata record: type, expiry, version, size, and for a list its head and tail indexes.</summary>
+internal readonly record struct CollectionMetadata(KeyType Type, long ExpireAt, ulong Version, long Size,
+    ulong Head = DiskFormat.ListMiddle, ulong Tail = DiskFormat.ListMiddle);

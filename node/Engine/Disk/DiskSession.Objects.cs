@@ -3,7 +3,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// Hashes and sets, and the per-command batch. From the moment a command (one keyspace write-lock
+/// Hashes, sets and lists, and the per-command batch. From the moment a command (one keyspace write-lock
 /// scope) reads or stores a collection, every write it makes, string or collection, goes to
 /// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
 /// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store lists, sorted sets, ranklists or bloom filters yet";
+    public const string MissingTypes = "ERR the disk engine does not store sorted sets, ranklists or bloom filters yet";
 
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
@@ -30,7 +30,7 @@ internal sealed partial class DiskSession
         Commit();
     }
 
-    /// <summary>A hash or set answers a view over its subkeys; a string its type with no object.</summary>
+    /// <summary>A hash, set or list answers a view over its subkeys; a string its type with no object.</summary>
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
     {
         _collecting |= _inCommand;
@@ -42,29 +42,30 @@ internal sealed partial class DiskSession
         {
             (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
             if (type != KeyType.String)
-            {
-                var (version, size) = DiskFormat.ReadCollection(record.Span);
-                value = View(new SubkeyStore(this, key, type, expireAt, version, size));
-            }
+                value = View(new SubkeyStore(this, key, DiskFormat.ReadCollection(record.Span, type, expireAt)));
             return type;
         }
     }
 
-    /// <summary>Stores a hash or set under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
+    /// <summary>Stores a hash, set or list under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        if (value.Type is not (KeyType.Hash or KeyType.Set))
+        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List))
             throw new EngineLimitException(MissingTypes);
         bool commit = StartPending();
         try
         {
             CountReplacement(key, expireAt);
-            var elements = new SubkeyStore(this, key, value.Type, expireAt, engine.Versions.Next(), size: 0);
+            var elements = new SubkeyStore(this, key, new CollectionMetadata(value.Type, expireAt, engine.Versions.Next(), Size: 0));
             _versionsUsed = true;
             switch (value)
             {
                 case IDiskCollection disk:
                     elements.CopyFrom(disk.Elements);
+                    (elements.Head, elements.Tail) = (disk.Elements.Head, disk.Elements.Tail);
+                    break;
+                case ListValue list:
+                    DiskList.Fill(elements, list);
                     break;
                 case HashValue hash:
                     foreach (var pair in hash)
@@ -116,8 +117,12 @@ internal sealed partial class DiskSession
         }
     }
 
-    private static StoredObject View(SubkeyStore elements) =>
-        elements.Type == KeyType.Hash ? new DiskHash(elements) : new DiskSet(elements);
+    private static StoredObject View(SubkeyStore elements) => elements.Type switch
+    {
+        KeyType.Hash => new DiskHash(elements),
+        KeyType.Set => new DiskSet(elements),
+        _ => new DiskList(elements),
+    };
 
     /// <summary>Routes writes through the pending batch; true when the caller must commit it (no command scope will).</summary>
     private bool StartPending()

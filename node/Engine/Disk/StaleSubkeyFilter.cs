@@ -18,6 +18,6 @@ internal sealed class StaleSubkeyFilter(DiskEngine engine) : CompactionFilter("i
         if (!engine.Db.TryGet(engine.Metadata, userKey, out var record))
             return true;
         using (record)
-            return !DiskFormat.IsCollection(record.Span) || DiskFormat.ReadCollection(record.Span).Version != version;
+            return !DiskFormat.IsCollection(record.Span) || DiskFormat.VersionOf(record.Span) != version;
     }
 }

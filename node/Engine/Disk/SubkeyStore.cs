@@ -1,10 +1,9 @@
-using System.Buffers.Binary;
 using Istore.Node.Keyspace;
 
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// The elements of one hash or set on disk: subkeys <c>prefix | field</c> at the collection's
+/// The elements of one hash, set or list on disk: subkeys <c>prefix | field</c> at the collection's
 /// version (see <see cref="DiskFormat"/>) with the size kept in its metadata record. Reads see the
 /// command's pending writes; writes join them. One per command that opened the key.
 /// </summary>
@@ -19,15 +18,18 @@ internal sealed class SubkeyStore
     private byte[] _subkey;
     private byte[] _value = [];
 
-    public SubkeyStore(DiskSession session, ReadOnlySpan<byte> key, KeyType type, long expireAt, ulong version, long size)
+    public SubkeyStore(DiskSession session, ReadOnlySpan<byte> key, CollectionMetadata metadata)
     {
         _session = session;
         Key = key.ToArray();
-        Type = type;
-        ExpireAt = expireAt;
-        Size = size;
-        _prefix = DiskFormat.SubkeyPrefix(key, version);
-        _end = DiskFormat.SubkeyPrefix(key, version + 1);
+        Type = metadata.Type;
+        ExpireAt = metadata.ExpireAt;
+        Version = metadata.Version;
+        Size = metadata.Size;
+        Head = metadata.Head;
+        Tail = metadata.Tail;
+        _prefix = DiskFormat.SubkeyPrefix(key, Version);
+        _end = DiskFormat.SubkeyPrefix(key, Version + 1);
         _subkey = new byte[_prefix.Length + 64];
         _prefix.CopyTo(_subkey, 0);
     }
@@ -38,7 +40,16 @@ internal sealed class SubkeyStore
 
     public long ExpireAt { get; }
 
-    public long Size { get; private set; }
+    public ulong Version { get; }
+
+    /// <summary>Elements held; a list's operations keep it equal to <see cref="Tail"/> - <see cref="Head"/>.</summary>
+    public long Size { get; set; }
+
+    /// <summary>A list's first element index.</summary>
+    public ulong Head { get; set; }
+
+    /// <summary>One past a list's last element index.</summary>
+    public ulong Tail { get; set; }
 
     private PendingWrites Pending => _session.Pending;
 
@@ -91,12 +102,18 @@ internal sealed class SubkeyStore
         return true;
     }
 
-    /// <summary>Writes the metadata record (type, expiry, version, size) into the command's batch.</summary>
+    /// <summary>Writes an element whatever was there, leaving the size to the caller (list positions).</summary>
+    public void Overwrite(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value) => Pending.Put(_session.Engine.Subkeys, Subkey(field), value);
+
+    /// <summary>Deletes an element known to be there, leaving the size to the caller (list positions).</summary>
+    public void Erase(ReadOnlySpan<byte> field) => Pending.Delete(_session.Engine.Subkeys, Subkey(field));
+
+    /// <summary>Writes the metadata record (type, expiry, version, size; a list's head and tail) into the command's batch.</summary>
     public void WriteMetadata()
     {
-        Span<byte> record = stackalloc byte[DiskFormat.CollectionBytes];
-        DiskFormat.WriteCollection(record, Type, ExpireAt, BinaryPrimitives.ReadUInt64BigEndian(_prefix.AsSpan(_prefix.Length - 8)), Size);
-        Pending.Put(_session.Engine.Metadata, Key, record);
+        Span<byte> record = stackalloc byte[DiskFormat.ListBytes];
+        int length = DiskFormat.WriteCollection(record, new CollectionMetadata(Type, ExpireAt, Version, Size, Head, Tail));
+        Pending.Put(_session.Engine.Metadata, Key, record[..length]);
     }
 
     /// <summary>Copies every element of <paramref name="source"/> into this (new, empty) collection, a chunk at a time.</summary>

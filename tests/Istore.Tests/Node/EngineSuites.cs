@@ -38,3 +38,14 @@ public sealed class SetAlgebraTestsOnDisk(DiskNodeFixture fixture, Net.RedisServ
 
 public sealed class SetDurabilityTestsOnMemory() : SetDurabilityTests("memory");
 public sealed class SetDurabilityTestsOnDisk() : SetDurabilityTests("disk");
+
+public sealed class ListCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ListCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ListCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ListCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ListBlockingTestsOnMemory(NodeFixture fixture) : ListBlockingTests(fixture), IClassFixture<NodeFixture>;
+public sealed class ListBlockingTestsOnDisk(DiskNodeFixture fixture) : ListBlockingTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class ListDurabilityTestsOnMemory() : ListDurabilityTests("memory");
+public sealed class ListDurabilityTestsOnDisk() : ListDurabilityTests("disk");

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Istore.Tests.Node.Disk;
 
 /// <summary>
-/// Hashes and sets on the disk engine, beyond the shared command suites: crash and restart,
+/// Hashes, sets and lists on the disk engine, beyond the shared command suites: crash and restart,
 /// O(1) delete of a huge hash, transactions that read their own writes, HSCAN/SSCAN guarantees
 /// while the collection changes, and active expiry. Each test runs its own node.
 /// </summary>
@@ -32,6 +32,11 @@ public class DiskCollectionTests(ITestOutputHelper output)
         ["SADD", "c:emptied", "only"],
         ["SPOP", "c:emptied"],
         ["SUNIONSTORE", "c:union", "c:s", "c:t"],
+        ["RPUSH", "c:l", "b", "c", "e"],
+        ["LPUSH", "c:l", "a"],
+        ["LINSERT", "c:l", "BEFORE", "e", "d"],
+        ["RPOP", "c:l"],
+        ["LMOVE", "c:l", "c:l2", "LEFT", "RIGHT"],
     ];
 
     /// <summary>Every key with its type, TTL bucket and sorted content.</summary>
@@ -44,17 +49,18 @@ public class DiskCollectionTests(ITestOutputHelper output)
             long ttl = (await c.ReadValueAfterAsync("TTL", key!)).AsInteger();
             var content = type switch
             {
-                "hash" => (await c.ReadValueAfterAsync("HGETALL", key!)).AsStringArray().Chunk(2).Select(p => $"{p[0]}={p[1]}"),
-                "set" => (await c.ReadValueAfterAsync("SMEMBERS", key!)).AsStringArray().Select(m => m!),
+                "hash" => (await c.ReadValueAfterAsync("HGETALL", key!)).AsStringArray().Chunk(2).Select(p => $"{p[0]}={p[1]}").Order(StringComparer.Ordinal),
+                "set" => (await c.ReadValueAfterAsync("SMEMBERS", key!)).AsStringArray().Select(m => m!).Order(StringComparer.Ordinal),
+                "list" => (await c.ReadValueAfterAsync("LRANGE", key!, "0", "-1")).AsStringArray().Select(m => m!),
                 _ => [(await c.ReadValueAfterAsync("GET", key!)).AsString()!],
             };
-            lines.Add($"{key} {type} ttl:{(ttl < 0 ? ttl.ToString() : "set")} {string.Join(',', content.Order(StringComparer.Ordinal))}");
+            lines.Add($"{key} {type} ttl:{(ttl < 0 ? ttl.ToString() : "set")} {string.Join(',', content)}");
         }
         return string.Join('\n', lines);
     }
 
     [Fact]
-    public async Task Hashes_and_sets_survive_kill_9_and_a_graceful_restart()
+    public async Task Hashes_sets_and_lists_survive_kill_9_and_a_graceful_restart()
     {
         await using var node = await NodeProcess.StartAsync(Disk);
         string before;
@@ -65,9 +71,11 @@ public class DiskCollectionTests(ITestOutputHelper output)
             before = await DumpAsync(c);
         }
         Assert.Equal("""
-            :8
+            :10
             c:copy hash ttl:-1 extra=1,k=v
             c:h hash ttl:-1 a=1,c=3,n=7
+            c:l list ttl:-1 b,c,d
+            c:l2 list ttl:-1 a
             c:moved hash ttl:-1 k=v
             c:overwritten string ttl:-1 plain
             c:s set ttl:-1 z

@@ -53,20 +53,27 @@ public sealed class StaleSubkeyFilterTests : IDisposable
     }
 
     [Fact]
-    public void Deleted_overwritten_and_recreated_hashes_lose_their_old_subkeys_and_a_live_one_keeps_its_own()
+    public void Deleted_overwritten_and_recreated_collections_lose_their_old_subkeys_and_a_live_one_keeps_its_own()
     {
         StoreHash("deleted", 1000);
         StoreHash("overwritten", 500);
         StoreHash("recreated", 200);
         StoreHash("live", 300);
+        var list = new ListObject();
+        for (int i = 0; i < 50; i++)
+            list.PushTail(Bytes($"item-{i}"));
+        _session.BeginCommand();
+        _session.WriteObject(Bytes("list"), list, 0);
+        _session.EndCommand();
         _engine.Db.CompactAll(_engine.Subkeys);   // everything live: nothing dropped
         Assert.Equal(0, Stat("disk_engine_stale_subkeys_compacted"));
 
         Assert.True(_session.Delete(Bytes("deleted")));
         Assert.False(_session.Write(Bytes("overwritten"), "now a string"u8, 0));
         StoreHash("recreated", 100);
+        Assert.True(_session.Delete(Bytes("list")));
 
-        Assert.Equal(1000 + 500 + 200, Compact());
+        Assert.Equal(1000 + 500 + 200 + 50, Compact());
         Assert.Equal(300, FieldsOf("live"));
         Assert.Equal(100, FieldsOf("recreated"));
         Assert.Equal(3, _engine.KeyCount);
