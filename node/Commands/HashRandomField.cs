@@ -21,7 +21,7 @@ public static class HashRandomField
         if (c.Count == 2)
         {
             if (hash is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(Pairs(hash, 1)[0].Key);
+            else c.Output.WriteBulkString(hash.RandomField().Key);
             return;
         }
         if (hash is null || count == 0)

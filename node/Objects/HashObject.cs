@@ -83,6 +83,8 @@ public sealed class HashObject : HashValue
     /// <summary>The table itself, or for a packed hash (at most 128 fields) a table copied for the draw.</summary>
     public override ScanTable<HashField> RandomSource() => Table ?? CopyToTable();
 
+    public override HashField RandomField() => RandomSource().Random(Random.Shared);
+
     /// <summary>Walks (field, value) pairs in either form; the hash must not change during the walk.</summary>
     public new ref struct Enumerator
     {

@@ -23,6 +23,9 @@ public abstract class HashValue : StoredObject
     /// <summary>HSCAN: adds field and value of the entries from <paramref name="cursor"/> that match; returns the next cursor (0 = done).</summary>
     public abstract ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found);
 
+    /// <summary>One uniformly chosen field; the hash must not be empty.</summary>
+    public abstract HashField RandomField();
+
     /// <summary>The fields in a table to draw random picks from (the hash's own table, or a copy).</summary>
     public abstract ScanTable<HashField> RandomSource();
 

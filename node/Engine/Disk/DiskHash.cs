@@ -31,6 +31,12 @@ internal sealed class DiskHash(SubkeyStore elements) : HashValue, IDiskCollectio
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
         elements.Scan(cursor, count, pattern, found, withValues: true);
 
+    public override HashField RandomField()
+    {
+        var (field, value) = elements.RandomElement();
+        return new HashField(field, value);
+    }
+
     /// <summary>Reads the whole hash: random picks on disk cost O(n).</summary>
     public override ScanTable<HashField> RandomSource() => CopyToTable();
 

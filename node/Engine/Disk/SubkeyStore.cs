@@ -153,6 +153,17 @@ internal sealed class SubkeyStore
         return next is null ? 0 : (ulong)cursors.Issue(next);
     }
 
+    /// <summary>A uniformly chosen element: walks to a random position (O(n) reads, no copy). The collection must not be empty.</summary>
+    public (byte[] Field, byte[] Value) RandomElement()
+    {
+        long skip = Random.Shared.NextInt64(Size);
+        using var cursor = OpenCursor();
+        while (cursor.MoveNext())
+            if (skip-- == 0)
+                return (cursor.Key.ToArray(), cursor.Value.ToArray());
+        throw new InvalidDataException($"{System.Text.Encoding.UTF8.GetString(Key)} holds fewer elements than its size says");
+    }
+
     public Objects.ElementCursor OpenCursor() => new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix);
 
     /// <summary>Reads up to <paramref name="count"/> elements from field <paramref name="from"/> on; returns the next field, or null at the end.</summary>

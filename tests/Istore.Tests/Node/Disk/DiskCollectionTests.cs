@@ -216,4 +216,29 @@ public class DiskCollectionTests(ITestOutputHelper output)
         Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "w:s", "new"));
         Assert.Equal("*1\r\n$3\r\nnew\r\n", await c.CommandAsync("SMEMBERS", "w:s"));
     }
+
+    [Fact]
+    public async Task Copy_and_rename_move_collections_larger_than_one_copy_chunk_whole()
+    {
+        const int Size = 3000;
+        await using var node = await NodeProcess.StartAsync(Disk);
+        await using var c = await node.ConnectAsync();
+        var items = Enumerable.Range(0, Size).Select(i => $"e{i:D4}").ToArray();
+        Assert.Equal($":{Size}\r\n", await c.CommandAsync(["HSET", "big:h", .. items.SelectMany(i => new[] { i, $"v{i}" })]));
+        Assert.Equal($":{Size}\r\n", await c.CommandAsync(["SADD", "big:s", .. items]));
+        Assert.Equal($":{Size}\r\n", await c.CommandAsync(["RPUSH", "big:l", .. items]));
+        Assert.Equal($":{Size + 1}\r\n", await c.CommandAsync("LPUSH", "big:l", "first"));
+        foreach (var (key, read) in new[] { ("big:h", new[] { "HGETALL" }), ("big:s", ["SMEMBERS"]), ("big:l", ["LRANGE"]) })
+        {
+            string[] Args(string k) => read[0] == "LRANGE" ? ["LRANGE", k, "0", "-1"] : [read[0], k];
+            string original = await c.CommandAsync(Args(key));
+            Assert.Equal(":1\r\n", await c.CommandAsync("COPY", key, key + ":copy"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("RENAME", key, key + ":moved"));
+            Assert.Equal(original, await c.CommandAsync(Args(key + ":copy")));
+            Assert.Equal(original, await c.CommandAsync(Args(key + ":moved")));
+            Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", key));
+        }
+        Assert.Equal("$5\r\nfirst\r\n", await c.CommandAsync("LPOP", "big:l:copy"));
+        Assert.Equal(":6\r\n", await c.CommandAsync("DBSIZE"));
+    }
 }
