@@ -82,6 +82,11 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>Applies the command's writes so far, before another client is told of them (a served blocked pop); the command goes on.</summary>
+    void ApplyWrites()
+    {
+    }
+
     /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
     bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);
 

@@ -74,4 +74,7 @@ public sealed partial class KeyspaceSession
         _db.Watchers.KeyChanged(key);
         return true;
     }
+
+    /// <summary>Applies this command's engine writes so far, before a blocked client served from them hears its reply.</summary>
+    internal void ApplyEngineWrites() => _engine.ApplyWrites();
 }

@@ -135,6 +135,11 @@ internal sealed partial class DiskSession
     private void Commit()
     {
         _collecting = false;
+        ApplyWrites();
+    }
+
+    public void ApplyWrites()
+    {
         if (_pending.IsEmpty)
             return;
         if (_versionsUsed)
