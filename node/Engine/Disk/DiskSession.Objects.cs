@@ -3,8 +3,8 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// Hashes, sets and lists, and the per-command batch. From the moment a command (one keyspace write-lock
-/// scope) reads or stores a collection, every write it makes, string or collection, goes to
+/// Hashes, sets and lists, and the per-command batch. From the moment a command (one keyspace
+/// write-lock scope) reads or stores a collection, every write it makes, string or collection, goes to
 /// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
 /// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
 /// nothing in the WAL. Commands that touch only strings keep the direct paths of DiskSession.cs.
