@@ -181,8 +181,8 @@ public static class ListCommands
             return;
         }
         c.Output.WriteArrayHeader(last - first + 1);
-        for (int i = first; i <= last; i++)
-            c.Output.WriteBulkString(list[i]);
+        foreach (var item in list.Range(first, last))
+            c.Output.WriteBulkString(item);
     }
 
     /// <summary>LREM key count element: count &gt; 0 removes the first ones, &lt; 0 the last ones, 0 all.</summary>

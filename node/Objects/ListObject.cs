@@ -107,6 +107,8 @@ public sealed class ListObject : ListValue
         return removed;
     }
 
+    protected override ElementCursor OpenCursor(int first) => throw new InvalidOperationException("a memory list walks its own ranges");
+
     public override StoredObject Clone()
     {
         var copy = new ListObject(Count);

@@ -39,6 +39,33 @@ public abstract class ListValue : StoredObject
     /// </summary>
     public abstract int RemoveEqual(ReadOnlySpan<byte> element, long limit, bool fromTail);
 
+    /// <summary>Walks positions <paramref name="first"/>..<paramref name="last"/> (inclusive, inside the list) in order.</summary>
+    public RangeEnumerator Range(int first, int last) =>
+        this is ListObject memory ? new(memory, first, last) : new(OpenCursor(first), first, last);
+
+    /// <summary>Walks a list not held in memory from position <paramref name="first"/>: each element is a cursor's value.</summary>
+    protected abstract ElementCursor OpenCursor(int first);
+
+    public ref struct RangeEnumerator
+    {
+        private readonly ListObject? _memory;
+        private readonly ElementCursor? _cursor;
+        private readonly int _last;
+        private int _index;
+
+        internal RangeEnumerator(ListObject memory, int first, int last) => (_memory, _index, _last) = (memory, first - 1, last);
+
+        internal RangeEnumerator(ElementCursor cursor, int first, int last) => (_cursor, _index, _last) = (cursor, first - 1, last);
+
+        public readonly RangeEnumerator GetEnumerator() => this;
+
+        public bool MoveNext() => ++_index <= _last && (_cursor?.MoveNext() ?? true);
+
+        public readonly ReadOnlySpan<byte> Current => _cursor is null ? _memory![_index] : _cursor.Value;
+
+        public readonly void Dispose() => _cursor?.Dispose();
+    }
+
     public override void WriteTo(SnapshotWriter writer)
     {
         writer.WriteVarUInt((ulong)Count);

@@ -5,7 +5,8 @@ namespace Istore.Node.Engine.Disk;
 /// <summary>
 /// A list on disk, for one command (Kvrocks' layout): the element at position i is the subkey
 /// whose field is index head + i; pushes and pops move head or tail, so they write one element
-/// and the metadata. LINSERT, LREM and LSET in the middle rewrite the elements after the change.
+/// and the metadata; a range is one iterator from its first index. LINSERT, LREM and LTRIM rewrite or
+/// delete the elements they move.
 /// </summary>
 internal sealed class DiskList(SubkeyStore elements) : ListValue, IDiskCollection
 {
@@ -83,6 +84,8 @@ internal sealed class DiskList(SubkeyStore elements) : ListValue, IDiskCollectio
         elements.Size = kept.Count;
         return removed;
     }
+
+    protected override ElementCursor OpenCursor(int first) => elements.OpenCursor(Field(elements.Head + (ulong)first));
 
     private byte[] Take(ulong index)
     {

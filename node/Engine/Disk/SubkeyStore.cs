@@ -164,12 +164,14 @@ internal sealed class SubkeyStore
         throw new InvalidDataException($"{System.Text.Encoding.UTF8.GetString(Key)} holds fewer elements than its size says");
     }
 
-    public Objects.ElementCursor OpenCursor() => new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix);
+    /// <summary>Walks the elements in field order from <paramref name="from"/> (the first one when empty).</summary>
+    public Objects.ElementCursor OpenCursor(ReadOnlySpan<byte> from = default) =>
+        new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix, from);
 
     /// <summary>Reads up to <paramref name="count"/> elements from field <paramref name="from"/> on; returns the next field, or null at the end.</summary>
     private byte[]? Read(byte[] from, int count, List<(byte[] Field, byte[] Value)> into)
     {
-        using var cursor = new SubkeyCursor(Pending.NewIterator(_session.Engine.Subkeys, _end), _prefix, from);
+        using var cursor = OpenCursor(from);
         while (cursor.MoveNext())
         {
             if (into.Count == count)
