@@ -33,7 +33,8 @@ internal sealed partial class DiskSession
     /// <summary>A hash, set or list answers a view over its subkeys; a string its type with no object.</summary>
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
     {
-        _collecting |= _inCommand;
+        if (_inCommand)
+            StartCollecting();
         value = null;
         expireAt = 0;
         if (!_pending.TryGet(_metadata, key, out var record))
@@ -127,15 +128,37 @@ internal sealed partial class DiskSession
     /// <summary>Routes writes through the pending batch; true when the caller must commit it (no command scope will).</summary>
     private bool StartPending()
     {
-        _collecting = true;
+        StartCollecting();
         return !_inCommand;
+    }
+
+    /// <summary>
+    /// From here to <see cref="Commit"/> writes are batched, and the count lock is held, as the direct
+    /// paths hold it from reading a key's old record to writing: the compaction filter does not count
+    /// out a record this command has read and is about to replace.
+    /// </summary>
+    private void StartCollecting()
+    {
+        if (_collecting)
+            return;
+        Monitor.Enter(engine.CountLock);
+        _collecting = true;
     }
 
     /// <summary>Applies the pending batch, if any, and returns to the direct string paths.</summary>
     private void Commit()
     {
-        _collecting = false;
-        ApplyWrites();
+        if (!_collecting)
+            return;
+        try
+        {
+            ApplyWrites();
+        }
+        finally
+        {
+            _collecting = false;
+            Monitor.Exit(engine.CountLock);
+        }
     }
 
     public void ApplyWrites()
