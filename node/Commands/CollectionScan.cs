@@ -1,4 +1,3 @@
-using Istore.Node.Keyspace;
 using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
@@ -31,7 +30,7 @@ public static class CollectionScan
     public static ulong Step<TEntry>(ScanTable<TEntry> table, ScanArguments scan, List<byte[]> found, Action<List<byte[]>, TEntry> emit)
         where TEntry : struct, IScanEntry
     {
-        var collector = new Collector<TEntry>(found, scan.Pattern, emit);
+        var collector = new MatchingCollector<TEntry>(found, scan.Pattern, emit);
         return table.Scan(scan.Cursor, scan.Count, ref collector);
     }
 
@@ -42,15 +41,5 @@ public static class CollectionScan
         c.Output.WriteArrayHeader(items.Count);
         foreach (var item in items)
             c.Output.WriteBulkString(item);
-    }
-
-    private readonly struct Collector<TEntry>(List<byte[]> into, GlobPattern? pattern, Action<List<byte[]>, TEntry> emit) : IEntryVisitor<TEntry>
-        where TEntry : struct, IScanEntry
-    {
-        public void Visit(ref TEntry entry)
-        {
-            if (pattern is null || pattern.IsMatch(entry.Key))
-                emit(into, entry);
-        }
     }
 }

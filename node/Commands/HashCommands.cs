@@ -4,7 +4,7 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>The hash family (HSET … HSCAN) on <see cref="HashObject"/>.</summary>
+/// <summary>The hash family (HSET … HSCAN) on a <see cref="HashValue"/> of either engine.</summary>
 public static class HashCommands
 {
     public static void Register(HandlerTable t)
@@ -14,9 +14,9 @@ public static class HashCommands
         t.Add("HSETNX", SetIfMissing);
         t.Add("HGET", Get);
         t.Add("HMGET", MultiGet);
-        t.Add("HDEL", static c => c.RemoveEach(static (HashObject hash, ReadOnlySpan<byte> field) => hash.Remove(field)));
+        t.Add("HDEL", static c => c.RemoveEach(static (HashValue hash, ReadOnlySpan<byte> field) => hash.Remove(field)));
         t.Add("HEXISTS", Exists);
-        t.Add("HLEN", static c => c.WriteLength<HashObject>());
+        t.Add("HLEN", static c => c.WriteLength<HashValue>());
         t.Add("HSTRLEN", StrLen);
         t.Add("HKEYS", c => All(c, fields: true, values: false));
         t.Add("HVALS", c => All(c, fields: false, values: true));
@@ -36,7 +36,7 @@ public static class HashCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryOpen(1, static () => new HashObject(), out var hash))
+        if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         long added = 0;
         for (int i = 2; i < c.Count; i += 2)
@@ -51,14 +51,14 @@ public static class HashCommands
     private static void SetIfMissing(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? existing))
+        if (!c.TryRead(1, out HashValue? existing))
             return;
         if (existing is not null && existing.TryGet(c.Arg(2), out _))
         {
             c.Output.WriteInteger(0);
             return;
         }
-        if (!c.TryOpen(1, static () => new HashObject(), out var hash))
+        if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), c.Arg(3));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
@@ -69,7 +69,7 @@ public static class HashCommands
     private static void Get(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
+        if (!c.TryRead(1, out HashValue? hash))
             return;
         if (hash is not null && hash.TryGet(c.Arg(2), out var value))
             c.Output.WriteBulkString(value);
@@ -80,7 +80,7 @@ public static class HashCommands
     private static void MultiGet(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
+        if (!c.TryRead(1, out HashValue? hash))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
@@ -95,14 +95,14 @@ public static class HashCommands
     private static void Exists(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out HashObject? hash))
+        if (c.TryRead(1, out HashValue? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out _) ? 1 : 0);
     }
 
     private static void StrLen(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out HashObject? hash))
+        if (c.TryRead(1, out HashValue? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out var value) ? value.Length : 0);
     }
 
@@ -110,9 +110,9 @@ public static class HashCommands
     private static void All(CommandContext c, bool fields, bool values)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
+        if (!c.TryRead(1, out HashValue? hash))
             return;
-        int count = hash?.Count ?? 0;
+        int count = (int)(hash?.Length ?? 0);
         if (fields && values) c.Output.WriteMapHeader(count);
         else c.Output.WriteArrayHeader(count);
         if (hash is null)
@@ -130,7 +130,7 @@ public static class HashCommands
         if (!c.TryInt64(3, out long by))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? existing))
+        if (!c.TryRead(1, out HashValue? existing))
             return;
         long current = 0;
         if (existing is not null && existing.TryGet(c.Arg(2), out var text) && !RedisNumber.TryParseInt64(text, out current))
@@ -146,7 +146,7 @@ public static class HashCommands
         long result = current + by;
         Span<byte> digits = stackalloc byte[20];
         Utf8Formatter.TryFormat(result, digits, out int n);
-        if (!c.TryOpen(1, static () => new HashObject(), out var hash))
+        if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), digits[..n]);
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
@@ -168,7 +168,7 @@ public static class HashCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? existing))
+        if (!c.TryRead(1, out HashValue? existing))
             return;
         var current = LongDouble.Zero;
         if (existing is not null && existing.TryGet(c.Arg(2), out var text) && !LongDouble.TryParse(text, out current))
@@ -183,7 +183,7 @@ public static class HashCommands
             return;
         }
         var formatted = Encoding.ASCII.GetBytes(result.ToHumanString());
-        if (!c.TryOpen(1, static () => new HashObject(), out var hash))
+        if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), formatted);
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
@@ -198,20 +198,6 @@ public static class HashCommands
     }
 
     /// <summary>HSCAN key cursor [MATCH pattern] [COUNT count]</summary>
-    private static void Scan(CommandContext c) => CollectionScan.Execute<HashObject>(c, static (hash, scan, found) =>
-    {
-        if (hash.Table is { } table)
-            return CollectionScan.Step(table, scan, found, static (into, field) => AddPair(into, field.Key, field.Value));
-        // A packed hash answers whole in one call with cursor 0, as Redis does for a listpack.
-        foreach (var pair in hash)
-            if (scan.Pattern is null || scan.Pattern.IsMatch(pair.Field))
-                AddPair(found, pair.Field, pair.Value);
-        return 0;
-    });
-
-    private static void AddPair(List<byte[]> into, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
-    {
-        into.Add(field.ToArray());
-        into.Add(value.ToArray());
-    }
+    private static void Scan(CommandContext c) =>
+        CollectionScan.Execute<HashValue>(c, static (hash, scan, found) => hash.Scan(scan.Cursor, scan.Count, scan.Pattern, found));
 }

@@ -16,12 +16,12 @@ public static class HashRandomField
         if (c.Count >= 3 && !RandomPicks.TryReadCount(c, 2, out count))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out HashObject? hash))
+        if (!c.TryRead(1, out HashValue? hash))
             return;
         if (c.Count == 2)
         {
             if (hash is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(Pairs(hash, 1)[0].Key);
+            else c.Output.WriteBulkString(hash.RandomField().Key);
             return;
         }
         if (hash is null || count == 0)
@@ -41,19 +41,10 @@ public static class HashRandomField
         }
     }
 
-    /// <summary>
-    /// Random fields: distinct for a positive count, with repeats for a negative one. A packed hash
-    /// (at most 128 fields) is copied into a table of its own for the draw.
-    /// </summary>
-    private static List<HashField> Pairs(HashObject hash, long count)
+    /// <summary>Random fields: distinct for a positive count, with repeats for a negative one.</summary>
+    private static List<HashField> Pairs(HashValue hash, long count)
     {
-        var table = hash.Table;
-        if (table is null)
-        {
-            table = new ScanTable<HashField>(hash.Count);
-            foreach (var pair in hash)
-                table.AddNew(new HashField(pair.Field, pair.Value));
-        }
+        var table = hash.RandomSource();
         return count > 0
             ? RandomPicks.Distinct(table, (int)Math.Min(count, int.MaxValue))
             : RandomPicks.WithRepeats(table, (int)-count);

@@ -35,7 +35,7 @@ public static class ListBlockingCommands
                 output.WriteBulkString(popped[0]);
             };
         };
-        Blocking.ServeOrBlock<ListObject>(c, Blocking.CopyArgs(c, 1, c.Count - 2), attempt, static o => o.WriteNullArray(), deadline);
+        Blocking.ServeOrBlock<ListValue>(c, Blocking.CopyArgs(c, 1, c.Count - 2), attempt, static o => o.WriteNullArray(), deadline);
     }
 
     /// <summary>BLMPOP timeout numkeys key [key …] LEFT|RIGHT [COUNT count]: [key, [elements]], or a null array on timeout.</summary>
@@ -49,7 +49,7 @@ public static class ListBlockingCommands
                 return null;
             return output => ListMoveCommands.WriteMultiPopReply(output, key, popped);
         };
-        Blocking.ServeOrBlock<ListObject>(c, Blocking.CopyArgs(c, pop.FirstKey, pop.LastKey), attempt, static o => o.WriteNullArray(), deadline);
+        Blocking.ServeOrBlock<ListValue>(c, Blocking.CopyArgs(c, pop.FirstKey, pop.LastKey), attempt, static o => o.WriteNullArray(), deadline);
     }
 
     /// <summary>BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout</summary>
@@ -88,7 +88,7 @@ public static class ListBlockingCommands
                     return null;
             }
         };
-        Blocking.ServeOrBlock<ListObject>(c, Blocking.CopyArgs(c, 1, 1), attempt, static o => o.WriteNullArray(), deadline, static o => o.WriteNull());
+        Blocking.ServeOrBlock<ListValue>(c, Blocking.CopyArgs(c, 1, 1), attempt, static o => o.WriteNullArray(), deadline, static o => o.WriteNull());
     }
 
     /// <summary>Pops from the list at <paramref name="key"/> and logs it as LPOP/RPOP key count: null when no list is there.</summary>

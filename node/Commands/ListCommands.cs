@@ -2,7 +2,7 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>The list family (LPUSH … LPOS) on <see cref="ListObject"/>; moves and multi-key pops are in ListMoveCommands, the blocking forms in ListBlockingCommands.</summary>
+/// <summary>The list family (LPUSH … LPOS) on a <see cref="ListValue"/> of either engine; moves and multi-key pops are in ListMoveCommands, the blocking forms in ListBlockingCommands.</summary>
 public static class ListCommands
 {
     public static void Register(HandlerTable t)
@@ -13,7 +13,7 @@ public static class ListCommands
         t.Add("RPUSHX", c => Push(c, head: false, onlyIfExists: true));
         t.Add("LPOP", c => Pop(c, head: true));
         t.Add("RPOP", c => Pop(c, head: false));
-        t.Add("LLEN", static c => c.WriteLength<ListObject>());
+        t.Add("LLEN", static c => c.WriteLength<ListValue>());
         t.Add("LINDEX", Index);
         t.Add("LSET", Set);
         t.Add("LINSERT", Insert);
@@ -29,7 +29,7 @@ public static class ListCommands
     private static void Push(CommandContext c, bool head, bool onlyIfExists)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
         {
@@ -38,8 +38,7 @@ public static class ListCommands
                 c.Output.WriteInteger(0);
                 return;
             }
-            list = new ListObject();
-            c.Keyspace.StoreObject(c.Arg(1), list);
+            list = (ListValue)c.Keyspace.StoreObject(c.Arg(1), new ListObject());
         }
         for (int i = 2; i < c.Count; i++)
         {
@@ -67,7 +66,7 @@ public static class ListCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
         {
@@ -98,7 +97,7 @@ public static class ListCommands
     private static void Index(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
         {
@@ -117,7 +116,7 @@ public static class ListCommands
     private static void Set(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
         {
@@ -147,7 +146,7 @@ public static class ListCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
         {
@@ -174,7 +173,7 @@ public static class ListCommands
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null || !TryClampRange(list.Count, start, stop, out int first, out int last))
         {
@@ -182,8 +181,8 @@ public static class ListCommands
             return;
         }
         c.Output.WriteArrayHeader(last - first + 1);
-        for (int i = first; i <= last; i++)
-            c.Output.WriteBulkString(list[i]);
+        foreach (var item in list.Range(first, last))
+            c.Output.WriteBulkString(item);
     }
 
     /// <summary>LREM key count element: count &gt; 0 removes the first ones, &lt; 0 the last ones, 0 all.</summary>
@@ -192,7 +191,7 @@ public static class ListCommands
         if (!c.TryInt64(2, out long count))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         int removed = 0;
         if (list is not null)
@@ -215,7 +214,7 @@ public static class ListCommands
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is not null)
         {
@@ -245,7 +244,7 @@ public static class ListCommands
         return start <= stop && start < count;
     }
 
-    private static bool TryResolveIndex(ListObject list, long index, out int at)
+    private static bool TryResolveIndex(ListValue list, long index, out int at)
     {
         if (index < 0)
             index += list.Count;

@@ -46,7 +46,7 @@ public static class ListMoveCommands
         using var write = c.Keyspace.Lock();
         for (int i = pop.FirstKey; i <= pop.LastKey; i++)
         {
-            if (!c.TryRead(i, out Objects.ListObject? list))
+            if (!c.TryRead(i, out Objects.ListValue? list))
                 return;
             if (list is null)
                 continue;

@@ -22,15 +22,15 @@ public enum MoveOutcome
 public static class ListOps
 {
     /// <summary>The list at <paramref name="key"/>, null when missing; <paramref name="wrongType"/> when another type is there.</summary>
-    public static ListObject? Read(KeyspaceSession ks, ReadOnlySpan<byte> key, out bool wrongType)
+    public static ListValue? Read(KeyspaceSession ks, ReadOnlySpan<byte> key, out bool wrongType)
     {
         var type = ks.ReadObject(key, out var stored);
-        wrongType = type != KeyType.None && stored is not ListObject;
-        return stored as ListObject;
+        wrongType = type != KeyType.None && stored is not ListValue;
+        return stored as ListValue;
     }
 
     /// <summary>Pops up to <paramref name="count"/> elements from one end, in popping order (the caller reports the change).</summary>
-    public static byte[][] Pop(ListObject list, bool fromHead, long count)
+    public static byte[][] Pop(ListValue list, bool fromHead, long count)
     {
         var popped = new byte[Math.Min(count, list.Count)][];
         for (int i = 0; i < popped.Length; i++)
@@ -62,13 +62,13 @@ public static class ListOps
             return MoveOutcome.SourceWrongType;
         if (from is null)
             return MoveOutcome.SourceMissing;
-        var to = Read(ks, destination, out wrongType);
+        // One key rotates through one object: an engine may hand out a separate view per read.
+        var to = source.SequenceEqual(destination) ? from : Read(ks, destination, out wrongType);
         if (wrongType)
             return MoveOutcome.DestinationWrongType;
         if (to is null)
         {
-            to = new ListObject();
-            ks.StoreObject(destination, to);
+            to = (ListValue)ks.StoreObject(destination, new ListObject());
         }
         element = fromHead ? from.PopHead() : from.PopTail();
         if (toHead) to.PushHead(element);

@@ -10,7 +10,7 @@ public static class ListPosition
         if (!TryParseOptions(c, out long rank, out long count, out bool hasCount, out long maxLength))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out ListObject? list))
+        if (!c.TryRead(1, out ListValue? list))
             return;
         var matches = list is null ? [] : Find(list, c.Arg(2), rank, hasCount ? count : 1, maxLength);
         if (hasCount)
@@ -34,7 +34,7 @@ public static class ListPosition
     /// at most <paramref name="count"/> of them (0 = all), looking at no more than
     /// <paramref name="maxLength"/> elements (0 = all).
     /// </summary>
-    private static List<long> Find(ListObject list, ReadOnlySpan<byte> element, long rank, long count, long maxLength)
+    private static List<long> Find(ListValue list, ReadOnlySpan<byte> element, long rank, long count, long maxLength)
     {
         var found = new List<long>();
         bool fromTail = rank < 0;

@@ -32,11 +32,8 @@ public static class ObjectAccess
             value = null!;
             return false;
         }
-        if (existing is null)
-        {
-            existing = create();
-            c.Keyspace.StoreObject(c.Arg(index), existing);
-        }
+        // The engine may hold it in a form of its own (a disk engine's view): use what it stored.
+        existing ??= (T)c.Keyspace.StoreObject(c.Arg(index), create());
         value = existing;
         return true;
     }

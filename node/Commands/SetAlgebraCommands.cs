@@ -87,9 +87,9 @@ public static class SetAlgebraCommands
     }
 
     /// <summary>The sets at <paramref name="count"/> arguments from <paramref name="first"/> (null for a missing key); false after WRONGTYPE.</summary>
-    private static bool TryReadSets(CommandContext c, int first, int count, out SetObject?[] sets)
+    private static bool TryReadSets(CommandContext c, int first, int count, out SetValue?[] sets)
     {
-        sets = new SetObject?[count];
+        sets = new SetValue?[count];
         for (int i = 0; i < count; i++)
             if (!c.TryRead(first + i, out sets[i]))
                 return false;
@@ -97,7 +97,7 @@ public static class SetAlgebraCommands
     }
 
     /// <summary>A new set (members shared with the sources, never changed in place).</summary>
-    private static SetObject Compute(Operation operation, SetObject?[] sets)
+    private static SetObject Compute(Operation operation, SetValue?[] sets)
     {
         switch (operation)
         {
@@ -109,8 +109,8 @@ public static class SetAlgebraCommands
                 var union = new SetObject(sets.Max(s => (int?)s?.Length) ?? 0);
                 foreach (var set in sets)
                     if (set is not null)
-                        foreach (ref var member in set.Members)
-                            union.Add(member);
+                        foreach (var entry in set)
+                            union.Add(entry.Member);
                 return union;
             default:
                 return Difference(sets);
@@ -122,17 +122,17 @@ public static class SetAlgebraCommands
     /// <paramref name="limit"/>), adding them to <paramref name="into"/> when given. Walks the
     /// smallest set and probes the others, smallest first, as Redis does.
     /// </summary>
-    private static long Intersect(SetObject?[] sets, long limit, SetObject? into)
+    private static long Intersect(SetValue?[] sets, long limit, SetObject? into)
     {
         if (sets.Any(s => s is null))
             return 0;
         var bySize = sets.Select(s => s!).OrderBy(s => s.Length).ToArray();
         long found = 0;
-        foreach (ref var member in bySize[0].Members)
+        foreach (var entry in bySize[0])
         {
-            if (!InAll(bySize.AsSpan(1), member.Key))
+            if (!InAll(bySize.AsSpan(1), entry.Key))
                 continue;
-            into?.Members.AddNew(member);
+            into?.Members.AddNew(entry.Member);
             if (++found == limit)
                 break;
         }
@@ -140,18 +140,18 @@ public static class SetAlgebraCommands
     }
 
     /// <summary>The members of the first set that no later set holds.</summary>
-    private static SetObject Difference(SetObject?[] sets)
+    private static SetObject Difference(SetValue?[] sets)
     {
         var result = new SetObject();
         if (sets[0] is not { } first)
             return result;
-        foreach (ref var member in first.Members)
-            if (!InAny(sets.AsSpan(1), member.Key))
-                result.Members.AddNew(member);
+        foreach (var entry in first)
+            if (!InAny(sets.AsSpan(1), entry.Key))
+                result.Members.AddNew(entry.Member);
         return result;
     }
 
-    private static bool InAll(ReadOnlySpan<SetObject> sets, ReadOnlySpan<byte> member)
+    private static bool InAll(ReadOnlySpan<SetValue> sets, ReadOnlySpan<byte> member)
     {
         foreach (var set in sets)
             if (!set.Contains(member))
@@ -159,7 +159,7 @@ public static class SetAlgebraCommands
         return true;
     }
 
-    private static bool InAny(ReadOnlySpan<SetObject?> sets, ReadOnlySpan<byte> member)
+    private static bool InAny(ReadOnlySpan<SetValue?> sets, ReadOnlySpan<byte> member)
     {
         foreach (var set in sets)
             if (set is not null && set.Contains(member))

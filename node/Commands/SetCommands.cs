@@ -2,17 +2,17 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>The set family (SADD … SSCAN) on <see cref="SetObject"/>; random picks and set algebra live beside it.</summary>
+/// <summary>The set family (SADD … SSCAN) on a <see cref="SetValue"/> of either engine; random picks and set algebra live beside it.</summary>
 public static class SetCommands
 {
     public static void Register(HandlerTable t)
     {
         t.Add("SADD", Add);
-        t.Add("SREM", static c => c.RemoveEach(static (SetObject set, ReadOnlySpan<byte> member) => set.Remove(member)));
+        t.Add("SREM", static c => c.RemoveEach(static (SetValue set, ReadOnlySpan<byte> member) => set.Remove(member)));
         t.Add("SISMEMBER", IsMember);
         t.Add("SMISMEMBER", AreMembers);
         t.Add("SMEMBERS", Members);
-        t.Add("SCARD", static c => c.WriteLength<SetObject>());
+        t.Add("SCARD", static c => c.WriteLength<SetValue>());
         t.Add("SMOVE", Move);
         t.Add("SSCAN", Scan);
         t.Add("SPOP", SetRandomCommands.Pop);
@@ -21,12 +21,12 @@ public static class SetCommands
     }
 
     /// <summary>Writes the members of <paramref name="set"/> (none when null) as a set reply (an array in RESP2).</summary>
-    public static void WriteMembers(CommandContext c, SetObject? set)
+    public static void WriteMembers(CommandContext c, SetValue? set)
     {
-        c.Output.WriteSetHeader(set?.Members.Count ?? 0);
+        c.Output.WriteSetHeader((int)(set?.Length ?? 0));
         if (set is null)
             return;
-        foreach (ref var entry in set.Members)
+        foreach (var entry in set)
             c.Output.WriteBulkString(entry.Key);
     }
 
@@ -34,7 +34,7 @@ public static class SetCommands
     private static void Add(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryOpen(1, static () => new SetObject(), out var set))
+        if (!c.TryOpen<SetValue>(1, static () => new SetObject(), out var set))
             return;
         long added = 0;
         for (int i = 2; i < c.Count; i++)
@@ -51,14 +51,14 @@ public static class SetCommands
     private static void IsMember(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SetObject? set))
+        if (c.TryRead(1, out SetValue? set))
             c.Output.WriteInteger(set is not null && set.Contains(c.Arg(2)) ? 1 : 0);
     }
 
     private static void AreMembers(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? set))
+        if (!c.TryRead(1, out SetValue? set))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
@@ -68,7 +68,7 @@ public static class SetCommands
     private static void Members(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SetObject? set))
+        if (c.TryRead(1, out SetValue? set))
             WriteMembers(c, set);
     }
 
@@ -80,14 +80,14 @@ public static class SetCommands
     private static void Move(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? source))
+        if (!c.TryRead(1, out SetValue? source))
             return;
         if (source is null)
         {
             c.Output.WriteInteger(0);
             return;
         }
-        if (!c.TryRead(2, out SetObject? _))
+        if (!c.TryRead(2, out SetValue? _))
             return;
         var member = c.Arg(3);
         bool sameSet = c.Arg(1).SequenceEqual(c.Arg(2));
@@ -98,7 +98,7 @@ public static class SetCommands
         }
         c.Keyspace.ObjectChanged(c.Arg(1), source);
         // Cannot answer WRONGTYPE now: the destination's type was checked above.
-        c.TryOpen(2, static () => new SetObject(), out var destination);
+        c.TryOpen<SetValue>(2, static () => new SetObject(), out var destination);
         destination.Add(member);
         c.Keyspace.ObjectChanged(c.Arg(2), destination);
         c.Keyspace.LogCommand(c.Args);
@@ -111,24 +111,10 @@ public static class SetCommands
         if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? set))
+        if (!c.TryRead(1, out SetValue? set))
             return;
         var found = new List<byte[]>();
-        ulong next = 0;
-        if (set is not null)
-        {
-            var collector = new MemberCollector(found, scan.Pattern);
-            next = set.Members.Scan(scan.Cursor, scan.Count, ref collector);
-        }
+        ulong next = set?.Scan(scan.Cursor, scan.Count, scan.Pattern, found) ?? 0;
         CollectionScan.WriteReply(c, next, found);
-    }
-
-    private readonly struct MemberCollector(List<byte[]> into, Keyspace.GlobPattern? pattern) : IEntryVisitor<SetMember>
-    {
-        public void Visit(ref SetMember entry)
-        {
-            if (pattern is null || pattern.IsMatch(entry.Key))
-                into.Add(entry.Member);
-        }
     }
 }

@@ -23,7 +23,7 @@ public static class SetRandomCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? set))
+        if (!c.TryRead(1, out SetValue? set))
             return;
         if (c.Count == 2)
         {
@@ -45,7 +45,7 @@ public static class SetRandomCommands
             log.Arg(c.Arg(1));
             return;
         }
-        var picks = RandomPicks.Distinct(set.Members, (int)count);
+        var picks = RandomPicks.Distinct(set.RandomSource(), (int)count);
         c.Output.WriteSetHeader(picks.Count);
         foreach (var pick in picks)
         {
@@ -56,9 +56,9 @@ public static class SetRandomCommands
         LogRemoval(c, picks);
     }
 
-    private static byte[] PopOne(CommandContext c, SetObject set)
+    private static byte[] PopOne(CommandContext c, SetValue set)
     {
-        var member = set.Members.Random(Random.Shared).Member;
+        var member = set.RandomMember().Member;
         set.Remove(member);
         c.Keyspace.ObjectChanged(c.Arg(1), set);
         LogRemoval(c, [new SetMember(member)]);
@@ -86,12 +86,12 @@ public static class SetRandomCommands
         if (c.Count == 3 && !TryReadCount(c, out count))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SetObject? set))
+        if (!c.TryRead(1, out SetValue? set))
             return;
         if (c.Count == 2)
         {
             if (set is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(set.Members.Random(Random.Shared).Key);
+            else c.Output.WriteBulkString(set.RandomMember().Key);
             return;
         }
         if (set is null || count == 0)
@@ -99,9 +99,10 @@ public static class SetRandomCommands
             c.WriteEmptyArray();
             return;
         }
+        var members = set.RandomSource();
         var picks = count > 0
-            ? RandomPicks.Distinct(set.Members, (int)Math.Min(count, int.MaxValue))
-            : RandomPicks.WithRepeats(set.Members, (int)-count);
+            ? RandomPicks.Distinct(members, (int)Math.Min(count, int.MaxValue))
+            : RandomPicks.WithRepeats(members, (int)-count);
         c.Output.WriteArrayHeader(picks.Count);
         foreach (var pick in picks)
             c.Output.WriteBulkString(pick.Key);

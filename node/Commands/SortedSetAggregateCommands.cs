@@ -57,7 +57,7 @@ public static class SortedSetAggregateCommands
         var sources = new Source[numKeys];
         for (int i = 0; i < sources.Length; i++)
         {
-            if (c.Keyspace.ReadObject(c.Arg(numKeysAt + 1 + i), out var stored) != KeyType.None && stored is not (SortedSetObject or SetObject))
+            if (c.Keyspace.ReadObject(c.Arg(numKeysAt + 1 + i), out var stored) != KeyType.None && stored is not (SortedSetObject or SetValue))
             {
                 c.Output.WriteError(Errors.WrongType);
                 return;
@@ -185,7 +185,7 @@ public static class SortedSetAggregateCommands
             return Value switch
             {
                 SortedSetObject zset => zset.TryGetScore(member, out score),
-                SetObject set => set.Contains(member),
+                SetValue set => set.Contains(member),
                 _ => false,
             };
         }
@@ -198,9 +198,9 @@ public static class SortedSetAggregateCommands
                     if (!visitor.Visit(entry.Key, entry.Score))
                         return;
             }
-            else if (Value is SetObject set)
+            else if (Value is SetValue set)
             {
-                foreach (ref var entry in set.Members)
+                foreach (var entry in set)
                     if (!visitor.Visit(entry.Key, 1))
                         return;
             }

@@ -61,8 +61,31 @@ public interface IEngineSession : IDisposable
     /// </summary>
     KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt);
 
-    /// <summary>Stores a collection at a key, replacing whatever the key held.</summary>
-    void WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt);
+    /// <summary>
+    /// Stores a collection at a key, replacing whatever the key held. Returns the object now held
+    /// there: <paramref name="value"/> itself, or the engine's own form of it (a disk engine's view).
+    /// </summary>
+    StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt);
+
+    /// <summary>A command changed the (non-empty) collection it read from <see cref="ReadObject"/> in place.</summary>
+    void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
+    {
+    }
+
+    /// <summary>The keyspace write lock was taken for a command (outermost scope only).</summary>
+    void BeginCommand()
+    {
+    }
+
+    /// <summary>The command is done, before the write lock is released: an engine that batches a command's writes applies them now.</summary>
+    void EndCommand()
+    {
+    }
+
+    /// <summary>Applies the command's writes so far, before another client is told of them (a served blocked pop); the command goes on.</summary>
+    void ApplyWrites()
+    {
+    }
 
     /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
     bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);

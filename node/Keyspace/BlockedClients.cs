@@ -80,6 +80,8 @@ public sealed class BlockedClients
                         continue;
                     }
                     Remove(client);
+                    // Its reply leaves on its own loop, which may flush the log before this command ends.
+                    session.ApplyEngineWrites();
                     Unblock(client, reply);
                 }
             }

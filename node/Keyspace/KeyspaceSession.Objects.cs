@@ -38,21 +38,31 @@ public sealed partial class KeyspaceSession
     /// <summary>Expiry of a key the caller just read (Unix ms, 0 = none).</summary>
     public long ExpiryOf(ReadOnlySpan<byte> key) => _engine.Peek(key, out long expireAt) == KeyType.None ? 0 : expireAt;
 
-    /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing whatever was there (not logged: the caller logs its command).</summary>
-    public void StoreObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt = 0)
+    /// <summary>
+    /// Stores <paramref name="value"/> at <paramref name="key"/>, replacing whatever was there (not
+    /// logged: the caller logs its command). Returns the object to change from now on: the value,
+    /// or the engine's own form of it.
+    /// </summary>
+    public StoredObject StoreObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt = 0)
     {
-        _engine.WriteObject(key, value, expireAt);
+        var stored = _engine.WriteObject(key, value, expireAt);
         _db.Watchers.KeyChanged(key);
         SignalReady(key);
+        return stored;
     }
 
     /// <summary>A command changed the collection at <paramref name="key"/> in place: an empty one loses its key.</summary>
     public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
     {
         if (value.Length == 0)
+        {
             _engine.Delete(key);
+        }
         else
+        {
+            _engine.ObjectChanged(key, value);
             SignalReady(key);
+        }
         _db.Watchers.KeyChanged(key);
     }
 
@@ -64,4 +74,7 @@ public sealed partial class KeyspaceSession
         _db.Watchers.KeyChanged(key);
         return true;
     }
+
+    /// <summary>Applies this command's engine writes so far, before a blocked client served from them hears its reply.</summary>
+    internal void ApplyEngineWrites() => _engine.ApplyWrites();
 }

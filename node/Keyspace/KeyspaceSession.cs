@@ -168,7 +168,8 @@ public sealed partial class KeyspaceSession : IDisposable
             _session = session;
             _transaction = transaction;
             Monitor.Enter(session._db.WriteLock);
-            session._lockDepth++;
+            if (session._lockDepth++ == 0)
+                session._engine.BeginCommand();
             if (transaction)
                 session._atomicDepth++;
         }
@@ -183,7 +184,10 @@ public sealed partial class KeyspaceSession : IDisposable
                     _session.LogMarker("EXEC"u8);
                 }
                 if (--_session._lockDepth == 0)
+                {
                     _session.ServeReadyKeys();
+                    _session._engine.EndCommand();
+                }
             }
             finally
             {

@@ -1,4 +1,4 @@
-using Istore.Node.Engine;
+using Istore.Node.Keyspace;
 
 namespace Istore.Node.Objects;
 
@@ -7,7 +7,7 @@ namespace Istore.Node.Objects;
 /// <see cref="MaxPackedItem"/> bytes, Redis's listpack limits) live packed in one array; a larger
 /// one becomes a <see cref="ScanTable{TEntry}"/> of fields, each field sharing one array with its value.
 /// </summary>
-public sealed class HashObject : StoredObject
+public sealed class HashObject : HashValue
 {
     public const int MaxPackedFields = 128;
     public const int MaxPackedItem = 64;
@@ -22,14 +22,11 @@ public sealed class HashObject : StoredObject
 
     public int Count => _packed?.Count ?? Table!.Count;
 
-    public override KeyType Type => KeyType.Hash;
-
     public override long Length => Count;
 
     public override string Encoding => _packed is null ? "hashtable" : "listpack";
 
-    /// <summary>Sets a field; true when it is new.</summary>
-    public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    public override bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
         if (_packed is not null)
         {
@@ -43,7 +40,7 @@ public sealed class HashObject : StoredObject
         return added;
     }
 
-    public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
+    public override bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
         if (_packed is not null)
             return _packed.TryGet(field, out value);
@@ -57,12 +54,39 @@ public sealed class HashObject : StoredObject
         return true;
     }
 
-    public bool Remove(ReadOnlySpan<byte> field) => _packed?.Remove(field) ?? Table!.Remove(field);
+    public override bool Remove(ReadOnlySpan<byte> field) => _packed?.Remove(field) ?? Table!.Remove(field);
 
-    public Enumerator GetEnumerator() => new(this);
+    public new Enumerator GetEnumerator() => new(this);
+
+    protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory hash enumerates itself");
+
+    /// <summary>A packed hash answers whole in one call with cursor 0, as Redis does for a listpack.</summary>
+    public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
+    {
+        if (Table is { } table)
+        {
+            var collector = new MatchingCollector<HashField>(found, pattern, static (into, field) => AddPair(into, field.Key, field.Value));
+            return table.Scan(cursor, count, ref collector);
+        }
+        foreach (var pair in this)
+            if (pattern is null || pattern.IsMatch(pair.Field))
+                AddPair(found, pair.Field, pair.Value);
+        return 0;
+    }
+
+    private static void AddPair(List<byte[]> into, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
+    {
+        into.Add(field.ToArray());
+        into.Add(value.ToArray());
+    }
+
+    /// <summary>The table itself, or for a packed hash (at most 128 fields) a table copied for the draw.</summary>
+    public override ScanTable<HashField> RandomSource() => Table ?? CopyToTable();
+
+    public override HashField RandomField() => RandomSource().Random(Random.Shared);
 
     /// <summary>Walks (field, value) pairs in either form; the hash must not change during the walk.</summary>
-    public ref struct Enumerator
+    public new ref struct Enumerator
     {
         private PackedPairs.Reader _packed;
         private ScanTable<HashField>.Enumerator _table;
@@ -97,16 +121,6 @@ public sealed class HashObject : StoredObject
         foreach (ref var entry in Table)
             copy.Table.AddNew(entry);   // field arrays are replaced, never changed, so they can be shared
         return copy;
-    }
-
-    public override void WriteTo(SnapshotWriter writer)
-    {
-        writer.WriteVarUInt((ulong)Count);
-        foreach (var pair in this)
-        {
-            writer.WriteBytes(pair.Field);
-            writer.WriteBytes(pair.Value);
-        }
     }
 
     public static HashObject ReadFrom(ref SnapshotReader reader)

@@ -6,64 +6,59 @@ namespace Istore.Node.Objects;
 /// A list: a ring buffer of elements, so pushes and pops at both ends and access by index are
 /// O(1); inserting or removing in the middle moves the shorter side, as a deque does.
 /// </summary>
-public sealed class ListObject : StoredObject
+public sealed class ListObject : ListValue
 {
     private byte[][] _items;
     private int _head;
 
     public ListObject(int capacity = 4) => _items = new byte[PowerOfTwo(capacity)][];
 
-    public int Count { get; private set; }
+    private int _count;
 
-    public override KeyType Type => KeyType.List;
+    public override int Count => _count;
 
-    public override long Length => Count;
-
-    public override string Encoding => "quicklist";
-
-    public byte[] this[int index]
+    public override byte[] this[int index]
     {
         get => _items[Physical(index)];
         set => _items[Physical(index)] = value;
     }
 
-    public void PushHead(byte[] item)
+    public override void PushHead(byte[] item)
     {
         Grow();
         _head = (_head - 1) & (_items.Length - 1);
         _items[_head] = item;
-        Count++;
+        _count++;
     }
 
-    public void PushTail(byte[] item)
+    public override void PushTail(byte[] item)
     {
         Grow();
         _items[Physical(Count)] = item;
-        Count++;
+        _count++;
     }
 
-    public byte[] PopHead()
+    public override byte[] PopHead()
     {
         var item = _items[_head];
         _items[_head] = null!;
         _head = (_head + 1) & (_items.Length - 1);
-        Count--;
+        _count--;
         ShrinkIfSparse();
         return item;
     }
 
-    public byte[] PopTail()
+    public override byte[] PopTail()
     {
         int last = Physical(Count - 1);
         var item = _items[last];
         _items[last] = null!;
-        Count--;
+        _count--;
         ShrinkIfSparse();
         return item;
     }
 
-    /// <summary>Inserts so that the new element has <paramref name="index"/> (0..Count).</summary>
-    public void Insert(int index, byte[] item)
+    public override void Insert(int index, byte[] item)
     {
         if (index == 0)
         {
@@ -92,8 +87,7 @@ public sealed class ListObject : StoredObject
         }
     }
 
-    /// <summary>Keeps only elements start..end (inclusive, already clamped to the list).</summary>
-    public void Trim(int start, int end)
+    public override void Trim(int start, int end)
     {
         var kept = new byte[PowerOfTwo(end - start + 1)][];
         int count = 0;
@@ -102,30 +96,18 @@ public sealed class ListObject : StoredObject
         Replace(kept, count);
     }
 
-    /// <summary>
-    /// Removes up to <paramref name="limit"/> elements equal to <paramref name="element"/> (0 = all),
-    /// the first ones met from the head, or from the tail; one pass however many go (LREM).
-    /// </summary>
-    public int RemoveEqual(ReadOnlySpan<byte> element, long limit, bool fromTail)
+    public override int RemoveEqual(ReadOnlySpan<byte> element, long limit, bool fromTail)
     {
-        var kept = new byte[_items.Length][];
-        int count = 0, removed = 0;
-        for (int n = 0; n < Count; n++)
-        {
-            int i = fromTail ? Count - 1 - n : n;
-            if ((limit == 0 || removed < limit) && element.SequenceEqual(this[i]))
-                removed++;
-            else
-                kept[count++] = this[i];
-        }
+        var kept = Kept(element, limit, fromTail, out int removed);
         if (removed == 0)
             return 0;
-        if (fromTail)
-            Array.Reverse(kept, 0, count);
-        Replace(kept, count);
-        ShrinkIfSparse();
+        var items = new byte[PowerOfTwo(kept.Count)][];
+        kept.CopyTo(items);
+        Replace(items, kept.Count);
         return removed;
     }
+
+    protected override ElementCursor OpenCursor(int first) => throw new InvalidOperationException("a memory list walks its own ranges");
 
     public override StoredObject Clone()
     {
@@ -133,13 +115,6 @@ public sealed class ListObject : StoredObject
         for (int i = 0; i < Count; i++)
             copy.PushTail(this[i]);   // element arrays are replaced, never changed, so they can be shared
         return copy;
-    }
-
-    public override void WriteTo(SnapshotWriter writer)
-    {
-        writer.WriteVarUInt((ulong)Count);
-        for (int i = 0; i < Count; i++)
-            writer.WriteBytes(this[i]);
     }
 
     public static ListObject ReadFrom(ref SnapshotReader reader)
@@ -171,7 +146,7 @@ public sealed class ListObject : StoredObject
     {
         _items = items;
         _head = 0;
-        Count = count;
+        _count = count;
     }
 
     private void Resize(int capacity)

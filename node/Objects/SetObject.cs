@@ -1,22 +1,17 @@
-using Istore.Node.Engine;
+using Istore.Node.Keyspace;
 
 namespace Istore.Node.Objects;
 
 /// <summary>A set of distinct byte strings.</summary>
-public sealed class SetObject : StoredObject, Istore.Ranklist.IRecallExclusion
+public sealed class SetObject : SetValue
 {
     public ScanTable<SetMember> Members { get; }
 
     public SetObject(int capacity = 4) => Members = new ScanTable<SetMember>(capacity);
 
-    public override KeyType Type => KeyType.Set;
-
     public override long Length => Members.Count;
 
-    public override string Encoding => "hashtable";
-
-    /// <summary>Adds a member; true when it is new.</summary>
-    public bool Add(ReadOnlySpan<byte> member)
+    public override bool Add(ReadOnlySpan<byte> member)
     {
         ref var entry = ref Members.FindOrAdd(member, out bool added);
         if (added)
@@ -33,9 +28,9 @@ public sealed class SetObject : StoredObject, Istore.Ranklist.IRecallExclusion
         return added;
     }
 
-    public bool Contains(ReadOnlySpan<byte> member) => Members.Contains(member);
+    public override bool Contains(ReadOnlySpan<byte> member) => Members.Contains(member);
 
-    public bool Remove(ReadOnlySpan<byte> member) => Members.Remove(member);
+    public override bool Remove(ReadOnlySpan<byte> member) => Members.Remove(member);
 
     public override StoredObject Clone()
     {
@@ -45,12 +40,17 @@ public sealed class SetObject : StoredObject, Istore.Ranklist.IRecallExclusion
         return copy;
     }
 
-    public override void WriteTo(SnapshotWriter writer)
+    public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
-        writer.WriteVarUInt((ulong)Members.Count);
-        foreach (ref var entry in Members)
-            writer.WriteBytes(entry.Key);
+        var collector = new MatchingCollector<SetMember>(found, pattern, static (into, entry) => into.Add(entry.Member));
+        return Members.Scan(cursor, count, ref collector);
     }
+
+    public override ScanTable<SetMember> RandomSource() => Members;
+
+    public override SetMember RandomMember() => Members.Random(Random.Shared);
+
+    protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory set enumerates itself");
 
     public static SetObject ReadFrom(ref SnapshotReader reader)
     {

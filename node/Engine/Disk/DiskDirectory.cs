@@ -10,7 +10,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal static class DiskDirectory
 {
-    public static RocksDb Open(string path, DiskEngineOptions options, CompactionFilter expiredKeys)
+    public static RocksDb Open(string path, DiskEngineOptions options, CompactionFilter expiredKeys, CompactionFilter staleSubkeys)
     {
         var families = RocksDb.ListColumnFamilies(path);
         bool fresh = families.Count == 0;
@@ -28,7 +28,12 @@ internal static class DiskDirectory
         }
         var db = RocksDb.Open(path,
             new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes, ManualWalFlush: true),
-            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null)).ToList());
+            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f switch
+            {
+                DiskFormat.MetadataFamily => expiredKeys,
+                DiskFormat.SubkeyFamily => staleSubkeys,
+                _ => null,
+            })).ToList());
         try
         {
             CheckFormat(db, path, fresh);

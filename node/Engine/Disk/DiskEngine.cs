@@ -15,6 +15,7 @@ namespace Istore.Node.Engine.Disk;
 public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 {
     private readonly ExpiredKeyFilter _expiredKeys;
+    private readonly StaleSubkeyFilter _staleSubkeys;
     private readonly string _checkpoints;
     private long _keyCount;
     private long _volatileKeyCount;
@@ -31,6 +32,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         try
         {
             _expiredKeys = new ExpiredKeyFilter(this, options.ExpiredGraceMs);
+            _staleSubkeys = new StaleSubkeyFilter(this);
         }
         catch (DllNotFoundException ex)
         {
@@ -38,16 +40,19 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
         try
         {
-            Db = DiskDirectory.Open(path, options, _expiredKeys);
+            Db = DiskDirectory.Open(path, options, _expiredKeys, _staleSubkeys);
         }
         catch
         {
             _expiredKeys.Dispose();
+            _staleSubkeys.Dispose();
             throw;
         }
         Metadata = Db.Family(DiskFormat.MetadataFamily);
+        Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
         (_keyCount, _volatileKeyCount) = ReadCounts();
+        Versions = new CollectionVersions(Db, Default);
     }
 
     public DiskEngineOptions Options { get; }
@@ -57,6 +62,11 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     internal ColumnFamily Metadata { get; }
 
     internal ColumnFamily Default { get; }
+
+    /// <summary>Hash fields and set members (see <see cref="DiskFormat"/>).</summary>
+    internal ColumnFamily Subkeys { get; }
+
+    internal CollectionVersions Versions { get; }
 
     internal ScanCursors Cursors { get; } = new();
 
@@ -176,6 +186,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         yield return ("disk_engine_wal_bytes", tickers.GetValueOrDefault("rocksdb.wal.bytes").ToString());
         yield return ("disk_engine_wal_syncs", tickers.GetValueOrDefault("rocksdb.wal.synced").ToString());
         yield return ("disk_engine_expired_keys_compacted", _expiredKeys.Removed.ToString());
+        yield return ("disk_engine_stale_subkeys_compacted", _staleSubkeys.Removed.ToString());
     }
 
     private string Property(ColumnFamily family, string name) => (Db.IntProperty(family, name) ?? 0).ToString();
@@ -211,5 +222,6 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         _disposed = true;
         Db.Dispose();
         _expiredKeys.Dispose();
+        _staleSubkeys.Dispose();
     }
 }

@@ -10,13 +10,16 @@ namespace Istore.Node.Engine.Disk;
 /// <list type="bullet">
 /// <item><c>default</c>: the engine's own records. <c>istore:format</c> = "istore-disk/1" (a database
 ///   without it is refused as foreign); <c>istore:counts</c> = keys and keys-with-expiry, two int64
-///   little-endian, rewritten in every write batch so DBSIZE is exact after a crash.</item>
+///   little-endian, rewritten in every write batch so DBSIZE is exact after a crash;
+///   <c>istore:version</c> = the last collection version handed out (uint64 little-endian), written
+///   in the same batch as the metadata that uses it, so a version is never handed out twice.</item>
 /// <item><c>metadata</c>: one record per user key. Key = the user key's bytes. Value =
 ///   <c>flags</c> (1 byte: low 4 bits the type, <see cref="TypeCode"/>; high bits 0),
 ///   <c>expire</c> (int64 little-endian, absolute Unix ms, 0 = none), then per type:
 ///   a string's value bytes inline (one read per GET, as Kvrocks);
 ///   a collection's <c>version</c> (uint64 LE) and <c>size</c> (uint64 LE, elements), then for
-///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE).</item>
+///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE). A record's length must match its
+///   type (25 bytes for a hash or set, 41 for a list), else it is refused as damaged.</item>
 /// <item><c>subkey</c>: a collection's elements. Key = <c>key length</c> (uint32 big-endian) |
 ///   <c>key</c> | <c>version</c> (uint64 big-endian) | <c>field</c>: a hash field (value = its
 ///   value), a set member (empty value), a list item (field = index as uint64 BE), a sorted-set
@@ -28,9 +31,11 @@ namespace Istore.Node.Engine.Disk;
 ///
 /// <para>A collection's version is new each time the key is created, so DEL, expiry or overwrite
 /// of a huge collection is one metadata write: its old subkeys no longer match any live version
-/// and a compaction filter on <c>subkey</c>/<c>score</c> drops them. The metadata filter
-/// (<see cref="ExpiredKeyFilter"/>) drops expired keys. This version stores strings; the
-/// collection layouts above are reserved for the collection types.</para>
+/// and a compaction filter on <c>subkey</c> (<see cref="StaleSubkeyFilter"/>) drops them. The metadata
+/// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys. Stored today: strings, hashes, sets
+/// (a set member's subkey value is empty) and lists (a new list's head and tail start at 2^63, the
+/// element at position i is at index head + i, tail is one past the last); the sorted-set and
+/// <c>score</c> layouts above are reserved for sorted sets.</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -75,9 +80,84 @@ internal static class DiskFormat
         var type = (TypeCode)(record[0] & 0x0F) switch
         {
             TypeCode.String => KeyType.String,
-            var code => throw new InvalidDataException($"metadata record of type {code} is not supported by this version"),
+            TypeCode.Hash when record.Length == CollectionBytes => KeyType.Hash,
+            TypeCode.Set when record.Length == CollectionBytes => KeyType.Set,
+            TypeCode.List when record.Length == ListBytes => KeyType.List,
+            var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
+    }
+
+    /// <summary>A collection's metadata record: header, version, size.</summary>
+    public const int CollectionBytes = HeaderBytes + 16;
+
+    public static ReadOnlySpan<byte> VersionKey => "istore:version"u8;
+
+    /// <summary>A list's metadata record: a collection's, then head and tail indexes.</summary>
+    public const int ListBytes = CollectionBytes + 16;
+
+    /// <summary>Where a new list's head and tail start, so it can grow either way.</summary>
+    public const ulong ListMiddle = 1UL << 63;
+
+    /// <summary>Writes a collection's metadata record into <paramref name="into"/> (<see cref="ListBytes"/> long); returns its length.</summary>
+    public static int WriteCollection(Span<byte> into, in CollectionMetadata metadata)
+    {
+        into[0] = (byte)(metadata.Type switch { KeyType.Hash => TypeCode.Hash, KeyType.Set => TypeCode.Set, _ => TypeCode.List });
+        BinaryPrimitives.WriteInt64LittleEndian(into[1..], metadata.ExpireAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(into[HeaderBytes..], metadata.Version);
+        BinaryPrimitives.WriteInt64LittleEndian(into[(HeaderBytes + 8)..], metadata.Size);
+        if (metadata.Type != KeyType.List)
+            return CollectionBytes;
+        BinaryPrimitives.WriteUInt64LittleEndian(into[CollectionBytes..], metadata.Head);
+        BinaryPrimitives.WriteUInt64LittleEndian(into[(CollectionBytes + 8)..], metadata.Tail);
+        return ListBytes;
+    }
+
+    /// <summary>A collection's metadata record read back (the header already read by <see cref="ReadHeader"/>).</summary>
+    public static CollectionMetadata ReadCollection(ReadOnlySpan<byte> record, KeyType type, long expireAt) => new(type, expireAt,
+        VersionOf(record), BinaryPrimitives.ReadInt64LittleEndian(record[(HeaderBytes + 8)..]),
+        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[CollectionBytes..]) : ListMiddle,
+        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[(CollectionBytes + 8)..]) : ListMiddle);
+
+    public static ulong VersionOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadUInt64LittleEndian(record[HeaderBytes..]);
+
+    /// <summary>Whether a metadata record holds a collection (its subkeys are live at its version).</summary>
+    public static bool IsCollection(ReadOnlySpan<byte> record) => (TypeCode)(record[0] & 0x0F) switch
+    {
+        TypeCode.Hash or TypeCode.Set => record.Length == CollectionBytes,
+        TypeCode.List => record.Length == ListBytes,
+        _ => false,
+    };
+
+    /// <summary>A list element's subkey field: its index, big-endian so fields sort in list order.</summary>
+    public static void WriteIndex(Span<byte> field, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(field, index);
+
+    /// <summary>Changes the expiry of a metadata record of any type in place.</summary>
+    public static void SetExpireAt(Span<byte> record, long expireAt) => BinaryPrimitives.WriteInt64LittleEndian(record[1..], expireAt);
+
+    /// <summary>The subkey prefix of a collection's elements: key length (uint32 BE), key, version (uint64 BE).</summary>
+    public static byte[] SubkeyPrefix(ReadOnlySpan<byte> key, ulong version)
+    {
+        var prefix = new byte[4 + key.Length + 8];
+        BinaryPrimitives.WriteUInt32BigEndian(prefix, (uint)key.Length);
+        key.CopyTo(prefix.AsSpan(4));
+        BinaryPrimitives.WriteUInt64BigEndian(prefix.AsSpan(4 + key.Length), version);
+        return prefix;
+    }
+
+    /// <summary>The user key and version a subkey belongs to; false for a subkey too short to be ours.</summary>
+    public static bool TryParseSubkey(ReadOnlySpan<byte> subkey, out ReadOnlySpan<byte> key, out ulong version)
+    {
+        key = default;
+        version = 0;
+        if (subkey.Length < 12)
+            return false;
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(subkey);
+        if (length > subkey.Length - 12)
+            return false;
+        key = subkey.Slice(4, (int)length);
+        version = BinaryPrimitives.ReadUInt64BigEndian(subkey[(4 + (int)length)..]);
+        return true;
     }
 
     /// <summary>The expiry of a metadata record without interpreting its type (compaction filter).</summary>
@@ -86,3 +166,7 @@ internal static class DiskFormat
 
     public static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> record) => record[HeaderBytes..];
 }
+
+/// <summary>A collection's metadata record: type, expiry, version, size, and for a list its head and tail indexes.</summary>
+internal readonly record struct CollectionMetadata(KeyType Type, long ExpireAt, ulong Version, long Size,
+    ulong Head = DiskFormat.ListMiddle, ulong Tail = DiskFormat.ListMiddle);

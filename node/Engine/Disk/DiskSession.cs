@@ -2,8 +2,12 @@ using Istore.Node.Engine.Disk.Native;
 
 namespace Istore.Node.Engine.Disk;
 
-/// <summary>One thread's handle on the disk engine: its own write batch and encoding buffer.</summary>
-internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDelete
+/// <summary>
+/// One thread's handle on the disk engine: its own write batch and encoding buffer. A command that
+/// touches a collection batches all its writes instead (see DiskSession.Objects.cs): while
+/// <see cref="_collecting"/>, the string paths below go through that batch.
+/// </summary>
+internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, IBulkDelete
 {
     private readonly RocksDb _db = engine.Db;
     private readonly ColumnFamily _metadata = engine.Metadata;
@@ -12,6 +16,8 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
 
     public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
     {
+        if (_collecting)
+            return ReadPending(key, ref value);
         if (!_db.TryGet(_metadata, key, out var record))
             return KeyType.None;
         using (record)
@@ -24,6 +30,8 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
 
     public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
     {
+        if (_collecting)
+            return PeekPending(key, out expireAt);
         expireAt = 0;
         if (!_db.TryGet(_metadata, key, out var record))
             return KeyType.None;
@@ -34,29 +42,10 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
         }
     }
 
-    /// <summary>Strings only for now: a string answers its type with no object.</summary>
-    public KeyType ReadObject(ReadOnlySpan<byte> key, out Objects.StoredObject? value, out long expireAt)
-    {
-        value = null;
-        return Peek(key, out expireAt);
-    }
-
-    public void WriteObject(ReadOnlySpan<byte> key, Objects.StoredObject value, long expireAt) =>
-        throw new EngineLimitException("ERR the disk engine does not store hashes, lists, sets, sorted sets, ranklists or bloom filters yet");
-
-    /// <summary>Rewrites the string with its new expiry (Write keeps the counts right).</summary>
-    public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
-    {
-        if (Read(key, ref _expiryValue) == KeyType.None)
-            return false;
-        Write(key, _expiryValue.Span, expireAt);
-        return true;
-    }
-
-    private ValueBuffer _expiryValue = new(256);
-
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
+        if (_collecting)
+            return WritePending(key, value, expireAt);
         int size = DiskFormat.HeaderBytes + value.Length;
         if (_record.Length < size)
             _record = GC.AllocateUninitializedArray<byte>(Math.Max(size, _record.Length * 2));
@@ -73,6 +62,8 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
+        if (_collecting)
+            return DeletePending(key);
         lock (engine.CountLock)
         {
             if (!Existing(key, out bool hadExpiry))
@@ -91,6 +82,7 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
     public void DeleteAll()
     {
         ReadOnlySpan<byte> top = [0xFF];
+        Commit();   // the counts below must include this command's earlier writes
         lock (engine.CountLock)
         {
             _batch.Clear();
@@ -164,5 +156,9 @@ internal sealed class DiskSession(DiskEngine engine) : IEngineSession, IBulkDele
         return true;
     }
 
-    public void Dispose() => _batch.Dispose();
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _pending.Dispose();
+    }
 }

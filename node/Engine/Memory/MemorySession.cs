@@ -54,12 +54,13 @@ internal sealed unsafe class MemorySession : IEngineSession
         return PeekString(key, out expireAt) ? KeyType.String : KeyType.None;
     }
 
-    public void WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
         bool hadString = PeekString(key, out long stringExpiry) && DeleteString(key, stringExpiry);
         var (existed, _) = _engine.Objects.Set(key, value, expireAt);
         if (hadString && !existed)
             _engine.AddKeys(-1, stringExpiry != 0 ? -1 : 0);   // the key moved from strings to objects
+        return value;
     }
 
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)

@@ -24,3 +24,28 @@ public sealed class ServerCommandTestsOnDisk(DiskNodeFixture fixture) : ServerCo
 
 public sealed class NodeSmokeTestsOnMemory(NodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<NodeFixture>;
 public sealed class NodeSmokeTestsOnDisk(DiskNodeFixture fixture) : NodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class HashCommandTestsOnMemory(NodeFixture fixture) : HashCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class HashCommandTestsOnDisk(DiskNodeFixture fixture) : HashCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SetCommandTestsOnMemory(NodeFixture fixture) : SetCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class SetCommandTestsOnDisk(DiskNodeFixture fixture) : SetCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SetAlgebraTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : SetAlgebraTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class SetAlgebraTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : SetAlgebraTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class SetDurabilityTestsOnMemory() : SetDurabilityTests("memory");
+public sealed class SetDurabilityTestsOnDisk() : SetDurabilityTests("disk");
+
+public sealed class ListCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ListCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ListCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ListCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ListBlockingTestsOnMemory(NodeFixture fixture) : ListBlockingTests(fixture), IClassFixture<NodeFixture>;
+public sealed class ListBlockingTestsOnDisk(DiskNodeFixture fixture) : ListBlockingTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class ListDurabilityTestsOnMemory() : ListDurabilityTests("memory");
+public sealed class ListDurabilityTestsOnDisk() : ListDurabilityTests("disk");

@@ -195,6 +195,18 @@ public abstract class KeyCommandTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Scan_by_type_finds_hashes_and_sets()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await SetAllAsync(c, "scant:str");
+        Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "scant:h", "f", "v"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "scant:s", "m"));
+        Assert.Equal(new[] { "scant:h" }, await ScanAllAsync(c, "TYPE", "hash", "MATCH", "scant:*"));
+        Assert.Equal(new[] { "scant:s" }, await ScanAllAsync(c, "TYPE", "set", "MATCH", "scant:*"));
+        Assert.Equal(new[] { "scant:h", "scant:s", "scant:str" }, (await ScanAllAsync(c, "MATCH", "scant:*")).Order());
+    }
+
+    [Fact]
     public async Task Scan_filters_by_match_and_type()
     {
         await using var c = await fixture.ConnectAsync();

@@ -8,9 +8,9 @@ namespace Istore.Tests.Node;
 /// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP with several clients: served by another client's
 /// push, first blocked first served, timeouts in RESP2 and RESP3, commands pipelined behind a
 /// blocked one, chains of moves, disconnects, and many producers and consumers at once. Tests wait
-/// for INFO's blocked_clients rather than sleeping, so the order of blocking is certain.
+/// for INFO's blocked_clients rather than sleeping, so the order of blocking is certain. Run on either engine.
 /// </summary>
-public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class ListBlockingTests(NodeFixture fixture)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
@@ -232,7 +232,7 @@ public class ListBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
     [Fact]
     public async Task Producers_and_consumers_on_different_event_loops_hand_over_every_element_exactly_once()
     {
-        await using var node = await NodeProcess.StartAsync(["--threads", "2"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", fixture.Engine, "--threads", "2"]);
         await HandOverAsync(node.ConnectAsync);
     }
 

@@ -5,9 +5,10 @@ namespace Istore.Tests.Node;
 /// <summary>
 /// Lists survive a graceful stop, kill -9, and kill -9 after a checkpoint (snapshot plus log
 /// tail): every list command's effect, including blocking pops served at once or by another
-/// client's push, which are logged as LPOP/RPOP/LMOVE. Each test runs its own node.
+/// client's push, which are logged as LPOP/RPOP/LMOVE (on the disk engine: kept by RocksDB's WAL).
+/// Each test runs its own node.
 /// </summary>
-public class ListDurabilityTests
+public abstract class ListDurabilityTests(string engine)
 {
     private static readonly string[] Keys =
     [
@@ -21,7 +22,7 @@ public class ListDurabilityTests
     [InlineData("sigterm")]
     public async Task Every_list_effect_is_back_after_a_restart(string mode)
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         Dictionary<string, string> before;
         await using (var c = await node.ConnectAsync())
         {

@@ -6,10 +6,10 @@ namespace Istore.Tests.Node;
 /// <summary>
 /// The set family against a real node: SADD SREM SISMEMBER SMISMEMBER SMEMBERS SCARD SMOVE SPOP
 /// SRANDMEMBER SSCAN, reply shapes in RESP2 and RESP3 (a set for SMEMBERS and SPOP with a count,
-/// an array for SRANDMEMBER), Redis 7's errors, and emptied sets losing their key. Each test uses
-/// its own key prefix.
+/// an array for SRANDMEMBER), Redis 7's errors, and emptied sets losing their key, on either
+/// engine. Each test uses its own key prefix.
 /// </summary>
-public class SetCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SetCommandTests(NodeFixture fixture)
 {
     private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 

@@ -5,10 +5,10 @@ namespace Istore.Tests.Node;
 /// <summary>
 /// Sets survive a graceful stop (checkpoint) and kill -9 (log replay, with and without a
 /// checkpoint before the tail). SPOP's random choice is logged as SREM of what it popped (DEL
-/// when it took everything), so the replayed set is exactly the one clients saw. Each test runs
-/// its own node on its own data directory.
+/// when it took everything), so the replayed set is exactly the one clients saw. On the disk
+/// engine the same holds through RocksDB's WAL. Each test runs its own node on its own data directory.
 /// </summary>
-public class SetDurabilityTests
+public abstract class SetDurabilityTests(string engine)
 {
     public enum Stop { Graceful, Kill, KillAfterSave }
 
@@ -64,7 +64,7 @@ public class SetDurabilityTests
     [InlineData(Stop.KillAfterSave)]
     public async Task Sets_and_spop_results_survive(Stop stop)
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         Dictionary<string, string[]> expected;
         await using (var c = await node.ConnectAsync())
         {
@@ -96,7 +96,7 @@ public class SetDurabilityTests
     [Fact]
     public async Task A_set_written_after_its_key_expired_survives_kill9()
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         await using (var c = await node.ConnectAsync())
         {
             Assert.Equal(":2\r\n", await c.CommandAsync("SADD", "exp:s", "old1", "old2"));
@@ -117,7 +117,7 @@ public class SetDurabilityTests
     public async Task Kill9_during_pipelined_spops_keeps_every_acknowledged_pop_popped()
     {
         const int Size = 20_000, Batch = 50;
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         var all = Enumerable.Range(0, Size).Select(i => $"member-{i}").ToHashSet();
         var popped = new HashSet<string>();
         int acknowledged = 0;

@@ -5,7 +5,8 @@ namespace Istore.Node.Engine.Disk.Native;
 /// <summary>
 /// A RocksDB iterator over one column family. <see cref="Key"/> and <see cref="Value"/> point
 /// into RocksDB's memory and are valid until the next move. Owns its read options and the copy of
-/// its upper bound, which RocksDB reads for as long as the iterator lives.
+/// its upper bound, which RocksDB reads for as long as the iterator lives. Over a write batch with
+/// index the batch's writes are merged in (the upper bound applies to the database's side only).
 /// </summary>
 internal sealed unsafe class Iterator : IDisposable
 {
@@ -13,7 +14,7 @@ internal sealed unsafe class Iterator : IDisposable
     private readonly byte* _upperBound;
     private nint _handle;
 
-    internal Iterator(nint db, nint family, ReadOnlySpan<byte> upperBound, bool fillCache, nint snapshot)
+    internal Iterator(nint db, nint family, ReadOnlySpan<byte> upperBound, bool fillCache, nint snapshot, nint batch = 0)
     {
         _readOptions = RocksDbNative.ReadOptionsCreate();
         RocksDbNative.ReadOptionsSetFillCache(_readOptions, fillCache ? (byte)1 : (byte)0);
@@ -26,6 +27,8 @@ internal sealed unsafe class Iterator : IDisposable
             RocksDbNative.ReadOptionsSetIterateUpperBound(_readOptions, _upperBound, (nuint)upperBound.Length);
         }
         _handle = RocksDbNative.CreateIterator(db, _readOptions, family);
+        if (batch != 0)
+            _handle = RocksDbNative.WriteBatchWiCreateIteratorWithBase(batch, _handle, family);
     }
 
     public bool Valid => RocksDbNative.IterValid(_handle) != 0;

@@ -12,7 +12,7 @@ internal readonly record struct ColumnFamily(nint Handle);
 /// <see cref="Dispose"/>; compaction filters belong to the caller and must be disposed after it.
 /// Thread-safe as RocksDB is: any thread may read, write or iterate.
 /// </summary>
-internal sealed unsafe class RocksDb : IDisposable
+internal sealed unsafe partial class RocksDb : IDisposable
 {
     /// <summary>rocksdb_statistics_level_except_timers: tickers without a clock read around every operation.</summary>
     private const int StatisticsExceptTimers = 2;

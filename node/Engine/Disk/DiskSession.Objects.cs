@@ -1,0 +1,243 @@
+using Istore.Node.Objects;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// Hashes, sets and lists, and the per-command batch. From the moment a command (one keyspace
+/// write-lock scope) reads or stores a collection, every write it makes, string or collection, goes to
+/// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
+/// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
+/// nothing in the WAL. Commands that touch only strings keep the direct paths of DiskSession.cs.
+/// </summary>
+internal sealed partial class DiskSession
+{
+    public const string MissingTypes = "ERR the disk engine does not store sorted sets, ranklists or bloom filters yet";
+
+    private readonly PendingWrites _pending = new(engine.Db);
+    private bool _inCommand;
+    private bool _collecting;
+    private bool _versionsUsed;
+
+    internal DiskEngine Engine => engine;
+
+    internal PendingWrites Pending => _pending;
+
+    public void BeginCommand() => _inCommand = true;
+
+    public void EndCommand()
+    {
+        _inCommand = false;
+        Commit();
+    }
+
+    /// <summary>A hash, set or list answers a view over its subkeys; a string its type with no object.</summary>
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
+    {
+        if (_inCommand)
+            StartCollecting();
+        value = null;
+        expireAt = 0;
+        if (!_pending.TryGet(_metadata, key, out var record))
+            return KeyType.None;
+        using (record)
+        {
+            (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            if (type != KeyType.String)
+                value = View(new SubkeyStore(this, key, DiskFormat.ReadCollection(record.Span, type, expireAt)));
+            return type;
+        }
+    }
+
+    /// <summary>Stores a hash, set or list under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
+    public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    {
+        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List))
+            throw new EngineLimitException(MissingTypes);
+        bool commit = StartPending();
+        try
+        {
+            CountReplacement(key, expireAt);
+            var elements = new SubkeyStore(this, key, new CollectionMetadata(value.Type, expireAt, engine.Versions.Next(), Size: 0));
+            _versionsUsed = true;
+            switch (value)
+            {
+                case IDiskCollection disk:
+                    elements.CopyFrom(disk.Elements);
+                    (elements.Head, elements.Tail) = (disk.Elements.Head, disk.Elements.Tail);
+                    break;
+                case ListValue list:
+                    DiskList.Fill(elements, list);
+                    break;
+                case HashValue hash:
+                    foreach (var pair in hash)
+                        elements.PutNew(pair.Field, pair.Value);
+                    break;
+                case SetValue set:
+                    foreach (var member in set)
+                        elements.PutNew(member.Key, []);
+                    break;
+            }
+            elements.WriteMetadata();
+            return View(elements);
+        }
+        finally
+        {
+            if (commit)
+                Commit();
+        }
+    }
+
+    public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
+    {
+        if (value is IDiskCollection disk)
+            disk.Elements.WriteMetadata();
+    }
+
+    /// <summary>Rewrites the key's metadata header with the new expiry, whatever its type (a collection's subkeys stay).</summary>
+    public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
+    {
+        bool commit = StartPending();
+        try
+        {
+            if (!_pending.TryGet(_metadata, key, out var record))
+                return false;
+            using (record)
+            {
+                var updated = Record(record.Span.Length);
+                record.Span.CopyTo(updated);
+                _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (DiskFormat.ExpireAt(updated) != 0 ? 1 : 0);
+                DiskFormat.SetExpireAt(updated, expireAt);
+                _pending.Put(_metadata, key, updated);
+            }
+            return true;
+        }
+        finally
+        {
+            if (commit)
+                Commit();
+        }
+    }
+
+    private static StoredObject View(SubkeyStore elements) => elements.Type switch
+    {
+        KeyType.Hash => new DiskHash(elements),
+        KeyType.Set => new DiskSet(elements),
+        _ => new DiskList(elements),
+    };
+
+    /// <summary>Routes writes through the pending batch; true when the caller must commit it (no command scope will).</summary>
+    private bool StartPending()
+    {
+        StartCollecting();
+        return !_inCommand;
+    }
+
+    /// <summary>
+    /// From here to <see cref="Commit"/> writes are batched, and the count lock is held, as the direct
+    /// paths hold it from reading a key's old record to writing: the compaction filter does not count
+    /// out a record this command has read and is about to replace.
+    /// </summary>
+    private void StartCollecting()
+    {
+        if (_collecting)
+            return;
+        Monitor.Enter(engine.CountLock);
+        _collecting = true;
+    }
+
+    /// <summary>Applies the pending batch, if any, and returns to the direct string paths.</summary>
+    private void Commit()
+    {
+        if (!_collecting)
+            return;
+        try
+        {
+            ApplyWrites();
+        }
+        finally
+        {
+            _collecting = false;
+            Monitor.Exit(engine.CountLock);
+        }
+    }
+
+    public void ApplyWrites()
+    {
+        if (_pending.IsEmpty)
+            return;
+        if (_versionsUsed)
+            engine.Versions.Persist(_pending, engine.Default);
+        _versionsUsed = false;
+        _pending.Commit(engine);
+    }
+
+    private KeyType ReadPending(ReadOnlySpan<byte> key, ref ValueBuffer value)
+    {
+        if (!_pending.TryGet(_metadata, key, out var record))
+            return KeyType.None;
+        using (record)
+        {
+            var (type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            value.Set(type == KeyType.String ? DiskFormat.StringValue(record.Span) : default, expireAt);
+            return type;
+        }
+    }
+
+    private KeyType PeekPending(ReadOnlySpan<byte> key, out long expireAt)
+    {
+        expireAt = 0;
+        if (!_pending.TryGet(_metadata, key, out var record))
+            return KeyType.None;
+        using (record)
+        {
+            (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            return type;
+        }
+    }
+
+    private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        bool created = CountReplacement(key, expireAt);
+        var record = Record(DiskFormat.HeaderBytes + value.Length);
+        DiskFormat.WriteString(record, value, expireAt);
+        _pending.Put(_metadata, key, record);
+        return created;
+    }
+
+    private bool DeletePending(ReadOnlySpan<byte> key)
+    {
+        if (!ExistingPending(key, out bool hadExpiry))
+            return false;
+        _pending.Delete(_metadata, key);
+        _pending.KeyDelta--;
+        _pending.VolatileDelta -= hadExpiry ? 1 : 0;
+        return true;
+    }
+
+    /// <summary>Counts a key about to be (re)written with <paramref name="expireAt"/>; true when it is new.</summary>
+    private bool CountReplacement(ReadOnlySpan<byte> key, long expireAt)
+    {
+        bool existed = ExistingPending(key, out bool hadExpiry);
+        _pending.KeyDelta += existed ? 0 : 1;
+        _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0);
+        return !existed;
+    }
+
+    private bool ExistingPending(ReadOnlySpan<byte> key, out bool hasExpiry)
+    {
+        hasExpiry = false;
+        if (!_pending.TryGet(_metadata, key, out var record))
+            return false;
+        using (record)
+            hasExpiry = DiskFormat.ExpireAt(record.Span) != 0;
+        return true;
+    }
+
+    /// <summary>The session's record buffer, at least <paramref name="size"/> bytes, as a span of exactly that size.</summary>
+    private Span<byte> Record(int size)
+    {
+        if (_record.Length < size)
+            _record = GC.AllocateUninitializedArray<byte>(Math.Max(size, _record.Length * 2));
+        return _record.AsSpan(0, size);
+    }
+}

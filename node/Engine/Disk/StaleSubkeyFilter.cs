@@ -1,0 +1,23 @@
+using Istore.Node.Engine.Disk.Native;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// The subkey column family's compaction filter: drops the elements of collections that are gone
+/// (deleted, expired and removed, overwritten, recreated under a new version). An element is live
+/// only while its key's metadata record is a collection of the element's version; versions are
+/// never reused, so once dead an element stays dead and dropping it races with nothing. Runs on
+/// RocksDB's threads, one metadata lookup per element it sees.
+/// </summary>
+internal sealed class StaleSubkeyFilter(DiskEngine engine) : CompactionFilter("istore.stale-subkeys")
+{
+    protected override bool ShouldRemove(int level, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        if (!DiskFormat.TryParseSubkey(key, out var userKey, out ulong version))
+            return false;
+        if (!engine.Db.TryGet(engine.Metadata, userKey, out var record))
+            return true;
+        using (record)
+            return !DiskFormat.IsCollection(record.Span) || DiskFormat.VersionOf(record.Span) != version;
+    }
+}

@@ -1,0 +1,40 @@
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// The memory engine's hash encodings: packed (Redis's listpack) while small, a table past Redis's
+/// limits. The disk engine has one encoding and reports "hashtable" (see node/Engine/Disk/README.md).
+/// </summary>
+public class HashEncodingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    [Theory]
+    [InlineData(129, 1)]
+    [InlineData(3, 65)]
+    public async Task A_small_hash_is_packed_and_becomes_a_table_past_redis_listpack_limits(int fields, int valueLength)
+    {
+        await using var c = await fixture.ConnectAsync();
+        string key = $"packed:{fields}:{valueLength}";
+        for (int i = 0; i < fields - 1; i++)
+            await c.CommandAsync("HSET", key, $"f{i}", "v");
+        Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", key));
+        await c.CommandAsync("HSET", key, "last", new string('x', valueLength));
+        Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", key));
+        Assert.Equal($":{fields}\r\n", await c.CommandAsync("HLEN", key));
+        Assert.Equal("$1\r\nv\r\n", await c.CommandAsync("HGET", key, "f0"));
+        Assert.Equal($"${valueLength}\r\n{new string('x', valueLength)}\r\n", await c.CommandAsync("HGET", key, "last"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("HDEL", key, "f0"));
+        Assert.Equal((fields - 1) * 2, (await c.ReadValueAfterAsync("HGETALL", key)).Count);
+    }
+
+    [Fact]
+    public async Task A_packed_hash_updates_removes_and_scans_in_place()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("HSET", "inplace:h", "a", "1", "b", "2", "c", "3");
+        Assert.Equal(":0\r\n", await c.CommandAsync("HSET", "inplace:h", "b", "a longer value than before"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("HDEL", "inplace:h", "a"));
+        Assert.Equal("*4\r\n$1\r\nb\r\n$26\r\na longer value than before\r\n$1\r\nc\r\n$1\r\n3\r\n", await c.CommandAsync("HGETALL", "inplace:h"));
+        Assert.Equal("*2\r\n$1\r\n0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", await c.CommandAsync("HSCAN", "inplace:h", "0", "MATCH", "c"));
+    }
+}
