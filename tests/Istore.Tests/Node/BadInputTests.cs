@@ -13,7 +13,7 @@ namespace Istore.Tests.Node;
 /// connection churn and a 6 MB value. A bad client may lose its own connection, nothing more:
 /// after every test the node is still running, a fresh connection gets +PONG and data is intact.
 /// </summary>
-public class BadInputTests(NodeFixture fixture) : IClassFixture<NodeFixture>, IAsyncLifetime
+public abstract class BadInputTests(NodeFixture fixture) : IAsyncLifetime
 {
     private const string Sentinel = "badinput:sentinel";
     private const string SentinelValue = "still-here";

@@ -49,3 +49,19 @@ public sealed class ListBlockingTestsOnDisk(DiskNodeFixture fixture) : ListBlock
 
 public sealed class ListDurabilityTestsOnMemory() : ListDurabilityTests("memory");
 public sealed class ListDurabilityTestsOnDisk() : ListDurabilityTests("disk");
+
+public sealed class TransactionTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : TransactionTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class TransactionTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : TransactionTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class PubSubTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : PubSubTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class PubSubTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : PubSubTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class PipelineTestsOnMemory(NodeFixture fixture) : PipelineTests(fixture), IClassFixture<NodeFixture>;
+public sealed class PipelineTestsOnDisk(DiskNodeFixture fixture) : PipelineTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class BadInputTestsOnMemory(NodeFixture fixture) : BadInputTests(fixture), IClassFixture<NodeFixture>;
+public sealed class BadInputTestsOnDisk(DiskNodeFixture fixture) : BadInputTests(fixture), IClassFixture<DiskNodeFixture>;

@@ -6,7 +6,7 @@ using Istore.Tests.Infrastructure;
 namespace Istore.Tests.Node;
 
 /// <summary>Clients that pipeline far ahead of their reads, as some scripts and bulk loaders do.</summary>
-public class PipelineTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class PipelineTests(NodeFixture fixture)
 {
     [Fact]
     public async Task A_client_that_sends_its_whole_pipeline_before_reading_is_served()

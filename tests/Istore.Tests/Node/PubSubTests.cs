@@ -10,7 +10,7 @@ namespace Istore.Tests.Node;
 /// messages byte for byte in RESP2 (arrays) and RESP3 (push frames), receiver counts, the RESP2
 /// subscribed context, clean-up on disconnect, delivery across event loops, and a real client.
 /// </summary>
-public class PubSubTests(NodeFixture fixture, RedisServerFixture redis) : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
+public abstract class PubSubTests(NodeFixture fixture, RedisServerFixture redis)
 {
     private static string Bulk(string value) => $"${Encoding.UTF8.GetByteCount(value)}\r\n{value}\r\n";
 
@@ -142,7 +142,7 @@ public class PubSubTests(NodeFixture fixture, RedisServerFixture redis) : IClass
     [Fact]
     public async Task Pubsub_introspection_counts_channels_subscribers_and_patterns()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using var a = await SubscribedAsync(node.ConnectAsync, "news.tech", "news.art");
         await using var b = await SubscribedAsync(node.ConnectAsync, "news.tech", "sport");
         await using var p = await node.ConnectAsync();
@@ -208,7 +208,7 @@ public class PubSubTests(NodeFixture fixture, RedisServerFixture redis) : IClass
     [Fact]
     public async Task Messages_cross_event_loops_in_order()
     {
-        await using var node = await NodeProcess.StartAsync(["--threads", "2"]);
+        await using var node = await fixture.StartNodeAsync(["--threads", "2"]);
         var subscribers = new List<RawConnection>();
         for (int i = 0; i < 4; i++)
             subscribers.Add(await SubscribedAsync(node.ConnectAsync, "loop:ch"));
