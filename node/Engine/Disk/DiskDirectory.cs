@@ -28,7 +28,8 @@ internal static class DiskDirectory
         }
         var db = RocksDb.Open(path,
             new DatabaseOptions(options.BlockCacheBytes, options.WriteBufferBytes, ManualWalFlush: true),
-            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null)).ToList());
+            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f == DiskFormat.MetadataFamily ? expiredKeys : null,
+                InPlaceUpdates: f == DiskFormat.DefaultFamily)).ToList());
         try
         {
             CheckFormat(db, path, fresh);
