@@ -46,6 +46,9 @@ internal sealed unsafe class RocksDb : IDisposable
         RocksDbNative.OptionsSetManualWalFlush(_options, options.ManualWalFlush ? (byte)1 : (byte)0);
         // Writers are serialized by the engine anyway, and in-place memtable updates require it.
         RocksDbNative.OptionsSetAllowConcurrentMemtableWrite(_options, 0);
+        // A family whose memtable hardly grows (updated in place) would keep every WAL file alive
+        // until RocksDB's default limit of 4 x all memtables (2 GB with 64 MB write buffers): flush it sooner.
+        RocksDbNative.OptionsSetMaxTotalWalSize(_options, (ulong)(4 * options.WriteBufferBytes));
         _familyOptions = families.Select(f => CreateOptions(options, _cache, f)).ToArray();
         _readOptions = RocksDbNative.ReadOptionsCreate();
         _writeOptions = RocksDbNative.WriteOptionsCreate();
