@@ -176,7 +176,7 @@ stop_servers() {
 # What was measured against what: the machine, both servers with their arguments, the benchmark.
 print_setup() {   # title
     echo "== $1 $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
-    echo "machine: $(nproc) cpu(s), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
+    echo "machine: $(nproc) cpu(s), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "istore-node: $ISTORE (pid $ISTORE_PID, $HOST:$ISTORE_PORT, $(rcli "$ISTORE_PORT" INFO server | tr -d '\r' | awk -F: '/^redis_version:/ {print "version " $2}'))${ISTORE_ARGS:+ args: $ISTORE_ARGS}"
     echo "redis-server: $(redis-server --version | awk '{print $3}') (pid $REDIS_PID, $HOST:$REDIS_PORT, --save '' $REDIS_ARGS)"
     echo "redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYSPACE -t ${TESTS:-set,get} --csv -q; -n $N_P1 at -P 1, -n $N_P16 at -P 16; $ROUNDS interleaved rounds"
