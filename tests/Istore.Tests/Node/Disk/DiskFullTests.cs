@@ -46,6 +46,8 @@ public class DiskFullTests
                 Assert.StartsWith("-ERR the disk engine cannot write (RocksDB: IO error: No space left on device", refusal);
                 Assert.StartsWith("-ERR the disk engine cannot write", await c.CommandAsync("SET", "another", "x"));
                 Assert.Equal(Value(0), (await c.ReadValueAfterAsync("GET", Key(0))).AsString());
+                var info = InfoText.Fields((await c.ReadValueAfterAsync("INFO", "memory")).AsString()!);
+                Assert.True(long.Parse(info["disk_engine_background_errors"]) > 0, "INFO should count RocksDB's background error");
             }
         }
         Assert.True(acknowledged > 100, $"only {acknowledged} writes before the disk was full:\n{node.Output}");
