@@ -1,6 +1,6 @@
 # Helpers shared by the perf scripts (sourced, not run): logging, stopping servers by PID, free
 # ports, readiness checks, redis tools installed when missing, and the istore-node binary to test.
-# The sourcing script sets HOST, WORK and REPO first.
+# The sourcing script sets HOST and REPO first, and WORK (or calls begin_run).
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -16,6 +16,17 @@ stop_pid() {
     log "$name (pid $pid) did not stop in 10 s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+}
+
+# The start of a run: a fresh WORK directory named after the script, cleanup however it ends, the
+# tools, and the istore-node binary.
+begin_run() {   # name
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-$1.XXXXXX")
+    ISTORE_PID=""
+    REDIS_PID=""
+    stop_servers_on_exit
+    ensure_tools
+    istore_binary
 }
 
 # Stops ISTORE_PID and REDIS_PID (and removes WORK unless KEEP_WORK=1) however the script ends.

@@ -21,15 +21,10 @@ WRITE_BUFFER=${WRITE_BUFFER:-4mb}
 HOST=127.0.0.1
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-disk-rss.XXXXXX")
-ISTORE_PID=""
-REDIS_PID=""
 
 # shellcheck source=perf/common.sh
 source "$REPO/perf/common.sh"
-stop_servers_on_exit
-ensure_tools
-istore_binary
+begin_run disk-rss
 ISTORE_PORT=$(free_port)
 ISTORE_ARGS="--engine disk --rocksdb-block-cache $BLOCK_CACHE --rocksdb-write-buffer $WRITE_BUFFER"
 # shellcheck disable=SC2086  # ISTORE_ARGS is a word list on purpose
