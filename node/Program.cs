@@ -68,8 +68,7 @@ root.SetAction(async (parsed, _) =>
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         node.Start();
-        await node.RunAsync();
-        return 0;
+        return await node.RunAsync();
 
         void Stop(PosixSignalContext context)
         {

@@ -1,6 +1,6 @@
 # Helpers shared by the perf scripts (sourced, not run): logging, stopping servers by PID, free
 # ports, readiness checks, redis tools installed when missing, and the istore-node binary to test.
-# The sourcing script sets HOST, WORK and REPO first.
+# The sourcing script sets HOST and REPO first, and WORK (or calls begin_run).
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -16,6 +16,17 @@ stop_pid() {
     log "$name (pid $pid) did not stop in 10 s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+}
+
+# The start of a run: a fresh WORK directory named after the script, cleanup however it ends, the
+# tools, and the istore-node binary.
+begin_run() {   # name
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-$1.XXXXXX")
+    ISTORE_PID=""
+    REDIS_PID=""
+    stop_servers_on_exit
+    ensure_tools
+    istore_binary
 }
 
 # Stops ISTORE_PID and REDIS_PID (and removes WORK unless KEEP_WORK=1) however the script ends.
@@ -176,7 +187,7 @@ stop_servers() {
 # What was measured against what: the machine, both servers with their arguments, the benchmark.
 print_setup() {   # title
     echo "== $1 $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
-    echo "machine: $(nproc) cpu(s), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
+    echo "machine: $(nproc) cpu(s), $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "istore-node: $ISTORE (pid $ISTORE_PID, $HOST:$ISTORE_PORT, $(rcli "$ISTORE_PORT" INFO server | tr -d '\r' | awk -F: '/^redis_version:/ {print "version " $2}'))${ISTORE_ARGS:+ args: $ISTORE_ARGS}"
     echo "redis-server: $(redis-server --version | awk '{print $3}') (pid $REDIS_PID, $HOST:$REDIS_PORT, --save '' $REDIS_ARGS)"
     echo "redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYSPACE -t ${TESTS:-set,get} --csv -q; -n $N_P1 at -P 1, -n $N_P16 at -P 16; $ROUNDS interleaved rounds"

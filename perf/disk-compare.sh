@@ -33,15 +33,10 @@ ISTORE_ARGS="--engine disk --appendfsync everysec --rocksdb-block-cache $BLOCK_C
 REDIS_ARGS="--appendonly yes --appendfsync everysec"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-disk-compare.XXXXXX")
-ISTORE_PID=""
-REDIS_PID=""
 
 # shellcheck source=perf/common.sh
 source "$REPO/perf/common.sh"
-stop_servers_on_exit
-ensure_tools
-istore_binary
+begin_run disk-compare
 pick_ports
 start_servers run
 print_setup disk-compare

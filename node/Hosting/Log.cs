@@ -29,6 +29,12 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Error, "Background {Task} failed")]
     public static partial void BackgroundFailed(ILogger logger, string task, Exception ex);
 
+    [LoggerMessage(10, LogLevel.Critical, "Stopping: an event loop failed, replies of its last batch were not sent")]
+    public static partial void LoopFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(11, LogLevel.Error, "Closing the {Part} failed")]
+    public static partial void CloseFailed(ILogger logger, string part, Exception ex);
+
     [LoggerMessage(9, LogLevel.Warning, "{Count} replayed log commands answered an error: the log and the checkpoint disagree about them")]
     public static partial void ReplayFailures(ILogger logger, long count);
 }

@@ -108,17 +108,45 @@ public sealed class NodeServer : IServerApplication, IDisposable
         _shutdown.TrySetResult();
     }
 
-    /// <summary>Runs until shutdown is requested or a loop fails, then shuts down cleanly.</summary>
-    public async Task RunAsync()
+    /// <summary>
+    /// Runs until shutdown is requested, then shuts down cleanly and returns 0; or until a loop fails
+    /// (the engine could not make a batch durable: a full disk), then logs why and returns 1 without
+    /// a checkpoint, since the engine may hold writes that were never acknowledged.
+    /// </summary>
+    public async Task<int> RunAsync()
     {
         await Task.WhenAny(_shutdown.Task, Host.Stopped).ConfigureAwait(false);
+        if (Host.Stopped.Exception?.InnerException is { } failure)
+        {
+            Log.LoopFailed(Logger, failure);
+            Host.Stop();
+            _background.Dispose();
+            return 1;
+        }
         Log.ShuttingDown(Logger);
         Host.Stop();
         await Host.Stopped.ConfigureAwait(false);
         _background.Dispose();
-        Database.Log.Flush(fsync: true);
-        if (_saveOnShutdown)
+        try
+        {
+            Database.Log.Flush(fsync: true);
+        }
+        catch (IOException ex)
+        {
+            Log.CloseFailed(Logger, "log", ex);
+            return 1;
+        }
+        if (!_saveOnShutdown)
+            return 0;
+        try
+        {
             await Checkpointer.CheckpointAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception)
+        {
+            return 1;   // the checkpointer logged why
+        }
     }
 
     private long Replay(string aofDirectory, long firstSegment)
@@ -139,7 +167,14 @@ public sealed class NodeServer : IServerApplication, IDisposable
             return;
         _background.Dispose();
         Host.Dispose();
-        Database.Log.Dispose();
-        _engine.Dispose();
+        CloseLogged("log", Database.Log.Dispose);
+        CloseLogged("engine", _engine.Dispose);
+    }
+
+    /// <summary>After a failure (a full disk) the last flush fails too: say so rather than crash on the way out.</summary>
+    private void CloseLogged(string part, Action close)
+    {
+        try { close(); }
+        catch (IOException ex) { Log.CloseFailed(Logger, part, ex); }
     }
 }

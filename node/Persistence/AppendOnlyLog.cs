@@ -78,6 +78,11 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Writes pending records to the OS and, when asked or under <c>always</c>, to disk.</summary>
     public void Flush(bool fsync)
     {
+        if (_engineLog is not null)
+        {
+            FlushEngineLog(_engineLog, fsync || Policy == FsyncPolicy.Always);
+            return;
+        }
         lock (_fileLock)
         {
             byte[] buffer;
@@ -88,22 +93,48 @@ public sealed class AppendOnlyLog : IDisposable
                     return;
                 (buffer, length) = _pending.Swap(_spare);
             }
-            bool sync = fsync || Policy == FsyncPolicy.Always;
-            if (_engineLog is not null)
-                _engineLog.FlushLog(sync);
             if (length > 0)
             {
-                _file?.Write(buffer, 0, length);
-                _file?.Flush(flushToDisk: false);
+                _file!.Write(buffer, 0, length);
+                _file.Flush(flushToDisk: false);
                 _writtenBytes += length;
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
-            if (sync)
+            if (fsync || Policy == FsyncPolicy.Always)
             {
-                _file?.Flush(flushToDisk: true);
+                _file!.Flush(flushToDisk: true);
                 Interlocked.Exchange(ref _syncedBytes, _writtenBytes);
             }
         }
+    }
+
+    /// <summary>
+    /// The engine's log: its buffered writes reach the OS under the lock, but the fsync runs outside
+    /// it (RocksDB syncs its WAL while writes go on), so the everysec fsync on the housekeeping
+    /// thread does not hold every event loop's replies for the length of a disk sync.
+    /// </summary>
+    private void FlushEngineLog(ISelfDurableEngine engineLog, bool sync)
+    {
+        long written;
+        lock (_fileLock)
+        {
+            lock (_bufferLock)
+            {
+                if (_pending.Length == 0 && !(sync && _syncedBytes < _writtenBytes))
+                    return;
+                _writtenBytes += _pending.Length;
+                _pending.Reset();
+            }
+            written = _writtenBytes;
+            if (!sync)
+            {
+                engineLog.FlushLog(sync: false);
+                return;
+            }
+        }
+        engineLog.FlushLog(sync: true);
+        lock (_bufferLock)
+            _syncedBytes = Math.Max(_syncedBytes, written);
     }
 
     /// <summary>Closes the current segment and starts the next; returns the new segment's number.</summary>

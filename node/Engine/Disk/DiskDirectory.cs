@@ -33,7 +33,7 @@ internal static class DiskDirectory
                 DiskFormat.MetadataFamily => expiredKeys,
                 DiskFormat.SubkeyFamily => staleSubkeys,
                 _ => null,
-            })).ToList());
+            }, InPlaceUpdates: f == DiskFormat.DefaultFamily)).ToList());
         try
         {
             CheckFormat(db, path, fresh);

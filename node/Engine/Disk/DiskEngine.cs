@@ -94,7 +94,16 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     {
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         PutCounts(batch, keys, volatileKeys);
-        Db.Write(batch);
+        try
+        {
+            Db.Write(batch);
+        }
+        catch (RocksDbException ex)
+        {
+            // RocksDB stops taking writes after a background error (a flush that found the disk full)
+            // until it is reopened; reads go on.
+            throw new EngineLimitException($"ERR the disk engine cannot write ({ex.Message}); free disk space and restart the node");
+        }
         Volatile.Write(ref _keyCount, keys);
         Volatile.Write(ref _volatileKeyCount, volatileKeys);
     }
@@ -177,6 +186,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         yield return ("disk_engine_memtable_bytes", Sum("rocksdb.cur-size-all-mem-tables"));
         yield return ("disk_engine_pending_compaction_bytes", Sum("rocksdb.estimate-pending-compaction-bytes"));
         yield return ("disk_engine_running_compactions", Property(Default, "rocksdb.num-running-compactions"));
+        yield return ("disk_engine_background_errors", Property(Default, "rocksdb.background-errors"));
         yield return ("disk_engine_block_cache_capacity", Options.BlockCacheBytes.ToString());
         yield return ("disk_engine_block_cache_usage", Db.BlockCacheUsage.ToString());
         yield return ("disk_engine_block_cache_pinned_usage", Db.BlockCachePinnedUsage.ToString());
@@ -217,11 +227,17 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public void Dispose()
     {
-        if (!_disposed)
-            Db.FlushWal(sync: true);   // writes no command flushed (lazy expiry, say) are not left in RocksDB's buffer
-        _disposed = true;
-        Db.Dispose();
-        _expiredKeys.Dispose();
-        _staleSubkeys.Dispose();
+        try
+        {
+            if (!_disposed)
+                Db.FlushWal(sync: true);   // writes no command flushed (lazy expiry, say) are not left in RocksDB's buffer
+        }
+        finally
+        {
+            _disposed = true;
+            Db.Dispose();
+            _expiredKeys.Dispose();
+            _staleSubkeys.Dispose();
+        }
     }
 }

@@ -1,7 +1,11 @@
 namespace Istore.Node.Engine.Disk.Native;
 
-/// <summary>Per column family tuning: compression for every level, bloom filters, and an optional compaction filter.</summary>
-internal sealed record ColumnFamilyOptions(string Name, CompactionFilter? Filter = null);
+/// <summary>
+/// Per column family tuning: compression for every level, bloom filters, and an optional compaction filter.
+/// <paramref name="InPlaceUpdates"/>: a put of a key already in the memtable with a value no longer than
+/// the old one overwrites it there instead of adding a version (for a record rewritten by every write).
+/// </summary>
+internal sealed record ColumnFamilyOptions(string Name, CompactionFilter? Filter = null, bool InPlaceUpdates = false);
 
 /// <summary>RocksDB's compression types (<c>rocksdb_*_compression</c> in c.h).</summary>
 internal enum Compression

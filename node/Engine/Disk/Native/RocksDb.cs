@@ -34,7 +34,8 @@ internal sealed unsafe partial class RocksDb : IDisposable
     private RocksDb(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families, bool readOnly)
     {
         _cache = RocksDbNative.CacheCreateLru((nuint)options.BlockCacheBytes);
-        _options = CreateOptions(options, _cache, filter: null);
+        // Database-wide options hold column family settings too, unused: each family is opened with its own.
+        _options = CreateOptions(options, _cache, new ColumnFamilyOptions("default"));
         RocksDbNative.OptionsSetCreateIfMissing(_options, 1);
         RocksDbNative.OptionsSetCreateMissingColumnFamilies(_options, 1);
         RocksDbNative.OptionsSetParanoidChecks(_options, 1);
@@ -43,7 +44,12 @@ internal sealed unsafe partial class RocksDb : IDisposable
         RocksDbNative.OptionsEnableStatistics(_options);
         RocksDbNative.OptionsSetStatisticsLevel(_options, StatisticsExceptTimers);
         RocksDbNative.OptionsSetManualWalFlush(_options, options.ManualWalFlush ? (byte)1 : (byte)0);
-        _familyOptions = families.Select(f => CreateOptions(options, _cache, f.Filter)).ToArray();
+        // Writers are serialized by the engine anyway, and in-place memtable updates require it.
+        RocksDbNative.OptionsSetAllowConcurrentMemtableWrite(_options, 0);
+        // A family whose memtable hardly grows (updated in place) would keep every WAL file alive
+        // until RocksDB's default limit of 4 x all memtables (2 GB with 64 MB write buffers): flush it sooner.
+        RocksDbNative.OptionsSetMaxTotalWalSize(_options, (ulong)(4 * options.WriteBufferBytes));
+        _familyOptions = families.Select(f => CreateOptions(options, _cache, f)).ToArray();
         _readOptions = RocksDbNative.ReadOptionsCreate();
         _writeOptions = RocksDbNative.WriteOptionsCreate();
         var names = families.Select(f => Marshal.StringToCoTaskMemUTF8(f.Name)).ToArray();
@@ -186,9 +192,10 @@ internal sealed unsafe partial class RocksDb : IDisposable
 
     public long BlockCachePinnedUsage => (long)RocksDbNative.CacheGetPinnedUsage(_cache);
 
-    private static nint CreateOptions(DatabaseOptions options, nint cache, CompactionFilter? filter)
+    private static nint CreateOptions(DatabaseOptions options, nint cache, ColumnFamilyOptions family)
     {
         nint o = RocksDbNative.OptionsCreate();
+        RocksDbNative.OptionsSetInplaceUpdateSupport(o, family.InPlaceUpdates ? (byte)1 : (byte)0);
         RocksDbNative.OptionsSetWriteBufferSize(o, (nuint)options.WriteBufferBytes);
         RocksDbNative.OptionsSetCompression(o, (int)options.Compression);
         RocksDbNative.OptionsSetLevelCompactionDynamicLevelBytes(o, 1);
@@ -213,8 +220,8 @@ internal sealed unsafe partial class RocksDb : IDisposable
         RocksDbNative.BlockBasedOptionsSetDataBlockHashRatio(table, 0.75);
         RocksDbNative.OptionsSetBlockBasedTableFactory(o, table);
         RocksDbNative.BlockBasedOptionsDestroy(table);
-        if (filter is not null)
-            RocksDbNative.OptionsSetCompactionFilter(o, filter.Handle);
+        if (family.Filter is not null)
+            RocksDbNative.OptionsSetCompactionFilter(o, family.Filter.Handle);
         return o;
     }
 

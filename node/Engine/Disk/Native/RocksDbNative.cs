@@ -177,6 +177,12 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_options_set_manual_wal_flush")]
     public static partial void OptionsSetManualWalFlush(nint options, byte value);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_allow_concurrent_memtable_write")]
+    public static partial void OptionsSetAllowConcurrentMemtableWrite(nint options, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_options_set_inplace_update_support")]
+    public static partial void OptionsSetInplaceUpdateSupport(nint options, byte value);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_options_set_compaction_filter")]
     public static partial void OptionsSetCompactionFilter(nint options, nint filter);
 
