@@ -20,7 +20,18 @@ public static class Recall
     public static List<RecallEntry> TopK(RecallQuery query)
     {
         var exclusions = query.Exclusions ?? [];
-        if (query.Strategy == RecallStrategy.Merge)
+        int lists = query.Lists.Count;
+        double mergeCost = 0;
+        int longestWindow = 0;
+        foreach (var (list, _) in query.Lists)
+        {
+            int window = Math.Min(query.Depth, list.Count);
+            mergeCost += window;
+            longestWindow = Math.Max(longestWindow, window);
+        }
+        double rowCost = lists * (1 + lists * RandomAccessCost);   // sorted reads, then each new member looked up in every list
+        int probeRows = Math.Min(query.Count, longestWindow);
+        if (query.Strategy == RecallStrategy.Merge || (query.Strategy == RecallStrategy.Auto && probeRows * rowCost > ProbeShare * mergeCost))
             return DenseMerge.TopK(query, exclusions);
         var threshold = new ThresholdRecall(query, exclusions);
         if (query.Strategy == RecallStrategy.Threshold)
@@ -28,13 +39,6 @@ public static class Recall
             threshold.Run(int.MaxValue);
             return threshold.Result();
         }
-
-        int lists = query.Lists.Count;
-        double mergeCost = query.Lists.Sum(list => (double)Math.Min(query.Depth, list.List.Count));
-        double rowCost = lists * (1 + lists * RandomAccessCost);   // sorted reads, then each new member looked up in every list
-        int probeRows = Math.Min(query.Count, threshold.LongestWindow);
-        if (probeRows * rowCost > ProbeShare * mergeCost)
-            return DenseMerge.TopK(query, exclusions);
         if (threshold.Run(probeRows))
             return threshold.Result();
         int? stopRow = threshold.StopRowBound();

@@ -27,6 +27,7 @@ internal sealed class ThresholdRecall
     private readonly int _stamp;
     private readonly double[] _next;
     private readonly bool[] _live;
+    private readonly int _longestWindow;
 
     public ThresholdRecall(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions)
     {
@@ -38,20 +39,19 @@ internal sealed class ThresholdRecall
         _stamp = _seen.Begin();
         _next = new double[_cursors.Length];
         _live = new bool[_cursors.Length];
-        LongestWindow = _cursors.Length == 0 ? 0 : _cursors.Max(cursor => cursor.Window);
+        _longestWindow = _cursors.Length == 0 ? 0 : _cursors.Max(cursor => cursor.Window);
     }
 
     /// <summary>Rows read so far: every unfinished list has been read this deep.</summary>
     public int Rows { get; private set; }
 
-    public int LongestWindow { get; }
 
     /// <summary>Reads rows until the answer is proven or <paramref name="maxRows"/> were read; true when it is proven.</summary>
     public bool Run(int maxRows)
     {
         while (Rows < maxRows)
         {
-            if (Rows == LongestWindow)
+            if (Rows == _longestWindow)
                 return true;
             foreach (var cursor in _cursors)
                 if (cursor.TryNext(out int id))
@@ -60,7 +60,7 @@ internal sealed class ThresholdRecall
             if (_heap.IsFull && Threshold(Rows) < _heap.WorstScore)
                 return true;
         }
-        return Rows == LongestWindow;
+        return Rows == _longestWindow;
     }
 
     public List<RecallEntry> Result() => _heap.Drain();
@@ -76,7 +76,7 @@ internal sealed class ThresholdRecall
         if (!_heap.IsFull)
             return null;
         double worst = _heap.WorstScore;
-        int low = Rows, high = LongestWindow;
+        int low = Rows, high = _longestWindow;
         while (low < high)
         {
             int mid = low + (high - low) / 2;

@@ -28,7 +28,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
     {
         _members = members ?? new MemberTable();
         _scores = new MemberScores(capacity);
-        _byRank = new(new RankOrder(_members));
+        _byRank = NewTree(_members);
     }
 
     public MemberTable Members => _members;
@@ -114,7 +114,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
         var previous = _members;
         _members = database;
         _scores = new MemberScores(entries.Count);
-        _byRank = new(new RankOrder(database));
+        _byRank = NewTree(database);
         foreach (var (id, score) in entries)
         {
             Set(previous.MemberOf(id), score);
@@ -132,7 +132,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
         foreach (var (id, _) in _scores)
             _members.Release(id);
         _scores = new MemberScores();
-        _byRank = new(new RankOrder(_members));
+        _byRank = NewTree(_members);
         _spent = true;
     }
 
@@ -174,6 +174,8 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
         }
         return list;
     }
+
+    private static OrderTree<RankedMember, RankOrder> NewTree(MemberTable members) => new(new RankOrder(members));
 
     private void RemoveEntry(RankedMember entry)
     {
