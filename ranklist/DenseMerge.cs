@@ -1,10 +1,12 @@
+using System.Numerics;
+
 namespace Istore.Ranklist;
 
 /// <summary>
 /// The full merge: every DEPTH window is read once, in chunks, and each entry's contribution is
-/// added (or maxed) into a dense per-id cell — an array access instead of a hash operation. Lists
+/// added (or maxed) into a dense per-id total — an array access instead of a hash operation. Lists
 /// are taken in query order, so each member's total is summed in the same order as the oracle's.
-/// The top count is then chosen from the touched cells; exclusions are tested only for candidates
+/// The top count is then chosen from the seen ids; exclusions are tested only for candidates
 /// that would enter the heap.
 /// </summary>
 internal static class DenseMerge
@@ -12,15 +14,14 @@ internal static class DenseMerge
     public static List<RecallEntry> TopK(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions)
     {
         var scratch = query.Members.Scratch();
-        int stamp = scratch.Begin();
         foreach (var (list, weight) in query.Lists)
-            Accumulate(scratch, stamp, list, weight, Math.Min(query.Depth, list.Count), query.Aggregate == RecallAggregate.Sum);
-        return Select(query, scratch, stamp, exclusions);
+            Accumulate(scratch, list, weight, Math.Min(query.Depth, list.Count), query.Aggregate == RecallAggregate.Sum);
+        return Select(query, scratch, exclusions);
     }
 
-    private static void Accumulate(RecallScratch scratch, int stamp, IRecallList list, double weight, int window, bool sum)
+    private static void Accumulate(RecallScratch scratch, IRecallList list, double weight, int window, bool sum)
     {
-        var cells = scratch.Cells;
+        var totals = scratch.Totals;
         for (int first = 0; first < window; first += RecallScratch.ChunkSize)
         {
             var chunk = scratch.Chunk.AsSpan(0, Math.Min(RecallScratch.ChunkSize, window - first));
@@ -28,37 +29,33 @@ internal static class DenseMerge
             foreach (var entry in chunk)
             {
                 double contribution = RecallOrder.Contribution(weight, entry.Score);
-                ref var cell = ref cells[entry.Id];
-                if (cell.Stamp != stamp)
-                {
-                    cell.Stamp = stamp;
-                    cell.Total = sum ? 0 + contribution : contribution;
-                    scratch.Touch(entry.Id);
-                }
+                ref double total = ref totals[entry.Id];
+                if (scratch.MarkSeen(entry.Id))
+                    total = sum ? 0 + contribution : contribution;   // a first sight writes without reading the stale total
                 else
-                {
-                    cell.Total = sum ? cell.Total + contribution : Math.Max(cell.Total, contribution);
-                }
+                    total = sum ? total + contribution : Math.Max(total, contribution);
             }
         }
     }
 
-    /// <summary>Walks the touched ids, or every cell in id order when most are touched (sequential beats scattered reads).</summary>
-    private static List<RecallEntry> Select(RecallQuery query, RecallScratch scratch, int stamp, IReadOnlyList<IRecallExclusion> exclusions)
+    private static List<RecallEntry> Select(RecallQuery query, RecallScratch scratch, IReadOnlyList<IRecallExclusion> exclusions)
     {
         var heap = new TopHeap(query.Members, query.Count);
-        var cells = scratch.Cells;
-        int limit = query.Members.IdLimit;
-        if (scratch.TouchedCount * 4 > limit)
+        var totals = scratch.Totals;
+        if (scratch.MostlySeen)
         {
-            for (int id = 0; id < limit; id++)
-                if (cells[id].Stamp == stamp)
-                    Offer(query.Members, heap, id, RecallOrder.Finish(cells[id].Total), exclusions);
+            var seen = scratch.Seen;
+            for (int w = 0; w < seen.Length; w++)
+                for (ulong bits = seen[w]; bits != 0; bits &= bits - 1)
+                {
+                    int id = w * 64 + BitOperations.TrailingZeroCount(bits);
+                    Offer(query.Members, heap, id, RecallOrder.Finish(totals[id]), exclusions);
+                }
         }
         else
         {
             foreach (int id in scratch.Touched.AsSpan(0, scratch.TouchedCount))
-                Offer(query.Members, heap, id, RecallOrder.Finish(cells[id].Total), exclusions);
+                Offer(query.Members, heap, id, RecallOrder.Finish(totals[id]), exclusions);
         }
         return heap.Drain();
     }

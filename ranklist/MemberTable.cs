@@ -98,11 +98,11 @@ public sealed class MemberTable
     /// <summary>Recall order between two ids' members: bytewise, negative when <paramref name="a"/> comes first.</summary>
     public int CompareMembers(int a, int b) => a == b ? 0 : _slots[a].Bytes.AsSpan().SequenceCompareTo(_slots[b].Bytes);
 
-    /// <summary>The merge's per-id scratch, sized to the ids in use; one recall at a time (under the write lock).</summary>
+    /// <summary>A recall's per-id scratch, begun afresh for the ids in use; one recall at a time (under the write lock).</summary>
     internal RecallScratch Scratch()
     {
         _scratch ??= new RecallScratch();
-        _scratch.Reserve(_limit);
+        _scratch.Begin(_limit);
         return _scratch;
     }
 

@@ -1,48 +1,51 @@
 namespace Istore.Ranklist;
 
 /// <summary>
-/// Per-id working memory of a recall, reused across recalls: a running total per member id with
-/// the stamp of the recall that last wrote it (so nothing is cleared between recalls), the ids
-/// touched by this recall, and a buffer for reading a list's entries in chunks.
+/// Per-id working memory of a recall, reused across recalls: a bit per member id saying whether
+/// this recall has seen it (cleared per recall: 64 ids a word, so a few KB even for a million
+/// ids, and small enough to stay in cache while the totals are scattered), the running total per
+/// id (only valid where the bit is set, so never cleared), the ids seen in order, and a buffer for
+/// reading a list's entries in chunks.
 /// </summary>
 internal sealed class RecallScratch
 {
-    public struct Cell
-    {
-        public double Total;
-        public int Stamp;
-    }
-
     public const int ChunkSize = 1024;
 
-    public Cell[] Cells = [];
+    public ulong[] Seen = [];
+    public double[] Totals = [];
     public int[] Touched = new int[ChunkSize];
     public int TouchedCount;
     public readonly RankedMember[] Chunk = new RankedMember[ChunkSize];
-    public int Stamp;
+    private int _ids;
 
-    public void Reserve(int ids)
+    /// <summary>Starts a recall over ids below <paramref name="ids"/>: nothing seen yet.</summary>
+    public void Begin(int ids)
     {
-        if (Cells.Length < ids)
-            Array.Resize(ref Cells, Math.Max(ids, Cells.Length * 2));
-    }
-
-    /// <summary>Starts a recall: a fresh stamp marks every cell stale without touching it.</summary>
-    public int Begin()
-    {
-        TouchedCount = 0;
-        if (++Stamp == int.MaxValue)
+        if (Totals.Length < ids)
         {
-            Array.Clear(Cells);
-            Stamp = 1;
+            int size = Math.Max(ids, Totals.Length * 2);
+            Totals = new double[size];
+            Seen = new ulong[(size + 63) / 64];
         }
-        return Stamp;
+        _ids = ids;
+        Array.Clear(Seen, 0, (ids + 63) / 64);
+        TouchedCount = 0;
     }
 
-    public void Touch(int id)
+    /// <summary>Marks <paramref name="id"/> seen; true when it was not yet, and then records it as touched.</summary>
+    public bool MarkSeen(int id)
     {
+        ref ulong word = ref Seen[id >> 6];
+        ulong bit = 1UL << id;
+        if ((word & bit) != 0)
+            return false;
+        word |= bit;
         if (TouchedCount == Touched.Length)
             Array.Resize(ref Touched, Touched.Length * 2);
         Touched[TouchedCount++] = id;
+        return true;
     }
+
+    /// <summary>Whether most ids were seen, so walking the bit words in id order beats the scattered touched list.</summary>
+    public bool MostlySeen => TouchedCount * 4L > _ids;
 }

@@ -24,7 +24,6 @@ internal sealed class ThresholdRecall
     private readonly RecallCursor[] _cursors;
     private readonly TopHeap _heap;
     private readonly RecallScratch _seen;
-    private readonly int _stamp;
     private readonly double[] _next;
     private readonly bool[] _live;
     private readonly int _longestWindow;
@@ -36,7 +35,6 @@ internal sealed class ThresholdRecall
         _cursors = query.Lists.Select(list => new RecallCursor(query.Members, list, query.Depth)).ToArray();
         _heap = new TopHeap(query.Members, query.Count);
         _seen = query.Members.Scratch();
-        _stamp = _seen.Begin();
         _next = new double[_cursors.Length];
         _live = new bool[_cursors.Length];
         _longestWindow = _cursors.Length == 0 ? 0 : _cursors.Max(cursor => cursor.Window);
@@ -88,10 +86,8 @@ internal sealed class ThresholdRecall
 
     private void See(int id)
     {
-        ref var cell = ref _seen.Cells[id];
-        if (cell.Stamp == _stamp)
+        if (!_seen.MarkSeen(id))
             return;
-        cell.Stamp = _stamp;
         double total = _query.Aggregate == RecallAggregate.Sum ? 0 : double.NegativeInfinity;
         foreach (var cursor in _cursors)
             if (cursor.TryGetContribution(id, out double contribution))
