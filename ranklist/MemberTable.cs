@@ -17,9 +17,11 @@ public sealed class MemberTable
         public int Next;         // next id in the bucket's chain, or the next free id; -1 ends either
     }
 
-    private Slot[] _slots = new Slot[16];
-    private int[] _buckets = new int[16];   // first id of the chain + 1; 0 = empty
-    private int _limit;                     // ids handed out so far: every id is below it
+    private const int MinSize = 16;
+
+    private Slot[] _slots = new Slot[MinSize];
+    private int[] _buckets = new int[MinSize];   // first id of the chain + 1; 0 = empty
+    private int _limit;                          // ids handed out so far: every id is below it
     private int _free = -1;
     private RecallScratch? _scratch;
 
@@ -84,7 +86,8 @@ public sealed class MemberTable
         slot.Bytes = null;
         slot.Next = _free;
         _free = id;
-        Count--;
+        if (--Count == 0)
+            Reset();   // the last ranklist went (DEL, FLUSHALL): give back the arrays sized for the high-water mark
     }
 
     /// <summary>How many list entries hold <paramref name="id"/> (0 when free).</summary>
@@ -142,6 +145,15 @@ public sealed class MemberTable
         if (_limit == _slots.Length)
             Array.Resize(ref _slots, _slots.Length * 2);
         return _limit++;
+    }
+
+    private void Reset()
+    {
+        _slots = new Slot[MinSize];
+        _buckets = new int[MinSize];
+        _limit = 0;
+        _free = -1;
+        _scratch = null;
     }
 
     private void Rehash(int size)

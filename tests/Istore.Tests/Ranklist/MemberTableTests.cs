@@ -54,6 +54,10 @@ public class MemberTableTests
             Assert.Equal(i % 2 == 0 ? -1 : ids[i], table.Find(B($"m{i}")));
         Assert.Equal(2500, table.Count);
         Assert.Equal(5000, table.IdLimit);
+        for (int i = 1; i < 5000; i += 2)
+            table.Release(ids[i]);
+        Assert.Equal((0, 0), (table.Count, table.IdLimit));   // emptied: back to its initial size
+        Assert.Equal(0, table.Acquire(B("again")));
     }
 
     [Fact]
