@@ -19,22 +19,38 @@ internal static class DenseMerge
         return Select(query, scratch, exclusions);
     }
 
+    /// <summary>
+    /// Adds one window into the totals without a branch on whether an id is new: on spread data
+    /// that is a coin flip, and each mispredicted jump also drops the scattered reads in flight.
+    /// </summary>
     private static void Accumulate(RecallScratch scratch, IRecallList list, double weight, int window, bool sum)
     {
         var totals = scratch.Totals;
+        var seen = scratch.Seen;
+        long identity = BitConverter.DoubleToInt64Bits(sum ? 0.0 : double.NegativeInfinity);
         for (int first = 0; first < window; first += RecallScratch.ChunkSize)
         {
             var chunk = scratch.Chunk.AsSpan(0, Math.Min(RecallScratch.ChunkSize, window - first));
             list.CopyRanks(first, chunk);
+            var touched = scratch.ReserveTouched(chunk.Length);
+            int count = scratch.TouchedCount;
             foreach (var entry in chunk)
             {
+                int id = entry.Id;
                 double contribution = RecallOrder.Contribution(weight, entry.Score);
-                ref double total = ref totals[entry.Id];
-                if (scratch.MarkSeen(entry.Id))
-                    total = sum ? 0 + contribution : contribution;   // a first sight writes without reading the stale total
-                else
-                    total = sum ? total + contribution : Math.Max(total, contribution);
+                ref ulong word = ref seen[id >> 6];
+                ulong bit = 1UL << id;
+                long fresh = (long)((word & bit) == 0 ? 1UL : 0UL);
+                word |= bit;
+                touched[count] = id;
+                count += (int)fresh;
+                ref double total = ref totals[id];
+                // A first sight starts from the aggregate's identity, chosen by masking instead of a jump.
+                long keep = fresh - 1;   // 0 when fresh, all ones when seen
+                double start = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(total) & keep) | (identity & ~keep));
+                total = sum ? start + contribution : Math.Max(start, contribution);
             }
+            scratch.TouchedCount = count;
         }
     }
 

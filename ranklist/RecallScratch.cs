@@ -46,6 +46,14 @@ internal sealed class RecallScratch
         return true;
     }
 
+    /// <summary>The touched list with room for <paramref name="more"/> ids after <see cref="TouchedCount"/>.</summary>
+    public int[] ReserveTouched(int more)
+    {
+        if (TouchedCount + more > Touched.Length)
+            Array.Resize(ref Touched, Math.Max(TouchedCount + more, Touched.Length * 2));
+        return Touched;
+    }
+
     /// <summary>Whether most ids were seen, so walking the bit words in id order beats the scattered touched list.</summary>
     public bool MostlySeen => TouchedCount * 4L > _ids;
 }
