@@ -108,7 +108,13 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
     {
         if (_spent)
             throw new InvalidOperationException("a released ranklist was stored again");
-        if (_holders++ > 0 || _members == database)
+        if (_holders++ > 0)
+        {
+            if (_members != database)
+                throw new InvalidOperationException("a ranklist was stored in two databases");
+            return;
+        }
+        if (_members == database)
             return;
         var entries = Entries();
         var previous = _members;
