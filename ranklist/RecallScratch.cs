@@ -2,8 +2,8 @@ namespace Istore.Ranklist;
 
 /// <summary>
 /// Per-id working memory of a recall, reused across recalls: a bit per member id saying whether
-/// this recall has seen it (cleared per recall: 64 ids a word, so a few KB even for a million
-/// ids, and small enough to stay in cache while the totals are scattered), the running total per
+/// this recall has seen it (cleared per recall: 125 KB for a million ids, small enough to stay
+/// in cache while the totals are scattered), the running total per
 /// id (only valid where the bit is set, so never cleared), the ids seen in order, and a buffer for
 /// reading a list's entries in chunks.
 /// </summary>
