@@ -223,6 +223,35 @@ public class RecallOracleTests
             Assert.True(read <= 5 * Size + 1_000, $"read {read} entries");   // the windows, the probe's first chunks and its bisection
     }
 
+    /// <summary>
+    /// Lists that agree only roughly: the automatic choice probes, bounds the stop row and, where
+    /// that is cheap enough, goes on with the threshold algorithm past the probe. Whatever it picks,
+    /// the answer must be the merge's, exactly; and for some noise levels it must have taken the
+    /// path that continues (more read than the probe, far less than the lists): at this seed noise
+    /// 5,000 continues, 20,000 merges.
+    /// </summary>
+    [Fact]
+    public void Automatic_choice_that_continues_past_the_probe_answers_as_the_merge()
+    {
+        const int Size = 5_000, Lists = 4;
+        bool continued = false;
+        foreach (double noise in new[] { 1000.0, 5000, 20000, 100000 })
+        {
+            var random = new Random(3);
+            var members = new MemberTable();
+            var inputs = Enumerable.Range(0, Lists)
+                .Select(_ => new CountingList(Scored(members, Size, i => Size - i + Math.Round(random.NextDouble() * noise)))).ToList();
+            var lists = inputs.Select((l, i) => new WeightedList(l, 1 + i % 2)).ToList();
+            var automatic = Recall.TopK(new RecallQuery(members, 5, lists));
+            int read = inputs.Sum(l => l.Read);
+            var merged = Recall.TopK(new RecallQuery(members, 5, lists, Strategy: RecallStrategy.Merge));
+            Assert.Equal(merged, automatic);
+            // Past the probe's first chunk of 64 per list (and its bisection), short of the lists: the threshold algorithm went on.
+            continued |= read > Lists * 64 + 200 && read < Lists * Size / 2;
+        }
+        Assert.True(continued, "no noise level made the automatic choice continue the threshold algorithm past its probe");
+    }
+
     [Fact]
     public void Depth_window_ends_between_ties_by_member_order()
     {
