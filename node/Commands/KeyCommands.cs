@@ -69,9 +69,10 @@ public static partial class KeyCommands
         if (collection is not null)
         {
             // A collection moves as an object; the log says RENAME (replayed by this handler), not a copy of its elements.
+            // Stored under its new key before the old one lets go, so it is never held by no key (a ranklist would release its members).
             long expireAt = ks.ExpiryOf(c.Arg(1));
-            ks.DeleteUnlogged(c.Arg(1));
             ks.StoreObject(c.Arg(2), collection, expireAt);
+            ks.DeleteUnlogged(c.Arg(1));
             LogKeyPair(ks, "RENAME"u8, c.Arg(1), c.Arg(2), replace: false);
         }
         else

@@ -1,4 +1,5 @@
 using Istore.Node.Objects;
+using Istore.Ranklist;
 
 namespace Istore.Node.Commands;
 
@@ -23,8 +24,7 @@ public static class RankListRangeCommands
         if (start < 0) start = Math.Max(0, start + count);
         if (stop < 0) stop += count;
         stop = Math.Min(stop, count - 1);
-        var entries = list is null || start > stop ? [] : list.EntriesAt((int)start, (int)(stop - start + 1));
-        SortedSetReply.WriteEntries(c, entries, withScores);
+        WriteRanks(c, list, (int)start, start > stop ? 0 : (int)(stop - start + 1), withScores);
     }
 
     /// <summary>RL.RANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]; "(" makes an end exclusive, ±inf allowed.</summary>
@@ -62,11 +62,33 @@ public static class RankListRangeCommands
             c.WriteEmptyArray();
             return;
         }
-        int first = list.ByRank.CountBelow(new DescendingScoreBound(max, IncludesEqual: maxExclusive));
-        int count = Math.Max(0, list.ByRank.CountBelow(new DescendingScoreBound(min, IncludesEqual: !minExclusive)) - first);
+        int first = list.CountBelow(new DescendingScoreBound(max, IncludesEqual: maxExclusive));
+        int count = Math.Max(0, list.CountBelow(new DescendingScoreBound(min, IncludesEqual: !minExclusive)) - first);
         long skip = Math.Min(offset, count);
         int take = (int)(limit < 0 ? count - skip : Math.Min(limit, count - skip));
-        SortedSetReply.WriteEntries(c, list.EntriesAt(first + (int)skip, take), withScores);
+        WriteRanks(c, list, first + (int)skip, take, withScores);
+    }
+
+    /// <summary>The entries at ranks [first, first + count), best first, read a chunk at a time; WITHSCORES as in ZRANGE.</summary>
+    private static void WriteRanks(CommandContext c, RankListObject? list, int first, int count, bool withScores)
+    {
+        count = list is null ? 0 : Math.Max(0, count);
+        bool nested = withScores && c.Output.IsResp3;
+        c.Output.WriteArrayHeader(withScores && !nested ? count * 2 : count);
+        Span<RankedMember> chunk = stackalloc RankedMember[256];
+        for (int done = 0; done < count; done += chunk.Length)
+        {
+            var entries = chunk[..Math.Min(chunk.Length, count - done)];
+            list!.CopyRanks(first + done, entries);
+            foreach (var entry in entries)
+            {
+                if (nested)
+                    c.Output.WriteArrayHeader(2);
+                c.Output.WriteBulkString(list.Members.MemberOf(entry.Id));
+                if (withScores)
+                    c.Output.WriteDouble(entry.Score);
+            }
+        }
     }
 
     private static bool TryWithScores(CommandContext c, int index, out bool withScores)

@@ -20,12 +20,15 @@ public static class RankListRecallCommand
             return;
         using var read = c.Keyspace.Lock();
         var lists = new List<WeightedList>(request.ListKeys.Count);
+        MemberTable? members = null;
         foreach (var (keyAt, weight) in request.ListKeys)
         {
             if (!c.TryRead(keyAt, out RankListObject? list))
                 return;
-            if (list is not null)
-                lists.Add(new WeightedList(list, weight));
+            if (list is null)
+                continue;
+            lists.Add(new WeightedList(list, weight));
+            members = list.Members;   // every stored ranklist interns into its database's table
         }
         var exclusions = new List<IRecallExclusion>(request.ExcludeKeys.Count);
         foreach (int keyAt in request.ExcludeKeys)
@@ -40,7 +43,7 @@ public static class RankListRecallCommand
             }
             exclusions.Add(exclusion);
         }
-        var top = Recall.TopK(new RecallQuery(request.Count, lists, request.Aggregate, request.Depth, exclusions));
+        var top = members is null ? [] : Recall.TopK(new RecallQuery(members, request.Count, lists, request.Aggregate, request.Depth, exclusions));
         c.Output.WriteArrayHeader(request.WithScores && !c.Output.IsResp3 ? top.Count * 2 : top.Count);
         foreach (var entry in top)
         {

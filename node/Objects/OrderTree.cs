@@ -10,9 +10,10 @@ public interface IOrderBound<T>
 /// A counted B+ tree: distinct items kept in <typeparamref name="TOrder"/> order, with subtree sizes,
 /// so insert, remove, rank, select-by-rank and bound searches are O(log n) and a range of m items
 /// is walked in O(log n + m) along linked leaves. Items sit in arrays (8 bytes each for a
-/// reference), far denser than a skip list's per-node towers. Inner separators are only lower
-/// bounds of their child and are not updated on removal (a stale separator still divides
-/// correctly); underfull neighbours are merged so churn cannot leave the tree sparse.
+/// reference), far denser than a skip list's per-node towers. Inner separators are lower bounds
+/// of their child, always live items: removing an item that is a separator puts its child's new
+/// first item there, since an order may read state that dies with the item (a ranklist's member
+/// ids are reused once released). Underfull neighbours are merged so churn cannot leave the tree sparse.
 /// </summary>
 public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
 {
@@ -38,7 +39,13 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
         public readonly T[] Keys = new T[Capacity + 1];   // Keys[i] ≤ every item of Children[i]; Keys[0] unused
     }
 
+    private readonly TOrder _order;
     private Node _root = new Leaf();
+
+    public OrderTree() : this(default) { }
+
+    /// <summary>A tree in an order that needs state (a ranklist's, which reads member bytes from its member table).</summary>
+    public OrderTree(TOrder order) => _order = order;
 
     public int Count => _root.Size;
 
@@ -118,6 +125,13 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
     /// <summary>A walker positioned on the item at <paramref name="rank"/> (0 ≤ rank &lt; Count).</summary>
     public Walker Walk(int rank)
     {
+        var leaf = LeafAt(ref rank);
+        return new Walker(leaf, rank);
+    }
+
+    /// <summary>The leaf holding <paramref name="rank"/>, which becomes the index in it.</summary>
+    private Leaf LeafAt(ref int rank)
+    {
         if ((uint)rank >= (uint)Count)
             throw new ArgumentOutOfRangeException(nameof(rank));
         var node = _root;
@@ -128,7 +142,24 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
                 rank -= inner.Children[c++].Size;
             node = inner.Children[c];
         }
-        return new Walker((Leaf)node, rank);
+        return (Leaf)node;
+    }
+
+    /// <summary>Copies the items at ranks [first, first + destination.Length), leaf by leaf.</summary>
+    public void CopyTo(int first, Span<T> destination)
+    {
+        if (destination.IsEmpty)
+            return;
+        var leaf = LeafAt(ref first);
+        int index = first;
+        while (!destination.IsEmpty)
+        {
+            int take = Math.Min(leaf!.Length - index, destination.Length);
+            leaf.Items.AsSpan(index, take).CopyTo(destination);
+            destination = destination[take..];
+            leaf = leaf.Next;
+            index = 0;
+        }
     }
 
     /// <summary>Moves along the linked leaves from one item to its neighbours.</summary>
@@ -168,9 +199,9 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
     /// Array.BinarySearch's contract (index, or the complement of the insertion point) with the
     /// order as a struct type argument: no boxing and an inlinable compare on every step.
     /// </summary>
-    private static int Search(Leaf leaf, T item)
+    private int Search(Leaf leaf, T item)
     {
-        var order = default(TOrder);
+        var order = _order;
         int lo = 0, hi = leaf.Length - 1;
         while (lo <= hi)
         {
@@ -183,9 +214,9 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
         return ~lo;
     }
 
-    private static int ChildFor(Inner inner, T item)
+    private int ChildFor(Inner inner, T item)
     {
-        var order = default(TOrder);
+        var order = _order;
         int lo = 1, hi = inner.Length - 1, child = 0;
         while (lo <= hi)
         {
@@ -197,7 +228,7 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
     }
 
     /// <summary>Inserts under <paramref name="node"/>; returns the new right sibling when the node split.</summary>
-    private static Node? Insert(Node node, T item, out T separator)
+    private Node? Insert(Node node, T item, out T separator)
     {
         separator = default!;
         if (node is Leaf leaf)
@@ -258,7 +289,7 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
         return right;
     }
 
-    private static bool Remove(Node node, T item)
+    private bool Remove(Node node, T item)
     {
         if (node is Leaf leaf)
         {
@@ -278,10 +309,22 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
             return false;
         inner.Size--;
         if (child.Length == 0)
+        {
             RemoveChild(inner, i);
-        else if (child.Length < MergeBelow)
+            return true;
+        }
+        if (i > 0 && EqualityComparer<T>.Default.Equals(inner.Keys[i], item))
+            inner.Keys[i] = First(child);
+        if (child.Length < MergeBelow)
             MergeWithNeighbour(inner, i);
         return true;
+    }
+
+    private static T First(Node node)
+    {
+        while (node is Inner inner)
+            node = inner.Children[0];
+        return ((Leaf)node).Items[0];
     }
 
     /// <summary>Folds an underfull child into a neighbour when both fit in one node.</summary>

@@ -4,15 +4,34 @@ using Istore.Ranklist;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// A ranklist: member → score in a <see cref="ScanTable{TEntry}"/> for O(1) lookups (RL.SCORE and
-/// the recall's random access) and the same [member][score] arrays in an
-/// <see cref="OrderTree{T, TOrder}"/> by score descending, ties by member ascending, so rank 0 is
-/// the best. An optional <see cref="MaxLength"/> caps it: every write evicts the lowest beyond it.
+/// A ranklist: entries (score, member id) in an <see cref="OrderTree{T, TOrder}"/> by score
+/// descending, ties by member ascending, so rank 0 is the best, and id → score in
+/// <see cref="MemberScores"/> for O(1) lookups (RL.SCORE and the recall's random access). Members
+/// are interned in the database's <see cref="MemberTable"/>, so their bytes are stored once for
+/// all lists. An optional <see cref="MaxLength"/> caps it: every write evicts the lowest beyond it.
+/// <para>
+/// Each entry holds a reference on its member id. The object counts the keys storing it
+/// (<see cref="Attach"/>, <see cref="Detach"/>, called by the object space): when the last key
+/// lets go, every reference is released and the object is spent — storing it again is a bug and throws.
+/// </para>
 /// </summary>
-public sealed class RankListObject(int capacity = 4) : ScoredCollection<BestFirstOrder>(capacity), IRecallList, IRecallExclusion
+public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
 {
-    /// <summary>The members best first (score descending, ties by member ascending).</summary>
-    public OrderTree<byte[], BestFirstOrder> ByRank => Ordered;
+    private MemberTable _members;
+    private MemberScores _scores;
+    private OrderTree<RankedMember, RankOrder> _byRank;
+    private int _holders;
+    private bool _spent;
+
+    /// <summary>A list interning into <paramref name="members"/>; a list of its own until stored, when it joins its database's.</summary>
+    public RankListObject(MemberTable? members = null, int capacity = 8)
+    {
+        _members = members ?? new MemberTable();
+        _scores = new MemberScores(capacity);
+        _byRank = NewTree(_members);
+    }
+
+    public MemberTable Members => _members;
 
     /// <summary>The cap set by RL.ADD MAXLEN; 0 when uncapped.</summary>
     public long MaxLength { get; set; }
@@ -21,74 +40,136 @@ public sealed class RankListObject(int capacity = 4) : ScoredCollection<BestFirs
 
     public override string Encoding => "ranklist";
 
+    public override long Length => _scores.Count;
+
+    public int Count => _scores.Count;
+
+    public bool TryGetScore(int id, out double score) => _scores.TryGetValue(id, out score);
+
+    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    {
+        int id = _members.Find(member);
+        score = 0;
+        return id >= 0 && _scores.TryGetValue(id, out score);
+    }
+
+    public bool Contains(ReadOnlySpan<byte> member) => TryGetScore(member, out _);
+
+    /// <summary>Sets a member's score; true when the member is new.</summary>
+    public bool Set(ReadOnlySpan<byte> member, double score)
+    {
+        int id = _members.Acquire(member);
+        if (_scores.TryGetValue(id, out double old))
+        {
+            _members.Release(id);   // the entry already holds its reference
+            if (old == score)
+                return false;
+            _byRank.Remove(new RankedMember(old, id));
+        }
+        _byRank.Add(new RankedMember(score, id));
+        return _scores.Set(id, score);
+    }
+
+    public bool Remove(ReadOnlySpan<byte> member)
+    {
+        int id = _members.Find(member);
+        if (id < 0 || !_scores.TryGetValue(id, out double score))
+            return false;
+        RemoveEntry(new RankedMember(score, id));
+        return true;
+    }
+
+    /// <summary>The 0-based rank (0 = best), or -1.</summary>
+    public int RankOf(ReadOnlySpan<byte> member)
+    {
+        int id = _members.Find(member);
+        return id >= 0 && _scores.TryGetValue(id, out double score) ? _byRank.RankOf(new RankedMember(score, id)) : -1;
+    }
+
+    /// <summary>How many entries rank before <paramref name="bound"/> (RL.RANGEBYSCORE).</summary>
+    public int CountBelow(DescendingScoreBound bound) => _byRank.CountBelow(bound);
+
+    public void CopyRanks(int first, Span<RankedMember> into) => _byRank.CopyTo(first, into);
+
     /// <summary>Removes the lowest entries beyond <paramref name="maxLength"/>; returns how many went.</summary>
     public int Trim(long maxLength)
     {
         int removed = 0;
-        while (Members.Count > maxLength)
-        {
-            var lowest = ByRank[Members.Count - 1];
-            Members.Remove(ScoredMember.MemberOf(lowest));
-            ByRank.Remove(lowest);
-            removed++;
-        }
+        for (; Count > maxLength; removed++)
+            RemoveEntry(_byRank[Count - 1]);
         return removed;
     }
 
     /// <summary>Applies the stored cap, if any.</summary>
     public int EnforceMaxLength() => MaxLength > 0 ? Trim(MaxLength) : 0;
 
-    /// <summary>The entries at ranks [first, first + count), best first.</summary>
-    public List<byte[]> EntriesAt(int first, int count)
+    /// <summary>A key now stores this list: it interns into that key's database from now on.</summary>
+    public void Attach(MemberTable database)
     {
-        var entries = new List<byte[]>(Math.Max(0, count));
-        if (count <= 0)
-            return entries;
-        var walker = ByRank.Walk(first);
-        entries.Add(walker.Current);
-        while (entries.Count < count && walker.MoveNext())
-            entries.Add(walker.Current);
-        return entries;
+        if (_spent)
+            throw new InvalidOperationException("a released ranklist was stored again");
+        if (_holders++ > 0)
+        {
+            if (_members != database)
+                throw new InvalidOperationException("a ranklist was stored in two databases");
+            return;
+        }
+        if (_members == database)
+            return;
+        var entries = Entries();
+        var previous = _members;
+        _members = database;
+        _scores = new MemberScores(entries.Count);
+        _byRank = NewTree(database);
+        foreach (var (id, score) in entries)
+        {
+            Set(previous.MemberOf(id), score);
+            previous.Release(id);
+        }
     }
 
-    public void ReadRanks(int first, int count, List<RecallEntry> into)
+    /// <summary>A key stopped storing this list; after the last one its members are released.</summary>
+    public void Detach()
     {
-        if (count <= 0)
+        if (_holders <= 0)
+            throw new InvalidOperationException("a ranklist was detached more often than stored");
+        if (--_holders > 0)
             return;
-        var walker = ByRank.Walk(first);
-        for (int i = 0; i < count; i++)
-        {
-            var blob = walker.Current;
-            into.Add(new RecallEntry(blob.AsMemory(0, blob.Length - 8), ScoredMember.ScoreOf(blob)));
-            if (i + 1 < count)
-                walker.MoveNext();
-        }
+        foreach (var (id, _) in _scores)
+            _members.Release(id);
+        _scores = new MemberScores();
+        _byRank = NewTree(_members);
+        _spent = true;
     }
 
     public override StoredObject Clone()
     {
-        var copy = new RankListObject(Members.Count) { MaxLength = MaxLength };
-        foreach (ref var entry in Members)
-            copy.AddNew(entry.Blob);
+        var copy = new RankListObject(_members, Count) { MaxLength = MaxLength };
+        foreach (var (id, score) in _scores)
+        {
+            _members.AddReference(id);
+            copy._scores.Set(id, score);
+            copy._byRank.Add(new RankedMember(score, id));
+        }
         return copy;
     }
 
     public override void WriteTo(SnapshotWriter writer)
     {
         writer.WriteInt64(MaxLength);
-        writer.WriteVarUInt((ulong)Members.Count);
-        foreach (ref var entry in Members)
+        writer.WriteVarUInt((ulong)Count);
+        foreach (var (id, score) in _scores)
         {
-            writer.WriteBytes(entry.Key);
-            writer.WriteDouble(entry.Score);
+            writer.WriteBytes(_members.MemberOf(id));
+            writer.WriteDouble(score);
         }
     }
 
-    public static RankListObject ReadFrom(ref SnapshotReader reader)
+    public static RankListObject ReadFrom(ref SnapshotReader reader, MemberTable members)
     {
         long maxLength = reader.ReadInt64();
         int count = reader.ReadCount();
-        var list = new RankListObject(count) { MaxLength = maxLength };
+        var list = new RankListObject(members, count) { MaxLength = maxLength };
         for (int i = 0; i < count; i++)
         {
             var member = reader.ReadBytes();
@@ -99,21 +180,33 @@ public sealed class RankListObject(int capacity = 4) : ScoredCollection<BestFirs
         }
         return list;
     }
+
+    private static OrderTree<RankedMember, RankOrder> NewTree(MemberTable members) => new(new RankOrder(members));
+
+    private void RemoveEntry(RankedMember entry)
+    {
+        _byRank.Remove(entry);
+        _scores.Remove(entry.Id);
+        _members.Release(entry.Id);
+    }
+
+    private List<(int Id, double Score)> Entries()
+    {
+        var entries = new List<(int, double)>(Count);
+        foreach (var entry in _scores)
+            entries.Add(entry);
+        return entries;
+    }
 }
 
-/// <summary>A ranklist's order: score descending, ties by member ascending (bytewise).</summary>
-public readonly struct BestFirstOrder : IComparer<byte[]>
+/// <summary>A ranklist's order: score descending, ties by member ascending (bytewise, read from the member table).</summary>
+public readonly struct RankOrder(MemberTable members) : IComparer<RankedMember>
 {
-    public int Compare(byte[]? x, byte[]? y) =>
-        RecallOrder.Compare(ScoredMember.ScoreOf(x!), ScoredMember.MemberOf(x!), ScoredMember.ScoreOf(y!), ScoredMember.MemberOf(y!));
+    public int Compare(RankedMember x, RankedMember y) => RecallOrder.Compare(members, x.Score, x.Id, y.Score, y.Id);
 }
 
 /// <summary>One end of a score range over a ranklist: below it (earlier in rank) are the higher scores, and equal ones when <see cref="IncludesEqual"/>.</summary>
-public readonly record struct DescendingScoreBound(double Value, bool IncludesEqual) : IOrderBound<byte[]>
+public readonly record struct DescendingScoreBound(double Value, bool IncludesEqual) : IOrderBound<RankedMember>
 {
-    public bool IsBelow(byte[] item)
-    {
-        double score = ScoredMember.ScoreOf(item);
-        return score > Value || (IncludesEqual && score == Value);
-    }
+    public bool IsBelow(RankedMember item) => item.Score > Value || (IncludesEqual && item.Score == Value);
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// What sorted sets and ranklists share: member → score in a <see cref="ScanTable{TEntry}"/> for
+/// A sorted set's storage: member → score in a <see cref="ScanTable{TEntry}"/> for
 /// O(1) lookups, and the same [member][score] arrays in an <see cref="OrderTree{T, TOrder}"/> kept
 /// in <typeparamref name="TOrder"/>. A score change makes a new array, since the tree may hold the
 /// old one as a separator.

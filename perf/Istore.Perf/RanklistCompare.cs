@@ -54,12 +54,12 @@ public static class RanklistCompare
         bool same = istoreScores.Zip(redisAnswer).All(p => Math.Abs(p.First - p.Second) <= 1e-9 * Math.Abs(p.Second));
         Console.WriteLine($"answers agree (top {Count} scores): {same}");
 
-        var istoreFull = await Time(rounds, () => istore.ExecuteAsync(recall));
-        var istoreDepth = await Time(rounds * 5, () => istore.ExecuteAsync(recallDepth));
-        var redisTimes = await Time(Math.Max(3, rounds / 10), () => RedisWay(redis, weights));
-        Console.WriteLine($"RL.RECALL top {Count}:             {Summary(istoreFull)}");
-        Console.WriteLine($"RL.RECALL top {Count} DEPTH 1000:  {Summary(istoreDepth)}");
-        Console.WriteLine($"redis ZUNIONSTORE way:          {Summary(redisTimes)}");
+        var (istoreFull, istoreFullCpu) = await Time(istorePid, rounds, () => istore.ExecuteAsync(recall));
+        var (istoreDepth, istoreDepthCpu) = await Time(istorePid, rounds * 5, () => istore.ExecuteAsync(recallDepth));
+        var (redisTimes, redisCpu) = await Time(redisPid, Math.Max(3, rounds / 10), () => RedisWay(redis, weights));
+        Console.WriteLine($"RL.RECALL top {Count}:             {Summary(istoreFull)}, server CPU {istoreFullCpu:F2} ms each");
+        Console.WriteLine($"RL.RECALL top {Count} DEPTH 1000:  {Summary(istoreDepth)}, server CPU {istoreDepthCpu:F2} ms each");
+        Console.WriteLine($"redis ZUNIONSTORE way:          {Summary(redisTimes)}, server CPU {redisCpu:F2} ms each");
         Console.WriteLine($"speed-up (median): {Median(redisTimes) / Median(istoreFull):F1}x without DEPTH, {Median(redisTimes) / Median(istoreDepth):F1}x with DEPTH 1000");
         return same ? 0 : 1;
     }
@@ -76,17 +76,28 @@ public static class RanklistCompare
             .Select(i => double.Parse(range[2 * i + 1].AsString()!, CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private static async Task<List<double>> Time<T>(int rounds, Func<Task<T>> action)
+    /// <summary>Sorted round-trip times, and the server's CPU time per round (user + system, in clock ticks: a load-independent measure).</summary>
+    private static async Task<(List<double> Times, double CpuMs)> Time<T>(int serverPid, int rounds, Func<Task<T>> action)
     {
         var times = new List<double>(rounds);
+        double cpuBefore = CpuMs(serverPid);
         for (int i = 0; i < rounds; i++)
         {
             long start = Stopwatch.GetTimestamp();
             await action();
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
+        double cpu = (CpuMs(serverPid) - cpuBefore) / rounds;
         times.Sort();
-        return times;
+        return (times, cpu);
+    }
+
+    /// <summary>utime + stime of a process from /proc/pid/stat (fields 14 and 15, in ticks of 1/100 s).</summary>
+    private static double CpuMs(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
     private static double Median(List<double> sorted) => sorted[sorted.Count / 2];

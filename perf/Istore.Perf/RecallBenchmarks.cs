@@ -6,13 +6,14 @@ using Istore.Ranklist;
 namespace Istore.Perf;
 
 /// <summary>
-/// The recall merge in process (no network): 10 lists × 100,000 members from 500,000 ids, top 100
-/// by SUM, with and without DEPTH 1000, by the default strategy, the threshold algorithm alone and
-/// the full merge alone.
+/// The recall merge in process (no network): 10 lists × 100,000 members from 500,000 ids (one
+/// member table, as in a database), top 100 by SUM, with and without DEPTH 1000, by the automatic
+/// choice, the threshold algorithm alone and the dense full merge alone.
 /// </summary>
 [MemoryDiagnoser]
 public class RecallBenchmarks
 {
+    private readonly MemberTable _members = new();
     private List<WeightedList> _lists = null!;
 
     [Params(1000, int.MaxValue)]
@@ -25,19 +26,21 @@ public class RecallBenchmarks
         _lists = [];
         for (int l = 0; l < 10; l++)
         {
-            var list = new RankListObject();
+            var list = new RankListObject(_members);
             while (list.Count < 100_000)
                 list.Set(Encoding.UTF8.GetBytes($"item:{random.Next(500_000)}"), Math.Round(random.NextDouble() * 1000, 4));
             _lists.Add(new WeightedList(list, 0.5 + random.NextDouble() * 1.5));
         }
     }
 
+    private int Run(RecallStrategy strategy) => Recall.TopK(new RecallQuery(_members, 100, _lists, Depth: Depth, Strategy: strategy)).Count;
+
     [Benchmark(Baseline = true)]
-    public int Default() => Recall.TopK(new RecallQuery(100, _lists, Depth: Depth)).Count;
+    public int Auto() => Run(RecallStrategy.Auto);
 
     [Benchmark]
-    public int ThresholdOnly() => Recall.TopK(new RecallQuery(100, _lists, Depth: Depth, MergeAfterReads: long.MaxValue)).Count;
+    public int ThresholdOnly() => Run(RecallStrategy.Threshold);
 
     [Benchmark]
-    public int MergeOnly() => Recall.TopK(new RecallQuery(100, _lists, Depth: Depth, MergeAfterReads: 0)).Count;
+    public int MergeOnly() => Run(RecallStrategy.Merge);
 }

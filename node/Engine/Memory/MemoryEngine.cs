@@ -194,6 +194,7 @@ public sealed class MemoryEngine : IStorageEngine
         yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
         yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
         yield return ("memory_engine_compactions", Interlocked.Read(ref _compactions).ToString());
+        yield return ("ranklist_members", Objects.RankListMembers.Count.ToString());
     }
 
     private static long Pow2Floor(long value) => value <= 1 ? 1 : 1L << (63 - (int)long.LeadingZeroCount(value));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Istore.Node.Objects;
+using Istore.Ranklist;
 
 namespace Istore.Node.Engine.Memory;
 
@@ -16,6 +17,9 @@ internal sealed class ObjectSpace
     private int _volatileCount;
 
     public int Count => _count;
+
+    /// <summary>The members of this database's ranklists, interned (see <see cref="RankListObject"/>).</summary>
+    public MemberTable RankListMembers { get; } = new();
 
     public int VolatileCount => Volatile.Read(ref _volatileCount);
 
@@ -60,7 +64,14 @@ internal sealed class ObjectSpace
         {
             ref var entry = ref _table.FindOrAdd(key, out bool added);
             bool wasVolatile = !added && entry.ExpireAt != 0;
+            var previous = added ? null : entry.Value;
             entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt);
+            if (previous != value)
+            {
+                Stored(value);
+                if (previous is not null)
+                    Dropped(previous);
+            }
             Adjust(added ? 1 : 0, (expireAt != 0 ? 1 : 0) - (wasVolatile ? 1 : 0));
             return (!added, wasVolatile);
         }
@@ -93,6 +104,7 @@ internal sealed class ObjectSpace
             if (!_table.Remove(key, out var removed))
                 return false;
             Interlocked.Add(ref _removedElements, removed.Value.Length);
+            Dropped(removed.Value);
             expireAt = removed.ExpireAt;
             Adjust(-1, expireAt != 0 ? -1 : 0);
             return true;
@@ -143,13 +155,28 @@ internal sealed class ObjectSpace
                 var type = (Engine.KeyType)reader.ReadByte();
                 var key = reader.ReadBytes().ToArray();
                 long expireAt = reader.ReadInt64();
-                var value = ObjectSerializer.Read(type, ref reader);
+                var value = ObjectSerializer.Read(type, ref reader, RankListMembers);
                 _table.AddNew(new ObjectEntry(key, value, expireAt));
+                Stored(value);
                 Adjust(1, expireAt != 0 ? 1 : 0);
             }
         }
         if (!reader.AtEnd)
             throw new InvalidDataException("trailing bytes in the object snapshot");
+    }
+
+    /// <summary>A key now holds <paramref name="value"/>: a ranklist joins this database's member table.</summary>
+    private void Stored(StoredObject value)
+    {
+        if (value is RankListObject list)
+            list.Attach(RankListMembers);
+    }
+
+    /// <summary>A key let go of <paramref name="value"/>: a ranklist no key holds releases its members.</summary>
+    private static void Dropped(StoredObject value)
+    {
+        if (value is RankListObject list)
+            list.Detach();
     }
 
     private void Adjust(int keys, int volatileKeys)

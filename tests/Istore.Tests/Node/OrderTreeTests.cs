@@ -100,4 +100,49 @@ public class OrderTreeTests
         seen.Reverse();
         Assert.Equal(oracle, seen);
     }
+
+    /// <summary>An order read from state that changes when an item leaves (a ranklist's member ids are reused once released).</summary>
+    private readonly struct KeyTableOrder(int[] keys) : IComparer<int>
+    {
+        public int Compare(int x, int y) => keys[x].CompareTo(keys[y]);
+    }
+
+    /// <summary>
+    /// Items are slots of a key table; a removed slot gets a new key and goes back in. A separator
+    /// left holding a removed slot would now divide by the new key, and items would be lost.
+    /// </summary>
+    [Fact]
+    public void Separators_stay_live_when_items_are_removed_and_their_state_reused()
+    {
+        var random = new Random(5);
+        var keys = new int[4000];
+        var tree = new OrderTree<int, KeyTableOrder>(new KeyTableOrder(keys));
+        var live = new HashSet<int>();
+        for (int slot = 0; slot < keys.Length; slot++)
+        {
+            keys[slot] = NewKey();
+            tree.Add(slot);
+        }
+        for (int round = 0; round < 20_000; round++)
+        {
+            int slot = random.Next(keys.Length);
+            Assert.True(tree.Remove(slot), $"round {round}: slot {slot} not found");
+            live.Remove(keys[slot]);
+            keys[slot] = NewKey();
+            tree.Add(slot);
+        }
+        var inOrder = new int[tree.Count];
+        tree.CopyTo(0, inOrder);
+        Assert.Equal(inOrder.OrderBy(slot => keys[slot]), inOrder.AsEnumerable());
+        for (int rank = 0; rank < inOrder.Length; rank++)
+            Assert.Equal(rank, tree.RankOf(inOrder[rank]));
+
+        int NewKey()
+        {
+            int key;
+            do key = random.Next(1_000_000);
+            while (!live.Add(key));
+            return key;
+        }
+    }
 }
