@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// replies in RESP2 and RESP3, ZADD's option rules and Redis's error strings, WRONGTYPE, and
 /// emptied sets losing their key. Ranges are in SortedSetRangeTests, unions in SortedSetStoreTests.
 /// </summary>
-public class SortedSetCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SortedSetCommandTests(NodeFixture fixture)
 {
     private const string Nil = "$-1\r\n";
     private const string Empty = "*0\r\n";
