@@ -120,6 +120,30 @@ public abstract class SortedSetCommandTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Signed_zeros_infinities_and_the_empty_member_sort_as_redis_orders_them()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal(Int(5), await c.CommandAsync("ZADD", "zedge", "-0", "b", "0", "a", "inf", "c", "-inf", "d", "1", ""));
+        // -0 and 0 are equal scores (member order decides), and -0 keeps its sign, as in Redis's skiplist.
+        Assert.Equal(Bulks("d", "-inf", "a", "0", "b", "-0", "", "1", "c", "inf"), await c.CommandAsync("ZRANGE", "zedge", "0", "-1", "WITHSCORES"));
+        Assert.Equal(Bulks("", "c"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "(-0", "+inf"));
+        Assert.Equal(Bulks("a", "b"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "0", "0"));
+        Assert.Equal(Int(2), await c.CommandAsync("ZCOUNT", "zedge", "-0", "0"));
+        Assert.Equal(Bulks(""), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "1", "1"));
+        Assert.Equal(Bulks("b", "a", "d"), await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "(1", "-inf"));
+        Assert.Equal(Bulks("c"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "inf", "inf"));
+        Assert.Equal(Empty, await c.CommandAsync("ZRANGEBYSCORE", "zedge", "(inf", "+inf"));
+        Assert.Equal(Empty, await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "(-inf", "-inf"));
+        Assert.Equal(Int(2), await c.CommandAsync("ZRANK", "zedge", "b"));
+        Assert.Equal(Int(1), await c.CommandAsync("ZREVRANK", "zedge", ""));
+        Assert.Equal(Int(0), await c.CommandAsync("ZADD", "zedge", "0", "b"));   // equal to -0: unchanged
+        Assert.Equal(Bulk("-0"), await c.CommandAsync("ZSCORE", "zedge", "b"));
+        Assert.Equal(Bulk("1"), await c.CommandAsync("ZINCRBY", "zedge", "1", "b"));
+        Assert.Equal(Bulks("d", "a", "", "b", "c"), await c.CommandAsync("ZRANGE", "zedge", "0", "-1"));
+        Assert.Equal(Bulks("b", ""), await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "1", "1"));
+    }
+
+    [Fact]
     public async Task Zrem_counts_removed_members_and_an_emptied_set_loses_its_key()
     {
         await using var c = await fixture.ConnectAsync();

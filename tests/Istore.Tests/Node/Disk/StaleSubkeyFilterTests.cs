@@ -8,7 +8,8 @@ namespace Istore.Tests.Node.Disk;
 /// <summary>
 /// The subkey compaction filter, on a real RocksDB in this process: deleting, overwriting or
 /// recreating a collection writes only its metadata record, and a compaction then drops exactly
-/// the dead version's elements while a live collection keeps all of its own.
+/// the dead version's elements (a sorted set's in both the subkey and the score family) while a
+/// live collection keeps all of its own.
 /// </summary>
 public sealed class StaleSubkeyFilterTests : IDisposable
 {
@@ -38,6 +39,26 @@ public sealed class StaleSubkeyFilterTests : IDisposable
     {
         _engine.Db.CompactAll(_engine.Subkeys);
         return Stat("disk_engine_stale_subkeys_compacted");
+    }
+
+    private void StoreSortedSet(string key, int members)
+    {
+        var zset = new SortedSetObject();
+        for (int i = 0; i < members; i++)
+            zset.Set(Bytes($"member:{i:D7}"), i % 17);
+        _session.BeginCommand();
+        _session.WriteObject(Bytes(key), zset, 0);
+        _session.EndCommand();
+    }
+
+    /// <summary>Entries left in a column family (what an iterator sees, tombstones aside).</summary>
+    private long EntriesIn(string family)
+    {
+        using var iterator = _engine.Db.NewIterator(_engine.Db.Family(family));
+        long count = 0;
+        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+            count++;
+        return count;
     }
 
     private long Stat(string name) => long.Parse(_engine.Stats().Single(s => s.Name == name).Value);
@@ -77,6 +98,24 @@ public sealed class StaleSubkeyFilterTests : IDisposable
         Assert.Equal(300, FieldsOf("live"));
         Assert.Equal(100, FieldsOf("recreated"));
         Assert.Equal(3, _engine.KeyCount);
+    }
+
+    [Fact]
+    public void A_deleted_sorted_set_loses_its_members_and_its_score_entries_and_a_live_one_keeps_both()
+    {
+        StoreSortedSet("zdeleted", 1000);
+        StoreSortedSet("zlive", 300);
+        Assert.Equal(1300, EntriesIn(DiskFormat.ScoreFamily));
+
+        Assert.True(_session.Delete(Bytes("zdeleted")));
+        Assert.Equal(1, _engine.KeyCount);
+        _engine.Db.CompactAll(_engine.Db.Family(DiskFormat.ScoreFamily));
+        Assert.Equal(1000, Stat("disk_engine_stale_subkeys_compacted"));   // the score entries
+        Assert.Equal(1000 + 1000, Compact());                               // then the members
+        Assert.Equal(300, EntriesIn(DiskFormat.ScoreFamily));
+        Assert.Equal(300, EntriesIn(DiskFormat.SubkeyFamily));
+        Assert.Equal(KeyType.ZSet, _session.ReadObject(Bytes("zlive"), out var stored, out _));
+        Assert.Equal(300, stored!.Length);
     }
 
     [Fact]

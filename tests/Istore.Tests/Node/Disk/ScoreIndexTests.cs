@@ -1,0 +1,107 @@
+using System.Text;
+using Istore.Node.Engine;
+using Istore.Node.Engine.Disk;
+using Istore.Node.Objects;
+
+namespace Istore.Tests.Node.Disk;
+
+/// <summary>
+/// A sorted set's score index on a real RocksDB in this process: every score change replaces the
+/// member's entry in the score family (none left behind at an old score), within one command's
+/// batch as across commands, and COPY-style storing of a disk set copies both families.
+/// </summary>
+public sealed class ScoreIndexTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "istore-tests", Guid.NewGuid().ToString("N"));
+    private readonly DiskEngine _engine;
+    private readonly IEngineSession _session;
+
+    public ScoreIndexTests()
+    {
+        _engine = new DiskEngine(new DiskEngineOptions(_directory, 8 << 20, 4 << 20, ExpiredGraceMs: 0));
+        _session = _engine.CreateSession();
+    }
+
+    private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
+
+    /// <summary>Runs <paramref name="change"/> on the sorted set at <paramref name="key"/> as one command.</summary>
+    private void Change(string key, Action<SortedSetValue> change)
+    {
+        _session.BeginCommand();
+        Assert.Equal(KeyType.ZSet, _session.ReadObject(Bytes(key), out var stored, out _));
+        change((SortedSetValue)stored!);
+        _session.ObjectChanged(Bytes(key), stored!);
+        _session.EndCommand();
+    }
+
+    /// <summary>The score family's entries, in key order, as (member, score).</summary>
+    private List<(string Member, double Score)> ScoreEntries(string key)
+    {
+        var prefix = DiskFormat.SubkeyPrefix(Bytes(key), VersionOf(key));
+        using var iterator = _engine.Db.NewIterator(_engine.Db.Family(DiskFormat.ScoreFamily));
+        var entries = new List<(string, double)>();
+        for (iterator.Seek(prefix); iterator.Valid && iterator.Key.StartsWith(prefix); iterator.Next())
+            entries.Add((Encoding.ASCII.GetString(iterator.Key[(prefix.Length + 8)..]), DiskFormat.ReadOrderedScore(iterator.Key[prefix.Length..])));
+        return entries;
+    }
+
+    private ulong VersionOf(string key)
+    {
+        Assert.True(_engine.Db.TryGet(_engine.Metadata, Bytes(key), out var record));
+        using (record)
+            return DiskFormat.VersionOf(record.Span);
+    }
+
+    [Fact]
+    public void Score_updates_leave_one_index_entry_per_member_in_score_order()
+    {
+        var zset = new SortedSetObject();
+        for (int i = 0; i < 200; i++)
+            zset.Set(Bytes($"m{i:D3}"), i);
+        _session.BeginCommand();
+        _session.WriteObject(Bytes("z"), zset, 0);
+        _session.EndCommand();
+        // Three rounds in one command (the batch reads its own writes), then one per command.
+        Change("z", set =>
+        {
+            for (int round = 1; round <= 3; round++)
+                for (int i = 0; i < 200; i += 2)
+                    Assert.False(set.Set(Bytes($"m{i:D3}"), -i * round));
+        });
+        for (int i = 1; i < 200; i += 2)
+            Change("z", set => set.Set(Bytes($"m{i:D3}"), 0.5));
+        Change("z", set => Assert.True(set.Remove(Bytes("m000"))));
+
+        var expected = Enumerable.Range(1, 199)
+            .Select(i => (Member: $"m{i:D3}", Score: i % 2 == 0 ? -3.0 * i : 0.5))
+            .OrderBy(e => e.Score).ThenBy(e => e.Member, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, ScoreEntries("z"));
+        Change("z", set => Assert.Equal(199, set.Length));
+    }
+
+    [Fact]
+    public void Storing_a_disk_sorted_set_at_another_key_copies_both_families()
+    {
+        var zset = new SortedSetObject();
+        for (int i = 0; i < 3000; i++)
+            zset.Set(Bytes($"m{i:D4}"), i % 7 - 3);
+        _session.BeginCommand();
+        _session.WriteObject(Bytes("src"), zset, 0);
+        _session.EndCommand();
+        _session.BeginCommand();
+        _session.ReadObject(Bytes("src"), out var source, out _);
+        _session.WriteObject(Bytes("dst"), source!.Clone(), 0);
+        _session.EndCommand();
+
+        Assert.Equal(3000, ScoreEntries("dst").Count);
+        Assert.Equal(ScoreEntries("src"), ScoreEntries("dst"));
+        Assert.NotEqual(VersionOf("src"), VersionOf("dst"));
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _engine.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
