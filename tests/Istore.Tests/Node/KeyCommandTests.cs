@@ -195,15 +195,17 @@ public abstract class KeyCommandTests(NodeFixture fixture)
     }
 
     [Fact]
-    public async Task Scan_by_type_finds_hashes_and_sets()
+    public async Task Scan_by_type_finds_hashes_sets_and_sorted_sets()
     {
         await using var c = await fixture.ConnectAsync();
         await SetAllAsync(c, "scant:str");
         Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "scant:h", "f", "v"));
         Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "scant:s", "m"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("ZADD", "scant:z", "1", "m"));
         Assert.Equal(new[] { "scant:h" }, await ScanAllAsync(c, "TYPE", "hash", "MATCH", "scant:*"));
         Assert.Equal(new[] { "scant:s" }, await ScanAllAsync(c, "TYPE", "set", "MATCH", "scant:*"));
-        Assert.Equal(new[] { "scant:h", "scant:s", "scant:str" }, (await ScanAllAsync(c, "MATCH", "scant:*")).Order());
+        Assert.Equal(new[] { "scant:z" }, await ScanAllAsync(c, "TYPE", "zset", "MATCH", "scant:*"));
+        Assert.Equal(new[] { "scant:h", "scant:s", "scant:str", "scant:z" }, (await ScanAllAsync(c, "MATCH", "scant:*")).Order());
     }
 
     [Fact]

@@ -10,35 +10,23 @@ namespace Istore.Tests.Node.Disk;
 /// member's entry in the score family (none left behind at an old score), within one command's
 /// batch as across commands, and COPY-style storing of a disk set copies both families.
 /// </summary>
-public sealed class ScoreIndexTests : IDisposable
+public sealed class ScoreIndexTests : InProcessDiskTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "istore-tests", Guid.NewGuid().ToString("N"));
-    private readonly DiskEngine _engine;
-    private readonly IEngineSession _session;
-
-    public ScoreIndexTests()
-    {
-        _engine = new DiskEngine(new DiskEngineOptions(_directory, 8 << 20, 4 << 20, ExpiredGraceMs: 0));
-        _session = _engine.CreateSession();
-    }
-
-    private static byte[] Bytes(string text) => Encoding.ASCII.GetBytes(text);
-
     /// <summary>Runs <paramref name="change"/> on the sorted set at <paramref name="key"/> as one command.</summary>
     private void Change(string key, Action<SortedSetValue> change)
     {
-        _session.BeginCommand();
-        Assert.Equal(KeyType.ZSet, _session.ReadObject(Bytes(key), out var stored, out _));
+        Session.BeginCommand();
+        Assert.Equal(KeyType.ZSet, Session.ReadObject(Bytes(key), out var stored, out _));
         change((SortedSetValue)stored!);
-        _session.ObjectChanged(Bytes(key), stored!);
-        _session.EndCommand();
+        Session.ObjectChanged(Bytes(key), stored!);
+        Session.EndCommand();
     }
 
     /// <summary>The score family's entries, in key order, as (member, score).</summary>
     private List<(string Member, double Score)> ScoreEntries(string key)
     {
         var prefix = DiskFormat.SubkeyPrefix(Bytes(key), VersionOf(key));
-        using var iterator = _engine.Db.NewIterator(_engine.Db.Family(DiskFormat.ScoreFamily));
+        using var iterator = Engine.Db.NewIterator(Engine.Db.Family(DiskFormat.ScoreFamily));
         var entries = new List<(string, double)>();
         for (iterator.Seek(prefix); iterator.Valid && iterator.Key.StartsWith(prefix); iterator.Next())
             entries.Add((Encoding.ASCII.GetString(iterator.Key[(prefix.Length + 8)..]), DiskFormat.ReadOrderedScore(iterator.Key[prefix.Length..])));
@@ -47,7 +35,7 @@ public sealed class ScoreIndexTests : IDisposable
 
     private ulong VersionOf(string key)
     {
-        Assert.True(_engine.Db.TryGet(_engine.Metadata, Bytes(key), out var record));
+        Assert.True(Engine.Db.TryGet(Engine.Metadata, Bytes(key), out var record));
         using (record)
             return DiskFormat.VersionOf(record.Span);
     }
@@ -58,9 +46,9 @@ public sealed class ScoreIndexTests : IDisposable
         var zset = new SortedSetObject();
         for (int i = 0; i < 200; i++)
             zset.Set(Bytes($"m{i:D3}"), i);
-        _session.BeginCommand();
-        _session.WriteObject(Bytes("z"), zset, 0);
-        _session.EndCommand();
+        Session.BeginCommand();
+        Session.WriteObject(Bytes("z"), zset, 0);
+        Session.EndCommand();
         // Three rounds in one command (the batch reads its own writes), then one per command.
         Change("z", set =>
         {
@@ -85,23 +73,16 @@ public sealed class ScoreIndexTests : IDisposable
         var zset = new SortedSetObject();
         for (int i = 0; i < 3000; i++)
             zset.Set(Bytes($"m{i:D4}"), i % 7 - 3);
-        _session.BeginCommand();
-        _session.WriteObject(Bytes("src"), zset, 0);
-        _session.EndCommand();
-        _session.BeginCommand();
-        _session.ReadObject(Bytes("src"), out var source, out _);
-        _session.WriteObject(Bytes("dst"), source!.Clone(), 0);
-        _session.EndCommand();
+        Session.BeginCommand();
+        Session.WriteObject(Bytes("src"), zset, 0);
+        Session.EndCommand();
+        Session.BeginCommand();
+        Session.ReadObject(Bytes("src"), out var source, out _);
+        Session.WriteObject(Bytes("dst"), source!.Clone(), 0);
+        Session.EndCommand();
 
         Assert.Equal(3000, ScoreEntries("dst").Count);
         Assert.Equal(ScoreEntries("src"), ScoreEntries("dst"));
         Assert.NotEqual(VersionOf("src"), VersionOf("dst"));
-    }
-
-    public void Dispose()
-    {
-        _session.Dispose();
-        _engine.Dispose();
-        Directory.Delete(_directory, recursive: true);
     }
 }
