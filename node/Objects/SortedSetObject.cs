@@ -56,6 +56,13 @@ public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
             : EntriesAt(first + (int)skipped, taken, reverse: false);
     }
 
+    /// <summary>What LIMIT skip take leaves of <paramref name="count"/> entries: a negative skip selects nothing, a negative take everything after the skip (as in Redis).</summary>
+    private static (long Skip, int Take) Limit(long count, long skip, long take)
+    {
+        long skipped = skip < 0 ? count : Math.Min(skip, count);
+        return (skipped, (int)(take < 0 ? count - skipped : Math.Min(take, count - skipped)));
+    }
+
     public override List<byte[]> EntriesAt(long first, int count, bool reverse)
     {
         var entries = new List<byte[]>(count);

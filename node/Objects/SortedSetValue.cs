@@ -60,13 +60,6 @@ public abstract class SortedSetValue : StoredObject
         return popped;
     }
 
-    /// <summary>What LIMIT skip take leaves of <paramref name="count"/> entries: a negative skip selects nothing, a negative take everything after the skip (as in Redis).</summary>
-    protected static (long Skip, int Take) Limit(long count, long skip, long take)
-    {
-        long skipped = skip < 0 ? count : Math.Min(skip, count);
-        return (skipped, (int)(take < 0 ? count - skipped : Math.Min(take, count - skipped)));
-    }
-
     /// <summary>Walks a sorted set not held in memory: member as key, score as an 8-byte little-endian double value.</summary>
     protected abstract ElementCursor OpenCursor();
 
