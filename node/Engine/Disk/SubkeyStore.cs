@@ -139,7 +139,7 @@ internal sealed class SubkeyStore
     }
 
     /// <summary>
-    /// HSCAN/SSCAN: up to <paramref name="count"/> elements from the field the cursor stands for
+    /// HSCAN/SSCAN/ZSCAN: up to <paramref name="count"/> elements from the field the cursor stands for
     /// (fields are ordered, so one present for the whole scan is returned at least once).
     /// </summary>
     public ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found, bool withValues)

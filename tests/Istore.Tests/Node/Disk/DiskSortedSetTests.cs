@@ -71,4 +71,21 @@ public class DiskSortedSetTests(ITestOutputHelper output)
         Assert.Equal("*6\r\n:3\r\n:0\r\n*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n:2\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n:2\r\n", await c.CommandAsync("EXEC"));
         Assert.Equal("*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\na\r\n$1\r\n5\r\n", await c.CommandAsync("ZRANGE", "tx:z", "0", "-1", "WITHSCORES"));
     }
+
+    [Fact]
+    public async Task Backward_walks_in_a_transaction_merge_its_writes_with_the_stored_entries()
+    {
+        await using var node = await NodeProcess.StartAsync(Disk);
+        await using var c = await node.ConnectAsync();
+        Assert.Equal(":5\r\n", await c.CommandAsync("ZADD", "tx:y", "1", "a1", "2", "a2", "3", "a3", "4", "a4", "5", "a5"));
+        foreach (var command in new[]
+                 {
+                     new[] { "MULTI" }, ["ZADD", "tx:y", "10", "top", "2.5", "a4"], ["ZREVRANGE", "tx:y", "0", "2"], ["ZPOPMAX", "tx:y", "2"],
+                     ["ZREVRANGEBYSCORE", "tx:y", "+inf", "-inf", "LIMIT", "0", "2"], ["ZREVRANK", "tx:y", "a1"],
+                 })
+            Assert.StartsWith(command[0] == "MULTI" ? "+OK" : "+QUEUED", await c.CommandAsync(command));
+        Assert.Equal("*5\r\n:1\r\n*3\r\n$3\r\ntop\r\n$2\r\na5\r\n$2\r\na3\r\n*4\r\n$3\r\ntop\r\n$2\r\n10\r\n$2\r\na5\r\n$1\r\n5\r\n"
+            + "*2\r\n$2\r\na3\r\n$2\r\na4\r\n:3\r\n", await c.CommandAsync("EXEC"));
+        Assert.Equal("*4\r\n$2\r\na1\r\n$2\r\na2\r\n$2\r\na4\r\n$2\r\na3\r\n", await c.CommandAsync("ZRANGE", "tx:y", "0", "-1"));
+    }
 }
