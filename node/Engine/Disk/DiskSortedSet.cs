@@ -82,7 +82,7 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
     }
 
     public override long RankOf(ReadOnlySpan<byte> member) =>
-        TryGetScore(member, out double score) ? _index.CountBefore(member, score) : -1;
+        TryGetScore(member, out double score) ? _index.RankOf(member, score, Length) : -1;
 
     public override List<byte[]> EntriesAt(long first, int count, bool reverse) => _index.EntriesAt(first, count, reverse, Length);
 

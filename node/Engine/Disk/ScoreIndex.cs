@@ -6,7 +6,8 @@ namespace Istore.Node.Engine.Disk;
 /// One sorted set's entries in the <c>score</c> column family: <c>prefix | ordered score | member</c>
 /// (see <see cref="DiskFormat"/>), so its keys sort in Redis's (score, member) order. A score or lex
 /// bound becomes a key (the first entry not below it), a range is a walk between two keys, and
-/// a rank is a count from an end: O(rank), as in Kvrocks — there are no subtree sizes on disk.
+/// a rank is a count from the nearer end — there are no subtree sizes on disk (Kvrocks counts from
+/// the lowest).
 /// Reads see the command's pending writes; writes join them.
 /// </summary>
 internal sealed class ScoreIndex
@@ -39,15 +40,27 @@ internal sealed class ScoreIndex
 
     public void Delete(ReadOnlySpan<byte> member, double score) => _session.Pending.Delete(_family, EntryKey(score, member));
 
-    /// <summary>How many entries sort before (score, member): a walk from the lowest.</summary>
-    public long CountBefore(ReadOnlySpan<byte> member, double score)
+    /// <summary>
+    /// The rank of (score, member), an entry of a set of <paramref name="size"/>: walks from both
+    /// ends at once and stops at whichever meets it first, O(min(rank, size - rank)) steps.
+    /// </summary>
+    public long RankOf(ReadOnlySpan<byte> member, double score, long size)
     {
         var key = EntryKey(score, member);
-        using var walk = Open();
-        long rank = 0;
-        for (walk.Seek(_prefix); walk.Valid && walk.Key.SequenceCompareTo(key) < 0; walk.Next())
-            rank++;
-        return rank;
+        using var up = Open();
+        using var down = Open();
+        up.Seek(_prefix);
+        down.SeekLast(_end);
+        for (long steps = 0; up.Valid && down.Valid; steps++)
+        {
+            if (up.Key.SequenceEqual(key))
+                return steps;
+            if (down.Key.SequenceEqual(key))
+                return size - 1 - steps;
+            up.Next();
+            down.Move(backward: true);
+        }
+        throw new InvalidDataException($"{System.Text.Encoding.UTF8.GetString(_elements.Key)} has a member missing from its score index");
     }
 
     /// <summary>The entries at ascending ranks [first, first + count) of a set of <paramref name="size"/>, walked from the nearer end.</summary>

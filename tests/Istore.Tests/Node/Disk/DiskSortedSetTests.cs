@@ -21,6 +21,7 @@ public class DiskSortedSetTests(ITestOutputHelper output)
         await using var c = await node.ConnectAsync();
         Assert.Equal($":{Size}\r\n", await c.CommandAsync(["ZADD", "big:z", .. Enumerable.Range(0, Size).SelectMany(i => new[] { $"{i % 101}", $"e{i:D4}" })]));
         string all = await c.CommandAsync("ZRANGE", "big:z", "0", "-1", "WITHSCORES");
+        var order = Enumerable.Range(0, Size).OrderBy(i => i % 101).ThenBy(i => i).Select(i => $"e{i:D4}").ToArray();
         string middle = await c.CommandAsync("ZRANGEBYSCORE", "big:z", "(50", "60", "LIMIT", "5", "20");
         Assert.Equal(":1\r\n", await c.CommandAsync("COPY", "big:z", "big:z:copy"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("RENAME", "big:z", "big:z:moved"));
@@ -28,7 +29,11 @@ public class DiskSortedSetTests(ITestOutputHelper output)
         {
             Assert.Equal(all, await c.CommandAsync("ZRANGE", key, "0", "-1", "WITHSCORES"));
             Assert.Equal(middle, await c.CommandAsync("ZRANGEBYSCORE", key, "(50", "60", "LIMIT", "5", "20"));
-            Assert.Equal($":{Size - 1}\r\n", await c.CommandAsync("ZRANK", key, "e2928"));   // score 100 (2928 = 28 × 101 + 100), the highest member
+            foreach (int rank in new[] { 0, 1, 777, Size / 2, Size - 778, Size - 2, Size - 1 })
+            {
+                Assert.Equal($":{rank}\r\n", await c.CommandAsync("ZRANK", key, order[rank]));
+                Assert.Equal($":{Size - 1 - rank}\r\n", await c.CommandAsync("ZREVRANK", key, order[rank]));
+            }
         }
         Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "big:z"));
         Assert.Equal(":2\r\n", await c.CommandAsync("DBSIZE"));
