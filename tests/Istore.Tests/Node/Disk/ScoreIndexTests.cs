@@ -8,7 +8,8 @@ namespace Istore.Tests.Node.Disk;
 /// <summary>
 /// A sorted set's score index on a real RocksDB in this process: every score change replaces the
 /// member's entry in the score family (none left behind at an old score), within one command's
-/// batch as across commands, and COPY-style storing of a disk set copies both families.
+/// batch as across commands; COPY-style storing of a disk set copies both families; and the
+/// ordered score bytes sort as the numbers.
 /// </summary>
 public sealed class ScoreIndexTests : InProcessDiskTests
 {
@@ -84,5 +85,26 @@ public sealed class ScoreIndexTests : InProcessDiskTests
         Assert.Equal(3000, ScoreEntries("dst").Count);
         Assert.Equal(ScoreEntries("src"), ScoreEntries("dst"));
         Assert.NotEqual(VersionOf("src"), VersionOf("dst"));
+    }
+
+    [Fact]
+    public void Ordered_score_bytes_sort_as_the_numbers_and_read_back()
+    {
+        var random = new Random(4);
+        double[] scores =
+        [
+            double.NegativeInfinity, double.MinValue, -1, -double.Epsilon, -0.0, 0.0, double.Epsilon, 1, double.MaxValue, double.PositiveInfinity,
+            .. Enumerable.Range(0, 500).Select(_ => BitConverter.Int64BitsToDouble(random.NextInt64()) is var d && double.IsNaN(d) ? 1 : d),
+        ];
+        var encoded = scores.Select(score =>
+        {
+            var bytes = new byte[8];
+            DiskFormat.WriteOrderedScore(bytes, score);
+            Assert.Equal(score == 0 ? 0.0 : score, DiskFormat.ReadOrderedScore(bytes));   // -0 reads back as 0
+            return (Score: score, Bytes: bytes);
+        }).ToList();
+        var byBytes = encoded.OrderBy(e => e.Bytes, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).Select(e => e.Score).ToList();
+        Assert.True(byBytes.Zip(byBytes.Skip(1)).All(pair => pair.First <= pair.Second), "byte order is not numeric order");
+        Assert.Equal(encoded.Single(e => e.Score == 0 && double.IsNegative(e.Score)).Bytes, encoded.Single(e => e.Score == 0 && !double.IsNegative(e.Score)).Bytes);
     }
 }
