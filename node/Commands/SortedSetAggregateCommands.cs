@@ -57,7 +57,7 @@ public static class SortedSetAggregateCommands
         var sources = new Source[numKeys];
         for (int i = 0; i < sources.Length; i++)
         {
-            if (c.Keyspace.ReadObject(c.Arg(numKeysAt + 1 + i), out var stored) != KeyType.None && stored is not (SortedSetObject or SetValue))
+            if (c.Keyspace.ReadObject(c.Arg(numKeysAt + 1 + i), out var stored) != KeyType.None && stored is not (SortedSetValue or SetValue))
             {
                 c.Output.WriteError(Errors.WrongType);
                 return;
@@ -184,7 +184,7 @@ public static class SortedSetAggregateCommands
             score = 1;
             return Value switch
             {
-                SortedSetObject zset => zset.TryGetScore(member, out score),
+                SortedSetValue zset => zset.TryGetScore(member, out score),
                 SetValue set => set.Contains(member),
                 _ => false,
             };
@@ -192,10 +192,10 @@ public static class SortedSetAggregateCommands
 
         public void Visit<TVisitor>(ref TVisitor visitor) where TVisitor : struct, IMemberVisitor
         {
-            if (Value is SortedSetObject zset)
+            if (Value is SortedSetValue zset)
             {
-                foreach (ref var entry in zset.Members)
-                    if (!visitor.Visit(entry.Key, entry.Score))
+                foreach (var entry in zset)
+                    if (!visitor.Visit(entry.Member, entry.Score))
                         return;
             }
             else if (Value is SetValue set)

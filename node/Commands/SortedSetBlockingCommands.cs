@@ -33,7 +33,7 @@ public static class SortedSetBlockingCommands
                 SortedSetReply.WriteEntry(output, popped[0], withScore: true, nested: false);
             };
         };
-        Blocking.ServeOrBlock<SortedSetObject>(c, Blocking.CopyArgs(c, 1, c.Count - 2), attempt, static o => o.WriteNullArray(), deadline);
+        Blocking.ServeOrBlock<SortedSetValue>(c, Blocking.CopyArgs(c, 1, c.Count - 2), attempt, static o => o.WriteNullArray(), deadline);
     }
 
     /// <summary>BZMPOP timeout numkeys key [key …] MIN|MAX [COUNT count]: [key, [[member, score] …]], or a null array on timeout.</summary>
@@ -47,21 +47,20 @@ public static class SortedSetBlockingCommands
                 return null;
             return output => SortedSetPopCommands.WriteMultiPopReply(output, key, popped);
         };
-        Blocking.ServeOrBlock<SortedSetObject>(c, Blocking.CopyArgs(c, pop.FirstKey, pop.LastKey), attempt, static o => o.WriteNullArray(), deadline);
+        Blocking.ServeOrBlock<SortedSetValue>(c, Blocking.CopyArgs(c, pop.FirstKey, pop.LastKey), attempt, static o => o.WriteNullArray(), deadline);
     }
 
     /// <summary>Pops up to <paramref name="count"/> entries from the sorted set at <paramref name="key"/>, logged; null when none is there.</summary>
     private static List<byte[]>? PopLogged(KeyspaceSession session, byte[] key, bool max, long count)
     {
-        if (session.ReadObject(key, out var stored) == Engine.KeyType.None || stored is not SortedSetObject { Count: > 0 } zset)
+        if (session.ReadObject(key, out var stored) == Engine.KeyType.None || stored is not SortedSetValue { Length: > 0 } zset)
             return null;
-        int n = (int)Math.Min(count, zset.Count);
-        var popped = zset.RemoveAt(max ? zset.Count - n : 0, n, reverse: max);
+        var popped = zset.Pop(count, max);
         session.ObjectChanged(key, zset);
         using var log = session.BeginRecord(3);
         log.Arg(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8);
         log.Arg(key);
-        log.Arg(n);
+        log.Arg(popped.Count);
         return popped;
     }
 }

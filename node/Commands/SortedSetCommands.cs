@@ -4,7 +4,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Commands;
 
 /// <summary>
-/// The sorted-set family on <see cref="SortedSetObject"/>: member commands here; ranges in
+/// The sorted-set family on a <see cref="SortedSetValue"/> of either engine: member commands here; ranges in
 /// <see cref="SortedSetRangeCommands"/>, unions and friends in <see cref="SortedSetAggregateCommands"/>,
 /// pops and random members in <see cref="SortedSetPopCommands"/>.
 /// </summary>
@@ -16,8 +16,8 @@ public static class SortedSetCommands
     {
         t.Add("ZADD", Add);
         t.Add("ZINCRBY", IncrBy);
-        t.Add("ZREM", static c => c.RemoveEach(static (SortedSetObject zset, ReadOnlySpan<byte> member) => zset.Remove(member)));
-        t.Add("ZCARD", static c => c.WriteLength<SortedSetObject>());
+        t.Add("ZREM", static c => c.RemoveEach(static (SortedSetValue zset, ReadOnlySpan<byte> member) => zset.Remove(member)));
+        t.Add("ZCARD", static c => c.WriteLength<SortedSetValue>());
         t.Add("ZSCORE", Score);
         t.Add("ZMSCORE", MultiScore);
         t.Add("ZRANK", c => Rank(c, reverse: false));
@@ -103,19 +103,15 @@ public static class SortedSetCommands
                 return;
 
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? existing))
+        if (!c.TryRead(1, out SortedSetValue? existing))
             return;
         if (existing is null && xx)
         {
             WriteAddReply(c, incr, processed: false, 0, 0);
             return;
         }
-        var zset = existing;
-        if (zset is null)
-        {
-            zset = new SortedSetObject();
-            c.Keyspace.StoreObject(c.Arg(1), zset);
-        }
+        // The engine may hold a new set in a form of its own (a disk engine's view): change what it stored.
+        var zset = existing ?? (SortedSetValue)c.Keyspace.StoreObject(c.Arg(1), new SortedSetObject());
         long added = 0, updated = 0;
         bool processed = false;
         double result = 0;
@@ -171,21 +167,21 @@ public static class SortedSetCommands
     private static void Score(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SortedSetObject? zset))
+        if (c.TryRead(1, out SortedSetValue? zset))
             WriteScoreOrNull(c, zset, c.Arg(2));
     }
 
     private static void MultiScore(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
+        if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
             WriteScoreOrNull(c, zset, c.Arg(i));
     }
 
-    private static void WriteScoreOrNull(CommandContext c, SortedSetObject? zset, ReadOnlySpan<byte> member)
+    private static void WriteScoreOrNull(CommandContext c, SortedSetValue? zset, ReadOnlySpan<byte> member)
     {
         if (zset is not null && zset.TryGetScore(member, out double score))
             c.Output.WriteDouble(score);
@@ -208,9 +204,9 @@ public static class SortedSetCommands
             return;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
+        if (!c.TryRead(1, out SortedSetValue? zset))
             return;
-        int rank = zset?.RankOf(c.Arg(2)) ?? -1;
+        long rank = zset?.RankOf(c.Arg(2)) ?? -1;
         if (rank < 0)
         {
             if (withScore) c.Output.WriteNullArray();
@@ -219,16 +215,12 @@ public static class SortedSetCommands
         }
         if (withScore)
             c.Output.WriteArrayHeader(2);
-        c.Output.WriteInteger(reverse ? zset!.Count - 1 - rank : rank);
+        c.Output.WriteInteger(reverse ? zset!.Length - 1 - rank : rank);
         if (withScore && zset!.TryGetScore(c.Arg(2), out double score))
             c.Output.WriteDouble(score);
     }
 
     /// <summary>ZSCAN key cursor [MATCH pattern] [COUNT count]: members and their scores as strings.</summary>
-    private static void Scan(CommandContext c) => CollectionScan.Execute(c, static (SortedSetObject zset) => zset.Members, static (into, entry) =>
-    {
-        into.Add(entry.Key.ToArray());
-        Span<byte> text = stackalloc byte[32];
-        into.Add(text[..DoubleFormat.Format(entry.Score, text)].ToArray());
-    });
+    private static void Scan(CommandContext c) =>
+        CollectionScan.Execute<SortedSetValue>(c, static (zset, scan, found) => zset.Scan(scan.Cursor, scan.Count, scan.Pattern, found));
 }

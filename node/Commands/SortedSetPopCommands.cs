@@ -31,7 +31,7 @@ public static class SortedSetPopCommands
                 return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
+        if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         if (zset is null || count == 0)
         {
@@ -53,7 +53,7 @@ public static class SortedSetPopCommands
         using var write = c.Keyspace.Lock();
         for (int i = pop.FirstKey; i <= pop.LastKey; i++)
         {
-            if (!c.TryRead(i, out SortedSetObject? zset))
+            if (!c.TryRead(i, out SortedSetValue? zset))
                 return;
             if (zset is null)
                 continue;
@@ -118,10 +118,9 @@ public static class SortedSetPopCommands
     }
 
     /// <summary>Removes up to <paramref name="count"/> lowest (or highest) entries, best first; logs the command.</summary>
-    private static List<byte[]> PopFrom(CommandContext c, int keyIndex, SortedSetObject zset, bool max, long count)
+    private static List<byte[]> PopFrom(CommandContext c, int keyIndex, SortedSetValue zset, bool max, long count)
     {
-        int n = (int)Math.Min(count, zset.Count);
-        var popped = zset.RemoveAt(max ? zset.Count - n : 0, n, reverse: max);
+        var popped = zset.Pop(count, max);
         c.Keyspace.ObjectChanged(c.Arg(keyIndex), zset);
         c.Keyspace.LogCommand(c.Args);
         return popped;
@@ -139,12 +138,12 @@ public static class SortedSetPopCommands
             return;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
+        if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         if (c.Count == 2)
         {
             if (zset is null) c.Output.WriteNull();
-            else c.Output.WriteBulkString(zset.Members.Random(Random.Shared).Key);
+            else c.Output.WriteBulkString(zset.RandomEntry().Key);
             return;
         }
         if (zset is null || count == 0)
@@ -152,9 +151,10 @@ public static class SortedSetPopCommands
             c.WriteEmptyArray();
             return;
         }
+        var source = zset.RandomSource();
         var picks = count > 0
-            ? RandomPicks.Distinct(zset.Members, (int)Math.Min(count, int.MaxValue))
-            : RandomPicks.WithRepeats(zset.Members, (int)-count);
+            ? RandomPicks.Distinct(source, (int)Math.Min(count, int.MaxValue))
+            : RandomPicks.WithRepeats(source, (int)-count);
         SortedSetReply.WriteEntries(c, picks.ConvertAll(pick => pick.Blob), withScores: c.Count == 4);
     }
 }

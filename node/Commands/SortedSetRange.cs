@@ -12,7 +12,7 @@ public enum SortedSetRangeKind
 /// <summary>
 /// A range of a sorted set as ZRANGE and its relatives give it: by rank (start/stop, negative from
 /// the end), by score ("(" exclusive, ±inf) or by member (lex "[a" "(a" "-" "+"), optionally
-/// reversed and cut by LIMIT offset count. Resolves to ranks in O(log n) on a given set.
+/// reversed and cut by LIMIT offset count. The set answers it: in O(log n) from memory, by a walk from disk.
 /// </summary>
 public struct SortedSetRange
 {
@@ -67,17 +67,32 @@ public struct SortedSetRange
         }
     }
 
-    /// <summary>The ascending ranks [first, first + count) in the range, before LIMIT.</summary>
-    public readonly (int First, int Count) Resolve(SortedSetObject zset)
+    /// <summary>How many entries the range holds, before LIMIT.</summary>
+    public readonly long Count(SortedSetValue zset) => Kind switch
+    {
+        SortedSetRangeKind.Score => zset.CountBetween(_scoreStart, _scoreEnd),
+        SortedSetRangeKind.Lex => zset.CountBetween(_lexStart, _lexEnd),
+        _ => Ranks(zset.Length).Count,
+    };
+
+    /// <summary>The entries of the range in reply order, after LIMIT (a negative offset selects nothing, as in Redis).</summary>
+    public readonly List<byte[]> Select(SortedSetValue zset)
     {
         switch (Kind)
         {
             case SortedSetRangeKind.Score:
-                return zset.RanksBetween(_scoreStart, _scoreEnd);
+                return zset.EntriesBetween(_scoreStart, _scoreEnd, Offset, Limit, Reverse);
             case SortedSetRangeKind.Lex:
-                return zset.RanksBetween(_lexStart, _lexEnd);
+                return zset.EntriesBetween(_lexStart, _lexEnd, Offset, Limit, Reverse);
         }
-        long length = zset.Count, start = _startRank, stop = _stopRank;
+        var (first, count) = Ranks(zset.Length);
+        return zset.EntriesAt(first, count, Reverse);
+    }
+
+    /// <summary>A rank range's ascending ranks [first, first + count) in a set of <paramref name="length"/>.</summary>
+    private readonly (long First, int Count) Ranks(long length)
+    {
+        long start = _startRank, stop = _stopRank;
         if (start < 0) start += length;
         if (stop < 0) stop += length;
         if (start < 0) start = 0;
@@ -86,18 +101,7 @@ public struct SortedSetRange
         if (stop >= length) stop = length - 1;
         int count = (int)(stop - start + 1);
         // A reversed rank range counts its indexes from the highest score down.
-        return Reverse ? ((int)(length - 1 - stop), count) : ((int)start, count);
-    }
-
-    /// <summary>The entries of the range in reply order, after LIMIT (a negative offset selects nothing, as in Redis).</summary>
-    public readonly List<byte[]> Select(SortedSetObject zset)
-    {
-        var (first, count) = Resolve(zset);
-        long skip = Offset < 0 ? count : Math.Min(Offset, count);
-        int take = (int)(Limit < 0 ? count - skip : Math.Min(Limit, count - skip));
-        return Reverse
-            ? zset.EntriesAt(first + count - (int)skip - take, take, reverse: true)
-            : zset.EntriesAt(first + (int)skip, take, reverse: false);
+        return Reverse ? (length - 1 - stop, count) : (start, count);
     }
 
     /// <summary>Redis's zslParseRange item: strtod over the text after an optional "(", NaN refused.</summary>

@@ -2,7 +2,7 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>ZRANGE and its relatives, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and ZREMRANGEBY*: ranges resolved to ranks in O(log n).</summary>
+/// <summary>ZRANGE and its relatives, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and ZREMRANGEBY*, on a <see cref="SortedSetRange"/>.</summary>
 public static class SortedSetRangeCommands
 {
     public static void Register(HandlerTable t)
@@ -67,7 +67,7 @@ public static class SortedSetRangeCommands
             return;
 
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(keyAt, out SortedSetObject? zset))
+        if (!c.TryRead(keyAt, out SortedSetValue? zset))
             return;
         var entries = zset is null ? [] : range.Select(zset);
         if (store)
@@ -83,8 +83,8 @@ public static class SortedSetRangeCommands
         if (!range.TryParseBounds(c, 2))
             return;
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out SortedSetObject? zset))
-            c.Output.WriteInteger(zset is null ? 0 : range.Resolve(zset).Count);
+        if (c.TryRead(1, out SortedSetValue? zset))
+            c.Output.WriteInteger(zset is null ? 0 : range.Count(zset));
     }
 
     /// <summary>ZREMRANGEBYRANK/SCORE/LEX key min max: the number removed.</summary>
@@ -94,13 +94,14 @@ public static class SortedSetRangeCommands
         if (!range.TryParseBounds(c, 2))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out SortedSetObject? zset))
+        if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         int removed = 0;
         if (zset is not null)
         {
-            var (first, count) = range.Resolve(zset);
-            removed = zset.RemoveAt(first, count).Count;
+            var entries = range.Select(zset);
+            zset.RemoveEntries(entries);
+            removed = entries.Count;
             if (removed > 0)
             {
                 c.Keyspace.ObjectChanged(c.Arg(1), zset);

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using Istore.Net.Resp;
+using Istore.Node.Keyspace;
 using Istore.Node.Engine;
 
 namespace Istore.Node.Objects;
@@ -9,14 +11,31 @@ namespace Istore.Node.Objects;
 /// array per member ([member][score]) is shared by both; a score change makes a new array, since
 /// the tree may hold the old one as a separator.
 /// </summary>
-public sealed class SortedSetObject(int capacity = 4) : ScoredCollection<ScoreOrder>(capacity)
+public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
 {
-    /// <summary>The members by ascending (score, member).</summary>
-    public OrderTree<byte[], ScoreOrder> ByScore => Ordered;
+    private readonly Index _index = new(capacity);
 
-    public override KeyType Type => KeyType.ZSet;
+    public ScanTable<ScoredMember> Members => _index.Members;
+
+    /// <summary>The members by ascending (score, member).</summary>
+    public OrderTree<byte[], ScoreOrder> ByScore => _index.Ordered;
+
+    public int Count => _index.Count;
+
+    public override long Length => _index.Count;
 
     public override string Encoding => "skiplist";
+
+    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) => _index.TryGetScore(member, out score);
+
+    public override bool Set(ReadOnlySpan<byte> member, double score) => _index.Set(member, score);
+
+    public override bool Remove(ReadOnlySpan<byte> member) => _index.Remove(member);
+
+    public override long RankOf(ReadOnlySpan<byte> member) => _index.RankOf(member);
+
+    /// <summary>Adds an entry whose member is known to be absent; blobs are immutable, so another set's may be shared.</summary>
+    public void AddNew(byte[] blob) => _index.AddNew(blob);
 
     /// <summary>The ranks [first, first + count) of the entries between two bounds (see <see cref="ScoreBound"/>).</summary>
     public (int First, int Count) RanksBetween<TStart, TEnd>(TStart start, TEnd end)
@@ -26,30 +45,60 @@ public sealed class SortedSetObject(int capacity = 4) : ScoredCollection<ScoreOr
         return (first, Math.Max(0, ByScore.CountBelow(end) - first));
     }
 
-    /// <summary>The entries at ranks [first, first + count), ascending, or descending from first + count - 1 when reversed.</summary>
-    public List<byte[]> EntriesAt(int first, int count, bool reverse)
+    public override long CountBetween<TStart, TEnd>(TStart start, TEnd end) => RanksBetween(start, end).Count;
+
+    public override List<byte[]> EntriesBetween<TStart, TEnd>(TStart start, TEnd end, long skip, long take, bool reverse)
+    {
+        var (first, count) = RanksBetween(start, end);
+        var (skipped, taken) = Limit(count, skip, take);
+        return reverse
+            ? EntriesAt(first + count - (int)skipped - taken, taken, reverse: true)
+            : EntriesAt(first + (int)skipped, taken, reverse: false);
+    }
+
+    /// <summary>What LIMIT skip take leaves of <paramref name="count"/> entries: a negative skip selects nothing, a negative take everything after the skip (as in Redis).</summary>
+    private static (long Skip, int Take) Limit(long count, long skip, long take)
+    {
+        long skipped = skip < 0 ? count : Math.Min(skip, count);
+        return (skipped, (int)(take < 0 ? count - skipped : Math.Min(take, count - skipped)));
+    }
+
+    public override List<byte[]> EntriesAt(long first, int count, bool reverse)
     {
         var entries = new List<byte[]>(count);
         if (count <= 0)
             return entries;
-        var walker = ByScore.Walk(reverse ? first + count - 1 : first);
+        var walker = ByScore.Walk((int)(reverse ? first + count - 1 : first));
         entries.Add(walker.Current);
         while (entries.Count < count && (reverse ? walker.MovePrevious() : walker.MoveNext()))
             entries.Add(walker.Current);
         return entries;
     }
 
-    /// <summary>Removes the entries at ranks [first, first + count) and returns them in the order asked for.</summary>
-    public List<byte[]> RemoveAt(int first, int count, bool reverse = false)
+    public override void RemoveEntries(List<byte[]> entries)
     {
-        var removed = EntriesAt(first, count, reverse);
-        foreach (var blob in removed)
+        foreach (var blob in entries)
         {
             Members.Remove(ScoredMember.MemberOf(blob));
             ByScore.Remove(blob);
         }
-        return removed;
     }
+
+    public override ScoredMember RandomEntry() => Members.Random(Random.Shared);
+
+    public override ScanTable<ScoredMember> RandomSource() => Members;
+
+    public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
+    {
+        var collector = new MatchingCollector<ScoredMember>(found, pattern, static (into, entry) =>
+        {
+            into.Add(entry.Key.ToArray());
+            into.Add(ScoredMember.ScoreText(entry.Score));
+        });
+        return Members.Scan(cursor, count, ref collector);
+    }
+
+    protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory sorted set enumerates itself");
 
     public override StoredObject Clone()
     {
@@ -57,16 +106,6 @@ public sealed class SortedSetObject(int capacity = 4) : ScoredCollection<ScoreOr
         foreach (ref var entry in Members)
             copy.AddNew(entry.Blob);
         return copy;
-    }
-
-    public override void WriteTo(SnapshotWriter writer)
-    {
-        writer.WriteVarUInt((ulong)Members.Count);
-        foreach (ref var entry in Members)
-        {
-            writer.WriteBytes(entry.Key);
-            writer.WriteDouble(entry.Score);
-        }
     }
 
     public static SortedSetObject ReadFrom(ref SnapshotReader reader)
@@ -82,6 +121,22 @@ public sealed class SortedSetObject(int capacity = 4) : ScoredCollection<ScoreOr
             zset.Set(member, score);
         }
         return zset;
+    }
+
+    /// <summary>
+    /// The table and tree, in the <see cref="ScoredCollection{TOrder}"/> ranklists share. That class
+    /// is a stored object of its own; a sorted set derives from <see cref="SortedSetValue"/>, so it
+    /// holds one rather than being one, and the index is never stored or copied by itself.
+    /// </summary>
+    private sealed class Index(int capacity) : ScoredCollection<ScoreOrder>(capacity)
+    {
+        public override KeyType Type => KeyType.ZSet;
+
+        public override string Encoding => "skiplist";
+
+        public override StoredObject Clone() => throw new NotSupportedException("the sorted set clones its index");
+
+        public override void WriteTo(SnapshotWriter writer) => throw new NotSupportedException("the sorted set writes its index");
     }
 }
 
@@ -100,6 +155,13 @@ public readonly struct ScoredMember(byte[] blob) : IScanEntry
         member.CopyTo(blob);
         BinaryPrimitives.WriteDoubleLittleEndian(blob.AsSpan(member.Length), score);
         return blob;
+    }
+
+    /// <summary>A score as ZSCAN and RESP2 replies write it.</summary>
+    public static byte[] ScoreText(double score)
+    {
+        Span<byte> text = stackalloc byte[32];
+        return text[..DoubleFormat.Format(score, text)].ToArray();
     }
 
     public static ReadOnlySpan<byte> MemberOf(byte[] blob) => blob.AsSpan(0, blob.Length - 8);

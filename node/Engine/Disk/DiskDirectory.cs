@@ -31,7 +31,7 @@ internal static class DiskDirectory
             DiskFormat.Families.Select(f => new ColumnFamilyOptions(f, f switch
             {
                 DiskFormat.MetadataFamily => expiredKeys,
-                DiskFormat.SubkeyFamily => staleSubkeys,
+                DiskFormat.SubkeyFamily or DiskFormat.ScoreFamily => staleSubkeys,
                 _ => null,
             }, InPlaceUpdates: f == DiskFormat.DefaultFamily)).ToList());
         try

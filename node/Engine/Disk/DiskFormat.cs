@@ -19,23 +19,26 @@ namespace Istore.Node.Engine.Disk;
 ///   a string's value bytes inline (one read per GET, as Kvrocks);
 ///   a collection's <c>version</c> (uint64 LE) and <c>size</c> (uint64 LE, elements), then for
 ///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE). A record's length must match its
-///   type (25 bytes for a hash or set, 41 for a list), else it is refused as damaged.</item>
+///   type (25 bytes for a hash, set or sorted set, 41 for a list), else it is refused as damaged.</item>
 /// <item><c>subkey</c>: a collection's elements. Key = <c>key length</c> (uint32 big-endian) |
 ///   <c>key</c> | <c>version</c> (uint64 big-endian) | <c>field</c>: a hash field (value = its
 ///   value), a set member (empty value), a list item (field = index as uint64 BE), a sorted-set
-///   member (value = score).</item>
+///   member (value = its score, an IEEE-754 double little-endian).</item>
 /// <item><c>score</c>: the sorted-set index, key = <c>key length</c> | <c>key</c> | <c>version</c> |
-///   <c>score</c> (8 bytes ordered as the numbers: the IEEE-754 double's bits, sign bit flipped for
-///   positives, all bits flipped for negatives) | <c>member</c>; empty value.</item>
+///   <c>score</c> (8 bytes big-endian ordered as the numbers: the IEEE-754 double's bits, sign bit
+///   flipped for positives, all bits flipped for negatives; -0 written as 0) | <c>member</c>, so a
+///   key's entries sort by score, then member bytes: Redis's order. Value empty, except for a score
+///   of -0, whose value is that exact score (8 bytes as in <c>subkey</c>). NaN is never stored.</item>
 /// </list>
 ///
 /// <para>A collection's version is new each time the key is created, so DEL, expiry or overwrite
 /// of a huge collection is one metadata write: its old subkeys no longer match any live version
 /// and a compaction filter on <c>subkey</c> (<see cref="StaleSubkeyFilter"/>) drops them. The metadata
-/// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys. Stored today: strings, hashes, sets
-/// (a set member's subkey value is empty) and lists (a new list's head and tail start at 2^63, the
-/// element at position i is at index head + i, tail is one past the last); the sorted-set and
-/// <c>score</c> layouts above are reserved for sorted sets.</para>
+/// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys; the same subkey filter runs on
+/// <c>score</c>, whose keys start alike. Stored today: strings, hashes, sets (a set member's
+/// subkey value is empty), lists (a new list's head and tail start at 2^63, the element at position
+/// i is at index head + i, tail is one past the last) and sorted sets (a 25-byte record like a
+/// hash's; every member in both <c>subkey</c> and <c>score</c>).</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -83,12 +86,13 @@ internal static class DiskFormat
             TypeCode.Hash when record.Length == CollectionBytes => KeyType.Hash,
             TypeCode.Set when record.Length == CollectionBytes => KeyType.Set,
             TypeCode.List when record.Length == ListBytes => KeyType.List,
+            TypeCode.SortedSet when record.Length == CollectionBytes => KeyType.ZSet,
             var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
     }
 
-    /// <summary>A collection's metadata record: header, version, size.</summary>
+    /// <summary>A collection's metadata record (hash, set, sorted set): header, version, size.</summary>
     public const int CollectionBytes = HeaderBytes + 16;
 
     public static ReadOnlySpan<byte> VersionKey => "istore:version"u8;
@@ -102,7 +106,13 @@ internal static class DiskFormat
     /// <summary>Writes a collection's metadata record into <paramref name="into"/> (<see cref="ListBytes"/> long); returns its length.</summary>
     public static int WriteCollection(Span<byte> into, in CollectionMetadata metadata)
     {
-        into[0] = (byte)(metadata.Type switch { KeyType.Hash => TypeCode.Hash, KeyType.Set => TypeCode.Set, _ => TypeCode.List });
+        into[0] = (byte)(metadata.Type switch
+        {
+            KeyType.Hash => TypeCode.Hash,
+            KeyType.Set => TypeCode.Set,
+            KeyType.ZSet => TypeCode.SortedSet,
+            _ => TypeCode.List,
+        });
         BinaryPrimitives.WriteInt64LittleEndian(into[1..], metadata.ExpireAt);
         BinaryPrimitives.WriteUInt64LittleEndian(into[HeaderBytes..], metadata.Version);
         BinaryPrimitives.WriteInt64LittleEndian(into[(HeaderBytes + 8)..], metadata.Size);
@@ -124,13 +134,39 @@ internal static class DiskFormat
     /// <summary>Whether a metadata record holds a collection (its subkeys are live at its version).</summary>
     public static bool IsCollection(ReadOnlySpan<byte> record) => (TypeCode)(record[0] & 0x0F) switch
     {
-        TypeCode.Hash or TypeCode.Set => record.Length == CollectionBytes,
+        TypeCode.Hash or TypeCode.Set or TypeCode.SortedSet => record.Length == CollectionBytes,
         TypeCode.List => record.Length == ListBytes,
         _ => false,
     };
 
     /// <summary>A list element's subkey field: its index, big-endian so fields sort in list order.</summary>
     public static void WriteIndex(Span<byte> field, ulong index) => BinaryPrimitives.WriteUInt64BigEndian(field, index);
+
+    /// <summary>A sorted-set member's subkey value: its exact score, IEEE-754 little-endian.</summary>
+    public static void WriteScoreValue(Span<byte> value, double score) => BinaryPrimitives.WriteDoubleLittleEndian(value, score);
+
+    public static double ReadScoreValue(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadDoubleLittleEndian(value);
+
+    /// <summary>
+    /// A score in a <c>score</c> key: 8 bytes that sort as the numbers do. -0 is written as 0, since
+    /// Redis orders the two as equal (by member); its exact score is then the entry's value.
+    /// </summary>
+    public static void WriteOrderedScore(Span<byte> into, double score) => BinaryPrimitives.WriteUInt64BigEndian(into, OrderedScore(score));
+
+    /// <summary>The bits <see cref="WriteOrderedScore"/> writes, as a number (a seek can step past a score by adding one).</summary>
+    public static ulong OrderedScore(double score)
+    {
+        ulong bits = (ulong)BitConverter.DoubleToInt64Bits(score == 0 ? 0.0 : score);
+        return (bits & SignBit) == 0 ? bits | SignBit : ~bits;
+    }
+
+    public static double ReadOrderedScore(ReadOnlySpan<byte> from)
+    {
+        ulong ordered = BinaryPrimitives.ReadUInt64BigEndian(from);
+        return BitConverter.Int64BitsToDouble((long)((ordered & SignBit) != 0 ? ordered & ~SignBit : ~ordered));
+    }
+
+    private const ulong SignBit = 1UL << 63;
 
     /// <summary>Changes the expiry of a metadata record of any type in place.</summary>
     public static void SetExpireAt(Span<byte> record, long expireAt) => BinaryPrimitives.WriteInt64LittleEndian(record[1..], expireAt);

@@ -3,7 +3,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// Hashes, sets and lists, and the per-command batch. From the moment a command (one keyspace
+/// Hashes, sets, lists and sorted sets, and the per-command batch. From the moment a command (one keyspace
 /// write-lock scope) reads or stores a collection, every write it makes, string or collection, goes to
 /// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
 /// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store sorted sets, ranklists or bloom filters yet";
+    public const string MissingTypes = "ERR the disk engine does not store ranklists or bloom filters yet";
 
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
@@ -30,7 +30,7 @@ internal sealed partial class DiskSession
         Commit();
     }
 
-    /// <summary>A hash, set or list answers a view over its subkeys; a string its type with no object.</summary>
+    /// <summary>A hash, set, list or sorted set answers a view over its subkeys; a string its type with no object.</summary>
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
     {
         if (_inCommand)
@@ -48,10 +48,10 @@ internal sealed partial class DiskSession
         }
     }
 
-    /// <summary>Stores a hash, set or list under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
+    /// <summary>Stores a hash, set, list or sorted set under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List))
+        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List or KeyType.ZSet))
             throw new EngineLimitException(MissingTypes);
         bool commit = StartPending();
         try
@@ -61,6 +61,9 @@ internal sealed partial class DiskSession
             _versionsUsed = true;
             switch (value)
             {
+                case SortedSetValue zset:   // before IDiskCollection: the score index is copied too
+                    DiskSortedSet.Fill(elements, zset);
+                    break;
                 case IDiskCollection disk:
                     elements.CopyFrom(disk.Elements);
                     (elements.Head, elements.Tail) = (disk.Elements.Head, disk.Elements.Tail);
@@ -122,6 +125,7 @@ internal sealed partial class DiskSession
     {
         KeyType.Hash => new DiskHash(elements),
         KeyType.Set => new DiskSet(elements),
+        KeyType.ZSet => new DiskSortedSet(elements),
         _ => new DiskList(elements),
     };
 

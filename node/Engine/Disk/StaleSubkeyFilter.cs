@@ -3,7 +3,8 @@ using Istore.Node.Engine.Disk.Native;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// The subkey column family's compaction filter: drops the elements of collections that are gone
+/// The compaction filter of the subkey and score column families (their keys start alike: key
+/// length, key, version): drops the elements and sorted-set index entries of collections that are gone
 /// (deleted, expired and removed, overwritten, recreated under a new version). An element is live
 /// only while its key's metadata record is a collection of the element's version; versions are
 /// never reused, so once dead an element stays dead and dropping it races with nothing. Runs on

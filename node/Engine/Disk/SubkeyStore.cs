@@ -3,7 +3,7 @@ using Istore.Node.Keyspace;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// The elements of one hash, set or list on disk: subkeys <c>prefix | field</c> at the collection's
+/// The elements of one hash, set, list or sorted set on disk: subkeys <c>prefix | field</c> at the collection's
 /// version (see <see cref="DiskFormat"/>) with the size kept in its metadata record. Reads see the
 /// command's pending writes; writes join them. One per command that opened the key.
 /// </summary>
@@ -33,6 +33,8 @@ internal sealed class SubkeyStore
         _subkey = new byte[_prefix.Length + 64];
         _prefix.CopyTo(_subkey, 0);
     }
+
+    public DiskSession Session => _session;
 
     public byte[] Key { get; }
 
@@ -116,8 +118,11 @@ internal sealed class SubkeyStore
         Pending.Put(_session.Engine.Metadata, Key, record[..length]);
     }
 
-    /// <summary>Copies every element of <paramref name="source"/> into this (new, empty) collection, a chunk at a time.</summary>
-    public void CopyFrom(SubkeyStore source)
+    /// <summary>
+    /// Copies every element of <paramref name="source"/> into this (new, empty) collection, a chunk at
+    /// a time; <paramref name="copied"/> sees each one (a sorted set writes its index entry).
+    /// </summary>
+    public void CopyFrom(SubkeyStore source, Action<byte[], byte[]>? copied = null)
     {
         var chunk = new List<(byte[] Field, byte[] Value)>(ChunkSize);
         byte[]? from = [];
@@ -126,12 +131,15 @@ internal sealed class SubkeyStore
             chunk.Clear();
             from = source.Read(from, ChunkSize, chunk);
             foreach (var (field, value) in chunk)
+            {
                 PutNew(field, value);
+                copied?.Invoke(field, value);
+            }
         }
     }
 
     /// <summary>
-    /// HSCAN/SSCAN: up to <paramref name="count"/> elements from the field the cursor stands for
+    /// HSCAN/SSCAN/ZSCAN: up to <paramref name="count"/> elements from the field the cursor stands for
     /// (fields are ordered, so one present for the whole scan is returned at least once).
     /// </summary>
     public ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found, bool withValues)

@@ -133,6 +133,22 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kill -9 and restart, then a graceful stop (exit 0) and restart, each time checking that
+    /// <paramref name="dump"/> still reads <paramref name="before"/>. The node runs afterwards.
+    /// </summary>
+    public async Task AssertSurvivesKillAndRestartAsync(Func<RawConnection, Task<string>> dump, string before)
+    {
+        Kill();
+        await RestartAsync();
+        await using (var c = await ConnectAsync())
+            Assert.Equal(before, await dump(c));
+        Assert.Equal(0, await TerminateAsync());
+        await RestartAsync();
+        await using (var c = await ConnectAsync())
+            Assert.Equal(before, await dump(c));
+    }
+
     /// <summary>SIGTERM and wait: the node should flush, checkpoint and exit 0.</summary>
     /// <summary>Stops the node as the durability tests compare: SIGTERM (asserting exit 0) or SIGKILL.</summary>
     public async Task StopAsync(bool graceful)

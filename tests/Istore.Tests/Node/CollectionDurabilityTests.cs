@@ -102,15 +102,7 @@ public class CollectionDurabilityTests
         Assert.Contains("d:overwritten string", before);
         Assert.DoesNotContain("d:gone", before);
 
-        node.Kill();
-        await node.RestartAsync();
-        await using (var c = await node.ConnectAsync())
-            Assert.Equal(before, await DumpAsync(c));
-
-        Assert.Equal(0, await node.TerminateAsync());
-        await node.RestartAsync();
-        await using (var c = await node.ConnectAsync())
-            Assert.Equal(before, await DumpAsync(c));
+        await node.AssertSurvivesKillAndRestartAsync(DumpAsync, before);
     }
 
     [Fact]

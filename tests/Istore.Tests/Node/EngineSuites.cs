@@ -65,3 +65,23 @@ public sealed class PipelineTestsOnDisk(DiskNodeFixture fixture) : PipelineTests
 
 public sealed class BadInputTestsOnMemory(NodeFixture fixture) : BadInputTests(fixture), IClassFixture<NodeFixture>;
 public sealed class BadInputTestsOnDisk(DiskNodeFixture fixture) : BadInputTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SortedSetCommandTestsOnMemory(NodeFixture fixture) : SortedSetCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class SortedSetCommandTestsOnDisk(DiskNodeFixture fixture) : SortedSetCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SortedSetRangeTestsOnMemory(NodeFixture fixture) : SortedSetRangeTests(fixture), IClassFixture<NodeFixture>;
+public sealed class SortedSetRangeTestsOnDisk(DiskNodeFixture fixture) : SortedSetRangeTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SortedSetStoreTestsOnMemory(NodeFixture fixture) : SortedSetStoreTests(fixture), IClassFixture<NodeFixture>;
+public sealed class SortedSetStoreTestsOnDisk(DiskNodeFixture fixture) : SortedSetStoreTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SortedSetBlockingTestsOnMemory(NodeFixture fixture) : SortedSetBlockingTests(fixture), IClassFixture<NodeFixture>;
+public sealed class SortedSetBlockingTestsOnDisk(DiskNodeFixture fixture) : SortedSetBlockingTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class SortedSetOracleTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : SortedSetOracleTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class SortedSetOracleTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : SortedSetOracleTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class SortedSetDurabilityTestsOnMemory() : SortedSetDurabilityTests("memory");
+public sealed class SortedSetDurabilityTestsOnDisk() : SortedSetDurabilityTests("disk");

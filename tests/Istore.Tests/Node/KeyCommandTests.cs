@@ -195,15 +195,17 @@ public abstract class KeyCommandTests(NodeFixture fixture)
     }
 
     [Fact]
-    public async Task Scan_by_type_finds_hashes_and_sets()
+    public async Task Scan_by_type_finds_hashes_sets_and_sorted_sets()
     {
         await using var c = await fixture.ConnectAsync();
         await SetAllAsync(c, "scant:str");
         Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "scant:h", "f", "v"));
         Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "scant:s", "m"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("ZADD", "scant:z", "1", "m"));
         Assert.Equal(new[] { "scant:h" }, await ScanAllAsync(c, "TYPE", "hash", "MATCH", "scant:*"));
         Assert.Equal(new[] { "scant:s" }, await ScanAllAsync(c, "TYPE", "set", "MATCH", "scant:*"));
-        Assert.Equal(new[] { "scant:h", "scant:s", "scant:str" }, (await ScanAllAsync(c, "MATCH", "scant:*")).Order());
+        Assert.Equal(new[] { "scant:z" }, await ScanAllAsync(c, "TYPE", "zset", "MATCH", "scant:*"));
+        Assert.Equal(new[] { "scant:h", "scant:s", "scant:str", "scant:z" }, (await ScanAllAsync(c, "MATCH", "scant:*")).Order());
     }
 
     [Fact]
@@ -227,8 +229,9 @@ public abstract class KeyCommandTests(NodeFixture fixture)
         Assert.Equal("-ERR invalid cursor\r\n", await c.CommandAsync("SCAN", "-1"));
         Assert.Equal("-ERR invalid cursor\r\n", await c.CommandAsync("SCAN", "18446744073709551616"));
         Assert.Equal("-ERR invalid cursor\r\n", await c.CommandAsync("SCAN", " 1"));
-        // Any unsigned 64-bit cursor is valid; one past the keyspace ends the iteration.
-        Assert.Equal("*2\r\n$1\r\n0\r\n*0\r\n", await c.CommandAsync("SCAN", "18446744073709551615"));
+        // Any unsigned 64-bit cursor is valid; one past the keyspace ends the iteration (the memory
+        // engine, as Redis, still answers the last bucket's keys, whichever other tests left there).
+        Assert.StartsWith("*2\r\n$1\r\n0\r\n*", await c.CommandAsync("SCAN", "18446744073709551615"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("SCAN", "0", "COUNT", "0"));
         Assert.Equal("-ERR value is not an integer or out of range\r\n", await c.CommandAsync("SCAN", "0", "COUNT", "x"));
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("SCAN", "0", "MATCH"));

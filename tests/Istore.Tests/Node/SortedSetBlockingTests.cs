@@ -3,7 +3,7 @@ using Istore.Tests.Infrastructure;
 namespace Istore.Tests.Node;
 
 /// <summary>BZPOPMIN, BZPOPMAX and BZMPOP: served at once, woken by another client's ZADD, timed out, and durable once served.</summary>
-public class SortedSetBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SortedSetBlockingTests(NodeFixture fixture)
 {
     private static string Bulk(string s) => $"${s.Length}\r\n{s}\r\n";
 

@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// replies in RESP2 and RESP3, ZADD's option rules and Redis's error strings, WRONGTYPE, and
 /// emptied sets losing their key. Ranges are in SortedSetRangeTests, unions in SortedSetStoreTests.
 /// </summary>
-public class SortedSetCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SortedSetCommandTests(NodeFixture fixture)
 {
     private const string Nil = "$-1\r\n";
     private const string Empty = "*0\r\n";
@@ -117,6 +117,30 @@ public class SortedSetCommandTests(NodeFixture fixture) : IClassFixture<NodeFixt
         Assert.Equal("*2\r\n:0\r\n,-3\r\n", await c3.CommandAsync("ZRANK", "zs", "c", "WITHSCORE"));
         Assert.Equal(",3.5\r\n", await c3.CommandAsync("ZINCRBY", "zs", "2", "a"));
         Assert.Equal("_\r\n", await c3.CommandAsync("ZADD", "zs", "NX", "INCR", "1", "a"));
+    }
+
+    [Fact]
+    public async Task Signed_zeros_infinities_and_the_empty_member_sort_as_redis_orders_them()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal(Int(5), await c.CommandAsync("ZADD", "zedge", "-0", "b", "0", "a", "inf", "c", "-inf", "d", "1", ""));
+        // -0 and 0 are equal scores (member order decides), and -0 keeps its sign, as in Redis's skiplist.
+        Assert.Equal(Bulks("d", "-inf", "a", "0", "b", "-0", "", "1", "c", "inf"), await c.CommandAsync("ZRANGE", "zedge", "0", "-1", "WITHSCORES"));
+        Assert.Equal(Bulks("", "c"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "(-0", "+inf"));
+        Assert.Equal(Bulks("a", "b"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "0", "0"));
+        Assert.Equal(Int(2), await c.CommandAsync("ZCOUNT", "zedge", "-0", "0"));
+        Assert.Equal(Bulks(""), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "1", "1"));
+        Assert.Equal(Bulks("b", "a", "d"), await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "(1", "-inf"));
+        Assert.Equal(Bulks("c"), await c.CommandAsync("ZRANGEBYSCORE", "zedge", "inf", "inf"));
+        Assert.Equal(Empty, await c.CommandAsync("ZRANGEBYSCORE", "zedge", "(inf", "+inf"));
+        Assert.Equal(Empty, await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "(-inf", "-inf"));
+        Assert.Equal(Int(2), await c.CommandAsync("ZRANK", "zedge", "b"));
+        Assert.Equal(Int(1), await c.CommandAsync("ZREVRANK", "zedge", ""));
+        Assert.Equal(Int(0), await c.CommandAsync("ZADD", "zedge", "0", "b"));   // equal to -0: unchanged
+        Assert.Equal(Bulk("-0"), await c.CommandAsync("ZSCORE", "zedge", "b"));
+        Assert.Equal(Bulk("1"), await c.CommandAsync("ZINCRBY", "zedge", "1", "b"));
+        Assert.Equal(Bulks("d", "a", "", "b", "c"), await c.CommandAsync("ZRANGE", "zedge", "0", "-1"));
+        Assert.Equal(Bulks("b", ""), await c.CommandAsync("ZREVRANGEBYSCORE", "zedge", "1", "1"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Istore.Tests.Node;
 /// options, increments, removals by member and range, pops, ZMPOP and the STORE commands) is
 /// replayed to the same state, from the log alone and from a checkpoint plus the log tail.
 /// </summary>
-public class SortedSetDurabilityTests
+public abstract class SortedSetDurabilityTests(string engine)
 {
     private static readonly string[] Keys = ["d:a", "d:b", "d:lex", "d:pop", "d:mpop", "d:union", "d:inter", "d:diff", "d:range", "d:gone", "d:big"];
 
@@ -75,7 +75,7 @@ public class SortedSetDurabilityTests
     [InlineData(false)]
     public async Task Every_logged_write_replays_to_the_same_state(bool graceful)
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         Dictionary<string, string> before;
         await using (var c = await node.ConnectAsync())
         {
@@ -94,7 +94,7 @@ public class SortedSetDurabilityTests
     [Fact]
     public async Task Kill9_after_a_checkpoint_recovers_checkpoint_plus_log_tail()
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         Dictionary<string, string> before;
         await using (var c = await node.ConnectAsync())
         {

@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// istore-node: rank ranges with negative indexes, inclusive/exclusive and infinite score bounds,
 /// lex ranges, REV and LIMIT, option errors, RESP3 WITHSCORES pairs.
 /// </summary>
-public class SortedSetRangeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SortedSetRangeTests(NodeFixture fixture)
 {
     private const string Empty = "*0\r\n";
     private const string Syntax = "-ERR syntax error\r\n";

@@ -7,7 +7,7 @@ namespace Istore.Tests.Node;
 /// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD against a real istore-node: WEIGHTS,
 /// AGGREGATE, inf - inf counting as 0, destinations replaced or deleted, and Redis's errors.
 /// </summary>
-public class SortedSetStoreTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class SortedSetStoreTests(NodeFixture fixture)
 {
     private const string Empty = "*0\r\n";
     private const string Syntax = "-ERR syntax error\r\n";

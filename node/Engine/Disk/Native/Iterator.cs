@@ -44,7 +44,16 @@ internal sealed unsafe class Iterator : IDisposable
             RocksDbNative.IterSeek(_handle, k, (nuint)key.Length);
     }
 
+    /// <summary>Moves to the last key at or before <paramref name="key"/>.</summary>
+    public void SeekForPrev(ReadOnlySpan<byte> key)
+    {
+        fixed (byte* k = key)
+            RocksDbNative.IterSeekForPrev(_handle, k, (nuint)key.Length);
+    }
+
     public void Next() => RocksDbNative.IterNext(_handle);
+
+    public void Prev() => RocksDbNative.IterPrev(_handle);
 
     public ReadOnlySpan<byte> Key
     {

@@ -91,8 +91,14 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_iter_seek")]
     public static partial void IterSeek(nint iterator, byte* key, nuint keyLength);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_iter_seek_for_prev")]
+    public static partial void IterSeekForPrev(nint iterator, byte* key, nuint keyLength);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_iter_next")]
     public static partial void IterNext(nint iterator);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_iter_prev")]
+    public static partial void IterPrev(nint iterator);
 
     [LibraryImport(Library, EntryPoint = "rocksdb_iter_key")]
     public static partial byte* IterKey(nint iterator, out nuint length);

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Istore.Tests.Node.Disk;
 
 /// <summary>
-/// Hashes, sets and lists on the disk engine, beyond the shared command suites: crash and restart,
+/// Hashes, sets, lists and sorted sets on the disk engine, beyond the shared command suites: crash and restart,
 /// O(1) delete of a huge hash, transactions that read their own writes, HSCAN/SSCAN guarantees
 /// while the collection changes, and active expiry. Each test runs its own node.
 /// </summary>
@@ -37,6 +37,21 @@ public class DiskCollectionTests(ITestOutputHelper output)
         ["LINSERT", "c:l", "BEFORE", "e", "d"],
         ["RPOP", "c:l"],
         ["LMOVE", "c:l", "c:l2", "LEFT", "RIGHT"],
+        ["ZADD", "z:a", "1", "x", "2.5", "y", "-inf", "z", "3", "w", "-0", "neg"],
+        ["ZADD", "z:a", "GT", "CH", "0", "x", "7", "y"],
+        ["ZINCRBY", "z:a", "1e10", "new"],
+        ["ZREM", "z:a", "w"],
+        ["ZADD", "z:lex", "0", "a", "0", "b", "0", "c", "0", "d"],
+        ["ZREMRANGEBYLEX", "z:lex", "(a", "[b"],
+        ["ZADD", "z:pop", "1", "p1", "2", "p2", "3", "p3"],
+        ["ZPOPMAX", "z:pop"],
+        ["ZUNIONSTORE", "z:union", "2", "z:a", "z:lex", "WEIGHTS", "2", "1"],
+        ["ZADD", "z:ttl", "1", "t"],
+        ["EXPIRE", "z:ttl", "1000"],
+        ["ZADD", "z:renamed", "5", "r"],
+        ["RENAME", "z:renamed", "z:moved"],
+        ["COPY", "z:moved", "z:copy"],
+        ["ZADD", "z:copy", "6", "extra"],
     ];
 
     /// <summary>Every key with its type, TTL bucket and sorted content.</summary>
@@ -52,6 +67,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
                 "hash" => (await c.ReadValueAfterAsync("HGETALL", key!)).AsStringArray().Chunk(2).Select(p => $"{p[0]}={p[1]}").Order(StringComparer.Ordinal),
                 "set" => (await c.ReadValueAfterAsync("SMEMBERS", key!)).AsStringArray().Select(m => m!).Order(StringComparer.Ordinal),
                 "list" => (await c.ReadValueAfterAsync("LRANGE", key!, "0", "-1")).AsStringArray().Select(m => m!),
+                "zset" => (await c.ReadValueAfterAsync("ZRANGE", key!, "0", "-1", "WITHSCORES")).AsStringArray().Select(m => m!),
                 _ => [(await c.ReadValueAfterAsync("GET", key!)).AsString()!],
             };
             lines.Add($"{key} {type} ttl:{(ttl < 0 ? ttl.ToString() : "set")} {string.Join(',', content)}");
@@ -60,7 +76,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Hashes_sets_and_lists_survive_kill_9_and_a_graceful_restart()
+    public async Task Hashes_sets_lists_and_sorted_sets_survive_kill_9_and_a_graceful_restart()
     {
         await using var node = await NodeProcess.StartAsync(Disk);
         string before;
@@ -71,7 +87,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
             before = await DumpAsync(c);
         }
         Assert.Equal("""
-            :10
+            :17
             c:copy hash ttl:-1 extra=1,k=v
             c:h hash ttl:-1 a=1,c=3,n=7
             c:l list ttl:-1 b,c,d
@@ -82,19 +98,19 @@ public class DiskCollectionTests(ITestOutputHelper output)
             c:t set ttl:-1 x
             c:ttl set ttl:set m
             c:union set ttl:-1 x,z
+            z:a zset ttl:-1 z,-inf,neg,-0,x,1,y,7,new,10000000000
+            z:copy zset ttl:-1 r,5,extra,6
+            z:lex zset ttl:-1 a,0,c,0,d,0
+            z:moved zset ttl:-1 r,5
+            z:pop zset ttl:-1 p1,1,p2,2
+            z:ttl zset ttl:set t,1
+            z:union zset ttl:-1 z,-inf,a,0,c,0,d,0,neg,-0,x,2,y,14,new,20000000000
             """.ReplaceLineEndings("\n"), before);
 
-        node.Kill();
-        await node.RestartAsync();
-        await using (var c = await node.ConnectAsync())
-            Assert.Equal(before, await DumpAsync(c));
-        Assert.Equal(0, await node.TerminateAsync());
-        await node.RestartAsync();
-        await using (var c = await node.ConnectAsync())
-        {
-            Assert.Equal(before, await DumpAsync(c));
-            Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "c:h", "after", "restart"));
-        }
+        await node.AssertSurvivesKillAndRestartAsync(DumpAsync, before);
+        await using var restarted = await node.ConnectAsync();
+        Assert.Equal(":1\r\n", await restarted.CommandAsync("HSET", "c:h", "after", "restart"));
+        Assert.Equal(":2\r\n", await restarted.CommandAsync("ZRANK", "z:a", "x"));
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+using Istore.Node.Objects;
+
+namespace Istore.Node.Engine.Disk;
+
+/// <summary>
+/// An iterator over one sorted set's <c>score</c> entries, either way: valid only on the set's own
+/// keys (the command's pending writes are merged in and are not bounded by the iterator).
+/// </summary>
+internal sealed class ScoreWalk(Native.Iterator iterator, byte[] prefix) : IDisposable
+{
+    public bool Valid
+    {
+        get
+        {
+            if (iterator.Valid)
+                return iterator.Key.StartsWith(prefix);
+            iterator.ThrowIfError();
+            return false;
+        }
+    }
+
+    public ReadOnlySpan<byte> Key => iterator.Key;
+
+    public double Score => iterator.Value.Length == 8
+        ? DiskFormat.ReadScoreValue(iterator.Value)   // -0, which the key writes as 0
+        : DiskFormat.ReadOrderedScore(iterator.Key[prefix.Length..]);
+
+    public void Seek(ReadOnlySpan<byte> key) => iterator.Seek(key);
+
+    /// <summary>Moves to the last key at or before <paramref name="key"/>.</summary>
+    public void SeekLast(ReadOnlySpan<byte> key) => iterator.SeekForPrev(key);
+
+    public void Next() => iterator.Next();
+
+    public void Move(bool backward)
+    {
+        if (backward)
+            iterator.Prev();
+        else
+            iterator.Next();
+    }
+
+    /// <summary>The current entry as a [member][score] blob.</summary>
+    public byte[] Entry() => ScoredMember.Pack(iterator.Key[(prefix.Length + 8)..], Score);
+
+    public void Dispose() => iterator.Dispose();
+}
