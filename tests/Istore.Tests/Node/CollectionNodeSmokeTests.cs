@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// executable in CI's smoke run, where serializers and generic code paths must work without JIT),
 /// and the collections' survival of a restart.
 /// </summary>
-public class CollectionNodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class CollectionNodeSmokeTests(NodeFixture fixture)
 {
     [Fact]
     public async Task Serves_every_collection_type_a_transaction_and_pub_sub()
@@ -42,7 +42,7 @@ public class CollectionNodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeF
     [Fact]
     public async Task Collections_survive_kill_9_and_a_checkpoint()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await fixture.StartNodeAsync();
         await using (var c = await node.ConnectAsync())
         {
             await c.CommandAsync("HSET", "keep:h", "f", "v");

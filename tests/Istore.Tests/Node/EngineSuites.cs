@@ -85,3 +85,6 @@ public sealed class SortedSetOracleTestsOnDisk(DiskNodeFixture fixture, Net.Redi
 
 public sealed class SortedSetDurabilityTestsOnMemory() : SortedSetDurabilityTests("memory");
 public sealed class SortedSetDurabilityTestsOnDisk() : SortedSetDurabilityTests("disk");
+
+public sealed class CollectionNodeSmokeTestsOnMemory(NodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<NodeFixture>;
+public sealed class CollectionNodeSmokeTestsOnDisk(DiskNodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
