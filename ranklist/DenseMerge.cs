@@ -28,18 +28,10 @@ internal static class DenseMerge
         var totals = scratch.Totals;
         var seen = scratch.Seen;
         long identity = BitConverter.DoubleToInt64Bits(sum ? 0.0 : double.NegativeInfinity);
-        // A whole list is read in storage order (sequential, ids in ascending runs); a DEPTH window by rank.
-        bool whole = window == list.Count;
-        for (int first = 0, cursor = 0; first < window;)
+        for (int first = 0; first < window; first += RecallScratch.ChunkSize)
         {
             var chunk = scratch.Chunk.AsSpan(0, Math.Min(RecallScratch.ChunkSize, window - first));
-            if (whole)
-                chunk = chunk[..list.CopyUnordered(ref cursor, chunk)];
-            else
-                list.CopyRanks(first, chunk);
-            if (chunk.IsEmpty)
-                throw new InvalidOperationException("a ranklist held fewer entries than it counted");
-            first += chunk.Length;
+            list.CopyRanks(first, chunk);
             var touched = scratch.ReserveTouched(chunk.Length);
             int count = scratch.TouchedCount;
             foreach (var entry in chunk)

@@ -15,13 +15,6 @@ public interface IRecallList
     /// <summary>Fills <paramref name="into"/> with the entries at ranks [first, first + into.Length), best first.</summary>
     void CopyRanks(int first, Span<RankedMember> into);
 
-    /// <summary>
-    /// Copies entries in storage order from <paramref name="cursor"/> on, advancing it; returns how
-    /// many were copied, 0 once every entry was. A whole list needs no rank order, and storage
-    /// order reads sequentially (the full merge's fast path).
-    /// </summary>
-    int CopyUnordered(ref int cursor, Span<RankedMember> into);
-
     bool TryGetScore(int id, out double score);
 }
 

@@ -4,12 +4,9 @@ namespace Istore.Node.Objects;
 
 /// <summary>
 /// A ranklist's member id → score map: open addressing with linear probing over two flat arrays
-/// (12 bytes a slot, filled up to 80%), removal by shifting the rest of the run back so no
-/// tombstones accumulate. Far smaller than a table of references, and a lookup is one or two cache
-/// lines. An id's home slot is its low bits plus a Fibonacci-hashed offset per block of
-/// capacity-many ids: slot order stays ascending id order within each block, so a full recall
-/// merge reading the slots in order adds into its per-id totals in a few ascending streams
-/// (prefetched) instead of at random, while ids a capacity apart still spread.
+/// (12 bytes a slot, filled up to 80%), ids spread by Fibonacci hashing, removal by shifting the
+/// rest of the run back so no tombstones accumulate. Far smaller than a table of references, and a
+/// lookup is one or two cache lines.
 /// </summary>
 public sealed class MemberScores
 {
@@ -17,14 +14,14 @@ public sealed class MemberScores
 
     private int[] _keys;       // id + 1; 0 = empty slot
     private double[] _scores;
-    private int _bits;         // log2(capacity)
+    private int _shift;        // 64 - log2(capacity): the top bits of the hash pick the slot
 
     public MemberScores(int capacity = MinCapacity)
     {
         int size = SizeFor(capacity);
         _keys = new int[size];
         _scores = new double[size];
-        _bits = BitOperations.Log2((uint)size);
+        _shift = 64 - BitOperations.Log2((uint)size);
     }
 
     public int Count { get; private set; }
@@ -95,26 +92,6 @@ public sealed class MemberScores
         return true;
     }
 
-    /// <summary>
-    /// Copies (score, id) pairs in slot order from slot <paramref name="slot"/> on, advancing it;
-    /// returns how many were copied (0 when no slot is left). Branch-free: every slot is written
-    /// and only a full one advances the output.
-    /// </summary>
-    public int CopyEntries(ref int slot, Span<Ranklist.RankedMember> into)
-    {
-        int copied = 0, i = slot;
-        var keys = _keys;
-        var scores = _scores;
-        for (; i < keys.Length && copied < into.Length; i++)
-        {
-            int key = keys[i];
-            into[copied] = new Ranklist.RankedMember(scores[i], key - 1);
-            copied += key != 0 ? 1 : 0;
-        }
-        slot = i;
-        return copied;
-    }
-
     /// <summary>Visits every (id, score).</summary>
     public Enumerator GetEnumerator() => new(this);
 
@@ -133,7 +110,7 @@ public sealed class MemberScores
         public readonly (int Id, double Score) Current => (map._keys[_index] - 1, map._scores[_index]);
     }
 
-    private int SlotOf(int id) => (int)(((uint)id + (uint)(id >> _bits) * 0x9E3779B1u) & (uint)(_keys.Length - 1));
+    private int SlotOf(int id) => (int)(((ulong)(uint)id * 0x9E3779B97F4A7C15UL) >> _shift);
 
     private static int SizeFor(int count) => (int)Math.Max(MinCapacity, BitOperations.RoundUpToPowerOf2((uint)(count + count / 4 + 1)));
 
@@ -143,7 +120,7 @@ public sealed class MemberScores
         var scores = _scores;
         _keys = new int[size];
         _scores = new double[size];
-        _bits = BitOperations.Log2((uint)size);
+        _shift = 64 - BitOperations.Log2((uint)size);
         Count = 0;
         for (int i = 0; i < keys.Length; i++)
             if (keys[i] != 0)

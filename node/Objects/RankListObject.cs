@@ -91,8 +91,6 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
 
     public void CopyRanks(int first, Span<RankedMember> into) => _byRank.CopyTo(first, into);
 
-    public int CopyUnordered(ref int cursor, Span<RankedMember> into) => _scores.CopyEntries(ref cursor, into);
-
     /// <summary>Removes the lowest entries beyond <paramref name="maxLength"/>; returns how many went.</summary>
     public int Trim(long maxLength)
     {

@@ -163,13 +163,6 @@ public class RecallOracleTests
             inner.CopyRanks(first, into);
         }
 
-        public int CopyUnordered(ref int cursor, Span<RankedMember> into)
-        {
-            int copied = inner.CopyUnordered(ref cursor, into);
-            Read += copied;
-            return copied;
-        }
-
         public bool TryGetScore(int id, out double score) => inner.TryGetScore(id, out score);
     }
 
