@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RL.RECALL on istore-node (Native AOT) against the usual Redis way on redis-server, same run.
-#   perf/ranklist-compare.sh            # ROUNDS=50 recalls timed (×5 with DEPTH; redis ROUNDS/10)
+#   perf/ranklist-compare.sh            # ROUNDS=50 recalls timed (×50 with DEPTH; redis ROUNDS/10)
 #   ISTORE_BIN=publish/node/istore-node ROUNDS=20 perf/ranklist-compare.sh
 # Both servers on 127.0.0.1, free ports, temporary directories; stopped by PID on exit.
 set -euo pipefail
