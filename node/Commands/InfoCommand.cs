@@ -104,9 +104,9 @@ internal static class InfoCommand
                 yield return ("used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6"));
                 break;
             case "keyspace":
-                long keys = db.Engine.KeyCount;
+                long keys = c.Keyspace.KeyCount;
                 if (keys > 0)
-                    yield return ("db0", $"keys={keys},expires={db.Engine.VolatileKeyCount},avg_ttl=0");
+                    yield return ("db0", $"keys={keys},expires={c.Keyspace.VolatileKeyCount},avg_ttl=0");
                 break;
         }
     }

@@ -11,7 +11,7 @@ public static class ServerCommands
         t.Add("COMMAND", CommandCommand.Execute);
         t.Add("CONFIG", Config);
         t.Add("TIME", Time);
-        t.Add("DBSIZE", c => c.Output.WriteInteger(c.Node.Database.Engine.KeyCount));
+        t.Add("DBSIZE", c => c.Output.WriteInteger(c.Keyspace.KeyCount));
         t.Add("FLUSHDB", Flush);
         t.Add("FLUSHALL", Flush);
         t.Add("LASTSAVE", c => c.Output.WriteInteger(c.Node.Checkpointer.LastSaveUnixSeconds));

@@ -82,6 +82,9 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>The key and keys-with-expiry counts this command changed and has not applied yet (DBSIZE inside an EXEC).</summary>
+    (long Keys, long Volatile) UnappliedCounts => default;
+
     /// <summary>Applies the command's writes so far, before another client is told of them (a served blocked pop); the command goes on.</summary>
     void ApplyWrites()
     {

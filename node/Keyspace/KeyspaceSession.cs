@@ -30,6 +30,12 @@ public sealed partial class KeyspaceSession : IDisposable
 
     public Database Database => _db;
 
+    /// <summary>DBSIZE as this session sees it: the engine's count with the running command's writes.</summary>
+    public long KeyCount => _db.Engine.KeyCount + _engine.UnappliedCounts.Keys;
+
+    /// <summary>Keys with an expiry, as this session sees them (INFO keyspace).</summary>
+    public long VolatileKeyCount => _db.Engine.VolatileKeyCount + _engine.UnappliedCounts.Volatile;
+
     /// <summary>The value of the last successful <see cref="Get"/>; reused, valid until the next read.</summary>
     public ValueBuffer Value = new(4096);
 

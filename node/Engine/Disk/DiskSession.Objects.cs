@@ -165,6 +165,8 @@ internal sealed partial class DiskSession
         }
     }
 
+    public (long Keys, long Volatile) UnappliedCounts => (_pending.KeyDelta, _pending.VolatileDelta);
+
     public void ApplyWrites()
     {
         if (_pending.IsEmpty)

@@ -107,8 +107,9 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         var resume = engine.Cursors.Resolve(cursor);
         if (resume is null)
             return 0;
-        // Expiry sweeps read the whole keyspace over time: keep them from evicting the hot blocks.
-        using var iterator = _db.NewIterator(_metadata, fillCache: expiredBy == 0);
+        // Inside a command (KEYS or SCAN in an EXEC) the keys it created or deleted count; expiry
+        // sweeps read the whole keyspace over time: keep them from evicting the hot blocks.
+        using var iterator = _collecting ? _pending.NewIterator(_metadata, default) : _db.NewIterator(_metadata, fillCache: expiredBy == 0);
         iterator.Seek(resume);
         for (int seen = 0; seen < count && iterator.Valid; seen++, iterator.Next())
         {

@@ -166,6 +166,24 @@ public class DiskCollectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Dbsize_info_keys_and_scan_in_a_transaction_see_the_keys_it_created_and_deleted()
+    {
+        await using var node = await NodeProcess.StartAsync(Disk);
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "tx:gone", "x"));
+        foreach (var command in new[]
+                 {
+                     new[] { "MULTI" }, ["SADD", "tx:s", "a"], ["RPUSH", "tx:t", "b"], ["EXPIRE", "tx:s", "100"], ["DEL", "tx:gone"],
+                     ["DBSIZE"], ["INFO", "keyspace"], ["KEYS", "*"], ["SCAN", "0"],
+                 })
+            Assert.StartsWith(command[0] == "MULTI" ? "+OK" : "+QUEUED", await c.CommandAsync(command));
+        string exec = await c.CommandAsync("EXEC");
+        Assert.StartsWith("*8\r\n:1\r\n:1\r\n:1\r\n:1\r\n:2\r\n", exec);
+        Assert.Contains("db0:keys=2,expires=1,avg_ttl=0", exec);
+        Assert.EndsWith("*2\r\n$4\r\ntx:s\r\n$4\r\ntx:t\r\n*2\r\n$1\r\n0\r\n*2\r\n$4\r\ntx:s\r\n$4\r\ntx:t\r\n", exec);
+    }
+
+    [Fact]
     public async Task Hscan_and_sscan_return_every_element_present_for_the_whole_scan_while_others_come_and_go()
     {
         await using var node = await NodeProcess.StartAsync(Disk);
