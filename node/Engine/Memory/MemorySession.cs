@@ -56,10 +56,10 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        bool hadString = PeekString(key, out long stringExpiry) && DeleteString(key, stringExpiry);
-        var (existed, _) = _engine.Objects.Set(key, value, expireAt);
-        if (hadString && !existed)
-            _engine.AddKeys(-1, stringExpiry != 0 ? -1 : 0);   // the key moved from strings to objects
+        // DeleteString counts the string out, Objects.Set counts the object in: a moved key is counted once.
+        if (PeekString(key, out long stringExpiry))
+            DeleteString(key, stringExpiry);
+        _engine.Objects.Set(key, value, expireAt);
         return value;
     }
 
@@ -114,11 +114,9 @@ internal sealed unsafe class MemorySession : IEngineSession
             }
         }
         bool created = result.Created;
-        if (_engine.Objects.Remove(key, out long objectExpiry))
-        {
-            _engine.AddKeys(-1, objectExpiry != 0 ? -1 : 0);   // the key moved from objects to strings
+        // Objects.Remove counts the object out, the string write counts it in: a moved key is counted once.
+        if (_engine.Objects.Remove(key, out _))
             created = false;
-        }
         _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta);
         return created;
     }

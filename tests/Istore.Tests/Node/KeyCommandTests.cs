@@ -251,6 +251,25 @@ public abstract class KeyCommandTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Dbsize_and_info_count_a_key_once_when_a_string_and_a_collection_replace_each_other()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "s", "1", "EX", "100"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "set", "m"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SUNIONSTORE", "s", "set"));
+        Assert.Equal(":2\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "s", "2"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("RENAME", "set", "s"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("EXPIRE", "s", "100"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "s", "3", "KEEPTTL"));
+        Assert.Contains("db0:keys=1,expires=1,", await c.CommandAsync("INFO", "keyspace"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "s"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("DBSIZE"));
+    }
+
+    [Fact]
     public async Task Dbsize_randomkey_and_flush_on_a_fresh_node()
     {
         await using var node = await fixture.StartNodeAsync();
