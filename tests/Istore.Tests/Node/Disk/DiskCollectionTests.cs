@@ -55,7 +55,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
     ];
 
     /// <summary>Every key with its type, TTL bucket and sorted content.</summary>
-    private static async Task<string> DumpAsync(RawConnection c)
+    internal static async Task<string> DumpAsync(RawConnection c)
     {
         var lines = new List<string> { (await c.CommandAsync("DBSIZE")).Trim() };
         foreach (var key in (await c.ReadValueAfterAsync("KEYS", "*")).AsStringArray().Order(StringComparer.Ordinal))
