@@ -191,8 +191,15 @@ public sealed partial class KeyspaceSession : IDisposable
                 }
                 if (--_session._lockDepth == 0)
                 {
-                    _session.ServeReadyKeys();
-                    _session._engine.EndCommand();
+                    // A failed serve (a refused disk write) must still end the engine's command, or its batch and count lock stay held.
+                    try
+                    {
+                        _session.ServeReadyKeys();
+                    }
+                    finally
+                    {
+                        _session._engine.EndCommand();
+                    }
                 }
             }
             finally
