@@ -43,17 +43,7 @@ public class ProxyCluster : IAsyncLifetime
     public Task<RawConnection> ConnectAsync(string tenant = "t1", string password = "p1") => Proxy.ConnectAsync(tenant, password);
 
     /// <summary>StackExchange.Redis through the proxy, authenticated as t1.</summary>
-    public Task<ConnectionMultiplexer> ConnectRedisAsync(int protocol = 2)
-    {
-        var options = NodeFixture.Options(Proxy.Port, protocol);
-        options.User = "t1";
-        options.Password = "p1";
-        options.AllowAdmin = false;
-        // The proxy has no pub/sub: do not ask for the configuration-change channel or a tie-breaker key.
-        options.ConfigurationChannel = "";
-        options.TieBreaker = "";
-        return ConnectionMultiplexer.ConnectAsync(options);
-    }
+    public Task<ConnectionMultiplexer> ConnectRedisAsync(int protocol = 2) => Proxy.ConnectRedisAsync(protocol);
 
     public async Task DisposeAsync()
     {

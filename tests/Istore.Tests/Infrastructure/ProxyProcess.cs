@@ -97,6 +97,19 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public bool HasExited => _process is null || _process.HasExited;
 
+    /// <summary>StackExchange.Redis through the proxy, authenticated as a tenant.</summary>
+    public Task<StackExchange.Redis.ConnectionMultiplexer> ConnectRedisAsync(int protocol, string tenant = "t1", string password = "p1")
+    {
+        var options = NodeFixture.Options(Port, protocol);
+        options.User = tenant;
+        options.Password = password;
+        options.AllowAdmin = false;
+        // The proxy has no pub/sub: do not ask for the configuration-change channel or a tie-breaker key.
+        options.ConfigurationChannel = "";
+        options.TieBreaker = "";
+        return StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+    }
+
     public Task<RawConnection> ConnectAsync() => RawConnection.ConnectAsync(Port);
 
     /// <summary>A raw connection already authenticated as <paramref name="tenant"/>.</summary>

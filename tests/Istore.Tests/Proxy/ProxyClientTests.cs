@@ -26,18 +26,6 @@ public class ProxyClientTests(ProxyClientTests.RedisBackends backends) : IClassF
             foreach (var s in Servers)
                 s.Dispose();
         }
-
-        public Task<ConnectionMultiplexer> ConnectRedisAsync(int protocol)
-        {
-            var options = NodeFixture.Options(Proxy.Port, protocol);
-            options.User = "t1";
-            options.Password = "p1";
-            options.AllowAdmin = false;
-            // The proxy has no pub/sub: no configuration-change channel, no tie-breaker key.
-            options.ConfigurationChannel = "";
-            options.TieBreaker = "";
-            return ConnectionMultiplexer.ConnectAsync(options);
-        }
     }
 
     [Theory]
@@ -45,7 +33,7 @@ public class ProxyClientTests(ProxyClientTests.RedisBackends backends) : IClassF
     [InlineData(3)]
     public async Task StackExchange_redis_works_through_the_proxy(int protocol)
     {
-        await using var redis = await backends.ConnectRedisAsync(protocol);
+        await using var redis = await backends.Proxy.ConnectRedisAsync(protocol);
         var db = redis.GetDatabase();
         var names = Enumerable.Range(0, 20).Select(i => $"se{protocol}:{i}").ToArray();
         Assert.True(await db.StringSetAsync(names.Select(k => new KeyValuePair<RedisKey, RedisValue>(k, "v" + k)).ToArray()));
