@@ -148,18 +148,23 @@ public static class BloomCommands
             c.Keyspace.StoreObject(c.Arg(1), bloom);
             changed = true;
         }
-        var added = new List<bool?>(c.Count - firstItem);
-        for (int i = firstItem; i < c.Count && (added.Count == 0 || added[^1] is not null); i++)
-            added.Add(bloom.Add(c.Arg(i)));
-        if (multi)
-            c.Output.WriteArrayHeader(added.Count);
-        foreach (var answer in added)
+        // The answers are known before the reply's length: 1 added, 0 maybe seen, -1 refused (the last one).
+        int items = c.Count - firstItem, answered = 0;
+        Span<sbyte> answers = items <= 256 ? stackalloc sbyte[items] : new sbyte[items];
+        while (answered < items && (answered == 0 || answers[answered - 1] >= 0))
         {
-            if (answer is null)
+            bool? added = bloom.Add(c.Arg(firstItem + answered));
+            answers[answered++] = added switch { null => -1, true => 1, false => 0 };
+        }
+        if (multi)
+            c.Output.WriteArrayHeader(answered);
+        foreach (sbyte answer in answers[..answered])
+        {
+            if (answer < 0)
                 c.Output.WriteError("ERR non scaling filter is full");
             else
-                WriteFlag(c, answer.Value);
-            changed |= answer == true;
+                WriteFlag(c, answer > 0);
+            changed |= answer > 0;
         }
         if (changed)
             c.Keyspace.LogCommand(c.Args);
