@@ -177,30 +177,6 @@ internal sealed partial class DiskSession
         _pending.Commit(engine);
     }
 
-    private KeyType ReadPending(ReadOnlySpan<byte> key, ref ValueBuffer value)
-    {
-        if (!_pending.TryGet(_metadata, key, out var record))
-            return KeyType.None;
-        using (record)
-        {
-            var (type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            value.Set(type == KeyType.String ? DiskFormat.StringValue(record.Span) : default, expireAt);
-            return type;
-        }
-    }
-
-    private KeyType PeekPending(ReadOnlySpan<byte> key, out long expireAt)
-    {
-        expireAt = 0;
-        if (!_pending.TryGet(_metadata, key, out var record))
-            return KeyType.None;
-        using (record)
-        {
-            (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            return type;
-        }
-    }
-
     private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         bool created = CountReplacement(key, expireAt);
@@ -212,7 +188,7 @@ internal sealed partial class DiskSession
 
     private bool DeletePending(ReadOnlySpan<byte> key)
     {
-        if (!ExistingPending(key, out bool hadExpiry))
+        if (!Existing(key, out bool hadExpiry))
             return false;
         _pending.Delete(_metadata, key);
         _pending.KeyDelta--;
@@ -223,20 +199,10 @@ internal sealed partial class DiskSession
     /// <summary>Counts a key about to be (re)written with <paramref name="expireAt"/>; true when it is new.</summary>
     private bool CountReplacement(ReadOnlySpan<byte> key, long expireAt)
     {
-        bool existed = ExistingPending(key, out bool hadExpiry);
+        bool existed = Existing(key, out bool hadExpiry);
         _pending.KeyDelta += existed ? 0 : 1;
         _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0);
         return !existed;
-    }
-
-    private bool ExistingPending(ReadOnlySpan<byte> key, out bool hasExpiry)
-    {
-        hasExpiry = false;
-        if (!_pending.TryGet(_metadata, key, out var record))
-            return false;
-        using (record)
-            hasExpiry = DiskFormat.ExpireAt(record.Span) != 0;
-        return true;
     }
 
     /// <summary>The session's record buffer, at least <paramref name="size"/> bytes, as a span of exactly that size.</summary>

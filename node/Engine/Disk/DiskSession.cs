@@ -16,24 +16,20 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
 
     public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
     {
-        if (_collecting)
-            return ReadPending(key, ref value);
-        if (!_db.TryGet(_metadata, key, out var record))
+        if (!TryGetMetadata(key, out var record))
             return KeyType.None;
         using (record)
         {
             var (type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            value.Set(DiskFormat.StringValue(record.Span), expireAt);
+            value.Set(type == KeyType.String ? DiskFormat.StringValue(record.Span) : default, expireAt);
             return type;
         }
     }
 
     public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
     {
-        if (_collecting)
-            return PeekPending(key, out expireAt);
         expireAt = 0;
-        if (!_db.TryGet(_metadata, key, out var record))
+        if (!TryGetMetadata(key, out var record))
             return KeyType.None;
         using (record)
         {
@@ -150,11 +146,40 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     private bool Existing(ReadOnlySpan<byte> key, out bool hasExpiry)
     {
         hasExpiry = false;
-        if (!_db.TryGet(_metadata, key, out var record))
+        if (!TryGetMetadata(key, out var record))
             return false;
         using (record)
             hasExpiry = DiskFormat.ExpireAt(record.Span) != 0;
         return true;
+    }
+
+    /// <summary>A key's metadata record as this command sees it: through its pending batch while collecting, else from the database.</summary>
+    private bool TryGetMetadata(ReadOnlySpan<byte> key, out MetadataRecord record)
+    {
+        bool found;
+        if (_collecting)
+        {
+            found = _pending.TryGet(_metadata, key, out var pending);
+            record = new MetadataRecord(default, pending, fromBatch: true);
+        }
+        else
+        {
+            found = _db.TryGet(_metadata, key, out var stored);
+            record = new MetadataRecord(stored, default, fromBatch: false);
+        }
+        return found;
+    }
+
+    /// <summary>A metadata record read from the database (pinned) or through the pending batch (copied); freed on dispose.</summary>
+    private readonly struct MetadataRecord(PinnedValue stored, BatchValue pending, bool fromBatch) : IDisposable
+    {
+        public ReadOnlySpan<byte> Span => fromBatch ? pending.Span : stored.Span;
+
+        public void Dispose()
+        {
+            stored.Dispose();
+            pending.Dispose();
+        }
     }
 
     public void Dispose()
