@@ -30,6 +30,13 @@ public interface IStorageEngine : IDisposable
     /// </summary>
     Func<Task> BeginCheckpoint(byte[] cookie);
 
+    /// <summary>
+    /// Captures the dataset at this point of the write stream for a replica's full sync. Called
+    /// with the keyspace write lock held; the snapshot is written out later without it.
+    /// <paramref name="workDirectory"/> is the engine's to use for files and is removed on dispose.
+    /// </summary>
+    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory);
+
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
 

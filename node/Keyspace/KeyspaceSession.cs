@@ -279,6 +279,8 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Lazy expiry: the key is past its time, remove it now (not logged: its record carries the time).</summary>
     private KeyType ExpireNow(ReadOnlySpan<byte> key)
     {
+        if (!_db.ExpiresKeys)
+            return KeyType.None;
         lock (_db.WriteLock)
         {
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))

@@ -54,8 +54,38 @@ public sealed class AppendOnlyLog : IDisposable
         get { lock (_bufferLock) return (_file?.Length ?? 0) + _pending.Length; }
     }
 
-    /// <summary>Total bytes appended since start (INFO aof_current_size, replication offsets later).</summary>
+    /// <summary>Total bytes appended since start (INFO aof_appended_bytes).</summary>
     public long AppendedBytes => Interlocked.Read(ref _appendedBytes);
+
+    /// <summary>The replication offset of the first byte this process appends (what recovery found).</summary>
+    public long StreamBase { get; set; }
+
+    /// <summary>The replication offset: stream bytes ever appended under this history (master_repl_offset).</summary>
+    public long StreamOffset => StreamBase + AppendedBytes;
+
+    /// <summary>Where flushed records go on their way to replicas; fed in log order.</summary>
+    public Replication.ReplicationBacklog? Backlog { get; set; }
+
+    /// <summary>
+    /// Appends stream bytes as received from a master (whole records). A replica logs exactly its
+    /// master's stream, so its offsets, its log and its backlog match the master's byte for byte.
+    /// Caller holds the keyspace write lock.
+    /// </summary>
+    public void AppendRaw(ReadOnlySpan<byte> records)
+    {
+        lock (_bufferLock)
+        {
+            _pending.Raw(records);
+            _appendedBytes += records.Length;
+        }
+    }
+
+    /// <summary>Moves the offset (a replica that loaded a snapshot taken at <paramref name="offset"/>). Caller holds the keyspace write lock.</summary>
+    public void ResetStream(long offset)
+    {
+        lock (_bufferLock)
+            StreamBase = offset - _appendedBytes;
+    }
 
     /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
     internal AppendScope BeginAppend()
@@ -98,6 +128,7 @@ public sealed class AppendOnlyLog : IDisposable
                 _file!.Write(buffer, 0, length);
                 _file.Flush(flushToDisk: false);
                 _writtenBytes += length;
+                Backlog?.Append(buffer.AsSpan(0, length));
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
             if (fsync || Policy == FsyncPolicy.Always)
@@ -123,6 +154,7 @@ public sealed class AppendOnlyLog : IDisposable
                 if (_pending.Length == 0 && !(sync && _syncedBytes < _writtenBytes))
                     return;
                 _writtenBytes += _pending.Length;
+                Backlog?.Append(_pending.Written);
                 _pending.Reset();
             }
             written = _writtenBytes;
@@ -148,6 +180,7 @@ public sealed class AppendOnlyLog : IDisposable
                     return ++CurrentSegment;
                 var (buffer, length) = _pending.Swap(_spare);
                 _file.Write(buffer, 0, length);
+                Backlog?.Append(buffer.AsSpan(0, length));
                 _spare = buffer;
                 _file.Flush(flushToDisk: true);
                 _file.Dispose();

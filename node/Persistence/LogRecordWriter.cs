@@ -33,6 +33,14 @@ internal sealed class LogRecordWriter
         Arg(digits[..n]);
     }
 
+    /// <summary>Appends bytes that are already whole records.</summary>
+    public void Raw(ReadOnlySpan<byte> records)
+    {
+        Ensure(records.Length);
+        records.CopyTo(_buffer.AsSpan(Length));
+        Length += records.Length;
+    }
+
     /// <summary>Hands the written bytes over and starts an empty buffer (the old one is returned to be reused).</summary>
     public (byte[] Buffer, int Length) Swap(byte[] replacement)
     {
