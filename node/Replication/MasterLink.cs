@@ -142,7 +142,8 @@ public sealed class MasterLink
         var reader = new LinkReader(socket, Touch);
         Handshake(socket, reader);
         var ids = _hub.Ids;
-        bool fresh = _forceFullSync || ids.ReplId == ReplicationIds.NoId;
+        // A node with no history yet (offset 0) asks for a full sync outright, as a new Redis replica does.
+        bool fresh = _forceFullSync || ids.ReplId == ReplicationIds.NoId || _hub.Offset == 0;
         Send(socket, "PSYNC", fresh ? "?" : ids.ReplId, fresh ? "-1" : (_hub.Offset + 1).ToString());
         string answer = reader.ReadLine();
         if (answer.StartsWith("+FULLRESYNC ", StringComparison.Ordinal))

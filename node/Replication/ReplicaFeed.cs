@@ -20,7 +20,7 @@ internal sealed class ReplicaFeed
     private readonly byte[] _unread;
     private readonly AutoResetEvent _wake = new(false);
     private readonly string _answer;
-    private readonly SnapshotSpool? _snapshot;
+    private readonly SnapshotSpool.Reader? _snapshot;
     private long _sent;
     private long _ackOffset;
     private long _ackTicks = Environment.TickCount64;
@@ -28,7 +28,7 @@ internal sealed class ReplicaFeed
     private volatile bool _closed;
 
     public ReplicaFeed(ReplicationHub hub, Socket socket, ReadOnlyMemory<byte> unread, string address, int listeningPort,
-        string answer, long from, SnapshotSpool? snapshot)
+        string answer, long from, SnapshotSpool.Reader? snapshot)
     {
         _hub = hub;
         _socket = socket;
@@ -94,23 +94,25 @@ internal sealed class ReplicaFeed
         {
             Close(ex.Message);
         }
+        finally
+        {
+            _snapshot?.Dispose();
+        }
     }
 
-    private void SendSnapshot(SnapshotSpool snapshot)
+    private void SendSnapshot(SnapshotSpool.Reader snapshot)
     {
         State = "send_bulk";
         var hash = new XxHash64();
         var chunk = new byte[256 * 1024];
-        using (var reader = snapshot.Open())
+        int n;
+        while (!_closed && (n = snapshot.Read(chunk)) > 0)
         {
-            int n;
-            while (!_closed && (n = reader.Read(chunk)) > 0)
-            {
-                hash.Append(chunk.AsSpan(0, n));
-                _socket.Send(Encoding.ASCII.GetBytes($";{n}\r\n"));
-                _socket.Send(chunk, 0, n, SocketFlags.None);
-            }
+            hash.Append(chunk.AsSpan(0, n));
+            _socket.Send(Encoding.ASCII.GetBytes($";{n}\r\n"));
+            _socket.Send(chunk, 0, n, SocketFlags.None);
         }
+        snapshot.Dispose();
         _socket.Send(Encoding.ASCII.GetBytes($";0\r\n{hash.GetCurrentHashAsUInt64():x16}\r\n"));
         Interlocked.Exchange(ref _ackTicks, Environment.TickCount64);   // the replica loads now: its silence is not a stall yet
     }

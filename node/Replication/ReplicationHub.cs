@@ -85,7 +85,7 @@ public sealed class ReplicationHub : IDisposable
             string address = connection.RemoteAddress;
             string answer;
             long from;
-            SnapshotSpool? snapshot = null;
+            SnapshotSpool.Reader? snapshotReader = null;
             if (ours && Backlog.Holds(have))
             {
                 answer = $"+CONTINUE {_ids.ReplId}\r\n";
@@ -97,14 +97,16 @@ public sealed class ReplicationHub : IDisposable
                 if (replid != "?")
                     Interlocked.Increment(ref SyncPartialErr);
                 Interlocked.Increment(ref SyncFull);
-                snapshot = _spool is { Joinable: true } ? _spool : (_spool = StartSnapshot());
-                answer = $"+FULLRESYNC {_ids.ReplId} {snapshot.Offset}\r\n";
-                from = snapshot.Offset;
+                snapshotReader = _spool?.TryJoin();
+                if (snapshotReader is null)
+                    (_spool, snapshotReader) = StartSnapshot();
+                answer = $"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n";
+                from = _spool.Offset;
             }
-            Logger.ReplicaSync(address, listeningPort, snapshot is null ? "a partial resync" : "a full resync", answer.TrimEnd());
+            Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
             connection.HandOff((socket, unread) =>
             {
-                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshot);
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshotReader);
                 lock (_lock)
                     _replicas = [.. _replicas, feed];
                 feed.Start();
@@ -114,7 +116,7 @@ public sealed class ReplicationHub : IDisposable
     }
 
     /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out.</summary>
-    private SnapshotSpool StartSnapshot()
+    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot()
     {
         int number = Interlocked.Increment(ref _snapshots);
         string dir = _node.Options.Directory;
@@ -123,7 +125,8 @@ public sealed class ReplicationHub : IDisposable
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
             var snapshot = _db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"));
-            return new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex));
+            var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
+            return (spool, reader);
         }
     }
 

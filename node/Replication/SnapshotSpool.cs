@@ -17,22 +17,27 @@ internal sealed class SnapshotSpool
     private string? _failure;
     private int _readers;
 
-    /// <summary>Starts writing <paramref name="snapshot"/>, captured at stream offset <paramref name="offset"/>, to <paramref name="path"/>.</summary>
-    public SnapshotSpool(string path, long offset, IDatasetSnapshot snapshot, Action<Exception> failed)
+    /// <summary>
+    /// Starts writing <paramref name="snapshot"/>, captured at stream offset <paramref name="offset"/>,
+    /// to <paramref name="path"/>; <paramref name="first"/> is the reader of the replica that asked.
+    /// </summary>
+    public SnapshotSpool(string path, long offset, IDatasetSnapshot snapshot, Action<Exception> failed, out Reader first)
     {
         _path = path;
         Offset = offset;
         var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+        first = Open();
         new Thread(() => Produce(file, snapshot, failed)) { Name = "istore-repl-snapshot", IsBackground = true }.Start();
     }
 
     /// <summary>The stream offset the snapshot is at: its readers continue the stream from here.</summary>
     public long Offset { get; }
 
-    /// <summary>Whether a replica asking now can share this snapshot (it is still being written).</summary>
-    public bool Joinable
+    /// <summary>A reader for a replica asking now, if it can still share this snapshot (it is still being written); else null.</summary>
+    public Reader? TryJoin()
     {
-        get { lock (_lock) return !_complete && _failure is null; }
+        lock (_lock)
+            return _complete || _failure is not null ? null : Open();
     }
 
     private void Produce(FileStream file, IDatasetSnapshot snapshot, Action<Exception> failed)
@@ -72,12 +77,13 @@ internal sealed class SnapshotSpool
         DeleteIfUnused();
     }
 
-    /// <summary>A reader of the file; dispose it when done.</summary>
-    public Reader Open()
+    private Reader Open()
     {
         lock (_lock)
+        {
             _readers++;
-        return new Reader(this, new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1));
+            return new Reader(this, new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1));
+        }
     }
 
     private void Close()
@@ -100,6 +106,8 @@ internal sealed class SnapshotSpool
 
     internal sealed class Reader(SnapshotSpool spool, FileStream file) : IDisposable
     {
+        private int _disposed;
+
         /// <summary>Reads the next bytes, waiting for the writer; 0 at the end of a complete snapshot. Throws if making it failed.</summary>
         public int Read(byte[] buffer)
         {
@@ -119,6 +127,8 @@ internal sealed class SnapshotSpool
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+                return;
             file.Dispose();
             spool.Close();
         }
