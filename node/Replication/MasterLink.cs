@@ -26,6 +26,7 @@ public sealed class MasterLink
     private bool _forceFullSync;
     private long _lastIoTicks = Environment.TickCount64;
     private long _lastAckTicks;
+    private volatile string? _closeReason;
 
     internal MasterLink(NodeServer node, ReplicationHub hub, string host, int port)
     {
@@ -52,7 +53,7 @@ public sealed class MasterLink
 
     public long SecondsSinceIo => (Environment.TickCount64 - Interlocked.Read(ref _lastIoTicks)) / 1000;
 
-    /// <summary>The last error, for INFO (master_link_down_reason, ours).</summary>
+    /// <summary>Why the link last went down, for INFO (master_link_down_reason, ours); kept while it retries.</summary>
     public string? LastError { get; private set; }
 
     private string Master => $"{Host}:{Port}";
@@ -72,7 +73,7 @@ public sealed class MasterLink
     {
         if (_socket is not null && Environment.TickCount64 - Interlocked.Read(ref _lastIoTicks) > _hub.Settings.TimeoutMs)
         {
-            LastError = $"no data from the master for {_hub.Settings.TimeoutMs / 1000} s (repl-timeout)";
+            _closeReason = $"no data from the master for {_hub.Settings.TimeoutMs / 1000} s (repl-timeout)";
             CloseSocket();
         }
     }
@@ -99,7 +100,8 @@ public sealed class MasterLink
             {
                 if (_stop.IsCancellationRequested)
                     break;
-                LastError ??= ex.Message;
+                LastError = _closeReason ?? ex.Message;
+                _closeReason = null;
                 if (ex is InvalidDataException)
                     _forceFullSync = true;
                 _node.Logger.LinkFailed(Master, LastError, backoffMs);
@@ -116,7 +118,6 @@ public sealed class MasterLink
             if (_stop.Token.WaitHandle.WaitOne(backoffMs))
                 break;
             backoffMs = Math.Min(backoffMs * 2, 5000);
-            LastError = null;
         }
     }
 
@@ -250,6 +251,7 @@ public sealed class MasterLink
     {
         using var applier = new StreamApplier(_node);
         Up = true;
+        LastError = null;
         State = "connected";
         _node.Logger.LinkProgress(Master, $"link up at offset {_hub.Offset}");
         Acknowledge(socket);
