@@ -152,6 +152,34 @@ public static class ReplicationCommands
             }
             return;
         }
+        if (c.ArgIs(1, "FAIL-AFTER-WRITE"u8) && c.Count == 3)
+        {
+            FailAfterWrite(c);
+            return;
+        }
         c.Output.WriteError($"ERR unknown subcommand '{Errors.Truncate(c.ArgString(1))}'. Try DEBUG HELP.");
+    }
+
+    /// <summary>
+    /// DEBUG FAIL-AFTER-WRITE key: HSET key field value, then fail inside the same write scope, as
+    /// a handler bug would. What a failed command leaves behind is tested with it: on the disk
+    /// engine nothing (its batch and its log records are dropped), in memory the write with its record.
+    /// </summary>
+    private static void FailAfterWrite(CommandContext c)
+    {
+        if (c.Node.Replication.IsReplica)
+        {
+            c.Output.WriteError("READONLY You can't write against a read only replica.");
+            return;
+        }
+        var args = new Istore.Net.Resp.CommandArgs();
+        args.SetFrom("HSET"u8.ToArray(), c.Args.ToArray(2), "field"u8.ToArray(), "value"u8.ToArray());
+        using (c.Keyspace.Atomic())
+        {
+            c.Args = args;
+            c.Spec = Istore.Net.Commands.CommandTable.Find("HSET")!;
+            c.Node.Handlers[c.Spec](c);
+            throw new InvalidOperationException("DEBUG FAIL-AFTER-WRITE failed the command after its write, as asked");
+        }
     }
 }

@@ -89,6 +89,17 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>
+    /// The command failed part-way (a handler threw), before the write lock is released: undo its
+    /// writes if the engine can. True when nothing of the command was applied, so its log records
+    /// must go too; false when its writes so far stand (an engine that changes data in place).
+    /// </summary>
+    bool AbortCommand()
+    {
+        EndCommand();
+        return false;
+    }
+
     /// <summary>The key and keys-with-expiry counts this command changed and has not applied yet (DBSIZE inside an EXEC).</summary>
     (long Keys, long Volatile) UnappliedCounts => default;
 

@@ -116,6 +116,10 @@ internal sealed class NodeWorker : ILoopWorker
             if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
                 Interlocked.Increment(ref node.Stats.ErrorReplies);
         }
+        catch (Exception) when (c.Keyspace.NoteFailure())
+        {
+            // never runs: the filter marks the command failed before its write scope unwinds
+        }
         catch (Engine.EngineLimitException ex)
         {
             output.Truncate(replyStart);

@@ -87,6 +87,36 @@ public sealed class AppendOnlyLog : IDisposable
             StreamBase = offset - _appendedBytes;
     }
 
+    /// <summary>Where the running command's records start in the pending buffer; -1 when no command runs.</summary>
+    private int _commandStart = -1;
+
+    /// <summary>
+    /// A command starts (caller holds the keyspace write lock): until it ends, flushes take only the
+    /// records before it, so a command that fails can take its records back (see <see cref="EndCommand"/>).
+    /// </summary>
+    public void BeginCommand()
+    {
+        lock (_bufferLock)
+            _commandStart = _pending.Length;
+    }
+
+    /// <summary>The command ended: its records become flushable, or with <paramref name="keep"/> false are dropped (its effect was rolled back).</summary>
+    public void EndCommand(bool keep)
+    {
+        lock (_bufferLock)
+        {
+            if (!keep)
+            {
+                _appendedBytes -= _pending.Length - _commandStart;
+                _pending.Truncate(_commandStart);
+            }
+            _commandStart = -1;
+        }
+    }
+
+    /// <summary>The pending bytes a flush may take: all of them, or those before a running command.</summary>
+    private int Flushable => _commandStart < 0 ? _pending.Length : _commandStart;
+
     /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
     internal AppendScope BeginAppend()
     {
@@ -119,9 +149,9 @@ public sealed class AppendOnlyLog : IDisposable
             int length;
             lock (_bufferLock)
             {
-                if (_pending.Length == 0 && !(fsync && _syncedBytes < _writtenBytes))
+                if (Flushable == 0 && !(fsync && _syncedBytes < _writtenBytes))
                     return;
-                (buffer, length) = _pending.Swap(_spare);
+                (buffer, length) = _pending.Swap(_spare, Flushable);
             }
             if (length > 0)
             {
@@ -151,11 +181,12 @@ public sealed class AppendOnlyLog : IDisposable
         {
             lock (_bufferLock)
             {
-                if (_pending.Length == 0 && !(sync && _syncedBytes < _writtenBytes))
+                int flushable = Flushable;
+                if (flushable == 0 && !(sync && _syncedBytes < _writtenBytes))
                     return;
-                _writtenBytes += _pending.Length;
-                Backlog?.Append(_pending.Written);
-                _pending.Reset();
+                _writtenBytes += flushable;
+                Backlog?.Append(_pending.Written[..flushable]);
+                (_spare, _) = _pending.Swap(_spare, flushable);
             }
             written = _writtenBytes;
             if (!sync)
@@ -178,7 +209,7 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 if (_file is null)
                     return ++CurrentSegment;
-                var (buffer, length) = _pending.Swap(_spare);
+                var (buffer, length) = _pending.Swap(_spare, _pending.Length);
                 _file.Write(buffer, 0, length);
                 Backlog?.Append(buffer.AsSpan(0, length));
                 _spare = buffer;

@@ -41,14 +41,24 @@ internal sealed class LogRecordWriter
         Length += records.Length;
     }
 
-    /// <summary>Hands the written bytes over and starts an empty buffer (the old one is returned to be reused).</summary>
-    public (byte[] Buffer, int Length) Swap(byte[] replacement)
+    /// <summary>
+    /// Hands the first <paramref name="length"/> written bytes over and continues in
+    /// <paramref name="replacement"/> with the rest (the records of a command still running).
+    /// </summary>
+    public (byte[] Buffer, int Length) Swap(byte[] replacement, int length)
     {
-        var taken = (_buffer, Length);
+        var taken = _buffer;
+        int rest = Length - length;
+        if (replacement.Length < rest)
+            replacement = new byte[Math.Max(rest, replacement.Length * 2)];
+        taken.AsSpan(length, rest).CopyTo(replacement);
         _buffer = replacement;
-        Length = 0;
-        return taken;
+        Length = rest;
+        return (taken, length);
     }
+
+    /// <summary>Forgets what was written after <paramref name="length"/> (the records of a command that was rolled back).</summary>
+    public void Truncate(int length) => Length = length;
 
     private void WriteHeader(byte prefix, long value)
     {

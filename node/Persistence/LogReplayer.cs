@@ -109,19 +109,33 @@ internal static class LogReplayer
         return (applied, lastGood);
     }
 
-    /// <summary>A crash leaves an incomplete last record, or zeros where the file grew but the data never landed.</summary>
-    private static bool IsTornTail(FileStream file, long lastGood, string problem)
+    /// <summary>
+    /// Whether the damage at <paramref name="badOffset"/> is the log's tail: nothing after it parses
+    /// as a log record (a crash leaves an incomplete record, zeros, or a fragment). A whole record
+    /// further on means the damage is in the middle.
+    /// </summary>
+    private static bool IsTornTail(FileStream file, long badOffset, string problem)
     {
-        if (problem == IncompleteAtEnd)
+        if (problem == IncompleteAtEnd || file.Length - badOffset < 2)
             return true;
-        file.Position = lastGood;
-        int b;
-        while ((b = file.ReadByte()) >= 0)
+        file.Position = badOffset;
+        var rest = new byte[file.Length - badOffset];
+        file.ReadExactly(rest);
+        var args = new CommandArgs();
+        for (int at = rest.AsSpan(1).IndexOf((byte)'*') + 1; at > 0; at = NextStar(rest, at))
         {
-            if (b != 0)
+            if (RespRequestParser.TryParse(rest, at, rest.Length, args, ReplayLimits, out _, out _) == ParseResult.Complete
+                && args.Count > 0 && Istore.Net.Commands.CommandTable.Find(args[0]) is { } spec
+                && ((spec.Flags & Istore.Net.Commands.CommandFlags.Write) != 0 || spec.Name is "MULTI" or "EXEC"))
                 return false;
         }
         return true;
+    }
+
+    private static int NextStar(byte[] bytes, int after)
+    {
+        int next = bytes.AsSpan(after + 1).IndexOf((byte)'*');
+        return next < 0 ? -1 : after + 1 + next;
     }
 
     private const string IncompleteAtEnd = "incomplete record at the end";

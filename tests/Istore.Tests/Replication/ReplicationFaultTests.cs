@@ -173,3 +173,31 @@ public abstract class ReplicationFaultTests(string engine)
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+public sealed class FailedCommandTestsOnMemory() : FailedCommandTests("memory", expectWrite: true);
+public sealed class FailedCommandTestsOnDisk() : FailedCommandTests("disk", expectWrite: false);
+
+/// <summary>
+/// A command whose handler fails after part of its write: never committed but unlogged. The disk
+/// engine drops the whole command (batch and log records); the memory engine, which changes data
+/// in place, keeps the write and its record. Either way master, replica and a restarted master agree.
+/// </summary>
+public abstract class FailedCommandTests(string engine, bool expectWrite)
+{
+    [Fact]
+    public async Task A_command_that_fails_after_writing_is_applied_and_logged_whole_or_not_at_all()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
+        await group.WaitInSyncAsync();
+        Assert.StartsWith("-ERR internal error: DEBUG FAIL-AFTER-WRITE", await ReplicationGroup.CommandAsync(group.Master, "DEBUG", "FAIL-AFTER-WRITE", "h"));
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(group.Master, "SET", "after", "1"));
+        string expected = expectWrite ? ":1\r\n" : ":0\r\n";
+        Assert.Equal(expected, await ReplicationGroup.CommandAsync(group.Master, "HEXISTS", "h", "field"));
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal(expected, await ReplicationGroup.CommandAsync(group.Replicas[0], "HEXISTS", "h", "field"));
+        group.Master.Kill();
+        await group.Master.RestartAsync();
+        Assert.Equal(expected, await ReplicationGroup.CommandAsync(group.Master, "HEXISTS", "h", "field"));
+        Assert.Equal("$1\r\n1\r\n", await ReplicationGroup.CommandAsync(group.Master, "GET", "after"));
+    }
+}
