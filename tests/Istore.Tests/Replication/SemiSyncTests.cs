@@ -24,7 +24,11 @@ public abstract class SemiSyncTests(string engine, ITestOutputHelper output)
                 Task.Run(() => WriteOneByOneAsync(group.Master, $"one:{round}", acknowledged)),
                 Task.Run(() => WritePipelinedAsync(group.Master, $"pipe:{round}", acknowledged)),
             };
-            await Task.Delay(100 + 20 * round);
+            // Kill while both writers are in full flow: after some acknowledgements, at a varying moment.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (acknowledged.Count < 200 && DateTime.UtcNow < deadline)
+                await Task.Delay(5);
+            await Task.Delay(7 * round);
             group.Master.Kill();
             await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
             var replica = group.Replicas[0];
