@@ -109,7 +109,7 @@ echo
 echo "-- 3. replica lag under sustained -P 16 SET load (ms: p50 p99 max over samples)"
 for server in istore redis; do
     master=$IM; replica=$IR; [[ $server == redis ]] && { master=$RM; replica=$RR; }
-    bench_csv "$master" 16 "$N_P16" "$CLIENTS" >/dev/null &
+    redis-benchmark -h "$HOST" -p "$master" -c "$CLIENTS" -d "$DATA_SIZE" -r "$KEYS" -t set -P 16 -n 1000000000 -q >/dev/null 2>&1 &
     bp=$!
     python3 - "$HOST" "$master" "$replica" "$server" <<'PY' || true
 import socket, sys, time
@@ -144,7 +144,8 @@ lags.sort()
 q = lambda p: lags[min(len(lags) - 1, int(p * len(lags)))]
 print(f"lag {name}: p50 {q(0.5):.1f} ms, p99 {q(0.99):.1f} ms, max {lags[-1]:.1f} ms over {len(lags)} samples")
 PY
-    wait "$bp" || true
+    kill "$bp" 2>/dev/null || true
+    wait "$bp" 2>/dev/null || true
 done
 echo
 

@@ -38,33 +38,46 @@ internal sealed class SemiSyncReplies(NodeServer node)
         held.Offset = after;
     }
 
-    /// <summary>Before the batch's replies go out: moves each writer's replies from its first write on aside until acknowledged.</summary>
+    /// <summary>
+    /// Before the batch's replies go out: moves each writer's replies from its first write on aside,
+    /// and waits for the batch's highest offset once for all of them (one wake-up of this loop per
+    /// acknowledgement, however many clients wrote).
+    /// </summary>
     public void HoldReplies()
     {
         if (_holding.Count == 0)
             return;
         var hub = node.Replication;
+        var held = new List<(Connection Connection, byte[] Replies, (int, int)[] Writes)>(_holding.Count);
+        long offset = 0;
         foreach (var connection in _holding)
         {
-            var held = ((ClientState)connection.State!).HeldWrites!;
+            var writes = ((ClientState)connection.State!).HeldWrites!;
             var output = connection.Output;
-            int first = held.Replies[0].Start;
-            byte[] replies = output.WrittenSpan[first..].ToArray();
-            var writes = held.Replies.Select(r => (r.Start - first, r.End - first)).ToArray();
+            int first = writes.Replies[0].Start;
+            held.Add((connection, output.WrittenSpan[first..].ToArray(), writes.Replies.Select(r => (r.Start - first, r.End - first)).ToArray()));
+            offset = Math.Max(offset, writes.Offset);
             output.Truncate(first);
-            held.Replies.Clear();
+            writes.Replies.Clear();
             connection.HoldInput();
-            int needed = hub.Settings.SyncReplicas;
-            hub.Waiters.Add(held.Offset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => connection.Deliver(c =>
-            {
-                if (acknowledged >= needed)
-                    c.Output.WriteRaw(replies);
-                else
-                    WriteRefused(c, replies, writes);
-                c.ReleaseInput();
-            }), hub.AckedAtLeast);
         }
         _holding.Clear();
+        var loop = held[0].Connection.EventLoop!;
+        int needed = hub.Settings.SyncReplicas;
+        hub.Waiters.Add(offset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
+        {
+            foreach (var (connection, replies, writes) in held)
+            {
+                if (connection.IsClosed)
+                    continue;
+                if (acknowledged >= needed)
+                    connection.Output.WriteRaw(replies);
+                else
+                    WriteRefused(connection, replies, writes);
+                connection.SendOutput();
+                connection.ReleaseInput();
+            }
+        }), hub.AckedAtLeast);
     }
 
     /// <summary>The held replies with each write's own reply replaced by -NOREPLICAS.</summary>
