@@ -8,9 +8,9 @@ namespace Istore.Node.Replication;
 /// A replica's side of the stream: parses its master's records and runs each through the
 /// command handlers on a replaying session (the same code as a client's command, without
 /// logging or expiry of its own), then appends the record's bytes, unchanged, to this node's log
-/// inside the same write-lock scope, so the log, the backlog and the offset are the master's. A
-/// MULTI … EXEC group is applied as one atomic scope. A bare <c>\n</c> between records is the
-/// master's keepalive: not part of the stream.
+/// inside the same write-lock scope, so the log, the backlog and the offset are the master's. What
+/// one read brought is applied in one scope, a MULTI … EXEC group only once its EXEC is there. A
+/// bare <c>\n</c> between records is the master's keepalive: not part of the stream.
 /// </summary>
 internal sealed class StreamApplier : IDisposable
 {
@@ -33,10 +33,15 @@ internal sealed class StreamApplier : IDisposable
     /// <summary>Records applied whose command answered an error (Redis ignores those too; counted for INFO).</summary>
     public long Failures => _commands.Failures;
 
-    /// <summary>Applies every complete record in <paramref name="buffer"/>[start, end); returns the bytes consumed (a partial record stays).</summary>
+    /// <summary>
+    /// Applies every complete record in <paramref name="buffer"/>[start, end) in one write-lock scope
+    /// (one engine command: on disk one batch, carrying the offset after it); returns the bytes
+    /// consumed (a partial record stays for the next call).
+    /// </summary>
     public int Apply(byte[] buffer, int start, int end)
     {
         int position = start;
+        using var scope = _keyspace.Lock();
         while (position < end)
         {
             if (buffer[position] == (byte)'\n')
@@ -60,6 +65,7 @@ internal sealed class StreamApplier : IDisposable
         return position - start;
     }
 
+    /// <summary>One record: run it and log its bytes; a transaction's records are kept until its EXEC, then run and logged together.</summary>
     private void Apply(ReadOnlySpan<byte> record)
     {
         if (_args[0].SequenceEqual("MULTI"u8))
@@ -77,23 +83,17 @@ internal sealed class StreamApplier : IDisposable
                 _group.Add(Enumerable.Range(0, _args.Count).Select(_args.ToArray).ToArray());
                 return;
             }
-            using (_keyspace.Atomic())
+            foreach (var queued in _group)
             {
-                foreach (var queued in _group)
-                {
-                    _args.SetFrom(queued);
-                    _commands.Execute(_args);
-                }
-                _db.Log.AppendRaw(_groupBytes.GetBuffer().AsSpan(0, (int)_groupBytes.Length));
+                _args.SetFrom(queued);
+                _commands.Execute(_args);
             }
+            _db.Log.AppendRaw(_groupBytes.GetBuffer().AsSpan(0, (int)_groupBytes.Length));
             _group = null;
             return;
         }
-        using (_keyspace.Lock())
-        {
-            _commands.Execute(_args);
-            _db.Log.AppendRaw(record);
-        }
+        _commands.Execute(_args);
+        _db.Log.AppendRaw(record);
     }
 
     public void Dispose() => _keyspace.Dispose();
