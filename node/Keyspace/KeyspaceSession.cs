@@ -259,7 +259,7 @@ public sealed partial class KeyspaceSession : IDisposable
         return scope;
     }
 
-    private readonly LogRecordWriter _replayScratch = new();
+    private readonly LogRecordWriter _replayScratch = LogRecordWriter.Discarding();
 
     public readonly ref struct RecordScope
     {

@@ -7,6 +7,10 @@ namespace Istore.Node.Persistence;
 internal sealed class LogRecordWriter
 {
     private byte[] _buffer = new byte[64 * 1024];
+    private bool _discard;
+
+    /// <summary>A writer that keeps nothing: where a replaying session's records go (they are in the log already).</summary>
+    public static LogRecordWriter Discarding() => new() { _discard = true, _buffer = [] };
 
     public int Length { get; private set; }
 
@@ -18,6 +22,8 @@ internal sealed class LogRecordWriter
 
     public void Arg(ReadOnlySpan<byte> value)
     {
+        if (_discard)
+            return;
         WriteHeader((byte)'$', value.Length);
         Ensure(value.Length + 2);
         value.CopyTo(_buffer.AsSpan(Length));
@@ -62,6 +68,8 @@ internal sealed class LogRecordWriter
 
     private void WriteHeader(byte prefix, long value)
     {
+        if (_discard)
+            return;
         Ensure(24);
         _buffer[Length++] = prefix;
         Utf8Formatter.TryFormat(value, _buffer.AsSpan(Length), out int n);

@@ -27,7 +27,6 @@ public sealed class MasterLink
     private long _lastIoTicks = Environment.TickCount64;
     private long _lastAckTicks;
     private volatile string? _closeReason;
-    private int _fullSyncs;
 
     internal MasterLink(NodeServer node, ReplicationHub hub, string host, int port)
     {
@@ -233,24 +232,11 @@ public sealed class MasterLink
                 }
             }
             long keys = DatasetLoader.Load(_db, payload);
-            var ids = new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true);
-            int sync = Interlocked.Increment(ref _fullSyncs);
             if (_db.Engine is Engine.ISelfDurableEngine)
-            {
                 _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
-                _hub.SetIds(ids);
-            }
             else
-            {
-                // The memory engine's log still holds the old data's records: a checkpoint at this
-                // offset replaces them. It runs while the stream flows; until it is done a restart
-                // finds no history and asks for a full sync again.
-                _ = _node.Checkpointer.CheckpointAsync().ContinueWith(done =>
-                {
-                    if (done.IsCompletedSuccessfully && Volatile.Read(ref _fullSyncs) == sync)
-                        _hub.SetIds(ids);
-                }, TaskScheduler.Default);
-            }
+                _node.Checkpointer.CheckpointAsync().GetAwaiter().GetResult();   // replaces the old data's log records; the checkpoint names this offset
+            _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
             _node.Logger.LinkProgress(Master, $"full resync done: {keys} keys, {bytes} bytes loaded at offset {offset}");
         }
         finally

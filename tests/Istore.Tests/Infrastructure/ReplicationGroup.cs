@@ -100,7 +100,10 @@ public sealed class ReplicationGroup : IAsyncDisposable
         string expected = await DigestAsync(Master);
         Assert.NotEqual(new string('0', 40), expected);
         foreach (var replica in Replicas)
-            Assert.Equal(expected, await DigestAsync(replica));
+        {
+            string actual = await DigestAsync(replica);
+            Assert.True(expected == actual, $"replica on {replica.Port}: digest {actual}, master's {expected}\n{replica.Output}");
+        }
     }
 
     public async ValueTask DisposeAsync()
