@@ -12,11 +12,6 @@ public sealed class AckWaiters
 
     private sealed record Waiter(long Offset, int Needed, long DeadlineTicks, Action<int> Done);
 
-    public int Count
-    {
-        get { lock (_lock) return _waiters.Count; }
-    }
-
     /// <summary>Calls <paramref name="done"/> (on the acknowledging thread) once <paramref name="needed"/> replicas have <paramref name="offset"/>, or at the deadline (0 = none).</summary>
     public void Add(long offset, int needed, long timeoutMs, Action<int> done, Func<long, int> acknowledged)
     {

@@ -30,9 +30,6 @@ internal sealed class StreamApplier : IDisposable
         _commands = new LogCommandReplayer(node, node.Handlers, _keyspace);
     }
 
-    /// <summary>Records applied whose command answered an error (Redis ignores those too; counted for INFO).</summary>
-    public long Failures => _commands.Failures;
-
     /// <summary>
     /// Applies every complete record in <paramref name="buffer"/>[start, end) in one write-lock scope
     /// (one engine command: on disk one batch, carrying the offset after it); returns the bytes

@@ -32,7 +32,7 @@ public abstract class ReplicationFaultTests(string engine)
     {
         await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "SET", "k", "v"));
-        int deadPort = FreePort();
+        int deadPort = NodeProcess.FreePort();
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "REPLICAOF", "127.0.0.1", deadPort.ToString()));
         await Task.Delay(500);
         var info = await ReplicationGroup.InfoAsync(node);
@@ -164,13 +164,6 @@ public abstract class ReplicationFaultTests(string engine)
             for (int i = start; i < Math.Min(count, start + batch); i++)
                 Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
