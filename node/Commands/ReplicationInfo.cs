@@ -47,5 +47,6 @@ internal static class ReplicationInfo
         yield return ("repl_backlog_histlen", backlog.HistoryLength);
         yield return ("min_slaves_good_slaves", hub.GoodReplicas());
         yield return ("sync_replicas", hub.Settings.SyncReplicas);
+        yield return ("repl_snapshots_made", hub.SnapshotsMade);
     }
 }

@@ -61,6 +61,9 @@ public sealed class ReplicationHub : IDisposable
     /// <summary>True while a replica loads a full sync's snapshot: commands that need the data answer -LOADING.</summary>
     public bool Loading { get; internal set; }
 
+    /// <summary>Full-sync snapshots made (replicas that asked while one was being made shared it).</summary>
+    public int SnapshotsMade => Volatile.Read(ref _snapshots);
+
     public long SyncFull;
     public long SyncPartialOk;
     public long SyncPartialErr;

@@ -168,4 +168,39 @@ public abstract class ReplicationTests(string engine)
         await ReplicationWorkload.WriteAsync(group.Master, "b", 10);
         await group.AssertDigestsEqualAsync();
     }
+
+    [Fact]
+    public async Task Replicas_asking_at_once_share_one_snapshot()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 0);
+        await ReplicationFaultTests.FillAsync(group.Master, 300_000);
+        await Task.WhenAll(group.AddReplicaAsync(), group.AddReplicaAsync());
+        await group.AssertDigestsEqualAsync();
+        var info = await ReplicationGroup.InfoAsync(group.Master);
+        Assert.Equal("2", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_full"]);
+        Assert.Equal("1", info["repl_snapshots_made"]);
+    }
+
+    [Fact]
+    public async Task A_SIGSTOPped_replica_is_dropped_after_repl_timeout_and_continues_after_SIGCONT()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, masterArgs: ["--repl-timeout", "2"]);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 10);
+        await group.WaitInSyncAsync();
+        ProxyProcess.SendSignal(group.Replicas[0].Pid, "STOP");
+        try
+        {
+            await ReplicationWorkload.WriteAsync(group.Master, "b", 10);   // the master goes on writing meanwhile
+            await ReplicationGroup.WaitForInfoAsync(group.Master, i => i["connected_slaves"] == "0", timeout: TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            ProxyProcess.SendSignal(group.Replicas[0].Pid, "CONT");
+        }
+        // The replica first reads what the socket still held, then finds it closed and continues incrementally.
+        await ReplicationGroup.WaitForInfoAsync(group.Master, i => i["sync_partial_ok"] == "1", section: "stats", timeout: TimeSpan.FromSeconds(15));
+        await ReplicationWorkload.WriteAsync(group.Master, "c", 5);
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal("1", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_full"]);
+    }
 }
