@@ -84,6 +84,11 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>Inside a command: gather every write until its end into one batch, strings too (a bulk load).</summary>
+    void BatchWrites()
+    {
+    }
+
     /// <summary>The command is done, before the write lock is released: an engine that batches a command's writes applies them now.</summary>
     void EndCommand()
     {

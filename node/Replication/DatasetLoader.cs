@@ -6,7 +6,7 @@ namespace Istore.Node.Replication;
 
 /// <summary>
 /// Loads a full sync's snapshot (<see cref="DatasetEntries"/>) into the engine, in steps of a
-/// thousand keys under the write lock, each step one engine command (one disk batch).
+/// thousand keys under the write lock, each step one engine command (one disk batch, strings included).
 /// </summary>
 internal static class DatasetLoader
 {
@@ -22,6 +22,7 @@ internal static class DatasetLoader
             lock (db.WriteLock)
             {
                 session.BeginCommand();
+                session.BatchWrites();
                 try
                 {
                     for (int i = 0; i < 1000 && !done; i++)

@@ -34,6 +34,12 @@ internal sealed partial class DiskSession
         Commit();
     }
 
+    public void BatchWrites()
+    {
+        if (_inCommand)
+            StartCollecting();
+    }
+
     /// <summary>A string write of this command went straight to the database (before it started collecting).</summary>
     private bool _appliedInCommand;
 
