@@ -8,7 +8,7 @@ namespace Istore.Tests.Node.Disk;
 /// </summary>
 public class DiskCollectionRefusalTests(DiskNodeFixture fixture) : IClassFixture<DiskNodeFixture>
 {
-    private const string Refusal = "-ERR the disk engine does not store ranklists or bloom filters yet\r\n";
+    private const string Refusal = "-ERR the disk engine does not store ranklists, bloom filters or streams yet\r\n";
 
     [Theory]
     [InlineData("RL.ADD", "refuse:r", "1", "m")]

@@ -1,0 +1,283 @@
+using Istore.Net.Resp;
+
+namespace Istore.Node.Objects.Streams;
+
+/// <summary>
+/// A block of up to <see cref="MaxEntries"/> consecutive stream entries in one byte array, as Redis
+/// keeps a listpack per radix-tree node. The first entry added is the master: its ID keys the node
+/// and its field names are stored once; later entries with the same field names store only their
+/// values. IDs are deltas from the master. A deleted entry stays as a tombstone (counted towards
+/// the node's capacity, as in Redis) until the whole node is empty and goes.
+/// Entry layout: [flags][ms delta varint][seq varint: delta when ms is equal, else absolute]
+/// then either [field count varint]([length varint][bytes] × 2 × count) or, with the same
+/// fields as the master, ([length varint][value bytes] × count).
+/// </summary>
+public sealed class StreamNode
+{
+    public const int MaxEntries = 100;
+    public const int MaxBytes = 4096;
+
+    private const byte Deleted = 1;
+    private const byte SameFields = 2;
+
+    private byte[] _data;
+    private int _used;
+    private int[] _offsets;
+    private byte[][] _masterFields;
+
+    public StreamId Master { get; }
+
+    /// <summary>Entries written, tombstones included.</summary>
+    public int Total { get; private set; }
+
+    public int DeletedCount { get; private set; }
+
+    public int Live => Total - DeletedCount;
+
+    public int ByteSize => _used;
+
+    private StreamNode(StreamId master, byte[][] masterFields, byte[] data, int used, int[] offsets, int total)
+    {
+        Master = master;
+        _masterFields = masterFields;
+        _data = data;
+        _used = used;
+        _offsets = offsets;
+        Total = total;
+    }
+
+    /// <summary>A node whose master is the entry with <paramref name="id"/> and these pairs.</summary>
+    public static StreamNode Create(StreamId id, CommandArgs args, int firstField, int pairs)
+    {
+        var fields = new byte[pairs][];
+        for (int i = 0; i < pairs; i++)
+            fields[i] = args.ToArray(firstField + 2 * i);
+        var node = new StreamNode(id, fields, new byte[64], 0, new int[8], 0);
+        node.Append(id, args, firstField, pairs);
+        return node;
+    }
+
+    /// <summary>True when an entry with these pairs (of <paramref name="payloadBytes"/> field and value bytes) must start a new node.</summary>
+    public bool IsFullFor(long payloadBytes) => Total >= MaxEntries || _used + payloadBytes >= MaxBytes;
+
+    public void Append(StreamId id, CommandArgs args, int firstField, int pairs)
+    {
+        bool same = pairs == _masterFields.Length;
+        for (int i = 0; same && i < pairs; i++)
+            same = args[firstField + 2 * i].SequenceEqual(_masterFields[i]);
+        int size = 1 + 20 + 10;
+        for (int i = 0; i < 2 * pairs; i++)
+            size += 5 + args[firstField + i].Length;
+        Reserve(size);
+        if (Total == _offsets.Length)
+            Array.Resize(ref _offsets, Math.Min(_offsets.Length * 2, MaxEntries));
+        _offsets[Total++] = _used;
+        _data[_used++] = same ? SameFields : (byte)0;
+        WriteId(id);
+        if (!same)
+            WriteVarInt((ulong)pairs);
+        for (int i = 0; i < pairs; i++)
+        {
+            if (!same)
+                WriteBytes(args[firstField + 2 * i]);
+            WriteBytes(args[firstField + 2 * i + 1]);
+        }
+    }
+
+    /// <summary>Gives back the spare room once the node will not grow (a newer node took over).</summary>
+    public void Seal()
+    {
+        if (_data.Length > _used)
+            Array.Resize(ref _data, _used);
+        if (_offsets.Length > Total)
+            Array.Resize(ref _offsets, Total);
+    }
+
+    public bool IsDeleted(int index) => (_data[_offsets[index]] & Deleted) != 0;
+
+    public StreamId IdAt(int index)
+    {
+        int position = _offsets[index] + 1;
+        return ReadId(ref position);
+    }
+
+    /// <summary>Marks a live entry deleted; the caller keeps the counts of the stream.</summary>
+    public void Delete(int index)
+    {
+        _data[_offsets[index]] |= Deleted;
+        DeletedCount++;
+    }
+
+    /// <summary>The index of the first entry (live or not) whose ID is ≥ <paramref name="id"/>; Total when none.</summary>
+    public int FirstAtOrAfter(StreamId id)
+    {
+        int lo = 0, hi = Total;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (IdAt(mid) < id) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The entry's field-value pairs.</summary>
+    public EntryReader Read(int index) => new(this, index);
+
+    public StreamNode Clone() =>
+        new(Master, _masterFields, (byte[])_data.Clone(), _used, (int[])_offsets.Clone(), Total) { DeletedCount = DeletedCount };
+
+    public void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteVarUInt(Master.Ms);
+        writer.WriteVarUInt(Master.Seq);
+        writer.WriteVarUInt((ulong)_masterFields.Length);
+        foreach (var field in _masterFields)
+            writer.WriteBytes(field);
+        writer.WriteVarUInt((ulong)Total);
+        writer.WriteBytes(_data.AsSpan(0, _used));
+    }
+
+    /// <summary>Reads a node back, checking every entry's layout (a damaged snapshot throws, it is never half-read).</summary>
+    public static StreamNode ReadFrom(ref SnapshotReader reader)
+    {
+        var master = new StreamId(reader.ReadVarUInt(), reader.ReadVarUInt());
+        var fields = new byte[reader.ReadCount()][];
+        for (int i = 0; i < fields.Length; i++)
+            fields[i] = reader.ReadBytes().ToArray();
+        int total = reader.ReadCount();
+        var data = reader.ReadBytes().ToArray();
+        if (total == 0 || total > MaxEntries)
+            throw new InvalidDataException("bad stream node in snapshot");
+        var node = new StreamNode(master, fields, data, data.Length, new int[total], total);
+        int position = 0;
+        for (int i = 0; i < total; i++)
+        {
+            if (position >= data.Length)
+                throw new InvalidDataException("stream node ends early in snapshot");
+            node._offsets[i] = position;
+            if ((data[position] & Deleted) != 0)
+                node.DeletedCount++;
+            position = node.Skip(position);
+        }
+        if (position != data.Length || node.DeletedCount == total)
+            throw new InvalidDataException("bad stream node in snapshot");
+        return node;
+    }
+
+    /// <summary>The offset after the entry at <paramref name="position"/>.</summary>
+    private int Skip(int position)
+    {
+        bool same = (_data[position++] & SameFields) != 0;
+        ReadId(ref position);
+        int items = same ? _masterFields.Length : 2 * ReadCount(ref position);
+        for (int i = 0; i < items; i++)
+        {
+            int length = ReadCount(ref position);
+            position += length;
+            if (position > _used)
+                throw new InvalidDataException("stream entry overruns its node in snapshot");
+        }
+        return position;
+    }
+
+    private int ReadCount(ref int position)
+    {
+        ulong value = ReadVarInt(ref position);
+        return value <= (ulong)(_used - position) ? (int)value : throw new InvalidDataException("bad length in stream node");
+    }
+
+    private void WriteId(StreamId id)
+    {
+        ulong msDelta = id.Ms - Master.Ms;
+        WriteVarInt(msDelta);
+        WriteVarInt(msDelta == 0 ? id.Seq - Master.Seq : id.Seq);
+    }
+
+    private StreamId ReadId(ref int position)
+    {
+        ulong msDelta = ReadVarInt(ref position);
+        ulong seq = ReadVarInt(ref position);
+        return msDelta == 0 ? new StreamId(Master.Ms, Master.Seq + seq) : new StreamId(Master.Ms + msDelta, seq);
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> value)
+    {
+        WriteVarInt((ulong)value.Length);
+        value.CopyTo(_data.AsSpan(_used));
+        _used += value.Length;
+    }
+
+    private void WriteVarInt(ulong value)
+    {
+        while (value >= 0x80)
+        {
+            _data[_used++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _data[_used++] = (byte)value;
+    }
+
+    private ulong ReadVarInt(ref int position)
+    {
+        ulong value = 0;
+        for (int shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= _used)
+                throw new InvalidDataException("stream node ends early");
+            byte b = _data[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+                return value;
+        }
+        throw new InvalidDataException("bad varint in stream node");
+    }
+
+    private void Reserve(int size)
+    {
+        if (_data.Length - _used < size)
+            Array.Resize(ref _data, Math.Max(_data.Length * 2, _used + size));
+    }
+
+    /// <summary>Walks one entry's (field, value) pairs.</summary>
+    public ref struct EntryReader
+    {
+        private readonly StreamNode _node;
+        private readonly bool _same;
+        private int _position;
+        private int _next;
+
+        internal EntryReader(StreamNode node, int index)
+        {
+            _node = node;
+            _position = node._offsets[index];
+            _same = (node._data[_position++] & SameFields) != 0;
+            node.ReadId(ref _position);
+            Pairs = _same ? node._masterFields.Length : node.ReadCount(ref _position);
+        }
+
+        public int Pairs { get; }
+
+        public ReadOnlySpan<byte> Field { get; private set; }
+
+        public ReadOnlySpan<byte> Value { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_next == Pairs)
+                return false;
+            Field = _same ? _node._masterFields[_next] : ReadSpan();
+            Value = ReadSpan();
+            _next++;
+            return true;
+        }
+
+        private ReadOnlySpan<byte> ReadSpan()
+        {
+            int length = _node.ReadCount(ref _position);
+            var span = _node._data.AsSpan(_position, length);
+            _position += length;
+            return span;
+        }
+    }
+}
