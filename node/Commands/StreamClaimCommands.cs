@@ -141,6 +141,9 @@ public static class StreamClaimCommands
             claimed.Add((id, entry));
             StreamLog.Claim(c.Keyspace, c.Arg(1), group, pending);
         }
+        // A replayed record carries its delivery's time, which was the consumer's last sight of it.
+        if (c.Keyspace.Replaying && consumer is not null)
+            consumer.SeenTime = deliveryTime;
         if (moved)
             StreamLog.GroupPosition(c.Keyspace, c.Arg(1), group);
         c.Keyspace.ObjectChanged(c.Arg(1), stream);

@@ -182,7 +182,7 @@ public static class StreamCommands
                 : "ERR The ID specified in XADD is equal or smaller than the target stream top item");
             return;
         }
-        target.Append(id, c.Args, firstField, rest / 2);
+        target.Append(id, new ArgumentPairs(c.Args, firstField, rest / 2));
         if (stream is null)
             c.Keyspace.StoreObject(c.Arg(1), target);
         if (options.Trim is { } trim)

@@ -1,5 +1,3 @@
-using Istore.Net.Resp;
-
 namespace Istore.Node.Objects.Streams;
 
 /// <summary>
@@ -47,27 +45,29 @@ public sealed class StreamNode
     }
 
     /// <summary>A node whose master is the entry with <paramref name="id"/> and these pairs.</summary>
-    public static StreamNode Create(StreamId id, CommandArgs args, int firstField, int pairs)
+    public static StreamNode Create<TPairs>(StreamId id, TPairs pairs) where TPairs : IPairSource, allows ref struct
     {
-        var fields = new byte[pairs][];
-        for (int i = 0; i < pairs; i++)
-            fields[i] = args.ToArray(firstField + 2 * i);
+        var fields = new byte[pairs.Count][];
+        for (int i = 0; i < fields.Length; i++)
+            fields[i] = pairs.Field(i).ToArray();
         var node = new StreamNode(id, fields, new byte[64], 0, new int[8], 0);
-        node.Append(id, args, firstField, pairs);
+        node.Append(id, pairs);
         return node;
     }
 
     /// <summary>True when an entry with these pairs (of <paramref name="payloadBytes"/> field and value bytes) must start a new node.</summary>
     public bool IsFullFor(long payloadBytes) => Total >= MaxEntries || _used + payloadBytes >= MaxBytes;
 
-    public void Append(StreamId id, CommandArgs args, int firstField, int pairs)
+    /// <summary>Appends an entry (its ID above every ID here).</summary>
+    public void Append<TPairs>(StreamId id, TPairs pairs) where TPairs : IPairSource, allows ref struct
     {
-        bool same = pairs == _masterFields.Length;
-        for (int i = 0; same && i < pairs; i++)
-            same = args[firstField + 2 * i].SequenceEqual(_masterFields[i]);
+        int count = pairs.Count;
+        bool same = count == _masterFields.Length;
+        for (int i = 0; same && i < count; i++)
+            same = pairs.Field(i).SequenceEqual(_masterFields[i]);
         int size = 1 + 20 + 10;
-        for (int i = 0; i < 2 * pairs; i++)
-            size += 5 + args[firstField + i].Length;
+        for (int i = 0; i < count; i++)
+            size += 10 + pairs.Field(i).Length + pairs.Value(i).Length;
         Reserve(size);
         if (Total == _offsets.Length)
             Array.Resize(ref _offsets, Math.Min(_offsets.Length * 2, MaxEntries));
@@ -75,12 +75,12 @@ public sealed class StreamNode
         _data[_used++] = same ? SameFields : (byte)0;
         WriteId(id);
         if (!same)
-            WriteVarInt((ulong)pairs);
-        for (int i = 0; i < pairs; i++)
+            WriteVarInt((ulong)count);
+        for (int i = 0; i < count; i++)
         {
             if (!same)
-                WriteBytes(args[firstField + 2 * i]);
-            WriteBytes(args[firstField + 2 * i + 1]);
+                WriteBytes(pairs.Field(i));
+            WriteBytes(pairs.Value(i));
         }
     }
 
@@ -127,65 +127,7 @@ public sealed class StreamNode
     public StreamNode Clone() =>
         new(Master, _masterFields, (byte[])_data.Clone(), _used, (int[])_offsets.Clone(), Total) { DeletedCount = DeletedCount };
 
-    public void WriteTo(SnapshotWriter writer)
-    {
-        writer.WriteVarUInt(Master.Ms);
-        writer.WriteVarUInt(Master.Seq);
-        writer.WriteVarUInt((ulong)_masterFields.Length);
-        foreach (var field in _masterFields)
-            writer.WriteBytes(field);
-        writer.WriteVarUInt((ulong)Total);
-        writer.WriteBytes(_data.AsSpan(0, _used));
-    }
-
-    /// <summary>Reads a node back, checking every entry's layout (a damaged snapshot throws, it is never half-read).</summary>
-    public static StreamNode ReadFrom(ref SnapshotReader reader)
-    {
-        var master = new StreamId(reader.ReadVarUInt(), reader.ReadVarUInt());
-        var fields = new byte[reader.ReadCount()][];
-        for (int i = 0; i < fields.Length; i++)
-            fields[i] = reader.ReadBytes().ToArray();
-        int total = reader.ReadCount();
-        var data = reader.ReadBytes().ToArray();
-        if (total == 0 || total > MaxEntries)
-            throw new InvalidDataException("bad stream node in snapshot");
-        var node = new StreamNode(master, fields, data, data.Length, new int[total], total);
-        int position = 0;
-        for (int i = 0; i < total; i++)
-        {
-            if (position >= data.Length)
-                throw new InvalidDataException("stream node ends early in snapshot");
-            node._offsets[i] = position;
-            if ((data[position] & Deleted) != 0)
-                node.DeletedCount++;
-            position = node.Skip(position);
-        }
-        if (position != data.Length || node.DeletedCount == total)
-            throw new InvalidDataException("bad stream node in snapshot");
-        return node;
-    }
-
-    /// <summary>The offset after the entry at <paramref name="position"/>.</summary>
-    private int Skip(int position)
-    {
-        bool same = (_data[position++] & SameFields) != 0;
-        ReadId(ref position);
-        int items = same ? _masterFields.Length : 2 * ReadCount(ref position);
-        for (int i = 0; i < items; i++)
-        {
-            int length = ReadCount(ref position);
-            position += length;
-            if (position > _used)
-                throw new InvalidDataException("stream entry overruns its node in snapshot");
-        }
-        return position;
-    }
-
-    private int ReadCount(ref int position)
-    {
-        ulong value = ReadVarInt(ref position);
-        return value <= (ulong)(_used - position) ? (int)value : throw new InvalidDataException("bad length in stream node");
-    }
+    private int ReadCount(ref int position) => (int)ReadVarInt(ref position);
 
     private void WriteId(StreamId id)
     {
@@ -223,14 +165,12 @@ public sealed class StreamNode
         ulong value = 0;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (position >= _used)
-                throw new InvalidDataException("stream node ends early");
             byte b = _data[position++];
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
                 return value;
         }
-        throw new InvalidDataException("bad varint in stream node");
+        throw new InvalidOperationException("bad varint in stream node");
     }
 
     private void Reserve(int size)
@@ -280,4 +220,34 @@ public sealed class StreamNode
             return span;
         }
     }
+}
+
+/// <summary>An entry's field-value pairs as XADD's arguments or a snapshot hold them.</summary>
+public interface IPairSource
+{
+    int Count { get; }
+
+    ReadOnlySpan<byte> Field(int index);
+
+    ReadOnlySpan<byte> Value(int index);
+}
+
+/// <summary>Pairs at args[first..] (XADD's field value …).</summary>
+public readonly struct ArgumentPairs(Istore.Net.Resp.CommandArgs args, int first, int count) : IPairSource
+{
+    public int Count => count;
+
+    public ReadOnlySpan<byte> Field(int index) => args[first + 2 * index];
+
+    public ReadOnlySpan<byte> Value(int index) => args[first + 2 * index + 1];
+}
+
+/// <summary>Pairs as alternating field and value arrays.</summary>
+public readonly struct ArrayPairs(byte[][] items) : IPairSource
+{
+    public int Count => items.Length / 2;
+
+    public ReadOnlySpan<byte> Field(int index) => items[2 * index];
+
+    public ReadOnlySpan<byte> Value(int index) => items[2 * index + 1];
 }
