@@ -372,11 +372,6 @@ public static class StreamCommands
                 return;
             }
         }
-        if (id < stream.MaxDeletedId)
-        {
-            c.Output.WriteError("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-            return;
-        }
         stream.LastId = id;
         if (entriesAdded != -1)
             stream.EntriesAdded = entriesAdded;

@@ -169,39 +169,43 @@ public static class StreamReadCommands
             }
         }
 
+        // Keys are served in order, each seeing what serving the ones before it changed (a key named
+        // twice in one XREADGROUP is served once), so the replies gather in a scratch writer until
+        // their number is known.
         long now = Database.NowMs;
-        var serve = new List<(int Index, StreamConsumer? Consumer, bool History)>();
+        var served = new RespWriter(256) { Protocol = c.Output.Protocol };
+        int servedKeys = 0;
         for (int i = 0; i < n; i++)
         {
             var stream = streams[i];
             if (stream is null)
                 continue;
             StreamConsumer? consumer = null;
-            bool history = false, ready;
+            var key = c.Arg(request.StreamsAt + i);
+            bool history = false;
             if (groups[i] is { } group)
             {
                 history = after[i] != StreamId.Max;
-                ready = history || HasEntriesAfter(stream, group.LastDelivered);
                 if (!history)
+                {
+                    if (!HasEntriesAfter(stream, group.LastDelivered))
+                        continue;
                     after[i] = group.LastDelivered;
-                consumer = OpenConsumer(c.Keyspace, c.Arg(request.StreamsAt + i), group, request.Consumer!, now);
+                }
+                consumer = OpenConsumer(c.Keyspace, key, group, request.Consumer!, now);
             }
-            else
+            else if (!HasEntriesAfter(stream, after[i]))
             {
-                ready = HasEntriesAfter(stream, after[i]);
+                continue;
             }
-            if (ready)
-                serve.Add((i, consumer, history));
+            servedKeys++;
+            WriteKeyHeader(served, key);
+            ServeKey(c.Keyspace, served, key, stream, after[i], groups[i], consumer, history, request.Count, request.NoAck, now);
         }
-        if (serve.Count > 0)
+        if (servedKeys > 0)
         {
-            WriteOuterHeader(c.Output, serve.Count);
-            foreach (var (i, consumer, history) in serve)
-            {
-                var key = c.Arg(request.StreamsAt + i);
-                WriteKeyHeader(c.Output, key);
-                ServeKey(c.Keyspace, c.Output, key, streams[i]!, after[i], groups[i], consumer, history, request.Count, request.NoAck, now);
-            }
+            WriteOuterHeader(c.Output, servedKeys);
+            c.Output.WriteRaw(served.WrittenSpan);
             return;
         }
         if (!request.Blocks || c.Client.InTransaction)
