@@ -141,8 +141,8 @@ public sealed class StreamOracleTests(NodeFixture node, RedisServerFixture redis
             string context = string.Join('\n', history.Where(h => h.Contains(key + ' ')).TakeLast(40));
             if (Masked(command, out var maskKeys, out bool pendingIdle))
             {
-                string expected = Render(RespValue.Parse(Encoding.UTF8.GetBytes(expectedBytes)), maskKeys, pendingIdle, depth: 0);
-                string actual = Render(RespValue.Parse(Encoding.UTF8.GetBytes(actualBytes)), maskKeys, pendingIdle, depth: 0);
+                string expected = MaskedReply.Render(RespValue.Parse(Encoding.UTF8.GetBytes(expectedBytes)), maskKeys, maskTimes: true, pendingIdle);
+                string actual = MaskedReply.Render(RespValue.Parse(Encoding.UTF8.GetBytes(actualBytes)), maskKeys, maskTimes: true, pendingIdle);
                 Assert.True(expected == actual, $"{context}\n redis:  {expected}\n istore: {actual}");
             }
             else
@@ -177,25 +177,6 @@ public sealed class StreamOracleTests(NodeFixture node, RedisServerFixture redis
         if (command[0] == "XINFO")
             keys = ["idle", "radix-tree-nodes", "seen-time"];
         return pendingIdle || command[0] == "XINFO";
-    }
-
-    /// <summary>A reply as text with masked values replaced by "?"; integers past 10^12 (Unix ms times) are masked too.</summary>
-    private static string Render(RespValue value, HashSet<string> maskKeys, bool pendingIdle, int depth)
-    {
-        if (!value.IsAggregate)
-        {
-            if (value.Type == RespType.Integer && value.AsInteger() > 1_000_000_000_000)
-                return "?";
-            return $"{value.Type}:{value.AsString() ?? "nil"}";
-        }
-        var parts = new List<string>();
-        for (int i = 0; i < value.Count; i++)
-        {
-            bool masked = (i > 0 && value[i - 1].Type == RespType.BulkString && maskKeys.Contains(value[i - 1].AsString()!))
-                || (pendingIdle && depth == 1 && i == 2);
-            parts.Add(masked ? "?" : Render(value[i], maskKeys, pendingIdle, depth + 1));
-        }
-        return $"{value.Type}[{string.Join(", ", parts)}]";
     }
 
     private static string[] NextCommand(Workload w)
