@@ -166,6 +166,25 @@ public sealed class StreamCommandTests(NodeFixture fixture) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task Xread_keys_are_the_first_half_after_streams_for_routing()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("*2\r\n$1\r\na\r\n$1\r\nb\r\n", await c.CommandAsync("COMMAND", "GETKEYS", "XREAD", "COUNT", "1", "STREAMS", "a", "b", "0", "$"));
+        Assert.Equal("*1\r\n$1\r\na\r\n", await c.CommandAsync("COMMAND", "GETKEYS", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "a", ">"));
+        Assert.Equal("*1\r\n$1\r\nk\r\n", await c.CommandAsync("COMMAND", "GETKEYS", "XGROUP", "CREATE", "k", "g", "$"));
+        var spec = Istore.Net.Commands.CommandTable.Find("XREAD")!;
+        Assert.True(spec.MovableKeys);
+        var args = new Istore.Net.Resp.CommandArgs();
+        var keys = new List<int>();
+        args.SetFrom([.. new[] { "XREAD", "STREAMS", "a", "b", "0" }.Select(System.Text.Encoding.UTF8.GetBytes)]);
+        spec.CollectKeyIndexes(args, keys);
+        Assert.Empty(keys);   // an odd count after STREAMS names no keys
+        args.SetFrom([.. new[] { "XREAD", "BLOCK", "5", "STREAMS", "a", "b", "0", "0" }.Select(System.Text.Encoding.UTF8.GetBytes)]);
+        spec.CollectKeyIndexes(args, keys);
+        Assert.Equal([4, 5], keys);
+    }
+
+    [Fact]
     public async Task Large_entries_and_many_entries_read_back_whole()
     {
         await using var c = await fixture.ConnectAsync();
