@@ -98,6 +98,7 @@ public static class StreamClaimCommands
 
         var claimed = new List<(StreamId Id, EntryRef Entry)>();
         StreamConsumer? consumer = null;
+        bool dropped = false;
         foreach (var id in ids)
         {
             var pending = group.Pending.Find(id);
@@ -107,6 +108,7 @@ public static class StreamClaimCommands
                 {
                     group.Acknowledge(pending);
                     StreamLog.Acknowledged(c.Keyspace, c.Arg(1), group, id);
+                    dropped = true;
                 }
                 continue;
             }
@@ -146,7 +148,8 @@ public static class StreamClaimCommands
             consumer.SeenTime = deliveryTime;
         if (moved)
             StreamLog.GroupPosition(c.Keyspace, c.Arg(1), group);
-        c.Keyspace.ObjectChanged(c.Arg(1), stream);
+        if (moved || dropped || claimed.Count > 0)
+            c.Keyspace.ObjectChanged(c.Arg(1), stream);
         c.Output.WriteArrayHeader(claimed.Count);
         foreach (var (id, entry) in claimed)
         {
@@ -239,7 +242,8 @@ public static class StreamClaimCommands
         }
         if (position < walk.Count)
             next = walk[position].Id;
-        c.Keyspace.ObjectChanged(c.Arg(1), stream);
+        if (claimed.Count > 0 || deleted.Count > 0)
+            c.Keyspace.ObjectChanged(c.Arg(1), stream);
         c.Output.WriteArrayHeader(3);
         StreamReply.WriteId(c.Output, next);
         c.Output.WriteArrayHeader(claimed.Count);
