@@ -271,28 +271,37 @@ public static class StreamCommands
     }
 
     /// <summary>XDEL key id [id …]: every ID is checked before any entry goes.</summary>
-    private static void Delete(CommandContext c)
+    private static void Delete(CommandContext c) => ForEachId(c, 2, static stream => stream, static (stream, id) => stream.Delete(id));
+
+    /// <summary>
+    /// XDEL and XACK: applies <paramref name="apply"/> to each ID from argument <paramref name="firstId"/>
+    /// on what <paramref name="target"/> finds in the stream at argument 1 (nothing there answers 0,
+    /// before the IDs are even checked, as Redis does); the IDs are all checked first; logged as
+    /// received when anything changed; replies how many did.
+    /// </summary>
+    internal static void ForEachId<T>(CommandContext c, int firstId, Func<StreamObject, T?> target, Func<T, StreamId, bool> apply) where T : class
     {
         using var write = c.Keyspace.Lock();
         if (!c.TryRead(1, out StreamObject? stream))
             return;
-        if (stream is null)
+        var found = stream is null ? null : target(stream);
+        if (found is null)
         {
             c.Output.WriteInteger(0);
             return;
         }
-        if (!StreamArguments.TryIds(c, 2, out var ids))
+        if (!StreamArguments.TryIds(c, firstId, out var ids))
             return;
-        long deleted = 0;
+        long changed = 0;
         foreach (var id in ids)
-            if (stream.Delete(id))
-                deleted++;
-        if (deleted > 0)
+            if (apply(found, id))
+                changed++;
+        if (changed > 0)
         {
-            c.Keyspace.ObjectChanged(c.Arg(1), stream);
+            c.Keyspace.ObjectChanged(c.Arg(1), stream!);
             c.Keyspace.LogCommand(c.Args);
         }
-        c.Output.WriteInteger(deleted);
+        c.Output.WriteInteger(changed);
     }
 
     /// <summary>XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count], logged as the exact length left.</summary>

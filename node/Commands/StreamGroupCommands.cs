@@ -163,35 +163,13 @@ public static class StreamGroupCommands
     }
 
     /// <summary>XACK key group id [id …]: every ID is checked first; missing key or group acknowledges nothing.</summary>
-    private static void Acknowledge(CommandContext c)
+    private static void Acknowledge(CommandContext c) => StreamCommands.ForEachId(c, 3, stream => stream.FindGroup(c.Arg(2)), static (group, id) =>
     {
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
-            return;
-        var group = stream?.FindGroup(c.Arg(2));
-        if (group is null)
-        {
-            c.Output.WriteInteger(0);
-            return;
-        }
-        if (!StreamArguments.TryIds(c, 3, out var ids))
-            return;
-        long acknowledged = 0;
-        foreach (var id in ids)
-        {
-            if (group.Pending.Find(id) is { } entry)
-            {
-                group.Acknowledge(entry);
-                acknowledged++;
-            }
-        }
-        if (acknowledged > 0)
-        {
-            c.Keyspace.ObjectChanged(c.Arg(1), stream!);
-            c.Keyspace.LogCommand(c.Args);
-        }
-        c.Output.WriteInteger(acknowledged);
-    }
+        if (group.Pending.Find(id) is not { } entry)
+            return false;
+        group.Acknowledge(entry);
+        return true;
+    });
 
     /// <summary>XPENDING key group [[IDLE min-idle] start end count [consumer]]</summary>
     private static void Pending(CommandContext c)

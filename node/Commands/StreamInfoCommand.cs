@@ -182,16 +182,7 @@ public static class StreamInfoCommand
         output.WriteBulkString("pel-count"u8);
         output.WriteInteger(group.Pending.Count);
         output.WriteBulkString("pending"u8);
-        var pending = Take(group.Pending, count);
-        output.WriteArrayHeader(pending.Count);
-        foreach (var entry in pending)
-        {
-            output.WriteArrayHeader(4);
-            StreamReply.WriteId(output, entry.Id);
-            output.WriteBulkString(entry.Consumer.Name);
-            output.WriteInteger(entry.DeliveryTime);
-            output.WriteInteger(entry.DeliveryCount);
-        }
+        WritePending(output, group.Pending, count, withOwner: true);
         output.WriteBulkString("consumers"u8);
         output.WriteArrayHeader(group.Consumers.Count);
         foreach (var consumer in group.Consumers.Values)
@@ -204,18 +195,23 @@ public static class StreamInfoCommand
             output.WriteBulkString("pel-count"u8);
             output.WriteInteger(consumer.Pending.Count);
             output.WriteBulkString("pending"u8);
-            var owned = Take(consumer.Pending, count);
-            output.WriteArrayHeader(owned.Count);
-            foreach (var entry in owned)
-            {
-                output.WriteArrayHeader(3);
-                StreamReply.WriteId(output, entry.Id);
-                output.WriteInteger(entry.DeliveryTime);
-                output.WriteInteger(entry.DeliveryCount);
-            }
+            WritePending(output, consumer.Pending, count, withOwner: false);
         }
     }
 
-    private static List<PendingEntry> Take(PendingList list, long count) =>
-        [.. count > 0 ? list.From(StreamId.Zero).Take((int)Math.Min(count, int.MaxValue)) : list.From(StreamId.Zero)];
+    /// <summary>Up to <paramref name="count"/> (0 = all) pending entries: [id, (owner,) delivery time, deliveries].</summary>
+    private static void WritePending(RespWriter output, PendingList list, long count, bool withOwner)
+    {
+        var pending = count > 0 ? list.From(StreamId.Zero).Take((int)Math.Min(count, int.MaxValue)).ToList() : [.. list.From(StreamId.Zero)];
+        output.WriteArrayHeader(pending.Count);
+        foreach (var entry in pending)
+        {
+            output.WriteArrayHeader(withOwner ? 4 : 3);
+            StreamReply.WriteId(output, entry.Id);
+            if (withOwner)
+                output.WriteBulkString(entry.Consumer.Name);
+            output.WriteInteger(entry.DeliveryTime);
+            output.WriteInteger(entry.DeliveryCount);
+        }
+    }
 }

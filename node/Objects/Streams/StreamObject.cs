@@ -54,7 +54,8 @@ public sealed class StreamObject : StoredObject
         for (int i = 0; i < pairs.Count; i++)
             payload += pairs.Field(i).Length + pairs.Value(i).Length;
         var tail = _nodes.Count > 0 ? _nodes[_nodes.Count - 1] : null;
-        if (tail is null || tail.IsFullFor(payload))
+        // XSETID may move the last ID below deleted entries still in the tail block; a block stays sorted.
+        if (tail is null || tail.IsFullFor(payload) || id <= tail.IdAt(tail.Total - 1))
         {
             tail?.Seal();
             _nodes.Add(StreamNode.Create(id, pairs));
@@ -173,11 +174,12 @@ public sealed class StreamObject : StoredObject
             var node = walker.Current;
             for (int i = node.FirstAtOrAfter(start); i < node.Total; i++)
             {
+                if (node.IsDeleted(i))
+                    continue;   // deleted entries may overlap the next block (see Append)
                 var id = node.IdAt(i);
                 if (id > end)
                     yield break;
-                if (!node.IsDeleted(i))
-                    yield return new EntryRef(node, i, id);
+                yield return new EntryRef(node, i, id);
             }
         }
         while (walker.MoveNext());
@@ -202,11 +204,12 @@ public sealed class StreamObject : StoredObject
             }
             for (; i >= 0; i--)
             {
+                if (node.IsDeleted(i))
+                    continue;
                 var id = node.IdAt(i);
                 if (id < start)
                     yield break;
-                if (!node.IsDeleted(i))
-                    yield return new EntryRef(node, i, id);
+                yield return new EntryRef(node, i, id);
             }
         }
         while (walker.MovePrevious());

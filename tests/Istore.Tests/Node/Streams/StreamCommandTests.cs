@@ -82,6 +82,9 @@ public sealed class StreamCommandTests(NodeFixture fixture) : IClassFixture<Node
         Assert.Equal("-ERR no such key\r\n", await c.CommandAsync("XSETID", "sc:missing", "5-0"));
         Assert.Equal("-ERR no such key\r\n", await c.CommandAsync("XINFO", "STREAM", "sc:missing"));
         Assert.Equal("-ERR unknown subcommand 'NOPE'. Try XINFO HELP.\r\n", await c.CommandAsync("XINFO", "NOPE", "sc:opt"));
+        Assert.StartsWith("*9\r\n+XINFO <subcommand>", await c.CommandAsync("XINFO", "HELP"));
+        Assert.Contains("+CREATECONSUMER <key> <groupname> <consumer>\r\n", await c.CommandAsync("XGROUP", "HELP"));
+        Assert.Equal("-ERR wrong number of arguments for 'xgroup|help' command\r\n", await c.CommandAsync("XGROUP", "HELP", "extra"));
         // Bad IDs in a list leave every ID untouched (all or nothing).
         Assert.Equal(InvalidId, await c.CommandAsync("XDEL", "sc:opt", "1-0", "bad"));
         Assert.Equal(":1\r\n", await c.CommandAsync("XLEN", "sc:opt"));

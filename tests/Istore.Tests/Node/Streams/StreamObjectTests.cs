@@ -111,6 +111,26 @@ public class StreamObjectTests
     }
 
     [Fact]
+    public void Entries_added_after_xsetid_moved_below_deleted_ones_read_in_order()
+    {
+        var stream = new StreamObject();
+        for (ulong i = 1; i <= 5; i++)
+            Add(stream, new StreamId(i, 0), "f", $"v{i}");
+        for (ulong i = 3; i <= 5; i++)
+            Assert.True(stream.Delete(new StreamId(i, 0)));
+        stream.LastId = new StreamId(2, 5);   // XSETID may go down to the last live entry
+        Add(stream, new StreamId(3, 0), "f", "again");
+        Add(stream, new StreamId(4, 0), "f", "later");
+        Assert.Equal(["1-0 f=v1", "2-0 f=v2", "3-0 f=again", "4-0 f=later"], stream.Forward(StreamId.Zero, StreamId.Max).Select(Render));
+        Assert.Equal(["3-0 f=again", "2-0 f=v2"], stream.Backward(new StreamId(3, 9), new StreamId(2, 0)).Select(Render));
+        Assert.Equal(["2-0 f=v2", "3-0 f=again"], stream.Forward(new StreamId(2, 0), new StreamId(3, 0)).Select(Render));
+        Assert.True(stream.Delete(new StreamId(3, 0)));
+        Assert.False(stream.Contains(new StreamId(3, 0)));
+        Assert.True(stream.Contains(new StreamId(4, 0)));
+        Assert.Equal(3, stream.Count);
+    }
+
+    [Fact]
     public void A_checkpoint_reads_back_the_same_stream_with_its_groups()
     {
         var stream = new StreamObject();
