@@ -25,9 +25,6 @@ public static class StreamCommands
         StreamInfoCommand.Register(t);
     }
 
-    /// <summary>Redis's default cap on the entries one approximate trim removes (100 × stream-node-max-entries).</summary>
-    private const long DefaultApproximateLimit = 10_000;
-
     /// <summary>XADD's and XTRIM's options as parsed.</summary>
     private struct AddOptions
     {
@@ -137,7 +134,7 @@ public static class StreamCommands
             return false;
         }
         else if (!limitGiven)
-            limit = approximate ? DefaultApproximateLimit : 0;
+            limit = approximate ? StreamLimits.DefaultApproximateLimit : 0;
         if (strategy)
             options.Trim = new TrimSpec(byLength, maxLength, minId, approximate, limit);
         return true;

@@ -321,7 +321,10 @@ public static class StreamReadCommands
         {
             int i = Array.FindIndex(keys, k => k.AsSpan().SequenceEqual(key));
             if (session.ReadObject(key, out var stored) == Engine.KeyType.None || stored is not StreamObject stream)
-                return null;
+            {
+                // A group reader cannot be served by a stream made anew (its group went with the old one).
+                return request.Group is null ? null : static o => o.WriteError("UNBLOCKED the stream key no longer exists");
+            }
             StreamGroup? group = null;
             StreamConsumer? consumer = null;
             var from = after[i];

@@ -1,7 +1,7 @@
 namespace Istore.Node.Objects.Streams;
 
 /// <summary>
-/// A block of up to <see cref="MaxEntries"/> consecutive stream entries in one byte array, as Redis
+/// A block of up to <see cref="StreamLimits.NodeMaxEntries"/> consecutive stream entries in one byte array, as Redis
 /// keeps a listpack per radix-tree node. The first entry added is the master: its ID keys the node
 /// and its field names are stored once; later entries with the same field names store only their
 /// values. IDs are deltas from the master. A deleted entry stays as a tombstone (counted towards
@@ -12,9 +12,6 @@ namespace Istore.Node.Objects.Streams;
 /// </summary>
 public sealed class StreamNode
 {
-    public const int MaxEntries = 100;
-    public const int MaxBytes = 4096;
-
     private const byte Deleted = 1;
     private const byte SameFields = 2;
 
@@ -56,7 +53,8 @@ public sealed class StreamNode
     }
 
     /// <summary>True when an entry with these pairs (of <paramref name="payloadBytes"/> field and value bytes) must start a new node.</summary>
-    public bool IsFullFor(long payloadBytes) => Total >= MaxEntries || _used + payloadBytes >= MaxBytes;
+    public bool IsFullFor(long payloadBytes) =>
+        _used + payloadBytes >= StreamLimits.EffectiveNodeMaxBytes || (StreamLimits.NodeMaxEntries > 0 && Total >= StreamLimits.NodeMaxEntries);
 
     /// <summary>Appends an entry (its ID above every ID here).</summary>
     public void Append<TPairs>(StreamId id, TPairs pairs) where TPairs : IPairSource, allows ref struct
@@ -70,7 +68,7 @@ public sealed class StreamNode
             size += 10 + pairs.Field(i).Length + pairs.Value(i).Length;
         Reserve(size);
         if (Total == _offsets.Length)
-            Array.Resize(ref _offsets, Math.Min(_offsets.Length * 2, MaxEntries));
+            Array.Resize(ref _offsets, _offsets.Length * 2);
         _offsets[Total++] = _used;
         _data[_used++] = same ? SameFields : (byte)0;
         WriteId(id);

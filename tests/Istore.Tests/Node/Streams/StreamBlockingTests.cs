@@ -114,6 +114,46 @@ public sealed class StreamBlockingTests(NodeFixture fixture) : IClassFixture<Nod
         await writer.WaitForBlockedClientsAsync(0);
     }
 
+    [Theory]
+    [InlineData("DEL")]
+    [InlineData("SET")]
+    [InlineData("MULTI")]
+    [InlineData("FLUSHALL")]
+    public async Task A_group_reader_fails_when_its_stream_goes_and_a_plain_reader_waits_on(string how)
+    {
+        string key = "bx:dies:" + how;
+        await using var writer = await fixture.ConnectAsync();
+        await writer.CommandAsync("XADD", key, "5-0", "f", "v");
+        await writer.CommandAsync("XGROUP", "CREATE", key, "grp", "$");
+        await using var grouped = await BlockAsync(1, "XREADGROUP", "GROUP", "grp", "c", "BLOCK", "0", "STREAMS", key, ">");
+        await using var plain = await BlockAsync(2, "XREAD", "BLOCK", "0", "STREAMS", key, "$");
+        switch (how)
+        {
+            case "DEL":
+                Assert.Equal(":1\r\n", await writer.CommandAsync("DEL", key));
+                break;
+            case "SET":
+                Assert.Equal("+OK\r\n", await writer.CommandAsync("SET", key, "now a string"));
+                Assert.Equal(":1\r\n", await writer.CommandAsync("DEL", key));
+                break;
+            case "MULTI":
+                await writer.CommandAsync("MULTI");
+                await writer.CommandAsync("DEL", key);
+                await writer.CommandAsync("SADD", key, "member");
+                Assert.Equal("*2\r\n:1\r\n:1\r\n", await writer.CommandAsync("EXEC"));
+                Assert.Equal(":1\r\n", await writer.CommandAsync("DEL", key));
+                break;
+            default:
+                Assert.Equal("+OK\r\n", await writer.CommandAsync("FLUSHALL"));
+                break;
+        }
+        Assert.Equal("-UNBLOCKED the stream key no longer exists\r\n", await grouped.ReadFrameAsync());
+        // XREAD needs no group: a stream made anew serves it.
+        await AssertNoReplyAsync(plain);
+        await writer.CommandAsync("XADD", key, "6-0", "f", "again");
+        Assert.Equal(KeyEntries(key, Entry("6-0", "f", "again")), await plain.ReadFrameAsync());
+    }
+
     [Fact]
     public async Task Inside_multi_a_blocking_read_does_not_block()
     {
