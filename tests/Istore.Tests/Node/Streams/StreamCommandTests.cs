@@ -188,6 +188,27 @@ public sealed class StreamCommandTests(NodeFixture fixture) : IClassFixture<Node
     }
 
     [Fact]
+    public async Task Config_sets_the_block_size_that_approximate_trims_cut_at()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("*2\r\n$23\r\nstream-node-max-entries\r\n$3\r\n100\r\n", await c.CommandAsync("CONFIG", "GET", "stream-node-max-entries"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "stream-node-max-entries", "10"));
+        try
+        {
+            for (int i = 1; i <= 25; i++)
+                await c.CommandAsync("XADD", "sc:blocks", $"{i}-0", "f", "v");
+            Assert.Contains("$15\r\nradix-tree-keys\r\n:3\r\n", await c.CommandAsync("XINFO", "STREAM", "sc:blocks"));
+            Assert.Equal(":10\r\n", await c.CommandAsync("XTRIM", "sc:blocks", "MAXLEN", "~", "12"));
+            Assert.Equal(":15\r\n", await c.CommandAsync("XLEN", "sc:blocks"));
+        }
+        finally
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "stream-node-max-entries", "100"));
+        }
+        Assert.StartsWith("-ERR CONFIG SET failed", await c.CommandAsync("CONFIG", "SET", "stream-node-max-bytes", "-1"));
+    }
+
+    [Fact]
     public async Task Large_entries_and_many_entries_read_back_whole()
     {
         await using var c = await fixture.ConnectAsync();
