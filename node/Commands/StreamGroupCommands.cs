@@ -6,7 +6,7 @@ namespace Istore.Node.Commands;
 /// <summary>XGROUP (CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER, HELP), XACK and XPENDING.</summary>
 public static class StreamGroupCommands
 {
-    private static readonly (string Name, int Arity)[] Subcommands =
+    private static readonly (string Name, int Arity)[] SubcommandTable =
         [("CREATE", -5), ("SETID", -5), ("DESTROY", 4), ("CREATECONSUMER", 5), ("DELCONSUMER", 5), ("HELP", 2)];
 
     private const int Create = 0, SetId = 1, Destroy = 2, CreateConsumer = 3, DeleteConsumer = 4, Help = 5;
@@ -41,7 +41,7 @@ public static class StreamGroupCommands
 
     private static void Group(CommandContext c)
     {
-        int sub = Commands.Subcommands.Find(c, "xgroup", Subcommands);
+        int sub = Subcommands.Find(c, "xgroup", SubcommandTable);
         if (sub < 0)
             return;
         if (sub == Help)
@@ -69,7 +69,7 @@ public static class StreamGroupCommands
             }
             else
             {
-                Commands.Subcommands.SyntaxError(c, "xgroup");
+                Subcommands.SyntaxError(c, "xgroup");
                 return;
             }
         }
@@ -95,7 +95,7 @@ public static class StreamGroupCommands
             case SetId:
                 if (c.Count is not (5 or 7))
                 {
-                    Commands.Subcommands.SyntaxError(c, "xgroup");
+                    Subcommands.SyntaxError(c, "xgroup");
                     return;
                 }
                 StreamId id;

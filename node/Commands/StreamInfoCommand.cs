@@ -7,7 +7,9 @@ namespace Istore.Node.Commands;
 /// <summary>XINFO STREAM [FULL [COUNT n]], XINFO GROUPS, XINFO CONSUMERS and XINFO HELP, in Redis 7.0's shapes.</summary>
 public static class StreamInfoCommand
 {
-    private static readonly (string Name, int Arity)[] Subcommands = [("STREAM", -3), ("GROUPS", 3), ("CONSUMERS", 4), ("HELP", 2)];
+    private static readonly (string Name, int Arity)[] SubcommandTable = [("STREAM", -3), ("GROUPS", 3), ("CONSUMERS", 4), ("HELP", 2)];
+
+    private const int Stream = 0, Groups = 1, Help = 3;
 
     private static readonly string[] HelpLines =
     [
@@ -26,10 +28,10 @@ public static class StreamInfoCommand
 
     private static void Info(CommandContext c)
     {
-        int sub = Commands.Subcommands.Find(c, "xinfo", Subcommands);
+        int sub = Subcommands.Find(c, "xinfo", SubcommandTable);
         if (sub < 0)
             return;
-        if (sub == 3)
+        if (sub == Help)
         {
             HelpReply.Write(c, "xinfo", HelpLines);
             return;
@@ -44,10 +46,10 @@ public static class StreamInfoCommand
         }
         switch (sub)
         {
-            case 0:
+            case Stream:
                 StreamInfo(c, stream);
                 break;
-            case 1:
+            case Groups:
                 c.Output.WriteArrayHeader(stream.Groups.Count);
                 foreach (var group in stream.Groups.Values)
                     WriteGroup(c.Output, stream, group);
@@ -117,7 +119,7 @@ public static class StreamInfoCommand
         {
             if (!c.ArgIs(3, "FULL"u8) || c.Count is not (4 or 6) || (c.Count == 6 && !c.ArgIs(4, "COUNT"u8)))
             {
-                Commands.Subcommands.SyntaxError(c, "xinfo");
+                Subcommands.SyntaxError(c, "xinfo");
                 return;
             }
             if (c.Count == 6)

@@ -1,8 +1,8 @@
 namespace Istore.Node.Objects.Streams;
 
 /// <summary>
-/// A block of up to <see cref="StreamLimits.NodeMaxEntries"/> consecutive stream entries in one byte array, as Redis
-/// keeps a listpack per radix-tree node. The first entry added is the master: its ID keys the node
+/// A block of consecutive stream entries in one byte array (up to <see cref="StreamLimits"/>' entries
+/// and bytes), as Redis keeps a listpack per radix-tree node. The first entry added is the master: its ID keys the node
 /// and its field names are stored once; later entries with the same field names store only their
 /// values. IDs are deltas from the master. A deleted entry stays as a tombstone (counted towards
 /// the node's capacity, as in Redis) until the whole node is empty and goes.
@@ -18,7 +18,7 @@ public sealed class StreamNode
     private byte[] _data;
     private int _used;
     private int[] _offsets;
-    private byte[][] _masterFields;
+    private readonly byte[][] _masterFields;
 
     public StreamId Master { get; }
 
@@ -28,8 +28,6 @@ public sealed class StreamNode
     public int DeletedCount { get; private set; }
 
     public int Live => Total - DeletedCount;
-
-    public int ByteSize => _used;
 
     private StreamNode(StreamId master, byte[][] masterFields, byte[] data, int used, int[] offsets, int total)
     {
