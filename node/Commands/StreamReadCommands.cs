@@ -216,7 +216,8 @@ public static class StreamReadCommands
         Block(c, request, after);
     }
 
-    private static bool HasEntriesAfter(StreamObject stream, StreamId id) => stream.Count > 0 && stream.LastLiveId() > id;
+    /// <summary>Whether a live entry follows <paramref name="id"/>; the last generated ID answers most calls without a walk.</summary>
+    private static bool HasEntriesAfter(StreamObject stream, StreamId id) => stream.Count > 0 && stream.LastId > id && stream.LastLiveId() > id;
 
     private static StreamConsumer OpenConsumer(KeyspaceSession session, ReadOnlySpan<byte> key, StreamGroup group, byte[] name, long now)
     {
