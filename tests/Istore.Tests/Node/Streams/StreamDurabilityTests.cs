@@ -79,6 +79,9 @@ public sealed class StreamDurabilityTests
         }
         Assert.Contains("frank", before);
         await node.AssertSurvivesKillAndRestartAsync(DumpAsync, before);
+        // Every logged stream record replayed cleanly (none answered an error).
+        Assert.DoesNotContain("replayed log commands answered an error", node.Output);
+        Assert.Contains("log records replayed", node.Output);
 
         await using var check = await node.ConnectAsync();
         // The recovered streams go on: new IDs above the last ones, the group reads on from where it was.
