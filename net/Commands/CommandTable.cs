@@ -54,6 +54,7 @@ public static partial class CommandTable
         AddPubSub(all);
         AddRanklist(all);
         AddStreams(all);
+        AddReplication(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];
