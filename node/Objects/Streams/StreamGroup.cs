@@ -143,7 +143,11 @@ public sealed class StreamGroup(byte[] name, StreamId lastDelivered, long entrie
         return copy;
     }
 
-    public void WriteTo(SnapshotWriter writer)
+    /// <param name="withSeenTimes">
+    /// False for DEBUG DIGEST: a consumer's seen time is when a node last saw it, which a replica
+    /// replaying XGROUP CREATECONSUMER cannot know (Redis's digest leaves groups out altogether).
+    /// </param>
+    public void WriteTo(SnapshotWriter writer, bool withSeenTimes = true)
     {
         writer.WriteBytes(Name);
         writer.WriteVarUInt(LastDelivered.Ms);
@@ -153,7 +157,7 @@ public sealed class StreamGroup(byte[] name, StreamId lastDelivered, long entrie
         foreach (var consumer in Consumers.Values)
         {
             writer.WriteBytes(consumer.Name);
-            writer.WriteInt64(consumer.SeenTime);
+            writer.WriteInt64(withSeenTimes ? consumer.SeenTime : 0);
             writer.WriteVarUInt((ulong)consumer.Pending.Count);
             foreach (var entry in consumer.Pending.From(StreamId.Zero))
             {

@@ -294,7 +294,12 @@ public sealed class StreamObject : StoredObject
     /// the groups. Two streams holding the same entries write the same bytes however their blocks
     /// fell (a replica trims exactly where its master trimmed whole blocks), so DEBUG DIGEST agrees.
     /// </summary>
-    public override void WriteTo(SnapshotWriter writer)
+    public override void WriteTo(SnapshotWriter writer) => Write(writer, withSeenTimes: true);
+
+    /// <summary>What DEBUG DIGEST hashes: the checkpoint form without consumers' seen times, which a replica cannot reproduce.</summary>
+    public void WriteContentTo(SnapshotWriter writer) => Write(writer, withSeenTimes: false);
+
+    private void Write(SnapshotWriter writer, bool withSeenTimes)
     {
         WriteId(writer, LastId);
         WriteId(writer, FirstId);
@@ -314,7 +319,7 @@ public sealed class StreamObject : StoredObject
         }
         writer.WriteVarUInt((ulong)Groups.Count);
         foreach (var group in Groups.Values)
-            group.WriteTo(writer);
+            group.WriteTo(writer, withSeenTimes);
     }
 
     public static StreamObject ReadFrom(ref SnapshotReader reader)

@@ -16,7 +16,7 @@ public sealed class StreamDurabilityTests
     private static readonly string[] Keys = ["sd:jobs", "sd:events", "sd:set"];
     private static readonly HashSet<string> Unstable = ["seen-time", "radix-tree-keys", "radix-tree-nodes"];
 
-    private static async Task<string> DumpAsync(RawConnection c)
+    internal static async Task<string> DumpAsync(RawConnection c)
     {
         var text = new StringBuilder();
         foreach (var key in Keys)
@@ -28,7 +28,7 @@ public sealed class StreamDurabilityTests
         return text.ToString();
     }
 
-    private static async Task WriteAsync(NodeProcess node, RawConnection c, bool saveHalfway)
+    internal static async Task WriteAsync(NodeProcess node, RawConnection c, bool saveHalfway)
     {
         for (int i = 0; i < 260; i++)
             Assert.StartsWith("$", await c.CommandAsync("XADD", "sd:jobs", "MAXLEN", "~", "220", "*", "job", $"j{i}", "n", i.ToString()));
