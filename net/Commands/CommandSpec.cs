@@ -40,8 +40,14 @@ public sealed record CommandSpec(
     /// </summary>
     public string? KeywordNumKeys { get; init; }
 
+    /// <summary>
+    /// A keyword after which the remaining arguments are keys then as many values (XREAD's STREAMS
+    /// key [key …] id [id …]): the keys are the first half; null when the command has none.
+    /// </summary>
+    public string? KeywordHalfKeys { get; init; }
+
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -55,6 +61,8 @@ public sealed record CommandSpec(
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
         int searchFrom = CollectCounted(command, NumKeysAt, NumKeysStep, into);
+        if (KeywordHalfKeys is not null)
+            CollectHalf(command, KeywordHalfKeys, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -64,6 +72,22 @@ public sealed record CommandSpec(
                 CollectCounted(command, i + 1, 1, into);
                 return;
             }
+        }
+    }
+
+    /// <summary>Adds the first half of the arguments after the last <paramref name="keyword"/> (an odd count has no keys).</summary>
+    private static void CollectHalf(ArgsView args, string keyword, List<int> into)
+    {
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (!System.Text.Ascii.EqualsIgnoreCase(args[i], keyword))
+                continue;
+            int rest = args.Count - i - 1;
+            if (rest == 0 || rest % 2 != 0)
+                return;
+            for (int k = i + 1; k <= i + rest / 2; k++)
+                into.Add(k);
+            return;
         }
     }
 

@@ -53,6 +53,7 @@ public static partial class CommandTable
         AddTransactions(all);
         AddPubSub(all);
         AddRanklist(all);
+        AddStreams(all);
         AddReplication(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;

@@ -9,7 +9,8 @@ namespace Istore.Node.Commands;
 /// DEBUG DIGEST: one hash of the whole dataset, equal on two nodes exactly when they hold the same
 /// keys, types, values and expiries (Redis's semantics: 40 hex digits, all zeros when empty). Keys
 /// combine by XOR, so the order a node stores them in does not matter; so do the elements of
-/// hashes, sets and sorted sets; lists, ranklists and bloom filters hash their ordered encoding.
+/// hashes, sets and sorted sets; lists, ranklists, bloom filters and streams hash their ordered encoding
+/// (a stream's without consumers' seen times, which are a node's own clock).
 /// </summary>
 internal static class DatasetDigest
 {
@@ -75,7 +76,10 @@ internal static class DatasetDigest
             default:
                 var ordered = new XxHash128();
                 var writer = new SnapshotWriter(chunk => ordered.Append(chunk));
-                value.WriteTo(writer);
+                if (value is Objects.Streams.StreamObject stream)
+                    stream.WriteContentTo(writer);
+                else
+                    value.WriteTo(writer);
                 writer.Flush();
                 return ordered.GetCurrentHashAsUInt128();
         }

@@ -11,11 +11,12 @@ public enum KeyType
     Hash,
     RankList,
     Bloom,
+    Stream,
 }
 
 public static class KeyTypeNames
 {
-    private static readonly KeyType[] Stored = [KeyType.String, KeyType.List, KeyType.Set, KeyType.ZSet, KeyType.Hash, KeyType.RankList, KeyType.Bloom];
+    private static readonly KeyType[] Stored = [KeyType.String, KeyType.List, KeyType.Set, KeyType.ZSet, KeyType.Hash, KeyType.RankList, KeyType.Bloom, KeyType.Stream];
 
     public static string Name(this KeyType type) => type switch
     {
@@ -26,6 +27,7 @@ public static class KeyTypeNames
         KeyType.Hash => "hash",
         KeyType.RankList => "ranklist",
         KeyType.Bloom => "MBbloom--",
+        KeyType.Stream => "stream",
         _ => "none",
     };
 

@@ -23,6 +23,8 @@ public sealed class NodeConfig
             ["dbfilename"] = (() => "checkpoints", null),
             ["appendonly"] = (() => "yes", null),
             ["appenddirname"] = (() => "aof", null),
+            ["stream-node-max-entries"] = (() => Objects.Streams.StreamLimits.NodeMaxEntries.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxEntries = (int)n)),
+            ["stream-node-max-bytes"] = (() => Objects.Streams.StreamLimits.NodeMaxBytes.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxBytes = n)),
             ["appendfsync"] = (() => node.Database.Log.Policy.ToString().ToLowerInvariant(), ParseFsync),
             ["requirepass"] = (() => RequirePass ?? "", v => (() => RequirePass = v.Length == 0 ? null : v, null)),
             ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => node.Host.MaxClients = (int)n)),

@@ -29,6 +29,15 @@ public sealed class BlockedClients
             return _byKey.GetAlternateLookup<ReadOnlySpan<byte>>().ContainsKey(key);
     }
 
+    /// <summary>The keys someone waits on now (FLUSHALL tells their waiters).</summary>
+    public List<byte[]> WaitedKeys()
+    {
+        if (_blocked == 0)
+            return [];
+        lock (_lock)
+            return [.. _byKey.Keys];
+    }
+
     /// <summary>Registers a client that found nothing (the caller holds the write lock and suspends the connection).</summary>
     public void Add(BlockedClient client)
     {

@@ -22,6 +22,26 @@ public sealed partial class KeyspaceSession
         _readyKeys.Add(key.ToArray());
     }
 
+    /// <summary>
+    /// A key someone may wait on was removed or became a string (DEL, SET, FLUSHALL): its waiters
+    /// hear of it (a blocked XREADGROUP fails, as in Redis); served at once when no write scope
+    /// will do it (the caller holds the write lock).
+    /// </summary>
+    private void SignalRemoved(ReadOnlySpan<byte> key)
+    {
+        SignalReady(key);
+        if (_lockDepth == 0)
+            ServeReadyKeys();
+    }
+
+    private void SignalAllRemoved()
+    {
+        foreach (var key in _db.BlockedClients.WaitedKeys())
+            SignalReady(key);
+        if (_lockDepth == 0)
+            ServeReadyKeys();
+    }
+
     /// <summary>Serves the clients blocked on the keys made ready (write lock held; serving may make more keys ready).</summary>
     private void ServeReadyKeys()
     {

@@ -72,6 +72,7 @@ public sealed partial class KeyspaceSession
         if (!_engine.Delete(key))
             return false;
         _db.Watchers.KeyChanged(key);
+        SignalReady(key);
         return true;
     }
 

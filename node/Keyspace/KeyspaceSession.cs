@@ -77,6 +77,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             _engine.Write(key, value, expireAt);
             _db.Watchers.KeyChanged(key);
+            SignalRemoved(key);
             using var log = BeginRecord(expireAt == 0 ? 3 : 5);
             var w = log.Writer;
             w.Arg("SET"u8);
@@ -105,6 +106,7 @@ public sealed partial class KeyspaceSession : IDisposable
             if (!_engine.Delete(key))
                 return false;
             _db.Watchers.KeyChanged(key);
+            SignalRemoved(key);
             LogKeyCommand("DEL"u8, key);
             return true;
         }
@@ -144,6 +146,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _engine.DeleteAll();
+            SignalAllRemoved();
             LogMarker("FLUSHALL"u8);
         }
         _db.RequestMaintenance();   // give the memory back now, as Redis's FLUSHALL does

@@ -14,6 +14,7 @@ public static class ObjectSerializer
         KeyType.ZSet => SortedSetObject.ReadFrom(ref reader),
         KeyType.RankList => RankListObject.ReadFrom(ref reader, rankListMembers),
         KeyType.Bloom => BloomObject.ReadFrom(ref reader),
+        KeyType.Stream => Streams.StreamObject.ReadFrom(ref reader),
         _ => throw new InvalidDataException($"unknown object type {(int)type} in snapshot"),
     };
 }

@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store ranklists or bloom filters yet";
+    public const string MissingTypes = "ERR the disk engine does not store ranklists, bloom filters or streams yet";
 
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
