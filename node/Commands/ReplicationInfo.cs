@@ -48,5 +48,6 @@ internal static class ReplicationInfo
         yield return ("min_slaves_good_slaves", hub.GoodReplicas());
         yield return ("sync_replicas", hub.Settings.SyncReplicas);
         yield return ("repl_snapshots_made", hub.SnapshotsMade);
+        yield return ("repl_history_persisted", hub.HistoryPersisted ? 1 : 0);
     }
 }

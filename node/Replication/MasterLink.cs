@@ -220,7 +220,7 @@ public sealed class MasterLink
         try
         {
             // Until the load is complete and durable the data matches no history: a crash meanwhile restarts with a full sync.
-            _hub.SetIds(new ReplicationIds(ReplicationIds.NoId, ReplicationIds.NoId, -1, WasReplica: true));
+            int generation = _hub.BeginUnpersistedHistory();
             using (var keyspace = new KeyspaceSession(_db, replaying: true))
             {
                 lock (_db.WriteLock)
@@ -232,11 +232,22 @@ public sealed class MasterLink
                 }
             }
             long keys = DatasetLoader.Load(_db, payload);
-            if (_db.Engine is Engine.ISelfDurableEngine)
-                _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
-            else
-                _node.Checkpointer.CheckpointAsync().GetAwaiter().GetResult();   // replaces the old data's log records; the checkpoint names this offset
             _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
+            if (_db.Engine is Engine.ISelfDurableEngine)
+            {
+                _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
+                _hub.HistoryPersistedAt(generation);
+            }
+            else
+            {
+                // The memory engine's log still holds the old data's records: a checkpoint at this
+                // offset replaces them. It runs while the stream flows, rather than holding the link down.
+                _ = _node.Checkpointer.CheckpointAsync().ContinueWith(done =>
+                {
+                    if (done.IsCompletedSuccessfully)
+                        _hub.HistoryPersistedAt(generation);
+                }, TaskScheduler.Default);
+            }
             _node.Logger.LinkProgress(Master, $"full resync done: {keys} keys, {bytes} bytes loaded at offset {offset}");
         }
         finally

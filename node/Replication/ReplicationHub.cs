@@ -232,7 +232,45 @@ public sealed class ReplicationHub : IDisposable
     internal void SetIds(ReplicationIds ids)
     {
         _ids = ids;
-        ids.Save(_idsPath);
+        SaveIds();
+    }
+
+    /// <summary>
+    /// Whether the data on disk belongs to the current history. After a full sync the memory engine
+    /// is checkpointed while the stream already flows; until that is done the file says "no history"
+    /// (a restart then asks for a full sync) while the node itself uses the master's id.
+    /// </summary>
+    public bool HistoryPersisted { get; private set; } = true;
+
+    private int _historyGeneration;
+
+    /// <summary>The data on disk stops matching any history (a full sync begins); returns the generation to confirm with <see cref="HistoryPersistedAt"/>.</summary>
+    internal int BeginUnpersistedHistory()
+    {
+        lock (_idsPath)
+        {
+            HistoryPersisted = false;
+            SaveIds();
+            return ++_historyGeneration;
+        }
+    }
+
+    /// <summary>The data of generation <paramref name="generation"/> is durable; ignored if a later full sync began meanwhile.</summary>
+    internal void HistoryPersistedAt(int generation)
+    {
+        lock (_idsPath)
+        {
+            if (generation != _historyGeneration)
+                return;
+            HistoryPersisted = true;
+            SaveIds();
+        }
+    }
+
+    private void SaveIds()
+    {
+        lock (_idsPath)
+            (HistoryPersisted ? _ids : new ReplicationIds(ReplicationIds.NoId, ReplicationIds.NoId, -1, WasReplica: true)).Save(_idsPath);
     }
 
     internal ReplicationIds Ids => _ids;

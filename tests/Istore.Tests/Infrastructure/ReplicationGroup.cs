@@ -55,7 +55,7 @@ public sealed class ReplicationGroup : IAsyncDisposable
         return (await c.ReadValueAfterAsync("DEBUG", "DIGEST")).AsString()!;
     }
 
-    /// <summary>Waits until every replica's link is up and it has applied everything the master has written.</summary>
+    /// <summary>Waits until every replica's link is up, it has applied everything the master has written, and its data is durable for that history (a restart continues incrementally).</summary>
     public async Task WaitInSyncAsync(TimeSpan? timeout = null) => await WaitInSyncAsync(Master, Replicas, timeout);
 
     public static async Task WaitInSyncAsync(NodeProcess master, IEnumerable<NodeProcess> replicas, TimeSpan? timeout = null)
@@ -67,7 +67,8 @@ public sealed class ReplicationGroup : IAsyncDisposable
             {
                 var info = await InfoAsync(replica);
                 long masterOffset = long.Parse((await InfoAsync(master))["master_repl_offset"]);
-                if (info.GetValueOrDefault("master_link_status") == "up" && long.Parse(info["slave_repl_offset"]) == masterOffset)
+                if (info.GetValueOrDefault("master_link_status") == "up" && long.Parse(info["slave_repl_offset"]) == masterOffset
+                    && info["repl_history_persisted"] == "1")
                     break;
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"replica on {replica.Port} not in sync with {master.Port} (master offset {masterOffset}): "
