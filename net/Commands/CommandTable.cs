@@ -43,6 +43,8 @@ public static partial class CommandTable
     {
         var all = new List<CommandSpec>();
         AddStrings(all);
+        AddBitmaps(all);
+        AddHyperLogLog(all);
         AddKeys(all);
         AddConnection(all);
         AddServer(all);

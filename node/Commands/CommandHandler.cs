@@ -16,6 +16,8 @@ public sealed class HandlerTable
     {
         var table = new HandlerTable();
         StringCommands.Register(table);
+        BitmapCommands.Register(table);
+        HyperLogLogCommands.Register(table);
         KeyCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);

@@ -88,3 +88,8 @@ public sealed class SortedSetDurabilityTestsOnDisk() : SortedSetDurabilityTests(
 
 public sealed class CollectionNodeSmokeTestsOnMemory(NodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<NodeFixture>;
 public sealed class CollectionNodeSmokeTestsOnDisk(DiskNodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class BitmapCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : BitmapCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class BitmapCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : BitmapCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
