@@ -93,3 +93,8 @@ public sealed class BitmapCommandTestsOnMemory(NodeFixture fixture, Net.RedisSer
     : BitmapCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class BitmapCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : BitmapCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class HyperLogLogTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : HyperLogLogTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class HyperLogLogTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : HyperLogLogTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
