@@ -40,8 +40,20 @@ public sealed record CommandSpec(
     /// </summary>
     public string? KeywordNumKeys { get; init; }
 
+    /// <summary>
+    /// A keyword followed by one key, anywhere after the fixed keys (SORT's STORE destination); the
+    /// last one counts, as in Redis. Null when the command has none.
+    /// </summary>
+    public string? KeywordKey { get; init; }
+
+    /// <summary>
+    /// Options whose arguments the search for <see cref="KeywordKey"/> skips, with their argument
+    /// counts (SORT's LIMIT offset count, BY pattern, GET pattern — a pattern may read "STORE").
+    /// </summary>
+    public IReadOnlyList<(string Option, int Arguments)> KeywordKeySkips { get; init; } = [];
+
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordKey is not null;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -55,6 +67,8 @@ public sealed record CommandSpec(
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
         int searchFrom = CollectCounted(command, NumKeysAt, NumKeysStep, into);
+        if (KeywordKey is not null)
+            CollectKeywordKey(command, range.Count > 0 ? range.Last + 1 : 1, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -65,6 +79,25 @@ public sealed record CommandSpec(
                 return;
             }
         }
+    }
+
+    /// <summary>Adds the key after the last <see cref="KeywordKey"/> from <paramref name="from"/> on, skipping the options' own arguments.</summary>
+    private void CollectKeywordKey(ArgsView args, int from, List<int> into)
+    {
+        int found = -1;
+        for (int i = from; i < args.Count; i++)
+        {
+            int skip = 0;
+            foreach (var (option, arguments) in KeywordKeySkips)
+                if (System.Text.Ascii.EqualsIgnoreCase(args[i], option))
+                    skip = arguments;
+            if (skip > 0)
+                i += skip;
+            else if (i + 1 < args.Count && System.Text.Ascii.EqualsIgnoreCase(args[i], KeywordKey))
+                found = ++i;
+        }
+        if (found > 0)
+            into.Add(found);
     }
 
     /// <summary>Adds the keys counted by the argument at <paramref name="countAt"/>; returns the index after them.</summary>

@@ -45,6 +45,7 @@ public static partial class CommandTable
         AddStrings(all);
         AddBitmaps(all);
         AddHyperLogLog(all);
+        AddSort(all);
         AddKeys(all);
         AddConnection(all);
         AddServer(all);

@@ -18,6 +18,7 @@ public sealed class HandlerTable
         StringCommands.Register(table);
         BitmapCommands.Register(table);
         HyperLogLogCommands.Register(table);
+        SortCommand.Register(table);
         KeyCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);

@@ -98,3 +98,8 @@ public sealed class HyperLogLogTestsOnMemory(NodeFixture fixture, Net.RedisServe
     : HyperLogLogTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class HyperLogLogTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : HyperLogLogTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class SortCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : SortCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class SortCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : SortCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
