@@ -41,19 +41,27 @@ public sealed record CommandSpec(
     public string? KeywordNumKeys { get; init; }
 
     /// <summary>
-    /// A keyword followed by one key, anywhere after the fixed keys (SORT's STORE destination); the
-    /// last one counts, as in Redis. Null when the command has none.
+    /// Keywords each followed by one key, searched from <see cref="KeywordKeyFrom"/> on: the first
+    /// occurrence of each, in keyword order (Redis's keyword key specs: GEORADIUS's STORE and
+    /// STOREDIST), or with <see cref="KeywordKeyLastWins"/> only the last of them all (SORT's STORE,
+    /// as sortGetKeys). Null when the command has none.
     /// </summary>
-    public string? KeywordKey { get; init; }
+    public string[]? KeywordKeys { get; init; }
+
+    /// <summary>See <see cref="KeywordKeys"/>.</summary>
+    public bool KeywordKeyLastWins { get; init; }
+
+    /// <summary>Where the search for <see cref="KeywordKeys"/> starts (after the fixed arguments).</summary>
+    public int KeywordKeyFrom { get; init; }
 
     /// <summary>
-    /// Options whose arguments the search for <see cref="KeywordKey"/> skips, with their argument
+    /// Options whose arguments the search for <see cref="KeywordKeys"/> skips, with their argument
     /// counts (SORT's LIMIT offset count, BY pattern, GET pattern — a pattern may read "STORE").
     /// </summary>
     public IReadOnlyList<(string Option, int Arguments)> KeywordKeySkips { get; init; } = [];
 
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordKey is not null;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordKeys is not null;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -67,8 +75,8 @@ public sealed record CommandSpec(
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
         int searchFrom = CollectCounted(command, NumKeysAt, NumKeysStep, into);
-        if (KeywordKey is not null)
-            CollectKeywordKey(command, range.Count > 0 ? range.Last + 1 : 1, into);
+        if (KeywordKeys is not null)
+            CollectKeywordKey(command, KeywordKeys, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -81,23 +89,35 @@ public sealed record CommandSpec(
         }
     }
 
-    /// <summary>Adds the key after the last <see cref="KeywordKey"/> from <paramref name="from"/> on, skipping the options' own arguments.</summary>
-    private void CollectKeywordKey(ArgsView args, int from, List<int> into)
+    /// <summary>Adds the keys after <paramref name="keywords"/> (see <see cref="KeywordKeys"/>), skipping the options' own arguments.</summary>
+    private void CollectKeywordKey(ArgsView args, string[] keywords, List<int> into)
     {
-        int found = -1;
-        for (int i = from; i < args.Count; i++)
+        int last = -1;
+        foreach (var keyword in keywords)
         {
-            int skip = 0;
-            foreach (var (option, arguments) in KeywordKeySkips)
-                if (System.Text.Ascii.EqualsIgnoreCase(args[i], option))
-                    skip = arguments;
-            if (skip > 0)
-                i += skip;
-            else if (i + 1 < args.Count && System.Text.Ascii.EqualsIgnoreCase(args[i], KeywordKey))
-                found = ++i;
+            for (int i = KeywordKeyFrom; i < args.Count - 1; i++)
+            {
+                int skip = 0;
+                foreach (var (option, arguments) in KeywordKeySkips)
+                    if (System.Text.Ascii.EqualsIgnoreCase(args[i], option))
+                        skip = arguments;
+                if (skip > 0)
+                {
+                    i += skip;
+                    continue;
+                }
+                if (!System.Text.Ascii.EqualsIgnoreCase(args[i], keyword))
+                    continue;
+                if (!KeywordKeyLastWins)
+                {
+                    into.Add(i + 1);
+                    break;
+                }
+                last = Math.Max(last, ++i);
+            }
         }
-        if (found > 0)
-            into.Add(found);
+        if (last > 0)
+            into.Add(last);
     }
 
     /// <summary>Adds the keys counted by the argument at <paramref name="countAt"/>; returns the index after them.</summary>

@@ -46,6 +46,7 @@ public static partial class CommandTable
         AddBitmaps(all);
         AddHyperLogLog(all);
         AddSort(all);
+        AddGeo(all);
         AddKeys(all);
         AddConnection(all);
         AddServer(all);

@@ -19,6 +19,7 @@ public sealed class HandlerTable
         BitmapCommands.Register(table);
         HyperLogLogCommands.Register(table);
         SortCommand.Register(table);
+        GeoCommands.Register(table);
         KeyCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);

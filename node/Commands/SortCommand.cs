@@ -262,28 +262,14 @@ public static class SortCommand
     /// <summary>Replaces the destination with a list of the result (a missing GET value stored as ""), or deletes it when empty.</summary>
     private static void StoreList(CommandContext c, byte[] destination, List<byte[]?> values)
     {
-        var ks = c.Keyspace;
-        bool existed = ks.DeleteUnlogged(destination);
-        if (values.Count > 0)
+        var elements = values.Select(v => v ?? []).ToList();
+        ListObject? list = null;
+        if (elements.Count > 0)
         {
-            var list = new ListObject(values.Count);
-            foreach (var value in values)
-                list.PushTail(value ?? []);
-            ks.StoreObject(destination, list);
+            list = new ListObject(elements.Count);
+            foreach (var element in elements)
+                list.PushTail(element);
         }
-        if (existed)
-        {
-            using var log = ks.BeginRecord(2);
-            log.Arg("DEL"u8);
-            log.Arg(destination);
-        }
-        if (values.Count > 0)
-        {
-            using var log = ks.BeginRecord(2 + values.Count);
-            log.Arg("RPUSH"u8);
-            log.Arg(destination);
-            foreach (var value in values)
-                log.Arg(value ?? []);
-        }
+        StoredResult.Replace(c.Keyspace, destination, list, "RPUSH"u8, elements);
     }
 }

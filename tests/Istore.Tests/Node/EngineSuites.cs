@@ -103,3 +103,8 @@ public sealed class SortCommandTestsOnMemory(NodeFixture fixture, Net.RedisServe
     : SortCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class SortCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : SortCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class GeoCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : GeoCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class GeoCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : GeoCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
