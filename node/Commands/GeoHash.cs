@@ -13,42 +13,48 @@ public static class GeoHash
     public const double LatitudeMin = -85.05112878;
     public const double LatitudeMax = 85.05112878;
     private const int Step = 26;
-    private const double EarthRadiusMeters = 6372797.560856;
-    private const double DegreesToRadians = Math.PI / 180.0;
+    public const double EarthRadiusMeters = 6372797.560856;
+    public const double DegreesToRadians = Math.PI / 180.0;
 
     public static bool IsValid(double longitude, double latitude) =>
         longitude >= LongitudeMin && longitude <= LongitudeMax && latitude >= LatitudeMin && latitude <= LatitudeMax;
 
     /// <summary>geohashEncodeWGS84 at step 26, aligned to 52 bits: the score GEOADD stores.</summary>
     public static ulong Encode(double longitude, double latitude) =>
-        Encode(longitude, latitude, LatitudeMin, LatitudeMax);
+        Encode(longitude, latitude, LatitudeMin, LatitudeMax, Step);
 
-    /// <summary>The 52 bits over a latitude range of [<paramref name="latitudeMin"/>, <paramref name="latitudeMax"/>].</summary>
-    private static ulong Encode(double longitude, double latitude, double latitudeMin, double latitudeMax)
+    /// <summary>geohashEncode: 2 × <paramref name="step"/> bits over a latitude range of [<paramref name="latitudeMin"/>, <paramref name="latitudeMax"/>].</summary>
+    public static ulong Encode(double longitude, double latitude, double latitudeMin, double latitudeMax, int step)
     {
         double latitudeOffset = (latitude - latitudeMin) / (latitudeMax - latitudeMin);
         double longitudeOffset = (longitude - LongitudeMin) / (LongitudeMax - LongitudeMin);
-        latitudeOffset *= 1UL << Step;
-        longitudeOffset *= 1UL << Step;
+        latitudeOffset *= 1UL << step;
+        longitudeOffset *= 1UL << step;
         return Interleave((uint)latitudeOffset, (uint)longitudeOffset);
     }
 
     /// <summary>The centre of the cell a score names (geohashDecodeToLongLatWGS84), clamped to the valid range.</summary>
     public static (double Longitude, double Latitude) Decode(double score)
     {
-        ulong bits = (ulong)score;
+        var cell = DecodeArea((ulong)score, Step);
+        double longitude = Math.Clamp((cell.LongitudeMin + cell.LongitudeMax) / 2, LongitudeMin, LongitudeMax);
+        double latitude = Math.Clamp((cell.LatitudeMin + cell.LatitudeMax) / 2, LatitudeMin, LatitudeMax);
+        return (longitude, latitude);
+    }
+
+    /// <summary>The area a cell of <paramref name="step"/> covers (geohashDecode over the WGS84 ranges).</summary>
+    public static (double LongitudeMin, double LongitudeMax, double LatitudeMin, double LatitudeMax) DecodeArea(ulong bits, int step)
+    {
         ulong separated = Deinterleave(bits);
         uint latitudeCell = (uint)separated;
         uint longitudeCell = (uint)(separated >> 32);
         double latitudeScale = LatitudeMax - LatitudeMin;
         double longitudeScale = LongitudeMax - LongitudeMin;
-        double latitudeLow = LatitudeMin + (latitudeCell * 1.0 / (1UL << Step)) * latitudeScale;
-        double latitudeHigh = LatitudeMin + ((latitudeCell + 1) * 1.0 / (1UL << Step)) * latitudeScale;
-        double longitudeLow = LongitudeMin + (longitudeCell * 1.0 / (1UL << Step)) * longitudeScale;
-        double longitudeHigh = LongitudeMin + ((longitudeCell + 1) * 1.0 / (1UL << Step)) * longitudeScale;
-        double longitude = Math.Clamp((longitudeLow + longitudeHigh) / 2, LongitudeMin, LongitudeMax);
-        double latitude = Math.Clamp((latitudeLow + latitudeHigh) / 2, LatitudeMin, LatitudeMax);
-        return (longitude, latitude);
+        return (
+            LongitudeMin + (longitudeCell * 1.0 / (1UL << step)) * longitudeScale,
+            LongitudeMin + ((longitudeCell + 1) * 1.0 / (1UL << step)) * longitudeScale,
+            LatitudeMin + (latitudeCell * 1.0 / (1UL << step)) * latitudeScale,
+            LatitudeMin + ((latitudeCell + 1) * 1.0 / (1UL << step)) * latitudeScale);
     }
 
     /// <summary>GEOHASH's text: the decoded position re-encoded over the standard ±90 latitude range, 11 base-32 characters (the last always '0').</summary>
@@ -56,7 +62,7 @@ public static class GeoHash
     {
         const string alphabet = "0123456789bcdefghjkmnpqrstuvwxyz";
         var (longitude, latitude) = Decode(score);
-        ulong bits = Encode(longitude, latitude, -90, 90);
+        ulong bits = Encode(longitude, latitude, -90, 90, Step);
         var text = new char[11];
         for (int i = 0; i < 11; i++)
             text[i] = alphabet[i == 10 ? 0 : (int)((bits >> (52 - (i + 1) * 5)) & 0x1F)];

@@ -6,11 +6,8 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// GEOSEARCH GEOSEARCHSTORE GEORADIUS GEORADIUSBYMEMBER (and the _RO forms), parsed and answered
-/// as Redis 7's georadiusGeneric. Candidates are every member of the set, filtered by Redis's own
-/// distance tests, so the matches are exactly Redis's; Redis narrows the walk to nine geohash cells
-/// first, which is faster on large sets (not done here). Without ASC/DESC or COUNT Redis leaves
-/// the order unspecified (its cell walk); here it is score order. With COUNT … ANY, the first
-/// matches in score order.
+/// as Redis 7's georadiusGeneric: candidates come from the geohash cells <see cref="GeoShape"/>
+/// names, walked in Redis's order, so even unsorted replies and COUNT … ANY pick what Redis picks.
 /// </summary>
 public static class GeoSearchCommands
 {
@@ -34,31 +31,6 @@ public static class GeoSearchCommands
         t.Add("GEOSEARCHSTORE", c => Search(c, 2, Kind.Search | Kind.SearchStore));
     }
 
-    private sealed class Shape
-    {
-        public double Longitude, Latitude;
-        public bool Box;
-        public double Radius, Width, Height;
-        public double ToMeters = 1;
-
-        /// <summary>Redis's geoWithinShape: the distance in metres when the point is inside.</summary>
-        public bool Contains(double longitude, double latitude, out double distance)
-        {
-            distance = 0;
-            if (!Box)
-            {
-                distance = GeoHash.Distance(Longitude, Latitude, longitude, latitude);
-                return distance <= Radius * ToMeters;
-            }
-            if (GeoHash.LatitudeDistance(latitude, Latitude) > Height * ToMeters / 2)
-                return false;
-            if (GeoHash.Distance(longitude, latitude, Longitude, latitude) > Width * ToMeters / 2)
-                return false;
-            distance = GeoHash.Distance(Longitude, Latitude, longitude, latitude);
-            return true;
-        }
-    }
-
     private readonly record struct Match(byte[] Member, double Score, double Distance, double Longitude, double Latitude);
 
     private static void Search(CommandContext c, int sourceIndex, Kind kind)
@@ -66,7 +38,7 @@ public static class GeoSearchCommands
         using var scope = c.Keyspace.Atomic();
         if (!c.TryRead(sourceIndex, out SortedSetValue? zset))
             return;
-        var shape = new Shape();
+        var shape = new GeoShape();
         int optionsAt;
         byte[]? store = null;
         bool storeDistance = false;
@@ -178,19 +150,7 @@ public static class GeoSearchCommands
             return;
         }
 
-        var matches = new List<Match>();
-        if (zset is not null)
-        {
-            foreach (var entry in zset)
-            {
-                var (longitude, latitude) = GeoHash.Decode(entry.Score);
-                if (!shape.Contains(longitude, latitude, out double distance))
-                    continue;
-                matches.Add(new Match(entry.Member.ToArray(), entry.Score, distance, longitude, latitude));
-                if (any && matches.Count == count)
-                    break;
-            }
-        }
+        var matches = zset is null ? [] : FindMatches(zset, shape, any ? count : 0);
         // COUNT asks for the nearest ones: it implies ascending order unless ANY took the first found.
         if (count != 0 && sort == 0 && !any)
             sort = 1;
@@ -203,6 +163,38 @@ public static class GeoSearchCommands
             Store(c, store, matches, storeDistance ? shape.ToMeters : 0);
         else
             Reply(c, matches, shape.ToMeters, withDist, withHash, withCoord);
+    }
+
+    /// <summary>
+    /// Redis's membersOfAllNeighbors: each cell's score range in ascending order, every member
+    /// tested against the shape; a cell equal to the one just walked is skipped (not one equal to
+    /// the centre, as in Redis); a non-zero <paramref name="limit"/> (COUNT … ANY) stops the walk.
+    /// </summary>
+    private static List<Match> FindMatches(SortedSetValue zset, GeoShape shape, long limit)
+    {
+        var matches = new List<Match>();
+        var cells = shape.Cells();
+        int lastWalked = 0;
+        for (int i = 0; i < cells.Length; i++)
+        {
+            if (cells[i].IsNone || (lastWalked != 0 && cells[i] == cells[lastWalked]))
+                continue;
+            if (limit > 0 && matches.Count >= limit)
+                break;
+            var (min, max) = cells[i].Scores;
+            foreach (var blob in zset.EntriesBetween(new ScoreBound(min, IncludesEqual: false), new ScoreBound(max, IncludesEqual: false), 0, -1, reverse: false))
+            {
+                double score = ScoredMember.ScoreOf(blob);
+                var (longitude, latitude) = GeoHash.Decode(score);
+                if (!shape.Contains(longitude, latitude, out double distance))
+                    continue;
+                matches.Add(new Match(ScoredMember.MemberOf(blob).ToArray(), score, distance, longitude, latitude));
+                if (limit > 0 && matches.Count >= limit)
+                    break;
+            }
+            lastWalked = i;
+        }
+        return matches;
     }
 
     private static void Reply(CommandContext c, List<Match> matches, double toMeters, bool withDist, bool withHash, bool withCoord)
@@ -247,7 +239,7 @@ public static class GeoSearchCommands
         c.Output.WriteInteger(matches.Count);
     }
 
-    private static bool TryMemberPosition(CommandContext c, SortedSetValue zset, int index, Shape shape)
+    private static bool TryMemberPosition(CommandContext c, SortedSetValue zset, int index, GeoShape shape)
     {
         if (zset.TryGetScore(c.Arg(index), out double score))
         {
@@ -259,7 +251,7 @@ public static class GeoSearchCommands
     }
 
     /// <summary>Redis's extractDistanceOrReply: radius unit.</summary>
-    private static bool TryRadius(CommandContext c, int index, Shape shape)
+    private static bool TryRadius(CommandContext c, int index, GeoShape shape)
     {
         if (!TryMeasure(c, index, "ERR need numeric radius", out shape.Radius))
             return false;
@@ -273,7 +265,7 @@ public static class GeoSearchCommands
     }
 
     /// <summary>Redis's extractBoxOrReply: width height unit.</summary>
-    private static bool TryBox(CommandContext c, int index, Shape shape)
+    private static bool TryBox(CommandContext c, int index, GeoShape shape)
     {
         if (!TryMeasure(c, index, "ERR need numeric width", out shape.Width) || !TryMeasure(c, index + 1, "ERR need numeric height", out shape.Height))
             return false;

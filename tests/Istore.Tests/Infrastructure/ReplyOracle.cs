@@ -38,25 +38,6 @@ public sealed class ReplyOracle(RawConnection node, RawConnection redis) : IAsyn
         return Encoding.Latin1.GetString(actual);
     }
 
-    /// <summary>
-    /// For replies whose order Redis leaves unspecified: both must be arrays of the same items in
-    /// any order (or the same non-array reply). Returns the number of items.
-    /// </summary>
-    public async Task<int> AgreeUnorderedAsync(params string[] args)
-    {
-        var frame = Encoding.Latin1.GetBytes(RespEncoding.CommandText(Encoding.Latin1, args));
-        await redis.SendAsync(frame);
-        var expected = Istore.Net.Resp.RespValue.Parse(await redis.ReadFrameBytesAsync());
-        await node.SendAsync(frame);
-        var actual = Istore.Net.Resp.RespValue.Parse(await node.ReadFrameBytesAsync());
-        Compared++;
-        static string[] Items(Istore.Net.Resp.RespValue v) =>
-            v.IsAggregate ? [.. v.Items.Select(i => i.ToString()).Order(StringComparer.Ordinal)] : [v.Type + " " + v];
-        Assert.True(Items(expected).SequenceEqual(Items(actual)),
-            $"{Describe(args)}\n redis:  {string.Join(" | ", Items(expected))}\n istore: {string.Join(" | ", Items(actual))}");
-        return expected.IsAggregate ? expected.Count : 0;
-    }
-
     private static string Describe(string[] args) => string.Join(' ', args.Select(a => a.Length > 40 ? a[..40] + "…" : a));
 
     private static string Escape(byte[] reply)
