@@ -183,4 +183,27 @@ public abstract class GeoCommandTests(NodeFixture fixture, RedisServerFixture re
         }
         Assert.True(found > 100, $"only {found} searches found anything");
     }
+
+    [Fact]
+    public async Task Geo_writes_and_stored_searches_survive_kill_and_restart()
+    {
+        await using var node = await fixture.StartNodeAsync(["--appendfsync", "always"]);
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal(":3\r\n", await c.CommandAsync("GEOADD", "gd:k", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania", "2.35", "48.85", "Paris"));
+            Assert.Equal(":1\r\n", await c.CommandAsync("GEOADD", "gd:k", "XX", "CH", "2.36", "48.86", "Paris"));
+            Assert.Equal(":2\r\n", await c.CommandAsync("GEOSEARCHSTORE", "gd:near", "gd:k", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "STOREDIST"));
+            Assert.Equal(":3\r\n", await c.CommandAsync("GEORADIUS", "gd:k", "15", "37", "5000", "km", "STORE", "gd:all"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "gd:gone", "x"));
+            Assert.Equal(":0\r\n", await c.CommandAsync("GEOSEARCHSTORE", "gd:gone", "gd:k", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"));
+        }
+        static async Task<string> DumpAsync(RawConnection c) =>
+            await c.CommandAsync("ZRANGE", "gd:k", "0", "-1", "WITHSCORES") + await c.CommandAsync("ZRANGE", "gd:near", "0", "-1", "WITHSCORES")
+            + await c.CommandAsync("ZRANGE", "gd:all", "0", "-1", "WITHSCORES") + await c.CommandAsync("EXISTS", "gd:gone");
+        string before;
+        await using (var c = await node.ConnectAsync())
+            before = await DumpAsync(c);
+        Assert.Contains("Catania", before);
+        await node.AssertSurvivesKillAndRestartAsync(DumpAsync, before);
+    }
 }
