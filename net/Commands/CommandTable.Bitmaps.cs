@@ -20,5 +20,7 @@ public static partial class CommandTable
         Add(t, g, "PFADD", -2, W | M | F, 1, 1, 1, "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.");
         Add(t, g, "PFCOUNT", -2, R, 1, -1, 1, "Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s).");
         Add(t, g, "PFMERGE", -2, W | M, 1, -1, 1, "Merges one or more HyperLogLog values into a single key.");
+        Add(t, g, "PFDEBUG", 3, W | M | A, 2, 2, 1, "Internal commands for debugging HyperLogLog values.");
+        Add(t, g, "PFSELFTEST", 1, A, 0, 0, 0, "An internal command for testing HyperLogLog values.");
     }
 }

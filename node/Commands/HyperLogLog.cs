@@ -43,7 +43,28 @@ public sealed class HyperLogLog
 
     public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
 
-    private bool IsDense => _bytes[4] == Dense;
+    public bool IsDense => _bytes[4] == Dense;
+
+    /// <summary>Register <paramref name="index"/> of a dense value.</summary>
+    public byte DenseRegister(int index) => DenseGet(_bytes.AsSpan(HeaderSize, _length - HeaderSize), index);
+
+    /// <summary>Turns a sparse value dense (PFDEBUG TODENSE/GETREG): false when its runs are corrupt.</summary>
+    public bool TryMakeDense() => IsDense || ToDense();
+
+    /// <summary>PFDEBUG DECODE's text for a sparse value: "z:len", "Z:len" and "v:value,len" runs.</summary>
+    public static string DescribeSparse(ReadOnlySpan<byte> value)
+    {
+        var text = new System.Text.StringBuilder();
+        var runs = value[HeaderSize..];
+        for (int p = 0; p < runs.Length;)
+        {
+            byte op = runs[p];
+            if ((op & 0xC0) == 0) { text.Append($"z:{(op & 0x3F) + 1} "); p++; }
+            else if ((op & 0xC0) == 0x40) { text.Append($"Z:{(p + 1 < runs.Length ? XZeroRun(runs, p) : ((op & 0x3F) << 8) + 1)} "); p += 2; }
+            else { text.Append($"v:{((op >> 2) & 0x1F) + 1},{(op & 3) + 1} "); p++; }
+        }
+        return text.ToString().Trim(' ');
+    }
 
     /// <summary>An empty HLL as PFADD creates it: sparse, one XZERO run over every register.</summary>
     public static HyperLogLog CreateEmpty()
@@ -423,6 +444,52 @@ public sealed class HyperLogLog
     {
         if (_bytes.Length < length)
             Array.Resize(ref _bytes, Math.Max(length, _bytes.Length * 2));
+    }
+
+    /// <summary>
+    /// PFSELFTEST, as Redis's: dense registers keep random values without disturbing their
+    /// neighbours; then unique elements go into a dense and a sparse HLL, which must stay sparse
+    /// while small, agree with each other, and stay within six standard errors at every power of
+    /// ten (Redis goes to 10^7; 10^6 keeps the event loop responsive). Null on success.
+    /// </summary>
+    public static string? SelfTest(Random random)
+    {
+        var registers = new byte[DenseSize - HeaderSize];
+        var expected = new byte[Registers];
+        for (int cycle = 0; cycle < 100; cycle++)
+        {
+            for (int i = 0; i < Registers; i++)
+                DenseWrite(registers, i, expected[i] = (byte)random.Next(RegisterMax + 1));
+            for (int i = 0; i < Registers; i++)
+                if (DenseGet(registers, i) != expected[i])
+                    return $"TESTFAILED Register {i} should be {expected[i]} but is {DenseGet(registers, i)}";
+        }
+        var dense = CreateEmpty();
+        dense.TryMakeDense();
+        var sparse = CreateEmpty();
+        double relativeError = 1.04 / Math.Sqrt(Registers);
+        ulong seed = (ulong)random.NextInt64();
+        Span<byte> element = stackalloc byte[8];
+        long checkpoint = 1;
+        for (long j = 1; j <= 1_000_000; j++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(element, (ulong)j ^ seed);
+            dense.Add(element);
+            sparse.Add(element);
+            if (j != checkpoint)
+                continue;
+            if (j < SparseMaxBytes / 2 && sparse.IsDense)
+                return "TESTFAILED sparse encoding not used";
+            TryCount(dense.Bytes, out long denseCount);
+            TryCount(sparse.Bytes, out long sparseCount);
+            if (denseCount != sparseCount)
+                return "TESTFAILED dense/sparse disagree";
+            long maxError = j == 10 ? 1 : (long)Math.Ceiling(relativeError * 6 * checkpoint);
+            if (Math.Abs(checkpoint - denseCount) > maxError)
+                return $"TESTFAILED Too big error. card:{checkpoint} abserr:{Math.Abs(checkpoint - denseCount)}";
+            checkpoint *= 10;
+        }
+        return null;
     }
 
     /// <summary>Austin Appleby's MurmurHash64A as Redis has it (little-endian reads, the length folded into the seed).</summary>

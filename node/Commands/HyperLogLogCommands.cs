@@ -15,6 +15,12 @@ public static class HyperLogLogCommands
         t.Add("PFADD", PfAdd);
         t.Add("PFCOUNT", PfCount);
         t.Add("PFMERGE", PfMerge);
+        t.Add("PFDEBUG", PfDebug);
+        t.Add("PFSELFTEST", c =>
+        {
+            if (HyperLogLog.SelfTest(Random.Shared) is { } failure) c.Output.WriteError(failure);
+            else c.Output.WriteOk();
+        });
     }
 
     /// <summary>
@@ -105,6 +111,57 @@ public static class HyperLogLogCommands
         }
         ks.Set(c.Arg(1), hll.Bytes, expireAt);
         c.Output.WriteOk();
+    }
+
+    /// <summary>
+    /// PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: Redis's introspection. GETREG and TODENSE turn
+    /// a sparse value dense, and that change is stored (and logged) as Redis propagates it.
+    /// </summary>
+    private static void PfDebug(CommandContext c)
+    {
+        var ks = c.Keyspace;
+        using var write = ks.Lock();
+        if (ks.ReadLive(c.Arg(2)) == KeyType.None)
+        {
+            c.Output.WriteError("ERR The specified key does not exist");
+            return;
+        }
+        if (!TryRead(c, 2, out _))
+            return;
+        long expireAt = ks.Value.ExpireAt;
+        var hll = HyperLogLog.Copy(ks.Value.Span);
+        if (c.ArgIs(1, "ENCODING"u8))
+        {
+            c.Output.WriteSimpleString(hll.IsDense ? "dense"u8 : "sparse"u8);
+        }
+        else if (c.ArgIs(1, "DECODE"u8))
+        {
+            if (hll.IsDense) c.Output.WriteError("ERR HLL encoding is not sparse");
+            else c.Output.WriteBulkString(HyperLogLog.DescribeSparse(hll.Bytes));
+        }
+        else if (c.ArgIs(1, "GETREG"u8) || c.ArgIs(1, "TODENSE"u8))
+        {
+            bool converted = !hll.IsDense;
+            if (!hll.TryMakeDense())
+            {
+                c.Output.WriteError(HyperLogLog.CorruptError);
+                return;
+            }
+            if (converted)
+                ks.Set(c.Arg(2), hll.Bytes, expireAt);
+            if (c.ArgIs(1, "TODENSE"u8))
+            {
+                c.Output.WriteInteger(converted ? 1 : 0);
+                return;
+            }
+            c.Output.WriteArrayHeader(HyperLogLog.Registers);
+            for (int i = 0; i < HyperLogLog.Registers; i++)
+                c.Output.WriteInteger(hll.DenseRegister(i));
+        }
+        else
+        {
+            c.Output.WriteError($"ERR Unknown PFDEBUG subcommand '{c.ArgString(1)}'");
+        }
     }
 
     /// <summary>Folds the HLLs at arguments <paramref name="first"/>.. into raw registers; false after an error reply.</summary>

@@ -180,4 +180,28 @@ public abstract class HyperLogLogTests(NodeFixture fixture, RedisServerFixture r
             await both.AgreeAsync(command);
         await AgreeOnValueAsync(both, "hll:bad:ok");
     }
+
+    [Fact]
+    public async Task Pfdebug_and_pfselftest_answer_as_redis()
+    {
+        await using var both = await ConnectAsync();
+        var elements = Enumerable.Range(0, 200).Select(i => $"d{i}").ToArray();
+        await both.AgreeAsync("DEL", "hll:dbg", "hll:dbg2", "hll:dbg:list");
+        await both.AgreeAsync(["PFADD", "hll:dbg", .. elements]);
+        await both.AgreeAsync("PFADD", "hll:dbg2", "x");
+        await both.AgreeAsync("EXPIRE", "hll:dbg2", "1000");
+        await both.AgreeAsync("RPUSH", "hll:dbg:list", "x");
+        string[] script =
+        [
+            "PFDEBUG ENCODING hll:dbg", "PFDEBUG DECODE hll:dbg", "PFDEBUG encoding hll:dbg2", "PFDEBUG DECODE hll:dbg2",
+            "PFDEBUG GETREG hll:dbg", "PFDEBUG ENCODING hll:dbg", "PFDEBUG DECODE hll:dbg", "PFDEBUG GETREG hll:dbg",
+            "PFDEBUG TODENSE hll:dbg", "PFDEBUG TODENSE hll:dbg2", "PFDEBUG TODENSE hll:dbg2", "TTL hll:dbg2", "PFCOUNT hll:dbg2",
+            "PFDEBUG ENCODING hll:missing", "PFDEBUG ENCODING hll:dbg:list", "PFDEBUG NOSUCH hll:dbg", "PFDEBUG GETREG",
+            "PFSELFTEST", "PFSELFTEST extra",
+        ];
+        foreach (var line in script)
+            await both.AgreeAsync(line.Split(' '));
+        await AgreeOnValueAsync(both, "hll:dbg");
+        await AgreeOnValueAsync(both, "hll:dbg2");
+    }
 }
