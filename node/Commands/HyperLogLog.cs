@@ -60,7 +60,7 @@ public sealed class HyperLogLog
         {
             byte op = runs[p];
             if ((op & 0xC0) == 0) { text.Append($"z:{(op & 0x3F) + 1} "); p++; }
-            else if ((op & 0xC0) == 0x40) { text.Append($"Z:{(p + 1 < runs.Length ? XZeroRun(runs, p) : ((op & 0x3F) << 8) + 1)} "); p += 2; }
+            else if ((op & 0xC0) == 0x40) { text.Append($"Z:{XZeroRun(runs, p)} "); p += 2; }
             else { text.Append($"v:{((op >> 2) & 0x1F) + 1},{(op & 3) + 1} "); p++; }
         }
         return text.ToString().Trim(' ');
@@ -95,7 +95,16 @@ public sealed class HyperLogLog
         return (value[15] & 0x80) == 0;
     }
 
-    private void InvalidateCache() => _bytes[15] |= 0x80;
+    /// <summary>Marks the cached cardinality stale (top bit of the header's last byte).</summary>
+    public void InvalidateCache() => _bytes[15] |= 0x80;
+
+    /// <summary>A copy of <paramref name="value"/> whose header caches <paramref name="count"/> (what PFCOUNT stores back).</summary>
+    public static byte[] WithCachedCount(ReadOnlySpan<byte> value, long count)
+    {
+        var updated = value.ToArray();
+        BinaryPrimitives.WriteInt64LittleEndian(updated.AsSpan(8), count);
+        return updated;
+    }
 
     /// <summary>Adds an element: 1 when a register grew, 0 when not, -1 for a corrupt sparse form.</summary>
     public int Add(ReadOnlySpan<byte> element)
@@ -130,23 +139,13 @@ public sealed class HyperLogLog
                 max[i] = Math.Max(max[i], DenseGet(registers, i));
             return true;
         }
-        int index = 0;
-        for (int p = 0; p < registers.Length;)
+        var runs = new RunReader(registers);
+        while (runs.MoveNext())
         {
-            byte op = registers[p];
-            if ((op & 0xC0) == 0) { index += (op & 0x3F) + 1; p++; }
-            else if ((op & 0xC0) == 0x40) { index += XZeroRun(registers, p); p += 2; }
-            else
-            {
-                int run = (op & 3) + 1, register = ((op >> 2) & 0x1F) + 1;
-                if (index + run > Registers)
-                    return false;
-                for (; run > 0; run--, index++)
-                    max[index] = Math.Max(max[index], (byte)register);
-                p++;
-            }
+            for (int i = runs.First; runs.Value > 0 && i < runs.First + runs.Length; i++)
+                max[i] = Math.Max(max[i], (byte)runs.Value);
         }
-        return index == Registers;
+        return runs.CoveredAll;
     }
 
     /// <summary>Ertl's estimator over a register histogram; false when a sparse form is corrupt.</summary>
@@ -162,15 +161,10 @@ public sealed class HyperLogLog
         }
         else
         {
-            int index = 0;
-            for (int p = 0; p < registers.Length;)
-            {
-                byte op = registers[p];
-                if ((op & 0xC0) == 0) { int run = (op & 0x3F) + 1; index += run; histogram[0] += run; p++; }
-                else if ((op & 0xC0) == 0x40) { int run = XZeroRun(registers, p); index += run; histogram[0] += run; p += 2; }
-                else { int run = (op & 3) + 1; index += run; histogram[((op >> 2) & 0x1F) + 1] += run; p++; }
-            }
-            if (index != Registers)
+            var runs = new RunReader(registers);
+            while (runs.MoveNext())
+                histogram[runs.Value] += runs.Length;
+            if (!runs.CoveredAll)
                 return false;
         }
         count = Estimate(histogram);
@@ -271,7 +265,48 @@ public sealed class HyperLogLog
         return 1;
     }
 
-    private static int XZeroRun(ReadOnlySpan<byte> registers, int p) => (((registers[p] & 0x3F) << 8) | registers[p + 1]) + 1;
+    /// <summary>
+    /// Walks the runs of a sparse value: each covers registers First..First + Length - 1 with
+    /// Value (0 for ZERO and XZERO runs). A run reaching past the last register ends the walk
+    /// (Redis's overflow check); <see cref="CoveredAll"/> then tells whether the runs were valid.
+    /// </summary>
+    private ref struct RunReader(ReadOnlySpan<byte> runs)
+    {
+        private readonly ReadOnlySpan<byte> _runs = runs;
+        private int _at;
+        private int _next;
+        private bool _overflowed;
+
+        public int First { get; private set; }
+
+        public int Length { get; private set; }
+
+        public int Value { get; private set; }
+
+        public readonly bool CoveredAll => !_overflowed && _next == Registers;
+
+        public bool MoveNext()
+        {
+            if (_at >= _runs.Length)
+                return false;
+            byte op = _runs[_at];
+            if ((op & 0xC0) == 0) { Value = 0; Length = (op & 0x3F) + 1; _at++; }
+            else if ((op & 0xC0) == 0x40) { Value = 0; Length = XZeroRun(_runs, _at); _at += 2; }
+            else { Value = ((op >> 2) & 0x1F) + 1; Length = (op & 3) + 1; _at++; }
+            if (_next + Length > Registers)
+            {
+                _overflowed = true;
+                return false;
+            }
+            First = _next;
+            _next += Length;
+            return true;
+        }
+    }
+
+    /// <summary>An XZERO run's length; a run cut off by the end of a corrupt value reads its second byte as 0, as Redis reads the string's terminator.</summary>
+    private static int XZeroRun(ReadOnlySpan<byte> registers, int p) =>
+        (((registers[p] & 0x3F) << 8) | (p + 1 < registers.Length ? registers[p + 1] : 0)) + 1;
 
     private static void WriteXZero(Span<byte> at, int run)
     {
@@ -288,24 +323,13 @@ public sealed class HyperLogLog
         _bytes.AsSpan(0, HeaderSize).CopyTo(dense);
         dense[4] = Dense;
         var registers = dense.AsSpan(HeaderSize);
-        var sparse = _bytes.AsSpan(HeaderSize, _length - HeaderSize);
-        int index = 0;
-        for (int p = 0; p < sparse.Length;)
+        var runs = new RunReader(_bytes.AsSpan(HeaderSize, _length - HeaderSize));
+        while (runs.MoveNext())
         {
-            byte op = sparse[p];
-            if ((op & 0xC0) == 0) { index += (op & 0x3F) + 1; p++; }
-            else if ((op & 0xC0) == 0x40) { index += XZeroRun(sparse, p); p += 2; }
-            else
-            {
-                int run = (op & 3) + 1, value = ((op >> 2) & 0x1F) + 1;
-                if (index + run > Registers)
-                    break;
-                for (; run > 0; run--)
-                    DenseWrite(registers, index++, value);
-                p++;
-            }
+            for (int i = runs.First; runs.Value > 0 && i < runs.First + runs.Length; i++)
+                DenseWrite(registers, i, runs.Value);
         }
-        if (index != Registers)
+        if (!runs.CoveredAll)
             return false;
         _bytes = dense;
         _length = DenseSize;
@@ -331,7 +355,7 @@ public sealed class HyperLogLog
             int opLength = 1;
             if ((op & 0xC0) == 0) span = (op & 0x3F) + 1;
             else if ((op & 0x80) != 0) span = (op & 3) + 1;
-            else { span = XZeroRun(data, p); opLength = 2; }
+            else { span = XZeroRun(data[..end], p); opLength = 2; }
             if (index <= first + span - 1)
                 break;
             previous = p;
@@ -342,7 +366,7 @@ public sealed class HyperLogLog
             return -1;
         byte current = data[p];
         bool isZero = (current & 0xC0) == 0, isXZero = (current & 0xC0) == 0x40, isValue = (current & 0x80) != 0;
-        int run = isZero ? (current & 0x3F) + 1 : isXZero ? XZeroRun(data, p) : (current & 3) + 1;
+        int run = isZero ? (current & 0x3F) + 1 : isXZero ? XZeroRun(data[..end], p) : (current & 3) + 1;
         int next = isXZero ? p + 2 : p + 1;
 
         if (isValue)

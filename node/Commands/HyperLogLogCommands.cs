@@ -3,10 +3,10 @@ using Istore.Node.Engine;
 namespace Istore.Node.Commands;
 
 /// <summary>
-/// PFADD PFCOUNT PFMERGE over <see cref="HyperLogLog"/> strings. Writes are logged as the SET of
-/// the resulting value (with the key's TTL), so both engines, replay and replication see plain
-/// strings. Unlike Redis, PFCOUNT does not write the computed cardinality back into the header
-/// (that would make a read command log a write); the answer is the same.
+/// PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST over <see cref="HyperLogLog"/> strings. Writes are
+/// logged as the SET of the resulting value (with the key's TTL), so both engines, replay and
+/// replication see plain strings. As in Redis, PFCOUNT of one key whose cached cardinality is stale
+/// stores the fresh one in the header (a write, logged like the others).
 /// </summary>
 public static class HyperLogLogCommands
 {
@@ -64,7 +64,10 @@ public static class HyperLogLogCommands
             updated |= result == 1;
         }
         if (updated)
+        {
+            hll.InvalidateCache();   // a new key counts as an update too, as in Redis
             ks.Set(c.Arg(1), hll.Bytes, expireAt);
+        }
         c.Output.WriteInteger(updated ? 1 : 0);
     }
 
@@ -82,7 +85,10 @@ public static class HyperLogLogCommands
             else if (HyperLogLog.TryCachedCount(value, out long cached))
                 c.Output.WriteInteger(cached);
             else if (HyperLogLog.TryCount(value, out long count))
+            {
+                c.Keyspace.Set(c.Arg(1), HyperLogLog.WithCachedCount(value, count), c.Keyspace.Value.ExpireAt);
                 c.Output.WriteInteger(count);
+            }
             else
                 c.Output.WriteError(HyperLogLog.CorruptError);
             return;
