@@ -97,7 +97,8 @@ public static partial class BitmapCommands
             if (stored != old)
                 value.Changed = true;
         }
-        value.Commit();
+        // SET writes given values whatever the field held; INCRBY depends on it, so it is logged as the whole value.
+        value.Commit(commandIsAbsolute: ops.TrueForAll(op => op.Op != FieldOp.IncrBy));
     }
 
     /// <summary>"i1".."i64" or "u1".."u63" (lower case only, as Redis reads it).</summary>

@@ -5,8 +5,10 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// SETBIT GETBIT BITCOUNT BITPOS BITOP (and BITFIELD in its own file): bitmaps are strings, so
-/// both engines serve them through the string path, and a write is logged as the SET of the
-/// whole resulting value (absolute, so replay and replication stay idempotent).
+/// both engines serve them through the string path. SETBIT (and BITFIELD without INCRBY) is logged
+/// as itself — it sets bits to given values whatever they held, so a replay onto any later state
+/// of the key is still right, and a bit flipped in a megabyte bitmap costs a small record; other
+/// writes are logged as the SET of the whole result.
 /// </summary>
 public static partial class BitmapCommands
 {
@@ -80,7 +82,7 @@ public static partial class BitmapCommands
             bytes[byteIndex] = (byte)(on == 1 ? bytes[byteIndex] | mask : bytes[byteIndex] & ~mask);
             value.Changed = true;
         }
-        value.Commit();
+        value.Commit(commandIsAbsolute: true);
         c.Output.WriteInteger(old ? 1 : 0);
     }
 

@@ -4,8 +4,8 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST over <see cref="HyperLogLog"/> strings. Writes are
-/// logged as the SET of the resulting value (with the key's TTL), so both engines, replay and
-/// replication see plain strings. As in Redis, PFCOUNT of one key whose cached cardinality is stale
+/// logged as the SET of the resulting value (with the key's TTL), except PFADD into a dense value,
+/// logged as itself. As in Redis, PFCOUNT of one key whose cached cardinality is stale
 /// stores the fresh one in the header (a write, logged like the others).
 /// </summary>
 public static class HyperLogLogCommands
@@ -52,6 +52,7 @@ public static class HyperLogLogCommands
             return;
         long expireAt = exists ? ks.Value.ExpireAt : 0;
         var hll = exists ? HyperLogLog.Copy(ks.Value.Span) : HyperLogLog.CreateEmpty();
+        bool wasDense = hll.IsDense;
         bool updated = !exists;
         for (int i = 2; i < c.Count; i++)
         {
@@ -66,7 +67,12 @@ public static class HyperLogLogCommands
         if (updated)
         {
             hll.InvalidateCache();   // a new key counts as an update too, as in Redis
-            ks.Set(c.Arg(1), hll.Bytes, expireAt);
+            // Adding to a dense HLL raises registers to a maximum whatever they held: logged as
+            // itself (small). A sparse one's bytes depend on the order of adds: the whole value.
+            if (wasDense)
+                ks.SetLoggedAs(c.Arg(1), hll.Bytes, expireAt, c.Args);
+            else
+                ks.Set(c.Arg(1), hll.Bytes, expireAt);
         }
         c.Output.WriteInteger(updated ? 1 : 0);
     }

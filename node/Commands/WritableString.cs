@@ -5,8 +5,8 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// The string at argument 1 opened for a bit-level update (SETBIT, BITFIELD): a pooled copy,
-/// zero-padded to hold a given bit, written back by <see cref="Commit"/> as one SET of the whole
-/// value with the key's TTL kept. The caller holds the write lock.
+/// zero-padded to hold a given bit, written back by <see cref="Commit"/> with the key's TTL kept.
+/// The caller holds the write lock.
 /// </summary>
 internal sealed class WritableString : IDisposable
 {
@@ -51,10 +51,18 @@ internal sealed class WritableString : IDisposable
         return new WritableString(c, buffer, (int)length, exists ? ks.Value.ExpireAt : 0, grown: !exists || length != current);
     }
 
-    /// <summary>Stores the value when it was created, grown or changed (Redis writes nothing otherwise).</summary>
-    public void Commit()
+    /// <summary>
+    /// Stores the value when it was created, grown or changed (Redis writes nothing otherwise),
+    /// logged as the command itself when <paramref name="commandIsAbsolute"/> (it sets bits to
+    /// given values, whatever they were: SETBIT, BITFIELD without INCRBY), else as the whole value.
+    /// </summary>
+    public void Commit(bool commandIsAbsolute)
     {
-        if (Changed || _grown)
+        if (!Changed && !_grown)
+            return;
+        if (commandIsAbsolute)
+            _context.Keyspace.SetLoggedAs(_context.Arg(1), Bytes, _expireAt, _context.Args);
+        else
             _context.Keyspace.Set(_context.Arg(1), Bytes, _expireAt);
     }
 
