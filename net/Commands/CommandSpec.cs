@@ -60,8 +60,14 @@ public sealed record CommandSpec(
     /// </summary>
     public IReadOnlyList<(string Option, int Arguments)> KeywordKeySkips { get; init; } = [];
 
+    /// <summary>
+    /// True when arguments are patterns that name keys from the data (SORT's BY and GET): no
+    /// routing can find those keys, but Redis still reports the command "movablekeys".
+    /// </summary>
+    public bool PatternKeys { get; init; }
+
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordKeys is not null;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordKeys is not null || PatternKeys;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The

@@ -8,7 +8,7 @@ public static partial class CommandTable
         (string, int)[] skips = [("LIMIT", 2), ("BY", 1), ("GET", 1)];
         t.Add(new CommandSpec("SORT", -2, W | M, 1, 1, 1, g,
             "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.")
-        { KeywordKeys = ["STORE"], KeywordKeyFrom = 2, KeywordKeyLastWins = true, KeywordKeySkips = skips });
-        Add(t, g, "SORT_RO", -2, R, 1, 1, 1, "Returns the sorted elements of a list, a set, or a sorted set.");
+        { KeywordKeys = ["STORE"], KeywordKeyFrom = 2, KeywordKeyLastWins = true, KeywordKeySkips = skips, PatternKeys = true });
+        t.Add(new CommandSpec("SORT_RO", -2, R, 1, 1, 1, g, "Returns the sorted elements of a list, a set, or a sorted set.") { PatternKeys = true });
     }
 }
