@@ -18,20 +18,41 @@ var writeBuffer = new Option<string>("--rocksdb-write-buffer") { Description = "
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
 var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "8mb" };
 var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };
+var replicaOf = new Option<string?>("--replicaof") { Description = "Start as a replica of HOST:PORT" };
+var masterAuth = new Option<string?>("--masterauth") { Description = "Password to AUTH with at the master" };
+var backlogSize = new Option<string>("--repl-backlog-size") { Description = "Replication backlog: how much of the stream a reconnecting replica can continue from", DefaultValueFactory = _ => "64mb" };
+var replTimeout = new Option<int>("--repl-timeout") { Description = "Seconds after which a silent master or an unacknowledging replica is given up", DefaultValueFactory = _ => 60 };
+var minReplicas = new Option<int>("--min-replicas-to-write") { Description = "Refuse writes with fewer good replicas than this (0 = off)" };
+var minReplicasLag = new Option<int>("--min-replicas-max-lag") { Description = "Seconds since its last acknowledgement within which a replica is good", DefaultValueFactory = _ => 10 };
+var syncReplicas = new Option<int>("--sync-replicas") { Description = "Semi-synchronous: a write's reply waits for this many replicas to acknowledge it (0 = asynchronous)" };
+var syncTimeout = new Option<int>("--sync-replicas-timeout") { Description = "Milliseconds a write waits for acknowledgements before -NOREPLICAS", DefaultValueFactory = _ => 1000 };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-node: a RESP (Redis protocol) storage node")
 {
-    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, blockCache, writeBuffer, threads, pageSize, checkpointLog, logLevel,
+    bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, blockCache, writeBuffer, threads, pageSize, checkpointLog,
+    replicaOf, masterAuth, backlogSize, replTimeout, minReplicas, minReplicasLag, syncReplicas, syncTimeout, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
     if (!ByteSize.TryParse(parsed.GetValue(maxMemory)!, out long memoryBytes) || !ByteSize.TryParse(parsed.GetValue(checkpointLog)!, out long checkpointBytes)
         || !ByteSize.TryParse(parsed.GetValue(pageSize)!, out long pageBytes)
-        || !ByteSize.TryParse(parsed.GetValue(blockCache)!, out long blockCacheBytes) || !ByteSize.TryParse(parsed.GetValue(writeBuffer)!, out long writeBufferBytes))
+        || !ByteSize.TryParse(parsed.GetValue(blockCache)!, out long blockCacheBytes) || !ByteSize.TryParse(parsed.GetValue(writeBuffer)!, out long writeBufferBytes)
+        || !ByteSize.TryParse(parsed.GetValue(backlogSize)!, out long backlogBytes) || backlogBytes < 16 * 1024 || backlogBytes > int.MaxValue)
     {
-        Console.Error.WriteLine("Invalid size: use a number with an optional kb, mb or gb suffix");
+        Console.Error.WriteLine("Invalid size: use a number with an optional kb, mb or gb suffix (a backlog is 16kb to 2gb)");
         return 2;
+    }
+    (string, int)? master = null;
+    if (parsed.GetValue(replicaOf) is { } replicaOfText)
+    {
+        int colon = replicaOfText.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(replicaOfText.AsSpan(colon + 1), out int masterPort) || masterPort is < 1 or > 65535)
+        {
+            Console.Error.WriteLine("Invalid --replicaof: use HOST:PORT");
+            return 2;
+        }
+        master = (replicaOfText[..colon], masterPort);
     }
     var options = new NodeOptions
     {
@@ -48,6 +69,17 @@ root.SetAction(async (parsed, _) =>
         PageBytes = pageBytes,
         BlockCacheBytes = blockCacheBytes,
         WriteBufferBytes = writeBufferBytes,
+        ReplicaOf = master,
+        Replication = new Istore.Node.Replication.ReplicationSettings
+        {
+            MasterAuth = parsed.GetValue(masterAuth),
+            BacklogBytes = backlogBytes,
+            TimeoutMs = Math.Max(1, parsed.GetValue(replTimeout)) * 1000L,
+            MinReplicasToWrite = Math.Max(0, parsed.GetValue(minReplicas)),
+            MinReplicasMaxLagSeconds = Math.Max(0, parsed.GetValue(minReplicasLag)),
+            SyncReplicas = Math.Max(0, parsed.GetValue(syncReplicas)),
+            SyncReplicasTimeoutMs = Math.Max(1, parsed.GetValue(syncTimeout)),
+        },
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))

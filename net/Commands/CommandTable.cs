@@ -57,6 +57,7 @@ public static partial class CommandTable
         AddTransactions(all);
         AddPubSub(all);
         AddRanklist(all);
+        AddReplication(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];

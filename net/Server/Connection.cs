@@ -126,6 +126,22 @@ public sealed class Connection
         c.Loop?.ContinueInput(c);
     });
 
+    /// <summary>Set by <see cref="HandOff"/>: who takes the socket once the replies written so far are sent.</summary>
+    internal Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>>? HandOffTo { get; private set; }
+
+    /// <summary>
+    /// Gives the socket to the application (a replica's stream, which needs blocking I/O on a
+    /// thread of its own): the loop parses nothing more, sends what <see cref="Output"/> holds,
+    /// forgets the connection (the worker's <c>OnClose</c> runs) and calls <paramref name="take"/>
+    /// with a blocking socket and the input received but not yet parsed. Loop thread only.
+    /// </summary>
+    public void HandOff(Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take)
+    {
+        HandOffTo = take;
+        IsSuspended = true;
+        Loop?.QueueSend(this);
+    }
+
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()
     {

@@ -230,7 +230,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     internal void QueueSend(Connection c)
     {
-        if (!c.QueuedForSend && (c.Output.Length > 0 || c.CloseAfterReply))
+        if (!c.QueuedForSend && (c.Output.Length > 0 || c.CloseAfterReply || c.HandOffTo is not null))
         {
             c.QueuedForSend = true;
             _sendQueue.Add(c);
@@ -293,6 +293,11 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             Close(c);
             return;
         }
+        if (c.HandOffTo is { } take)
+        {
+            HandOff(c, take);
+            return;
+        }
         if (c.WaitingForWritable)
         {
             SetInterest(c, waitingForWritable: false);
@@ -314,6 +319,21 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         c.ReadingPaused = pause;
         uint events = (waitingForWritable ? Libc.EPOLLOUT : 0) | (pause ? 0 : Libc.EPOLLIN | Libc.EPOLLRDHUP);
         Register(c.Fd, events, (ulong)c.Id, Libc.EPOLL_CTL_MOD);
+    }
+
+    /// <summary>Forgets a connection without closing its socket, which goes to <paramref name="take"/> (see <see cref="Connection.HandOff"/>).</summary>
+    private void HandOff(Connection c, Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take)
+    {
+        c.IsClosed = true;
+        Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
+        _connections.Remove(c.Id);
+        _host.Untrack(c);
+        _worker?.OnClose(c);
+        var unread = c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray();
+        // The fd is O_NONBLOCK; a Socket made from a handle assumes blocking, so flip it both ways to make it so.
+        var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(c.Fd, ownsHandle: true)) { Blocking = false };
+        socket.Blocking = true;
+        take(socket, unread);
     }
 
     public void Close(Connection c)

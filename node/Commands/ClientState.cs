@@ -31,6 +31,12 @@ public sealed class ClientState
     /// <summary>Channels and patterns this client is subscribed to; null until its first SUBSCRIBE.</summary>
     public Subscriber? Subscriber { get; set; }
 
+    /// <summary>The port a replica said it listens on (REPLCONF listening-port), for INFO and ROLE.</summary>
+    public int ReplicaListeningPort { get; set; }
+
+    /// <summary>Semi-synchronous replication: this batch's write replies waiting to be held (see <see cref="Replication.SemiSyncReplies"/>).</summary>
+    internal Replication.HeldWrites? HeldWrites { get; set; }
+
     /// <summary>True while subscribed to a channel or pattern (Redis's pub/sub context).</summary>
     public bool IsSubscribed => Subscriber is { Count: > 0 };
 }

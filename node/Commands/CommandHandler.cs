@@ -30,6 +30,7 @@ public sealed class HandlerTable
         TransactionCommands.Register(table);
         PubSubCommands.Register(table);
         RankListCommands.Register(table);
+        ReplicationCommands.Register(table);
         var missing = CommandTable.All.Where(c => table._handlers[c.Index] is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException("Commands without a handler: " + string.Join(", ", missing));

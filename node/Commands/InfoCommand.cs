@@ -92,11 +92,13 @@ internal static class InfoCommand
                 yield return ("evicted_keys", 0);
                 yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
+                yield return ("sync_full", Interlocked.Read(ref node.Replication.SyncFull));
+                yield return ("sync_partial_ok", Interlocked.Read(ref node.Replication.SyncPartialOk));
+                yield return ("sync_partial_err", Interlocked.Read(ref node.Replication.SyncPartialErr));
                 break;
             case "replication":
-                yield return ("role", "master");
-                yield return ("connected_slaves", 0);
-                yield return ("master_repl_offset", db.Log.AppendedBytes);
+                foreach (var field in ReplicationInfo.Fields(node.Replication))
+                    yield return field;
                 break;
             case "cpu":
                 var process = Process.GetCurrentProcess();

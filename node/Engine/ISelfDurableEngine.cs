@@ -10,4 +10,10 @@ public interface ISelfDurableEngine
 {
     /// <summary>Writes the log records buffered since the last call to the OS, and with <paramref name="sync"/> forces them to disk.</summary>
     void FlushLog(bool sync);
+
+    /// <summary>Read under the keyspace write lock as each command's batch is written: the replication offset stored atomically with it.</summary>
+    Func<long>? StreamOffset { set; }
+
+    /// <summary>The replication offset the recovered data is at (the last batch's).</summary>
+    long RecoveredStreamOffset { get; }
 }

@@ -30,6 +30,13 @@ public interface IStorageEngine : IDisposable
     /// </summary>
     Func<Task> BeginCheckpoint(byte[] cookie);
 
+    /// <summary>
+    /// Captures the dataset at this point of the write stream for a replica's full sync. Called
+    /// with the keyspace write lock held; the snapshot is written out later without it.
+    /// <paramref name="workDirectory"/> is the engine's to use for files and is removed on dispose.
+    /// </summary>
+    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory);
+
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
 
@@ -80,6 +87,17 @@ public interface IEngineSession : IDisposable
     /// <summary>The command is done, before the write lock is released: an engine that batches a command's writes applies them now.</summary>
     void EndCommand()
     {
+    }
+
+    /// <summary>
+    /// The command failed part-way (a handler threw), before the write lock is released: undo its
+    /// writes if the engine can. True when nothing of the command was applied, so its log records
+    /// must go too; false when its writes so far stand (an engine that changes data in place).
+    /// </summary>
+    bool AbortCommand()
+    {
+        EndCommand();
+        return false;
     }
 
     /// <summary>The key and keys-with-expiry counts this command changed and has not applied yet (DBSIZE inside an EXEC).</summary>

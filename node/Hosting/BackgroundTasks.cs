@@ -7,7 +7,7 @@ namespace Istore.Node.Hosting;
 /// <summary>
 /// The node's housekeeping thread: active expiry every 100 ms (so expired keys do not pile up
 /// when nobody reads them), the everysec fsync, automatic checkpoints as the log grows, and the
-/// engine's maintenance (compaction) every 5 seconds.
+/// engine's maintenance (compaction) every 5 seconds, and replication's timeouts every 100 ms.
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
 {
@@ -20,9 +20,12 @@ internal sealed class BackgroundTasks : IDisposable
     private readonly Thread _thread;
     private long _expiryCursor;
 
-    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, ILogger logger)
+    private readonly Replication.ReplicationHub _replication;
+
+    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, Replication.ReplicationHub replication, ILogger logger)
     {
         _db = db;
+        _replication = replication;
         _checkpointer = checkpointer;
         _config = config;
         _logger = logger;
@@ -38,6 +41,7 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
                 Guard("engine maintenance", _db.Engine.Maintain);
             if (Environment.TickCount64 - lastSecond < 1000)
@@ -54,7 +58,7 @@ internal sealed class BackgroundTasks : IDisposable
     /// <summary>Like Redis's active expire cycle: bounded work per tick (about 10 ms), resumed next tick.</summary>
     private void ExpireSome()
     {
-        if (_db.Engine.VolatileKeyCount == 0)
+        if (_db.Engine.VolatileKeyCount == 0 || !_db.ExpiresKeys)
             return;   // nothing can expire: no walk over the keyspace (a disk engine's would read it from disk)
         long deadline = Environment.TickCount64 + 10;
         do

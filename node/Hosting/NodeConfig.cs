@@ -33,11 +33,38 @@ public sealed class NodeConfig
             ["save"] = (() => "", null),
             ["timeout"] = (() => "0", null),
             ["engine"] = (() => o.Engine, null),
+            ["masterauth"] = (() => Repl.MasterAuth ?? "", v => (() => Repl.MasterAuth = v.Length == 0 ? null : v, null)),
+            ["repl-backlog-size"] = (() => Repl.BacklogBytes.ToString(), ParseBacklog),
+            ["repl-timeout"] = (() => (Repl.TimeoutMs / 1000).ToString(), v => ParseInRange(v, 1, int.MaxValue, n => Repl.TimeoutMs = n * 1000)),
+            ["min-replicas-to-write"] = (() => Repl.MinReplicasToWrite.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.MinReplicasToWrite = (int)n)),
+            ["min-slaves-to-write"] = (() => Repl.MinReplicasToWrite.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.MinReplicasToWrite = (int)n)),
+            ["min-replicas-max-lag"] = (() => Repl.MinReplicasMaxLagSeconds.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.MinReplicasMaxLagSeconds = (int)n)),
+            ["min-slaves-max-lag"] = (() => Repl.MinReplicasMaxLagSeconds.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.MinReplicasMaxLagSeconds = (int)n)),
+            ["sync-replicas"] = (() => Repl.SyncReplicas.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.SyncReplicas = (int)n)),
+            ["sync-replicas-timeout"] = (() => Repl.SyncReplicasTimeoutMs.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => Repl.SyncReplicasTimeoutMs = n)),
+            ["replica-read-only"] = (() => "yes", null),
+            ["slave-read-only"] = (() => "yes", null),
+            ["replicaof"] = (() => node.Replication.Link is { } link ? $"{link.Host} {link.Port}" : "", null),
             ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => ParseInRange(v, 1, long.MaxValue, n => CheckpointLogBytes = n)),
         };
     }
 
     public string? RequirePass { get; private set; }
+
+    private Replication.ReplicationSettings Repl => _node.Options.Replication;
+
+    private (Action?, string?) ParseBacklog(string value)
+    {
+        if (!ByteSize.TryParse(value, out long bytes))
+            return (null, "argument must be a memory value");
+        if (bytes < 16 * 1024 || bytes > int.MaxValue)
+            return (null, "argument must be between 16384 and 2147483647 inclusive");
+        return (() =>
+        {
+            Repl.BacklogBytes = bytes;
+            _node.Replication.Backlog.Resize(bytes);
+        }, null);
+    }
 
     public long CheckpointLogBytes { get; private set; }
 

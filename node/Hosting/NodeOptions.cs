@@ -25,4 +25,7 @@ public sealed record NodeOptions
     /// <summary>Take a checkpoint once the log has grown by this much since the last one.</summary>
     public long CheckpointLogBytes { get; init; } = 64L * 1024 * 1024;
     public long MaxBulkLength { get; init; } = 512L * 1024 * 1024;
+    /// <summary>--replicaof HOST:PORT: start as a replica of that master.</summary>
+    public (string Host, int Port)? ReplicaOf { get; init; }
+    public Replication.ReplicationSettings Replication { get; init; } = new();
 }

@@ -8,6 +8,7 @@ using Istore.Node.Engine.Disk;
 using Istore.Node.Engine.Memory;
 using Istore.Node.Keyspace;
 using Istore.Node.Persistence;
+using Istore.Node.Replication;
 using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Hosting;
@@ -44,17 +45,22 @@ public sealed class NodeServer : IServerApplication, IDisposable
         if (_engine is ISelfDurableEngine selfDurable)
         {
             // RocksDB replayed its own WAL on open: the node's log keeps no files for this engine.
-            log = new AppendOnlyLog(selfDurable, options.AppendFsync, Logger);
+            log = new AppendOnlyLog(selfDurable, options.AppendFsync, Logger) { StreamBase = selfDurable.RecoveredStreamOffset };
+            selfDurable.StreamOffset = () => log.StreamOffset;
         }
         else
         {
             string aofDirectory = Path.Combine(options.Directory, "aof");
             long firstSegment = Checkpointer.SegmentFromCookie(_engine.RecoveredCookie);
-            replayed = Replay(aofDirectory, firstSegment);
-            log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger);
+            (replayed, long replayedBytes) = Replay(aofDirectory, firstSegment);
+            log = new AppendOnlyLog(aofDirectory, options.AppendFsync, firstSegment, Logger)
+            {
+                StreamBase = Checkpointer.OffsetFromCookie(_engine.RecoveredCookie) + replayedBytes,
+            };
             log.DeleteSegmentsBefore(firstSegment);
         }
         Database.AttachLog(log);
+        Replication = new ReplicationHub(this, options.Replication, log.StreamOffset);
         Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
         Checkpointer = new Checkpointer(Database, Logger);
         Config = new NodeConfig(this);
@@ -66,7 +72,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             MaxClients = options.MaxClients,
             Limits = limits,
         }, this);
-        _background = new BackgroundTasks(Database, Checkpointer, Config, Logger);
+        _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Logger);
     }
 
     public NodeOptions Options { get; }
@@ -76,6 +82,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
     public Database Database { get; }
 
     public Checkpointer Checkpointer { get; }
+
+    public ReplicationHub Replication { get; }
 
     public ServerHost Host { get; }
 
@@ -98,6 +106,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
     {
         Host.Start();
         Log.Listening(Logger, Version, _engine.Name, $"{Options.Bind}:{Host.Port}", Options.Threads, Path.GetFullPath(Options.Directory));
+        if (Options.ReplicaOf is { } master)
+            Replication.ReplicaOf(master.Host, master.Port);
         Log.Ready(Logger);
     }
 
@@ -124,6 +134,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             return 1;
         }
         Log.ShuttingDown(Logger);
+        Replication.Dispose();
         Host.Stop();
         await Host.Stopped.ConfigureAwait(false);
         _background.Dispose();
@@ -149,16 +160,16 @@ public sealed class NodeServer : IServerApplication, IDisposable
         }
     }
 
-    private long Replay(string aofDirectory, long firstSegment)
+    private (long Records, long Bytes) Replay(string aofDirectory, long firstSegment)
     {
         using var session = _engine.CreateSession();
         using var keyspace = new KeyspaceSession(Database, replaying: true);
         var commands = new LogCommandReplayer(this, Handlers, keyspace);
         var applier = new RecordApplier(session, commands.Execute);
-        long applied = LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
+        var replayed = LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
         if (commands.Failures > 0)
             Log.ReplayFailures(Logger, commands.Failures);
-        return applied;
+        return replayed;
     }
 
     public void Dispose()
@@ -166,6 +177,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _background.Dispose();
+        Replication.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);

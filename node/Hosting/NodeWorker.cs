@@ -4,6 +4,7 @@ using Istore.Net.Resp;
 using Istore.Net.Server;
 using Istore.Node.Commands;
 using Istore.Node.Keyspace;
+using Istore.Node.Replication;
 
 namespace Istore.Node.Hosting;
 
@@ -16,12 +17,14 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly NodeServer _node;
     private readonly CommandContext _context;
     private readonly KeyspaceSession _keyspace;
+    private readonly SemiSyncReplies _semiSync;
 
     public NodeWorker(NodeServer node)
     {
         _node = node;
         _keyspace = new KeyspaceSession(node.Database);
         _context = new CommandContext(node, _keyspace);
+        _semiSync = new SemiSyncReplies(node);
     }
 
     public void OnOpen(Connection connection) =>
@@ -49,6 +52,11 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, Errors.WrongArgs(spec.Name));
             return;
         }
+        if (ReplicationRefusal(spec) is { } refusal)
+        {
+            Reject(client, output, refusal);
+            return;
+        }
         if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
         {
             Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args));
@@ -69,7 +77,31 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Spec = spec;
         _context.Connection = connection;
         _context.Client = client;
+        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(spec))
+        {
+            _semiSync.Run(_context);
+            return;
+        }
         Dispatch(_context);
+    }
+
+    /// <summary>
+    /// What replication says about running a command here: a replica refuses writes (READONLY) and
+    /// everything but stale-safe commands while it loads a snapshot (LOADING); a master refuses
+    /// writes while it has fewer good replicas than min-replicas-to-write (NOREPLICAS).
+    /// </summary>
+    private string? ReplicationRefusal(CommandSpec spec)
+    {
+        var replication = _node.Replication;
+        if (replication.Loading && (spec.Flags & CommandFlags.Loading) == 0)
+            return "LOADING Redis is loading the dataset in memory";
+        if ((spec.Flags & CommandFlags.Write) == 0)
+            return null;
+        if (replication.IsReplica)
+            return "READONLY You can't write against a read only replica.";
+        if (replication.TooFewReplicas)
+            return "NOREPLICAS Not enough good replicas to write.";
+        return null;
     }
 
     /// <summary>Runs the handler of <c>c.Spec</c> (a command now, or one queued command of an EXEC).</summary>
@@ -83,6 +115,10 @@ internal sealed class NodeWorker : ILoopWorker
             node.Handlers[c.Spec](c);
             if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
                 Interlocked.Increment(ref node.Stats.ErrorReplies);
+        }
+        catch (Exception) when (c.Keyspace.NoteFailure())
+        {
+            // never runs: the filter marks the command failed before its write scope unwinds
         }
         catch (Engine.EngineLimitException ex)
         {
@@ -126,7 +162,11 @@ internal sealed class NodeWorker : ILoopWorker
     }
 
     /// <summary>The batch ran: put its log records in the OS (and on disk under appendfsync always) before any reply leaves.</summary>
-    public void BeforeSend() => _node.Database.Log.Flush(fsync: false);
+    public void BeforeSend()
+    {
+        _node.Database.Log.Flush(fsync: false);
+        _semiSync.HoldReplies();
+    }
 
     public void Dispose() => _keyspace.Dispose();
 }

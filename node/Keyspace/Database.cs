@@ -27,6 +27,12 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Clients blocked on keys (BLPOP …); writes that make a key ready serve them.</summary>
     public BlockedClients BlockedClients { get; } = new();
 
+    /// <summary>
+    /// False on a replica: an expired key is hidden from reads but not removed (nor logged), and
+    /// active expiry does not run; the master streams the DEL when the key expires there.
+    /// </summary>
+    public volatile bool ExpiresKeys = true;
+
     private int _maintenanceRequested;
 
     /// <summary>Asks the housekeeping thread to run engine maintenance now (after FLUSHALL, say), not at its next turn.</summary>

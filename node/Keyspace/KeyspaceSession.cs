@@ -192,7 +192,12 @@ public sealed partial class KeyspaceSession : IDisposable
             _transaction = transaction;
             Monitor.Enter(session._db.WriteLock);
             if (session._lockDepth++ == 0)
+            {
+                session._failed = false;
                 session._engine.BeginCommand();
+                if (!session.Replaying)
+                    session._db.Log.BeginCommand();
+            }
             if (transaction)
                 session._atomicDepth++;
         }
@@ -207,22 +212,51 @@ public sealed partial class KeyspaceSession : IDisposable
                     _session.LogMarker("EXEC"u8);
                 }
                 if (--_session._lockDepth == 0)
-                {
-                    // A failed serve (a refused disk write) must still end the engine's command, or its batch and count lock stay held.
-                    try
-                    {
-                        _session.ServeReadyKeys();
-                    }
-                    finally
-                    {
-                        _session._engine.EndCommand();
-                    }
-                }
+                    _session.EndCommand();
             }
             finally
             {
                 Monitor.Exit(_session._db.WriteLock);
             }
+        }
+    }
+
+    /// <summary>Set when a handler throws inside a write scope (seen by <see cref="NoteFailure"/> before the scope unwinds).</summary>
+    private bool _failed;
+
+    /// <summary>
+    /// For an exception filter around a command: marks the running command failed, so its write
+    /// scope rolls it back (where the engine can) instead of committing half of it, and drops its
+    /// log records with it. Always false (the filter only observes).
+    /// </summary>
+    public bool NoteFailure()
+    {
+        if (_lockDepth > 0)
+            _failed = true;
+        return false;
+    }
+
+    /// <summary>
+    /// The outermost write scope ends: serve blocked clients and apply the command, or after a
+    /// failure roll it back; either way its log records follow what the engine kept.
+    /// </summary>
+    private void EndCommand()
+    {
+        bool kept = true;
+        // A failed serve (a refused disk write) must still end the engine's command, or its batch and count lock stay held.
+        try
+        {
+            if (!_failed)
+                ServeReadyKeys();
+        }
+        finally
+        {
+            if (_failed)
+                kept = !_engine.AbortCommand();
+            else
+                _engine.EndCommand();
+            if (!Replaying)
+                _db.Log.EndCommand(kept);
         }
     }
 
@@ -242,7 +276,7 @@ public sealed partial class KeyspaceSession : IDisposable
         return scope;
     }
 
-    private readonly LogRecordWriter _replayScratch = new();
+    private readonly LogRecordWriter _replayScratch = LogRecordWriter.Discarding();
 
     public readonly ref struct RecordScope
     {
@@ -296,6 +330,8 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Lazy expiry: the key is past its time, remove it now (not logged: its record carries the time).</summary>
     private KeyType ExpireNow(ReadOnlySpan<byte> key)
     {
+        if (!_db.ExpiresKeys)
+            return KeyType.None;
         lock (_db.WriteLock)
         {
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))

@@ -54,8 +54,68 @@ public sealed class AppendOnlyLog : IDisposable
         get { lock (_bufferLock) return (_file?.Length ?? 0) + _pending.Length; }
     }
 
-    /// <summary>Total bytes appended since start (INFO aof_current_size, replication offsets later).</summary>
+    /// <summary>Total bytes appended since start (INFO aof_appended_bytes).</summary>
     public long AppendedBytes => Interlocked.Read(ref _appendedBytes);
+
+    /// <summary>The replication offset of the first byte this process appends (what recovery found).</summary>
+    public long StreamBase { get; set; }
+
+    /// <summary>The replication offset: stream bytes ever appended under this history (master_repl_offset).</summary>
+    public long StreamOffset => StreamBase + AppendedBytes;
+
+    /// <summary>Where flushed records go on their way to replicas; fed in log order.</summary>
+    public Replication.ReplicationBacklog? Backlog { get; set; }
+
+    /// <summary>
+    /// Appends stream bytes as received from a master (whole records). A replica logs exactly its
+    /// master's stream, so its offsets, its log and its backlog match the master's byte for byte.
+    /// Caller holds the keyspace write lock.
+    /// </summary>
+    public void AppendRaw(ReadOnlySpan<byte> records)
+    {
+        lock (_bufferLock)
+        {
+            _pending.Raw(records);
+            _appendedBytes += records.Length;
+        }
+    }
+
+    /// <summary>Moves the offset (a replica that loaded a snapshot taken at <paramref name="offset"/>). Caller holds the keyspace write lock.</summary>
+    public void ResetStream(long offset)
+    {
+        lock (_bufferLock)
+            StreamBase = offset - _appendedBytes;
+    }
+
+    /// <summary>Where the running command's records start in the pending buffer; -1 when no command runs.</summary>
+    private int _commandStart = -1;
+
+    /// <summary>
+    /// A command starts (caller holds the keyspace write lock): until it ends, flushes take only the
+    /// records before it, so a command that fails can take its records back (see <see cref="EndCommand"/>).
+    /// </summary>
+    public void BeginCommand()
+    {
+        lock (_bufferLock)
+            _commandStart = _pending.Length;
+    }
+
+    /// <summary>The command ended: its records become flushable, or with <paramref name="keep"/> false are dropped (its effect was rolled back).</summary>
+    public void EndCommand(bool keep)
+    {
+        lock (_bufferLock)
+        {
+            if (!keep)
+            {
+                _appendedBytes -= _pending.Length - _commandStart;
+                _pending.Truncate(_commandStart);
+            }
+            _commandStart = -1;
+        }
+    }
+
+    /// <summary>The pending bytes a flush may take: all of them, or those before a running command.</summary>
+    private int Flushable => _commandStart < 0 ? _pending.Length : _commandStart;
 
     /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
     internal AppendScope BeginAppend()
@@ -89,15 +149,16 @@ public sealed class AppendOnlyLog : IDisposable
             int length;
             lock (_bufferLock)
             {
-                if (_pending.Length == 0 && !(fsync && _syncedBytes < _writtenBytes))
+                if (Flushable == 0 && !(fsync && _syncedBytes < _writtenBytes))
                     return;
-                (buffer, length) = _pending.Swap(_spare);
+                (buffer, length) = _pending.Swap(_spare, Flushable);
             }
             if (length > 0)
             {
                 _file!.Write(buffer, 0, length);
                 _file.Flush(flushToDisk: false);
                 _writtenBytes += length;
+                Backlog?.Append(buffer.AsSpan(0, length));
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
             if (fsync || Policy == FsyncPolicy.Always)
@@ -120,10 +181,12 @@ public sealed class AppendOnlyLog : IDisposable
         {
             lock (_bufferLock)
             {
-                if (_pending.Length == 0 && !(sync && _syncedBytes < _writtenBytes))
+                int flushable = Flushable;
+                if (flushable == 0 && !(sync && _syncedBytes < _writtenBytes))
                     return;
-                _writtenBytes += _pending.Length;
-                _pending.Reset();
+                _writtenBytes += flushable;
+                Backlog?.Append(_pending.Written[..flushable]);
+                (_spare, _) = _pending.Swap(_spare, flushable);
             }
             written = _writtenBytes;
             if (!sync)
@@ -146,8 +209,9 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 if (_file is null)
                     return ++CurrentSegment;
-                var (buffer, length) = _pending.Swap(_spare);
+                var (buffer, length) = _pending.Swap(_spare, _pending.Length);
                 _file.Write(buffer, 0, length);
+                Backlog?.Append(buffer.AsSpan(0, length));
                 _spare = buffer;
                 _file.Flush(flushToDisk: true);
                 _file.Dispose();

@@ -62,6 +62,7 @@ public sealed class Checkpointer(Database db, ILogger logger)
             var watch = Stopwatch.StartNew();
             long segment;
             Func<Task> finish;
+            var cookie = new byte[16];
             // Rotate between write commands: a multi-key command's MULTI … EXEC group must not
             // straddle two segments (replaying the older one alone would cut the open group off as
             // a torn tail, losing half of an acknowledged command if this checkpoint never completes).
@@ -69,7 +70,9 @@ public sealed class Checkpointer(Database db, ILogger logger)
             lock (db.WriteLock)
             {
                 segment = db.Log.Rotate();
-                finish = db.Engine.BeginCheckpoint(BitConverter.GetBytes(segment));
+                BitConverter.TryWriteBytes(cookie.AsSpan(), segment);
+                BitConverter.TryWriteBytes(cookie.AsSpan(8), db.Log.StreamOffset);
+                finish = db.Engine.BeginCheckpoint(cookie);
             }
             await finish().ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log
@@ -91,5 +94,8 @@ public sealed class Checkpointer(Database db, ILogger logger)
     }
 
     /// <summary>The segment number a checkpoint's cookie names (the first segment to replay).</summary>
-    public static long SegmentFromCookie(byte[]? cookie) => cookie is { Length: 8 } ? BitConverter.ToInt64(cookie) : 1;
+    public static long SegmentFromCookie(byte[]? cookie) => cookie is { Length: 8 or 16 } ? BitConverter.ToInt64(cookie) : 1;
+
+    /// <summary>The replication offset at that segment's start (cookies from before replication have none: 0).</summary>
+    public static long OffsetFromCookie(byte[]? cookie) => cookie is { Length: 16 } ? BitConverter.ToInt64(cookie, 8) : 0;
 }

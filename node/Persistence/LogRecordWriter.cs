@@ -7,6 +7,10 @@ namespace Istore.Node.Persistence;
 internal sealed class LogRecordWriter
 {
     private byte[] _buffer = new byte[64 * 1024];
+    private bool _discard;
+
+    /// <summary>A writer that keeps nothing: where a replaying session's records go (they are in the log already).</summary>
+    public static LogRecordWriter Discarding() => new() { _discard = true, _buffer = [] };
 
     public int Length { get; private set; }
 
@@ -18,6 +22,8 @@ internal sealed class LogRecordWriter
 
     public void Arg(ReadOnlySpan<byte> value)
     {
+        if (_discard)
+            return;
         WriteHeader((byte)'$', value.Length);
         Ensure(value.Length + 2);
         value.CopyTo(_buffer.AsSpan(Length));
@@ -33,17 +39,37 @@ internal sealed class LogRecordWriter
         Arg(digits[..n]);
     }
 
-    /// <summary>Hands the written bytes over and starts an empty buffer (the old one is returned to be reused).</summary>
-    public (byte[] Buffer, int Length) Swap(byte[] replacement)
+    /// <summary>Appends bytes that are already whole records.</summary>
+    public void Raw(ReadOnlySpan<byte> records)
     {
-        var taken = (_buffer, Length);
-        _buffer = replacement;
-        Length = 0;
-        return taken;
+        Ensure(records.Length);
+        records.CopyTo(_buffer.AsSpan(Length));
+        Length += records.Length;
     }
+
+    /// <summary>
+    /// Hands the first <paramref name="length"/> written bytes over and continues in
+    /// <paramref name="replacement"/> with the rest (the records of a command still running).
+    /// </summary>
+    public (byte[] Buffer, int Length) Swap(byte[] replacement, int length)
+    {
+        var taken = _buffer;
+        int rest = Length - length;
+        if (replacement.Length < rest)
+            replacement = new byte[Math.Max(rest, replacement.Length * 2)];
+        taken.AsSpan(length, rest).CopyTo(replacement);
+        _buffer = replacement;
+        Length = rest;
+        return (taken, length);
+    }
+
+    /// <summary>Forgets what was written after <paramref name="length"/> (the records of a command that was rolled back).</summary>
+    public void Truncate(int length) => Length = length;
 
     private void WriteHeader(byte prefix, long value)
     {
+        if (_discard)
+            return;
         Ensure(24);
         _buffer[Length++] = prefix;
         Utf8Formatter.TryFormat(value, _buffer.AsSpan(Length), out int n);

@@ -5,27 +5,30 @@ namespace Istore.Node.Persistence;
 
 /// <summary>
 /// Reads the append-only log back at start-up and hands each record to the keyspace. Records
-/// between MULTI and EXEC apply together or not at all. A torn or corrupt tail (a crash in the
-/// middle of a write) is cut off with a warning; the node always starts.
+/// between MULTI and EXEC apply together or not at all. A torn tail of the last segment (a crash
+/// in the middle of a write: an incomplete record, or zeros the file system had allocated) is cut
+/// off with a warning; a bad record anywhere else stops start-up, as Redis refuses a corrupt AOF,
+/// since replaying later records on top of a skipped one would build a state that never existed.
 /// </summary>
 internal static class LogReplayer
 {
     private static readonly RespLimits ReplayLimits = RespLimits.Default with { MaxQueryBuffer = long.MaxValue };
 
-    /// <summary>Replays segments numbered <paramref name="fromSegment"/> and later; returns the records applied.</summary>
-    public static long Replay(string directory, long fromSegment, Action<CommandArgs> apply, ILogger logger)
+    /// <summary>Replays segments numbered <paramref name="fromSegment"/> and later; returns the records applied and the stream bytes they came from.</summary>
+    public static (long Records, long Bytes) Replay(string directory, long fromSegment, Action<CommandArgs> apply, ILogger logger)
     {
-        long applied = 0;
-        foreach (var (number, path) in AppendOnlyLog.Segments(directory))
+        long applied = 0, bytes = 0;
+        var segments = AppendOnlyLog.Segments(directory).Where(s => s.Number >= fromSegment).ToList();
+        for (int i = 0; i < segments.Count; i++)
         {
-            if (number < fromSegment)
-                continue;
-            applied += ReplaySegment(path, apply, logger);
+            var (records, good) = ReplaySegment(segments[i].Path, apply, logger, last: i == segments.Count - 1);
+            applied += records;
+            bytes += good;
         }
-        return applied;
+        return (applied, bytes);
     }
 
-    private static long ReplaySegment(string path, Action<CommandArgs> apply, ILogger logger)
+    private static (long Records, long Bytes) ReplaySegment(string path, Action<CommandArgs> apply, ILogger logger, bool last)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
         var args = new CommandArgs();
@@ -51,7 +54,7 @@ internal static class LogReplayer
                 if (read == 0)
                 {
                     if (end > 0 || inGroup)
-                        problem = "incomplete record at the end";
+                        problem = IncompleteAtEnd;
                     break;
                 }
                 end += read;
@@ -96,12 +99,46 @@ internal static class LogReplayer
         }
         if (problem is not null)
         {
+            if (!last || !IsTornTail(file, lastGood, problem))
+                throw new InvalidDataException($"append-only log {path}: {problem} at byte {fileOffset} (after {lastGood} good bytes); "
+                    + "the log is damaged before its end: restore it or remove the bad segment by hand");
             logger.LogWarning("Append-only log {Path}: {Problem} at byte {Offset}; truncating to {Good} bytes (the tail of an interrupted write)",
                 path, problem, fileOffset, lastGood);
             file.SetLength(lastGood);
         }
-        return applied;
+        return (applied, lastGood);
     }
+
+    /// <summary>
+    /// Whether the damage at <paramref name="badOffset"/> is the log's tail: nothing after it parses
+    /// as a log record (a crash leaves an incomplete record, zeros, or a fragment). A whole record
+    /// further on means the damage is in the middle.
+    /// </summary>
+    private static bool IsTornTail(FileStream file, long badOffset, string problem)
+    {
+        if (problem == IncompleteAtEnd || file.Length - badOffset < 2)
+            return true;
+        file.Position = badOffset;
+        var rest = new byte[file.Length - badOffset];
+        file.ReadExactly(rest);
+        var args = new CommandArgs();
+        for (int at = rest.AsSpan(1).IndexOf((byte)'*') + 1; at > 0; at = NextStar(rest, at))
+        {
+            if (RespRequestParser.TryParse(rest, at, rest.Length, args, ReplayLimits, out _, out _) == ParseResult.Complete
+                && args.Count > 0 && Istore.Net.Commands.CommandTable.Find(args[0]) is { } spec
+                && ((spec.Flags & Istore.Net.Commands.CommandFlags.Write) != 0 || spec.Name is "MULTI" or "EXEC"))
+                return false;
+        }
+        return true;
+    }
+
+    private static int NextStar(byte[] bytes, int after)
+    {
+        int next = bytes.AsSpan(after + 1).IndexOf((byte)'*');
+        return next < 0 ? -1 : after + 1 + next;
+    }
+
+    private const string IncompleteAtEnd = "incomplete record at the end";
 
     private static string? TryApply(Action<CommandArgs> apply, CommandArgs record)
     {

@@ -51,7 +51,8 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         Metadata = Db.Family(DiskFormat.MetadataFamily);
         Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
-        (_keyCount, _volatileKeyCount) = ReadCounts();
+        (_keyCount, _volatileKeyCount, _streamOffset) = ReadCounts();
+        RecoveredStreamOffset = _streamOffset;
         Versions = new CollectionVersions(Db, Default);
     }
 
@@ -89,11 +90,24 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public void FlushLog(bool sync) => Db.FlushWal(sync);
 
-    /// <summary>Adds the count changes to <paramref name="batch"/>, writes it, then publishes the counts. Caller holds <see cref="CountLock"/>.</summary>
-    internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta)
+    public Func<long>? StreamOffset { get; set; }
+
+    public long RecoveredStreamOffset { get; }
+
+    /// <summary>The replication offset the last batch recorded.</summary>
+    private long _streamOffset;
+
+    /// <summary>
+    /// Adds the count changes and the replication offset to <paramref name="batch"/>, writes it, then
+    /// publishes the counts. Caller holds <see cref="CountLock"/>; <paramref name="atCommand"/> when
+    /// a command (holding the keyspace write lock) writes, so the log's offset is this batch's.
+    /// </summary>
+    internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta, bool atCommand = true)
     {
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
-        PutCounts(batch, keys, volatileKeys);
+        if (atCommand && StreamOffset is { } offset)
+            _streamOffset = offset();
+        PutCounts(batch, keys, volatileKeys, _streamOffset);
         try
         {
             Db.Write(batch);
@@ -140,6 +154,8 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
     }
 
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory) => new DiskDatasetSnapshot(this, workDirectory);
+
     /// <summary>A RocksDB checkpoint is consistent by itself and nothing is replayed after it: nothing to capture under the lock.</summary>
     public Func<Task> BeginCheckpoint(byte[] cookie) => () => CheckpointAsync(cookie);
 
@@ -167,7 +183,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
             lock (CountLock)
             {
                 using var batch = new WriteBatch();
-                WriteWithCounts(batch, 0, 0);
+                WriteWithCounts(batch, 0, 0, atCommand: false);
             }
             Db.FlushWal(sync: false);
         }
@@ -204,24 +220,28 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     private string Sum(string name) =>
         DiskFormat.Families.Sum(f => (long)(Db.IntProperty(Db.Family(f), name) ?? 0)).ToString();
 
-    private void PutCounts(WriteBatch batch, long keys, long volatileKeys)
+    /// <summary>The counts record: keys, keys with an expiry, and the replication offset the batch brings the data to.</summary>
+    private void PutCounts(WriteBatch batch, long keys, long volatileKeys, long streamOffset)
     {
-        Span<byte> counts = stackalloc byte[16];
+        Span<byte> counts = stackalloc byte[24];
         BinaryPrimitives.WriteInt64LittleEndian(counts, keys);
         BinaryPrimitives.WriteInt64LittleEndian(counts[8..], volatileKeys);
+        BinaryPrimitives.WriteInt64LittleEndian(counts[16..], streamOffset);
         batch.Put(Default, DiskFormat.CountsKey, counts);
     }
 
-    private (long Keys, long Volatile) ReadCounts()
+    /// <summary>Reads the counts record (16 bytes before replication kept its offset there).</summary>
+    private (long Keys, long Volatile, long StreamOffset) ReadCounts()
     {
         if (!Db.TryGet(Default, DiskFormat.CountsKey, out var counts))
-            return (0, 0);
+            return (0, 0, 0);
         using (counts)
         {
             var span = counts.Span;
-            if (span.Length != 16)
-                throw new InvalidDataException($"the key counts record has {span.Length} bytes, not 16: damaged database");
-            return (BinaryPrimitives.ReadInt64LittleEndian(span), BinaryPrimitives.ReadInt64LittleEndian(span[8..]));
+            if (span.Length is not (16 or 24))
+                throw new InvalidDataException($"the key counts record has {span.Length} bytes, not 24: damaged database");
+            return (BinaryPrimitives.ReadInt64LittleEndian(span), BinaryPrimitives.ReadInt64LittleEndian(span[8..]),
+                span.Length == 24 ? BinaryPrimitives.ReadInt64LittleEndian(span[16..]) : 0);
         }
     }
 

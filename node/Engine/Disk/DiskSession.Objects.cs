@@ -22,12 +22,44 @@ internal sealed partial class DiskSession
 
     internal PendingWrites Pending => _pending;
 
-    public void BeginCommand() => _inCommand = true;
+    public void BeginCommand()
+    {
+        _inCommand = true;
+        _appliedInCommand = false;
+    }
 
     public void EndCommand()
     {
         _inCommand = false;
         Commit();
+    }
+
+    /// <summary>A string write of this command went straight to the database (before it started collecting).</summary>
+    private bool _appliedInCommand;
+
+    /// <summary>
+    /// Drops the command's pending batch, so the WAL never holds a command half done, unless some
+    /// of its writes were already applied directly: then the rest is applied too, and it stands whole.
+    /// </summary>
+    public bool AbortCommand()
+    {
+        _inCommand = false;
+        if (_appliedInCommand || !_collecting)
+        {
+            Commit();
+            return !_appliedInCommand;
+        }
+        try
+        {
+            _pending.Discard();
+            _versionsUsed = false;
+        }
+        finally
+        {
+            _collecting = false;
+            Monitor.Exit(engine.CountLock);
+        }
+        return true;
     }
 
     /// <summary>A hash, set, list or sorted set answers a view over its subkeys; a string its type with no object.</summary>

@@ -52,6 +52,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
             _batch.Clear();
             _batch.Put(_metadata, key, _record.AsSpan(0, size));
             engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0));
+            _appliedInCommand |= _inCommand;
             return !existed;
         }
     }
@@ -67,6 +68,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
             _batch.Clear();
             _batch.Delete(_metadata, key);
             engine.WriteWithCounts(_batch, -1, hadExpiry ? -1 : 0);
+            _appliedInCommand |= _inCommand;
             return true;
         }
     }
@@ -94,6 +96,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
                 iterator.ThrowIfError();
             }
             engine.WriteWithCounts(_batch, -engine.KeyCount, -engine.VolatileKeyCount);
+            _appliedInCommand |= _inCommand;
         }
         engine.NoteFlushed();
     }

@@ -53,11 +53,17 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         }
         finally
         {
-            _index.Clear();
-            _batch.Clear();
-            _written = false;
-            KeyDelta = VolatileDelta = 0;
+            Discard();
         }
+    }
+
+    /// <summary>Forgets the writes without applying them (a failed command).</summary>
+    public void Discard()
+    {
+        _index.Clear();
+        _batch.Clear();
+        _written = false;
+        KeyDelta = VolatileDelta = 0;
     }
 
     public void Dispose()

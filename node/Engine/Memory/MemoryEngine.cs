@@ -109,6 +109,14 @@ public sealed class MemoryEngine : IStorageEngine
         };
     }
 
+    /// <summary>
+    /// Collections are copied now, under the write lock (their stream records are not idempotent,
+    /// so the copy must be exact at this offset); strings are read from the live store afterwards.
+    /// A string changed meanwhile is written at its newer value, which the stream from this offset
+    /// sets again: string records are absolute, so replaying them over a newer value converges.
+    /// </summary>
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory) => new MemoryDatasetSnapshot(this, Objects.CopyAll());
+
     private string SnapshotPath(byte[] cookie) => Path.Combine(_objectsDirectory, Convert.ToHexStringLower(cookie) + ".snap");
 
     /// <summary>Remembers a cursor handed to a client, so a forged one can be told apart.</summary>

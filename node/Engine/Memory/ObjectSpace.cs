@@ -128,6 +128,18 @@ internal sealed class ObjectSpace
             return _table.Count == 0 ? 0 : (ulong)Random.Shared.Next(Math.Max(1, _table.Count));
     }
 
+    /// <summary>Deep copies of every collection with its key and expiry; the caller holds the keyspace write lock, so the copy is exact.</summary>
+    public List<(byte[] Key, StoredObject Value, long ExpireAt)> CopyAll()
+    {
+        lock (_table)
+        {
+            var copies = new List<(byte[], StoredObject, long)>(_table.Count);
+            foreach (ref var entry in _table)
+                copies.Add((entry.KeyBytes, entry.Value.Clone(), entry.ExpireAt));
+            return copies;
+        }
+    }
+
     /// <summary>Serializes every collection; the caller holds the keyspace write lock, so the copy is exact.</summary>
     public void WriteTo(SnapshotWriter writer)
     {

@@ -177,7 +177,7 @@ public partial class DurabilityTests
     [InlineData("name")]
     [InlineData("length")]
     [InlineData("array-marker")]
-    public async Task Corrupt_record_in_the_middle_keeps_the_prefix(string damage)
+    public async Task Corrupt_record_in_the_middle_stops_start_up_with_a_clear_error_and_changes_nothing(string damage)
     {
         await using var node = await NodeProcess.StartAsync();
         await using (var c = await node.ConnectAsync())
@@ -197,12 +197,12 @@ public partial class DurabilityTests
         }
         await File.WriteAllBytesAsync(last, bytes);
 
-        await node.RestartAsync();
-        await AssertLoggedAsync(node, "warn: istore-node");
-        await AssertLoggedAsync(node, "truncating to " + at + " bytes");
-        await using var check = await node.ConnectAsync();
-        await AssertValuesAsync(check, Enumerable.Range(0, 150).ToDictionary(i => $"mid:{i:D3}", i => (string?)$"value-{i}"));
-        Assert.Equal("+OK\r\n", await check.CommandAsync("SET", "mid:after", "ok"));
-        Assert.Equal("$2\r\nok\r\n", await check.CommandAsync("GET", "mid:after"));
+        // Replaying the records after a bad one on top of a skipped one would build a state that
+        // never existed: the node refuses to start, as Redis refuses a corrupt AOF, and keeps the log as it is.
+        var (exitCode, output) = await NodeProcess.RunToExitAsync(NodeProcess.BinaryPath, ["--port", node.Port.ToString(), "--dir", node.DataDirectory]);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("the log is damaged before its end", output);
+        Assert.Contains(Path.GetFileName(last), output);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(last));
     }
 }

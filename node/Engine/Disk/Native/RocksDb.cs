@@ -143,14 +143,18 @@ internal sealed unsafe partial class RocksDb : IDisposable
 
     public Snapshot CreateSnapshot() => new(_db, RocksDbNative.CreateSnapshot(_db));
 
-    /// <summary>A consistent copy of the database in <paramref name="directory"/> (which must not exist): SST files are hard-linked.</summary>
-    public void CreateCheckpoint(string directory)
+    /// <summary>
+    /// A consistent copy of the database in <paramref name="directory"/> (which must not exist): SST
+    /// files are hard-linked. Memtables are flushed first unless the WAL is larger than
+    /// <paramref name="logSizeForFlush"/> bytes; otherwise the live WAL is copied instead.
+    /// </summary>
+    public void CreateCheckpoint(string directory, ulong logSizeForFlush = 0)
     {
         nint checkpoint = RocksDbNative.CheckpointObjectCreate(_db, out nint err);
         RocksDbException.ThrowIfError(err);
         try
         {
-            RocksDbNative.CheckpointCreate(checkpoint, directory, 0, out err);
+            RocksDbNative.CheckpointCreate(checkpoint, directory, logSizeForFlush, out err);
             RocksDbException.ThrowIfError(err);
         }
         finally

@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using Istore.Node.Engine;
+using Istore.Node.Objects;
+
+namespace Istore.Node.Commands;
+
+/// <summary>
+/// DEBUG DIGEST: one hash of the whole dataset, equal on two nodes exactly when they hold the same
+/// keys, types, values and expiries (Redis's semantics: 40 hex digits, all zeros when empty). Keys
+/// combine by XOR, so the order a node stores them in does not matter; so do the elements of
+/// hashes, sets and sorted sets; lists, ranklists and bloom filters hash their ordered encoding.
+/// </summary>
+internal static class DatasetDigest
+{
+    public static string Compute(IEngineSession session)
+    {
+        UInt128 digest = 0;
+        long keys = 0;
+        var batch = new List<byte[]>();
+        var value = new ValueBuffer(4096);
+        Span<byte> number = stackalloc byte[8];
+        long cursor = 0;
+        do
+        {
+            batch.Clear();
+            cursor = session.Scan(cursor, 1024, (key, _, _) => batch.Add(key.ToArray()));
+            foreach (var key in batch)
+            {
+                var type = session.Read(key, ref value);
+                long expireAt = value.ExpireAt;
+                UInt128 content;
+                if (type == KeyType.String)
+                    content = Hash(value.Span);
+                else if (type != KeyType.None && session.ReadObject(key, out var stored, out expireAt) != KeyType.None && stored is not null)
+                    content = Of(stored);
+                else
+                    continue;
+                var header = new XxHash128();
+                header.Append([(byte)type]);
+                header.Append(key);
+                BinaryPrimitives.WriteInt64LittleEndian(number, expireAt);
+                header.Append(number);
+                digest ^= header.GetCurrentHashAsUInt128() * 31 + content;
+                keys++;
+            }
+        }
+        while (cursor != 0);
+        if (keys == 0)
+            return new string('0', 40);
+        return $"{digest:x32}{(uint)keys:x8}";
+    }
+
+    private static UInt128 Of(StoredObject value)
+    {
+        UInt128 sum = 0;
+        switch (value)
+        {
+            case HashValue hash:
+                foreach (var pair in hash)
+                    sum ^= Hash(pair.Field, pair.Value);
+                return sum;
+            case SetValue set:
+                foreach (var member in set)
+                    sum ^= Hash(member.Key);
+                return sum;
+            case SortedSetValue sortedSet:
+                var score = new byte[8];
+                foreach (var entry in sortedSet)
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(score, entry.Score);
+                    sum ^= Hash(entry.Member, score);
+                }
+                return sum;
+            default:
+                var ordered = new XxHash128();
+                var writer = new SnapshotWriter(chunk => ordered.Append(chunk));
+                value.WriteTo(writer);
+                writer.Flush();
+                return ordered.GetCurrentHashAsUInt128();
+        }
+    }
+
+    private static UInt128 Hash(ReadOnlySpan<byte> bytes) => XxHash128.HashToUInt128(bytes);
+
+    private static UInt128 Hash(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var hash = new XxHash128();
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, first.Length);
+        hash.Append(length);
+        hash.Append(first);
+        hash.Append(second);
+        return hash.GetCurrentHashAsUInt128();
+    }
+}

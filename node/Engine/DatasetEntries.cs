@@ -1,0 +1,59 @@
+using Istore.Node.Objects;
+
+namespace Istore.Node.Engine;
+
+/// <summary>
+/// The dataset as a sequence of entries in the checkpoint encoding: type, key, expiry (Unix ms,
+/// 0 = none), then the string's bytes or the collection as <see cref="StoredObject.WriteTo"/>
+/// writes it; a <see cref="KeyType.None"/> byte ends it. Engine-neutral: any engine writes it
+/// through its sessions and any engine loads it, so a full sync needs no engine-specific files.
+/// </summary>
+public static class DatasetEntries
+{
+    public static void WriteString(SnapshotWriter writer, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        writer.WriteByte((byte)KeyType.String);
+        writer.WriteBytes(key);
+        writer.WriteInt64(expireAt);
+        writer.WriteBytes(value);
+    }
+
+    public static void WriteObject(SnapshotWriter writer, ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    {
+        writer.WriteByte((byte)value.Type);
+        writer.WriteBytes(key);
+        writer.WriteInt64(expireAt);
+        value.WriteTo(writer);
+    }
+
+    public static void WriteEnd(SnapshotWriter writer) => writer.WriteByte((byte)KeyType.None);
+
+    /// <summary>
+    /// Writes the keys a session sees, scanning in steps (a step's keys are read after the scan
+    /// step, never inside it). <paramref name="stringsOnly"/>: collections are written by the caller.
+    /// </summary>
+    public static void WriteKeys(IEngineSession session, SnapshotWriter writer, bool stringsOnly)
+    {
+        var keys = new List<byte[]>();
+        var value = new ValueBuffer(4096);
+        long cursor = 0;
+        do
+        {
+            keys.Clear();
+            cursor = session.Scan(cursor, 1024, (key, type, _) =>
+            {
+                if (!stringsOnly || type == KeyType.String)
+                    keys.Add(key.ToArray());
+            });
+            foreach (var key in keys)
+            {
+                var type = session.Read(key, ref value);
+                if (type == KeyType.String)
+                    WriteString(writer, key, value.Span, value.ExpireAt);
+                else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt) != KeyType.None && stored is not null)
+                    WriteObject(writer, key, stored, expireAt);
+            }
+        }
+        while (cursor != 0);
+    }
+}

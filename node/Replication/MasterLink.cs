@@ -1,0 +1,371 @@
+using System.IO.Hashing;
+using System.Net.Sockets;
+using System.Text;
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+
+namespace Istore.Node.Replication;
+
+/// <summary>
+/// A replica's link to its master, on a thread of its own: connect, handshake (PING, AUTH with
+/// masterauth, REPLCONF listening-port and capa psync2, PSYNC replid offset+1), then either
+/// a full sync (receive the snapshot into a file while the old data is still served, verify it,
+/// then load it with clients answered -LOADING) or a continuation, then apply the stream and
+/// acknowledge the offset after every read that applied records and every 100 ms. Any failure
+/// closes the link (<c>master_link_status:down</c>) and retries with backoff; a stream this node
+/// could not apply makes the next attempt a full sync.
+/// </summary>
+public sealed class MasterLink
+{
+    private readonly NodeServer _node;
+    private readonly ReplicationHub _hub;
+    private readonly Database _db;
+    private readonly Thread _thread;
+    private readonly CancellationTokenSource _stop = new();
+    private volatile Socket? _socket;
+    private bool _forceFullSync;
+    private long _lastIoTicks = Environment.TickCount64;
+    private long _lastAckTicks;
+    private volatile string? _closeReason;
+
+    internal MasterLink(NodeServer node, ReplicationHub hub, string host, int port)
+    {
+        _node = node;
+        _hub = hub;
+        _db = node.Database;
+        Host = host;
+        Port = port;
+        _thread = new Thread(Run) { Name = "istore-repl-link", IsBackground = true };
+    }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary>master_link_status: up once the stream flows.</summary>
+    public bool Up { get; private set; }
+
+    /// <summary>master_sync_in_progress.</summary>
+    public bool SyncInProgress { get; private set; }
+
+    /// <summary>The state as ROLE reports it: connect, connecting, sync or connected.</summary>
+    public string State { get; private set; } = "connect";
+
+    public long SecondsSinceIo => (Environment.TickCount64 - Interlocked.Read(ref _lastIoTicks)) / 1000;
+
+    /// <summary>Why the link last went down, for INFO (master_link_down_reason, ours); kept while it retries.</summary>
+    public string? LastError { get; private set; }
+
+    private string Master => $"{Host}:{Port}";
+
+    internal void Start() => _thread.Start();
+
+    internal void Stop()
+    {
+        _stop.Cancel();
+        CloseSocket();
+        if (Thread.CurrentThread != _thread && _thread.IsAlive)
+            _thread.Join();
+    }
+
+    /// <summary>Housekeeping: a master silent for repl-timeout (SIGSTOP, a dead host) is given up.</summary>
+    internal void Tick()
+    {
+        if (_socket is not null && Environment.TickCount64 - Interlocked.Read(ref _lastIoTicks) > _hub.Settings.TimeoutMs)
+        {
+            _closeReason = $"no data from the master for {_hub.Settings.TimeoutMs / 1000} s (repl-timeout)";
+            CloseSocket();
+        }
+    }
+
+    private void CloseSocket()
+    {
+        var socket = _socket;
+        if (socket is null)
+            return;
+        try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        socket.Dispose();
+    }
+
+    private void Run()
+    {
+        int backoffMs = 100;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                Session();
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException or ObjectDisposedException or ReplicationRefusedException)
+            {
+                if (_stop.IsCancellationRequested)
+                    break;
+                LastError = _closeReason ?? ex.Message;
+                _closeReason = null;
+                if (ex is InvalidDataException)
+                    _forceFullSync = true;
+                _node.Logger.LinkFailed(Master, LastError, backoffMs);
+            }
+            finally
+            {
+                Up = false;
+                SyncInProgress = false;
+                _hub.Loading = false;
+                State = "connect";
+                CloseSocket();
+                _socket = null;
+            }
+            if (_stop.Token.WaitHandle.WaitOne(backoffMs))
+                break;
+            backoffMs = Math.Min(backoffMs * 2, 5000);
+        }
+    }
+
+    private void Session()
+    {
+        State = "connecting";
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _socket = socket;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(_hub.Settings.TimeoutMs, 10_000))))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token))
+        {
+            try
+            {
+                socket.ConnectAsync(Host, Port, linked.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new ReplicationRefusedException($"could not connect to {Master} within the timeout");
+            }
+        }
+        socket.ReceiveTimeout = (int)Math.Min(int.MaxValue, _hub.Settings.TimeoutMs);
+        Touch();
+        var reader = new LinkReader(socket, Touch);
+        Handshake(socket, reader);
+        var ids = _hub.Ids;
+        // A node with no history yet (offset 0) asks for a full sync outright, as a new Redis replica does.
+        bool fresh = _forceFullSync || ids.ReplId == ReplicationIds.NoId || _hub.Offset == 0;
+        Send(socket, "PSYNC", fresh ? "?" : ids.ReplId, fresh ? "-1" : (_hub.Offset + 1).ToString());
+        string answer = reader.ReadLine();
+        if (answer.StartsWith("+FULLRESYNC ", StringComparison.Ordinal))
+        {
+            var parts = answer.Split(' ');
+            if (parts.Length != 3 || parts[1].Length != 40 || !long.TryParse(parts[2], out long offset))
+                throw new InvalidDataException("bad FULLRESYNC answer: " + answer);
+            FullSync(reader, parts[1], offset);
+        }
+        else if (answer.StartsWith("+CONTINUE", StringComparison.Ordinal))
+        {
+            string id = answer.Length > 10 ? answer[10..].Trim() : ids.ReplId;
+            if (id != ids.ReplId)
+            {
+                // The master took a new id (a failover): ours becomes the second, shared up to here.
+                _hub.SetIds(new ReplicationIds(id, ids.ReplId, _hub.Offset + 1, WasReplica: true));
+            }
+            _node.Logger.LinkProgress(Master, $"continuing incrementally from offset {_hub.Offset}");
+        }
+        else
+        {
+            throw new ReplicationRefusedException("PSYNC refused: " + answer);
+        }
+        _forceFullSync = false;
+        Stream(socket, reader);
+    }
+
+    private void Handshake(Socket socket, LinkReader reader)
+    {
+        Send(socket, "PING");
+        string pong = reader.ReadLine();
+        if (pong != "+PONG" && !pong.StartsWith("-NOAUTH", StringComparison.Ordinal))
+            throw new ReplicationRefusedException("the master answered PING with " + pong);
+        if (_hub.Settings.MasterAuth is { } password)
+            Expect(socket, reader, "AUTH", password);
+        else if (pong.StartsWith("-NOAUTH", StringComparison.Ordinal))
+            throw new ReplicationRefusedException("the master needs a password: set masterauth");
+        Expect(socket, reader, "REPLCONF", "listening-port", _node.Host.Port.ToString());
+        Expect(socket, reader, "REPLCONF", "capa", "psync2");
+    }
+
+    /// <summary>Receives the snapshot into a file (old data still served), checks it, then loads it in place of the old data.</summary>
+    private void FullSync(LinkReader reader, string replid, long offset)
+    {
+        State = "sync";
+        SyncInProgress = true;
+        _node.Logger.LinkProgress(Master, $"full resync from offset {offset}: receiving the snapshot");
+        string path = Path.Combine(_node.Options.Directory, "replication-incoming.snap");
+        long bytes = 0;
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            var hash = new XxHash64();
+            while (true)
+            {
+                string header = reader.ReadLine();
+                if (header.Length < 2 || header[0] != ';' || !int.TryParse(header.AsSpan(1), out int length) || length < 0)
+                    throw new InvalidDataException("bad snapshot chunk header: " + header);
+                if (length == 0)
+                    break;
+                reader.CopyExactly(length, span =>
+                {
+                    file.Write(span);
+                    hash.Append(span);
+                });
+                bytes += length;
+            }
+            string checksum = reader.ReadLine();
+            if (checksum != hash.GetCurrentHashAsUInt64().ToString("x16"))
+                throw new InvalidDataException($"the snapshot's checksum does not match ({bytes} bytes received)");
+        }
+        var payload = File.ReadAllBytes(path);
+        _hub.Loading = true;
+        try
+        {
+            // Until the load is complete and durable the data matches no history: a crash meanwhile restarts with a full sync.
+            _hub.SetIds(new ReplicationIds(ReplicationIds.NoId, ReplicationIds.NoId, -1, WasReplica: true));
+            using (var keyspace = new KeyspaceSession(_db, replaying: true))
+            {
+                lock (_db.WriteLock)
+                {
+                    keyspace.FlushAll();
+                    _db.Log.Flush(fsync: false);
+                    _db.Log.ResetStream(offset);
+                    _hub.Backlog.Reset(offset);
+                }
+            }
+            long keys = DatasetLoader.Load(_db, payload);
+            if (_db.Engine is Engine.ISelfDurableEngine)
+                _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
+            else
+                _node.Checkpointer.CheckpointAsync().GetAwaiter().GetResult();   // replaces the old data's log records; the checkpoint names this offset
+            _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
+            _node.Logger.LinkProgress(Master, $"full resync done: {keys} keys, {bytes} bytes loaded at offset {offset}");
+        }
+        finally
+        {
+            _hub.Loading = false;
+            SyncInProgress = false;
+            File.Delete(path);
+        }
+    }
+
+    private void Stream(Socket socket, LinkReader reader)
+    {
+        using var applier = new StreamApplier(_node);
+        Up = true;
+        LastError = null;
+        State = "connected";
+        _node.Logger.LinkProgress(Master, $"link up at offset {_hub.Offset}");
+        Acknowledge(socket);
+        while (!_stop.IsCancellationRequested)
+        {
+            int consumed = applier.Apply(reader.Buffer, reader.Start, reader.End);
+            reader.Consume(consumed);
+            if (consumed > 0 || Environment.TickCount64 - _lastAckTicks >= ReplicationSettings.AckIntervalMs)
+            {
+                _db.Log.Flush(fsync: false);
+                Acknowledge(socket);
+            }
+            reader.Fill();
+        }
+    }
+
+    private void Acknowledge(Socket socket)
+    {
+        _lastAckTicks = Environment.TickCount64;
+        Send(socket, "REPLCONF", "ACK", _hub.Offset.ToString());
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastIoTicks, Environment.TickCount64);
+
+    private static void Expect(Socket socket, LinkReader reader, params string[] command)
+    {
+        Send(socket, command);
+        string reply = reader.ReadLine();
+        if (!reply.StartsWith('+'))
+            throw new ReplicationRefusedException($"the master answered {command[0]} {(command.Length > 1 ? command[1] : "")} with {reply}");
+    }
+
+    private static void Send(Socket socket, params string[] command)
+    {
+        var text = new StringBuilder().Append('*').Append(command.Length).Append("\r\n");
+        foreach (var arg in command)
+            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
+        socket.Send(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+}
+
+/// <summary>The master refused this replica or answered out of protocol: retry later.</summary>
+internal sealed class ReplicationRefusedException(string message) : Exception(message);
+
+/// <summary>Buffered reads from the master: lines, exact byte counts, and the raw buffer the stream is applied from.</summary>
+internal sealed class LinkReader(Socket socket, Action touched)
+{
+    public byte[] Buffer { get; private set; } = new byte[1 << 20];
+    public int Start { get; private set; }
+    public int End { get; private set; }
+
+    public void Consume(int count) => Start += count;
+
+    /// <summary>Reads more bytes (blocking), compacting or growing the buffer first.</summary>
+    public void Fill()
+    {
+        if (Start == End)
+            Start = End = 0;
+        else if (End == Buffer.Length)
+        {
+            if (Start == 0)
+            {
+                var bigger = new byte[Buffer.Length * 2];
+                Buffer.AsSpan(0, End).CopyTo(bigger);
+                Buffer = bigger;
+            }
+            else
+            {
+                Buffer.AsSpan(Start, End - Start).CopyTo(Buffer);
+                End -= Start;
+                Start = 0;
+            }
+        }
+        int read = socket.Receive(Buffer, End, Buffer.Length - End, SocketFlags.None);
+        if (read == 0)
+            throw new IOException("the master closed the connection");
+        End += read;
+        touched();
+    }
+
+    /// <summary>A line without its CRLF; bare newlines (the master's keepalives) before it are skipped.</summary>
+    public string ReadLine()
+    {
+        while (true)
+        {
+            while (Start < End && Buffer[Start] == (byte)'\n')
+                Start++;
+            int newline = Buffer.AsSpan(Start, End - Start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                int length = newline > 0 && Buffer[Start + newline - 1] == (byte)'\r' ? newline - 1 : newline;
+                string line = Encoding.UTF8.GetString(Buffer, Start, length);
+                Start += newline + 1;
+                return line;
+            }
+            if (End - Start > 64 * 1024)
+                throw new InvalidDataException("the master sent a line longer than 64 KB");
+            Fill();
+        }
+    }
+
+    /// <summary>Hands exactly <paramref name="count"/> bytes to <paramref name="sink"/>, in pieces as they arrive.</summary>
+    public void CopyExactly(int count, SpanAction sink)
+    {
+        while (count > 0)
+        {
+            if (Start == End)
+                Fill();
+            int n = Math.Min(count, End - Start);
+            sink(Buffer.AsSpan(Start, n));
+            Start += n;
+            count -= n;
+        }
+    }
+
+    public delegate void SpanAction(ReadOnlySpan<byte> span);
+}

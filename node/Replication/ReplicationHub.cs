@@ -1,0 +1,243 @@
+using Istore.Net.Server;
+using Istore.Node.Hosting;
+using Istore.Node.Keyspace;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Node.Replication;
+
+/// <summary>
+/// A node's replication: its history ids and offset, the backlog every flushed log record goes
+/// to, the replicas fed from it (master side), the link to its own master (replica side), and the
+/// clients waiting for acknowledgements (WAIT, semi-synchronous writes). Chained replication needs
+/// nothing more: a replica logs its master's stream verbatim, so its backlog can feed replicas too.
+/// </summary>
+public sealed class ReplicationHub : IDisposable
+{
+    private readonly NodeServer _node;
+    private readonly Database _db;
+    private readonly object _lock = new();
+    /// <summary>Replaced whole under <see cref="_lock"/>, read without it (the log's flush wakes the feeds while holding its own lock).</summary>
+    private volatile ReplicaFeed[] _replicas = [];
+    private readonly string _idsPath;
+    private ReplicationIds _ids;
+    private SnapshotSpool? _spool;
+    private int _snapshots;
+
+    public ReplicationHub(NodeServer node, ReplicationSettings settings, long recoveredOffset)
+    {
+        _node = node;
+        _db = node.Database;
+        Settings = settings;
+        Logger = node.Logger;
+        _idsPath = Path.Combine(node.Options.Directory, "replication");
+        _ids = ReplicationIds.Load(_idsPath, recoveredOffset);
+        _ids.Save(_idsPath);
+        Backlog = new ReplicationBacklog(settings.BacklogBytes, _db.Log.StreamOffset);
+        Backlog.Appended += WakeFeeds;
+        _db.Log.Backlog = Backlog;
+    }
+
+    public ReplicationSettings Settings { get; }
+
+    internal ILogger Logger { get; }
+
+    public ReplicationBacklog Backlog { get; }
+
+    public AckWaiters Waiters { get; } = new();
+
+    public string ReplId => _ids.ReplId;
+
+    public string ReplId2 => _ids.ReplId2;
+
+    public long SecondOffset => _ids.SecondOffset;
+
+    public long Offset => _db.Log.StreamOffset;
+
+    /// <summary>The link to this node's master; null on a master.</summary>
+    public MasterLink? Link { get; private set; }
+
+    public bool IsReplica => Link is not null;
+
+    /// <summary>True while a replica loads a full sync's snapshot: commands that need the data answer -LOADING.</summary>
+    public bool Loading { get; internal set; }
+
+    public long SyncFull;
+    public long SyncPartialOk;
+    public long SyncPartialErr;
+
+    internal IReadOnlyList<ReplicaFeed> Replicas => _replicas;
+
+    /// <summary>
+    /// PSYNC from a replica: continue from <paramref name="psyncOffset"/> (Redis's convention: the
+    /// first byte wanted) when that history is ours and still in the backlog, else a full sync
+    /// from a snapshot (shared with replicas already waiting for one). The connection is handed
+    /// off to the replica's feed. Returns an error to reply instead, or null.
+    /// </summary>
+    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort)
+    {
+        if (Link is { Up: false })
+            return "NOMASTERLINK Can't SYNC while not connected with my master";
+        lock (_lock)
+        {
+            _db.Log.Flush(fsync: false);
+            long have = psyncOffset - 1;
+            bool ours = replid == _ids.ReplId || (replid == _ids.ReplId2 && psyncOffset <= _ids.SecondOffset);
+            string address = connection.RemoteAddress;
+            string answer;
+            long from;
+            SnapshotSpool.Reader? snapshotReader = null;
+            if (ours && Backlog.Holds(have))
+            {
+                answer = $"+CONTINUE {_ids.ReplId}\r\n";
+                from = have;
+                Interlocked.Increment(ref SyncPartialOk);
+            }
+            else
+            {
+                if (replid != "?")
+                    Interlocked.Increment(ref SyncPartialErr);
+                Interlocked.Increment(ref SyncFull);
+                snapshotReader = _spool?.TryJoin();
+                if (snapshotReader is null)
+                    (_spool, snapshotReader) = StartSnapshot();
+                answer = $"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n";
+                from = _spool.Offset;
+            }
+            Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
+            connection.HandOff((socket, unread) =>
+            {
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshotReader);
+                lock (_lock)
+                    _replicas = [.. _replicas, feed];
+                feed.Start();
+            });
+            return null;
+        }
+    }
+
+    /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out.</summary>
+    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot()
+    {
+        int number = Interlocked.Increment(ref _snapshots);
+        string dir = _node.Options.Directory;
+        lock (_db.WriteLock)
+        {
+            _db.Log.Flush(fsync: false);
+            long offset = _db.Log.StreamOffset;
+            var snapshot = _db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"));
+            var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
+            return (spool, reader);
+        }
+    }
+
+    internal void Remove(ReplicaFeed feed)
+    {
+        lock (_lock)
+            _replicas = _replicas.Where(f => f != feed).ToArray();
+    }
+
+    private void WakeFeeds()
+    {
+        foreach (var feed in _replicas)
+            feed.Wake();
+    }
+
+    /// <summary>A replica acknowledged an offset: finish the waiters it satisfies.</summary>
+    internal void Acknowledged() => Waiters.Check(AckedAtLeast);
+
+    /// <summary>Online replicas that have acknowledged <paramref name="offset"/>.</summary>
+    public int AckedAtLeast(long offset)
+    {
+        int count = 0;
+        foreach (var feed in _replicas)
+        {
+            if (feed.Online && feed.AckOffset >= offset)
+                count++;
+        }
+        return count;
+    }
+
+    /// <summary>Replicas that count for min-replicas-to-write: online, acknowledged within min-replicas-max-lag.</summary>
+    public int GoodReplicas()
+    {
+        int count = 0;
+        foreach (var feed in _replicas)
+        {
+            if (feed.Online && feed.SecondsSinceAck <= Settings.MinReplicasMaxLagSeconds)
+                count++;
+        }
+        return count;
+    }
+
+    /// <summary>Whether writes are refused for want of good replicas (min-replicas-to-write).</summary>
+    public bool TooFewReplicas => Settings.MinReplicasToWrite > 0 && Link is null && GoodReplicas() < Settings.MinReplicasToWrite;
+
+    /// <summary>Housekeeping, every 100 ms: drop replicas that stopped acknowledging, time out waiters.</summary>
+    public void Tick()
+    {
+        foreach (var feed in Replicas)
+            feed.CheckTimeout();
+        Acknowledged();
+        Link?.Tick();
+    }
+
+    /// <summary>REPLICAOF host port: follow that master (continuing this node's history if it can).</summary>
+    public bool ReplicaOf(string host, int port)
+    {
+        lock (_lock)
+        {
+            if (Link is { } link && link.Host == host && link.Port == port)
+                return false;
+            Link?.Stop();
+            _db.ExpiresKeys = false;
+            SetIds(_ids with { WasReplica = true });
+            Link = new MasterLink(_node, this, host, port);
+            DisconnectReplicas("this node now replicates from " + host + ":" + port);
+            Logger.RoleChanged($"replica of {host}:{port}");
+            Link.Start();
+            return true;
+        }
+    }
+
+    /// <summary>REPLICAOF NO ONE: stop following and start a new history, keeping the old one as the second id so the former siblings continue incrementally.</summary>
+    public void BecomeMaster()
+    {
+        lock (_lock)
+        {
+            if (Link is not { } link)
+                return;
+            link.Stop();
+            Link = null;
+            lock (_db.WriteLock)
+            {
+                _db.Log.Flush(fsync: false);
+                SetIds(new ReplicationIds(ReplicationIds.NewId(), _ids.ReplId, Offset + 1, WasReplica: false));
+            }
+            _db.ExpiresKeys = true;
+            DisconnectReplicas("this node became a master");
+            Logger.RoleChanged($"master, new replication id {_ids.ReplId}, second id {_ids.ReplId2} up to offset {_ids.SecondOffset}");
+        }
+    }
+
+    /// <summary>Replicas of this node reconnect and learn the new history with their next PSYNC (continuing through the second id).</summary>
+    private void DisconnectReplicas(string why)
+    {
+        foreach (var feed in _replicas)
+            feed.Close(why);
+    }
+
+    internal void SetIds(ReplicationIds ids)
+    {
+        _ids = ids;
+        ids.Save(_idsPath);
+    }
+
+    internal ReplicationIds Ids => _ids;
+
+    public void Dispose()
+    {
+        Link?.Stop();
+        foreach (var feed in Replicas)
+            feed.Close("the node is shutting down");
+    }
+}

@@ -1,0 +1,115 @@
+using Istore.Net.Resp;
+
+namespace Istore.Tests.Infrastructure;
+
+/// <summary>
+/// A master istore-node and its replicas as real processes on loopback, with the waits replication
+/// tests need: links up, replicas caught up with the master's offset, digests compared.
+/// </summary>
+public sealed class ReplicationGroup : IAsyncDisposable
+{
+    private readonly string _engine;
+
+    private ReplicationGroup(string engine, NodeProcess master)
+    {
+        _engine = engine;
+        Master = master;
+    }
+
+    public NodeProcess Master { get; private set; }
+
+    public List<NodeProcess> Replicas { get; } = [];
+
+    public static async Task<ReplicationGroup> StartAsync(string engine, int replicas, string[]? masterArgs = null, string[]? replicaArgs = null)
+    {
+        var master = await NodeProcess.StartAsync(["--engine", engine, .. masterArgs ?? []]);
+        var group = new ReplicationGroup(engine, master);
+        for (int i = 0; i < replicas; i++)
+            await group.AddReplicaAsync(replicaArgs);
+        return group;
+    }
+
+    /// <summary>Starts one more replica of the master (with --replicaof).</summary>
+    public async Task<NodeProcess> AddReplicaAsync(string[]? args = null)
+    {
+        var replica = await NodeProcess.StartAsync(["--engine", _engine, "--replicaof", $"127.0.0.1:{Master.Port}", .. args ?? []]);
+        Replicas.Add(replica);
+        return replica;
+    }
+
+    public static async Task<Dictionary<string, string>> InfoAsync(NodeProcess node, string section = "replication")
+    {
+        await using var c = await node.ConnectAsync();
+        return InfoText.Fields((await c.ReadValueAfterAsync("INFO", section)).AsString()!);
+    }
+
+    public static async Task<string> CommandAsync(NodeProcess node, params string[] args)
+    {
+        await using var c = await node.ConnectAsync();
+        return await c.CommandAsync(args);
+    }
+
+    public static async Task<string> DigestAsync(NodeProcess node)
+    {
+        await using var c = await node.ConnectAsync();
+        return (await c.ReadValueAfterAsync("DEBUG", "DIGEST")).AsString()!;
+    }
+
+    /// <summary>Waits until every replica's link is up and it has applied everything the master has written.</summary>
+    public async Task WaitInSyncAsync(TimeSpan? timeout = null) => await WaitInSyncAsync(Master, Replicas, timeout);
+
+    public static async Task WaitInSyncAsync(NodeProcess master, IEnumerable<NodeProcess> replicas, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        foreach (var replica in replicas)
+        {
+            while (true)
+            {
+                var info = await InfoAsync(replica);
+                long masterOffset = long.Parse((await InfoAsync(master))["master_repl_offset"]);
+                if (info.GetValueOrDefault("master_link_status") == "up" && long.Parse(info["slave_repl_offset"]) == masterOffset)
+                    break;
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"replica on {replica.Port} not in sync with {master.Port} (master offset {masterOffset}): "
+                        + string.Join(", ", info.Select(kv => kv.Key + "=" + kv.Value)) + "\n" + replica.Output);
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for the node's INFO section.</summary>
+    public static async Task<Dictionary<string, string>> WaitForInfoAsync(NodeProcess node, Func<Dictionary<string, string>, bool> condition,
+        string section = "replication", TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var info = await InfoAsync(node, section);
+            if (condition(info))
+                return info;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"node {node.Port}: condition not met; INFO {section}: " + string.Join(", ", info.Select(kv => kv.Key + "=" + kv.Value)));
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Asserts every replica's DEBUG DIGEST equals the master's (after waiting for them to catch up).</summary>
+    public async Task AssertDigestsEqualAsync()
+    {
+        await WaitInSyncAsync();
+        string expected = await DigestAsync(Master);
+        Assert.NotEqual(new string('0', 40), expected);
+        foreach (var replica in Replicas)
+        {
+            string actual = await DigestAsync(replica);
+            Assert.True(expected == actual, $"replica on {replica.Port}: digest {actual}, master's {expected}\n{replica.Output}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in Replicas)
+            await replica.DisposeAsync();
+        await Master.DisposeAsync();
+    }
+}

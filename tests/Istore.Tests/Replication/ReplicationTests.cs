@@ -1,0 +1,171 @@
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Replication;
+
+public sealed class ReplicationTestsOnMemory() : ReplicationTests("memory");
+public sealed class ReplicationTestsOnDisk() : ReplicationTests("disk");
+
+/// <summary>Master → replica streams on real processes: full and partial resync, digests, PSYNC2 after a promotion, READONLY, WAIT, min-replicas.</summary>
+public abstract class ReplicationTests(string engine)
+{
+    [Fact]
+    public async Task Two_replicas_reach_the_masters_digest_after_mixed_writes_before_and_after_they_join()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 60);
+        await group.AddReplicaAsync();   // joins with data already there: a full sync
+        await ReplicationWorkload.WriteAsync(group.Master, "b", 60);
+        await group.AssertDigestsEqualAsync();
+        var master = await ReplicationGroup.InfoAsync(group.Master);
+        Assert.Equal("master", master["role"]);
+        Assert.Equal("2", master["connected_slaves"]);
+        Assert.Matches($"^ip=127.0.0.1,port={group.Replicas[0].Port},state=online,offset=\\d+,lag=\\d+$", master["slave0"]);
+        Assert.Equal(40, master["master_replid"].Length);
+        var replica = await ReplicationGroup.InfoAsync(group.Replicas[1]);
+        Assert.Equal("slave", replica["role"]);
+        Assert.Equal(group.Master.Port.ToString(), replica["master_port"]);
+        Assert.Equal("0", replica["master_sync_in_progress"]);
+        Assert.Equal(master["master_replid"], replica["master_replid"]);
+        Assert.Equal("2", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_full"]);
+    }
+
+    [Fact]
+    public async Task A_replica_refuses_writes_and_serves_reads()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(group.Master, "SET", "k", "v"));
+        await group.WaitInSyncAsync();
+        Assert.Equal("$1\r\nv\r\n", await ReplicationGroup.CommandAsync(group.Replicas[0], "GET", "k"));
+        Assert.Equal("-READONLY You can't write against a read only replica.\r\n", await ReplicationGroup.CommandAsync(group.Replicas[0], "SET", "k", "w"));
+        Assert.Equal("-READONLY You can't write against a read only replica.\r\n", await ReplicationGroup.CommandAsync(group.Replicas[0], "HSET", "h", "f", "v"));
+        await using var c = await group.Replicas[0].ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
+        Assert.StartsWith("-READONLY", await c.CommandAsync("DEL", "k"));
+        Assert.StartsWith("-EXECABORT", await c.CommandAsync("EXEC"));
+        var role = await c.ReadValueAfterAsync("ROLE");
+        Assert.Equal("slave", role[0].AsString());
+        Assert.Equal(group.Master.Port, role[2].AsInteger());
+        Assert.Equal("connected", role[3].AsString());
+    }
+
+    [Fact]
+    public async Task A_replica_killed_mid_stream_continues_incrementally_after_restart()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 30);
+        await group.WaitInSyncAsync();
+        var writes = ReplicationWorkload.WriteAsync(group.Master, "b", 80);
+        await Task.Delay(50);
+        group.Replicas[0].Kill();
+        await writes;
+        await ReplicationWorkload.WriteAsync(group.Master, "c", 20);
+        await group.Replicas[0].RestartAsync();
+        await group.AssertDigestsEqualAsync();
+        var stats = await ReplicationGroup.InfoAsync(group.Master, "stats");
+        Assert.Equal("1", stats["sync_full"]);
+        Assert.Equal("1", stats["sync_partial_ok"]);
+    }
+
+    [Fact]
+    public async Task A_burst_larger_than_the_backlog_costs_one_full_sync_not_a_loop()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, masterArgs: ["--repl-backlog-size", "16kb"]);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 10);
+        await group.WaitInSyncAsync();
+        await group.Replicas[0].StopAsync(graceful: true);
+        await ReplicationWorkload.WriteAsync(group.Master, "burst", 150);   // well over 16 KB of stream
+        await group.Replicas[0].RestartAsync();
+        await group.AssertDigestsEqualAsync();
+        await ReplicationWorkload.WriteAsync(group.Master, "after", 20);
+        await group.AssertDigestsEqualAsync();
+        var stats = await ReplicationGroup.InfoAsync(group.Master, "stats");
+        Assert.Equal("2", stats["sync_full"]);          // the first sync and the one after the burst
+        Assert.Equal("1", stats["sync_partial_err"]);   // the restarted replica asked to continue and could not
+    }
+
+    [Fact]
+    public async Task A_promoted_replica_keeps_the_old_history_so_its_sibling_continues_incrementally()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 2);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 40);
+        await group.WaitInSyncAsync();
+        var (promoted, sibling) = (group.Replicas[0], group.Replicas[1]);
+        string oldId = (await ReplicationGroup.InfoAsync(group.Master))["master_replid"];
+        group.Master.Kill();
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(promoted, "REPLICAOF", "NO", "ONE"));
+        var info = await ReplicationGroup.InfoAsync(promoted);
+        Assert.Equal("master", info["role"]);
+        Assert.Equal(oldId, info["master_replid2"]);
+        Assert.Equal(long.Parse(info["master_repl_offset"]) + 1, long.Parse(info["second_repl_offset"]));
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(sibling, "REPLICAOF", "127.0.0.1", promoted.Port.ToString()));
+        await ReplicationWorkload.WriteAsync(promoted, "b", 30);
+        await ReplicationGroup.WaitInSyncAsync(promoted, [sibling]);
+        Assert.Equal(await ReplicationGroup.DigestAsync(promoted), await ReplicationGroup.DigestAsync(sibling));
+        var stats = await ReplicationGroup.InfoAsync(promoted, "stats");
+        Assert.Equal("1", stats["sync_partial_ok"]);
+        Assert.Equal("0", stats["sync_full"]);
+    }
+
+    [Fact]
+    public async Task WAIT_counts_the_replicas_that_acknowledged_and_times_out_for_the_rest()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 2);
+        await group.WaitInSyncAsync();
+        await using var c = await group.Master.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k", "v"));
+        Assert.Equal(":2\r\n", await c.CommandAsync("WAIT", "2", "5000"));
+        var started = DateTime.UtcNow;
+        Assert.Equal(":2\r\n", await c.CommandAsync("WAIT", "3", "300"));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(250));
+        Assert.Equal(":2\r\n", await c.CommandAsync("WAIT", "0", "0"));
+        Assert.Equal("-ERR timeout is negative\r\n", await c.CommandAsync("WAIT", "1", "-1"));
+        Assert.StartsWith("-ERR WAIT cannot be used with replica instances", await ReplicationGroup.CommandAsync(group.Replicas[0], "WAIT", "1", "0"));
+    }
+
+    [Fact]
+    public async Task Min_replicas_to_write_refuses_writes_until_a_replica_is_online()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 0, masterArgs: ["--min-replicas-to-write", "1"]);
+        Assert.Equal("-NOREPLICAS Not enough good replicas to write.\r\n", await ReplicationGroup.CommandAsync(group.Master, "SET", "k", "v"));
+        Assert.Equal("$-1\r\n", await ReplicationGroup.CommandAsync(group.Master, "GET", "k"));
+        await group.AddReplicaAsync();
+        await group.WaitInSyncAsync();
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(group.Master, "SET", "k", "v"));
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(group.Master, "CONFIG", "SET", "min-replicas-to-write", "2"));
+        Assert.StartsWith("-NOREPLICAS", await ReplicationGroup.CommandAsync(group.Master, "SET", "k", "w"));
+    }
+
+    [Fact]
+    public async Task A_replica_restarted_gracefully_continues_from_its_own_offset()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 40);
+        await group.WaitInSyncAsync();
+        await group.Replicas[0].StopAsync(graceful: true);
+        await ReplicationWorkload.WriteAsync(group.Master, "b", 10);
+        await group.Replicas[0].RestartAsync();
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal("1", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_partial_ok"]);
+    }
+
+    [Fact]
+    public async Task A_SIGSTOPped_master_is_given_up_after_repl_timeout_and_rejoined_after_SIGCONT()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, replicaArgs: ["--repl-timeout", "2"]);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 10);
+        await group.WaitInSyncAsync();
+        ProxyProcess.SendSignal(group.Master.Pid, "STOP");
+        try
+        {
+            var down = await ReplicationGroup.WaitForInfoAsync(group.Replicas[0], i => i["master_link_status"] == "down", timeout: TimeSpan.FromSeconds(15));
+            Assert.Equal("slave", down["role"]);
+            Assert.StartsWith("$", await ReplicationGroup.CommandAsync(group.Replicas[0], "GET", "a:1:s"));   // still serves the data it has
+        }
+        finally
+        {
+            ProxyProcess.SendSignal(group.Master.Pid, "CONT");
+        }
+        await ReplicationWorkload.WriteAsync(group.Master, "b", 10);
+        await group.AssertDigestsEqualAsync();
+    }
+}
