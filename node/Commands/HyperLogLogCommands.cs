@@ -6,7 +6,8 @@ namespace Istore.Node.Commands;
 /// PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST over <see cref="HyperLogLog"/> strings. Writes are
 /// logged as the SET of the resulting value (with the key's TTL), except PFADD into a dense value,
 /// logged as itself. As in Redis, PFCOUNT of one key whose cached cardinality is stale
-/// stores the fresh one in the header (a write, logged like the others).
+/// stores the fresh one in the header (a write, logged like the others; not on a replica, whose
+/// data only the master's stream changes).
 /// </summary>
 public static class HyperLogLogCommands
 {
@@ -92,7 +93,9 @@ public static class HyperLogLogCommands
                 c.Output.WriteInteger(cached);
             else if (HyperLogLog.TryCount(value, out long count))
             {
-                c.Keyspace.Set(c.Arg(1), HyperLogLog.WithCachedCount(value, count), c.Keyspace.Value.ExpireAt);
+                // A replica leaves its data to the master's stream (which carries the master's own write-back).
+                if (!c.Node.Replication.IsReplica)
+                    c.Keyspace.Set(c.Arg(1), HyperLogLog.WithCachedCount(value, count), c.Keyspace.Value.ExpireAt);
                 c.Output.WriteInteger(count);
             }
             else
