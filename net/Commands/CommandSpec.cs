@@ -46,8 +46,34 @@ public sealed record CommandSpec(
     /// </summary>
     public string? KeywordHalfKeys { get; init; }
 
+    /// <summary>
+    /// Keywords each followed by one key, searched from <see cref="KeywordKeyFrom"/> on: the first
+    /// occurrence of each, in keyword order (Redis's keyword key specs: GEORADIUS's STORE and
+    /// STOREDIST), or with <see cref="KeywordKeyLastWins"/> only the last of them all (SORT's STORE,
+    /// as sortGetKeys). Null when the command has none.
+    /// </summary>
+    public string[]? KeywordKeys { get; init; }
+
+    /// <summary>See <see cref="KeywordKeys"/>.</summary>
+    public bool KeywordKeyLastWins { get; init; }
+
+    /// <summary>Where the search for <see cref="KeywordKeys"/> starts (after the fixed arguments).</summary>
+    public int KeywordKeyFrom { get; init; }
+
+    /// <summary>
+    /// Options whose arguments the search for <see cref="KeywordKeys"/> skips, with their argument
+    /// counts (SORT's LIMIT offset count, BY pattern, GET pattern — a pattern may read "STORE").
+    /// </summary>
+    public IReadOnlyList<(string Option, int Arguments)> KeywordKeySkips { get; init; } = [];
+
+    /// <summary>
+    /// True when arguments are patterns that name keys from the data (SORT's BY and GET): no
+    /// routing can find those keys, but Redis still reports the command "movablekeys".
+    /// </summary>
+    public bool PatternKeys { get; init; }
+
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || PatternKeys;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -63,6 +89,8 @@ public sealed record CommandSpec(
         int searchFrom = CollectCounted(command, NumKeysAt, NumKeysStep, into);
         if (KeywordHalfKeys is not null)
             CollectHalf(command, KeywordHalfKeys, into);
+        if (KeywordKeys is not null)
+            CollectKeywordKey(command, KeywordKeys, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -89,6 +117,37 @@ public sealed record CommandSpec(
                 into.Add(k);
             return;
         }
+    }
+
+    /// <summary>Adds the keys after <paramref name="keywords"/> (see <see cref="KeywordKeys"/>), skipping the options' own arguments.</summary>
+    private void CollectKeywordKey(ArgsView args, string[] keywords, List<int> into)
+    {
+        int last = -1;
+        foreach (var keyword in keywords)
+        {
+            for (int i = KeywordKeyFrom; i < args.Count - 1; i++)
+            {
+                int skip = 0;
+                foreach (var (option, arguments) in KeywordKeySkips)
+                    if (System.Text.Ascii.EqualsIgnoreCase(args[i], option))
+                        skip = arguments;
+                if (skip > 0)
+                {
+                    i += skip;
+                    continue;
+                }
+                if (!System.Text.Ascii.EqualsIgnoreCase(args[i], keyword))
+                    continue;
+                if (!KeywordKeyLastWins)
+                {
+                    into.Add(i + 1);
+                    break;
+                }
+                last = Math.Max(last, ++i);
+            }
+        }
+        if (last > 0)
+            into.Add(last);
     }
 
     /// <summary>Adds the keys counted by the argument at <paramref name="countAt"/>; returns the index after them.</summary>

@@ -32,7 +32,7 @@ public static partial class CommandTable
         Add(t, g, "SAVE", 1, A | NS | CommandFlags.NoMulti, 0, 0, 0, "Synchronously saves the database(s) to disk.");
         Add(t, g, "BGSAVE", -1, A | NS, 0, 0, 0, "Asynchronously saves the database(s) to disk.");
         Add(t, g, "BGREWRITEAOF", 1, A | NS, 0, 0, 0, "Asynchronously rewrites the append-only file to disk.");
-        Add(t, g, "SHUTDOWN", -1, A | NS | S, 0, 0, 0, "Synchronously saves the database(s) to disk and shuts down the Redis server.");
+        Add(t, g, "SHUTDOWN", -1, A | NS | S | CommandFlags.NoMulti, 0, 0, 0, "Synchronously saves the database(s) to disk and shuts down the Redis server.");
         Add(t, g, "COMMAND", -1, S, 0, 0, 0, "Returns detailed information about all commands.");
     }
 }

@@ -43,6 +43,10 @@ public static partial class CommandTable
     {
         var all = new List<CommandSpec>();
         AddStrings(all);
+        AddBitmaps(all);
+        AddHyperLogLog(all);
+        AddSort(all);
+        AddGeo(all);
         AddKeys(all);
         AddConnection(all);
         AddServer(all);

@@ -121,9 +121,11 @@ internal static class CommandCommand
             c.Output.WriteArrayHeader(10);
             c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
             c.Output.WriteInteger(spec.Arity);
-            c.Output.WriteSetHeader(flags.Count);
+            c.Output.WriteSetHeader(flags.Count + (spec.MovableKeys ? 1 : 0));
             foreach (var flag in flags)
                 c.Output.WriteSimpleString(FlagName(flag));
+            if (spec.MovableKeys)
+                c.Output.WriteSimpleString("movablekeys"u8);
             c.Output.WriteInteger(spec.FirstKey);
             c.Output.WriteInteger(spec.LastKey);
             c.Output.WriteInteger(spec.Step);
@@ -193,7 +195,16 @@ internal static class CommandCommand
 
     /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
     private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
-    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE"];
+    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO"];
+
+    /// <summary>The data-type category of a group, where Redis's categories follow the group.</summary>
+    private static readonly Dictionary<string, string> TypeCategories = new()
+    {
+        ["string"] = "@string", ["bitmap"] = "@bitmap", ["hyperloglog"] = "@hyperloglog", ["geo"] = "@geo", ["pubsub"] = "@pubsub",
+    };
+
+    /// <summary>SORT and SORT_RO are generic commands that Redis files under the types they sort instead of @keyspace.</summary>
+    private static readonly HashSet<string> SortCommands = ["SORT", "SORT_RO"];
     private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB"];
 
     /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, pubsub, admin, fast/slow, dangerous, connection, transaction).</summary>
@@ -203,11 +214,12 @@ internal static class CommandCommand
         if (ContainerCommands.Contains(spec.Name))
             return ["@slow"];
         var categories = new List<string>();
-        if (spec.Group == "generic" || KeyspaceServerCommands.Contains(spec.Name)) categories.Add("@keyspace");
+        bool sort = SortCommands.Contains(spec.Name);
+        if ((spec.Group == "generic" && !sort) || KeyspaceServerCommands.Contains(spec.Name)) categories.Add("@keyspace");
         if ((spec.Flags & CommandFlags.ReadOnly) != 0) categories.Add("@read");
         if ((spec.Flags & CommandFlags.Write) != 0) categories.Add("@write");
-        if (spec.Group == "string") categories.Add("@string");
-        if (spec.Group == "pubsub") categories.Add("@pubsub");
+        if (TypeCategories.TryGetValue(spec.Group, out var type)) categories.Add(type);
+        if (sort) categories.AddRange(["@set", "@sortedset", "@list"]);
         bool admin = (spec.Flags & CommandFlags.Admin) != 0 || spec.Name == "LASTSAVE";
         if (admin) categories.Add("@admin");
         categories.Add((spec.Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow");

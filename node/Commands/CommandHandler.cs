@@ -16,6 +16,10 @@ public sealed class HandlerTable
     {
         var table = new HandlerTable();
         StringCommands.Register(table);
+        BitmapCommands.Register(table);
+        HyperLogLogCommands.Register(table);
+        SortCommand.Register(table);
+        GeoCommands.Register(table);
         KeyCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);

@@ -30,6 +30,18 @@ internal readonly struct LongDouble
 
     public static LongDouble Zero => default;
 
+    /// <summary>The exact value of a finite double (what C's implicit double-to-long-double conversion gives).</summary>
+    public static LongDouble FromDouble(double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        bool negative = bits < 0;
+        int biased = (int)((bits >> 52) & 0x7FF);
+        long fraction = bits & 0xFFFFFFFFFFFFFL;
+        return biased == 0
+            ? new LongDouble(negative, fraction, -1074)
+            : new LongDouble(negative, fraction | (1L << 52), biased - 1075);
+    }
+
     private static LongDouble Infinity(bool negative) => new(negative, BigInteger.Zero, int.MaxValue);
 
     /// <summary>Infinity, or NaN from inf + -inf: both make Redis refuse the increment.</summary>

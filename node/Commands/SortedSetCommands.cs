@@ -42,7 +42,7 @@ public static class SortedSetCommands
     }
 
     /// <summary>ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member …]</summary>
-    private static void Add(CommandContext c)
+    internal static void Add(CommandContext c)
     {
         int scoreAt = 2;
         var options = AddOptions.None;

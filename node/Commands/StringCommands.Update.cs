@@ -8,7 +8,7 @@ namespace Istore.Node.Commands;
 public static partial class StringCommands
 {
     /// <summary>Redis's proto-max-bulk-len: no string may grow past it.</summary>
-    private const long MaxStringLength = 512L * 1024 * 1024;
+    internal const long MaxStringLength = 512L * 1024 * 1024;
 
     private static void Append(CommandContext c)
     {

@@ -91,6 +91,23 @@ public sealed partial class KeyspaceSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stores a string like <see cref="Set"/> but logs <paramref name="command"/> instead of the
+    /// whole value: a command that rebuilds this value from any later state of the key as well as
+    /// from the one it ran on (SETBIT, PFADD into a dense HyperLogLog), so a write to a large value
+    /// costs a small record.
+    /// </summary>
+    public void SetLoggedAs(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt, Istore.Net.Resp.CommandArgs command)
+    {
+        EnsureFits(key, value.Length);
+        lock (_db.WriteLock)
+        {
+            _engine.Write(key, value, expireAt);
+            _db.Watchers.KeyChanged(key);
+            LogCommand(command);
+        }
+    }
+
     /// <summary>Refuses a value the engine cannot hold, before anything is written (multi-key commands check every pair first).</summary>
     public void EnsureFits(ReadOnlySpan<byte> key, long valueLength)
     {

@@ -68,7 +68,7 @@ public sealed class ReplicationGroup : IAsyncDisposable
                 var info = await InfoAsync(replica);
                 long masterOffset = long.Parse((await InfoAsync(master))["master_repl_offset"]);
                 if (info.GetValueOrDefault("master_link_status") == "up" && long.Parse(info["slave_repl_offset"]) == masterOffset
-                    && info["repl_history_persisted"] == "1")
+                    && info.GetValueOrDefault("repl_history_persisted") == "1")
                     break;
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"replica on {replica.Port} not in sync with {master.Port} (master offset {masterOffset}): "
@@ -86,11 +86,24 @@ public sealed class ReplicationGroup : IAsyncDisposable
         while (true)
         {
             var info = await InfoAsync(node, section);
-            if (condition(info))
+            if (Holds(condition, info))
                 return info;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"node {node.Port}: condition not met; INFO {section}: " + string.Join(", ", info.Select(kv => kv.Key + "=" + kv.Value)));
             await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A condition on fields a node does not show yet (a replica just started answers as a master for a moment) does not hold yet.</summary>
+    private static bool Holds(Func<Dictionary<string, string>, bool> condition, Dictionary<string, string> info)
+    {
+        try
+        {
+            return condition(info);
+        }
+        catch (KeyNotFoundException)
+        {
+            return false;
         }
     }
 

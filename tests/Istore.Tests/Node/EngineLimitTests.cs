@@ -27,4 +27,20 @@ public class EngineLimitTests
         Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
         Assert.DoesNotContain("internal error", node.Output);
     }
+
+    [Fact]
+    public async Task Bit_writes_past_the_page_are_refused_and_change_nothing()
+    {
+        await using var node = await NodeProcess.StartAsync(["--page-size", "1mb"]);
+        await using var c = await node.ConnectAsync();
+        Assert.StartsWith("-ERR key and value exceed", await c.CommandAsync("SETBIT", "limit:bits", "4294967295", "1"));
+        Assert.StartsWith("-ERR key and value exceed", await c.CommandAsync("BITFIELD", "limit:bits", "SET", "u8", "#2000000", "1"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "limit:bits"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("SETBIT", "limit:bits", "7", "1"));
+        Assert.StartsWith("-ERR key and value exceed", await c.CommandAsync("SETBIT", "limit:bits", "9000000", "1"));
+        Assert.Equal("$1\r\n\u0001\r\n", await c.CommandAsync("GET", "limit:bits"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("GETBIT", "limit:bits", "4294967295"));
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+        Assert.DoesNotContain("internal error", node.Output);
+    }
 }

@@ -88,3 +88,23 @@ public sealed class SortedSetDurabilityTestsOnDisk() : SortedSetDurabilityTests(
 
 public sealed class CollectionNodeSmokeTestsOnMemory(NodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<NodeFixture>;
 public sealed class CollectionNodeSmokeTestsOnDisk(DiskNodeFixture fixture) : CollectionNodeSmokeTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class BitmapCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : BitmapCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class BitmapCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : BitmapCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class HyperLogLogTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : HyperLogLogTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class HyperLogLogTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : HyperLogLogTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class SortCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : SortCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class SortCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : SortCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class GeoCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : GeoCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class GeoCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : GeoCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

@@ -106,17 +106,48 @@ public abstract class TransactionTests(NodeFixture fixture, RedisServerFixture r
     [InlineData("NOSUCHCOMMAND", "-ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'a' \r\n")]
     [InlineData("GET", "-ERR wrong number of arguments for 'get' command\r\n")]
     [InlineData("SAVE", "-ERR Command not allowed inside a transaction\r\n")]
+    [InlineData("SHUTDOWN", "-ERR Command not allowed inside a transaction\r\n")]
     public async Task A_command_refused_at_queue_time_aborts_exec(string command, string error)
     {
         await using var c = await fixture.ConnectAsync();
         Assert.Equal(Ok, await c.CommandAsync("MULTI"));
         Assert.Equal(Queued, await c.CommandAsync("SET", "tx:abort:" + command, "1"));
-        string[] refused = command switch { "GET" => ["GET"], "SAVE" => ["SAVE"], _ => [command, "a"] };
+        string[] refused = command switch { "GET" => ["GET"], "SAVE" or "SHUTDOWN" => [command], _ => [command, "a"] };
         Assert.Equal(error, await c.CommandAsync(refused));
         Assert.Equal(Queued, await c.CommandAsync("SET", "tx:abort2:" + command, "1"));
         Assert.Equal(ExecAbort, await c.CommandAsync("EXEC"));
         Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "tx:abort:" + command, "tx:abort2:" + command));
         Assert.Equal("-ERR EXEC without MULTI\r\n", await c.CommandAsync("EXEC"));
+    }
+
+    /// <summary>
+    /// Every command redis-server flags no-multi that the node also serves is refused inside MULTI
+    /// with Redis's error, and dooms the transaction; the node keeps serving (SHUTDOWN once stopped it).
+    /// </summary>
+    [Fact]
+    public async Task Commands_redis_flags_no_multi_are_refused_inside_multi_as_redis_refuses_them()
+    {
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        var noMulti = (await oracle.ReadValueAfterAsync("COMMAND")).Items
+            .Where(c => c[2].Items.Any(f => f.AsString() == "no_multi"))
+            .Select(c => c[0].AsString()!.ToUpperInvariant())
+            .ToList();
+        Assert.Contains("SHUTDOWN", noMulti);
+        var served = noMulti.Where(name => Istore.Net.Commands.CommandTable.Find(name) is not null).ToList();
+        Assert.Contains("SAVE", served);
+        await using var c = await fixture.ConnectAsync();
+        foreach (var name in served)
+        {
+            Assert.True((Istore.Net.Commands.CommandTable.Find(name)!.Flags & Istore.Net.Commands.CommandFlags.NoMulti) != 0, name);
+            foreach (var args in new[] { new[] { name }, new[] { name, "NOSAVE" } })
+            {
+                Assert.Equal(Ok, await oracle.CommandAsync("MULTI"));
+                Assert.Equal(Ok, await c.CommandAsync("MULTI"));
+                Assert.Equal(await oracle.CommandAsync(args), await c.CommandAsync(args));
+                Assert.Equal(await oracle.CommandAsync("EXEC"), await c.CommandAsync("EXEC"));
+            }
+        }
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
     }
 
     [Fact]

@@ -94,6 +94,25 @@ public class ProxyMultiKeyTests(ProxyCluster cluster) : IClassFixture<ProxyClust
         Assert.Equal("$1\r\nv\r\n", await c.CommandAsync("HGET", "lm:h", "f"));
     }
 
+    [Fact]
+    public async Task Store_destinations_found_by_keyword_route_with_their_source()
+    {
+        await using var c = await cluster.ConnectAsync();
+        var (a, b) = TwoKeysOnDifferentShards();
+        Assert.Equal(":3\r\n", await c.CommandAsync("RPUSH", "{st}src", "3", "1", "2"));
+        Assert.Equal(":3\r\n", await c.CommandAsync("SORT", "{st}src", "LIMIT", "0", "5", "STORE", "{st}dst"));
+        Assert.Equal("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n", await c.CommandAsync("LRANGE", "{st}dst", "0", "-1"));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("SORT", a, "STORE", b));
+        Assert.Equal(":1\r\n", await c.CommandAsync("GEOADD", "{st}geo", "13.36", "38.11", "Palermo"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("GEORADIUS", "{st}geo", "13", "38", "100", "km", "STOREDIST", "{st}near"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("GEOSEARCHSTORE", "{st}near2", "{st}geo", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km"));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("GEORADIUS", a, "13", "38", "100", "km", "STORE", b));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("GEOSEARCHSTORE", b, a, "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("BITOP", "AND", a, b));
+        Assert.StartsWith("-CROSSSLOT", await c.CommandAsync("PFMERGE", a, b));
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+    }
+
     internal static (string, string) TwoKeysOnDifferentShards()
     {
         var keys = Enumerable.Range(0, 50).Select(i => $"two:{i}").ToArray();
