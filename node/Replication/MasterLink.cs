@@ -272,8 +272,9 @@ public sealed class MasterLink
             reader.Consume(consumed);
             if (consumed > 0 || Environment.TickCount64 - _lastAckTicks >= ReplicationSettings.AckIntervalMs)
             {
-                _db.Log.Flush(fsync: false);
+                // Applied is what a promotion needs (this process has it): acknowledge first, then write the log.
                 Acknowledge(socket);
+                _db.Log.Flush(fsync: false);
             }
             reader.Fill();
         }
