@@ -117,6 +117,14 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>The pending bytes a flush may take: all of them, or those before a running command.</summary>
     private int Flushable => _commandStart < 0 ? _pending.Length : _commandStart;
 
+    /// <summary>Takes the first <paramref name="length"/> pending bytes (caller holds the buffer lock); a running command's records move to the front.</summary>
+    private (byte[] Buffer, int Length) Take(byte[] spare, int length)
+    {
+        if (_commandStart >= 0)
+            _commandStart = Math.Max(0, _commandStart - length);
+        return _pending.Swap(spare, length);
+    }
+
     /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
     internal AppendScope BeginAppend()
     {
@@ -151,7 +159,7 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 if (Flushable == 0 && !(fsync && _syncedBytes < _writtenBytes))
                     return;
-                (buffer, length) = _pending.Swap(_spare, Flushable);
+                (buffer, length) = Take(_spare, Flushable);
             }
             if (length > 0)
             {
@@ -186,7 +194,7 @@ public sealed class AppendOnlyLog : IDisposable
                     return;
                 _writtenBytes += flushable;
                 Backlog?.Append(_pending.Written[..flushable]);
-                (_spare, _) = _pending.Swap(_spare, flushable);
+                (_spare, _) = Take(_spare, flushable);
             }
             written = _writtenBytes;
             if (!sync)
@@ -209,7 +217,7 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 if (_file is null)
                     return ++CurrentSegment;
-                var (buffer, length) = _pending.Swap(_spare, _pending.Length);
+                var (buffer, length) = Take(_spare, _pending.Length);
                 _file.Write(buffer, 0, length);
                 Backlog?.Append(buffer.AsSpan(0, length));
                 _spare = buffer;

@@ -203,4 +203,37 @@ public abstract class ReplicationTests(string engine)
         await group.AssertDigestsEqualAsync();
         Assert.Equal("1", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_full"]);
     }
+
+    [Fact]
+    public async Task A_two_loop_master_streams_whole_records_while_transactions_and_single_writes_interleave()
+    {
+        // Another loop flushes the log while a transaction is half written: the flush must take only
+        // whole commands (a torn record in the stream would stop the replica or corrupt its data).
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, masterArgs: ["--threads", "2"]);
+        await group.WaitInSyncAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            await using var c = await group.Master.ConnectAsync();
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                if (w % 2 == 0)
+                {
+                    await c.SendCommandAsync("MULTI");
+                    for (int k = 0; k < 20; k++)
+                        await c.SendCommandAsync("HINCRBY", $"tx:{w}", "f" + k, "1");
+                    await c.SendCommandAsync("EXEC");
+                    for (int k = 0; k < 22; k++)
+                        Assert.False((await c.ReadFrameAsync()).StartsWith('-'));
+                }
+                else
+                {
+                    Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"s:{w}:{i % 500}", new string('x', i % 300)));
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(writers);
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal("up", (await ReplicationGroup.InfoAsync(group.Replicas[0]))["master_link_status"]);
+    }
 }
