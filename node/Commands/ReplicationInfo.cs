@@ -20,6 +20,8 @@ internal static class ReplicationInfo
             yield return ("slave_priority", 100);
             yield return ("slave_read_only", 1);
             yield return ("replica_announced", 1);
+            if (!link.Up)
+                yield return ("master_link_down_since_seconds", link.SecondsSinceDown);
             if (!link.Up && link.LastError is { } error)
                 yield return ("master_link_down_reason", error.Replace("\r", " ").Replace("\n", " "));
         }

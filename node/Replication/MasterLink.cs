@@ -45,6 +45,11 @@ public sealed class MasterLink
     /// <summary>master_link_status: up once the stream flows.</summary>
     public bool Up { get; private set; }
 
+    /// <summary>When the link last went down (or the link was made), for master_link_down_since_seconds.</summary>
+    private long _downSinceTicks = Environment.TickCount64;
+
+    public long SecondsSinceDown => (Environment.TickCount64 - Interlocked.Read(ref _downSinceTicks)) / 1000;
+
     /// <summary>master_sync_in_progress.</summary>
     public bool SyncInProgress { get; private set; }
 
@@ -108,6 +113,8 @@ public sealed class MasterLink
             }
             finally
             {
+                if (Up)
+                    Interlocked.Exchange(ref _downSinceTicks, Environment.TickCount64);
                 Up = false;
                 SyncInProgress = false;
                 _hub.Loading = false;

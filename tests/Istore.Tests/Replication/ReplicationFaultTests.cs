@@ -39,6 +39,7 @@ public abstract class ReplicationFaultTests(string engine)
         Assert.Equal("slave", info["role"]);
         Assert.Equal("down", info["master_link_status"]);
         Assert.Contains("master_link_down_reason", info.Keys);
+        Assert.InRange(long.Parse(info["master_link_down_since_seconds"]), 0, 5);
         Assert.Equal("$1\r\nv\r\n", await ReplicationGroup.CommandAsync(node, "GET", "k"));
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "REPLICAOF", "NO", "ONE"));
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "SET", "k", "w"));
