@@ -5,7 +5,7 @@ using System.Text;
 namespace Istore.Net.Client;
 
 /// <summary>Encodes a command the way every Redis client sends it: an array of bulk strings.</summary>
-internal static class RespCommandEncoder
+public static class RespCommandEncoder
 {
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<string> args)
     {

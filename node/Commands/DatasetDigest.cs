@@ -18,35 +18,17 @@ internal static class DatasetDigest
     {
         UInt128 digest = 0;
         long keys = 0;
-        var batch = new List<byte[]>();
-        var value = new ValueBuffer(4096);
-        Span<byte> number = stackalloc byte[8];
-        long cursor = 0;
-        do
+        var expiry = new byte[8];
+        DatasetEntries.ForEachKey(session, stringsOnly: false, (key, type, value, collection, expireAt) =>
         {
-            batch.Clear();
-            cursor = session.Scan(cursor, 1024, (key, _, _) => batch.Add(key.ToArray()));
-            foreach (var key in batch)
-            {
-                var type = session.Read(key, ref value);
-                long expireAt = value.ExpireAt;
-                UInt128 content;
-                if (type == KeyType.String)
-                    content = Hash(value.Span);
-                else if (type != KeyType.None && session.ReadObject(key, out var stored, out expireAt) != KeyType.None && stored is not null)
-                    content = Of(stored);
-                else
-                    continue;
-                var header = new XxHash128();
-                header.Append([(byte)type]);
-                header.Append(key);
-                BinaryPrimitives.WriteInt64LittleEndian(number, expireAt);
-                header.Append(number);
-                digest ^= header.GetCurrentHashAsUInt128() * 31 + content;
-                keys++;
-            }
-        }
-        while (cursor != 0);
+            var header = new XxHash128();
+            header.Append([(byte)type]);
+            header.Append(key);
+            BinaryPrimitives.WriteInt64LittleEndian(expiry, expireAt);
+            header.Append(expiry);
+            digest ^= header.GetCurrentHashAsUInt128() * 31 + (collection is null ? Hash(value) : Of(collection));
+            keys++;
+        });
         if (keys == 0)
             return new string('0', 40);
         return $"{digest:x32}{(uint)keys:x8}";

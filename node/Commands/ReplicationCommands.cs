@@ -137,7 +137,7 @@ public static class ReplicationCommands
         }
         var connection = c.Connection;
         connection.Suspend();
-        hub.Waiters.Add(offset, (int)Math.Min(needed, int.MaxValue), timeout, count => connection.Resume(r => r.Output.WriteInteger(count)), hub.AckedAtLeast);
+        hub.Waiters.Add(offset, (int)Math.Min(needed, int.MaxValue), timeout, count => connection.Resume(r => r.Output.WriteInteger(count)));
     }
 
     private static void Debug(CommandContext c)

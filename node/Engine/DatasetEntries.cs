@@ -28,11 +28,23 @@ public static class DatasetEntries
 
     public static void WriteEnd(SnapshotWriter writer) => writer.WriteByte((byte)KeyType.None);
 
+    /// <summary>Writes the keys a session sees; <paramref name="stringsOnly"/>: collections are written by the caller.</summary>
+    public static void WriteKeys(IEngineSession session, SnapshotWriter writer, bool stringsOnly) =>
+        ForEachKey(session, stringsOnly, (key, _, value, collection, expireAt) =>
+        {
+            if (collection is null)
+                WriteString(writer, key, value, expireAt);
+            else
+                WriteObject(writer, key, collection, expireAt);
+        });
+
+    public delegate void KeyVisitor(ReadOnlySpan<byte> key, KeyType type, ReadOnlySpan<byte> stringValue, StoredObject? collection, long expireAt);
+
     /// <summary>
-    /// Writes the keys a session sees, scanning in steps (a step's keys are read after the scan
-    /// step, never inside it). <paramref name="stringsOnly"/>: collections are written by the caller.
+    /// Visits every key a session sees with its value (a string's bytes, or the collection), in scan
+    /// steps: a step's keys are read after the step, never inside it. Keys gone meanwhile are skipped.
     /// </summary>
-    public static void WriteKeys(IEngineSession session, SnapshotWriter writer, bool stringsOnly)
+    public static void ForEachKey(IEngineSession session, bool stringsOnly, KeyVisitor visitor)
     {
         var keys = new List<byte[]>();
         var value = new ValueBuffer(4096);
@@ -49,9 +61,9 @@ public static class DatasetEntries
             {
                 var type = session.Read(key, ref value);
                 if (type == KeyType.String)
-                    WriteString(writer, key, value.Span, value.ExpireAt);
+                    visitor(key, type, value.Span, null, value.ExpireAt);
                 else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt) != KeyType.None && stored is not null)
-                    WriteObject(writer, key, stored, expireAt);
+                    visitor(key, type, default, stored, expireAt);
             }
         }
         while (cursor != 0);

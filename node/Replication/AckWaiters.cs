@@ -5,7 +5,7 @@ namespace Istore.Node.Replication;
 /// replies are held. Each waiter finishes once (acknowledged or timed out) with the number of
 /// replicas that have the offset. Checked on every acknowledgement and by the housekeeping timer.
 /// </summary>
-public sealed class AckWaiters
+public sealed class AckWaiters(Func<long, int> acknowledged)
 {
     private readonly object _lock = new();
     private readonly List<Waiter> _waiters = [];
@@ -13,7 +13,7 @@ public sealed class AckWaiters
     private sealed record Waiter(long Offset, int Needed, long DeadlineTicks, Action<int> Done);
 
     /// <summary>Calls <paramref name="done"/> (on the acknowledging thread) once <paramref name="needed"/> replicas have <paramref name="offset"/>, or at the deadline (0 = none).</summary>
-    public void Add(long offset, int needed, long timeoutMs, Action<int> done, Func<long, int> acknowledged)
+    public void Add(long offset, int needed, long timeoutMs, Action<int> done)
     {
         lock (_lock)
         {
@@ -28,7 +28,7 @@ public sealed class AckWaiters
     }
 
     /// <summary>Finishes the waiters that are satisfied or past their deadline.</summary>
-    public void Check(Func<long, int> acknowledged)
+    public void Check()
     {
         List<(Waiter, int)>? finished = null;
         long now = Environment.TickCount64;

@@ -305,10 +305,9 @@ public sealed class MasterLink
 
     private static void Send(Socket socket, params string[] command)
     {
-        var text = new StringBuilder().Append('*').Append(command.Length).Append("\r\n");
-        foreach (var arg in command)
-            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        socket.Send(Encoding.UTF8.GetBytes(text.ToString()));
+        var encoded = new System.Buffers.ArrayBufferWriter<byte>();
+        Istore.Net.Client.RespCommandEncoder.Write(encoded, command);
+        socket.Send(encoded.WrittenSpan);
     }
 }
 

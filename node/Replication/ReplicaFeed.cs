@@ -52,9 +52,9 @@ internal sealed class ReplicaFeed
 
     public long AckOffset => Interlocked.Read(ref _ackOffset);
 
-    public long SecondsSinceAck => (Environment.TickCount64 - Interlocked.Read(ref _ackTicks)) / 1000;
-
     public long MillisecondsSinceAck => Environment.TickCount64 - Interlocked.Read(ref _ackTicks);
+
+    public long SecondsSinceAck => MillisecondsSinceAck / 1000;
 
     public void Start()
     {

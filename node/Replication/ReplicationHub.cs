@@ -29,6 +29,7 @@ public sealed class ReplicationHub : IDisposable
         _db = node.Database;
         Settings = settings;
         Logger = node.Logger;
+        Waiters = new AckWaiters(AckedAtLeast);
         _idsPath = Path.Combine(node.Options.Directory, "replication");
         _ids = ReplicationIds.Load(_idsPath, recoveredOffset);
         _ids.Save(_idsPath);
@@ -43,7 +44,7 @@ public sealed class ReplicationHub : IDisposable
 
     public ReplicationBacklog Backlog { get; }
 
-    public AckWaiters Waiters { get; } = new();
+    public AckWaiters Waiters { get; }
 
     public string ReplId => _ids.ReplId;
 
@@ -146,7 +147,7 @@ public sealed class ReplicationHub : IDisposable
     }
 
     /// <summary>A replica acknowledged an offset: finish the waiters it satisfies.</summary>
-    internal void Acknowledged() => Waiters.Check(AckedAtLeast);
+    internal void Acknowledged() => Waiters.Check();
 
     /// <summary>Online replicas that have acknowledged <paramref name="offset"/>.</summary>
     public int AckedAtLeast(long offset)

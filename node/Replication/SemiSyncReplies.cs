@@ -14,7 +14,7 @@ namespace Istore.Node.Replication;
 /// </summary>
 internal sealed class SemiSyncReplies(NodeServer node)
 {
-    private const string Refused = "-NOREPLICAS not enough replicas acknowledged the write\r\n";
+    private static ReadOnlySpan<byte> Refused => "-NOREPLICAS not enough replicas acknowledged the write\r\n"u8;
 
     private readonly List<Connection> _holding = [];
 
@@ -77,7 +77,7 @@ internal sealed class SemiSyncReplies(NodeServer node)
                 connection.SendOutput();
                 connection.ReleaseInput();
             }
-        }), hub.AckedAtLeast);
+        }));
     }
 
     /// <summary>The held replies with each write's own reply replaced by -NOREPLICAS.</summary>
@@ -87,7 +87,7 @@ internal sealed class SemiSyncReplies(NodeServer node)
         foreach (var (start, end) in writes)
         {
             c.Output.WriteRaw(replies.AsSpan(at, start - at));
-            c.Output.WriteRaw(System.Text.Encoding.ASCII.GetBytes(Refused));
+            c.Output.WriteRaw(Refused);
             at = end;
         }
         c.Output.WriteRaw(replies.AsSpan(at));
