@@ -1,3 +1,4 @@
+using System.Net;
 using Istore.Net.Server;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
@@ -81,6 +82,8 @@ public sealed class ReplicationHub : IDisposable
     {
         if (Link is { Up: false })
             return "NOMASTERLINK Can't SYNC while not connected with my master";
+        if (IsOurMaster(connection.RemoteAddress, listeningPort))
+            return "ERR this node replicates from the node asking to replicate from it (a replication cycle)";
         lock (_lock)
         {
             _db.Log.Flush(fsync: false);
@@ -117,6 +120,22 @@ public sealed class ReplicationHub : IDisposable
             });
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether a replica connecting from <paramref name="remoteAddress"/> that listens on
+    /// <paramref name="listeningPort"/> is the master we follow: a master told to follow its own
+    /// replica can reach it before the replica has noticed its link drop, and both would report up.
+    /// </summary>
+    private bool IsOurMaster(string remoteAddress, int listeningPort)
+    {
+        if (Link is not { } link || link.Port != listeningPort)
+            return false;
+        string ip = remoteAddress[..remoteAddress.LastIndexOf(':')];
+        if (!IPAddress.TryParse(ip, out var remote))
+            return false;
+        return IPAddress.TryParse(link.Host, out var master) ? master.Equals(remote)
+            : link.Host == "localhost" && IPAddress.IsLoopback(remote);
     }
 
     /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out.</summary>
