@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Net.Routes;
 using Istore.Net.Server;
 using Istore.Proxy.Pipeline;
 using Istore.Proxy.Routing;

@@ -1,3 +1,4 @@
+using Istore.Net.Routes;
 using Istore.Net.Server;
 using Istore.Proxy.Routing;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Istore.Net.Routes;
 
 namespace Istore.Proxy.Config;
 
@@ -14,52 +15,6 @@ public sealed record ProxyConfig
     public string Listen { get; set; } = "127.0.0.1:7000";
 
     public List<TenantConfig> Tenants { get; set; } = [];
-}
-
-public sealed record TenantConfig
-{
-    public string Name { get; set; } = "";
-
-    public string Password { get; set; } = "";
-
-    public TenantLimits Limits { get; set; } = new();
-
-    public TenantFlags Flags { get; set; } = new();
-
-    /// <summary>Ordered: a key's shard is its jump hash over this list's length.</summary>
-    public List<ShardConfig> Shards { get; set; } = [];
-}
-
-/// <summary>Overload protection for one tenant; 0 means unlimited.</summary>
-public sealed record TenantLimits
-{
-    public int MaxClients { get; set; }
-
-    /// <summary>Commands per second over all the tenant's connections (token bucket, one second of burst).</summary>
-    public int Qps { get; set; }
-
-    /// <summary>Requests one connection may have in flight before the proxy stops reading it.</summary>
-    public int MaxInFlight { get; set; } = 4096;
-
-    /// <summary>A backend that does not answer within this fails its in-flight requests and reconnects.</summary>
-    public int BackendTimeoutMs { get; set; } = 5000;
-
-    /// <summary>Pipelined connections per shard per event loop, shared by all the tenant's clients.</summary>
-    public int BackendConnections { get; set; } = 1;
-}
-
-/// <summary>Features switched per tenant.</summary>
-public sealed record TenantFlags
-{
-    /// <summary>Off: one request in flight per connection (strict request/reply).</summary>
-    public bool Pipelining { get; set; } = true;
-}
-
-public sealed record ShardConfig
-{
-    public string Master { get; set; } = "";
-
-    public List<string> Replicas { get; set; } = [];
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,

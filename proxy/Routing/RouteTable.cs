@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Istore.Net.Routes;
 using Istore.Proxy.Config;
 
 namespace Istore.Proxy.Routing;

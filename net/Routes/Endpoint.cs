@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Istore.Proxy.Routing;
+namespace Istore.Net.Routes;
 
 /// <summary>A backend address "host:port".</summary>
 public sealed record Endpoint(string Host, int Port)

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Istore.Net.Routes;
+
+namespace Istore.Ha.Config;
+
+/// <summary>Parses, checks and serializes the topology; a bad one is an <see cref="InvalidDataException"/> and changes nothing.</summary>
+public static class HaConfigLoader
+{
+    public static HaConfig Parse(string json)
+    {
+        HaConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(json, HaJson.Default.HaConfig);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException("invalid JSON: " + ex.Message, ex);
+        }
+        if (config is null)
+            throw new InvalidDataException("the topology is empty");
+        Check(config);
+        return config;
+    }
+
+    /// <summary>
+    /// The proxy's tenant rules, plus HA's own: a node belongs to one shard of one tenant (tenants
+    /// share no keyspace, and a node cannot follow two masters).
+    /// </summary>
+    public static void Check(HaConfig config)
+    {
+        if (!Endpoint.TryParse(config.Listen, out _))
+            throw new InvalidDataException($"listen '{config.Listen}' is not host:port");
+        if (config.DownAfterMs is < 50 or > 600_000)
+            throw new InvalidDataException($"downAfterMs {config.DownAfterMs} is outside 50..600000");
+        if (config.Version < 1)
+            throw new InvalidDataException($"version {config.Version} must be at least 1");
+        TenantValidation.Check(config.Tenants);
+        var owner = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tenant in config.Tenants)
+        {
+            for (int i = 0; i < tenant.Shards.Count; i++)
+            {
+                foreach (var node in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
+                {
+                    string here = $"tenant '{tenant.Name}' shard {i}";
+                    if (!owner.TryAdd(node, here))
+                        throw new InvalidDataException($"node {node} is listed twice: in {owner[node]} and in {here}");
+                }
+            }
+        }
+    }
+
+    public static string Serialize(HaConfig config) => JsonSerializer.Serialize(config, HaJson.Default.HaConfig);
+
+    public static string SerializeRoutes(HaConfig config) =>
+        JsonSerializer.Serialize(new PushedRoutes(config.Version, config.Tenants), HaJson.Default.PushedRoutes);
+}

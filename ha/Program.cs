@@ -1,0 +1,2 @@
+// istore-ha: work in progress.
+return 0;
