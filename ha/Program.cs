@@ -1,2 +1,58 @@
-// istore-ha: work in progress.
-return 0;
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Istore.Ha.Config;
+using Istore.Ha.Hosting;
+using Istore.Ha.State;
+using Microsoft.Extensions.Logging;
+
+// istore-ha: load the topology, start the store, probes, decisions and the RESP port; stop on SIGTERM or SIGINT.
+var config = new Option<string>("--config") { Description = "Topology file (JSON: version, listen, downAfterMs, tenants with their shards); HA writes its decisions back to it", Required = true };
+var etcd = new Option<string?>("--etcd") { Description = "etcd endpoints (http://host:port,…): keep the topology in etcd and elect one leader among several HA processes" };
+var adminToken = new Option<string?>("--admin-token") { Description = "Clients of the HA port must AUTH with this token" };
+var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
+
+var root = new RootCommand("istore-ha: failover, routes pushed to proxies and the name service for istore shards")
+{
+    config, etcd, adminToken, logLevel,
+};
+root.SetAction(async (parsed, _) =>
+{
+    var options = new HaOptions
+    {
+        ConfigPath = parsed.GetValue(config)!,
+        Etcd = parsed.GetValue(etcd),
+        AdminToken = parsed.GetValue(adminToken),
+    };
+    using var loggerFactory = LoggerFactory.Create(b => b
+        .SetMinimumLevel(parsed.GetValue(logLevel))
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; }));
+    var logger = loggerFactory.CreateLogger("istore-ha");
+    HaServer ha;
+    try
+    {
+        var topology = HaConfigLoader.Parse(File.ReadAllText(options.ConfigPath));
+        IHaStore store = new FileHaStore(options.ConfigPath);
+        await store.StartAsync(topology, CancellationToken.None);
+        ha = new HaServer(options, store.Current, store, loggerFactory);
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Net.Sockets.SocketException)
+    {
+        logger.LogCritical("Cannot start: {Message}", ex.Message);
+        return 1;
+    }
+    await using (ha)
+    {
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        ha.Start();
+        await ha.RunAsync();
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            ha.RequestShutdown();
+        }
+    }
+});
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -4,7 +4,10 @@ using Istore.Proxy.Hosting;
 using Microsoft.Extensions.Logging;
 
 // istore-proxy: parse options, start the proxy, stop cleanly on SIGTERM or SIGINT (SIGHUP reloads).
-var config = new Option<string>("--config") { Description = "Configuration file (JSON: version, listen, tenants with their shards)", Required = true };
+var config = new Option<string?>("--config") { Description = "Configuration file (JSON: version, listen, tenants with their shards); or routes from HA with --ha and --listen" };
+var ha = new Option<string?>("--ha") { Description = "Take the routes from istore-ha: HOST:PORT[,HOST:PORT…] (instead of --config)" };
+var listen = new Option<string?>("--listen") { Description = "With --ha: where to serve clients, HOST:PORT" };
+var haToken = new Option<string?>("--ha-token") { Description = "With --ha: the token to AUTH with on HA's port (its --admin-token)" };
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
 var metricsPort = new Option<int>("--metrics-port") { Description = "Serve Prometheus text on http://<listen host>:<port>/metrics (0: off)", DefaultValueFactory = _ => 0 };
 var maxClients = new Option<int>("--maxclients") { Description = "Maximum client connections over all tenants", DefaultValueFactory = _ => 100_000 };
@@ -12,13 +15,24 @@ var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug,
 
 var root = new RootCommand("istore-proxy: a multi-tenant RESP proxy over sharded istore-node / redis-server backends")
 {
-    config, threads, metricsPort, maxClients, logLevel,
+    config, ha, listen, haToken, threads, metricsPort, maxClients, logLevel,
 };
+root.Validators.Add(result =>
+{
+    bool fromFile = result.GetValue(config) is not null, fromHa = result.GetValue(ha) is not null;
+    if (fromFile == fromHa)
+        result.AddError("Give either --config FILE or --ha HOST:PORT[,…] with --listen HOST:PORT");
+    else if (fromHa && result.GetValue(listen) is null)
+        result.AddError("--ha needs --listen HOST:PORT (where this proxy serves clients)");
+});
 root.SetAction(async (parsed, _) =>
 {
     var options = new ProxyOptions
     {
-        ConfigPath = parsed.GetValue(config)!,
+        ConfigPath = parsed.GetValue(config),
+        Ha = parsed.GetValue(ha)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+        Listen = parsed.GetValue(listen),
+        HaToken = parsed.GetValue(haToken),
         Threads = Math.Max(1, parsed.GetValue(threads)),
         MetricsPort = parsed.GetValue(metricsPort),
         MaxClients = parsed.GetValue(maxClients),

@@ -103,6 +103,18 @@ public sealed class Connection
     public void Suspend() => IsSuspended = true;
 
     /// <summary>
+    /// Like <see cref="Suspend"/>, but the running command stays unconsumed and runs again on
+    /// <see cref="Resume"/> (a write held by CLIENT PAUSE runs once the pause ends).
+    /// </summary>
+    public void SuspendToRetry()
+    {
+        IsSuspended = true;
+        RetryCommand = true;
+    }
+
+    internal bool RetryCommand { get; set; }
+
+    /// <summary>
     /// Runs <paramref name="action"/> on the owning loop's thread (from any thread) and then sends
     /// what it wrote — a reply to a blocked client, a pub/sub message. Does nothing once closed.
     /// A detached connection runs it at once.

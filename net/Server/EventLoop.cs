@@ -215,6 +215,11 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             }
             if (_args.Count > 0)
                 _worker!.Execute(c, _args);
+            if (c.RetryCommand)
+            {
+                c.RetryCommand = false;   // parsed again on Resume
+                break;
+            }
             c.InputStart += consumed;
         }
         c.ShrinkInputIfIdle();

@@ -55,13 +55,20 @@ internal static class ClientCommand
                 else c.Client.NoTouch = on.Value;
                 c.Output.WriteOk();
                 break;
+            case "PAUSE" when c.Count is 3 or 4:
+                Pause(c);
+                break;
+            case "UNPAUSE" when c.Count == 2:
+                c.Node.Pause.Unpause();
+                c.Output.WriteOk();
+                break;
             case "HELP" when c.Count == 2:
                 string[] help = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID", "GETNAME", "SETNAME <name>",
-                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "HELP"];
+                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "PAUSE <timeout> [WRITE|ALL]", "UNPAUSE", "HELP"];
                 c.Output.WriteArrayHeader(help.Length);
                 foreach (var line in help) c.Output.WriteSimpleString(line);
                 break;
-            case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP":
+            case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP" or "PAUSE" or "UNPAUSE":
                 c.Output.WriteError(Errors.WrongArgs("client|" + sub.ToLowerInvariant()));
                 break;
             default:
@@ -73,6 +80,29 @@ internal static class ClientCommand
     public static bool IsValidName(string name) => name.All(ch => ch > ' ' && ch <= '~');
 
     /// <summary>CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]</summary>
+    /// <summary>CLIENT PAUSE timeout [WRITE|ALL]: Redis's errors for a bad timeout or mode.</summary>
+    private static void Pause(CommandContext c)
+    {
+        if (!long.TryParse(c.ArgString(2), out long timeout) || timeout < 0)
+        {
+            c.Output.WriteError("ERR timeout is not an integer or out of range");
+            return;
+        }
+        bool all = true;
+        if (c.Count == 4)
+        {
+            if (c.ArgIs(3, "WRITE"u8))
+                all = false;
+            else if (!c.ArgIs(3, "ALL"u8))
+            {
+                c.Output.WriteError(Errors.Syntax);
+                return;
+            }
+        }
+        c.Node.Pause.Pause(timeout, all);
+        c.Output.WriteOk();
+    }
+
     private static void List(CommandContext c)
     {
         var ids = new HashSet<long>();

@@ -87,6 +87,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
 
     public ServerHost Host { get; }
 
+    /// <summary>CLIENT PAUSE: commands that wait for the end of a pause.</summary>
+    internal ClientPause Pause { get; } = new();
+
     public NodeStats Stats { get; } = new();
 
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
@@ -135,6 +138,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         }
         Log.ShuttingDown(Logger);
         Replication.Dispose();
+        Pause.Unpause();
         Host.Stop();
         await Host.Stopped.ConfigureAwait(false);
         _background.Dispose();
@@ -178,6 +182,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             return;
         _background.Dispose();
         Replication.Dispose();
+        Pause.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);

@@ -73,6 +73,8 @@ internal sealed class NodeWorker : ILoopWorker
             output.WriteRaw("+QUEUED\r\n"u8);
             return;
         }
+        if (_node.Pause.TryHold(spec, connection))
+            return;
         _context.Args = args;
         _context.Spec = spec;
         _context.Connection = connection;

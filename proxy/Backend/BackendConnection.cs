@@ -264,11 +264,14 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
                 _sink.Deliver(pending.Slot, pending.Fragment, reply);
     }
 
-    public void Dispose()
+    public void Dispose() => Abandon($"ERR backend {Endpoint} connection closed by the proxy");
+
+    /// <summary>Closes for good; every pending request gets <paramref name="error"/> now.</summary>
+    public void Abandon(string error)
     {
         if (_state == State.Disposed)
             return;
         _state = State.Disposed;
-        Close($"ERR backend {Endpoint} connection closed by the proxy");
+        Close(error);
     }
 }

@@ -29,6 +29,8 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
     /// <summary>
     /// Times out stuck backends, and closes groups the current routes no longer use once their
     /// last request finished (a reload lets requests already routed finish on the old routes).
+    /// A table pushed by HA moved a master away because it failed or was switched over: requests
+    /// still waiting on the old master fail at once instead of after the backend timeout.
     /// </summary>
     public void Maintain(RouteTable routes, long nowMs)
     {
@@ -38,13 +40,14 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
             var tenant = routes.Find(key.Tenant);
             foreach (var c in group.Connections)
                 c.CheckTimeout(nowMs, tenant?.Limits.BackendTimeoutMs ?? 5000);
-            if ((tenant is null || Array.IndexOf(tenant.Shards, key.Endpoint) < 0) && group.Connections.All(c => c.PendingCount == 0))
+            if ((tenant is null || Array.IndexOf(tenant.Shards, key.Endpoint) < 0) && (routes.FromHa || group.Connections.All(c => c.PendingCount == 0)))
                 (unused ??= []).Add(key);
         }
         foreach (var key in unused ?? [])
         {
             _groups.Remove(key, out var group);
-            group!.Dispose();
+            foreach (var c in group!.Connections)
+                c.Abandon($"ERR backend {key.Item2} is no longer its shard's master (route version {routes.Version}); the request may or may not have been applied");
         }
     }
 

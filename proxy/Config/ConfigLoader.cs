@@ -9,7 +9,8 @@ public static class ConfigLoader
 {
     public static RouteTable Load(string path) => Parse(File.ReadAllText(path));
 
-    public static RouteTable Parse(string json)
+    /// <summary>Parses a configuration; a table HA pushed has no listen address of its own, <paramref name="haListen"/> is the proxy's.</summary>
+    public static RouteTable Parse(string json, string? haListen = null)
     {
         ProxyConfig? config;
         try
@@ -22,9 +23,11 @@ public static class ConfigLoader
         }
         if (config is null)
             throw new InvalidDataException("the configuration is empty");
+        if (haListen is not null)
+            config.Listen = haListen;
         if (!Endpoint.TryParse(config.Listen, out var listen))
             throw new InvalidDataException($"listen '{config.Listen}' is not host:port");
         var tenants = TenantValidation.Check(config.Tenants).Select(t => new TenantRoute(t.Tenant, t.Masters));
-        return new RouteTable(config, listen, tenants);
+        return new RouteTable(config, listen, tenants, fromHa: haListen is not null);
     }
 }

@@ -25,6 +25,15 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "Command {Command} failed; closing its client")]
     public static partial void CommandFailed(ILogger logger, string command, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No route table from HA ({Ha}) yet: serving without tenants until one arrives")]
+    public static partial void NoRoutesYet(ILogger logger, string ha);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following HA {Ha} for routes")]
+    public static partial void HaFollowing(ILogger logger, string ha);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost HA {Ha} ({Error}); trying the next one, serving with the last routes meanwhile")]
+    public static partial void HaLost(ILogger logger, string ha, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down")]
     public static partial void ShuttingDown(ILogger logger);
 }

@@ -2,7 +2,17 @@ namespace Istore.Proxy.Hosting;
 
 public sealed record ProxyOptions
 {
-    public required string ConfigPath { get; init; }
+    /// <summary>The configuration file (static routes); null when the routes come from HA.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>HA processes to take the routes from (any one of them; the next when it fails); empty with a file.</summary>
+    public IReadOnlyList<string> Ha { get; init; } = [];
+
+    /// <summary>Where to serve clients when the routes come from HA (a file says it itself).</summary>
+    public string? Listen { get; init; }
+
+    /// <summary>The token to AUTH with on HA's port, when it has one.</summary>
+    public string? HaToken { get; init; }
 
     /// <summary>Event loops; each owns its clients and its own backend connections.</summary>
     public int Threads { get; init; } = 1;

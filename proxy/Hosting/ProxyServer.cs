@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Istore.Net.Routes;
 using Istore.Net.Server;
 using Istore.Proxy.Config;
 using Istore.Proxy.Routing;
@@ -29,6 +30,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
     private readonly long _startedMs = Environment.TickCount64;
     private MetricsEndpoint? _metrics;
     private volatile RouteTable _routes;
+    private string? _pushedJson;
     private Dictionary<(string, string), long> _lastCalls = [];
     private int _ticks;
     private int _disposed;
@@ -37,7 +39,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
     {
         Options = options;
         _logger = loggerFactory.CreateLogger("istore-proxy");
-        _routes = ConfigLoader.Load(options.ConfigPath);
+        _routes = options.ConfigPath is { } path ? ConfigLoader.Load(path) : ConfigLoader.Parse("""{"version": 0}""", options.Listen);
         ApplyLimits(_routes);
         var listen = _routes.Listen;
         Host = new ServerHost(new ServerOptions
@@ -47,7 +49,11 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             MaxClients = options.MaxClients,
             ConnectionBufferSize = ConnectionBufferSize,
         }, this);
-        Reloader = new ConfigReloader(this, options.ConfigPath, options.ConfigPollInterval);
+        if (options.ConfigPath is { } configPath)
+            Reloader = new ConfigReloader(this, configPath, options.ConfigPollInterval);
+        else
+            HaRoutes = new HaRouteClient(this, options.Ha.Select(a => Endpoint.TryParse(a, out var e) ? e : throw new InvalidDataException($"--ha '{a}' is not host:port")).ToList(),
+                options.Listen!, options.HaToken, _logger);
         _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -55,7 +61,13 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     public ServerHost Host { get; }
 
-    internal ConfigReloader Reloader { get; }
+    internal ConfigReloader? Reloader { get; }
+
+    /// <summary>Where the routes come from when HA pushes them.</summary>
+    internal HaRouteClient? HaRoutes { get; }
+
+    /// <summary>How long the proxy waits for HA's first table before it serves without one.</summary>
+    private static readonly TimeSpan FirstTableWait = TimeSpan.FromSeconds(10);
 
     internal ILogger Logger => _logger;
 
@@ -72,6 +84,12 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     public void Start()
     {
+        if (HaRoutes is { } ha)
+        {
+            ha.Start();
+            if (!ha.FirstTable.Wait(FirstTableWait))
+                Log.NoRoutesYet(_logger, string.Join(",", Options.Ha));
+        }
         Host.Start();
         if (Options.MetricsPort > 0)
         {
@@ -79,7 +97,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             _metrics = new MetricsEndpoint(endpoint, Prometheus);
             Log.Metrics(_logger, endpoint.ToString());
         }
-        Reloader.Start();
+        Reloader?.Start();
         _timer.Change(100, 100);
         Log.Listening(_logger, Version, $"{_routes.Listen.Host}:{Host.Port}", Options.Threads, _routes.Tenants.Count(), _routes.Version);
         Log.Ready(_logger);
@@ -106,7 +124,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             RouteTable next;
             try
             {
-                next = ConfigLoader.Load(Options.ConfigPath);
+                next = ConfigLoader.Load(Options.ConfigPath!);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -120,11 +138,55 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             }
             if (next.Listen != _routes.Listen)
                 Log.ListenChanged(_logger, next.Listen.ToString());
-            ApplyLimits(next);
-            _routes = next;
-            Log.Reloaded(_logger, reason, next.Version, next.Tenants.Count());
+            Swap(next, reason);
             return true;
         }
+    }
+
+    /// <summary>
+    /// A table HA pushed: applied only if newer; the same version must be the same table (a
+    /// different one is refused: two HA processes disagree). Requests waiting on a master the
+    /// table moved away fail at once.
+    /// </summary>
+    internal void ApplyPushedRoutes(long version, string json, string source)
+    {
+        lock (_reloadLock)
+        {
+            if (version < _routes.Version || (version == _routes.Version && json != _pushedJson))
+            {
+                Log.ReloadFailed(_logger, "HA " + source, version < _routes.Version
+                    ? $"version {version} is older than the current {_routes.Version}"
+                    : $"version {version} differs from the table this proxy has with that version");
+                return;
+            }
+            if (version == _routes.Version)
+                return;
+            RouteTable next;
+            try
+            {
+                next = ConfigLoader.Parse(json, Options.Listen);
+            }
+            catch (InvalidDataException ex)
+            {
+                Log.ReloadFailed(_logger, "HA " + source, ex.Message);
+                return;
+            }
+            if (next.Version != version)
+            {
+                Log.ReloadFailed(_logger, "HA " + source, $"the table says version {next.Version}, the push {version}");
+                return;
+            }
+            _pushedJson = json;
+            Swap(next, "HA " + source);
+        }
+        MaintainNow();
+    }
+
+    private void Swap(RouteTable next, string reason)
+    {
+        ApplyLimits(next);
+        _routes = next;
+        Log.Reloaded(_logger, reason, next.Version, next.Tenants.Count());
     }
 
     internal TenantState TenantState(string name) => _tenants.GetOrAdd(name, static n => new TenantState(n));
@@ -149,13 +211,18 @@ public sealed class ProxyServer : IServerApplication, IDisposable
     /// <summary>Every 100 ms: backend timeouts and cleanup on each loop; every second: sampled rates.</summary>
     private void Tick()
     {
+        MaintainNow();
+        if (Interlocked.Increment(ref _ticks) % 10 == 0)
+            SampleRates();
+    }
+
+    private void MaintainNow()
+    {
         ProxyWorker[] workers;
         lock (_workers)
             workers = [.. _workers];
         foreach (var worker in workers)
             worker.RequestMaintenance();
-        if (Interlocked.Increment(ref _ticks) % 10 == 0)
-            SampleRates();
     }
 
     private void SampleRates()
@@ -188,7 +255,8 @@ public sealed class ProxyServer : IServerApplication, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _timer.Dispose();
-        Reloader.Dispose();
+        Reloader?.Dispose();
+        HaRoutes?.Dispose();
         _metrics?.Dispose();
         Host.Dispose();
     }

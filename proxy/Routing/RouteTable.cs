@@ -13,9 +13,10 @@ public sealed class RouteTable
     private readonly FrozenDictionary<string, TenantRoute> _byName;
     private readonly FrozenDictionary<string, TenantRoute> _byPassword;
 
-    public RouteTable(ProxyConfig config, Endpoint listen, IEnumerable<TenantRoute> tenants)
+    public RouteTable(ProxyConfig config, Endpoint listen, IEnumerable<TenantRoute> tenants, bool fromHa = false)
     {
         Config = config;
+        FromHa = fromHa;
         Listen = listen;
         _byName = tenants.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
         _byPassword = _byName.Values.ToFrozenDictionary(t => t.Password, StringComparer.Ordinal);
@@ -24,6 +25,9 @@ public sealed class RouteTable
     public ProxyConfig Config { get; }
 
     public long Version => Config.Version;
+
+    /// <summary>Pushed by HA (a master that left the table failed or was switched over), rather than loaded from a file.</summary>
+    public bool FromHa { get; }
 
     public Endpoint Listen { get; }
 

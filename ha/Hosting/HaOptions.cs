@@ -1,0 +1,16 @@
+namespace Istore.Ha.Hosting;
+
+public sealed record HaOptions
+{
+    /// <summary>The topology file: the state in file mode, the seed of etcd's copy in etcd mode.</summary>
+    public required string ConfigPath { get; init; }
+
+    /// <summary>etcd endpoints ("http://127.0.0.1:2379,…"); empty: file mode.</summary>
+    public string? Etcd { get; init; }
+
+    /// <summary>Clients of the HA port must AUTH with this token first, when set.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>How long a proxy waits for subscribers to apply a route change before a switchover demotes the old master.</summary>
+    public int RouteApplyWaitMs { get; init; } = 500;
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using Istore.Ha.Config;
+using Istore.Ha.Failover;
+using Istore.Ha.Probing;
+using Istore.Ha.Server;
+using Istore.Ha.State;
+using Istore.Net.Routes;
+using Istore.Net.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Ha.Hosting;
+
+/// <summary>
+/// istore-ha: the store (file or etcd) holds the topology, the prober watches every node and
+/// proxy, the coordinator decides, the route hub pushes each committed version to the proxies,
+/// and the RESP port serves proxies, the name service and operators.
+/// </summary>
+public sealed class HaServer : IServerApplication, IAsyncDisposable
+{
+    public const string Version = "0.1.0";
+
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _startedMs = Environment.TickCount64;
+
+    public HaServer(HaOptions options, HaConfig initial, IHaStore store, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Store = store;
+        Logger = loggerFactory.CreateLogger("istore-ha");
+        Prober = new Prober(initial.DownAfterMs);
+        Routes = new RouteHub(initial);
+        Coordinator = new Coordinator(store, Prober, v => Routes.WaitAppliedAsync(v, options.RouteApplyWaitMs), Logger);
+        Endpoint.TryParse(initial.Listen, out var listen);
+        Listen = listen;
+        Host = new ServerHost(new ServerOptions
+        {
+            EndPoint = new IPEndPoint(listen.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(listen.Host), listen.Port),
+            Threads = 1,
+            MaxClients = 10_000,
+        }, this);
+    }
+
+    public HaOptions Options { get; }
+
+    public IHaStore Store { get; }
+
+    public Prober Prober { get; }
+
+    public RouteHub Routes { get; }
+
+    public Coordinator Coordinator { get; }
+
+    public ServerHost Host { get; }
+
+    public Endpoint Listen { get; }
+
+    internal ILogger Logger { get; }
+
+    public long UptimeSeconds => (Environment.TickCount64 - _startedMs) / 1000;
+
+    public ILoopWorker CreateWorker(int loopIndex) => new HaWorker(this);
+
+    public void Start()
+    {
+        Store.Changed += OnTopologyChanged;
+        Routes.ProxiesChanged += WatchEverything;
+        WatchEverything();
+        Host.Start();
+        Coordinator.Start();
+        Log.Listening(Logger, Version, $"{Listen.Host}:{Host.Port}", Store.Current.Version, Store.Leader ?? "nobody");
+        Log.Ready(Logger);
+    }
+
+    private void OnTopologyChanged(HaConfig config)
+    {
+        Routes.Publish(config);
+        WatchEverything();
+    }
+
+    private void WatchEverything()
+    {
+        var nodes = Store.Current.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Prepend(s.Master))
+            .Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>();
+        Prober.Watch(nodes, Routes.Proxies);
+    }
+
+    public void RequestShutdown() => _shutdown.TrySetResult();
+
+    public async Task RunAsync()
+    {
+        await Task.WhenAny(_shutdown.Task, Host.Stopped).ConfigureAwait(false);
+        Log.ShuttingDown(Logger);
+        Host.Stop();
+        await Host.Stopped.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Coordinator.Dispose();
+        Prober.Dispose();
+        Routes.Dispose();
+        Host.Dispose();
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+}

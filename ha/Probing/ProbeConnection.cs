@@ -1,0 +1,52 @@
+using Istore.Net.Client;
+using Istore.Net.Resp;
+using Istore.Net.Routes;
+
+namespace Istore.Ha.Probing;
+
+/// <summary>
+/// One reused connection to a node or proxy for probes and commands, each bounded by a timeout:
+/// a frozen peer (SIGSTOP, a partition) costs a timeout, never a hung probe. A failed or timed-out
+/// command drops the connection; the next call reconnects.
+/// </summary>
+internal sealed class ProbeConnection(Endpoint endpoint) : IDisposable
+{
+    private RespClient? _client;
+
+    public Endpoint Endpoint => endpoint;
+
+    /// <summary>Sends one command and returns its reply; throws (IOException, TimeoutException) when the peer does not answer in time.</summary>
+    public async Task<RespValue> ExecuteAsync(int timeoutMs, params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            _client ??= await RespClient.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+            return await _client.ExecuteAsync(args, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            Drop();
+            if (ex is OperationCanceledException)
+                throw new TimeoutException($"{endpoint} did not answer {args[0]} within {timeoutMs} ms");
+            throw new IOException($"{endpoint}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Like <see cref="ExecuteAsync"/>, but an error reply is an exception too.</summary>
+    public async Task<RespValue> ExpectAsync(int timeoutMs, params string[] args)
+    {
+        var reply = await ExecuteAsync(timeoutMs, args).ConfigureAwait(false);
+        if (reply.IsError)
+            throw new IOException($"{endpoint} answered {string.Join(' ', args)} with: {reply.AsString()}");
+        return reply;
+    }
+
+    private void Drop()
+    {
+        _client?.Dispose();
+        _client = null;
+    }
+
+    public void Dispose() => Drop();
+}
