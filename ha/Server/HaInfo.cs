@@ -21,12 +21,13 @@ internal static class HaInfo
             .Append($"route_version:{config.Version}\r\ndown_after_ms:{config.DownAfterMs}\r\n")
             .Append($"failovers:{server.Coordinator.Failovers}\r\nlast_failover_ms:{server.Coordinator.LastFailoverMs}\r\n")
             .Append("\r\n# Shards\r\n");
+        int shardNumber = 0, nodeNumber = 0;
         foreach (var tenant in config.Tenants)
         {
             for (int i = 0; i < tenant.Shards.Count; i++)
             {
                 var shard = tenant.Shards[i];
-                text.Append($"shard:{tenant.Name}/{i},master={shard.Master}");
+                text.Append($"shard{shardNumber++}:name={tenant.Name}/{i},master={shard.Master}");
                 server.Coordinator.ShardProblems.TryGetValue($"{tenant.Name}/{i}", out string? problem);
                 text.Append($",problem={problem ?? "none"}\r\n");
                 foreach (var node in shard.Replicas.Prepend(shard.Master))
@@ -35,7 +36,7 @@ internal static class HaInfo
                     var status = server.Prober.Status(endpoint);
                     bool up = now - status.LastOkMs <= config.DownAfterMs;
                     long lag = node == shard.Master || !up ? 0 : Math.Max(0, MasterOffset(server, shard.Master) - status.Offset);
-                    text.Append($"node:{node},shard={tenant.Name}/{i},up={(up ? 1 : 0)},role={status.Role},offset={status.Offset},lag_bytes={lag}")
+                    text.Append($"node{nodeNumber++}:addr={node},shard={tenant.Name}/{i},up={(up ? 1 : 0)},role={status.Role},offset={status.Offset},lag_bytes={lag}")
                         .Append($",last_ok_ms_ago={(status.LastOkMs == 0 ? -1 : now - status.LastOkMs)}\r\n");
                 }
             }
@@ -44,8 +45,8 @@ internal static class HaInfo
         var proxies = server.Routes.Proxies;
         int healthy = proxies.Count(p => now - server.Prober.Status(p).LastOkMs <= config.DownAfterMs);
         text.Append($"proxies_healthy:{healthy}\r\nproxies_ejected:{proxies.Length - healthy}\r\n");
-        foreach (var proxy in proxies)
-            text.Append($"proxy:{proxy},healthy={(now - server.Prober.Status(proxy).LastOkMs <= config.DownAfterMs ? 1 : 0)}\r\n");
+        for (int i = 0; i < proxies.Length; i++)
+            text.Append($"proxy{i}:addr={proxies[i]},healthy={(now - server.Prober.Status(proxies[i]).LastOkMs <= config.DownAfterMs ? 1 : 0)}\r\n");
         return text.ToString();
     }
 

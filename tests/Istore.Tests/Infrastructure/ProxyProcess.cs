@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Istore.Tests.Infrastructure;
 
@@ -12,9 +10,9 @@ namespace Istore.Tests.Infrastructure;
 /// </summary>
 public sealed class ProxyProcess : IAsyncDisposable
 {
-    private readonly StringBuilder _output = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("istore-proxy-").FullName;
-    private Process? _process;
+    private ChildProcess? _process;
+    private string[] _launchArgs = [];
 
     private ProxyProcess()
     {
@@ -28,12 +26,12 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string ConfigPath => Path.Combine(_directory, "proxy.json");
 
-    public int Pid => _process?.Id ?? 0;
+    public int Pid => _process?.Pid ?? 0;
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _process?.Output ?? "";
+
+    /// <summary>The address it serves clients on, as HA's name service lists it.</summary>
+    public string Address => $"127.0.0.1:{Port}";
 
     public static string BinaryPath =>
         Environment.GetEnvironmentVariable("ISTORE_PROXY_BINARY") is { Length: > 0 } path
@@ -48,16 +46,33 @@ public sealed class ProxyProcess : IAsyncDisposable
     {
         var proxy = new ProxyProcess();
         proxy.WriteConfig(1, tenantsJson);
-        var info = new ProcessStartInfo(BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--config", proxy.ConfigPath, "--metrics-port", proxy.MetricsPort.ToString(), "--threads", "2" }.Concat(extraArgs))
-            info.ArgumentList.Add(arg);
-        proxy._process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + BinaryPath);
-        proxy._process.OutputDataReceived += (_, e) => proxy.Append(e.Data);
-        proxy._process.ErrorDataReceived += (_, e) => proxy.Append(e.Data);
-        proxy._process.BeginOutputReadLine();
-        proxy._process.BeginErrorReadLine();
-        await proxy.WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+        await proxy.LaunchAsync(["--config", proxy.ConfigPath, .. extraArgs]);
         return proxy;
+    }
+
+    /// <summary>Starts a proxy that takes its routes from istore-ha at <paramref name="ha"/> (HOST:PORT[,…]).</summary>
+    public static async Task<ProxyProcess> StartWithHaAsync(string ha, params string[] extraArgs)
+    {
+        var proxy = new ProxyProcess();
+        await proxy.LaunchAsync(["--ha", ha, "--listen", proxy.Address, .. extraArgs]);
+        return proxy;
+    }
+
+    /// <summary>Starts (or, after a kill, starts again) the process with the same ports and waits until it accepts connections.</summary>
+    private async Task LaunchAsync(string[] args)
+    {
+        _launchArgs = args;
+        _process = new ChildProcess(BinaryPath, [.. args, "--metrics-port", MetricsPort.ToString(), "--threads", "2"]);
+        await WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Kill -9 (what a crash looks like).</summary>
+    public void Kill() => _process?.Kill();
+
+    public Task RestartAsync()
+    {
+        _process?.Dispose();
+        return LaunchAsync(_launchArgs);
     }
 
     /// <summary>Writes the configuration file atomically (write, then rename), as an operator's script would.</summary>
@@ -71,29 +86,9 @@ public sealed class ProxyProcess : IAsyncDisposable
     /// <summary>Sends a POSIX signal (HUP to reload, STOP/CONT to stall) to the proxy.</summary>
     public void Signal(string name) => SendSignal(Pid, name);
 
-    public static void SendSignal(int pid, string name) => Process.Start("kill", [$"-{name}", pid.ToString()])!.WaitForExit();
+    public static void SendSignal(int pid, string name) => ChildProcess.Signal(pid, name);
 
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (CountOf(text) < occurrences)
-        {
-            if (_process!.HasExited)
-                throw new InvalidOperationException($"istore-proxy exited with {_process.ExitCode}:\n{Output}");
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"istore-proxy did not print '{text}':\n{Output}");
-            await Task.Delay(20);
-        }
-    }
-
-    private int CountOf(string text)
-    {
-        var output = Output;
-        int count = 0;
-        for (int i = output.IndexOf(text, StringComparison.Ordinal); i >= 0; i = output.IndexOf(text, i + text.Length, StringComparison.Ordinal))
-            count++;
-        return count;
-    }
+    public Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1) => _process!.WaitForOutputAsync(text, timeout, occurrences);
 
     public bool HasExited => _process is null || _process.HasExited;
 
@@ -128,12 +123,6 @@ public sealed class ProxyProcess : IAsyncDisposable
         return await http.GetStringAsync($"http://127.0.0.1:{MetricsPort}/metrics");
     }
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -143,11 +132,6 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;

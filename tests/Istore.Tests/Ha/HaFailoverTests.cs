@@ -1,0 +1,110 @@
+using Istore.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Istore.Tests.Ha;
+
+/// <summary>
+/// istore-ha over a real shard and proxy: a killed or frozen master is failed over to its most
+/// advanced replica, proxies get the new routes, nothing acknowledged with --sync-replicas 1 is
+/// lost, and a returning master is demoted.
+/// </summary>
+public sealed class HaFailoverTests(ITestOutputHelper output)
+{
+    private static readonly string[] SemiSync = ["--sync-replicas", "1", "--sync-replicas-timeout", "5000"];
+
+    [Theory]
+    [InlineData("memory", 20)]
+    [InlineData("disk", 3)]
+    public async Task Killing_the_master_under_pipelined_writes_through_the_proxy_loses_no_acknowledged_write(string engine, int trials)
+    {
+        // Two replicas: after a failover the new master still has one to acknowledge its writes.
+        await using var cluster = await HaCluster.StartAsync(engine, replicas: 2, nodeArgs: SemiSync);
+        var outages = new List<long>();
+        long acknowledged = 0, lost = 0;
+        for (int trial = 0; trial < trials; trial++)
+        {
+            var master = cluster.CurrentMaster();
+            await using var writer = new AcknowledgedWriter(cluster.Proxy.Port, $"{engine}:{trial}");
+            await writer.WaitForAcknowledgedAsync(100, TimeSpan.FromSeconds(20));
+            await Task.Delay(13 * trial % 50);
+            master.Kill();
+            long killedAt = Environment.TickCount64;
+            var promoted = await cluster.WaitForNewMasterAsync(master, TimeSpan.FromSeconds(10));
+            int before = writer.Acknowledged.Count;
+            await WaitAsync(() => writer.Acknowledged.Count > before + 50 && writer.SinceLastSuccessMs < 50, TimeSpan.FromSeconds(10), "writes did not resume:\n" + cluster.Ha.Output);
+            outages.Add(writer.LongestGapMs);
+            await writer.StopAsync();
+            await master.RestartAsync();   // HA demotes it: it follows the new master
+            await cluster.WaitShardInSyncAsync(TimeSpan.FromSeconds(30));
+            long missing = await writer.CountLostAsync(cluster.Proxy.Port);
+            acknowledged += writer.Acknowledged.Count;
+            lost += missing;
+            output.WriteLine($"trial {trial}: {master.Port} killed, {promoted.Port} promoted {Environment.TickCount64 - killedAt} ms later; outage {writer.LongestGapMs} ms, {writer.Acknowledged.Count} acknowledged, {missing} lost");
+        }
+        outages.Sort();
+        output.WriteLine($"{engine}: {trials} failovers, outage p50 {outages[outages.Count / 2]} ms, max {outages[^1]} ms; {acknowledged} acknowledged writes, {lost} lost");
+        Assert.Equal(0, lost);
+        Assert.All(outages, o => Assert.InRange(o, 0, 8000));   // a bound that catches a stuck failover; the targets are measured in perf/
+    }
+
+    [Fact]
+    public async Task A_frozen_master_is_failed_over_and_comes_back_demoted_without_acknowledging_anything()
+    {
+        await using var cluster = await HaCluster.StartAsync("memory", replicas: 2, nodeArgs: SemiSync);
+        var old = cluster.CurrentMaster();
+        await using var direct = await old.ConnectAsync();
+        ChildProcess.Signal(old.Pid, "STOP");
+        try
+        {
+            var promoted = await cluster.WaitForNewMasterAsync(old, TimeSpan.FromSeconds(10));
+            await using var writer = new AcknowledgedWriter(cluster.Proxy.Port, "after");
+            await writer.WaitForAcknowledgedAsync(50, TimeSpan.FromSeconds(10));
+            // A client still connected to the frozen master writes: once it runs again its replicas
+            // have left it, so the write cannot be acknowledged.
+            await direct.SendCommandAsync("SET", "stale", "write");
+            ChildProcess.Signal(old.Pid, "CONT");
+            string reply = await direct.ReadFrameAsync(TimeSpan.FromSeconds(15));
+            Assert.NotEqual("+OK\r\n", reply);
+            await WaitAsync(async () => (await ReplicationGroup.InfoAsync(old)).GetValueOrDefault("master_port") == promoted.Port.ToString(),
+                TimeSpan.FromSeconds(10), "the old master was not demoted:\n" + cluster.Ha.Output);
+            Assert.StartsWith("-READONLY", await ReplicationGroup.CommandAsync(old, "SET", "stale", "again"));
+            await writer.StopAsync();
+            Assert.Equal(0, await writer.CountLostAsync(cluster.Proxy.Port));
+            Assert.Equal("$-1\r\n", await ReplicationGroup.CommandAsync(promoted, "GET", "stale"));
+        }
+        finally
+        {
+            ChildProcess.Signal(old.Pid, "CONT");
+        }
+    }
+
+    [Fact]
+    public async Task A_shard_whose_replicas_are_down_too_is_reported_not_failed_over()
+    {
+        await using var cluster = await HaCluster.StartAsync("memory", replicas: 1, downAfterMs: 300);
+        var master = cluster.CurrentMaster();
+        cluster.Shard.Replicas[0].Kill();
+        master.Kill();
+        await WaitAsync(async () => (await cluster.Ha.InfoAsync())["shard0"].Contains("no replica answers"), TimeSpan.FromSeconds(10), cluster.Ha.Output);
+        Assert.Equal(master, cluster.CurrentMaster());
+        Assert.Equal(1, cluster.RouteVersion());
+        await master.RestartAsync();
+        await using var writer = new AcknowledgedWriter(cluster.Proxy.Port, "back");
+        await writer.WaitForAcknowledgedAsync(10, TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("no replica answers", (await cluster.Ha.InfoAsync())["shard0"]);
+    }
+
+    internal static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string failure) =>
+        await WaitAsync(() => Task.FromResult(condition()), timeout, failure);
+
+    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException(failure);
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Istore.Tests.Infrastructure;
+
+/// <summary>
+/// A process a test started (istore-proxy, istore-ha): its output captured for waits and failure
+/// messages, signals by PID, killed on dispose.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly Process _process;
+    private readonly string _name;
+
+    public ChildProcess(string binary, IEnumerable<string> args)
+    {
+        _name = Path.GetFileName(binary);
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Sends a POSIX signal (HUP, STOP, CONT, KILL…) to <paramref name="pid"/>.</summary>
+    public static void Signal(int pid, string name) => Process.Start("kill", [$"-{name}", pid.ToString()])!.WaitForExit();
+
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (CountOf(text) < occurrences)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"{_name} exited with {_process.ExitCode}:\n{Output}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{_name} did not print '{text}':\n{Output}");
+            await Task.Delay(20);
+        }
+    }
+
+    public int CountOf(string text)
+    {
+        var output = Output;
+        int count = 0;
+        for (int i = output.IndexOf(text, StringComparison.Ordinal); i >= 0; i = output.IndexOf(text, i + text.Length, StringComparison.Ordinal))
+            count++;
+        return count;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
