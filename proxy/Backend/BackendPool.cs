@@ -11,6 +11,8 @@ namespace Istore.Proxy.Backend;
 /// </summary>
 internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposable
 {
+    private const int MovedGraceMs = 200;
+
     private readonly Dictionary<(string Tenant, Endpoint Endpoint, int Protocol), BackendGroup> _groups = [];
 
     public BackendGroup Get(TenantRoute tenant, Endpoint endpoint, int protocol)
@@ -30,7 +32,9 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
     /// Times out stuck backends, and closes groups the current routes no longer use once their
     /// last request finished (a reload lets requests already routed finish on the old routes).
     /// A table pushed by HA moved a master away because it failed or was switched over: requests
-    /// still waiting on the old master fail at once instead of after the backend timeout.
+    /// still waiting on the old master get <see cref="MovedGraceMs"/> to be answered (a switched
+    /// over master answers its paused writes with -READONLY, which are resent to the new master),
+    /// then fail instead of waiting for the backend timeout (a frozen master never answers).
     /// </summary>
     public void Maintain(RouteTable routes, long nowMs)
     {
@@ -40,7 +44,9 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
             var tenant = routes.Find(key.Tenant);
             foreach (var c in group.Connections)
                 c.CheckTimeout(nowMs, tenant?.Limits.BackendTimeoutMs ?? 5000);
-            if ((tenant is null || Array.IndexOf(tenant.Shards, key.Endpoint) < 0) && (routes.FromHa || group.Connections.All(c => c.PendingCount == 0)))
+            bool routed = tenant is not null && Array.IndexOf(tenant.Shards, key.Endpoint) >= 0;
+            group.UnroutedSinceMs = routed ? -1 : group.UnroutedSinceMs < 0 ? nowMs : group.UnroutedSinceMs;
+            if (!routed && (group.Connections.All(c => c.PendingCount == 0) || (routes.FromHa && nowMs - group.UnroutedSinceMs >= MovedGraceMs)))
                 (unused ??= []).Add(key);
         }
         foreach (var key in unused ?? [])
@@ -65,6 +71,9 @@ internal sealed class BackendGroup(BackendConnection[] connections) : IDisposabl
     private int _next;
 
     public BackendConnection[] Connections => connections;
+
+    /// <summary>When the routes stopped naming this backend (-1 while they do).</summary>
+    public long UnroutedSinceMs { get; set; } = -1;
 
     public BackendConnection Next()
     {

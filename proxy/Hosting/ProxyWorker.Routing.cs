@@ -159,10 +159,37 @@ internal sealed partial class ProxyWorker
         var writer = BeginBackendCommand(session, shard, slot, fragment, out var backend);
         if (writer is null)
             return;
+        int start = writer.Length;
         writer.WriteArrayHeader(args.Count);
         for (int i = 0; i < args.Count; i++)
             writer.WriteBulkString(args[i]);
+        if (slot.Join is null && _server.Routes.FromHa)
+            slot.KeepRequest(writer.WrittenSpan[start..], shard, session.Route(_server.Routes)!.Shards.Length, backend.Endpoint);
         backend.EndCommand(slot, fragment, Environment.TickCount64);
+    }
+
+    /// <summary>
+    /// A -READONLY from a backend the routes no longer name as the shard's master: a planned
+    /// switchover demoted it while the request waited in its pause, so the write was not applied
+    /// and goes to the new master. False when that does not apply (the reply stands).
+    /// </summary>
+    private bool ResendToNewMaster(RequestSlot slot, ReadOnlySpan<byte> reply)
+    {
+        if (slot.SentTo is not { } sent || !reply.StartsWith("-READONLY"u8))
+            return false;
+        var session = slot.Owner;
+        var route = session.Route(_server.Routes);
+        if (route is null || route.Shards.Length != sent.Shards || route.Shards[sent.Shard] == sent.Backend)
+            return false;
+        var backend = session.Backend(_pool!, sent.Shard);
+        long now = Environment.TickCount64;
+        var writer = backend.BeginCommand(now);
+        if (writer is null)
+            return false;
+        writer.WriteRaw(slot.Request);
+        slot.Resent();
+        backend.EndCommand(slot, 0, now);
+        return true;
     }
 
     /// <summary>The buffer of a backend connection of <paramref name="shard"/>, or null after answering the fragment with the backend's error.</summary>

@@ -111,7 +111,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     public void Deliver(RequestSlot slot, int fragment, ReadOnlySpan<byte> reply)
     {
         var session = slot.Owner;
-        if (session.Closed)
+        if (session.Closed || ResendToNewMaster(slot, reply))
             return;
         if (slot.Join is { } join)
         {

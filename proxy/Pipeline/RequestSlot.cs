@@ -1,4 +1,5 @@
 using Istore.Net.Resp;
+using Istore.Net.Routes;
 using Istore.Proxy.Hosting;
 using Istore.Proxy.Stats;
 
@@ -11,6 +12,7 @@ namespace Istore.Proxy.Pipeline;
 internal sealed class RequestSlot
 {
     private RespWriter? _reply;
+    private RespWriter? _request;
 
     public RequestSlot(ClientSession owner) => Owner = owner;
 
@@ -31,14 +33,32 @@ internal sealed class RequestSlot
 
     public ReadOnlySpan<byte> Reply => _reply is null ? default : _reply.WrittenSpan;
 
+    /// <summary>The request as sent, kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
+    public ReadOnlySpan<byte> Request => _request is null ? default : _request.WrittenSpan;
+
+    /// <summary>Where the kept request went: its shard (of how many) and the backend.</summary>
+    public (int Shard, int Shards, Endpoint Backend)? SentTo { get; private set; }
+
     public void Reset(long sequence)
     {
         Sequence = sequence;
         IsReady = false;
         Join = null;
         Counters = null;
+        SentTo = null;
         _reply?.Clear();
+        _request?.Clear();
     }
+
+    public void KeepRequest(ReadOnlySpan<byte> request, int shard, int shards, Endpoint backend)
+    {
+        (_request ??= new RespWriter(256)).Clear();
+        _request.WriteRaw(request);
+        SentTo = (shard, shards, backend);
+    }
+
+    /// <summary>Sent again: a second -READONLY is the client's answer.</summary>
+    public void Resent() => SentTo = null;
 
     /// <summary>Keeps a reply that arrived before the slots ahead of it were flushed.</summary>
     public void Keep(ReadOnlySpan<byte> reply)
