@@ -49,7 +49,7 @@ public sealed partial class EtcdHaStore
             }
             catch (EtcdException ex)
             {
-                EtcdLog.CampaignFailed(_logger, ex.Message);
+                EtcdLog.LeadershipStepFailed(_logger, ex.Message);
                 await Task.Delay(RenewEvery, ct).ConfigureAwait(false);
             }
         }

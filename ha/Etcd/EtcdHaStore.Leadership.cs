@@ -60,7 +60,7 @@ public sealed partial class EtcdHaStore
             }
             catch (EtcdException ex)
             {
-                EtcdLog.CampaignFailed(_logger, ex.Message);
+                EtcdLog.LeadershipStepFailed(_logger, ex.Message);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -95,6 +95,12 @@ public sealed partial class EtcdHaStore : IHaStore
         _follower = FollowAsync(revision + 1, _stop.Token);
     }
 
+    /// <summary>
+    /// One transaction: put <paramref name="next"/> if the leader key still holds this id with this
+    /// lease and the topology is still at the revision last seen. When etcd cannot be reached this
+    /// throws <see cref="EtcdUnavailableException"/> and the outcome is unknown: a commit that did
+    /// land arrives through the watch like anyone else's.
+    /// </summary>
     public async Task<bool> TryCommitAsync(HaConfig next, CancellationToken ct)
     {
         HaConfigLoader.Check(next);

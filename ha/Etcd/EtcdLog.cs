@@ -32,6 +32,6 @@ internal static partial class EtcdLog
     [LoggerMessage(9, LogLevel.Warning, "etcd watch restarts from a fresh read: {Reason}")]
     public static partial void WatchRestarted(ILogger logger, string reason);
 
-    [LoggerMessage(10, LogLevel.Warning, "etcd campaign failed: {Reason}")]
-    public static partial void CampaignFailed(ILogger logger, string reason);
+    [LoggerMessage(10, LogLevel.Warning, "etcd lease or campaign failed, trying again: {Reason}")]
+    public static partial void LeadershipStepFailed(ILogger logger, string reason);
 }

@@ -234,8 +234,12 @@ public sealed class EtcdHaStoreTests(EtcdFixture fixture) : IClassFixture<EtcdFi
 
         await _raw.PutAsync(_prefix + "topology", "garbage", 0, default);
         var next = Next(leader.Current, "repaired");
-        await WaitUntilAsync(() => leader.TryCommitAsync(next, default).GetAwaiter().GetResult(), TimeSpan.FromSeconds(2),
-            "the commit succeeds once the watch has seen the garbage's revision");
+        var clock = Stopwatch.StartNew();
+        while (!await leader.TryCommitAsync(next, default))   // true once the watch has seen the garbage's revision
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "the leader's commit did not replace the garbage");
+            await Task.Delay(10);
+        }
 
         Assert.Equal(Json(next), (await _raw.GetAsync(_prefix + "topology", default))!.ValueText);
         Assert.Equal(1, changes);   // the commit, not the garbage
