@@ -30,6 +30,7 @@ public sealed partial class EtcdHaStore : IHaStore
     private readonly Lock _sync = new();
     private Task _leadership = Task.CompletedTask;
     private Task _follower = Task.CompletedTask;
+    private int _disposed;
 
     // Under _sync. The topology: the last valid value, the revision of what etcd holds now (0 when
     // absent; a refused value's revision too, so the leader's next commit replaces it), and the
@@ -182,6 +183,8 @@ public sealed partial class EtcdHaStore : IHaStore
     /// <summary>Stops acting as leader at once, then revokes the lease so another process takes over without waiting for its TTL.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         _stop.Cancel();
         await Task.WhenAll(_leadership, _follower).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         long lease;

@@ -122,7 +122,6 @@ public sealed class EtcdHaStoreTests(EtcdFixture fixture) : IClassFixture<EtcdFi
         var other = stores.First(s => s != leader);
 
         await leader.Store.DisposeAsync();
-        _stores.Remove(leader.Store);
         var clock = Stopwatch.StartNew();
 
         await WaitUntilAsync(() => other.IsLeader, TimeSpan.FromSeconds(1), "the other store leads once the lease is revoked");
