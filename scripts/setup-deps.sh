@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing istore needs on Debian 12 beyond the .NET 10 SDK:
 # a C toolchain for Native AOT linking (clang, zlib) and, for tests and benchmarks,
-# Redis's server and tools and twemproxy (nutcracker) as reference peers. Installs only what is missing.
+# Redis's server and tools, twemproxy (nutcracker) as reference peers, and etcd (istore-ha's shared
+# state). Installs only what is missing.
 set -euo pipefail
 
 want=()
@@ -11,6 +12,7 @@ if [ "${1:-}" = "--with-peers" ]; then
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
   command -v redis-benchmark >/dev/null 2>&1 || want+=(redis-tools)
   command -v nutcracker >/dev/null 2>&1 || want+=(nutcracker)   # twemproxy, the proxy benchmarks' reference
+  command -v etcd >/dev/null 2>&1 || want+=(etcd-server)         # 3.4 on Debian 12: the HA tests' shared store
 fi
 if [ ${#want[@]} -gt 0 ]; then
   sudo=""
@@ -25,4 +27,10 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-ser
   systemctl stop redis-server || true
 elif [ -x /etc/init.d/redis-server ] && /etc/init.d/redis-server status >/dev/null 2>&1; then
   /etc/init.d/redis-server stop >/dev/null || true
+fi
+# Likewise etcd-server's service takes 2379/2380; the HA tests start their own etcd on free ports.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
+  systemctl stop etcd || true
+elif [ -x /etc/init.d/etcd ] && /etc/init.d/etcd status >/dev/null 2>&1; then
+  /etc/init.d/etcd stop >/dev/null || true
 fi
