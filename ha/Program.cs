@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Istore.Ha.Config;
+using Istore.Ha.Etcd;
 using Istore.Ha.Hosting;
 using Istore.Ha.State;
 using Microsoft.Extensions.Logging;
@@ -8,12 +9,13 @@ using Microsoft.Extensions.Logging;
 // istore-ha: load the topology, start the store, probes, decisions and the RESP port; stop on SIGTERM or SIGINT.
 var config = new Option<string>("--config") { Description = "Topology file (JSON: version, listen, downAfterMs, tenants with their shards); HA writes its decisions back to it", Required = true };
 var etcd = new Option<string?>("--etcd") { Description = "etcd endpoints (http://host:port,…): keep the topology in etcd and elect one leader among several HA processes" };
+var listen = new Option<string?>("--listen") { Description = "This process's RESP port, HOST:PORT (default: the topology's listen; several HA processes on etcd each need their own)" };
 var adminToken = new Option<string?>("--admin-token") { Description = "Clients of the HA port must AUTH with this token" };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-ha: failover, routes pushed to proxies and the name service for istore shards")
 {
-    config, etcd, adminToken, logLevel,
+    config, etcd, listen, adminToken, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
@@ -22,6 +24,7 @@ root.SetAction(async (parsed, _) =>
         ConfigPath = parsed.GetValue(config)!,
         Etcd = parsed.GetValue(etcd),
         AdminToken = parsed.GetValue(adminToken),
+        Listen = parsed.GetValue(listen),
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))
@@ -31,11 +34,17 @@ root.SetAction(async (parsed, _) =>
     try
     {
         var topology = HaConfigLoader.Parse(File.ReadAllText(options.ConfigPath));
-        IHaStore store = new FileHaStore(options.ConfigPath);
+        string address = options.Listen ?? topology.Listen;
+        if (!Istore.Net.Routes.Endpoint.TryParse(address, out var endpoint))
+            throw new InvalidDataException($"--listen '{address}' is not host:port");
+        // On etcd the topology file only seeds an empty etcd; this process's address is its id in the election.
+        IHaStore store = options.Etcd is { } endpoints
+            ? new EtcdHaStore(new EtcdClient(EtcdClient.ParseEndpoints(endpoints), logger: loggerFactory.CreateLogger("etcd")), address, loggerFactory.CreateLogger("etcd"))
+            : new FileHaStore(options.ConfigPath);
         await store.StartAsync(topology, CancellationToken.None);
-        ha = new HaServer(options, store.Current, store, loggerFactory);
+        ha = new HaServer(options, address, store.Current, store, loggerFactory);
     }
-    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Net.Sockets.SocketException)
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or System.Net.Sockets.SocketException)
     {
         logger.LogCritical("Cannot start: {Message}", ex.Message);
         return 1;

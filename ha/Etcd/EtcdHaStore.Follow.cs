@@ -4,7 +4,7 @@ public sealed partial class EtcdHaStore
 {
     /// <summary>
     /// Applies every change under the prefix from <paramref name="revision"/> on: topology commits
-    /// (by any process) and leader changes. The client reopens a broken watch where it stopped; if
+    /// (by any process), leader changes and proxies registered with other HA processes. The client reopens a broken watch where it stopped; if
     /// etcd compacted that far, both keys are read afresh and the watch starts after that read.
     /// </summary>
     private async Task FollowAsync(long revision, CancellationToken ct)
@@ -23,6 +23,8 @@ public sealed partial class EtcdHaStore
                             ApplyTopology(stored, change.Kv.ModRevision);
                         else if (change.Kv.KeyText == _leaderKey)
                             ApplyLeader(stored, change.Kv.ModRevision);
+                        else if (stored is not null && change.Kv.KeyText.StartsWith(_proxiesPrefix, StringComparison.Ordinal))
+                            _proxies.Add(stored.ValueText);
                         revision = change.Kv.ModRevision + 1;
                     }
                 }

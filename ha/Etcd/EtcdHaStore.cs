@@ -26,6 +26,8 @@ public sealed partial class EtcdHaStore : IHaStore
     private readonly string _prefix;
     private readonly string _topologyKey;
     private readonly string _leaderKey;
+    private readonly string _proxiesPrefix;
+    private readonly ProxyRegistry _proxies = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _sync = new();
     private Task _leadership = Task.CompletedTask;
@@ -55,6 +57,7 @@ public sealed partial class EtcdHaStore : IHaStore
         _prefix = prefix;
         _topologyKey = prefix + "topology";
         _leaderKey = prefix + "leader";
+        _proxiesPrefix = prefix + "proxies/";
         _leaseTtlSeconds = leaseTtlSeconds;
     }
 
@@ -64,6 +67,29 @@ public sealed partial class EtcdHaStore : IHaStore
     }
 
     public event Action<HaConfig>? Changed;
+
+    public IReadOnlyCollection<string> Proxies => _proxies.All;
+
+    public event Action? ProxiesChanged
+    {
+        add => _proxies.Changed += value;
+        remove => _proxies.Changed -= value;
+    }
+
+    /// <summary>A key per proxy under <c>proxies/</c>, without a lease: a registered proxy stays known, its probes say whether it serves.</summary>
+    public async Task RegisterProxyAsync(string address, CancellationToken ct)
+    {
+        _proxies.Add(address);
+        await _client.PutAsync(_proxiesPrefix + address, address, 0, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The proxies other HA processes registered before this one started.</summary>
+    private async Task LoadProxiesAsync(CancellationToken ct)
+    {
+        var known = await _client.RangeAsync(new EtcdRangeRequest { Key = EtcdKey.Bytes(_proxiesPrefix), RangeEnd = EtcdKey.PrefixEnd(_proxiesPrefix) }, ct).ConfigureAwait(false);
+        foreach (var kv in known.Kvs ?? [])
+            _proxies.Add(kv.ValueText);
+    }
 
     /// <summary>
     /// Seeds the topology with <paramref name="initial"/> only if etcd has none, else takes etcd's
@@ -90,6 +116,7 @@ public sealed partial class EtcdHaStore : IHaStore
             }
             _topologySeenAt = seed.Header.Revision;
         }
+        await LoadProxiesAsync(ct).ConfigureAwait(false);
         await GrantLeaseAsync(ct).ConfigureAwait(false);
         long revision = await CampaignAsync(ct).ConfigureAwait(false);
         _leadership = KeepLeadershipAsync(_stop.Token);

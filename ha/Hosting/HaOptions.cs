@@ -8,6 +8,9 @@ public sealed record HaOptions
     /// <summary>etcd endpoints ("http://127.0.0.1:2379,…"); empty: file mode.</summary>
     public string? Etcd { get; init; }
 
+    /// <summary>This process's RESP port; null: the topology's listen.</summary>
+    public string? Listen { get; init; }
+
     /// <summary>Clients of the HA port must AUTH with this token first, when set.</summary>
     public string? AdminToken { get; init; }
 

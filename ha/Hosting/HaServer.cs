@@ -22,7 +22,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedMs = Environment.TickCount64;
 
-    public HaServer(HaOptions options, HaConfig initial, IHaStore store, ILoggerFactory loggerFactory)
+    public HaServer(HaOptions options, string listenAddress, HaConfig initial, IHaStore store, ILoggerFactory loggerFactory)
     {
         Options = options;
         Store = store;
@@ -30,7 +30,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
         Prober = new Prober(initial.DownAfterMs);
         Routes = new RouteHub(initial);
         Coordinator = new Coordinator(store, Prober, v => Routes.WaitAppliedAsync(v, options.RouteApplyWaitMs), Logger);
-        Endpoint.TryParse(initial.Listen, out var listen);
+        Endpoint.TryParse(listenAddress, out var listen);
         Listen = listen;
         Host = new ServerHost(new ServerOptions
         {
@@ -63,7 +63,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
     public void Start()
     {
         Store.Changed += OnTopologyChanged;
-        Routes.ProxiesChanged += WatchEverything;
+        Store.ProxiesChanged += WatchEverything;
         WatchEverything();
         Host.Start();
         Coordinator.Start();
@@ -81,8 +81,16 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
     {
         var nodes = Store.Current.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Prepend(s.Master))
             .Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>();
-        Prober.Watch(nodes, Routes.Proxies);
+        Prober.Watch(nodes, Proxies);
     }
+
+    /// <summary>Every proxy registered with this HA group, in address order.</summary>
+    public Endpoint[] Proxies => Store.Proxies.Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>()
+        .OrderBy(e => e.ToString(), StringComparer.Ordinal).ToArray();
+
+    /// <summary>A proxy subscribed here: every HA process of the group will probe it for the name service.</summary>
+    internal void Register(Endpoint proxy) => _ = Store.RegisterProxyAsync(proxy.ToString(), CancellationToken.None).ContinueWith(
+        t => Log.RegisterFailed(Logger, proxy.ToString(), t.Exception!.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
 
     public void RequestShutdown() => _shutdown.TrySetResult();
 

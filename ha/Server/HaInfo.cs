@@ -42,7 +42,7 @@ internal static class HaInfo
             }
         }
         text.Append("\r\n# Proxies\r\n");
-        var proxies = server.Routes.Proxies;
+        var proxies = server.Proxies;
         int healthy = proxies.Count(p => now - server.Prober.Status(p).LastOkMs <= config.DownAfterMs);
         text.Append($"proxies_healthy:{healthy}\r\nproxies_ejected:{proxies.Length - healthy}\r\n");
         for (int i = 0; i < proxies.Length; i++)

@@ -108,7 +108,8 @@ internal sealed class HaWorker(HaServer server) : ILoopWorker
                 return;
             }
             output.WriteOk();
-            server.Routes.Subscribe(connection, proxy);
+            server.Routes.Subscribe(connection);
+            server.Register(proxy);
         }
         else if (sub == "ACK" && args.Count == 3 && long.TryParse(args.ToString(2), out long version))
         {
@@ -129,8 +130,8 @@ internal sealed class HaWorker(HaServer server) : ILoopWorker
             return;
         }
         long now = Environment.TickCount64;
-        var healthy = server.Routes.Proxies.Where(p => now - server.Prober.Status(p).LastOkMs <= config.DownAfterMs)
-            .Select(p => p.ToString()).Order(StringComparer.Ordinal).ToList();
+        var healthy = server.Proxies.Where(p => now - server.Prober.Status(p).LastOkMs <= config.DownAfterMs)
+            .Select(p => p.ToString()).ToList();
         output.WriteArrayHeader(healthy.Count);
         foreach (var proxy in healthy)
             output.WriteBulkString(proxy);

@@ -1,6 +1,5 @@
 using Istore.Ha.Config;
 using Istore.Net.Resp;
-using Istore.Net.Routes;
 using Istore.Net.Server;
 
 namespace Istore.Ha.Server;
@@ -15,7 +14,6 @@ public sealed class RouteHub : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Connection, Subscriber> _subscribers = [];
-    private readonly HashSet<Endpoint> _proxies = [];
     private readonly Timer _heartbeat;
     private HaConfig _current;
 
@@ -25,32 +23,16 @@ public sealed class RouteHub : IDisposable
         _heartbeat = new Timer(_ => Heartbeat(), null, 1000, 1000);
     }
 
-    /// <summary>Every proxy that registered, alive or not.</summary>
-    public Endpoint[] Proxies
+    /// <summary>On the connection's loop: a proxy subscribes; it gets the table now.</summary>
+    public void Subscribe(Connection connection)
     {
-        get
-        {
-            lock (_lock)
-                return [.. _proxies];
-        }
-    }
-
-    public event Action? ProxiesChanged;
-
-    /// <summary>On the connection's loop: register the proxy serving at <paramref name="proxy"/> and send it the table.</summary>
-    public void Subscribe(Connection connection, Endpoint proxy)
-    {
-        bool added;
         HaConfig current;
         lock (_lock)
         {
-            _subscribers[connection] = new Subscriber(proxy);
-            added = _proxies.Add(proxy);
+            _subscribers[connection] = new Subscriber();
             current = _current;
         }
         WriteRoutes(connection.Output, current);
-        if (added)
-            ProxiesChanged?.Invoke();
     }
 
     public void Unsubscribe(Connection connection)
@@ -129,10 +111,8 @@ public sealed class RouteHub : IDisposable
 
     public void Dispose() => _heartbeat.Dispose();
 
-    private sealed class Subscriber(Endpoint proxy)
+    private sealed class Subscriber
     {
-        public Endpoint Proxy { get; } = proxy;
-
         public long Applied { get; set; }
     }
 }

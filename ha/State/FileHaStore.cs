@@ -10,6 +10,7 @@ public sealed class FileHaStore(string path) : IHaStore
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private HaConfig _current = new();
+    private readonly ProxyRegistry _proxies = new();
 
     public HaConfig Current => Volatile.Read(ref _current);
 
@@ -18,6 +19,21 @@ public sealed class FileHaStore(string path) : IHaStore
     public string? Leader => "file:" + Path.GetFullPath(path);
 
     public event Action<HaConfig>? Changed;
+
+    public IReadOnlyCollection<string> Proxies => _proxies.All;
+
+    public event Action? ProxiesChanged
+    {
+        add => _proxies.Changed += value;
+        remove => _proxies.Changed -= value;
+    }
+
+    /// <summary>One HA process: the proxies it knows are those that subscribed to it since it started.</summary>
+    public Task RegisterProxyAsync(string address, CancellationToken ct)
+    {
+        _proxies.Add(address);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Reads the file; <paramref name="initial"/> is the file's own content (the caller parsed it), so nothing is seeded.</summary>
     public Task StartAsync(HaConfig initial, CancellationToken ct)

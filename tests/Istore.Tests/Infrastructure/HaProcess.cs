@@ -47,7 +47,7 @@ public sealed class HaProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process?.Dispose();
-        _process = new ChildProcess(BinaryPath, ["--config", ConfigPath, .. _extraArgs]);
+        _process = new ChildProcess(BinaryPath, ["--config", ConfigPath, "--listen", Address, .. _extraArgs]);
         await _process.WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
     }
 
