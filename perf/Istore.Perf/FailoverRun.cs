@@ -46,9 +46,10 @@ internal static class FailoverRun
                 failovers.Add(await writer.FirstAckAfterAsync(killedAt) - killedAt);
                 processes[master].WaitForExit();
                 processes[master] = await StartNodeAsync(bin, engine, ports[master], Path.Combine(work, $"n{master}"), null);
-                await Task.Delay(1500);   // HA demotes it; it syncs before the next trial
+                await WaitLinkUpAsync(ports[master]);   // HA demotes it; the shard is whole again before the next trial
                 Console.WriteLine($"unplanned {trial}: {failovers[^1]} ms");
             }
+            long unplannedErrors = Interlocked.Exchange(ref writer.Errors, 0);
             var pauses = new List<long>();
             for (int trial = 0; trial < trials; trial++)
             {
@@ -64,7 +65,7 @@ internal static class FailoverRun
             await writer.StopAsync();
             await Task.Delay(2000);
             long lost = await writer.CountLostAsync();
-            Console.WriteLine($"engine {engine}: unplanned failover (kill -9 -> first acknowledged write) over {trials}: p50 {Percentile(failovers, 50)} ms, p99 {Percentile(failovers, 99)} ms, max {failovers.Max()} ms");
+            Console.WriteLine($"engine {engine}: unplanned failover (kill -9 -> first acknowledged write) over {trials}: p50 {Percentile(failovers, 50)} ms, p99 {Percentile(failovers, 99)} ms, max {failovers.Max()} ms; errors meanwhile {unplannedErrors}");
             Console.WriteLine($"engine {engine}: planned switchover pause over {trials}: p50 {Percentile(pauses, 50)} ms, p99 {Percentile(pauses, 99)} ms; errors {writer.Errors}");
             Console.WriteLine($"engine {engine}: {writer.Acknowledged} acknowledged writes, {lost} lost");
             if (etcdBinary is not null)
@@ -129,6 +130,13 @@ internal static class FailoverRun
             }
             await Task.Delay(10);
         }
+    }
+
+    private static async Task WaitLinkUpAsync(int port)
+    {
+        await using var c = await RespClient.ConnectAsync("127.0.0.1", port);
+        while (!(await c.ExecuteAsync("INFO", "replication")).AsString()!.Contains("master_link_status:up"))
+            await Task.Delay(20);
     }
 
     private static async Task<int> MasterPortAsync(int haPort)
