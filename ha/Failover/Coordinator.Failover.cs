@@ -21,10 +21,7 @@ public sealed partial class Coordinator
         var best = await MostAdvancedReplicaAsync(shard).ConfigureAwait(false);
         if (best is not { } chosen)
         {
-            string problem = $"master {shard.Master} is down and no replica answers: not failed over";
-            if (!ShardProblems.ContainsKey(name))
-                Log.NoReplica(logger, name, problem);
-            SetProblem(name, problem);
+            ReportOnce(name, $"master {shard.Master} is down and no replica answers: not failed over");
             return;
         }
         Log.FailingOver(logger, name, reason, chosen.Node.ToString(), chosen.Offset);

@@ -148,6 +148,12 @@ public sealed partial class Coordinator(IHaStore store, Prober prober, Func<long
             // A probe older than the last decision may describe the shard before it: wait for a fresh one.
             if (now - status.LastOkMs > DownAfterMs || status.Role == "unknown" || status.LastOkMs <= Volatile.Read(ref _changedMs))
                 continue;
+            if (status.IsMaster && status.Replicas.FirstOrDefault(r => r != master.ToString() && !shard.Replicas.Contains(r)) is { } stranger)
+            {
+                // Demoting it would throw away a dataset others follow: refuse, and say so.
+                ReportOnce($"{tenant}/{shardIndex}", $"{node} is listed as a replica but is the master of {stranger}, outside this shard: not touched");
+                return;
+            }
             if ((status.IsMaster || status.MasterAddress != master.ToString()) && DueForCorrection(node, now))
             {
                 string why = status.IsMaster ? $"it acts as a master but the shard's master is {master} (fencing)" : $"it follows {status.MasterAddress}, the shard's master is {master}";
@@ -178,6 +184,17 @@ public sealed partial class Coordinator(IHaStore store, Prober prober, Func<long
         {
             Log.CommandFailed(logger, node.ToString(), ex.Message);
         }
+    }
+
+    private void ReportOnce(string shard, string problem)
+    {
+        lock (_shardProblems)
+        {
+            if (_shardProblems.GetValueOrDefault(shard) == problem)
+                return;
+            _shardProblems[shard] = problem;
+        }
+        Log.ShardProblem(logger, shard, problem);
     }
 
     private void SetProblem(string shard, string? problem)

@@ -12,7 +12,7 @@ internal static partial class Log
     public static partial void FailedOver(ILogger logger, string shard, string master, long version, long millis);
 
     [LoggerMessage(LogLevel.Error, "Shard {Shard}: {Problem}")]
-    public static partial void NoReplica(ILogger logger, string shard, string problem);
+    public static partial void ShardProblem(ILogger logger, string shard, string problem);
 
     [LoggerMessage(LogLevel.Information, "{Node}: {Command}, because {Why}")]
     public static partial void Correcting(ILogger logger, string node, string command, string why);

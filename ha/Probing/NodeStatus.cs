@@ -8,6 +8,9 @@ public sealed record NodeStatus(long LastOkMs, string Role, long Offset, string?
 {
     public static readonly NodeStatus Never = new(0, "unknown", -1, null, false, "not probed yet");
 
+    /// <summary>A master's connected replicas, "ip:port" (INFO's slaveN lines).</summary>
+    public IReadOnlyList<string> Replicas { get; init; } = [];
+
     public bool IsMaster => Role == "master";
 
     /// <summary>Reads a node's INFO replication: its role, the offset it has (a replica's applied offset), whom it follows.</summary>
@@ -21,6 +24,9 @@ public sealed record NodeStatus(long LastOkMs, string Role, long Offset, string?
             return new NodeStatus(nowMs, role, applied, master, info.GetValueOrDefault("master_link_status") == "up", null);
         }
         long.TryParse(info.GetValueOrDefault("master_repl_offset"), out long offset);
-        return new NodeStatus(nowMs, role, offset, null, false, null);
+        var replicas = info.Where(f => f.Key.StartsWith("slave", StringComparison.Ordinal) && f.Key.Length > 5 && char.IsAsciiDigit(f.Key[5]))
+            .Select(f => f.Value.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]))
+            .Select(p => $"{p.GetValueOrDefault("ip")}:{p.GetValueOrDefault("port")}").ToList();
+        return new NodeStatus(nowMs, role, offset, null, false, null) { Replicas = replicas };
     }
 }

@@ -94,6 +94,20 @@ public sealed class HaFailoverTests(ITestOutputHelper output)
         Assert.DoesNotContain("no replica answers", (await cluster.Ha.InfoAsync())["shard0"]);
     }
 
+    [Fact]
+    public async Task A_listed_replica_that_masters_another_shard_is_left_alone_and_reported()
+    {
+        await using var other = await ReplicationGroup.StartAsync("memory", replicas: 1);
+        await other.WaitInSyncAsync();
+        await using var master = await NodeProcess.StartAsync();
+        await using var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{master.Port}}", "replicas": ["127.0.0.1:{{other.Master.Port}}"]}]}]""");
+        await WaitAsync(async () => (await ha.InfoAsync())["shard0"].Contains($"is the master of 127.0.0.1:{other.Replicas[0].Port}, outside this shard"),
+            TimeSpan.FromSeconds(10), "not reported:\n" + ha.Output);
+        await Task.Delay(1500);   // past the once-a-second correction
+        Assert.Equal("master", (await ReplicationGroup.InfoAsync(other.Master))["role"]);
+        Assert.Equal("1", (await ReplicationGroup.InfoAsync(other.Master))["connected_slaves"]);
+    }
+
     internal static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string failure) =>
         await WaitAsync(() => Task.FromResult(condition()), timeout, failure);
 
