@@ -2,17 +2,22 @@
 # Installs what building and testing istore needs on Debian 12 beyond the .NET 10 SDK:
 # a C toolchain for Native AOT linking (clang, zlib) and, for tests and benchmarks,
 # Redis's server and tools, twemproxy (nutcracker) as reference peers, and etcd (istore-ha's shared
-# state). Installs only what is missing.
+# state); Node.js and npm, whose `npm ci` fetches the dashboard's chart library at build time; and,
+# for the dashboard's browser tests, Chromium and its WebDriver. Installs only what is missing.
 set -euo pipefail
 
 want=()
 command -v clang >/dev/null 2>&1 || want+=(clang)
 [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev)
+command -v node >/dev/null 2>&1 || want+=(nodejs)
+command -v npm >/dev/null 2>&1 || want+=(npm)
 if [ "${1:-}" = "--with-peers" ]; then
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
   command -v redis-benchmark >/dev/null 2>&1 || want+=(redis-tools)
   command -v nutcracker >/dev/null 2>&1 || want+=(nutcracker)   # twemproxy, the proxy benchmarks' reference
   command -v etcd >/dev/null 2>&1 || want+=(etcd-server)         # 3.4 on Debian 12: the HA tests' shared store
+  command -v chromium >/dev/null 2>&1 || want+=(chromium)         # the dashboard's browser tests, headless
+  command -v chromedriver >/dev/null 2>&1 || want+=(chromium-driver)
 fi
 if [ ${#want[@]} -gt 0 ]; then
   sudo=""
