@@ -1,0 +1,104 @@
+// Business view: every tenant's traffic and shards, and the operations on them (create a tenant,
+// change its limits, switch a shard's master over), each showing the API's answer.
+import { call } from './api.js';
+import { bytes, count, micros, percent } from './format.js';
+import { renderRows } from './tables.js';
+
+let tenantsByName = new Map();
+
+export function renderBusiness(cluster) {
+  tenantsByName = new Map(cluster.tenants.map(t => [t.name, t]));
+  renderRows(document.querySelector('#tenants tbody'), cluster.tenants, {
+    key: t => t.name,
+    cells: t => [
+      t.name, count(t.opsPerSec), micros(t.p50Us), micros(t.p99Us), percent(t.failureRate), count(t.errorsPerSec),
+      count(t.connections), bytes(t.bytesInPerSec), bytes(t.bytesOutPerSec), count(t.rejected),
+      t.limits.qps || 'none', t.limits.maxClients || 'none', `${t.shards.filter(s => s.healthy).length}/${t.shards.length} healthy`,
+    ],
+    rowClass: t => (t.shards.every(s => s.healthy) ? '' : 'bad'),
+  });
+  const shards = cluster.tenants.flatMap(t => t.shards.map(s => ({ tenant: t.name, ...s })));
+  renderRows(document.querySelector('#shards tbody'), shards, {
+    key: s => `${s.tenant}/${s.index}`,
+    cells: s => [s.tenant, s.index, s.master, s.replicas.join(', ') || 'none', s.healthy ? 'healthy' : (s.problem ?? 'unhealthy')],
+    create: (tr, s) => {
+      const button = document.createElement('button');
+      button.textContent = 'Switchover';
+      button.className = 'switchover';
+      button.dataset.tenant = s.tenant;
+      button.dataset.shard = s.index;
+      tr.appendChild(document.createElement('td')).appendChild(button);
+    },
+    rowClass: s => (s.healthy ? '' : 'bad'),
+  });
+  const select = document.querySelector('#tenant-limits select[name=tenant]');
+  const names = cluster.tenants.map(t => t.name);
+  if ([...select.options].map(o => o.value).join('\n') !== names.join('\n')) {
+    const chosen = select.value;
+    select.replaceChildren(...names.map(n => new Option(n, n, false, n === chosen)));
+    fillLimits();
+  }
+}
+
+/** Wires the forms and buttons once; `refresh` asks for an immediate update after an operation. */
+export function wireBusiness(refresh) {
+  const createForm = document.getElementById('create-tenant');
+  createForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    const f = createForm.elements;
+    const request = { name: f.name.value, password: f.password.value, shards: +f.shards.value, replicas: +f.replicas.value, engine: f.engine.value };
+    if (await operate(createForm, 'POST', '/api/v1/tenants', request)) createForm.reset();
+    refresh();
+  });
+
+  const limitsForm = document.getElementById('tenant-limits');
+  limitsForm.elements.tenant.addEventListener('change', fillLimits);
+  limitsForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    const f = limitsForm.elements;
+    const tenant = tenantsByName.get(f.tenant.value);
+    if (!tenant) return;
+    // PATCH replaces the limits object whole: send the current one with the two fields changed.
+    const limits = { ...tenant.limits, qps: +f.qps.value, maxClients: +f.maxClients.value };
+    await operate(limitsForm, 'PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.name)}`, { limits });
+    refresh();
+  });
+
+  document.querySelector('#shards tbody').addEventListener('click', async event => {
+    const button = event.target.closest('button.switchover');
+    if (!button) return;
+    const { tenant, shard } = button.dataset;
+    await operate(button, 'POST', `/api/v1/tenants/${encodeURIComponent(tenant)}/shards/${shard}/failover`);
+    refresh();
+  });
+}
+
+function fillLimits() {
+  const f = document.getElementById('tenant-limits').elements;
+  const tenant = tenantsByName.get(f.tenant.value);
+  f.qps.value = tenant?.limits.qps ?? 0;
+  f.maxClients.value = tenant?.limits.maxClients ?? 0;
+}
+
+/** Runs one operation with its control disabled and shows the answer or the problem; true when it succeeded. */
+async function operate(control, method, path, body) {
+  const result = document.getElementById('operation-result');
+  const setBusy = busy => {
+    for (const c of control.elements ?? [control]) c.disabled = busy;
+  };
+  setBusy(true);
+  result.className = 'result busy';
+  result.textContent = `${method} ${path} …`;
+  try {
+    const answer = await call(method, path, body);
+    result.className = 'result ok';
+    result.textContent = `${method} ${path} → ${answer.status}\n${answer.body == null ? '' : JSON.stringify(answer.body, null, 2)}`;
+    return true;
+  } catch (error) {
+    result.className = 'result failed';
+    result.textContent = `${method} ${path} → ${error.message}`;
+    return false;
+  } finally {
+    setBusy(false);
+  }
+}
