@@ -73,7 +73,7 @@ async function tick() {
     if (view === 'platform') renderEvents(await get('/api/v1/events'));
     setStatus(`live · sampled ${time(cluster.sampledAtMs)}`, true);
   } catch (error) {
-    setStatus(error.status === 401 ? 'unauthorized: open the dashboard URL that istore-ha up printed (#token=…)' : 'no answer: ' + error.message, false);
+    setStatus(error.status === 401 ? 'unauthorized: open the dashboard URL that istore-ha up printed (#token=…)' : 'API: ' + error.message, false);
   } finally {
     clearTimeout(timer);
     timer = setTimeout(tick, Math.max(100, PERIOD_MS - (Date.now() - started)));
