@@ -94,7 +94,7 @@ public sealed class BrowserSession : IDisposable
             // The browser is gone already; what is left is killed below.
         }
         // Whatever chromium left running is under chromedriver: kill it by PID, then chromedriver.
-        foreach (var pid in Descendants(_chromedriver.Pid))
+        foreach (var pid in ProcessTree.Descendants(_chromedriver.Pid))
             ChildProcess.Signal(pid, "KILL");
         _chromedriver.Dispose();
         try
@@ -109,39 +109,4 @@ public sealed class BrowserSession : IDisposable
 
     private static string Binary(string variable, string fallback) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } path ? path : fallback;
-
-    // Every process whose parent chain leads to pid, children before their parent, from /proc/*/stat.
-    private static List<int> Descendants(int pid)
-    {
-        var parents = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int child))
-                continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-                int parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-                if (!parents.TryGetValue(parent, out var children))
-                    parents[parent] = children = [];
-                children.Add(child);
-            }
-            catch (IOException)
-            {
-                // The process exited while we looked.
-            }
-        }
-        var all = new List<int>();
-        void Walk(int p)
-        {
-            foreach (var c in parents.GetValueOrDefault(p) ?? [])
-            {
-                Walk(c);
-                all.Add(c);
-            }
-        }
-        Walk(pid);
-        return all;
-    }
 }
