@@ -22,8 +22,9 @@ public static class DashboardFiles
     public static void Map(WebApplication app)
     {
         var files = Load();
-        app.MapGet("/", context => Serve(context, files, "index.html"));
-        app.MapGet("/assets/{file}", context => Serve(context, files, (string)context.Request.RouteValues["file"]!));
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/", methods, context => Serve(context, files, "index.html"));
+        app.MapMethods("/assets/{file}", methods, context => Serve(context, files, (string)context.Request.RouteValues["file"]!));
     }
 
     private static Task Serve(HttpContext context, Dictionary<string, EmbeddedFile> files, string name)

@@ -10,8 +10,7 @@ const HEIGHT = 220;
 /** The shared x axis: the last WINDOW samples' times (unix seconds), oldest first. */
 export class Timeline {
   constructor() {
-    const now = Math.floor(Date.now() / 1000);
-    this.xs = Array.from({ length: WINDOW }, (_, i) => now - WINDOW + 1 + i);
+    this.xs = Array.from({ length: WINDOW }, (_, i) => i - WINDOW);
     this.lastMs = 0;
   }
 
@@ -21,6 +20,9 @@ export class Timeline {
   }
 
   push(ms) {
+    // The first sample places the (empty) window just before it: x must ascend for uPlot.
+    if (this.lastMs === 0)
+      for (let i = 0; i < WINDOW; i++) this.xs[i] = ms / 1000 - WINDOW + i;
     this.xs.copyWithin(0, 1);
     this.xs[WINDOW - 1] = ms / 1000;
     this.lastMs = ms;
@@ -45,7 +47,7 @@ export class LiveChart {
     this.data = [timeline.xs];
     this.plot = null;
     this.visible = false;
-    this.stats = { series: 0, points: 0 };
+    this.stats = { series: 0, points: 0, scaleMax: 0 };
   }
 
   /** Matches the series to the names in this history answer, keeping the data of those that stay. */
@@ -71,7 +73,7 @@ export class LiveChart {
     }
   }
 
-  /** Redraws (when shown) and counts the points the tests and the title read. */
+  /** Redraws (when shown) and counts the points; scaleMax is the drawn y range's top (1 when nothing is in view). */
   refresh() {
     let points = 0;
     for (const array of this.series) {
@@ -81,7 +83,10 @@ export class LiveChart {
     }
     this.stats.series = this.names.length;
     this.stats.points = points;
-    if (this.visible && this.plot) this.plot.setData(this.data);
+    if (this.visible && this.plot) {
+      this.plot.setData(this.data);
+      this.stats.scaleMax = this.plot.scales.y.max;
+    }
   }
 
   show() {

@@ -26,7 +26,7 @@ const charts = {
 };
 const allCharts = Object.values(charts).flat();
 
-// Point counts per chart for tests and curious operators: { 'chart-node-ops': { series, points } }.
+// Per chart, for tests and curious operators: { 'chart-node-ops': { series, points, scaleMax } }.
 window.istoreCharts = Object.fromEntries(allCharts.map(c => [c.id, c.stats]));
 
 let view = null;

@@ -90,6 +90,14 @@ public sealed partial class DashboardFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HeadAnswersWithoutABody()
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Base + "/"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task UnknownAssetIsNotFound()
     {
         using var response = await _http.GetAsync($"{Base}/assets/nothing.js");

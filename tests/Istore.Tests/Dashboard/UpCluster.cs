@@ -60,12 +60,35 @@ public sealed class UpCluster : IAsyncDisposable
                 await Task.Delay(50);
             }
             cluster.ClusterFile = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+            await cluster.WaitForDashboardAsync(deadline);
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    // cluster.json may be written a moment before the admin address listens.
+    private async Task WaitForDashboardAsync(DateTime deadline)
+    {
+        using var http = new HttpClient();
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(Dashboard);
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the dashboard at {Dashboard} did not answer:\n{Output}");
+            await Task.Delay(50);
         }
     }
 
