@@ -47,7 +47,8 @@ export function wireBusiness(refresh) {
     event.preventDefault();
     const f = createForm.elements;
     const request = { name: f.name.value, password: f.password.value, shards: +f.shards.value, replicas: +f.replicas.value, engine: f.engine.value };
-    if (await operate(createForm, 'POST', '/api/v1/tenants', request)) createForm.reset();
+    const created = t => `tenant ${t.name} created: ${t.shards.length} shard(s), masters ${t.shards.map(x => x.master).join(', ')}`;
+    if (await operate(createForm, 'POST', '/api/v1/tenants', request, created)) createForm.reset();
     refresh();
   });
 
@@ -60,7 +61,8 @@ export function wireBusiness(refresh) {
     if (!tenant) return;
     // PATCH replaces the limits object whole: send the current one with the two fields changed.
     const limits = { ...tenant.limits, qps: +f.qps.value, maxClients: +f.maxClients.value };
-    await operate(limitsForm, 'PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.name)}`, { limits });
+    const changed = t => `tenant ${t.name}: qps limit ${t.limits.qps || 'none'}, max clients ${t.limits.maxClients || 'none'}`;
+    await operate(limitsForm, 'PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.name)}`, { limits }, changed);
     refresh();
   });
 
@@ -68,7 +70,10 @@ export function wireBusiness(refresh) {
     const button = event.target.closest('button.switchover');
     if (!button) return;
     const { tenant, shard } = button.dataset;
-    await operate(button, 'POST', `/api/v1/tenants/${encodeURIComponent(tenant)}/shards/${shard}/failover`);
+    const masterOf = t => t?.shards.find(x => x.index === +shard)?.master;
+    const was = masterOf(tenantsByName.get(tenant));
+    const switched = t => `shard ${shard} of ${tenant}: master is now ${masterOf(t)} (was ${was})`;
+    await operate(button, 'POST', `/api/v1/tenants/${encodeURIComponent(tenant)}/shards/${shard}/failover`, undefined, switched);
     refresh();
   });
 }
@@ -80,8 +85,11 @@ function fillLimits() {
   f.maxClients.value = tenant?.limits.maxClients ?? 0;
 }
 
-/** Runs one operation with its control disabled and shows the answer or the problem; true when it succeeded. */
-async function operate(control, method, path, body) {
+/**
+ * Runs one operation with its control disabled and shows what it did (`summary` of the answer,
+ * then the answer) or the problem; true when it succeeded.
+ */
+async function operate(control, method, path, body, summary) {
   const result = document.getElementById('operation-result');
   const setBusy = busy => {
     for (const c of control.elements ?? [control]) c.disabled = busy;
@@ -92,7 +100,8 @@ async function operate(control, method, path, body) {
   try {
     const answer = await call(method, path, body);
     result.className = 'result ok';
-    result.textContent = `${method} ${path} → ${answer.status}\n${answer.body == null ? '' : JSON.stringify(answer.body, null, 2)}`;
+    const said = answer.body == null ? '' : JSON.stringify(answer.body, null, 2);
+    result.textContent = `${method} ${path} → ${answer.status}\n${summary && answer.body ? summary(answer.body) + '\n' : ''}${said}`;
     return true;
   } catch (error) {
     result.className = 'result failed';

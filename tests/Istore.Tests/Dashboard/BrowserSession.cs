@@ -42,7 +42,7 @@ public sealed class BrowserSession : IDisposable
 
     public IWebDriver Driver { get; } = null!;
 
-    public static BrowserSession Start(int width = 1400, int height = 1000) => new(width, height);
+    public static BrowserSession Start(int width = 1400, int height = 1200) => new(width, height);
 
     /// <summary>Where screenshots go: TestResults/screenshots at the repository root (scripts/test.sh's results), or ISTORE_TEST_RESULTS.</summary>
     public static string ScreenshotDirectory

@@ -69,6 +69,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         var result = WaitForOperation(browser, 90);
         Assert.True(result.Ok, result.Text);
         Assert.Contains("→ 201", result.Text);
+        Assert.Contains($"tenant {name} created: 1 shard(s)", result.Text);
         browser.WaitFor(_ => Rows(browser, "#shards").Any(r => r[0] == name && r[4] == "healthy"), "the new tenant's shard, healthy", 60);
         var tenants = (await _cluster.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray();
         Assert.Contains(tenants, t => (string)t!["name"]! == name);
@@ -121,6 +122,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         browser.Driver.FindElement(By.CssSelector("button.switchover[data-tenant=demo][data-shard='1']")).Click();
         var result = WaitForOperation(browser, 30);
         Assert.True(result.Ok, result.Text);
+        Assert.Contains($"master is now {replica} (was {oldMaster})", result.Text);
         browser.WaitFor(_ => Rows(browser, "#shards").Any(r => r[0] == "demo" && r[1] == "1" && r[2] == replica && r[3] == oldMaster), "the replica to be master in the shards table");
         var demo = (await _cluster.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray().Single(t => (string)t!["name"]! == "demo")!;
         Assert.Equal(replica, (string)demo["shards"]![1]!["master"]!);
