@@ -24,6 +24,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
     private ClusterFile _file = new();
     private Supervisor? _supervisor;
     private string _nodeBinary = "";
+    private int _downAfterMs;
 
     private string ClusterPath => Path.Combine(_dir, "cluster.json");
 
@@ -37,6 +38,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         _nodeBinary = FindBinary("istore-node", options.NodeBinary, "node");
         string proxyBinary = FindBinary("istore-proxy", options.ProxyBinary, "proxy");
         var topology = LoadOrCreate();
+        _downAfterMs = topology.DownAfterMs;
         using var supervisor = _supervisor = new Supervisor(Path.Combine(_dir, "logs"), _logger);
         await Task.WhenAll(_file.Nodes.Select(n => StartNodeAsync(n.Key, n.Value)));
 
@@ -102,7 +104,8 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
     private async Task StartNodeAsync(string address, string engine)
     {
         string port = address.Split(':')[1];
-        _supervisor!.Start("node-" + port, _nodeBinary, ["--bind", "127.0.0.1", "--port", port, "--dir", Path.Combine(_dir, "nodes", port), "--engine", engine]);
+        _supervisor!.Start("node-" + port, _nodeBinary, ["--bind", "127.0.0.1", "--port", port, "--dir", Path.Combine(_dir, "nodes", port), "--engine", engine],
+            restartDelayMs: 2 * _downAfterMs);
         await WaitForPortAsync(address);
         Log.Started(_logger, "istore-node (" + engine + ")", address);
     }

@@ -4,23 +4,29 @@ using Microsoft.Extensions.Logging;
 namespace Istore.Ha.Up;
 
 /// <summary>
-/// The processes `up` started: each restarted with the same arguments when it exits on its own
-/// (a crashed master comes back and HA makes it a replica), all stopped with SIGTERM at the end.
-/// Output goes to a log file per process.
+/// The processes `up` started: each restarted with the same arguments when it exits on its own,
+/// after its restart delay (a crashed master must stay down until HA has failed it over, so it
+/// comes back as a replica rather than as a master missing its last writes), all stopped with
+/// SIGTERM at the end. Output goes to a log file per process.
 /// </summary>
 internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (string Binary, string[] Args, Process Process)> _children = [];
+    private readonly Dictionary<string, Child> _children = [];
     private Timer? _watch;
     private bool _stopping;
 
-    public void Start(string name, string binary, string[] args)
+    private sealed record Child(string Binary, string[] Args, int RestartDelayMs, Process Process)
+    {
+        public long ExitedAtMs { get; set; } = -1;
+    }
+
+    public void Start(string name, string binary, string[] args, int restartDelayMs = 0)
     {
         var process = Launch(name, binary, args);
         lock (_lock)
-            _children[name] = (binary, args, process);
-        _watch ??= new Timer(_ => RestartExited(), null, 500, 500);
+            _children[name] = new Child(binary, args, restartDelayMs, process);
+        _watch ??= new Timer(_ => RestartExited(), null, 200, 200);
     }
 
     private Process Launch(string name, string binary, string[] args)
@@ -41,9 +47,14 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
         {
             if (_stopping)
                 return;
+            long now = Environment.TickCount64;
             foreach (var (name, child) in _children.ToList())
             {
                 if (!child.Process.HasExited)
+                    continue;
+                if (child.ExitedAtMs < 0)
+                    child.ExitedAtMs = now;
+                if (now - child.ExitedAtMs < child.RestartDelayMs)
                     continue;
                 Log.Restarting(logger, name, child.Process.ExitCode);
                 child.Process.Dispose();
