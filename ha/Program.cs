@@ -4,6 +4,7 @@ using Istore.Ha.Config;
 using Istore.Ha.Etcd;
 using Istore.Ha.Hosting;
 using Istore.Ha.State;
+using Istore.Ha.Up;
 using Microsoft.Extensions.Logging;
 
 // istore-ha: load the topology, start the store, probes, decisions and the RESP port; stop on SIGTERM or SIGINT.
@@ -64,4 +65,64 @@ root.SetAction(async (parsed, _) =>
         }
     }
 });
+var dir = new Option<string>("--dir") { Description = "Where the cluster keeps its data, topology and cluster.json", DefaultValueFactory = _ => "./data" };
+var shards = new Option<int>("--shards") { Description = "Shards of the default tenant", DefaultValueFactory = _ => 2 };
+var replicas = new Option<int>("--replicas") { Description = "Replicas per shard", DefaultValueFactory = _ => 1 };
+var engine = new Option<string>("--engine") { Description = "memory or disk", DefaultValueFactory = _ => "memory" };
+var nodeBinary = new Option<string?>("--node-binary") { Description = "istore-node to start (default: next to istore-ha)" };
+var proxyBinary = new Option<string?>("--proxy-binary") { Description = "istore-proxy to start (default: next to istore-ha)" };
+var basePort = new Option<int>("--base-port") { Description = "The proxy's port; HA +100, dashboard +180, nodes +1 and up", DefaultValueFactory = _ => 7000 };
+var up = new Command("up", "Start a whole local cluster: nodes, HA, a proxy, the admin API and dashboard")
+{
+    dir, shards, replicas, engine, nodeBinary, proxyBinary, basePort, logLevel,
+};
+engine.AcceptOnlyFromAmong("memory", "disk");
+up.SetAction(async (parsed, _) =>
+{
+    if (parsed.GetValue(shards) is < 1 or > 64 || parsed.GetValue(replicas) is < 0 or > 4)
+    {
+        Console.Error.WriteLine("--shards must be 1..64 and --replicas 0..4");
+        return 1;
+    }
+    using var loggerFactory = LoggerFactory.Create(b => b
+        .SetMinimumLevel(parsed.GetValue(logLevel))
+        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; }));
+    var runner = new ClusterRunner(new UpOptions
+    {
+        Directory = parsed.GetValue(dir)!,
+        Shards = parsed.GetValue(shards),
+        Replicas = parsed.GetValue(replicas),
+        Engine = parsed.GetValue(engine)!,
+        NodeBinary = parsed.GetValue(nodeBinary),
+        ProxyBinary = parsed.GetValue(proxyBinary),
+        BasePort = parsed.GetValue(basePort),
+    }, loggerFactory);
+    PosixSignalRegistration? term = null, interrupt = null;
+    try
+    {
+        return await runner.RunAsync(ha =>
+        {
+            term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                ha.RequestShutdown();
+            }
+        });
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TimeoutException or System.Net.Sockets.SocketException)
+    {
+        loggerFactory.CreateLogger("istore-ha up").LogCritical("Cannot start the cluster: {Message}", ex.Message);
+        return 1;
+    }
+    finally
+    {
+        term?.Dispose();
+        interrupt?.Dispose();
+    }
+});
+root.Subcommands.Add(up);
+
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -12,6 +12,7 @@ public sealed class Prober : IDisposable
 {
     private readonly ConcurrentDictionary<Endpoint, NodeStatus> _status = new();
     private readonly ConcurrentDictionary<Endpoint, CancellationTokenSource> _loops = new();
+    private readonly ConcurrentDictionary<Endpoint, long> _watchedSince = new();
     private readonly CancellationTokenSource _stop = new();
 
     public Prober(int downAfterMs)
@@ -27,6 +28,13 @@ public sealed class Prober : IDisposable
 
     public NodeStatus Status(Endpoint endpoint) => _status.GetValueOrDefault(endpoint, NodeStatus.Never);
 
+    /// <summary>
+    /// Since when <paramref name="endpoint"/> has not answered: its last good probe, or when its
+    /// probing began if it never answered (a node just added gets the same grace as any other).
+    /// </summary>
+    public long SilentSinceMs(Endpoint endpoint) =>
+        Math.Max(Status(endpoint).LastOkMs, _watchedSince.GetValueOrDefault(endpoint, Environment.TickCount64));
+
     /// <summary>Probes exactly these nodes and proxies from now on: new ones start, gone ones stop.</summary>
     public void Watch(IEnumerable<Endpoint> nodes, IEnumerable<Endpoint> proxies)
     {
@@ -37,6 +45,7 @@ public sealed class Prober : IDisposable
             {
                 loop.Cancel();
                 _status.TryRemove(endpoint, out _);
+                _watchedSince.TryRemove(endpoint, out _);
             }
         }
         foreach (var (endpoint, isNode) in wanted)
@@ -44,8 +53,10 @@ public sealed class Prober : IDisposable
             if (_loops.ContainsKey(endpoint))
                 continue;
             var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            if (_loops.TryAdd(endpoint, cts))
-                _ = Task.Run(() => ProbeLoopAsync(endpoint, isNode, cts.Token));
+            if (!_loops.TryAdd(endpoint, cts))
+                continue;
+            _watchedSince[endpoint] = Environment.TickCount64;
+            _ = Task.Run(() => ProbeLoopAsync(endpoint, isNode, cts.Token));
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 {
     private const ulong ListenTag = ulong.MaxValue;
     private const ulong WakeTag = ulong.MaxValue - 1;
+
     /// <summary>Application sockets get tags from here up; connection ids stay far below.</summary>
     private const ulong FirstWatchTag = 1UL << 62;
 
@@ -25,6 +26,10 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     /// above it backpressure bounds the memory one client can take.
     /// </summary>
     private const int MaxUnsentBeforePause = 16 * 1024 * 1024;
+
+    // Written by this loop's thread only; read by INFO from any thread (64-bit reads do not tear).
+    private long _bytesIn;
+    private long _bytesOut;
 
     private readonly ServerHost _host;
     private readonly int _index;
@@ -77,6 +82,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     public void Stop() => Post(() => _stopping = true);
 
     /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
+    /// <summary>Bytes received from and sent to this loop's clients since start.</summary>
+    internal (long In, long Out) Traffic => (Volatile.Read(ref _bytesIn), Volatile.Read(ref _bytesOut));
+
     internal void RunFor(Connection c, Action<Connection> action)
     {
         if (c.IsClosed)
@@ -193,6 +201,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                 Close(c);
             return;
         }
+        _bytesIn += n;
         c.InputEnd += (int)n;
         c.LastInteractionMs = Environment.TickCount64;
         ProcessInput(c);
@@ -291,6 +300,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                 Close(c);
                 return;
             }
+            _bytesOut += n;
             output.Consume((int)n);
         }
         if (c.CloseAfterReply)

@@ -48,6 +48,12 @@ public sealed class ServerHost : IDisposable
 
     public long TotalConnectionsReceived => Interlocked.Read(ref _totalConnections);
 
+    /// <summary>Bytes received from clients, over every loop (INFO's total_net_input_bytes).</summary>
+    public long BytesReceived => _loops.Sum(l => l.Traffic.In);
+
+    /// <summary>Bytes sent to clients, over every loop (INFO's total_net_output_bytes).</summary>
+    public long BytesSent => _loops.Sum(l => l.Traffic.Out);
+
     /// <summary>The port actually bound (useful with port 0).</summary>
     public int Port => ((System.Net.IPEndPoint)_listener.LocalEndPoint!).Port;
 

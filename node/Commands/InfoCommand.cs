@@ -86,6 +86,8 @@ internal static class InfoCommand
             case "stats":
                 yield return ("total_connections_received", node.Host.TotalConnectionsReceived);
                 yield return ("total_commands_processed", Interlocked.Read(ref node.Stats.CommandsProcessed));
+                yield return ("total_net_input_bytes", node.Host.BytesReceived);
+                yield return ("total_net_output_bytes", node.Host.BytesSent);
                 yield return ("rejected_calls", Interlocked.Read(ref node.Stats.RejectedCalls));
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));

@@ -17,6 +17,7 @@ internal static class StatsText
             Line(sb, "proxy_version", version);
             Line(sb, "redis_version", "7.2.0");
             Line(sb, "redis_mode", "proxy");
+            Line(sb, "process_id", Environment.ProcessId);
             Line(sb, "uptime_in_seconds", uptimeSeconds);
             Line(sb, "tenant", t.Name);
             Line(sb, "shards", route?.Shards.Length ?? 0);

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Istore.Ha.Hosting;
+using Istore.Ha.Monitoring;
+using Endpoint = Istore.Net.Routes.Endpoint;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Ha.Admin;
+
+/// <summary>
+/// The admin HTTP address: the JSON API under /api/v1 and /metrics (bearer token), the OpenAPI
+/// document and the dashboard (its page is public; it reads the token from the URL's fragment and
+/// sends it with every API call). Kestrel on the slim builder, JSON by source generation.
+/// </summary>
+public sealed class AdminHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        // Kestrel's own messages only when something is wrong; HA logs what it decides itself.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJson.Default));
+        builder.Services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(listen.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(listen.Host), listen.Port));
+        _app = builder.Build();
+        _app.UseStatusCodePages();   // with AddProblemDetails: a bare error status (malformed JSON) gets a problem detail too
+        byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token);
+        _app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            bool guarded = path.StartsWithSegments("/api") || path.StartsWithSegments("/metrics");
+            if (guarded && !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString()), expected))
+            {
+                await Results.Problem(statusCode: 401, title: "Unauthorized", detail: "send Authorization: Bearer <admin token>").ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+        _app.MapOpenApi("/openapi/v1.json");
+        Sampler = new Sampler(ha.Store, ha.Prober, () => ha.Proxies);
+        Pool = new NodePool();
+        AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events);
+        Address = $"http://{listen.Host}:{listen.Port}/";
+    }
+
+    public Sampler Sampler { get; }
+
+    public NodePool Pool { get; }
+
+    public EventLog Events { get; } = new();
+
+    /// <summary>"http://host:port/".</summary>
+    public string Address { get; }
+
+    public async Task StartAsync()
+    {
+        await _app.StartAsync();
+        Sampler.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Sampler.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Istore.Ha.Up;
+
+internal static partial class Log
+{
+    [LoggerMessage(LogLevel.Warning, "{Name} exited with {Code}: starting it again")]
+    public static partial void Restarting(ILogger logger, string name, int code);
+
+    [LoggerMessage(LogLevel.Information, "Started {Name} on {Address}")]
+    public static partial void Started(ILogger logger, string name, string address);
+}

@@ -1,0 +1,20 @@
+namespace Istore.Ha.Up;
+
+/// <summary>`istore-ha up`: a whole cluster on loopback from one command.</summary>
+public sealed record UpOptions
+{
+    public string Directory { get; init; } = "./data";
+
+    public int Shards { get; init; } = 2;
+
+    public int Replicas { get; init; } = 1;
+
+    public string Engine { get; init; } = "memory";
+
+    public string? NodeBinary { get; init; }
+
+    public string? ProxyBinary { get; init; }
+
+    /// <summary>The proxy's port; HA takes BasePort + 100, the dashboard BasePort + 180, nodes BasePort + 1 and up.</summary>
+    public int BasePort { get; init; } = 7000;
+}

@@ -1,0 +1,78 @@
+using Istore.Net.Client;
+using Istore.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Istore.Tests.Ha.HaFailoverTests;
+
+namespace Istore.Tests.Ha;
+
+/// <summary>`istore-ha up`: a whole cluster from one command, that heals itself and starts again from its directory.</summary>
+public sealed class UpTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Up_serves_through_the_proxy_heals_a_killed_master_and_starts_again_with_the_same_data()
+    {
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1");
+        output.WriteLine($"up in {up.StartTime.TotalMilliseconds:F0} ms (JIT)");
+        var (tenant, password) = up.Tenant;
+        Assert.Equal("demo", tenant);
+        Assert.Equal(4, up.NodeAddresses().Count());
+        await using (var c = await RespClient.ConnectAsync("127.0.0.1", up.ProxyPort))
+        {
+            Assert.Equal("OK", (await c.ExecuteAsync("AUTH", tenant, password)).AsString());
+            for (int i = 0; i < 200; i++)
+                Assert.Equal("OK", (await c.ExecuteAsync("SET", $"k{i}", $"v{i}")).AsString());
+        }
+        // The writes reached both masters and, through replication, both replicas.
+        await WaitAsync(async () =>
+        {
+            var keys = await Task.WhenAll(up.NodeAddresses().Select(async n => long.Parse((await UpProcess.NodeInfoAsync(n))["db0"].Split(',')[0][5..])));
+            return keys.Sum() == 400 && keys.All(k => k > 0);
+        }, TimeSpan.FromSeconds(15), "the keys did not reach every node");
+
+        // kill -9 a master: HA fails over, `up` restarts the process, which rejoins as a replica.
+        string master = (string)up.Topology()["tenants"]![0]!["shards"]![0]!["master"]!;
+        ChildProcess.Signal(int.Parse((await UpProcess.NodeInfoAsync(master))["process_id"]), "KILL");
+        await WaitAsync(() => (string)up.Topology()["tenants"]![0]!["shards"]![0]!["master"]! != master, TimeSpan.FromSeconds(10), "no failover:\n" + up.Output);
+        await WaitAsync(async () =>
+        {
+            try
+            {
+                return (await UpProcess.NodeInfoAsync(master))["role"] == "slave";
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(15), "the killed master did not come back as a replica:\n" + up.Output);
+        await up.RememberChildrenAsync();
+        await AssertKeysAsync(up, tenant, password);
+
+        Assert.Equal(0, await up.StopAsync());
+        Assert.Empty(up.LiveChildren());
+        await up.LaunchAsync();
+        output.WriteLine($"up again in {up.StartTime.TotalMilliseconds:F0} ms");
+        Assert.Equal((tenant, password), up.Tenant);
+        await AssertKeysAsync(up, tenant, password);
+    }
+
+    private static async Task AssertKeysAsync(UpProcess up, string tenant, string password)
+    {
+        await using var c = await RespClient.ConnectAsync("127.0.0.1", up.ProxyPort);
+        await c.ExecuteAsync("AUTH", tenant, password);
+        var values = await c.ExecuteAsync(["MGET", .. Enumerable.Range(0, 200).Select(i => $"k{i}")], CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"v{i}"), values.AsStringArray());
+    }
+
+    [Fact]
+    public async Task Up_refuses_bad_options_and_missing_binaries_with_a_message()
+    {
+        var (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--engine", "tape"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("tape", text);
+        string dir = Directory.CreateTempSubdirectory("istore-up-bad-").FullName;
+        (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--dir", dir, "--node-binary", "/nonexistent/istore-node"]);
+        Assert.Equal(1, code);
+        Assert.Contains("istore-node not found", text);
+        Directory.Delete(dir, recursive: true);
+    }
+}
