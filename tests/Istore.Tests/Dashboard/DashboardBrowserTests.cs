@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Istore.Net.Client;
+using Istore.Tests.Infrastructure;
 using OpenQA.Selenium;
 
 namespace Istore.Tests.Dashboard;
@@ -13,12 +14,12 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
 {
     private const int MinPoints = 5;
 
-    private readonly UpCluster _cluster = fixture.Cluster;
+    private readonly UpProcess _cluster = fixture.Cluster;
 
     [Fact]
     public async Task MachineViewListsEveryNodeAndChartsItsTraffic()
     {
-        var nodes = (await _cluster.GetAsync("/api/v1/cluster"))["nodes"]!.AsArray().Select(n => (string)n!["address"]!).ToList();
+        var nodes = (await fixture.GetAsync("/api/v1/cluster"))["nodes"]!.AsArray().Select(n => (string)n!["address"]!).ToList();
         Assert.True(nodes.Count >= 4, $"{nodes.Count} nodes");
         using var browser = Open("machine");
         browser.WaitFor(_ => nodes.All(Rows(browser, "#nodes").Select(r => r[0]).Contains), "the nodes table to list every node");
@@ -71,7 +72,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         Assert.Contains("→ 201", result.Text);
         Assert.Contains($"tenant {name} created: 1 shard(s)", result.Text);
         browser.WaitFor(_ => Rows(browser, "#shards").Any(r => r[0] == name && r[4] == "healthy"), "the new tenant's shard, healthy", 60);
-        var tenants = (await _cluster.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray();
+        var tenants = (await fixture.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray();
         Assert.Contains(tenants, t => (string)t!["name"]! == name);
 
         await using var client = await RespClient.ConnectAsync("127.0.0.1", _cluster.ProxyPort);
@@ -105,7 +106,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         var result = WaitForOperation(browser);
         Assert.True(result.Ok, result.Text);
         browser.WaitFor(_ => Rows(browser, "#tenants").Any(r => r[0] == "demo" && r[10] == "1000000" && r[11] == "5000"), "the new limits in the tenants table");
-        var demo = (await _cluster.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray().Single(t => (string)t!["name"]! == "demo")!;
+        var demo = (await fixture.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray().Single(t => (string)t!["name"]! == "demo")!;
         Assert.Equal(1000000, (int)demo["limits"]!["qps"]!);
         Assert.Equal(5000, (int)demo["limits"]!["maxClients"]!);
         browser.Screenshot("limits-changed");
@@ -124,7 +125,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         Assert.True(result.Ok, result.Text);
         Assert.Contains($"master is now {replica} (was {oldMaster})", result.Text);
         browser.WaitFor(_ => Rows(browser, "#shards").Any(r => r[0] == "demo" && r[1] == "1" && r[2] == replica && r[3] == oldMaster), "the replica to be master in the shards table");
-        var demo = (await _cluster.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray().Single(t => (string)t!["name"]! == "demo")!;
+        var demo = (await fixture.GetAsync("/api/v1/cluster"))["tenants"]!.AsArray().Single(t => (string)t!["name"]! == "demo")!;
         Assert.Equal(replica, (string)demo["shards"]![1]!["master"]!);
         browser.WaitFor(_ => fixture.Writer.Done > doneBefore + 100, "writes to go on after the switchover");
         browser.Screenshot("switchover");
@@ -144,7 +145,7 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
         var browser = BrowserSession.Start();
         try
         {
-            browser.Driver.Navigate().GoToUrl(_cluster.DashboardWithToken);
+            browser.Driver.Navigate().GoToUrl(fixture.DashboardWithToken);
             browser.Driver.FindElement(By.Id("tab-" + view)).Click();
             browser.WaitFor(_ => Text(browser, "status").StartsWith("live"), "the dashboard to go live");
             return browser;
