@@ -71,7 +71,7 @@ async function tick() {
     renderBusiness(cluster);
     renderPlatform(cluster);
     if (view === 'platform') renderEvents(await get('/api/v1/events'));
-    setStatus(`live · sampled ${time(cluster.sampledAtMs)}`, true);
+    setStatus(`live · sampled ${time(timeline.lastMs)}`, true);
   } catch (error) {
     setStatus(error.status === 401 ? 'unauthorized: open the dashboard URL that istore-ha up printed (#token=…)' : 'API: ' + error.message, false);
   } finally {

@@ -1,5 +1,5 @@
 // Platform view: totals, capacity, failovers and the event log of every mutation.
-import { bytes, count, time } from './format.js';
+import { bytes, count } from './format.js';
 import { renderRows, setText } from './tables.js';
 
 const EVENTS_SHOWN = 100;
@@ -13,7 +13,8 @@ export function renderPlatform(cluster) {
   setText('nodes-up', `${p.nodesUp} / ${p.nodes}`);
   setText('tenant-count', String(p.tenants));
   setText('failovers', String(cluster.failovers));
-  setText('last-failover', cluster.lastFailoverMs > 0 ? 'last ' + time(cluster.lastFailoverMs) : '');
+  // lastFailoverMs is how long the last failover took (from the master's last good probe), -1 before any.
+  setText('last-failover', cluster.lastFailoverMs >= 0 ? `last took ${cluster.lastFailoverMs} ms` : '');
   setText('proxies-up', `${cluster.proxies.filter(x => x.healthy).length} / ${cluster.proxies.length}`);
   setText('route-version', 'v' + cluster.routeVersion);
   setText('leader', cluster.leader ? cluster.leader + (cluster.isLeader ? ' (this HA)' : '') : 'no leader');
