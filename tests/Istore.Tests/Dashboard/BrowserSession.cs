@@ -28,9 +28,11 @@ public sealed class BrowserSession : IDisposable
         {
             _chromedriver.WaitForOutputAsync("started successfully", TimeSpan.FromSeconds(15)).GetAwaiter().GetResult();
             var options = new ChromeOptions { BinaryLocation = Binary("ISTORE_CHROMIUM", "/usr/bin/chromium") };
-            // --no-sandbox: tests run as root; a fixed scale factor keeps screenshots at the window size.
+            // --no-sandbox: tests run as root; a fixed scale factor keeps screenshots at the window size;
+            // gc() and precise performance.memory let tests measure the page's heap.
             options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
-                "--hide-scrollbars", $"--window-size={width},{height}", "--force-device-scale-factor=1", $"--user-data-dir={_profile}");
+                "--hide-scrollbars", $"--window-size={width},{height}", "--force-device-scale-factor=1", $"--user-data-dir={_profile}",
+                "--js-flags=--expose-gc", "--enable-precise-memory-info");
             Driver = new RemoteWebDriver(new Uri($"http://127.0.0.1:{port}/"), options.ToCapabilities(), TimeSpan.FromSeconds(60));
         }
         catch
