@@ -17,6 +17,16 @@ public sealed class LoadedClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await UpProcess.StartAsync("--shards", "2", "--replicas", "1");
+        using (var http = new HttpClient())
+        using (var page = await http.GetAsync(Cluster.Dashboard))
+        {
+            if (!page.IsSuccessStatusCode)
+            {
+                await Cluster.DisposeAsync();
+                Cluster = null!;
+                Assert.Fail($"GET the dashboard: {(int)page.StatusCode}; the admin host must call DashboardFiles.Map(app)");
+            }
+        }
         Writer = new LightWriter(Cluster.ProxyPort, Cluster.Tenant.Name, Cluster.Tenant.Password);
     }
 
