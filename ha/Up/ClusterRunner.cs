@@ -50,7 +50,8 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         Endpoint.TryParse(_file.Dashboard.Replace("http://", "").TrimEnd('/'), out var admin);
         await using var adminHost = new AdminHost(ha, admin, _file.AdminToken, this);
         await adminHost.StartAsync();
-        supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken]);
+        supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
+            "--metrics-port", (options.BasePort + 190).ToString()]);
         await WaitForPortAsync(_file.Proxy);
 
         var demo = _file.Tenants[0];
