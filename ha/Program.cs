@@ -71,7 +71,7 @@ var replicas = new Option<int>("--replicas") { Description = "Replicas per shard
 var engine = new Option<string>("--engine") { Description = "memory or disk", DefaultValueFactory = _ => "memory" };
 var nodeBinary = new Option<string?>("--node-binary") { Description = "istore-node to start (default: next to istore-ha)" };
 var proxyBinary = new Option<string?>("--proxy-binary") { Description = "istore-proxy to start (default: next to istore-ha)" };
-var basePort = new Option<int>("--base-port") { Description = "The proxy's port; HA +100, dashboard +180, nodes +1 and up", DefaultValueFactory = _ => 7000 };
+var basePort = new Option<int>("--base-port") { Description = "The proxy's port; HA +100, dashboard +180, proxy metrics +190, nodes +1 and up", DefaultValueFactory = _ => 7000 };
 var up = new Command("up", "Start a whole local cluster: nodes, HA, a proxy, the admin API and dashboard")
 {
     dir, shards, replicas, engine, nodeBinary, proxyBinary, basePort, logLevel,

@@ -77,10 +77,10 @@ public sealed partial class EtcdHaStore : IHaStore
     }
 
     /// <summary>A key per proxy under <c>proxies/</c>, without a lease: a registered proxy stays known, its probes say whether it serves.</summary>
-    public async Task RegisterProxyAsync(string address, CancellationToken ct)
+    public async Task RegisterProxyAsync(string entry, CancellationToken ct)
     {
-        _proxies.Add(address);
-        await _client.PutAsync(_proxiesPrefix + address, address, 0, ct).ConfigureAwait(false);
+        _proxies.Add(entry);
+        await _client.PutAsync(_proxiesPrefix + entry.Split(' ')[0], entry, 0, ct).ConfigureAwait(false);
     }
 
     /// <summary>The proxies other HA processes registered before this one started.</summary>

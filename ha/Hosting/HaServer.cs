@@ -85,11 +85,13 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
     }
 
     /// <summary>Every proxy registered with this HA group, in address order.</summary>
-    public Endpoint[] Proxies => Store.Proxies.Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>()
-        .OrderBy(e => e.ToString(), StringComparer.Ordinal).ToArray();
+    public Endpoint[] Proxies => ProxyEntries.Select(p => p.Address).ToArray();
 
-    /// <summary>A proxy subscribed here: every HA process of the group will probe it for the name service.</summary>
-    internal void Register(Endpoint proxy) => _ = Store.RegisterProxyAsync(proxy.ToString(), CancellationToken.None).ContinueWith(
+    public IEnumerable<ProxyEntry> ProxyEntries => Store.Proxies.Select(ProxyEntry.Parse).OfType<ProxyEntry>()
+        .OrderBy(p => p.Address.ToString(), StringComparer.Ordinal);
+
+    /// <summary>A proxy subscribed here: every HA process of the group will probe it for the name service and read its metrics.</summary>
+    internal void Register(ProxyEntry proxy) => _ = Store.RegisterProxyAsync(proxy.ToString(), CancellationToken.None).ContinueWith(
         t => Log.RegisterFailed(Logger, proxy.ToString(), t.Exception!.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
 
     public void RequestShutdown() => _shutdown.TrySetResult();

@@ -7,9 +7,10 @@ namespace Istore.Ha.Monitoring;
 
 /// <summary>
 /// Every second: INFO from every node (memory, CPU, clients, commands, network, keys, replication)
-/// and, for every tenant, INFO from every healthy proxy as that tenant (its tenant-scoped
-/// statistics), turned into rates and kept as the latest sample and 30 minutes of history for
-/// the dashboard and the admin API. Connections are reused; a failed one is dropped and redone.
+/// and the Prometheus text of every healthy proxy that registered a metrics port (every tenant's
+/// statistics, read without taking a client slot of any tenant), turned into rates and kept as
+/// the latest sample and 30 minutes of history for the dashboard and the admin API. Connections
+/// are reused; a failed one is dropped and redone.
 /// </summary>
 public sealed class Sampler : IDisposable
 {
@@ -17,7 +18,8 @@ public sealed class Sampler : IDisposable
 
     private readonly IHaStore _store;
     private readonly Prober _prober;
-    private readonly Func<Endpoint[]> _proxies;
+    private readonly Func<IEnumerable<ProxyEntry>> _proxies;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(1) };
     private readonly ConcurrentDictionary<string, ProbeConnection> _connections = new();
     private readonly Dictionary<string, Counters> _previous = [];
     private readonly SeriesRing _history = new(HistorySeconds);
@@ -28,7 +30,7 @@ public sealed class Sampler : IDisposable
     private double _requestsToday;
     private DateOnly _today = DateOnly.FromDateTime(DateTime.Now);
 
-    public Sampler(IHaStore store, Prober prober, Func<Endpoint[]> proxies)
+    public Sampler(IHaStore store, Prober prober, Func<IEnumerable<ProxyEntry>> proxies)
     {
         _store = store;
         _prober = prober;
@@ -66,11 +68,11 @@ public sealed class Sampler : IDisposable
         var nodeAddresses = config.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Prepend(s.Master)).Distinct().ToList();
         var nodeTasks = nodeAddresses.ToDictionary(a => a, SampleNodeAsync);
         long now = Environment.TickCount64;
-        var healthyProxies = _proxies().Where(p => now - _prober.Status(p).LastOkMs <= config.DownAfterMs).ToList();
-        var tenantTasks = config.Tenants.ToDictionary(t => t.Name, t => SampleTenantAsync(t.Name, t.Password, healthyProxies));
-        await Task.WhenAll(nodeTasks.Values.Cast<Task>().Concat(tenantTasks.Values)).ConfigureAwait(false);
+        var proxyTasks = _proxies().Where(p => p.MetricsPort > 0 && now - _prober.Status(p.Address).LastOkMs <= config.DownAfterMs).Select(ProxyMetricsAsync).ToList();
+        await Task.WhenAll(nodeTasks.Values.Cast<Task>().Concat(proxyTasks)).ConfigureAwait(false);
         var nodes = nodeTasks.Where(n => n.Value.Result is not null).ToDictionary(n => n.Key, n => n.Value.Result!);
-        var tenants = tenantTasks.ToDictionary(t => t.Key, t => t.Value.Result);
+        var perProxy = proxyTasks.Select(t => t.Result).OfType<Dictionary<string, TenantSample>>().ToList();
+        var tenants = config.Tenants.ToDictionary(t => t.Name, t => Sum(perProxy.Select(p => p.GetValueOrDefault(t.Name)).OfType<TenantSample>()));
         Volatile.Write(ref _nodes, nodes);
         Volatile.Write(ref _tenants, tenants);
         SampledAtMs = Environment.TickCount64;
@@ -132,7 +134,7 @@ public sealed class Sampler : IDisposable
 
     private async Task<NodeSample?> SampleNodeAsync(string address)
     {
-        var info = await InfoAsync("node " + address, address, null, "INFO", "everything").ConfigureAwait(false);
+        var info = await InfoAsync("node " + address, address, "INFO", "everything").ConfigureAwait(false);
         if (info is null)
             return null;
         var counters = Counters.Read(Environment.TickCount64, info);
@@ -152,57 +154,52 @@ public sealed class Sampler : IDisposable
             (long)Counters.Number(info, "process_id"));
     }
 
-    /// <summary>A tenant's statistics summed over the proxies; its latency is the slowest proxy's (the p99 of its busiest command).</summary>
-    private async Task<TenantSample> SampleTenantAsync(string tenant, string password, List<Endpoint> proxies)
+    /// <summary>Tenants summed over proxies; latency is the slowest proxy's.</summary>
+    private static TenantSample Sum(IEnumerable<TenantSample> samples)
     {
-        double ops = 0, errors = 0, bytesIn = 0, bytesOut = 0;
-        long connections = 0, rejected = 0, p50 = 0, p99 = 0;
-        foreach (var proxy in proxies)
+        var all = samples.ToList();
+        return new TenantSample(all.Sum(t => t.OpsPerSec), all.Select(t => t.P50Us).DefaultIfEmpty().Max(), all.Select(t => t.P99Us).DefaultIfEmpty().Max(),
+            all.Sum(t => t.ErrorsPerSec), all.Sum(t => t.Connections), all.Sum(t => t.BytesInPerSec), all.Sum(t => t.BytesOutPerSec), all.Sum(t => t.Rejected));
+    }
+
+    /// <summary>One proxy's tenants from its /metrics; null when it does not answer.</summary>
+    private async Task<Dictionary<string, TenantSample>?> ProxyMetricsAsync(ProxyEntry proxy)
+    {
+        string text;
+        try
         {
-            string key = $"tenant {tenant} {proxy}";
-            var info = await InfoAsync(key, proxy.ToString(), password, "INFO", "all").ConfigureAwait(false);
-            if (info is null)
-                continue;
-            var counters = Counters.Read(Environment.TickCount64, info);
+            text = await _http.GetStringAsync($"http://{proxy.Address.Host}:{proxy.MetricsPort}/metrics", _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+        long now = Environment.TickCount64;
+        var result = new Dictionary<string, TenantSample>();
+        foreach (var (tenant, metrics) in ProxyMetrics.ByTenant(text))
+        {
+            string key = $"proxy {proxy.Address} {tenant}";
+            var counters = new Counters(now, metrics.Commands, metrics.Errors, metrics.BytesIn, metrics.BytesOut, 0);
             Counters? before;
             lock (_previous)
             {
                 before = _previous.TryGetValue(key, out var b) ? b : null;
                 _previous[key] = counters;
             }
-            ops += Counters.Number(info, "instantaneous_ops_per_sec");
-            errors += counters.RateSince(before, c => c.Errors);
-            bytesIn += counters.RateSince(before, c => c.NetIn);
-            bytesOut += counters.RateSince(before, c => c.NetOut);
-            connections += Math.Max(0, (long)Counters.Number(info, "connected_clients") - 1);   // not this sampler's own connection
-            rejected += (long)Counters.Number(info, "rejected_calls_qps");
-            var (busiestP50, busiestP99) = BusiestCommandLatency(info);
-            p50 = Math.Max(p50, busiestP50);
-            p99 = Math.Max(p99, busiestP99);
+            result[tenant] = new TenantSample(metrics.OpsPerSec, metrics.BusiestP50Us, metrics.BusiestP99Us, counters.RateSince(before, c => c.Errors),
+                metrics.Connections, counters.RateSince(before, c => c.NetIn), counters.RateSince(before, c => c.NetOut), metrics.Rejected);
         }
-        return new TenantSample(ops, p50, p99, errors, connections, bytesIn, bytesOut, rejected);
+        return result;
     }
 
-    /// <summary>From the commandstats lines: the p50 and p99 of the command with the most operations per second (the INFO sampling itself excluded).</summary>
-    private static (long, long) BusiestCommandLatency(Dictionary<string, string> info)
-    {
-        var busiest = info.Where(f => f.Key.StartsWith("cmdstat_", StringComparison.Ordinal) && f.Key is not ("cmdstat_info" or "cmdstat_auth"))
-            .Select(f => f.Value.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]))
-            .MaxBy(f => double.Parse(f.GetValueOrDefault("ops_per_sec", "0"), System.Globalization.CultureInfo.InvariantCulture));
-        return busiest is null ? (0, 0) : (long.Parse(busiest.GetValueOrDefault("p50_usec", "0")), long.Parse(busiest.GetValueOrDefault("p99_usec", "0")));
-    }
-
-    /// <summary>INFO on a reused connection (authenticated with <paramref name="password"/> when given); null when the peer does not answer.</summary>
-    private async Task<Dictionary<string, string>?> InfoAsync(string key, string address, string? password, params string[] command)
+    /// <summary>INFO on a reused connection; null when the node does not answer.</summary>
+    private async Task<Dictionary<string, string>?> InfoAsync(string key, string address, params string[] command)
     {
         if (!Endpoint.TryParse(address, out var endpoint))
             return null;
-        bool fresh = false;
-        var connection = _connections.GetOrAdd(key, _ => { fresh = true; return new ProbeConnection(endpoint); });
+        var connection = _connections.GetOrAdd(key, _ => new ProbeConnection(endpoint));
         try
         {
-            if (fresh && password is not null)
-                await connection.ExpectAsync(_prober.TimeoutMs, "AUTH", password).ConfigureAwait(false);
             var reply = await connection.ExpectAsync(_prober.TimeoutMs, command).ConfigureAwait(false);
             return InfoFields.Parse(reply.AsString() ?? "");
         }
@@ -219,5 +216,6 @@ public sealed class Sampler : IDisposable
         _stop.Cancel();
         foreach (var connection in _connections.Values)
             connection.Dispose();
+        _http.Dispose();
     }
 }

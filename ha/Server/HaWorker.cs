@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Istore.Ha.Config;
 using Istore.Ha.Hosting;
+using Istore.Ha.State;
 using Istore.Net.Resp;
 using Istore.Net.Routes;
 using Istore.Net.Server;
@@ -100,16 +101,22 @@ internal sealed class HaWorker(HaServer server) : ILoopWorker
         string sub = args.Count > 1 ? args.ToString(1).ToUpperInvariant() : "";
         if (sub == "GET" && args.Count == 2)
             output.WriteBulkString(HaConfigLoader.SerializeRoutes(server.Store.Current));
-        else if (sub == "SUBSCRIBE" && args.Count == 3)
+        else if (sub == "SUBSCRIBE" && args.Count is 3 or 5)
         {
             if (!Endpoint.TryParse(args.ToString(2), out var proxy))
             {
                 output.WriteError($"ERR proxy address '{args.ToString(2)}' is not host:port");
                 return;
             }
+            int metricsPort = 0;
+            if (args.Count == 5 && (!args.ToString(3).Equals("METRICS", StringComparison.OrdinalIgnoreCase) || !int.TryParse(args.ToString(4), out metricsPort) || metricsPort is < 1 or > 65535))
+            {
+                output.WriteError("ERR syntax: ROUTES SUBSCRIBE <proxy host:port> [METRICS <port>]");
+                return;
+            }
             output.WriteOk();
             server.Routes.Subscribe(connection);
-            server.Register(proxy);
+            server.Register(new ProxyEntry(proxy, metricsPort));
         }
         else if (sub == "ACK" && args.Count == 3 && long.TryParse(args.ToString(2), out long version))
         {
@@ -117,7 +124,7 @@ internal sealed class HaWorker(HaServer server) : ILoopWorker
             output.WriteOk();
         }
         else
-            output.WriteError("ERR syntax: ROUTES GET | ROUTES SUBSCRIBE <proxy host:port> | ROUTES ACK <version>");
+            output.WriteError("ERR syntax: ROUTES GET | ROUTES SUBSCRIBE <proxy host:port> [METRICS <port>] | ROUTES ACK <version>");
     }
 
     /// <summary>PROXIES tenant: the proxies that answered their probes within downAfterMs (every proxy serves every tenant).</summary>

@@ -29,9 +29,9 @@ public sealed class FileHaStore(string path) : IHaStore
     }
 
     /// <summary>One HA process: the proxies it knows are those that subscribed to it since it started.</summary>
-    public Task RegisterProxyAsync(string address, CancellationToken ct)
+    public Task RegisterProxyAsync(string entry, CancellationToken ct)
     {
-        _proxies.Add(address);
+        _proxies.Add(entry);
         return Task.CompletedTask;
     }
 

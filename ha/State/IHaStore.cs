@@ -21,14 +21,14 @@ public interface IHaStore : IAsyncDisposable
     /// <summary>Raised (on any thread) when <see cref="Current"/> changes, by this process or another.</summary>
     event Action<HaConfig>? Changed;
 
-    /// <summary>Every proxy registered with any HA process sharing this store (alive or not: probes say which serve).</summary>
+    /// <summary>Every proxy registered with any HA process sharing this store, as <see cref="ProxyEntry"/> texts (alive or not: probes say which serve).</summary>
     IReadOnlyCollection<string> Proxies { get; }
 
     /// <summary>Raised (on any thread) when a proxy joins <see cref="Proxies"/>.</summary>
     event Action? ProxiesChanged;
 
-    /// <summary>Records a proxy that subscribed to this process, for every HA process's name service.</summary>
-    Task RegisterProxyAsync(string address, CancellationToken ct);
+    /// <summary>Records a proxy that subscribed to this process (a <see cref="ProxyEntry"/> text), for every HA process's name service.</summary>
+    Task RegisterProxyAsync(string entry, CancellationToken ct);
 
     /// <summary>Loads the stored topology (seeding it from <paramref name="initial"/> when the store is empty) and, for etcd, starts campaigning.</summary>
     Task StartAsync(HaConfig initial, CancellationToken ct);

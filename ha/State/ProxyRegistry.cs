@@ -1,10 +1,10 @@
 namespace Istore.Ha.State;
 
-/// <summary>A set of proxy addresses that tells when it grows; thread-safe.</summary>
+/// <summary>Registered proxies by address (the latest entry of each), telling when one joins or changes; thread-safe.</summary>
 internal sealed class ProxyRegistry
 {
     private readonly Lock _lock = new();
-    private readonly HashSet<string> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _proxies = new(StringComparer.Ordinal);
 
     public event Action? Changed;
 
@@ -13,16 +13,21 @@ internal sealed class ProxyRegistry
         get
         {
             lock (_lock)
-                return [.. _proxies];
+                return [.. _proxies.Values];
         }
     }
 
-    public void Add(string address)
+    /// <summary>Adds or replaces the entry of <paramref name="entry"/>'s address (see <see cref="ProxyEntry"/>).</summary>
+    public void Add(string entry)
     {
-        bool added;
+        string address = entry.Split(' ')[0];
+        bool changed;
         lock (_lock)
-            added = _proxies.Add(address);
-        if (added)
+        {
+            changed = _proxies.GetValueOrDefault(address) != entry;
+            _proxies[address] = entry;
+        }
+        if (changed)
             Changed?.Invoke();
     }
 }

@@ -39,6 +39,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         string proxyBinary = FindBinary("istore-proxy", options.ProxyBinary, "proxy");
         var topology = LoadOrCreate();
         _downAfterMs = topology.DownAfterMs;
+        EnsurePortsFree([.. _file.Nodes.Keys, _file.Proxy, topology.Listen, _file.Dashboard.Replace("http://", "").TrimEnd('/'), $"127.0.0.1:{options.BasePort + 190}"]);
         using var supervisor = _supervisor = new Supervisor(Path.Combine(_dir, "logs"), _logger);
         await Task.WhenAll(_file.Nodes.Select(n => StartNodeAsync(n.Key, n.Value)));
 
@@ -50,7 +51,8 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         Endpoint.TryParse(_file.Dashboard.Replace("http://", "").TrimEnd('/'), out var admin);
         await using var adminHost = new AdminHost(ha, admin, _file.AdminToken, this);
         await adminHost.StartAsync();
-        supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken]);
+        supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
+            "--metrics-port", (options.BasePort + 190).ToString()]);
         await WaitForPortAsync(_file.Proxy);
 
         var demo = _file.Tenants[0];
@@ -162,6 +164,24 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         string[] candidates = given is not null ? [given] : [Path.Combine(AppContext.BaseDirectory, name), Path.Combine(AppContext.BaseDirectory, "..", folder, name)];
         return candidates.FirstOrDefault(File.Exists) is { } found ? Path.GetFullPath(found)
             : throw new FileNotFoundException($"{name} not found (looked at {string.Join(", ", candidates)}); give --{folder}-binary PATH");
+    }
+
+    /// <summary>A port something else holds would make `up` take that program for its own node or proxy: refuse to start instead.</summary>
+    private static void EnsurePortsFree(IEnumerable<string> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            Endpoint.TryParse(address, out var endpoint);
+            try
+            {
+                using var listener = new TcpListener(System.Net.IPAddress.Parse(endpoint.Host), endpoint.Port);
+                listener.Start();
+            }
+            catch (SocketException)
+            {
+                throw new IOException($"{address} is in use: stop what listens there or choose other ports with --base-port");
+            }
+        }
     }
 
     private static async Task WaitForPortAsync(string address)

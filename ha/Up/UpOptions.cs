@@ -15,6 +15,6 @@ public sealed record UpOptions
 
     public string? ProxyBinary { get; init; }
 
-    /// <summary>The proxy's port; HA takes BasePort + 100, the dashboard BasePort + 180, nodes BasePort + 1 and up.</summary>
+    /// <summary>The proxy's port; HA takes BasePort + 100, the dashboard BasePort + 180, the proxy's metrics BasePort + 190, nodes BasePort + 1 and up.</summary>
     public int BasePort { get; init; } = 7000;
 }

@@ -7,11 +7,11 @@ namespace Istore.Proxy.Hosting;
 
 /// <summary>
 /// Takes the routes from HA: subscribes on one HA process (ROUTES SUBSCRIBE with this proxy's
-/// address, which also registers it for the name service), applies every table pushed and
+/// address and metrics port, which also registers it for the name service and monitoring), applies every table pushed and
 /// acknowledges its version. When that HA fails, or says nothing for three heartbeats, the next
 /// one in the list is tried; meanwhile the proxy keeps serving with its last table.
 /// </summary>
-internal sealed class HaRouteClient(ProxyServer server, IReadOnlyList<Endpoint> has, string listen, string? token, ILogger logger) : IDisposable
+internal sealed class HaRouteClient(ProxyServer server, IReadOnlyList<Endpoint> has, string listen, int metricsPort, string? token, ILogger logger) : IDisposable
 {
     private const int SilenceMs = 3000;
     private const int RetryMs = 200;
@@ -57,7 +57,9 @@ internal sealed class HaRouteClient(ProxyServer server, IReadOnlyList<Endpoint> 
         await using var client = await RespClient.ConnectAsync(ha.Host, ha.Port, connect.Token).ConfigureAwait(false);
         if (token is not null)
             Expect(await client.ExecuteAsync(["AUTH", token], connect.Token).ConfigureAwait(false), "AUTH");
-        Expect(await client.ExecuteAsync(["ROUTES", "SUBSCRIBE", listen], connect.Token).ConfigureAwait(false), "ROUTES SUBSCRIBE");
+        // The metrics port lets HA read every tenant's statistics without holding a client slot of any tenant.
+        string[] subscribe = metricsPort > 0 ? ["ROUTES", "SUBSCRIBE", listen, "METRICS", metricsPort.ToString()] : ["ROUTES", "SUBSCRIBE", listen];
+        Expect(await client.ExecuteAsync(subscribe, connect.Token).ConfigureAwait(false), "ROUTES SUBSCRIBE");
         Log.HaFollowing(logger, ha.ToString());
         while (true)
         {

@@ -53,7 +53,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             Reloader = new ConfigReloader(this, configPath, options.ConfigPollInterval);
         else
             HaRoutes = new HaRouteClient(this, options.Ha.Select(a => Endpoint.TryParse(a, out var e) ? e : throw new InvalidDataException($"--ha '{a}' is not host:port")).ToList(),
-                options.Listen!, options.HaToken, _logger);
+                options.Listen!, options.MetricsPort, options.HaToken, _logger);
         _timer = new Timer(_ => Tick(), null, Timeout.Infinite, Timeout.Infinite);
     }
 

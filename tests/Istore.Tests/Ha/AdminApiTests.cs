@@ -55,6 +55,9 @@ public sealed class AdminApiTests
         {
             await WaitAsync(async () => (await first.ExecuteAsync("AUTH", "shop", "shop-pw")).AsString() == "OK" && (await AuthAsync(up, "shop", "shop-pw")).Contains("max"),
                 TimeSpan.FromSeconds(10), "maxClients 1 was not applied");
+            // HA's monitoring reads the proxy's metrics: it takes no client slot, and it sees this one.
+            await WaitAsync(async () => (long)(await GetJsonAsync(http, "api/v1/cluster"))["tenants"]![1]!["connections"]! == 1,
+                TimeSpan.FromSeconds(10), "the tenant's connection is not in the cluster view");
         }
 
         // Switchover, then delete.

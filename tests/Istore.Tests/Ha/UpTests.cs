@@ -73,6 +73,14 @@ public sealed class UpTests(ITestOutputHelper output)
         (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--dir", dir, "--node-binary", "/nonexistent/istore-node"]);
         Assert.Equal(1, code);
         Assert.Contains("istore-node not found", text);
+        using (var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            squatter.Start();
+            int taken = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+            (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--dir", dir, "--base-port", taken.ToString()]);
+            Assert.Equal(1, code);
+            Assert.Contains($"127.0.0.1:{taken} is in use", text);
+        }
         Directory.Delete(dir, recursive: true);
     }
 }

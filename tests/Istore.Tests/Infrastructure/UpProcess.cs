@@ -104,7 +104,7 @@ public sealed class UpProcess : IAsyncDisposable
         for (int attempt = 0; attempt < 100; attempt++)
         {
             int basePort = Random.Shared.Next(20_000, 55_000);
-            if (Enumerable.Range(basePort, 20).Append(basePort + 100).Append(basePort + 180).All(IsFree))
+            if (Enumerable.Range(basePort, 20).Append(basePort + 100).Append(basePort + 180).Append(basePort + 190).All(IsFree))
                 return basePort;
         }
         throw new InvalidOperationException("no free port range");
