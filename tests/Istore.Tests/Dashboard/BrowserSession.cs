@@ -66,7 +66,7 @@ public sealed class BrowserSession : IDisposable
     public object? Script(string javaScript, params object[] args) => ((IJavaScriptExecutor)Driver).ExecuteScript(javaScript, args);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; the timeout message says what was awaited.</summary>
-    public T WaitFor<T>(Func<IWebDriver, T> condition, string what, double seconds = 20)
+    public T WaitFor<T>(Func<IWebDriver, T> condition, string what, double seconds = 30)
     {
         var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)) { Message = what };
         wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
