@@ -47,6 +47,7 @@ public sealed class AdminHost : IAsyncDisposable
             await next(context);
         });
         _app.MapOpenApi("/openapi/v1.json");
+        Dashboard.DashboardFiles.Map(_app);
         Sampler = new Sampler(ha.Store, ha.Prober, () => ha.ProxyEntries);
         Pool = new NodePool();
         AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events);

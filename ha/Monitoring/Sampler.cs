@@ -44,6 +44,7 @@ public sealed class Sampler : IDisposable
     /// <summary>Requests through the proxies since local midnight (while this HA process ran).</summary>
     public long RequestsToday => (long)Volatile.Read(ref _requestsToday);
 
+    /// <summary>When the last sample was taken, unix ms.</summary>
     public long SampledAtMs { get; private set; }
 
     public void Start() => _ = Task.Run(RunAsync);
@@ -75,7 +76,7 @@ public sealed class Sampler : IDisposable
         var tenants = config.Tenants.ToDictionary(t => t.Name, t => Sum(perProxy.Select(p => p.GetValueOrDefault(t.Name)).OfType<TenantSample>()));
         Volatile.Write(ref _nodes, nodes);
         Volatile.Write(ref _tenants, tenants);
-        SampledAtMs = Environment.TickCount64;
+        SampledAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Record(nodes, tenants);
     }
 
