@@ -9,7 +9,9 @@ public class ProxyAuthTests(ProxyAuthTests.Cluster cluster) : IClassFixture<Prox
     {
         protected override int ShardCount => 2;
 
-        protected override string MoreTenants => """{"name": "small", "password": "ps", "limits": {"maxClients": 2}, "shards": [{"master": "127.0.0.1:{port1}"}]},""";
+        protected override int SpareCount => 2;
+
+        protected override string MoreTenants => """{"name": "small", "password": "ps", "limits": {"maxClients": 2}, "shards": [{"master": "127.0.0.1:{spare1}"}]},""";
     }
 
     [Fact]
