@@ -14,6 +14,9 @@ public sealed record TenantConfig
 
     public TenantFlags Flags { get; set; } = new();
 
+    /// <summary>What the proxy sends as AUTH to backends started with --requirepass, unless a shard names its own.</summary>
+    public string? BackendPassword { get; set; }
+
     /// <summary>Ordered: a key's shard is its jump hash over this list's length.</summary>
     public List<ShardConfig> Shards { get; set; } = [];
 }
@@ -48,4 +51,7 @@ public sealed record ShardConfig
     public string Master { get; set; } = "";
 
     public List<string> Replicas { get; set; } = [];
+
+    /// <summary>This shard's nodes' --requirepass, if it differs from the tenant's <see cref="TenantConfig.BackendPassword"/>.</summary>
+    public string? Password { get; set; }
 }

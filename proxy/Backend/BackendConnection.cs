@@ -14,6 +14,9 @@ namespace Istore.Proxy.Backend;
 /// iteration; replies come back in order, so each matches the oldest pending request. When the
 /// stream breaks (closed, a reply nobody asked for, invalid RESP, a timeout) exactly the pending
 /// requests fail with an error reply, and the next request reconnects after a backoff.
+/// Each new connection starts with its handshake (AUTH for a backend with --requirepass, HELLO 3
+/// for RESP3 clients) ahead of any request; a handshake's reply is dropped, and a refusal fails
+/// the connection with the backend's error, so clients see why.
 /// </summary>
 internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDisposable
 {
@@ -25,6 +28,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private readonly IEventLoop _loop;
     private readonly IReplySink _sink;
     private readonly int _protocol;
+    private readonly string? _password;
     private readonly Queue<Pending> _pending = new();
     private readonly RespWriter _out = new(4096);
     private byte[] _in = new byte[ReceiveChunk];
@@ -38,18 +42,19 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private int _generation;
     private bool _flushQueued;
 
-    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol)
+    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password)
     {
         _loop = loop;
         _sink = sink;
         Endpoint = endpoint;
         _protocol = protocol;
+        _password = password;
     }
 
     private enum State { Down, Connecting, Connected, Disposed }
 
-    /// <summary>A request written to the backend and not answered yet; a null slot is a reply to drop (the handshake).</summary>
-    private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs);
+    /// <summary>A request written to the backend and not answered yet; a handshake (AUTH, HELLO) has no slot.</summary>
+    private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs, string? Handshake = null);
 
     public Endpoint Endpoint { get; }
 
@@ -97,13 +102,20 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     {
         _state = State.Connecting;
         int generation = ++_generation;
+        if (_password is not null)
+        {
+            _out.WriteArrayHeader(2);
+            _out.WriteBulkString("AUTH"u8);
+            _out.WriteBulkString(Encoding.UTF8.GetBytes(_password));
+            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64, "AUTH"));
+        }
         if (_protocol == 3)
         {
-            // Replies on this connection must be RESP3 like its clients'; the handshake's reply is dropped.
+            // Replies on this connection must be RESP3 like its clients'.
             _out.WriteArrayHeader(2);
             _out.WriteBulkString("HELLO"u8);
             _out.WriteBulkString("3"u8);
-            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64));
+            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64, "HELLO 3"));
         }
         var endpoint = Endpoint;
         _ = Task.Run(async () =>
@@ -217,6 +229,11 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             _inStart += length;
             if (pending.Slot is not null)
                 _sink.Deliver(pending.Slot, pending.Fragment, frame[..length]);
+            else if (pending.Handshake is not null && frame[0] is (byte)'-' or (byte)'!')
+            {
+                Fail($"refused {pending.Handshake}: {RespValue.Parse(frame[..length]).AsString()}");
+                return;
+            }
         }
     }
 
