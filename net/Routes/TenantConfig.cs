@@ -32,7 +32,7 @@ public sealed record TenantLimits
     /// <summary>Requests one connection may have in flight before the proxy stops reading it.</summary>
     public int MaxInFlight { get; set; } = 4096;
 
-    /// <summary>A backend that does not answer within this fails its in-flight requests and reconnects.</summary>
+    /// <summary>A request its backend has not answered within this gets an error; requests sent after it keep waiting for their own replies.</summary>
     public int BackendTimeoutMs { get; set; } = 5000;
 
     /// <summary>Pipelined connections per shard per event loop, shared by all the tenant's clients.</summary>

@@ -12,8 +12,13 @@ namespace Istore.Proxy.Backend;
 /// One long-lived, pipelined connection to a shard, owned by one event loop and shared by every
 /// client of that loop and tenant. Commands are encoded into one buffer and sent once per loop
 /// iteration; replies come back in order, so each matches the oldest pending request. When the
-/// stream breaks (closed, a reply nobody asked for, invalid RESP, a timeout) exactly the pending
-/// requests fail with an error reply, and the next request reconnects after a backoff.
+/// stream breaks (closed, a reply nobody asked for, invalid RESP) exactly the pending requests
+/// fail with an error reply, and the next request reconnects after a backoff.
+/// A timeout is not a break: only the requests that waited too long are answered with an error,
+/// and the replies the backend still owes them are dropped when they come, so the requests behind
+/// them (often other clients') still get theirs. Closing would fail those too, since RESP has no
+/// way to skip a reply. Once every request left on the connection has timed out, nobody waits on
+/// it: the next request reconnects instead of queueing behind a backend that may be stuck.
 /// Each new connection starts with its handshake (AUTH for a backend with --requirepass, HELLO 3
 /// for RESP3 clients) ahead of any request; a handshake's reply is dropped, and a refusal fails
 /// the connection with the backend's error, so clients see why.
@@ -40,6 +45,8 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private long _retryAtMs;
     private int _backoffMs = FirstBackoffMs;
     private int _generation;
+    /// <summary>Replies still owed to requests that timed out (they are the oldest, so the next ones to come).</summary>
+    private int _dropReplies;
     private bool _flushQueued;
 
     public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password)
@@ -66,6 +73,12 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     /// </summary>
     public RespWriter? BeginCommand(long nowMs)
     {
+        if (_dropReplies > 0 && _pending.Count == 0 && _state is State.Connected or State.Connecting)
+        {
+            Close("");   // holds no request: nobody gets an error
+            _state = State.Down;
+            _retryAtMs = nowMs;
+        }
         if (_state == State.Down)
         {
             if (nowMs < _retryAtMs)
@@ -83,11 +96,25 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
 
     public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable, reconnecting\r\n");
 
-    /// <summary>Fails the pending requests if the oldest has waited longer than <paramref name="timeoutMs"/>.</summary>
+    /// <summary>
+    /// Answers each request that has waited longer than <paramref name="timeoutMs"/> with an error
+    /// and drops its reply when it comes; a handshake that has waited that long fails the connection.
+    /// </summary>
     public void CheckTimeout(long nowMs, int timeoutMs)
     {
-        if (timeoutMs > 0 && _pending.TryPeek(out var oldest) && nowMs - oldest.SentAtMs > timeoutMs)
-            Fail($"timed out after {timeoutMs} ms");
+        byte[]? error = null;
+        while (timeoutMs > 0 && _pending.TryPeek(out var oldest) && nowMs - oldest.SentAtMs > timeoutMs)
+        {
+            if (oldest.Handshake is not null)
+            {
+                Fail($"did not answer {oldest.Handshake} within {timeoutMs} ms");
+                return;
+            }
+            _pending.Dequeue();
+            _dropReplies++;
+            error ??= Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} timed out after {timeoutMs} ms; the request may or may not have been applied\r\n");
+            _sink.Deliver(oldest.Slot!, oldest.Fragment, error);
+        }
     }
 
     private void QueueFlush()
@@ -221,6 +248,12 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
                 Fail("sent invalid RESP: " + error);
                 return;
             }
+            if (_dropReplies > 0)
+            {
+                _dropReplies--;
+                _inStart += length;
+                continue;
+            }
             if (!_pending.TryDequeue(out var pending))
             {
                 Fail("sent a reply nobody asked for");
@@ -269,6 +302,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private void Close(string error)
     {
         _generation++;
+        _dropReplies = 0;
         _watch?.Dispose();
         _watch = null;
         _socket?.Dispose();
