@@ -48,6 +48,8 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     /// <summary>Replies still owed to requests that timed out (they are the oldest, so the next ones to come).</summary>
     private int _dropReplies;
     private bool _flushQueued;
+    /// <summary>Why the connection last went down, so that requests refused during the backoff say it too.</summary>
+    private string _lastFailure = "";
 
     public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password)
     {
@@ -94,7 +96,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         QueueFlush();
     }
 
-    public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable, reconnecting\r\n");
+    public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable ({_lastFailure.ReplaceLineEndings(" ")}), reconnecting\r\n");
 
     /// <summary>
     /// Answers each request that has waited longer than <paramref name="timeoutMs"/> with an error
@@ -262,7 +264,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             _inStart += length;
             if (pending.Slot is not null)
                 _sink.Deliver(pending.Slot, pending.Fragment, frame[..length]);
-            else if (pending.Handshake is not null && frame[0] is (byte)'-' or (byte)'!')
+            else if (frame[0] is (byte)'-' or (byte)'!')
             {
                 Fail($"refused {pending.Handshake}: {RespValue.Parse(frame[..length]).AsString()}");
                 return;
@@ -293,6 +295,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         if (_state == State.Disposed)
             return;
         _state = State.Down;
+        _lastFailure = reason;
         _retryAtMs = Environment.TickCount64 + _backoffMs;
         _backoffMs = Math.Min(_backoffMs * 2, MaxBackoffMs);
         Close($"ERR backend {Endpoint} {reason}");
@@ -323,6 +326,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         if (_state == State.Disposed)
             return;
         _state = State.Disposed;
+        _lastFailure = "closed by the proxy";
         Close(error);
     }
 }

@@ -68,6 +68,8 @@ public class ProxyBackendAuthTests(ProxyBackendAuthTests.Backends backends) : IC
         await using var c = await backends.Proxy.ConnectAsync("wrong", "pw");
         var reply = await c.CommandAsync("GET", "k");
         Assert.StartsWith($"-ERR backend 127.0.0.1:{backends.WrongNode.Port} refused AUTH: WRONGPASS", reply);
+        // Until the next attempt, requests are refused at once, with the reason.
+        Assert.Contains("refused AUTH: WRONGPASS", await c.CommandAsync("GET", "k"));
         Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));   // the client connection stays usable
     }
 }
