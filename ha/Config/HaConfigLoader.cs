@@ -24,8 +24,8 @@ public static class HaConfigLoader
     }
 
     /// <summary>
-    /// The proxy's tenant rules, plus HA's own: a node belongs to one shard of one tenant (tenants
-    /// share no keyspace, and a node cannot follow two masters).
+    /// HA's own settings, then the tenant rules it shares with the proxy (among them: a node
+    /// belongs to one shard of one tenant).
     /// </summary>
     public static void Check(HaConfig config)
     {
@@ -36,19 +36,6 @@ public static class HaConfigLoader
         if (config.Version < 1)
             throw new InvalidDataException($"version {config.Version} must be at least 1");
         TenantValidation.Check(config.Tenants);
-        var owner = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var tenant in config.Tenants)
-        {
-            for (int i = 0; i < tenant.Shards.Count; i++)
-            {
-                foreach (var node in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
-                {
-                    string here = $"tenant '{tenant.Name}' shard {i}";
-                    if (!owner.TryAdd(node, here))
-                        throw new InvalidDataException($"node {node} is listed twice: in {owner[node]} and in {here}");
-                }
-            }
-        }
     }
 
     public static string Serialize(HaConfig config) => JsonSerializer.Serialize(config, HaJson.Default.HaConfig);

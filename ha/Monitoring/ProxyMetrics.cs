@@ -57,7 +57,7 @@ internal sealed record ProxyMetrics
             case "istore_proxy_command_ops_per_second":
                 _commands[command] = _commands.GetValueOrDefault(command) with { Ops = value };
                 break;
-            case "istore_proxy_command_latency_seconds":
+            case "istore_proxy_command_latency_quantile_seconds":
                 var c = _commands.GetValueOrDefault(command);
                 _commands[command] = labels.GetValueOrDefault("quantile") switch
                 {

@@ -14,6 +14,9 @@ public sealed record TenantConfig
 
     public TenantFlags Flags { get; set; } = new();
 
+    /// <summary>What the proxy sends as AUTH to backends started with --requirepass, unless a shard names its own.</summary>
+    public string? BackendPassword { get; set; }
+
     /// <summary>Ordered: a key's shard is its jump hash over this list's length.</summary>
     public List<ShardConfig> Shards { get; set; } = [];
 }
@@ -29,7 +32,7 @@ public sealed record TenantLimits
     /// <summary>Requests one connection may have in flight before the proxy stops reading it.</summary>
     public int MaxInFlight { get; set; } = 4096;
 
-    /// <summary>A backend that does not answer within this fails its in-flight requests and reconnects.</summary>
+    /// <summary>A request its backend has not answered within this gets an error; requests sent after it keep waiting for their own replies.</summary>
     public int BackendTimeoutMs { get; set; } = 5000;
 
     /// <summary>Pipelined connections per shard per event loop, shared by all the tenant's clients.</summary>
@@ -48,4 +51,7 @@ public sealed record ShardConfig
     public string Master { get; set; } = "";
 
     public List<string> Replicas { get; set; } = [];
+
+    /// <summary>This shard's nodes' --requirepass, if it differs from the tenant's <see cref="TenantConfig.BackendPassword"/>.</summary>
+    public string? Password { get; set; }
 }

@@ -3,6 +3,8 @@ namespace Istore.Net.Routes;
 /// <summary>
 /// Checks tenants as a route table lists them; a mistake is an <see cref="InvalidDataException"/>
 /// with a message an operator can act on. Returns each tenant's shard masters, in order.
+/// A node (master or replica) belongs to one shard of one tenant: tenants share no keyspace (a
+/// FLUSHDB of one would empty the other), and a node cannot follow two masters.
 /// </summary>
 public static class TenantValidation
 {
@@ -11,6 +13,7 @@ public static class TenantValidation
         var checkedTenants = new List<(TenantConfig, Endpoint[])>();
         var passwords = new HashSet<string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var t in tenants)
         {
             if (string.IsNullOrWhiteSpace(t.Name) || t.Name.Any(char.IsWhiteSpace))
@@ -30,12 +33,23 @@ public static class TenantValidation
             {
                 if (!Endpoint.TryParse(t.Shards[i].Master, out masters[i]))
                     throw new InvalidDataException($"tenant '{t.Name}' shard {i}: master '{t.Shards[i].Master}' is not host:port");
+                string here = $"tenant '{t.Name}' shard {i}";
+                ClaimNode(owners, masters[i], here);
                 foreach (var replica in t.Shards[i].Replicas)
-                    if (!Endpoint.TryParse(replica, out _))
-                        throw new InvalidDataException($"tenant '{t.Name}' shard {i}: replica '{replica}' is not host:port");
+                {
+                    if (!Endpoint.TryParse(replica, out var endpoint))
+                        throw new InvalidDataException($"{here}: replica '{replica}' is not host:port");
+                    ClaimNode(owners, endpoint, here);
+                }
             }
             checkedTenants.Add((t, masters));
         }
         return checkedTenants;
+    }
+
+    private static void ClaimNode(Dictionary<string, string> owners, Endpoint node, string here)
+    {
+        if (!owners.TryAdd(node.ToString(), here))
+            throw new InvalidDataException($"node {node} is listed twice: in {owners[node.ToString()]} and in {here}");
     }
 }

@@ -12,8 +12,16 @@ namespace Istore.Proxy.Backend;
 /// One long-lived, pipelined connection to a shard, owned by one event loop and shared by every
 /// client of that loop and tenant. Commands are encoded into one buffer and sent once per loop
 /// iteration; replies come back in order, so each matches the oldest pending request. When the
-/// stream breaks (closed, a reply nobody asked for, invalid RESP, a timeout) exactly the pending
-/// requests fail with an error reply, and the next request reconnects after a backoff.
+/// stream breaks (closed, a reply nobody asked for, invalid RESP) exactly the pending requests
+/// fail with an error reply, and the next request reconnects after a backoff.
+/// A timeout is not a break: only the requests that waited too long are answered with an error,
+/// and the replies the backend still owes them are dropped when they come, so the requests behind
+/// them (often other clients') still get theirs. Closing would fail those too, since RESP has no
+/// way to skip a reply. Once every request left on the connection has timed out, nobody waits on
+/// it: the next request reconnects instead of queueing behind a backend that may be stuck.
+/// Each new connection starts with its handshake (AUTH for a backend with --requirepass, HELLO 3
+/// for RESP3 clients) ahead of any request; a handshake's reply is dropped, and a refusal fails
+/// the connection with the backend's error, so clients see why.
 /// </summary>
 internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDisposable
 {
@@ -25,6 +33,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private readonly IEventLoop _loop;
     private readonly IReplySink _sink;
     private readonly int _protocol;
+    private readonly string? _password;
     private readonly Queue<Pending> _pending = new();
     private readonly RespWriter _out = new(4096);
     private byte[] _in = new byte[ReceiveChunk];
@@ -36,20 +45,25 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private long _retryAtMs;
     private int _backoffMs = FirstBackoffMs;
     private int _generation;
+    /// <summary>Replies still owed to requests that timed out (they are the oldest, so the next ones to come).</summary>
+    private int _dropReplies;
     private bool _flushQueued;
+    /// <summary>Why the connection last went down, so that requests refused during the backoff say it too.</summary>
+    private string _lastFailure = "";
 
-    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol)
+    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password)
     {
         _loop = loop;
         _sink = sink;
         Endpoint = endpoint;
         _protocol = protocol;
+        _password = password;
     }
 
     private enum State { Down, Connecting, Connected, Disposed }
 
-    /// <summary>A request written to the backend and not answered yet; a null slot is a reply to drop (the handshake).</summary>
-    private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs);
+    /// <summary>A request written to the backend and not answered yet; a handshake (AUTH, HELLO) has no slot.</summary>
+    private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs, string? Handshake = null);
 
     public Endpoint Endpoint { get; }
 
@@ -61,6 +75,12 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     /// </summary>
     public RespWriter? BeginCommand(long nowMs)
     {
+        if (_dropReplies > 0 && _pending.Count == 0 && _state is State.Connected or State.Connecting)
+        {
+            Close("");   // holds no request: nobody gets an error
+            _state = State.Down;
+            _retryAtMs = nowMs;
+        }
         if (_state == State.Down)
         {
             if (nowMs < _retryAtMs)
@@ -76,13 +96,27 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         QueueFlush();
     }
 
-    public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable, reconnecting\r\n");
+    public byte[] UnavailableError => Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} unavailable ({_lastFailure.ReplaceLineEndings(" ")}), reconnecting\r\n");
 
-    /// <summary>Fails the pending requests if the oldest has waited longer than <paramref name="timeoutMs"/>.</summary>
+    /// <summary>
+    /// Answers each request that has waited longer than <paramref name="timeoutMs"/> with an error
+    /// and drops its reply when it comes; a handshake that has waited that long fails the connection.
+    /// </summary>
     public void CheckTimeout(long nowMs, int timeoutMs)
     {
-        if (timeoutMs > 0 && _pending.TryPeek(out var oldest) && nowMs - oldest.SentAtMs > timeoutMs)
-            Fail($"timed out after {timeoutMs} ms");
+        byte[]? error = null;
+        while (timeoutMs > 0 && _pending.TryPeek(out var oldest) && nowMs - oldest.SentAtMs > timeoutMs)
+        {
+            if (oldest.Handshake is not null)
+            {
+                Fail($"did not answer {oldest.Handshake} within {timeoutMs} ms");
+                return;
+            }
+            _pending.Dequeue();
+            _dropReplies++;
+            error ??= Encoding.UTF8.GetBytes($"-ERR backend {Endpoint} timed out after {timeoutMs} ms; the request may or may not have been applied\r\n");
+            _sink.Deliver(oldest.Slot!, oldest.Fragment, error);
+        }
     }
 
     private void QueueFlush()
@@ -97,13 +131,20 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     {
         _state = State.Connecting;
         int generation = ++_generation;
+        if (_password is not null)
+        {
+            _out.WriteArrayHeader(2);
+            _out.WriteBulkString("AUTH"u8);
+            _out.WriteBulkString(Encoding.UTF8.GetBytes(_password));
+            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64, "AUTH"));
+        }
         if (_protocol == 3)
         {
-            // Replies on this connection must be RESP3 like its clients'; the handshake's reply is dropped.
+            // Replies on this connection must be RESP3 like its clients'.
             _out.WriteArrayHeader(2);
             _out.WriteBulkString("HELLO"u8);
             _out.WriteBulkString("3"u8);
-            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64));
+            _pending.Enqueue(new Pending(null, 0, Environment.TickCount64, "HELLO 3"));
         }
         var endpoint = Endpoint;
         _ = Task.Run(async () =>
@@ -209,6 +250,12 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
                 Fail("sent invalid RESP: " + error);
                 return;
             }
+            if (_dropReplies > 0)
+            {
+                _dropReplies--;
+                _inStart += length;
+                continue;
+            }
             if (!_pending.TryDequeue(out var pending))
             {
                 Fail("sent a reply nobody asked for");
@@ -217,6 +264,11 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             _inStart += length;
             if (pending.Slot is not null)
                 _sink.Deliver(pending.Slot, pending.Fragment, frame[..length]);
+            else if (frame[0] is (byte)'-' or (byte)'!')
+            {
+                Fail($"refused {pending.Handshake}: {RespValue.Parse(frame[..length]).AsString()}");
+                return;
+            }
         }
     }
 
@@ -243,6 +295,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         if (_state == State.Disposed)
             return;
         _state = State.Down;
+        _lastFailure = reason;
         _retryAtMs = Environment.TickCount64 + _backoffMs;
         _backoffMs = Math.Min(_backoffMs * 2, MaxBackoffMs);
         Close($"ERR backend {Endpoint} {reason}");
@@ -252,6 +305,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private void Close(string error)
     {
         _generation++;
+        _dropReplies = 0;
         _watch?.Dispose();
         _watch = null;
         _socket?.Dispose();
@@ -272,6 +326,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         if (_state == State.Disposed)
             return;
         _state = State.Disposed;
+        _lastFailure = "closed by the proxy";
         Close(error);
     }
 }

@@ -13,16 +13,16 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
 {
     private const int MovedGraceMs = 200;
 
-    private readonly Dictionary<(string Tenant, Endpoint Endpoint, int Protocol), BackendGroup> _groups = [];
+    private readonly Dictionary<(string Tenant, Endpoint Endpoint, int Protocol, string? Password), BackendGroup> _groups = [];
 
-    public BackendGroup Get(TenantRoute tenant, Endpoint endpoint, int protocol)
+    public BackendGroup Get(TenantRoute tenant, int shard, int protocol)
     {
-        var key = (tenant.Name, endpoint, protocol);
+        var key = (tenant.Name, tenant.Shards[shard], protocol, tenant.BackendPassword(shard));
         if (!_groups.TryGetValue(key, out var group))
         {
             var connections = new BackendConnection[tenant.Limits.BackendConnections];
             for (int i = 0; i < connections.Length; i++)
-                connections[i] = new BackendConnection(loop, sink, endpoint, protocol);
+                connections[i] = new BackendConnection(loop, sink, key.Item2, protocol, key.Item4);
             _groups[key] = group = new BackendGroup(connections);
         }
         return group;
@@ -38,13 +38,15 @@ internal sealed class BackendPool(IEventLoop loop, IReplySink sink) : IDisposabl
     /// </summary>
     public void Maintain(RouteTable routes, long nowMs)
     {
-        List<(string, Endpoint, int)>? unused = null;
+        List<(string, Endpoint, int, string?)>? unused = null;
         foreach (var (key, group) in _groups)
         {
             var tenant = routes.Find(key.Tenant);
             foreach (var c in group.Connections)
                 c.CheckTimeout(nowMs, tenant?.Limits.BackendTimeoutMs ?? 5000);
-            bool routed = tenant is not null && Array.IndexOf(tenant.Shards, key.Endpoint) >= 0;
+            // A reload that changes a shard's password leaves the old group unrouted: it closes once idle.
+            int shard = tenant is null ? -1 : Array.IndexOf(tenant.Shards, key.Endpoint);
+            bool routed = shard >= 0 && tenant!.BackendPassword(shard) == key.Password;
             group.UnroutedSinceMs = routed ? -1 : group.UnroutedSinceMs < 0 ? nowMs : group.UnroutedSinceMs;
             if (!routed && (group.Connections.All(c => c.PendingCount == 0) || (routes.FromHa && nowMs - group.UnroutedSinceMs >= MovedGraceMs)))
                 (unused ??= []).Add(key);

@@ -73,7 +73,7 @@ internal sealed class ClientSession
 
     /// <summary>A backend connection for <paramref name="shard"/> of the current route.</summary>
     public BackendConnection Backend(BackendPool pool, int shard) =>
-        (_groups[shard] ??= pool.Get(_route!, _route!.Shards[shard], Protocol)).Next();
+        (_groups[shard] ??= pool.Get(_route!, shard, Protocol)).Next();
 
     /// <summary>After HELLO changes the protocol, later requests use connections of the new protocol.</summary>
     public void ForgetBackends() => Array.Clear(_groups);

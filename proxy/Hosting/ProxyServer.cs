@@ -4,6 +4,7 @@ using Istore.Net.Routes;
 using Istore.Net.Server;
 using Istore.Proxy.Config;
 using Istore.Proxy.Routing;
+using Istore.Proxy.Scan;
 using Istore.Proxy.Stats;
 using Microsoft.Extensions.Logging;
 
@@ -73,6 +74,9 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     /// <summary>The current routes; a reload replaces the whole table at once.</summary>
     internal RouteTable Routes => _routes;
+
+    /// <summary>SCAN positions too large for a client's cursor, shared by every loop.</summary>
+    internal ScanCursorTable ScanTickets { get; } = new();
 
     public ILoopWorker CreateWorker(int loopIndex)
     {

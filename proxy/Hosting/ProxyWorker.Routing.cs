@@ -5,6 +5,7 @@ using Istore.Proxy.Backend;
 using Istore.Proxy.Commands;
 using Istore.Proxy.Pipeline;
 using Istore.Proxy.Routing;
+using Istore.Proxy.Scan;
 using Istore.Proxy.Stats;
 
 namespace Istore.Proxy.Hosting;
@@ -138,17 +139,21 @@ internal sealed partial class ProxyWorker
             return;
         }
         int shards = route.Shards.Length;
-        int shard = (int)(cursor % (ulong)shards);
+        if (ScanCursorCodec.TryDecode(_server.ScanTickets, route.Name, shards, cursor, out int shard, out ulong backendCursor) is { } error)
+        {
+            ReplyError(session, counters, start, error);
+            return;
+        }
         var slot = NewSlot(session, counters, start);
-        slot.Join = new ReplyJoin(JoinKind.ScanCursor, 1) { Scan = (shard, shards) };
+        slot.Join = new ReplyJoin(JoinKind.ScanCursor, 1) { Scan = (route.Name, shard, shards, _server.ScanTickets) };
         var writer = BeginBackendCommand(session, shard, slot, 0, out var backend);
         if (writer is null)
             return;
         writer.WriteArrayHeader(args.Count);
         writer.WriteBulkString(args[0]);
-        Span<byte> backendCursor = stackalloc byte[20];
-        Utf8Formatter.TryFormat(cursor / (ulong)shards, backendCursor, out int digits);
-        writer.WriteBulkString(backendCursor[..digits]);
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(backendCursor, digits, out int length);
+        writer.WriteBulkString(digits[..length]);
         for (int i = 2; i < args.Count; i++)
             writer.WriteBulkString(args[i]);
         backend.EndCommand(slot, 0, Environment.TickCount64);

@@ -1,5 +1,6 @@
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Proxy.Scan;
 
 namespace Istore.Proxy.Pipeline;
 
@@ -38,8 +39,8 @@ internal sealed class ReplyJoin
     /// <summary>For <see cref="JoinKind.ValuesInKeyOrder"/>: key i's fragment and position within it.</summary>
     public (int Fragment, int Position)[]? KeyPlaces { get; init; }
 
-    /// <summary>For <see cref="JoinKind.ScanCursor"/>: the shard scanned and how many there are.</summary>
-    public (int Shard, int Shards) Scan { get; init; }
+    /// <summary>For <see cref="JoinKind.ScanCursor"/>: the tenant, the shard scanned and how many there are.</summary>
+    public (string Tenant, int Shard, int Shards, ScanCursorTable Tickets) Scan { get; init; }
 
     /// <summary>Stores a fragment's reply; true when it was the last one.</summary>
     public bool Add(int fragment, ReadOnlySpan<byte> reply)
@@ -81,28 +82,16 @@ internal sealed class ReplyJoin
         }
     }
 
-    /// <summary>
-    /// The client's cursor is <c>backendCursor × shards + shard</c>: when a shard's scan ends the
-    /// next cursor starts the next shard at 0, and 0 again means every shard was scanned.
-    /// </summary>
+    /// <summary>The shard's reply with its cursor replaced by the client's (<see cref="ScanCursorCodec"/>).</summary>
     private void WriteScan(RespWriter output, RespValue reply)
     {
-        var (shard, shards) = Scan;
+        var (tenant, shard, shards, tickets) = Scan;
         if (reply.Count != 2 || !ulong.TryParse(reply[0].AsString(), out ulong backendCursor))
         {
             output.WriteError("ERR unexpected SCAN reply from the backend");
             return;
         }
-        ulong next;
-        if (backendCursor == 0)
-            next = shard + 1 < shards ? (ulong)(shard + 1) : 0;
-        else if (backendCursor > (ulong.MaxValue - (ulong)shard) / (ulong)shards)
-        {
-            output.WriteError("ERR backend SCAN cursor too large to carry the shard");
-            return;
-        }
-        else
-            next = backendCursor * (ulong)shards + (ulong)shard;
+        ulong next = ScanCursorCodec.Encode(tickets, tenant, shard, shards, backendCursor);
         output.WriteArrayHeader(2);
         output.WriteBulkString(Encoding.ASCII.GetBytes(next.ToString()));
         output.WriteArrayHeader(reply[1].Count);

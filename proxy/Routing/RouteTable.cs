@@ -53,5 +53,8 @@ public sealed class TenantRoute(TenantConfig config, Endpoint[] shards)
     /// <summary>Each shard's master, in the configured order.</summary>
     public Endpoint[] Shards { get; } = shards;
 
+    /// <summary>The AUTH password for <paramref name="shard"/>'s nodes (null: none).</summary>
+    public string? BackendPassword(int shard) => config.Shards[shard].Password ?? config.BackendPassword;
+
     public int ShardOf(ReadOnlySpan<byte> key) => KeyHash.Shard(key, Shards.Length);
 }

@@ -4,7 +4,8 @@ namespace Istore.Proxy.Stats;
 
 /// <summary>
 /// Latency in microseconds, counted in log-linear buckets (16 per power of two, so a percentile
-/// is within about 6%). Written by one loop thread; readers sum snapshots, so no locks.
+/// is within about 6%) for INFO's percentiles, and in <see cref="PrometheusBuckets"/> with their
+/// sum for /metrics. Written by one loop thread; readers sum snapshots, so no locks.
 /// </summary>
 internal sealed class LatencyHistogram
 {
@@ -15,13 +16,25 @@ internal sealed class LatencyHistogram
     public const int BucketCount = (MaxExponent - SubBits + 2) * Sub;
 
     private readonly long[] _counts = new long[BucketCount];
+    private readonly long[] _prometheus = new long[PrometheusBuckets.Count];
+    private long _sumMicros;
 
-    public void Record(long micros) => _counts[Index((ulong)Math.Max(0, micros))]++;
+    public void Record(long micros)
+    {
+        micros = Math.Max(0, micros);
+        _counts[Index((ulong)micros)]++;
+        _prometheus[PrometheusBuckets.Index(micros)]++;
+        _sumMicros += micros;
+    }
 
-    public void AddTo(long[] total)
+    /// <summary>Adds this loop's counts to totals over every loop; returns this loop's sum of latencies.</summary>
+    public long AddTo(long[] total, long[] prometheus)
     {
         for (int i = 0; i < BucketCount; i++)
             total[i] += Volatile.Read(ref _counts[i]);
+        for (int i = 0; i < prometheus.Length; i++)
+            prometheus[i] += Volatile.Read(ref _prometheus[i]);
+        return Volatile.Read(ref _sumMicros);
     }
 
     /// <summary>The upper bound of the bucket holding the <paramref name="quantile"/> of <paramref name="counts"/> (0 when empty).</summary>

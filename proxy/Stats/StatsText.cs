@@ -66,7 +66,9 @@ internal static class StatsText
         Family(sb, "istore_proxy_commands_total", "counter", "Commands processed", list, t => t.Commands.Select(c => (Cmd(c.Key), (double)c.Value.Calls)));
         Family(sb, "istore_proxy_command_errors_total", "counter", "Commands answered with an error", list, t => t.Commands.Select(c => (Cmd(c.Key), (double)c.Value.Errors)));
         Family(sb, "istore_proxy_command_ops_per_second", "gauge", "Commands per second over the last second", list, t => t.Commands.Select(c => (Cmd(c.Key), (double)c.Value.OpsPerSecond)));
-        Family(sb, "istore_proxy_command_latency_seconds", "summary", "Latency from request parsed to reply ready", list, t => t.Commands.SelectMany(c => new[]
+        LatencyHistogramFamily(sb, "istore_proxy_command_latency_seconds", "Latency from request parsed to reply ready", list);
+        // The percentiles INFO shows, over the proxy's lifetime (istore-ha's sampler reads p50 and p99).
+        Family(sb, "istore_proxy_command_latency_quantile_seconds", "gauge", "Latency quantiles since the proxy started", list, t => t.Commands.SelectMany(c => new[]
         {
             (Cmd(c.Key) + ",quantile=\"0.5\"", c.Value.P50Micros / 1e6),
             (Cmd(c.Key) + ",quantile=\"0.99\"", c.Value.P99Micros / 1e6),
@@ -76,6 +78,28 @@ internal static class StatsText
     }
 
     private static string Cmd(string name) => $",command=\"{name}\"";
+
+    /// <summary>Per tenant and command: a cumulative _bucket per bound and +Inf, then _sum and _count.</summary>
+    private static void LatencyHistogramFamily(StringBuilder sb, string name, string help, List<TenantSnapshot> tenants)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} histogram\n");
+        foreach (var t in tenants)
+            foreach (var (command, c) in t.Commands)
+            {
+                string labels = $"tenant=\"{Escape(t.Name)}\"{Cmd(command)}";
+                long cumulative = 0;
+                for (int i = 0; i < c.PrometheusCounts.Count; i++)
+                {
+                    cumulative += c.PrometheusCounts[i];
+                    string le = i < PrometheusBuckets.BoundsMicros.Length
+                        ? (PrometheusBuckets.BoundsMicros[i] / 1e6).ToString(CultureInfo.InvariantCulture)
+                        : "+Inf";
+                    sb.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{le}\"}} {cumulative}\n");
+                }
+                sb.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {c.LatencySumMicros / 1e6}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {cumulative}\n");
+            }
+    }
 
     private static void Family(StringBuilder sb, string name, string type, string help, List<TenantSnapshot> tenants,
         Func<TenantSnapshot, IEnumerable<(string Labels, double Value)>> samples)

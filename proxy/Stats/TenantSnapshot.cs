@@ -54,12 +54,18 @@ internal sealed class TenantSnapshot
 internal sealed class CommandSnapshot
 {
     private readonly long[] _buckets = new long[LatencyHistogram.BucketCount];
+    private readonly long[] _prometheus = new long[PrometheusBuckets.Count];
 
     public long Calls { get; private set; }
 
     public long Errors { get; private set; }
 
     public long OpsPerSecond { get; init; }
+
+    /// <summary>Latencies per <see cref="PrometheusBuckets"/> bucket (not cumulative; the last is above every bound).</summary>
+    public IReadOnlyList<long> PrometheusCounts => _prometheus;
+
+    public long LatencySumMicros { get; private set; }
 
     public long P50Micros => LatencyHistogram.Percentile(_buckets, 0.50);
 
@@ -71,6 +77,6 @@ internal sealed class CommandSnapshot
     {
         Calls += Volatile.Read(ref counters.Calls);
         Errors += Volatile.Read(ref counters.Errors);
-        counters.Latency.AddTo(_buckets);
+        LatencySumMicros += counters.Latency.AddTo(_buckets, _prometheus);
     }
 }

@@ -3,8 +3,9 @@ using StackExchange.Redis;
 namespace Istore.Tests.Infrastructure;
 
 /// <summary>
-/// A proxy in front of real istore-node shards: tenant "t1" (password "p1") on every shard and
-/// tenant "t2" (password "p2") on the first shard only. One per test class; tests use distinct keys.
+/// A proxy in front of real istore-node shards: tenant "t1" (password "p1") on every shard of
+/// <see cref="Nodes"/> and tenant "t2" (password "p2") on a node of its own, the first of
+/// <see cref="Spares"/> (tenants never share a node). One per test class; tests use distinct keys.
 /// </summary>
 public class ProxyCluster : IAsyncLifetime
 {
@@ -13,30 +14,37 @@ public class ProxyCluster : IAsyncLifetime
     /// <summary>Extra JSON members for tenant t1 (limits, flags).</summary>
     protected virtual string TenantOneExtras => "";
 
-    /// <summary>More tenants (JSON objects, each followed by a comma); their shards may use {port0}, {port1}….</summary>
+    /// <summary>Nodes besides t1's: the first is t2's, the others are for <see cref="MoreTenants"/> or moves.</summary>
+    protected virtual int SpareCount => 1;
+
+    /// <summary>More tenants (JSON objects, each followed by a comma); their shards use spare nodes as {spare1}, {spare2}….</summary>
     protected virtual string MoreTenants => "";
 
+    /// <summary>t1's shards, in order.</summary>
     public List<NodeProcess> Nodes { get; } = [];
+
+    public List<NodeProcess> Spares { get; } = [];
 
     public ProxyProcess Proxy { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var started = await Task.WhenAll(Enumerable.Range(0, ShardCount).Select(_ => NodeProcess.StartAsync()));
-        Nodes.AddRange(started);
+        var started = await Task.WhenAll(Enumerable.Range(0, ShardCount + SpareCount).Select(_ => NodeProcess.StartAsync()));
+        Nodes.AddRange(started[..ShardCount]);
+        Spares.AddRange(started[ShardCount..]);
         Proxy = await ProxyProcess.StartAsync(TenantsJson());
     }
 
-    /// <summary>Tenants t1 (every shard, in order) and t2 (the first shard), plus <see cref="MoreTenants"/>.</summary>
+    /// <summary>Tenants t1 (every shard, in order) and t2 (the first spare), plus <see cref="MoreTenants"/>.</summary>
     public string TenantsJson(string? tenantOneExtras = null)
     {
         var ports = Nodes.Select(n => n.Port).ToArray();
         var more = MoreTenants;
-        for (int i = 0; i < ports.Length; i++)
-            more = more.Replace($"{{port{i}}}", ports[i].ToString());
+        for (int i = 1; i < Spares.Count; i++)
+            more = more.Replace($"{{spare{i}}}", Spares[i].Port.ToString());
         return $$"""
             [{{more}} {"name": "t1", "password": "p1", {{tenantOneExtras ?? TenantOneExtras}} "shards": [{{string.Join(", ", ports.Select(p => $$"""{"master": "127.0.0.1:{{p}}"}"""))}}]},
-             {"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{ports[0]}}"}]}]
+             {"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{Spares[0].Port}}"}]}]
             """;
     }
 
@@ -48,7 +56,7 @@ public class ProxyCluster : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Proxy.DisposeAsync();
-        foreach (var node in Nodes)
+        foreach (var node in Nodes.Concat(Spares))
             await node.DisposeAsync();
     }
 }

@@ -18,13 +18,19 @@ public sealed class RedisServerFixture : IDisposable
     private readonly string _directory;
 
     public RedisServerFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>With more redis-server options, such as --requirepass.</summary>
+    internal RedisServerFixture(string[] extraArgs)
     {
         _directory = Directory.CreateTempSubdirectory("istore-redis-").FullName;
         // The free port may be taken between probing and binding: try a few.
         for (int attempt = 1; ; attempt++)
         {
             Port = FindFreePort();
-            _process = Start(Port, _directory);
+            _process = Start(Port, _directory, extraArgs);
             if (WaitUntilListening())
                 return;
             Kill();
@@ -57,15 +63,16 @@ public sealed class RedisServerFixture : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static Process Start(int port, string directory)
+    private static Process Start(int port, string directory, string[] extraArgs)
     {
         File.Delete(Path.Combine(directory, "redis.log"));   // a failed attempt's log must not look ready
         var info = new ProcessStartInfo(ServerPath) { UseShellExecute = false };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--daemonize", "no", "--dir", directory, "--logfile", Path.Combine(directory, "redis.log"),
-        })
+            "--daemonize", "no", "--dir", directory, "--logfile", Path.Combine(directory, "redis.log"), .. extraArgs,
+        ];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         return Process.Start(info) ?? throw new InvalidOperationException("cannot start " + ServerPath);
     }

@@ -9,7 +9,9 @@ public class ProxyAuthTests(ProxyAuthTests.Cluster cluster) : IClassFixture<Prox
     {
         protected override int ShardCount => 2;
 
-        protected override string MoreTenants => """{"name": "small", "password": "ps", "limits": {"maxClients": 2}, "shards": [{"master": "127.0.0.1:{port1}"}]},""";
+        protected override int SpareCount => 2;
+
+        protected override string MoreTenants => """{"name": "small", "password": "ps", "limits": {"maxClients": 2}, "shards": [{"master": "127.0.0.1:{spare1}"}]},""";
     }
 
     [Fact]
@@ -88,7 +90,31 @@ public class ProxyAuthTests(ProxyAuthTests.Cluster cluster) : IClassFixture<Prox
         Assert.True(long.Parse(t2Calls.Split(',')[0]["calls=".Length..]) >= 5);
         var metrics = await cluster.Proxy.GetMetricsAsync();
         Assert.Contains("istore_proxy_commands_total{tenant=\"t2\",command=\"get\"}", metrics);
-        Assert.Contains("istore_proxy_command_latency_seconds{tenant=\"t2\",command=\"get\",quantile=\"0.99\"}", metrics);
+        Assert.Contains("istore_proxy_command_latency_quantile_seconds{tenant=\"t2\",command=\"get\",quantile=\"0.99\"}", metrics);
         Assert.Contains("istore_proxy_connected_clients{tenant=\"t1\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Metrics_count_latencies_in_histogram_buckets()
+    {
+        await using var c = await cluster.ConnectAsync("t2", "p2");
+        for (int i = 0; i < 7; i++)
+            await c.CommandAsync("INCR", "hist:k");
+        var lines = (await cluster.Proxy.GetMetricsAsync()).Split('\n');
+        const string series = "istore_proxy_command_latency_seconds";
+        const string labels = "tenant=\"t2\",command=\"incr\"";
+        Assert.Contains($"# TYPE {series} histogram", lines);
+        double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var buckets = lines.Where(l => l.StartsWith($"{series}_bucket{{{labels},le=")).ToArray();
+        Assert.Equal(17, buckets.Length);
+        Assert.Contains("le=\"0.0001\"", buckets[0]);
+        Assert.Contains("le=\"+Inf\"", buckets[^1]);
+        var counts = buckets.Select(Value).ToArray();
+        Assert.Equal(counts.Order(), counts);   // cumulative
+        Assert.Equal(7, counts[^1]);
+        Assert.Equal(7, Value(lines.Single(l => l.StartsWith($"{series}_count{{{labels}}} "))));
+        double sum = Value(lines.Single(l => l.StartsWith($"{series}_sum{{{labels}}} ")));
+        Assert.InRange(sum, 0, 7 * 10.0);
+        Assert.DoesNotContain(lines, l => l.StartsWith($"{series}{{"));   // no quantile series under the histogram's name
     }
 }

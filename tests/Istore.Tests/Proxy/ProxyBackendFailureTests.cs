@@ -83,6 +83,32 @@ public class ProxyBackendFailureTests(ProxyBackendFailureTests.Cluster cluster) 
     }
 
     [Fact]
+    public async Task A_timeout_fails_only_the_requests_that_waited_too_long()
+    {
+        await using var c = await cluster.ConnectAsync();
+        var stalled = cluster.Nodes[0];
+        var keys = Enumerable.Range(0, 100).Select(i => $"late:{i}").Where(k => ExpectedRoute.Shard(k, 3) == 0).Take(2).ToArray();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", keys[0], "first"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", keys[1], "second"));
+        ProxyProcess.SendSignal(stalled.Pid, "STOP");
+        try
+        {
+            // Both requests share the shard's backend connection; the second is sent 450 ms after the first.
+            await c.SendCommandAsync("GET", keys[0]);
+            await Task.Delay(450);
+            await c.SendCommandAsync("GET", keys[1]);
+            Assert.StartsWith($"-ERR backend 127.0.0.1:{stalled.Port} timed out after 700 ms", await c.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            ProxyProcess.SendSignal(stalled.Pid, "CONT");
+        }
+        // The first request's late reply is dropped; the second gets its own.
+        Assert.Equal("$6\r\nsecond\r\n", await c.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("$5\r\nfirst\r\n", await c.CommandAsync("GET", keys[0]));
+    }
+
+    [Fact]
     public async Task A_backend_nobody_listens_on_answers_with_an_error()
     {
         await using var c = await cluster.Proxy.ConnectAsync("nowhere", "pn");

@@ -28,6 +28,8 @@ public class ProxyConfigTests
     [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "shards": [{"master": "h"}]}]}""", "is not host:port")]
     [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "shards": [{"master": "h:1"}]}, {"name": "b", "password": "x", "shards": [{"master": "h:1"}]}]}""", "password of its own")]
     [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "shards": [{"master": "h:1"}]}, {"name": "a", "password": "y", "shards": [{"master": "h:1"}]}]}""", "declared twice")]
+    [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "shards": [{"master": "h:1"}]}, {"name": "b", "password": "y", "shards": [{"master": "h:2", "replicas": ["H:1"]}]}]}""", "node H:1 is listed twice: in tenant 'a' shard 0 and in tenant 'b' shard 0")]
+    [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "shards": [{"master": "h:1"}, {"master": "h:1"}]}]}""", "node h:1 is listed twice")]
     [InlineData("""{"version": 1, "tenants": [{"name": "a", "password": "x", "limits": {"qps": -1}, "shards": [{"master": "h:1"}]}]}""", "negative limit")]
     public void Mistakes_are_rejected_with_a_reason(string json, string reason)
     {

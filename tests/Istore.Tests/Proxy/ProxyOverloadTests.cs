@@ -10,12 +10,14 @@ public class ProxyOverloadTests(ProxyOverloadTests.Cluster cluster) : IClassFixt
     {
         protected override int ShardCount => 2;
 
+        protected override int SpareCount => 4;
+
         protected override string TenantOneExtras => """ "limits": {"maxInFlight": 4}, """;
 
         protected override string MoreTenants =>
             """
-            {"name": "limited", "password": "pl", "limits": {"qps": 50}, "shards": [{"master": "127.0.0.1:{port0}"}]},
-            {"name": "serial", "password": "ps", "flags": {"pipelining": false}, "shards": [{"master": "127.0.0.1:{port0}"}, {"master": "127.0.0.1:{port1}"}]},
+            {"name": "limited", "password": "pl", "limits": {"qps": 50}, "shards": [{"master": "127.0.0.1:{spare1}"}]},
+            {"name": "serial", "password": "ps", "flags": {"pipelining": false}, "shards": [{"master": "127.0.0.1:{spare2}"}, {"master": "127.0.0.1:{spare3}"}]},
             """;
     }
 

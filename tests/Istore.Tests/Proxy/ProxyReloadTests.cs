@@ -3,8 +3,14 @@ using Istore.Tests.Infrastructure;
 namespace Istore.Tests.Proxy;
 
 /// <summary>Configuration reloads (file change, SIGHUP) swap routes without dropping a connection.</summary>
-public class ProxyReloadTests(ProxyCluster cluster) : IClassFixture<ProxyCluster>
+public class ProxyReloadTests(ProxyReloadTests.Cluster cluster) : IClassFixture<ProxyReloadTests.Cluster>
 {
+    /// <summary>A second spare node to move t2 to.</summary>
+    public sealed class Cluster : ProxyCluster
+    {
+        protected override int SpareCount => 2;
+    }
+
     private static int s_version = 100;
     private static readonly SemaphoreSlim OneAtATime = new(1);
 
@@ -58,12 +64,12 @@ public class ProxyReloadTests(ProxyCluster cluster) : IClassFixture<ProxyCluster
         {
             await using var existing = await cluster.ConnectAsync("t2", "p2");
             string moved = cluster.TenantsJson().Replace(
-                $$"""{"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{cluster.Nodes[0].Port}}"}]}""",
-                $$"""{"name": "t2", "password": "p2-new", "shards": [{"master": "127.0.0.1:{{cluster.Nodes[1].Port}}"}]}""");
+                $$"""{"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{cluster.Spares[0].Port}}"}]}""",
+                $$"""{"name": "t2", "password": "p2-new", "shards": [{"master": "127.0.0.1:{{cluster.Spares[1].Port}}"}]}""");
             Assert.NotEqual(cluster.TenantsJson(), moved);
             await ReloadAsync(moved, viaSignal: true);
             Assert.Equal("+OK\r\n", await existing.CommandAsync("SET", "moved:k", "1"));   // the connection survived
-            await using var direct = await cluster.Nodes[1].ConnectAsync();
+            await using var direct = await cluster.Spares[1].ConnectAsync();
             Assert.Equal("$1\r\n1\r\n", await direct.CommandAsync("GET", "moved:k"));
             await using var fresh = await cluster.Proxy.ConnectAsync();
             Assert.StartsWith("-WRONGPASS", await fresh.CommandAsync("AUTH", "t2", "p2"));
@@ -86,6 +92,11 @@ public class ProxyReloadTests(ProxyCluster cluster) : IClassFixture<ProxyCluster
             File.WriteAllText(cluster.Proxy.ConfigPath, "{ not json");
             cluster.Proxy.Signal("HUP");
             await cluster.Proxy.WaitForOutputAsync("Configuration not reloaded", TimeSpan.FromSeconds(10), failures + 1);
+            // A node in two tenants: a FLUSHDB of one would empty the other.
+            cluster.Proxy.WriteConfig(Interlocked.Increment(ref s_version), cluster.TenantsJson().Replace(
+                $"{cluster.Spares[0].Port}\"", $"{cluster.Nodes[0].Port}\""));
+            cluster.Proxy.Signal("HUP");
+            await cluster.Proxy.WaitForOutputAsync($"node 127.0.0.1:{cluster.Nodes[0].Port} is listed twice", TimeSpan.FromSeconds(10));
             cluster.Proxy.WriteConfig(0, cluster.TenantsJson().Replace("\"p1\"", "\"changed\""));
             cluster.Proxy.Signal("HUP");
             await cluster.Proxy.WaitForOutputAsync("is older than the current", TimeSpan.FromSeconds(10));
