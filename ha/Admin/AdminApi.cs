@@ -15,7 +15,7 @@ public static class AdminApi
 {
     public static void Map(WebApplication app, HaServer ha, Sampler sampler, TenantOperations tenants, NodePool pool, EventLog events)
     {
-        app.MapGet("/metrics", () => Results.Text(MetricsText.Render(ClusterViews.Cluster(ha, sampler)), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", () => Results.Text(MetricsText.Render(ClusterViews.Cluster(ha, sampler), sampler.Tenants), "text/plain; version=0.0.4"));
         var api = app.MapGroup("/api/v1");
         api.MapGet("/cluster", () => ClusterViews.Cluster(ha, sampler));
         api.MapGet("/history", (int? seconds) => ClusterViews.History(sampler, seconds ?? 300));

@@ -6,7 +6,7 @@ namespace Istore.Ha.Admin;
 /// <summary>GET /metrics on the admin address: the cluster in Prometheus text, per node, per tenant and per proxy.</summary>
 public static class MetricsText
 {
-    public static string Render(ClusterView cluster)
+    public static string Render(ClusterView cluster, IReadOnlyDictionary<string, Monitoring.TenantSample> tenantSamples)
     {
         var sb = new StringBuilder();
         Gauge(sb, "istore_route_version", "Version of the route table", [("", cluster.RouteVersion)]);
@@ -25,11 +25,27 @@ public static class MetricsText
         Gauge(sb, "istore_tenant_ops_per_second", "Requests per second through the proxies", tenants.Select(t => (t.Label, t.Tenant.OpsPerSec)));
         Gauge(sb, "istore_tenant_errors_per_second", "Error replies per second", tenants.Select(t => (t.Label, t.Tenant.ErrorsPerSec)));
         Gauge(sb, "istore_tenant_connected_clients", "Client connections over the proxies", tenants.Select(t => (t.Label, (double)t.Tenant.Connections)));
-        Gauge(sb, "istore_tenant_latency_seconds", "Latency of the tenant's busiest command at the proxies",
-            tenants.SelectMany(t => new[] { (t.Label + ",quantile=\"0.5\"", t.Tenant.P50Us / 1e6), (t.Label + ",quantile=\"0.99\"", t.Tenant.P99Us / 1e6) }));
+        LatencyHistogram(sb, tenantSamples);
         Counter(sb, "istore_tenant_rejected_total", "Requests refused by the tenant's QPS limit", tenants.Select(t => (t.Label, (double)t.Tenant.Rejected)));
         Gauge(sb, "istore_proxy_up", "1 when the proxy answers its probes", cluster.Proxies.Select(p => ($"proxy=\"{p.Address}\"", (double)(p.Healthy ? 1 : 0))));
         return sb.ToString();
+    }
+
+    /// <summary>The proxies' per-command histograms summed per tenant: Grafana's histogram_quantile works on it.</summary>
+    private static void LatencyHistogram(StringBuilder sb, IReadOnlyDictionary<string, Monitoring.TenantSample> tenants)
+    {
+        const string name = "istore_tenant_latency_seconds";
+        sb.Append("# HELP ").Append(name).Append(" Latency at the proxies, from request parsed to reply ready\n# TYPE ").Append(name).Append(" histogram\n");
+        foreach (var (tenant, sample) in tenants)
+        {
+            foreach (var (le, count) in sample.LatencyBuckets.OrderBy(b => b.Key))
+            {
+                string bound = double.IsPositiveInfinity(le) ? "+Inf" : le.ToString("R", CultureInfo.InvariantCulture);
+                sb.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{tenant=\"{tenant}\",le=\"{bound}\"}} {count}\n");
+            }
+            sb.Append(CultureInfo.InvariantCulture, $"{name}_sum{{tenant=\"{tenant}\"}} {sample.LatencySumSeconds}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{name}_count{{tenant=\"{tenant}\"}} {sample.LatencyCount}\n");
+        }
     }
 
     private static void Gauge(StringBuilder sb, string name, string help, IEnumerable<(string Labels, double Value)> samples) => Family(sb, name, "gauge", help, samples);

@@ -15,6 +15,13 @@ internal sealed record ProxyMetrics
     public long BusiestP50Us { get; set; }
     public long BusiestP99Us { get; set; }
 
+    /// <summary>The tenant's latency histogram over all its commands: cumulative count per upper bound (seconds; +Inf as infinity).</summary>
+    public SortedDictionary<double, double> LatencyBuckets { get; } = [];
+
+    public double LatencySumSeconds { get; set; }
+
+    public double LatencyCount { get; set; }
+
     private readonly Dictionary<string, (double Ops, double P50, double P99)> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Reads the text line by line: "name{tenant="t",…} value".</summary>
@@ -54,6 +61,13 @@ internal sealed record ProxyMetrics
             case "istore_proxy_rejected_total": Rejected = (long)value; break;
             case "istore_proxy_commands_total": Commands += value; break;
             case "istore_proxy_command_errors_total": Errors += value; break;
+            case "istore_proxy_command_latency_seconds_bucket":
+                double le = labels.GetValueOrDefault("le") is "+Inf" ? double.PositiveInfinity
+                    : double.Parse(labels.GetValueOrDefault("le", "+Inf"), CultureInfo.InvariantCulture);
+                LatencyBuckets[le] = LatencyBuckets.GetValueOrDefault(le) + value;
+                break;
+            case "istore_proxy_command_latency_seconds_sum": LatencySumSeconds += value; break;
+            case "istore_proxy_command_latency_seconds_count": LatencyCount += value; break;
             case "istore_proxy_command_ops_per_second":
                 _commands[command] = _commands.GetValueOrDefault(command) with { Ops = value };
                 break;

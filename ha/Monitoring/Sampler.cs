@@ -160,7 +160,13 @@ public sealed class Sampler : IDisposable
     {
         var all = samples.ToList();
         return new TenantSample(all.Sum(t => t.OpsPerSec), all.Select(t => t.P50Us).DefaultIfEmpty().Max(), all.Select(t => t.P99Us).DefaultIfEmpty().Max(),
-            all.Sum(t => t.ErrorsPerSec), all.Sum(t => t.Connections), all.Sum(t => t.BytesInPerSec), all.Sum(t => t.BytesOutPerSec), all.Sum(t => t.Rejected));
+            all.Sum(t => t.ErrorsPerSec), all.Sum(t => t.Connections), all.Sum(t => t.BytesInPerSec), all.Sum(t => t.BytesOutPerSec), all.Sum(t => t.Rejected))
+        {
+            // Every proxy uses the same bounds, so buckets add up bound by bound.
+            LatencyBuckets = all.SelectMany(t => t.LatencyBuckets).GroupBy(b => b.Key).ToDictionary(g => g.Key, g => g.Sum(b => b.Value)),
+            LatencySumSeconds = all.Sum(t => t.LatencySumSeconds),
+            LatencyCount = all.Sum(t => t.LatencyCount),
+        };
     }
 
     /// <summary>One proxy's tenants from its /metrics; null when it does not answer.</summary>
@@ -188,7 +194,12 @@ public sealed class Sampler : IDisposable
                 _previous[key] = counters;
             }
             result[tenant] = new TenantSample(metrics.OpsPerSec, metrics.BusiestP50Us, metrics.BusiestP99Us, counters.RateSince(before, c => c.Errors),
-                metrics.Connections, counters.RateSince(before, c => c.NetIn), counters.RateSince(before, c => c.NetOut), metrics.Rejected);
+                metrics.Connections, counters.RateSince(before, c => c.NetIn), counters.RateSince(before, c => c.NetOut), metrics.Rejected)
+            {
+                LatencyBuckets = metrics.LatencyBuckets,
+                LatencySumSeconds = metrics.LatencySumSeconds,
+                LatencyCount = metrics.LatencyCount,
+            };
         }
         return result;
     }

@@ -11,6 +11,13 @@ public sealed record TenantSample(
 {
     public static readonly TenantSample Empty = new(0, 0, 0, 0, 0, 0, 0, 0);
 
+    /// <summary>Latency histogram since the proxies started (cumulative count per upper bound in seconds), summed over proxies and commands.</summary>
+    public IReadOnlyDictionary<double, double> LatencyBuckets { get; init; } = new Dictionary<double, double>();
+
+    public double LatencySumSeconds { get; init; }
+
+    public double LatencyCount { get; init; }
+
     public double FailureRate => OpsPerSec > 0 ? ErrorsPerSec / OpsPerSec : 0;
 }
 

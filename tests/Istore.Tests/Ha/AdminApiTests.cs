@@ -76,7 +76,16 @@ public sealed class AdminApiTests
 
         var history = await GetJsonAsync(http, "api/v1/history?seconds=60");
         Assert.NotEmpty(history["t"]!.AsArray());
-        Assert.Contains("istore_node_up{", await http.GetStringAsync("metrics"));
+        await using (var demo = await RespClient.ConnectAsync("127.0.0.1", up.ProxyPort))
+        {
+            await demo.ExecuteAsync("AUTH", up.Tenant.Name, up.Tenant.Password);
+            Assert.Equal("OK", (await demo.ExecuteAsync("SET", "measured", "1")).AsString());
+        }
+        string metrics = "";
+        await WaitAsync(async () => System.Text.RegularExpressions.Regex.IsMatch(metrics = await http.GetStringAsync("metrics"),
+            @"istore_tenant_latency_seconds_bucket\{tenant=""demo"",le=""\+Inf""\} [1-9]"), TimeSpan.FromSeconds(10), "no latency histogram for demo");
+        Assert.Contains("istore_node_up{", metrics);
+        Assert.Contains("istore_tenant_latency_seconds_count{tenant=\"demo\"}", metrics);
         http.DefaultRequestHeaders.Authorization = null;
         Assert.Contains("/api/v1/tenants", await http.GetStringAsync("openapi/v1.json"));
     }
