@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The dashboard's memory target: `istore-ha up` under a light write load, Debian's chromium
+# (headless) showing the dashboard (1 s refresh) for MINUTES (30); every minute the RSS of
+# istore-ha and of all chromium processes is sampled. Prints the samples and the growth from the
+# second minute (after warm-up) to the end.
+#
+#   MINUTES=30 perf/dashboard-soak.sh
+set -euo pipefail
+MINUTES=${MINUTES:-30}
+[ "$MINUTES" -ge 3 ] || { echo "MINUTES must be at least 3 (growth is measured from minute 2)"; exit 2; }
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+bash scripts/setup-deps.sh --with-peers
+bash scripts/publish.sh
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-dashboard-soak.XXXXXX")
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+BASE=${BASE_PORT:-27000}
+publish/ha/istore-ha up --dir "$WORK/data" --base-port "$BASE" >"$WORK/up.log" 2>&1 &
+HA=$!; PIDS+=("$HA")
+until grep -q "istore cluster is up" "$WORK/up.log"; do sleep 0.2; kill -0 "$HA" || { cat "$WORK/up.log"; exit 1; }; done
+token=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['adminToken'])" "$WORK/data/cluster.json")
+password=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['tenants'][0]['password'])" "$WORK/data/cluster.json")
+# A light load: a few hundred SETs a second through the proxy, so charts move.
+(while kill -0 "$HA" 2>/dev/null; do redis-benchmark -p "$BASE" -a "$password" --user demo -t set -n 500 -c 2 -q >/dev/null 2>&1 || true; sleep 1; done) &
+PIDS+=($!)
+chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$WORK/chromium" --remote-debugging-port=0 \
+    "http://127.0.0.1:$((BASE + 180))/#token=$token" >"$WORK/chromium.log" 2>&1 &
+PIDS+=($!)
+rss() { ps -o rss= -p "$1" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
+chromium_rss() { pgrep -f "user-data-dir=$WORK/chromium" | xargs -r ps -o rss= -p | awk '{s+=$1} END {print s+0}'; }
+printf 'minute\tistore-ha KiB\tchromium KiB\n'
+first_ha=0; first_chromium=0
+for minute in $(seq 0 "$MINUTES"); do
+    ha=$(rss "$HA"); chrome=$(chromium_rss)
+    printf '%s\t%s\t%s\n' "$minute" "$ha" "$chrome"
+    if [ "$minute" -eq 2 ]; then first_ha=$ha; first_chromium=$chrome; fi
+    [ "$minute" -lt "$MINUTES" ] && sleep 60
+done
+python3 -c "import sys; a,b,c,d=map(float,sys.argv[1:]); print(f'growth from minute 2 to the end: istore-ha {100*(b-a)/a:+.1f}%, chromium {100*(d-c)/c:+.1f}%')" \
+    "$first_ha" "$ha" "$first_chromium" "$chrome"
