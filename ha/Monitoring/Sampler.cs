@@ -22,6 +22,7 @@ public sealed class Sampler : IDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(1) };
     private readonly ConcurrentDictionary<string, ProbeConnection> _connections = new();
     private readonly Dictionary<string, Counters> _previous = [];
+    private readonly Dictionary<string, IReadOnlyDictionary<double, double>> _previousBuckets = [];
     private readonly SeriesRing _history = new(HistorySeconds);
     private readonly Lock _historyLock = new();
     private readonly CancellationTokenSource _stop = new();
@@ -73,7 +74,7 @@ public sealed class Sampler : IDisposable
         await Task.WhenAll(nodeTasks.Values.Cast<Task>().Concat(proxyTasks)).ConfigureAwait(false);
         var nodes = nodeTasks.Where(n => n.Value.Result is not null).ToDictionary(n => n.Key, n => n.Value.Result!);
         var perProxy = proxyTasks.Select(t => t.Result).OfType<Dictionary<string, TenantSample>>().ToList();
-        var tenants = config.Tenants.ToDictionary(t => t.Name, t => Sum(perProxy.Select(p => p.GetValueOrDefault(t.Name)).OfType<TenantSample>()));
+        var tenants = config.Tenants.ToDictionary(t => t.Name, t => LastSecondLatency(t.Name, Sum(perProxy.Select(p => p.GetValueOrDefault(t.Name)).OfType<TenantSample>())));
         Volatile.Write(ref _nodes, nodes);
         Volatile.Write(ref _tenants, tenants);
         SampledAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -153,6 +154,28 @@ public sealed class Sampler : IDisposable
             counters.RateSince(before, c => c.Commands), counters.RateSince(before, c => c.NetIn), counters.RateSince(before, c => c.NetOut),
             long.TryParse(keys.AsSpan(keys.IndexOf('=') + 1), out long k) ? k : 0, status.Role, status.Offset, status.LinkUp,
             (long)Counters.Number(info, "process_id"));
+    }
+
+    /// <summary>
+    /// p50 and p99 of the last second from the tenant's histogram (the proxies' quantiles cover
+    /// their whole lifetime: a live chart needs the recent ones). Without a histogram (nothing
+    /// sampled yet), the proxies' own figures stay.
+    /// </summary>
+    private TenantSample LastSecondLatency(string tenant, TenantSample sample)
+    {
+        if (sample.LatencyBuckets.Count == 0)
+            return sample;
+        IReadOnlyDictionary<double, double>? before;
+        lock (_previousBuckets)
+        {
+            before = _previousBuckets.GetValueOrDefault(tenant);
+            _previousBuckets[tenant] = sample.LatencyBuckets;
+        }
+        return sample with
+        {
+            P50Us = HistogramQuantile.Microseconds(sample.LatencyBuckets, before, 0.5),
+            P99Us = HistogramQuantile.Microseconds(sample.LatencyBuckets, before, 0.99),
+        };
     }
 
     /// <summary>Tenants summed over proxies; latency is the slowest proxy's.</summary>
