@@ -11,12 +11,13 @@ using Microsoft.Extensions.Logging;
 var config = new Option<string>("--config") { Description = "Topology file (JSON: version, listen, downAfterMs, tenants with their shards); HA writes its decisions back to it", Required = true };
 var etcd = new Option<string?>("--etcd") { Description = "etcd endpoints (http://host:port,…): keep the topology in etcd and elect one leader among several HA processes" };
 var listen = new Option<string?>("--listen") { Description = "This process's RESP port, HOST:PORT (default: the topology's listen; several HA processes on etcd each need their own)" };
+var nodePassword = new Option<string?>("--node-password") { Description = "The nodes' --requirepass (their --masterauth too): HA AUTHs with it" };
 var adminToken = new Option<string?>("--admin-token") { Description = "Clients of the HA port must AUTH with this token" };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-ha: failover, routes pushed to proxies and the name service for istore shards")
 {
-    config, etcd, listen, adminToken, logLevel,
+    config, etcd, listen, nodePassword, adminToken, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
@@ -26,6 +27,7 @@ root.SetAction(async (parsed, _) =>
         Etcd = parsed.GetValue(etcd),
         AdminToken = parsed.GetValue(adminToken),
         Listen = parsed.GetValue(listen),
+        NodePassword = parsed.GetValue(nodePassword),
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))

@@ -50,7 +50,7 @@ public sealed partial class Coordinator
             Endpoint.TryParse(replica, out var node);
             try
             {
-                using var connection = new ProbeConnection(node);
+                using var connection = prober.Connect(node);
                 var reply = await connection.ExpectAsync(prober.TimeoutMs, "INFO", "replication").ConfigureAwait(false);
                 var status = NodeStatus.FromInfo(Environment.TickCount64, InfoFields.Parse(reply.AsString() ?? ""));
                 return ((Endpoint Node, long Offset)?)(node, status.Offset);
@@ -68,7 +68,7 @@ public sealed partial class Coordinator
     {
         try
         {
-            using var connection = new ProbeConnection(node);
+            using var connection = prober.Connect(node);
             await connection.ExpectAsync(prober.TimeoutMs, "REPLICAOF", "NO", "ONE").ConfigureAwait(false);
             return true;
         }

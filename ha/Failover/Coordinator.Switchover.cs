@@ -34,8 +34,8 @@ public sealed partial class Coordinator
             return $"ERR no replica of {tenantName}/{shardIndex} answers";
         string name = $"{tenantName}/{shardIndex}";
         Endpoint.TryParse(shard.Master, out var master);
-        using var masterConnection = new ProbeConnection(master);
-        using var replicaConnection = new ProbeConnection(chosen.Node);
+        using var masterConnection = prober.Connect(master);
+        using var replicaConnection = prober.Connect(chosen.Node);
         try
         {
             Log.Switchover(logger, name, $"pausing writes on {master}, waiting for {chosen.Node}");

@@ -177,7 +177,7 @@ public sealed partial class Coordinator(IHaStore store, Prober prober, Func<long
         Log.Correcting(logger, node.ToString(), string.Join(' ', command), why);
         try
         {
-            using var connection = new ProbeConnection(node);
+            using var connection = prober.Connect(node);
             await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or TimeoutException)

@@ -11,6 +11,9 @@ public sealed record HaOptions
     /// <summary>This process's RESP port; null: the topology's listen.</summary>
     public string? Listen { get; init; }
 
+    /// <summary>The nodes' --requirepass: HA's probes and commands AUTH with it.</summary>
+    public string? NodePassword { get; init; }
+
     /// <summary>Clients of the HA port must AUTH with this token first, when set.</summary>
     public string? AdminToken { get; init; }
 

@@ -27,7 +27,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
         Options = options;
         Store = store;
         Logger = loggerFactory.CreateLogger("istore-ha");
-        Prober = new Prober(initial.DownAfterMs);
+        Prober = new Prober(initial.DownAfterMs, options.NodePassword);
         Routes = new RouteHub(initial);
         Coordinator = new Coordinator(store, Prober, v => Routes.WaitAppliedAsync(v, options.RouteApplyWaitMs), Logger);
         Endpoint.TryParse(listenAddress, out var listen);

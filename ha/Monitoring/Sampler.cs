@@ -232,7 +232,7 @@ public sealed class Sampler : IDisposable
     {
         if (!Endpoint.TryParse(address, out var endpoint))
             return null;
-        var connection = _connections.GetOrAdd(key, _ => new ProbeConnection(endpoint));
+        var connection = _connections.GetOrAdd(key, _ => _prober.Connect(endpoint));
         try
         {
             var reply = await connection.ExpectAsync(_prober.TimeoutMs, command).ConfigureAwait(false);

@@ -7,9 +7,10 @@ namespace Istore.Ha.Probing;
 /// <summary>
 /// One reused connection to a node or proxy for probes and commands, each bounded by a timeout:
 /// a frozen peer (SIGSTOP, a partition) costs a timeout, never a hung probe. A failed or timed-out
-/// command drops the connection; the next call reconnects.
+/// command drops the connection; the next call reconnects (and AUTHs with <c>password</c>, for
+/// nodes started with --requirepass).
 /// </summary>
-internal sealed class ProbeConnection(Endpoint endpoint) : IDisposable
+internal sealed class ProbeConnection(Endpoint endpoint, string? password = null) : IDisposable
 {
     private RespClient? _client;
 
@@ -21,7 +22,16 @@ internal sealed class ProbeConnection(Endpoint endpoint) : IDisposable
         using var timeout = new CancellationTokenSource(timeoutMs);
         try
         {
-            _client ??= await RespClient.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+            if (_client is null)
+            {
+                var client = await RespClient.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+                if (password is not null && await client.ExecuteAsync(["AUTH", password], timeout.Token).ConfigureAwait(false) is { IsError: true } refused)
+                {
+                    client.Dispose();
+                    throw new IOException($"{endpoint} refused AUTH: {refused.AsString()}");
+                }
+                _client = client;
+            }
             return await _client.ExecuteAsync(args, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException)

@@ -15,14 +15,21 @@ public sealed class Prober : IDisposable
     private readonly ConcurrentDictionary<Endpoint, long> _watchedSince = new();
     private readonly CancellationTokenSource _stop = new();
 
-    public Prober(int downAfterMs)
+    private readonly string? _nodePassword;
+
+    /// <param name="nodePassword">The nodes' --requirepass, sent by every connection to a node.</param>
+    public Prober(int downAfterMs, string? nodePassword = null)
     {
+        _nodePassword = nodePassword;
         // Several probes fit in downAfterMs, so one lost probe never fails a master over.
         IntervalMs = Math.Clamp(downAfterMs / 10, 20, 1000);
         TimeoutMs = Math.Clamp(downAfterMs / 2, 50, 5000);
     }
 
     public int IntervalMs { get; }
+
+    /// <summary>A connection to a node, authenticated when the nodes have a password.</summary>
+    internal ProbeConnection Connect(Endpoint node) => new(node, _nodePassword);
 
     public int TimeoutMs { get; }
 
@@ -62,7 +69,7 @@ public sealed class Prober : IDisposable
 
     private async Task ProbeLoopAsync(Endpoint endpoint, bool isNode, CancellationToken ct)
     {
-        using var connection = new ProbeConnection(endpoint);
+        using var connection = isNode ? Connect(endpoint) : new ProbeConnection(endpoint);
         while (!ct.IsCancellationRequested)
         {
             long started = Environment.TickCount64;

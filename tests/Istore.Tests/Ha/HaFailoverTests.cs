@@ -108,6 +108,27 @@ public sealed class HaFailoverTests(ITestOutputHelper output)
         Assert.Equal("1", (await ReplicationGroup.InfoAsync(other.Master))["connected_slaves"]);
     }
 
+    [Fact]
+    public async Task Nodes_with_a_password_are_probed_and_failed_over_with_it()
+    {
+        string[] secured = ["--requirepass", "pw", "--masterauth", "pw", .. SemiSync];
+        await using var master = await NodeProcess.StartAsync(secured);
+        await using var first = await NodeProcess.StartAsync([.. secured, "--replicaof", $"127.0.0.1:{master.Port}"]);
+        await using var second = await NodeProcess.StartAsync([.. secured, "--replicaof", $"127.0.0.1:{master.Port}"]);
+        await using var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "backendPassword": "pw", "shards": [{"master": "127.0.0.1:{{master.Port}}", "replicas": ["127.0.0.1:{{first.Port}}", "127.0.0.1:{{second.Port}}"]}]}]""",
+            1000, "--node-password", "pw");
+        await using var proxy = await ProxyProcess.StartWithHaAsync(ha.Address);
+        await using var writer = new AcknowledgedWriter(proxy.Port, "secured");
+        await writer.WaitForAcknowledgedAsync(100, TimeSpan.FromSeconds(20));
+        master.Kill();
+        await WaitAsync(() => (string)ha.Topology()["tenants"]![0]!["shards"]![0]!["master"]! != $"127.0.0.1:{master.Port}", TimeSpan.FromSeconds(10), "no failover:\n" + ha.Output);
+        int before = writer.Acknowledged.Count;
+        await WaitAsync(() => writer.Acknowledged.Count > before + 50, TimeSpan.FromSeconds(10), "writes did not resume:\n" + ha.Output);
+        await writer.StopAsync();
+        Assert.Equal(0, await writer.CountLostAsync(proxy.Port));
+        Assert.DoesNotContain("NOAUTH", ha.Output);
+    }
+
     internal static async Task WaitAsync(Func<bool> condition, TimeSpan timeout, string failure) =>
         await WaitAsync(() => Task.FromResult(condition()), timeout, failure);
 
