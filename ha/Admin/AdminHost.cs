@@ -28,12 +28,19 @@ public sealed class AdminHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddProblemDetails();
+        // A body that does not parse throws, so the problem detail can say why (the default is a bare 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException bad)
+                context.ProblemDetails.Detail = bad.InnerException?.Message ?? bad.Message;
+        });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJson.Default));
         builder.Services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(k => k.Listen(listen.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(listen.Host), listen.Port));
         _app = builder.Build();
-        _app.UseStatusCodePages();   // with AddProblemDetails: a bare error status (malformed JSON) gets a problem detail too
+        _app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : 500 });
+        _app.UseStatusCodePages();   // with AddProblemDetails: any bare error status gets a problem detail too
         byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token);
         _app.Use(async (context, next) =>
         {

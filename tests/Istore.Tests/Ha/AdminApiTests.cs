@@ -43,7 +43,7 @@ public sealed class AdminApiTests
         await AssertProblemAsync(await http.PostAsync("api/v1/tenants", Json("""{"name": "x y", "password": "p"}""")), 400, "name");
         await AssertProblemAsync(await http.PostAsync("api/v1/tenants", Json("""{"name": "big", "password": "p", "shards": 1000}""")), 400, "shards");
         await AssertProblemAsync(await http.PostAsync("api/v1/tenants", Json("""{"name": "dup", "password": "shop-pw"}""")), 409, "password");
-        await AssertProblemAsync(await http.PostAsync("api/v1/tenants", Json("""{"name": """)), 400, null);
+        await AssertProblemAsync(await http.PostAsync("api/v1/tenants", Json("""{"name": """)), 400, "JSON");
         await AssertProblemAsync(await http.PatchAsync("api/v1/tenants/nope", Json("""{"limits": {"qps": 5}}""")), 404, "no tenant 'nope'");
         await AssertProblemAsync(await http.PostAsync("api/v1/tenants/shop/shards/7/failover", null), 404, "no shard 7");
         Assert.Equal(version + 1, (long)(await GetJsonAsync(http, "api/v1/cluster"))["routeVersion"]!);
