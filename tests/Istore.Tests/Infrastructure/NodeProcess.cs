@@ -76,9 +76,50 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the process again on the same directory and port (after a kill or stop).</summary>
-    public Task RestartAsync() => LaunchAsync();
+    public Task RestartAsync() => LaunchAsync(mayMovePort: false);
 
-    private async Task LaunchAsync()
+    /// <summary>
+    /// Starts the process and waits until it answers. Another test's node may bind the port picked
+    /// for this one first (both picked it while it was free): then the answer comes from that node,
+    /// and this one, unable to bind, exits. A first start moves to a new port and tries again.
+    /// </summary>
+    private async Task LaunchAsync(bool mayMovePort = true)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            bool lastTry = !mayMovePort || attempt == 3;
+            try
+            {
+                await StartProcessAsync();
+            }
+            catch (InvalidOperationException) when (!lastTry && Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
+            {
+                Port = FreePort();
+                continue;
+            }
+            if (await AnswersAsOurselvesAsync())
+                return;
+            Kill();
+            if (lastTry)
+                throw new InvalidOperationException($"port {Port} answers for another process:\n{Output}");
+            Port = FreePort();
+        }
+    }
+
+    /// <summary>INFO's process_id is ours (nodes with a password say NOAUTH: then ours is alive a moment later).</summary>
+    private async Task<bool> AnswersAsOurselvesAsync()
+    {
+        await using var c = await RawConnection.ConnectAsync(Port);
+        var reply = await c.CommandAsync("INFO", "server");
+        if (reply.StartsWith("-NOAUTH", StringComparison.Ordinal))
+        {
+            await Task.Delay(200);
+            return !_process!.HasExited;
+        }
+        return reply.Contains($"process_id:{_process!.Id}\r\n", StringComparison.Ordinal);
+    }
+
+    private async Task StartProcessAsync()
     {
         var info = new ProcessStartInfo(BinaryPath)
         {
