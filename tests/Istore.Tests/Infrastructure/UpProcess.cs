@@ -103,7 +103,8 @@ public sealed class UpProcess : IAsyncDisposable
     {
         for (int attempt = 0; attempt < 100; attempt++)
         {
-            int basePort = Random.Shared.Next(20_000, 55_000);
+            // Below the kernel's ephemeral range (32768+), where outgoing connections of concurrent tests take ports.
+            int basePort = Random.Shared.Next(10_000, 32_000);
             if (Enumerable.Range(basePort, 20).Append(basePort + 100).Append(basePort + 180).Append(basePort + 190).All(IsFree))
                 return basePort;
         }
