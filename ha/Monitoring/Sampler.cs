@@ -16,6 +16,19 @@ public sealed class Sampler : IDisposable
 {
     public const int HistorySeconds = 30 * 60;
 
+    // The history's series (names the dashboard reads) and where each one's value comes from.
+    private static readonly (string Name, Func<NodeSample, double> Value)[] NodeSeries =
+    [
+        ("opsPerSec", n => n.OpsPerSec), ("usedMemory", n => n.UsedMemory), ("cpuPercent", n => n.CpuPercent),
+        ("connections", n => n.Connections), ("netInPerSec", n => n.NetInPerSec), ("netOutPerSec", n => n.NetOutPerSec),
+    ];
+
+    private static readonly (string Name, Func<TenantSample, double> Value)[] TenantSeries =
+    [
+        ("opsPerSec", t => t.OpsPerSec), ("p50Us", t => t.P50Us), ("p99Us", t => t.P99Us), ("errorsPerSec", t => t.ErrorsPerSec),
+        ("connections", t => t.Connections), ("bytesInPerSec", t => t.BytesInPerSec), ("bytesOutPerSec", t => t.BytesOutPerSec), ("rejected", t => t.Rejected),
+    ];
+
     private readonly IHaStore _store;
     private readonly Prober _prober;
     private readonly Func<IEnumerable<ProxyEntry>> _proxies;
@@ -91,32 +104,20 @@ public sealed class Sampler : IDisposable
         {
             _history.BeginPoint(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             foreach (var (address, n) in nodes)
-            {
-                string p = $"node/{address}/";
-                _history.Set(p + "opsPerSec", n.OpsPerSec);
-                _history.Set(p + "usedMemory", n.UsedMemory);
-                _history.Set(p + "cpuPercent", n.CpuPercent);
-                _history.Set(p + "connections", n.Connections);
-                _history.Set(p + "netInPerSec", n.NetInPerSec);
-                _history.Set(p + "netOutPerSec", n.NetOutPerSec);
-            }
+                Set($"node/{address}/", n, NodeSeries);
             foreach (var (name, t) in tenants)
-            {
-                string p = $"tenant/{name}/";
-                _history.Set(p + "opsPerSec", t.OpsPerSec);
-                _history.Set(p + "p50Us", t.P50Us);
-                _history.Set(p + "p99Us", t.P99Us);
-                _history.Set(p + "errorsPerSec", t.ErrorsPerSec);
-                _history.Set(p + "connections", t.Connections);
-                _history.Set(p + "bytesInPerSec", t.BytesInPerSec);
-                _history.Set(p + "bytesOutPerSec", t.BytesOutPerSec);
-                _history.Set(p + "rejected", t.Rejected);
-            }
+                Set($"tenant/{name}/", t, TenantSeries);
             _history.Set("platform/opsPerSec", ops);
             _history.Set("platform/storageUsedBytes", nodes.Values.Sum(n => n.UsedMemory));
             _history.Set("platform/nodesUp", nodes.Count);
             _history.EndPoint();
         }
+    }
+
+    private void Set<T>(string prefix, T sample, (string Name, Func<T, double> Value)[] series)
+    {
+        foreach (var (name, value) in series)
+            _history.Set(prefix + name, value(sample));
     }
 
     /// <summary>The last <paramref name="seconds"/> of history: times, per-node and per-tenant series, platform series.</summary>
