@@ -47,6 +47,31 @@ public sealed class CommandArgs
         _slices[Count++] = new ArgSlice(offset, length);
     }
 
+    private int _built;
+
+    /// <summary>Starts building arguments one value at a time in a buffer these arguments own (a script's redis.call).</summary>
+    public void BeginBuild()
+    {
+        if (Buffer.Length == 0)
+            Buffer = new byte[256];
+        Count = 0;
+        _built = 0;
+    }
+
+    /// <summary>Appends one argument after <see cref="BeginBuild"/>.</summary>
+    public void Append(ReadOnlySpan<byte> value)
+    {
+        if (_built + value.Length > Buffer.Length)
+        {
+            var bigger = new byte[Math.Max(Buffer.Length * 2, _built + value.Length)];
+            Buffer.AsSpan(0, _built).CopyTo(bigger);
+            Buffer = bigger;
+        }
+        value.CopyTo(Buffer.AsSpan(_built));
+        Add(_built, value.Length);
+        _built += value.Length;
+    }
+
     /// <summary>Builds arguments from standalone values (log replay, tests, benchmarks).</summary>
     public void SetFrom(params ReadOnlySpan<byte[]> values)
     {

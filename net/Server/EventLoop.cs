@@ -42,7 +42,8 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     private readonly Dictionary<ulong, ISocketHandler> _watches = [];
     private ulong _nextWatchTag = FirstWatchTag;
     private readonly ConcurrentQueue<Action> _posted = new();
-    private readonly CommandArgs _args = new();
+    private CommandArgs _args = new();
+    private readonly CommandArgs _busyArgs = new();
     private readonly Thread _thread;
     private ILoopWorker? _worker;
     private volatile bool _stopping;
@@ -390,6 +391,41 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     }
 
     public void AtBatchEnd(IBatchEndHandler handler) => _batchEnd.Add(handler);
+
+    public void ProcessEventsWhileBusy(Connection running)
+    {
+        var events = stackalloc Libc.EpollEvent[64];
+        int n = Libc.epoll_wait(_epoll, events, 64, 0);
+        var outer = _args;
+        _args = _busyArgs;   // the long command's arguments are still in use
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var ev = events[i];
+                if (ev.Data == ListenTag)
+                {
+                    AcceptAll();
+                    continue;
+                }
+                // Wake-ups and application sockets wait for the loop (epoll is level-triggered: they come back).
+                if (ev.Data >= FirstWatchTag || ev.Data == WakeTag || !_connections.TryGetValue((long)ev.Data, out var c) || c == running)
+                    continue;
+                if ((ev.Events & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP)) == 0 || c.IsClosed)
+                    continue;
+                // Replies queued before the long command wait for the batch's durability step; only a connection
+                // with nothing pending gets its answer now.
+                bool pending = c.QueuedForSend;
+                Receive(c);
+                if (!pending && c.QueuedForSend && !c.IsClosed && !c.WaitingForWritable)
+                    TrySend(c);
+            }
+        }
+        finally
+        {
+            _args = outer;
+        }
+    }
 
     private void Register(int fd, uint events, ulong data, int op)
     {

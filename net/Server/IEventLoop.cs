@@ -16,6 +16,13 @@ public interface IEventLoop
 
     /// <summary>Calls <paramref name="handler"/> once at the end of this loop iteration, before client replies are sent (loop thread only).</summary>
     void AtBatchEnd(IBatchEndHandler handler);
+
+    /// <summary>
+    /// From inside a long command on this loop (a busy script): reads the other clients once and
+    /// runs what they sent, sending those replies at once — the application answers them -BUSY or
+    /// lets them stop the command. <paramref name="running"/>'s own input waits (Redis's protectClient).
+    /// </summary>
+    void ProcessEventsWhileBusy(Connection running);
 }
 
 /// <summary>A socket the application watches on an event loop.</summary>

@@ -37,4 +37,16 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "{Count} replayed log commands answered an error: the log and the checkpoint disagree about them")]
     public static partial void ReplayFailures(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 40, Message = "Script log: {Message}")]
+    public static partial void ScriptMessage(ILogger logger, LogLevel level, string message);
+
+    [LoggerMessage(41, LogLevel.Warning, "Slow script detected: still in execution after {Ms} milliseconds. You can try killing the script using the {Kill} command. Script name is: {Name}.")]
+    public static partial void SlowScript(ILogger logger, long ms, string kill, string name);
+
+    [LoggerMessage(42, LogLevel.Warning, "Lua script killed by user with {Kill}.")]
+    public static partial void ScriptKilled(ILogger logger, string kill);
+
+    [LoggerMessage(43, LogLevel.Warning, "SHUTDOWN NOSAVE while a script runs: exiting now")]
+    public static partial void ShutdownNoSaveWhileBusy(ILogger logger);
 }

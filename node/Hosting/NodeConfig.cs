@@ -47,6 +47,8 @@ public sealed class NodeConfig
             ["replica-read-only"] = (() => "yes", null),
             ["slave-read-only"] = (() => "yes", null),
             ["replicaof"] = (() => node.Replication.Link is { } link ? $"{link.Host} {link.Port}" : "", null),
+            ["busy-reply-threshold"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
+            ["lua-time-limit"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => ParseInRange(v, 1, long.MaxValue, n => CheckpointLogBytes = n)),
         };
     }

@@ -63,6 +63,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Replication = new ReplicationHub(this, options.Replication, log.StreamOffset);
         Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
         Checkpointer = new Checkpointer(Database, Logger);
+        Scripts = new Scripting.ScriptingState(this);
         Config = new NodeConfig(this);
         var limits = RespLimits.Default with { MaxBulkLength = options.MaxBulkLength };
         Host = new ServerHost(new ServerOptions
@@ -78,6 +79,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
     public NodeOptions Options { get; }
 
     public NodeConfig Config { get; }
+
+    /// <summary>EVAL and FUNCTION: the Lua interpreter, the script cache and the function libraries.</summary>
+    internal Scripting.ScriptingState Scripts { get; }
 
     public Database Database { get; }
 
@@ -186,6 +190,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);
+        Scripts.Dispose();
     }
 
     /// <summary>After a failure (a full disk) the last flush fails too: say so rather than crash on the way out.</summary>

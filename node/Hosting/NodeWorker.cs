@@ -52,6 +52,8 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, Errors.WrongArgs(spec.Name));
             return;
         }
+        if (_node.Scripts.Running is { } script && !Scripting.BusyScript.Admit(_node.Scripts, script, spec, args, output))
+            return;
         if (ReplicationRefusal(spec) is { } refusal)
         {
             Reject(client, output, refusal);

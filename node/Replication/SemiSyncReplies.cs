@@ -19,7 +19,7 @@ internal sealed class SemiSyncReplies(NodeServer node)
     private readonly List<Connection> _holding = [];
 
     /// <summary>Whether the command counts as a write to acknowledge (EXEC carries its queued writes).</summary>
-    public static bool Applies(CommandSpec spec) => (spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC";
+    public static bool Applies(CommandSpec spec) => (spec.Flags & CommandFlags.Write) != 0 || spec.Name is "EXEC" or "EVAL" or "EVALSHA" or "FCALL";
 
     /// <summary>Runs a write command, remembering its reply if it wrote to the stream.</summary>
     public void Run(CommandContext c)

@@ -1,0 +1,20 @@
+namespace Istore.Net.Commands;
+
+public static partial class CommandTable
+{
+    private static void AddScripting(List<CommandSpec> t)
+    {
+        const string g = "scripting";
+        const CommandFlags S = CommandFlags.NoScript | CommandFlags.Stale;
+        const CommandFlags AB = CommandFlags.AllowBusy;
+        // The keys are the numkeys arguments after argument 2 (Redis's "movablekeys"): the proxy routes on them.
+        Add(t, g, "EVAL", -3, S, 0, 0, 0, "Executes a server-side Lua script.", numKeysAt: 2);
+        Add(t, g, "EVALSHA", -3, S, 0, 0, 0, "Executes a server-side Lua script by SHA1 digest.", numKeysAt: 2);
+        Add(t, g, "EVAL_RO", -3, S | R, 0, 0, 0, "Executes a read-only server-side Lua script.", numKeysAt: 2);
+        Add(t, g, "EVALSHA_RO", -3, S | R, 0, 0, 0, "Executes a read-only server-side Lua script by SHA1 digest.", numKeysAt: 2);
+        Add(t, g, "FCALL", -3, S, 0, 0, 0, "Invokes a function.", numKeysAt: 2);
+        Add(t, g, "FCALL_RO", -3, S | R, 0, 0, 0, "Invokes a read-only function.", numKeysAt: 2);
+        Add(t, g, "SCRIPT", -2, S | AB, 0, 0, 0, "A container for Lua scripts management commands (LOAD, EXISTS, FLUSH, KILL, HELP).");
+        Add(t, g, "FUNCTION", -2, S | AB, 0, 0, 0, "A container for function commands (LOAD, LIST, DELETE, FLUSH, DUMP, RESTORE, STATS, KILL, HELP).");
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text;
+using Istore.Node.Keyspace;
+using Istore.Node.Scripting;
+
+namespace Istore.Node.Commands;
+
+/// <summary>FUNCTION LOAD|LIST|DELETE|FLUSH|STATS|KILL|DUMP|RESTORE and FCALL / FCALL_RO.</summary>
+public static class FunctionCommands
+{
+    private static readonly (string Name, int Arity)[] FunctionSubcommands =
+        [("LOAD", -3), ("LIST", -2), ("DELETE", 3), ("FLUSH", -2), ("STATS", 2), ("KILL", 2), ("DUMP", 2), ("RESTORE", -3), ("HELP", 2)];
+
+    public static void Register(HandlerTable t)
+    {
+        t.Add("FCALL", c => Call(c, readOnly: false));
+        t.Add("FCALL_RO", c => Call(c, readOnly: true));
+        t.Add("FUNCTION", Function);
+    }
+
+    private static void Call(CommandContext c, bool readOnly)
+    {
+        var scripting = c.Node.Scripts;
+        var function = scripting.Functions.Find(c.ArgString(1));
+        if (function is null)
+        {
+            c.Output.WriteError("ERR Function not found");
+            return;
+        }
+        if (!ScriptingCommands.TryNumKeys(c, out int numKeys))
+            return;
+        if (ScriptChecks.Refusal(c, function.Flags, readOnly) is { } refusal)
+        {
+            c.Output.WriteError(refusal);
+            return;
+        }
+        bool noWrites = readOnly || (function.Flags & ScriptFlags.NoWrites) != 0;
+        var run = new ScriptRun(c, function.Name, evalMode: false, noWrites, function.Flags);
+        ScriptRunner.Run(scripting, run, function.RegistryKey, c.Args, 3, numKeys);
+    }
+
+    private static void Function(CommandContext c)
+    {
+        var scripting = c.Node.Scripts;
+        var libraries = scripting.Functions;
+        switch (Subcommands.Find(c, "function", FunctionSubcommands))
+        {
+            case 0:
+                Load(c, scripting);
+                return;
+            case 1:
+                List(c, libraries);
+                return;
+            case 2:
+                if (libraries.Delete(scripting, c.ArgString(2))) c.Output.WriteOk();
+                else c.Output.WriteError("ERR Library not found");
+                return;
+            case 3:
+                if (c.Count > 3 || (c.Count == 3 && !c.ArgIs(2, "ASYNC"u8) && !c.ArgIs(2, "SYNC"u8)))
+                {
+                    c.Output.WriteError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+                    return;
+                }
+                libraries.Flush(scripting);
+                c.Output.WriteOk();
+                return;
+            case 4:
+                Stats(c, scripting);
+                return;
+            case 5:
+                ScriptChecks.Kill(c, eval: false);
+                return;
+            case 6 or 7:
+                c.Output.WriteError("ERR FUNCTION DUMP and RESTORE are not supported by istore yet: use FUNCTION LIST WITHCODE and FUNCTION LOAD");
+                return;
+            case 8:
+                HelpReply.Write(c, "FUNCTION",
+                [
+                    "LOAD [REPLACE] <FUNCTION CODE>", "    Create a new library with the given library name and code.",
+                    "DELETE <LIBRARY NAME>", "    Delete the given library.",
+                    "LIST [LIBRARYNAME PATTERN] [WITHCODE]", "    Return general information on all the libraries.",
+                    "FLUSH [<ASYNC | SYNC>]", "    Delete all the libraries.",
+                    "STATS", "    Return information about the current function running.",
+                    "KILL", "    Kill the current running function.",
+                ]);
+                return;
+        }
+    }
+
+    private static void Load(CommandContext c, ScriptingState scripting)
+    {
+        bool replace = false;
+        for (int i = 2; i < c.Count - 1; i++)
+        {
+            if (!c.ArgIs(i, "REPLACE"u8))
+            {
+                c.Output.WriteError($"ERR Unknown option given: {c.ArgString(i)}");
+                return;
+            }
+            replace = true;
+        }
+        if (scripting.Functions.Load(scripting, c.Arg(c.Count - 1), replace, out string name) is { } error)
+            c.Output.WriteError(error);
+        else
+            c.Output.WriteBulkString(name);
+    }
+
+    private static void List(CommandContext c, FunctionLibraries libraries)
+    {
+        bool withCode = false;
+        GlobPattern? pattern = null;
+        for (int i = 2; i < c.Count; i++)
+        {
+            if (c.ArgIs(i, "WITHCODE"u8))
+                withCode = true;
+            else if (c.ArgIs(i, "LIBRARYNAME"u8) && i + 1 < c.Count)
+                pattern = new GlobPattern(c.Arg(++i).ToArray());
+            else
+            {
+                c.Output.WriteError(c.ArgIs(i, "LIBRARYNAME"u8) ? "ERR library name argument was not given" : $"ERR Unknown argument {c.ArgString(i)}");
+                return;
+            }
+        }
+        var w = c.Output;
+        var selected = libraries.Libraries.Where(l => pattern is null || pattern.IsMatch(Encoding.UTF8.GetBytes(l.Name))).ToList();
+        w.WriteArrayHeader(selected.Count);
+        foreach (var library in selected)
+        {
+            w.WriteMapHeader(withCode ? 4 : 3);
+            w.WriteBulkString("library_name");
+            w.WriteBulkString(library.Name);
+            w.WriteBulkString("engine");
+            w.WriteBulkString("LUA");
+            w.WriteBulkString("functions");
+            w.WriteArrayHeader(library.Functions.Count);
+            foreach (var f in library.Functions)
+            {
+                w.WriteMapHeader(3);
+                w.WriteBulkString("name");
+                w.WriteBulkString(f.Name);
+                w.WriteBulkString("description");
+                if (f.Description is null) w.WriteNull();
+                else w.WriteBulkString(f.Description);
+                w.WriteBulkString("flags");
+                var names = FlagNames(f.Flags);
+                w.WriteSetHeader(names.Count);
+                foreach (var n in names)
+                    w.WriteBulkString(n);
+            }
+            if (withCode)
+            {
+                w.WriteBulkString("library_code");
+                w.WriteBulkString(library.Code);
+            }
+        }
+    }
+
+    private static List<string> FlagNames(ScriptFlags flags)
+    {
+        var names = new List<string>();
+        if ((flags & ScriptFlags.NoWrites) != 0) names.Add("no-writes");
+        if ((flags & ScriptFlags.AllowOom) != 0) names.Add("allow-oom");
+        if ((flags & ScriptFlags.AllowStale) != 0) names.Add("allow-stale");
+        if ((flags & ScriptFlags.NoCluster) != 0) names.Add("no-cluster");
+        if ((flags & ScriptFlags.AllowCrossSlotKeys) != 0) names.Add("allow-cross-slot-keys");
+        return names;
+    }
+
+    private static void Stats(CommandContext c, ScriptingState scripting)
+    {
+        var w = c.Output;
+        w.WriteMapHeader(2);
+        w.WriteBulkString("running_script");
+        if (scripting.Running is { EvalMode: false } run)
+        {
+            w.WriteMapHeader(3);
+            w.WriteBulkString("name");
+            w.WriteBulkString(run.Name);
+            w.WriteBulkString("command");
+            w.WriteArrayHeader(1);
+            w.WriteBulkString("fcall");
+            w.WriteBulkString("duration_ms");
+            w.WriteInteger(run.ElapsedMs);
+        }
+        else
+        {
+            w.WriteNull();
+        }
+        w.WriteBulkString("engines");
+        w.WriteMapHeader(1);
+        w.WriteBulkString("LUA");
+        w.WriteMapHeader(2);
+        w.WriteBulkString("libraries_count");
+        w.WriteInteger(scripting.Functions.Libraries.Count);
+        w.WriteBulkString("functions_count");
+        w.WriteInteger(scripting.Functions.FunctionCount);
+    }
+}

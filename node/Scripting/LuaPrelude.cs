@@ -1,0 +1,150 @@
+namespace Istore.Node.Scripting;
+
+/// <summary>
+/// The Lua side of the sandbox, run once when the state is created with the native functions as
+/// its argument: the <c>redis</c> table as Redis 7 has it (argument checks and error texts are
+/// Redis's), the pcall error handler that records where a script failed, and globals protection
+/// (reading a missing global or writing any global or library table is an error). Natives never
+/// raise; they return an error table and a flag, and the wrappers here raise it.
+/// </summary>
+internal static class LuaPrelude
+{
+    public const string ChunkName = "@redis_prelude";
+
+    public const string Code = """
+local n = ...
+local type, error, tostring, tonumber, select, setmetatable, rawset = type, error, tostring, tonumber, select, setmetatable, rawset
+local dbg = debug
+
+-- Redis's luaPushErrorBuff: '-CODE text' keeps its code, anything else becomes 'ERR text'.
+local function failure(msg)
+  local code, text = 'ERR', msg
+  if msg:sub(1, 1) == '-' then
+    local space = msg:find(' ', 1, true)
+    if space then code, text = msg:sub(2, space - 1), msg:sub(space + 1) else text = msg:sub(2) end
+  end
+  text = text:gsub('^[\r\n]+', ''):gsub('[\r\n]+$', '')
+  return {err = code .. ' ' .. text}
+end
+
+local redis = {}
+local call = n.call
+function redis.call(...)
+  local reply, raise = call(...)
+  if raise then error(reply) end
+  return reply
+end
+function redis.pcall(...)
+  return (call(...))
+end
+function redis.sha1hex(...)
+  if select('#', ...) ~= 1 then error(failure('wrong number of arguments')) end
+  return n.sha1hex((...))
+end
+function redis.error_reply(...)
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return failure('wrong number or type of arguments') end
+  local e = ...
+  if e:sub(1, 1) ~= '-' then e = '-' .. e end
+  return failure(e)
+end
+function redis.status_reply(...)
+  if select('#', ...) ~= 1 or type((...)) ~= 'string' then return failure('wrong number or type of arguments') end
+  return {ok = (...)}
+end
+function redis.log(...)
+  local argc = select('#', ...)
+  if argc < 2 then error(failure('redis.log() requires two arguments or more.')) end
+  local level = tonumber((...))
+  if level == nil then error(failure('First argument must be a number (log level).')) end
+  if level < 0 or level > 3 then error(failure('Invalid debug level.')) end
+  local parts = {}
+  for i = 2, argc do
+    local v = select(i, ...)
+    if type(v) == 'string' or type(v) == 'number' then parts[#parts + 1] = tostring(v) end
+  end
+  n.log(level, table.concat(parts, ' '))
+end
+function redis.setresp(...)
+  if select('#', ...) ~= 1 then error(failure('redis.setresp() requires one argument.')) end
+  local v = tonumber((...))
+  if v ~= 2 and v ~= 3 then error(failure('RESP version must be 2 or 3.')) end
+  n.setresp(v)
+end
+function redis.set_repl(...)
+  if select('#', ...) ~= 1 then error(failure('redis.set_repl() requires two arguments.')) end
+  local f = tonumber((...)) or 0
+  if f ~= 0 and f ~= 1 and f ~= 2 and f ~= 3 then
+    error(failure('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'))
+  end
+end
+function redis.replicate_commands() return true end
+function redis.breakpoint() return false end
+function redis.debug() end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
+redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = n.version, n.version_num
+
+-- FUNCTION LOAD runs a library's body with this table as its redis: registration only.
+local loader = {}
+function loader.register_function(...)
+  local spec = ...
+  if type(spec) ~= 'table' then spec = {function_name = select(1, ...), callback = select(2, ...)} 
+  elseif select('#', ...) ~= 1 then error(failure('wrong number of arguments to redis.register_function')) end
+  local reason = n.register(spec.function_name, spec.callback, spec.flags, spec.description, select('#', ...))
+  if reason then error(failure(reason)) end
+end
+loader.log, loader.setresp = redis.log, redis.setresp
+loader.LOG_DEBUG, loader.LOG_VERBOSE, loader.LOG_NOTICE, loader.LOG_WARNING = 0, 1, 2, 3
+loader.REDIS_VERSION, loader.REDIS_VERSION_NUM = redis.REDIS_VERSION, redis.REDIS_VERSION_NUM
+function loader.call() error(failure('redis.call/pcall can only be called inside a script invocation')) end
+loader.pcall = loader.call
+
+-- The pcall error handler: the error as a table, with the script line that failed (C frames
+-- and this prelude's wrappers are skipped, so a failing redis.call points at its caller).
+local prelude = dbg.getinfo(1, 'S').source
+local function handler(err)
+  local level = 2
+  local i = dbg.getinfo(level, 'nSl')
+  while i and (i.what == 'C' or i.source == prelude) do
+    level = level + 1
+    i = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  -- "return redis.call(...)" is a tail call: Lua 5.1 has dropped the script's frame, so no line is known.
+  if i and i.what ~= 'tail' then
+    err.source = i.source
+    err.line = i.currentline
+  end
+  return err
+end
+local registry = dbg.getregistry()
+registry.istore_err_handler = handler
+
+local function readonly() error('Attempt to modify a readonly table', 2) end
+local protected = {}
+local function protect(t)
+  local proxy = setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
+  protected[proxy] = true
+  return proxy
+end
+_G.rawset = function(t, k, v)
+  if protected[t] then readonly() end
+  return rawset(t, k, v)
+end
+redis = protect(redis)
+registry.istore_loader = protect(loader)
+registry.istore_redis = redis
+
+debug, print, dofile, loadfile = nil, nil, nil, nil
+for _, name in ipairs({'string', 'table', 'math', 'cjson', 'bit', 'cmsgpack', 'struct', 'coroutine'}) do
+  if _G[name] then _G[name] = protect(_G[name]) end
+end
+_G.redis = redis
+protected[_G] = true
+setmetatable(_G, {
+  __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 0) end,
+  __newindex = readonly,
+  __metatable = false,
+})
+""";
+}

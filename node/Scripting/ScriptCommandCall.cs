@@ -1,0 +1,112 @@
+using System.Globalization;
+using Istore.Net.Commands;
+using Istore.Net.Resp;
+using Istore.Node.Hosting;
+using static Istore.Node.Scripting.Native.LuaNative;
+
+namespace Istore.Node.Scripting;
+
+/// <summary>
+/// redis.call / redis.pcall: the Lua arguments become a command, checked as Redis's scriptCall
+/// checks it (unknown, arity, no-script, writes from read-only scripts or on a replica), run by
+/// its handler on the caller's context inside the script's atomic scope, and its reply — written
+/// in the script's protocol into the caller's output, then taken back out — pushed onto the stack.
+/// </summary>
+internal static class ScriptCommandCall
+{
+    [ThreadStatic] private static CommandArgs? t_args;
+
+    public static void Run(ScriptRun run, nint L)
+    {
+        int argc = GetTop(L);
+        if (argc == 0)
+        {
+            RespToLua.PushError(L, "Please specify at least one argument for this redis lib call");
+            return;
+        }
+        var args = t_args ??= new CommandArgs();
+        args.BeginBuild();
+        Span<byte> number = stackalloc byte[32];
+        for (int j = 1; j <= argc; j++)
+        {
+            if (Type(L, j) == TypeNumber)
+            {
+                args.Append(number[..FormatNumber(ToNumber(L, j), number)]);
+                continue;
+            }
+            if (!TryToSpan(L, j, out var text))
+            {
+                SetTop(L, 0);
+                RespToLua.PushError(L, "Lua redis lib command arguments must be strings or integers");
+                return;
+            }
+            args.Append(text);
+        }
+        SetTop(L, 0);
+        if (Refusal(run, args) is { } refusal)
+        {
+            RespToLua.PushError(L, refusal);
+            return;
+        }
+        Execute(run, args, L);
+    }
+
+    /// <summary>Redis's "%.17g": no precision lost (Lua's own number-to-string keeps 14 digits).</summary>
+    private static int FormatNumber(double value, Span<byte> into)
+    {
+        string text = double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf" : double.IsNaN(value) ? "nan"
+            : value.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
+        return System.Text.Encoding.ASCII.GetBytes(text, into);
+    }
+
+    /// <summary>Why the script may not run this command (Redis's wording), or null.</summary>
+    private static string? Refusal(ScriptRun run, CommandArgs args)
+    {
+        var spec = CommandTable.Find(args[0]);
+        if (spec is null)
+            return "Unknown Redis command called from script";
+        if (!spec.AcceptsArgCount(args.Count))
+            return "Wrong number of args calling Redis command from script";
+        if ((spec.Flags & CommandFlags.NoScript) != 0)
+            return "This Redis command is not allowed from script";
+        if ((spec.Flags & CommandFlags.Write) == 0)
+            return null;
+        if (run.ReadOnly)
+            return "Write commands are not allowed from read-only scripts.";
+        if (!run.Wrote)
+        {
+            var replication = run.Caller.Node.Replication;
+            if (replication.IsReplica)
+                return "-READONLY You can't write against a read only replica.";
+            if (replication.TooFewReplicas)
+                return "-NOREPLICAS Not enough good replicas to write.";
+        }
+        run.Wrote = true;
+        return null;
+    }
+
+    private static void Execute(ScriptRun run, CommandArgs args, nint L)
+    {
+        var c = run.Caller;
+        var output = c.Output;
+        var (savedArgs, savedSpec, savedProtocol) = (c.Args, c.Spec, output.Protocol);
+        int start = output.Length;
+        output.Protocol = run.Resp;
+        c.Args = args;
+        c.Spec = CommandTable.Find(args[0])!;
+        try
+        {
+            Interlocked.Increment(ref c.Node.Stats.CommandsProcessed);
+            NodeWorker.Dispatch(c);
+            var reply = output.WrittenSpan[start..];
+            int pos = 0;
+            RespToLua.Push(L, reply, ref pos);
+        }
+        finally
+        {
+            output.Truncate(start);
+            output.Protocol = savedProtocol;
+            (c.Args, c.Spec) = (savedArgs, savedSpec);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+
+namespace Istore.Node.Scripting;
+
+/// <summary>
+/// The node's scripting: the Lua interpreter (started on first use, so a host without liblua5.1
+/// still serves everything else), the EVAL script cache by SHA1, the function libraries, the
+/// busy threshold and the script running now (for SCRIPT KILL and -BUSY from other clients).
+/// </summary>
+internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
+{
+    private readonly Dictionary<string, ScriptFlags> _scripts = new(StringComparer.Ordinal);
+    private LuaEngine? _lua;
+    private volatile ScriptRun? _running;
+
+    public Hosting.NodeServer Node { get; } = node;
+
+    /// <summary>busy-reply-threshold (lua-time-limit): after this long a script makes other clients see -BUSY; 0 = never.</summary>
+    public long BusyThresholdMs { get; set; } = 5000;
+
+    public FunctionLibraries Functions { get; } = new();
+
+    public ScriptRun? Running
+    {
+        get => _running;
+        set => _running = value;
+    }
+
+    /// <summary>The interpreter; throws with a clear message when liblua5.1 cannot be loaded.</summary>
+    public LuaEngine Lua
+    {
+        get
+        {
+            if (_lua is { } lua)
+                return lua;
+            lock (this)
+            {
+                try
+                {
+                    return _lua ??= new LuaEngine();
+                }
+                catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+                {
+                    throw new Engine.EngineLimitException("ERR scripting is unavailable on this node: " + (ex.InnerException ?? ex).Message);
+                }
+            }
+        }
+    }
+
+    public int ScriptCount
+    {
+        get
+        {
+            lock (_scripts)
+                return _scripts.Count;
+        }
+    }
+
+    public static string Sha1Hex(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[20];
+        SHA1.HashData(body, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    public static string RegistryKey(string sha) => "f_" + sha;
+
+    public bool TryGetScript(string sha, out ScriptFlags flags)
+    {
+        lock (_scripts)
+            return _scripts.TryGetValue(sha, out flags);
+    }
+
+    /// <summary>
+    /// Compiles an EVAL body into the cache (SCRIPT LOAD, EVAL of a new script); an already
+    /// cached body costs a lookup. Returns Redis's error text, or null with its SHA1 and flags.
+    /// </summary>
+    public string? Load(ReadOnlySpan<byte> body, out string sha, out ScriptFlags flags)
+    {
+        sha = Sha1Hex(body);
+        if (TryGetScript(sha, out flags))
+            return null;
+        if (ScriptShebang.Parse(body, out flags, out int shebang) is { } shebangError)
+            return "ERR " + shebangError;
+        var lua = Lua;
+        lock (lua.Gate)
+        {
+            if (lua.Compile(body[shebang..], "@user_script") is { } error)
+                return "ERR Error compiling script (new function): " + error;
+            Native.LuaNative.SetField(lua.State, Native.LuaNative.RegistryIndex, RegistryKey(sha));
+        }
+        lock (_scripts)
+            _scripts[sha] = flags;
+        return null;
+    }
+
+    /// <summary>SCRIPT FLUSH: forgets every script, and the interpreter with them (a fresh one starts on next use), as Redis does.</summary>
+    public void Flush()
+    {
+        var lua = _lua;
+        if (lua is null)
+        {
+            lock (_scripts) _scripts.Clear();
+            return;
+        }
+        lock (lua.Gate)
+        {
+            lock (_scripts)
+            {
+                foreach (var sha in _scripts.Keys)
+                {
+                    Native.LuaNative.PushNil(lua.State);
+                    Native.LuaNative.SetField(lua.State, Native.LuaNative.RegistryIndex, RegistryKey(sha));
+                }
+                _scripts.Clear();
+            }
+            Native.LuaNative.Gc(lua.State, 2, 0);   // LUA_GCCOLLECT
+        }
+    }
+
+    /// <summary>Memory the interpreter holds, in bytes (INFO's used_memory_lua).</summary>
+    public long LuaMemory
+    {
+        get
+        {
+            if (_lua is not { } lua)
+                return 0;
+            lock (lua.Gate)
+                return Native.LuaNative.Gc(lua.State, Native.LuaNative.GcCount, 0) * 1024L;
+        }
+    }
+
+    public void Dispose() => _lua?.Dispose();
+}
