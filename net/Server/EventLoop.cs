@@ -415,9 +415,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                     continue;
                 // Replies queued before the long command wait for the batch's durability step; only a connection
                 // with nothing pending gets its answer now.
-                bool pending = c.QueuedForSend;
+                bool pending = c.Output.Length > 0;
                 Receive(c);
-                if (!pending && c.QueuedForSend && !c.IsClosed && !c.WaitingForWritable)
+                if (!pending && c.Output.Length > 0 && !c.IsClosed && !c.WaitingForWritable)
                     TrySend(c);
             }
         }

@@ -144,7 +144,7 @@ public static class FunctionCommands
                 var names = FlagNames(f.Flags);
                 w.WriteSetHeader(names.Count);
                 foreach (var n in names)
-                    w.WriteBulkString(n);
+                    w.WriteSimpleString(n);
             }
             if (withCode)
             {

@@ -16,7 +16,6 @@ internal sealed unsafe partial class LuaEngine : IDisposable
 {
     private const string HandlerKey = "istore_err_handler";
     private const string LoaderKey = "istore_loader";
-    private const string RedisKey = "istore_redis";
 
     private static readonly nint LuaError;
     private nint _state;
@@ -103,11 +102,15 @@ internal sealed unsafe partial class LuaEngine : IDisposable
     /// <summary>Pushes the registration-only redis table FUNCTION LOAD gives a library.</summary>
     public void PushLoader() => GetField(_state, RegistryIndex, LoaderKey);
 
-    /// <summary>FUNCTION LOAD runs a library with the registration-only redis table as global redis; scripts see the real one.</summary>
+    /// <summary>
+    /// FUNCTION LOAD runs a library with the registration-only redis table set raw in _G, shadowing
+    /// the real one in the globals store; afterwards the raw entry goes and scripts see the real one.
+    /// </summary>
     public void SwapRedisTable(bool loader)
     {
         PushString(_state, "redis"u8);
-        GetField(_state, RegistryIndex, loader ? LoaderKey : RedisKey);
+        if (loader) GetField(_state, RegistryIndex, LoaderKey);
+        else PushNil(_state);
         RawSet(_state, GlobalsIndex);
     }
 

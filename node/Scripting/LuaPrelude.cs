@@ -85,7 +85,9 @@ redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REP
 redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = n.version, n.version_num
 
 -- FUNCTION LOAD runs a library's body with this table as its redis: registration only.
-local loader = {}
+local loader = setmetatable({}, {
+  __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
+})
 function loader.register_function(...)
   local spec = ...
   if type(spec) ~= 'table' then spec = {function_name = select(1, ...), callback = select(2, ...)} 
@@ -96,8 +98,6 @@ end
 loader.log, loader.setresp = redis.log, redis.setresp
 loader.LOG_DEBUG, loader.LOG_VERBOSE, loader.LOG_NOTICE, loader.LOG_WARNING = 0, 1, 2, 3
 loader.REDIS_VERSION, loader.REDIS_VERSION_NUM = redis.REDIS_VERSION, redis.REDIS_VERSION_NUM
-function loader.call() error(failure('redis.call/pcall can only be called inside a script invocation')) end
-loader.pcall = loader.call
 
 -- The pcall error handler: the error as a table, with the script line that failed (C frames
 -- and this prelude's wrappers are skipped, so a failing redis.call points at its caller).
@@ -133,18 +133,33 @@ _G.rawset = function(t, k, v)
 end
 redis = protect(redis)
 registry.istore_loader = protect(loader)
-registry.istore_redis = redis
+
+-- Redis's pcall hands back a failed redis.call's error text, not its table (as before Redis 7).
+local lua_pcall = pcall
+local function settle(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' and type(e.err) == 'string' then e = e.err end
+  return false, e
+end
+pcall = function(...) return settle(lua_pcall(...)) end
 
 debug, print, dofile, loadfile = nil, nil, nil, nil
 for _, name in ipairs({'string', 'table', 'math', 'cjson', 'bit', 'cmsgpack', 'struct', 'coroutine'}) do
   if _G[name] then _G[name] = protect(_G[name]) end
 end
 _G.redis = redis
-protected[_G] = true
-setmetatable(_G, {
-  __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 0) end,
-  __newindex = readonly,
-  __metatable = false,
+
+-- Globals move to a store behind an empty _G: every assignment reaches __newindex (read-only),
+-- reads chain to the store, and a name missing there too is an error. KEYS and ARGV are set
+-- raw into _G by the node before each EVAL.
+local G, store = _G, {}
+for k, v in next, G do store[k] = v end
+for k in next, store do rawset(G, k, nil) end
+protected[G] = true
+setmetatable(store, {
+  __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
 })
+setmetatable(G, {__index = store, __newindex = readonly, __metatable = false})
 """;
 }

@@ -46,6 +46,9 @@ internal static class ScriptCommandCall
         if (Refusal(run, args) is { } refusal)
         {
             RespToLua.PushError(L, refusal);
+            PushString(L, "ignore_error_stats_update"u8);   // as Redis marks a refused call's error table
+            PushBoolean(L, 1);
+            RawSet(L, -3);
             return;
         }
         Execute(run, args, L);
@@ -67,7 +70,8 @@ internal static class ScriptCommandCall
             return "Unknown Redis command called from script";
         if (!spec.AcceptsArgCount(args.Count))
             return "Wrong number of args calling Redis command from script";
-        if ((spec.Flags & CommandFlags.NoScript) != 0)
+        // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
+        if ((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
             return "This Redis command is not allowed from script";
         if ((spec.Flags & CommandFlags.Write) == 0)
             return null;

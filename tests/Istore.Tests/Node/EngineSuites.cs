@@ -108,3 +108,7 @@ public sealed class GeoCommandTestsOnMemory(NodeFixture fixture, Net.RedisServer
     : GeoCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class GeoCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : GeoCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ScriptingTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ScriptingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

@@ -1,0 +1,276 @@
+using System.Text;
+using Istore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// EVAL, EVALSHA, SCRIPT and the redis.* API against a real node, each conversion and error
+/// compared byte for byte with redis-server 7; atomicity against readers on other event loops;
+/// effects (not scripts) in the log across kill -9 and on a replica; SCRIPT KILL of a busy loop.
+/// </summary>
+public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture redis)
+{
+    private static async Task AssertSameAsync(RawConnection istore, RawConnection oracle, params string[][] commands)
+    {
+        foreach (var args in commands)
+        {
+            string expected = await oracle.CommandAsync(args);
+            string actual = await istore.CommandAsync(args);
+            Assert.True(expected == actual, $"{string.Join(' ', args)}\n redis:  {Escape(expected)}\n istore: {Escape(actual)}");
+        }
+    }
+
+    private static string Escape(string reply) => reply.Replace("\r\n", "\\r\\n");
+
+    private static string[] Eval(string script, params string[] keysThenArgs) => ["EVAL", script, .. keysThenArgs];
+
+    [Fact]
+    public async Task Lua_to_resp2_conversions_match_redis()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await AssertSameAsync(c, oracle,
+            Eval("return 42", "0"), Eval("return 3.99", "0"), Eval("return -3.99", "0"), Eval("return 'text'", "0"),
+            Eval("return true", "0"), Eval("return false", "0"), Eval("return nil", "0"),
+            Eval("return {1, 'two', {3, 'four'}, true, false, 5.5}", "0"), Eval("return {1, 2, nil, 4}", "0"),
+            Eval("return {ok='fine'}", "0"), Eval("return {err='MYCODE my error'}", "0"), Eval("return {err='ERR with\\r\\nnewline'}", "0"),
+            Eval("return redis.status_reply('STATUS')", "0"), Eval("return redis.error_reply('MY_ERR custom msg')", "0"),
+            Eval("return redis.error_reply('no code')", "0"), Eval("return redis.error_reply('-CODE')", "0"),
+            Eval("return redis.error_reply(1)", "0"), Eval("return redis.status_reply()", "0"),
+            Eval("return {double=3.5}", "0"), Eval("return {map={a=1}}", "0"), Eval("return {set={a=true}}", "0"),
+            Eval("return {big_number='123456789012345678901234567890'}", "0"),
+            Eval("return {verbatim_string={format='txt', string='hello'}}", "0"),
+            Eval("return KEYS[1] .. ARGV[1] .. #KEYS .. #ARGV", "1", "k", "a", "b"),
+            Eval("return redis.sha1hex('')", "0"), Eval("return redis.sha1hex('abc')", "0"), Eval("local h = redis.sha1hex() return h", "0"),
+            Eval("return cjson.encode({1, 2, 3})", "0"), Eval("return cjson.decode('[1,2,{\"a\":3}]')[3].a", "0"),
+            Eval("return bit.band(0xff, 0x0f) + bit.bor(1, 2) + bit.lshift(1, 4)", "0"), Eval("return bit.tohex(65535)", "0"),
+            Eval("return string.format('%d-%s', 5, 'x')", "0"), Eval("return tostring(math.floor(7.9))", "0"),
+            Eval("return {redis.REPL_ALL, redis.LOG_WARNING, redis.breakpoint()}", "0"));
+    }
+
+    [Fact]
+    public async Task Resp_to_lua_conversions_match_redis_in_resp2_and_resp3()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        string[] setup = ["DEL", "sc:s", "sc:h", "sc:z", "sc:set", "sc:l"];
+        await c.CommandAsync(setup);
+        await oracle.CommandAsync(setup);
+        // type(...) and the table fields tell each conversion apart, under RESP2 then RESP3.
+        const string describe = """
+            local function d(v)
+              if type(v) ~= 'table' then return type(v) .. ':' .. tostring(v) end
+              local keys = {}
+              for k, x in pairs(v) do keys[#keys + 1] = tostring(k) .. '=' .. d(x) end
+              table.sort(keys)
+              return '{' .. table.concat(keys, ',') .. '}'
+            end
+            """;
+        foreach (var resp in new[] { "2", "3" })
+        {
+            string Script(string call) => describe + $"\nredis.setresp({resp})\nreturn d({call})";
+            await AssertSameAsync(c, oracle,
+                Eval(Script("redis.call('set', 'sc:s', 'v')"), "0"), Eval(Script("redis.call('get', 'sc:s')"), "0"),
+                Eval(Script("redis.call('get', 'sc:missing')"), "0"), Eval(Script("redis.call('incrby', 'sc:n', 5)"), "0"),
+                Eval(Script("redis.call('hset', 'sc:h', 'f', 'v', 'g', 'w')"), "0"), Eval(Script("redis.call('hgetall', 'sc:h')"), "0"),
+                Eval(Script("redis.call('sadd', 'sc:set', 'm')"), "0"), Eval(Script("redis.call('smembers', 'sc:set')"), "0"),
+                Eval(Script("redis.call('zadd', 'sc:z', 1.5, 'a')"), "0"), Eval(Script("redis.call('zscore', 'sc:z', 'a')"), "0"),
+                Eval(Script("redis.call('zrange', 'sc:z', 0, -1, 'withscores')"), "0"),
+                Eval(Script("redis.call('exists', 'sc:s', 'sc:h')"), "0"), Eval(Script("redis.pcall('blpop', 'sc:l', 0)"), "0"), Eval(Script("redis.call('lpop', 'sc:l')"), "0"),
+                Eval(Script("redis.pcall('incr', 'sc:s')"), "0"), Eval(Script("redis.pcall('hget', 'sc:s', 'f')"), "0"),
+                Eval(Script("redis.call('ping')"), "0"));
+        }
+        // A boolean returned to the client: 1 / null under setresp(2), a RESP3 boolean under setresp(3).
+        await c.ReadValueAfterAsync("HELLO", "3");
+        await oracle.ReadValueAfterAsync("HELLO", "3");
+        await AssertSameAsync(c, oracle,
+            Eval("redis.setresp(3) return true", "0"), Eval("redis.setresp(3) return false", "0"), Eval("return false", "0"),
+            Eval("return {double=2.5}", "0"), Eval("return {map={a=1}}", "0"), Eval("return {set={x=true}}", "0"),
+            Eval("redis.setresp(3) return redis.call('hgetall', 'sc:h')", "0"), Eval("return nil", "0"));
+    }
+
+    [Fact]
+    public async Task Errors_match_redis()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await AssertSameAsync(c, oracle,
+            ["SET", "se:str", "text"],
+            Eval("return +", "0"), Eval("return 1", "x"), Eval("return 1", "2", "a"), Eval("return 1", "-1"),
+            ["EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"], ["EVALSHA", "short", "0"],
+            Eval("return undefined_global", "0"), Eval("newglobal = 1", "0"), Eval("redis = 1", "0"), Eval("string.x = 1", "0"),
+            Eval("redis.call('nosuchcommand') return 1", "0"),
+            Eval("redis.call('incr', 'se:str') return 1", "0"), Eval("local x = redis.call('get') return x", "0"),
+            Eval("redis.call() return 1", "0"), Eval("redis.call('set', {}, 1) return 1", "0"),
+            Eval("redis.call('multi') return 1", "0"), Eval("error('boom')", "0"), Eval("error({err='CUSTOM failure'})", "0"),
+            Eval("local t = nil; return t.x", "0"), Eval("return redis.pcall('incr', 'se:str')['err']", "0"),
+            Eval("local ok, e = pcall(function() redis.call('incr', 'se:str') end) return {tostring(ok), e}", "0"),
+            ["EVAL_RO", "redis.call('set', 'se:ro', 1) return 1", "0"], ["EVAL_RO", "return redis.call('get', 'se:str')", "0"],
+            Eval("#!lua flags=no-writes\nredis.call('set', 'se:nw', 1) return 1", "0"), Eval("#!lua flags=bogus\nreturn 1", "0"),
+            Eval("#!python\nreturn 1", "0"), Eval("#!lua\nreturn 2", "0"), ["EVAL_RO", "#!lua\nreturn 3", "0"],
+            Eval("#!lua name=x\nreturn 1", "0"), Eval("#!lua", "0"),
+            Eval("redis.log(redis.LOG_WARNING, 'from a script') return 1", "0"), Eval("redis.log() return 1", "0"),
+            Eval("redis.log('x', 'y') return 1", "0"), Eval("redis.log(9, 'y') return 1", "0"),
+            Eval("redis.setresp(4)", "0"), Eval("redis.set_repl(redis.REPL_ALL) return 1", "0"), Eval("redis.set_repl(9)", "0"),
+            ["SCRIPT", "KILL"], ["SCRIPT", "NOSUCH"], ["SCRIPT", "FLUSH", "BAD"], ["SCRIPT"]);
+    }
+
+    [Fact]
+    public async Task Script_cache_load_exists_and_flush()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        const string body = "return 'cached ' .. ARGV[1]";
+        await AssertSameAsync(c, oracle,
+            ["SCRIPT", "FLUSH"], ["SCRIPT", "LOAD", body], ["SCRIPT", "LOAD", "return +"],
+            ["EVALSHA", "B2B5EDA6C4DAE1A1C6EF2A4C1B74E1EF4C1F60B7", "0"],
+            ["SCRIPT", "EXISTS", "ffffffffffffffffffffffffffffffffffffffff"]);
+        string sha = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(await c.CommandAsync("SCRIPT", "LOAD", body))).Split("\r\n")[1];
+        await AssertSameAsync(c, oracle,
+            ["EVALSHA", sha, "0", "x"], ["EVALSHA", sha.ToUpperInvariant(), "0", "y"], ["EVALSHA_RO", sha, "0", "z"],
+            ["SCRIPT", "EXISTS", sha, "ffffffffffffffffffffffffffffffffffffffff"], ["SCRIPT", "FLUSH", "ASYNC"],
+            ["SCRIPT", "EXISTS", sha], ["EVALSHA", sha, "0", "gone"]);
+    }
+
+    /// <summary>Readers on another event loop see a 10,000-write script entirely or not at all.</summary>
+    [Fact]
+    public async Task A_script_is_atomic_against_readers_on_other_event_loops()
+    {
+        await using var node = await fixture.StartNodeAsync(["--threads", "2"]);
+        const string fill = "for i = 1, 10000 do redis.call('set', 'at:' .. i, ARGV[1]) end redis.call('set', 'at:done', ARGV[1]) return 1";
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            await using var r = await node.ConnectAsync();
+            int checks = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var reply = await r.ReadValueAfterAsync("MGET", "at:1", "at:5000", "at:10000", "at:done");
+                var values = reply.Items.Select(v => v.IsNull ? null : v.AsString()).Distinct().ToList();
+                Assert.True(values.Count == 1, "a reader saw part of a script: " + string.Join(",", values));
+                checks++;
+            }
+            return checks;
+        })).ToList();
+        await using var c = await node.ConnectAsync();
+        for (int round = 0; round < 6; round++)
+            Assert.Equal(":1\r\n", await c.CommandAsync("EVAL", fill, "0", "round" + round));
+        stop.Cancel();
+        Assert.True((await Task.WhenAll(readers)).Sum() > 0, "the readers never ran");
+    }
+
+    /// <summary>TIME and math.random differ per run: what comes back after kill -9 is what the script wrote (its effects), not a rerun.</summary>
+    [Fact]
+    public async Task Script_effects_survive_kill_9_and_are_not_rerun()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        const string script = "local t = redis.call('time') redis.call('set', KEYS[1], t[1] .. '.' .. t[2] .. ':' .. math.random()) "
+            + "redis.call('hset', KEYS[2], 'f', t[2]) return redis.call('get', KEYS[1])";
+        string written, hash;
+        await using (var c = await node.ConnectAsync())
+        {
+            written = await c.CommandAsync("EVAL", script, "2", "dur:s", "dur:h");
+            hash = await c.CommandAsync("HGET", "dur:h", "f");
+        }
+        node.Kill();
+        await node.RestartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal(written, await c.CommandAsync("GET", "dur:s"));
+            Assert.Equal(hash, await c.CommandAsync("HGET", "dur:h", "f"));
+        }
+    }
+
+    [Fact]
+    public async Task A_replica_receives_a_scripts_effects()
+    {
+        await using var group = await ReplicationGroup.StartAsync(fixture.Engine, replicas: 1);
+        const string script = "local t = redis.call('time') redis.call('set', 'rep:s', t[2]) redis.call('rpush', 'rep:l', t[1], t[2]) return t[2]";
+        string micros = await ReplicationGroup.CommandAsync(group.Master, "EVAL", script, "0");
+        await group.WaitInSyncAsync();
+        var replica = group.Replicas[0];
+        Assert.Equal(micros, await ReplicationGroup.CommandAsync(replica, "GET", "rep:s"));
+        Assert.Equal(await ReplicationGroup.DigestAsync(group.Master), await ReplicationGroup.DigestAsync(replica));
+        Assert.StartsWith("-READONLY You can't write against a read only replica.",
+            await ReplicationGroup.CommandAsync(replica, "EVAL", "return redis.call('set', 'x', 1)", "0"));
+        Assert.Equal("$1\r\n1\r\n", await ReplicationGroup.CommandAsync(replica, "EVAL_RO", "return redis.call('strlen', 'rep:s') > 0 and '1' or '0'", "0"));
+    }
+
+    [Fact]
+    public async Task Script_kill_stops_a_busy_loop_and_the_node_stays_up()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var other = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await other.CommandAsync("CONFIG", "SET", "busy-reply-threshold", "100"));
+        Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", await other.CommandAsync("SCRIPT", "KILL"));
+        await using var looping = await node.ConnectAsync();
+        await looping.SendCommandAsync("EVAL", "local i = 0 while true do i = i + 1 pcall(function() end) end", "0");
+        string busy = "";
+        for (int i = 0; i < 100 && !busy.StartsWith("-BUSY"); i++)
+        {
+            await Task.Delay(50);
+            busy = await other.CommandAsync("GET", "k");
+        }
+        Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", busy);
+        Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CommandAsync("FUNCTION", "KILL"));
+        Assert.Equal("+OK\r\n", await other.CommandAsync("SCRIPT", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL... script: ", await looping.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("+PONG\r\n", await looping.CommandAsync("PING"));
+        Assert.Equal("$-1\r\n", await other.CommandAsync("GET", "k"));
+
+        await looping.SendCommandAsync("EVAL", "redis.call('set', 'wrote', 1) while true do end", "0");
+        string unkillable = "";
+        for (int i = 0; i < 100 && !unkillable.StartsWith("-UNKILLABLE"); i++)
+        {
+            await Task.Delay(50);
+            unkillable = await other.CommandAsync("SCRIPT", "KILL");
+        }
+        Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", unkillable);
+        await other.SendCommandAsync("SHUTDOWN", "NOSAVE");
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        await node.RestartAsync();
+        await using var after = await node.ConnectAsync();
+        Assert.Equal(":0\r\n", await after.CommandAsync("EXISTS", "wrote"));
+    }
+
+    /// <summary>The lock of Redlock-style clients: SET NX PX to take it, a compare-and-delete script to release only one's own.</summary>
+    [Fact]
+    public async Task A_redlock_style_lock_works_through_stackexchange_redis()
+    {
+        const string release = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+        const string extend = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+        var db = fixture.Db;
+        RedisKey resource = "lock:orders";
+        Assert.True(await db.StringSetAsync(resource, "owner-a", TimeSpan.FromSeconds(10), When.NotExists));
+        Assert.False(await db.StringSetAsync(resource, "owner-b", TimeSpan.FromSeconds(10), When.NotExists));
+        Assert.Equal(0, (long)await db.ScriptEvaluateAsync(release, [resource], ["owner-b"]));
+        Assert.Equal(1, (long)await db.ScriptEvaluateAsync(extend, [resource], ["owner-a", 30000]));
+        Assert.InRange((await db.KeyTimeToLiveAsync(resource))!.Value.TotalSeconds, 20, 30);
+        var prepared = LuaScript.Prepare("return redis.call('get', @key)");
+        Assert.Equal("owner-a", (string?)await db.ScriptEvaluateAsync(prepared, new { key = resource }));
+        Assert.Equal(1, (long)await db.ScriptEvaluateAsync(release, [resource], ["owner-a"]));
+        Assert.True(await db.StringSetAsync(resource, "owner-b", TimeSpan.FromSeconds(10), When.NotExists));
+    }
+
+    [Fact]
+    public async Task Functions_load_list_call_and_delete()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        const string library = "#!lua name=fnlib\n"
+            + "redis.register_function('fn_set', function(keys, args) return redis.call('set', keys[1], args[1]) end)\n"
+            + "redis.register_function{function_name='fn_get', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}";
+        await AssertSameAsync(c, oracle,
+            ["FUNCTION", "FLUSH"], ["FUNCTION", "LOAD", library], ["FUNCTION", "LOAD", library],
+            ["FCALL", "fn_set", "1", "fn:k", "v"], ["FCALL", "fn_get", "1", "fn:k"], ["FCALL_RO", "fn_get", "1", "fn:k"],
+            ["FCALL_RO", "fn_set", "1", "fn:k", "w"], ["FCALL", "nosuch", "0"], ["FCALL", "fn_get", "5", "fn:k"],
+            ["FUNCTION", "LOAD", "#!lua name=one\nredis.register_function('one_fn', function() return 1 end)"],
+            ["FUNCTION", "LIST", "LIBRARYNAME", "one", "WITHCODE"], ["FUNCTION", "LIST", "LIBRARYNAME", "nomatch*"], ["FUNCTION", "STATS"],
+            ["FUNCTION", "LOAD", "REPLACE", library], ["FUNCTION", "LOAD", "return 1"], ["FUNCTION", "LOAD", "#!lua\nreturn 1"],
+            ["FUNCTION", "LOAD", "#!lua name=empty\nreturn 1"], ["FUNCTION", "LOAD", "#!lua name=bad\nreturn +"],
+            ["FUNCTION", "LOAD", "#!lua name=dup\nredis.register_function('fn_set', function() end)"],
+            ["FUNCTION", "LOAD", "#!lua name=calls\nredis.call('ping')"],
+            ["FUNCTION", "DELETE", "fnlib"], ["FUNCTION", "DELETE", "fnlib"], ["FCALL", "fn_get", "1", "fn:k"], ["FUNCTION", "KILL"]);
+    }
+}
