@@ -31,7 +31,12 @@ internal enum RouteKind
 internal static class ProxyCommands
 {
     private static readonly FrozenSet<string> Split = FrozenSet.Create(StringComparer.Ordinal, "MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH");
-    private static readonly FrozenSet<string> FanOut = FrozenSet.Create(StringComparer.Ordinal, "DBSIZE", "KEYS", "FLUSHDB", "FLUSHALL");
+    private static readonly FrozenSet<string> FanOut = FrozenSet.Create(StringComparer.Ordinal, "DBSIZE", "KEYS", "FLUSHDB", "FLUSHALL", "SCRIPT");
+
+    /// <summary>The SCRIPT subcommands that make sense on every shard at once (KILL concerns one shard: send it there).</summary>
+    public static bool IsFanOutScript(ReadOnlySpan<byte> subcommand) =>
+        System.Text.Ascii.EqualsIgnoreCase(subcommand, "LOAD"u8) || System.Text.Ascii.EqualsIgnoreCase(subcommand, "EXISTS"u8)
+        || System.Text.Ascii.EqualsIgnoreCase(subcommand, "FLUSH"u8);
     private static readonly FrozenSet<string> Local = FrozenSet.Create(StringComparer.Ordinal,
         "PING", "ECHO", "AUTH", "HELLO", "QUIT", "RESET", "SELECT", "INFO", "CLIENT", "TIME", "COMMAND");
 

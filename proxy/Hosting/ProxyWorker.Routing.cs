@@ -30,6 +30,9 @@ internal sealed partial class ProxyWorker
             case RouteKind.NeedsOwnConnection:
                 ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
                 return;
+            case RouteKind.FanOut when spec.Name == "SCRIPT" && !ProxyCommands.IsFanOutScript(args[1]):
+                ReplyError(session, counters, start, $"ERR 'SCRIPT {System.Text.Encoding.UTF8.GetString(args[1]).ToUpperInvariant()}' is not available through istore-proxy: send it to the shard directly");
+                return;
             case RouteKind.FanOut:
                 FanOut(session, route, spec, args, NewSlot(session, counters, start));
                 return;
@@ -124,7 +127,14 @@ internal sealed partial class ProxyWorker
     /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL: the same command to every shard of the tenant.</summary>
     private void FanOut(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, RequestSlot slot)
     {
-        var kind = spec.Name switch { "DBSIZE" => JoinKind.Sum, "KEYS" => JoinKind.Concat, _ => JoinKind.AllOk };
+        var kind = spec.Name switch
+        {
+            "DBSIZE" => JoinKind.Sum,
+            "KEYS" => JoinKind.Concat,
+            "SCRIPT" when System.Text.Ascii.EqualsIgnoreCase(args[1], "LOAD"u8) => JoinKind.First,
+            "SCRIPT" when System.Text.Ascii.EqualsIgnoreCase(args[1], "EXISTS"u8) => JoinKind.EachOnAll,
+            _ => JoinKind.AllOk,
+        };
         slot.Join = new ReplyJoin(kind, route.Shards.Length);
         for (int shard = 0; shard < route.Shards.Length; shard++)
             SendWhole(session, shard, slot, shard, args);

@@ -17,6 +17,10 @@ internal enum JoinKind
     Concat,
     /// <summary>SCAN: one shard's reply with its cursor rewritten to carry the shard.</summary>
     ScanCursor,
+    /// <summary>SCRIPT LOAD: every shard answers the same (the script's SHA1); the first reply stands for all.</summary>
+    First,
+    /// <summary>SCRIPT EXISTS: per position, 1 only when every shard answered 1.</summary>
+    EachOnAll,
 }
 
 /// <summary>
@@ -78,6 +82,14 @@ internal sealed class ReplyJoin
                 break;
             case JoinKind.ScanCursor:
                 WriteScan(output, _parts[0]!);
+                break;
+            case JoinKind.First:
+                WriteValue(output, _parts[0]!);
+                break;
+            case JoinKind.EachOnAll:
+                output.WriteArrayHeader(_parts[0]!.Count);
+                for (int i = 0; i < _parts[0]!.Count; i++)
+                    output.WriteInteger(_parts.Min(p => p!.Count > i ? p[i].AsInteger() : 0));
                 break;
         }
     }
