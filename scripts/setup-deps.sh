@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing istore needs on Debian 12 beyond the .NET 10 SDK:
-# a C toolchain for Native AOT linking (clang, zlib) and, for tests and benchmarks,
+# a C toolchain for Native AOT linking (clang, zlib), Lua 5.1 with cjson and bitop for scripting and, for tests and benchmarks,
 # Redis's server and tools, twemproxy (nutcracker) as reference peers, and etcd (istore-ha's shared
 # state); Node.js and npm, whose `npm ci` fetches the dashboard's chart library at build time; and,
 # for the dashboard's browser tests, Chromium and its WebDriver. Installs only what is missing.
@@ -11,6 +11,10 @@ command -v clang >/dev/null 2>&1 || want+=(clang)
 [ -e /usr/include/zlib.h ] || want+=(zlib1g-dev)
 command -v node >/dev/null 2>&1 || want+=(nodejs)
 command -v npm >/dev/null 2>&1 || want+=(npm)
+# Lua 5.1 for EVAL/FUNCTION (istore-node binds liblua5.1.so.0 at run time) and the modules Redis bundles that Debian packages.
+[ -e /usr/lib/x86_64-linux-gnu/liblua5.1.so.0 ] || want+=(liblua5.1-0)
+[ -e /usr/lib/x86_64-linux-gnu/liblua5.1-cjson.so.0 ] || want+=(lua-cjson)
+[ -e /usr/lib/x86_64-linux-gnu/liblua5.1-bitop.so.0 ] || want+=(lua-bitop)
 if [ "${1:-}" = "--with-peers" ]; then
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
   command -v redis-benchmark >/dev/null 2>&1 || want+=(redis-tools)

@@ -24,6 +24,20 @@ public abstract class NodeSmokeTests(NodeFixture fixture)
         Assert.True((long)await db.ExecuteAsync("COMMAND", "COUNT") > 50);
     }
 
+    /// <summary>Under Native AOT this proves the liblua5.1 binding, its callbacks and the cjson/bit modules load.</summary>
+    [Fact]
+    public async Task Runs_a_lua_script()
+    {
+        var db = fixture.Db;
+        var reply = await db.ScriptEvaluateAsync(
+            "redis.call('set', KEYS[1], ARGV[1]) return {redis.call('get', KEYS[1]), cjson.encode({bit.band(6, 3)}), redis.pcall('nosuch')['err']}",
+            ["smoke:lua"], ["from-lua"]);
+        var items = (RedisResult[])reply!;
+        Assert.Equal("from-lua", (string?)items[0]);
+        Assert.Equal("[2]", (string?)items[1]);
+        Assert.Equal("ERR Unknown Redis command called from script", (string?)items[2]);
+    }
+
     [Fact]
     public async Task Speaks_resp3_after_hello()
     {
