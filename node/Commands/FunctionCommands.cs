@@ -55,7 +55,7 @@ public static class FunctionCommands
                 else c.Output.WriteError("ERR Library not found");
                 return;
             case 3:
-                if (c.Count > 3 || (c.Count == 3 && !c.ArgIs(2, "ASYNC"u8) && !c.ArgIs(2, "SYNC"u8)))
+                if (!ScriptingCommands.IsFlushMode(c))
                 {
                     c.Output.WriteError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
                     return;

@@ -41,6 +41,9 @@ public static class ScriptingCommands
         return true;
     }
 
+    /// <summary>SCRIPT FLUSH and FUNCTION FLUSH take nothing or ASYNC or SYNC (both flush at once here).</summary>
+    internal static bool IsFlushMode(CommandContext c) => c.Count == 2 || (c.Count == 3 && (c.ArgIs(2, "ASYNC"u8) || c.ArgIs(2, "SYNC"u8)));
+
     private static void Eval(CommandContext c, bool sha, bool readOnly)
     {
         if (!TryNumKeys(c, out int numKeys))
@@ -90,7 +93,7 @@ public static class ScriptingCommands
                     c.Output.WriteInteger(scripting.TryGetScript(Encoding.ASCII.GetString(c.Arg(i)).ToLowerInvariant(), out _) ? 1 : 0);
                 return;
             case 2:
-                if (c.Count > 3 || (c.Count == 3 && !c.ArgIs(2, "ASYNC"u8) && !c.ArgIs(2, "SYNC"u8)))
+                if (!IsFlushMode(c))
                 {
                     c.Output.WriteError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
                     return;

@@ -25,12 +25,35 @@ internal sealed class NodeWorker : ILoopWorker
         _keyspace = new KeyspaceSession(node.Database);
         _context = new CommandContext(node, _keyspace);
         _semiSync = new SemiSyncReplies(node);
+        if (node.Options.Threads > 1)
+            _activity = node.Scripts.JoinLoop();
     }
+
+    /// <summary>With several loops: marks this one inside a command, so a script starting elsewhere waits for it (see <see cref="Scripting.LoopActivity"/>).</summary>
+    private readonly Scripting.LoopActivity? _activity;
 
     public void OnOpen(Connection connection) =>
         connection.State = new ClientState { Authenticated = _node.Config.RequirePass is null };
 
     public void Execute(Connection connection, CommandArgs args)
+    {
+        if (_activity is null)
+        {
+            ExecuteCommand(connection, args);
+            return;
+        }
+        _activity.Enter();
+        try
+        {
+            ExecuteCommand(connection, args);
+        }
+        finally
+        {
+            _activity.Exit();
+        }
+    }
+
+    private void ExecuteCommand(Connection connection, CommandArgs args)
     {
         var client = (ClientState)connection.State!;
         var output = connection.Output;

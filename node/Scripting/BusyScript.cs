@@ -18,9 +18,13 @@ internal static partial class BusyScript
     {
         if (script.ThreadId != Environment.CurrentManagedThreadId)
         {
+            // Out of the way of the script's start-up handshake while waiting for it.
+            var loop = ScriptingState.CurrentLoop;
+            loop?.Exit();
             var spin = new SpinWait();
             while (scripting.Running == script && !script.Busy)
                 spin.SpinOnce(sleep1Threshold: 10);
+            loop?.Enter();
             if (scripting.Running != script)
                 return scripting.Running is not { } next || Admit(scripting, next, spec, args, output);
         }

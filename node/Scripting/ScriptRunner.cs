@@ -19,6 +19,20 @@ internal static class ScriptRunner
     {
         var c = run.Caller;
         var lua = scripting.Lua;
+        scripting.BeginRun(run, c.Keyspace.Database.WriteLock);
+        try
+        {
+            RunAtomically(scripting, run, lua, registryKey, args, first, numKeys);
+        }
+        finally
+        {
+            scripting.EndRun();
+        }
+    }
+
+    private static void RunAtomically(ScriptingState scripting, ScriptRun run, LuaEngine lua, string registryKey, CommandArgs args, int first, int numKeys)
+    {
+        var c = run.Caller;
         using var atomic = c.Keyspace.Atomic();
         lock (lua.Gate)
         {
@@ -43,7 +57,6 @@ internal static class ScriptRunner
                 }
                 c.Client.InTransaction = true;   // blocking commands answer at once, as inside MULTI
                 Natives.Current = run;
-                scripting.Running = run;
                 if (scripting.BusyThresholdMs > 0)
                     lua.SetCountHook(true);
                 int status = PCall(L, argCount, 1, top + 1);
@@ -52,7 +65,6 @@ internal static class ScriptRunner
             }
             finally
             {
-                scripting.Running = null;
                 Natives.Current = null;
                 c.Client.InTransaction = wasInTransaction;
                 SetTop(L, top);

@@ -20,11 +20,54 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
 
     public FunctionLibraries Functions { get; } = new();
 
-    public ScriptRun? Running
+    public ScriptRun? Running => _running;
+
+    private readonly List<LoopActivity> _loops = [];
+
+    [ThreadStatic] private static LoopActivity? t_loop;
+
+    /// <summary>This thread's event loop, for <see cref="LoopActivity"/>'s handshake (null off the loops, e.g. at replay).</summary>
+    public static LoopActivity? CurrentLoop => t_loop;
+
+    /// <summary>Called on each event loop's thread as its worker starts.</summary>
+    public LoopActivity JoinLoop()
     {
-        get => _running;
-        set => _running = value;
+        var loop = new LoopActivity();
+        lock (_loops)
+            _loops.Add(loop);
+        t_loop = loop;
+        return loop;
     }
+
+    /// <summary>
+    /// Makes <paramref name="run"/> the running script once no other is, then (unless the caller
+    /// already holds the write lock, inside EXEC, where loops waiting for it must not be waited
+    /// for) until no other loop is mid-command.
+    /// </summary>
+    public void BeginRun(ScriptRun run, object writeLock)
+    {
+        var mine = t_loop;
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _running, run, null) is not null)
+        {
+            mine?.Exit();   // a script starting elsewhere must not wait for this loop while it waits for that script
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+        mine?.Enter();
+        if (Monitor.IsEntered(writeLock))
+            return;
+        LoopActivity[] others;
+        lock (_loops)
+            others = [.. _loops.Where(l => l != mine)];
+        foreach (var loop in others)
+        {
+            spin = new SpinWait();
+            while (loop.Executing)
+                spin.SpinOnce(sleep1Threshold: 10);
+        }
+    }
+
+    public void EndRun() => _running = null;
 
     /// <summary>The interpreter; throws with a clear message when liblua5.1 cannot be loaded.</summary>
     public LuaEngine Lua

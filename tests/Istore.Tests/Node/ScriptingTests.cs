@@ -206,12 +206,7 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         Assert.Equal("-NOTBUSY No scripts in execution right now.\r\n", await other.CommandAsync("SCRIPT", "KILL"));
         await using var looping = await node.ConnectAsync();
         await looping.SendCommandAsync("EVAL", "local i = 0 while true do i = i + 1 pcall(function() end) end", "0");
-        string busy = "";
-        for (int i = 0; i < 100 && !busy.StartsWith("-BUSY"); i++)
-        {
-            await Task.Delay(50);
-            busy = await other.CommandAsync("GET", "k");
-        }
+        string busy = await PollAsync(other, "-BUSY", "GET", "k");
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", busy);
         Assert.Equal("-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n", await other.CommandAsync("FUNCTION", "KILL"));
         Assert.Equal("+OK\r\n", await other.CommandAsync("SCRIPT", "KILL"));
@@ -220,18 +215,25 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         Assert.Equal("$-1\r\n", await other.CommandAsync("GET", "k"));
 
         await looping.SendCommandAsync("EVAL", "redis.call('set', 'wrote', 1) while true do end", "0");
-        string unkillable = "";
-        for (int i = 0; i < 100 && !unkillable.StartsWith("-UNKILLABLE"); i++)
-        {
-            await Task.Delay(50);
-            unkillable = await other.CommandAsync("SCRIPT", "KILL");
-        }
+        string unkillable = await PollAsync(other, "-UNKILLABLE", "SCRIPT", "KILL");
         Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", unkillable);
         await other.SendCommandAsync("SHUTDOWN", "NOSAVE");
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         await node.RestartAsync();
         await using var after = await node.ConnectAsync();
         Assert.Equal(":0\r\n", await after.CommandAsync("EXISTS", "wrote"));
+    }
+
+    /// <summary>Sends the command every 50 ms (up to 5 s) until its reply starts with <paramref name="prefix"/>; returns the last reply.</summary>
+    private static async Task<string> PollAsync(RawConnection c, string prefix, params string[] command)
+    {
+        string reply = "";
+        for (int i = 0; i < 100 && !reply.StartsWith(prefix, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+            reply = await c.CommandAsync(command);
+        }
+        return reply;
     }
 
     /// <summary>The lock of Redlock-style clients: SET NX PX to take it, a compare-and-delete script to release only one's own.</summary>
