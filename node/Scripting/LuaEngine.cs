@@ -65,12 +65,14 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         fixed (byte* c = code, n = name)
             if (LoadBuffer(L, c, (nuint)code.Length, n) != 0)
                 throw new InvalidOperationException("Lua prelude: " + Encoding.UTF8.GetString(ToSpan(L, -1)));
-        CreateTable(L, 0, 8);
+        CreateTable(L, 0, 10);
         SetNative(L, "call", &Natives.Call);
         SetNative(L, "sha1hex", &Natives.Sha1Hex);
         SetNative(L, "log", &Natives.Log);
         SetNative(L, "setresp", &Natives.SetResp);
         SetNative(L, "register", &Natives.Register);
+        SetNative(L, "msgpack_pack", &MessagePack.Pack);
+        SetNative(L, "msgpack_unpack", &MessagePack.Unpack);
         PushString(L, NodeVersion);
         SetField(L, -2, "version");
         PushNumber(L, NodeVersionNumber);

@@ -134,6 +134,26 @@ end
 redis = protect(redis)
 registry.istore_loader = protect(loader)
 
+-- cmsgpack, as Redis bundles it (Debian does not package it): C# natives that return ok, values... or false, message.
+do
+  local pack, decode, unpack = n.msgpack_pack, n.msgpack_unpack, unpack
+  local function count(...) return select('#', ...), {...} end
+  -- No tail call into the native: the error must point at the script's line (a tail call drops that frame).
+  local function checked(f)
+    return function(...)
+      local c, r = count(f(...))
+      if not r[1] then error(r[2], 2) end
+      return unpack(r, 2, c)
+    end
+  end
+  cmsgpack = {
+    pack = checked(pack),
+    unpack = checked(function(s) return decode(s, 0, 0) end),
+    unpack_one = checked(function(s, offset) return decode(s, 1, tonumber(offset) or 0) end),
+    unpack_limit = checked(function(s, limit, offset) return decode(s, tonumber(limit) or 0, tonumber(offset) or 0) end),
+  }
+end
+
 -- Redis's pcall hands back a failed redis.call's error text, not its table (as before Redis 7).
 local lua_pcall = pcall
 local function settle(ok, ...)

@@ -51,7 +51,28 @@ internal static class ScriptCommandCall
             RawSet(L, -3);
             return;
         }
+        if (BlockingRead(args) is { } refused)
+        {
+            RespToLua.PushError(L, refused);
+            return;
+        }
         Execute(run, args, L);
+    }
+
+    /// <summary>XREAD / XREADGROUP with BLOCK: Redis's command refuses it from a script, naming the command as the script wrote it.</summary>
+    private static string? BlockingRead(CommandArgs args)
+    {
+        var spec = CommandTable.Find(args[0])!;
+        if (spec.Name is not ("XREAD" or "XREADGROUP"))
+            return null;
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(args[i], "STREAMS"u8))
+                break;
+            if (System.Text.Ascii.EqualsIgnoreCase(args[i], "BLOCK"u8))
+                return "-ERR " + args.ToString(0) + " command is not allowed with BLOCK option from scripts";
+        }
+        return null;
     }
 
     /// <summary>Redis's "%.17g": no precision lost (Lua's own number-to-string keeps 14 digits).</summary>

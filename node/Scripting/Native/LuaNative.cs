@@ -43,6 +43,9 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library, EntryPoint = "lua_pushvalue")]
     public static partial void PushValue(nint L, int index);
 
+    [LibraryImport(Library, EntryPoint = "lua_replace")]
+    public static partial void Replace(nint L, int index);
+
     [LibraryImport(Library, EntryPoint = "lua_type")]
     public static partial int Type(nint L, int index);
 

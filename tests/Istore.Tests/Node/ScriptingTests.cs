@@ -49,6 +49,25 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
             Eval("return {redis.REPL_ALL, redis.LOG_WARNING, redis.breakpoint()}", "0"));
     }
 
+    /// <summary>cmsgpack is implemented here (Debian does not package it): its bytes and decodings must be lua-cmsgpack's.</summary>
+    [Fact]
+    public async Task Cmsgpack_matches_redis()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        const string hex = "local function hex(e) local h = '' for i = 1, #e do h = h .. string.format('%02x', string.byte(e, i)) end return h end\n";
+        await AssertSameAsync(c, oracle,
+            Eval(hex + "return hex(cmsgpack.pack({1, 2, {a = 3}}, -5, 0.1, 1.5, 300, 70000, 5000000000, -200, -40000, 'hello', string.rep('x', 40), true, false, nil))", "0"),
+            Eval(hex + "return hex(cmsgpack.pack(string.rep('y', 300), {}, {[1] = 1, [3] = 3}, -2147483649, 127, 128, -32, -33, 1e300))", "0"),
+            Eval(hex + "local t = {} for i = 1, 20 do t[i] = i end return hex(cmsgpack.pack(t))", "0"),
+            Eval(hex + "local t = {} t[1] = t return hex(cmsgpack.pack(t))", "0"),
+            Eval("local e = cmsgpack.pack({1, {b = 'x'}}, 7, 'z') local a, b, c = cmsgpack.unpack(e) return {a[2].b, b, c}", "0"),
+            Eval("local e = cmsgpack.pack(1, 2, 3) return {cmsgpack.unpack_one(e), cmsgpack.unpack_one(e, 1), cmsgpack.unpack_limit(e, 2, 0)}", "0"),
+            Eval("local e = cmsgpack.pack(1, 2) local o, v = cmsgpack.unpack_one(e, 1) return {o, v}", "0"),
+            Eval("local v = cmsgpack.unpack(string.char(0xcd)) return v", "0"), Eval("local v = cmsgpack.unpack(string.char(0xc1)) return v", "0"),
+            Eval("local o, v = cmsgpack.unpack_one(cmsgpack.pack(1), 5) return o", "0"), Eval("return tostring(cmsgpack.unpack(cmsgpack.pack(0.25)))", "0"));
+    }
+
     [Fact]
     public async Task Resp_to_lua_conversions_match_redis_in_resp2_and_resp3()
     {
