@@ -64,6 +64,13 @@ internal static class InfoCommand
                 yield return ("used_memory_rss_human", Human(rss));
                 yield return ("maxmemory", node.Options.MaxMemory);
                 yield return ("maxmemory_policy", "noeviction");
+                long lua = node.Scripts.LuaMemory;
+                yield return ("used_memory_lua", lua);
+                yield return ("used_memory_lua_human", Human(lua));
+                yield return ("used_memory_scripts", 0);
+                yield return ("number_of_cached_scripts", node.Scripts.ScriptCount);
+                yield return ("number_of_functions", node.Scripts.Functions.FunctionCount);
+                yield return ("number_of_libraries", node.Scripts.Functions.Libraries.Count);
                 foreach (var stat in db.Engine.Stats())
                     yield return stat;
                 break;

@@ -122,14 +122,29 @@ registry.istore_err_handler = handler
 
 local function readonly() error('Attempt to modify a readonly table', 2) end
 local protected = {}
-local function protect(t)
-  local proxy = setmetatable({}, {__index = t, __newindex = readonly, __metatable = false})
-  protected[proxy] = true
-  return proxy
+-- A protected table's metatable is visible (getmetatable) but read-only itself, as in Redis.
+local function lock(t, meta)
+  meta.__metatable = setmetatable({}, {__index = meta, __newindex = readonly, __metatable = false})
+  protected[t] = true
+  return setmetatable(t, meta)
 end
+local function protect(t)
+  return lock({}, {__index = t, __newindex = readonly})
+end
+-- Raised where Redis's C API raises it: without a position prefix.
 _G.rawset = function(t, k, v)
-  if protected[t] then readonly() end
+  if protected[t] then error('Attempt to modify a readonly table', 0) end
   return rawset(t, k, v)
+end
+_G.setmetatable = function(t, m)
+  if protected[t] then error('Attempt to modify a readonly table', 0) end
+  return setmetatable(t, m)
+end
+-- Redis's loadstring refuses precompiled chunks (string.dump output): they could break the sandbox.
+local loadstring = loadstring
+_G.loadstring = function(s, ...)
+  if type(s) == 'string' and s:byte(1) == 27 then return nil, 'binary chunks are not allowed' end
+  return loadstring(s, ...)
 end
 redis = protect(redis)
 registry.istore_loader = protect(loader)
@@ -176,10 +191,9 @@ _G.redis = redis
 local G, store = _G, {}
 for k, v in next, G do store[k] = v end
 for k in next, store do rawset(G, k, nil) end
-protected[G] = true
 setmetatable(store, {
   __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
 })
-setmetatable(G, {__index = store, __newindex = readonly, __metatable = false})
+lock(G, {__index = store, __newindex = readonly})
 """;
 }
