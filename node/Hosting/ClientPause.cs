@@ -31,8 +31,8 @@ internal sealed class ClientPause : IDisposable
         {
             if (_untilMs == 0 || Environment.TickCount64 >= _untilMs)
                 return false;
-            // WRITE mode: what changes the dataset or the stream (EXEC and PUBLISH may), as Redis pauses them.
-            if (!_all && (spec.Flags & CommandFlags.Write) == 0 && spec.Name is not ("EXEC" or "PUBLISH" or "SPUBLISH"))
+            // WRITE mode: what changes the dataset or the stream (EXEC, PUBLISH and scripts may), as Redis pauses them.
+            if (!_all && (spec.Flags & CommandFlags.Write) == 0 && spec.Name is not ("EXEC" or "PUBLISH" or "SPUBLISH" or "EVAL" or "EVALSHA" or "FCALL"))
                 return false;
             _waiting.Add(connection);
             connection.SuspendToRetry();
