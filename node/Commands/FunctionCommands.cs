@@ -26,7 +26,7 @@ public static class FunctionCommands
             c.Output.WriteError("ERR Function not found");
             return;
         }
-        if (!ScriptingCommands.TryNumKeys(c, out int numKeys))
+        if (!ScriptingCommands.TryNumKeys(c, out int numKeys, "ERR Bad number of keys provided"))
             return;
         if (ScriptChecks.Refusal(c, function.Flags, readOnly) is { } refusal)
         {
@@ -55,6 +55,11 @@ public static class FunctionCommands
                 else c.Output.WriteError("ERR Library not found");
                 return;
             case 3:
+                if (c.Count > 3)
+                {
+                    Subcommands.SyntaxError(c, "function");
+                    return;
+                }
                 if (!ScriptingCommands.IsFlushMode(c))
                 {
                     c.Output.WriteError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
@@ -64,7 +69,7 @@ public static class FunctionCommands
                 c.Output.WriteOk();
                 return;
             case 4:
-                Stats(c, scripting);
+                Stats(c.Output, scripting);
                 return;
             case 5:
                 ScriptChecks.Kill(c, eval: false);
@@ -165,9 +170,9 @@ public static class FunctionCommands
         return names;
     }
 
-    private static void Stats(CommandContext c, ScriptingState scripting)
+    /// <summary>FUNCTION STATS; also answered while a script is busy (Redis's allow-busy), hence no command context.</summary>
+    internal static void Stats(Istore.Net.Resp.RespWriter w, ScriptingState scripting)
     {
-        var w = c.Output;
         w.WriteMapHeader(2);
         w.WriteBulkString("running_script");
         if (scripting.Running is { EvalMode: false } run)
@@ -176,8 +181,9 @@ public static class FunctionCommands
             w.WriteBulkString("name");
             w.WriteBulkString(run.Name);
             w.WriteBulkString("command");
-            w.WriteArrayHeader(1);
-            w.WriteBulkString("fcall");
+            w.WriteArrayHeader(run.CommandLine.Length);
+            foreach (var arg in run.CommandLine)
+                w.WriteBulkString(arg);
             w.WriteBulkString("duration_ms");
             w.WriteInteger(run.ElapsedMs);
         }

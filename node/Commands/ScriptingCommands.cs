@@ -22,11 +22,14 @@ public static class ScriptingCommands
     }
 
     /// <summary>numkeys as Redis checks it for EVAL and FCALL; false after the error reply.</summary>
-    internal static bool TryNumKeys(CommandContext c, out int numKeys)
+    internal static bool TryNumKeys(CommandContext c, out int numKeys, string notInteger = Errors.NotInteger)
     {
         numKeys = 0;
-        if (!c.TryInt64(2, out long n))
+        if (!RedisNumber.TryParseInt64(c.Arg(2), out long n))
+        {
+            c.Output.WriteError(notInteger);
             return false;
+        }
         if (n > c.Count - 3)
         {
             c.Output.WriteError("ERR Number of keys can't be greater than number of args");

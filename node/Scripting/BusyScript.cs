@@ -9,7 +9,7 @@ namespace Istore.Node.Scripting;
 /// Other clients while a script runs. On another event loop a command waits for the script, as
 /// it would behind Redis's single thread, until the script passes the busy threshold; from then on
 /// (and on the script's own loop, which serves clients from the script's count hook) every
-/// command gets -BUSY except the ways out: SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE.
+/// command gets -BUSY except the ways out (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE) and FUNCTION STATS.
 /// </summary>
 internal static partial class BusyScript
 {
@@ -35,6 +35,11 @@ internal static partial class BusyScript
                 output.WriteError(error);
             else
                 output.WriteOk();
+            return false;
+        }
+        if (args.Count == 2 && spec.Name == "FUNCTION" && System.Text.Ascii.EqualsIgnoreCase(args[1], "STATS"u8))
+        {
+            Commands.FunctionCommands.Stats(output, scripting);
             return false;
         }
         if (spec.Name == "SHUTDOWN" && args.Count >= 2 && System.Text.Ascii.EqualsIgnoreCase(args[1], "NOSAVE"u8))

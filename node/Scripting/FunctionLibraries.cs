@@ -12,13 +12,13 @@ internal sealed record LuaFunction(string Name, string Library, ScriptFlags Flag
 internal sealed record FunctionLibrary(string Name, string Code, IReadOnlyList<LuaFunction> Functions);
 
 /// <summary>
-/// FUNCTION's libraries and their functions by name (names are unique across libraries, as in
-/// Redis). Guarded by the Lua gate: every change also changes the registry.
+/// FUNCTION's libraries and their functions by name (names are unique across libraries and
+/// compared ignoring case, as in Redis). Guarded by the Lua gate: every change also changes the registry.
 /// </summary>
 internal sealed class FunctionLibraries
 {
-    private readonly SortedDictionary<string, FunctionLibrary> _libraries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, LuaFunction> _functions = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, FunctionLibrary> _libraries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LuaFunction> _functions = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyCollection<FunctionLibrary> Libraries => _libraries.Values;
 
@@ -51,21 +51,25 @@ internal sealed class FunctionLibraries
             try
             {
                 lua.SwapRedisTable(loader: true);
+                lua.SetCountHook(true);   // a library body that never ends is stopped (FunctionLoad.TimeoutMs)
                 status = PCall(L, 0, 0, top + 1);
             }
             finally
             {
+                lua.SetCountHook(false);
                 lua.SwapRedisTable(loader: false);
                 Natives.Loading = null;
             }
             string? error = null;
-            if (status != 0)
+            if (load.TimedOut)
+                error = "ERR Error registering functions: ERR FUNCTION LOAD timeout";
+            else if (status != 0)
                 error = "ERR Error registering functions: " + ErrorText(L);
             else if (load.Functions.Count == 0)
                 error = "ERR No functions registered";
             else
                 foreach (var f in load.Functions)
-                    if (_functions.TryGetValue(f.Name, out var existing) && existing.Library != name)
+                    if (_functions.TryGetValue(f.Name, out var existing) && !existing.Library.Equals(name, StringComparison.OrdinalIgnoreCase))
                         error = $"ERR Function {f.Name} already exists";
             SetTop(L, top);
             if (error is not null)

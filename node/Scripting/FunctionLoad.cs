@@ -10,6 +10,14 @@ namespace Istore.Node.Scripting;
 internal sealed class FunctionLoad(Hosting.NodeServer node, string library)
 {
     private readonly List<LuaFunction> _functions = [];
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>A library's body may run this long (Redis's FUNCTION LOAD timeout), then it is stopped.</summary>
+    public const int TimeoutMs = 500;
+
+    public bool TimedOut { get; set; }
+
+    public bool OverTime => System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalMilliseconds > TimeoutMs;
 
     public Hosting.NodeServer Node { get; } = node;
 
@@ -27,7 +35,7 @@ internal sealed class FunctionLoad(Hosting.NodeServer node, string library)
         string name = Encoding.UTF8.GetString(ToSpan(L, 1));
         if (!FunctionLibraries.IsValidName(name))
             return "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
-        if (_functions.Any(f => f.Name == name))
+        if (_functions.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             return "Function already exists in the library";
         var flags = ScriptFlags.None;
         if (Type(L, 3) == TypeTable)

@@ -88,11 +88,44 @@ redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = n.version, n.version_num
 local loader = setmetatable({}, {
   __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
 })
+local pairs = pairs
+-- Redis's argument checks and texts for both forms: (name, callback) and one table of named arguments.
 function loader.register_function(...)
-  local spec = ...
-  if type(spec) ~= 'table' then spec = {function_name = select(1, ...), callback = select(2, ...)} 
-  elseif select('#', ...) ~= 1 then error(failure('wrong number of arguments to redis.register_function')) end
-  local reason = n.register(spec.function_name, spec.callback, spec.flags, spec.description, select('#', ...))
+  local argc = select('#', ...)
+  local name, callback, flags, description
+  if argc == 1 then
+    local spec = ...
+    if type(spec) ~= 'table' then
+      error(failure('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).'))
+    end
+    for k, v in pairs(spec) do
+      if type(k) ~= 'string' then error(failure('named argument key given to redis.register_function is not a string')) end
+      if k == 'function_name' then
+        if type(v) ~= 'string' then error(failure('function_name argument given to redis.register_function must be a string')) end
+        name = v
+      elseif k == 'description' then
+        if type(v) ~= 'string' then error(failure('description argument given to redis.register_function must be a string')) end
+        description = v
+      elseif k == 'callback' then
+        if type(v) ~= 'function' then error(failure('callback argument given to redis.register_function must be a function')) end
+        callback = v
+      elseif k == 'flags' then
+        if type(v) ~= 'table' then error(failure('flags argument to redis.register_function must be a table representing function flags')) end
+        flags = v
+      else
+        error(failure('unknown argument given to redis.register_function'))
+      end
+    end
+    if name == nil then error(failure('redis.register_function must get a function name argument')) end
+    if callback == nil then error(failure('redis.register_function must get a callback argument')) end
+  elseif argc == 2 then
+    name, callback = ...
+    if type(name) ~= 'string' then error(failure('first argument to redis.register_function must be a string')) end
+    if type(callback) ~= 'function' then error(failure('second argument to redis.register_function must be a function')) end
+  else
+    error(failure('wrong number of arguments to redis.register_function'))
+  end
+  local reason = n.register(name, callback, flags, description)
   if reason then error(failure(reason)) end
 end
 loader.log, loader.setresp = redis.log, redis.setresp

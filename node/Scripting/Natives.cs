@@ -119,7 +119,14 @@ internal static unsafe class Natives
     public static void CountHook(nint L, nint debug)
     {
         if (t_current is not { } run)
+        {
+            if (t_loading is { OverTime: true } load && !load.TimedOut)
+            {
+                load.TimedOut = true;
+                load.Node.Scripts.Lua.RaiseAtNextInstruction();
+            }
             return;
+        }
         try
         {
             var node = run.Caller.Node;

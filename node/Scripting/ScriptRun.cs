@@ -38,7 +38,15 @@ internal sealed class ScriptRun(CommandContext caller, string name, bool evalMod
     /// <summary>Past the busy threshold: other clients get -BUSY.</summary>
     public bool Busy => _busy;
 
-    public void MarkBusy() => _busy = true;
+    /// <summary>The EVAL/FCALL command line, captured when the script turns busy (FUNCTION STATS shows it).</summary>
+    public string[] CommandLine { get; private set; } = [];
+
+    /// <summary>On the script's thread, from the count hook, while the caller's arguments are still the script's command.</summary>
+    public void MarkBusy()
+    {
+        CommandLine = [.. Enumerable.Range(0, Caller.Count).Select(Caller.ArgString)];
+        _busy = true;
+    }
 
     public bool KillRequested => _killRequested;
 

@@ -296,6 +296,9 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
             ["FUNCTION", "LOAD", "#!lua name=empty\nreturn 1"], ["FUNCTION", "LOAD", "#!lua name=bad\nreturn +"],
             ["FUNCTION", "LOAD", "#!lua name=dup\nredis.register_function('fn_set', function() end)"],
             ["FUNCTION", "LOAD", "#!lua name=calls\nredis.call('ping')"],
+            ["FUNCTION", "LOAD", "#!lua name=forever\nlocal a = 1 while 1 do a = a + 1 end"], ["FUNCTION", "LOAD", "#!lua name=one_arg\nredis.register_function('x')"],
+            ["FUNCTION", "LOAD", "#!lua name=three\nredis.register_function('x', function() end, 1)"],
+            ["FUNCTION", "LOAD", "#!lua name=badkey\nredis.register_function{function_name='x', callback=function() end, bogus=1}"],
             ["FUNCTION", "DELETE", "fnlib"], ["FUNCTION", "DELETE", "fnlib"], ["FCALL", "fn_get", "1", "fn:k"], ["FUNCTION", "KILL"]);
     }
 }
