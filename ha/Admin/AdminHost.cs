@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Istore.Ha.Hosting;
 using Istore.Ha.Monitoring;
+using Istore.Ha.Scaling;
 using Endpoint = Istore.Net.Routes.Endpoint;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -57,13 +58,16 @@ public sealed class AdminHost : IAsyncDisposable
         Dashboard.DashboardFiles.Map(_app);
         Sampler = new Sampler(ha.Store, ha.Prober, () => ha.ProxyEntries);
         Pool = new NodePool();
-        AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events);
+        Scaler = new Scaler(ha, allocator ?? Pool, ha.Logger);
+        AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events, Scaler);
         Address = $"http://{listen.Host}:{listen.Port}/";
     }
 
     public Sampler Sampler { get; }
 
     public NodePool Pool { get; }
+
+    public Scaler Scaler { get; }
 
     public EventLog Events { get; } = new();
 
@@ -79,6 +83,7 @@ public sealed class AdminHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Sampler.Dispose();
+        Scaler.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

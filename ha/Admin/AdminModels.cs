@@ -37,6 +37,9 @@ public sealed record CreateTenantRequest(string? Name, string? Password, int Sha
 /// <summary>PATCH /api/v1/tenants/{name}: what is given changes, the rest stays.</summary>
 public sealed record PatchTenantRequest(TenantLimits? Limits, TenantFlags? Flags);
 
+/// <summary>POST /api/v1/tenants/{name}/scale.</summary>
+public sealed record ScaleRequest(int Shards);
+
 /// <summary>One recorded mutation (GET /api/v1/events, newest last).</summary>
 public sealed record AdminEvent(long Id, DateTimeOffset At, string Who, string What, string Result, bool Ok);
 
@@ -47,4 +50,6 @@ public sealed record AdminEvent(long Id, DateTimeOffset At, string Who, string W
 [JsonSerializable(typeof(PatchTenantRequest))]
 [JsonSerializable(typeof(List<AdminEvent>))]
 [JsonSerializable(typeof(TenantConfig))]
+[JsonSerializable(typeof(ScaleRequest))]
+[JsonSerializable(typeof(Istore.Ha.Scaling.ScaleProgress))]
 internal sealed partial class AdminJson : JsonSerializerContext;

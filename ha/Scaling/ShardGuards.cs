@@ -1,0 +1,40 @@
+using Istore.Ha.Probing;
+using Istore.Net.Routes;
+
+namespace Istore.Ha.Scaling;
+
+/// <summary>
+/// Which shards of a tenant give keys away in its scale step, and telling their nodes so
+/// (SHARDGUARD): a growing tenant's old shards give the keys whose jump hash over the new count
+/// is the new shard; a shrinking one's last shard gives all of its keys. Every node of a shard
+/// is told, replicas too, so a replica promoted mid-step already guards.
+/// </summary>
+internal static class ShardGuards
+{
+    public static bool GivesKeys(ShardMigration migration, int shard) =>
+        migration.To > migration.From ? shard < migration.From : shard >= migration.To && shard < migration.From;
+
+    /// <summary>Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard anywhere). Returns the nodes that could not be told.</summary>
+    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant)
+    {
+        var failed = new List<string>();
+        for (int i = 0; i < tenant.Shards.Count; i++)
+        {
+            string[] command = tenant.Migration is { } m && GivesKeys(m, i) ? ["SHARDGUARD", i.ToString(), m.To.ToString()] : ["SHARDGUARD", "OFF"];
+            foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
+            {
+                Endpoint.TryParse(address, out var node);
+                try
+                {
+                    using var connection = prober.Connect(node);
+                    await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or TimeoutException)
+                {
+                    failed.Add($"{address} ({ex.Message})");
+                }
+            }
+        }
+        return failed;
+    }
+}
