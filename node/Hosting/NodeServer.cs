@@ -90,6 +90,12 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>CLIENT PAUSE: commands that wait for the end of a pause.</summary>
     internal ClientPause Pause { get; } = new();
 
+    /// <summary>Keys MIGRATE has in flight, and the writes waiting for them.</summary>
+    internal Migration.MigrationGate Migrations { get; } = new();
+
+    /// <summary>Cached connections to MIGRATE targets.</summary>
+    internal Migration.MigrateTargets MigrateTargets { get; } = new();
+
     public NodeStats Stats { get; } = new();
 
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
@@ -183,6 +189,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         _background.Dispose();
         Replication.Dispose();
         Pause.Dispose();
+        MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);
