@@ -57,6 +57,12 @@ public sealed record CommandSpec(
     /// <summary>See <see cref="KeywordKeys"/>.</summary>
     public bool KeywordKeyLastWins { get; init; }
 
+    /// <summary>
+    /// A keyword after which every remaining argument is a key (MIGRATE's KEYS key [key …]), searched
+    /// from <see cref="KeywordKeyFrom"/> on; null when the command has none.
+    /// </summary>
+    public string? KeywordRestKeys { get; init; }
+
     /// <summary>Where the search for <see cref="KeywordKeys"/> starts (after the fixed arguments).</summary>
     public int KeywordKeyFrom { get; init; }
 
@@ -73,7 +79,7 @@ public sealed record CommandSpec(
     public bool PatternKeys { get; init; }
 
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || PatternKeys;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || KeywordRestKeys is not null || PatternKeys;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -91,6 +97,8 @@ public sealed record CommandSpec(
             CollectHalf(command, KeywordHalfKeys, into);
         if (KeywordKeys is not null)
             CollectKeywordKey(command, KeywordKeys, into);
+        if (KeywordRestKeys is not null)
+            CollectRest(command, KeywordRestKeys, KeywordKeyFrom, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -114,6 +122,19 @@ public sealed record CommandSpec(
             if (rest == 0 || rest % 2 != 0)
                 return;
             for (int k = i + 1; k <= i + rest / 2; k++)
+                into.Add(k);
+            return;
+        }
+    }
+
+    /// <summary>Adds every argument after the first <paramref name="keyword"/> at or after <paramref name="from"/>.</summary>
+    private static void CollectRest(ArgsView args, string keyword, int from, List<int> into)
+    {
+        for (int i = from; i < args.Count; i++)
+        {
+            if (!System.Text.Ascii.EqualsIgnoreCase(args[i], keyword))
+                continue;
+            for (int k = i + 1; k < args.Count; k++)
                 into.Add(k);
             return;
         }

@@ -95,6 +95,12 @@ public sealed class NodeServer : IServerApplication, IDisposable
 
     private ShardGuard? _guard;
 
+    /// <summary>Keys MIGRATE has in flight, and the writes waiting for them.</summary>
+    internal Migration.MigrationGate Migrations { get; } = new();
+
+    /// <summary>Cached connections to MIGRATE targets.</summary>
+    internal Migration.MigrateTargets MigrateTargets { get; } = new();
+
     public NodeStats Stats { get; } = new();
 
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
@@ -188,6 +194,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         _background.Dispose();
         Replication.Dispose();
         Pause.Dispose();
+        MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);

@@ -18,6 +18,8 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly CommandContext _context;
     private readonly KeyspaceSession _keyspace;
     private readonly SemiSyncReplies _semiSync;
+    private readonly Migration.MigrationGate.WriterSlot _writerSlot;
+    private readonly List<int> _keyIndexes = [];
 
     public NodeWorker(NodeServer node)
     {
@@ -25,6 +27,7 @@ internal sealed class NodeWorker : ILoopWorker
         _keyspace = new KeyspaceSession(node.Database);
         _context = new CommandContext(node, _keyspace);
         _semiSync = new SemiSyncReplies(node);
+        _writerSlot = node.Migrations.Register();
     }
 
     public void OnOpen(Connection connection) =>
@@ -84,12 +87,43 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Spec = spec;
         _context.Connection = connection;
         _context.Client = client;
-        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(spec))
+        if (!PassesMigrationGate(spec))
         {
-            _semiSync.Run(_context);
+            Run(_context);
             return;
         }
-        Dispatch(_context);
+        _writerSlot.Enter();
+        try
+        {
+            if (!_node.Migrations.Active)
+            {
+                Run(_context);
+                return;
+            }
+            lock (_node.Database.WriteLock)
+            {
+                if (_node.Migrations.Blocks(spec, args, client, _keyIndexes))
+                    _node.Migrations.Hold(connection);
+                else
+                    Run(_context);
+            }
+        }
+        finally
+        {
+            _writerSlot.Exit();
+        }
+    }
+
+    /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
+    private static bool PassesMigrationGate(CommandSpec spec) =>
+        ((spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC") && spec.Name != "MIGRATE";
+
+    private void Run(CommandContext context)
+    {
+        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(context.Spec))
+            _semiSync.Run(context);
+        else
+            Dispatch(context);
     }
 
     /// <summary>

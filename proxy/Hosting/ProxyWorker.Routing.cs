@@ -26,7 +26,7 @@ internal sealed partial class ProxyWorker
                 _local.Execute(session, spec, args, counters, start);
                 return;
             case RouteKind.Refused:
-                ReplyError(session, counters, start, $"ERR '{spec.Name}' is not available through istore-proxy");
+                ReplyError(session, counters, start, ProxyCommands.RefusedError(spec));
                 return;
             case RouteKind.NeedsOwnConnection:
                 ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
