@@ -62,7 +62,8 @@ internal sealed class NodeWorker : ILoopWorker
         }
         if (_node.Guard is { } guard && guard.Refuses(spec, args))
         {
-            Reject(client, output, ShardGuard.MovingError);
+            if (!_node.Pause.TryHoldAny(connection))
+                Reject(client, output, ShardGuard.MovingError);
             return;
         }
         if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))

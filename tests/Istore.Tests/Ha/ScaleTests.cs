@@ -37,7 +37,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
             var (acknowledged, errors) = await load.StopAsync();
             output.WriteLine($"{engine} -> {shards} shards: {progress.ToJsonString()}; load: {acknowledged} writes acknowledged, {errors.Count} errors {string.Join(" | ", errors.Distinct().Take(3))}");
             await up.RememberChildrenAsync();
-            int lost = await load.LostAsync();
+            int lost = await load.LostAsync(output);
             output.WriteLine($"acknowledged writes lost: {lost}");
             Assert.Equal(0, lost);
             await CheckPlacementAsync(up, data, shards);
@@ -303,20 +303,26 @@ public sealed class ScaleTests(ITestOutputHelper output)
             return (Interlocked.Read(ref _acknowledged), [.. _errors]);
         }
 
-        /// <summary>Acknowledged increments and fields not found now.</summary>
-        public async Task<int> LostAsync()
+        /// <summary>Acknowledged increments and fields not found now (and where, for the failure message).</summary>
+        public async Task<int> LostAsync(ITestOutputHelper? output = null)
         {
             int lost = 0;
             await using var c = await ConnectAsync(_up);
             foreach (var (key, count) in _counters)
             {
                 var value = await c.ExecuteAsync("GET", key);
-                lost += (int)Math.Max(0, count - long.Parse(value.AsString() ?? "0"));
+                int missing = (int)Math.Max(0, count - long.Parse(value.AsString() ?? "0"));
+                if (missing > 0)
+                    output?.WriteLine($"{key}: {count} increments acknowledged, reads {value.AsString() ?? "(nil)"}");
+                lost += missing;
             }
             foreach (var (key, fields) in _fields)
             {
                 var present = (await c.ExecuteAsync("HKEYS", key)).AsStringArray().ToHashSet();
-                lost += fields.Count(f => !present.Contains(f));
+                int missing = fields.Count(f => !present.Contains(f));
+                if (missing > 0)
+                    output?.WriteLine($"{key}: {missing} of {fields.Count} acknowledged fields missing ({present.Count} present)");
+                lost += missing;
             }
             return lost;
         }
