@@ -7,7 +7,7 @@ namespace Istore.Ha.Monitoring;
 /// </summary>
 internal sealed class SeriesRing(int capacity)
 {
-    private readonly long[] _times = Touched(new long[capacity]);
+    private readonly long[] _times = new long[capacity];
     private readonly Dictionary<string, double[]> _series = new(StringComparer.Ordinal);
     private int _count;
     private int _next;
@@ -24,7 +24,7 @@ internal sealed class SeriesRing(int capacity)
     public void Set(string series, double value)
     {
         if (!_series.TryGetValue(series, out var values))
-            _series[series] = values = Touched(new double[capacity]);
+            _series[series] = values = new double[capacity];
         values[_next] = value;
     }
 
@@ -37,14 +37,6 @@ internal sealed class SeriesRing(int capacity)
     public Dictionary<string, List<double>> Series(string prefix, int points) =>
         _series.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(s => s.Key[prefix.Length..], s => Last(points, i => s.Value[i]));
-
-    // A fresh array's pages may stay uncommitted until written, so a ring filling point by point
-    // would grow the process's RSS for its whole window; writing it once makes its cost visible at once.
-    private static T[] Touched<T>(T[] array)
-    {
-        Array.Fill(array, default!);
-        return array;
-    }
 
     private List<T> Last<T>(int points, Func<int, T> at)
     {
