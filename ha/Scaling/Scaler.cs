@@ -48,6 +48,7 @@ public sealed class Scaler : IDisposable
         public long CutOverMs = -1;
         public long StartedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         public long StepStartedMs = Environment.TickCount64;
+        public long PassEndedMs = -1;
         public bool Running;
         public bool Cancelled;
     }
@@ -60,9 +61,9 @@ public sealed class Scaler : IDisposable
             if (!_jobs.TryGetValue(tenant, out var job))
                 return new ScaleProgress(tenant, "idle", config.Shards.Count, config.Shards.Count, config.Shards.Count, 0, 0, 0, 0, -1, 0, null);
             long moved = Interlocked.Read(ref job.Counters.Moved);
-            double seconds = Math.Max(0.001, (Environment.TickCount64 - job.StepStartedMs) / 1000.0);
+            double seconds = Math.Max(0.001, ((job.PassEndedMs < 0 ? Environment.TickCount64 : job.PassEndedMs) - job.StepStartedMs) / 1000.0);
             return new ScaleProgress(tenant, job.State, job.From, job.To, job.Target, Interlocked.Read(ref job.Counters.Scanned), moved,
-                Math.Max(0, job.EstimatedMoves - moved), job.State == "moving" ? moved / seconds : 0, job.CutOverMs, job.StartedAtMs, job.Error ?? job.Counters.LastError);
+                Math.Max(0, job.EstimatedMoves - moved), moved / seconds, job.CutOverMs, job.StartedAtMs, job.Error ?? job.Counters.LastError);
         }
     }
 
@@ -149,6 +150,7 @@ public sealed class Scaler : IDisposable
         job.State = "moving";
         job.Counters = new ScaleCounters();
         job.StepStartedMs = Environment.TickCount64;
+        job.PassEndedMs = -1;
         var config = Find(tenant);
         // Again on resuming: a node restarted since the cut-over forgot its guard.
         await ShardGuards.ApplyAsync(_ha.Prober, config).ConfigureAwait(false);
@@ -165,6 +167,7 @@ public sealed class Scaler : IDisposable
                 return;
             }
         }
+        job.PassEndedMs = Environment.TickCount64;
         if (m.To < m.From && await KeysLeftAsync(Find(tenant), m.To) is > 0 and var left)
             throw new InvalidOperationException($"shard {m.To} still holds {left} key(s) after its pass; not dropped (scale again to retry)");
         job.State = "completing";
