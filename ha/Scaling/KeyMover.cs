@@ -16,7 +16,7 @@ namespace Istore.Ha.Scaling;
 /// </summary>
 internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration step, ScaleCounters counters, int keysPerSec) : IDisposable
 {
-    private const int ScanCount = 1000;
+    private const int ScanCount = 2500;
     private const int MigrateTimeoutMs = 5000;
     private const int RetryDelayMs = 500;
     private const int MaxAttempts = 120;   // a minute of retries: a failover or a restart of a source or target fits

@@ -18,7 +18,6 @@ namespace Istore.Ha.Scaling;
 public sealed class Scaler : IDisposable
 {
     private const int CutOverPauseMs = 3000;
-    private const int KeysPerSec = 200_000;
 
     private readonly HaServer _ha;
     private readonly INodeAllocator _allocator;
@@ -155,7 +154,7 @@ public sealed class Scaler : IDisposable
         // Again on resuming: a node restarted since the cut-over forgot its guard.
         await ShardGuards.ApplyAsync(_ha.Prober, config).ConfigureAwait(false);
         job.EstimatedMoves = await EstimateMovesAsync(config, m).ConfigureAwait(false);
-        using (var mover = new KeyMover(_ha, tenant, m, job.Counters, KeysPerSec))
+        using (var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec))
         {
             try
             {
@@ -237,8 +236,7 @@ public sealed class Scaler : IDisposable
             long started = Environment.TickCount64;
             try
             {
-                foreach (var connection in connections)
-                    await connection.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE").ConfigureAwait(false);
+                await Task.WhenAll(connections.Select(c => c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE"))).ConfigureAwait(false);
                 var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t).ConfigureAwait(false);
                 if (unguarded.Any(u => sources.Any(s => u.StartsWith(s + " ", StringComparison.Ordinal))))
                     throw new IOException("a source master could not be guarded: " + string.Join(", ", unguarded));

@@ -14,27 +14,32 @@ internal static class ShardGuards
     public static bool GivesKeys(ShardMigration migration, int shard) =>
         migration.To > migration.From ? shard < migration.From : shard >= migration.To && shard < migration.From;
 
-    /// <summary>Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard anywhere). Returns the nodes that could not be told.</summary>
+    /// <summary>Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard anywhere), all at once. Returns the nodes that could not be told.</summary>
     public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant)
     {
-        var failed = new List<string>();
+        var told = new List<Task<string?>>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
             string[] command = tenant.Migration is { } m && GivesKeys(m, i) ? ["SHARDGUARD", i.ToString(), m.To.ToString()] : ["SHARDGUARD", "OFF"];
             foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
-            {
-                Endpoint.TryParse(address, out var node);
-                try
-                {
-                    using var connection = prober.Connect(node);
-                    await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or TimeoutException)
-                {
-                    failed.Add($"{address} ({ex.Message})");
-                }
-            }
+                told.Add(TellAsync(prober, address, command));
         }
-        return failed;
+        return [.. (await Task.WhenAll(told).ConfigureAwait(false)).OfType<string>()];
+    }
+
+    /// <summary>Null when done, else "address (why)".</summary>
+    private static async Task<string?> TellAsync(Prober prober, string address, string[] command)
+    {
+        Endpoint.TryParse(address, out var node);
+        try
+        {
+            using var connection = prober.Connect(node);
+            await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException)
+        {
+            return $"{address} ({ex.Message})";
+        }
     }
 }

@@ -45,7 +45,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
 
         IHaStore store = new FileHaStore(TopologyPath);
         await store.StartAsync(topology, CancellationToken.None);
-        await using var ha = new HaServer(new HaOptions { ConfigPath = TopologyPath, AdminToken = _file.AdminToken }, topology.Listen, topology, store, loggerFactory);
+        await using var ha = new HaServer(new HaOptions { ConfigPath = TopologyPath, AdminToken = _file.AdminToken, ScaleKeysPerSec = options.ScaleKeysPerSec }, topology.Listen, topology, store, loggerFactory);
         store.Changed += config => Update(f => f.Tenants = config.Tenants.Select(t => new TenantLogin(t.Name, t.Password)).ToList());
         ha.Start();
         Endpoint.TryParse(_file.Dashboard.Replace("http://", "").TrimEnd('/'), out var admin);
