@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Istore.Ha.Hosting;
 using Istore.Ha.Monitoring;
+using Istore.Ha.Operations;
 using Istore.Ha.Scaling;
 using Endpoint = Istore.Net.Routes.Endpoint;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,7 @@ public sealed class AdminHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator)
+    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator, INodeRestarter? restarter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Kestrel's own messages only when something is wrong; HA logs what it decides itself.
@@ -59,7 +60,8 @@ public sealed class AdminHost : IAsyncDisposable
         Sampler = new Sampler(ha.Store, ha.Prober, () => ha.ProxyEntries);
         Pool = new NodePool();
         Scaler = new Scaler(ha, allocator ?? Pool, ha.Logger);
-        AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events, Scaler);
+        var operations = new AdminOperations(new TenantOperations(ha, allocator ?? Pool), Scaler, new Relocation(ha, allocator ?? Pool), new RollingUpgrade(ha, restarter));
+        AdminApi.Map(_app, ha, Sampler, operations, Pool, Events);
         Address = $"http://{listen.Host}:{listen.Port}/";
     }
 

@@ -1,5 +1,4 @@
 using Istore.Ha.Admin;
-using Istore.Ha.Config;
 using Istore.Ha.Hosting;
 using Istore.Ha.Probing;
 using Istore.Net.Routes;
@@ -167,16 +166,17 @@ public sealed class Scaler : IDisposable
             }
         }
         job.PassEndedMs = Environment.TickCount64;
-        if (m.To < m.From && await KeysLeftAsync(Find(tenant), m.To) is > 0 and var left)
+        if (m.To < m.From && await NodeActions.DbSizeAsync(_ha.Prober, Find(tenant).Shards[m.To].Master).ConfigureAwait(false) is > 0 and var left)
             throw new InvalidOperationException($"shard {m.To} still holds {left} key(s) after its pass; not dropped (scale again to retry)");
         job.State = "completing";
         List<ShardConfig> dropped = [];
-        await CommitAsync(tenant, t =>
+        await TopologyChange.CommitAsync(_ha, c =>
         {
+            var t = TopologyChange.Tenant(c, tenant);
             t.Migration = null;
             dropped = t.Shards.Skip(m.To).ToList();
             t.Shards = t.Shards.Take(m.To).ToList();
-        }).ConfigureAwait(false);
+        }, waitApplied: true).ConfigureAwait(false);
         await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false);
         await _allocator.ReleaseAsync(dropped.SelectMany(s => s.Replicas.Prepend(s.Master))).ConfigureAwait(false);
         Log.ScaleStep(_logger, tenant, $"{m.From} -> {m.To} shards done: {job.Counters.Moved} keys moved by HA (and the rest by proxies on demand)");
@@ -190,7 +190,7 @@ public sealed class Scaler : IDisposable
         List<string> added = [];
         if (to > from)
         {
-            string engine = await EngineOfAsync(config).ConfigureAwait(false);
+            string engine = await NodeActions.EngineOfAsync(_ha.Prober, config.Shards[0].Master).ConfigureAwait(false);
             try
             {
                 added = await _allocator.AllocateAsync(1 + config.Shards[0].Replicas.Count, engine, _stop.Token).ConfigureAwait(false);
@@ -202,8 +202,8 @@ public sealed class Scaler : IDisposable
         }
         try
         {
-            if (added.Count > 1)
-                await FollowAsync(added[0], added[1..]).ConfigureAwait(false);
+            foreach (var replica in added.Skip(1))
+                await NodeActions.FollowAsync(_ha.Prober, replica, added[0]).ConfigureAwait(false);
             await CutOverAsync(tenant, t =>
             {
                 if (added.Count > 0)
@@ -230,7 +230,10 @@ public sealed class Scaler : IDisposable
     {
         await _ha.Coordinator.RunOnLoopAsync(async () =>
         {
-            var (next, t) = NextConfig(tenant, change);
+            if (!_ha.Store.IsLeader)
+                throw new AdminException(409, "this HA process does not lead; the leader is " + _ha.Store.Leader);
+            var next = TopologyChange.Next(_ha.Store.Current, c => change(TopologyChange.Tenant(c, tenant)));
+            var t = TopologyChange.Tenant(next, tenant);
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             long started = Environment.TickCount64;
@@ -269,73 +272,14 @@ public sealed class Scaler : IDisposable
         }).ConfigureAwait(false);
     }
 
-    private Task CommitAsync(string tenant, Action<TenantConfig> change) => _ha.Coordinator.RunOnLoopAsync(async () =>
-    {
-        var (next, _) = NextConfig(tenant, change);
-        if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
-            throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads");
-        await _ha.Routes.WaitAppliedAsync(next.Version, _ha.Options.RouteApplyWaitMs).ConfigureAwait(false);
-        return true;
-    });
-
-    /// <summary>The next topology version with <paramref name="change"/> applied to the tenant, checked.</summary>
-    private (HaConfig Next, TenantConfig Tenant) NextConfig(string tenant, Action<TenantConfig> change)
-    {
-        var current = _ha.Store.Current;
-        var next = HaConfigLoader.Parse(HaConfigLoader.Serialize(current));
-        var t = next.Tenants.FirstOrDefault(x => x.Name == tenant) ?? throw new AdminException(404, $"no tenant '{tenant}'");
-        change(t);
-        next.Version = current.Version + 1;
-        HaConfigLoader.Check(next);
-        return (next, t);
-    }
-
-    private async Task<string> EngineOfAsync(TenantConfig tenant)
-    {
-        Endpoint.TryParse(tenant.Shards[0].Master, out var master);
-        using var connection = _ha.Prober.Connect(master);
-        var info = InfoFields.Parse((await connection.ExpectAsync(_ha.Prober.TimeoutMs, "INFO", "server").ConfigureAwait(false)).AsString() ?? "");
-        return info.GetValueOrDefault("istore_engine", "memory");
-    }
-
-    /// <summary>New replicas follow the new master before it takes keys, so writes there are replicated (and semi-sync ones acknowledged) from the first.</summary>
-    private async Task FollowAsync(string master, IEnumerable<string> replicas)
-    {
-        Endpoint.TryParse(master, out var m);
-        foreach (var replica in replicas)
-        {
-            Endpoint.TryParse(replica, out var node);
-            using var connection = _ha.Prober.Connect(node);
-            await connection.ExpectAsync(_ha.Prober.TimeoutMs, "REPLICAOF", m.Host, m.Port.ToString()).ConfigureAwait(false);
-            for (long deadline = Environment.TickCount64 + 10_000; ;)
-            {
-                var info = InfoFields.Parse((await connection.ExpectAsync(_ha.Prober.TimeoutMs, "INFO", "replication").ConfigureAwait(false)).AsString() ?? "");
-                if (info.GetValueOrDefault("master_link_status") == "up")
-                    break;
-                if (Environment.TickCount64 > deadline)
-                    throw new IOException($"{replica} did not sync with {master} within 10 s");
-                await Task.Delay(20).ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <summary>The keys the step should move: each source's DBSIZE times the share of its keys that leaves (jump hash's 1/To growing, all of the last shard shrinking).</summary>
     private async Task<long> EstimateMovesAsync(TenantConfig tenant, ShardMigration m)
     {
         long total = 0;
         for (int i = 0; i < tenant.Shards.Count; i++)
             if (ShardGuards.GivesKeys(m, i))
-                total += await DbSizeAsync(tenant.Shards[i].Master).ConfigureAwait(false) / (m.To > m.From ? m.To : 1);
+                total += await NodeActions.DbSizeAsync(_ha.Prober, tenant.Shards[i].Master).ConfigureAwait(false) / (m.To > m.From ? m.To : 1);
         return total;
-    }
-
-    private async Task<long> KeysLeftAsync(TenantConfig tenant, int shard) => await DbSizeAsync(tenant.Shards[shard].Master).ConfigureAwait(false);
-
-    private async Task<long> DbSizeAsync(string address)
-    {
-        Endpoint.TryParse(address, out var node);
-        using var connection = _ha.Prober.Connect(node);
-        return (await connection.ExpectAsync(_ha.Prober.TimeoutMs, "DBSIZE").ConfigureAwait(false)).AsInteger();
     }
 
     /// <summary>A leader (new, or restarted) finishes the steps it finds in the topology.</summary>
@@ -363,8 +307,7 @@ public sealed class Scaler : IDisposable
         }
     }
 
-    private TenantConfig Find(string tenant) =>
-        _ha.Store.Current.Tenants.FirstOrDefault(t => t.Name == tenant) ?? throw new AdminException(404, $"no tenant '{tenant}'");
+    private TenantConfig Find(string tenant) => TopologyChange.Tenant(_ha.Store.Current, tenant);
 
     public void Dispose()
     {

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Istore.Net.Client;
@@ -19,19 +17,13 @@ namespace Istore.Tests.Ha;
 /// </summary>
 public sealed class ScaleTests(ITestOutputHelper output)
 {
-    /// <summary>What the checks need of a cluster: the tenant, a client through the proxy, the masters HA's topology names, the admin API.</summary>
-    private sealed record Cluster(string Tenant, Func<Task<RespClient>> Connect, Func<List<string>> Masters, HttpClient Http);
-
-    private static Cluster Of(UpProcess up) => new(up.Tenant.Name, () => ConnectAsync(up.ProxyPort, up.Tenant.Name, up.Tenant.Password),
-        () => Masters(up.Topology()), Admin(up.Dashboard, up.AdminToken));
-
     [Theory]
     [InlineData("memory", 100_000)]
     [InlineData("disk", 20_000)]
     public async Task Scaling_two_three_four_two_moves_exactly_the_keys_jump_hash_names_and_loses_no_acknowledged_write(string engine, int keys)
     {
         await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1", "--engine", engine);
-        var cluster = Of(up);
+        var cluster = LiveCluster.Of(up);
         var data = await LoadAsync(cluster, keys);
         await CheckPlacementAsync(cluster, data, shards: 2);
 
@@ -62,11 +54,11 @@ public sealed class ScaleTests(ITestOutputHelper output)
     public async Task A_cancelled_scale_out_returns_to_the_old_shard_count_with_every_key()
     {
         await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "0");
-        var cluster = Of(up);
+        var cluster = LiveCluster.Of(up);
         var http = cluster.Http;
         var data = await LoadAsync(cluster, 30_000);
         await using var load = new WriteLoad(cluster);
-        var started = await http.PostAsync("api/v1/tenants/demo/scale", Json("""{"shards": 3}"""));
+        var started = await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 3}"""));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
         var cancelled = await http.DeleteAsync("api/v1/tenants/demo/scale");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, cancelled.StatusCode);
@@ -79,9 +71,9 @@ public sealed class ScaleTests(ITestOutputHelper output)
         await CheckPlacementAsync(cluster, data, shards: 2);
 
         // Bad requests change nothing.
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync("api/v1/tenants/nope/scale", Json("""{"shards": 3}"""))).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.PostAsync("api/v1/tenants/demo/scale", Json("""{"shards": 0}"""))).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync("api/v1/tenants/demo/scale", Json("""{"shards": 2}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync("api/v1/tenants/nope/scale", LiveCluster.Json("""{"shards": 3}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 0}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 2}"""))).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.DeleteAsync("api/v1/tenants/demo/scale")).StatusCode);
     }
 
@@ -98,12 +90,12 @@ public sealed class ScaleTests(ITestOutputHelper output)
             await using var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{nodes[0].Port}}"}, {"master": "127.0.0.1:{{nodes[1].Port}}"}]}]""",
                 1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", "2000");
             await using var proxy = await ProxyProcess.StartWithHaAsync(ha.Address, "--ha-token", "tok");
-            var cluster = new Cluster("t1", () => ConnectAsync(proxy.Port, "t1", "p1"), () => Masters(ha.Topology()), Admin($"http://127.0.0.1:{adminPort}/", "tok"));
+            var cluster = new LiveCluster("t1", () => LiveCluster.ConnectAsync(proxy.Port, "t1", "p1"), () => LiveCluster.MastersOf(ha.Topology()), LiveCluster.Admin($"http://127.0.0.1:{adminPort}/", "tok"));
             await WaitAsync(async () => (await cluster.Http.PostAsync($"api/v1/nodes?address=127.0.0.1:{nodes[2].Port}&engine=memory", null)).IsSuccessStatusCode,
                 TimeSpan.FromSeconds(10), "the spare node could not be registered");
             var data = await LoadAsync(cluster, 20_000);
             await using var load = new WriteLoad(cluster);
-            var started = await cluster.Http.PostAsync("api/v1/tenants/t1/scale", Json("""{"shards": 3}"""));
+            var started = await cluster.Http.PostAsync("api/v1/tenants/t1/scale", LiveCluster.Json("""{"shards": 3}"""));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
             await WaitAsync(async () => (long)JsonNode.Parse(await cluster.Http.GetStringAsync("api/v1/tenants/t1/scale"))!["keysMoved"]! >= 1000,
                 TimeSpan.FromSeconds(30), "the pass did not start");
@@ -129,25 +121,16 @@ public sealed class ScaleTests(ITestOutputHelper output)
         }
     }
 
-    private static HttpClient Admin(string address, string token)
+    private static async Task<JsonNode> ScaleAsync(LiveCluster cluster, int shards)
     {
-        var http = new HttpClient { BaseAddress = new Uri(address) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private static async Task<JsonNode> ScaleAsync(Cluster cluster, int shards)
-    {
-        var response = await cluster.Http.PostAsync($"api/v1/tenants/{cluster.Tenant}/scale", Json($$"""{"shards": {{shards}}}"""));
+        var response = await cluster.Http.PostAsync($"api/v1/tenants/{cluster.Tenant}/scale", LiveCluster.Json($$"""{"shards": {{shards}}}"""));
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var progress = await WaitForScaleAsync(cluster);
         Assert.True((string)progress["state"]! == "done", progress.ToJsonString());
         return progress;
     }
 
-    private static async Task<JsonNode> WaitForScaleAsync(Cluster cluster)
+    private static async Task<JsonNode> WaitForScaleAsync(LiveCluster cluster)
     {
         JsonNode progress = null!;
         await WaitAsync(async () =>
@@ -166,7 +149,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
     }
 
     /// <summary>Strings, hashes, lists, sets and sorted sets (some sharing a hash tag), written through the proxy; what each should read.</summary>
-    private static async Task<Dictionary<string, (string Type, string Value)>> LoadAsync(Cluster cluster, int keys)
+    private static async Task<Dictionary<string, (string Type, string Value)>> LoadAsync(LiveCluster cluster, int keys)
     {
         var data = new Dictionary<string, (string, string)>();
         await using var c = await cluster.Connect();
@@ -220,7 +203,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
     }
 
     /// <summary>Every key once, on the master its jump hash over <paramref name="shards"/> names, reading what was written (through the proxy too).</summary>
-    private static async Task CheckPlacementAsync(Cluster cluster, Dictionary<string, (string Type, string Value)> data, int shards)
+    private static async Task CheckPlacementAsync(LiveCluster cluster, Dictionary<string, (string Type, string Value)> data, int shards)
     {
         var masters = cluster.Masters();
         Assert.Equal(shards, masters.Count);
@@ -263,10 +246,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         _ => reply.AsString() ?? "(nil)",
     };
 
-    private static List<string> Masters(JsonNode topology) =>
-        topology["tenants"]![0]!["shards"]!.AsArray().Select(s => (string)s!["master"]!).ToList();
-
-    private static async Task<List<long>> KeysPerMasterAsync(Cluster cluster)
+    private static async Task<List<long>> KeysPerMasterAsync(LiveCluster cluster)
     {
         var counts = new List<long>();
         foreach (var master in cluster.Masters())
@@ -299,124 +279,4 @@ public sealed class ScaleTests(ITestOutputHelper output)
         return c.SendRawAsync(bytes.WrittenMemory, commands.Count);
     }
 
-    private static async Task<RespClient> ConnectAsync(int proxyPort, string tenant, string password)
-    {
-        var c = await RespClient.ConnectAsync("127.0.0.1", proxyPort);
-        Assert.Equal("OK", (await c.ExecuteAsync("AUTH", tenant, password)).AsString());
-        return c;
-    }
-
-    /// <summary>
-    /// Clients writing through the proxy while a step runs: INCRs of counters and HSETs of new
-    /// fields (a hash moved twice, or written behind its move, would lose fields), each
-    /// acknowledgement counted, so the check afterwards finds every acknowledged write.
-    /// </summary>
-    private sealed class WriteLoad : IAsyncDisposable
-    {
-        private const int Keys = 200;
-        private readonly Cluster _cluster;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly ConcurrentDictionary<string, long> _counters = new();
-        private readonly ConcurrentDictionary<string, ConcurrentBag<string>> _fields = new();
-        private readonly ConcurrentDictionary<string, long> _pushes = new();
-        private readonly ConcurrentQueue<string> _errors = new();
-        private readonly Task[] _writers;
-        private readonly string _run = Guid.NewGuid().ToString("N")[..8];   // each load writes keys of its own
-        private long _acknowledged;
-
-        public WriteLoad(Cluster cluster)
-        {
-            _cluster = cluster;
-            _writers = [.. Enumerable.Range(0, 2).Select(w => Task.Run(() => WriteAsync(w))), Task.Run(MoveBetweenTaggedListsAsync)];
-        }
-
-        private async Task WriteAsync(int writer)
-        {
-            await using var c = await _cluster.Connect();
-            var random = new Random(writer);
-            for (long n = 0; !_stop.IsCancellationRequested; n++)
-            {
-                int k = random.Next(Keys);
-                bool counter = n % 2 == 0;
-                string key = counter ? $"load:{_run}:ctr:{k}" : $"load:{_run}:hash:{k}";
-                string field = $"w{writer}:{n}";
-                var reply = counter ? await c.ExecuteAsync("INCR", key) : await c.ExecuteAsync("HSET", key, field, "1");
-                if (reply.IsError)
-                {
-                    _errors.Enqueue(reply.AsString()!);
-                    continue;
-                }
-                Interlocked.Increment(ref _acknowledged);
-                if (counter)
-                    _counters.AddOrUpdate(key, 1, (_, v) => v + 1);
-                else
-                    _fields.GetOrAdd(key, _ => []).Add(field);
-            }
-        }
-
-        /// <summary>Multi-key commands on one hash tag while it moves: pushes onto {q:k}:a, LMOVEs to {q:k}:b; the two lists always hold every acknowledged push.</summary>
-        private async Task MoveBetweenTaggedListsAsync()
-        {
-            await using var c = await _cluster.Connect();
-            var random = new Random(7);
-            for (long n = 0; !_stop.IsCancellationRequested; n++)
-            {
-                string tag = $"{{q:{_run}:{random.Next(Keys)}}}";
-                var reply = n % 2 == 0 ? await c.ExecuteAsync("RPUSH", tag + ":a", n.ToString()) : await c.ExecuteAsync("LMOVE", tag + ":a", tag + ":b", "LEFT", "RIGHT");
-                if (reply.IsError)
-                {
-                    _errors.Enqueue(reply.AsString()!);
-                    continue;
-                }
-                Interlocked.Increment(ref _acknowledged);
-                if (n % 2 == 0)
-                    _pushes.AddOrUpdate(tag, 1, (_, v) => v + 1);
-            }
-        }
-
-        public async Task<(long Acknowledged, List<string> Errors)> StopAsync()
-        {
-            await Task.Delay(200);
-            _stop.Cancel();
-            await Task.WhenAll(_writers);
-            return (Interlocked.Read(ref _acknowledged), [.. _errors]);
-        }
-
-        /// <summary>Acknowledged increments, fields and pushes not found now, and pushes found twice (and where, for the failure message).</summary>
-        public async Task<int> LostAsync(ITestOutputHelper? output = null)
-        {
-            int lost = 0;
-            await using var c = await _cluster.Connect();
-            foreach (var (key, count) in _counters)
-            {
-                var value = await c.ExecuteAsync("GET", key);
-                int missing = (int)Math.Max(0, count - long.Parse(value.AsString() ?? "0"));
-                if (missing > 0)
-                    output?.WriteLine($"{key}: {count} increments acknowledged, reads {value.AsString() ?? "(nil)"}");
-                lost += missing;
-            }
-            foreach (var (tag, pushes) in _pushes)
-            {
-                long held = (await c.ExecuteAsync("LLEN", tag + ":a")).AsInteger() + (await c.ExecuteAsync("LLEN", tag + ":b")).AsInteger();
-                if (held != pushes)
-                    output?.WriteLine($"{tag}: {pushes} pushes acknowledged, the two lists hold {held}");
-                lost += (int)Math.Abs(pushes - held);
-            }
-            foreach (var (key, fields) in _fields)
-            {
-                var present = (await c.ExecuteAsync("HKEYS", key)).AsStringArray().ToHashSet();
-                int missing = fields.Count(f => !present.Contains(f));
-                if (missing > 0)
-                    output?.WriteLine($"{key}: {missing} of {fields.Count} acknowledged fields missing ({present.Count} present)");
-                lost += missing;
-            }
-            return lost;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-                await StopAsync();
-        }
-    }
 }
