@@ -245,7 +245,8 @@ public sealed class Scaler : IDisposable
                     throw new IOException("a source master could not be guarded: " + string.Join(", ", unguarded));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
                     throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads");
-                await _ha.Routes.WaitAppliedAsync(next.Version, _ha.Options.RouteApplyWaitMs).ConfigureAwait(false);
+                // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.
+                await _ha.Routes.WaitAppliedAsync(next.Version, CutOverPauseMs - 1000).ConfigureAwait(false);
             }
             catch
             {

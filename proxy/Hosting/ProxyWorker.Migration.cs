@@ -48,6 +48,7 @@ internal sealed partial class ProxyWorker
         for (int i = 0; i < held.Length; i++)
             held[i] = args.ToArray(i);
         slot.AfterMoves = held;
+        slot.MovesVersion = _server.Routes.Version;
         int pairs = 1;
         for (int m = 1; m < _moves.Count; m++)
             if ((_moves[m].Source, _moves[m].Target) != (_moves[m - 1].Source, _moves[m - 1].Target))
@@ -115,7 +116,8 @@ internal sealed partial class ProxyWorker
             return;
         }
         _heldArgs.SetFrom(held);
-        RouteInto(slot, _heldArgs, movesDone: true);
+        // A table committed meanwhile (the next scale step) may move these keys on again: then move them by it first.
+        RouteInto(slot, _heldArgs, movesDone: _server.Routes.Version == slot.MovesVersion);
     }
 
     /// <summary>

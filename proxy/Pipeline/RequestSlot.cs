@@ -45,6 +45,9 @@ internal sealed class RequestSlot
     /// </summary>
     public byte[][]? AfterMoves { get; set; }
 
+    /// <summary>The route table version the moves were made by: a newer table may move the keys again.</summary>
+    public long MovesVersion { get; set; }
+
     /// <summary>Routed a second time (after a shard guard refused it): a second refusal is the client's answer.</summary>
     public bool Rerouted { get; set; }
 
