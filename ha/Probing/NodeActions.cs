@@ -67,19 +67,19 @@ internal static class NodeActions
         return (await connection.ExpectAsync(prober.TimeoutMs, "DBSIZE").ConfigureAwait(false)).AsInteger();
     }
 
-    /// <summary>Sends a command, logging rather than throwing when the node does not take it (releasing a node that may be down).</summary>
-    public static async Task<bool> TryAsync(Prober prober, string address, params string[] command)
+    /// <summary>Sends a command to a node that may be down: null when it took it, else "address (why)".</summary>
+    public static async Task<string?> TryAsync(Prober prober, string address, params string[] command)
     {
         Endpoint.TryParse(address, out var node);
         try
         {
             using var connection = prober.Connect(node);
             await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (Exception ex) when (ex is IOException or TimeoutException)
         {
-            return false;
+            return $"{address} ({ex.Message})";
         }
     }
 

@@ -22,24 +22,8 @@ internal static class ShardGuards
         {
             string[] command = tenant.Migration is { } m && GivesKeys(m, i) ? ["SHARDGUARD", i.ToString(), m.To.ToString()] : ["SHARDGUARD", "OFF"];
             foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
-                told.Add(TellAsync(prober, address, command));
+                told.Add(NodeActions.TryAsync(prober, address, command));
         }
         return [.. (await Task.WhenAll(told).ConfigureAwait(false)).OfType<string>()];
-    }
-
-    /// <summary>Null when done, else "address (why)".</summary>
-    private static async Task<string?> TellAsync(Prober prober, string address, string[] command)
-    {
-        Endpoint.TryParse(address, out var node);
-        try
-        {
-            using var connection = prober.Connect(node);
-            await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or TimeoutException)
-        {
-            return $"{address} ({ex.Message})";
-        }
     }
 }
