@@ -154,10 +154,11 @@ public sealed class Scaler : IDisposable
         await ShardGuards.ApplyAsync(_ha.Prober, config).ConfigureAwait(false);
         job.EstimatedMoves = await EstimateMovesAsync(config, m).ConfigureAwait(false);
         using (var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec))
+        using (var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(job.Step.Token, _stop.Token))
         {
             try
             {
-                await mover.RunAsync(CancellationTokenSource.CreateLinkedTokenSource(job.Step.Token, _stop.Token).Token).ConfigureAwait(false);
+                await mover.RunAsync(stopOrCancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (job.Step.IsCancellationRequested && !_stop.IsCancellationRequested)
             {
