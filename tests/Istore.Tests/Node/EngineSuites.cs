@@ -113,3 +113,8 @@ public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServe
     : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
