@@ -1,5 +1,6 @@
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Net.Server;
 using Istore.Node.Dump;
 using Istore.Node.Keyspace;
 using Istore.Node.Migration;
@@ -51,20 +52,56 @@ public static class MigrateCommand
             WriteRestores(ks, keys, replace, restores, sent);
         var connection = c.Connection;
         var loop = connection.EventLoop!;
+        var targets = c.Node.MigrateTargets;
         _ = Task.Run(async () =>
         {
-            var outcome = sent.Count == 0 ? new MigrateOutcome([], null) : await MigrateRoundTrip.RunAsync(c.Node.MigrateTargets, target, restores, sent.Count);
-            loop.Post(() =>
-            {
-                using (ks.Atomic())
-                {
-                    DeleteAcknowledged(ks, sent, outcome, copy);
-                    gate.Release(keys);
-                }
-                connection.Resume(conn => WriteReply(conn.Output, outcome));
-            });
+            var outcome = await RoundTripAsync(targets, target, restores, sent.Count);
+            loop.Post(() => Finish(ks, gate, keys, sent, outcome, copy, connection));
         });
         connection.Suspend();
+    }
+
+    /// <summary>The round trip, never throwing: the keys must be released whatever happens.</summary>
+    private static async Task<MigrateOutcome> RoundTripAsync(MigrateTargets targets, MigrateTarget target, RespWriter restores, int count)
+    {
+        if (count == 0)
+            return new MigrateOutcome([], null);
+        try
+        {
+            return await MigrateRoundTrip.RunAsync(targets, target, restores, count);
+        }
+        catch (Exception)
+        {
+            return new MigrateOutcome(new bool[count], MigrateRoundTrip.ReadError);
+        }
+    }
+
+    /// <summary>On the loop again: delete what the target acknowledged, release the keys (held writes run), reply.</summary>
+    private static void Finish(KeyspaceSession ks, MigrationGate gate, List<byte[]> keys, List<byte[]> sent, MigrateOutcome outcome, bool copy, Connection connection)
+    {
+        string? failure = null;
+        using (ks.Atomic())
+        {
+            try
+            {
+                DeleteAcknowledged(ks, sent, outcome, copy);
+            }
+            catch (Exception ex)
+            {
+                failure = "ERR internal error: " + ex.Message;
+            }
+            finally
+            {
+                gate.Release(keys);
+            }
+        }
+        connection.Resume(conn =>
+        {
+            if (failure is null)
+                WriteReply(conn.Output, outcome);
+            else
+                conn.Output.WriteError(failure);
+        });
     }
 
     /// <summary>EXEC holds the write lock: nothing can interleave, so the round trip simply runs under it.</summary>
