@@ -53,10 +53,11 @@ public static class MigrateCommand
         var connection = c.Connection;
         var loop = connection.EventLoop!;
         var targets = c.Node.MigrateTargets;
+        var node = c.Node;
         _ = Task.Run(async () =>
         {
             var outcome = await RoundTripAsync(targets, target, restores, sent.Count);
-            loop.Post(() => Finish(ks, gate, keys, sent, outcome, copy, connection));
+            loop.Post(() => Finish(node, ks, keys, sent, outcome, copy, connection));
         });
         connection.Suspend();
     }
@@ -76,10 +77,15 @@ public static class MigrateCommand
         }
     }
 
-    /// <summary>On the loop again: delete what the target acknowledged, release the keys (held writes run), reply.</summary>
-    private static void Finish(KeyspaceSession ks, MigrationGate gate, List<byte[]> keys, List<byte[]> sent, MigrateOutcome outcome, bool copy, Connection connection)
+    /// <summary>
+    /// On the loop again: delete what the target acknowledged, release the keys (held writes run),
+    /// reply — under --sync-replicas only once enough replicas have the deletions, as for any write.
+    /// </summary>
+    private static void Finish(Hosting.NodeServer node, KeyspaceSession ks, List<byte[]> keys, List<byte[]> sent, MigrateOutcome outcome, bool copy, Connection connection)
     {
         string? failure = null;
+        var log = node.Database.Log;
+        long before = log.StreamOffset;
         using (ks.Atomic())
         {
             try
@@ -92,16 +98,30 @@ public static class MigrateCommand
             }
             finally
             {
-                gate.Release(keys);
+                node.Migrations.Release(keys);
             }
         }
-        connection.Resume(conn =>
+        var hub = node.Replication;
+        int needed = hub.Settings.SyncReplicas;
+        if (needed == 0 || log.StreamOffset == before)
         {
-            if (failure is null)
-                WriteReply(conn.Output, outcome);
-            else
-                conn.Output.WriteError(failure);
-        });
+            connection.Resume(conn => Reply(conn.Output, outcome, failure));
+            return;
+        }
+        log.Flush(fsync: false);   // the DELs go to the replicas now, not at this loop's next reply
+        var loop = connection.EventLoop!;
+        hub.Waiters.Add(log.StreamOffset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
+            connection.Resume(conn => Reply(conn.Output, outcome, failure ?? (acknowledged >= needed ? null : NotReplicated)))));
+    }
+
+    private const string NotReplicated = "NOREPLICAS not enough replicas acknowledged the write";
+
+    private static void Reply(RespWriter output, MigrateOutcome outcome, string? failure)
+    {
+        if (failure is not null)
+            output.WriteError(failure);
+        else
+            WriteReply(output, outcome);
     }
 
     /// <summary>EXEC holds the write lock: nothing can interleave, so the round trip simply runs under it.</summary>

@@ -270,4 +270,21 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
             await ReplicationGroup.CommandAsync(target.Replicas[0], "MIGRATE", "127.0.0.1", source.Master.Port.ToString(), "mig:rep", "0", "1000"));
         await target.AssertDigestsEqualAsync();
     }
+
+    /// <summary>Under --sync-replicas the reply waits for the replicas to have the deletions, as any write's does.</summary>
+    [Fact]
+    public async Task Migrate_under_semi_sync_replies_once_replicas_have_the_deletions()
+    {
+        await using var source = await ReplicationGroup.StartAsync(fixture.Engine, replicas: 1, masterArgs: ["--sync-replicas", "1", "--sync-replicas-timeout", "500"]);
+        await using var target = await fixture.StartNodeAsync();
+        await using var c = await source.Master.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MSET", "mig:semi1", "a", "mig:semi2", "b"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MIGRATE", "127.0.0.1", Port(target), "mig:semi1", "0", "5000"));
+        Assert.Equal(":0\r\n", await ReplicationGroup.CommandAsync(source.Replicas[0], "EXISTS", "mig:semi1"));
+        source.Replicas[0].Kill();
+        Assert.Equal("-NOREPLICAS not enough replicas acknowledged the write\r\n",
+            await c.CommandAsync("MIGRATE", "127.0.0.1", Port(target), "mig:semi2", "0", "5000"));
+        await using var t = await target.ConnectAsync();
+        Assert.Equal("$1\r\nb\r\n", await t.CommandAsync("GET", "mig:semi2"));
+    }
 }
