@@ -287,4 +287,23 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         await using var t = await target.ConnectAsync();
         Assert.Equal("$1\r\nb\r\n", await t.CommandAsync("GET", "mig:semi2"));
     }
+
+    /// <summary>Batches to one target reuse one cached connection (Redis's migrate socket cache, in INFO as migrate_cached_sockets).</summary>
+    [Fact]
+    public async Task Migrations_to_a_target_reuse_one_cached_connection()
+    {
+        await using var source = await fixture.StartNodeAsync();
+        await using var target = await fixture.StartNodeAsync();
+        await using var c = await source.ConnectAsync();
+        await using var t = await target.ConnectAsync();
+        long connectionsBefore = long.Parse(InfoText.Fields((await t.ReadValueAfterAsync("INFO", "stats")).AsString()!)["total_connections_received"]);
+        for (int i = 0; i < 5; i++)
+        {
+            await c.CommandAsync("SET", $"mig:cache:{i}", "v");
+            Assert.Equal("+OK\r\n", await c.CommandAsync("MIGRATE", "127.0.0.1", Port(target), $"mig:cache:{i}", "0", "5000"));
+        }
+        var stats = InfoText.Fields((await t.ReadValueAfterAsync("INFO", "stats")).AsString()!);
+        Assert.Equal(connectionsBefore + 1, long.Parse(stats["total_connections_received"]));
+        Assert.Equal("1", InfoText.Fields((await c.ReadValueAfterAsync("INFO", "stats")).AsString()!)["migrate_cached_sockets"]);
+    }
 }
