@@ -73,6 +73,8 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
             ["MIGRATE", "127.0.0.1", "1", "k", "0", "soon"],
             ["MIGRATE", "127.0.0.1", "1", "k", "0", "1000", "AUTH2", "user"],
             ["MIGRATE", "127.0.0.1", "1", "k", "0"],
+            ["COMMAND", "GETKEYS", "MIGRATE", "127.0.0.1", "1", "", "0", "1000", "COPY", "KEYS", "a", "b"],
+            ["COMMAND", "GETKEYS", "MIGRATE", "127.0.0.1", "1", "k", "0", "1000", "AUTH", "pw"],
         ];
         foreach (var args in cases)
             Assert.Equal(await oracle.CommandAsync(args), await c.CommandAsync(args));
