@@ -185,6 +185,68 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
     private static byte[][] Args(string key, string ttl, byte[] payload, params string[] options) =>
         [.. new[] { "RESTORE", key, ttl }.Select(System.Text.Encoding.UTF8.GetBytes), payload, .. options.Select(System.Text.Encoding.UTF8.GetBytes)];
 
+    /// <summary>
+    /// Valid payloads with bytes flipped or cut, re-sealed with a correct checksum (what passes the
+    /// CRC and reaches the decoders): each restore answers OK or Bad data format — never an internal
+    /// error, a dropped connection or a runaway allocation — and the node stays up.
+    /// </summary>
+    [Fact]
+    public async Task Corrupt_payloads_with_valid_checksums_never_break_the_node()
+    {
+        string[] kinds = ["hash-listpack", "zset-listpack", "list-quicklist-5000", "set-intset", "string-compressible-100k", "hash-hashtable-1000"];
+        var sources = new List<byte[]>();
+        foreach (var kind in kinds)
+        {
+            string key = "dump:fuzz:" + kind;
+            await Redis.KeyDeleteAsync(key);
+            await Builders[kind](Redis, key);
+            sources.Add((await Redis.KeyDumpAsync(key))!);
+        }
+        await Redis.KeyDeleteAsync("dump:fuzz:stream");
+        for (int i = 0; i < 20; i++)
+            await Redis.StreamAddAsync("dump:fuzz:stream", i % 3 == 0 ? "a" : "b", i);
+        await Redis.ExecuteAsync("XGROUP", "CREATE", "dump:fuzz:stream", "g", "0");
+        await Redis.ExecuteAsync("XREADGROUP", "GROUP", "g", "c", "COUNT", "3", "STREAMS", "dump:fuzz:stream", ">");
+        sources.Add((await Redis.KeyDumpAsync("dump:fuzz:stream"))!);
+        await using (var memory = await NodeProcess.StartAsync(["--engine", "memory"]))
+        await using (var m = await memory.ConnectAsync())
+        {
+            await m.CommandAsync("RL.ADD", "rl", "5", "a", "9", "b", "1", "c");
+            await m.CommandAsync("BF.INSERT", "bf", "CAPACITY", "20", "ITEMS", "x", "y", "z");
+            sources.Add((await m.ReadValueAfterAsync("DUMP", "rl")).AsBytes()!);
+            sources.Add((await m.ReadValueAfterAsync("DUMP", "bf")).AsBytes()!);
+        }
+        var random = new Random(1515);
+        await using var c = await fixture.ConnectAsync();
+        int restored = 0;
+        foreach (var source in sources)
+        {
+            var body = source[1..^10];
+            for (int round = 0; round < 150; round++)
+            {
+                var mutated = (byte[])body.Clone();
+                if (round % 10 == 9)
+                {
+                    mutated = mutated[..random.Next(mutated.Length)];
+                }
+                else
+                {
+                    for (int flips = 1 + random.Next(3); flips > 0; flips--)
+                        mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                }
+                var payload = DumpPayloads.Seal(source[0], mutated);
+                await c.SendAsync(RespEncoding.Command("RESTORE"u8.ToArray(), "dump:fuzzed"u8.ToArray(), "0"u8.ToArray(), payload, "REPLACE"u8.ToArray()));
+                string reply = await c.ReadFrameAsync();
+                Assert.True(reply is "+OK\r\n" or "-ERR Bad data format\r\n" || reply.StartsWith("-ERR the disk engine does not store"),
+                    $"{Convert.ToHexString(payload)} → {reply}");
+                if (reply == "+OK\r\n")
+                    restored++;
+            }
+        }
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+        Assert.True(restored > 0, "no mutation restored: the mutations never reached a value's bytes");
+    }
+
     public static TheoryData<string> OldEncodings() => ["list", "list-ziplist", "list-quicklist-v1", "zset-text-scores", "zset-ziplist", "hash-ziplist", "hash-zipmap"];
 
     /// <summary>Payloads in encodings Redis 7 no longer writes but still loads: the same value here as on Redis.</summary>
