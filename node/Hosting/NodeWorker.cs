@@ -60,6 +60,12 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, refusal);
             return;
         }
+        if (_node.Guard is { } guard && guard.Refuses(spec, args))
+        {
+            if (!_node.Pause.TryHoldAny(connection))
+                Reject(client, output, ShardGuard.MovingError);
+            return;
+        }
         if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
         {
             Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args));
