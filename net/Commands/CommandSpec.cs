@@ -59,7 +59,8 @@ public sealed record CommandSpec(
 
     /// <summary>
     /// A keyword after which every remaining argument is a key (MIGRATE's KEYS key [key …]), searched
-    /// from <see cref="KeywordKeyFrom"/> on; null when the command has none.
+    /// from <see cref="KeywordKeyFrom"/> on; when present, those are the only keys (MIGRATE's key
+    /// argument is then ""). Null when the command has none.
     /// </summary>
     public string? KeywordRestKeys { get; init; }
 
@@ -89,6 +90,8 @@ public sealed record CommandSpec(
     public void CollectKeyIndexes(Resp.CommandArgs args, List<int> into, int first = 0)
     {
         var command = new ArgsView(args, first);
+        if (KeywordRestKeys is not null && CollectRest(command, KeywordRestKeys, KeywordKeyFrom, into))
+            return;
         var range = GetKeyRange(command.Count);
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
@@ -97,8 +100,6 @@ public sealed record CommandSpec(
             CollectHalf(command, KeywordHalfKeys, into);
         if (KeywordKeys is not null)
             CollectKeywordKey(command, KeywordKeys, into);
-        if (KeywordRestKeys is not null)
-            CollectRest(command, KeywordRestKeys, KeywordKeyFrom, into);
         if (KeywordNumKeys is null)
             return;
         for (int i = searchFrom; i < command.Count - 1; i++)
@@ -127,8 +128,8 @@ public sealed record CommandSpec(
         }
     }
 
-    /// <summary>Adds every argument after the first <paramref name="keyword"/> at or after <paramref name="from"/>.</summary>
-    private static void CollectRest(ArgsView args, string keyword, int from, List<int> into)
+    /// <summary>Adds every argument after the first <paramref name="keyword"/> at or after <paramref name="from"/>; false when there is no such keyword.</summary>
+    private static bool CollectRest(ArgsView args, string keyword, int from, List<int> into)
     {
         for (int i = from; i < args.Count; i++)
         {
@@ -136,8 +137,9 @@ public sealed record CommandSpec(
                 continue;
             for (int k = i + 1; k < args.Count; k++)
                 into.Add(k);
-            return;
+            return true;
         }
+        return false;
     }
 
     /// <summary>Adds the keys after <paramref name="keywords"/> (see <see cref="KeywordKeys"/>), skipping the options' own arguments.</summary>

@@ -110,6 +110,7 @@ internal static class InfoCommand
                 yield return ("evicted_keys", 0);
                 yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
+                yield return ("migrate_cached_sockets", node.MigrateTargets.Count);
                 yield return ("sync_full", Interlocked.Read(ref node.Replication.SyncFull));
                 yield return ("sync_partial_ok", Interlocked.Read(ref node.Replication.SyncPartialOk));
                 yield return ("sync_partial_err", Interlocked.Read(ref node.Replication.SyncPartialErr));

@@ -1,5 +1,6 @@
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Net.Server;
 using Istore.Node.Dump;
 using Istore.Node.Keyspace;
 using Istore.Node.Migration;
@@ -51,20 +52,76 @@ public static class MigrateCommand
             WriteRestores(ks, keys, replace, restores, sent);
         var connection = c.Connection;
         var loop = connection.EventLoop!;
+        var targets = c.Node.MigrateTargets;
+        var node = c.Node;
         _ = Task.Run(async () =>
         {
-            var outcome = sent.Count == 0 ? new MigrateOutcome([], null) : await MigrateRoundTrip.RunAsync(c.Node.MigrateTargets, target, restores, sent.Count);
-            loop.Post(() =>
-            {
-                using (ks.Atomic())
-                {
-                    DeleteAcknowledged(ks, sent, outcome, copy);
-                    gate.Release(keys);
-                }
-                connection.Resume(conn => WriteReply(conn.Output, outcome));
-            });
+            var outcome = await RoundTripAsync(targets, target, restores, sent.Count);
+            loop.Post(() => Finish(node, ks, keys, sent, outcome, copy, connection));
         });
         connection.Suspend();
+    }
+
+    /// <summary>The round trip, never throwing: the keys must be released whatever happens.</summary>
+    private static async Task<MigrateOutcome> RoundTripAsync(MigrateTargets targets, MigrateTarget target, RespWriter restores, int count)
+    {
+        if (count == 0)
+            return new MigrateOutcome([], null);
+        try
+        {
+            return await MigrateRoundTrip.RunAsync(targets, target, restores, count);
+        }
+        catch (Exception)
+        {
+            return new MigrateOutcome(new bool[count], MigrateRoundTrip.ReadError);
+        }
+    }
+
+    /// <summary>
+    /// On the loop again: delete what the target acknowledged, release the keys (held writes run),
+    /// reply — under --sync-replicas only once enough replicas have the deletions, as for any write.
+    /// </summary>
+    private static void Finish(Hosting.NodeServer node, KeyspaceSession ks, List<byte[]> keys, List<byte[]> sent, MigrateOutcome outcome, bool copy, Connection connection)
+    {
+        string? failure = null;
+        var log = node.Database.Log;
+        long before = log.StreamOffset;
+        using (ks.Atomic())
+        {
+            try
+            {
+                DeleteAcknowledged(ks, sent, outcome, copy);
+            }
+            catch (Exception ex)
+            {
+                failure = "ERR internal error: " + ex.Message;
+            }
+            finally
+            {
+                node.Migrations.Release(keys);
+            }
+        }
+        var hub = node.Replication;
+        int needed = hub.Settings.SyncReplicas;
+        if (needed == 0 || log.StreamOffset == before)
+        {
+            connection.Resume(conn => Reply(conn.Output, outcome, failure));
+            return;
+        }
+        log.Flush(fsync: false);   // the DELs go to the replicas now, not at this loop's next reply
+        var loop = connection.EventLoop!;
+        hub.Waiters.Add(log.StreamOffset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
+            connection.Resume(conn => Reply(conn.Output, outcome, failure ?? (acknowledged >= needed ? null : NotReplicated)))));
+    }
+
+    private const string NotReplicated = "NOREPLICAS not enough replicas acknowledged the write";
+
+    private static void Reply(RespWriter output, MigrateOutcome outcome, string? failure)
+    {
+        if (failure is not null)
+            output.WriteError(failure);
+        else
+            WriteReply(output, outcome);
     }
 
     /// <summary>EXEC holds the write lock: nothing can interleave, so the round trip simply runs under it.</summary>

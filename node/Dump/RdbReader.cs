@@ -92,8 +92,9 @@ public ref struct RdbReader(ReadOnlySpan<byte> data)
     {
         int compressedLength = ReadCount();
         int length = ReadCount();
-        if (length > 512 * 1024 * 1024)
-            throw new BadDumpFormatException("compressed string too long");
+        // LZF expands at most 264 bytes per 2 input bytes: a larger claim is corrupt, and must not be allocated.
+        if (length > (long)compressedLength * 132 + 64)
+            throw new BadDumpFormatException("compressed string claims too much");
         var compressed = ReadRaw(compressedLength);
         var output = new byte[length];
         return Lzf.TryDecompress(compressed, output) ? output : throw new BadDumpFormatException("corrupt LZF data");

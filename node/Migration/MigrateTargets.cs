@@ -36,6 +36,16 @@ internal sealed class MigrateTargets : IDisposable
 
     public MigrateTargets() => _sweeper = new Timer(_ => CloseIdle(), null, 1000, 1000);
 
+    /// <summary>Connections kept for reuse (INFO's migrate_cached_sockets).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_idle)
+                return _idle.Values.Sum(stack => stack.Count);
+        }
+    }
+
     public TargetConnection? TakeIdle(string name)
     {
         lock (_idle)

@@ -108,3 +108,13 @@ public sealed class GeoCommandTestsOnMemory(NodeFixture fixture, Net.RedisServer
     : GeoCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class GeoCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : GeoCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
