@@ -24,6 +24,9 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public RespWriter Output => Connection.Output;
 
+    /// <summary>This loop's command statistics (the start-up replay keeps its own, never shown).</summary>
+    public Admin.LoopStats Stats { get; } = new();
+
     public int Count => Args.Count;
 
     public ReadOnlySpan<byte> Arg(int index) => Args[index];

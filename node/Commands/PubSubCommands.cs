@@ -98,40 +98,7 @@ public static class PubSubCommands
         output.WriteInteger(count);
     }
 
-    /// <summary>
-    /// PUBLISH channel message: the publisher's own subscription is written in place, before the
-    /// reply, as Redis does; others get the message on their own loop.
-    /// </summary>
-    private static void Publish(CommandContext c)
-    {
-        var publisher = c.Connection;
-        var output = c.Output;
-        var channel = c.Args.ToArray(1);
-        var message = c.Args.ToArray(2);
-        int receivers = c.Node.PubSub.Publish(channel, (subscriber, pattern) =>
-        {
-            if (subscriber.Connection == publisher)
-                WriteMessage(output, pattern, channel, message);
-            else
-                subscriber.Connection.Deliver(connection => WriteMessage(connection.Output, pattern, channel, message));
-        });
-        output.WriteInteger(receivers);
-    }
-
-    private static void WriteMessage(RespWriter output, byte[]? pattern, byte[] channel, byte[] message)
-    {
-        if (pattern is null)
-        {
-            output.WritePushHeader(3);
-            output.WriteBulkString("message"u8);
-        }
-        else
-        {
-            output.WritePushHeader(4);
-            output.WriteBulkString("pmessage"u8);
-            output.WriteBulkString(pattern);
-        }
-        output.WriteBulkString(channel);
-        output.WriteBulkString(message);
-    }
+    /// <summary>PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.</summary>
+    private static void Publish(CommandContext c) =>
+        c.Output.WriteInteger(c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2)));
 }

@@ -24,6 +24,12 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();
 
+    /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
+    public PubSub.KeyspaceEvents Events { get; } = new();
+
+    /// <summary>Client-side caching: who may cache which keys; every write tells it which key changed.</summary>
+    public Tracking.ClientTracking Tracking { get; } = new();
+
     /// <summary>Clients blocked on keys (BLPOP …); writes that make a key ready serve them.</summary>
     public BlockedClients BlockedClients { get; } = new();
 

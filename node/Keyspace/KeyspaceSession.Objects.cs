@@ -46,7 +46,7 @@ public sealed partial class KeyspaceSession
     public StoredObject StoreObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt = 0)
     {
         var stored = _engine.WriteObject(key, value, expireAt);
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
         SignalReady(key);
         return stored;
     }
@@ -63,7 +63,7 @@ public sealed partial class KeyspaceSession
             _engine.ObjectChanged(key, value);
             SignalReady(key);
         }
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
     }
 
     /// <summary>Removes a key of any type without logging (the caller's own record replays the removal).</summary>
@@ -71,7 +71,7 @@ public sealed partial class KeyspaceSession
     {
         if (!_engine.Delete(key))
             return false;
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
         SignalReady(key);
         return true;
     }
