@@ -39,6 +39,9 @@ public sealed class Database(IStorageEngine engine)
     /// </summary>
     public volatile bool ExpiresKeys = true;
 
+    /// <summary>DEBUG SET-ACTIVE-EXPIRE: false stops the background expiry; keys still expire when read.</summary>
+    public volatile bool ActiveExpiry = true;
+
     private int _maintenanceRequested;
 
     /// <summary>Asks the housekeeping thread to run engine maintenance now (after FLUSHALL, say), not at its next turn.</summary>
