@@ -44,5 +44,20 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
         return false;
     }
 
+    /// <summary>A keyspace notification for a key this command changed (free while notifications are off).</summary>
+    public void Notify(PubSub.NotifyClass type, ReadOnlySpan<byte> evt, ReadOnlySpan<byte> key) => Keyspace.Notify(type, evt, key);
+
+    /// <summary>A notification whose event is the command's own name in lower case (HDEL → "hdel", ZUNIONSTORE → "zunionstore").</summary>
+    public void NotifyAsCommand(PubSub.NotifyClass type, ReadOnlySpan<byte> key) => Keyspace.Notify(type, LowerNames[Spec.Index], key);
+
+    /// <summary>A notification whose event is built from text (only when its class is on).</summary>
+    public void Notify(PubSub.NotifyClass type, string evt, ReadOnlySpan<byte> key)
+    {
+        if (Keyspace.Database.Events.Wants(type))
+            Keyspace.Notify(type, Encoding.ASCII.GetBytes(evt), key);
+    }
+
+    private static readonly byte[][] LowerNames = [.. CommandTable.All.Select(spec => Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()))];
+
     public void WrongArity() => Output.WriteError(Errors.WrongArgs(Spec.Name));
 }

@@ -43,8 +43,15 @@ public sealed partial class KeyspaceSession : IDisposable
     public KeyType Get(ReadOnlySpan<byte> key)
     {
         var type = ReadLive(key);
-        if (type == KeyType.None) Interlocked.Increment(ref _db.KeyspaceMisses);
-        else Interlocked.Increment(ref _db.KeyspaceHits);
+        if (type == KeyType.None)
+        {
+            Interlocked.Increment(ref _db.KeyspaceMisses);
+            Notify(PubSub.NotifyClass.KeyMiss, "keymiss"u8, key);
+        }
+        else
+        {
+            Interlocked.Increment(ref _db.KeyspaceHits);
+        }
         return type;
     }
 
@@ -75,6 +82,7 @@ public sealed partial class KeyspaceSession : IDisposable
         EnsureFits(key, value.Length);
         lock (_db.WriteLock)
         {
+            NotifyIfNew(key);
             _engine.Write(key, value, expireAt);
             KeyChanged(key);
             SignalRemoved(key);
@@ -102,6 +110,7 @@ public sealed partial class KeyspaceSession : IDisposable
         EnsureFits(key, value.Length);
         lock (_db.WriteLock)
         {
+            NotifyIfNew(key);
             _engine.Write(key, value, expireAt);
             KeyChanged(key);
             LogCommand(command);
@@ -371,6 +380,13 @@ public sealed partial class KeyspaceSession : IDisposable
     {
         if (!Replaying)
             _db.Events.Notify(type, evt, key, Current);
+    }
+
+    /// <summary>The "new" event (class n) for a key about to be created; looks only while someone wants it.</summary>
+    internal void NotifyIfNew(ReadOnlySpan<byte> key)
+    {
+        if (_db.Events.Wants(PubSub.NotifyClass.New) && !Replaying && _engine.Peek(key, out _) == KeyType.None)
+            Notify(PubSub.NotifyClass.New, "new"u8, key);
     }
 
     public void Dispose() => _engine.Dispose();
