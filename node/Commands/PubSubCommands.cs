@@ -31,6 +31,9 @@ public static class PubSubCommands
     /// <summary>In RESP2, a subscribed client may only manage its subscriptions, PING, QUIT or RESET.</summary>
     public static bool AllowedWhileSubscribed(CommandSpec spec) => AllowedInSubscribedContext.Contains(spec.Name);
 
+    /// <summary>(P)SUBSCRIBE and (P)UNSUBSCRIBE answer with push frames, which CLIENT REPLY OFF does not silence.</summary>
+    public static bool RepliesArePushes(CommandSpec spec) => spec.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "UNSUBSCRIBE" or "PUNSUBSCRIBE";
+
     /// <summary>Redis names the command as its full name: "get", or "config|get" for a container's subcommand.</summary>
     public static string NotAllowedWhileSubscribed(CommandSpec spec, CommandArgs args)
     {

@@ -41,6 +41,7 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            _db.Tracking.FlushBroadcast();
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
                 Guard("engine maintenance", _db.Engine.Maintain);

@@ -42,14 +42,15 @@ internal sealed class NodeWorker : ILoopWorker
             ExecuteSilenced(connection, client, args);
     }
 
-    /// <summary>CLIENT REPLY OFF or SKIP: the command runs, its reply is dropped (pushes still go out, as in Redis).</summary>
+    /// <summary>CLIENT REPLY OFF or SKIP: the command runs, its reply is dropped (pushes — messages, (un)subscribe confirmations — still go out, as in Redis).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ExecuteSilenced(Connection connection, ClientState client, CommandArgs args)
     {
         var mode = client.Replies;
         int start = connection.Output.Length;
         Execute(connection, client, args);
-        if (mode == ReplyMode.Skip || client.Replies == ReplyMode.Off)
+        bool pushes = CommandTable.Find(args[0]) is { } spec && PubSubCommands.RepliesArePushes(spec);
+        if ((mode == ReplyMode.Skip || client.Replies == ReplyMode.Off) && !pushes)
             connection.Output.Truncate(start);
         if (mode == ReplyMode.Skip && client.Replies == ReplyMode.Skip)
             client.Replies = ReplyMode.On;
@@ -160,6 +161,8 @@ internal sealed class NodeWorker : ILoopWorker
         long elapsed = Stopwatch.GetTimestamp() - started;
         if (c.Client.Tracking is { } tracking)
             ClientTrackingCommand.AfterCommand(c, tracking);
+        if (!c.Client.InTransaction)
+            node.Database.Tracking.FlushBroadcast();   // a whole EXEC's keys go out together
         var stats = c.Stats;
         int index = c.Spec.Index;
         stats.Calls[index]++;

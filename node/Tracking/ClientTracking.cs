@@ -93,24 +93,23 @@ public sealed class ClientTracking
             _readers.Remove(key);
             foreach (var reader in readers)
                 if (reader.On && !reader.Broadcast)
-                    Send(reader, key);
+                    Send(reader, [key]);
         }
     }
 
-    /// <summary>A key changed (caller holds the write lock); <paramref name="writer"/> is the connection whose command changed it, if any.</summary>
+    /// <summary>
+    /// A key changed (caller holds the write lock); <paramref name="writer"/> is the connection whose
+    /// command changed it, if any. Readers of the key hear now; BCAST clients hear of every key
+    /// the command changed in one message once it ends (<see cref="FlushBroadcast"/>).
+    /// </summary>
     public void KeyChanged(ReadOnlySpan<byte> key, Connection? writer)
     {
         if (_clientCount == 0)
             return;
         lock (_lock)
         {
-            byte[]? copy = null;
-            foreach (var client in _broadcast)
-            {
-                if (!client.On || (client.NoLoop && client.Connection == writer) || !HasPrefixOf(client, key))
-                    continue;
-                Send(client, copy ??= key.ToArray());
-            }
+            if (_broadcast.Count > 0)
+                _pendingBroadcast.Add((key.ToArray(), writer));
             var lookup = _readers.GetAlternateLookup<ReadOnlySpan<byte>>();
             if (!lookup.Remove(key, out var stored, out var readers))
                 return;
@@ -118,17 +117,43 @@ public sealed class ClientTracking
             {
                 if (!reader.On || reader.Broadcast || (reader.NoLoop && reader.Connection == writer))
                     continue;
-                Send(reader, stored);
+                Send(reader, [stored]);
             }
         }
     }
 
-    private static bool HasPrefixOf(TrackingState client, ReadOnlySpan<byte> key)
+    /// <summary>Keys changed since the last flush, for BCAST clients, with the connection that changed each.</summary>
+    private readonly List<(byte[] Key, Connection? Writer)> _pendingBroadcast = [];
+
+    /// <summary>
+    /// Redis's trackingBroadcastInvalidationMessages, run when a write command ends: each BCAST
+    /// client gets, per prefix, one message with the changed keys under it (sorted, as Redis's
+    /// radix tree gives them; with NOLOOP, not the ones it changed itself).
+    /// </summary>
+    public void FlushBroadcast()
     {
-        foreach (var prefix in client.Prefixes)
-            if (key.StartsWith(prefix))
-                return true;
-        return false;
+        if (_clientCount == 0)
+            return;
+        lock (_lock)
+        {
+            if (_pendingBroadcast.Count == 0)
+                return;
+            foreach (var client in _broadcast)
+            {
+                if (!client.On)
+                    continue;
+                foreach (var prefix in client.Prefixes)
+                {
+                    var keys = _pendingBroadcast
+                        .Where(p => p.Key.AsSpan().StartsWith(prefix) && !(client.NoLoop && p.Writer == client.Connection))
+                        .Select(p => p.Key).Distinct(ByteArrayComparer.Instance)
+                        .Order(Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToArray();
+                    if (keys.Length > 0)
+                        Send(client, keys);
+                }
+            }
+            _pendingBroadcast.Clear();
+        }
     }
 
     /// <summary>FLUSHALL: every tracking client hears "all keys" (a null), and the table empties.</summary>
@@ -139,6 +164,7 @@ public sealed class ClientTracking
         lock (_lock)
         {
             _readers.Clear();
+            _pendingBroadcast.Clear();
             foreach (var client in _clients)
                 Send(client, null);
         }
@@ -149,7 +175,7 @@ public sealed class ClientTracking
     /// message on __redis__:invalidate to a subscribed RESP2 client), else a push to the client
     /// itself in RESP3; a RESP2 client without redirection gets nothing. Runs on the receiver's loop.
     /// </summary>
-    private void Send(TrackingState client, byte[]? key)
+    private void Send(TrackingState client, byte[][]? keys)
     {
         var target = client.Connection;
         bool redirected = client.RedirectId != 0;
@@ -168,10 +194,10 @@ public sealed class ClientTracking
             return;
         }
         target = found ?? target;
-        target.Deliver(c => WriteInvalidation(c, redirected, key));
+        target.Deliver(c => WriteInvalidation(c, redirected, keys));
     }
 
-    private static void WriteInvalidation(Connection c, bool redirected, byte[]? key)
+    private static void WriteInvalidation(Connection c, bool redirected, byte[][]? keys)
     {
         var output = c.Output;
         if (output.IsResp3)
@@ -189,12 +215,13 @@ public sealed class ClientTracking
         {
             return;
         }
-        if (key is null)
+        if (keys is null)
         {
             output.WriteNull();
             return;
         }
-        output.WriteArrayHeader(1);
-        output.WriteBulkString(key);
+        output.WriteArrayHeader(keys.Length);
+        foreach (var key in keys)
+            output.WriteBulkString(key);
     }
 }
