@@ -190,7 +190,10 @@ public static class HyperLogLogCommands
             if (!TryRead(c, i, out bool exists))
                 return false;
             if (!exists)
+            {
+                c.Notify(PubSub.NotifyClass.KeyMiss, "keymiss"u8, c.Arg(i));   // Redis reads the inputs with lookupKeyRead
                 continue;
+            }
             var value = c.Keyspace.Value.Span;
             anyDense |= value[4] == 0;
             if (!HyperLogLog.MergeInto(value, max))

@@ -108,3 +108,8 @@ public sealed class GeoCommandTestsOnMemory(NodeFixture fixture, Net.RedisServer
     : GeoCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class GeoCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : GeoCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class KeyspaceNotificationTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : KeyspaceNotificationTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class KeyspaceNotificationTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : KeyspaceNotificationTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
