@@ -89,7 +89,7 @@ internal static class ClientTrackingCommand
         if (bcast && (optIn || optOut))
             return "ERR OPTIN and OPTOUT are not compatible with BCAST";
         if (optIn && optOut)
-            return "ERR You can't use both OPTIN and OPTOUT";
+            return "ERR You can't specify both OPTIN mode and OPTOUT mode";
         if ((optIn && current is { OptOut: true }) || (optOut && current is { OptIn: true }))
             return "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
         if (!bcast)

@@ -113,3 +113,8 @@ public sealed class KeyspaceNotificationTestsOnMemory(NodeFixture fixture, Net.R
     : KeyspaceNotificationTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class KeyspaceNotificationTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : KeyspaceNotificationTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ClientTrackingTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ClientTrackingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ClientTrackingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ClientTrackingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
