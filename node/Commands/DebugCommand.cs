@@ -25,7 +25,7 @@ internal static class DebugCommand
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     /// <summary>Accepted and ignored: they tune representations this node does not have.</summary>

@@ -27,7 +27,7 @@ internal static class DiagnosticsCommands
         "RESET",
         "    Reset the slowlog.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     private static void SlowLogCommand(CommandContext c)
@@ -42,7 +42,11 @@ internal static class DiagnosticsCommands
             log.Reset();
             c.Output.WriteOk();
         }
-        else if (c.ArgIs(1, "GET"u8) && c.Count <= 3)
+        else if (c.ArgIs(1, "GET"u8) && c.Count > 3)
+        {
+            c.Output.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(c.ArgString(1))}'. Try SLOWLOG HELP.");
+        }
+        else if (c.ArgIs(1, "GET"u8))
         {
             long count = 10;
             if (c.Count == 3 && (!RedisNumber.TryParseInt64(c.Arg(2), out count) || count < -1))
@@ -65,7 +69,7 @@ internal static class DiagnosticsCommands
                 c.Output.WriteBulkString(entry.Name);
             }
         }
-        else if (c.ArgIs(1, "LEN"u8) || c.ArgIs(1, "RESET"u8) || c.ArgIs(1, "GET"u8))
+        else if (c.ArgIs(1, "LEN"u8) || c.ArgIs(1, "RESET"u8))
             c.Output.WriteError(Errors.WrongArgs("slowlog|" + c.ArgString(1)));
         else
             c.Output.WriteError(Errors.UnknownSubcommand("slowlog", c.ArgString(1)));
@@ -86,7 +90,7 @@ internal static class DiagnosticsCommands
         "    Reset latency data of one or more <event> classes.",
         "    (default: reset all data for all event classes)",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     private static void Latency(CommandContext c)

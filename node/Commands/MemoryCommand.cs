@@ -24,7 +24,7 @@ internal static class MemoryCommand
         "    Return memory in bytes used by <key> and its value. Nested values are",
         "    sampled up to <count> times (default: 5, 0 means sample all).",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     public static void Execute(CommandContext c)

@@ -15,6 +15,21 @@ internal abstract record ParameterKind
 
     public static readonly ParameterKind Text = new AnyText();
 
+    public static readonly ParameterKind SavePoints = new SaveRules();
+
+    /// <summary>save: pairs of "seconds changes" (seconds ≥ 1, changes ≥ 0), or nothing.</summary>
+    private sealed record SaveRules : ParameterKind
+    {
+        public override (string?, string?) Check(string value)
+        {
+            var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < words.Length; i++)
+                if (!long.TryParse(words[i], System.Globalization.NumberStyles.AllowLeadingSign, null, out long n) || n < (i % 2 == 0 ? 1 : 0))
+                    return (null, "Invalid save parameters");
+            return words.Length % 2 == 0 ? (string.Join(' ', words), null) : (null, "Invalid save parameters");
+        }
+    }
+
     private sealed record YesNo : ParameterKind
     {
         public override (string?, string?) Check(string value) =>

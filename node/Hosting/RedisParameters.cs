@@ -177,7 +177,7 @@ internal static class RedisParameters
         new("tls-ciphers", null, true, Text(), ""),
         new("tls-ciphersuites", null, true, Text(), ""),
         new("dir", null, true, Text(), "/tmp"),
-        new("save", null, true, Text(), ""),
+        new("save", null, true, ParameterKind.SavePoints, "3600 1 300 100 60 10000"),
         new("client-output-buffer-limit", null, true, Text(), "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         new("oom-score-adj-values", null, true, Text(), "0 200 800"),
         new("notify-keyspace-events", null, true, Text(), ""),

@@ -118,3 +118,8 @@ public sealed class ClientTrackingTestsOnMemory(NodeFixture fixture, Net.RedisSe
     : ClientTrackingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ClientTrackingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ClientTrackingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class AdminCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : AdminCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class AdminCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : AdminCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
