@@ -44,7 +44,7 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "CONFIG SET slowlog-log-slower-than -2", "CONFIG SET daemonize yes", "CONFIG SET no-such-parameter 1",
             "CONFIG SET lfu-log-factor 5 lfu-log-factor 6", "CONFIG SET lfu-log-factor 5 lfu-decay-time x",
             "CONFIG GET lfu-log-factor", "CONFIG SET lfu-log-factor 7 lfu-decay-time 3", "CONFIG GET lfu-log-factor", "CONFIG GET lfu-decay-time",
-            "CONFIG SET lfu-log-factor", "CONFIG SET lfu-log-factor 1 lfu-decay-time", "CONFIG GET", "CONFIG BOGUS",
+            "CONFIG SET lfu-log-factor", "CONFIG SET lfu-log-factor 1 lfu-decay-time", "CONFIG GET", "CONFIG BOGUS", "CONFIG REWRITE",
             "CONFIG SET save \"\"", "CONFIG SET shutdown-on-sigterm nosave now", "CONFIG GET shutdown-on-sigterm",
             "CONFIG SET shutdown-on-sigterm never", "CONFIG GET slave-priority", "CONFIG SET replica-priority 50", "CONFIG GET slave-priority");
         // Restore what other tests of this node might see.
