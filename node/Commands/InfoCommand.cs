@@ -99,7 +99,6 @@ internal static class InfoCommand
                 yield return ("total_commands_processed", node.Stats.CommandsProcessed);
                 yield return ("total_net_input_bytes", node.Host.BytesReceived);
                 yield return ("total_net_output_bytes", node.Host.BytesSent);
-                yield return ("rejected_calls", Interlocked.Read(ref node.Stats.RejectedCalls));
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", 0);

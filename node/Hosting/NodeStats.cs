@@ -9,7 +9,6 @@ namespace Istore.Node.Hosting;
 /// </summary>
 public sealed class NodeStats
 {
-    public long RejectedCalls;
     public long ErrorReplies;
 
     private readonly List<LoopStats> _loops = [];
@@ -30,7 +29,6 @@ public sealed class NodeStats
 
     public void Reset()
     {
-        Interlocked.Exchange(ref RejectedCalls, 0);
         Interlocked.Exchange(ref ErrorReplies, 0);
         foreach (var loop in Loops)
             loop.Reset();

@@ -188,7 +188,6 @@ internal sealed class NodeWorker : ILoopWorker
         if (spec is null) _context.Stats.RejectedUnknown++;
         else _context.Stats.Rejected[spec.Index]++;
         _context.Stats.CountError(System.Text.Encoding.UTF8.GetBytes("-" + error));
-        Interlocked.Increment(ref _node.Stats.RejectedCalls);
         Interlocked.Increment(ref _node.Stats.ErrorReplies);
         output.WriteError(error);
     }
