@@ -195,7 +195,7 @@ internal static class CommandCommand
 
     /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
     private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
-    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO"];
+    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO", "RESTORE", "MIGRATE"];
 
     /// <summary>The data-type category of a group, where Redis's categories follow the group.</summary>
     private static readonly Dictionary<string, string> TypeCategories = new()

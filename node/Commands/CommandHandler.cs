@@ -21,6 +21,7 @@ public sealed class HandlerTable
         SortCommand.Register(table);
         GeoCommands.Register(table);
         KeyCommands.Register(table);
+        DumpRestoreCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);
         HashCommands.Register(table);

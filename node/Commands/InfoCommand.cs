@@ -7,6 +7,22 @@ namespace Istore.Node.Commands;
 /// <summary>INFO [section …]: Redis's sections and field names, filled with this node's real figures.</summary>
 internal static class InfoCommand
 {
+    /// <summary>As Redis reports it: argv[0] made absolute, so a node started through a link or a copy (a rolling upgrade's binary) shows that path.</summary>
+    private static readonly string Executable = StartedAs();
+
+    private static string StartedAs()
+    {
+        try
+        {
+            string argv0 = File.ReadAllText("/proc/self/cmdline").Split('\0')[0];
+            return argv0.Contains('/') ? Path.GetFullPath(argv0) : Environment.ProcessPath ?? argv0;
+        }
+        catch (IOException)
+        {
+            return Environment.ProcessPath ?? "";
+        }
+    }
+
     private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "keyspace"];
 
     /// <summary>Sections INFO shows only when asked for them (or for "all").</summary>
@@ -58,7 +74,7 @@ internal static class InfoCommand
                 yield return ("uptime_in_seconds", uptime);
                 yield return ("uptime_in_days", uptime / 86400);
                 yield return ("io_threads_active", node.Options.Threads);
-                yield return ("executable", Environment.ProcessPath ?? "");
+                yield return ("executable", Executable);
                 break;
             case "clients":
                 yield return ("connected_clients", node.Host.ConnectionCount);
@@ -106,6 +122,7 @@ internal static class InfoCommand
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);
                 yield return ("pubsub_patterns", node.PubSub.PatternCount);
+                yield return ("migrate_cached_sockets", node.MigrateTargets.Count);
                 yield return ("tracking_total_keys", db.Tracking.KeyCount);
                 yield return ("tracking_total_items", db.Tracking.ItemCount);
                 yield return ("tracking_total_prefixes", db.Tracking.PrefixCount);

@@ -92,6 +92,17 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>CLIENT PAUSE: commands that wait for the end of a pause.</summary>
     internal ClientPause Pause { get; } = new();
 
+    /// <summary>Set while this node's shard gives keys away (see <see cref="ShardGuard"/>); null otherwise.</summary>
+    internal ShardGuard? Guard { get => Volatile.Read(ref _guard); set => Volatile.Write(ref _guard, value); }
+
+    private ShardGuard? _guard;
+
+    /// <summary>Keys MIGRATE has in flight, and the writes waiting for them.</summary>
+    internal Migration.MigrationGate Migrations { get; } = new();
+
+    /// <summary>Cached connections to MIGRATE targets.</summary>
+    internal Migration.MigrateTargets MigrateTargets { get; } = new();
+
     public NodeStats Stats { get; } = new();
 
     /// <summary>SLOWLOG and LATENCY.</summary>
@@ -188,6 +199,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         _background.Dispose();
         Replication.Dispose();
         Pause.Dispose();
+        MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);

@@ -20,6 +20,8 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly CommandContext _context;
     private readonly KeyspaceSession _keyspace;
     private readonly SemiSyncReplies _semiSync;
+    private readonly Migration.MigrationGate.WriterSlot _writerSlot;
+    private readonly List<int> _keyIndexes = [];
 
     public NodeWorker(NodeServer node)
     {
@@ -28,6 +30,7 @@ internal sealed class NodeWorker : ILoopWorker
         _context = new CommandContext(node, _keyspace);
         _semiSync = new SemiSyncReplies(node);
         node.Stats.AddLoop(_context.Stats);
+        _writerSlot = node.Migrations.Register();
     }
 
     public void OnOpen(Connection connection) =>
@@ -81,6 +84,12 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, refusal, spec);
             return;
         }
+        if (_node.Guard is { } guard && guard.Refuses(spec, args))
+        {
+            if (!_node.Pause.TryHoldAny(connection))
+                Reject(client, output, ShardGuard.MovingError, spec);
+            return;
+        }
         if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
         {
             Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
@@ -104,12 +113,43 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Connection = connection;
         _context.Client = client;
         _keyspace.Current = connection;
-        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(spec))
+        if (!PassesMigrationGate(spec))
         {
-            _semiSync.Run(_context);
+            Run(_context);
             return;
         }
-        Dispatch(_context);
+        _writerSlot.Enter();
+        try
+        {
+            if (!_node.Migrations.Active)
+            {
+                Run(_context);
+                return;
+            }
+            lock (_node.Database.WriteLock)
+            {
+                if (_node.Migrations.Blocks(spec, args, client, _keyIndexes))
+                    _node.Migrations.Hold(connection);
+                else
+                    Run(_context);
+            }
+        }
+        finally
+        {
+            _writerSlot.Exit();
+        }
+    }
+
+    /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
+    private static bool PassesMigrationGate(CommandSpec spec) =>
+        ((spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC") && spec.Name != "MIGRATE";
+
+    private void Run(CommandContext context)
+    {
+        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(context.Spec))
+            _semiSync.Run(context);
+        else
+            Dispatch(context);
     }
 
     /// <summary>

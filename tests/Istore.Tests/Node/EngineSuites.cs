@@ -123,3 +123,13 @@ public sealed class AdminCommandTestsOnMemory(NodeFixture fixture, Net.RedisServ
     : AdminCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class AdminCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : AdminCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
