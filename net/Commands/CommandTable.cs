@@ -59,6 +59,7 @@ public static partial class CommandTable
         AddRanklist(all);
         AddStreams(all);
         AddReplication(all);
+        AddAdmin(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];

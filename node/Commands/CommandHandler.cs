@@ -33,6 +33,7 @@ public sealed class HandlerTable
         RankListCommands.Register(table);
         StreamCommands.Register(table);
         ReplicationCommands.Register(table);
+        DiagnosticsCommands.Register(table);
         var missing = CommandTable.All.Where(c => table._handlers[c.Index] is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException("Commands without a handler: " + string.Join(", ", missing));

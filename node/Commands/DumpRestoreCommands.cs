@@ -137,12 +137,13 @@ public static class DumpRestoreCommands
         if (expireAt != 0 && expireAt <= Database.NowMs && !ks.Replaying)
         {
             // Already expired: Redis stores nothing, and a replaced key is simply deleted.
-            if (existed)
-                ks.Delete(key);
+            if (existed && ks.Delete(key))
+                c.Notify(PubSub.NotifyClass.Generic, "del"u8, key);
             c.Output.WriteOk();
             return;
         }
         Store(ks, key, value, expireAt, payload);
+        c.Notify(PubSub.NotifyClass.Generic, "restore"u8, key);
         c.Output.WriteOk();
     }
 

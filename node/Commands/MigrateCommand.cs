@@ -170,8 +170,8 @@ public static class MigrateCommand
         if (copy)
             return;
         for (int i = 0; i < sent.Count; i++)
-            if (outcome.Acknowledged[i])
-                ks.Delete(sent[i]);
+            if (outcome.Acknowledged[i] && ks.Delete(sent[i]))
+                ks.Notify(PubSub.NotifyClass.Generic, "del"u8, sent[i]);
     }
 
     private static void WriteReply(RespWriter output, MigrateOutcome outcome)

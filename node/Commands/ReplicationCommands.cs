@@ -190,7 +190,7 @@ public static class ReplicationCommands
             FailAfterWrite(c);
             return;
         }
-        c.Output.WriteError($"ERR unknown subcommand '{Errors.Truncate(c.ArgString(1))}'. Try DEBUG HELP.");
+        DebugCommand.Execute(c);
     }
 
     /// <summary>

@@ -39,6 +39,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
             ? new DiskEngine(new DiskEngineOptions(Path.Combine(options.Directory, "disk"), options.BlockCacheBytes, options.WriteBufferBytes))
             : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
         Database = new Database(_engine);
+        Database.Events.Registry = PubSub;
+        Database.Tracking.FindConnection = id => Host is { } host && host.TryGetConnection(id, out var connection) ? connection : null;
         Handlers = HandlerTable.Create();
         long replayed = 0;
         AppendOnlyLog log;
@@ -102,6 +104,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
     internal Migration.MigrateTargets MigrateTargets { get; } = new();
 
     public NodeStats Stats { get; } = new();
+
+    /// <summary>SLOWLOG and LATENCY.</summary>
+    public Admin.Diagnostics Diagnostics { get; } = new();
 
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
     public PubSub.PubSubRegistry PubSub { get; } = new();
