@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Istore.Ha.Admin;
 using Istore.Ha.Config;
 using Istore.Ha.Etcd;
 using Istore.Ha.Hosting;
@@ -13,11 +14,13 @@ var etcd = new Option<string?>("--etcd") { Description = "etcd endpoints (http:/
 var listen = new Option<string?>("--listen") { Description = "This process's RESP port, HOST:PORT (default: the topology's listen; several HA processes on etcd each need their own)" };
 var nodePassword = new Option<string?>("--node-password") { Description = "The nodes' --requirepass (their --masterauth too): HA AUTHs with it" };
 var adminToken = new Option<string?>("--admin-token") { Description = "Clients of the HA port must AUTH with this token" };
+var admin = new Option<string?>("--admin") { Description = "Serve the admin API and dashboard on HOST:PORT (needs --admin-token: the bearer token); new tenants and shards take nodes registered with POST /api/v1/nodes" };
+var scaleRate = new Option<int>("--scale-keys-per-sec") { Description = "Rate cap of HA's key moves while a tenant scales", DefaultValueFactory = _ => 200_000 };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-ha: failover, routes pushed to proxies and the name service for istore shards")
 {
-    config, etcd, listen, nodePassword, adminToken, logLevel,
+    config, etcd, listen, nodePassword, adminToken, admin, scaleRate, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
@@ -28,7 +31,14 @@ root.SetAction(async (parsed, _) =>
         AdminToken = parsed.GetValue(adminToken),
         Listen = parsed.GetValue(listen),
         NodePassword = parsed.GetValue(nodePassword),
+        Admin = parsed.GetValue(admin),
+        ScaleKeysPerSec = parsed.GetValue(scaleRate),
     };
+    if (options.Admin is not null && options.AdminToken is null || options.ScaleKeysPerSec < 1)
+    {
+        Console.Error.WriteLine("--admin needs --admin-token; --scale-keys-per-sec must be positive");
+        return 1;
+    }
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))
         .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff "; }));
@@ -46,6 +56,8 @@ root.SetAction(async (parsed, _) =>
             : new FileHaStore(options.ConfigPath);
         await store.StartAsync(topology, CancellationToken.None);
         ha = new HaServer(options, address, store.Current, store, loggerFactory);
+        if (options.Admin is { } adminAddress && !Istore.Net.Routes.Endpoint.TryParse(adminAddress, out Istore.Net.Routes.Endpoint _))
+            throw new InvalidDataException($"--admin '{adminAddress}' is not host:port");
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or System.Net.Sockets.SocketException)
     {
@@ -57,7 +69,16 @@ root.SetAction(async (parsed, _) =>
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         ha.Start();
+        AdminHost? adminHost = null;
+        if (options.Admin is { } adminAddress)
+        {
+            Istore.Net.Routes.Endpoint.TryParse(adminAddress, out var adminEndpoint);
+            adminHost = new AdminHost(ha, adminEndpoint, options.AdminToken!, allocator: null);
+            await adminHost.StartAsync();
+        }
         await ha.RunAsync();
+        if (adminHost is not null)
+            await adminHost.DisposeAsync();
         return 0;
 
         void Stop(PosixSignalContext context)
@@ -76,7 +97,7 @@ var proxyBinary = new Option<string?>("--proxy-binary") { Description = "istore-
 var basePort = new Option<int>("--base-port") { Description = "The proxy's port; HA +100, dashboard +180, proxy metrics +190, nodes +1 and up", DefaultValueFactory = _ => 7000 };
 var up = new Command("up", "Start a whole local cluster: nodes, HA, a proxy, the admin API and dashboard")
 {
-    dir, shards, replicas, engine, nodeBinary, proxyBinary, basePort, logLevel,
+    dir, shards, replicas, engine, nodeBinary, proxyBinary, basePort, scaleRate, logLevel,
 };
 engine.AcceptOnlyFromAmong("memory", "disk");
 up.SetAction(async (parsed, _) =>
@@ -98,6 +119,7 @@ up.SetAction(async (parsed, _) =>
         NodeBinary = parsed.GetValue(nodeBinary),
         ProxyBinary = parsed.GetValue(proxyBinary),
         BasePort = parsed.GetValue(basePort),
+        ScaleKeysPerSec = parsed.GetValue(scaleRate),
     }, loggerFactory);
     PosixSignalRegistration? term = null, interrupt = null;
     try

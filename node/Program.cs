@@ -26,12 +26,13 @@ var minReplicas = new Option<int>("--min-replicas-to-write") { Description = "Re
 var minReplicasLag = new Option<int>("--min-replicas-max-lag") { Description = "Seconds since its last acknowledgement within which a replica is good", DefaultValueFactory = _ => 10 };
 var syncReplicas = new Option<int>("--sync-replicas") { Description = "Semi-synchronous: a write's reply waits for this many replicas to acknowledge it (0 = asynchronous)" };
 var syncTimeout = new Option<int>("--sync-replicas-timeout") { Description = "Milliseconds a write waits for acknowledgements before -NOREPLICAS", DefaultValueFactory = _ => 1000 };
+var notifyEvents = new Option<string?>("--notify-keyspace-events") { Description = "Keyspace notification classes, as Redis's notify-keyspace-events (e.g. KEA)" };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-node: a RESP (Redis protocol) storage node")
 {
     bind, port, dir, appendFsync, requirePass, maxClients, maxMemory, engine, blockCache, writeBuffer, threads, pageSize, checkpointLog,
-    replicaOf, masterAuth, backlogSize, replTimeout, minReplicas, minReplicasLag, syncReplicas, syncTimeout, logLevel,
+    replicaOf, masterAuth, backlogSize, replTimeout, minReplicas, minReplicasLag, syncReplicas, syncTimeout, notifyEvents, logLevel,
 };
 root.SetAction(async (parsed, _) =>
 {
@@ -61,6 +62,7 @@ root.SetAction(async (parsed, _) =>
         Directory = parsed.GetValue(dir)!,
         AppendFsync = parsed.GetValue(appendFsync),
         RequirePass = parsed.GetValue(requirePass),
+        NotifyKeyspaceEvents = parsed.GetValue(notifyEvents),
         MaxClients = parsed.GetValue(maxClients),
         MaxMemory = memoryBytes,
         Engine = parsed.GetValue(engine)!,

@@ -30,11 +30,17 @@ chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$WORK/chromi
 PIDS+=($!)
 rss() { ps -o rss= -p "$1" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
 chromium_rss() { pgrep -f "user-data-dir=$WORK/chromium" | xargs -r ps -o rss= -p | awk '{s+=$1} END {print s+0}'; }
-printf 'minute\tistore-ha KiB\tchromium KiB\n'
+# HA's own view of its memory (INFO on its RESP port): the managed heap apart from the rest.
+ha_info() { redis-cli -p $((BASE + 100)) -a "$token" --no-auth-warning INFO | tr -d '\r' | awk -F: -v f="$1" '$1 == f {print int($2 / 1024)}'; }
+# Every fifth minute also HA's live memory: its heap and RSS right after MEMORY PURGE (a full compacting GC).
+ha_purged() { redis-cli -p $((BASE + 100)) -a "$token" --no-auth-warning MEMORY PURGE >/dev/null; sleep 1; printf '%s\t%s' "$(ha_info gc_heap_size_bytes)" "$(rss "$HA")"; }
+printf 'minute\tistore-ha KiB\tchromium KiB\tGC heap KiB\tGC committed KiB\tpurged heap KiB\tpurged RSS KiB\n'
 first_ha=0; first_chromium=0
 for minute in $(seq 0 "$MINUTES"); do
     ha=$(rss "$HA"); chrome=$(chromium_rss)
-    printf '%s\t%s\t%s\n' "$minute" "$ha" "$chrome"
+    purged="-\t-"
+    [ $((minute % 5)) -eq 0 ] && [ "$minute" -gt 0 ] && purged=$(ha_purged)
+    printf '%s\t%s\t%s\t%s\t%s\t%b\n' "$minute" "$ha" "$chrome" "$(ha_info gc_heap_size_bytes)" "$(ha_info gc_committed_bytes)" "$purged"
     if [ "$minute" -eq 2 ]; then first_ha=$ha; first_chromium=$chrome; fi
     [ "$minute" -lt "$MINUTES" ] && sleep 60
 done

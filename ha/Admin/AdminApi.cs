@@ -1,5 +1,7 @@
 using Istore.Ha.Hosting;
 using Istore.Ha.Monitoring;
+using Istore.Ha.Operations;
+using Istore.Ha.Scaling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,13 +10,14 @@ namespace Istore.Ha.Admin;
 
 /// <summary>
 /// /api/v1: the cluster and its history (the dashboard's data), tenants (create, change limits
-/// and flags, delete), switchover, the node pool and the event log. Mutations are recorded; a
+/// and flags, delete), switchover, scaling, relocation, rolling upgrade, the node pool and the event log. Mutations are recorded; a
 /// failed one answers a problem detail with its reason and changes nothing.
 /// </summary>
 public static class AdminApi
 {
-    public static void Map(WebApplication app, HaServer ha, Sampler sampler, TenantOperations tenants, NodePool pool, EventLog events)
+    public static void Map(WebApplication app, HaServer ha, Sampler sampler, AdminOperations operations, NodePool pool, EventLog events)
     {
+        var (tenants, scaler, relocation, upgrade) = operations;
         app.MapGet("/metrics", () => Results.Text(MetricsText.Render(ClusterViews.Cluster(ha, sampler), sampler.Tenants), "text/plain; version=0.0.4"));
         var api = app.MapGroup("/api/v1");
         api.MapGet("/cluster", () => ClusterViews.Cluster(ha, sampler));
@@ -28,6 +31,16 @@ public static class AdminApi
             async () => { await tenants.DeleteAsync(name); return Results.NoContent(); }));
         api.MapPost("/tenants/{name}/shards/{shard:int}/failover", (HttpContext context, string name, int shard) => Mutate(context, events, $"switch over {name}/{shard}",
             async () => { await tenants.SwitchoverAsync(name, shard); return Results.Ok(ClusterViews.Cluster(ha, sampler).Tenants.First(t => t.Name == name)); }));
+        api.MapPost("/tenants/{name}/scale", (HttpContext context, string name, ScaleRequest request) => Mutate(context, events, $"scale tenant {name} to {request.Shards} shards",
+            () => Task.FromResult(Results.Accepted($"/api/v1/tenants/{name}/scale", scaler.Start(name, request.Shards)))));
+        api.MapGet("/tenants/{name}/scale", (string name) => Query(() => scaler.Progress(name)));
+        api.MapDelete("/tenants/{name}/scale", (HttpContext context, string name) => Mutate(context, events, $"cancel scaling of tenant {name}",
+            () => Task.FromResult(Results.Accepted($"/api/v1/tenants/{name}/scale", scaler.Cancel(name)))));
+        api.MapPost("/tenants/{name}/shards/{shard:int}/relocate", (HttpContext context, string name, int shard, RelocateRequest request) => Mutate(context, events,
+            $"relocate {name}/{shard} to {request.To ?? "a new node"}", async () => Results.Ok(await relocation.RelocateAsync(name, shard, request.To, context.RequestAborted))));
+        api.MapPost("/upgrade", (HttpContext context, UpgradeRequest request) => Mutate(context, events, $"upgrade the nodes to {request.NodeBinary}",
+            () => Task.FromResult(Results.Accepted("/api/v1/upgrade", upgrade.Start(request.NodeBinary)))));
+        api.MapGet("/upgrade", () => upgrade.Progress);
         api.MapPost("/nodes", (HttpContext context, string address, string? engine) => Mutate(context, events, $"register node {address}", () =>
         {
             try
@@ -55,6 +68,18 @@ public static class AdminApi
         catch (AdminException ex)
         {
             events.Record(who, what, ex.Message, ok: false);
+            return Results.Problem(statusCode: ex.Status, title: ReasonPhrases(ex.Status), detail: ex.Message);
+        }
+    }
+
+    private static IResult Query<T>(Func<T> read)
+    {
+        try
+        {
+            return Results.Ok(read());
+        }
+        catch (AdminException ex)
+        {
             return Results.Problem(statusCode: ex.Status, title: ReasonPhrases(ex.Status), detail: ex.Message);
         }
     }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Istore.Ha.Hosting;
 using Istore.Ha.Monitoring;
+using Istore.Ha.Operations;
+using Istore.Ha.Scaling;
 using Endpoint = Istore.Net.Routes.Endpoint;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,7 +23,7 @@ public sealed class AdminHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator)
+    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator, INodeRestarter? restarter = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Kestrel's own messages only when something is wrong; HA logs what it decides itself.
@@ -57,13 +59,17 @@ public sealed class AdminHost : IAsyncDisposable
         Dashboard.DashboardFiles.Map(_app);
         Sampler = new Sampler(ha.Store, ha.Prober, () => ha.ProxyEntries);
         Pool = new NodePool();
-        AdminApi.Map(_app, ha, Sampler, new TenantOperations(ha, allocator ?? Pool), Pool, Events);
+        Scaler = new Scaler(ha, allocator ?? Pool, ha.Logger);
+        var operations = new AdminOperations(new TenantOperations(ha, allocator ?? Pool), Scaler, new Relocation(ha, allocator ?? Pool), new RollingUpgrade(ha, restarter));
+        AdminApi.Map(_app, ha, Sampler, operations, Pool, Events);
         Address = $"http://{listen.Host}:{listen.Port}/";
     }
 
     public Sampler Sampler { get; }
 
     public NodePool Pool { get; }
+
+    public Scaler Scaler { get; }
 
     public EventLog Events { get; } = new();
 
@@ -79,6 +85,7 @@ public sealed class AdminHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Sampler.Dispose();
+        Scaler.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -32,7 +32,7 @@ public static class ClusterViews
             }
             var t = sampler.Tenants.GetValueOrDefault(tenant.Name) ?? TenantSample.Empty;
             tenants.Add(new TenantView(tenant.Name, tenant.Limits, tenant.Flags, shards, t.OpsPerSec, t.P50Us, t.P99Us, t.ErrorsPerSec,
-                t.FailureRate, t.Connections, t.BytesInPerSec, t.BytesOutPerSec, t.Rejected));
+                t.FailureRate, t.Connections, t.BytesInPerSec, t.BytesOutPerSec, t.Rejected, tenant.Migration));
         }
         var proxies = ha.Proxies.Select(p => new ProxyView(p.ToString(), now - ha.Prober.Status(p).LastOkMs <= config.DownAfterMs, 0, 0)).ToList();
         var samples = sampler.Nodes.Values.ToList();
@@ -53,7 +53,7 @@ public static class ClusterViews
         // The bytes behind over the rate the master takes writes in: how long catching up takes at that rate.
         double lagSeconds = lagBytes == 0 ? 0 : master!.NetInPerSec > 0 ? lagBytes / master.NetInPerSec : -1;
         return new NodeView(address, endpoint.Host, tenant, shard, up ? status.Role : "down", up, s?.Offset ?? status.Offset, lagBytes, lagSeconds,
-            s?.UsedMemory ?? 0, s?.CpuPercent ?? 0, s?.Connections ?? 0, s?.OpsPerSec ?? 0, s?.NetInPerSec ?? 0, s?.NetOutPerSec ?? 0, s?.Keys ?? 0);
+            s?.UsedMemory ?? 0, s?.CpuPercent ?? 0, s?.Connections ?? 0, s?.OpsPerSec ?? 0, s?.NetInPerSec ?? 0, s?.NetOutPerSec ?? 0, s?.Keys ?? 0, s?.Binary ?? "");
     }
 
     /// <summary>MemAvailable of this machine (the loopback cluster's host), from /proc/meminfo.</summary>

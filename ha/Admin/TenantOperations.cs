@@ -90,8 +90,7 @@ public sealed class TenantOperations(HaServer ha, INodeAllocator allocator)
             throw new AdminException(error.Contains("no shard", StringComparison.Ordinal) ? 404 : 409, error.StartsWith("ERR ", StringComparison.Ordinal) ? error[4..] : error);
     }
 
-    private static TenantConfig Find(HaConfig config, string name) =>
-        config.Tenants.FirstOrDefault(t => t.Name == name) ?? throw new AdminException(404, $"no tenant '{name}'");
+    private static TenantConfig Find(HaConfig config, string name) => TopologyChange.Tenant(config, name);
 
     private static void CheckFree(HaConfig config, string name, string password)
     {
@@ -101,30 +100,7 @@ public sealed class TenantOperations(HaServer ha, INodeAllocator allocator)
             throw new AdminException(409, "another tenant has this password (AUTH finds a tenant by its password)");
     }
 
-    /// <summary>Applies <paramref name="change"/> to a copy of the topology and commits it as the next version, on the decision loop.</summary>
-    private async Task CommitAsync(Action<HaConfig> change)
-    {
-        bool committed = await ha.Coordinator.RunOnLoopAsync(async () =>
-        {
-            if (!ha.Store.IsLeader)
-                throw new AdminException(409, "this HA process does not lead; the leader is " + ha.Store.Leader);
-            var current = ha.Store.Current;
-            var next = HaConfigLoader.Parse(HaConfigLoader.Serialize(current));
-            change(next);
-            next.Version = current.Version + 1;
-            try
-            {
-                HaConfigLoader.Check(next);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new AdminException(400, ex.Message);
-            }
-            return await ha.Store.TryCommitAsync(next, CancellationToken.None);
-        });
-        if (!committed)
-            throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads; nothing was changed");
-    }
+    private Task CommitAsync(Action<HaConfig> change) => TopologyChange.CommitAsync(ha, change);
 }
 
 /// <summary>An admin request that cannot be done, with the HTTP status to answer and why.</summary>

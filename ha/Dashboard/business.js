@@ -1,5 +1,5 @@
 // Business view: every tenant's traffic and shards, and the operations on them (create a tenant,
-// change its limits, switch a shard's master over), each showing the API's answer.
+// change its limits, scale it out or in, switch a shard's master over), each showing the API's answer.
 import { call } from './api.js';
 import { bytes, count, micros, percent } from './format.js';
 import { renderRows } from './tables.js';
@@ -14,6 +14,7 @@ export function renderBusiness(cluster) {
       t.name, count(t.opsPerSec), micros(t.p50Us), micros(t.p99Us), percent(t.failureRate), count(t.errorsPerSec),
       count(t.connections), bytes(t.bytesInPerSec), bytes(t.bytesOutPerSec), count(t.rejected),
       t.limits.qps || 'none', t.limits.maxClients || 'none', `${t.shards.filter(s => s.healthy).length}/${t.shards.length} healthy`,
+      t.migration ? `${t.migration.from} → ${t.migration.to} shards` : '',
     ],
     rowClass: t => (t.shards.every(s => s.healthy) ? '' : 'bad'),
   });
@@ -31,12 +32,31 @@ export function renderBusiness(cluster) {
     },
     rowClass: s => (s.healthy ? '' : 'bad'),
   });
-  const select = document.querySelector('#tenant-limits select[name=tenant]');
   const names = cluster.tenants.map(t => t.name);
-  if ([...select.options].map(o => o.value).join('\n') !== names.join('\n')) {
-    const chosen = select.value;
-    select.replaceChildren(...names.map(n => new Option(n, n, false, n === chosen)));
-    fillLimits();
+  if (fillTenants(document.querySelector('#tenant-limits select[name=tenant]'), names)) fillLimits();
+  fillTenants(document.querySelector('#scale-tenant select[name=tenant]'), names);
+  showScaleProgress();
+}
+
+/** Gives a tenant select the current names, keeping the choice; true when they changed. */
+function fillTenants(select, names) {
+  if ([...select.options].map(o => o.value).join('\n') === names.join('\n')) return false;
+  const chosen = select.value;
+  select.replaceChildren(...names.map(n => new Option(n, n, false, n === chosen)));
+  return true;
+}
+
+/** The scale form's tenant: its scaling's progress (GET …/scale), refreshed with the view. */
+async function showScaleProgress() {
+  const tenant = document.querySelector('#scale-tenant select[name=tenant]').value;
+  if (!tenant) return;
+  try {
+    const p = (await call('GET', `/api/v1/tenants/${encodeURIComponent(tenant)}/scale`)).body;
+    document.getElementById('scale-progress').textContent = p.state === 'idle' ? `${tenant}: not scaling (${p.to} shards)`
+      : `${tenant}: ${p.state}, step ${p.from} → ${p.to} of target ${p.target}; ${count(p.keysMoved)} keys moved by HA, ~${count(p.keysLeft)} left, `
+        + `${count(p.keysPerSec)} keys/s; last cut-over ${p.cutOverMs} ms${p.error ? '; ' + p.error : ''}`;
+  } catch (error) {
+    document.getElementById('scale-progress').textContent = error.message;
   }
 }
 
@@ -63,6 +83,19 @@ export function wireBusiness(refresh) {
     const limits = { ...tenant.limits, qps: +f.qps.value, maxClients: +f.maxClients.value };
     const changed = t => `tenant ${t.name}: qps limit ${t.limits.qps || 'none'}, max clients ${t.limits.maxClients || 'none'}`;
     await operate(limitsForm, 'PATCH', `/api/v1/tenants/${encodeURIComponent(tenant.name)}`, { limits }, changed);
+    refresh();
+  });
+
+  const scaleForm = document.getElementById('scale-tenant');
+  const scalePath = () => `/api/v1/tenants/${encodeURIComponent(scaleForm.elements.tenant.value)}/scale`;
+  const scaling = p => `tenant ${p.tenant}: ${p.state}, ${p.from} → ${p.to} shards, target ${p.target}`;
+  scaleForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    await operate(scaleForm, 'POST', scalePath(), { shards: +scaleForm.elements.shards.value }, scaling);
+    refresh();
+  });
+  scaleForm.elements.cancel.addEventListener('click', async () => {
+    await operate(scaleForm, 'DELETE', scalePath(), undefined, scaling);
     refresh();
   });
 

@@ -6,6 +6,7 @@ namespace Istore.Ha.Failover;
 public sealed partial class Coordinator
 {
     private const int SwitchoverPauseMs = 1000;
+    private const int SafetyPauseMs = 10_000;
 
     /// <summary>
     /// FAILOVER tenant shard [replica]: a planned switchover with no loss. Writes on the master
@@ -39,7 +40,10 @@ public sealed partial class Coordinator
         try
         {
             Log.Switchover(logger, name, $"pausing writes on {master}, waiting for {chosen.Node}");
-            await masterConnection.ExpectAsync(prober.TimeoutMs, "CLIENT", "PAUSE", (SwitchoverPauseMs * 2).ToString(), "WRITE").ConfigureAwait(false);
+            // HA ends the pause itself once the old master is demoted; the timeout only frees writes if HA dies
+            // mid-way. It must outlast every step up to the demotion even on a loaded host: a pause that ran out
+            // before it would let the old master acknowledge writes the demotion then throws away.
+            await masterConnection.ExpectAsync(prober.TimeoutMs, "CLIENT", "PAUSE", SafetyPauseMs.ToString(), "WRITE").ConfigureAwait(false);
             if (!await CaughtUpAsync(masterConnection, replicaConnection).ConfigureAwait(false))
             {
                 await masterConnection.ExecuteAsync(prober.TimeoutMs, "CLIENT", "UNPAUSE").ConfigureAwait(false);

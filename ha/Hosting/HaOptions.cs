@@ -17,6 +17,12 @@ public sealed record HaOptions
     /// <summary>Clients of the HA port must AUTH with this token first, when set.</summary>
     public string? AdminToken { get; init; }
 
+    /// <summary>The admin API and dashboard's HOST:PORT (bearer: <see cref="AdminToken"/>); null: none (`up` always has one).</summary>
+    public string? Admin { get; init; }
+
+    /// <summary>The rate cap of a scale step's key mover (keys moved per second by HA's pass).</summary>
+    public int ScaleKeysPerSec { get; init; } = 200_000;
+
     /// <summary>How long a proxy waits for subscribers to apply a route change before a switchover demotes the old master.</summary>
     public int RouteApplyWaitMs { get; init; } = 500;
 }

@@ -154,7 +154,7 @@ public sealed class Sampler : IDisposable
             counters.RateSince(before, c => c.CpuSeconds) * 100, (long)Counters.Number(info, "connected_clients"),
             counters.RateSince(before, c => c.Commands), counters.RateSince(before, c => c.NetIn), counters.RateSince(before, c => c.NetOut),
             long.TryParse(keys.AsSpan(keys.IndexOf('=') + 1), out long k) ? k : 0, status.Role, status.Offset, status.LinkUp,
-            (long)Counters.Number(info, "process_id"));
+            (long)Counters.Number(info, "process_id"), $"{info.GetValueOrDefault("executable")} {info.GetValueOrDefault("redis_version")}");
     }
 
     /// <summary>

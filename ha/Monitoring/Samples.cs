@@ -1,9 +1,9 @@
 namespace Istore.Ha.Monitoring;
 
-/// <summary>One node as the last sample saw it; rates are over the last second.</summary>
+/// <summary>One node as the last sample saw it; rates are over the last second. Binary: its executable and version (INFO server).</summary>
 public sealed record NodeSample(
     long UsedMemory, long MaxMemory, double CpuPercent, long Connections, double OpsPerSec, double NetInPerSec, double NetOutPerSec,
-    long Keys, string Role, long Offset, bool LinkUp, long Pid);
+    long Keys, string Role, long Offset, bool LinkUp, long Pid, string Binary);
 
 /// <summary>One tenant's traffic summed over every proxy; rates over the last second.</summary>
 public sealed record TenantSample(

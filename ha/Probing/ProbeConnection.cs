@@ -17,7 +17,11 @@ internal sealed class ProbeConnection(Endpoint endpoint, string? password = null
     public Endpoint Endpoint => endpoint;
 
     /// <summary>Sends one command and returns its reply; throws (IOException, TimeoutException) when the peer does not answer in time.</summary>
-    public async Task<RespValue> ExecuteAsync(int timeoutMs, params string[] args)
+    public Task<RespValue> ExecuteAsync(int timeoutMs, params string[] args) =>
+        ExecuteAsync(timeoutMs, args.Select(a => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(a)).ToArray());
+
+    /// <summary>The same with binary arguments (keys as a node lists them).</summary>
+    public async Task<RespValue> ExecuteAsync(int timeoutMs, ReadOnlyMemory<byte>[] args)
     {
         using var timeout = new CancellationTokenSource(timeoutMs);
         try
@@ -38,7 +42,7 @@ internal sealed class ProbeConnection(Endpoint endpoint, string? password = null
         {
             Drop();
             if (ex is OperationCanceledException)
-                throw new TimeoutException($"{endpoint} did not answer {args[0]} within {timeoutMs} ms");
+                throw new TimeoutException($"{endpoint} did not answer {System.Text.Encoding.UTF8.GetString(args[0].Span)} within {timeoutMs} ms");
             throw new IOException($"{endpoint}: {ex.Message}", ex);
         }
     }
@@ -49,6 +53,15 @@ internal sealed class ProbeConnection(Endpoint endpoint, string? password = null
         var reply = await ExecuteAsync(timeoutMs, args).ConfigureAwait(false);
         if (reply.IsError)
             throw new IOException($"{endpoint} answered {string.Join(' ', args)} with: {reply.AsString()}");
+        return reply;
+    }
+
+    /// <summary>The same with binary arguments; the error names the command only.</summary>
+    public async Task<RespValue> ExpectAsync(int timeoutMs, ReadOnlyMemory<byte>[] args)
+    {
+        var reply = await ExecuteAsync(timeoutMs, args).ConfigureAwait(false);
+        if (reply.IsError)
+            throw new IOException($"{endpoint} answered {System.Text.Encoding.UTF8.GetString(args[0].Span)} with: {reply.AsString()}");
         return reply;
     }
 

@@ -4,7 +4,7 @@ using Istore.Net.Routes;
 
 namespace Istore.Ha.Server;
 
-/// <summary>INFO on the HA port: the process, its leadership, failovers, every shard's nodes as probed, the proxies.</summary>
+/// <summary>INFO on the HA port: the process and its memory, its leadership, failovers, every shard's nodes as probed, the proxies.</summary>
 internal static class HaInfo
 {
     public static string Text(HaServer server)
@@ -15,6 +15,13 @@ internal static class HaInfo
         text.Append("# Server\r\n")
             .Append($"ha_version:{HaServer.Version}\r\nprocess_id:{Environment.ProcessId}\r\nuptime_in_seconds:{server.UptimeSeconds}\r\n")
             .Append($"mode:{(server.Options.Etcd is null ? "file" : "etcd")}\r\n")
+            .Append("\r\n# Memory\r\n");
+        // The process's own memory, managed heap apart, so growth can be told from the GC's and native.
+        var gc = GC.GetGCMemoryInfo();
+        using (var self = System.Diagnostics.Process.GetCurrentProcess())
+            text.Append($"used_memory_rss:{self.WorkingSet64}\r\n");
+        text.Append($"gc_heap_size_bytes:{gc.HeapSizeBytes}\r\ngc_committed_bytes:{gc.TotalCommittedBytes}\r\ngc_fragmented_bytes:{gc.FragmentedBytes}\r\n")
+            .Append($"gc_collections:{GC.CollectionCount(0)},{GC.CollectionCount(1)},{GC.CollectionCount(2)}\r\n")
             .Append("\r\n# Leader\r\n")
             .Append($"is_leader:{(server.Store.IsLeader ? 1 : 0)}\r\nleader:{server.Store.Leader}\r\n")
             .Append("\r\n# Failover\r\n")

@@ -11,7 +11,7 @@ namespace Istore.Ha.Server;
 
 /// <summary>
 /// HA's RESP port: PING, AUTH (the admin token), INFO, ROUTES GET|SUBSCRIBE|ACK (proxies),
-/// PROXIES tenant (the name service), FAILOVER tenant shard [replica] (planned switchover), QUIT.
+/// PROXIES tenant (the name service), FAILOVER tenant shard [replica] (planned switchover), MEMORY PURGE, QUIT.
 /// </summary>
 internal sealed class HaWorker(HaServer server) : ILoopWorker
 {
@@ -70,7 +70,14 @@ internal sealed class HaWorker(HaServer server) : ILoopWorker
             case "FAILOVER" when args.Count is 3 or 4:
                 Failover(connection, args);
                 break;
-            case "PROXIES" or "FAILOVER":
+            case "MEMORY" when args.Count == 2 && args.ToString(1).Equals("PURGE", StringComparison.OrdinalIgnoreCase):
+                // As Redis's MEMORY PURGE: give back what can be given back. A full compacting collection here, so an
+                // operator (and the soak test) can tell live memory from garbage the GC has not yet had reason to collect.
+                System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                output.WriteOk();
+                break;
+            case "PROXIES" or "FAILOVER" or "MEMORY":
                 output.WriteError($"ERR wrong number of arguments for '{command.ToLowerInvariant()}' command");
                 break;
             default:

@@ -21,6 +21,9 @@ public sealed record ClusterFile
     /// <summary>Node address → engine, for restarting them.</summary>
     public Dictionary<string, string> Nodes { get; set; } = [];
 
+    /// <summary>The istore-node a rolling upgrade moved the nodes to; null: the one found next to istore-ha.</summary>
+    public string? NodeBinary { get; set; }
+
     public static ClusterFile? Load(string path) =>
         File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), ClusterFileJson.Default.ClusterFile) : null;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Istore.Ha.Admin;
 using Istore.Ha.Config;
 using Istore.Ha.Hosting;
+using Istore.Ha.Operations;
 using Istore.Ha.State;
 using Istore.Net.Routes;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace Istore.Ha.Up;
 /// topology, the tenant's password and the admin token; later runs start the same cluster from
 /// &lt;dir&gt;. Nodes for tenants created through the API are started here too.
 /// </summary>
-public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactory) : INodeAllocator
+public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactory) : INodeAllocator, INodeRestarter
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("istore-ha up");
     private readonly Lock _fileLock = new();
@@ -38,6 +39,9 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         _nodeBinary = FindBinary("istore-node", options.NodeBinary, "node");
         string proxyBinary = FindBinary("istore-proxy", options.ProxyBinary, "proxy");
         var topology = LoadOrCreate();
+        // A rolling upgrade's binary stays the nodes' binary when `up` starts again.
+        if (options.NodeBinary is null && _file.NodeBinary is { } upgraded && File.Exists(upgraded))
+            _nodeBinary = upgraded;
         _downAfterMs = topology.DownAfterMs;
         EnsurePortsFree([.. _file.Nodes.Keys, _file.Proxy, topology.Listen, _file.Dashboard.Replace("http://", "").TrimEnd('/'), $"127.0.0.1:{options.BasePort + 190}"]);
         using var supervisor = _supervisor = new Supervisor(Path.Combine(_dir, "logs"), _logger);
@@ -45,11 +49,11 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
 
         IHaStore store = new FileHaStore(TopologyPath);
         await store.StartAsync(topology, CancellationToken.None);
-        await using var ha = new HaServer(new HaOptions { ConfigPath = TopologyPath, AdminToken = _file.AdminToken }, topology.Listen, topology, store, loggerFactory);
+        await using var ha = new HaServer(new HaOptions { ConfigPath = TopologyPath, AdminToken = _file.AdminToken, ScaleKeysPerSec = options.ScaleKeysPerSec }, topology.Listen, topology, store, loggerFactory);
         store.Changed += config => Update(f => f.Tenants = config.Tenants.Select(t => new TenantLogin(t.Name, t.Password)).ToList());
         ha.Start();
         Endpoint.TryParse(_file.Dashboard.Replace("http://", "").TrimEnd('/'), out var admin);
-        await using var adminHost = new AdminHost(ha, admin, _file.AdminToken, this);
+        await using var adminHost = new AdminHost(ha, admin, _file.AdminToken, this, this);
         await adminHost.StartAsync();
         supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
             "--metrics-port", (options.BasePort + 190).ToString()]);
@@ -132,6 +136,17 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
             throw new InvalidOperationException("new nodes did not start: " + ex.Message);
         }
         return nodes;
+    }
+
+    public async Task RestartAsync(string node, string binary)
+    {
+        string engine;
+        lock (_fileLock)
+            engine = _file.Nodes.GetValueOrDefault(node) ?? throw new InvalidOperationException($"{node} is not a node of this cluster");
+        _supervisor!.Stop("node-" + node.Split(':')[1]);
+        _nodeBinary = binary;
+        Update(f => f.NodeBinary = binary);
+        await StartNodeAsync(node, engine);
     }
 
     /// <summary>Stops the nodes for good and deletes their data.</summary>

@@ -15,6 +15,9 @@ public sealed record UpOptions
 
     public string? ProxyBinary { get; init; }
 
+    /// <summary>See <see cref="Hosting.HaOptions.ScaleKeysPerSec"/>.</summary>
+    public int ScaleKeysPerSec { get; init; } = 200_000;
+
     /// <summary>The proxy's port; HA takes BasePort + 100, the dashboard BasePort + 180, the proxy's metrics BasePort + 190, nodes BasePort + 1 and up.</summary>
     public int BasePort { get; init; } = 7000;
 }

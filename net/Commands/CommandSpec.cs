@@ -57,6 +57,13 @@ public sealed record CommandSpec(
     /// <summary>See <see cref="KeywordKeys"/>.</summary>
     public bool KeywordKeyLastWins { get; init; }
 
+    /// <summary>
+    /// A keyword after which every remaining argument is a key (MIGRATE's KEYS key [key …]), searched
+    /// from <see cref="KeywordKeyFrom"/> on; when present, those are the only keys (MIGRATE's key
+    /// argument is then ""). Null when the command has none.
+    /// </summary>
+    public string? KeywordRestKeys { get; init; }
+
     /// <summary>Where the search for <see cref="KeywordKeys"/> starts (after the fixed arguments).</summary>
     public int KeywordKeyFrom { get; init; }
 
@@ -73,7 +80,7 @@ public sealed record CommandSpec(
     public bool PatternKeys { get; init; }
 
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
-    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || PatternKeys;
+    public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || KeywordRestKeys is not null || PatternKeys;
 
     /// <summary>
     /// Every argument index holding a key, for routing; a bad count yields what can be found. The
@@ -83,6 +90,8 @@ public sealed record CommandSpec(
     public void CollectKeyIndexes(Resp.CommandArgs args, List<int> into, int first = 0)
     {
         var command = new ArgsView(args, first);
+        if (KeywordRestKeys is not null && CollectRest(command, KeywordRestKeys, KeywordKeyFrom, into))
+            return;
         var range = GetKeyRange(command.Count);
         for (int i = range.First; range.Count > 0 && i <= range.Last; i += range.Step)
             into.Add(i);
@@ -117,6 +126,20 @@ public sealed record CommandSpec(
                 into.Add(k);
             return;
         }
+    }
+
+    /// <summary>Adds every argument after the first <paramref name="keyword"/> at or after <paramref name="from"/>; false when there is no such keyword.</summary>
+    private static bool CollectRest(ArgsView args, string keyword, int from, List<int> into)
+    {
+        for (int i = from; i < args.Count; i++)
+        {
+            if (!System.Text.Ascii.EqualsIgnoreCase(args[i], keyword))
+                continue;
+            for (int k = i + 1; k < args.Count; k++)
+                into.Add(k);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Adds the keys after <paramref name="keywords"/> (see <see cref="KeywordKeys"/>), skipping the options' own arguments.</summary>

@@ -25,6 +25,11 @@ public static partial class CommandTable
         Add(t, g, "KEYS", 2, R, 0, 0, 0, "Returns all key names that match a pattern.");
         Add(t, g, "SCAN", -2, R, 0, 0, 0, "Iterates over the key names in the database.");
         Add(t, g, "RANDOMKEY", 1, R, 0, 0, 0, "Returns a random key name from the database.");
+        Add(t, g, "DUMP", 2, R, 1, 1, 1, "Returns a serialized representation of the value stored at a key.");
+        Add(t, g, "RESTORE", -4, W | M, 1, 1, 1, "Creates a key from the serialized representation of a value.");
+        // The key at 3 is "" when KEYS names them; the options before KEYS (AUTH passwords) are not keys.
+        t.Add(new CommandSpec("MIGRATE", -6, W, 3, 3, 1, g, "Atomically transfers a key from one Redis instance to another.")
+        { KeywordRestKeys = "KEYS", KeywordKeyFrom = 6 });
         Add(t, g, "OBJECT", -2, R, 2, 2, 1, "A container for object introspection commands (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP).");
     }
 }

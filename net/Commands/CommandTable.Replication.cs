@@ -14,6 +14,7 @@ public static partial class CommandTable
         Add(t, g, "PSYNC", -3, A | NS | NM, 0, 0, 0, "An internal command used in replication.");
         Add(t, g, "ROLE", 1, NS | S | F, 0, 0, 0, "Returns the replication role.");
         Add(t, g, "WAIT", 3, NS, 0, 0, 0, "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.");
+        Add(t, g, "SHARDGUARD", -1, A | NS | S | NM, 0, 0, 0, "Serves only the keys of one shard of a tenant whose keys move (index shards), or every key (OFF); istore-ha sets it while scaling.");
         Add(t, g, "DEBUG", -2, A | NS | S, 0, 0, 0, "A container for debugging commands (DIGEST, DIGEST-VALUE).");
     }
 }

@@ -14,7 +14,7 @@ public static partial class CommandTable
         Add(t, g, "SELECT", 2, F | S, 0, 0, 0, "Changes the selected database.");
         Add(t, g, "QUIT", -1, N | F | S, 0, 0, 0, "Closes the connection.");
         Add(t, g, "RESET", 1, N | F | S, 0, 0, 0, "Resets the connection.");
-        Add(t, g, "CLIENT", -2, S, 0, 0, 0, "A container for client connection commands (ID, SETNAME, GETNAME, LIST, KILL, INFO, NO-EVICT, NO-TOUCH, PAUSE, UNPAUSE).");
+        Add(t, g, "CLIENT", -2, S, 0, 0, 0, "A container for client connection commands (ID, SETNAME, GETNAME, LIST, KILL, INFO, NO-EVICT, NO-TOUCH, PAUSE, UNPAUSE, TRACKING, CACHING, GETREDIR, TRACKINGINFO, UNBLOCK, REPLY).");
     }
 
     private static void AddServer(List<CommandSpec> t)

@@ -60,6 +60,7 @@ public static partial class CommandTable
         AddStreams(all);
         AddReplication(all);
         AddScripting(all);
+        AddAdmin(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];

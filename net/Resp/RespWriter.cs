@@ -35,6 +35,9 @@ public sealed class RespWriter
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _position);
 
+    /// <summary>The bytes written so far, for an asynchronous send (valid until the next write).</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _position);
+
     internal byte[] Buffer => _buffer;
 
     /// <summary>Drops everything written (after a send, or to discard a partial reply).</summary>

@@ -17,8 +17,22 @@ public sealed record TenantConfig
     /// <summary>What the proxy sends as AUTH to backends started with --requirepass, unless a shard names its own.</summary>
     public string? BackendPassword { get; set; }
 
-    /// <summary>Ordered: a key's shard is its jump hash over this list's length.</summary>
+    /// <summary>Ordered: a key's shard is its jump hash over this list's length (over <see cref="ShardMigration.To"/> while keys move).</summary>
     public List<ShardConfig> Shards { get; set; } = [];
+
+    /// <summary>Set while keys move from a jump hash over From shards to one over To (scaling out or in); null otherwise.</summary>
+    public ShardMigration? Migration { get; set; }
+}
+
+/// <summary>
+/// A scale step in progress: a key lives on shard JumpHash(key, From) until it has moved to
+/// JumpHash(key, To); the shard list holds max(From, To) shards meanwhile.
+/// </summary>
+public sealed record ShardMigration
+{
+    public int From { get; set; }
+
+    public int To { get; set; }
 }
 
 /// <summary>Overload protection for one tenant; 0 means unlimited.</summary>

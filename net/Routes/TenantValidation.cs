@@ -28,6 +28,8 @@ public static class TenantValidation
             if (t.Limits.MaxClients < 0 || t.Limits.Qps < 0 || t.Limits.MaxInFlight < 0 || t.Limits.BackendTimeoutMs < 0
                 || t.Limits.BackendConnections is < 1 or > 64)
                 throw new InvalidDataException($"tenant '{t.Name}' has a negative limit or a backendConnections outside 1..64");
+            if (t.Migration is { } m && (m.From < 1 || m.To < 1 || m.From == m.To || Math.Max(m.From, m.To) != t.Shards.Count))
+                throw new InvalidDataException($"tenant '{t.Name}' migrates from {m.From} to {m.To} shards but lists {t.Shards.Count} (it must list the larger count)");
             var masters = new Endpoint[t.Shards.Count];
             for (int i = 0; i < masters.Length; i++)
             {

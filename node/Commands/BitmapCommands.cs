@@ -278,7 +278,8 @@ public static partial class BitmapCommands
         }
         if (length == 0)
         {
-            ks.Delete(c.Arg(2));
+            if (ks.Delete(c.Arg(2)))
+                c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(2));
             c.Output.WriteInteger(0);
             return;
         }
@@ -299,6 +300,7 @@ public static partial class BitmapCommands
             if (operation == BitOps.Operation.Not)
                 BitOps.Not(into);
             ks.Set(c.Arg(2), into, 0);
+            c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(2));
         }
         finally
         {

@@ -3,7 +3,7 @@ using Istore.Net.Server;
 
 namespace Istore.Node.Commands;
 
-/// <summary>CLIENT ID|SETNAME|GETNAME|LIST|KILL|INFO|NO-EVICT|NO-TOUCH|SETINFO|HELP.</summary>
+/// <summary>CLIENT ID|SETNAME|GETNAME|LIST|KILL|INFO|NO-EVICT|NO-TOUCH|SETINFO|PAUSE|UNPAUSE|UNBLOCK|REPLY|HELP; tracking's subcommands are in <see cref="ClientTrackingCommand"/>.</summary>
 internal static class ClientCommand
 {
     public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
@@ -11,7 +11,8 @@ internal static class ClientCommand
     public static void Execute(CommandContext c)
     {
         var sub = c.ArgString(1).ToUpperInvariant();
-        if (sub is "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "LIST" or "KILL" or "NO-EVICT" or "NO-TOUCH" or "HELP")
+        if (sub is "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "LIST" or "KILL" or "NO-EVICT" or "NO-TOUCH" or "HELP"
+            or "TRACKING" or "CACHING" or "GETREDIR" or "TRACKINGINFO" or "UNBLOCK" or "REPLY" or "PAUSE" or "UNPAUSE")
             c.Client.LastCommand = "CLIENT|" + sub;   // CLIENT LIST shows cmd=client|list, as Redis does
         switch (sub)
         {
@@ -62,13 +63,34 @@ internal static class ClientCommand
                 c.Node.Pause.Unpause();
                 c.Output.WriteOk();
                 break;
+            case "TRACKING" when c.Count >= 3:
+                ClientTrackingCommand.Tracking(c);
+                break;
+            case "CACHING" when c.Count == 3:
+                ClientTrackingCommand.Caching(c);
+                break;
+            case "GETREDIR" when c.Count == 2:
+                ClientTrackingCommand.GetRedirect(c);
+                break;
+            case "TRACKINGINFO" when c.Count == 2:
+                ClientTrackingCommand.Info(c);
+                break;
+            case "UNBLOCK" when c.Count is 3 or 4:
+                Unblock(c);
+                break;
+            case "REPLY" when c.Count == 3:
+                Reply(c);
+                break;
             case "HELP" when c.Count == 2:
                 string[] help = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID", "GETNAME", "SETNAME <name>",
-                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "PAUSE <timeout> [WRITE|ALL]", "UNPAUSE", "HELP"];
+                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "PAUSE <timeout> [WRITE|ALL]", "UNPAUSE",
+                    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]", "CACHING (YES|NO)", "GETREDIR", "TRACKINGINFO",
+                    "UNBLOCK <clientid> [TIMEOUT|ERROR]", "REPLY (ON|OFF|SKIP)", "HELP"];
                 c.Output.WriteArrayHeader(help.Length);
                 foreach (var line in help) c.Output.WriteSimpleString(line);
                 break;
-            case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP" or "PAUSE" or "UNPAUSE":
+            case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP" or "PAUSE" or "UNPAUSE"
+                or "TRACKING" or "CACHING" or "GETREDIR" or "TRACKINGINFO" or "UNBLOCK" or "REPLY":
                 c.Output.WriteError(Errors.WrongArgs("client|" + sub.ToLowerInvariant()));
                 break;
             default:
@@ -79,7 +101,40 @@ internal static class ClientCommand
 
     public static bool IsValidName(string name) => name.All(ch => ch > ' ' && ch <= '~');
 
-    /// <summary>CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]</summary>
+    /// <summary>CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked and is not any more.</summary>
+    private static void Unblock(CommandContext c)
+    {
+        if (!c.TryInt64(2, out long id))
+            return;
+        bool withError = c.Count == 4 && c.ArgIs(3, "ERROR"u8);
+        if (c.Count == 4 && !withError && !c.ArgIs(3, "TIMEOUT"u8))
+        {
+            c.Output.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+        bool unblocked = c.Node.Host.TryGetConnection(id, out var target) && c.Node.Database.BlockedClients.Unblock(target, withError);
+        c.Output.WriteInteger(unblocked ? 1 : 0);
+    }
+
+    /// <summary>CLIENT REPLY ON|OFF|SKIP: only ON answers (the worker drops the replies of a silenced client).</summary>
+    private static void Reply(CommandContext c)
+    {
+        if (c.ArgIs(2, "ON"u8))
+        {
+            c.Client.Replies = ReplyMode.On;
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(2, "OFF"u8))
+            c.Client.Replies = ReplyMode.Off;
+        else if (c.ArgIs(2, "SKIP"u8))
+        {
+            if (c.Client.Replies != ReplyMode.Off)
+                c.Client.Replies = ReplyMode.Skip;
+        }
+        else
+            c.Output.WriteError(Errors.Syntax);
+    }
+
     /// <summary>CLIENT PAUSE timeout [WRITE|ALL]: Redis's errors for a bad timeout or mode.</summary>
     private static void Pause(CommandContext c)
     {
@@ -103,6 +158,7 @@ internal static class ClientCommand
         c.Output.WriteOk();
     }
 
+    /// <summary>CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]</summary>
     private static void List(CommandContext c)
     {
         var ids = new HashSet<long>();
@@ -210,11 +266,11 @@ internal static class ClientCommand
         var state = conn.State as ClientState;
         long now = Environment.TickCount64;
         var flags = (state?.IsSubscribed == true ? "P" : "") + (state?.Transaction is null ? "" : "x")
-            + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "");
+            + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "") + (state?.Tracking is null ? "" : "t");
         return $"id={conn.Id} addr={conn.RemoteAddress} laddr={c.Node.Options.Bind}:{c.Node.Host.Port} fd={conn.Fd} name={state?.Name} " +
                $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
                $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub=0 multi={state?.Transaction?.Count ?? -1} qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
                $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem=0 tot-mem={conn.InputCapacity} events=r " +
-               $"cmd={state?.LastCommand.ToLowerInvariant()} user=default redir=-1 resp={conn.Output.Protocol} lib-name= lib-ver=\n";
+               $"cmd={state?.LastCommand.ToLowerInvariant()} user=default redir={state?.Tracking?.RedirectId ?? -1} resp={conn.Output.Protocol} lib-name= lib-ver=\n";
     }
 }

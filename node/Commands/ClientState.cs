@@ -37,6 +37,20 @@ public sealed class ClientState
     /// <summary>Semi-synchronous replication: this batch's write replies waiting to be held (see <see cref="Replication.SemiSyncReplies"/>).</summary>
     internal Replication.HeldWrites? HeldWrites { get; set; }
 
+    /// <summary>CLIENT TRACKING settings; null while tracking is off.</summary>
+    public Tracking.TrackingState? Tracking { get; set; }
+
+    /// <summary>CLIENT REPLY: whether this client's replies are sent.</summary>
+    public ReplyMode Replies { get; set; }
+
     /// <summary>True while subscribed to a channel or pattern (Redis's pub/sub context).</summary>
     public bool IsSubscribed => Subscriber is { Count: > 0 };
+}
+
+/// <summary>CLIENT REPLY ON|OFF|SKIP (Skip: the next command's reply is dropped).</summary>
+public enum ReplyMode
+{
+    On,
+    Off,
+    Skip,
 }

@@ -195,7 +195,7 @@ internal static class CommandCommand
 
     /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
     private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
-    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO"];
+    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO", "RESTORE", "MIGRATE"];
 
     /// <summary>The data-type category of a group, where Redis's categories follow the group.</summary>
     private static readonly Dictionary<string, string> TypeCategories = new()
@@ -205,7 +205,7 @@ internal static class CommandCommand
 
     /// <summary>SORT and SORT_RO are generic commands that Redis files under the types they sort instead of @keyspace.</summary>
     private static readonly HashSet<string> SortCommands = ["SORT", "SORT_RO"];
-    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB"];
+    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB", "SLOWLOG", "LATENCY", "MEMORY"];
 
     /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, pubsub, admin, fast/slow, dangerous, connection, transaction).</summary>
     private static List<string> AclCategories(CommandSpec spec)

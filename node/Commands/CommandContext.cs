@@ -24,6 +24,9 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public RespWriter Output => Connection.Output;
 
+    /// <summary>This loop's command statistics (the start-up replay keeps its own, never shown).</summary>
+    public Admin.LoopStats Stats { get; } = new();
+
     public int Count => Args.Count;
 
     public ReadOnlySpan<byte> Arg(int index) => Args[index];
@@ -40,6 +43,21 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
         Output.WriteError(Errors.NotInteger);
         return false;
     }
+
+    /// <summary>A keyspace notification for a key this command changed (free while notifications are off).</summary>
+    public void Notify(PubSub.NotifyClass type, ReadOnlySpan<byte> evt, ReadOnlySpan<byte> key) => Keyspace.Notify(type, evt, key);
+
+    /// <summary>A notification whose event is the command's own name in lower case (HDEL → "hdel", ZUNIONSTORE → "zunionstore").</summary>
+    public void NotifyAsCommand(PubSub.NotifyClass type, ReadOnlySpan<byte> key) => Keyspace.Notify(type, LowerNames[Spec.Index], key);
+
+    /// <summary>A notification whose event is built from text (only when its class is on).</summary>
+    public void Notify(PubSub.NotifyClass type, string evt, ReadOnlySpan<byte> key)
+    {
+        if (Keyspace.Database.Events.Wants(type))
+            Keyspace.Notify(type, Encoding.ASCII.GetBytes(evt), key);
+    }
+
+    private static readonly byte[][] LowerNames = [.. CommandTable.All.Select(spec => Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()))];
 
     public void WrongArity() => Output.WriteError(Errors.WrongArgs(Spec.Name));
 }

@@ -21,6 +21,7 @@ public sealed class HandlerTable
         SortCommand.Register(table);
         GeoCommands.Register(table);
         KeyCommands.Register(table);
+        DumpRestoreCommands.Register(table);
         ConnectionCommands.Register(table);
         ServerCommands.Register(table);
         HashCommands.Register(table);
@@ -34,6 +35,7 @@ public sealed class HandlerTable
         ReplicationCommands.Register(table);
         ScriptingCommands.Register(table);
         FunctionCommands.Register(table);
+        DiagnosticsCommands.Register(table);
         var missing = CommandTable.All.Where(c => table._handlers[c.Index] is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException("Commands without a handler: " + string.Join(", ", missing));

@@ -164,6 +164,10 @@ public static class ConnectionCommands
         c.Client.Name = null;
         c.Client.NoEvict = false;
         c.Client.NoTouch = false;
+        c.Client.Replies = ReplyMode.On;
+        if (c.Client.Tracking is { } tracking)
+            c.Node.Database.Tracking.Disable(tracking);
+        c.Client.Tracking = null;
         c.Client.Authenticated = c.Node.Config.RequirePass is null;
         c.Output.WriteSimpleString("RESET"u8);
     }

@@ -236,6 +236,7 @@ public static class GeoSearchCommands
             }
         }
         StoredResult.Replace(c.Keyspace, destination, result, "ZADD"u8, arguments);
+        c.Notify(result is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.ZSet, result is null ? "del" : c.Spec.Name == "GEOSEARCHSTORE" ? "geosearchstore" : "georadiusstore", destination);
         c.Output.WriteInteger(matches.Count);
     }
 

@@ -42,6 +42,7 @@ public static class HashCommands
         for (int i = 2; i < c.Count; i += 2)
             if (hash.Set(c.Arg(i), c.Arg(i + 1)))
                 added++;
+        c.Notify(PubSub.NotifyClass.Hash, "hset"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
         c.Keyspace.LogCommand(c.Args);
         if (countAdded) c.Output.WriteInteger(added);
@@ -61,6 +62,7 @@ public static class HashCommands
         if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), c.Arg(3));
+        c.Notify(PubSub.NotifyClass.Hash, "hset"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(1);
@@ -149,6 +151,7 @@ public static class HashCommands
         if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), digits[..n]);
+        c.Notify(PubSub.NotifyClass.Hash, "hincrby"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(result);
@@ -186,6 +189,7 @@ public static class HashCommands
         if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
         hash.Set(c.Arg(2), formatted);
+        c.Notify(PubSub.NotifyClass.Hash, "hincrbyfloat"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
         using (var log = c.Keyspace.BeginRecord(4))
         {

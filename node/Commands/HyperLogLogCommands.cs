@@ -74,6 +74,7 @@ public static class HyperLogLogCommands
                 ks.SetLoggedAs(c.Arg(1), hll.Bytes, expireAt, c.Args);
             else
                 ks.Set(c.Arg(1), hll.Bytes, expireAt);
+            c.Notify(PubSub.NotifyClass.String, "pfadd"u8, c.Arg(1));
         }
         c.Output.WriteInteger(updated ? 1 : 0);
     }
@@ -125,6 +126,7 @@ public static class HyperLogLogCommands
             return;
         }
         ks.Set(c.Arg(1), hll.Bytes, expireAt);
+        c.Notify(PubSub.NotifyClass.String, "pfadd"u8, c.Arg(1));
         c.Output.WriteOk();
     }
 
@@ -188,7 +190,10 @@ public static class HyperLogLogCommands
             if (!TryRead(c, i, out bool exists))
                 return false;
             if (!exists)
+            {
+                c.Notify(PubSub.NotifyClass.KeyMiss, "keymiss"u8, c.Arg(i));   // Redis reads the inputs with lookupKeyRead
                 continue;
+            }
             var value = c.Keyspace.Value.Span;
             anyDense |= value[4] == 0;
             if (!HyperLogLog.MergeInto(value, max))

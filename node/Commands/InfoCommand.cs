@@ -7,22 +7,48 @@ namespace Istore.Node.Commands;
 /// <summary>INFO [section …]: Redis's sections and field names, filled with this node's real figures.</summary>
 internal static class InfoCommand
 {
-    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+    /// <summary>As Redis reports it: argv[0] made absolute, so a node started through a link or a copy (a rolling upgrade's binary) shows that path.</summary>
+    private static readonly string Executable = StartedAs();
+
+    private static string StartedAs()
+    {
+        try
+        {
+            string argv0 = File.ReadAllText("/proc/self/cmdline").Split('\0')[0];
+            return argv0.Contains('/') ? Path.GetFullPath(argv0) : Environment.ProcessPath ?? argv0;
+        }
+        catch (IOException)
+        {
+            return Environment.ProcessPath ?? "";
+        }
+    }
+
+    private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "keyspace"];
+
+    /// <summary>Sections INFO shows only when asked for them (or for "all").</summary>
+    private static readonly string[] ExtraSections = ["commandstats"];
 
     public static void Execute(CommandContext c)
     {
         var wanted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 1; i < c.Count; i++)
             wanted.Add(c.ArgString(i));
-        bool everything = wanted.Count == 0 || wanted.Contains("all") || wanted.Contains("everything") || wanted.Contains("default");
+        bool defaults = wanted.Count == 0 || wanted.Contains("all") || wanted.Contains("everything") || wanted.Contains("default");
+        bool all = wanted.Contains("all") || wanted.Contains("everything");
         var text = new StringBuilder();
-        foreach (var section in DefaultSections)
+        foreach (var section in DefaultSections.Concat(ExtraSections))
         {
-            if (!everything && !wanted.Contains(section))
+            bool extra = Array.IndexOf(ExtraSections, section) >= 0;
+            if (!wanted.Contains(section) && !(extra ? all : defaults))
                 continue;
             if (text.Length > 0)
                 text.Append("\r\n");
             text.Append("# ").Append(section == "cpu" ? "CPU" : char.ToUpperInvariant(section[0]) + section[1..]).Append("\r\n");
+            if (section is "commandstats" or "errorstats")
+            {
+                Admin.CommandStatsInfo.Append(text, node: c.Node, commands: section == "commandstats");
+                continue;
+            }
             foreach (var (name, value) in Section(c, section))
                 text.Append(name).Append(':').Append(value).Append("\r\n");
         }
@@ -48,12 +74,13 @@ internal static class InfoCommand
                 yield return ("uptime_in_seconds", uptime);
                 yield return ("uptime_in_days", uptime / 86400);
                 yield return ("io_threads_active", node.Options.Threads);
-                yield return ("executable", Environment.ProcessPath ?? "");
+                yield return ("executable", Executable);
                 break;
             case "clients":
                 yield return ("connected_clients", node.Host.ConnectionCount);
                 yield return ("maxclients", node.Host.MaxClients);
                 yield return ("blocked_clients", node.Database.BlockedClients.Count);
+                yield return ("tracking_clients", db.Tracking.ClientCount);
                 break;
             case "memory":
                 long rss = ResidentBytes();
@@ -92,15 +119,20 @@ internal static class InfoCommand
                 break;
             case "stats":
                 yield return ("total_connections_received", node.Host.TotalConnectionsReceived);
-                yield return ("total_commands_processed", Interlocked.Read(ref node.Stats.CommandsProcessed));
+                yield return ("total_commands_processed", node.Stats.CommandsProcessed);
                 yield return ("total_net_input_bytes", node.Host.BytesReceived);
                 yield return ("total_net_output_bytes", node.Host.BytesSent);
-                yield return ("rejected_calls", Interlocked.Read(ref node.Stats.RejectedCalls));
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", 0);
                 yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
+                yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);
+                yield return ("pubsub_patterns", node.PubSub.PatternCount);
+                yield return ("migrate_cached_sockets", node.MigrateTargets.Count);
+                yield return ("tracking_total_keys", db.Tracking.KeyCount);
+                yield return ("tracking_total_items", db.Tracking.ItemCount);
+                yield return ("tracking_total_prefixes", db.Tracking.PrefixCount);
                 yield return ("sync_full", Interlocked.Read(ref node.Replication.SyncFull));
                 yield return ("sync_partial_ok", Interlocked.Read(ref node.Replication.SyncPartialOk));
                 yield return ("sync_partial_err", Interlocked.Read(ref node.Replication.SyncPartialErr));

@@ -29,7 +29,10 @@ public static partial class KeyCommands
         using (c.Keyspace.Atomic())
             for (int i = 1; i < c.Count; i++)
                 if (c.Keyspace.Delete(c.Arg(i)))
+                {
+                    c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(i));
                     deleted++;
+                }
         c.Output.WriteInteger(deleted);
     }
 
@@ -83,6 +86,8 @@ public static partial class KeyCommands
             ks.Delete(c.Arg(1));
             ks.Set(c.Arg(2), value, expireAt);
         }
+        c.Notify(PubSub.NotifyClass.Generic, "rename_from"u8, c.Arg(1));
+        c.Notify(PubSub.NotifyClass.Generic, "rename_to"u8, c.Arg(2));
         if (onlyIfTargetMissing) c.Output.WriteInteger(1);
         else c.Output.WriteOk();
     }
@@ -133,6 +138,7 @@ public static partial class KeyCommands
             ks.ReadLive(c.Arg(1));
             ks.Set(c.Arg(2), ks.Value.Span.ToArray(), ks.Value.ExpireAt);
         }
+        c.Notify(PubSub.NotifyClass.Generic, "copy_to"u8, c.Arg(2));
         c.Output.WriteInteger(1);
     }
 

@@ -45,6 +45,7 @@ public static class ListCommands
             if (head) list.PushHead(c.Arg(i).ToArray());
             else list.PushTail(c.Arg(i).ToArray());
         }
+        c.Notify(PubSub.NotifyClass.List, head ? "lpush"u8 : "rpush"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), list);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(list.Count);
@@ -77,6 +78,7 @@ public static class ListCommands
         var popped = ListOps.Pop(list, head, count);
         if (popped.Length > 0)
         {
+            c.Notify(PubSub.NotifyClass.List, head ? "lpop"u8 : "rpop"u8, c.Arg(1));
             c.Keyspace.ObjectChanged(c.Arg(1), list);
             c.Keyspace.LogCommand(c.Args);
         }
@@ -131,6 +133,7 @@ public static class ListCommands
             return;
         }
         list[at] = c.Arg(3).ToArray();
+        c.Notify(PubSub.NotifyClass.List, "lset"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), list);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteOk();
@@ -162,6 +165,7 @@ public static class ListCommands
             return;
         }
         list.Insert(after ? pivot + 1 : pivot, c.Arg(4).ToArray());
+        c.Notify(PubSub.NotifyClass.List, "linsert"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), list);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(list.Count);
@@ -201,6 +205,7 @@ public static class ListCommands
             removed = list.RemoveEqual(c.Arg(3), limit, fromTail: count < 0);
             if (removed > 0)
             {
+                c.Notify(PubSub.NotifyClass.List, "lrem"u8, c.Arg(1));
                 c.Keyspace.ObjectChanged(c.Arg(1), list);
                 c.Keyspace.LogCommand(c.Args);
             }
@@ -227,6 +232,7 @@ public static class ListCommands
         }
         if (list is not null)
         {
+            c.Notify(PubSub.NotifyClass.List, "ltrim"u8, c.Arg(1));
             c.Keyspace.ObjectChanged(c.Arg(1), list);
             c.Keyspace.LogCommand(c.Args);
         }

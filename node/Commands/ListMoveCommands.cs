@@ -51,6 +51,7 @@ public static class ListMoveCommands
             if (list is null)
                 continue;
             var popped = ListOps.Pop(list, pop.FromHead, pop.Count);
+            c.Notify(PubSub.NotifyClass.List, pop.FromHead ? "lpop"u8 : "rpop"u8, c.Arg(i));
             c.Keyspace.ObjectChanged(c.Arg(i), list);
             c.Keyspace.LogCommand(c.Args);
             WriteMultiPopReply(c.Output, c.Arg(i), popped);

@@ -45,6 +45,7 @@ public static class ListOps
         if (list is null)
             return null;
         var popped = Pop(list, fromHead, count);
+        ks.Notify(PubSub.NotifyClass.List, fromHead ? "lpop"u8 : "rpop"u8, key);
         ks.ObjectChanged(key, list);
         return popped;
     }
@@ -73,6 +74,8 @@ public static class ListOps
         element = fromHead ? from.PopHead() : from.PopTail();
         if (toHead) to.PushHead(element);
         else to.PushTail(element);
+        ks.Notify(PubSub.NotifyClass.List, toHead ? "lpush"u8 : "rpush"u8, destination);
+        ks.Notify(PubSub.NotifyClass.List, fromHead ? "lpop"u8 : "rpop"u8, source);
         ks.ObjectChanged(source, from);
         ks.ObjectChanged(destination, to);
         return MoveOutcome.Moved;

@@ -55,6 +55,12 @@ public static class ObjectAccess
                     removed++;
             if (removed > 0)
             {
+                c.NotifyAsCommand(collection.Type switch
+                {
+                    Engine.KeyType.Hash => PubSub.NotifyClass.Hash,
+                    Engine.KeyType.Set => PubSub.NotifyClass.Set,
+                    _ => PubSub.NotifyClass.ZSet,
+                }, c.Arg(1));   // HDEL, SREM, ZREM
                 c.Keyspace.ObjectChanged(c.Arg(1), collection);
                 c.Keyspace.LogCommand(c.Args);
             }

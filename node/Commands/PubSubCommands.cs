@@ -31,6 +31,9 @@ public static class PubSubCommands
     /// <summary>In RESP2, a subscribed client may only manage its subscriptions, PING, QUIT or RESET.</summary>
     public static bool AllowedWhileSubscribed(CommandSpec spec) => AllowedInSubscribedContext.Contains(spec.Name);
 
+    /// <summary>(P)SUBSCRIBE and (P)UNSUBSCRIBE answer with push frames, which CLIENT REPLY OFF does not silence.</summary>
+    public static bool RepliesArePushes(CommandSpec spec) => spec.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "UNSUBSCRIBE" or "PUNSUBSCRIBE";
+
     /// <summary>Redis names the command as its full name: "get", or "config|get" for a container's subcommand.</summary>
     public static string NotAllowedWhileSubscribed(CommandSpec spec, CommandArgs args)
     {
@@ -98,40 +101,7 @@ public static class PubSubCommands
         output.WriteInteger(count);
     }
 
-    /// <summary>
-    /// PUBLISH channel message: the publisher's own subscription is written in place, before the
-    /// reply, as Redis does; others get the message on their own loop.
-    /// </summary>
-    private static void Publish(CommandContext c)
-    {
-        var publisher = c.Connection;
-        var output = c.Output;
-        var channel = c.Args.ToArray(1);
-        var message = c.Args.ToArray(2);
-        int receivers = c.Node.PubSub.Publish(channel, (subscriber, pattern) =>
-        {
-            if (subscriber.Connection == publisher)
-                WriteMessage(output, pattern, channel, message);
-            else
-                subscriber.Connection.Deliver(connection => WriteMessage(connection.Output, pattern, channel, message));
-        });
-        output.WriteInteger(receivers);
-    }
-
-    private static void WriteMessage(RespWriter output, byte[]? pattern, byte[] channel, byte[] message)
-    {
-        if (pattern is null)
-        {
-            output.WritePushHeader(3);
-            output.WriteBulkString("message"u8);
-        }
-        else
-        {
-            output.WritePushHeader(4);
-            output.WriteBulkString("pmessage"u8);
-            output.WriteBulkString(pattern);
-        }
-        output.WriteBulkString(channel);
-        output.WriteBulkString(message);
-    }
+    /// <summary>PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.</summary>
+    private static void Publish(CommandContext c) =>
+        c.Output.WriteInteger(c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2)));
 }

@@ -1,8 +1,9 @@
+using Istore.Node.Hosting;
 using Istore.Node.Replication;
 
 namespace Istore.Node.Commands;
 
-/// <summary>REPLICAOF/SLAVEOF, the replica's handshake (REPLCONF, PSYNC), ROLE, WAIT and DEBUG DIGEST.</summary>
+/// <summary>REPLICAOF/SLAVEOF, the replica's handshake (REPLCONF, PSYNC), ROLE, WAIT, DEBUG DIGEST and HA's SHARDGUARD.</summary>
 public static class ReplicationCommands
 {
     public static void Register(HandlerTable t)
@@ -14,6 +15,38 @@ public static class ReplicationCommands
         t.Add("ROLE", Role);
         t.Add("WAIT", Wait);
         t.Add("DEBUG", Debug);
+        t.Add("SHARDGUARD", ShardGuardCommand);
+    }
+
+    /// <summary>SHARDGUARD index shards | SHARDGUARD OFF | SHARDGUARD (the current guard: [index, shards], or nil).</summary>
+    private static void ShardGuardCommand(CommandContext c)
+    {
+        if (c.Args.Count == 1)
+        {
+            if (c.Node.Guard is { } guard)
+            {
+                c.Output.WriteArrayHeader(2);
+                c.Output.WriteInteger(guard.Index);
+                c.Output.WriteInteger(guard.Shards);
+            }
+            else
+                c.Output.WriteNullArray();
+            return;
+        }
+        if (c.Args.Count == 2 && c.ArgIs(1, "OFF"u8))
+        {
+            c.Node.Guard = null;
+            c.Output.WriteOk();
+            return;
+        }
+        if (c.Args.Count != 3 || !int.TryParse(c.ArgString(1), out int index) || !int.TryParse(c.ArgString(2), out int shards)
+            || shards < 1 || index < 0 || index > shards)
+        {
+            c.Output.WriteError("ERR SHARDGUARD takes 'index shards' (0 <= index <= shards; index = shards refuses every key) or OFF");
+            return;
+        }
+        c.Node.Guard = new ShardGuard(index, shards);
+        c.Output.WriteOk();
     }
 
     private static void ReplicaOf(CommandContext c)
@@ -157,7 +190,7 @@ public static class ReplicationCommands
             FailAfterWrite(c);
             return;
         }
-        c.Output.WriteError($"ERR unknown subcommand '{Errors.Truncate(c.ArgString(1))}'. Try DEBUG HELP.");
+        DebugCommand.Execute(c);
     }
 
     /// <summary>

@@ -158,6 +158,10 @@ public static class ServerCommands
             Interlocked.Exchange(ref c.Node.Database.ExpiredKeys, 0);
             c.Output.WriteOk();
         }
+        else if (c.ArgIs(1, "REWRITE"u8) && c.Count == 2)
+        {
+            c.Output.WriteError("ERR The server is running without a config file");   // options come from the command line
+        }
         else if (c.ArgIs(1, "HELP"u8) && c.Count == 2)
         {
             string[] help =
@@ -169,6 +173,8 @@ public static class ServerCommands
                 "    Set the configuration <directive> to <value>.",
                 "RESETSTAT",
                 "    Reset statistics reported by the INFO command.",
+                "REWRITE",
+                "    Rewrite the configuration file.",
                 "HELP",
                 "    Prints this help.",
             ];
@@ -176,7 +182,7 @@ public static class ServerCommands
             foreach (var line in help)
                 c.Output.WriteSimpleString(line);
         }
-        else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8) || c.ArgIs(1, "HELP"u8))
+        else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8) || c.ArgIs(1, "REWRITE"u8) || c.ArgIs(1, "HELP"u8))
         {
             c.Output.WriteError(Errors.WrongArgs("config|" + c.ArgString(1).ToLowerInvariant()));
         }

@@ -43,11 +43,14 @@ public static class SetAlgebraCommands
         if (result.Length > 0)
         {
             c.Keyspace.StoreObject(c.Arg(1), result);
+            c.NotifyAsCommand(PubSub.NotifyClass.Set, c.Arg(1));   // sinterstore, sunionstore, sdiffstore
             changed = true;
         }
         else
         {
             changed = c.Keyspace.DeleteUnlogged(c.Arg(1));
+            if (changed)
+                c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(1));
         }
         if (changed)
             c.Keyspace.LogCommand(c.Args);

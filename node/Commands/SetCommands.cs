@@ -42,6 +42,7 @@ public static class SetCommands
                 added++;
         if (added > 0)
         {
+            c.Notify(PubSub.NotifyClass.Set, "sadd"u8, c.Arg(1));
             c.Keyspace.ObjectChanged(c.Arg(1), set);
             c.Keyspace.LogCommand(c.Args);
         }
@@ -96,10 +97,12 @@ public static class SetCommands
             c.Output.WriteInteger(sameSet && source.Contains(member) ? 1 : 0);
             return;
         }
+        c.Notify(PubSub.NotifyClass.Set, "srem"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), source);
         // Cannot answer WRONGTYPE now: the destination's type was checked above.
         c.TryOpen<SetValue>(2, static () => new SetObject(), out var destination);
         destination.Add(member);
+        c.Notify(PubSub.NotifyClass.Set, "sadd"u8, c.Arg(2));
         c.Keyspace.ObjectChanged(c.Arg(2), destination);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(1);

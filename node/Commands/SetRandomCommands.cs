@@ -39,7 +39,9 @@ public static class SetRandomCommands
         if (count >= set.Length)
         {
             SetCommands.WriteMembers(c, set);
+            c.Notify(PubSub.NotifyClass.Set, "spop"u8, c.Arg(1));
             c.Keyspace.DeleteUnlogged(c.Arg(1));
+            c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(1));
             using var log = c.Keyspace.BeginRecord(2);
             log.Arg("DEL"u8);
             log.Arg(c.Arg(1));
@@ -52,6 +54,7 @@ public static class SetRandomCommands
             set.Remove(pick.Key);
             c.Output.WriteBulkString(pick.Key);
         }
+        c.Notify(PubSub.NotifyClass.Set, "spop"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), set);
         LogRemoval(c, picks);
     }
@@ -60,6 +63,7 @@ public static class SetRandomCommands
     {
         var member = set.RandomMember().Member;
         set.Remove(member);
+        c.Notify(PubSub.NotifyClass.Set, "spop"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), set);
         LogRemoval(c, [new SetMember(member)]);
         return member;

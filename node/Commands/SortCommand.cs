@@ -271,5 +271,6 @@ public static class SortCommand
                 list.PushTail(element);
         }
         StoredResult.Replace(c.Keyspace, destination, list, "RPUSH"u8, elements);
+        c.Notify(list is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.List, list is null ? "del"u8 : "sortstore"u8, destination);
     }
 }

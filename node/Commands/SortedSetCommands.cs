@@ -151,6 +151,8 @@ public static class SortedSetCommands
             processed = true;
             result = score;
         }
+        if (added + updated > 0)
+            c.Notify(PubSub.NotifyClass.ZSet, incr ? "zincr"u8 : "zadd"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), zset);
         if (added + updated > 0)
             c.Keyspace.LogCommand(c.Args);

@@ -121,6 +121,7 @@ public static class SortedSetPopCommands
     private static List<byte[]> PopFrom(CommandContext c, int keyIndex, SortedSetValue zset, bool max, long count)
     {
         var popped = zset.Pop(count, max);
+        c.Notify(PubSub.NotifyClass.ZSet, max ? "zpopmax"u8 : "zpopmin"u8, c.Arg(keyIndex));
         c.Keyspace.ObjectChanged(c.Arg(keyIndex), zset);
         c.Keyspace.LogCommand(c.Args);
         return popped;

@@ -104,6 +104,7 @@ public static class SortedSetRangeCommands
             removed = entries.Count;
             if (removed > 0)
             {
+                c.NotifyAsCommand(PubSub.NotifyClass.ZSet, c.Arg(1));
                 c.Keyspace.ObjectChanged(c.Arg(1), zset);
                 c.Keyspace.LogCommand(c.Args);
             }

@@ -35,9 +35,14 @@ public static class SortedSetReply
     {
         bool changed = true;
         if (result.Count > 0)
+        {
             c.Keyspace.StoreObject(c.Arg(destIndex), result);
-        else
-            changed = c.Keyspace.DeleteUnlogged(c.Arg(destIndex));
+            c.NotifyAsCommand(PubSub.NotifyClass.ZSet, c.Arg(destIndex));   // zunionstore, zinterstore, zdiffstore, zrangestore
+        }
+        else if (changed = c.Keyspace.DeleteUnlogged(c.Arg(destIndex)))
+        {
+            c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(destIndex));
+        }
         if (changed)
             c.Keyspace.LogCommand(c.Args);
         c.Output.WriteInteger(result.Count);

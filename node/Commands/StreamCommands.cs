@@ -182,8 +182,9 @@ public static class StreamCommands
         target.Append(id, new ArgumentPairs(c.Args, firstField, rest / 2));
         if (stream is null)
             c.Keyspace.StoreObject(c.Arg(1), target);
-        if (options.Trim is { } trim)
-            target.Trim(trim);
+        c.Notify(PubSub.NotifyClass.Stream, "xadd"u8, c.Arg(1));
+        if (options.Trim is { } trim && target.Trim(trim) > 0)
+            c.Notify(PubSub.NotifyClass.Stream, "xtrim"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), target);
         LogAdd(c, id, target, options.Trim is not null, firstField);
         StreamReply.WriteId(c.Output, id);
@@ -295,6 +296,7 @@ public static class StreamCommands
                 changed++;
         if (changed > 0)
         {
+            c.Notify(PubSub.NotifyClass.Stream, "xdel"u8, c.Arg(1));
             c.Keyspace.ObjectChanged(c.Arg(1), stream!);
             c.Keyspace.LogCommand(c.Args);
         }
@@ -312,6 +314,7 @@ public static class StreamCommands
         long deleted = stream is null ? 0 : stream.Trim(options.Trim!.Value);
         if (deleted > 0)
         {
+            c.Notify(PubSub.NotifyClass.Stream, "xtrim"u8, c.Arg(1));
             c.Keyspace.ObjectChanged(c.Arg(1), stream!);
             using var log = c.Keyspace.BeginRecord(5);
             log.Arg("XTRIM"u8);
@@ -383,6 +386,7 @@ public static class StreamCommands
             stream.EntriesAdded = entriesAdded;
         if (!maxDeleted.IsZero)
             stream.MaxDeletedId = maxDeleted;
+        c.Notify(PubSub.NotifyClass.Stream, "xsetid"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), stream);
         c.Keyspace.LogCommand(c.Args);
         c.Output.WriteOk();

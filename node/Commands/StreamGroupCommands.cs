@@ -158,6 +158,7 @@ public static class StreamGroupCommands
 
     private static void Changed(CommandContext c, StreamObject stream)
     {
+        c.Notify(PubSub.NotifyClass.Stream, "xgroup-" + c.ArgString(1).ToLowerInvariant(), c.Arg(2));
         c.Keyspace.ObjectChanged(c.Arg(2), stream);
         c.Keyspace.LogCommand(c.Args);
     }

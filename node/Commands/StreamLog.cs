@@ -42,6 +42,7 @@ public static class StreamLog
 
     public static void ConsumerCreated(KeyspaceSession session, ReadOnlySpan<byte> key, StreamGroup group, StreamConsumer consumer)
     {
+        session.Notify(PubSub.NotifyClass.Stream, "xgroup-createconsumer"u8, key);
         using var log = session.BeginRecord(5);
         log.Arg("XGROUP"u8);
         log.Arg("CREATECONSUMER"u8);

@@ -20,6 +20,7 @@ public static partial class StringCommands
         if (!exists)
         {
             ks.Set(c.Arg(1), suffix, 0);
+            c.Notify(PubSub.NotifyClass.String, "append"u8, c.Arg(1));
             c.Output.WriteInteger(suffix.Length);
             return;
         }
@@ -33,6 +34,7 @@ public static partial class StringCommands
         ks.Value.Span.CopyTo(appended);
         suffix.CopyTo(appended.AsSpan(ks.Value.Length));
         ks.Set(c.Arg(1), appended, ks.Value.ExpireAt);
+        c.Notify(PubSub.NotifyClass.String, "append"u8, c.Arg(1));
         c.Output.WriteInteger(total);
     }
 
@@ -69,6 +71,7 @@ public static partial class StringCommands
             ks.Value.Span.CopyTo(updated);
         patch.CopyTo(updated.AsSpan((int)offset));
         ks.Set(c.Arg(1), updated, expireAt);
+        c.Notify(PubSub.NotifyClass.String, "setrange"u8, c.Arg(1));
         c.Output.WriteInteger(total);
     }
 
@@ -106,6 +109,7 @@ public static partial class StringCommands
         Span<byte> text = stackalloc byte[20];
         Utf8Formatter.TryFormat(result, text, out int n);
         ks.Set(c.Arg(1), text[..n], expireAt);
+        c.Notify(PubSub.NotifyClass.String, "incrby"u8, c.Arg(1));
         c.Output.WriteInteger(result);
     }
 
@@ -136,6 +140,7 @@ public static partial class StringCommands
         }
         var text = Encoding.ASCII.GetBytes(result.ToHumanString());
         ks.Set(c.Arg(1), text, expireAt);
+        c.Notify(PubSub.NotifyClass.String, "incrbyfloat"u8, c.Arg(1));
         c.Output.WriteBulkString(text);
     }
 

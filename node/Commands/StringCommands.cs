@@ -80,7 +80,12 @@ public static partial class StringCommands
             else c.Output.WriteNull();
         }
         if (proceed)
+        {
             ks.Set(key, c.Arg(2), keepTtl && exists ? ks.Value.ExpireAt : expireAt);
+            c.Notify(PubSub.NotifyClass.String, "set"u8, key);
+            if (expiryKind != ExpiryOption.Kind.None)
+                c.Notify(PubSub.NotifyClass.Generic, "expire"u8, key);
+        }
         if (!get)
         {
             if (proceed) c.Output.WriteOk();
@@ -97,6 +102,7 @@ public static partial class StringCommands
             return;
         }
         c.Keyspace.Set(c.Arg(1), c.Arg(2), 0);
+        c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(1));
         c.Output.WriteInteger(1);
     }
 
@@ -106,6 +112,8 @@ public static partial class StringCommands
         if (!ExpiryOption.TryRead(c, kind, 2, out long expireAt))
             return;
         c.Keyspace.Set(c.Arg(1), c.Arg(3), expireAt);
+        c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(1));
+        c.Notify(PubSub.NotifyClass.Generic, "expire"u8, c.Arg(1));
         c.Output.WriteOk();
     }
 
@@ -113,14 +121,20 @@ public static partial class StringCommands
     {
         using var write = c.Keyspace.Lock();
         if (WriteCurrentValue(c) is KeyType.None or KeyType.String)
+        {
             c.Keyspace.Set(c.Arg(1), c.Arg(2), 0);
+            c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(1));
+        }
     }
 
     private static void GetDel(CommandContext c)
     {
         using var write = c.Keyspace.Lock();
         if (WriteCurrentValue(c) == KeyType.String)
+        {
             c.Keyspace.Delete(c.Arg(1));
+            c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(1));
+        }
     }
 
     /// <summary>GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]</summary>
@@ -164,9 +178,15 @@ public static partial class StringCommands
             return;
         c.Output.WriteBulkString(ks.Value.Span);
         if (persist && ks.Value.ExpireAt != 0)
+        {
             ks.SetExpiry(c.Arg(1), 0);
+            c.Notify(PubSub.NotifyClass.Generic, "persist"u8, c.Arg(1));
+        }
         else if (kind != ExpiryOption.Kind.None)
+        {
             ks.SetExpiry(c.Arg(1), expireAt);
+            c.Notify(PubSub.NotifyClass.Generic, expireAt <= Keyspace.Database.NowMs ? "del"u8 : "expire"u8, c.Arg(1));
+        }
     }
 
     /// <summary>Replies with the key's current string (null when missing, WRONGTYPE when not a string) and returns its type.</summary>
@@ -216,7 +236,10 @@ public static partial class StringCommands
             }
         }
         for (int i = 1; i < c.Count; i += 2)
+        {
             c.Keyspace.Set(c.Arg(i), c.Arg(i + 1), 0);
+            c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(i));
+        }
         if (onlyIfNoneExist) c.Output.WriteInteger(1);
         else c.Output.WriteOk();
     }

@@ -68,7 +68,6 @@ public static class TransactionCommands
             for (int i = 0; i < queue.Count; i++)
             {
                 (c.Spec, c.Args) = queue[i];
-                Interlocked.Increment(ref c.Node.Stats.CommandsProcessed);
                 NodeWorker.Dispatch(c);
             }
         }

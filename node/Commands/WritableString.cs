@@ -64,6 +64,7 @@ internal sealed class WritableString : IDisposable
             _context.Keyspace.SetLoggedAs(_context.Arg(1), Bytes, _expireAt, _context.Args);
         else
             _context.Keyspace.Set(_context.Arg(1), Bytes, _expireAt);
+        _context.Notify(PubSub.NotifyClass.String, "setbit"u8, _context.Arg(1));   // SETBIT and BITFIELD alike, as Redis
     }
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);

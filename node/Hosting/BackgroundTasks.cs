@@ -41,6 +41,7 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            _db.Tracking.FlushBroadcast();
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
                 Guard("engine maintenance", _db.Engine.Maintain);
@@ -58,7 +59,7 @@ internal sealed class BackgroundTasks : IDisposable
     /// <summary>Like Redis's active expire cycle: bounded work per tick (about 10 ms), resumed next tick.</summary>
     private void ExpireSome()
     {
-        if (_db.Engine.VolatileKeyCount == 0 || !_db.ExpiresKeys)
+        if (_db.Engine.VolatileKeyCount == 0 || !_db.ExpiresKeys || !_db.ActiveExpiry)
             return;   // nothing can expire: no walk over the keyspace (a disk engine's would read it from disk)
         long deadline = Environment.TickCount64 + 10;
         do

@@ -23,16 +23,23 @@ internal sealed class ClientPause : IDisposable
     /// On the loop thread: if <paramref name="spec"/> must wait now, the connection's current
     /// command waits for the end of the pause (true). One volatile read when no pause is on.
     /// </summary>
-    public bool TryHold(CommandSpec spec, Connection connection)
+    public bool TryHold(CommandSpec spec, Connection connection) => Volatile.Read(ref _untilMs) != 0 && Hold(connection, spec);
+
+    /// <summary>
+    /// Holds the command whatever the mode while a pause is on: a command a shard guard refuses
+    /// waits out HA's cut-over pause, by whose end the proxies route by the table that moves its key.
+    /// </summary>
+    public bool TryHoldAny(Connection connection) => Volatile.Read(ref _untilMs) != 0 && Hold(connection, null);
+
+    /// <param name="spec">The command, for WRITE mode; null: held in any mode.</param>
+    private bool Hold(Connection connection, CommandSpec? spec)
     {
-        if (Volatile.Read(ref _untilMs) == 0)
-            return false;
         lock (_lock)
         {
             if (_untilMs == 0 || Environment.TickCount64 >= _untilMs)
                 return false;
             // WRITE mode: what changes the dataset or the stream (EXEC, PUBLISH and scripts may), as Redis pauses them.
-            if (!_all && (spec.Flags & CommandFlags.Write) == 0 && spec.Name is not ("EXEC" or "PUBLISH" or "SPUBLISH" or "EVAL" or "EVALSHA" or "FCALL"))
+            if (spec is not null && !_all && (spec.Flags & CommandFlags.Write) == 0 && spec.Name is not ("EXEC" or "PUBLISH" or "SPUBLISH" or "EVAL" or "EVALSHA" or "FCALL"))
                 return false;
             _waiting.Add(connection);
             connection.SuspendToRetry();

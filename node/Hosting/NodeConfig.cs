@@ -32,8 +32,6 @@ public sealed class NodeConfig
             ["proto-max-bulk-len"] = (() => o.MaxBulkLength.ToString(), null),
             ["io-threads"] = (() => o.Threads.ToString(), null),
             ["databases"] = (() => "1", null),
-            ["save"] = (() => "", null),
-            ["timeout"] = (() => "0", null),
             ["engine"] = (() => o.Engine, null),
             ["masterauth"] = (() => Repl.MasterAuth ?? "", v => (() => Repl.MasterAuth = v.Length == 0 ? null : v, null)),
             ["repl-backlog-size"] = (() => Repl.BacklogBytes.ToString(), ParseBacklog),
@@ -50,8 +48,84 @@ public sealed class NodeConfig
             ["busy-reply-threshold"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["lua-time-limit"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => ParseInRange(v, 1, long.MaxValue, n => CheckpointLogBytes = n)),
+            ["notify-keyspace-events"] = (() => PubSub.KeyspaceEvents.Format(node.Database.Events.Flags), ParseNotifyKeyspaceEvents),
         };
+        foreach (var parameter in RedisParameters.All)
+            AddStored(parameter);
+        if (o.NotifyKeyspaceEvents is { } classes)
+        {
+            var (apply, error) = ParseNotifyKeyspaceEvents(classes);
+            (apply ?? throw new ArgumentException("notify-keyspace-events: " + error))();
+        }
     }
+
+    /// <summary>Redis's names the node does not act on by itself: kept, validated and returned; a few drive a live setting through a hook.</summary>
+    private void AddStored(RedisParameter parameter)
+    {
+        if (_entries.TryGetValue(parameter.Name, out var live))
+        {
+            if (parameter.Alias is not null)
+                _entries.TryAdd(parameter.Alias, live);
+            return;
+        }
+        _stored[parameter.Name] = parameter.Default;
+        Func<string, (Action?, string?)>? parse = !parameter.Mutable ? null : value =>
+        {
+            var (normalized, error) = parameter.Kind.Check(value);
+            if (normalized is null)
+                return (null, error);
+            return (() =>
+            {
+                lock (_stored)
+                    _stored[parameter.Name] = normalized;
+                if (StoredHooks.TryGetValue(parameter.Name, out var hook))
+                    hook(_node, normalized);
+            }, null);
+        };
+        (Func<string>, Func<string, (Action?, string?)>?) entry = (() => { lock (_stored) return _stored[parameter.Name]; }, parse);
+        _entries[parameter.Name] = entry;
+        if (parameter.Alias is not null)
+            _entries[parameter.Alias] = entry;
+        _canonical[parameter.Alias ?? parameter.Name] = parameter.Name;
+        if (parameter.Sensitive)
+            Sensitive.Add(parameter.Name);
+    }
+
+    private readonly Dictionary<string, string> _stored = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Alias → the parameter's own name (Redis names the parameter itself in CONFIG SET's value errors).</summary>
+    private readonly Dictionary<string, string> _canonical = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Stored parameters that also steer something live, applied after their (validated) value is kept.</summary>
+    private static readonly Dictionary<string, Action<NodeServer, string>> StoredHooks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["slowlog-log-slower-than"] = (node, v) =>
+        {
+            node.Diagnostics.SlowLog.SlowerThanMicros = long.Parse(v);
+            node.Diagnostics.ThresholdsChanged();
+        },
+        ["slowlog-max-len"] = (node, v) =>
+        {
+            node.Diagnostics.SlowLog.MaxLength = long.Parse(v);
+            node.Diagnostics.SlowLog.Trim();
+        },
+        ["latency-monitor-threshold"] = (node, v) =>
+        {
+            node.Diagnostics.Latency.ThresholdMs = long.Parse(v);
+            node.Diagnostics.ThresholdsChanged();
+        },
+        ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
+    };
+
+    private static readonly HashSet<string> Sensitive = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Parameters whose values SLOWLOG shows as "(redacted)", as Redis does.</summary>
+    public static bool IsSensitive(string name) => Sensitive.Contains(name) || name.Equals("requirepass", StringComparison.OrdinalIgnoreCase) || name.Equals("masterauth", StringComparison.OrdinalIgnoreCase);
+
+    private (Action?, string?) ParseNotifyKeyspaceEvents(string value) =>
+        PubSub.KeyspaceEvents.Parse(value) is { } flags
+            ? (() => _node.Database.Events.Flags = flags, null)
+            : (null, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
 
     public string? RequirePass { get; private set; }
 
@@ -85,15 +159,22 @@ public sealed class NodeConfig
     public string? Set(IReadOnlyList<(string Name, string Value)> pairs)
     {
         var changes = new List<Action>();
+        var unknown = pairs.FirstOrDefault(pair => !_entries.ContainsKey(pair.Name)).Name;
+        if (unknown is not null)
+            return $"ERR Unknown option or number of arguments for CONFIG SET - '{unknown}'";
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, _) in pairs)
+        {
+            if (_entries[name].Parse is null)
+                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config";
+            if (!seen.Add(_canonical.GetValueOrDefault(name, name)))
+                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter";
+        }
         foreach (var (name, value) in pairs)
         {
-            if (!_entries.TryGetValue(name, out var entry))
-                return $"ERR Unknown option or number of arguments for CONFIG SET - '{name}'";
-            if (entry.Parse is null)
-                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config";
-            var (apply, error) = entry.Parse(value);
+            var (apply, error) = _entries[name].Parse!(value);
             if (apply is null)
-                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - {error}";
+                return $"ERR CONFIG SET failed (possibly related to argument '{_canonical.GetValueOrDefault(name, name)}') - {error}";
             changes.Add(apply);
         }
         changes.ForEach(apply => apply());

@@ -17,6 +17,9 @@ public sealed record NodeOptions
     /// <summary>FASTER log page; the largest value a key can hold is a little under it.</summary>
     public long PageBytes { get; init; } = Istore.Node.Engine.Memory.MemoryEngineOptions.DefaultPageBytes;
     public string Engine { get; init; } = "memory";
+
+    /// <summary>notify-keyspace-events at start (Redis's class letters); null = off.</summary>
+    public string? NotifyKeyspaceEvents { get; init; }
     /// <summary>Disk engine: RocksDB's block cache (uncompressed blocks, index and bloom filters).</summary>
     public long BlockCacheBytes { get; init; } = Istore.Node.Engine.Disk.DiskEngineOptions.DefaultBlockCacheBytes;
     /// <summary>Disk engine: RocksDB's memtable size per column family.</summary>

@@ -39,6 +39,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
             ? new DiskEngine(new DiskEngineOptions(Path.Combine(options.Directory, "disk"), options.BlockCacheBytes, options.WriteBufferBytes))
             : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
         Database = new Database(_engine);
+        Database.Events.Registry = PubSub;
+        Database.Tracking.FindConnection = id => Host is { } host && host.TryGetConnection(id, out var connection) ? connection : null;
         Handlers = HandlerTable.Create();
         long replayed = 0;
         AppendOnlyLog log;
@@ -94,7 +96,21 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>CLIENT PAUSE: commands that wait for the end of a pause.</summary>
     internal ClientPause Pause { get; } = new();
 
+    /// <summary>Set while this node's shard gives keys away (see <see cref="ShardGuard"/>); null otherwise.</summary>
+    internal ShardGuard? Guard { get => Volatile.Read(ref _guard); set => Volatile.Write(ref _guard, value); }
+
+    private ShardGuard? _guard;
+
+    /// <summary>Keys MIGRATE has in flight, and the writes waiting for them.</summary>
+    internal Migration.MigrationGate Migrations { get; } = new();
+
+    /// <summary>Cached connections to MIGRATE targets.</summary>
+    internal Migration.MigrateTargets MigrateTargets { get; } = new();
+
     public NodeStats Stats { get; } = new();
+
+    /// <summary>SLOWLOG and LATENCY.</summary>
+    public Admin.Diagnostics Diagnostics { get; } = new();
 
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
     public PubSub.PubSubRegistry PubSub { get; } = new();
@@ -187,6 +203,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         _background.Dispose();
         Replication.Dispose();
         Pause.Dispose();
+        MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
         CloseLogged("engine", _engine.Dispose);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Istore.Net.Commands;
 using Istore.Net.Resp;
@@ -18,6 +20,8 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly CommandContext _context;
     private readonly KeyspaceSession _keyspace;
     private readonly SemiSyncReplies _semiSync;
+    private readonly Migration.MigrationGate.WriterSlot _writerSlot;
+    private readonly List<int> _keyIndexes = [];
 
     public NodeWorker(NodeServer node)
     {
@@ -27,6 +31,8 @@ internal sealed class NodeWorker : ILoopWorker
         _semiSync = new SemiSyncReplies(node);
         if (node.Options.Threads > 1)
             _activity = node.Scripts.JoinLoop();
+        node.Stats.AddLoop(_context.Stats);
+        _writerSlot = node.Migrations.Register();
     }
 
     /// <summary>With several loops: marks this one inside a command, so a script starting elsewhere waits for it (see <see cref="Scripting.LoopActivity"/>).</summary>
@@ -56,42 +62,69 @@ internal sealed class NodeWorker : ILoopWorker
     private void ExecuteCommand(Connection connection, CommandArgs args)
     {
         var client = (ClientState)connection.State!;
+        if (client.Replies == ReplyMode.On)
+            Execute(connection, client, args);
+        else
+            ExecuteSilenced(connection, client, args);
+    }
+
+    /// <summary>CLIENT REPLY OFF or SKIP: the command runs, its reply is dropped (pushes — messages, (un)subscribe confirmations — still go out, as in Redis).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ExecuteSilenced(Connection connection, ClientState client, CommandArgs args)
+    {
+        var mode = client.Replies;
+        int start = connection.Output.Length;
+        Execute(connection, client, args);
+        bool pushes = CommandTable.Find(args[0]) is { } spec && PubSubCommands.RepliesArePushes(spec);
+        if ((mode == ReplyMode.Skip || client.Replies == ReplyMode.Off) && !pushes)
+            connection.Output.Truncate(start);
+        if (mode == ReplyMode.Skip && client.Replies == ReplyMode.Skip)
+            client.Replies = ReplyMode.On;
+    }
+
+    private void Execute(Connection connection, ClientState client, CommandArgs args)
+    {
         var output = connection.Output;
         var spec = CommandTable.Find(args[0]);
-        Interlocked.Increment(ref _node.Stats.CommandsProcessed);
         if (spec is null)
         {
-            Reject(client, output, UnknownCommand(args));
+            Reject(client, output, UnknownCommand(args), null);
             return;
         }
         client.LastCommand = spec.Name;
         if (!client.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
         {
-            Reject(client, output, Errors.NoAuth);
+            Reject(client, output, Errors.NoAuth, spec);
             return;
         }
         if (!spec.AcceptsArgCount(args.Count))
         {
-            Reject(client, output, Errors.WrongArgs(spec.Name));
+            Reject(client, output, Errors.WrongArgs(spec.Name), spec);
             return;
         }
         if (_node.Scripts.Running is { } script && !Scripting.BusyScript.Admit(_node.Scripts, script, spec, args, output))
             return;
         if (ReplicationRefusal(spec) is { } refusal)
         {
-            Reject(client, output, refusal);
+            Reject(client, output, refusal, spec);
+            return;
+        }
+        if (_node.Guard is { } guard && guard.Refuses(spec, args))
+        {
+            if (!_node.Pause.TryHoldAny(connection))
+                Reject(client, output, ShardGuard.MovingError, spec);
             return;
         }
         if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
         {
-            Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args));
+            Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
             return;
         }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {
             if ((spec.Flags & CommandFlags.NoMulti) != 0)
             {
-                Reject(client, output, "ERR Command not allowed inside a transaction");
+                Reject(client, output, "ERR Command not allowed inside a transaction", spec);
                 return;
             }
             transaction.Add(spec, args);
@@ -104,12 +137,44 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Spec = spec;
         _context.Connection = connection;
         _context.Client = client;
-        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(spec))
+        _keyspace.Current = connection;
+        if (!PassesMigrationGate(spec))
         {
-            _semiSync.Run(_context);
+            Run(_context);
             return;
         }
-        Dispatch(_context);
+        _writerSlot.Enter();
+        try
+        {
+            if (!_node.Migrations.Active)
+            {
+                Run(_context);
+                return;
+            }
+            lock (_node.Database.WriteLock)
+            {
+                if (_node.Migrations.Blocks(spec, args, client, _keyIndexes))
+                    _node.Migrations.Hold(connection);
+                else
+                    Run(_context);
+            }
+        }
+        finally
+        {
+            _writerSlot.Exit();
+        }
+    }
+
+    /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
+    private static bool PassesMigrationGate(CommandSpec spec) =>
+        ((spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC") && spec.Name != "MIGRATE";
+
+    private void Run(CommandContext context)
+    {
+        if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(context.Spec))
+            _semiSync.Run(context);
+        else
+            Dispatch(context);
     }
 
     /// <summary>
@@ -137,11 +202,10 @@ internal sealed class NodeWorker : ILoopWorker
         var node = c.Node;
         var output = c.Output;
         int replyStart = output.Length;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             node.Handlers[c.Spec](c);
-            if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
-                Interlocked.Increment(ref node.Stats.ErrorReplies);
         }
         catch (Exception) when (c.Keyspace.NoteFailure())
         {
@@ -159,13 +223,36 @@ internal sealed class NodeWorker : ILoopWorker
             output.WriteError("ERR internal error: " + ex.Message);
             Log.CommandFailed(node.Logger, c.Spec.Name, ex);
         }
+        long elapsed = Stopwatch.GetTimestamp() - started;
+        if (c.Client.Tracking is { } tracking)
+            ClientTrackingCommand.AfterCommand(c, tracking);
+        if (!c.Client.InTransaction)
+            node.Database.Tracking.FlushBroadcast();   // a whole EXEC's keys go out together
+        var stats = c.Stats;
+        int index = c.Spec.Index;
+        stats.Calls[index]++;
+        stats.Ticks[index] += elapsed;
+        if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
+            CountFailure(c, stats, output.WrittenSpan[replyStart..]);
+        if (elapsed >= node.Diagnostics.SlowTicks)
+            node.Diagnostics.NoteSlow(c, elapsed);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CountFailure(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply)
+    {
+        stats.Failed[c.Spec.Index]++;
+        stats.CountError(reply);
+        Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }
 
     /// <summary>Refuses a command before it runs; inside MULTI that also dooms the transaction (EXECABORT).</summary>
-    private void Reject(ClientState client, RespWriter output, string error)
+    private void Reject(ClientState client, RespWriter output, string error, CommandSpec? spec)
     {
         client.Transaction?.Abort();
-        Interlocked.Increment(ref _node.Stats.RejectedCalls);
+        if (spec is null) _context.Stats.RejectedUnknown++;
+        else _context.Stats.Rejected[spec.Index]++;
+        _context.Stats.CountError(System.Text.Encoding.UTF8.GetBytes("-" + error));
         Interlocked.Increment(ref _node.Stats.ErrorReplies);
         output.WriteError(error);
     }
@@ -185,6 +272,8 @@ internal sealed class NodeWorker : ILoopWorker
         if (connection.State is not ClientState client)
             return;
         TransactionCommands.EndTransaction(_node, client);
+        if (client.Tracking is { } tracking)
+            _node.Database.Tracking.Disable(tracking);
         PubSubCommands.UnsubscribeAll(_node, client);
     }
 

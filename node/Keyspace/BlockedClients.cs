@@ -105,6 +105,23 @@ public sealed class BlockedClients
                 Remove(client);
     }
 
+    /// <summary>
+    /// CLIENT UNBLOCK: ends the wait of the client on <paramref name="connection"/> now, with its
+    /// timeout reply or with Redis's UNBLOCKED error; false when it is not blocked here.
+    /// </summary>
+    public bool Unblock(Connection connection, bool withError)
+    {
+        BlockedClient? client;
+        lock (_lock)
+        {
+            if (!_byConnection.TryGetValue(connection, out client))
+                return false;
+            Remove(client);
+        }
+        Unblock(client, withError ? static o => o.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK") : client.TimedOutReply);
+        return true;
+    }
+
     /// <summary>Milliseconds to the deadline; a Timer's due time tops out near 49 days, so a longer wait re-arms then.</summary>
     private static long DueIn(BlockedClient client) => Math.Clamp(client.DeadlineMs - Database.NowMs, 0, uint.MaxValue - 1);
 

@@ -24,6 +24,12 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();
 
+    /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
+    public PubSub.KeyspaceEvents Events { get; } = new();
+
+    /// <summary>Client-side caching: who may cache which keys; every write tells it which key changed.</summary>
+    public Tracking.ClientTracking Tracking { get; } = new();
+
     /// <summary>Clients blocked on keys (BLPOP …); writes that make a key ready serve them.</summary>
     public BlockedClients BlockedClients { get; } = new();
 
@@ -32,6 +38,9 @@ public sealed class Database(IStorageEngine engine)
     /// active expiry does not run; the master streams the DEL when the key expires there.
     /// </summary>
     public volatile bool ExpiresKeys = true;
+
+    /// <summary>DEBUG SET-ACTIVE-EXPIRE: false stops the background expiry; keys still expire when read.</summary>
+    public volatile bool ActiveExpiry = true;
 
     private int _maintenanceRequested;
 

@@ -45,25 +45,30 @@ public sealed partial class KeyspaceSession
     /// </summary>
     public StoredObject StoreObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt = 0)
     {
+        NotifyIfNew(key);
         var stored = _engine.WriteObject(key, value, expireAt);
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
         SignalReady(key);
         return stored;
     }
 
-    /// <summary>A command changed the collection at <paramref name="key"/> in place: an empty one loses its key.</summary>
+    /// <summary>
+    /// A command changed the collection at <paramref name="key"/> in place: an empty one loses its
+    /// key, with Redis's "del" event after the command's own (so the command notifies first).
+    /// </summary>
     public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
     {
         if (value.Length == 0)
         {
             _engine.Delete(key);
+            Notify(PubSub.NotifyClass.Generic, "del"u8, key);
         }
         else
         {
             _engine.ObjectChanged(key, value);
             SignalReady(key);
         }
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
     }
 
     /// <summary>Removes a key of any type without logging (the caller's own record replays the removal).</summary>
@@ -71,7 +76,7 @@ public sealed partial class KeyspaceSession
     {
         if (!_engine.Delete(key))
             return false;
-        _db.Watchers.KeyChanged(key);
+        KeyChanged(key);
         SignalReady(key);
         return true;
     }

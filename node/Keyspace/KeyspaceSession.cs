@@ -43,8 +43,15 @@ public sealed partial class KeyspaceSession : IDisposable
     public KeyType Get(ReadOnlySpan<byte> key)
     {
         var type = ReadLive(key);
-        if (type == KeyType.None) Interlocked.Increment(ref _db.KeyspaceMisses);
-        else Interlocked.Increment(ref _db.KeyspaceHits);
+        if (type == KeyType.None)
+        {
+            Interlocked.Increment(ref _db.KeyspaceMisses);
+            Notify(PubSub.NotifyClass.KeyMiss, "keymiss"u8, key);
+        }
+        else
+        {
+            Interlocked.Increment(ref _db.KeyspaceHits);
+        }
         return type;
     }
 
@@ -75,8 +82,9 @@ public sealed partial class KeyspaceSession : IDisposable
         EnsureFits(key, value.Length);
         lock (_db.WriteLock)
         {
+            NotifyIfNew(key);
             _engine.Write(key, value, expireAt);
-            _db.Watchers.KeyChanged(key);
+            KeyChanged(key);
             SignalRemoved(key);
             using var log = BeginRecord(expireAt == 0 ? 3 : 5);
             var w = log.Writer;
@@ -102,8 +110,9 @@ public sealed partial class KeyspaceSession : IDisposable
         EnsureFits(key, value.Length);
         lock (_db.WriteLock)
         {
+            NotifyIfNew(key);
             _engine.Write(key, value, expireAt);
-            _db.Watchers.KeyChanged(key);
+            KeyChanged(key);
             LogCommand(command);
         }
     }
@@ -122,7 +131,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             if (!_engine.Delete(key))
                 return false;
-            _db.Watchers.KeyChanged(key);
+            KeyChanged(key);
             SignalRemoved(key);
             LogKeyCommand("DEL"u8, key);
             return true;
@@ -139,7 +148,7 @@ public sealed partial class KeyspaceSession : IDisposable
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
             _engine.SetExpiry(key, expireAt);
-            _db.Watchers.KeyChanged(key);
+            KeyChanged(key);
             if (expireAt == 0)
             {
                 LogKeyCommand("PERSIST"u8, key);
@@ -162,6 +171,7 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
+            _db.Tracking.AllChanged();
             _engine.DeleteAll();
             SignalAllRemoved();
             LogMarker("FLUSHALL"u8);
@@ -340,7 +350,9 @@ public sealed partial class KeyspaceSession : IDisposable
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))
             {
                 Interlocked.Increment(ref _db.ExpiredKeys);
+                Notify(PubSub.NotifyClass.Expired, "expired"u8, key);
                 _db.Watchers.KeyChanged(key);
+                _db.Tracking.KeyChanged(key, writer: null);   // nobody's own write: NOLOOP clients hear it too
                 // Replay expires nothing, so without this a later command logged as received (SADD
                 // on the key) would replay onto the stale value, which then expires with it. Redis
                 // logs the same DEL.
@@ -348,6 +360,33 @@ public sealed partial class KeyspaceSession : IDisposable
             }
         }
         return KeyType.None;
+    }
+
+    /// <summary>The connection whose command runs on this session now (null for housekeeping and replay).</summary>
+    public Istore.Net.Server.Connection? Current { get; set; }
+
+    /// <summary>A key changed: WATCH, client-side caching and blocked clients learn of it here.</summary>
+    private void KeyChanged(ReadOnlySpan<byte> key)
+    {
+        _db.Watchers.KeyChanged(key);
+        _db.Tracking.KeyChanged(key, Current);
+    }
+
+    /// <summary>
+    /// A keyspace notification for a change this session made (Redis's notifyKeyspaceEvent):
+    /// commands state their event once, where they know the key changed; free while notifications are off.
+    /// </summary>
+    public void Notify(PubSub.NotifyClass type, ReadOnlySpan<byte> evt, ReadOnlySpan<byte> key)
+    {
+        if (!Replaying)
+            _db.Events.Notify(type, evt, key, Current);
+    }
+
+    /// <summary>The "new" event (class n) for a key about to be created; looks only while someone wants it.</summary>
+    internal void NotifyIfNew(ReadOnlySpan<byte> key)
+    {
+        if (_db.Events.Wants(PubSub.NotifyClass.New) && !Replaying && _engine.Peek(key, out _) == KeyType.None)
+            Notify(PubSub.NotifyClass.New, "new"u8, key);
     }
 
     public void Dispose() => _engine.Dispose();

@@ -195,7 +195,8 @@ internal sealed class BloomLayer
         int hashes = (int)reader.ReadVarUInt();
         long bits = (long)reader.ReadVarUInt();
         long count = (long)reader.ReadVarUInt();
-        if (bits <= 0 || hashes <= 0 || bits > (long)int.MaxValue * 64)
+        // At most -log2 of the smallest double error rate hashes; words must be in the data before they are allocated.
+        if (bits <= 0 || hashes is <= 0 or > 1100 || (bits + 63) / 64 > reader.Remaining / 8)
             throw new InvalidDataException("bad bloom layer in snapshot");
         var words = new ulong[(bits + 63) / 64];
         for (int i = 0; i < words.Length; i++)

@@ -74,6 +74,9 @@ public ref struct SnapshotReader(ReadOnlySpan<byte> data)
 
     public readonly bool AtEnd => _position == _data.Length;
 
+    /// <summary>Bytes not read yet: a reader checks a claimed size against it before allocating for it.</summary>
+    public readonly int Remaining => _data.Length - _position;
+
     public ulong ReadVarUInt()
     {
         ulong value = 0;

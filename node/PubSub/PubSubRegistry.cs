@@ -1,3 +1,5 @@
+using Istore.Net.Resp;
+using Istore.Net.Server;
 using Istore.Node.Keyspace;
 
 namespace Istore.Node.PubSub;
@@ -82,6 +84,38 @@ public sealed class PubSubRegistry
             }
         }
         return receivers;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="message"/> on <paramref name="channel"/>: the publishing
+    /// connection's own subscription is written in place (ahead of its reply, as Redis does), every
+    /// other subscriber gets it on its own loop. Returns the number of receivers.
+    /// </summary>
+    public int PublishFrom(Connection? publisher, byte[] channel, byte[] message) =>
+        Publish(channel, (subscriber, pattern) =>
+        {
+            if (subscriber.Connection == publisher)
+                WriteMessage(publisher.Output, pattern, channel, message);
+            else
+                subscriber.Connection.Deliver(connection => WriteMessage(connection.Output, pattern, channel, message));
+        });
+
+    /// <summary>A message as a push frame (RESP3) or array (RESP2): message or pmessage.</summary>
+    internal static void WriteMessage(RespWriter output, byte[]? pattern, byte[] channel, byte[] message)
+    {
+        if (pattern is null)
+        {
+            output.WritePushHeader(3);
+            output.WriteBulkString("message"u8);
+        }
+        else
+        {
+            output.WritePushHeader(4);
+            output.WriteBulkString("pmessage"u8);
+            output.WriteBulkString(pattern);
+        }
+        output.WriteBulkString(channel);
+        output.WriteBulkString(message);
     }
 
     /// <summary>PUBSUB CHANNELS: channels with at least one subscriber, optionally matching a glob.</summary>

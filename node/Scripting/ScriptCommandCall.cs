@@ -121,7 +121,6 @@ internal static class ScriptCommandCall
         c.Spec = CommandTable.Find(args[0])!;
         try
         {
-            Interlocked.Increment(ref c.Node.Stats.CommandsProcessed);
             NodeWorker.Dispatch(c);
             var reply = output.WrittenSpan[start..];
             int pos = 0;

@@ -49,6 +49,9 @@ internal static class ProxyCommands
         "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN",
         "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF");
 
+    /// <summary>Commands that name a backend address themselves: the proxy hides backends, so they go to a shard directly.</summary>
+    private static readonly FrozenSet<string> NameBackends = FrozenSet.Create(StringComparer.Ordinal, "MIGRATE");
+
     private static readonly RouteKind[] Kinds = CommandTable.All.Select(Classify).ToArray();
 
     public static RouteKind KindOf(CommandSpec spec) => Kinds[spec.Index];
@@ -59,8 +62,15 @@ internal static class ProxyCommands
     public static string OwnConnectionError(string name) =>
         $"ERR '{name}' needs a dedicated backend connection, which istore-proxy does not offer: send it to the shard directly";
 
+    /// <summary>The error a refused command gets.</summary>
+    public static string RefusedError(CommandSpec spec) => NameBackends.Contains(spec.Name)
+        ? $"ERR '{spec.Name}' names a backend address, which istore-proxy hides: send it to the shard's node directly"
+        : $"ERR '{spec.Name}' is not available through istore-proxy";
+
     private static RouteKind Classify(CommandSpec spec)
     {
+        if (NameBackends.Contains(spec.Name))
+            return RouteKind.Refused;
         if (Split.Contains(spec.Name))
             return RouteKind.Split;
         if (FanOut.Contains(spec.Name))

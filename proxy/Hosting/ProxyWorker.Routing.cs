@@ -17,7 +17,8 @@ internal sealed partial class ProxyWorker
 
     private readonly List<int> _keyIndexes = [];
 
-    private void Route(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
+    private void Route(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start,
+        bool movesDone = false)
     {
         switch (ProxyCommands.KindOf(spec))
         {
@@ -25,7 +26,7 @@ internal sealed partial class ProxyWorker
                 _local.Execute(session, spec, args, counters, start);
                 return;
             case RouteKind.Refused:
-                ReplyError(session, counters, start, $"ERR '{spec.Name}' is not available through istore-proxy");
+                ReplyError(session, counters, start, ProxyCommands.RefusedError(spec));
                 return;
             case RouteKind.NeedsOwnConnection:
                 ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
@@ -43,6 +44,8 @@ internal sealed partial class ProxyWorker
                 SendWhole(session, Random.Shared.Next(route.Shards.Length), NewSlot(session, counters, start), 0, args);
                 return;
         }
+        if (route.Migration is not null && !movesDone && MoveKeysFirst(session, route, spec, args, counters, start))
+            return;
         if (spec.MovableKeys)
         {
             ForwardMovableKeys(session, route, spec, args, counters, start);
@@ -79,8 +82,14 @@ internal sealed partial class ProxyWorker
         SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
     }
 
-    private static RequestSlot NewSlot(ClientSession session, CommandCounters counters, long start)
+    /// <summary>The command's place in its client's reply order: the next one, or the one it held while its keys moved.</summary>
+    private RequestSlot NewSlot(ClientSession session, CommandCounters counters, long start)
     {
+        if (_reserved is { } reserved)
+        {
+            _reserved = null;
+            return reserved;
+        }
         var slot = session.Queue.Enqueue();
         slot.Counters = counters;
         slot.StartTimestamp = start;

@@ -111,7 +111,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     public void Deliver(RequestSlot slot, int fragment, ReadOnlySpan<byte> reply)
     {
         var session = slot.Owner;
-        if (session.Closed || ResendToNewMaster(slot, reply))
+        if (session.Closed || ResendToNewMaster(slot, reply) || RerouteRefusedByGuard(slot, reply))
             return;
         if (slot.Join is { } join)
         {
@@ -129,7 +129,17 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
                 _scratch.WriteError("ERR unexpected reply from a backend: " + ex.Message);
             }
             reply = _scratch.WrittenSpan;
+            if (slot.AfterMoves is { } held)
+            {
+                RouteAfterMoves(slot, held, reply);
+                return;
+            }
         }
+        Complete(session, slot, reply);
+    }
+
+    private void Complete(ClientSession session, RequestSlot slot, ReadOnlySpan<byte> reply)
+    {
         Record(session, slot.Counters, reply, slot.StartTimestamp);
         session.Queue.Complete(slot, reply, session.Connection.Output);
         AfterReply(session);
@@ -176,6 +186,15 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
 
     internal void ReplyError(ClientSession session, CommandCounters? counters, long start, string message)
     {
+        if (_reserved is { } reserved)
+        {
+            _reserved = null;
+            _scratch.Clear();
+            _scratch.Protocol = session.Protocol;
+            _scratch.WriteError(message);
+            Complete(session, reserved, _scratch.WrittenSpan);
+            return;
+        }
         var writer = BeginLocalReply(session);
         writer.WriteError(message);
         EndLocalReply(session, writer, counters, start);

@@ -39,8 +39,22 @@ internal sealed class RequestSlot
     /// <summary>Where the kept request went: its shard (of how many) and the backend.</summary>
     public (int Shard, int Shards, Endpoint Backend)? SentTo { get; private set; }
 
+    /// <summary>
+    /// While a scale step moves keys: the command's arguments, kept while its keys move to their
+    /// new shard; it is routed when every move has answered. Null otherwise.
+    /// </summary>
+    public byte[][]? AfterMoves { get; set; }
+
+    /// <summary>The route table version the moves were made by: a newer table may move the keys again.</summary>
+    public long MovesVersion { get; set; }
+
+    /// <summary>Routed a second time (after a shard guard refused it): a second refusal is the client's answer.</summary>
+    public bool Rerouted { get; set; }
+
     public void Reset(long sequence)
     {
+        AfterMoves = null;
+        Rerouted = false;
         Sequence = sequence;
         IsReady = false;
         Join = null;

@@ -56,5 +56,12 @@ public sealed class TenantRoute(TenantConfig config, Endpoint[] shards)
     /// <summary>The AUTH password for <paramref name="shard"/>'s nodes (null: none).</summary>
     public string? BackendPassword(int shard) => config.Shards[shard].Password ?? config.BackendPassword;
 
-    public int ShardOf(ReadOnlySpan<byte> key) => KeyHash.Shard(key, Shards.Length);
+    /// <summary>Keys moving between shards (a scale step), or null.</summary>
+    public ShardMigration? Migration => config.Migration;
+
+    /// <summary>The shard that serves <paramref name="key"/>: where it lives, or where it is moving to.</summary>
+    public int ShardOf(ReadOnlySpan<byte> key) => KeyHash.Shard(key, config.Migration?.To ?? Shards.Length);
+
+    /// <summary>While keys move: the shard <paramref name="key"/> may still be on (equal to <see cref="ShardOf"/> when it does not move).</summary>
+    public int SourceOf(ReadOnlySpan<byte> key) => KeyHash.Shard(key, config.Migration!.From);
 }

@@ -143,6 +143,27 @@ public sealed class DashboardBrowserTests(LoadedClusterFixture fixture) : IClass
     }
 
     [Fact]
+    public void ScaleOutAndBackFromThePage()
+    {
+        using var browser = Open("business");
+        browser.WaitFor(d => d.FindElements(By.CssSelector("#scale-tenant option[value=demo]")).Count == 1, "demo in the scale form");
+        browser.Driver.FindElement(By.CssSelector("#scale-tenant option[value=demo]")).Click();
+        foreach (int shards in new[] { 3, 2 })
+        {
+            long doneBefore = fixture.Writer.Done;
+            Type(browser, "#scale-tenant input[name=shards]", shards.ToString());
+            browser.Driver.FindElement(By.CssSelector("#scale-tenant button[type=submit]")).Click();
+            var result = WaitForOperation(browser, 30);
+            Assert.True(result.Ok, result.Text);
+            browser.WaitFor(_ => Text(browser, "scale-progress").Contains("done, step") && Text(browser, "scale-progress").Contains($"of target {shards};"),
+                $"the progress line to say the scaling to {shards} is done", 60);
+            browser.WaitFor(_ => Rows(browser, "#shards").Count(r => r[0] == "demo") == shards, $"{shards} shards of demo in the shards table");
+            browser.WaitFor(_ => fixture.Writer.Done > doneBefore + 100, "writes to go on while scaling");
+            browser.Screenshot($"scaled-to-{shards}");
+        }
+    }
+
+    [Fact]
     public void PageWithoutTheTokenSaysSo()
     {
         using var browser = BrowserSession.Start();

@@ -27,6 +27,9 @@ public sealed class HaProcess : IAsyncDisposable
 
     public int Pid => _process?.Pid ?? 0;
 
+    /// <summary>The options it was started with (besides --config and --listen).</summary>
+    public string[] Arguments => _extraArgs;
+
     public string Output => _process?.Output ?? "";
 
     public static string BinaryPath =>

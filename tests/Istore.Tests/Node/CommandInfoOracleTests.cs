@@ -14,7 +14,7 @@ public class CommandInfoOracleTests(NodeFixture fixture, RedisServerFixture redi
     public static TheoryData<string> Commands() =>
     [
         "setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro", "pfadd", "pfcount", "pfmerge", "pfdebug",
-        "pfselftest", "sort", "sort_ro", "geoadd", "geodist", "geohash", "geopos", "georadius", "georadius_ro",
+        "pfselftest", "sort", "sort_ro", "dump", "restore", "migrate", "geoadd", "geodist", "geohash", "geopos", "georadius", "georadius_ro",
         "georadiusbymember", "georadiusbymember_ro", "geosearch", "geosearchstore",
     ];
 

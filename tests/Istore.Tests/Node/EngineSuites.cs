@@ -112,3 +112,28 @@ public sealed class ScriptingTestsOnMemory(NodeFixture fixture, Net.RedisServerF
     : ScriptingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ScriptingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ScriptingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class KeyspaceNotificationTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : KeyspaceNotificationTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class KeyspaceNotificationTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : KeyspaceNotificationTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ClientTrackingTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ClientTrackingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ClientTrackingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ClientTrackingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class AdminCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : AdminCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class AdminCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : AdminCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

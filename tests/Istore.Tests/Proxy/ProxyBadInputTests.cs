@@ -29,6 +29,24 @@ public class ProxyBadInputTests(ProxyCluster cluster) : IClassFixture<ProxyClust
         Assert.Equal("$1\r\n2\r\n", await c.ReadFrameAsync());
     }
 
+    /// <summary>DUMP and RESTORE route by their key like any keyed command; MIGRATE names a backend address, so the proxy refuses it.</summary>
+    [Fact]
+    public async Task Dump_and_restore_route_by_key_and_migrate_is_refused()
+    {
+        await using var c = await cluster.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "bad:dump", "value"));
+        var payload = (await c.ReadValueAfterAsync("DUMP", "bad:dump")).AsBytes()!;
+        for (int i = 0; i < 8; i++)
+        {
+            await c.SendAsync(RespEncoding.Command("RESTORE"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes($"bad:restored:{i}"), "0"u8.ToArray(), payload, "REPLACE"u8.ToArray()));
+            Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+            Assert.Equal("$5\r\nvalue\r\n", await c.CommandAsync("GET", $"bad:restored:{i}"));
+        }
+        Assert.Equal("-ERR 'MIGRATE' names a backend address, which istore-proxy hides: send it to the shard's node directly\r\n",
+            await c.CommandAsync("MIGRATE", "127.0.0.1", "6379", "bad:dump", "0", "1000"));
+        Assert.Equal("$5\r\nvalue\r\n", await c.CommandAsync("GET", "bad:dump"));
+    }
+
     [Fact]
     public async Task Backend_errors_are_relayed_and_do_not_desynchronise()
     {

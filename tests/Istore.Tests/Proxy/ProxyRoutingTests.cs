@@ -1,3 +1,4 @@
+using Istore.Net.Routes;
 using Istore.Proxy.Routing;
 using Istore.Tests.Infrastructure;
 

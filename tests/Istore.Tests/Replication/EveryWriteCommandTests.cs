@@ -46,6 +46,8 @@ public abstract class EveryWriteCommandTests(string engine)
         ["RPUSH", "tosort", "3", "1", "2"], ["SORT", "tosort", "BY", "w_*", "GET", "#", "GET", "h_*->f", "STORE", "sorted"],
         ["EXPIRE", "m1", "1000"], ["PEXPIRE", "m2", "1000000"], ["EXPIREAT", "m3", "4102444800"], ["PEXPIREAT", "m4", "4102444800000"],
         ["PERSIST", "m1"], ["RENAME", "m2", "m2b"], ["RENAMENX", "m3", "m3b"], ["COPY", "h", "hcopy"], ["DEL", "m4"], ["UNLINK", "s3"],
+        ["RESTORE", "hrestored", "0", DumpOf + "h"], ["RESTORE", "mrestored", "100000", DumpOf + "m1", "REPLACE"],
+        ["MIGRATE", "127.0.0.1", TargetPort, "", "0", "5000", "KEYS", "hrestored", "mrestored"],
         ["XADD", "x", "1-1", "f", "v"], ["XADD", "x", "2-*", "f", "w"], ["XADD", "x", "*", "f", "auto"], ["XADD", "x", "MAXLEN", "~", "1", "*", "g", "1"],
         ["XDEL", "x", "2-0"], ["XGROUP", "CREATE", "x", "g", "0"], ["XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "x", ">"],
         ["XACK", "x", "g", "1-1"], ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "x", ">"], ["XCLAIM", "x", "g", "c2", "0", "1-1", "2-0", "FORCE"],
@@ -54,6 +56,12 @@ public abstract class EveryWriteCommandTests(string engine)
         ["XGROUP", "CREATE", "x2", "g2", "$", "MKSTREAM"], ["XGROUP", "DESTROY", "x2", "g2"],
         ["FLUSHDB"], ["SET", "after", "flushdb"], ["FLUSHALL"], ["SET", "after", "flushall"],
     ];
+
+    /// <summary>An argument replaced by the DUMP of the key that follows (RESTORE's payload is binary).</summary>
+    private const string DumpOf = "<dump>";
+
+    /// <summary>An argument replaced by the port of a node started to receive MIGRATE's keys.</summary>
+    private const string TargetPort = "<target port>";
 
     private static bool DiskRefuses(string[] sample) => sample[0].StartsWith("RL.") || sample[0].StartsWith("BF.") || sample[0].StartsWith('X');
 
@@ -70,12 +78,22 @@ public abstract class EveryWriteCommandTests(string engine)
     {
         await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
         await group.WaitInSyncAsync();
+        await using var target = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await group.Master.ConnectAsync();
         foreach (var sample in Samples)
         {
             if (engine == "disk" && DiskRefuses(sample))
                 continue;
-            string reply = await c.CommandAsync(sample);
+            var args = new List<byte[]>();
+            foreach (var arg in sample)
+            {
+                if (arg.StartsWith(DumpOf))
+                    args.Add((await c.ReadValueAfterAsync("DUMP", arg[DumpOf.Length..])).AsBytes()!);
+                else
+                    args.Add(System.Text.Encoding.UTF8.GetBytes(arg == TargetPort ? target.Port.ToString() : arg));
+            }
+            await c.SendAsync(RespEncoding.Command([.. args]));
+            string reply = await c.ReadFrameAsync();
             Assert.False(reply.StartsWith('-'), $"{string.Join(' ', sample)} → {reply}");
             await group.WaitInSyncAsync();
             string master = await ReplicationGroup.DigestAsync(group.Master), replica = await ReplicationGroup.DigestAsync(group.Replicas[0]);

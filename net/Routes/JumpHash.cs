@@ -1,4 +1,4 @@
-namespace Istore.Proxy.Routing;
+namespace Istore.Net.Routes;
 
 /// <summary>
 /// Lamping and Veach's jump consistent hash: maps a 64-bit key to one of <c>buckets</c> so that

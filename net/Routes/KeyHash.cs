@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 
-namespace Istore.Proxy.Routing;
+namespace Istore.Net.Routes;
 
 /// <summary>
 /// What routes a key: XxHash64 (seed 0) of the key, or of the part inside its first

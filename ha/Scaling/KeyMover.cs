@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using Istore.Ha.Hosting;
+using Istore.Ha.Probing;
+using Istore.Net.Resp;
+using Istore.Net.Routes;
+
+namespace Istore.Ha.Scaling;
+
+/// <summary>
+/// The background pass of one scale step: SCAN each shard that gives keys away and MIGRATE the
+/// keys whose new jump hash names another shard, in batches, straight from node to node, at most
+/// <c>keysPerSec</c>. One full SCAN pass after the guards went up finds every key that still has
+/// to move (nothing new can land on a source), so the step is done when every source's pass ends.
+/// Proxies move keys on demand meanwhile; a key they moved first is simply not found here.
+/// </summary>
+internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration step, ScaleCounters counters, int keysPerSec) : IDisposable
+{
+    private const int ScanCount = 2500;
+    private const int MigrateTimeoutMs = 5000;
+    private const int RetryDelayMs = 500;
+    private const int MaxAttempts = 120;   // a minute of retries: a failover or a restart of a source or target fits
+
+    private ProbeConnection? _connection;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var tenant = Tenant();
+        for (int source = 0; source < tenant.Shards.Count; source++)
+            if (ShardGuards.GivesKeys(step, source))
+                await PassAsync(source, ct).ConfigureAwait(false);
+    }
+
+    private async Task PassAsync(int source, CancellationToken ct)
+    {
+        string cursor = "0";
+        int attempts = 0;
+        var clock = Stopwatch.StartNew();
+        long movedAtStart = counters.Moved;
+        do
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                cursor = await BatchAsync(source, cursor).ConfigureAwait(false);
+                attempts = 0;
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException)
+            {
+                if (++attempts >= MaxAttempts)
+                    throw new IOException($"shard {source}: {ex.Message}", ex);
+                counters.LastError = ex.Message;
+                await Task.Delay(RetryDelayMs, ct).ConfigureAwait(false);
+                continue;
+            }
+            // The rate cap: never ahead of keysPerSec since this pass began.
+            double aheadMs = (counters.Moved - movedAtStart) * 1000.0 / keysPerSec - clock.ElapsedMilliseconds;
+            if (aheadMs > 1)
+                await Task.Delay(TimeSpan.FromMilliseconds(aheadMs), ct).ConfigureAwait(false);
+        }
+        while (cursor != "0");
+    }
+
+    /// <summary>One SCAN page of the source's master and the MIGRATEs of its moving keys; returns the next cursor.</summary>
+    private async Task<string> BatchAsync(int source, string cursor)
+    {
+        var tenant = Tenant();
+        var shard = tenant.Shards[source];
+        Endpoint.TryParse(shard.Master, out var master);
+        if (_connection?.Endpoint != master)
+        {
+            _connection?.Dispose();
+            _connection = ha.Prober.Connect(master);   // the shard's master now: a failover may have moved it
+        }
+        var connection = _connection;
+        var page = await connection.ExpectAsync(ha.Prober.TimeoutMs, "SCAN", cursor, "COUNT", ScanCount.ToString()).ConfigureAwait(false);
+        string next = page[0].AsString() ?? "0";
+        var byTarget = new Dictionary<int, List<ReadOnlyMemory<byte>>>();
+        foreach (var item in page[1].Items)
+        {
+            var key = item.AsBytes() ?? [];
+            int target = KeyHash.Shard(key, step.To);
+            if (target == source)
+                continue;
+            if (!byTarget.TryGetValue(target, out var keys))
+                byTarget[target] = keys = [];
+            keys.Add(key);
+        }
+        Interlocked.Add(ref counters.Scanned, page[1].Count);
+        foreach (var (target, keys) in byTarget)
+        {
+            var reply = await connection.ExpectAsync(MigrateTimeoutMs + ha.Prober.TimeoutMs, MigrateCommand(tenant, target, keys)).ConfigureAwait(false);
+            // +NOKEY: proxies moved them all first.
+            if (reply.AsString() == "OK")
+                Interlocked.Add(ref counters.Moved, keys.Count);
+        }
+        return next;
+    }
+
+    private ReadOnlyMemory<byte>[] MigrateCommand(TenantConfig tenant, int target, List<ReadOnlyMemory<byte>> keys)
+    {
+        Endpoint.TryParse(tenant.Shards[target].Master, out var destination);
+        string? password = tenant.Shards[target].Password ?? tenant.BackendPassword ?? ha.Options.NodePassword;
+        var args = new List<string> { "MIGRATE", destination.Host, destination.Port.ToString(), "", "0", MigrateTimeoutMs.ToString(), "REPLACE" };
+        if (password is not null)
+            args.AddRange(["AUTH", password]);
+        args.Add("KEYS");
+        return [.. args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)), .. keys];
+    }
+
+    public void Dispose() => _connection?.Dispose();
+
+    private TenantConfig Tenant() =>
+        ha.Store.Current.Tenants.FirstOrDefault(t => t.Name == tenantName) ?? throw new InvalidOperationException($"tenant '{tenantName}' was deleted");
+}
+
+/// <summary>What a scale step has done so far, updated by its <see cref="KeyMover"/> and read by the API.</summary>
+internal sealed class ScaleCounters
+{
+    public long Scanned;
+    public long Moved;
+    public volatile string? LastError;
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Istore.Node.Commands;
+
+namespace Istore.Node.Admin;
+
+/// <summary>
+/// The slow-command diagnostics: SLOWLOG and the LATENCY monitor. A command's duration is
+/// compared with <see cref="SlowTicks"/> — the smaller of the two thresholds — so a fast command
+/// costs one comparison.
+/// </summary>
+public sealed class Diagnostics
+{
+    public SlowLog SlowLog { get; } = new();
+
+    public LatencyMonitor Latency { get; } = new();
+
+    /// <summary>Stopwatch ticks from which a command is worth a look (long.MaxValue: both off).</summary>
+    public long SlowTicks { get; private set; } = MicrosToTicks(10_000);
+
+    /// <summary>Recomputes <see cref="SlowTicks"/> after CONFIG SET changed a threshold.</summary>
+    public void ThresholdsChanged()
+    {
+        long slowlog = SlowLog.SlowerThanMicros < 0 ? long.MaxValue : MicrosToTicks(SlowLog.SlowerThanMicros);
+        long latency = Latency.ThresholdMs == 0 ? long.MaxValue : MicrosToTicks(Latency.ThresholdMs * 1000);
+        SlowTicks = Math.Min(slowlog, latency);
+    }
+
+    private static long MicrosToTicks(long micros) =>
+        micros >= long.MaxValue / Stopwatch.Frequency ? long.MaxValue : micros * Stopwatch.Frequency / 1_000_000;
+
+    public static long TicksToMicros(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));
+
+    /// <summary>EXEC is logged through its commands, and AUTH/HELLO never (they carry passwords), as in Redis.</summary>
+    private static bool SkipsSlowLog(string name) => name is "EXEC" or "AUTH" or "HELLO";
+
+    public void NoteSlow(CommandContext c, long ticks)
+    {
+        long micros = TicksToMicros(ticks);
+        if (SlowLog.SlowerThanMicros >= 0 && micros >= SlowLog.SlowerThanMicros && !SkipsSlowLog(c.Spec.Name))
+        {
+            bool configSet = c.Spec.Name == "CONFIG" && c.Count > 2 && c.ArgIs(1, "SET"u8);
+            SlowLog.Add(c.Args, micros, c.Connection.RemoteAddress, c.Client.Name,
+                i => configSet && i >= 3 && i % 2 == 1 && Hosting.NodeConfig.IsSensitive(c.ArgString(i - 1)));
+        }
+        bool fast = (c.Spec.Flags & Net.Commands.CommandFlags.Fast) != 0;
+        Latency.Sample(fast ? "fast-command" : "command", micros / 1000);
+    }
+}

@@ -1,0 +1,87 @@
+using Istore.Node.Engine;
+
+namespace Istore.Node.Commands;
+
+/// <summary>
+/// The DEBUG subcommands Redis's test suites lean on, where they make sense here: SLEEP,
+/// SET-ACTIVE-EXPIRE, OBJECT, and harmless no-ops for knobs of Redis's own encodings
+/// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST lives with replication.
+/// </summary>
+internal static class DebugCommand
+{
+    private static readonly string[] Help =
+    [
+        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CHANGE-REPL-ID",
+        "    Accepted; the replication id changes only on failover here.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "OBJECT <key>",
+        "    Show low level info about the <key> and associated value.",
+        "QUICKLIST-PACKED-THRESHOLD <size>",
+        "    Accepted; lists have no quicklist here.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        "HELP",
+        "    Prints this help.",
+    ];
+
+    /// <summary>Accepted and ignored: they tune representations this node does not have.</summary>
+    private static readonly HashSet<string> NoOps = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "SET-DISABLE-DENY-SCRIPTS", "LOG", "SET-SKIP-CHECKSUM-VALIDATION", "STRINGMATCH-LEN",
+    };
+
+    public static void Execute(CommandContext c)
+    {
+        var sub = c.ArgString(1);
+        if (c.ArgIs(1, "HELP"u8))
+            HelpReply.Write(c, "debug", Help);
+        else if (c.ArgIs(1, "SLEEP"u8) && c.Count == 3)
+            Sleep(c);
+        else if (c.ArgIs(1, "SET-ACTIVE-EXPIRE"u8) && c.Count == 3)
+        {
+            if (!c.TryInt64(2, out long on))
+                return;
+            c.Node.Database.ActiveExpiry = on != 0;
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(1, "OBJECT"u8) && c.Count == 3)
+            Object(c);
+        else if (NoOps.Contains(sub))
+            c.Output.WriteOk();
+        else
+            c.Output.WriteError($"ERR unknown subcommand '{Errors.Truncate(sub)}'. Try DEBUG HELP.");
+    }
+
+    /// <summary>Blocks this event loop, as Redis's DEBUG SLEEP blocks the server (0 yields once).</summary>
+    private static void Sleep(CommandContext c)
+    {
+        if (!double.TryParse(c.ArgString(2), System.Globalization.CultureInfo.InvariantCulture, out double seconds) || seconds < 0 || double.IsNaN(seconds))
+        {
+            c.Output.WriteError("ERR value is not a valid float");
+            return;
+        }
+        Thread.Sleep(TimeSpan.FromSeconds(Math.Min(seconds, 3600)));
+        c.Output.WriteOk();
+    }
+
+    private static void Object(CommandContext c)
+    {
+        string encoding;
+        using (c.Keyspace.Lock())
+        {
+            var type = c.Keyspace.ReadObject(c.Arg(2), out var value);
+            if (type == KeyType.None)
+            {
+                c.Output.WriteError("ERR no such key");
+                return;
+            }
+            encoding = value?.Encoding ?? "raw";
+        }
+        long size = MemoryCommand.ValueBytes(c, c.Arg(2)) ?? 0;
+        c.Output.WriteSimpleString($"Value at:0x0 refcount:1 encoding:{encoding} serializedlength:{size} lru:0 lru_seconds_idle:0");
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using Istore.Node.Commands;
+
+namespace Istore.Node.Hosting;
+
+/// <summary>
+/// What values a CONFIG parameter takes, checked with Redis's rules and error texts; a valid
+/// value comes back in the form CONFIG GET shows (yes/no, a byte count, the enum's own spelling).
+/// </summary>
+internal abstract record ParameterKind
+{
+    public abstract (string? Value, string? Error) Check(string value);
+
+    public static readonly ParameterKind Bool = new YesNo();
+
+    public static readonly ParameterKind Text = new AnyText();
+
+    public static readonly ParameterKind SavePoints = new SaveRules();
+
+    /// <summary>save: pairs of "seconds changes" (seconds ≥ 1, changes ≥ 0), or nothing.</summary>
+    private sealed record SaveRules : ParameterKind
+    {
+        public override (string?, string?) Check(string value)
+        {
+            var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < words.Length; i++)
+                if (!long.TryParse(words[i], System.Globalization.NumberStyles.AllowLeadingSign, null, out long n) || n < (i % 2 == 0 ? 1 : 0))
+                    return (null, "Invalid save parameters");
+            return words.Length % 2 == 0 ? (string.Join(' ', words), null) : (null, "Invalid save parameters");
+        }
+    }
+
+    private sealed record YesNo : ParameterKind
+    {
+        public override (string?, string?) Check(string value) =>
+            value.Equals("yes", StringComparison.OrdinalIgnoreCase) ? ("yes", null)
+            : value.Equals("no", StringComparison.OrdinalIgnoreCase) ? ("no", null)
+            : (null, "argument must be 'yes' or 'no'");
+    }
+
+    private sealed record AnyText : ParameterKind
+    {
+        public override (string?, string?) Check(string value) => (value, null);
+    }
+
+    /// <summary>A whole number in [Min, Max]; Memory also takes units (1k = 1000, 1kb = 1024…), Percent also "N%".</summary>
+    public sealed record Number(decimal Min, decimal Max, bool Memory, bool Percent) : ParameterKind
+    {
+        public override (string?, string?) Check(string value)
+        {
+            decimal n;
+            if (Memory && TryParseMemory(value, out n)) { }
+            else if (Percent && value.Length > 1 && value[^1] == '%' && RedisNumber.TryParseInt64(Encoding.ASCII.GetBytes(value[..^1]), out long percent) && percent >= 0)
+                return (value, null);
+            else if (!Memory && RedisNumber.TryParseInt64(Encoding.UTF8.GetBytes(value), out long parsed)) n = parsed;
+            else
+                return (null, Percent ? "argument must be a memory or percent value" : Memory ? "argument must be a memory value" : "argument couldn't be parsed into an integer");
+            if (n < Min || n > Max)
+                return (null, $"argument must be between {Min} and {Max} inclusive");
+            return (n.ToString(), null);
+        }
+
+        /// <summary>Redis's memtoull: digits, then nothing or b, k, kb, m, mb, g, gb (any case).</summary>
+        private static bool TryParseMemory(string value, out decimal bytes)
+        {
+            bytes = 0;
+            int digits = 0;
+            while (digits < value.Length && char.IsAsciiDigit(value[digits]))
+                digits++;
+            decimal unit = value[digits..].ToLowerInvariant() switch
+            {
+                "" or "b" => 1,
+                "k" => 1000,
+                "kb" => 1024,
+                "m" => 1000 * 1000,
+                "mb" => 1024 * 1024,
+                "g" => 1000m * 1000 * 1000,
+                "gb" => 1024m * 1024 * 1024,
+                _ => 0,
+            };
+            if (unit == 0 || digits > 20 || !decimal.TryParse(digits == 0 ? "0" : value[..digits], out decimal n) || n > ulong.MaxValue)
+                return false;
+            bytes = n * unit;
+            return true;
+        }
+    }
+
+    /// <summary>One of Redis's enum words (or, for Several, a space-separated list of them).</summary>
+    public sealed record OneOf(string[] Choices, bool Several) : ParameterKind
+    {
+        public override (string?, string?) Check(string value)
+        {
+            var words = Several ? value.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [value];
+            var canonical = new List<string>();
+            foreach (var word in words)
+            {
+                var match = Array.Find(Choices, choice => choice.Equals(word, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                    return (null, "argument(s) must be one of the following: " + string.Join(", ", Choices));
+                canonical.Add(match);
+            }
+            return (string.Join(' ', canonical), null);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Istore.Net.Client;
+
+namespace Istore.Perf;
+
+/// <summary>
+/// perf/scale.sh: issue 14's targets on the published binaries. `istore-ha up` (2 shards × master
+/// + replica), KEYS strings of 64 bytes loaded through the proxy, then ROUNDS rounds of: a quiet
+/// phase, scale 2 → 3, a quiet phase, scale 3 → 2. Four clients keep one GET or SET each in flight
+/// through the proxy the whole time; each phase's client p99 is recorded. Reported: HA's pass
+/// (keys moved per second), the cut-over pause, and client p99 while keys move over the p99 of the
+/// quiet phase before it (median of the ratios).
+/// </summary>
+internal static class ScaleRun
+{
+    private const int QuietMs = 5000;
+
+    public static async Task<int> Run(string bin, string engine, int keys, int rounds)
+    {
+        string work = Directory.CreateTempSubdirectory("istore-scale-").FullName;
+        int basePort = Random.Shared.Next(20_000, 30_000);
+        var up = Process.Start(new ProcessStartInfo($"{bin}/ha/istore-ha", ["up", "--dir", work, "--base-port", basePort.ToString(), "--shards", "2", "--replicas", "1", "--engine", engine])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        up.ErrorDataReceived += (_, _) => { };
+        try
+        {
+            string? line;
+            while ((line = await up.StandardOutput.ReadLineAsync()) is not null && !line.Contains("istore cluster is up"))
+            {
+            }
+            up.BeginOutputReadLine();
+            up.BeginErrorReadLine();
+            var file = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "cluster.json")))!;
+            int proxyPort = int.Parse(((string)file["proxy"]!).Split(':')[1]);
+            string password = (string)file["tenants"]![0]!["password"]!;
+            using var http = new HttpClient { BaseAddress = new Uri((string)file["dashboard"]!) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)file["adminToken"]!);
+
+            await LoadAsync(proxyPort, password, keys);
+            Console.WriteLine($"engine {engine}, {keys} keys of 64 bytes, {rounds} rounds");
+            var clients = new Clients(proxyPort, password, keys);
+            var ratios = new List<double>();
+            var rates = new List<double>();
+            var cutOvers = new List<long>();
+            for (int round = 0; round < rounds; round++)
+            {
+                foreach (int shards in new[] { 3, 2 })
+                {
+                    clients.NewPhase();
+                    await Task.Delay(QuietMs);
+                    double quiet = clients.P99Us();
+                    clients.NewPhase();
+                    var progress = await ScaleAsync(http, shards);
+                    double moving = clients.P99Us();
+                    double rate = (double)progress["keysPerSec"]!;
+                    long cutOver = (long)progress["cutOverMs"]!;
+                    ratios.Add(moving / quiet);
+                    rates.Add(rate);
+                    cutOvers.Add(cutOver);
+                    Console.WriteLine($"round {round} -> {shards} shards: {(long)progress["keysMoved"]!} keys moved by HA at {rate:F0} keys/s, cut-over {cutOver} ms; "
+                        + $"client p99 {quiet:F0} us quiet, {moving:F0} us while moving ({moving / quiet:F2}x)");
+                }
+            }
+            await clients.StopAsync();
+            Console.WriteLine($"median HA pass: {Median(rates):F0} keys/s; cut-over p50 {Percentile(cutOvers, 0.5)} ms, max {cutOvers.Max()} ms; "
+                + $"client p99 while moving / quiet: median {Median(ratios):F2}x; client errors {clients.Errors}");
+            return 0;
+        }
+        finally
+        {
+            Process.Start("kill", ["-TERM", up.Id.ToString()])?.WaitForExit();
+            if (!up.WaitForExit(60_000))
+                up.Kill(entireProcessTree: true);
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<JsonNode> ScaleAsync(HttpClient http, int shards)
+    {
+        var response = await http.PostAsync("api/v1/tenants/demo/scale", new StringContent($$"""{"shards": {{shards}}}""", Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
+        while (true)
+        {
+            await Task.Delay(100);
+            var progress = JsonNode.Parse(await http.GetStringAsync("api/v1/tenants/demo/scale"))!;
+            string state = (string)progress["state"]!;
+            if (state == "done")
+                return progress;
+            if (state is "failed" or "cancelled")
+                throw new InvalidOperationException(progress.ToJsonString());
+        }
+    }
+
+    private static async Task LoadAsync(int proxyPort, string password, int keys)
+    {
+        await using var c = await ConnectAsync(proxyPort, password);
+        string value = new('v', 64);
+        for (int from = 0; from < keys; from += 1000)
+        {
+            var bytes = new ArrayBufferWriter<byte>();
+            int n = Math.Min(1000, keys - from);
+            for (int i = from; i < from + n; i++)
+                RespCommandEncoder.Write(bytes, ["SET", $"key:{i}", value]);
+            await c.SendRawAsync(bytes.WrittenMemory, n);
+        }
+    }
+
+    private static async Task<RespClient> ConnectAsync(int proxyPort, string password)
+    {
+        var c = await RespClient.ConnectAsync("127.0.0.1", proxyPort);
+        await c.ExecuteAsync("AUTH", "demo", password);
+        return c;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static long Percentile(List<long> values, double p) => values.Order().ElementAt(Math.Min(values.Count - 1, (int)(values.Count * p)));
+
+    /// <summary>Four clients with one request each in flight; latencies per phase.</summary>
+    private sealed class Clients
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _tasks;
+        private readonly Lock _lock = new();
+        private List<long> _latencies = [];
+        public long Errors;
+
+        public Clients(int proxyPort, string password, int keys) =>
+            _tasks = Enumerable.Range(0, 4).Select(i => Task.Run(() => RunAsync(proxyPort, password, keys, i))).ToArray();
+
+        public void NewPhase()
+        {
+            lock (_lock)
+                _latencies = [];
+        }
+
+        public double P99Us()
+        {
+            lock (_lock)
+                return _latencies.Count == 0 ? 0 : _latencies.Order().ElementAt((int)(_latencies.Count * 0.99)) * 1_000_000.0 / Stopwatch.Frequency;
+        }
+
+        private async Task RunAsync(int proxyPort, string password, int keys, int seed)
+        {
+            await using var c = await ConnectAsync(proxyPort, password);
+            var random = new Random(seed);
+            while (!_stop.IsCancellationRequested)
+            {
+                string key = $"key:{random.Next(keys)}";
+                long start = Stopwatch.GetTimestamp();
+                var reply = random.Next(2) == 0 ? await c.ExecuteAsync("GET", key) : await c.ExecuteAsync("SET", key, "w");
+                long took = Stopwatch.GetTimestamp() - start;
+                if (reply.IsError)
+                    Interlocked.Increment(ref Errors);
+                lock (_lock)
+                    _latencies.Add(took);
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            _stop.Cancel();
+            await Task.WhenAll(_tasks);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Istore.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Istore.Tests.Ha.HaFailoverTests;
+
+namespace Istore.Tests.Ha;
+
+/// <summary>
+/// Relocating a shard's master and upgrading every node one at a time, under a write load through
+/// the proxy: every acknowledged write is found afterwards (counted), and clients see no error
+/// beyond the switchover's pause (counted and reported).
+/// </summary>
+public sealed class LiveOperationsTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("disk")]
+    public async Task Relocating_a_master_under_semi_sync_writes_loses_nothing_and_releases_the_old_node(string engine)
+    {
+        string[] semiSync = ["--sync-replicas", "1"];
+        await using var cluster = await HaCluster.StartAsync(engine, replicas: 1, semiSync, haArgs: ["--admin", $"127.0.0.1:{ProxyProcess.FreePort()}", "--admin-token", "tok"]);
+        await using var target = await NodeProcess.StartAsync(["--engine", engine, .. semiSync]);
+        string adminAddress = AdminAddress(cluster.Ha);
+        var live = new LiveCluster("t1", () => LiveCluster.ConnectAsync(cluster.Proxy.Port, "t1", "p1"), () => LiveCluster.MastersOf(cluster.Ha.Topology()),
+            LiveCluster.Admin(adminAddress, "tok"));
+        var oldMaster = cluster.CurrentMaster();
+        string to = $"127.0.0.1:{target.Port}";
+
+        await using var load = new WriteLoad(live);
+        await Task.Delay(300);
+        HttpResponseMessage? answer = null;
+        await WaitAsync(async () =>
+        {
+            try
+            {
+                answer = await live.Http.PostAsync("api/v1/tenants/t1/shards/0/relocate", LiveCluster.Json($$"""{"to": "{{to}}"}"""));
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;   // the admin API starts just after HA's port
+            }
+        }, TimeSpan.FromSeconds(10), "the admin API did not answer");
+        string body = await answer!.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, body);
+        var (acknowledged, errors) = await load.StopAsync();
+        output.WriteLine($"{engine}: relocated to {to}: {body}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
+
+        var shard = cluster.Ha.Topology()["tenants"]![0]!["shards"]![0]!;
+        Assert.Equal(to, (string)shard["master"]!);
+        Assert.DoesNotContain($"127.0.0.1:{oldMaster.Port}", shard["replicas"]!.AsArray().Select(r => (string)r!));
+        int lost = await load.LostAsync(output);
+        output.WriteLine($"acknowledged writes lost: {lost}");
+        Assert.Equal(0, lost);
+        // The only errors a client may see: a write the old master held past the proxy's grace, answered as such.
+        Assert.All(errors, e => Assert.Contains("is no longer its shard's master", e));
+        // Released: no longer following the shard, and emptied.
+        await WaitAsync(async () => (await ReplicationGroup.InfoAsync(oldMaster))["role"] == "master", TimeSpan.FromSeconds(5), "the old master still follows the shard");
+        Assert.Equal(":0\r\n", await ReplicationGroup.CommandAsync(oldMaster, "DBSIZE"));
+
+        // Bad requests change nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await live.Http.PostAsync("api/v1/tenants/t1/shards/5/relocate", LiveCluster.Json("""{"to": "127.0.0.1:1"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await live.Http.PostAsync("api/v1/tenants/t1/shards/0/relocate", LiveCluster.Json($$"""{"to": "{{to}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await live.Http.PostAsync("api/v1/tenants/t1/shards/0/relocate", LiveCluster.Json("""{"to": "nowhere"}"""))).StatusCode);
+        Assert.Equal(to, LiveCluster.MastersOf(cluster.Ha.Topology())[0]);
+    }
+
+    [Fact]
+    public async Task A_rolling_upgrade_restarts_every_node_on_the_new_binary_one_shard_at_a_time_with_no_write_lost()
+    {
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1");
+        var live = LiveCluster.Of(up);
+        // The "new" binary: the same build behind another path, which the nodes' INFO and command lines then show.
+        string dir = Directory.CreateTempSubdirectory("istore-upgrade-").FullName;
+        string next = Path.Combine(dir, "istore-node-next");
+        File.CreateSymbolicLink(next, NodeProcess.BinaryPath);
+        try
+        {
+            await using var load = new WriteLoad(live);
+            var started = await live.Http.PostAsync("api/v1/upgrade", LiveCluster.Json($$"""{"nodeBinary": "{{next}}"}"""));
+            Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+            JsonNode progress = null!;
+            await WaitAsync(async () =>
+            {
+                progress = JsonNode.Parse(await live.Http.GetStringAsync("api/v1/upgrade"))!;
+                return (string)progress["state"]! is "done" or "failed";
+            }, TimeSpan.FromSeconds(180), "the upgrade did not end");
+            var (acknowledged, errors) = await load.StopAsync();
+            output.WriteLine($"{progress.ToJsonString()}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
+            Assert.Equal("done", (string)progress["state"]!);
+            Assert.Equal(4, (int)progress["nodesDone"]!);
+            int lost = await load.LostAsync(output);
+            output.WriteLine($"acknowledged writes lost: {lost}");
+            Assert.Equal(0, lost);
+            await up.RememberChildrenAsync();
+            foreach (var node in up.NodeAddresses())
+                Assert.Equal(next, (await UpProcess.NodeInfoAsync(node))["executable"]);
+            // The machine view shows the new binary once HA sampled every node again (once a second).
+            await WaitAsync(async () => JsonNode.Parse(await live.Http.GetStringAsync("api/v1/cluster"))!["nodes"]!.AsArray().All(n => ((string)n!["binary"]!).StartsWith(next)),
+                TimeSpan.FromSeconds(10), "the cluster view does not show the new binary on every node");
+            Assert.Equal(HttpStatusCode.BadRequest, (await live.Http.PostAsync("api/v1/upgrade", LiveCluster.Json("""{"nodeBinary": "/nowhere/istore-node"}"""))).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string AdminAddress(HaProcess ha)
+    {
+        string[] args = ha.Arguments;
+        return $"http://{args[Array.IndexOf(args, "--admin") + 1]}/";
+    }
+}

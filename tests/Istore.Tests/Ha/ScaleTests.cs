@@ -1,0 +1,282 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Istore.Net.Client;
+using Istore.Net.Resp;
+using Istore.Tests.Infrastructure;
+using Istore.Tests.Proxy;
+using Xunit.Abstractions;
+using static Istore.Tests.Ha.HaFailoverTests;
+
+namespace Istore.Tests.Ha;
+
+/// <summary>
+/// Scaling a tenant of `istore-ha up` out and in through the admin API while clients write
+/// through the proxy: after every step each key is on exactly one master, the one its jump hash
+/// names, with its value; every acknowledged write is there (counted); the moved share is jump
+/// hash's.
+/// </summary>
+public sealed class ScaleTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("memory", 100_000)]
+    [InlineData("disk", 20_000)]
+    public async Task Scaling_two_three_four_two_moves_exactly_the_keys_jump_hash_names_and_loses_no_acknowledged_write(string engine, int keys)
+    {
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1", "--engine", engine);
+        var cluster = LiveCluster.Of(up);
+        var data = await LoadAsync(cluster, keys);
+        await CheckPlacementAsync(cluster, data, shards: 2);
+
+        foreach (int shards in new[] { 3, 4, 2 })
+        {
+            var before = await KeysPerMasterAsync(cluster);
+            await using var load = new WriteLoad(cluster);
+            var progress = await ScaleAsync(cluster, shards);
+            var (acknowledged, errors) = await load.StopAsync();
+            output.WriteLine($"{engine} -> {shards} shards: {progress.ToJsonString()}; load: {acknowledged} writes acknowledged, {errors.Count} errors {string.Join(" | ", errors.Distinct().Take(3))}");
+            await up.RememberChildrenAsync();
+            int lost = await load.LostAsync(output);
+            output.WriteLine($"acknowledged writes lost: {lost}");
+            Assert.Equal(0, lost);
+            await CheckPlacementAsync(cluster, data, shards);
+            if (shards == 3)
+            {
+                // Growing 2 → 3 moves a third of the keys, all onto the new shard.
+                var after = await KeysPerMasterAsync(cluster);
+                double moved = (double)after[^1] / after.Sum();
+                output.WriteLine($"moved share: {moved:F4} (expected {1.0 / 3:F4}); per master before {string.Join(",", before)} after {string.Join(",", after)}");
+                Assert.InRange(moved, 1.0 / 3 - 0.02, 1.0 / 3 + 0.02);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_scale_out_returns_to_the_old_shard_count_with_every_key()
+    {
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "0");
+        var cluster = LiveCluster.Of(up);
+        var http = cluster.Http;
+        var data = await LoadAsync(cluster, 30_000);
+        await using var load = new WriteLoad(cluster);
+        var started = await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 3}"""));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        var cancelled = await http.DeleteAsync("api/v1/tenants/demo/scale");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, cancelled.StatusCode);
+        var progress = await WaitForScaleAsync(cluster);
+        Assert.Equal("cancelled", (string)progress["state"]!);
+        var (acknowledged, _) = await load.StopAsync();
+        Assert.True(acknowledged > 0);
+        Assert.Equal(0, await load.LostAsync());
+        Assert.Equal(2, up.Topology()["tenants"]![0]!["shards"]!.AsArray().Count);
+        await CheckPlacementAsync(cluster, data, shards: 2);
+
+        // Bad requests change nothing.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.PostAsync("api/v1/tenants/nope/scale", LiveCluster.Json("""{"shards": 3}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 0}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync("api/v1/tenants/demo/scale", LiveCluster.Json("""{"shards": 2}"""))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.DeleteAsync("api/v1/tenants/demo/scale")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scale_step_survives_a_kill_9_of_HA_mid_way_and_finishes_after_its_restart()
+    {
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+                nodes.Add(await NodeProcess.StartAsync());
+            int adminPort = ProxyProcess.FreePort();
+            // A slow pass (2,000 keys/s over ~6,700 moving keys) so HA dies in the middle of it.
+            await using var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{nodes[0].Port}}"}, {"master": "127.0.0.1:{{nodes[1].Port}}"}]}]""",
+                1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", "2000");
+            await using var proxy = await ProxyProcess.StartWithHaAsync(ha.Address, "--ha-token", "tok");
+            var cluster = new LiveCluster("t1", () => LiveCluster.ConnectAsync(proxy.Port, "t1", "p1"), () => LiveCluster.MastersOf(ha.Topology()), LiveCluster.Admin($"http://127.0.0.1:{adminPort}/", "tok"));
+            await WaitAsync(async () => (await cluster.Http.PostAsync($"api/v1/nodes?address=127.0.0.1:{nodes[2].Port}&engine=memory", null)).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(10), "the spare node could not be registered");
+            var data = await LoadAsync(cluster, 20_000);
+            await using var load = new WriteLoad(cluster);
+            var started = await cluster.Http.PostAsync("api/v1/tenants/t1/scale", LiveCluster.Json("""{"shards": 3}"""));
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+            await WaitAsync(async () => (long)JsonNode.Parse(await cluster.Http.GetStringAsync("api/v1/tenants/t1/scale"))!["keysMoved"]! >= 1000,
+                TimeSpan.FromSeconds(30), "the pass did not start");
+            ha.Kill();
+            Assert.NotNull(ha.Topology()["tenants"]![0]!["migration"]);
+            await Task.Delay(500);   // clients keep writing through the proxy, which keeps moving keys on demand
+            await ha.RestartAsync();
+            var progress = await WaitForScaleAsync(cluster);
+            output.WriteLine(progress.ToJsonString());
+            Assert.Equal("done", (string)progress["state"]!);
+            var (acknowledged, errors) = await load.StopAsync();
+            output.WriteLine($"{acknowledged} writes acknowledged, {errors.Count} errors");
+            int lost = await load.LostAsync(output);
+            output.WriteLine($"acknowledged writes lost: {lost}");
+            Assert.Equal(0, lost);
+            Assert.Null(ha.Topology()["tenants"]![0]!["migration"]);
+            await CheckPlacementAsync(cluster, data, shards: 3);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+                await node.DisposeAsync();
+        }
+    }
+
+    private static async Task<JsonNode> ScaleAsync(LiveCluster cluster, int shards)
+    {
+        var response = await cluster.Http.PostAsync($"api/v1/tenants/{cluster.Tenant}/scale", LiveCluster.Json($$"""{"shards": {{shards}}}"""));
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var progress = await WaitForScaleAsync(cluster);
+        Assert.True((string)progress["state"]! == "done", progress.ToJsonString());
+        return progress;
+    }
+
+    private static async Task<JsonNode> WaitForScaleAsync(LiveCluster cluster)
+    {
+        JsonNode progress = null!;
+        await WaitAsync(async () =>
+        {
+            try
+            {
+                progress = JsonNode.Parse(await cluster.Http.GetStringAsync($"api/v1/tenants/{cluster.Tenant}/scale"))!;
+            }
+            catch (HttpRequestException)
+            {
+                return false;   // a restarted HA's admin API is not up yet
+            }
+            return (string)progress["state"]! is "done" or "cancelled" or "failed";
+        }, TimeSpan.FromSeconds(120), "the scaling did not end");
+        return progress;
+    }
+
+    /// <summary>Strings, hashes, lists, sets and sorted sets (some sharing a hash tag), written through the proxy; what each should read.</summary>
+    private static async Task<Dictionary<string, (string Type, string Value)>> LoadAsync(LiveCluster cluster, int keys)
+    {
+        var data = new Dictionary<string, (string, string)>();
+        await using var c = await cluster.Connect();
+        var batch = new List<string[]>();
+        for (int i = 0; i < keys; i++)
+        {
+            string key;
+            (string Type, string Value) expected;
+            switch (i % 10)
+            {
+                case 1:
+                    key = $"h:{i}";
+                    batch.Add(["HSET", key, "a", i.ToString(), "b", "x"]);
+                    expected = ("hash", $"a={i},b=x");
+                    break;
+                case 2:
+                    key = $"l:{i}";
+                    batch.Add(["RPUSH", key, "1", i.ToString()]);
+                    expected = ("list", $"1,{i}");
+                    break;
+                case 3:
+                    key = $"s:{i}";
+                    batch.Add(["SADD", key, "m", i.ToString()]);
+                    expected = ("set", string.Join(",", new[] { "m", i.ToString() }.Order(StringComparer.Ordinal)));
+                    break;
+                case 4:
+                    key = $"z:{i}";
+                    batch.Add(["ZADD", key, "1", "one", i.ToString(), "n"]);
+                    expected = ("zset", "one,n");
+                    break;
+                case 5:
+                    key = $"{{user:{i / 10}}}:profile";
+                    batch.Add(["SET", key, "p" + i]);
+                    expected = ("string", "p" + i);
+                    break;
+                default:
+                    key = $"k:{i}";
+                    batch.Add(["SET", key, "v" + i]);
+                    expected = ("string", "v" + i);
+                    break;
+            }
+            data[key] = expected;
+            if (batch.Count == 500 || i == keys - 1)
+            {
+                foreach (var reply in await PipelineAsync(c, batch))
+                    Assert.False(reply.IsError, reply.AsString());
+                batch.Clear();
+            }
+        }
+        return data;
+    }
+
+    /// <summary>Every key once, on the master its jump hash over <paramref name="shards"/> names, reading what was written (through the proxy too).</summary>
+    private static async Task CheckPlacementAsync(LiveCluster cluster, Dictionary<string, (string Type, string Value)> data, int shards)
+    {
+        var masters = cluster.Masters();
+        Assert.Equal(shards, masters.Count);
+        var seen = new HashSet<string>();
+        for (int s = 0; s < shards; s++)
+        {
+            await using var node = await RespClient.ConnectAsync("127.0.0.1", int.Parse(masters[s].Split(':')[1]));
+            foreach (var key in await ScanAllAsync(node))
+            {
+                if (!data.ContainsKey(key))
+                    continue;   // the write load's keys are checked by WriteLoad
+                Assert.True(seen.Add(key), $"{key} is on two masters");
+                Assert.True(ExpectedRoute.Shard(key, shards) == s, $"{key} is on shard {s}, its jump hash names {ExpectedRoute.Shard(key, shards)}");
+            }
+        }
+        Assert.Equal(data.Count, seen.Count);
+        await using var c = await cluster.Connect();
+        foreach (var chunk in data.Chunk(500))
+        {
+            var replies = await PipelineAsync(c, chunk.Select(kv => ReadCommand(kv.Key, kv.Value.Type)).ToList());
+            for (int i = 0; i < chunk.Length; i++)
+                Assert.Equal(chunk[i].Value.Value, Render(chunk[i].Value.Type, replies[i]));
+        }
+    }
+
+    private static string[] ReadCommand(string key, string type) => type switch
+    {
+        "hash" => ["HGETALL", key],
+        "list" => ["LRANGE", key, "0", "-1"],
+        "set" => ["SMEMBERS", key],
+        "zset" => ["ZRANGE", key, "0", "-1"],
+        _ => ["GET", key],
+    };
+
+    private static string Render(string type, RespValue reply) => type switch
+    {
+        "hash" => string.Join(",", reply.AsStringArray().Chunk(2).Select(p => $"{p[0]}={p[1]}").Order(StringComparer.Ordinal)),
+        "set" => string.Join(",", reply.AsStringArray().Order(StringComparer.Ordinal)),
+        "list" or "zset" => string.Join(",", reply.AsStringArray()),
+        _ => reply.AsString() ?? "(nil)",
+    };
+
+    private static async Task<List<long>> KeysPerMasterAsync(LiveCluster cluster)
+    {
+        var counts = new List<long>();
+        foreach (var master in cluster.Masters())
+        {
+            await using var node = await RespClient.ConnectAsync("127.0.0.1", int.Parse(master.Split(':')[1]));
+            counts.Add((await node.ExecuteAsync("DBSIZE")).AsInteger());
+        }
+        return counts;
+    }
+
+    private static async Task<List<string>> ScanAllAsync(RespClient node)
+    {
+        var keys = new List<string>();
+        string cursor = "0";
+        do
+        {
+            var page = await node.ExecuteAsync("SCAN", cursor, "COUNT", "1000");
+            cursor = page[0].AsString()!;
+            keys.AddRange(page[1].AsStringArray()!);
+        }
+        while (cursor != "0");
+        return keys;
+    }
+
+    private static Task<RespValue[]> PipelineAsync(RespClient c, List<string[]> commands)
+    {
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var command in commands)
+            RespCommandEncoder.Write(bytes, command);
+        return c.SendRawAsync(bytes.WrittenMemory, commands.Count);
+    }
+
+}

@@ -1,0 +1,199 @@
+using System.Text.RegularExpressions;
+using Istore.Net.Resp;
+using Istore.Tests.Infrastructure;
+using Istore.Tests.Net;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// The admin surface against redis-server: every CONFIG parameter name, values and refusals in
+/// Redis's words, all-or-nothing CONFIG SET; SLOWLOG, LATENCY, INFO commandstats/errorstats,
+/// MEMORY, DEBUG, LOLWUT, CLIENT REPLY and UNBLOCK, and their bad input.
+/// </summary>
+public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture redis)
+{
+    private static List<string> Names(RespValue configGet) =>
+        [.. configGet.Items.Where((_, i) => i % 2 == 0).Select(item => item.AsString()!)];
+
+    [Fact]
+    public async Task Config_get_star_names_every_parameter_redis_server_has()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        var redisNames = Names(await oracle.ReadValueAfterAsync("CONFIG", "GET", "*"));
+        var nodeNames = Names(await c.ReadValueAfterAsync("CONFIG", "GET", "*")).ToHashSet();
+        Assert.True(redisNames.Count > 180, $"redis-server listed {redisNames.Count}");
+        var missing = redisNames.Where(name => !nodeNames.Contains(name)).ToList();
+        Assert.True(missing.Count == 0, "missing: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task Stored_parameters_validate_and_read_back_as_redis_server_does()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "CONFIG SET hash-max-listpack-entries 1000", "CONFIG GET hash-max-listpack-entries", "CONFIG GET hash-max-ziplist-entries",
+            "CONFIG SET hash-max-ziplist-value 1kb", "CONFIG GET hash-max-listpack-value",
+            "CONFIG SET zset-max-listpack-value 2mb", "CONFIG GET zset-max-listpack-value",
+            "CONFIG SET hash-max-listpack-entries -1", "CONFIG SET hash-max-listpack-entries abc",
+            "CONFIG SET hash-max-listpack-value 1zb", "CONFIG SET activerehashing maybe", "CONFIG SET activerehashing NO",
+            "CONFIG GET activerehashing", "CONFIG SET maxmemory-policy allkeys-lru", "CONFIG GET maxmemory-policy",
+            "CONFIG SET maxmemory-policy sometimes", "CONFIG SET loglevel WARNING", "CONFIG GET loglevel",
+            "CONFIG SET active-defrag-cycle-min 100", "CONFIG SET list-max-listpack-size -5", "CONFIG GET list-max-ziplist-size",
+            "CONFIG SET slowlog-log-slower-than -2", "CONFIG SET daemonize yes", "CONFIG SET no-such-parameter 1",
+            "CONFIG SET lfu-log-factor 5 lfu-log-factor 6", "CONFIG SET lfu-log-factor 5 lfu-decay-time x",
+            "CONFIG GET lfu-log-factor", "CONFIG SET lfu-log-factor 7 lfu-decay-time 3", "CONFIG GET lfu-log-factor", "CONFIG GET lfu-decay-time",
+            "CONFIG SET lfu-log-factor", "CONFIG SET lfu-log-factor 1 lfu-decay-time", "CONFIG GET", "CONFIG BOGUS", "CONFIG REWRITE",
+            "CONFIG SET save \"\"", "CONFIG SET shutdown-on-sigterm nosave now", "CONFIG GET shutdown-on-sigterm",
+            "CONFIG SET shutdown-on-sigterm never", "CONFIG GET slave-priority", "CONFIG SET replica-priority 50", "CONFIG GET slave-priority");
+        // Restore what other tests of this node might see.
+        await c.CommandAsync("CONFIG", "SET", "hash-max-listpack-entries", "512", "hash-max-listpack-value", "64", "zset-max-listpack-value", "64");
+    }
+
+    [Fact]
+    public async Task Slowlog_keeps_slow_commands_newest_first_cut_to_redis_limits()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "0"));
+        await c.CommandAsync("SLOWLOG", "RESET");
+        await c.CommandAsync("CLIENT", "SETNAME", "slowpoke");
+        await c.CommandAsync(["SADD", "sl:set", .. Enumerable.Range(0, 40).Select(i => i.ToString())]);
+        await c.CommandAsync("SET", "sl:big", new string('x', 200));
+        await c.CommandAsync("CONFIG", "SET", "masterauth", "secret");
+        var entries = (await c.ReadValueAfterAsync("SLOWLOG", "GET", "-1")).Items;
+        var args = entries.Select(e => string.Join(' ', e.Items[3].Items.Select(a => a.AsString()))).ToList();
+        Assert.Equal("config set masterauth (redacted)", args[0].ToLowerInvariant());
+        Assert.Equal("SET sl:big " + new string('x', 128) + "... (72 more bytes)", args[1]);
+        Assert.Equal(32, entries[2].Items[3].Items.Count);
+        Assert.Equal("... (11 more arguments)", entries[2].Items[3].Items[31].AsString());
+        Assert.Equal("slowpoke", entries[2].Items[5].AsString());
+        Assert.Equal("*2\r\n", (await c.CommandAsync("SLOWLOG", "GET", "2"))[..4]);
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "slowlog-max-len", "1"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SLOWLOG", "LEN"));
+        await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "-1");
+        await c.CommandAsync("SLOWLOG", "RESET");
+        await c.CommandAsync("GET", "sl:big");
+        Assert.Equal(":0\r\n", await c.CommandAsync("SLOWLOG", "LEN"));
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "SLOWLOG GET -2", "SLOWLOG GET x", "SLOWLOG LEN 1", "SLOWLOG RESET 1", "SLOWLOG BOGUS", "SLOWLOG", "SLOWLOG HELP", "SLOWLOG GET 1 2");
+    }
+
+    [Fact]
+    public async Task Latency_monitor_records_commands_over_the_threshold()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Contains("Latency monitoring is disabled", await c.CommandAsync("LATENCY", "DOCTOR"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "latency-monitor-threshold", "20"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SLEEP", "0.05"));
+        var latest = (await c.ReadValueAfterAsync("LATENCY", "LATEST")).Items;
+        var command = Assert.Single(latest);
+        Assert.Equal("command", command.Items[0].AsString());
+        Assert.InRange(command.Items[2].AsInteger(), 50, 5000);
+        Assert.Single((await c.ReadValueAfterAsync("LATENCY", "HISTORY", "command")).Items);
+        Assert.Contains("command", await c.CommandAsync("LATENCY", "GRAPH", "command"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("LATENCY", "RESET"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("LATENCY", "LATEST"));
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "LATENCY BOGUS", "LATENCY HISTORY", "LATENCY LATEST 1", "LATENCY HISTORY nothing", "LATENCY RESET nothing", "LATENCY GRAPH nothing");
+    }
+
+    [Fact]
+    public async Task Commandstats_and_errorstats_count_calls_failures_and_rejections_across_loops()
+    {
+        await using var node = await fixture.StartNodeAsync(["--threads", "2"]);
+        var connections = new List<RawConnection>();
+        for (int i = 0; i < 4; i++)
+            connections.Add(await node.ConnectAsync());
+        try
+        {
+            var c = connections[0];
+            await c.CommandAsync("CONFIG", "RESETSTAT");
+            foreach (var each in connections)
+                await each.CommandAsync("GET", "cs:k");
+            await c.CommandAsync("HSET", "cs:h", "f", "v");
+            Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("GET", "cs:h"));
+            Assert.StartsWith("-ERR wrong number", await c.CommandAsync("GET"));
+            Assert.StartsWith("-ERR unknown command", await c.CommandAsync("NOSUCHCOMMAND"));
+            var info = await c.CommandAsync("INFO", "commandstats");
+            Assert.Matches(@"cmdstat_get:calls=5,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=1,failed_calls=1\r\n", info);
+            Assert.Matches(@"cmdstat_hset:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0\r\n", info);
+            var errors = await c.CommandAsync("INFO", "errorstats");
+            Assert.Contains("errorstat_ERR:count=2\r\n", errors);
+            Assert.Contains("errorstat_WRONGTYPE:count=1\r\n", errors);
+            var stats = await c.CommandAsync("INFO", "stats");
+            Assert.Contains("total_error_replies:3\r\n", stats);
+            Assert.Matches(new Regex(@"total_commands_processed:(\d+)"), stats);
+            Assert.DoesNotContain("cmdstat_", await c.CommandAsync("INFO"));   // commandstats only when asked for
+            Assert.Contains("cmdstat_info", await c.CommandAsync("INFO", "all"));
+        }
+        finally
+        {
+            foreach (var each in connections)
+                await each.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Client_reply_off_and_skip_silence_replies_until_on()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.SendCommandAsync("CLIENT", "REPLY", "OFF");
+        await c.SendCommandAsync("SET", "cr:a", "1");
+        await c.SendCommandAsync("CLIENT", "REPLY", "SKIP");   // ignored while OFF
+        await c.SendCommandAsync("CLIENT", "REPLY", "ON");
+        Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+        await c.SendCommandAsync("CLIENT", "REPLY", "SKIP");
+        await c.SendCommandAsync("GET", "cr:a");
+        await c.SendCommandAsync("GET", "cr:a");
+        Assert.Equal("$1\r\n1\r\n", await c.ReadFrameAsync());
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("CLIENT", "REPLY", "MAYBE"));
+    }
+
+    [Fact]
+    public async Task Client_unblock_ends_a_blocked_command_with_its_timeout_reply_or_an_error()
+    {
+        await using var blocked = await fixture.ConnectAsync();
+        await using var c = await fixture.ConnectAsync();
+        var id = (await blocked.CommandAsync("CLIENT", "ID")).Trim(':', '\r', '\n');
+        await blocked.SendCommandAsync("BLPOP", "ub:none", "0");
+        await c.WaitForBlockedClientsAsync(1);
+        Assert.Equal(":1\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id));
+        Assert.Equal("*-1\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        await blocked.SendCommandAsync("BLPOP", "ub:none", "0");
+        await c.WaitForBlockedClientsAsync(1);
+        Assert.Equal(":1\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id, "ERROR"));
+        Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(":0\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id));
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle, "CLIENT UNBLOCK x", "CLIENT UNBLOCK 999999 MAYBE", "CLIENT UNBLOCK 999999 TIMEOUT", "CLIENT UNBLOCK");
+    }
+
+    [Fact]
+    public async Task Memory_debug_and_lolwut_answer_and_refuse_as_redis_does()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("SET", "mem:s", new string('v', 1000));
+        await c.CommandAsync("RPUSH", "mem:l", "a", "b");
+        Assert.InRange((await c.ReadValueAfterAsync("MEMORY", "USAGE", "mem:s")).AsInteger(), 1000, 2000);
+        Assert.InRange((await c.ReadValueAfterAsync("MEMORY", "USAGE", "mem:l", "SAMPLES", "0")).AsInteger(), 2, 1000);
+        Assert.Equal("$-1\r\n", await c.CommandAsync("MEMORY", "USAGE", "mem:none"));
+        Assert.Contains("keys.count", await c.CommandAsync("MEMORY", "STATS"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MEMORY", "PURGE"));
+        Assert.StartsWith("+Value at:", await c.CommandAsync("DEBUG", "OBJECT", "mem:l"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SLEEP", "0"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"));
+        Assert.Contains("Redis ver.", await c.CommandAsync("LOLWUT"));
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "MEMORY BOGUS", "MEMORY USAGE", "MEMORY USAGE k SAMPLES", "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k BOGUS 1",
+            "MEMORY STATS x", "MEMORY HELP", "LOLWUT VERSION x");
+        // redis-server refuses DEBUG unless enable-debug-command: these are compared with its source.
+        Assert.Equal("-ERR no such key\r\n", await c.CommandAsync("DEBUG", "OBJECT", "mem:none"));
+        Assert.Equal("-ERR unknown subcommand 'BOGUSSUB'. Try DEBUG HELP.\r\n", await c.CommandAsync("DEBUG", "BOGUSSUB"));
+    }
+}
