@@ -29,7 +29,8 @@ chromium --headless=new --no-sandbox --disable-gpu --user-data-dir="$WORK/chromi
     "http://127.0.0.1:$((BASE + 180))/#token=$token" >"$WORK/chromium.log" 2>&1 &
 PIDS+=($!)
 rss() { ps -o rss= -p "$1" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
-chromium_rss() { pgrep -f "user-data-dir=$WORK/chromium" | xargs -r ps -o rss= -p | awk '{s+=$1} END {print s+0}'; }
+# 0 while chromium has not started yet (pgrep finding nothing must not end the script).
+chromium_rss() { { pgrep -f "user-data-dir=$WORK/chromium" || true; } | xargs -r ps -o rss= -p | awk '{s+=$1} END {print s+0}'; }
 # HA's own view of its memory (INFO on its RESP port): the managed heap apart from the rest.
 ha_info() { redis-cli -p $((BASE + 100)) -a "$token" --no-auth-warning INFO | tr -d '\r' | awk -F: -v f="$1" '$1 == f {print int($2 / 1024)}'; }
 # Every fifth minute also HA's live memory: its heap and RSS right after MEMORY PURGE (a full compacting GC).
