@@ -17,6 +17,9 @@ namespace Istore.Ha.Scaling;
 internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration step, ScaleCounters counters, int keysPerSec) : IDisposable
 {
     private const int ScanCount = 2500;
+
+    // Keys in one MIGRATE: its keys' writers (and a proxy moving one of them on demand) wait for the whole batch.
+    private const int MigrateBatch = 100;
     private const int MigrateTimeoutMs = 5000;
     private const int RetryDelayMs = 500;
     private const int MaxAttempts = 120;   // a minute of retries: a failover or a restart of a source or target fits
@@ -88,16 +91,17 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
         }
         Interlocked.Add(ref counters.Scanned, page[1].Count);
         foreach (var (target, keys) in byTarget)
-        {
-            var reply = await connection.ExpectAsync(MigrateTimeoutMs + ha.Prober.TimeoutMs, MigrateCommand(tenant, target, keys)).ConfigureAwait(false);
-            // +NOKEY: proxies moved them all first.
-            if (reply.AsString() == "OK")
-                Interlocked.Add(ref counters.Moved, keys.Count);
-        }
+            foreach (var batch in keys.Chunk(MigrateBatch))
+            {
+                var reply = await connection.ExpectAsync(MigrateTimeoutMs + ha.Prober.TimeoutMs, MigrateCommand(tenant, target, batch)).ConfigureAwait(false);
+                // +NOKEY: proxies moved them all first.
+                if (reply.AsString() == "OK")
+                    Interlocked.Add(ref counters.Moved, batch.Length);
+            }
         return next;
     }
 
-    private ReadOnlyMemory<byte>[] MigrateCommand(TenantConfig tenant, int target, List<ReadOnlyMemory<byte>> keys)
+    private ReadOnlyMemory<byte>[] MigrateCommand(TenantConfig tenant, int target, ReadOnlyMemory<byte>[] keys)
     {
         Endpoint.TryParse(tenant.Shards[target].Master, out var destination);
         string? password = tenant.Shards[target].Password ?? tenant.BackendPassword ?? ha.Options.NodePassword;

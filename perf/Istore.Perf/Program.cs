@@ -14,8 +14,8 @@ if (args.Length == 6 && args[0] == "--ranklist-compare")
     return await RanklistCompare.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
 
 // perf/scale.sh   (issue 14: HA's key-moving rate, cut-over pause, client p99 while keys move)
-if (args.Length == 5 && args[0] == "--scale")
-    return await ScaleRun.Run(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]));
+if (args.Length == 6 && args[0] == "--scale")
+    return await ScaleRun.Run(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
 
 // perf/failover.sh   (istore-ha: unplanned failover time, switchover pause, loss, etcd leader change)
 if (args.Length is 4 or 5 && args[0] == "--failover")

@@ -13,30 +13,29 @@ namespace Istore.Perf;
 /// phase, scale 2 → 3, a quiet phase, scale 3 → 2. Four clients keep one GET or SET each in flight
 /// through the proxy the whole time; each phase's client p99 is recorded. Reported: HA's pass
 /// (keys moved per second), the cut-over pause, and client p99 while keys move over the p99 of the
-/// quiet phase before it (median of the ratios).
+/// quiet phase before it (median of the ratios). The rate cap trades the pass's speed for the clients' tail.
 /// </summary>
 internal static class ScaleRun
 {
     private const int QuietMs = 5000;
 
-    public static async Task<int> Run(string bin, string engine, int keys, int rounds)
+    public static async Task<int> Run(string bin, string engine, int keys, int rounds, int keysPerSec)
     {
         string work = Directory.CreateTempSubdirectory("istore-scale-").FullName;
         int basePort = Random.Shared.Next(20_000, 30_000);
-        var up = Process.Start(new ProcessStartInfo($"{bin}/ha/istore-ha", ["up", "--dir", work, "--base-port", basePort.ToString(), "--shards", "2", "--replicas", "1", "--engine", engine])
+        var up = Process.Start(new ProcessStartInfo($"{bin}/ha/istore-ha", ["up", "--dir", work, "--base-port", basePort.ToString(), "--shards", "2", "--replicas", "1", "--engine", engine, "--scale-keys-per-sec", keysPerSec.ToString()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        up.ErrorDataReceived += (_, _) => { };
+        _ = up.StandardError.ReadToEndAsync();   // drained, never read
         try
         {
             string? line;
             while ((line = await up.StandardOutput.ReadLineAsync()) is not null && !line.Contains("istore cluster is up"))
             {
             }
-            up.BeginOutputReadLine();
-            up.BeginErrorReadLine();
+            _ = up.StandardOutput.ReadToEndAsync();
             var file = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "cluster.json")))!;
             int proxyPort = int.Parse(((string)file["proxy"]!).Split(':')[1]);
             string password = (string)file["tenants"]![0]!["password"]!;
@@ -44,7 +43,7 @@ internal static class ScaleRun
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)file["adminToken"]!);
 
             await LoadAsync(proxyPort, password, keys);
-            Console.WriteLine($"engine {engine}, {keys} keys of 64 bytes, {rounds} rounds");
+            Console.WriteLine($"engine {engine}, {keys} keys of 64 bytes, {rounds} rounds, HA's rate cap {keysPerSec} keys/s");
             var clients = new Clients(proxyPort, password, keys);
             var ratios = new List<double>();
             var rates = new List<double>();
