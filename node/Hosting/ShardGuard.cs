@@ -20,19 +20,16 @@ internal sealed record ShardGuard(int Index, int Shards)
     {
         if (!spec.HasKeys || spec.Name == "MIGRATE")
             return false;
-        if (!spec.MovableKeys)
-        {
-            var keys = spec.GetKeyRange(args.Count);
-            for (int k = 0, i = keys.First; k < keys.Count; k++, i += keys.Step)
-                if (KeyHash.Shard(args[i], Shards) != Index)
-                    return true;
-            return false;
-        }
-        var indexes = new List<int>();
+        var indexes = _keyIndexes ??= [];
+        indexes.Clear();
         spec.CollectKeyIndexes(args, indexes);
         foreach (int i in indexes)
             if (KeyHash.Shard(args[i], Shards) != Index)
                 return true;
         return false;
     }
+
+    // Per loop thread: the guard is shared by every loop.
+    [ThreadStatic]
+    private static List<int>? _keyIndexes;
 }

@@ -25,14 +25,7 @@ internal sealed partial class ProxyWorker
     private bool MoveKeysFirst(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
     {
         _keyIndexes.Clear();
-        if (spec.MovableKeys)
-            spec.CollectKeyIndexes(args, _keyIndexes);
-        else
-        {
-            var keys = spec.GetKeyRange(args.Count);
-            for (int k = 0, i = keys.First; k < keys.Count; k++, i += keys.Step)
-                _keyIndexes.Add(i);
-        }
+        spec.CollectKeyIndexes(args, _keyIndexes);
         _moves.Clear();
         foreach (int i in _keyIndexes)
         {
