@@ -7,18 +7,8 @@
 set -euo pipefail
 ROUNDS=${ROUNDS:-10}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$REPO"
-bash scripts/setup-deps.sh --with-peers
-bash scripts/publish.sh
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-dashboard-paint.XXXXXX")
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-BASE=${BASE_PORT:-28000}
-publish/ha/istore-ha up --dir "$WORK/data" --base-port "$BASE" >"$WORK/up.log" 2>&1 &
-PIDS+=($!)
-until grep -q "istore cluster is up" "$WORK/up.log"; do sleep 0.2; done
-token=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['adminToken'])" "$WORK/data/cluster.json")
+source "$REPO/perf/up-cluster.sh"
+start_up_cluster dashboard-paint 28000
 DRIVER_PORT=$((BASE + 50))
 chromedriver --port="$DRIVER_PORT" >"$WORK/driver.log" 2>&1 &
 PIDS+=($!)

@@ -9,18 +9,8 @@ set -euo pipefail
 MINUTES=${MINUTES:-30}
 [ "$MINUTES" -ge 3 ] || { echo "MINUTES must be at least 3 (growth is measured from minute 2)"; exit 2; }
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$REPO"
-bash scripts/setup-deps.sh --with-peers
-bash scripts/publish.sh
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-dashboard-soak.XXXXXX")
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-BASE=${BASE_PORT:-27000}
-publish/ha/istore-ha up --dir "$WORK/data" --base-port "$BASE" >"$WORK/up.log" 2>&1 &
-HA=$!; PIDS+=("$HA")
-until grep -q "istore cluster is up" "$WORK/up.log"; do sleep 0.2; kill -0 "$HA" || { cat "$WORK/up.log"; exit 1; }; done
-token=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['adminToken'])" "$WORK/data/cluster.json")
+source "$REPO/perf/up-cluster.sh"
+start_up_cluster dashboard-soak 27000
 password=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['tenants'][0]['password'])" "$WORK/data/cluster.json")
 # A light load: a few hundred SETs a second through the proxy, so charts move.
 (while kill -0 "$HA" 2>/dev/null; do redis-benchmark -p "$BASE" -a "$password" --user demo -t set -n 500 -c 2 -q >/dev/null 2>&1 || true; sleep 1; done) &
