@@ -24,6 +24,8 @@ public sealed class RespClient : IDisposable, IAsyncDisposable
     private readonly object _sendLock = new();
     private readonly ConcurrentQueue<TaskCompletionSource<RespValue>> _pending = new();
     private readonly Channel<RespValue> _unsolicited = Channel.CreateUnbounded<RespValue>();
+    /// <summary>The receive loop's place in a reply still arriving (only the receive loop touches it).</summary>
+    private readonly PartialReply _partialReply = new();
     private readonly Task _receiveLoop;
 
     // Commands are encoded into _outgoing under _sendLock; one flush task at a time swaps it with
@@ -250,7 +252,7 @@ public sealed class RespClient : IDisposable, IAsyncDisposable
     {
         while (start < end)
         {
-            var result = RespValueReader.TryRead(buffer.AsSpan(start, end - start), out var value, out int consumed, out string? error);
+            var result = RespValueReader.TryRead(buffer.AsSpan(start, end - start), out var value, out int consumed, out string? error, _partialReply);
             if (result == ParseResult.Incomplete)
                 break;
             if (result == ParseResult.ProtocolError)

@@ -27,11 +27,34 @@ public static class RespFrameScanner
     [SkipLocalsInit]   // the stack is only read where it was written: no need to zero 8 KB per call
     public static ParseResult TryScan(ReadOnlySpan<byte> buffer, out int frameLength, out string? error)
     {
-        frameLength = 0;
-        error = null;
         Span<long> remaining = stackalloc long[MaxDepth];
         int depth = 0;
         int pos = 0;
+        return Scan(buffer, remaining, ref depth, ref pos, out frameLength, out error);
+    }
+
+    /// <summary>
+    /// <see cref="TryScan(ReadOnlySpan{byte}, out int, out string?)"/> for a reader that calls again
+    /// as bytes arrive: an incomplete value's scanned part is remembered in <paramref name="partial"/>,
+    /// so a reply of n elements arriving in pieces is scanned once, not once per piece. The value
+    /// must start at <paramref name="buffer"/>'s first byte on every call until it completes.
+    /// </summary>
+    public static ParseResult TryScan(ReadOnlySpan<byte> buffer, PartialReply partial, out int frameLength, out string? error)
+    {
+        var result = Scan(buffer, partial.Stack, ref partial.Depth, ref partial.Resume, out frameLength, out error);
+        if (result != ParseResult.Incomplete)
+            partial.Clear();
+        return result;
+    }
+
+    /// <summary>
+    /// Goes on from <paramref name="pos"/>, where a value header starts, with <paramref name="depth"/>
+    /// aggregates open; both are left at the first header not yet complete when bytes run out.
+    /// </summary>
+    private static ParseResult Scan(ReadOnlySpan<byte> buffer, Span<long> remaining, ref int depth, ref int pos,
+        out int frameLength, out string? error)
+    {
+        frameLength = 0;
         while (true)
         {
             var result = ScanHeader(buffer, pos, out int next, out long children, out error);

@@ -13,22 +13,26 @@ public static class RespRequestParser
     /// Tries to parse one command from <c>buffer[start..end)</c>. On <see cref="ParseResult.Complete"/>
     /// <paramref name="consumed"/> is the frame's length; an empty frame (<c>*0</c>, a blank line)
     /// completes with zero arguments and should be skipped. On a protocol error
-    /// <paramref name="error"/> holds Redis's message.
+    /// <paramref name="error"/> holds Redis's message. With <paramref name="partial"/>, a frame
+    /// that stops short keeps its parsed arguments there and the next call resumes after them
+    /// (the frame must then start at the same byte, wherever the buffer moved it).
     /// </summary>
     public static ParseResult TryParse(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
-        out int consumed, out string? error)
+        out int consumed, out string? error, PartialRequest? partial = null)
     {
         consumed = 0;
         error = null;
         if (start >= end)
             return ParseResult.Incomplete;
+        if (partial is { Active: true })
+            return ResumeMultiBulk(buffer, start, end, args, limits, partial, out consumed, out error);
         return buffer[start] == (byte)'*'
-            ? ParseMultiBulk(buffer, start, end, args, limits, out consumed, out error)
+            ? ParseMultiBulk(buffer, start, end, args, limits, partial, out consumed, out error)
             : ParseInline(buffer, start, end, args, limits, out consumed, out error);
     }
 
     private static ParseResult ParseMultiBulk(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
-        out int consumed, out string? error)
+        PartialRequest? partial, out int consumed, out string? error)
     {
         consumed = 0;
         error = null;
@@ -42,25 +46,70 @@ public static class RespRequestParser
         args.Reset(buffer, (int)Math.Clamp(count, 0, 1024));
         for (long i = 0; i < count; i++)
         {
-            if (pos >= end)
-                return ParseResult.Incomplete;
-            if (span[pos] != (byte)'$')
-                return Fail($"Protocol error: expected '$', got '{(char)span[pos]}'", out error);
-            if (!TryReadLine(span, pos + 1, out lineEnd))
-                return TooLongWithoutNewline(end - pos, limits.MaxInlineLength, "Protocol error: too big bulk count string", out error);
-            if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out long length)
-                || length < 0 || length > limits.MaxBulkLength)
-                return Fail("Protocol error: invalid bulk length", out error);
-            pos = lineEnd + 2;
-            if (end - pos < length + 2)
-                return ParseResult.Incomplete;
-            int dataEnd = pos + (int)length;
-            if (span[dataEnd] != (byte)'\r' || span[dataEnd + 1] != (byte)'\n')
-                return Fail("Protocol error: expected CRLF after bulk data", out error);
-            args.Add(pos, (int)length);
-            pos = dataEnd + 2;
+            var result = ParseBulk(span, ref pos, limits, out int offset, out int length, out error);
+            if (result == ParseResult.Incomplete && partial is not null && args.Count >= PartialRequest.KeepFrom)
+                partial.Keep(count, args, start, pos - start);
+            if (result != ParseResult.Complete)
+                return result;
+            args.Add(offset, length);
         }
         consumed = pos - start;
+        return ParseResult.Complete;
+    }
+
+    /// <summary>Continues a frame <paramref name="partial"/> kept: only the arguments that were not parsed yet are read.</summary>
+    private static ParseResult ResumeMultiBulk(byte[] buffer, int start, int end, CommandArgs args, RespLimits limits,
+        PartialRequest partial, out int consumed, out string? error)
+    {
+        consumed = 0;
+        error = null;
+        var span = buffer.AsSpan(0, end);
+        int pos = start + partial.Resume;
+        while (partial.Parsed < partial.Count)
+        {
+            var result = ParseBulk(span, ref pos, limits, out int offset, out int length, out error);
+            if (result == ParseResult.ProtocolError)
+                partial.Clear();
+            if (result != ParseResult.Complete)
+                return result;
+            partial.Add(offset - start, length);
+            partial.Resume = pos - start;
+        }
+        partial.Complete(args, buffer, start);
+        consumed = pos - start;
+        return ParseResult.Complete;
+    }
+
+    /// <summary>
+    /// One <c>$len\r\n…\r\n</c> argument at <paramref name="pos"/>, which moves past it only when
+    /// the whole argument is there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ParseResult ParseBulk(ReadOnlySpan<byte> span, ref int pos, RespLimits limits,
+        out int offset, out int length, out string? error)
+    {
+        offset = 0;
+        length = 0;
+        error = null;
+        int end = span.Length;
+        if (pos >= end)
+            return ParseResult.Incomplete;
+        if (span[pos] != (byte)'$')
+            return Fail($"Protocol error: expected '$', got '{(char)span[pos]}'", out error);
+        if (!TryReadLine(span, pos + 1, out int lineEnd))
+            return TooLongWithoutNewline(end - pos, limits.MaxInlineLength, "Protocol error: too big bulk count string", out error);
+        if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out long bulkLength)
+            || bulkLength < 0 || bulkLength > limits.MaxBulkLength)
+            return Fail("Protocol error: invalid bulk length", out error);
+        int dataStart = lineEnd + 2;
+        if (end - dataStart < bulkLength + 2)
+            return ParseResult.Incomplete;
+        int dataEnd = dataStart + (int)bulkLength;
+        if (span[dataEnd] != (byte)'\r' || span[dataEnd + 1] != (byte)'\n')
+            return Fail("Protocol error: expected CRLF after bulk data", out error);
+        offset = dataStart;
+        length = (int)bulkLength;
+        pos = dataEnd + 2;
         return ParseResult.Complete;
     }
 

@@ -7,11 +7,17 @@ namespace Istore.Net.Resp;
 /// </summary>
 public static class RespValueReader
 {
-    /// <summary>Reads one value from the start of <paramref name="buffer"/>, like <see cref="RespFrameScanner.TryScan"/>.</summary>
-    public static ParseResult TryRead(ReadOnlySpan<byte> buffer, out RespValue? value, out int consumed, out string? error)
+    /// <summary>
+    /// Reads one value from the start of <paramref name="buffer"/>, like <see cref="RespFrameScanner.TryScan(ReadOnlySpan{byte}, out int, out string?)"/>;
+    /// with <paramref name="partial"/>, a value still arriving is not rescanned from its start on every call.
+    /// </summary>
+    public static ParseResult TryRead(ReadOnlySpan<byte> buffer, out RespValue? value, out int consumed, out string? error,
+        PartialReply? partial = null)
     {
         value = null;
-        var result = RespFrameScanner.TryScan(buffer, out consumed, out error);
+        var result = partial is null
+            ? RespFrameScanner.TryScan(buffer, out consumed, out error)
+            : RespFrameScanner.TryScan(buffer, partial, out consumed, out error);
         if (result != ParseResult.Complete)
             return result;
         int pos = 0;

@@ -13,6 +13,8 @@ public sealed class RespWriter
     private const int InitialSize = 16 * 1024;
     private readonly int _initialSize;
     private byte[] _buffer;
+    /// <summary>Where the unsent bytes start: a partial send moves it instead of moving the bytes.</summary>
+    private int _start;
     private int _position;
 
     public RespWriter() : this(InitialSize)
@@ -31,37 +33,37 @@ public sealed class RespWriter
 
     public bool IsResp3 => Protocol == 3;
 
-    public int Length => _position;
+    /// <summary>Bytes written and not yet consumed; offsets into <see cref="WrittenSpan"/> (marks, <see cref="Truncate"/>) count from its start.</summary>
+    public int Length => _position - _start;
 
-    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _position);
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(_start, _position - _start);
 
     /// <summary>The bytes written so far, for an asynchronous send (valid until the next write).</summary>
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _position);
-
-    internal byte[] Buffer => _buffer;
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(_start, _position - _start);
 
     /// <summary>Drops everything written (after a send, or to discard a partial reply).</summary>
     public void Clear()
     {
-        _position = 0;
+        _start = _position = 0;
         if (_buffer.Length > 1024 * 1024)
             _buffer = new byte[_initialSize];   // a huge reply should not pin its buffer forever
     }
 
-    /// <summary>Removes the first <paramref name="count"/> bytes (sent ones), keeping the rest.</summary>
+    /// <summary>
+    /// Removes the first <paramref name="count"/> bytes (sent ones), keeping the rest. O(1): the rest
+    /// moves to the front only when the buffer needs room (<see cref="Grow"/>), so sending a large
+    /// reply in many pieces copies it at most about once more instead of once per piece.
+    /// </summary>
     public void Consume(int count)
     {
-        if (count >= _position)
-        {
+        if (count >= Length)
             Clear();
-            return;
-        }
-        System.Buffer.BlockCopy(_buffer, count, _buffer, 0, _position - count);
-        _position -= count;
+        else
+            _start += count;
     }
 
     /// <summary>Truncates to an earlier length (to take back a reply being built).</summary>
-    public void Truncate(int length) => _position = Math.Min(_position, length);
+    public void Truncate(int length) => _position = _start + Math.Min(Length, length);
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
@@ -233,9 +235,22 @@ public sealed class RespWriter
         return _buffer.AsSpan(_position);
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="size"/> bytes: moves the unsent bytes to the front when sent
+    /// ones fill at least half the buffer (so each byte moved was paid for by a byte consumed),
+    /// otherwise doubles the buffer.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int size)
     {
+        int length = Length;
+        if (_start > 0 && _start >= _buffer.Length / 2)
+        {
+            System.Buffer.BlockCopy(_buffer, _start, _buffer, 0, length);
+            (_start, _position) = (0, length);
+            if (_buffer.Length - _position >= size)
+                return;
+        }
         long wanted = Math.Max((long)_buffer.Length * 2, (long)_position + size);
         Array.Resize(ref _buffer, (int)Math.Min(wanted, Array.MaxLength));
     }

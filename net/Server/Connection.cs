@@ -54,6 +54,7 @@ public sealed class Connection
     public int InputCapacity => Input.Length;
 
     internal byte[] Input;
+    internal readonly PartialRequest PartialInput = new();
     internal int InputStart;
     internal int InputEnd;
     internal bool WaitingForWritable;

@@ -214,7 +214,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
-                out int consumed, out string? error);
+                out int consumed, out string? error, c.PartialInput);
             if (result == ParseResult.Incomplete)
                 break;
             if (result == ParseResult.ProtocolError)
@@ -287,7 +287,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         while (output.Length > 0)
         {
             nint n;
-            fixed (byte* p = output.Buffer)
+            fixed (byte* p = output.WrittenSpan)
                 n = Libc.send(c.Fd, p, output.Length, Libc.MSG_NOSIGNAL);
             if (n < 0)
             {

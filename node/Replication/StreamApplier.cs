@@ -20,6 +20,7 @@ internal sealed class StreamApplier : IDisposable
     private readonly KeyspaceSession _keyspace;
     private readonly LogCommandReplayer _commands;
     private readonly CommandArgs _args = new();
+    private readonly PartialRequest _partial = new();
     private List<byte[][]>? _group;
     private readonly MemoryStream _groupBytes = new();
 
@@ -48,7 +49,7 @@ internal sealed class StreamApplier : IDisposable
             }
             if (buffer[position] != (byte)'*')
                 throw new InvalidDataException($"the master sent a byte 0x{buffer[position]:x2} where a record should start");
-            var result = RespRequestParser.TryParse(buffer, position, end, _args, StreamLimits, out int consumed, out string? error);
+            var result = RespRequestParser.TryParse(buffer, position, end, _args, StreamLimits, out int consumed, out string? error, _partial);
             if (result == ParseResult.Incomplete)
                 break;
             if (result == ParseResult.ProtocolError)

@@ -37,6 +37,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private readonly Queue<Pending> _pending = new();
     private readonly RespWriter _out = new(4096);
     private byte[] _in = new byte[ReceiveChunk];
+    private readonly PartialReply _partial = new();
     private int _inStart;
     private int _inEnd;
     private Socket? _socket;
@@ -242,7 +243,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         while (_inStart < _inEnd && _state == State.Connected)
         {
             var frame = _in.AsSpan(_inStart, _inEnd - _inStart);
-            var result = RespFrameScanner.TryScan(frame, out int length, out string? error);
+            var result = RespFrameScanner.TryScan(frame, _partial, out int length, out string? error);
             if (result == ParseResult.Incomplete)
                 return;
             if (result == ParseResult.ProtocolError)
@@ -312,6 +313,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         _socket = null;
         _out.Clear();
         _inStart = _inEnd = 0;
+        _partial.Clear();
         var reply = Encoding.UTF8.GetBytes("-" + error.ReplaceLineEndings(" ") + "\r\n");
         while (_pending.TryDequeue(out var pending))
             if (pending.Slot is not null)

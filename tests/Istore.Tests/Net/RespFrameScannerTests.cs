@@ -5,7 +5,7 @@ namespace Istore.Tests.Net;
 
 public class RespFrameScannerTests
 {
-    private static readonly string[] Frames =
+    internal static readonly string[] Frames =
     [
         "+OK\r\n",
         "+\r\n",
