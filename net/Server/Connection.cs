@@ -43,6 +43,12 @@ public sealed class Connection
     /// <summary>The application's per-connection state (a node session, a proxy client…).</summary>
     public object? State { get; set; }
 
+    /// <summary>Which output buffer limit applies (the application says: a subscriber is PubSub).</summary>
+    public OutputClass OutputClass { get; set; }
+
+    /// <summary>When the unsent replies went past the class's soft limit (0 while under it).</summary>
+    internal long OverSoftLimitSinceMs;
+
     /// <summary>Set by a command (QUIT, a fatal error): close once the pending replies are sent.</summary>
     public bool CloseAfterReply { get; set; }
 

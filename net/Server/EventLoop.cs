@@ -250,6 +250,23 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             c.QueuedForSend = true;
             _sendQueue.Add(c);
         }
+        CheckOutputLimit(c);
+    }
+
+    /// <summary>
+    /// Closes a client whose unsent replies broke its class's client-output-buffer-limit, as Redis
+    /// does, dropping them: the replies of a client that does not read would otherwise grow without bound.
+    /// </summary>
+    private void CheckOutputLimit(Connection c)
+    {
+        var limit = _host.OutputLimits[c.OutputClass];
+        if (limit.IsOff || c.IsClosed
+            || !OutputBufferLimits.IsBroken(limit, c.Output.Length, ref c.OverSoftLimitSinceMs, Environment.TickCount64))
+            return;
+        _host.CountOutputLimitDisconnection();
+        _host.OutputLimitBroken?.Invoke(c);
+        c.Output.Clear();
+        Close(c);
     }
 
     /// <summary>

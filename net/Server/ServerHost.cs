@@ -41,6 +41,20 @@ public sealed class ServerHost : IDisposable
 
     internal Resp.RespLimits Limits => Options.Limits;
 
+    /// <summary>client-output-buffer-limit, changeable at run time.</summary>
+    public OutputBufferLimits OutputLimits { get; } = new();
+
+    private long _outputLimitDisconnections;
+
+    /// <summary>Clients closed for passing their output buffer limit (INFO's client_output_buffer_limit_disconnections).</summary>
+    public long OutputLimitDisconnections => Interlocked.Read(ref _outputLimitDisconnections);
+
+    /// <summary>Told of each client about to be closed for its output buffer limit (the application logs it).</summary>
+    public Action<Connection>? OutputLimitBroken { get; set; }
+
+    /// <summary>Counts a client closed for its output buffer limit (replicas, which leave the loops, count here too).</summary>
+    public void CountOutputLimitDisconnection() => Interlocked.Increment(ref _outputLimitDisconnections);
+
     /// <summary>Changeable at run time (CONFIG SET maxclients).</summary>
     public int MaxClients { get; set; } = int.MaxValue;
 

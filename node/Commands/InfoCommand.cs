@@ -136,6 +136,7 @@ internal static class InfoCommand
                 yield return ("sync_full", Interlocked.Read(ref node.Replication.SyncFull));
                 yield return ("sync_partial_ok", Interlocked.Read(ref node.Replication.SyncPartialOk));
                 yield return ("sync_partial_err", Interlocked.Read(ref node.Replication.SyncPartialErr));
+                yield return ("client_output_buffer_limit_disconnections", node.Host.OutputLimitDisconnections);
                 break;
             case "replication":
                 foreach (var field in ReplicationInfo.Fields(node.Replication))

@@ -48,6 +48,7 @@ public sealed class NodeConfig
             ["busy-reply-threshold"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["lua-time-limit"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["checkpoint-log-bytes"] = (() => CheckpointLogBytes.ToString(), v => ParseInRange(v, 1, long.MaxValue, n => CheckpointLogBytes = n)),
+            ["client-output-buffer-limit"] = (() => node.Host.OutputLimits.ToString(), ParseOutputBufferLimit),
             ["notify-keyspace-events"] = (() => PubSub.KeyspaceEvents.Format(node.Database.Events.Flags), ParseNotifyKeyspaceEvents),
         };
         foreach (var parameter in RedisParameters.All)
@@ -126,6 +127,12 @@ public sealed class NodeConfig
         PubSub.KeyspaceEvents.Parse(value) is { } flags
             ? (() => _node.Database.Events.Flags = flags, null)
             : (null, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+
+    /// <summary>Checks every class first, so a bad value changes nothing (the classes it does not name keep their limits).</summary>
+    private (Action?, string?) ParseOutputBufferLimit(string value) =>
+        Istore.Net.Server.OutputBufferLimits.Check(value) is { } error
+            ? (null, error)
+            : (() => _node.Host.OutputLimits.Set(value), null);
 
     public string? RequirePass { get; private set; }
 

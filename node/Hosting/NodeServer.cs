@@ -75,6 +75,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             MaxClients = options.MaxClients,
             Limits = limits,
         }, this);
+        Host.OutputLimitBroken = c => Log.OutputLimitBroken(Logger, c.Id, c.RemoteAddress, c.OutputClass.ToString().ToLowerInvariant());
         _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Logger);
     }
 

@@ -49,7 +49,7 @@ internal abstract record ParameterKind
         public override (string?, string?) Check(string value)
         {
             decimal n;
-            if (Memory && TryParseMemory(value, out n)) { }
+            if (Memory && Istore.Net.Server.MemoryAmount.TryParse(value, out n)) { }
             else if (Percent && value.Length > 1 && value[^1] == '%' && RedisNumber.TryParseInt64(Encoding.ASCII.GetBytes(value[..^1]), out long percent) && percent >= 0)
                 return (value, null);
             else if (!Memory && RedisNumber.TryParseInt64(Encoding.UTF8.GetBytes(value), out long parsed)) n = parsed;
@@ -58,30 +58,6 @@ internal abstract record ParameterKind
             if (n < Min || n > Max)
                 return (null, $"argument must be between {Min} and {Max} inclusive");
             return (n.ToString(), null);
-        }
-
-        /// <summary>Redis's memtoull: digits, then nothing or b, k, kb, m, mb, g, gb (any case).</summary>
-        private static bool TryParseMemory(string value, out decimal bytes)
-        {
-            bytes = 0;
-            int digits = 0;
-            while (digits < value.Length && char.IsAsciiDigit(value[digits]))
-                digits++;
-            decimal unit = value[digits..].ToLowerInvariant() switch
-            {
-                "" or "b" => 1,
-                "k" => 1000,
-                "kb" => 1024,
-                "m" => 1000 * 1000,
-                "mb" => 1024 * 1024,
-                "g" => 1000m * 1000 * 1000,
-                "gb" => 1024m * 1024 * 1024,
-                _ => 0,
-            };
-            if (unit == 0 || digits > 20 || !decimal.TryParse(digits == 0 ? "0" : value[..digits], out decimal n) || n > ulong.MaxValue)
-                return false;
-            bytes = n * unit;
-            return true;
         }
     }
 

@@ -37,6 +37,7 @@ public sealed class PubSubRegistry
             if (!table.TryGetValue(key, out var listeners))
                 table[key] = listeners = new Listeners(key);
             listeners.Subscribers.Add(subscriber);
+            subscriber.Connection.OutputClass = OutputClass.PubSub;
             return true;
         }
     }
@@ -55,6 +56,8 @@ public sealed class PubSubRegistry
             listeners.Subscribers.Remove(subscriber);
             if (listeners.Subscribers.Count == 0)
                 table.Remove(key);
+            if (subscriber.Count == 0)
+                subscriber.Connection.OutputClass = OutputClass.Normal;
             return true;
         }
     }

@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Net.Sockets;
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Net.Server;
 
 namespace Istore.Node.Replication;
 
@@ -132,7 +133,7 @@ internal sealed class ReplicaFeed
             if (n > 0)
             {
                 _socket.Send(buffer, 0, n, SocketFlags.None);
-                _sent += n;
+                Volatile.Write(ref _sent, _sent + n);
                 continue;
             }
             if (!_wake.WaitOne(1000) && !_closed)
@@ -205,5 +206,22 @@ internal sealed class ReplicaFeed
     {
         if (State != "send_bulk" && MillisecondsSinceAck > _hub.Settings.TimeoutMs)
             Close($"no acknowledgement for {MillisecondsSinceAck} ms (repl-timeout {_hub.Settings.TimeoutMs / 1000} s)");
+    }
+
+    /// <summary>When <see cref="CheckOutputLimit"/> first saw this replica past the soft limit (0 while under it).</summary>
+    private long _overSoftLimitSinceMs;
+
+    /// <summary>
+    /// A replica's output buffer is the stream it has not been sent yet: the shared backlog holds it,
+    /// so it costs no memory of its own, but the replica class of client-output-buffer-limit still
+    /// drops a replica that far behind, as Redis does (from the hub's tick, as the sender may be stuck in a send).
+    /// </summary>
+    public void CheckOutputLimit()
+    {
+        long behind = _hub.Backlog.EndOffset - Volatile.Read(ref _sent);
+        if (!OutputBufferLimits.IsBroken(_hub.Host.OutputLimits[OutputClass.Replica], behind, ref _overSoftLimitSinceMs, Environment.TickCount64))
+            return;
+        _hub.Host.CountOutputLimitDisconnection();
+        Close($"it is {behind} bytes behind, past client-output-buffer-limit's replica class");
     }
 }

@@ -43,6 +43,9 @@ public sealed class ReplicationHub : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>The node's client host: replicas obey its client-output-buffer-limit and count in its statistics.</summary>
+    internal Istore.Net.Server.ServerHost Host => _node.Host;
+
     public ReplicationBacklog Backlog { get; }
 
     public AckWaiters Waiters { get; }
@@ -195,11 +198,14 @@ public sealed class ReplicationHub : IDisposable
     /// <summary>Whether writes are refused for want of good replicas (min-replicas-to-write).</summary>
     public bool TooFewReplicas => Settings.MinReplicasToWrite > 0 && Link is null && GoodReplicas() < Settings.MinReplicasToWrite;
 
-    /// <summary>Housekeeping, every 100 ms: drop replicas that stopped acknowledging, time out waiters.</summary>
+    /// <summary>Housekeeping, every 100 ms: drop replicas that stopped acknowledging or fell too far behind, time out waiters.</summary>
     public void Tick()
     {
         foreach (var feed in Replicas)
+        {
             feed.CheckTimeout();
+            feed.CheckOutputLimit();
+        }
         Acknowledged();
         Link?.Tick();
     }
