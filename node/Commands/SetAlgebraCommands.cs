@@ -135,7 +135,7 @@ public static class SetAlgebraCommands
         {
             if (!InAll(bySize.AsSpan(1), entry.Key))
                 continue;
-            into?.Members.AddNew(entry.Member);
+            into?.Add(entry.Member);
             if (++found == limit)
                 break;
         }
@@ -150,7 +150,7 @@ public static class SetAlgebraCommands
             return result;
         foreach (var entry in first)
             if (!InAny(sets.AsSpan(1), entry.Key))
-                result.Members.AddNew(entry.Member);
+                result.Add(entry.Member);
         return result;
     }
 

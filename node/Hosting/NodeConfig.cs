@@ -116,7 +116,15 @@ public sealed class NodeConfig
             node.Diagnostics.ThresholdsChanged();
         },
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
+        ["hash-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.HashEntries = ClampToInt(v),
+        ["hash-max-listpack-value"] = (_, v) => Objects.EncodingLimits.HashValue = ClampToInt(v),
+        ["set-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SetEntries = ClampToInt(v),
+        ["set-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SetValue = ClampToInt(v),
+        ["zset-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SortedSetEntries = ClampToInt(v),
+        ["zset-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SortedSetValue = ClampToInt(v),
     };
+
+    private static int ClampToInt(string value) => (int)Math.Min(long.Parse(value), int.MaxValue);
 
     private static readonly HashSet<string> Sensitive = new(StringComparer.OrdinalIgnoreCase);
 

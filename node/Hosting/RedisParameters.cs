@@ -145,6 +145,8 @@ internal static class RedisParameters
         new("cluster-link-sendbuf-limit", null, true, Memory(0, 18446744073709551615), "0"),
         new("hash-max-listpack-entries", "hash-max-ziplist-entries", true, Integer(0, 9223372036854775807), "512"),
         new("set-max-intset-entries", null, true, Integer(0, 9223372036854775807), "512"),
+        new("set-max-listpack-entries", null, true, Integer(0, 9223372036854775807), "128"),   // Redis 7.2's: small sets are packed here
+        new("set-max-listpack-value", null, true, Memory(0, 9223372036854775807), "64"),
         new("zset-max-listpack-entries", "zset-max-ziplist-entries", true, Integer(0, 9223372036854775807), "128"),
         new("active-defrag-ignore-bytes", null, true, Memory(1, 9223372036854775807), "104857600"),
         new("hash-max-listpack-value", "hash-max-ziplist-value", true, Memory(0, 9223372036854775807), "64"),

@@ -3,15 +3,12 @@ using Istore.Node.Keyspace;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// A hash: field → value. Small hashes (at most <see cref="MaxPackedFields"/> fields of at most
-/// <see cref="MaxPackedItem"/> bytes, Redis's listpack limits) live packed in one array; a larger
+/// A hash: field → value. Small hashes (see <see cref="EncodingLimits"/>: Redis's
+/// hash-max-listpack-entries and -value) live packed in one array; a larger
 /// one becomes a <see cref="ScanTable{TEntry}"/> of fields, each field sharing one array with its value.
 /// </summary>
 public sealed class HashObject : HashValue
 {
-    public const int MaxPackedFields = 128;
-    public const int MaxPackedItem = 64;
-
     private PackedPairs? _packed = new();
 
     /// <summary>The fields once the hash outgrew its packed form; null while packed.</summary>
@@ -30,8 +27,8 @@ public sealed class HashObject : HashValue
     {
         if (_packed is not null)
         {
-            bool fits = field.Length <= MaxPackedItem && value.Length <= MaxPackedItem;
-            if (fits && (_packed.Count < MaxPackedFields || _packed.TryGet(field, out _)))
+            bool fits = field.Length <= EncodingLimits.HashValue && value.Length <= EncodingLimits.HashValue;
+            if (fits && (_packed.Count < EncodingLimits.HashEntries || _packed.TryGet(field, out _)))
                 return _packed.Set(field, value);
             ConvertToTable();
         }

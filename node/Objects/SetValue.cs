@@ -33,7 +33,7 @@ public abstract class SetValue : StoredObject, Istore.Ranklist.IRecallExclusion
     /// <summary>Walks a set not held in memory.</summary>
     protected abstract ElementCursor OpenCursor();
 
-    public Enumerator GetEnumerator() => this is SetObject memory ? new(memory.Members.GetEnumerator()) : new(OpenCursor());
+    public Enumerator GetEnumerator() => this is SetObject memory ? memory.EnumerateMemory() : new(OpenCursor());
 
     public override void WriteTo(SnapshotWriter writer)
     {
@@ -46,20 +46,28 @@ public abstract class SetValue : StoredObject, Istore.Ranklist.IRecallExclusion
     public ref struct Enumerator
     {
         private ScanTable<SetMember>.Enumerator _memory;
+        private PackedPairs.Reader _packed;
+        private readonly bool _isPacked;
         private readonly ElementCursor? _cursor;
 
         internal Enumerator(ScanTable<SetMember>.Enumerator memory) => _memory = memory;
 
+        internal Enumerator(PackedPairs.Reader packed)
+        {
+            _packed = packed;
+            _isPacked = true;
+        }
+
         internal Enumerator(ElementCursor cursor) => _cursor = cursor;
 
-        public bool MoveNext() => _cursor?.MoveNext() ?? _memory.MoveNext();
+        public bool MoveNext() => _cursor?.MoveNext() ?? (_isPacked ? _packed.MoveNext() : _memory.MoveNext());
 
         public readonly Enumerator Current => this;
 
-        public readonly ReadOnlySpan<byte> Key => _cursor is null ? _memory.Current.Key : _cursor.Key;
+        public readonly ReadOnlySpan<byte> Key => _cursor is not null ? _cursor.Key : _isPacked ? _packed.Key : _memory.Current.Key;
 
-        /// <summary>The member as a <see cref="SetMember"/>: shared with a memory set, copied from a cursor.</summary>
-        public readonly SetMember Member => _cursor is null ? _memory.Current : new SetMember(_cursor.Key.ToArray());
+        /// <summary>The member as a <see cref="SetMember"/>: shared with a memory table, copied from a packed set or a cursor.</summary>
+        public readonly SetMember Member => _cursor is null && !_isPacked ? _memory.Current : new SetMember(Key.ToArray());
 
         public readonly void Dispose() => _cursor?.Dispose();
     }

@@ -6,44 +6,74 @@ using Istore.Node.Engine;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// A sorted set: member → score in a <see cref="ScanTable{TEntry}"/> for O(1) ZSCORE, and the same
-/// entries in an <see cref="OrderTree{T, TOrder}"/> by (score, member) for ranks and ranges. One
-/// array per member ([member][score]) is shared by both; a score change makes a new array, since
-/// the tree may hold the old one as a separator.
+/// A sorted set. Small ones (see <see cref="EncodingLimits"/>: Redis's zset-max-listpack-entries
+/// and -value) are <see cref="PackedScores"/>, one array in (score, member) order. A larger one is
+/// member → score in a <see cref="ScanTable{TEntry}"/> for O(1) ZSCORE, and the same entries in an
+/// <see cref="OrderTree{T, TOrder}"/> by (score, member) for ranks and ranges; one array per member
+/// ([member][score]) is shared by both, and a score change makes a new array, since the tree may
+/// hold the old one as a separator.
 /// </summary>
-public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
+public sealed class SortedSetObject : SortedSetValue
 {
-    private readonly Index _index = new(capacity);
+    private PackedScores? _packed;
+    private Index? _index;
 
-    public ScanTable<ScoredMember> Members => _index.Members;
+    /// <summary>A sorted set in the form that suits <paramref name="capacity"/> members.</summary>
+    public SortedSetObject(int capacity = 0)
+    {
+        if (capacity <= EncodingLimits.SortedSetEntries)
+            _packed = new PackedScores();
+        else
+            _index = new Index(capacity);
+    }
 
-    /// <summary>The members by ascending (score, member).</summary>
-    public OrderTree<byte[], ScoreOrder> ByScore => _index.Ordered;
+    /// <summary>The members while the set is small; null once it is a table and tree.</summary>
+    public PackedScores? Packed => _packed;
 
-    public int Count => _index.Count;
+    public int Count => _packed?.Count ?? _index!.Count;
 
-    public override long Length => _index.Count;
+    public override long Length => Count;
 
-    public override string Encoding => "skiplist";
+    public override string Encoding => _packed is null ? "skiplist" : "listpack";
 
-    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) => _index.TryGetScore(member, out score);
+    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) =>
+        _packed?.TryGetScore(member, out score) ?? _index!.TryGetScore(member, out score);
 
-    public override bool Set(ReadOnlySpan<byte> member, double score) => _index.Set(member, score);
+    public override bool Set(ReadOnlySpan<byte> member, double score)
+    {
+        if (_packed is not null)
+        {
+            bool fits = member.Length <= EncodingLimits.SortedSetValue;
+            if (fits && (_packed.Count < EncodingLimits.SortedSetEntries || _packed.TryGetScore(member, out _)))
+                return _packed.Set(member, score);
+            ConvertToIndex();
+        }
+        return _index!.Set(member, score);
+    }
 
-    public override bool Remove(ReadOnlySpan<byte> member) => _index.Remove(member);
+    public override bool Remove(ReadOnlySpan<byte> member) => _packed?.Remove(member) ?? _index!.Remove(member);
 
-    public override long RankOf(ReadOnlySpan<byte> member) => _index.RankOf(member);
+    public override long RankOf(ReadOnlySpan<byte> member) => _packed?.RankOf(member) ?? _index!.RankOf(member);
 
     /// <summary>Adds an entry whose member is known to be absent; blobs are immutable, so another set's may be shared.</summary>
-    public void AddNew(byte[] blob) => _index.AddNew(blob);
+    public void AddNew(byte[] blob)
+    {
+        if (_packed is not null)
+            Set(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
+        else
+            _index!.AddNew(blob);
+    }
 
     /// <summary>The ranks [first, first + count) of the entries between two bounds (see <see cref="ScoreBound"/>).</summary>
-    public (int First, int Count) RanksBetween<TStart, TEnd>(TStart start, TEnd end)
-        where TStart : IOrderBound<byte[]> where TEnd : IOrderBound<byte[]>
+    private (int First, int Count) RanksBetween<TStart, TEnd>(TStart start, TEnd end)
+        where TStart : IScoredBound where TEnd : IScoredBound
     {
-        int first = ByScore.CountBelow(start);
-        return (first, Math.Max(0, ByScore.CountBelow(end) - first));
+        int first = CountBelow(start);
+        return (first, Math.Max(0, CountBelow(end) - first));
     }
+
+    private int CountBelow<TBound>(TBound bound) where TBound : IScoredBound =>
+        _packed?.CountBelow(bound) ?? _index!.Ordered.CountBelow(bound);
 
     public override long CountBetween<TStart, TEnd>(TStart start, TEnd end) => RanksBetween(start, end).Count;
 
@@ -65,10 +95,12 @@ public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
 
     public override List<byte[]> EntriesAt(long first, int count, bool reverse)
     {
+        if (_packed is not null)
+            return _packed.EntriesAt((int)first, Math.Max(count, 0), reverse);
         var entries = new List<byte[]>(count);
         if (count <= 0)
             return entries;
-        var walker = ByScore.Walk((int)(reverse ? first + count - 1 : first));
+        var walker = _index!.Ordered.Walk((int)(reverse ? first + count - 1 : first));
         entries.Add(walker.Current);
         while (entries.Count < count && (reverse ? walker.MovePrevious() : walker.MoveNext()))
             entries.Add(walker.Current);
@@ -78,32 +110,55 @@ public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
     public override void RemoveEntries(List<byte[]> entries)
     {
         foreach (var blob in entries)
-        {
-            Members.Remove(ScoredMember.MemberOf(blob));
-            ByScore.Remove(blob);
-        }
+            Remove(ScoredMember.MemberOf(blob));
     }
 
-    public override ScoredMember RandomEntry() => Members.Random(Random.Shared);
+    public override ScoredMember RandomEntry() =>
+        _packed is { } packed ? new ScoredMember(packed.EntryAt(Random.Shared.Next(packed.Count))) : _index!.Members.Random(Random.Shared);
 
-    public override ScanTable<ScoredMember> RandomSource() => Members;
+    /// <summary>The table itself, or for a packed set a table copied for the draw.</summary>
+    public override ScanTable<ScoredMember> RandomSource()
+    {
+        if (_index is not null)
+            return _index.Members;
+        var table = new ScanTable<ScoredMember>(_packed!.Count);
+        foreach (var entry in _packed)
+            table.AddNew(new ScoredMember(ScoredMember.Pack(entry.Member, entry.Score)));
+        return table;
+    }
 
+    /// <summary>A packed set answers whole in one call with cursor 0, as Redis does for a listpack.</summary>
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
+        if (_packed is not null)
+        {
+            foreach (var entry in _packed)
+                if (pattern is null || pattern.IsMatch(entry.Member))
+                {
+                    found.Add(entry.Member.ToArray());
+                    found.Add(ScoredMember.ScoreText(entry.Score));
+                }
+            return 0;
+        }
         var collector = new MatchingCollector<ScoredMember>(found, pattern, static (into, entry) =>
         {
             into.Add(entry.Key.ToArray());
             into.Add(ScoredMember.ScoreText(entry.Score));
         });
-        return Members.Scan(cursor, count, ref collector);
+        return _index!.Members.Scan(cursor, count, ref collector);
     }
 
     protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory sorted set enumerates itself");
 
+    /// <summary>Walks (member, score) in either form (<see cref="SortedSetValue.GetEnumerator"/>).</summary>
+    internal Enumerator EnumerateMemory() => _packed is not null ? new(_packed.GetEnumerator()) : new(_index!.Members.GetEnumerator());
+
     public override StoredObject Clone()
     {
-        var copy = new SortedSetObject(Members.Count);
-        foreach (ref var entry in Members)
+        if (_packed is not null)
+            return new SortedSetObject { _packed = _packed.Clone() };   // arrays are replaced, never changed
+        var copy = new SortedSetObject(Count);
+        foreach (ref var entry in _index!.Members)
             copy.AddNew(entry.Blob);
         return copy;
     }
@@ -121,6 +176,15 @@ public sealed class SortedSetObject(int capacity = 4) : SortedSetValue
             zset.Set(member, score);
         }
         return zset;
+    }
+
+    private void ConvertToIndex()
+    {
+        var index = new Index(_packed!.Count * 2);
+        foreach (var entry in _packed)
+            index.AddNew(ScoredMember.Pack(entry.Member, entry.Score));
+        _index = index;
+        _packed = null;
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public abstract class SortedSetValue : StoredObject
 
     /// <summary>How many entries are not below <paramref name="start"/> and below <paramref name="end"/>.</summary>
     public abstract long CountBetween<TStart, TEnd>(TStart start, TEnd end)
-        where TStart : struct, IOrderBound<byte[]> where TEnd : struct, IOrderBound<byte[]>;
+        where TStart : struct, IScoredBound where TEnd : struct, IScoredBound;
 
     /// <summary>
     /// The entries between two bounds (as <see cref="CountBetween"/>), ascending or from the highest
@@ -37,7 +37,7 @@ public abstract class SortedSetValue : StoredObject
     /// <paramref name="take"/> (negative: no limit) — Redis's LIMIT.
     /// </summary>
     public abstract List<byte[]> EntriesBetween<TStart, TEnd>(TStart start, TEnd end, long skip, long take, bool reverse)
-        where TStart : struct, IOrderBound<byte[]> where TEnd : struct, IOrderBound<byte[]>;
+        where TStart : struct, IScoredBound where TEnd : struct, IScoredBound;
 
     /// <summary>Removes entries this set returned (their members are present with these scores).</summary>
     public abstract void RemoveEntries(List<byte[]> entries);
@@ -63,7 +63,7 @@ public abstract class SortedSetValue : StoredObject
     /// <summary>Walks a sorted set not held in memory: member as key, score as an 8-byte little-endian double value.</summary>
     protected abstract ElementCursor OpenCursor();
 
-    public Enumerator GetEnumerator() => this is SortedSetObject memory ? new(memory.Members.GetEnumerator()) : new(OpenCursor());
+    public Enumerator GetEnumerator() => this is SortedSetObject memory ? memory.EnumerateMemory() : new(OpenCursor());
 
     public override void WriteTo(SnapshotWriter writer)
     {
@@ -79,19 +79,29 @@ public abstract class SortedSetValue : StoredObject
     public ref struct Enumerator
     {
         private ScanTable<ScoredMember>.Enumerator _memory;
+        private PackedScores.Reader _packed;
+        private readonly bool _isPacked;
         private readonly ElementCursor? _cursor;
 
         internal Enumerator(ScanTable<ScoredMember>.Enumerator memory) => _memory = memory;
 
+        internal Enumerator(PackedScores.Reader packed)
+        {
+            _packed = packed;
+            _isPacked = true;
+        }
+
         internal Enumerator(ElementCursor cursor) => _cursor = cursor;
 
-        public bool MoveNext() => _cursor?.MoveNext() ?? _memory.MoveNext();
+        public bool MoveNext() => _cursor?.MoveNext() ?? (_isPacked ? _packed.MoveNext() : _memory.MoveNext());
 
         public readonly Enumerator Current => this;
 
-        public readonly ReadOnlySpan<byte> Member => _cursor is null ? _memory.Current.Key : _cursor.Key;
+        public readonly ReadOnlySpan<byte> Member => _cursor is not null ? _cursor.Key : _isPacked ? _packed.Member : _memory.Current.Key;
 
-        public readonly double Score => _cursor is null ? _memory.Current.Score : System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(_cursor.Value);
+        public readonly double Score => _cursor is not null
+            ? System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(_cursor.Value)
+            : _isPacked ? _packed.Score : _memory.Current.Score;
 
         public readonly void Dispose() => _cursor?.Dispose();
     }

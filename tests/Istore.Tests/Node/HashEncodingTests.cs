@@ -9,11 +9,12 @@ namespace Istore.Tests.Node;
 public class HashEncodingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {
     [Theory]
-    [InlineData(129, 1)]
+    [InlineData(129, 1)]   // with the entries limit set to 128 (Redis 7's built-in default is 512; redis.conf sets 128)
     [InlineData(3, 65)]
     public async Task A_small_hash_is_packed_and_becomes_a_table_past_redis_listpack_limits(int fields, int valueLength)
     {
         await using var c = await fixture.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "hash-max-listpack-entries", "128"));
         string key = $"packed:{fields}:{valueLength}";
         for (int i = 0; i < fields - 1; i++)
             await c.CommandAsync("HSET", key, $"f{i}", "v");

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Istore.Net.Resp;
+using Istore.Tests.Infrastructure;
+using Istore.Tests.Net;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// The memory engine's compact forms of small sets and sorted sets (Redis's listpack, intset):
+/// the encoding OBJECT ENCODING reports as a collection grows past Redis's limits (which CONFIG
+/// SET changes), and a random set workload that converts sets mid-run answering as redis-server does.
+/// </summary>
+public sealed class SmallCollectionEncodingTests(NodeFixture fixture, RedisServerFixture redis)
+    : IClassFixture<NodeFixture>, IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task A_sorted_set_is_a_listpack_until_redis_limits_and_then_a_skiplist_as_on_redis_server()
+    {
+        await using var ours = await fixture.ConnectAsync();
+        await using var theirs = await RawConnection.ConnectAsync(redis.Port);
+        foreach (var (key, count, memberLength) in new[] { ("z:entries", 129, 4), ("z:value", 3, 65) })
+            foreach (var c in new[] { ours, theirs })
+            {
+                await c.CommandAsync("DEL", key);
+                for (int i = 0; i < count - 1; i++)
+                    await c.CommandAsync("ZADD", key, (i % 7).ToString(CultureInfo.InvariantCulture), $"m{i}");
+                Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", key));
+                await c.CommandAsync("ZADD", key, "1.5", new string('x', memberLength));
+                Assert.Equal("$8\r\nskiplist\r\n", await c.CommandAsync("OBJECT", "ENCODING", key));
+            }
+        foreach (var args in new[] { new[] { "ZRANGE", "z:entries", "0", "-1", "WITHSCORES" }, ["ZRANGE", "z:value", "0", "-1", "WITHSCORES"], ["ZRANK", "z:entries", "m5"] })
+            Assert.Equal(await theirs.CommandAsync(args), await ours.CommandAsync(args));
+    }
+
+    [Fact]
+    public async Task A_set_is_an_intset_or_a_listpack_while_small_and_CONFIG_SET_moves_the_limits()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("SADD", "s:ints", "1", "2", "-3");
+        Assert.Equal("$6\r\nintset\r\n", await c.CommandAsync("OBJECT", "ENCODING", "s:ints"));
+        await c.CommandAsync("SADD", "s:ints", "four");
+        Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", "s:ints"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "set-max-listpack-entries", "4"));
+        try
+        {
+            await c.CommandAsync("SADD", "s:ints", "five");
+            Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "s:ints"));
+            Assert.Equal(["-3", "1", "2", "five", "four"], Sorted(await c.ReadValueAfterAsync("SMEMBERS", "s:ints")));
+        }
+        finally
+        {
+            await c.CommandAsync("CONFIG", "SET", "set-max-listpack-entries", "128");
+        }
+        await c.CommandAsync("SADD", "s:long", new string('x', 65));
+        Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "s:long"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "hash-max-listpack-entries", "2"));
+        try
+        {
+            await c.CommandAsync("HSET", "h:small", "a", "1", "b", "2", "c", "3");
+            Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "h:small"));
+        }
+        finally
+        {
+            await c.CommandAsync("CONFIG", "SET", "hash-max-listpack-entries", "512");
+        }
+    }
+
+    /// <summary>Our limit is 5 members, so sets convert often; redis-server keeps its own encodings. Members compare as sets.</summary>
+    [Fact]
+    public async Task Random_set_workload_across_conversions_answers_as_redis_server()
+    {
+        await using var ours = await fixture.ConnectAsync();
+        await using var theirs = await RawConnection.ConnectAsync(redis.Port);
+        string[] keys = ["rs:a", "rs:b", "rs:c"];
+        await ours.CommandAsync("CONFIG", "SET", "set-max-listpack-entries", "5");
+        try
+        {
+            foreach (var c in new[] { ours, theirs })
+                await c.CommandAsync(["DEL", .. keys]);
+            var random = new Random(5);
+            for (int i = 0; i < 1500; i++)
+            {
+                string key = keys[random.Next(keys.Length)], other = keys[random.Next(keys.Length)];
+                string Member() => random.Next(4) == 0 ? random.Next(-3, 12).ToString(CultureInfo.InvariantCulture) : $"m{random.Next(12)}";
+                string[] command = random.Next(10) switch
+                {
+                    0 or 1 or 2 => ["SADD", key, Member(), Member()],
+                    3 or 4 => ["SREM", key, Member()],
+                    5 => ["SISMEMBER", key, Member()],
+                    6 => ["SMISMEMBER", key, Member(), Member()],
+                    7 => ["SCARD", key],
+                    8 => ["SMOVE", key, other, Member()],
+                    _ => [random.Next(2) == 0 ? "SMEMBERS" : "SINTER", key],
+                };
+                var expected = await theirs.ReadValueAfterAsync(command);
+                var actual = await ours.ReadValueAfterAsync(command);
+                string what = $"#{i} {string.Join(' ', command)}";
+                if (expected.IsAggregate && command[0] is "SMEMBERS" or "SINTER")
+                    Assert.True(Sorted(expected).SequenceEqual(Sorted(actual)), what);
+                else
+                    Assert.True(expected.ToString() == actual.ToString(), $"{what}: {actual} vs redis {expected}");
+            }
+            foreach (var key in keys)
+                Assert.Equal(Sorted(await theirs.ReadValueAfterAsync("SMEMBERS", key)), Sorted(await ours.ReadValueAfterAsync("SMEMBERS", key)));
+        }
+        finally
+        {
+            await ours.CommandAsync("CONFIG", "SET", "set-max-listpack-entries", "128");
+        }
+    }
+
+    private static string[] Sorted(RespValue array) => SetCommandTests.Sorted(array);
+}
