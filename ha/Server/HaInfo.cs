@@ -17,12 +17,11 @@ internal static class HaInfo
             .Append($"mode:{(server.Options.Etcd is null ? "file" : "etcd")}\r\n")
             .Append("\r\n# Memory\r\n");
         // The process's own memory, managed heap apart, so growth can be told from the GC's and native.
-        var gc = GC.GetGCMemoryInfo();
         using (var self = System.Diagnostics.Process.GetCurrentProcess())
             text.Append($"used_memory_rss:{self.WorkingSet64}\r\n");
-        text.Append($"gc_heap_size_bytes:{gc.HeapSizeBytes}\r\ngc_committed_bytes:{gc.TotalCommittedBytes}\r\ngc_fragmented_bytes:{gc.FragmentedBytes}\r\n")
-            .Append($"gc_collections:{GC.CollectionCount(0)},{GC.CollectionCount(1)},{GC.CollectionCount(2)}\r\n")
-            .Append("\r\n# Leader\r\n")
+        foreach (var (name, value) in Istore.Net.Server.GcInfo.Fields())
+            text.Append($"{name}:{value}\r\n");
+        text.Append("\r\n# Leader\r\n")
             .Append($"is_leader:{(server.Store.IsLeader ? 1 : 0)}\r\nleader:{server.Store.Leader}\r\n")
             .Append("\r\n# Failover\r\n")
             .Append($"route_version:{config.Version}\r\ndown_after_ms:{config.DownAfterMs}\r\n")

@@ -100,6 +100,8 @@ internal static class InfoCommand
                 yield return ("number_of_libraries", node.Scripts.Functions.Libraries.Count);
                 foreach (var stat in db.Engine.Stats())
                     yield return stat;
+                foreach (var (name, value) in Istore.Net.Server.GcInfo.Fields())
+                    yield return (name, value);
                 break;
             case "persistence":
                 var cp = node.Checkpointer;

@@ -1,0 +1,20 @@
+namespace Istore.Net.Server;
+
+/// <summary>
+/// The managed heap as INFO's Memory section shows it in every istore process, so RSS growth can
+/// be told apart into live data, garbage the GC has not collected yet, and its pauses.
+/// </summary>
+public static class GcInfo
+{
+    public static IEnumerable<(string Name, string Value)> Fields()
+    {
+        var gc = GC.GetGCMemoryInfo();
+        yield return ("gc_heap_size_bytes", gc.HeapSizeBytes.ToString());
+        yield return ("gc_committed_bytes", gc.TotalCommittedBytes.ToString());
+        yield return ("gc_fragmented_bytes", gc.FragmentedBytes.ToString());
+        yield return ("gc_collections", $"{GC.CollectionCount(0)},{GC.CollectionCount(1)},{GC.CollectionCount(2)}");
+        yield return ("gc_pause_total_ms", ((long)GC.GetTotalPauseDuration().TotalMilliseconds).ToString());
+        yield return ("gc_server", System.Runtime.GCSettings.IsServerGC ? "1" : "0");
+        yield return ("gc_latency_mode", System.Runtime.GCSettings.LatencyMode.ToString().ToLowerInvariant());   // batch: no background GC
+    }
+}
