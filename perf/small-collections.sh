@@ -6,8 +6,10 @@
 #
 # For each shape (hash, set, zset) and round: fresh istore-node and redis-server processes, RSS
 # when empty, load KEYS collections of ELEMENTS elements each through redis-cli --pipe, RSS again;
-# prints each server's growth and the ratio istore/redis (median over rounds). RSS is not timing:
-# other load on the machine does not change it.
+# prints each server's growth and the ratio istore/redis (median over rounds), and istore's growth
+# once MEMORY PURGE has run a full compacting GC (what is left is live data, not garbage the GC has
+# not collected yet). RSS is not timing: other load on the machine does not change it. GC settings
+# pass through the environment (e.g. DOTNET_gcConcurrent=1).
 #
 # Environment: KEYS (100000)  ELEMENTS (10)  ROUNDS (1)  ISTORE_BIN  ISTORE_ARGS  KEEP_WORK=1
 set -euo pipefail
@@ -68,7 +70,10 @@ for shape in hash set zset; do
         redis-cli -h "$HOST" -p "$REDIS_PORT" --pipe <"$WORK/$shape.resp" >/dev/null
         sleep 1
         istore_full=$(rss_kb "$ISTORE_PID"); redis_full=$(rss_kb "$REDIS_PID")
-        echo "$shape $round $istore_empty $istore_full $redis_empty $redis_full $(encoding "$ISTORE_PORT" "$first") $(encoding "$REDIS_PORT" "$first")" >>"$raw"
+        rcli "$ISTORE_PORT" MEMORY PURGE >/dev/null
+        sleep 1
+        istore_purged=$(rss_kb "$ISTORE_PID")
+        echo "$shape $round $istore_empty $istore_full $redis_empty $redis_full $(encoding "$ISTORE_PORT" "$first") $(encoding "$REDIS_PORT" "$first") $istore_purged" >>"$raw"
         log "$shape round $round: istore +$(( (istore_full - istore_empty) / 1024 )) MiB, redis +$(( (redis_full - redis_empty) / 1024 )) MiB"
         stop_servers
     done
@@ -76,11 +81,13 @@ done
 python3 - "$raw" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
-print(f"{'shape':<6}{'istore growth MiB':>19}{'redis growth MiB':>18}{'ratio':>8}   encodings (istore / redis)   per-round ratios")
+print(f"{'shape':<6}{'istore growth MiB':>19}{'redis growth MiB':>18}{'ratio':>8}{'istore after purge':>20}{'ratio':>8}   encodings (istore / redis)   per-round ratios")
 for shape in ("hash", "set", "zset"):
     mine = [r for r in rows if r[0] == shape]
     grow = lambda r, a, b: (int(r[b]) - int(r[a])) / 1024
     ratios = [grow(r, 2, 3) / grow(r, 4, 5) for r in mine]
+    purged = [grow(r, 2, 8) / grow(r, 4, 5) for r in mine]
     print(f"{shape:<6}{statistics.median(grow(r, 2, 3) for r in mine):>19.1f}{statistics.median(grow(r, 4, 5) for r in mine):>18.1f}"
-          f"{statistics.median(ratios):>7.2f}x   {mine[0][6]} / {mine[0][7]}   " + " ".join(f"{x:.2f}" for x in ratios))
+          f"{statistics.median(ratios):>7.2f}x{statistics.median(grow(r, 2, 8) for r in mine):>20.1f}{statistics.median(purged):>7.2f}x"
+          f"   {mine[0][6]} / {mine[0][7]}   " + " ".join(f"{x:.2f}" for x in ratios))
 PY

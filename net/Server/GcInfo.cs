@@ -12,6 +12,8 @@ public static class GcInfo
         yield return ("gc_heap_size_bytes", gc.HeapSizeBytes.ToString());
         yield return ("gc_committed_bytes", gc.TotalCommittedBytes.ToString());
         yield return ("gc_fragmented_bytes", gc.FragmentedBytes.ToString());
+        // Per generation after the last collection: gen0, gen1, gen2, large objects, pinned objects.
+        yield return ("gc_generation_bytes", string.Join(',', Enumerable.Range(0, gc.GenerationInfo.Length).Select(g => gc.GenerationInfo[g].SizeAfterBytes)));
         yield return ("gc_collections", $"{GC.CollectionCount(0)},{GC.CollectionCount(1)},{GC.CollectionCount(2)}");
         yield return ("gc_pause_total_ms", ((long)GC.GetTotalPauseDuration().TotalMilliseconds).ToString());
         yield return ("gc_server", System.Runtime.GCSettings.IsServerGC ? "1" : "0");

@@ -43,9 +43,9 @@ internal static class ReplicationInfo
         yield return ("master_repl_offset", hub.Offset);
         yield return ("second_repl_offset", hub.SecondOffset);
         var backlog = hub.Backlog;
-        yield return ("repl_backlog_active", 1);
+        yield return ("repl_backlog_active", backlog.Active ? 1 : 0);
         yield return ("repl_backlog_size", backlog.Capacity);
-        yield return ("repl_backlog_first_byte_offset", backlog.StartOffset + 1);
+        yield return ("repl_backlog_first_byte_offset", backlog.Active ? backlog.StartOffset + 1 : 0);
         yield return ("repl_backlog_histlen", backlog.HistoryLength);
         yield return ("min_slaves_good_slaves", hub.GoodReplicas());
         yield return ("sync_replicas", hub.Settings.SyncReplicas);

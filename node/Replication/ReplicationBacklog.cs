@@ -6,24 +6,47 @@ namespace Istore.Node.Replication;
 /// [<see cref="StartOffset"/>, <see cref="EndOffset"/>). Appended under the log's file lock (so in
 /// log order), read by every replica's sender; a replica that falls behind the ring is dropped
 /// rather than buffered, so the backlog is also every replica's output-buffer limit.
+/// As in Redis, the ring exists only once it can serve someone (<see cref="Activate"/>: a replica
+/// attached, or this node follows a master): a node without replicas does not fill
+/// repl-backlog-size of memory with a copy of its writes; until then only the offsets move.
 /// </summary>
 public sealed class ReplicationBacklog
 {
     private readonly object _lock = new();
-    private byte[] _ring;
+    private byte[]? _ring;
+    private long _capacity;
     private int _head;      // ring index of StartOffset
     private long _start;
     private long _end;
 
     public ReplicationBacklog(long capacity, long offset)
     {
-        _ring = new byte[capacity];
+        _capacity = capacity;
         _start = _end = offset;
     }
 
     public long Capacity
     {
-        get { lock (_lock) return _ring.Length; }
+        get { lock (_lock) return _capacity; }
+    }
+
+    /// <summary>Whether the ring holds history (INFO's repl_backlog_active).</summary>
+    public bool Active
+    {
+        get { lock (_lock) return _ring is not null; }
+    }
+
+    /// <summary>Starts keeping history from the current offset on; nothing if already kept.</summary>
+    public void Activate()
+    {
+        lock (_lock)
+        {
+            if (_ring is not null)
+                return;
+            _ring = new byte[_capacity];
+            _start = _end;
+            _head = 0;
+        }
     }
 
     public long StartOffset
@@ -50,6 +73,11 @@ public sealed class ReplicationBacklog
             return;
         lock (_lock)
         {
+            if (_ring is null)
+            {
+                _start = _end += bytes.Length;
+                return;
+            }
             int capacity = _ring.Length;
             if (bytes.Length > capacity)
             {
@@ -81,6 +109,8 @@ public sealed class ReplicationBacklog
         {
             if (offset < _start || offset > _end)
                 return -1;
+            if (_ring is null)
+                return 0;   // at the end: nothing to send yet
             int count = (int)Math.Min(into.Length, _end - offset);
             int at = Index(offset), first = Math.Min(count, _ring.Length - at);
             _ring.AsSpan(at, first).CopyTo(into);
@@ -96,11 +126,12 @@ public sealed class ReplicationBacklog
             return offset >= _start && offset <= _end;
     }
 
-    /// <summary>Starts an empty history at <paramref name="offset"/> (a replica after a full sync).</summary>
+    /// <summary>Starts an empty history at <paramref name="offset"/> (a replica after a full sync), kept from now on.</summary>
     public void Reset(long offset)
     {
         lock (_lock)
         {
+            _ring ??= new byte[_capacity];
             _start = _end = offset;
             _head = 0;
         }
@@ -111,6 +142,9 @@ public sealed class ReplicationBacklog
     {
         lock (_lock)
         {
+            _capacity = capacity;
+            if (_ring is null)
+                return;
             long keep = Math.Min(_end - _start, capacity);
             var kept = new byte[keep];
             long from = _end - keep;
@@ -124,11 +158,11 @@ public sealed class ReplicationBacklog
         }
     }
 
-    private int Index(long offset) => (int)((_head + (offset - _start)) % _ring.Length);
+    private int Index(long offset) => (int)((_head + (offset - _start)) % _ring!.Length);
 
     private void CopyIn(int at, ReadOnlySpan<byte> bytes)
     {
-        int first = Math.Min(bytes.Length, _ring.Length - at);
+        int first = Math.Min(bytes.Length, _ring!.Length - at);
         bytes[..first].CopyTo(_ring.AsSpan(at));
         bytes[first..].CopyTo(_ring);
     }

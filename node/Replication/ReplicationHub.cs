@@ -90,6 +90,7 @@ public sealed class ReplicationHub : IDisposable
         lock (_lock)
         {
             _db.Log.Flush(fsync: false);
+            Backlog.Activate();   // from now on this master keeps history for its replicas to continue from
             long have = psyncOffset - 1;
             bool ours = replid == _ids.ReplId || (replid == _ids.ReplId2 && psyncOffset <= _ids.SecondOffset);
             string address = connection.RemoteAddress;
@@ -219,6 +220,7 @@ public sealed class ReplicationHub : IDisposable
                 return false;
             Link?.Stop();
             _db.ExpiresKeys = false;
+            Backlog.Activate();   // a replica keeps history too, so its own replicas (and, once promoted, its siblings) can continue
             SetIds(_ids with { WasReplica = true });
             Link = new MasterLink(_node, this, host, port);
             DisconnectReplicas("this node now replicates from " + host + ":" + port);

@@ -182,6 +182,31 @@ public abstract class ReplicationTests(string engine)
     }
 
     [Fact]
+    public async Task A_master_keeps_no_backlog_until_a_replica_attaches_and_then_serves_partial_resyncs_from_it()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 0);
+        await ReplicationWorkload.WriteAsync(group.Master, "a", 10);
+        var info = await ReplicationGroup.InfoAsync(group.Master);
+        Assert.Equal(("0", "0", "0"), (info["repl_backlog_active"], info["repl_backlog_histlen"], info["repl_backlog_first_byte_offset"]));
+        Assert.NotEqual("0", info["master_repl_offset"]);   // the offsets move all the same
+        await group.AddReplicaAsync();
+        await group.WaitInSyncAsync();
+        await ReplicationWorkload.WriteAsync(group.Master, "b", 10);
+        await group.WaitInSyncAsync();
+        info = await ReplicationGroup.InfoAsync(group.Master);
+        Assert.Equal("1", info["repl_backlog_active"]);
+        Assert.NotEqual("0", info["repl_backlog_histlen"]);
+        // The replica restarts and continues from the master's backlog instead of a second full sync.
+        await group.Replicas[0].StopAsync(graceful: true);
+        await ReplicationWorkload.WriteAsync(group.Master, "c", 5);
+        await group.Replicas[0].RestartAsync();
+        await group.WaitInSyncAsync();
+        var stats = await ReplicationGroup.InfoAsync(group.Master, "stats");
+        Assert.Equal(("1", "1"), (stats["sync_full"], stats["sync_partial_ok"]));
+        await group.AssertDigestsEqualAsync();
+    }
+
+    [Fact]
     public async Task A_SIGSTOPped_replica_is_dropped_after_repl_timeout_and_continues_after_SIGCONT()
     {
         await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, masterArgs: ["--repl-timeout", "2"]);
