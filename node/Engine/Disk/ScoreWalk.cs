@@ -3,10 +3,10 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// An iterator over one sorted set's <c>score</c> entries, either way: valid only on the set's own
+/// An iterator over one sorted set's or ranklist's <c>score</c> entries, either way: valid only on its own
 /// keys (the command's pending writes are merged in and are not bounded by the iterator).
 /// </summary>
-internal sealed class ScoreWalk(Native.Iterator iterator, byte[] prefix) : IDisposable
+internal sealed class ScoreWalk(Native.Iterator iterator, byte[] prefix, bool descending) : IDisposable
 {
     public bool Valid
     {
@@ -23,7 +23,9 @@ internal sealed class ScoreWalk(Native.Iterator iterator, byte[] prefix) : IDisp
 
     public double Score => iterator.Value.Length == 8
         ? DiskFormat.ReadScoreValue(iterator.Value)   // -0, which the key writes as 0
-        : DiskFormat.ReadOrderedScore(iterator.Key[prefix.Length..]);
+        : DiskFormat.ReadIndexedScore(iterator.Key[prefix.Length..], descending);
+
+    public ReadOnlySpan<byte> Member => iterator.Key[(prefix.Length + 8)..];
 
     public void Seek(ReadOnlySpan<byte> key) => iterator.Seek(key);
 
@@ -41,7 +43,7 @@ internal sealed class ScoreWalk(Native.Iterator iterator, byte[] prefix) : IDisp
     }
 
     /// <summary>The current entry as a [member][score] blob.</summary>
-    public byte[] Entry() => ScoredMember.Pack(iterator.Key[(prefix.Length + 8)..], Score);
+    public byte[] Entry() => ScoredMember.Pack(Member, Score);
 
     public void Dispose() => iterator.Dispose();
 }
