@@ -15,8 +15,8 @@ public class DiskRankListOracleTests(NodeFixture memory, DiskNodeFixture disk) :
 {
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static readonly string[] Lists = ["o:l0", "o:l1", "o:l2", "o:l3"];
-    private static readonly string[] Exclusions = ["o:set", "o:bf", "o:l3", "o:none"];
+    internal static readonly string[] Lists = ["o:l0", "o:l1", "o:l2", "o:l3"];
+    internal static readonly string[] Exclusions = ["o:set", "o:bf", "o:l3", "o:none"];
 
     [Theory]
     [InlineData(2, 11)]
@@ -58,7 +58,7 @@ public class DiskRankListOracleTests(NodeFixture memory, DiskNodeFixture disk) :
         _ => F(random.Next(-8, 9) / 2.0),
     };
 
-    private static string[] RandomWrite(Random random)
+    internal static string[] RandomWrite(Random random)
     {
         string list = Lists[random.Next(Lists.Length)];
         switch (random.Next(20))
