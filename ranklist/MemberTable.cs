@@ -92,7 +92,7 @@ public sealed class MemberTable
 
     /// <summary>
     /// Forgets every member at once: a table that serves one recall at a time (a disk engine's,
-    /// interning only the windows read). Arrays grown past a few thousand ids are given back.
+    /// interning only the windows read). Arrays grown past 65,536 ids are given back.
     /// </summary>
     public void Clear()
     {

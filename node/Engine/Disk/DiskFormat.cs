@@ -18,17 +18,25 @@ namespace Istore.Node.Engine.Disk;
 ///   <c>expire</c> (int64 little-endian, absolute Unix ms, 0 = none), then per type:
 ///   a string's value bytes inline (one read per GET, as Kvrocks);
 ///   a collection's <c>version</c> (uint64 LE) and <c>size</c> (uint64 LE, elements), then for
-///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE). A record's length must match its
-///   type (25 bytes for a hash, set or sorted set, 41 for a list), else it is refused as damaged.</item>
+///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE), for a ranklist its MAXLEN (int64
+///   LE, 0 = none), for a bloom filter (size = items added) its error rate (double LE), expansion
+///   (int32 LE), NONSCALING (1 byte) and per layer capacity (int64), error rate (double), hashes
+///   (int32), bits (int64) and items (int64), all little-endian. A record's length must match its
+///   type (25 bytes for a hash, set or sorted set, 41 for a list, 33 for a ranklist, 38 + 36 per
+///   layer for a bloom filter), else it is refused as damaged.</item>
 /// <item><c>subkey</c>: a collection's elements. Key = <c>key length</c> (uint32 big-endian) |
 ///   <c>key</c> | <c>version</c> (uint64 big-endian) | <c>field</c>: a hash field (value = its
 ///   value), a set member (empty value), a list item (field = index as uint64 BE), a sorted-set
-///   member (value = its score, an IEEE-754 double little-endian).</item>
+///   or ranklist member (value = its score, an IEEE-754 double little-endian), a bloom filter's
+///   chunk of 64 bit-array words (field = layer uint32 BE | chunk uint64 BE, value = 512 bytes of
+///   little-endian words; a chunk never set is absent).</item>
 /// <item><c>score</c>: the sorted-set index, key = <c>key length</c> | <c>key</c> | <c>version</c> |
 ///   <c>score</c> (8 bytes big-endian ordered as the numbers: the IEEE-754 double's bits, sign bit
 ///   flipped for positives, all bits flipped for negatives; -0 written as 0) | <c>member</c>, so a
 ///   key's entries sort by score, then member bytes: Redis's order. Value empty, except for a score
-///   of -0, whose value is that exact score (8 bytes as in <c>subkey</c>). NaN is never stored.</item>
+///   of -0, whose value is that exact score (8 bytes as in <c>subkey</c>). NaN is never stored.
+///   A ranklist's entries are laid out alike with the 8 score bytes inverted, so they sort by
+///   score descending, then member ascending: best first.</item>
 /// </list>
 ///
 /// <para>A collection's version is new each time the key is created, so DEL, expiry or overwrite
@@ -37,8 +45,9 @@ namespace Istore.Node.Engine.Disk;
 /// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys; the same subkey filter runs on
 /// <c>score</c>, whose keys start alike. Stored today: strings, hashes, sets (a set member's
 /// subkey value is empty), lists (a new list's head and tail start at 2^63, the element at position
-/// i is at index head + i, tail is one past the last) and sorted sets (a 25-byte record like a
-/// hash's; every member in both <c>subkey</c> and <c>score</c>).</para>
+/// i is at index head + i, tail is one past the last), sorted sets (a 25-byte record like a
+/// hash's; every member in both <c>subkey</c> and <c>score</c>), ranklists (as sorted sets, with
+/// MAXLEN in the record) and bloom filters (bit-array chunks as subkeys).</para>
 /// </summary>
 internal static class DiskFormat
 {

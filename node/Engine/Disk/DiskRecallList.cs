@@ -25,7 +25,10 @@ internal sealed class DiskRecallList : IRecallList
         using (var walk = list.Index.Open())
         {
             for (list.Index.SeekEnd(walk, last: false); read < _window.Length && walk.Valid; walk.Next())
-                _window[read++] = new RankedMember(walk.Score, members.Acquire(walk.Member));
+            {
+                double score = walk.Current(out var member);
+                _window[read++] = new RankedMember(score, members.Acquire(member));
+            }
         }
         if (read < _window.Length)
             throw new InvalidDataException($"{System.Text.Encoding.UTF8.GetString(list.Elements.Key)} holds fewer index entries than its size says");
