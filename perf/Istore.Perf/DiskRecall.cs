@@ -23,22 +23,7 @@ public static class DiskRecall
         await using var memory = await RespClient.ConnectAsync("127.0.0.1", memoryPort);
         var random = new Random(42);
         int ids = members * 5;
-        var weights = new double[lists];
-        for (int l = 0; l < lists; l++)
-        {
-            weights[l] = Math.Round(0.5 + random.NextDouble() * 1.5, 3);
-            var chosen = new HashSet<int>();
-            while (chosen.Count < members)
-                chosen.Add(random.Next(ids));
-            var pending = new List<Task<RespValue>>();
-            foreach (var chunk in chosen.Chunk(1000))
-            {
-                var pairs = chunk.SelectMany(id => new[] { F(Math.Round(random.NextDouble() * 1000, 4)), $"item:{id}" }).ToArray();
-                pending.Add(disk.ExecuteAsync(["RL.ADD", $"list:{l}", .. pairs]));
-                pending.Add(memory.ExecuteAsync(["RL.ADD", $"list:{l}", .. pairs]));
-            }
-            await Task.WhenAll(pending);
-        }
+        var weights = await RanklistCompare.LoadListsAsync(random, lists, members, ids, (disk, "RL.ADD"), (memory, "RL.ADD"));
         var excluded = Enumerable.Range(0, Excluded).Select(_ => $"item:{random.Next(ids)}").Distinct().ToArray();
         await disk.ExecuteAsync(["SADD", "seen", .. excluded]);
         await memory.ExecuteAsync(["SADD", "seen", .. excluded]);

@@ -24,22 +24,7 @@ public static class RanklistCompare
         await using var redis = await RespClient.ConnectAsync("127.0.0.1", redisPort);
         var random = new Random(42);
         long istoreRss = Rss(istorePid), redisRss = Rss(redisPid);
-        var weights = new double[Lists];
-        for (int l = 0; l < Lists; l++)
-        {
-            weights[l] = Math.Round(0.5 + random.NextDouble() * 1.5, 3);
-            var ids = new HashSet<int>();
-            while (ids.Count < Members)
-                ids.Add(random.Next(Ids));
-            var pending = new List<Task<RespValue>>();
-            foreach (var chunk in ids.Chunk(1000))
-            {
-                var pairs = chunk.SelectMany(id => new[] { F(Math.Round(random.NextDouble() * 1000, 4)), $"item:{id}" }).ToArray();
-                pending.Add(istore.ExecuteAsync(["RL.ADD", $"list:{l}", .. pairs]));
-                pending.Add(redis.ExecuteAsync(["ZADD", $"list:{l}", .. pairs]));
-            }
-            await Task.WhenAll(pending);
-        }
+        var weights = await LoadListsAsync(random, Lists, Members, Ids, (istore, "RL.ADD"), (redis, "ZADD"));
         Console.WriteLine($"memory per member: istore {(Rss(istorePid) - istoreRss) / (double)(Lists * Members):F1} B, redis {(Rss(redisPid) - redisRss) / (double)(Lists * Members):F1} B (RSS growth)");
         var excluded = Enumerable.Range(0, Excluded).Select(_ => $"item:{random.Next(Ids)}").Distinct().ToArray();
         await istore.ExecuteAsync(["SADD", "seen", .. excluded]);
@@ -63,6 +48,32 @@ public static class RanklistCompare
         Console.WriteLine($"redis ZUNIONSTORE way:          {Summary(redisTimes)}, server CPU {redisCpu:F2} ms each");
         Console.WriteLine($"speed-up (median): {Median(redisTimes) / Median(istoreFull):F1}x without DEPTH, {Median(redisTimes) / Median(istoreDepth):F1}x with DEPTH 1000");
         return same ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The lists list:0 … list:{lists - 1}, each of <paramref name="members"/> distinct ids below
+    /// <paramref name="ids"/> with random scores, written to every target with its add command;
+    /// returns a random weight per list.
+    /// </summary>
+    internal static async Task<double[]> LoadListsAsync(Random random, int lists, int members, int ids, params (RespClient Client, string Add)[] targets)
+    {
+        var weights = new double[lists];
+        for (int l = 0; l < lists; l++)
+        {
+            weights[l] = Math.Round(0.5 + random.NextDouble() * 1.5, 3);
+            var chosen = new HashSet<int>();
+            while (chosen.Count < members)
+                chosen.Add(random.Next(ids));
+            var pending = new List<Task<RespValue>>();
+            foreach (var chunk in chosen.Chunk(1000))
+            {
+                var pairs = chunk.SelectMany(id => new[] { F(Math.Round(random.NextDouble() * 1000, 4)), $"item:{id}" }).ToArray();
+                foreach (var (client, add) in targets)
+                    pending.Add(client.ExecuteAsync([add, $"list:{l}", .. pairs]));
+            }
+            await Task.WhenAll(pending);
+        }
+        return weights;
     }
 
     /// <summary>ZUNIONSTORE with WEIGHTS into a temp key, ZREVRANGE of count + exclusions, SMISMEMBER, filter: the top scores.</summary>

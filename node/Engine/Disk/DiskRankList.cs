@@ -5,20 +5,23 @@ using Istore.Ranklist;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// A ranklist on disk, for one command (a sorted set's layout, best first): each member is a subkey
-/// whose value is its score, for RL.SCORE and the recall's lookups, and an entry in the
-/// <see cref="ScoreIndex"/>, whose ranklist keys sort by score descending, then member, so the top
-/// of the list is a forward walk from its first key. MAXLEN is kept in the metadata record.
+/// A ranklist on disk, for one command (a sorted set's layout, <see cref="ScoredMembers"/>, best
+/// first): each member is a subkey whose value is its score, for RL.SCORE and the recall's lookups,
+/// and an entry in the <see cref="ScoreIndex"/>, whose ranklist keys sort by score descending, then
+/// member, so the top of the list is a forward walk from its first key. MAXLEN is kept in the
+/// metadata record.
 /// </summary>
 internal sealed class DiskRankList : RankListValue, IDiskCollection
 {
     private readonly SubkeyStore _elements;
+    private readonly ScoredMembers _members;
     private readonly ScoreIndex _index;
 
     public DiskRankList(SubkeyStore elements)
     {
         _elements = elements;
-        _index = new ScoreIndex(elements);
+        _members = new ScoredMembers(elements);
+        _index = _members.Index;
         elements.Extra ??= new byte[8];
     }
 
@@ -42,56 +45,18 @@ internal sealed class DiskRankList : RankListValue, IDiskCollection
     {
         var list = new DiskRankList(into) { MaxLength = source.MaxLength };
         if (source is DiskRankList disk)
-        {
-            into.CopyFrom(disk._elements, (member, score) => list._index.Put(member, DiskFormat.ReadScoreValue(score)));
-            return;
-        }
-        var value = new byte[8];
-        source.VisitRanks(0, source.Length, (member, score) =>
-        {
-            DiskFormat.WriteScoreValue(value, score);
-            into.PutNew(member, value);
-            list._index.Put(member, score);
-        });
+            list._members.CopyFrom(disk._members);
+        else
+            source.VisitRanks(0, source.Length, list._members.PutNew);
     }
 
-    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score)
-    {
-        score = 0;
-        if (!_elements.TryGet(member, out var stored))
-            return false;
-        score = DiskFormat.ReadScoreValue(stored);
-        return true;
-    }
+    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) => _members.TryGetScore(member, out score);
 
-    public override bool Set(ReadOnlySpan<byte> member, double score)
-    {
-        bool added = !TryGetScore(member, out double current);
-        if (!added)
-        {
-            if (current == score)
-                return false;
-            _index.Delete(member, current);
-        }
-        Span<byte> value = stackalloc byte[8];
-        DiskFormat.WriteScoreValue(value, score);
-        _elements.Overwrite(member, value);
-        _index.Put(member, score);
-        if (added)
-            _elements.Size++;
-        return added;
-    }
+    public override bool Set(ReadOnlySpan<byte> member, double score) => _members.Set(member, score);
 
-    public override bool Remove(ReadOnlySpan<byte> member)
-    {
-        if (!TryGetScore(member, out double score))
-            return false;
-        Erase(member, score);
-        return true;
-    }
+    public override bool Remove(ReadOnlySpan<byte> member) => _members.Remove(member);
 
-    public override long RankOf(ReadOnlySpan<byte> member) =>
-        TryGetScore(member, out double score) ? _index.RankOf(member, score, Length) : -1;
+    public override long RankOf(ReadOnlySpan<byte> member) => _members.RankOf(member);
 
     /// <summary>The lowest entries go: read from the bottom of the index (O(removed)).</summary>
     public override long Trim(long maxLength)
@@ -100,7 +65,7 @@ internal sealed class DiskRankList : RankListValue, IDiskCollection
         if (removed == 0)
             return 0;
         foreach (var blob in _index.EntriesAt(maxLength, (int)removed, reverse: false, Length))
-            Erase(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
+            _members.Erase(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
         return removed;
     }
 
@@ -144,12 +109,5 @@ internal sealed class DiskRankList : RankListValue, IDiskCollection
             writer.WriteBytes(cursor.Key);
             writer.WriteDouble(DiskFormat.ReadScoreValue(cursor.Value));
         }
-    }
-
-    private void Erase(ReadOnlySpan<byte> member, double score)
-    {
-        _elements.Erase(member);
-        _elements.Size--;
-        _index.Delete(member, score);
     }
 }
