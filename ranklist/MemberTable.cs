@@ -90,6 +90,28 @@ public sealed class MemberTable
             Reset();   // the last ranklist went (DEL, FLUSHALL): give back the arrays sized for the high-water mark
     }
 
+    /// <summary>
+    /// Forgets every member at once: a table that serves one recall at a time (a disk engine's,
+    /// interning only the windows read). Arrays grown past 65,536 ids are given back.
+    /// </summary>
+    public void Clear()
+    {
+        if (_limit > RetainedIds)
+        {
+            Reset();
+        }
+        else
+        {
+            Array.Clear(_slots, 0, _limit);
+            Array.Clear(_buckets);
+            _limit = 0;
+            _free = -1;
+        }
+        Count = 0;
+    }
+
+    private const int RetainedIds = 1 << 16;
+
     /// <summary>How many list entries hold <paramref name="id"/> (0 when free).</summary>
     public int ReferencesOf(int id) => (uint)id < (uint)_limit ? _slots[id].References : 0;
 

@@ -2,7 +2,7 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>RedisBloom's BF.* commands on <see cref="BloomObject"/>, with its replies and error strings.</summary>
+/// <summary>RedisBloom's BF.* commands on <see cref="BloomValue"/>, whichever engine holds it, with RedisBloom's replies and error strings.</summary>
 public static class BloomCommands
 {
     private const string NotFound = "ERR not found";
@@ -24,9 +24,9 @@ public static class BloomCommands
 
     private sealed class BloomParameters
     {
-        public double ErrorRate = BloomObject.DefaultErrorRate;
-        public long Capacity = BloomObject.DefaultCapacity;
-        public int Expansion = BloomObject.DefaultExpansion;
+        public double ErrorRate = BloomValue.DefaultErrorRate;
+        public long Capacity = BloomValue.DefaultCapacity;
+        public int Expansion = BloomValue.DefaultExpansion;
         public bool NonScaling;
         public bool NoCreate;
 
@@ -134,7 +134,7 @@ public static class BloomCommands
     private static void AddItems(CommandContext c, BloomParameters parameters, int firstItem, bool multi)
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out BloomObject? bloom))
+        if (!c.TryRead(1, out BloomValue? bloom))
             return;
         bool changed = false;
         if (bloom is null)
@@ -144,8 +144,8 @@ public static class BloomCommands
                 c.Output.WriteError(NotFound);
                 return;
             }
-            bloom = parameters.Create();
-            c.Keyspace.StoreObject(c.Arg(1), bloom);
+            // The engine may hold it in a form of its own (a disk engine's view): add to what it stored.
+            bloom = (BloomValue)c.Keyspace.StoreObject(c.Arg(1), parameters.Create());
             changed = true;
         }
         // The answers are known before the reply's length: 1 added, 0 maybe seen, -1 refused (the last one).
@@ -167,7 +167,10 @@ public static class BloomCommands
             changed |= answer > 0;
         }
         if (changed)
+        {
+            c.Keyspace.ObjectChanged(c.Arg(1), bloom);
             c.Keyspace.LogCommand(c.Args);
+        }
     }
 
     /// <summary>0/1 in RESP2, a boolean in RESP3 (RedisBloom's replies to adds and membership tests).</summary>
@@ -192,7 +195,7 @@ public static class BloomCommands
     {
         using var read = c.Keyspace.Lock();
         c.Keyspace.ReadObject(c.Arg(1), out var stored);
-        var bloom = stored as BloomObject;
+        var bloom = stored as BloomValue;
         if (multi)
             c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
@@ -208,7 +211,7 @@ public static class BloomCommands
             return;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out BloomObject? bloom))
+        if (!c.TryRead(1, out BloomValue? bloom))
             return;
         if (bloom is null)
         {
@@ -260,7 +263,7 @@ public static class BloomCommands
     private static void Card(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out BloomObject? bloom))
+        if (c.TryRead(1, out BloomValue? bloom))
             c.Output.WriteInteger(bloom?.Items ?? 0);
     }
 

@@ -9,7 +9,7 @@ namespace Istore.Node.Commands;
 /// DEBUG DIGEST: one hash of the whole dataset, equal on two nodes exactly when they hold the same
 /// keys, types, values and expiries (Redis's semantics: 40 hex digits, all zeros when empty). Keys
 /// combine by XOR, so the order a node stores them in does not matter; so do the elements of
-/// hashes, sets and sorted sets; lists, ranklists, bloom filters and streams hash their ordered encoding
+/// hashes, sets, sorted sets and ranklists (so either engine gives the same digest); lists, bloom filters and streams hash their ordered encoding
 /// (a stream's without consumers' seen times, which are a node's own clock).
 /// </summary>
 internal static class DatasetDigest
@@ -54,6 +54,16 @@ internal static class DatasetDigest
                     BinaryPrimitives.WriteDoubleLittleEndian(score, entry.Score);
                     sum ^= Hash(entry.Member, score);
                 }
+                return sum;
+            case RankListValue rankList:
+                var bytes = new byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, rankList.MaxLength);
+                sum = Hash(bytes);
+                rankList.VisitRanks(0, rankList.Length, (member, entryScore) =>
+                {
+                    BinaryPrimitives.WriteDoubleLittleEndian(bytes, entryScore);
+                    sum ^= Hash(member, bytes);
+                });
                 return sum;
             default:
                 var ordered = new XxHash128();

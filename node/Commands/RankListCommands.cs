@@ -2,15 +2,15 @@ using Istore.Node.Objects;
 
 namespace Istore.Node.Commands;
 
-/// <summary>The ranklist family's writes and point reads (RL.ADD … RL.TRIM) on <see cref="RankListObject"/>; ranges and recall live beside it.</summary>
+/// <summary>The ranklist family's writes and point reads (RL.ADD … RL.TRIM) on <see cref="RankListValue"/>, whichever engine holds it; ranges and recall live beside it.</summary>
 public static class RankListCommands
 {
     public static void Register(HandlerTable t)
     {
         t.Add("RL.ADD", Add);
         t.Add("RL.INCRBY", IncrBy);
-        t.Add("RL.REM", static c => c.RemoveEach(static (RankListObject list, ReadOnlySpan<byte> member) => list.Remove(member)));
-        t.Add("RL.CARD", static c => c.WriteLength<RankListObject>());
+        t.Add("RL.REM", static c => c.RemoveEach(static (RankListValue list, ReadOnlySpan<byte> member) => list.Remove(member)));
+        t.Add("RL.CARD", static c => c.WriteLength<RankListValue>());
         t.Add("RL.SCORE", Score);
         t.Add("RL.RANK", Rank);
         t.Add("RL.TRIM", Trim);
@@ -68,7 +68,7 @@ public static class RankListCommands
                 return;
 
         using var write = c.Keyspace.Lock();
-        if (!c.TryOpen(1, static () => new RankListObject(), out var list))
+        if (!c.TryOpen(1, static () => (RankListValue)new RankListObject(), out var list))
             return;
         long added = 0;
         bool changed = maxLength > 0 && list.MaxLength != maxLength;
@@ -99,7 +99,7 @@ public static class RankListCommands
         if (!c.TryDouble(2, out double increment))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryOpen(1, static () => new RankListObject(), out var list))
+        if (!c.TryOpen(1, static () => (RankListValue)new RankListObject(), out var list))
             return;
         list.TryGetScore(c.Arg(3), out double old);
         double score = old + increment;
@@ -120,7 +120,7 @@ public static class RankListCommands
     private static void Score(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
         for (int i = 2; i < c.Count; i++)
@@ -135,9 +135,9 @@ public static class RankListCommands
     private static void Rank(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
-        int rank = list?.RankOf(c.Arg(2)) ?? -1;
+        long rank = list?.RankOf(c.Arg(2)) ?? -1;
         if (rank < 0) c.Output.WriteNull();
         else c.Output.WriteInteger(rank);
     }
@@ -153,9 +153,9 @@ public static class RankListCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
-        int removed = list?.Trim(maxLength) ?? 0;
+        long removed = list?.Trim(maxLength) ?? 0;
         if (removed > 0)
         {
             c.Keyspace.ObjectChanged(c.Arg(1), list!);

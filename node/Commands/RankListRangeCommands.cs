@@ -1,9 +1,8 @@
 using Istore.Node.Objects;
-using Istore.Ranklist;
 
 namespace Istore.Node.Commands;
 
-/// <summary>RL.RANGE (by rank, best first) and RL.RANGEBYSCORE (max down to min), resolved to ranks in O(log n).</summary>
+/// <summary>RL.RANGE (by rank, best first) and RL.RANGEBYSCORE (max down to min) on <see cref="RankListValue"/>.</summary>
 public static class RankListRangeCommands
 {
     public static void Register(HandlerTable t)
@@ -18,13 +17,15 @@ public static class RankListRangeCommands
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop) || !TryWithScores(c, 4, out bool withScores))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
-        long count = list?.Count ?? 0;
+        long count = list?.Length ?? 0;
         if (start < 0) start = Math.Max(0, start + count);
         if (stop < 0) stop += count;
         stop = Math.Min(stop, count - 1);
-        WriteRanks(c, list, (int)start, start > stop ? 0 : (int)(stop - start + 1), withScores);
+        long length = start > stop ? 0 : stop - start + 1;
+        WriteHeader(c, length, withScores);
+        list?.VisitRanks(start, length, (member, score) => WriteEntry(c, member, score, withScores));
     }
 
     /// <summary>RL.RANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]; "(" makes an end exclusive, ±inf allowed.</summary>
@@ -55,40 +56,31 @@ public static class RankListRangeCommands
             }
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
         if (list is null || offset < 0)
         {
             c.WriteEmptyArray();
             return;
         }
-        int first = list.CountBelow(new DescendingScoreBound(max, IncludesEqual: maxExclusive));
-        int count = Math.Max(0, list.CountBelow(new DescendingScoreBound(min, IncludesEqual: !minExclusive)) - first);
-        long skip = Math.Min(offset, count);
-        int take = (int)(limit < 0 ? count - skip : Math.Min(limit, count - skip));
-        WriteRanks(c, list, first + (int)skip, take, withScores);
+        var entries = list.EntriesBetween(new DescendingScoreBound(max, IncludesEqual: maxExclusive),
+            new DescendingScoreBound(min, IncludesEqual: !minExclusive), offset, limit);
+        WriteHeader(c, entries.Count, withScores);
+        foreach (var entry in entries)
+            WriteEntry(c, entry.Member, entry.Score, withScores);
     }
 
-    /// <summary>The entries at ranks [first, first + count), best first, read a chunk at a time; WITHSCORES as in ZRANGE.</summary>
-    private static void WriteRanks(CommandContext c, RankListObject? list, int first, int count, bool withScores)
+    /// <summary>A range reply of <paramref name="count"/> entries: WITHSCORES as in ZRANGE (pairs nested in RESP3).</summary>
+    private static void WriteHeader(CommandContext c, long count, bool withScores) =>
+        c.Output.WriteArrayHeader((int)(withScores && !c.Output.IsResp3 ? count * 2 : count));
+
+    private static void WriteEntry(CommandContext c, ReadOnlySpan<byte> member, double score, bool withScores)
     {
-        count = list is null ? 0 : Math.Max(0, count);
-        bool nested = withScores && c.Output.IsResp3;
-        c.Output.WriteArrayHeader(withScores && !nested ? count * 2 : count);
-        Span<RankedMember> chunk = stackalloc RankedMember[256];
-        for (int done = 0; done < count; done += chunk.Length)
-        {
-            var entries = chunk[..Math.Min(chunk.Length, count - done)];
-            list!.CopyRanks(first + done, entries);
-            foreach (var entry in entries)
-            {
-                if (nested)
-                    c.Output.WriteArrayHeader(2);
-                c.Output.WriteBulkString(list.Members.MemberOf(entry.Id));
-                if (withScores)
-                    c.Output.WriteDouble(entry.Score);
-            }
-        }
+        if (withScores && c.Output.IsResp3)
+            c.Output.WriteArrayHeader(2);
+        c.Output.WriteBulkString(member);
+        if (withScores)
+            c.Output.WriteDouble(score);
     }
 
     private static bool TryWithScores(CommandContext c, int index, out bool withScores)

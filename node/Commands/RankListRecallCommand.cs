@@ -23,12 +23,10 @@ public static class RankListRecallCommand
         MemberTable? members = null;
         foreach (var (keyAt, weight) in request.ListKeys)
         {
-            if (!c.TryRead(keyAt, out RankListObject? list))
+            if (!c.TryRead(keyAt, out RankListValue? list))
                 return;
-            if (list is null)
-                continue;
-            lists.Add(new WeightedList(list, weight));
-            members = list.Members;   // every stored ranklist interns into its database's table
+            if (list is not null)
+                lists.Add(new WeightedList(list.OpenRecall(ref members, request.Depth), weight));
         }
         var exclusions = new List<IRecallExclusion>(request.ExcludeKeys.Count);
         foreach (int keyAt in request.ExcludeKeys)

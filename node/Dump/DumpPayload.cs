@@ -65,7 +65,7 @@ public static class DumpPayload
                 writer.WriteByte(RdbType.StreamListpacks2);
                 StreamDump.Write(writer, stream);
                 break;
-            case RankListObject or BloomObject:
+            case RankListValue or BloomValue:
                 writer.WriteByte(value.Type == KeyType.RankList ? RdbType.IstoreRankList : RdbType.IstoreBloom);
                 WriteCheckpointEncoding(writer, value);
                 break;

@@ -15,7 +15,7 @@ namespace Istore.Node.Objects;
 /// lets go, every reference is released and the object is spent — storing it again is a bug and throws.
 /// </para>
 /// </summary>
-public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
+public sealed class RankListObject : RankListValue, IRecallList
 {
     private MemberTable _members;
     private MemberScores _scores;
@@ -33,12 +33,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
 
     public MemberTable Members => _members;
 
-    /// <summary>The cap set by RL.ADD MAXLEN; 0 when uncapped.</summary>
-    public long MaxLength { get; set; }
-
-    public override KeyType Type => KeyType.RankList;
-
-    public override string Encoding => "ranklist";
+    public override long MaxLength { get; set; }
 
     public override long Length => _scores.Count;
 
@@ -46,17 +41,14 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
 
     public bool TryGetScore(int id, out double score) => _scores.TryGetValue(id, out score);
 
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
         int id = _members.Find(member);
         score = 0;
         return id >= 0 && _scores.TryGetValue(id, out score);
     }
 
-    public bool Contains(ReadOnlySpan<byte> member) => TryGetScore(member, out _);
-
-    /// <summary>Sets a member's score; true when the member is new.</summary>
-    public bool Set(ReadOnlySpan<byte> member, double score)
+    public override bool Set(ReadOnlySpan<byte> member, double score)
     {
         int id = _members.Acquire(member);
         if (_scores.TryGetValue(id, out double old))
@@ -70,7 +62,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
         return _scores.Set(id, score);
     }
 
-    public bool Remove(ReadOnlySpan<byte> member)
+    public override bool Remove(ReadOnlySpan<byte> member)
     {
         int id = _members.Find(member);
         if (id < 0 || !_scores.TryGetValue(id, out double score))
@@ -79,8 +71,7 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
         return true;
     }
 
-    /// <summary>The 0-based rank (0 = best), or -1.</summary>
-    public int RankOf(ReadOnlySpan<byte> member)
+    public override long RankOf(ReadOnlySpan<byte> member)
     {
         int id = _members.Find(member);
         return id >= 0 && _scores.TryGetValue(id, out double score) ? _byRank.RankOf(new RankedMember(score, id)) : -1;
@@ -91,17 +82,49 @@ public sealed class RankListObject : StoredObject, IRecallList, IRecallExclusion
 
     public void CopyRanks(int first, Span<RankedMember> into) => _byRank.CopyTo(first, into);
 
-    /// <summary>Removes the lowest entries beyond <paramref name="maxLength"/>; returns how many went.</summary>
-    public int Trim(long maxLength)
+    public override long Trim(long maxLength)
     {
-        int removed = 0;
+        long removed = 0;
         for (; Count > maxLength; removed++)
             RemoveEntry(_byRank[Count - 1]);
         return removed;
     }
 
-    /// <summary>Applies the stored cap, if any.</summary>
-    public int EnforceMaxLength() => MaxLength > 0 ? Trim(MaxLength) : 0;
+    public override void VisitRanks(long first, long count, RankEntryVisitor visit) =>
+        ForEachRank((int)first, (int)count, entry => visit(_members.MemberOf(entry.Id), entry.Score));
+
+    /// <summary>Both bounds resolved to ranks in O(log n), then the ranks between copied out.</summary>
+    public override List<RankEntry> EntriesBetween(DescendingScoreBound from, DescendingScoreBound to, long skip, long take)
+    {
+        int first = CountBelow(from);
+        int count = Math.Max(0, CountBelow(to) - first);
+        skip = Math.Min(skip, count);
+        int length = (int)(take < 0 ? count - skip : Math.Min(take, count - skip));
+        var entries = new List<RankEntry>(length);
+        ForEachRank(first + (int)skip, length, entry => entries.Add(new RankEntry(_members.BytesOf(entry.Id), entry.Score)));
+        return entries;
+    }
+
+    /// <summary>The entries at ranks [first, first + count), read a chunk at a time.</summary>
+    private void ForEachRank(int first, int count, Action<RankedMember> visit)
+    {
+        var chunk = new RankedMember[Math.Min(count, 256)];
+        for (int done = 0; done < count; done += chunk.Length)
+        {
+            var entries = chunk.AsSpan(0, Math.Min(chunk.Length, count - done));
+            CopyRanks(first + done, entries);
+            foreach (var entry in entries)
+                visit(entry);
+        }
+    }
+
+    /// <summary>A stored list is its own recall input, over its database's member table.</summary>
+    public override IRecallList OpenRecall(ref MemberTable? members, int depth)
+    {
+        if ((members ??= _members) != _members)
+            throw new InvalidOperationException("a recall mixed ranklists of two databases");
+        return this;
+    }
 
     /// <summary>A key now stores this list: it interns into that key's database from now on.</summary>
     public void Attach(MemberTable database)

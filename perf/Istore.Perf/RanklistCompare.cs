@@ -24,22 +24,7 @@ public static class RanklistCompare
         await using var redis = await RespClient.ConnectAsync("127.0.0.1", redisPort);
         var random = new Random(42);
         long istoreRss = Rss(istorePid), redisRss = Rss(redisPid);
-        var weights = new double[Lists];
-        for (int l = 0; l < Lists; l++)
-        {
-            weights[l] = Math.Round(0.5 + random.NextDouble() * 1.5, 3);
-            var ids = new HashSet<int>();
-            while (ids.Count < Members)
-                ids.Add(random.Next(Ids));
-            var pending = new List<Task<RespValue>>();
-            foreach (var chunk in ids.Chunk(1000))
-            {
-                var pairs = chunk.SelectMany(id => new[] { F(Math.Round(random.NextDouble() * 1000, 4)), $"item:{id}" }).ToArray();
-                pending.Add(istore.ExecuteAsync(["RL.ADD", $"list:{l}", .. pairs]));
-                pending.Add(redis.ExecuteAsync(["ZADD", $"list:{l}", .. pairs]));
-            }
-            await Task.WhenAll(pending);
-        }
+        var weights = await LoadListsAsync(random, Lists, Members, Ids, (istore, "RL.ADD"), (redis, "ZADD"));
         Console.WriteLine($"memory per member: istore {(Rss(istorePid) - istoreRss) / (double)(Lists * Members):F1} B, redis {(Rss(redisPid) - redisRss) / (double)(Lists * Members):F1} B (RSS growth)");
         var excluded = Enumerable.Range(0, Excluded).Select(_ => $"item:{random.Next(Ids)}").Distinct().ToArray();
         await istore.ExecuteAsync(["SADD", "seen", .. excluded]);
@@ -65,6 +50,32 @@ public static class RanklistCompare
         return same ? 0 : 1;
     }
 
+    /// <summary>
+    /// The lists list:0 … list:{lists - 1}, each of <paramref name="members"/> distinct ids below
+    /// <paramref name="ids"/> with random scores, written to every target with its add command;
+    /// returns a random weight per list.
+    /// </summary>
+    internal static async Task<double[]> LoadListsAsync(Random random, int lists, int members, int ids, params (RespClient Client, string Add)[] targets)
+    {
+        var weights = new double[lists];
+        for (int l = 0; l < lists; l++)
+        {
+            weights[l] = Math.Round(0.5 + random.NextDouble() * 1.5, 3);
+            var chosen = new HashSet<int>();
+            while (chosen.Count < members)
+                chosen.Add(random.Next(ids));
+            var pending = new List<Task<RespValue>>();
+            foreach (var chunk in chosen.Chunk(1000))
+            {
+                var pairs = chunk.SelectMany(id => new[] { F(Math.Round(random.NextDouble() * 1000, 4)), $"item:{id}" }).ToArray();
+                foreach (var (client, add) in targets)
+                    pending.Add(client.ExecuteAsync([add, $"list:{l}", .. pairs]));
+            }
+            await Task.WhenAll(pending);
+        }
+        return weights;
+    }
+
     /// <summary>ZUNIONSTORE with WEIGHTS into a temp key, ZREVRANGE of count + exclusions, SMISMEMBER, filter: the top scores.</summary>
     private static async Task<double[]> RedisWay(RespClient redis, double[] weights)
     {
@@ -78,7 +89,7 @@ public static class RanklistCompare
     }
 
     /// <summary>Sorted round-trip times, and the server's CPU time per round (user + system, in clock ticks: a load-independent measure).</summary>
-    private static async Task<(List<double> Times, double CpuMs)> Time<T>(int serverPid, int rounds, Func<Task<T>> action)
+    internal static async Task<(List<double> Times, double CpuMs)> Time<T>(int serverPid, int rounds, Func<Task<T>> action)
     {
         var times = new List<double>(rounds);
         double cpuBefore = CpuMs(serverPid);
@@ -101,9 +112,9 @@ public static class RanklistCompare
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
-    private static double Median(List<double> sorted) => sorted[sorted.Count / 2];
+    internal static double Median(List<double> sorted) => sorted[sorted.Count / 2];
 
-    private static string Summary(List<double> sorted) =>
+    internal static string Summary(List<double> sorted) =>
         $"p50 {Median(sorted):F2} ms, p99 {sorted[(int)Math.Ceiling(sorted.Count * 0.99) - 1]:F2} ms ({sorted.Count} runs)";   // nearest rank
 
     private static long Rss(int pid) =>

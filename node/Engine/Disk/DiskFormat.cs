@@ -18,17 +18,25 @@ namespace Istore.Node.Engine.Disk;
 ///   <c>expire</c> (int64 little-endian, absolute Unix ms, 0 = none), then per type:
 ///   a string's value bytes inline (one read per GET, as Kvrocks);
 ///   a collection's <c>version</c> (uint64 LE) and <c>size</c> (uint64 LE, elements), then for
-///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE). A record's length must match its
-///   type (25 bytes for a hash, set or sorted set, 41 for a list), else it is refused as damaged.</item>
+///   a list its <c>head</c> and <c>tail</c> indexes (uint64 LE), for a ranklist its MAXLEN (int64
+///   LE, 0 = none), for a bloom filter (size = items added) its error rate (double LE), expansion
+///   (int32 LE), NONSCALING (1 byte) and per layer capacity (int64), error rate (double), hashes
+///   (int32), bits (int64) and items (int64), all little-endian. A record's length must match its
+///   type (25 bytes for a hash, set or sorted set, 41 for a list, 33 for a ranklist, 38 + 36 per
+///   layer for a bloom filter), else it is refused as damaged.</item>
 /// <item><c>subkey</c>: a collection's elements. Key = <c>key length</c> (uint32 big-endian) |
 ///   <c>key</c> | <c>version</c> (uint64 big-endian) | <c>field</c>: a hash field (value = its
 ///   value), a set member (empty value), a list item (field = index as uint64 BE), a sorted-set
-///   member (value = its score, an IEEE-754 double little-endian).</item>
+///   or ranklist member (value = its score, an IEEE-754 double little-endian), a bloom filter's
+///   chunk of 64 bit-array words (field = layer uint32 BE | chunk uint64 BE, value = 512 bytes of
+///   little-endian words; a chunk never set is absent).</item>
 /// <item><c>score</c>: the sorted-set index, key = <c>key length</c> | <c>key</c> | <c>version</c> |
 ///   <c>score</c> (8 bytes big-endian ordered as the numbers: the IEEE-754 double's bits, sign bit
 ///   flipped for positives, all bits flipped for negatives; -0 written as 0) | <c>member</c>, so a
 ///   key's entries sort by score, then member bytes: Redis's order. Value empty, except for a score
-///   of -0, whose value is that exact score (8 bytes as in <c>subkey</c>). NaN is never stored.</item>
+///   of -0, whose value is that exact score (8 bytes as in <c>subkey</c>). NaN is never stored.
+///   A ranklist's entries are laid out alike with the 8 score bytes inverted, so they sort by
+///   score descending, then member ascending: best first.</item>
 /// </list>
 ///
 /// <para>A collection's version is new each time the key is created, so DEL, expiry or overwrite
@@ -37,8 +45,9 @@ namespace Istore.Node.Engine.Disk;
 /// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys; the same subkey filter runs on
 /// <c>score</c>, whose keys start alike. Stored today: strings, hashes, sets (a set member's
 /// subkey value is empty), lists (a new list's head and tail start at 2^63, the element at position
-/// i is at index head + i, tail is one past the last) and sorted sets (a 25-byte record like a
-/// hash's; every member in both <c>subkey</c> and <c>score</c>).</para>
+/// i is at index head + i, tail is one past the last), sorted sets (a 25-byte record like a
+/// hash's; every member in both <c>subkey</c> and <c>score</c>), ranklists (as sorted sets, with
+/// MAXLEN in the record) and bloom filters (bit-array chunks as subkeys).</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -65,6 +74,8 @@ internal static class DiskFormat
         List = 3,
         Set = 4,
         SortedSet = 5,
+        Bloom = 9,
+        RankList = 12,   // istore's own
     }
 
     /// <summary>Writes a string's metadata record (header, then the value) into <paramref name="into"/>.</summary>
@@ -87,6 +98,8 @@ internal static class DiskFormat
             TypeCode.Set when record.Length == CollectionBytes => KeyType.Set,
             TypeCode.List when record.Length == ListBytes => KeyType.List,
             TypeCode.SortedSet when record.Length == CollectionBytes => KeyType.ZSet,
+            TypeCode.RankList when record.Length == RankListBytes => KeyType.RankList,
+            TypeCode.Bloom when IsBloomRecord(record.Length) => KeyType.Bloom,
             var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
@@ -103,7 +116,22 @@ internal static class DiskFormat
     /// <summary>Where a new list's head and tail start, so it can grow either way.</summary>
     public const ulong ListMiddle = 1UL << 63;
 
-    /// <summary>Writes a collection's metadata record into <paramref name="into"/> (<see cref="ListBytes"/> long); returns its length.</summary>
+    /// <summary>A ranklist's metadata record: a collection's, then its MAXLEN (int64 LE, 0 = none).</summary>
+    public const int RankListBytes = CollectionBytes + 8;
+
+    /// <summary>A bloom filter's metadata record: a collection's (size = items added), then its parameters, then its layers.</summary>
+    public const int BloomBytes = CollectionBytes + 13;
+
+    /// <summary>A bloom layer in the metadata record: capacity, error rate, hashes, bits, items.</summary>
+    public const int BloomLayerBytes = 36;
+
+    private static bool IsBloomRecord(int length) => length > BloomBytes && (length - BloomBytes) % BloomLayerBytes == 0;
+
+    /// <summary>The bytes a collection's metadata record takes.</summary>
+    public static int CollectionRecordBytes(in CollectionMetadata metadata) =>
+        metadata.Type == KeyType.List ? ListBytes : CollectionBytes + (metadata.Extra?.Length ?? 0);
+
+    /// <summary>Writes a collection's metadata record into <paramref name="into"/> (<see cref="CollectionRecordBytes"/> long); returns its length.</summary>
     public static int WriteCollection(Span<byte> into, in CollectionMetadata metadata)
     {
         into[0] = (byte)(metadata.Type switch
@@ -111,13 +139,18 @@ internal static class DiskFormat
             KeyType.Hash => TypeCode.Hash,
             KeyType.Set => TypeCode.Set,
             KeyType.ZSet => TypeCode.SortedSet,
+            KeyType.RankList => TypeCode.RankList,
+            KeyType.Bloom => TypeCode.Bloom,
             _ => TypeCode.List,
         });
         BinaryPrimitives.WriteInt64LittleEndian(into[1..], metadata.ExpireAt);
         BinaryPrimitives.WriteUInt64LittleEndian(into[HeaderBytes..], metadata.Version);
         BinaryPrimitives.WriteInt64LittleEndian(into[(HeaderBytes + 8)..], metadata.Size);
         if (metadata.Type != KeyType.List)
-            return CollectionBytes;
+        {
+            metadata.Extra?.CopyTo(into[CollectionBytes..]);
+            return CollectionRecordBytes(metadata);
+        }
         BinaryPrimitives.WriteUInt64LittleEndian(into[CollectionBytes..], metadata.Head);
         BinaryPrimitives.WriteUInt64LittleEndian(into[(CollectionBytes + 8)..], metadata.Tail);
         return ListBytes;
@@ -127,7 +160,8 @@ internal static class DiskFormat
     public static CollectionMetadata ReadCollection(ReadOnlySpan<byte> record, KeyType type, long expireAt) => new(type, expireAt,
         VersionOf(record), BinaryPrimitives.ReadInt64LittleEndian(record[(HeaderBytes + 8)..]),
         type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[CollectionBytes..]) : ListMiddle,
-        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[(CollectionBytes + 8)..]) : ListMiddle);
+        type == KeyType.List ? BinaryPrimitives.ReadUInt64LittleEndian(record[(CollectionBytes + 8)..]) : ListMiddle,
+        type is KeyType.RankList or KeyType.Bloom ? record[CollectionBytes..].ToArray() : null);
 
     public static ulong VersionOf(ReadOnlySpan<byte> record) => BinaryPrimitives.ReadUInt64LittleEndian(record[HeaderBytes..]);
 
@@ -136,6 +170,8 @@ internal static class DiskFormat
     {
         TypeCode.Hash or TypeCode.Set or TypeCode.SortedSet => record.Length == CollectionBytes,
         TypeCode.List => record.Length == ListBytes,
+        TypeCode.RankList => record.Length == RankListBytes,
+        TypeCode.Bloom => IsBloomRecord(record.Length),
         _ => false,
     };
 
@@ -148,21 +184,23 @@ internal static class DiskFormat
     public static double ReadScoreValue(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadDoubleLittleEndian(value);
 
     /// <summary>
-    /// A score in a <c>score</c> key: 8 bytes that sort as the numbers do. -0 is written as 0, since
-    /// Redis orders the two as equal (by member); its exact score is then the entry's value.
+    /// A score in a <c>score</c> key, as a number written big-endian: 8 bytes that sort as the
+    /// numbers do, or in reverse when the index runs from the highest score (a ranklist's). -0 is
+    /// written as 0, since both orders take the two as equal (by member); its exact score is then
+    /// the entry's value. A seek can step past a score by adding one.
     /// </summary>
-    public static void WriteOrderedScore(Span<byte> into, double score) => BinaryPrimitives.WriteUInt64BigEndian(into, OrderedScore(score));
-
-    /// <summary>The bits <see cref="WriteOrderedScore"/> writes, as a number (a seek can step past a score by adding one).</summary>
-    public static ulong OrderedScore(double score)
+    public static ulong IndexedScore(double score, bool descending)
     {
         ulong bits = (ulong)BitConverter.DoubleToInt64Bits(score == 0 ? 0.0 : score);
-        return (bits & SignBit) == 0 ? bits | SignBit : ~bits;
+        ulong ordered = (bits & SignBit) == 0 ? bits | SignBit : ~bits;
+        return descending ? ~ordered : ordered;
     }
 
-    public static double ReadOrderedScore(ReadOnlySpan<byte> from)
+    public static double ReadIndexedScore(ReadOnlySpan<byte> from, bool descending)
     {
         ulong ordered = BinaryPrimitives.ReadUInt64BigEndian(from);
+        if (descending)
+            ordered = ~ordered;
         return BitConverter.Int64BitsToDouble((long)((ordered & SignBit) != 0 ? ordered & ~SignBit : ~ordered));
     }
 
@@ -204,5 +242,6 @@ internal static class DiskFormat
 }
 
 /// <summary>A collection's metadata record: type, expiry, version, size, and for a list its head and tail indexes.</summary>
+/// <summary>A collection's metadata record: type, expiry, version, size, for a list its head and tail indexes, for a ranklist or bloom filter the record's type-specific rest.</summary>
 internal readonly record struct CollectionMetadata(KeyType Type, long ExpireAt, ulong Version, long Size,
-    ulong Head = DiskFormat.ListMiddle, ulong Tail = DiskFormat.ListMiddle);
+    ulong Head = DiskFormat.ListMiddle, ulong Tail = DiskFormat.ListMiddle, byte[]? Extra = null);

@@ -7,6 +7,9 @@ namespace Istore.Node.Engine.Disk;
 internal interface IDiskCollection
 {
     SubkeyStore Elements { get; }
+
+    /// <summary>Writes what the command changed that is not yet in the batch: the metadata record (size, a list's ends), a bloom filter's chunks.</summary>
+    void Save() => Elements.WriteMetadata();
 }
 
 /// <summary>A hash on disk, for one command: fields are subkeys whose value is the field's value.</summary>

@@ -3,7 +3,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// Hashes, sets, lists and sorted sets, and the per-command batch. From the moment a command (one keyspace
+/// Hashes, sets, lists, sorted sets, ranklists and bloom filters, and the per-command batch. From the moment a command (one keyspace
 /// write-lock scope) reads or stores a collection, every write it makes, string or collection, goes to
 /// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
 /// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store ranklists, bloom filters or streams yet";
+    public const string MissingTypes = "ERR the disk engine does not store streams yet";
 
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
@@ -68,7 +68,7 @@ internal sealed partial class DiskSession
         return true;
     }
 
-    /// <summary>A hash, set, list or sorted set answers a view over its subkeys; a string its type with no object.</summary>
+    /// <summary>A collection answers a view over its subkeys; a string its type with no object.</summary>
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
     {
         if (_inCommand)
@@ -86,10 +86,10 @@ internal sealed partial class DiskSession
         }
     }
 
-    /// <summary>Stores a hash, set, list or sorted set under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
+    /// <summary>Stores a collection under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List or KeyType.ZSet))
+        if (value.Type == KeyType.Stream)
             throw new EngineLimitException(MissingTypes);
         bool commit = StartPending();
         try
@@ -101,6 +101,12 @@ internal sealed partial class DiskSession
             {
                 case SortedSetValue zset:   // before IDiskCollection: the score index is copied too
                     DiskSortedSet.Fill(elements, zset);
+                    break;
+                case RankListValue list:
+                    DiskRankList.Fill(elements, list);
+                    break;
+                case BloomValue bloom:
+                    DiskBloom.Fill(elements, bloom);
                     break;
                 case IDiskCollection disk:
                     elements.CopyFrom(disk.Elements);
@@ -131,7 +137,17 @@ internal sealed partial class DiskSession
     public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value)
     {
         if (value is IDiskCollection disk)
-            disk.Elements.WriteMetadata();
+            disk.Save();
+    }
+
+    private Ranklist.MemberTable? _recallMembers;
+
+    /// <summary>The member table of this session's next recall over disk ranklists, emptied (one recall at a time per event loop).</summary>
+    internal Ranklist.MemberTable RecallMembers()
+    {
+        _recallMembers ??= new Ranklist.MemberTable();
+        _recallMembers.Clear();
+        return _recallMembers;
     }
 
     /// <summary>Rewrites the key's metadata header with the new expiry, whatever its type (a collection's subkeys stay).</summary>
@@ -164,6 +180,8 @@ internal sealed partial class DiskSession
         KeyType.Hash => new DiskHash(elements),
         KeyType.Set => new DiskSet(elements),
         KeyType.ZSet => new DiskSortedSet(elements),
+        KeyType.RankList => new DiskRankList(elements),
+        KeyType.Bloom => new DiskBloom(elements),
         _ => new DiskList(elements),
     };
 

@@ -157,32 +157,13 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     }
 
     /// <summary>A key's metadata record as this command sees it: through its pending batch while collecting, else from the database.</summary>
-    private bool TryGetMetadata(ReadOnlySpan<byte> key, out MetadataRecord record)
+    private bool TryGetMetadata(ReadOnlySpan<byte> key, out StoredValue record)
     {
-        bool found;
         if (_collecting)
-        {
-            found = _pending.TryGet(_metadata, key, out var pending);
-            record = new MetadataRecord(default, pending, fromBatch: true);
-        }
-        else
-        {
-            found = _db.TryGet(_metadata, key, out var stored);
-            record = new MetadataRecord(stored, default, fromBatch: false);
-        }
+            return _pending.TryGet(_metadata, key, out record);
+        bool found = _db.TryGet(_metadata, key, out var stored);
+        record = new StoredValue(stored, default, fromBatch: false);
         return found;
-    }
-
-    /// <summary>A metadata record read from the database (pinned) or through the pending batch (copied); freed on dispose.</summary>
-    private readonly struct MetadataRecord(PinnedValue stored, BatchValue pending, bool fromBatch) : IDisposable
-    {
-        public ReadOnlySpan<byte> Span => fromBatch ? pending.Span : stored.Span;
-
-        public void Dispose()
-        {
-            stored.Dispose();
-            pending.Dispose();
-        }
     }
 
     public void Dispose()

@@ -4,19 +4,21 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// A sorted set on disk, for one command (Kvrocks' layout): each member is a subkey whose value is
-/// its score, for ZSCORE and ZSCAN, and an entry in the <see cref="ScoreIndex"/> for ranks and
-/// ranges. A score change deletes the old index entry and writes the new one in the same batch.
+/// A sorted set on disk, for one command (<see cref="ScoredMembers"/>): each member is a subkey
+/// whose value is its score, for ZSCORE and ZSCAN, and an entry in the <see cref="ScoreIndex"/>
+/// for ranks and ranges.
 /// </summary>
 internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
 {
     private readonly SubkeyStore _elements;
+    private readonly ScoredMembers _members;
     private readonly ScoreIndex _index;
 
     public DiskSortedSet(SubkeyStore elements)
     {
         _elements = elements;
-        _index = new ScoreIndex(elements);
+        _members = new ScoredMembers(elements);
+        _index = _members.Index;
     }
 
     public SubkeyStore Elements => _elements;
@@ -31,58 +33,23 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
     /// <summary>Writes the entries of <paramref name="source"/> into <paramref name="into"/>, a new, empty sorted set: members and index.</summary>
     public static void Fill(SubkeyStore into, SortedSetValue source)
     {
-        var index = new ScoreIndex(into);
+        var members = new ScoredMembers(into);
         if (source is DiskSortedSet disk)
         {
-            into.CopyFrom(disk._elements, (member, score) => index.Put(member, DiskFormat.ReadScoreValue(score)));
+            members.CopyFrom(disk._members);
             return;
         }
-        Span<byte> value = stackalloc byte[8];
         foreach (var entry in source)
-        {
-            DiskFormat.WriteScoreValue(value, entry.Score);
-            into.PutNew(entry.Member, value);
-            index.Put(entry.Member, entry.Score);
-        }
+            members.PutNew(entry.Member, entry.Score);
     }
 
-    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score)
-    {
-        score = 0;
-        if (!_elements.TryGet(member, out var stored))
-            return false;
-        score = DiskFormat.ReadScoreValue(stored);
-        return true;
-    }
+    public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) => _members.TryGetScore(member, out score);
 
-    public override bool Set(ReadOnlySpan<byte> member, double score)
-    {
-        bool added = !TryGetScore(member, out double current);
-        if (!added)
-        {
-            if (current == score)
-                return false;
-            _index.Delete(member, current);
-        }
-        Span<byte> value = stackalloc byte[8];
-        DiskFormat.WriteScoreValue(value, score);
-        _elements.Overwrite(member, value);
-        _index.Put(member, score);
-        if (added)
-            _elements.Size++;
-        return added;
-    }
+    public override bool Set(ReadOnlySpan<byte> member, double score) => _members.Set(member, score);
 
-    public override bool Remove(ReadOnlySpan<byte> member)
-    {
-        if (!TryGetScore(member, out double score))
-            return false;
-        Erase(member, score);
-        return true;
-    }
+    public override bool Remove(ReadOnlySpan<byte> member) => _members.Remove(member);
 
-    public override long RankOf(ReadOnlySpan<byte> member) =>
-        TryGetScore(member, out double score) ? _index.RankOf(member, score, Length) : -1;
+    public override long RankOf(ReadOnlySpan<byte> member) => _members.RankOf(member);
 
     public override List<byte[]> EntriesAt(long first, int count, bool reverse) => _index.EntriesAt(first, count, reverse, Length);
 
@@ -94,7 +61,7 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
     public override void RemoveEntries(List<byte[]> entries)
     {
         foreach (var blob in entries)
-            Erase(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
+            _members.Erase(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
     }
 
     public override ScoredMember RandomEntry()
@@ -123,11 +90,4 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
     }
 
     protected override ElementCursor OpenCursor() => _elements.OpenCursor();
-
-    private void Erase(ReadOnlySpan<byte> member, double score)
-    {
-        _elements.Erase(member);
-        _elements.Size--;
-        _index.Delete(member, score);
-    }
 }

@@ -37,11 +37,30 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         _batch.Delete(family, key);
     }
 
-    /// <summary>Reads a key as the command sees it: its own write, else the database.</summary>
-    public bool TryGet(ColumnFamily family, ReadOnlySpan<byte> key, out BatchValue value) => db.TryGet(_index, family, key, out value);
+    /// <summary>Reads a key as the command sees it: its own write, else the database (pinned, without the batch lookup, while it wrote nothing).</summary>
+    public bool TryGet(ColumnFamily family, ReadOnlySpan<byte> key, out StoredValue value)
+    {
+        bool found;
+        if (_written)
+        {
+            found = db.TryGet(_index, family, key, out var pending);
+            value = new StoredValue(default, pending, fromBatch: true);
+        }
+        else
+        {
+            found = db.TryGet(family, key, out var stored);
+            value = new StoredValue(stored, default, fromBatch: false);
+        }
+        return found;
+    }
 
-    /// <summary>An iterator over the database with this command's writes merged in.</summary>
-    public Native.Iterator NewIterator(ColumnFamily family, ReadOnlySpan<byte> upperBound) => db.NewIterator(_index, family, upperBound);
+    /// <summary>
+    /// An iterator over the database with this command's writes merged in; a plain one while it has
+    /// none (a read-only command: RL.RECALL's windows, ranges), which saves the merge on every step.
+    /// Like every iterator here it must not outlive a write to the batch.
+    /// </summary>
+    public Native.Iterator NewIterator(ColumnFamily family, ReadOnlySpan<byte> upperBound) =>
+        _written ? db.NewIterator(_index, family, upperBound) : db.NewIterator(family, upperBound);
 
     /// <summary>Applies the writes with the count changes in one batch (the WAL holds the whole command or none of it).</summary>
     public void Commit(DiskEngine engine)
@@ -70,5 +89,17 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
     {
         _index.Dispose();
         _batch.Dispose();
+    }
+}
+
+/// <summary>A value read from the database (pinned) or through a pending batch (copied); freed on dispose.</summary>
+internal readonly struct StoredValue(PinnedValue stored, BatchValue pending, bool fromBatch) : IDisposable
+{
+    public ReadOnlySpan<byte> Span => fromBatch ? pending.Span : stored.Span;
+
+    public void Dispose()
+    {
+        stored.Dispose();
+        pending.Dispose();
     }
 }

@@ -3,8 +3,9 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// One sorted set's entries in the <c>score</c> column family: <c>prefix | ordered score | member</c>
-/// (see <see cref="DiskFormat"/>), so its keys sort in Redis's (score, member) order. A score or lex
+/// One sorted set's or ranklist's entries in the <c>score</c> column family: <c>prefix | ordered score | member</c>
+/// (see <see cref="DiskFormat"/>), so a sorted set's keys sort in Redis's (score, member) order and a
+/// ranklist's, whose scores are written inverted, best first (score descending, member ascending). A score or lex
 /// bound becomes a key (the first entry not below it), a range is a walk between two keys, and
 /// a rank is a count from the nearer end — there are no subtree sizes on disk (Kvrocks counts from
 /// the lowest).
@@ -19,9 +20,11 @@ internal sealed class ScoreIndex
     private readonly Native.ColumnFamily _family;
     private readonly byte[] _prefix;
     private readonly byte[] _end;
+    private readonly bool _descending;
 
     public ScoreIndex(SubkeyStore elements)
     {
+        _descending = elements.Type == KeyType.RankList;
         _session = elements.Session;
         _elements = elements;
         _family = _session.Engine.Db.Family(DiskFormat.ScoreFamily);
@@ -49,8 +52,8 @@ internal sealed class ScoreIndex
         var key = EntryKey(score, member);
         using var up = Open();
         using var down = Open();
-        up.Seek(_prefix);
-        down.SeekLast(_end);
+        SeekEnd(up, last: false);
+        SeekEnd(down, last: true);
         for (long steps = 0; up.Valid && down.Valid; steps++)
         {
             if (up.Key.SequenceEqual(key))
@@ -72,10 +75,7 @@ internal sealed class ScoreIndex
         long after = size - first - count;
         bool fromTop = after < first;
         using var walk = Open();
-        if (fromTop)
-            walk.SeekLast(_end);
-        else
-            walk.Seek(_prefix);
+        SeekEnd(walk, last: fromTop);
         for (long skip = fromTop ? after : first; skip > 0 && walk.Valid; skip--)
             walk.Move(backward: fromTop);
         for (; entries.Count < count && walk.Valid; walk.Move(backward: fromTop))
@@ -139,11 +139,9 @@ internal sealed class ScoreIndex
         switch (bound)
         {
             case ScoreBound score:
-                var key = new byte[_prefix.Length + ScoreBytes];
-                _prefix.CopyTo(key, 0);
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(_prefix.Length),
-                    DiskFormat.OrderedScore(score.Value) + (score.IncludesEqual ? 1UL : 0));
-                return key;
+                return ScoreKey(score.Value, score.IncludesEqual);
+            case DescendingScoreBound score:
+                return ScoreKey(score.Value, score.IncludesEqual);
             case LexBound { Infinity: < 0 }:
                 return _prefix;
             case LexBound { Infinity: > 0 }:
@@ -156,14 +154,34 @@ internal sealed class ScoreIndex
         }
     }
 
+    /// <summary>The key just before the entries of <paramref name="score"/>, or just after them when equal scores are below the bound.</summary>
+    private byte[] ScoreKey(double score, bool includesEqual)
+    {
+        var key = new byte[_prefix.Length + ScoreBytes];
+        _prefix.CopyTo(key, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(_prefix.Length),
+            DiskFormat.IndexedScore(score, _descending) + (includesEqual ? 1UL : 0));
+        return key;
+    }
+
     private byte[] EntryKey(double score, ReadOnlySpan<byte> member)
     {
         var key = new byte[_prefix.Length + ScoreBytes + member.Length];
         _prefix.CopyTo(key, 0);
-        DiskFormat.WriteOrderedScore(key.AsSpan(_prefix.Length), score);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(_prefix.Length), DiskFormat.IndexedScore(score, _descending));
         member.CopyTo(key.AsSpan(_prefix.Length + ScoreBytes));
         return key;
     }
 
-    private ScoreWalk Open() => new(_session.Pending.NewIterator(_family, _end), _prefix);
+    /// <summary>A walk over this index's entries (first entry after a seek to the prefix).</summary>
+    public ScoreWalk Open() => new(_session.Pending.NewIterator(_family, _end), _prefix, _descending);
+
+    /// <summary>Seeks <paramref name="walk"/> to the first entry in key order, or the <paramref name="last"/>.</summary>
+    public void SeekEnd(ScoreWalk walk, bool last)
+    {
+        if (last)
+            walk.SeekLast(_end);
+        else
+            walk.Seek(_prefix);
+    }
 }

@@ -3,7 +3,7 @@ using Istore.Node.Keyspace;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// The elements of one hash, set, list or sorted set on disk: subkeys <c>prefix | field</c> at the collection's
+/// The elements of one collection on disk (hash, set, list, sorted set, ranklist, bloom filter's bit chunks): subkeys <c>prefix | field</c> at the collection's
 /// version (see <see cref="DiskFormat"/>) with the size kept in its metadata record. Reads see the
 /// command's pending writes; writes join them. One per command that opened the key.
 /// </summary>
@@ -28,6 +28,7 @@ internal sealed class SubkeyStore
         Size = metadata.Size;
         Head = metadata.Head;
         Tail = metadata.Tail;
+        Extra = metadata.Extra;
         _prefix = DiskFormat.SubkeyPrefix(key, Version);
         _end = DiskFormat.SubkeyPrefix(key, Version + 1);
         _subkey = new byte[_prefix.Length + 64];
@@ -52,6 +53,9 @@ internal sealed class SubkeyStore
 
     /// <summary>One past a list's last element index.</summary>
     public ulong Tail { get; set; }
+
+    /// <summary>A ranklist's or bloom filter's own part of the metadata record (see <see cref="DiskFormat"/>).</summary>
+    public byte[]? Extra { get; set; }
 
     private PendingWrites Pending => _session.Pending;
 
@@ -113,9 +117,10 @@ internal sealed class SubkeyStore
     /// <summary>Writes the metadata record (type, expiry, version, size; a list's head and tail) into the command's batch.</summary>
     public void WriteMetadata()
     {
-        Span<byte> record = stackalloc byte[DiskFormat.ListBytes];
-        int length = DiskFormat.WriteCollection(record, new CollectionMetadata(Type, ExpireAt, Version, Size, Head, Tail));
-        Pending.Put(_session.Engine.Metadata, Key, record[..length]);
+        var metadata = new CollectionMetadata(Type, ExpireAt, Version, Size, Head, Tail, Extra);
+        Span<byte> record = stackalloc byte[DiskFormat.CollectionRecordBytes(metadata)];
+        DiskFormat.WriteCollection(record, metadata);
+        Pending.Put(_session.Engine.Metadata, Key, record);
     }
 
     /// <summary>

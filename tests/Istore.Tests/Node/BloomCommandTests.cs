@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// BF.* against a real node with RedisBloom's replies and errors (scaling, NONSCALING, BF.INSERT's
 /// options, BF.INFO in RESP2 and RESP3), and the false-positive rate of 100,000 items in process.
 /// </summary>
-public class BloomCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class BloomCommandTests(NodeFixture fixture)
 {
     [Fact]
     public async Task Add_exists_card_and_info()

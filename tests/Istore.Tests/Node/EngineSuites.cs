@@ -137,3 +137,18 @@ public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFix
     : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class RankListCommandTestsOnMemory(NodeFixture fixture) : RankListCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class RankListCommandTestsOnDisk(DiskNodeFixture fixture) : RankListCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class RankListRecallTestsOnMemory(NodeFixture fixture) : RankListRecallTests(fixture), IClassFixture<NodeFixture>;
+public sealed class RankListRecallTestsOnDisk(DiskNodeFixture fixture) : RankListRecallTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class BloomCommandTestsOnMemory(NodeFixture fixture) : BloomCommandTests(fixture), IClassFixture<NodeFixture>;
+public sealed class BloomCommandTestsOnDisk(DiskNodeFixture fixture) : BloomCommandTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class RankListDurabilityTestsOnMemory() : RankListDurabilityTests("memory");
+public sealed class RankListDurabilityTestsOnDisk() : RankListDurabilityTests("disk");
+
+public sealed class RankListNodeSmokeTestsOnMemory() : RankListNodeSmokeTests("memory");
+public sealed class RankListNodeSmokeTestsOnDisk() : RankListNodeSmokeTests("disk");

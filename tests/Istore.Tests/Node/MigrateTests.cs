@@ -240,16 +240,22 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         await using var t = await fixture.ConnectAsync();
         await t.CommandAsync("DEL", "mig:rl", "mig:bf");
         string reply = await s.CommandAsync("MIGRATE", "127.0.0.1", fixture.Node.Port.ToString(), "", "0", "5000", "KEYS", "mig:rl", "mig:bf");
-        if (fixture.Engine == "disk")
-        {
-            Assert.Equal("-ERR Target instance replied with error: ERR the disk engine does not store ranklists, bloom filters or streams yet\r\n", reply);
-            Assert.Equal(":2\r\n", await s.CommandAsync("EXISTS", "mig:rl", "mig:bf"));
-            return;
-        }
         Assert.Equal("+OK\r\n", reply);
         Assert.Equal(range, await t.CommandAsync("RL.RANGE", "mig:rl", "0", "-1", "WITHSCORES"));
         Assert.Equal(":1\r\n", await t.CommandAsync("BF.EXISTS", "mig:bf", "seen"));
         Assert.Equal(":0\r\n", await s.CommandAsync("EXISTS", "mig:rl", "mig:bf"));
+        // And back from this node to the memory node, the cap and the filter's later items with them.
+        await t.CommandAsync("RL.ADD", "mig:rl", "MAXLEN", "2", "7", "c");
+        await t.CommandAsync("BF.ADD", "mig:bf", "later");
+        range = await t.CommandAsync("RL.RANGE", "mig:rl", "0", "-1", "WITHSCORES");
+        string info = await t.CommandAsync("BF.INFO", "mig:bf");
+        Assert.Equal("+OK\r\n", await t.CommandAsync("MIGRATE", "127.0.0.1", source.Port.ToString(), "", "0", "5000", "KEYS", "mig:rl", "mig:bf"));
+        Assert.Equal(range, await s.CommandAsync("RL.RANGE", "mig:rl", "0", "-1", "WITHSCORES"));
+        Assert.Equal(":1\r\n", await s.CommandAsync("RL.ADD", "mig:rl", "100", "top"));
+        Assert.Equal(":2\r\n", await s.CommandAsync("RL.CARD", "mig:rl"));
+        Assert.Equal(info, await s.CommandAsync("BF.INFO", "mig:bf"));
+        Assert.Equal("*2\r\n:1\r\n:1\r\n", await s.CommandAsync("BF.MEXISTS", "mig:bf", "seen", "later"));
+        Assert.Equal(":0\r\n", await t.CommandAsync("EXISTS", "mig:rl", "mig:bf"));
     }
 
     /// <summary>The target's replica gets the restored keys; the source's replica loses them (MIGRATE replicates as DEL).</summary>

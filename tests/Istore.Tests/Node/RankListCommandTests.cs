@@ -8,7 +8,7 @@ namespace Istore.Tests.Node;
 /// ties by member ascending; reply shapes in RESP2 and RESP3; errors with nothing changed;
 /// WRONGTYPE; emptied lists losing their key; TYPE, SCAN TYPE, RENAME and EXPIRE on the type.
 /// </summary>
-public class RankListCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class RankListCommandTests(NodeFixture fixture)
 {
     private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 

@@ -6,7 +6,7 @@ namespace Istore.Tests.Node;
 /// Ranklists and bloom filters survive a graceful restart and kill -9: every logged write kind is
 /// replayed to the same state, from the log alone and from a checkpoint plus the log tail.
 /// </summary>
-public class RankListDurabilityTests
+public abstract class RankListDurabilityTests(string engine)
 {
     private static readonly string[] Keys = ["p:a", "p:cap", "p:gone", "p:bf", "p:fixed", "p:big"];
 
@@ -64,7 +64,7 @@ public class RankListDurabilityTests
     [InlineData(false)]
     public async Task Every_logged_write_replays_to_the_same_state(bool graceful)
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         Dictionary<string, string> before;
         await using (var c = await node.ConnectAsync())
         {
@@ -84,7 +84,7 @@ public class RankListDurabilityTests
     [Fact]
     public async Task Kill9_after_a_checkpoint_recovers_checkpoint_plus_log_tail()
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         Dictionary<string, string> before;
         await using (var c = await node.ConnectAsync())
         {

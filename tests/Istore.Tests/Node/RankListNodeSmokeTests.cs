@@ -6,12 +6,12 @@ namespace Istore.Tests.Node;
 /// Ranklists, a recall with set and bloom exclusions, and bloom filters against the node binary
 /// (the AOT executable in CI's smoke run), and their survival of kill -9 with a checkpoint.
 /// </summary>
-public class RankListNodeSmokeTests
+public abstract class RankListNodeSmokeTests(string engine)
 {
     [Fact]
     public async Task Recall_and_bloom_work_and_survive_kill_9_and_a_checkpoint()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using (var c = await node.ConnectAsync())
         {
             Assert.Equal(":3\r\n", await c.CommandAsync("RL.ADD", "sm:a", "MAXLEN", "10", "3", "x", "2", "y", "1", "z"));

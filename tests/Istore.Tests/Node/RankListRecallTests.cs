@@ -12,7 +12,7 @@ namespace Istore.Tests.Node;
 /// included), SADD and BF.ADD and checked against <see cref="RecallOracle"/>, every bad input
 /// refused, and the key positions the proxy will route by.
 /// </summary>
-public class RankListRecallTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class RankListRecallTests(NodeFixture fixture)
 {
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -30,7 +30,7 @@ public sealed class ScoreIndexTests : InProcessDiskTests
         using var iterator = Engine.Db.NewIterator(Engine.Db.Family(DiskFormat.ScoreFamily));
         var entries = new List<(string, double)>();
         for (iterator.Seek(prefix); iterator.Valid && iterator.Key.StartsWith(prefix); iterator.Next())
-            entries.Add((Encoding.ASCII.GetString(iterator.Key[(prefix.Length + 8)..]), DiskFormat.ReadOrderedScore(iterator.Key[prefix.Length..])));
+            entries.Add((Encoding.ASCII.GetString(iterator.Key[(prefix.Length + 8)..]), DiskFormat.ReadIndexedScore(iterator.Key[prefix.Length..], descending: false)));
         return entries;
     }
 
@@ -87,8 +87,10 @@ public sealed class ScoreIndexTests : InProcessDiskTests
         Assert.NotEqual(VersionOf("src"), VersionOf("dst"));
     }
 
-    [Fact]
-    public void Ordered_score_bytes_sort_as_the_numbers_and_read_back()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // a ranklist's index: highest first
+    public void Indexed_score_bytes_sort_as_the_numbers_either_way_and_read_back(bool descending)
     {
         var random = new Random(4);
         double[] scores =
@@ -99,12 +101,12 @@ public sealed class ScoreIndexTests : InProcessDiskTests
         var encoded = scores.Select(score =>
         {
             var bytes = new byte[8];
-            DiskFormat.WriteOrderedScore(bytes, score);
-            Assert.Equal(score == 0 ? 0.0 : score, DiskFormat.ReadOrderedScore(bytes));   // -0 reads back as 0
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, DiskFormat.IndexedScore(score, descending));
+            Assert.Equal(score == 0 ? 0.0 : score, DiskFormat.ReadIndexedScore(bytes, descending));   // -0 reads back as 0
             return (Score: score, Bytes: bytes);
         }).ToList();
         var byBytes = encoded.OrderBy(e => e.Bytes, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).Select(e => e.Score).ToList();
-        Assert.True(byBytes.Zip(byBytes.Skip(1)).All(pair => pair.First <= pair.Second), "byte order is not numeric order");
+        Assert.True(byBytes.Zip(byBytes.Skip(1)).All(pair => descending ? pair.First >= pair.Second : pair.First <= pair.Second), "byte order is not numeric order");
         Assert.Equal(encoded.Single(e => e.Score == 0 && double.IsNegative(e.Score)).Bytes, encoded.Single(e => e.Score == 0 && !double.IsNegative(e.Score)).Bytes);
     }
 }
