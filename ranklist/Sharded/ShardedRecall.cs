@@ -280,10 +280,10 @@ public sealed class ShardedRecall
         double high = 0;
         foreach (var list in _lists)
             if (!list.Exhausted)
-                high = Math.Max(high, Math.Min(list.Bound, double.MaxValue));
+                high = Math.Max(high, list.Bound);
         if (UnseenBound(high) < _tau)
             return null;
-        // Non-negative doubles order like their bit patterns: bisect those; B(0) = 0 < τ.
+        // Non-negative doubles (+inf included) order like their bit patterns: bisect those; B(0) = 0 < τ.
         long low = 0, up = BitConverter.DoubleToInt64Bits(high);
         while (up - low > 1)
         {
