@@ -16,7 +16,7 @@ namespace Istore.Perf;
 public static class RanklistCompare
 {
     private const int Lists = 10, Members = 100_000, Ids = 500_000, Excluded = 1_000, Count = 100;
-    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     public static async Task<int> Run(int istorePort, int istorePid, int redisPort, int redisPid, int rounds)
     {
@@ -78,7 +78,7 @@ public static class RanklistCompare
     }
 
     /// <summary>Sorted round-trip times, and the server's CPU time per round (user + system, in clock ticks: a load-independent measure).</summary>
-    private static async Task<(List<double> Times, double CpuMs)> Time<T>(int serverPid, int rounds, Func<Task<T>> action)
+    internal static async Task<(List<double> Times, double CpuMs)> Time<T>(int serverPid, int rounds, Func<Task<T>> action)
     {
         var times = new List<double>(rounds);
         double cpuBefore = CpuMs(serverPid);
@@ -101,9 +101,9 @@ public static class RanklistCompare
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
-    private static double Median(List<double> sorted) => sorted[sorted.Count / 2];
+    internal static double Median(List<double> sorted) => sorted[sorted.Count / 2];
 
-    private static string Summary(List<double> sorted) =>
+    internal static string Summary(List<double> sorted) =>
         $"p50 {Median(sorted):F2} ms, p99 {sorted[(int)Math.Ceiling(sorted.Count * 0.99) - 1]:F2} ms ({sorted.Count} runs)";   // nearest rank
 
     private static long Rss(int pid) =>

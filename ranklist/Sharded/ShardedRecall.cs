@@ -38,7 +38,9 @@ namespace Istore.Ranklist;
 /// bounds only for non-negative contributions). A member seen by round 3 is bounded the same way:
 /// its known c_i, and for a list it was not read in, max(0, bound) for SUM or the bound for MAX,
 /// folded in query order; one whose bound is &lt; τ is dropped, the rest are scored exactly in
-/// round 4. An infinite contribution is never an unread one (bounds are finite below +inf rows
+/// round 4 — or, when those lookups would cost more than reading the rest of the windows (lists
+/// that do not agree leave most rows above t), round 4 reads the rest whole, after which every
+/// member's score is exact and no bound is used. An infinite contribution is never an unread one (bounds are finite below +inf rows
 /// read), so a NaN sum (+inf + -inf) only arises where the bound is +inf or NaN, never pruned.</para>
 /// <para><b>Fallback.</b> With an infinite weight, 0 × inf makes NaN contributions that have no
 /// order, and with small windows (DEPTH × lists ≤ <see cref="WholeWindowRows"/>) reading them
@@ -53,6 +55,9 @@ public sealed class ShardedRecall
 {
     /// <summary>Windows whose rows add up to at most this many are read whole in one round.</summary>
     public const int WholeWindowRows = 4096;
+
+    /// <summary>A member looked up in a list (RL.WINDOWSCORE) costs about this many rows read in order.</summary>
+    private const int LookupCost = 2;
 
     private enum Phase { Probe, ProbeScores, Threshold, Survivors, Select }
 
@@ -97,6 +102,9 @@ public sealed class ShardedRecall
 
     /// <summary>Rows read by sorted access so far (to compare with reading the windows whole).</summary>
     public long RowsRead { get; private set; }
+
+    /// <summary>Whether round 4 read the rest of the windows instead of looking the survivors up.</summary>
+    public bool ReadRestWhole { get; private set; }
 
     /// <summary>Whether round 1 reads every window whole (the fallback).</summary>
     public bool ReadsWhole => _weights.Any(w => !double.IsFinite(w)) || (long)_depth * _weights.Count <= WholeWindowRows;
@@ -304,20 +312,41 @@ public sealed class ShardedRecall
         return sum;
     }
 
-    /// <summary>After round 3: drops every new candidate whose upper bound is below τ and scores the rest (round 4).</summary>
+    /// <summary>
+    /// After round 3: drops every new candidate whose upper bound is below τ and scores the rest
+    /// (round 4) — unless looking them up would cost more than reading what is left of the
+    /// windows (on lists that do not agree, round 3 reads most of them): then round 4 reads the
+    /// rest whole, which tells every member's every contribution, so nothing needs a bound.
+    /// </summary>
     private void PruneAndScoreSurvivors()
     {
         var survivors = new List<RecallCandidate>();
+        long lookups = 0;
         foreach (var candidate in _candidates.Values)
         {
             if (candidate.FromProbe)
                 continue;
             if (UpperBound(candidate) < _tau)
+            {
                 candidate.Pruned = true;
-            else
-                survivors.Add(candidate);
+                continue;
+            }
+            survivors.Add(candidate);
+            for (int i = 0; i < _lists.Length; i++)
+                lookups += candidate.State[i] == RecallCandidate.Presence.Unknown && !_lists[i].Exhausted ? 1 : 0;
         }
-        ScoreUnknown(survivors, testExclusions: false);
+        long unread = _lists.Where(list => !list.Exhausted).Sum(list => (long)list.Window - list.Read);
+        if (unread == 0 || lookups * LookupCost < unread)
+        {
+            ScoreUnknown(survivors, testExclusions: false);
+            return;
+        }
+        ReadRestWhole = true;
+        foreach (var candidate in _candidates.Values)
+            candidate.Pruned = false;   // every member will be known exactly: no bound is needed
+        for (int i = 0; i < _lists.Length; i++)
+            if (!_lists[i].Exhausted)
+                _round.Add(new RecallStep { Kind = RecallStepKind.Rows, Target = i, Offset = _lists[i].Read, Limit = int.MaxValue });
     }
 
     /// <summary>Known contributions, and each unread list's bound where the member is not known (max(0, bound) for SUM: it may be absent).</summary>

@@ -67,7 +67,7 @@ public class ShardedRecallOracleTests
     [Fact]
     public void Thousands_of_random_sharded_recalls_match_the_brute_force_oracle()
     {
-        int thresholdRuns = 0;
+        int thresholdRuns = 0, restReadWhole = 0;
         for (int seed = 0; seed < 2000; seed++)
         {
             var random = new Random(seed);
@@ -93,8 +93,10 @@ public class ShardedRecallOracleTests
             var recall = new ShardedRecall(count, [.. lists.Select(l => l.Item2)], aggregate, depth, exclusions.Count);
             thresholdRuns += recall.ReadsWhole ? 0 : 1;
             RecallOracle.AssertSame(expected, new ModelHost(lists, depth, exclusions).Run(recall), $"seed {seed}");
+            restReadWhole += recall.ReadRestWhole ? 1 : 0;
         }
         Assert.True(thresholdRuns > 700, $"only {thresholdRuns} cases ran the threshold rounds");
+        Assert.True(restReadWhole > 5 && thresholdRuns - restReadWhole > 100, $"{restReadWhole} of {thresholdRuns} threshold runs read the rest whole");
     }
 
     /// <summary>
@@ -123,5 +125,33 @@ public class ShardedRecallOracleTests
         RecallOracle.AssertSame(expected, new ModelHost(lists, int.MaxValue, exclusions).Run(recall), "long lists");
         Assert.True(recall.RowsRead < 6 * 5000 / 10, $"read {recall.RowsRead} of {6 * 5000} rows");
         Assert.InRange(recall.Rounds, 2, 5);
+    }
+
+    /// <summary>
+    /// Lists that do not agree (independent random scores over a shared universe) leave most rows
+    /// above the threshold: looking the survivors up would cost more than reading the rest, so
+    /// round 4 reads the rest of the windows whole, and the answer stays exact. (MAX has no such
+    /// problem: its threshold is τ itself.)
+    /// </summary>
+    [Theory]
+    [InlineData(RecallAggregate.Sum, 1)]
+    [InlineData(RecallAggregate.Sum, 0)]
+    [InlineData(RecallAggregate.Sum, 2)]
+    public void Lists_that_disagree_are_read_whole_after_the_threshold(RecallAggregate aggregate, int exclusionKeys)
+    {
+        var random = new Random(11);
+        var lists = new List<(RecallOracle.ListModel, double)>();
+        for (int l = 0; l < 8; l++)
+        {
+            var model = new RecallOracle.ListModel();
+            for (int i = 0; i < 3000; i++)
+                model.Add($"m{random.Next(6000)}", Math.Round(random.NextDouble() * 1000, 2));
+            lists.Add((model, Weights[random.Next(Weights.Length)]));
+        }
+        var exclusions = Enumerable.Range(0, exclusionKeys).Select(_ => Enumerable.Range(0, 500).Select(_ => $"m{random.Next(6000)}").ToHashSet()).ToList();
+        var expected = RecallOracle.TopK(50, lists, aggregate, int.MaxValue, m => exclusions.Any(e => e.Contains(m)));
+        var recall = new ShardedRecall(50, [.. lists.Select(l => l.Item2)], aggregate, int.MaxValue, exclusions.Count);
+        RecallOracle.AssertSame(expected, new ModelHost(lists, int.MaxValue, exclusions).Run(recall), "lists that disagree");
+        Assert.True(recall.ReadRestWhole, $"read {recall.RowsRead} rows in {recall.Rounds} rounds without reading the rest whole");
     }
 }
