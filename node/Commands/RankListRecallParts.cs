@@ -56,15 +56,7 @@ public static class RankListRecallParts
         int window = Math.Min(depth, list?.Count ?? 0);
         int first = (int)Math.Min(offset, window);
         int take = (int)Math.Min(count, window - first);
-        var rows = new List<RankedMember>(Math.Min(take, 1024));
-        Span<RankedMember> one = stackalloc RankedMember[1];
-        for (int position = first; position < first + take; position++)
-        {
-            list!.CopyRanks(weight < 0 ? window - 1 - position : position, one);
-            if (RecallOrder.Contribution(weight, one[0].Score) < min)
-                break;
-            rows.Add(one[0]);
-        }
+        var rows = list is null ? [] : ReadRows(list, weight, window, first, take, min);
         c.Output.WriteArrayHeader(2);
         c.Output.WriteInteger(window);
         c.Output.WriteArrayHeader(rows.Count * 2);
@@ -73,6 +65,31 @@ public static class RankListRecallParts
             c.Output.WriteBulkString(list!.Members.MemberOf(row.Id));
             c.Output.WriteDouble(row.Score);
         }
+    }
+
+    /// <summary>Window rows in contribution order from <paramref name="first"/>, at most <paramref name="take"/>, until one falls below <paramref name="min"/>.</summary>
+    private static List<RankedMember> ReadRows(RankListObject list, double weight, int window, int first, int take, double min)
+    {
+        var rows = new List<RankedMember>(Math.Min(take, 1024));
+        Span<RankedMember> buffer = stackalloc RankedMember[256];
+        for (int position = first; position < first + take; position += buffer.Length)
+        {
+            var chunk = buffer[..Math.Min(buffer.Length, first + take - position)];
+            if (weight < 0)
+            {
+                list.CopyRanks(window - position - chunk.Length, chunk);
+                chunk.Reverse();
+            }
+            else
+                list.CopyRanks(position, chunk);
+            foreach (var row in chunk)
+            {
+                if (RecallOrder.Contribution(weight, row.Score) < min)
+                    return rows;
+                rows.Add(row);
+            }
+        }
+        return rows;
     }
 
     /// <summary>RL.WINDOWSCORE key depth member [member …] → each member's score when it ranks within the top <c>depth</c>, else null.</summary>
