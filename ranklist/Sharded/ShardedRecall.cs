@@ -56,6 +56,9 @@ public sealed class ShardedRecall
     /// <summary>Windows whose rows add up to at most this many are read whole in one round.</summary>
     public const int WholeWindowRows = 4096;
 
+    /// <summary>Round 1 reads at most this many times count rows of a list (when exclusions hide its top).</summary>
+    private const int MaxProbeRows = 8;
+
     /// <summary>A member looked up in a list (RL.WINDOWSCORE) costs about this many rows read in order.</summary>
     private const int LookupCost = 2;
 
@@ -80,6 +83,7 @@ public sealed class ShardedRecall
     private List<RecallStep> _round = [];
     private Phase _phase;
     private double _tau = double.NegativeInfinity;
+    private int _probeRows;
 
     public ShardedRecall(int count, IReadOnlyList<double> weights, RecallAggregate aggregate, int depth, int exclusions)
     {
@@ -113,6 +117,7 @@ public sealed class ShardedRecall
     public IReadOnlyList<RecallStep> Start()
     {
         int rows = ReadsWhole ? _depth : Math.Min(_count, _depth);
+        _probeRows = rows;
         for (int i = 0; i < _lists.Length; i++)
             _round.Add(new RecallStep { Kind = RecallStepKind.Rows, Target = i, Limit = rows });
         for (int j = 0; j < _exclusions; j++)
@@ -145,6 +150,11 @@ public sealed class ShardedRecall
                     break;
                 case Phase.ProbeScores:
                     _tau = Tau();
+                    if (double.IsNegativeInfinity(_tau) && DeepenProbe())
+                    {
+                        _phase = Phase.Probe;
+                        break;
+                    }
                     ReadDownToThreshold();
                     _phase = Phase.Threshold;
                     break;
@@ -220,7 +230,7 @@ public sealed class ShardedRecall
 
     /// <summary>
     /// Steps asking each list for the candidates it has not told about (a read-out window tells of
-    /// all of them: they are absent), and optionally the exclusion steps for all of them.
+    /// all of them: they are absent), and optionally the exclusion steps for the untested ones.
     /// </summary>
     private void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions)
     {
@@ -228,7 +238,8 @@ public sealed class ShardedRecall
         var all = new List<byte[]>();
         foreach (var candidate in candidates)
         {
-            all.Add(candidate.Member);
+            if (candidate.Excluded == RecallCandidate.Exclusion.Unknown)
+                all.Add(candidate.Member);
             for (int i = 0; i < _lists.Length; i++)
             {
                 if (candidate.State[i] != RecallCandidate.Presence.Unknown)
@@ -266,6 +277,23 @@ public sealed class ShardedRecall
                 best.Dequeue();
         }
         return best.Count < _count ? double.NegativeInfinity : best.Peek();
+    }
+
+    /// <summary>
+    /// Fewer than count candidates of round 1 survived the exclusions (the lists' tops were
+    /// already shown): rather than a threshold of -inf, which reads everything, round 1 is
+    /// repeated on the next rows, twice as many as read so far, a few times.
+    /// </summary>
+    private bool DeepenProbe()
+    {
+        if (2L * _probeRows > (long)MaxProbeRows * _count || _lists.All(list => list.Exhausted))
+            return false;
+        int more = _probeRows;
+        _probeRows += more;
+        for (int i = 0; i < _lists.Length; i++)
+            if (!_lists[i].Exhausted)
+                _round.Add(new RecallStep { Kind = RecallStepKind.Rows, Target = i, Offset = _lists[i].Read, Limit = more });
+        return true;
     }
 
     /// <summary>Round 3: each list read on down to the threshold (see the class comment), where it may hold rows at or above it.</summary>

@@ -154,4 +154,27 @@ public class ShardedRecallOracleTests
         RecallOracle.AssertSame(expected, new ModelHost(lists, int.MaxValue, exclusions).Run(recall), "lists that disagree");
         Assert.True(recall.ReadRestWhole, $"read {recall.RowsRead} rows in {recall.Rounds} rounds without reading the rest whole");
     }
+
+    /// <summary>
+    /// The lists agree and their common top is excluded (already shown): round 1 is repeated
+    /// deeper instead of falling back to a threshold of -inf, so most rows still stay unread.
+    /// </summary>
+    [Fact]
+    public void An_excluded_common_top_deepens_the_first_round()
+    {
+        var random = new Random(5);
+        var lists = new List<(RecallOracle.ListModel, double)>();
+        for (int l = 0; l < 6; l++)
+        {
+            var model = new RecallOracle.ListModel();
+            for (int i = 0; i < 5000; i++)
+                model.Add($"m{i}", 10_000 - i + random.NextDouble() * 20);
+            lists.Add((model, 1.0));
+        }
+        var exclusions = new List<HashSet<string>> { Enumerable.Range(0, 45).Select(i => $"m{i}").ToHashSet() };
+        var expected = RecallOracle.TopK(20, lists, RecallAggregate.Sum, int.MaxValue, exclusions[0].Contains);
+        var recall = new ShardedRecall(20, [.. lists.Select(l => l.Item2)], RecallAggregate.Sum, int.MaxValue, 1);
+        RecallOracle.AssertSame(expected, new ModelHost(lists, int.MaxValue, exclusions).Run(recall), "excluded top");
+        Assert.True(recall.RowsRead < 6 * 5000 / 10 && !recall.ReadRestWhole, $"read {recall.RowsRead} of {6 * 5000} rows");
+    }
 }
