@@ -20,7 +20,9 @@ namespace Istore.Ranklist;
 /// top <c>count</c> rows of every list. Round 2 scores those candidates exactly and tests them
 /// against the exclusions; τ = the count-th best S among the non-excluded (-inf when fewer). Since
 /// count non-excluded members score ≥ τ, a member proven to score &lt; τ cannot be in the answer,
-/// ties included (they are broken by member, so equal would not be enough). Round 3 reads each
+/// ties included (they are broken by member, so equal would not be enough). When exclusions leave
+/// fewer than count, rounds 1–2 repeat deeper (more candidates only raise τ, still a lower bound
+/// of the count-th best). Round 3 reads each
 /// list down to a threshold t chosen so that every member seen in no list scores &lt; τ:
 /// <list type="bullet">
 /// <item>MAX, or SUM with τ ≤ 0: t = τ, and a list is read on when t ≤ u_i. An unseen member's
