@@ -18,6 +18,11 @@ public static partial class CommandTable
         t.Add(new CommandSpec("RL.RECALL", -6, R, 0, 0, 0, g,
             "Returns the top members of a weighted merge of ranklists, minus excluded members.")
         { NumKeysAt = 3, NumKeysStep = 2, KeywordNumKeys = "EXCLUDE" });
+        // The per-shard steps of a recall whose keys live on several shards (the proxy runs it):
+        // one key each, so the proxy forwards them by key like any single-key read.
+        Add(t, g, "RL.WINDOW", -6, R, 1, 1, 1, "Returns rows of a ranklist's top-depth window in weighted order, down to a minimum contribution.");
+        Add(t, g, "RL.WINDOWSCORE", -4, R | F, 1, 1, 1, "Returns the scores of members ranked within a ranklist's top-depth window.");
+        Add(t, g, "RL.EXCLUDED", -2, R | F, 1, 1, 1, "Tells for each member whether a set, ranklist or bloom filter excludes it from a recall.");
 
         const string b = "bf";
         Add(t, b, "BF.RESERVE", -4, W | M, 1, 1, 1, "Creates a new bloom filter.");

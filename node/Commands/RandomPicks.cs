@@ -1,3 +1,4 @@
+using Istore.Net.Resp;
 using Istore.Node.Keyspace;
 using Istore.Node.Objects;
 

@@ -16,6 +16,7 @@ public static class RankListCommands
         t.Add("RL.TRIM", Trim);
         RankListRangeCommands.Register(t);
         t.Add("RL.RECALL", RankListRecallCommand.Execute);
+        RankListRecallParts.Register(t);
         BloomCommands.Register(t);
     }
 

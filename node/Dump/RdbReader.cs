@@ -118,7 +118,7 @@ public ref struct RdbReader(ReadOnlySpan<byte> data)
     /// <summary>Redis's score text (also inside ziplists and listpacks): any strtod form; NaN is the caller's to refuse.</summary>
     public static double ParseDouble(ReadOnlySpan<byte> text)
     {
-        if (Commands.RedisNumber.TryParseDouble(text, out double value))
+        if (RedisNumber.TryParseDouble(text, out double value))
             return value;
         if (text.Length == 3 && Ascii.EqualsIgnoreCase(text, "nan"u8))
             return double.NaN;

@@ -90,7 +90,7 @@ public sealed class RdbWriter
 
     private bool TryWriteInteger(ReadOnlySpan<byte> text)
     {
-        if (!Commands.RedisNumber.TryParseInt64(text, out long value) || value < int.MinValue || value > int.MaxValue)
+        if (!RedisNumber.TryParseInt64(text, out long value) || value < int.MinValue || value > int.MaxValue)
             return false;
         Ensure(5);
         if (value is >= sbyte.MinValue and <= sbyte.MaxValue)

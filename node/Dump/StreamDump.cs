@@ -237,7 +237,7 @@ internal static class StreamDump
         listpack.MoveNext() ? listpack.Current : throw new BadDumpFormatException("stream node ends early");
 
     private static long NextInteger(ref Listpack listpack) =>
-        Commands.RedisNumber.TryParseInt64(Next(ref listpack), out long value) ? value : throw new BadDumpFormatException("stream node integer expected");
+        RedisNumber.TryParseInt64(Next(ref listpack), out long value) ? value : throw new BadDumpFormatException("stream node integer expected");
 
     private static int NextCount(ref Listpack listpack) =>
         NextInteger(ref listpack) is var n && n is >= 0 and <= 1 << 20 ? (int)n : throw new BadDumpFormatException("bad stream field count");

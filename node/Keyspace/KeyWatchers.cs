@@ -1,3 +1,4 @@
+using Istore.Net.Resp;
 namespace Istore.Node.Keyspace;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Istore.Net.Resp;
 using Istore.Net.Server;
 using Istore.Node.Keyspace;
 

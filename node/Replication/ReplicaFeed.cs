@@ -192,7 +192,7 @@ internal sealed class ReplicaFeed
     private void OnCommand(CommandArgs args)
     {
         if (args.Count >= 3 && System.Text.Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8) && System.Text.Ascii.EqualsIgnoreCase(args[1], "ACK"u8)
-            && Commands.RedisNumber.TryParseInt64(args[2], out long offset))
+            && RedisNumber.TryParseInt64(args[2], out long offset))
         {
             Interlocked.Exchange(ref _ackTicks, Environment.TickCount64);
             if (offset > Interlocked.Read(ref _ackOffset))

@@ -17,6 +17,10 @@ if (args.Length == 6 && args[0] == "--ranklist-compare")
 if (args.Length == 8 && args[0] == "--disk-recall")
     return await DiskRecall.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6]), int.Parse(args[7]));
 
+// perf/cross-shard-recall.sh   (issue 19: RL.RECALL through the proxy over 3 shards vs one node vs merging in the client)
+if (args.Length == 7 && args[0] == "--cross-shard-recall")
+    return await CrossShardRecall.Run(int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]), int.Parse(args[6]));
+
 // perf/scale.sh   (issue 14: HA's key-moving rate, cut-over pause, client p99 while keys move)
 if (args.Length == 6 && args[0] == "--scale")
     return await ScaleRun.Run(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));

@@ -16,7 +16,7 @@ namespace Istore.Perf;
 public static class RanklistCompare
 {
     private const int Lists = 10, Members = 100_000, Ids = 500_000, Excluded = 1_000, Count = 100;
-    private static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     public static async Task<int> Run(int istorePort, int istorePid, int redisPort, int redisPid, int rounds)
     {

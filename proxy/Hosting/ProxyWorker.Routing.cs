@@ -66,7 +66,7 @@ internal sealed partial class ProxyWorker
         SendWhole(session, shard, NewSlot(session, counters, start), 0, args);
     }
 
-    /// <summary>LMPOP, ZUNIONSTORE…: keys counted by an argument; all of them must share a shard.</summary>
+    /// <summary>LMPOP, ZUNIONSTORE…: keys counted by an argument; all of them must share a shard, except RL.RECALL's (run across shards).</summary>
     private void ForwardMovableKeys(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
     {
         _keyIndexes.Clear();
@@ -76,7 +76,10 @@ internal sealed partial class ProxyWorker
         foreach (int index in _keyIndexes)
             if (route.ShardOf(args[index]) != shard)
             {
-                ReplyError(session, counters, start, CrossShardError);
+                if (spec.Name == "RL.RECALL")
+                    StartRecall(session, args, NewSlot(session, counters, start));
+                else
+                    ReplyError(session, counters, start, CrossShardError);
                 return;
             }
         SendWhole(session, shard, NewSlot(session, counters, start), 0, args);

@@ -113,6 +113,11 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         var session = slot.Owner;
         if (session.Closed || ResendToNewMaster(slot, reply) || RerouteRefusedByGuard(slot, reply))
             return;
+        if (slot.Recall is { } recall)
+        {
+            DeliverRecallStep(slot, recall, fragment, reply);
+            return;
+        }
         if (slot.Join is { } join)
         {
             if (!join.Add(fragment, reply))

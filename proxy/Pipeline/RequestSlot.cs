@@ -26,6 +26,9 @@ internal sealed class RequestSlot
     /// <summary>Joins the fragments of a split or fanned-out command; null for a single backend reply.</summary>
     public ReplyJoin? Join { get; set; }
 
+    /// <summary>An RL.RECALL across shards in flight: its fragments are the steps of its current round.</summary>
+    public RecallRun? Recall { get; set; }
+
     /// <summary>Where the command's latency and errors are counted.</summary>
     public CommandCounters? Counters { get; set; }
 
@@ -58,6 +61,7 @@ internal sealed class RequestSlot
         Sequence = sequence;
         IsReady = false;
         Join = null;
+        Recall = null;
         Counters = null;
         SentTo = null;
         _reply?.Clear();

@@ -11,6 +11,9 @@ public class ProxyCluster : IAsyncLifetime
 {
     protected virtual int ShardCount => 3;
 
+    /// <summary>The storage engine of every node ("memory" or "disk").</summary>
+    protected virtual string Engine => "memory";
+
     /// <summary>Extra JSON members for tenant t1 (limits, flags).</summary>
     protected virtual string TenantOneExtras => "";
 
@@ -29,7 +32,7 @@ public class ProxyCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var started = await Task.WhenAll(Enumerable.Range(0, ShardCount + SpareCount).Select(_ => NodeProcess.StartAsync()));
+        var started = await Task.WhenAll(Enumerable.Range(0, ShardCount + SpareCount).Select(_ => NodeProcess.StartAsync(["--engine", Engine])));
         Nodes.AddRange(started[..ShardCount]);
         Spares.AddRange(started[ShardCount..]);
         Proxy = await ProxyProcess.StartAsync(TenantsJson());

@@ -58,6 +58,18 @@ public sealed class RecallOracle
         return BestFirst(scored).Take(count).ToList();
     }
 
+    /// <summary>The same members in the same order with bit-identical scores.</summary>
+    public static void AssertSame(List<KeyValuePair<string, double>> expected, List<RecallEntry> actual, string context)
+    {
+        Assert.True(expected.Count == actual.Count, $"{context}: {expected.Count} expected, {actual.Count} returned");
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].Key == Encoding.UTF8.GetString(actual[i].Member.Span), $"{context} at {i}: {expected[i].Key} expected, {Encoding.UTF8.GetString(actual[i].Member.Span)} returned");
+            Assert.True(BitConverter.DoubleToInt64Bits(expected[i].Value) == BitConverter.DoubleToInt64Bits(actual[i].Score),
+                $"{context} at {i}: score {expected[i].Value} expected, {actual[i].Score} returned");
+        }
+    }
+
     private sealed class ByteOrder : IComparer<byte[]>
     {
         public static readonly ByteOrder Instance = new();

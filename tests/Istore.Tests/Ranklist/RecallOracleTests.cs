@@ -118,7 +118,7 @@ public class RecallOracleTests
 
             var expected = RecallOracle.TopK(count, models, aggregate, depth, Excluded);
             foreach (var strategy in Enum.GetValues<RecallStrategy>())
-                AssertSame(expected, Recall.TopK(new RecallQuery(rc.Members, count, lists, aggregate, depth, exclusions, strategy)), $"seed {seed}, {strategy}");
+                RecallOracle.AssertSame(expected, Recall.TopK(new RecallQuery(rc.Members, count, lists, aggregate, depth, exclusions, strategy)), $"seed {seed}, {strategy}");
             AssertReferencesMatch($"seed {seed}", rc.Members, lists.Select(l => (RankListObject)l.List).Append(exclusions.OfType<RankListObject>().FirstOrDefault()));
         }
     }
@@ -137,17 +137,6 @@ public class RecallOracleTests
         Assert.True(expected.Count == members.Count, $"{context}: {expected.Count} members in the lists, {members.Count} in the table");
         foreach (var (id, references) in expected)
             Assert.True(references == members.ReferencesOf(id), $"{context}: id {id} is in {references} lists, has {members.ReferencesOf(id)} references");
-    }
-
-    private static void AssertSame(List<KeyValuePair<string, double>> expected, List<RecallEntry> actual, string context)
-    {
-        Assert.True(expected.Count == actual.Count, $"{context}: {expected.Count} expected, {actual.Count} returned");
-        for (int i = 0; i < expected.Count; i++)
-        {
-            Assert.True(expected[i].Key == Encoding.UTF8.GetString(actual[i].Member.Span), $"{context} at {i}: {expected[i].Key} expected, {Encoding.UTF8.GetString(actual[i].Member.Span)} returned");
-            Assert.True(BitConverter.DoubleToInt64Bits(expected[i].Value) == BitConverter.DoubleToInt64Bits(actual[i].Score),
-                $"{context} at {i}: score {expected[i].Value} expected, {actual[i].Score} returned");
-        }
     }
 
     /// <summary>Counts the entries read by sorted access, to prove the early stop.</summary>

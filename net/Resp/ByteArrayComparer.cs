@@ -1,4 +1,4 @@
-namespace Istore.Node.Keyspace;
+namespace Istore.Net.Resp;
 
 /// <summary>Compares byte-array keys by content, and looks them up by span without allocating.</summary>
 public sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

@@ -1,4 +1,4 @@
-namespace Istore.Node.Commands;
+namespace Istore.Net.Commands;
 
 /// <summary>Number parsing with Redis's exact rules (string2ll, strtold) so edge cases reply as Redis does.</summary>
 public static class RedisNumber

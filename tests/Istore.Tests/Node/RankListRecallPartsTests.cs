@@ -1,0 +1,83 @@
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// The per-shard steps of a cross-shard recall on a real node: RL.WINDOW (window rows in weighted
+/// order, offset, count, MIN), RL.WINDOWSCORE (scores inside the DEPTH window only, ties cut by
+/// member order), RL.EXCLUDED (sets, ranklists, bloom filters, missing keys, WRONGTYPE even with
+/// no members), RESP3 doubles, and bad input refused without touching data.
+/// </summary>
+public abstract class RankListRecallPartsTests(NodeFixture fixture)
+{
+    [Fact]
+    public async Task Window_reads_rows_in_contribution_order()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("RL.ADD", "rp:l", "5", "a", "3", "b", "3", "c", "1", "d", "-inf", "e");
+        // Rank order: a 5, b 3, c 3 (tie by member), d 1, e -inf; DEPTH 4 drops e.
+        Assert.Equal("*2\r\n:4\r\n*8\r\n$1\r\na\r\n$1\r\n5\r\n$1\r\nb\r\n$1\r\n3\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n1\r\n",
+            await c.CommandAsync("RL.WINDOW", "rp:l", "2", "4", "0", "10"));
+        // A negative weight reads the window bottom up: d (-1), c (-3), b (-3), a (-5).
+        Assert.Equal("*2\r\n:4\r\n*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n3\r\n",
+            await c.CommandAsync("RL.WINDOW", "rp:l", "-1", "4", "1", "2"));
+        // MIN stops before the first contribution below it: 2 × score ≥ 6 keeps a, b, c.
+        Assert.Equal("*2\r\n:5\r\n*4\r\n$1\r\nb\r\n$1\r\n3\r\n$1\r\nc\r\n$1\r\n3\r\n",
+            await c.CommandAsync("RL.WINDOW", "rp:l", "2", "100", "1", "100", "MIN", "6"));
+        Assert.Equal("*2\r\n:5\r\n*2\r\n$1\r\ne\r\n$4\r\n-inf\r\n", await c.CommandAsync("RL.WINDOW", "rp:l", "-1", "100", "0", "1"));
+        Assert.Equal("*2\r\n:5\r\n*0\r\n", await c.CommandAsync("RL.WINDOW", "rp:l", "1", "100", "7", "3"));
+        Assert.Equal("*2\r\n:0\r\n*0\r\n", await c.CommandAsync("RL.WINDOW", "rp:missing", "1", "10", "0", "3"));
+        // A zero weight contributes 0 everywhere: MIN 0 keeps all, MIN 1 none.
+        Assert.Equal("*2\r\n:2\r\n*0\r\n", await c.CommandAsync("RL.WINDOW", "rp:l", "0", "2", "0", "5", "MIN", "1"));
+        Assert.StartsWith("%", await c.CommandAsync("HELLO", "3"));
+        Assert.Equal("*2\r\n:5\r\n*2\r\n$1\r\na\r\n,5\r\n", await c.CommandAsync("RL.WINDOW", "rp:l", "1", "9", "0", "1"));
+    }
+
+    [Fact]
+    public async Task Window_scores_count_only_members_inside_the_depth()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("RL.ADD", "rp:s", "5", "a", "3", "b", "3", "c", "1", "d");
+        Assert.Equal("*4\r\n$1\r\n5\r\n$1\r\n3\r\n$-1\r\n$-1\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:s", "2", "a", "b", "c", "zz"));
+        Assert.Equal("*2\r\n$1\r\n3\r\n$1\r\n1\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:s", "100", "c", "d"));
+        Assert.Equal("*1\r\n$-1\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:missing", "3", "a"));
+    }
+
+    [Fact]
+    public async Task Excluded_tests_sets_ranklists_and_bloom_filters()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("SADD", "rp:set", "a");
+        await c.CommandAsync("RL.ADD", "rp:rl", "1", "b");
+        await c.CommandAsync("BF.ADD", "rp:bf", "c");
+        await c.CommandAsync("SET", "rp:str", "v");
+        Assert.Equal("*2\r\n:1\r\n:0\r\n", await c.CommandAsync("RL.EXCLUDED", "rp:set", "a", "b"));
+        Assert.Equal("*2\r\n:0\r\n:1\r\n", await c.CommandAsync("RL.EXCLUDED", "rp:rl", "a", "b"));
+        Assert.Equal("*2\r\n:1\r\n:0\r\n", await c.CommandAsync("RL.EXCLUDED", "rp:bf", "c", "never-added"));
+        Assert.Equal("*1\r\n:0\r\n", await c.CommandAsync("RL.EXCLUDED", "rp:missing", "a"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("RL.EXCLUDED", "rp:set"));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.EXCLUDED", "rp:str"));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.WINDOW", "rp:str", "1", "1", "0", "1"));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.WINDOWSCORE", "rp:set", "1", "a"));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("RL.ADD", "rp:b", "1", "a");
+        Assert.Equal("-ERR weight value is not a float\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "x", "1", "0", "1"));
+        Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "0", "0", "1"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "1", "x", "1"));
+        Assert.Equal("-ERR offset and count must not be negative\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "1", "-1", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "1", "0", "1", "MAX", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "1", "0", "1", "MIN"));
+        Assert.Equal("-ERR value is not a valid float\r\n", await c.CommandAsync("RL.WINDOW", "rp:b", "1", "1", "0", "1", "MIN", "nan"));
+        Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "-3", "a"));
+        Assert.Equal("-ERR wrong number of arguments for 'rl.windowscore' command\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "1"));
+        Assert.Equal("-ERR wrong number of arguments for 'rl.excluded' command\r\n", await c.CommandAsync("RL.EXCLUDED"));
+        Assert.Equal("*1\r\n$1\r\n1\r\n", await c.CommandAsync("RL.SCORE", "rp:b", "a"));
+    }
+}
+
+public sealed class RankListRecallPartsTestsOnMemory(NodeFixture fixture) : RankListRecallPartsTests(fixture), IClassFixture<NodeFixture>;
