@@ -61,7 +61,7 @@ internal static class DenseMerge
         if (scratch.MostlySeen)
         {
             var seen = scratch.Seen;
-            for (int w = 0; w < seen.Length; w++)
+            for (int w = 0; w < scratch.SeenWords; w++)
                 for (ulong bits = seen[w]; bits != 0; bits &= bits - 1)
                 {
                     int id = w * 64 + BitOperations.TrailingZeroCount(bits);

@@ -28,7 +28,7 @@ internal sealed class RecallScratch
             Seen = new ulong[(size + 63) / 64];
         }
         _ids = ids;
-        Array.Clear(Seen, 0, (ids + 63) / 64);
+        Array.Clear(Seen, 0, SeenWords);
         TouchedCount = 0;
     }
 
@@ -56,4 +56,10 @@ internal sealed class RecallScratch
 
     /// <summary>Whether most ids were seen, so walking the bit words in id order beats the scattered touched list.</summary>
     public bool MostlySeen => TouchedCount * 4L > _ids;
+
+    /// <summary>
+    /// The words of <see cref="Seen"/> this recall uses. Words past them may hold an earlier
+    /// recall's bits: a table cleared between recalls (the disk engine's) hands out fewer ids.
+    /// </summary>
+    public int SeenWords => (_ids + 63) / 64;
 }

@@ -51,9 +51,9 @@ public static class RankListRecallParts
             return;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
-        int window = Math.Min(depth, list?.Count ?? 0);
+        int window = (int)Math.Min(depth, list?.Length ?? 0);
         int first = (int)Math.Min(offset, window);
         int take = (int)Math.Min(count, window - first);
         var rows = list is null ? [] : ReadRows(list, weight, window, first, take, min);
@@ -62,33 +62,22 @@ public static class RankListRecallParts
         c.Output.WriteArrayHeader(rows.Count * 2);
         foreach (var row in rows)
         {
-            c.Output.WriteBulkString(list!.Members.MemberOf(row.Id));
+            c.Output.WriteBulkString(row.Member);
             c.Output.WriteDouble(row.Score);
         }
     }
 
     /// <summary>Window rows in contribution order from <paramref name="first"/>, at most <paramref name="take"/>, until one falls below <paramref name="min"/>.</summary>
-    private static List<RankedMember> ReadRows(RankListObject list, double weight, int window, int first, int take, double min)
+    private static List<RankEntry> ReadRows(RankListValue list, double weight, int window, int first, int take, double min)
     {
-        var rows = new List<RankedMember>(Math.Min(take, 1024));
-        Span<RankedMember> buffer = stackalloc RankedMember[256];
-        for (int position = first; position < first + take; position += buffer.Length)
-        {
-            var chunk = buffer[..Math.Min(buffer.Length, first + take - position)];
-            if (weight < 0)
-            {
-                list.CopyRanks(window - position - chunk.Length, chunk);
-                chunk.Reverse();
-            }
-            else
-                list.CopyRanks(position, chunk);
-            foreach (var row in chunk)
-            {
-                if (RecallOrder.Contribution(weight, row.Score) < min)
-                    return rows;
-                rows.Add(row);
-            }
-        }
+        var rows = new List<RankEntry>(Math.Min(take, 1024));
+        // A negative weight reads the window bottom up: the same ranks, visited in order, then reversed.
+        list.VisitRanks(weight < 0 ? window - first - take : first, take, (member, score) => rows.Add(new RankEntry(member.ToArray(), score)));
+        if (weight < 0)
+            rows.Reverse();
+        int kept = rows.FindIndex(row => RecallOrder.Contribution(weight, row.Score) < min);
+        if (kept >= 0)
+            rows.RemoveRange(kept, rows.Count - kept);
         return rows;
     }
 
@@ -98,12 +87,12 @@ public static class RankListRecallParts
         if (!TryDepth(c, 2, out int depth))
             return;
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out RankListObject? list))
+        if (!c.TryRead(1, out RankListValue? list))
             return;
         c.Output.WriteArrayHeader(c.Count - 3);
         for (int i = 3; i < c.Count; i++)
         {
-            if (list is not null && list.TryGetScore(c.Arg(i), out double score) && (depth >= list.Count || list.RankOf(c.Arg(i)) < depth))
+            if (list is not null && list.TryGetScore(c.Arg(i), out double score) && (depth >= list.Length || list.RankOf(c.Arg(i)) < depth))
                 c.Output.WriteDouble(score);
             else
                 c.Output.WriteNull();

@@ -81,3 +81,5 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
 }
 
 public sealed class RankListRecallPartsTestsOnMemory(NodeFixture fixture) : RankListRecallPartsTests(fixture), IClassFixture<NodeFixture>;
+
+public sealed class RankListRecallPartsTestsOnDisk(DiskNodeFixture fixture) : RankListRecallPartsTests(fixture), IClassFixture<DiskNodeFixture>;

@@ -26,6 +26,11 @@ public abstract class RecallCluster : ProxyCluster
 
 public sealed class MemoryRecallCluster : RecallCluster;
 
+public sealed class DiskRecallCluster : RecallCluster
+{
+    protected override string Engine => "disk";
+}
+
 /// <summary>
 /// RL.RECALL through the proxy over 1–5 shards against the same recall on one node holding every
 /// key: random lists (ties, infinities, MAXLEN), exclusions by set, ranklist and bloom filter,
@@ -154,7 +159,8 @@ public abstract class ProxyRecallOracleTests(RecallCluster cluster)
                 {
                     var recall = rc.Recall();
                     string expected = await reference.CommandAsync(recall);
-                    Assert.True(expected == await proxy.CommandAsync(recall), $"seed {seed} on {shards} shards: {string.Join(' ', recall)}");
+                    string actual = await proxy.CommandAsync(recall);
+                    Assert.True(expected == actual, $"seed {seed} on {shards} shards: {string.Join(' ', recall)}\nnode:  {expected.ReplaceLineEndings(" ")}\nproxy: {actual.ReplaceLineEndings(" ")}");
                 }
             }
         }
@@ -194,3 +200,5 @@ public abstract class ProxyRecallOracleTests(RecallCluster cluster)
 }
 
 public sealed class ProxyRecallOracleTestsOnMemory(MemoryRecallCluster cluster) : ProxyRecallOracleTests(cluster), IClassFixture<MemoryRecallCluster>;
+
+public sealed class ProxyRecallOracleTestsOnDisk(DiskRecallCluster cluster) : ProxyRecallOracleTests(cluster), IClassFixture<DiskRecallCluster>;

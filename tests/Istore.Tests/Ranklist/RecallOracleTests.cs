@@ -140,6 +140,40 @@ public class RecallOracleTests
     }
 
     /// <summary>Counts the entries read by sorted access, to prove the early stop.</summary>
+    /// <summary>
+    /// A member table cleared between recalls (the disk engine interns only one recall's windows)
+    /// hands out fewer ids the second time: the merge must not pick up the first recall's ids.
+    /// </summary>
+    [Fact]
+    public void A_table_cleared_between_recalls_leaks_nothing_of_the_earlier_recall()
+    {
+        var members = new MemberTable();
+        RecallEntry[] Run(int size)
+        {
+            members.Clear();
+            var rows = Enumerable.Range(0, size).Select(i => new RankedMember(size - i, members.Acquire(Encoding.UTF8.GetBytes($"m{i}")))).ToArray();
+            var query = new RecallQuery(members, 500, [new WeightedList(new RowList(rows), 1)], Strategy: RecallStrategy.Merge);
+            return [.. Recall.TopK(query)];
+        }
+        Assert.Equal(300, Run(300).Length);
+        var small = Run(3);
+        Assert.Equal(["m0", "m1", "m2"], small.Select(e => Encoding.UTF8.GetString(e.Member.Span)));
+    }
+
+    private sealed class RowList(RankedMember[] rows) : IRecallList
+    {
+        public int Count => rows.Length;
+
+        public void CopyRanks(int first, Span<RankedMember> into) => rows.AsSpan(first, into.Length).CopyTo(into);
+
+        public bool TryGetScore(int id, out double score)
+        {
+            int at = Array.FindIndex(rows, r => r.Id == id);
+            score = at < 0 ? 0 : rows[at].Score;
+            return at >= 0;
+        }
+    }
+
     private sealed class CountingList(IRecallList inner) : IRecallList
     {
         public int Read { get; private set; }
