@@ -37,8 +37,9 @@ namespace Istore.Node.Engine.Disk;
 /// filter (<see cref="ExpiredKeyFilter"/>) drops expired keys; the same subkey filter runs on
 /// <c>score</c>, whose keys start alike. Stored today: strings, hashes, sets (a set member's
 /// subkey value is empty), lists (a new list's head and tail start at 2^63, the element at position
-/// i is at index head + i, tail is one past the last) and sorted sets (a 25-byte record like a
-/// hash's; every member in both <c>subkey</c> and <c>score</c>).</para>
+/// i is at index head + i, tail is one past the last), sorted sets (a 25-byte record like a
+/// hash's; every member in both <c>subkey</c> and <c>score</c>) and streams (type 8, see
+/// <see cref="DiskStreamFormat"/>).</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -65,6 +66,7 @@ internal static class DiskFormat
         List = 3,
         Set = 4,
         SortedSet = 5,
+        Stream = 8,
     }
 
     /// <summary>Writes a string's metadata record (header, then the value) into <paramref name="into"/>.</summary>
@@ -87,6 +89,7 @@ internal static class DiskFormat
             TypeCode.Set when record.Length == CollectionBytes => KeyType.Set,
             TypeCode.List when record.Length == ListBytes => KeyType.List,
             TypeCode.SortedSet when record.Length == CollectionBytes => KeyType.ZSet,
+            TypeCode.Stream when record.Length == DiskStreamFormat.RecordBytes => KeyType.Stream,
             var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
@@ -136,6 +139,7 @@ internal static class DiskFormat
     {
         TypeCode.Hash or TypeCode.Set or TypeCode.SortedSet => record.Length == CollectionBytes,
         TypeCode.List => record.Length == ListBytes,
+        TypeCode.Stream => record.Length == DiskStreamFormat.RecordBytes,
         _ => false,
     };
 

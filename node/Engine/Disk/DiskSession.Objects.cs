@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store ranklists, bloom filters or streams yet";
+    public const string MissingTypes = "ERR the disk engine does not store ranklists or bloom filters yet";
 
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
@@ -59,6 +59,7 @@ internal sealed partial class DiskSession
         {
             _pending.Discard();
             _versionsUsed = false;
+            ForgetStreams();
         }
         finally
         {
@@ -80,7 +81,9 @@ internal sealed partial class DiskSession
         using (record)
         {
             (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            if (type != KeyType.String)
+            if (type == KeyType.Stream)
+                value = OpenStream(key, record.Span, expireAt);
+            else if (type != KeyType.String)
                 value = View(new SubkeyStore(this, key, DiskFormat.ReadCollection(record.Span, type, expireAt)));
             return type;
         }
@@ -89,7 +92,7 @@ internal sealed partial class DiskSession
     /// <summary>Stores a hash, set, list or sorted set under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List or KeyType.ZSet))
+        if (value.Type is not (KeyType.Hash or KeyType.Set or KeyType.List or KeyType.ZSet or KeyType.Stream))
             throw new EngineLimitException(MissingTypes);
         bool commit = StartPending();
         try
@@ -97,6 +100,8 @@ internal sealed partial class DiskSession
             CountReplacement(key, expireAt);
             var elements = new SubkeyStore(this, key, new CollectionMetadata(value.Type, expireAt, engine.Versions.Next(), Size: 0));
             _versionsUsed = true;
+            if (value is Objects.Streams.StreamValue stream)
+                return StoreStream(key, elements, stream);
             switch (value)
             {
                 case SortedSetValue zset:   // before IDiskCollection: the score index is copied too
@@ -132,6 +137,8 @@ internal sealed partial class DiskSession
     {
         if (value is IDiskCollection disk)
             disk.Elements.WriteMetadata();
+        else if (value is DiskStream stream)
+            stream.Save();
     }
 
     /// <summary>Rewrites the key's metadata header with the new expiry, whatever its type (a collection's subkeys stay).</summary>
@@ -147,6 +154,7 @@ internal sealed partial class DiskSession
                 var updated = Record(record.Span.Length);
                 record.Span.CopyTo(updated);
                 _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (DiskFormat.ExpireAt(updated) != 0 ? 1 : 0);
+                StreamExpiryChanged(key, expireAt);
                 DiskFormat.SetExpireAt(updated, expireAt);
                 _pending.Put(_metadata, key, updated);
             }
@@ -198,6 +206,7 @@ internal sealed partial class DiskSession
         }
         finally
         {
+            ForgetStreams();
             _collecting = false;
             Monitor.Exit(engine.CountLock);
         }
@@ -207,6 +216,7 @@ internal sealed partial class DiskSession
 
     public void ApplyWrites()
     {
+        SaveStreams();
         if (_pending.IsEmpty)
             return;
         if (_versionsUsed)
@@ -218,6 +228,7 @@ internal sealed partial class DiskSession
     private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         bool created = CountReplacement(key, expireAt);
+        ForgetStream(key);
         var record = Record(DiskFormat.HeaderBytes + value.Length);
         DiskFormat.WriteString(record, value, expireAt);
         _pending.Put(_metadata, key, record);
@@ -228,6 +239,7 @@ internal sealed partial class DiskSession
     {
         if (!Existing(key, out bool hadExpiry))
             return false;
+        ForgetStream(key);
         _pending.Delete(_metadata, key);
         _pending.KeyDelta--;
         _pending.VolatileDelta -= hadExpiry ? 1 : 0;
