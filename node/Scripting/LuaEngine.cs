@@ -70,6 +70,7 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         SetNative(L, "sha1hex", &Natives.Sha1Hex);
         SetNative(L, "log", &Natives.Log);
         SetNative(L, "setresp", &Natives.SetResp);
+        SetNative(L, "set_repl", &Natives.SetRepl);
         SetNative(L, "register", &Natives.Register);
         SetNative(L, "msgpack_pack", &MessagePack.Pack);
         SetNative(L, "msgpack_unpack", &MessagePack.Unpack);

@@ -76,6 +76,7 @@ function redis.set_repl(...)
   if f ~= 0 and f ~= 1 and f ~= 2 and f ~= 3 then
     error(failure('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'))
   end
+  n.set_repl(f)
 end
 function redis.replicate_commands() return true end
 function redis.breakpoint() return false end

@@ -254,6 +254,16 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         Assert.StartsWith("-READONLY You can't write against a read only replica.",
             await ReplicationGroup.CommandAsync(replica, "EVAL", "return redis.call('set', 'x', 1)", "0"));
         Assert.Equal("$1\r\n1\r\n", await ReplicationGroup.CommandAsync(replica, "EVAL_RO", "return redis.call('strlen', 'rep:s') > 0 and '1' or '0'", "0"));
+
+        // redis.set_repl(REPL_NONE) keeps the writes after it out of the log until REPL_ALL; in a MULTI group the rest stays whole.
+        const string partly = "redis.call('set', 'rep:before', 1) redis.set_repl(redis.REPL_NONE) redis.call('set', 'rep:local', 1) "
+            + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'rep:after', 1) return redis.call('exists', 'rep:before', 'rep:local', 'rep:after')";
+        Assert.Equal(":3\r\n", await ReplicationGroup.CommandAsync(group.Master, "EVAL", partly, "0"));
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(group.Master, "SET", "rep:marker", "1"));
+        await group.WaitInSyncAsync();
+        Assert.Equal(":2\r\n", await ReplicationGroup.CommandAsync(replica, "EXISTS", "rep:before", "rep:local", "rep:after"));
+        Assert.Equal(":0\r\n", await ReplicationGroup.CommandAsync(replica, "EXISTS", "rep:local"));
+        Assert.Equal(":1\r\n", await ReplicationGroup.CommandAsync(replica, "EXISTS", "rep:marker"));
     }
 
     [Fact]
