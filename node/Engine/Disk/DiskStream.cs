@@ -228,13 +228,14 @@ internal sealed class DiskStream : StreamValue
         long payload = 0;
         for (int i = 0; i < pairs.Count; i++)
             payload += pairs.Field(i).Length + pairs.Value(i).Length;
-        var tail = LastNode();
+        var tail = TailNode();
         // XSETID may move the last ID below deleted entries still in the tail block; a block stays sorted.
         if (tail is null || tail.IsFullFor(payload) || id <= tail.LastWritten)
         {
             var fields = new byte[pairs.Count][];
             for (int i = 0; i < fields.Length; i++)
                 fields[i] = pairs.Field(i).ToArray();
+            _book = _book with { TailMaster = id, HeadMaster = tail is null ? id : _book.HeadMaster };
             tail = new DiskStreamFormat.NodeRecord(id, fields);
         }
         tail.Bytes += StreamNode.EntryBytes(tail.Master, tail.MasterFields, id, pairs);
@@ -265,13 +266,13 @@ internal sealed class DiskStream : StreamValue
         var node = NodeOf(id);
         node.Live--;
         if (node.Live == 0)
-            _elements.Erase(DiskStreamFormat.Field(DiskStreamFormat.NodeTag, node.Master));
+            EraseNode(node);
         else
             PutNode(node);
         long count = _book.Count - 1;
         _book = _book with { Count = count, MaxDeletedId = id > _book.MaxDeletedId ? id : _book.MaxDeletedId };
         if (id == _book.FirstId || count == 0)
-            _book = _book with { FirstId = FirstLiveId() };
+            _book = _book with { FirstId = FirstIdFrom(id) };
         return true;
     }
 
@@ -279,10 +280,9 @@ internal sealed class DiskStream : StreamValue
     public override long Trim(TrimSpec trim)
     {
         long deleted = 0;
-        while (FirstNode() is { } node)
+        // The length test first: most XADDs with MAXLEN have nothing to trim and need no block read.
+        while (!(trim.ByLength && Count <= trim.MaxLength) && FirstNode() is { } node)
         {
-            if (trim.ByLength && Count <= trim.MaxLength)
-                break;
             int entries = node.Live;
             if (trim.Limit > 0 && deleted + entries > trim.Limit)
                 break;
@@ -291,19 +291,19 @@ internal sealed class DiskStream : StreamValue
             {
                 for (int left = entries; left > 0;)
                 {
-                    var ids = FirstIds(Math.Min(left, ChunkSize));
+                    var ids = FirstIds(node.Master, Math.Min(left, ChunkSize));
                     foreach (var id in ids)
                         _elements.Erase(DiskStreamFormat.Field(DiskStreamFormat.EntryTag, id));
                     left -= ids.Count;
                 }
-                _elements.Erase(DiskStreamFormat.Field(DiskStreamFormat.NodeTag, node.Master));
+                EraseNode(node);
                 _book = _book with { Count = Count - entries };
                 deleted += entries;
                 continue;
             }
             if (trim.Approximate)
                 break;
-            foreach (var id in FirstIds(entries))
+            foreach (var id in FirstIds(node.Master, entries))
             {
                 if (trim.ByLength ? Count <= trim.MaxLength : id >= trim.MinId)
                     break;
@@ -316,11 +316,20 @@ internal sealed class DiskStream : StreamValue
             break;
         }
         if (deleted > 0)
-            _book = _book with { FirstId = FirstLiveId() };
+            _book = _book with { FirstId = FirstIdFrom(_book.HeadMaster) };
         return deleted;
     }
 
-    private List<StreamId> FirstIds(int count) => Forward(StreamId.Zero, StreamId.Max).Take(count).Select(entry => entry.Id).ToList();
+    /// <summary>The first live entry, all of which are at or after <paramref name="from"/>: a walk from there skips the deleted ones before it.</summary>
+    private StreamId FirstIdFrom(StreamId from)
+    {
+        foreach (var entry in Forward(from, StreamId.Max))
+            return entry.Id;
+        return StreamId.Zero;
+    }
+
+    /// <summary>The first <paramref name="count"/> live entries' IDs, of the first block (at <paramref name="master"/> or after).</summary>
+    private List<StreamId> FirstIds(StreamId master, int count) => Forward(master, StreamId.Max).Take(count).Select(entry => entry.Id).ToList();
 
     public override IEnumerable<EntryRef> Forward(StreamId start, StreamId end)
     {
@@ -350,14 +359,33 @@ internal sealed class DiskStream : StreamValue
         }
     }
 
-    private DiskStreamFormat.NodeRecord? FirstNode()
+    /// <summary>The first block: one point read at the master the bookkeeping names, a seek when it names none.</summary>
+    private DiskStreamFormat.NodeRecord? FirstNode() => _book.HeadMaster.IsZero ? NodeAtOrAfter(StreamId.Zero) : NodeAt(_book.HeadMaster);
+
+    private DiskStreamFormat.NodeRecord? NodeAtOrAfter(StreamId id)
     {
         using var walk = Walk(DiskStreamFormat.NodeTag);
-        walk.Seek([.. _prefix, DiskStreamFormat.NodeTag]);
+        walk.Seek(FullKey(DiskStreamFormat.NodeTag, id));
         return walk.Valid ? DiskStreamFormat.NodeRecord.Read(DiskStreamFormat.ReadId(walk.Field[1..]), walk.Value) : null;
     }
 
-    private DiskStreamFormat.NodeRecord? LastNode() => NodeAtOrBefore(StreamId.Max);
+    private DiskStreamFormat.NodeRecord NodeAt(StreamId master) =>
+        _elements.TryGet(DiskStreamFormat.Field(DiskStreamFormat.NodeTag, master), out var value)
+            ? DiskStreamFormat.NodeRecord.Read(master, value)
+            : throw new InvalidDataException($"{System.Text.Encoding.UTF8.GetString(Key)} names a block it does not have");
+
+    /// <summary>The last block: one point read at the master the bookkeeping names, a seek when it names none.</summary>
+    private DiskStreamFormat.NodeRecord? TailNode() => _book.TailMaster.IsZero ? NodeAtOrBefore(StreamId.Max) : NodeAt(_book.TailMaster);
+
+    private void EraseNode(DiskStreamFormat.NodeRecord node)
+    {
+        _elements.Erase(DiskStreamFormat.Field(DiskStreamFormat.NodeTag, node.Master));
+        if (node.Master == _book.TailMaster)
+            _book = _book with { TailMaster = StreamId.Zero };
+        // The next block is the new first: a seek from the erased one, past nothing else deleted.
+        if (node.Master == _book.HeadMaster)
+            _book = _book with { HeadMaster = NodeAtOrAfter(node.Master)?.Master ?? StreamId.Zero };
+    }
 
     /// <summary>The block a live entry is in: the last one whose master is not above it.</summary>
     private DiskStreamFormat.NodeRecord NodeOf(StreamId id) =>

@@ -8,7 +8,9 @@ namespace Istore.Node.Engine.Disk;
 /// <para><b>Metadata record</b> (type code 8, <see cref="RecordBytes"/> long): the collection header
 /// (flags, expire, version, size = live entries), then the last generated ID, the first live
 /// entry's ID and the largest deleted ID (each ms and seq, uint64 little-endian), entries ever
-/// added and the number of consumer groups (uint64 little-endian).</para>
+/// added and the number of consumer groups (uint64 little-endian), and the master IDs of the first
+/// and last blocks (0-0: look it up), so XADD and trims find their block with one point read,
+/// never by seeking across the deletions a trimmed stream leaves before its first entry.</para>
 /// <para><b>Subkeys</b> at the stream's version, the field opening with a tag byte:</para>
 /// <list type="bullet">
 /// <item><c>1 | ms | seq</c> (uint64 big-endian each, so entries sort in ID order): an entry; value =
@@ -30,7 +32,7 @@ internal static class DiskStreamFormat
     public const byte NodeTag = 2;
     public const byte GroupTag = 3;
 
-    public const int RecordBytes = DiskFormat.CollectionBytes + 3 * 16 + 16;
+    public const int RecordBytes = DiskFormat.CollectionBytes + 3 * 16 + 16 + 2 * 16;
 
     public static void WriteId(Span<byte> into, StreamId id)
     {
@@ -51,7 +53,7 @@ internal static class DiskStreamFormat
     }
 
     /// <summary>The stream's own part of its metadata record.</summary>
-    public readonly record struct Bookkeeping(long Count, StreamId LastId, StreamId FirstId, StreamId MaxDeletedId, long EntriesAdded, long Groups);
+    public readonly record struct Bookkeeping(long Count, StreamId LastId, StreamId FirstId, StreamId MaxDeletedId, long EntriesAdded, long Groups, StreamId HeadMaster, StreamId TailMaster);
 
     public static byte[] WriteRecord(long expireAt, ulong version, in Bookkeeping stream)
     {
@@ -66,6 +68,8 @@ internal static class DiskStreamFormat
         WriteLittleEndian(rest[32..], stream.MaxDeletedId);
         BinaryPrimitives.WriteInt64LittleEndian(rest[48..], stream.EntriesAdded);
         BinaryPrimitives.WriteInt64LittleEndian(rest[56..], stream.Groups);
+        WriteLittleEndian(rest[64..], stream.HeadMaster);
+        WriteLittleEndian(rest[80..], stream.TailMaster);
         return record;
     }
 
@@ -74,7 +78,7 @@ internal static class DiskStreamFormat
         var rest = record[DiskFormat.CollectionBytes..];
         return new(BinaryPrimitives.ReadInt64LittleEndian(record[(DiskFormat.HeaderBytes + 8)..]),
             ReadLittleEndian(rest), ReadLittleEndian(rest[16..]), ReadLittleEndian(rest[32..]),
-            BinaryPrimitives.ReadInt64LittleEndian(rest[48..]), BinaryPrimitives.ReadInt64LittleEndian(rest[56..]));
+            BinaryPrimitives.ReadInt64LittleEndian(rest[48..]), BinaryPrimitives.ReadInt64LittleEndian(rest[56..]), ReadLittleEndian(rest[64..]), ReadLittleEndian(rest[80..]));
     }
 
     private static void WriteLittleEndian(Span<byte> into, StreamId id)
