@@ -68,7 +68,7 @@ internal static class DatasetDigest
             default:
                 var ordered = new XxHash128();
                 var writer = new SnapshotWriter(chunk => ordered.Append(chunk));
-                if (value is Objects.Streams.StreamObject stream)
+                if (value is Objects.Streams.StreamValue stream)
                     stream.WriteContentTo(writer);
                 else
                     value.WriteTo(writer);

@@ -42,17 +42,98 @@ public static class FunctionCommands
     {
         var scripting = c.Node.Scripts;
         var libraries = scripting.Functions;
-        switch (Subcommands.Find(c, "function", FunctionSubcommands))
+        int sub = Subcommands.Find(c, "function", FunctionSubcommands);
+        if (sub is 0 or 2 or 3 or 7 && !c.Keyspace.Replaying && c.Node.Replication.IsReplica)
+        {
+            c.Output.WriteError("READONLY You can't write against a read only replica.");
+            return;
+        }
+        if (sub is 0 or 2 or 3 or 6 or 7)
+        {
+            // Under the keyspace write lock: changes are logged, and a full sync captures the libraries under it.
+            using var write = c.Keyspace.Lock();
+            Change(c, sub);
+            return;
+        }
+        switch (sub)
+        {
+            case 1:
+                List(c, libraries);
+                return;
+            case 4:
+                Stats(c.Output, scripting);
+                return;
+            case 5:
+                ScriptChecks.Kill(c, eval: false);
+                return;
+            case 8:
+                HelpReply.Write(c, "FUNCTION",
+                [
+                    "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "LOAD [REPLACE] <FUNCTION CODE>",
+                    "    Create a new library with the given library name and code.",
+                    "DELETE <LIBRARY NAME>",
+                    "    Delete the given library.",
+                    "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+                    "    Return general information on all the libraries:",
+                    "    * Library name",
+                    "    * The engine used to run the Library",
+                    "    * Library description",
+                    "    * Functions list",
+                    "    * Library code (if WITHCODE is given)",
+                    "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+                    "STATS",
+                    "    Return information about the current function running:",
+                    "    * Function name",
+                    "    * Command used to run the function",
+                    "    * Duration in MS that the function is running",
+                    "    If no function is running, return nil",
+                    "    In addition, returns a list of available engines.",
+                    "KILL",
+                    "    Kill the current running function.",
+                    "FLUSH [ASYNC|SYNC]",
+                    "    Delete all the libraries.",
+                    "    When called without the optional mode argument, the behavior is determined by the",
+                    "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+                    "    * ASYNC: Asynchronously flush the libraries.",
+                    "    * SYNC: Synchronously flush the libraries.",
+                    "DUMP",
+                    "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+                    "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+                    "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+                    "    control how to handle existing libraries (default APPEND):",
+                    "    * FLUSH: delete all existing libraries.",
+                    "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+                    "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+                    "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+                    "      in case of functions name collision with another library).",
+                    "HELP",
+                    "    Prints this help.",
+                ]);
+                return;
+        }
+    }
+
+    /// <summary>LOAD, DELETE, FLUSH, DUMP and RESTORE, under the write lock.</summary>
+    private static void Change(CommandContext c, int sub)
+    {
+        var scripting = c.Node.Scripts;
+        var libraries = scripting.Functions;
+        switch (sub)
         {
             case 0:
                 Load(c, scripting);
                 return;
-            case 1:
-                List(c, libraries);
-                return;
             case 2:
-                if (libraries.Delete(scripting, c.ArgString(2))) c.Output.WriteOk();
-                else c.Output.WriteError("ERR Library not found");
+                if (libraries.Delete(scripting, c.ArgString(2)))
+                {
+                    FunctionPersistence.Changed(c);
+                    c.Output.WriteOk();
+                }
+                else
+                {
+                    c.Output.WriteError("ERR Library not found");
+                }
                 return;
             case 3:
                 if (c.Count > 3)
@@ -66,27 +147,14 @@ public static class FunctionCommands
                     return;
                 }
                 libraries.Flush(scripting);
+                FunctionPersistence.Changed(c);
                 c.Output.WriteOk();
                 return;
-            case 4:
-                Stats(c.Output, scripting);
+            case 6:
+                c.Output.WriteBulkString(libraries.Dump());
                 return;
-            case 5:
-                ScriptChecks.Kill(c, eval: false);
-                return;
-            case 6 or 7:
-                c.Output.WriteError("ERR FUNCTION DUMP and RESTORE are not supported by istore yet: use FUNCTION LIST WITHCODE and FUNCTION LOAD");
-                return;
-            case 8:
-                HelpReply.Write(c, "FUNCTION",
-                [
-                    "LOAD [REPLACE] <FUNCTION CODE>", "    Create a new library with the given library name and code.",
-                    "DELETE <LIBRARY NAME>", "    Delete the given library.",
-                    "LIST [LIBRARYNAME PATTERN] [WITHCODE]", "    Return general information on all the libraries.",
-                    "FLUSH [<ASYNC | SYNC>]", "    Delete all the libraries.",
-                    "STATS", "    Return information about the current function running.",
-                    "KILL", "    Kill the current running function.",
-                ]);
+            case 7:
+                Restore(c, scripting);
                 return;
         }
     }
@@ -104,9 +172,40 @@ public static class FunctionCommands
             replace = true;
         }
         if (scripting.Functions.Load(scripting, c.Arg(c.Count - 1), replace, out string name) is { } error)
+        {
             c.Output.WriteError(error);
-        else
-            c.Output.WriteBulkString(name);
+            return;
+        }
+        FunctionPersistence.Changed(c);
+        c.Output.WriteBulkString(name);
+    }
+
+    /// <summary>FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]</summary>
+    private static void Restore(CommandContext c, ScriptingState scripting)
+    {
+        if (c.Count > 4)
+        {
+            Subcommands.SyntaxError(c, "function");
+            return;
+        }
+        var policy = RestorePolicy.Append;
+        if (c.Count == 4)
+        {
+            if (c.ArgIs(3, "FLUSH"u8)) policy = RestorePolicy.Flush;
+            else if (c.ArgIs(3, "REPLACE"u8)) policy = RestorePolicy.Replace;
+            else if (!c.ArgIs(3, "APPEND"u8))
+            {
+                c.Output.WriteError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+                return;
+            }
+        }
+        if ((Dump.FunctionPayload.TryRead(c.Arg(2), out var codes) ?? scripting.Functions.Restore(scripting, codes, policy)) is { } error)
+        {
+            c.Output.WriteError(error);
+            return;
+        }
+        FunctionPersistence.Changed(c);
+        c.Output.WriteOk();
     }
 
     private static void List(CommandContext c, FunctionLibraries libraries)

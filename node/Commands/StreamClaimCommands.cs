@@ -16,10 +16,10 @@ public static class StreamClaimCommands
     }
 
     /// <summary>The stream at argument 1 and its group named at argument 2, or false after WRONGTYPE or NOGROUP.</summary>
-    private static bool TryOpenGroup(CommandContext c, out StreamObject stream, out StreamGroup group)
+    private static bool TryOpenGroup(CommandContext c, out StreamValue stream, out StreamGroup group)
     {
         group = null!;
-        if (!c.TryRead(1, out StreamObject? found))
+        if (!c.TryRead(1, out StreamValue? found))
         {
             stream = null!;
             return false;

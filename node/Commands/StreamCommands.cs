@@ -4,7 +4,7 @@ using Istore.Node.Objects.Streams;
 namespace Istore.Node.Commands;
 
 /// <summary>
-/// XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM and XSETID on a <see cref="StreamObject"/>. Writes are
+/// XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM and XSETID on a <see cref="StreamValue"/>. Writes are
 /// logged deterministically: XADD with the ID it assigned, and any trim as the exact MAXLEN it
 /// left, so replay and replicas rebuild the same entries whatever the node layout.
 /// </summary>
@@ -158,14 +158,14 @@ public static class StreamCommands
             return;
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         if (stream is null && options.NoMakeStream)
         {
             c.Output.WriteNull();
             return;
         }
-        var target = stream ?? new StreamObject();
+        StreamValue target = stream ?? new StreamObject();
         if (target.LastId == StreamId.Max)
         {
             c.Output.WriteError("ERR The stream has exhausted the last possible ID, unable to add more items");
@@ -179,9 +179,10 @@ public static class StreamCommands
                 : "ERR The ID specified in XADD is equal or smaller than the target stream top item");
             return;
         }
-        target.Append(id, new ArgumentPairs(c.Args, firstField, rest / 2));
+        // Stored before it fills: the engine may hold it in a form of its own (a disk engine's view).
         if (stream is null)
-            c.Keyspace.StoreObject(c.Arg(1), target);
+            target = (StreamValue)c.Keyspace.StoreObject(c.Arg(1), target);
+        target.Append(id, new ArgumentPairs(c.Args, firstField, rest / 2));
         c.Notify(PubSub.NotifyClass.Stream, "xadd"u8, c.Arg(1));
         if (options.Trim is { } trim && target.Trim(trim) > 0)
             c.Notify(PubSub.NotifyClass.Stream, "xtrim"u8, c.Arg(1));
@@ -190,7 +191,7 @@ public static class StreamCommands
         StreamReply.WriteId(c.Output, id);
     }
 
-    private static bool TryAssignId(StreamObject stream, AddOptions options, out StreamId id)
+    private static bool TryAssignId(StreamValue stream, AddOptions options, out StreamId id)
     {
         if (!options.IdGiven)
             id = stream.NextId(Database.NowMs);
@@ -211,7 +212,7 @@ public static class StreamCommands
     }
 
     /// <summary>Logs XADD key [MAXLEN = length] id field value …: the ID assigned, and the length any trim left.</summary>
-    private static void LogAdd(CommandContext c, StreamId id, StreamObject stream, bool trimmed, int firstField)
+    private static void LogAdd(CommandContext c, StreamId id, StreamValue stream, bool trimmed, int firstField)
     {
         int pairsArgs = c.Count - firstField;
         using var log = c.Keyspace.BeginRecord(3 + (trimmed ? 3 : 0) + pairsArgs);
@@ -225,7 +226,7 @@ public static class StreamCommands
             log.Arg(c.Arg(i));
     }
 
-    private static void LogExactLength(KeyspaceSession.RecordScope log, StreamObject stream)
+    private static void LogExactLength(KeyspaceSession.RecordScope log, StreamValue stream)
     {
         log.Arg("MAXLEN"u8);
         log.Arg("="u8);
@@ -235,7 +236,7 @@ public static class StreamCommands
     private static void Length(CommandContext c)
     {
         using var read = c.Keyspace.Lock();
-        if (c.TryRead(1, out StreamObject? stream))
+        if (c.TryRead(1, out StreamValue? stream))
             c.Output.WriteInteger(stream?.Count ?? 0);
     }
 
@@ -258,7 +259,7 @@ public static class StreamCommands
             count = Math.Max(count, 0);
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         if (stream is null)
             c.WriteEmptyArray();
@@ -277,10 +278,10 @@ public static class StreamCommands
     /// before the IDs are even checked, as Redis does); the IDs are all checked first; logged as
     /// received when anything changed; replies how many did.
     /// </summary>
-    internal static void ForEachId<T>(CommandContext c, int firstId, Func<StreamObject, T?> target, Func<T, StreamId, bool> apply) where T : class
+    internal static void ForEachId<T>(CommandContext c, int firstId, Func<StreamValue, T?> target, Func<T, StreamId, bool> apply) where T : class
     {
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         var found = stream is null ? null : target(stream);
         if (found is null)
@@ -309,7 +310,7 @@ public static class StreamCommands
         if (!TryParseOptions(c, xadd: false, out var options))
             return;
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         long deleted = stream is null ? 0 : stream.Trim(options.Trim!.Value);
         if (deleted > 0)
@@ -361,7 +362,7 @@ public static class StreamCommands
             }
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         if (stream is null)
         {

@@ -74,7 +74,7 @@ public static class StreamGroupCommands
             }
         }
         using var write = c.Keyspace.Lock();
-        if (!c.TryRead(2, out StreamObject? stream))
+        if (!c.TryRead(2, out StreamValue? stream))
             return;
         if (stream is null && !makeStream)
         {
@@ -114,7 +114,7 @@ public static class StreamGroupCommands
             case Destroy:
                 if (group is not null)
                 {
-                    stream!.Groups.Remove(group.Name);
+                    stream!.RemoveGroup(group);
                     Changed(c, stream);   // wakes XREADGROUP clients blocked on it, to fail with NOGROUP
                 }
                 c.Output.WriteInteger(group is null ? 0 : 1);
@@ -136,7 +136,7 @@ public static class StreamGroupCommands
     }
 
     /// <summary>XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]</summary>
-    private static void CreateGroup(CommandContext c, StreamObject? stream, long entriesRead)
+    private static void CreateGroup(CommandContext c, StreamValue? stream, long entriesRead)
     {
         StreamId id;
         if (c.Arg(4) is [(byte)'$'])
@@ -149,14 +149,14 @@ public static class StreamGroupCommands
             return;
         }
         if (stream is null)
-            stream = (StreamObject)c.Keyspace.StoreObject(c.Arg(2), new StreamObject());
+            stream = (StreamValue)c.Keyspace.StoreObject(c.Arg(2), new StreamObject());
         var name = c.Arg(3).ToArray();
-        stream.Groups.Add(name, new StreamGroup(name, id, entriesRead));
+        stream.AddGroup(new StreamGroup(name, id, entriesRead));
         Changed(c, stream);
         c.Output.WriteOk();
     }
 
-    private static void Changed(CommandContext c, StreamObject stream)
+    private static void Changed(CommandContext c, StreamValue stream)
     {
         c.Notify(PubSub.NotifyClass.Stream, "xgroup-" + c.ArgString(1).ToLowerInvariant(), c.Arg(2));
         c.Keyspace.ObjectChanged(c.Arg(2), stream);
@@ -207,7 +207,7 @@ public static class StreamGroupCommands
                 consumerAt = at + 3;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(1, out StreamObject? stream))
+        if (!c.TryRead(1, out StreamValue? stream))
             return;
         var group = stream?.FindGroup(c.Arg(2));
         if (group is null)

@@ -37,7 +37,7 @@ public static class StreamInfoCommand
             return;
         }
         using var read = c.Keyspace.Lock();
-        if (!c.TryRead(2, out StreamObject? stream))
+        if (!c.TryRead(2, out StreamValue? stream))
             return;
         if (stream is null)
         {
@@ -50,8 +50,8 @@ public static class StreamInfoCommand
                 StreamInfo(c, stream);
                 break;
             case Groups:
-                c.Output.WriteArrayHeader(stream.Groups.Count);
-                foreach (var group in stream.Groups.Values)
+                c.Output.WriteArrayHeader(stream.GroupCount);
+                foreach (var group in stream.Groups)
                     WriteGroup(c.Output, stream, group);
                 break;
             default:
@@ -60,7 +60,7 @@ public static class StreamInfoCommand
         }
     }
 
-    private static void WriteGroup(RespWriter output, StreamObject stream, StreamGroup group)
+    private static void WriteGroup(RespWriter output, StreamValue stream, StreamGroup group)
     {
         output.WriteMapHeader(6);
         output.WriteBulkString("name"u8);
@@ -74,7 +74,7 @@ public static class StreamInfoCommand
         WriteReadAndLag(output, stream, group);
     }
 
-    private static void WriteReadAndLag(RespWriter output, StreamObject stream, StreamGroup group)
+    private static void WriteReadAndLag(RespWriter output, StreamValue stream, StreamGroup group)
     {
         output.WriteBulkString("entries-read"u8);
         WriteOptional(output, group.EntriesRead == StreamGroup.UnknownEntriesRead ? null : group.EntriesRead);
@@ -88,7 +88,7 @@ public static class StreamInfoCommand
         else output.WriteNull();
     }
 
-    private static void Consumers(CommandContext c, StreamObject stream)
+    private static void Consumers(CommandContext c, StreamValue stream)
     {
         var group = stream.FindGroup(c.Arg(3));
         if (group is null)
@@ -111,7 +111,7 @@ public static class StreamInfoCommand
     }
 
     /// <summary>XINFO STREAM key [FULL [COUNT n]]: COUNT (default 10, 0 = all) caps entries and each PEL listed.</summary>
-    private static void StreamInfo(CommandContext c, StreamObject stream)
+    private static void StreamInfo(CommandContext c, StreamValue stream)
     {
         bool full = c.Count > 3;
         long count = 10;
@@ -148,7 +148,7 @@ public static class StreamInfoCommand
         if (!full)
         {
             output.WriteBulkString("groups"u8);
-            output.WriteInteger(stream.Groups.Count);
+            output.WriteInteger(stream.GroupCount);
             output.WriteBulkString("first-entry"u8);
             WriteEdge(output, stream.Forward(StreamId.Zero, StreamId.Max));
             output.WriteBulkString("last-entry"u8);
@@ -158,8 +158,8 @@ public static class StreamInfoCommand
         output.WriteBulkString("entries"u8);
         StreamReply.WriteEntries(output, StreamReply.Take(stream.Forward(StreamId.Zero, StreamId.Max), count));
         output.WriteBulkString("groups"u8);
-        output.WriteArrayHeader(stream.Groups.Count);
-        foreach (var group in stream.Groups.Values)
+        output.WriteArrayHeader(stream.GroupCount);
+        foreach (var group in stream.Groups)
             WriteFullGroup(output, stream, group, count);
     }
 
@@ -173,7 +173,7 @@ public static class StreamInfoCommand
         output.WriteNull();
     }
 
-    private static void WriteFullGroup(RespWriter output, StreamObject stream, StreamGroup group, long count)
+    private static void WriteFullGroup(RespWriter output, StreamValue stream, StreamGroup group, long count)
     {
         output.WriteMapHeader(7);
         output.WriteBulkString("name"u8);

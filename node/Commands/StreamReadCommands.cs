@@ -130,7 +130,7 @@ public static class StreamReadCommands
         if (!TryParse(c, grouped, out var request))
             return;
         int n = request.Streams;
-        var streams = new StreamObject?[n];
+        var streams = new StreamValue?[n];
         var groups = new StreamGroup?[n];
         var after = new StreamId[n];
         using var write = c.Keyspace.Atomic();
@@ -217,7 +217,7 @@ public static class StreamReadCommands
     }
 
     /// <summary>Whether a live entry follows <paramref name="id"/>; the last generated ID answers most calls without a walk.</summary>
-    private static bool HasEntriesAfter(StreamObject stream, StreamId id) => stream.Count > 0 && stream.LastId > id && stream.LastLiveId() > id;
+    private static bool HasEntriesAfter(StreamValue stream, StreamId id) => stream.Count > 0 && stream.LastId > id && stream.LastLiveId() > id;
 
     private static StreamConsumer OpenConsumer(KeyspaceSession session, ReadOnlySpan<byte> key, StreamGroup group, byte[] name, long now)
     {
@@ -247,7 +247,7 @@ public static class StreamReadCommands
     /// consumer's pending entries (a deleted one as [id, nil]), delivered again; otherwise new
     /// entries, which a group delivers (PEL unless NOACK) and logs.
     /// </summary>
-    private static void ServeKey(KeyspaceSession session, RespWriter output, ReadOnlySpan<byte> key, StreamObject stream, StreamId after,
+    private static void ServeKey(KeyspaceSession session, RespWriter output, ReadOnlySpan<byte> key, StreamValue stream, StreamId after,
         StreamGroup? group, StreamConsumer? consumer, bool history, long count, bool noAck, long now)
     {
         if (!after.TryIncrement(out var start))
@@ -321,7 +321,7 @@ public static class StreamReadCommands
         ServeAttempt attempt = (session, key) =>
         {
             int i = Array.FindIndex(keys, k => k.AsSpan().SequenceEqual(key));
-            if (session.ReadObject(key, out var stored) == Engine.KeyType.None || stored is not StreamObject stream)
+            if (session.ReadObject(key, out var stored) == Engine.KeyType.None || stored is not StreamValue stream)
             {
                 // A group reader cannot be served by a stream made anew (its group went with the old one).
                 return request.Group is null ? null : static o => o.WriteError("UNBLOCKED the stream key no longer exists");

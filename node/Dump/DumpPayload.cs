@@ -61,7 +61,7 @@ public static class DumpPayload
                     writer.WriteString(pair.Value);
                 }
                 break;
-            case Objects.Streams.StreamObject stream:
+            case Objects.Streams.StreamValue stream:
                 writer.WriteByte(RdbType.StreamListpacks2);
                 StreamDump.Write(writer, stream);
                 break;

@@ -18,7 +18,7 @@ internal static class StreamDump
     /// <summary>Redis's stream-node-max-entries default: entries per written node.</summary>
     private const int EntriesPerNode = 100;
 
-    public static void Write(RdbWriter writer, StreamObject stream)
+    public static void Write(RdbWriter writer, StreamValue stream)
     {
         var entries = stream.Forward(StreamId.Zero, StreamId.Max).ToList();
         writer.WriteLength((ulong)((entries.Count + EntriesPerNode - 1) / EntriesPerNode));
@@ -41,8 +41,8 @@ internal static class StreamDump
         WriteIdLengths(writer, stream.FirstId);
         WriteIdLengths(writer, stream.MaxDeletedId);
         writer.WriteLength((ulong)stream.EntriesAdded);
-        writer.WriteLength((ulong)stream.Groups.Count);
-        foreach (var group in stream.Groups.Values)
+        writer.WriteLength((ulong)stream.GroupCount);
+        foreach (var group in stream.Groups)
             WriteGroup(writer, group, nodeKey);
     }
 
@@ -161,8 +161,9 @@ internal static class StreamDump
         for (int groups = reader.ReadCount(); groups > 0; groups--)
         {
             var group = ReadGroup(ref reader, stream, type);
-            if (!stream.Groups.TryAdd(group.Name, group))
+            if (stream.FindGroup(group.Name) is not null)
                 throw new BadDumpFormatException("duplicate stream group");
+            stream.AddGroup(group);
         }
         return stream;
     }

@@ -5,7 +5,7 @@ namespace Istore.Node.Engine;
 /// <summary>
 /// The dataset as a sequence of entries in the checkpoint encoding: type, key, expiry (Unix ms,
 /// 0 = none), then the string's bytes or the collection as <see cref="StoredObject.WriteTo"/>
-/// writes it; a <see cref="KeyType.None"/> byte ends it. Engine-neutral: any engine writes it
+/// writes it; a <see cref="KeyType.None"/> byte ends it. A full sync opens with the functions entry. Engine-neutral: any engine writes it
 /// through its sessions and any engine loads it, so a full sync needs no engine-specific files.
 /// </summary>
 public static class DatasetEntries
@@ -27,6 +27,15 @@ public static class DatasetEntries
     }
 
     public static void WriteEnd(SnapshotWriter writer) => writer.WriteByte((byte)KeyType.None);
+
+    /// <summary>The entry of FUNCTION's libraries (FUNCTION DUMP's payload), first in a full sync: not a key type.</summary>
+    public const byte FunctionsEntry = 245;
+
+    public static void WriteFunctions(SnapshotWriter writer, ReadOnlySpan<byte> payload)
+    {
+        writer.WriteByte(FunctionsEntry);
+        writer.WriteBytes(payload);
+    }
 
     /// <summary>Writes the keys a session sees; <paramref name="stringsOnly"/>: collections are written by the caller.</summary>
     public static void WriteKeys(IEngineSession session, SnapshotWriter writer, bool stringsOnly) =>

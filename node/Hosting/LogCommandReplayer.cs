@@ -30,10 +30,14 @@ internal sealed class LogCommandReplayer
     /// <summary>Replayed commands whose reply was an error.</summary>
     public long Failures { get; private set; }
 
+    /// <summary>FUNCTION RESTORE payload FLUSH: how the libraries are logged (their container command is not a write as a whole).</summary>
+    private static bool IsFunctionState(CommandArgs record) =>
+        record.Count == 4 && record[0].SequenceEqual("FUNCTION"u8) && record[1].SequenceEqual("RESTORE"u8) && record[3].SequenceEqual("FLUSH"u8);
+
     public void Execute(CommandArgs record)
     {
         var spec = CommandTable.Find(record[0]);
-        if (spec is null || (spec.Flags & CommandFlags.Write) == 0 || !spec.AcceptsArgCount(record.Count))
+        if (spec is null || ((spec.Flags & CommandFlags.Write) == 0 && !IsFunctionState(record)) || !spec.AcceptsArgCount(record.Count))
             throw new InvalidDataException($"unknown record '{Errors.Truncate(record.ToString(0))}' with {record.Count} arguments");
         _context.Args = record;
         _context.Spec = spec;

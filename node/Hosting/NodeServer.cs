@@ -42,6 +42,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Database.Events.Registry = PubSub;
         Database.Tracking.FindConnection = id => Host is { } host && host.TryGetConnection(id, out var connection) ? connection : null;
         Handlers = HandlerTable.Create();
+        // Before the log replay, which may replay FUNCTION's records over the saved libraries.
+        Scripts = new Scripting.ScriptingState(this);
+        LoadSavedFunctions(options.Directory);
         long replayed = 0;
         AppendOnlyLog log;
         if (_engine is ISelfDurableEngine selfDurable)
@@ -65,7 +68,6 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Replication = new ReplicationHub(this, options.Replication, log.StreamOffset);
         Log.Recovered(Logger, _engine.KeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
         Checkpointer = new Checkpointer(Database, Logger);
-        Scripts = new Scripting.ScriptingState(this);
         Config = new NodeConfig(this);
         var limits = RespLimits.Default with { MaxBulkLength = options.MaxBulkLength };
         Host = new ServerHost(new ServerOptions
@@ -183,6 +185,14 @@ public sealed class NodeServer : IServerApplication, IDisposable
         {
             return 1;   // the checkpointer logged why
         }
+    }
+
+    private void LoadSavedFunctions(string directory)
+    {
+        if (Scripting.FunctionPersistence.Saved(directory) is not { } payload)
+            return;
+        if (Scripting.FunctionPersistence.Replace(Scripts, directory, payload) is { } error)
+            throw new InvalidDataException($"{Scripting.FunctionPersistence.FileName} in {directory} does not load: {error}");
     }
 
     private (long Records, long Bytes) Replay(string aofDirectory, long firstSegment)

@@ -279,6 +279,12 @@ public sealed partial class KeyspaceSession : IDisposable
     /// </summary>
     public RecordScope BeginRecord(int argCount)
     {
+        if (Unlogged)
+        {
+            var scratch = new RecordScope(_replayScratch);
+            scratch.Writer.BeginRecord(argCount);
+            return scratch;
+        }
         if (_atomicDepth > 0 && !_groupOpen)
         {
             _groupOpen = true;
@@ -290,6 +296,9 @@ public sealed partial class KeyspaceSession : IDisposable
     }
 
     private readonly LogRecordWriter _replayScratch = LogRecordWriter.Discarding();
+
+    /// <summary>A script's redis.set_repl(REPL_NONE) is in force for the command it runs: its records are dropped.</summary>
+    public bool Unlogged { get; set; }
 
     public readonly ref struct RecordScope
     {

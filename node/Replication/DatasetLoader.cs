@@ -10,7 +10,8 @@ namespace Istore.Node.Replication;
 /// </summary>
 internal static class DatasetLoader
 {
-    public static long Load(Database db, ReadOnlySpan<byte> payload)
+    /// <param name="restoreFunctions">Replaces FUNCTION's libraries with the snapshot's (FUNCTION DUMP's payload).</param>
+    public static long Load(Database db, ReadOnlySpan<byte> payload, Action<byte[]> restoreFunctions)
     {
         var reader = new SnapshotReader(payload);
         var members = new Ranklist.MemberTable();   // ranklists re-intern into the database's table when stored
@@ -27,7 +28,13 @@ internal static class DatasetLoader
                 {
                     for (int i = 0; i < 1000 && !done; i++)
                     {
-                        var type = (KeyType)reader.ReadByte();
+                        byte entry = reader.ReadByte();
+                        if (entry == DatasetEntries.FunctionsEntry)
+                        {
+                            restoreFunctions(reader.ReadBytes().ToArray());
+                            continue;
+                        }
+                        var type = (KeyType)entry;
                         if (type == KeyType.None)
                         {
                             done = true;

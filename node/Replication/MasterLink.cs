@@ -238,7 +238,11 @@ public sealed class MasterLink
                     _hub.Backlog.Reset(offset);
                 }
             }
-            long keys = DatasetLoader.Load(_db, payload);
+            long keys = DatasetLoader.Load(_db, payload, functions =>
+            {
+                if (Scripting.FunctionPersistence.Replace(_node.Scripts, _node.Options.Directory, functions) is { } error)
+                    throw new InvalidDataException("the master's functions do not load here: " + error);
+            });
             _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
             if (_db.Engine is Engine.ISelfDurableEngine)
             {

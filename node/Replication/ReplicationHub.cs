@@ -151,7 +151,8 @@ public sealed class ReplicationHub : IDisposable
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
-            var snapshot = _db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"));
+            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}")),
+                _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);
         }

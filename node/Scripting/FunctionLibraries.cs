@@ -11,6 +11,14 @@ internal sealed record LuaFunction(string Name, string Library, ScriptFlags Flag
 
 internal sealed record FunctionLibrary(string Name, string Code, IReadOnlyList<LuaFunction> Functions);
 
+/// <summary>FUNCTION RESTORE's policies.</summary>
+internal enum RestorePolicy
+{
+    Append,
+    Replace,
+    Flush,
+}
+
 /// <summary>
 /// FUNCTION's libraries and their functions by name (names are unique across libraries and
 /// compared ignoring case, as in Redis). Guarded by the Lua gate: every change also changes the registry.
@@ -83,6 +91,49 @@ internal sealed class FunctionLibraries
             _libraries[name] = new FunctionLibrary(name, Encoding.UTF8.GetString(code), load.Functions);
             foreach (var f in load.Functions)
                 _functions[f.Name] = f;
+            return null;
+        }
+    }
+
+    /// <summary>FUNCTION DUMP: every library's code, in name order.</summary>
+    public byte[] Dump() => Istore.Node.Dump.FunctionPayload.Write(_libraries.Values.Select(library => library.Code));
+
+    /// <summary>
+    /// FUNCTION RESTORE's libraries, all or none: FLUSH replaces every library, APPEND refuses a
+    /// library name that is taken, REPLACE swaps such libraries for the payload's. A library that does
+    /// not load (bad code, a function name another library has) leaves the libraries as they were.
+    /// </summary>
+    public string? Restore(ScriptingState scripting, List<byte[]> codes, RestorePolicy policy)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var code in codes)
+        {
+            if (ParseMetadata(code, out string name, out _) is { } metadataError)
+                return metadataError;
+            if (!names.Add(name))
+                return $"ERR Library '{name}' already exists";
+            if (policy == RestorePolicy.Append && _libraries.ContainsKey(name))
+                return $"ERR Library {name} already exists";
+        }
+        var lua = scripting.Lua;
+        lock (lua.Gate)
+        {
+            var before = _libraries.Values.Select(library => library.Code).ToList();
+            if (policy == RestorePolicy.Flush)
+                Flush(scripting);
+            else
+                foreach (var name in names)
+                    if (_libraries.TryGetValue(name, out var replaced))
+                        Remove(lua.State, replaced);
+            foreach (var code in codes)
+            {
+                if (Load(scripting, code, replace: false, out _) is not { } error)
+                    continue;
+                Flush(scripting);
+                foreach (var old in before)
+                    Load(scripting, Encoding.UTF8.GetBytes(old), replace: false, out _);
+                return error;
+            }
             return null;
         }
     }

@@ -65,14 +65,18 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         fixed (byte* c = code, n = name)
             if (LoadBuffer(L, c, (nuint)code.Length, n) != 0)
                 throw new InvalidOperationException("Lua prelude: " + Encoding.UTF8.GetString(ToSpan(L, -1)));
-        CreateTable(L, 0, 10);
+        CreateTable(L, 0, 12);
         SetNative(L, "call", &Natives.Call);
         SetNative(L, "sha1hex", &Natives.Sha1Hex);
         SetNative(L, "log", &Natives.Log);
         SetNative(L, "setresp", &Natives.SetResp);
+        SetNative(L, "set_repl", &Natives.SetRepl);
         SetNative(L, "register", &Natives.Register);
         SetNative(L, "msgpack_pack", &MessagePack.Pack);
         SetNative(L, "msgpack_unpack", &MessagePack.Unpack);
+        SetNative(L, "struct_pack", &StructLibrary.Pack);
+        SetNative(L, "struct_unpack", &StructLibrary.Unpack);
+        SetNative(L, "struct_size", &StructLibrary.Size);
         PushString(L, NodeVersion);
         SetField(L, -2, "version");
         PushNumber(L, NodeVersionNumber);

@@ -76,6 +76,7 @@ function redis.set_repl(...)
   if f ~= 0 and f ~= 1 and f ~= 2 and f ~= 3 then
     error(failure('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.'))
   end
+  n.set_repl(f)
 end
 function redis.replicate_commands() return true end
 function redis.breakpoint() return false end
@@ -182,7 +183,7 @@ end
 redis = protect(redis)
 registry.istore_loader = protect(loader)
 
--- cmsgpack, as Redis bundles it (Debian does not package it): C# natives that return ok, values... or false, message.
+-- cmsgpack and struct, as Redis bundles them (Debian does not package them): C# natives that return ok, values... or false, message.
 do
   local pack, decode, unpack = n.msgpack_pack, n.msgpack_unpack, unpack
   local function count(...) return select('#', ...), {...} end
@@ -200,6 +201,8 @@ do
     unpack_one = checked(function(s, offset) return decode(s, 1, tonumber(offset) or 0) end),
     unpack_limit = checked(function(s, limit, offset) return decode(s, tonumber(limit) or 0, tonumber(offset) or 0) end),
   }
+  -- struct, as Redis bundles it (Debian does not package it either): C# natives in the same style.
+  struct = {pack = checked(n.struct_pack), unpack = checked(n.struct_unpack), size = checked(n.struct_size)}
 end
 
 -- Redis's pcall hands back a failed redis.call's error text, not its table (as before Redis 7).

@@ -90,7 +90,8 @@ internal static unsafe class MessagePack
         return 2;
     }
 
-    private static string TypeName(int type) => type switch
+    /// <summary>A value type as Lua's error messages name it (-1: an argument not given).</summary>
+    internal static string TypeName(int type) => type switch
     {
         TypeNil => "nil", TypeBoolean => "boolean", TypeNumber => "number", TypeString => "string",
         TypeTable => "table", TypeFunction => "function", -1 => "no value", _ => "userdata",

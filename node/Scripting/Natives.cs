@@ -95,6 +95,15 @@ internal static unsafe class Natives
         return 0;
     }
 
+    /// <summary>n.set_repl(flags): whether the script's next writes are logged (checked by the prelude).</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int SetRepl(nint L)
+    {
+        if (t_current is { } run)
+            run.Logged = (int)ToNumber(L, 1) != 0;
+        return 0;
+    }
+
     /// <summary>n.register(name, callback, flags, description, argc): one function of a library being loaded; returns an error text or nothing.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int Register(nint L)

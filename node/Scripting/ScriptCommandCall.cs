@@ -119,6 +119,7 @@ internal static class ScriptCommandCall
         output.Protocol = run.Resp;
         c.Args = args;
         c.Spec = CommandTable.Find(args[0])!;
+        c.Keyspace.Unlogged = !run.Logged;
         try
         {
             NodeWorker.Dispatch(c);
@@ -128,6 +129,7 @@ internal static class ScriptCommandCall
         }
         finally
         {
+            c.Keyspace.Unlogged = false;
             output.Truncate(start);
             output.Protocol = savedProtocol;
             (c.Args, c.Spec) = (savedArgs, savedSpec);

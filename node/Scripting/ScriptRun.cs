@@ -28,6 +28,13 @@ internal sealed class ScriptRun(CommandContext caller, string name, bool evalMod
     /// <summary>The protocol the script sees replies in: 2 unless it called redis.setresp(3).</summary>
     public int Resp { get; set; } = 2;
 
+    /// <summary>
+    /// redis.set_repl: false after REPL_NONE, when the script's writes stay out of the log (so off
+    /// replicas and, on the memory engine, out of a restart). The log feeds the AOF and replicas
+    /// alike, so REPL_AOF and REPL_REPLICA alone both log, as REPL_ALL does.
+    /// </summary>
+    public bool Logged { get; set; } = true;
+
     /// <summary>The script ran a write command: SCRIPT KILL can no longer stop it (UNKILLABLE).</summary>
     public volatile bool Wrote;
 

@@ -47,7 +47,8 @@ namespace Istore.Node.Engine.Disk;
 /// subkey value is empty), lists (a new list's head and tail start at 2^63, the element at position
 /// i is at index head + i, tail is one past the last), sorted sets (a 25-byte record like a
 /// hash's; every member in both <c>subkey</c> and <c>score</c>), ranklists (as sorted sets, with
-/// MAXLEN in the record) and bloom filters (bit-array chunks as subkeys).</para>
+/// MAXLEN in the record), bloom filters (bit-array chunks as subkeys) and streams (type 8, see
+/// <see cref="DiskStreamFormat"/>).</para>
 /// </summary>
 internal static class DiskFormat
 {
@@ -74,6 +75,7 @@ internal static class DiskFormat
         List = 3,
         Set = 4,
         SortedSet = 5,
+        Stream = 8,
         Bloom = 9,
         RankList = 12,   // istore's own
     }
@@ -100,6 +102,7 @@ internal static class DiskFormat
             TypeCode.SortedSet when record.Length == CollectionBytes => KeyType.ZSet,
             TypeCode.RankList when record.Length == RankListBytes => KeyType.RankList,
             TypeCode.Bloom when IsBloomRecord(record.Length) => KeyType.Bloom,
+            TypeCode.Stream when record.Length == DiskStreamFormat.RecordBytes => KeyType.Stream,
             var code => throw new InvalidDataException($"metadata record of type {code} ({record.Length} bytes) is not supported by this version"),
         };
         return (type, BinaryPrimitives.ReadInt64LittleEndian(record[1..]));
@@ -172,6 +175,7 @@ internal static class DiskFormat
         TypeCode.List => record.Length == ListBytes,
         TypeCode.RankList => record.Length == RankListBytes,
         TypeCode.Bloom => IsBloomRecord(record.Length),
+        TypeCode.Stream => record.Length == DiskStreamFormat.RecordBytes,
         _ => false,
     };
 

@@ -3,7 +3,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Disk;
 
 /// <summary>
-/// Hashes, sets, lists, sorted sets, ranklists and bloom filters, and the per-command batch. From the moment a command (one keyspace
+/// Hashes, sets, lists, sorted sets, ranklists, bloom filters and streams, and the per-command batch. From the moment a command (one keyspace
 /// write-lock scope) reads or stores a collection, every write it makes, string or collection, goes to
 /// <see cref="Pending"/>, every read sees those writes, and at <see cref="EndCommand"/> they are
 /// applied as one batch with the count changes: SMOVE, RENAME of a hash or an EXEC is all or
@@ -11,8 +11,6 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    public const string MissingTypes = "ERR the disk engine does not store streams yet";
-
     private readonly PendingWrites _pending = new(engine.Db);
     private bool _inCommand;
     private bool _collecting;
@@ -59,6 +57,7 @@ internal sealed partial class DiskSession
         {
             _pending.Discard();
             _versionsUsed = false;
+            ForgetStreams();
         }
         finally
         {
@@ -80,7 +79,9 @@ internal sealed partial class DiskSession
         using (record)
         {
             (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            if (type != KeyType.String)
+            if (type == KeyType.Stream)
+                value = OpenStream(key, record.Span, expireAt);
+            else if (type != KeyType.String)
                 value = View(new SubkeyStore(this, key, DiskFormat.ReadCollection(record.Span, type, expireAt)));
             return type;
         }
@@ -89,14 +90,14 @@ internal sealed partial class DiskSession
     /// <summary>Stores a collection under a new version (the key's old subkeys become garbage for the compaction filter).</summary>
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
-        if (value.Type == KeyType.Stream)
-            throw new EngineLimitException(MissingTypes);
         bool commit = StartPending();
         try
         {
             CountReplacement(key, expireAt);
             var elements = new SubkeyStore(this, key, new CollectionMetadata(value.Type, expireAt, engine.Versions.Next(), Size: 0));
             _versionsUsed = true;
+            if (value is Objects.Streams.StreamValue stream)
+                return StoreStream(key, elements, stream);
             switch (value)
             {
                 case SortedSetValue zset:   // before IDiskCollection: the score index is copied too
@@ -138,6 +139,8 @@ internal sealed partial class DiskSession
     {
         if (value is IDiskCollection disk)
             disk.Save();
+        else if (value is DiskStream stream)
+            stream.Save();
     }
 
     private Ranklist.MemberTable? _recallMembers;
@@ -163,6 +166,7 @@ internal sealed partial class DiskSession
                 var updated = Record(record.Span.Length);
                 record.Span.CopyTo(updated);
                 _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (DiskFormat.ExpireAt(updated) != 0 ? 1 : 0);
+                StreamExpiryChanged(key, expireAt);
                 DiskFormat.SetExpireAt(updated, expireAt);
                 _pending.Put(_metadata, key, updated);
             }
@@ -216,6 +220,7 @@ internal sealed partial class DiskSession
         }
         finally
         {
+            ForgetStreams();
             _collecting = false;
             Monitor.Exit(engine.CountLock);
         }
@@ -225,6 +230,7 @@ internal sealed partial class DiskSession
 
     public void ApplyWrites()
     {
+        SaveStreams();
         if (_pending.IsEmpty)
             return;
         if (_versionsUsed)
@@ -236,6 +242,7 @@ internal sealed partial class DiskSession
     private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         bool created = CountReplacement(key, expireAt);
+        ForgetStream(key);
         var record = Record(DiskFormat.HeaderBytes + value.Length);
         DiskFormat.WriteString(record, value, expireAt);
         _pending.Put(_metadata, key, record);
@@ -246,6 +253,7 @@ internal sealed partial class DiskSession
     {
         if (!Existing(key, out bool hadExpiry))
             return false;
+        ForgetStream(key);
         _pending.Delete(_metadata, key);
         _pending.KeyDelta--;
         _pending.VolatileDelta -= hadExpiry ? 1 : 0;

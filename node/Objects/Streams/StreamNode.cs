@@ -50,6 +50,68 @@ public sealed class StreamNode
         return node;
     }
 
+    /// <summary>
+    /// A block holding one entry whose pairs are <paramref name="encodedPairs"/> in this block's
+    /// form ([field count]([length][bytes]) × 2 × count, varints): how a disk engine hands out an
+    /// entry it stores on its own.
+    /// </summary>
+    public static StreamNode Single(StreamId id, ReadOnlySpan<byte> encodedPairs)
+    {
+        var data = new byte[3 + encodedPairs.Length];   // flags 0, ms delta 0, seq delta 0
+        encodedPairs.CopyTo(data.AsSpan(3));
+        return new StreamNode(id, [], data, data.Length, [0], 1);
+    }
+
+    /// <summary>Encodes an entry's pairs as <see cref="Single"/> reads them.</summary>
+    public static byte[] EncodePairs<TPairs>(TPairs pairs) where TPairs : IPairSource, allows ref struct
+    {
+        int size = VarIntBytes((ulong)pairs.Count);
+        for (int i = 0; i < pairs.Count; i++)
+            size += VarIntBytes((ulong)pairs.Field(i).Length) + pairs.Field(i).Length + VarIntBytes((ulong)pairs.Value(i).Length) + pairs.Value(i).Length;
+        var node = new StreamNode(StreamId.Zero, [], new byte[size], 0, [], 0);
+        node.WriteVarInt((ulong)pairs.Count);
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            node.WriteBytes(pairs.Field(i));
+            node.WriteBytes(pairs.Value(i));
+        }
+        return node._data;
+    }
+
+    /// <summary>
+    /// The bytes <see cref="Append"/> adds for an entry to a block whose master is
+    /// <paramref name="master"/> with <paramref name="masterFields"/>: what a layout kept elsewhere
+    /// (the disk engine's block records) counts to start new blocks exactly where this one would.
+    /// </summary>
+    public static long EntryBytes<TPairs>(StreamId master, byte[][] masterFields, StreamId id, TPairs pairs) where TPairs : IPairSource, allows ref struct
+    {
+        bool same = pairs.Count == masterFields.Length;
+        for (int i = 0; same && i < pairs.Count; i++)
+            same = pairs.Field(i).SequenceEqual(masterFields[i]);
+        ulong msDelta = id.Ms - master.Ms;
+        long size = 1 + VarIntBytes(msDelta) + VarIntBytes(msDelta == 0 ? id.Seq - master.Seq : id.Seq);
+        if (!same)
+            size += VarIntBytes((ulong)pairs.Count);
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            if (!same)
+                size += VarIntBytes((ulong)pairs.Field(i).Length) + pairs.Field(i).Length;
+            size += VarIntBytes((ulong)pairs.Value(i).Length) + pairs.Value(i).Length;
+        }
+        return size;
+    }
+
+    private static int VarIntBytes(ulong value)
+    {
+        int bytes = 1;
+        for (; value >= 0x80; value >>= 7)
+            bytes++;
+        return bytes;
+    }
+
+    /// <summary>Bytes written so far (what <see cref="IsFullFor"/> counts).</summary>
+    internal int UsedBytes => _used;
+
     /// <summary>True when an entry with these pairs (of <paramref name="payloadBytes"/> field and value bytes) must start a new node.</summary>
     public bool IsFullFor(long payloadBytes) =>
         _used + payloadBytes >= StreamLimits.EffectiveNodeMaxBytes || (StreamLimits.NodeMaxEntries > 0 && Total >= StreamLimits.NodeMaxEntries);

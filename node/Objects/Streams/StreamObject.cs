@@ -3,52 +3,42 @@ using Istore.Node.Engine;
 namespace Istore.Node.Objects.Streams;
 
 /// <summary>
-/// A stream: entries in ID order in blocks (<see cref="StreamNode"/>, like Redis's listpacks)
-/// held by a counted B+ tree keyed by each block's master ID, so finding an ID is O(log n) and a
-/// range is walked block by block; plus Redis 7's bookkeeping (last generated ID, first entry,
-/// largest deleted ID, entries ever added) and the consumer groups. An empty stream keeps its key
-/// (Redis's XADD creates one only with entries, but XGROUP CREATE MKSTREAM and trimming leave empty streams).
+/// A stream in memory: entries in ID order in blocks (<see cref="StreamNode"/>, like Redis's
+/// listpacks) held by a counted B+ tree keyed by each block's master ID, so finding an ID is
+/// O(log n) and a range is walked block by block; the groups in a dictionary in name order.
 /// </summary>
-public sealed class StreamObject : StoredObject
+public sealed class StreamObject : StreamValue
 {
     private readonly OrderTree<StreamNode, MasterOrder> _nodes = new();
+    private readonly SortedDictionary<byte[], StreamGroup> _groups = new(ByteOrder.Instance);
 
-    public override KeyType Type => KeyType.Stream;
+    public override long Count => _count;
 
-    /// <summary>Never 0: an empty stream is still a stream (XLEN answers <see cref="Count"/>).</summary>
-    public override long Length => 1;
+    private long _count;
 
-    public override string Encoding => "stream";
+    public override StreamId LastId { get; set; }
 
-    /// <summary>Live entries (XLEN).</summary>
-    public long Count { get; private set; }
+    public override StreamId FirstId => _firstId;
 
-    public StreamId LastId { get; set; }
+    private StreamId _firstId;
 
-    /// <summary>The first live entry's ID, 0-0 when empty (Redis's recorded-first-entry-id).</summary>
-    public StreamId FirstId { get; private set; }
+    public override StreamId MaxDeletedId { get; set; }
 
-    public StreamId MaxDeletedId { get; set; }
+    public override long EntriesAdded { get; set; }
 
-    public long EntriesAdded { get; set; }
+    public override int NodeCount => _nodes.Count;
 
-    public int NodeCount => _nodes.Count;
+    public override int GroupCount => _groups.Count;
 
-    public SortedDictionary<byte[], StreamGroup> Groups { get; } = new(ByteOrder.Instance);
+    public override IEnumerable<StreamGroup> Groups => _groups.Values;
 
-    public StreamGroup? FindGroup(ReadOnlySpan<byte> name) => Groups.TryGetValue(name.ToArray(), out var group) ? group : null;
+    public override StreamGroup? FindGroup(ReadOnlySpan<byte> name) => _groups.TryGetValue(name.ToArray(), out var group) ? group : null;
 
-    /// <summary>The ID XADD * gives at <paramref name="nowMs"/>: the time, or the last ID plus one when the clock has not passed it.</summary>
-    public StreamId NextId(long nowMs)
-    {
-        if ((ulong)nowMs > LastId.Ms)
-            return new StreamId((ulong)nowMs, 0);
-        LastId.TryIncrement(out var next);
-        return next;
-    }
+    public override void AddGroup(StreamGroup group) => _groups.Add(group.Name, group);
 
-    /// <summary>Appends an entry, its ID above <see cref="LastId"/>.</summary>
-    public void Append<TPairs>(StreamId id, TPairs pairs) where TPairs : IPairSource, allows ref struct
+    public override void RemoveGroup(StreamGroup group) => _groups.Remove(group.Name);
+
+    public override void Append<TPairs>(StreamId id, TPairs pairs)
     {
         long payload = 0;
         for (int i = 0; i < pairs.Count; i++)
@@ -64,15 +54,14 @@ public sealed class StreamObject : StoredObject
         {
             tail.Append(id, pairs);
         }
-        Count++;
+        _count++;
         EntriesAdded++;
         LastId = id;
-        if (Count == 1)
-            FirstId = id;
+        if (_count == 1)
+            _firstId = id;
     }
 
-    /// <summary>A live entry with this ID.</summary>
-    public bool TryFind(StreamId id, out EntryRef entry)
+    public override bool TryFind(StreamId id, out EntryRef entry)
     {
         entry = default;
         int rank = _nodes.CountBelow(new MasterAtMost(id)) - 1;
@@ -86,30 +75,22 @@ public sealed class StreamObject : StoredObject
         return true;
     }
 
-    public bool Contains(StreamId id) => TryFind(id, out _);
-
-    /// <summary>XDEL of one ID: true when a live entry went.</summary>
-    public bool Delete(StreamId id)
+    public override bool Delete(StreamId id)
     {
         if (!TryFind(id, out var entry))
             return false;
         entry.Node.Delete(entry.Index);
         if (entry.Node.Live == 0)
             _nodes.Remove(entry.Node);
-        Count--;
+        _count--;
         if (id > MaxDeletedId)
             MaxDeletedId = id;
-        if (id == FirstId || Count == 0)
-            FirstId = FirstLiveId();
+        if (id == FirstId || _count == 0)
+            _firstId = FirstLiveId();
         return true;
     }
 
-    /// <summary>
-    /// Redis's streamTrim: whole blocks go from the front while they may; <paramref name="approximate"/>
-    /// stops at the first block that cannot go whole, otherwise entries of that block are deleted one
-    /// by one. <paramref name="limit"/> (0 = none) caps the entries removed, a block at a time.
-    /// </summary>
-    public long Trim(TrimSpec trim)
+    public override long Trim(TrimSpec trim)
     {
         long deleted = 0;
         while (_nodes.Count > 0)
@@ -124,7 +105,7 @@ public sealed class StreamObject : StoredObject
             if (wholeNode)
             {
                 _nodes.Remove(node);
-                Count -= entries;
+                _count -= entries;
                 deleted += entries;
                 continue;
             }
@@ -137,34 +118,18 @@ public sealed class StreamObject : StoredObject
                 if (!node.IsDeleted(i))
                 {
                     node.Delete(i);
-                    Count--;
+                    _count--;
                     deleted++;
                 }
             }
             break;
         }
         if (deleted > 0)
-            FirstId = FirstLiveId();
+            _firstId = FirstLiveId();
         return deleted;
     }
 
-    private StreamId FirstLiveId()
-    {
-        foreach (var entry in Forward(StreamId.Zero, StreamId.Max))
-            return entry.Id;
-        return StreamId.Zero;
-    }
-
-    /// <summary>The last live entry's ID, 0-0 when empty.</summary>
-    public StreamId LastLiveId()
-    {
-        foreach (var entry in Backward(StreamId.Max, StreamId.Zero))
-            return entry.Id;
-        return StreamId.Zero;
-    }
-
-    /// <summary>Live entries with start ≤ ID ≤ end, ascending.</summary>
-    public IEnumerable<EntryRef> Forward(StreamId start, StreamId end)
+    public override IEnumerable<EntryRef> Forward(StreamId start, StreamId end)
     {
         if (_nodes.Count == 0 || start > end)
             yield break;
@@ -185,8 +150,7 @@ public sealed class StreamObject : StoredObject
         while (walker.MoveNext());
     }
 
-    /// <summary>Live entries with end ≥ ID ≥ start, descending.</summary>
-    public IEnumerable<EntryRef> Backward(StreamId end, StreamId start)
+    public override IEnumerable<EntryRef> Backward(StreamId end, StreamId start)
     {
         int rank = _nodes.CountBelow(new MasterAtMost(end)) - 1;
         if (rank < 0 || start > end)
@@ -215,111 +179,21 @@ public sealed class StreamObject : StoredObject
         while (walker.MovePrevious());
     }
 
-    /// <summary>Redis's streamRangeHasTombstones: may an entry deleted by XDEL lie in [start, end]?</summary>
-    public bool RangeHasTombstones(StreamId start, StreamId end)
-    {
-        if (Count == 0 || MaxDeletedId.IsZero || FirstId > MaxDeletedId)
-            return false;
-        return start <= MaxDeletedId && MaxDeletedId <= end;
-    }
-
-    /// <summary>
-    /// Redis's streamEstimateDistanceFromFirstEverEntry: the logical read counter of
-    /// <paramref name="id"/>, or <see cref="StreamGroup.UnknownEntriesRead"/> when it cannot be known.
-    /// </summary>
-    public long EstimateEntriesRead(StreamId id)
-    {
-        if (EntriesAdded == 0)
-            return 0;
-        if (Count == 0 && id <= LastId)
-            return EntriesAdded;
-        int last = id.CompareTo(LastId);
-        if (last == 0)
-            return EntriesAdded;
-        if (last > 0)
-            return StreamGroup.UnknownEntriesRead;
-        if (MaxDeletedId.IsZero || MaxDeletedId < FirstId)
-        {
-            int first = id.CompareTo(FirstId);
-            if (first < 0)
-                return EntriesAdded - Count;
-            if (first == 0)
-                return EntriesAdded - Count + 1;
-        }
-        return StreamGroup.UnknownEntriesRead;
-    }
-
-    /// <summary>Entries not yet delivered to the group, or null when that cannot be known.</summary>
-    public long? Lag(StreamGroup group)
-    {
-        if (EntriesAdded == 0)
-            return 0;
-        if (group.EntriesRead != StreamGroup.UnknownEntriesRead && !RangeHasTombstones(group.LastDelivered, StreamId.Max))
-            return EntriesAdded - group.EntriesRead;
-        long read = EstimateEntriesRead(group.LastDelivered);
-        return read == StreamGroup.UnknownEntriesRead ? null : EntriesAdded - read;
-    }
-
-    /// <summary>Moves a group's last-delivered ID up to an entry it delivers, keeping its read counter as Redis does.</summary>
-    public void Deliver(StreamGroup group, StreamId id)
-    {
-        if (id <= group.LastDelivered)
-            return;
-        if (group.EntriesRead != StreamGroup.UnknownEntriesRead && !RangeHasTombstones(id, StreamId.Max))
-            group.EntriesRead++;
-        else if (EntriesAdded > 0)
-            group.EntriesRead = EstimateEntriesRead(id);
-        group.LastDelivered = id;
-    }
-
     public override StoredObject Clone()
     {
         var copy = new StreamObject
         {
-            Count = Count,
+            _count = _count,
             LastId = LastId,
-            FirstId = FirstId,
+            _firstId = _firstId,
             MaxDeletedId = MaxDeletedId,
             EntriesAdded = EntriesAdded,
         };
         for (int i = 0; i < _nodes.Count; i++)
             copy._nodes.Add(_nodes[i].Clone());
-        foreach (var (name, group) in Groups)
-            copy.Groups.Add(name, group.Clone());
+        foreach (var (name, group) in _groups)
+            copy._groups.Add(name, group.Clone());
         return copy;
-    }
-
-    /// <summary>
-    /// Writes the stream's content, not its layout: the bookkeeping, the live entries in order and
-    /// the groups. Two streams holding the same entries write the same bytes however their blocks
-    /// fell (a replica trims exactly where its master trimmed whole blocks), so DEBUG DIGEST agrees.
-    /// </summary>
-    public override void WriteTo(SnapshotWriter writer) => Write(writer, withSeenTimes: true);
-
-    /// <summary>What DEBUG DIGEST hashes: the checkpoint form without consumers' seen times, which a replica cannot reproduce.</summary>
-    public void WriteContentTo(SnapshotWriter writer) => Write(writer, withSeenTimes: false);
-
-    private void Write(SnapshotWriter writer, bool withSeenTimes)
-    {
-        WriteId(writer, LastId);
-        WriteId(writer, FirstId);
-        WriteId(writer, MaxDeletedId);
-        writer.WriteVarUInt((ulong)EntriesAdded);
-        writer.WriteVarUInt((ulong)Count);
-        foreach (var entry in Forward(StreamId.Zero, StreamId.Max))
-        {
-            WriteId(writer, entry.Id);
-            var reader = entry.Read();
-            writer.WriteVarUInt((ulong)reader.Pairs);
-            while (reader.MoveNext())
-            {
-                writer.WriteBytes(reader.Field);
-                writer.WriteBytes(reader.Value);
-            }
-        }
-        writer.WriteVarUInt((ulong)Groups.Count);
-        foreach (var group in Groups.Values)
-            group.WriteTo(writer, withSeenTimes);
     }
 
     public static StreamObject ReadFrom(ref SnapshotReader reader)
@@ -340,24 +214,16 @@ public sealed class StreamObject : StoredObject
                 items[j] = reader.ReadBytes().ToArray();
             stream.Append(id, new ArrayPairs(items));
         }
-        (stream.LastId, stream.FirstId, stream.MaxDeletedId, stream.EntriesAdded) = (lastId, firstId, maxDeletedId, entriesAdded);
+        (stream.LastId, stream._firstId, stream.MaxDeletedId, stream.EntriesAdded) = (lastId, firstId, maxDeletedId, entriesAdded);
         int groups = reader.ReadCount();
         for (int i = 0; i < groups; i++)
         {
             var group = StreamGroup.ReadFrom(ref reader);
-            if (!stream.Groups.TryAdd(group.Name, group))
+            if (!stream._groups.TryAdd(group.Name, group))
                 throw new InvalidDataException("duplicate stream group in snapshot");
         }
         return stream;
     }
-
-    private static void WriteId(SnapshotWriter writer, StreamId id)
-    {
-        writer.WriteVarUInt(id.Ms);
-        writer.WriteVarUInt(id.Seq);
-    }
-
-    private static StreamId ReadId(ref SnapshotReader reader) => new(reader.ReadVarUInt(), reader.ReadVarUInt());
 
     private struct MasterOrder : IComparer<StreamNode>
     {

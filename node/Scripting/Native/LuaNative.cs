@@ -49,6 +49,9 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library, EntryPoint = "lua_type")]
     public static partial int Type(nint L, int index);
 
+    [LibraryImport(Library, EntryPoint = "lua_isnumber")]
+    public static partial int IsNumber(nint L, int index);
+
     [LibraryImport(Library, EntryPoint = "lua_tonumber")]
     public static partial double ToNumber(nint L, int index);
 

@@ -317,11 +317,6 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
 
         await node.SendAsync(RespEncoding.Command("RESTORE"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes(key), "0"u8.ToArray(), payload));
         string restored = await node.ReadFrameAsync();
-        if (fixture.Engine == "disk")
-        {
-            Assert.Equal("-ERR the disk engine does not store streams yet\r\n", restored);
-            return;
-        }
         Assert.Equal("+OK\r\n", restored);
         Assert.Equal(await StreamStateAsync(oracle, key), await StreamStateAsync(node, key));
 

@@ -37,7 +37,6 @@ public abstract class KeyspaceNotificationTests(NodeFixture fixture, RedisServer
         "RPUSH n:sort 3 1 2", "SORT n:sort STORE n:sorted",
     ];
 
-    /// <summary>Streams: the disk engine does not store them yet.</summary>
     private static readonly string[] StreamScript =
     [
         "XADD n:x 1-1 f v", "XADD n:x MAXLEN 1 2-1 f v", "XDEL n:x 2-1", "XADD n:x 3-1 f v", "XTRIM n:x MAXLEN 0",
@@ -119,7 +118,7 @@ public abstract class KeyspaceNotificationTests(NodeFixture fixture, RedisServer
     [InlineData("KEn")]
     public async Task Every_command_notifies_as_redis_server_does(string classes)
     {
-        var (expected, actual) = await RunOnBothAsync(classes, fixture.Engine == "disk" ? Script : [.. Script, .. StreamScript]);
+        var (expected, actual) = await RunOnBothAsync(classes, [.. Script, .. StreamScript]);
         if (classes is "KEA" or "KEAn")
             Assert.True(expected.Count > 150, $"the script should cause many events, saw {expected.Count}");
         AssertSameEvents(expected, actual);

@@ -11,10 +11,12 @@ namespace Istore.Tests.Replication;
 /// </summary>
 public sealed class StreamReplicationTests
 {
-    [Fact]
-    public async Task A_replica_holds_the_masters_streams_groups_and_pels()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("disk")]
+    public async Task A_replica_holds_the_masters_streams_groups_and_pels(string engine)
     {
-        await using var group = await ReplicationGroup.StartAsync("memory", replicas: 0);
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 0);
         await using (var c = await group.Master.ConnectAsync())
         {
             for (int i = 0; i < 150; i++)

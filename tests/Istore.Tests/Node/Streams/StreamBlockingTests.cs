@@ -9,7 +9,7 @@ namespace Istore.Tests.Node.Streams;
 /// RESP3, a destroyed group failing its waiters, no blocking inside MULTI. Tests wait for INFO's
 /// blocked_clients rather than sleeping, so the order of blocking is certain.
 /// </summary>
-public sealed class StreamBlockingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class StreamBlockingTests(NodeFixture fixture)
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 

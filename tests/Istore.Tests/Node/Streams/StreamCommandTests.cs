@@ -3,12 +3,12 @@ using Istore.Tests.Infrastructure;
 namespace Istore.Tests.Node.Streams;
 
 /// <summary>
-/// Stream commands one by one on a memory node: Redis 7's exact errors for bad IDs, IDs that do
+/// Stream commands one by one, on either engine (StreamEngineSuites.cs): Redis 7's exact errors for bad IDs, IDs that do
 /// not move forward, bad options and WRONGTYPE (nothing half-written, no key left behind); the
 /// stream as a key (TYPE, OBJECT ENCODING, SCAN TYPE, COPY, RENAME, EXPIRE); empty streams that
 /// keep their key; large entries; XINFO's shapes.
 /// </summary>
-public sealed class StreamCommandTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class StreamCommandTests(NodeFixture fixture)
 {
     private const string InvalidId = "-ERR Invalid stream ID specified as stream command argument\r\n";
     private const string WrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";

@@ -11,7 +11,7 @@ namespace Istore.Tests.Node.Streams;
 /// effects, so the replay rebuilds exactly what clients saw. Consumers' seen times are not compared:
 /// a consumer only created (XGROUP CREATECONSUMER) gets its replay's time, as on a Redis replica.
 /// </summary>
-public sealed class StreamDurabilityTests
+public abstract class StreamDurabilityTests(string engine)
 {
     private static readonly string[] Keys = ["sd:jobs", "sd:events", "sd:set"];
     private static readonly HashSet<string> Unstable = ["seen-time", "radix-tree-keys", "radix-tree-nodes"];
@@ -70,7 +70,7 @@ public sealed class StreamDurabilityTests
     [InlineData(true)]
     public async Task Streams_and_their_groups_survive_kill9_and_restart(bool saveHalfway)
     {
-        await using var node = await NodeProcess.StartAsync(["--appendfsync", "always"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", engine, "--appendfsync", "always"]);
         string before;
         await using (var c = await node.ConnectAsync())
         {
@@ -79,9 +79,10 @@ public sealed class StreamDurabilityTests
         }
         Assert.Contains("frank", before);
         await node.AssertSurvivesKillAndRestartAsync(DumpAsync, before);
-        // Every logged stream record replayed cleanly (none answered an error).
+        // Every logged stream record replayed cleanly (none answered an error); the disk engine has no log of its own to replay.
         Assert.DoesNotContain("replayed log commands answered an error", node.Output);
-        Assert.Contains("log records replayed", node.Output);
+        if (engine == "memory")
+            Assert.Contains("log records replayed", node.Output);
 
         await using var check = await node.ConnectAsync();
         // The recovered streams go on: new IDs above the last ones, the group reads on from where it was.

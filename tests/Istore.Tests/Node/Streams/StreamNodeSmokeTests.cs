@@ -7,7 +7,7 @@ namespace Istore.Tests.Node.Streams;
 /// Streams through a real client library (StackExchange.Redis) against the node binary — the AOT
 /// executable in CI's smoke run — and a stream with a consumer group through kill -9 after a checkpoint.
 /// </summary>
-public sealed class StreamNodeSmokeTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+public abstract class StreamNodeSmokeTests(NodeFixture fixture)
 {
     [Fact]
     public async Task A_client_library_adds_reads_in_a_group_acknowledges_and_inspects()
