@@ -54,12 +54,18 @@ public sealed class PackedPairs
         int offset = Find(key, out int end);
         if (offset < 0)
             return false;
-        var shrunk = GC.AllocateUninitializedArray<byte>(_data.Length - (end - offset));
-        _data.AsSpan(0, offset).CopyTo(shrunk);
-        _data.AsSpan(end).CopyTo(shrunk.AsSpan(offset));
-        _data = shrunk;
+        _data = Without(_data, offset, end);
         Count--;
         return true;
+    }
+
+    /// <summary>A copy of <paramref name="data"/> without the bytes [from, to): a packed form's removed entry.</summary>
+    internal static byte[] Without(byte[] data, int from, int to)
+    {
+        var shrunk = GC.AllocateUninitializedArray<byte>(data.Length - (to - from));
+        data.AsSpan(0, from).CopyTo(shrunk);
+        data.AsSpan(to).CopyTo(shrunk.AsSpan(from));
+        return shrunk;
     }
 
     public PackedPairs Clone() => new() { _data = _data, Count = Count };   // arrays are replaced, never changed

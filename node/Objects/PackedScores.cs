@@ -72,10 +72,7 @@ public sealed class PackedScores
         int offset = Find(member, out int end, out _);
         if (offset < 0)
             return false;
-        var next = GC.AllocateUninitializedArray<byte>(_data.Length - (end - offset));
-        _data.AsSpan(0, offset).CopyTo(next);
-        _data.AsSpan(end).CopyTo(next.AsSpan(offset));
-        _data = next;
+        _data = PackedPairs.Without(_data, offset, end);
         Count--;
         return true;
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Istore.Net.Resp;
+using Istore.Tests.Infrastructure;
 
 namespace Istore.Tests.Net;
 
@@ -19,7 +20,7 @@ public class ResumableFramingTests
     {
         var random = new Random(arguments);
         var values = Enumerable.Range(0, arguments).Select(i => RandomBytes(random, random.Next(0, i % 50 == 0 ? 3000 : 40))).ToArray();
-        var payload = Encode(values).Concat(Encode([Encoding.ASCII.GetBytes("PING")])).ToArray();
+        var payload = RespEncoding.Command(values).Concat(RespEncoding.Command(Encoding.ASCII.GetBytes("PING"))).ToArray();
         for (int round = 0; round < 20; round++)
         {
             var parsed = FeedRequests(payload, random, out int calls);
@@ -36,7 +37,7 @@ public class ResumableFramingTests
     public void A_bad_argument_after_a_kept_prefix_is_a_protocol_error_and_the_next_frame_starts_clean()
     {
         var values = Enumerable.Range(0, 200).Select(i => Encoding.ASCII.GetBytes("v" + i)).ToArray();
-        var good = Encode(values);
+        var good = RespEncoding.Command(values);
         var bad = good.ToArray();
         int at = Encoding.ASCII.GetString(bad).IndexOf("$4\r\nv150", StringComparison.Ordinal);
         bad[at] = (byte)'x';
@@ -170,19 +171,6 @@ public class ResumableFramingTests
                 _ => "*0\r\n",
             });
         return Encoding.ASCII.GetBytes(text.ToString());
-    }
-
-    private static byte[] Encode(byte[][] values)
-    {
-        var stream = new MemoryStream();
-        stream.Write(Encoding.ASCII.GetBytes($"*{values.Length}\r\n"));
-        foreach (var v in values)
-        {
-            stream.Write(Encoding.ASCII.GetBytes($"${v.Length}\r\n"));
-            stream.Write(v);
-            stream.Write("\r\n"u8);
-        }
-        return stream.ToArray();
     }
 
     private static byte[] RandomBytes(Random random, int length)
