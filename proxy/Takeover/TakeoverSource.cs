@@ -17,6 +17,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
     private readonly Socket _listener = ControlSocket.Listen(path);
     private volatile bool _disposed;
+    private volatile bool _succeeded;
 
     public void Start() => new Thread(AcceptLoop) { Name = "istore-takeover", IsBackground = true }.Start();
 
@@ -120,6 +121,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             return false;
         }
         Log.TakeoverDone(logger, successor, moved, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _succeeded = true;
         server.RequestShutdown();
         return true;
     }
@@ -149,6 +151,8 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
     public void Dispose()
     {
         _disposed = true;
-        _listener.Dispose();
+        // Disposing a socket bound to a path deletes the file, which is the successor's socket now.
+        if (!_succeeded)
+            _listener.Dispose();
     }
 }
