@@ -95,7 +95,7 @@ for i in $(seq "$UPGRADES"); do
     end=$(date +%s.%N)
     PROXY_PID=$next
     took=$(grep -o 'Took over [0-9]* client(s) in [0-9]* ms' "$WORK/proxy-$i.log")
-    echo "$start $end $(awk '{print $3, $7}' <<<"$took")" >>"$WINDOWS"
+    echo "$start $end $(awk '{print $3, $6}' <<<"$took")" >>"$WINDOWS"
     say "upgrade $i: $took; successor start to predecessor exit $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms"
     sleep "$SETTLE"
 done

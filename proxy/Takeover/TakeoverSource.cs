@@ -63,6 +63,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
+            server.ScanTickets.StopTracking();
             server.Host.SetAccepting(true);
             Log.TakeoverFailed(logger, successor.ToString(), ex.Message, server.Host.ConnectionCount);
             return false;
@@ -83,6 +84,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
                 if (batch.Count > 0)
                 {
                     writer.Clear();
+                    server.ScanTickets.WriteIssued(writer);
                     writer.Int32(batch.Count);
                     foreach (var client in batch)
                         client.Record.Write(writer);
@@ -112,6 +114,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             // Clients in the unacknowledged batch may or may not have reached the successor; if it is
             // gone they are ours alone again. Those it acknowledged went with it.
             sink.Cancel();
+            server.ScanTickets.StopTracking();
             foreach (var client in batch)
                 server.Readopt(client);
             server.CancelHandOver();
@@ -136,6 +139,9 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
         channel.Send(FrameType.Listeners, writer.Written, fds);
         Expect(channel, FrameType.Ack);
         server.MetricsHandedOver();
+        writer.Clear();
+        server.ScanTickets.WriteAllAndTrack(writer);
+        channel.Send(FrameType.ScanTickets, writer.Written);
     }
 
     private static byte[] Expect(FdChannel channel, FrameType type)

@@ -83,8 +83,11 @@ internal sealed class TakeoverTarget : IDisposable
             {
                 var (type, payload, fds) = _channel.Receive(WaitForPredecessor);
                 var reader = new BinaryFieldReader(payload);
-                if (type == FrameType.Clients)
+                if (type == FrameType.ScanTickets)
+                    server.ScanTickets.Carry(reader);
+                else if (type == FrameType.Clients)
                 {
+                    server.ScanTickets.Carry(reader);   // issued before these clients left, maybe to them
                     int count = reader.Int32();
                     if (count != fds.Length)
                         throw new InvalidDataException($"{count} client record(s) for {fds.Length} descriptor(s)");
