@@ -24,16 +24,17 @@ PROXY_THREADS=${PROXY_THREADS:-1}
 SETTLE=${SETTLE:-1}
 HOST=127.0.0.1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=common.sh
+source "$REPO/perf/common.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-proxy-takeover.XXXXXX")
 PIDS=()
-
-say() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+PROXY_PID=""
 
 finish() {
     local rc=$?
+    stop_pid "$PROXY_PID" istore-proxy
     for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    [[ -n "${PROXY_PID:-}" ]] && kill -KILL "$PROXY_PID" 2>/dev/null || true
-    [[ "${KEEP_WORK:-0}" == 1 ]] && say "kept $WORK" || rm -rf "$WORK"
+    if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
     exit "$rc"
 }
 trap finish EXIT
@@ -42,28 +43,20 @@ need=$((ACTIVE + IDLE + 1000))
 if (( $(ulimit -n) < need )); then
     ulimit -n "$need" 2>/dev/null || { echo "ulimit -n is $(ulimit -n); $need descriptors are needed" >&2; exit 1; }
 fi
-bash "$REPO/scripts/setup-deps.sh" >&2
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-answers() {   # port [auth]: waits up to 20 s for PONG
-    for _ in $(seq 200); do
-        [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" ${2:+-a "$2" --no-auth-warning} PING 2>/dev/null) == PONG ]] && return 0
-        sleep 0.1
-    done
-    echo "nothing answers on port $1; logs in $WORK" >&2
-    exit 1
-}
+ensure_tools
 
 if [[ -z "${PROXY_BIN:-}" ]]; then
-    say "publishing istore-proxy (Native AOT)"
+    log "publishing istore-proxy (Native AOT)"
     timeout 1200 dotnet publish "$REPO/proxy/Istore.Proxy.csproj" -c Release -r linux-x64 -o "$WORK/publish" -nologo -v quiet >"$WORK/publish.log" 2>&1 \
         || { tail -40 "$WORK/publish.log" >&2; exit 1; }
     PROXY_BIN=$WORK/publish/istore-proxy
 fi
 
-R1=$(port); R2=$(port); IP=$(port)
+R1=$(free_port); R2=$(free_port); IP=$(free_port)
 for r in $R1 $R2; do
     redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "$WORK" --logfile "$WORK/redis-$r.log" &
     PIDS+=($!)
+    wait_ready "$r" "redis-$r" "$!"
 done
 cat >"$WORK/proxy.json" <<JSON
 {"version": 1, "listen": "$HOST:$IP", "tenants": [{"name": "bench", "password": "benchpw",
@@ -73,9 +66,12 @@ CONTROL=$WORK/control.sock
 ARGS=(--config "$WORK/proxy.json" --threads "$PROXY_THREADS" --control-socket "$CONTROL")
 "$PROXY_BIN" "${ARGS[@]}" >"$WORK/proxy-0.log" 2>&1 &
 PROXY_PID=$!
-answers "$R1"; answers "$R2"; answers "$IP" benchpw
+for _ in $(seq 300); do
+    [[ $(timeout 2 redis-cli -h "$HOST" -p "$IP" -a benchpw --no-auth-warning PING 2>/dev/null) == PONG ]] && break
+    sleep 0.1
+done
 
-say "opening $ACTIVE active and $IDLE idle clients"
+log "opening $ACTIVE active and $IDLE idle clients"
 python3 "$REPO/perf/proxy-takeover-load.py" "$HOST" "$IP" benchpw "$ACTIVE" "$IDLE" "$WORK/ready" "$WORK/stop" "$WORK/latency.txt" >"$WORK/load.txt" 2>&1 &
 LOAD_PID=$!
 PIDS+=("$LOAD_PID")
@@ -96,7 +92,7 @@ for i in $(seq "$UPGRADES"); do
     PROXY_PID=$next
     took=$(grep -o 'Took over [0-9]* client(s) in [0-9]* ms' "$WORK/proxy-$i.log")
     echo "$start $end $(awk '{print $3, $6}' <<<"$took")" >>"$WINDOWS"
-    say "upgrade $i: $took; successor start to predecessor exit $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms"
+    log "upgrade $i: $took; successor start to predecessor exit $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms"
     sleep "$SETTLE"
 done
 touch "$WORK/stop"

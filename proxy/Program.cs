@@ -27,6 +27,8 @@ root.Validators.Add(result =>
         result.AddError("Give either --config FILE or --ha HOST:PORT[,…] with --listen HOST:PORT");
     else if (fromHa && result.GetValue(listen) is null)
         result.AddError("--ha needs --listen HOST:PORT (where this proxy serves clients)");
+    else if (result.GetValue(drainTimeout) is < 0 or double.NaN)
+        result.AddError("--takeover-drain-timeout must be 0 or more seconds");
 });
 root.SetAction(async (parsed, _) =>
 {

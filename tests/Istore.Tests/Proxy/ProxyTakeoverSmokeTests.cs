@@ -14,11 +14,7 @@ public class ProxyTakeoverSmokeTests(UpgradableProxyCluster cluster) : IClassFix
     {
         var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => VerifiedClient.ConnectAsync(cluster.Proxy, $"smoke-up{i}", i)));
         using var stop = new CancellationTokenSource();
-        var load = clients.Select(c => Task.Run(async () =>
-        {
-            for (int batches = 0; !stop.IsCancellationRequested || batches < 3; batches++)
-                await c.RunBatchAsync();
-        })).ToList();
+        var load = clients.Select(c => c.RunUntilAsync(stop.Token)).ToList();
         await Task.Delay(200);
         await cluster.Proxy.UpgradeAsync();
         await Task.Delay(200);

@@ -23,15 +23,7 @@ public partial class ProxyTakeoverTests(UpgradableProxyCluster cluster, ITestOut
         var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => VerifiedClient.ConnectAsync(cluster.Proxy, $"up{i}", i)));
         long incrCallsBefore = await CommandCalls("incr");
         using var stop = new CancellationTokenSource();
-        var load = clients.Select(c => Task.Run(async () =>
-        {
-            int batches = 0;
-            while (!stop.IsCancellationRequested || batches < 3)
-            {
-                await c.RunBatchAsync();
-                batches++;
-            }
-        })).ToList();
+        var load = clients.Select(c => c.RunUntilAsync(stop.Token)).ToList();
         int takeoversBefore = int.Parse(await InfoField("server", "takeovers"));
         for (int i = 0; i < 10; i++)
         {
@@ -185,6 +177,38 @@ public partial class ProxyTakeoverTests(UpgradableProxyCluster cluster, ITestOut
         }
         Assert.True(upgraded, "no SCAN ticket was issued");
         Assert.Equal(keys.Order(), scanned.Distinct().Order());
+    }
+
+    [Fact]
+    public void A_takeover_with_no_proxy_at_the_socket_exits_with_a_clear_error()
+    {
+        string nowhere = Path.Combine(Path.GetTempPath(), $"istore-no-proxy-{Guid.NewGuid():N}.sock");
+        using var orphan = new ChildProcess(ProxyProcess.BinaryPath, ["--config", cluster.Proxy.ConfigPath, "--takeover", nowhere]);
+        Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(30)), orphan.Output);
+        Assert.Equal(1, orphan.ExitCode);
+        Assert.Contains("Cannot start", orphan.Output);
+    }
+
+    [Fact]
+    public async Task Garbage_on_the_control_socket_changes_nothing()
+    {
+        await using var c = await cluster.ConnectAsync();
+        int failuresBefore = CountOf(cluster.Proxy.Output, "failed (");
+        // Text; a frame cut short; nothing; a well-formed hello from a successor that then vanishes
+        // (after the proxy stopped accepting and sent its listening sockets: it must accept again).
+        foreach (var junk in new[] { "hello\r\n"u8.ToArray(), [7, 0, 0, 0, 1, 0, 0, 1, 2, 3], [], [4, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0] })
+        {
+            using var control = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await control.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(cluster.Proxy.ControlPath));
+            await control.SendAsync(junk);
+            control.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            await cluster.Proxy.WaitForOutputAsync("failed (", TimeSpan.FromSeconds(15), ++failuresBefore);
+        }
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+        await using (var fresh = await cluster.ConnectAsync())
+            Assert.Equal("+PONG\r\n", await fresh.CommandAsync("PING"));
+        await cluster.Proxy.UpgradeAsync();
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
     }
 
     private async Task<string> InfoField(string section, string field)

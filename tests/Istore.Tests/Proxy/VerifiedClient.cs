@@ -44,6 +44,13 @@ internal sealed class VerifiedClient
         return client;
     }
 
+    /// <summary>Batches, at least three, until <paramref name="stop"/> is cancelled.</summary>
+    public Task RunUntilAsync(CancellationToken stop) => Task.Run(async () =>
+    {
+        for (int batches = 0; !stop.IsCancellationRequested || batches < 3; batches++)
+            await RunBatchAsync();
+    });
+
     /// <summary>One pipelined batch; throws on the first reply that is not the expected one.</summary>
     public async Task RunBatchAsync()
     {
