@@ -23,7 +23,7 @@ public class ProxyTakeoverSmokeTests(UpgradableProxyCluster cluster) : IClassFix
         await using var check = await cluster.ConnectAsync();
         foreach (var c in clients)
         {
-            Assert.Equal($":{c.Increments + 1}\r\n", await check.CommandAsync("INCR", c.Counter));
+            await c.AssertCounterAsync(check);
             await c.DisposeAsync();
         }
         Assert.Contains("takeovers:1", (await check.ReadValueAfterAsync("INFO", "server")).AsString());

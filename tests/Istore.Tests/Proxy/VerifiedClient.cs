@@ -82,6 +82,10 @@ internal sealed class VerifiedClient
         }
     }
 
+    /// <summary>Checks on <paramref name="check"/> that the counter holds exactly the increments this client saw answered.</summary>
+    public async Task AssertCounterAsync(RawConnection check) =>
+        Xunit.Assert.Equal($"${Increments.ToString().Length}\r\n{Increments}\r\n", await check.CommandAsync("GET", Counter));
+
     private string Null => _protocol == 3 ? "_\r\n" : "$-1\r\n";
 
     private static string Bulk(string s) => $"${s.Length}\r\n{s}\r\n";
