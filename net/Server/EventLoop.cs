@@ -360,10 +360,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         c.IsClosed = true;
         Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
         _connections.Remove(c.Id);
-        // Taken before the host forgets it: whoever waits for the host to hold no connection finds it taken.
-        take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
         _host.Untrack(c);
         _worker?.OnClose(c);
+        take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
     }
 
     /// <summary>

@@ -120,13 +120,21 @@ public sealed class ServerHost : IDisposable
     /// Stops (or resumes) accepting on every loop and returns once each has; connections waiting
     /// in the backlog stay there for whoever else holds the socket. Not from a loop thread.
     /// </summary>
-    public void SetAccepting(bool accepting)
+    public void SetAccepting(bool accepting) => OnEveryLoop(loop => loop.SetAccepting(accepting));
+
+    /// <summary>
+    /// Returns once every loop has finished what it was doing (a hand-off under way has given its
+    /// socket away). Not from a loop thread.
+    /// </summary>
+    public void WaitForLoops() => OnEveryLoop(_ => { });
+
+    private void OnEveryLoop(Action<EventLoop> action)
     {
         using var done = new CountdownEvent(_loops.Length);
         foreach (var loop in _loops)
             loop.Post(() =>
             {
-                loop.SetAccepting(accepting);
+                action(loop);
                 done.Signal();
             });
         done.Wait();

@@ -95,8 +95,14 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
                     moved += batch.Count;
                     batch = [];
                 }
-                else if (server.Host.ConnectionCount == 0 && sink.Count == 0)
-                    break;   // in this order: a client leaving its loop is in the sink before the host forgets it
+                else if (server.Host.ConnectionCount == 0)
+                {
+                    // A loop forgets a client just before it puts it in the sink: once every loop is
+                    // past that, an empty sink means everything was sent.
+                    server.Host.WaitForLoops();
+                    if (sink.Count == 0)
+                        break;
+                }
                 if (!stragglersClosed && Environment.TickCount64 > deadline)
                 {
                     stragglersClosed = true;
