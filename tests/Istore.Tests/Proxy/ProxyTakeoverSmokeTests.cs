@@ -12,20 +12,12 @@ public class ProxyTakeoverSmokeTests(UpgradableProxyCluster cluster) : IClassFix
     [Fact]
     public async Task Upgrades_once_under_load_without_an_error()
     {
-        var clients = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => VerifiedClient.ConnectAsync(cluster.Proxy, $"smoke-up{i}", i)));
-        using var stop = new CancellationTokenSource();
-        var load = clients.Select(c => c.RunUntilAsync(stop.Token)).ToList();
+        using var load = await VerifiedLoad.StartAsync(cluster.Proxy, "smoke-up", 10);
         await Task.Delay(200);
         await cluster.Proxy.UpgradeAsync();
         await Task.Delay(200);
-        stop.Cancel();
-        await Task.WhenAll(load);
+        await load.StopAndVerifyAsync(cluster.Proxy);
         await using var check = await cluster.ConnectAsync();
-        foreach (var c in clients)
-        {
-            await c.AssertCounterAsync(check);
-            await c.DisposeAsync();
-        }
         Assert.Contains("takeovers:1", (await check.ReadValueAfterAsync("INFO", "server")).AsString());
     }
 }

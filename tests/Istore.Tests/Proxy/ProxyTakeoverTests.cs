@@ -20,30 +20,20 @@ public partial class ProxyTakeoverTests(UpgradableProxyCluster cluster, ITestOut
     [Fact]
     public async Task Fifty_pipelining_clients_see_every_reply_right_across_ten_upgrades()
     {
-        var clients = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => VerifiedClient.ConnectAsync(cluster.Proxy, $"up{i}", i)));
         long incrCallsBefore = await CommandCalls("incr");
-        using var stop = new CancellationTokenSource();
-        var load = clients.Select(c => c.RunUntilAsync(stop.Token)).ToList();
         int takeoversBefore = int.Parse(await InfoField("server", "takeovers"));
+        using var load = await VerifiedLoad.StartAsync(cluster.Proxy, "up", 50);
         for (int i = 0; i < 10; i++)
         {
             await Task.Delay(200);
             var watch = Stopwatch.StartNew();
             await cluster.Proxy.UpgradeAsync();
             output.WriteLine($"upgrade {i + 1}: {watch.ElapsedMilliseconds} ms");
-            Assert.False(load.Any(t => t.IsFaulted), load.FirstOrDefault(t => t.IsFaulted)?.Exception?.ToString());
+            Assert.Null(load.Failure);
         }
-        stop.Cancel();
-        await Task.WhenAll(load);
-
-        await using var check = await cluster.ConnectAsync();
-        foreach (var c in clients)
-        {
-            await c.AssertCounterAsync(check);
-            await c.DisposeAsync();
-        }
+        await load.StopAndVerifyAsync(cluster.Proxy);
         // Counters continue across processes: every INCR was counted once, by whichever process ran it.
-        Assert.Equal(incrCallsBefore + clients.Sum(c => c.Increments), await CommandCalls("incr"));
+        Assert.Equal(incrCallsBefore + load.Clients.Sum(c => c.Increments), await CommandCalls("incr"));
         Assert.Equal((takeoversBefore + 10).ToString(), await InfoField("server", "takeovers"));
         Assert.Equal(cluster.Proxy.Pid.ToString(), await InfoField("server", "process_id"));
         Assert.Equal("0.1.0", await InfoField("server", "istore_version"));
