@@ -11,11 +11,14 @@ var haToken = new Option<string?>("--ha-token") { Description = "With --ha: the 
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
 var metricsPort = new Option<int>("--metrics-port") { Description = "Serve Prometheus text on http://<listen host>:<port>/metrics (0: off)", DefaultValueFactory = _ => 0 };
 var maxClients = new Option<int>("--maxclients") { Description = "Maximum client connections over all tenants", DefaultValueFactory = _ => 100_000 };
+var controlSocket = new Option<string?>("--control-socket") { Description = "Listen on this Unix socket for a successor to take over (lossless upgrade)" };
+var takeover = new Option<string?>("--takeover") { Description = "Take over the listening sockets and every client of the proxy at this control socket, then listen on it (give the same other options)" };
+var drainTimeout = new Option<double>("--takeover-drain-timeout") { Description = "Seconds a takeover waits for each client to owe no reply before closing it", DefaultValueFactory = _ => 10 };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
 var root = new RootCommand("istore-proxy: a multi-tenant RESP proxy over sharded istore-node / redis-server backends")
 {
-    config, ha, listen, haToken, threads, metricsPort, maxClients, logLevel,
+    config, ha, listen, haToken, threads, metricsPort, maxClients, controlSocket, takeover, drainTimeout, logLevel,
 };
 root.Validators.Add(result =>
 {
@@ -24,6 +27,8 @@ root.Validators.Add(result =>
         result.AddError("Give either --config FILE or --ha HOST:PORT[,…] with --listen HOST:PORT");
     else if (fromHa && result.GetValue(listen) is null)
         result.AddError("--ha needs --listen HOST:PORT (where this proxy serves clients)");
+    else if (result.GetValue(drainTimeout) is < 0 or double.NaN)
+        result.AddError("--takeover-drain-timeout must be 0 or more seconds");
 });
 root.SetAction(async (parsed, _) =>
 {
@@ -36,6 +41,9 @@ root.SetAction(async (parsed, _) =>
         Threads = Math.Max(1, parsed.GetValue(threads)),
         MetricsPort = parsed.GetValue(metricsPort),
         MaxClients = parsed.GetValue(maxClients),
+        ControlSocket = parsed.GetValue(controlSocket),
+        Takeover = parsed.GetValue(takeover),
+        TakeoverDrainTimeout = TimeSpan.FromSeconds(parsed.GetValue(drainTimeout)),
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))
@@ -55,7 +63,15 @@ root.SetAction(async (parsed, _) =>
     {
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        proxy.Start();
+        try
+        {
+            proxy.Start();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or System.Net.Sockets.SocketException)
+        {
+            logger.LogCritical("Cannot start: {Message}", ex.Message);
+            return 1;
+        }
         await proxy.RunAsync();
         return 0;
 

@@ -14,7 +14,7 @@ aot_status=0
 if bash scripts/publish.sh; then
   ISTORE_NODE_BINARY="$PWD/publish/node/istore-node" ISTORE_PROXY_BINARY="$PWD/publish/proxy/istore-proxy" ISTORE_HA_BINARY="$PWD/publish/ha/istore-ha" \
     dotnet test tests/Istore.Tests --nologo -c Debug --no-build \
-    --filter "FullyQualifiedName~NodeSmokeTests|FullyQualifiedName~DiskDirectoryTests|FullyQualifiedName~ProxySmokeTests|FullyQualifiedName~ReplicationSmokeTests|FullyQualifiedName~HaSmokeTests|FullyQualifiedName~UpSmokeTests" \
+    --filter "FullyQualifiedName~NodeSmokeTests|FullyQualifiedName~DiskDirectoryTests|FullyQualifiedName~ProxySmokeTests|FullyQualifiedName~ProxyTakeoverSmokeTests|FullyQualifiedName~ReplicationSmokeTests|FullyQualifiedName~HaSmokeTests|FullyQualifiedName~UpSmokeTests" \
     --logger "trx;LogFileName=aot.trx" --results-directory "$results"
   aot_status=$?
 else

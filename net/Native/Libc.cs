@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Istore.Net.Native;
 
 /// <summary>
-/// The few Linux calls the event loop needs: epoll, eventfd, accept4, recv, send, close. Bound
+/// The few Linux calls the event loop needs: epoll, eventfd, accept4, recv, send, fcntl, close. Bound
 /// with source-generated [LibraryImport], so they work unchanged in the Native AOT binary.
 /// </summary>
 internal static unsafe partial class Libc
@@ -28,6 +28,10 @@ internal static unsafe partial class Libc
     public const int SOCK_CLOEXEC = 0x80000;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int EFD_NONBLOCK = 0x800;
+
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int O_NONBLOCK = 0x800;
 
     public const int IPPROTO_TCP = 6;
     public const int TCP_NODELAY = 1;
@@ -72,6 +76,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial int close(int fd);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
 
     public static int Errno => Marshal.GetLastPInvokeError();
 

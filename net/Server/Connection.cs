@@ -145,8 +145,8 @@ public sealed class Connection
         c.Loop?.ContinueInput(c);
     });
 
-    /// <summary>Set by <see cref="HandOff"/>: who takes the socket once the replies written so far are sent.</summary>
-    internal Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>>? HandOffTo { get; private set; }
+    /// <summary>Set by <see cref="HandOff"/> or <see cref="Detach"/>: who takes the socket once the replies written so far are sent.</summary>
+    internal Action<int, byte[]>? HandOffTo { get; private set; }
 
     /// <summary>
     /// Gives the socket to the application (a replica's stream, which needs blocking I/O on a
@@ -154,12 +154,30 @@ public sealed class Connection
     /// forgets the connection (the worker's <c>OnClose</c> runs) and calls <paramref name="take"/>
     /// with a blocking socket and the input received but not yet parsed. Loop thread only.
     /// </summary>
-    public void HandOff(Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take)
+    public void HandOff(Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take) => Detach((fd, unread) =>
+    {
+        // The fd is O_NONBLOCK; a Socket made from a handle assumes blocking, so flip it both ways to make it so.
+        var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fd, ownsHandle: true)) { Blocking = false };
+        socket.Blocking = true;
+        take(socket, unread);
+    });
+
+    /// <summary>
+    /// Like <see cref="HandOff"/>, but <paramref name="take"/> gets the raw descriptor, which it
+    /// now owns (to pass it to another process), and the input received but not yet parsed.
+    /// </summary>
+    public void Detach(Action<int, byte[]> take)
     {
         HandOffTo = take;
         IsSuspended = true;
         Loop?.QueueSend(this);
     }
+
+    /// <summary>A <see cref="Detach"/> or <see cref="HandOff"/> waits for the written replies to be sent.</summary>
+    public bool HandOffPending => HandOffTo is not null;
+
+    /// <summary>Replies written but not yet accepted by the socket.</summary>
+    public int PendingOutputBytes => Output.Length;
 
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()

@@ -354,19 +354,44 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         Register(c.Fd, events, (ulong)c.Id, Libc.EPOLL_CTL_MOD);
     }
 
-    /// <summary>Forgets a connection without closing its socket, which goes to <paramref name="take"/> (see <see cref="Connection.HandOff"/>).</summary>
-    private void HandOff(Connection c, Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take)
+    /// <summary>Forgets a connection without closing its socket, which goes to <paramref name="take"/> (see <see cref="Connection.Detach"/>).</summary>
+    private void HandOff(Connection c, Action<int, byte[]> take)
     {
         c.IsClosed = true;
         Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
         _connections.Remove(c.Id);
         _host.Untrack(c);
         _worker?.OnClose(c);
-        var unread = c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray();
-        // The fd is O_NONBLOCK; a Socket made from a handle assumes blocking, so flip it both ways to make it so.
-        var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(c.Fd, ownsHandle: true)) { Blocking = false };
-        socket.Blocking = true;
-        take(socket, unread);
+        take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
+    }
+
+    /// <summary>
+    /// Serves a connection another process (or a failed hand-over) gave us: its socket, its id,
+    /// the input it had received but not parsed; <paramref name="restore"/> sets the
+    /// application's session state before that input runs.
+    /// </summary>
+    internal void Adopt(int fd, long id, string remoteAddress, byte[] input, Action<Connection> restore)
+    {
+        Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) | Libc.O_NONBLOCK);
+        var c = new Connection(id, fd, remoteAddress, this, _host.Options.ConnectionBufferSize);
+        c.EnsureInputSpace(input.Length, long.MaxValue);
+        input.CopyTo(c.Input, 0);
+        c.InputEnd = input.Length;
+        _connections[c.Id] = c;
+        _host.Track(c);
+        Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
+        _worker!.OnOpen(c);
+        restore(c);
+        ProcessInput(c);
+    }
+
+    /// <summary>Stops or resumes taking connections from the listening socket (another process may take them meanwhile).</summary>
+    internal void SetAccepting(bool accepting)
+    {
+        if (accepting)
+            Register(_host.ListenFd, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE, ListenTag, Libc.EPOLL_CTL_ADD);
+        else
+            Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, _host.ListenFd, null);
     }
 
     public void Close(Connection c)

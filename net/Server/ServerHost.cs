@@ -22,15 +22,21 @@ public sealed class ServerHost : IDisposable
     {
         Options = options;
         Application = application;
-        _listener = new Socket(options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(options.EndPoint);
-        _listener.Listen(options.Backlog);
+        _listener = options.Listener ?? Listen(options);
         _listener.Blocking = false;
         ListenFd = (int)_listener.Handle;
         _loops = new EventLoop[Math.Max(1, options.Threads)];
         for (int i = 0; i < _loops.Length; i++)
             _loops[i] = new EventLoop(this, i);
+    }
+
+    private static Socket Listen(ServerOptions options)
+    {
+        var listener = new Socket(options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(options.EndPoint);
+        listener.Listen(options.Backlog);
+        return listener;
     }
 
     public ServerOptions Options { get; }
@@ -100,6 +106,50 @@ public sealed class ServerHost : IDisposable
     public bool TryGetConnection(long id, out Connection connection) => _connections.TryGetValue(id, out connection!);
 
     internal long NextConnectionId() => Interlocked.Increment(ref _lastConnectionId);
+
+    /// <summary>The id the last connection got; a successor process continues after it.</summary>
+    public long LastConnectionId => Interlocked.Read(ref _lastConnectionId);
+
+    /// <summary>New connections get ids above <paramref name="id"/> (adopted ones keep theirs). Before <see cref="Start"/>.</summary>
+    public void ContinueIdsAfter(long id) => _lastConnectionId = Math.Max(_lastConnectionId, id);
+
+    /// <summary>The listening socket's descriptor, to pass to a successor process.</summary>
+    public int ListenerFd => ListenFd;
+
+    /// <summary>
+    /// Stops (or resumes) accepting on every loop and returns once each has; connections waiting
+    /// in the backlog stay there for whoever else holds the socket. Not from a loop thread.
+    /// </summary>
+    public void SetAccepting(bool accepting) => OnEveryLoop(loop => loop.SetAccepting(accepting));
+
+    /// <summary>
+    /// Returns once every loop has finished what it was doing (a hand-off under way has given its
+    /// socket away). Not from a loop thread.
+    /// </summary>
+    public void WaitForLoops() => OnEveryLoop(_ => { });
+
+    private void OnEveryLoop(Action<EventLoop> action)
+    {
+        using var done = new CountdownEvent(_loops.Length);
+        foreach (var loop in _loops)
+            loop.Post(() =>
+            {
+                action(loop);
+                done.Signal();
+            });
+        done.Wait();
+    }
+
+    /// <summary>
+    /// Serves a connection handed over by another process (from any thread): it keeps its id;
+    /// <paramref name="restore"/> runs on its loop before the <paramref name="input"/> it had
+    /// received but not parsed. The loop owns <paramref name="fd"/> from now on.
+    /// </summary>
+    public void Adopt(int fd, long id, string remoteAddress, byte[] input, Action<Connection> restore)
+    {
+        var loop = _loops[(int)((ulong)id % (ulong)_loops.Length)];
+        loop.Post(() => loop.Adopt(fd, id, remoteAddress, input, restore));
+    }
 
     internal void Track(Connection c)
     {

@@ -7,6 +7,9 @@ public sealed record ServerOptions
 {
     public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 6379);
 
+    /// <summary>A listening socket to serve instead of binding <see cref="EndPoint"/> (one a predecessor handed over).</summary>
+    public System.Net.Sockets.Socket? Listener { get; init; }
+
     /// <summary>Event loop threads; each owns its connections and runs their commands.</summary>
     public int Threads { get; init; } = 1;
 

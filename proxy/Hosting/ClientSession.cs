@@ -17,13 +17,17 @@ internal sealed class ClientSession
     private TenantRoute? _route;
     private BackendGroup?[] _groups = [];
 
-    public ClientSession(Connection connection)
+    public ClientSession(Connection connection, ProxyWorker worker)
     {
         Connection = connection;
+        Worker = worker;
         Queue = new SequenceQueue(this);
     }
 
     public Connection Connection { get; }
+
+    /// <summary>The loop's worker that serves this client.</summary>
+    public ProxyWorker Worker { get; }
 
     public SequenceQueue Queue { get; }
 
@@ -32,6 +36,9 @@ internal sealed class ClientSession
 
     /// <summary>QUIT arrived: close once every earlier reply is written.</summary>
     public bool Quitting { get; set; }
+
+    /// <summary>A takeover is under way: nothing more is read; the connection moves once it owes no reply.</summary>
+    public bool Moving { get; set; }
 
     public int Protocol { get; set; } = 2;
 

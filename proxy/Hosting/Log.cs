@@ -36,4 +36,31 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down")]
     public static partial void ShuttingDown(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for a takeover on {Path}")]
+    public static partial void ControlSocket(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Takeover by pid {Pid}: listening sockets handed over, moving clients")]
+    public static partial void TakeoverStarted(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Takeover by pid {Pid} complete: {Clients} client(s) handed over in {Ms} ms; exiting")]
+    public static partial void TakeoverDone(ILogger logger, int pid, int clients, long ms);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Takeover by pid {Pid} failed ({Error}); accepting again and serving the {Clients} client(s) still held")]
+    public static partial void TakeoverFailed(ILogger logger, string pid, string error, int clients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover: {Clients} client(s) already handed over went with the failed successor")]
+    public static partial void TakeoverLostClients(ILogger logger, int clients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover: closing client id={Id} addr={Address}: {Reason} past the drain timeout")]
+    public static partial void TakeoverClosedClient(ILogger logger, long id, string address, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took over {Clients} client(s) in {Ms} ms (takeover {Takeovers})")]
+    public static partial void TookOver(ILogger logger, int clients, long ms, int takeovers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover ended early ({Error}): serving the {Clients} client(s) received")]
+    public static partial void TakeoverEndedEarly(ILogger logger, string error, int clients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover paused after {Clients} client(s) (ISTORE_PROXY_TAKEOVER_PAUSE_AFTER)")]
+    public static partial void TakeoverPaused(ILogger logger, int clients);
 }

@@ -23,6 +23,15 @@ public sealed record ProxyOptions
     /// <summary>Client connections over all tenants.</summary>
     public int MaxClients { get; init; } = 100_000;
 
+    /// <summary>Where this proxy listens for a successor that takes it over (a Unix socket path); null: no takeover.</summary>
+    public string? ControlSocket { get; init; }
+
+    /// <summary>Take over from the proxy listening on this control socket, then listen on it for the next upgrade.</summary>
+    public string? Takeover { get; init; }
+
+    /// <summary>How long a takeover waits for every client to reach a point where it can move before closing the rest.</summary>
+    public TimeSpan TakeoverDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the configuration file is checked for changes.</summary>
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

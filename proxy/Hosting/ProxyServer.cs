@@ -6,6 +6,7 @@ using Istore.Proxy.Config;
 using Istore.Proxy.Routing;
 using Istore.Proxy.Scan;
 using Istore.Proxy.Stats;
+using Istore.Proxy.Takeover;
 using Microsoft.Extensions.Logging;
 
 namespace Istore.Proxy.Hosting;
@@ -15,7 +16,7 @@ namespace Istore.Proxy.Hosting;
 /// current route table and swaps it atomically on reload, keeps tenant state across reloads,
 /// samples rates and serves /metrics.
 /// </summary>
-public sealed class ProxyServer : IServerApplication, IDisposable
+public sealed partial class ProxyServer : IServerApplication, IDisposable
 {
     public const string Version = "0.1.0";
 
@@ -35,6 +36,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
     private Dictionary<(string, string), long> _lastCalls = [];
     private int _ticks;
     private int _disposed;
+    private bool _carriedReady;
 
     public ProxyServer(ProxyOptions options, ILoggerFactory loggerFactory)
     {
@@ -42,14 +44,8 @@ public sealed class ProxyServer : IServerApplication, IDisposable
         _logger = loggerFactory.CreateLogger("istore-proxy");
         _routes = options.ConfigPath is { } path ? ConfigLoader.Load(path) : ConfigLoader.Parse("""{"version": 0}""", options.Listen);
         ApplyLimits(_routes);
-        var listen = _routes.Listen;
-        Host = new ServerHost(new ServerOptions
-        {
-            EndPoint = new IPEndPoint(ParseAddress(listen.Host), listen.Port),
-            Threads = options.Threads,
-            MaxClients = options.MaxClients,
-            ConnectionBufferSize = ConnectionBufferSize,
-        }, this);
+        if (options.Takeover is null)
+            Host = CreateHost(null);   // a successor serves the listening socket it takes over (in Start)
         if (options.ConfigPath is { } configPath)
             Reloader = new ConfigReloader(this, configPath, options.ConfigPollInterval);
         else
@@ -60,7 +56,20 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     public ProxyOptions Options { get; }
 
-    public ServerHost Host { get; }
+    public ServerHost Host { get; private set; } = null!;
+
+    private ServerHost CreateHost(System.Net.Sockets.Socket? listener)
+    {
+        var listen = _routes.Listen;
+        return new ServerHost(new ServerOptions
+        {
+            EndPoint = new IPEndPoint(ParseAddress(listen.Host), listen.Port),
+            Listener = listener,
+            Threads = Options.Threads,
+            MaxClients = Options.MaxClients,
+            ConnectionBufferSize = ConnectionBufferSize,
+        }, this);
+    }
 
     internal ConfigReloader? Reloader { get; }
 
@@ -94,17 +103,35 @@ public sealed class ProxyServer : IServerApplication, IDisposable
             if (!ha.FirstTable.Wait(FirstTableWait))
                 Log.NoRoutesYet(_logger, string.Join(",", Options.Ha));
         }
+        TakeoverTarget? takeover = null;
+        if (Options.Takeover is { } path)
+        {
+            takeover = TakeoverTarget.Connect(path);
+            Host = CreateHost(takeover.Listener);
+            Host.ContinueIdsAfter(takeover.LastConnectionId);
+            Takeovers = takeover.Takeovers + 1;
+        }
         Host.Start();
-        if (Options.MetricsPort > 0)
+        if (takeover?.MetricsListener is { } handed)
+            _metrics = new MetricsEndpoint(handed, Prometheus);
+        else if (Options.MetricsPort > 0)
         {
             var endpoint = new IPEndPoint(ParseAddress(_routes.Listen.Host), Options.MetricsPort);
-            _metrics = new MetricsEndpoint(endpoint, Prometheus);
+            _metrics = new MetricsEndpoint(MetricsEndpoint.Listen(endpoint), Prometheus);
             Log.Metrics(_logger, endpoint.ToString());
         }
         Reloader?.Start();
         _timer.Change(100, 100);
         Log.Listening(_logger, Version, $"{_routes.Listen.Host}:{Host.Port}", Options.Threads, _routes.Tenants.Count(), _routes.Version);
         Log.Ready(_logger);
+        if (takeover is not null)
+        {
+            takeover.Serving();
+            string controlPath = Options.ControlSocket ?? Options.Takeover!;
+            new Thread(() => takeover.ReceiveClients(this, controlPath)) { Name = "istore-takeover", IsBackground = true }.Start();
+        }
+        else if (Options.ControlSocket is { } control)
+            ListenForTakeover(control);
     }
 
     public void RequestShutdown() => _shutdown.TrySetResult();
@@ -195,13 +222,19 @@ public sealed class ProxyServer : IServerApplication, IDisposable
 
     internal TenantState TenantState(string name) => _tenants.GetOrAdd(name, static n => new TenantState(n));
 
-    internal string Info(string tenant, string section) => StatsText.Info(Snapshot(tenant), _routes.Find(tenant), Version,
-        (Environment.TickCount64 - _startedMs) / 1000, section.ToLowerInvariant());
+    internal string Info(string tenant, string section) => StatsText.Info(Snapshot(tenant), _routes.Find(tenant),
+        new ServerFacts(Version, (Environment.TickCount64 - _startedMs) / 1000, Takeovers), section.ToLowerInvariant());
 
-    internal TenantSnapshot Snapshot(string tenant)
+    /// <summary>A tenant's counters over every loop, with what a predecessor counted (unless <paramref name="live"/>: this process's alone).</summary>
+    internal TenantSnapshot Snapshot(string tenant, bool live = false)
     {
         lock (_workers)
-            return TenantSnapshot.Collect(TenantState(tenant), _workers.Select(w => w.Stats).ToList());
+        {
+            var recorders = _workers.Select(w => w.Stats).ToList();
+            if (_carriedReady && !live)
+                recorders.Add(_carried);
+            return TenantSnapshot.Collect(TenantState(tenant), recorders);
+        }
     }
 
     private string Prometheus() => StatsText.Prometheus(_routes.Tenants.Select(t => Snapshot(t.Name)));
@@ -234,7 +267,7 @@ public sealed class ProxyServer : IServerApplication, IDisposable
         var calls = new Dictionary<(string, string), long>();
         foreach (var tenant in _routes.Tenants)
         {
-            var snapshot = Snapshot(tenant.Name);
+            var snapshot = Snapshot(tenant.Name, live: true);   // carried counts are no rate
             var state = TenantState(tenant.Name);
             var rates = new Dictionary<string, long>(StringComparer.Ordinal);
             long total = 0;
@@ -259,9 +292,10 @@ public sealed class ProxyServer : IServerApplication, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _timer.Dispose();
+        _takeoverSource?.Dispose();
         Reloader?.Dispose();
         HaRoutes?.Dispose();
         _metrics?.Dispose();
-        Host.Dispose();
+        Host?.Dispose();   // null when a takeover failed before it had a listener
     }
 }

@@ -42,7 +42,9 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
             _loop = loop;
             _pool = new BackendPool(loop, this);
         }
-        connection.State = new ClientSession(connection);
+        var session = new ClientSession(connection, this);
+        connection.State = session;
+        _sessions.Add(session);
     }
 
     public void OnClose(Connection connection)
@@ -50,6 +52,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         var session = (ClientSession)connection.State!;
         session.Closed = true;
         session.Unbind();
+        _sessions.Remove(session);
     }
 
     public void Execute(Connection connection, CommandArgs args)
@@ -159,6 +162,8 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
             if (session.Queue.Count == 0)
                 connection.CloseAfterReply = true;
         }
+        else if (session.Moving)
+            MoveIfClean(session);
         else if (connection.InputHeld && session.Queue.Count < (session.Route(_server.Routes)?.MaxInFlight ?? 1))
             connection.ReleaseInput();
     }

@@ -1,3 +1,5 @@
+using Istore.Proxy.Takeover;
+
 namespace Istore.Proxy.Scan;
 
 /// <summary>Where a SCAN stopped on a shard, for a backend cursor too large to carry in the client's cursor.</summary>
@@ -16,6 +18,9 @@ internal sealed class ScanCursorTable
     private Dictionary<ulong, ScanPosition> _previous = [];
     private ulong _next = (ulong)Random.Shared.NextInt64(1, 1L << 40);
 
+    /// <summary>During a takeover: tickets issued since the successor last got them.</summary>
+    private List<KeyValuePair<ulong, ScanPosition>>? _issued;
+
     public ulong Issue(ScanPosition position)
     {
         lock (_lock)
@@ -24,6 +29,7 @@ internal sealed class ScanCursorTable
                 (_previous, _current) = (_current, []);
             ulong ticket = ++_next;
             _current[ticket] = position;
+            _issued?.Add(new(ticket, position));
             return ticket;
         }
     }
@@ -32,5 +38,58 @@ internal sealed class ScanCursorTable
     {
         lock (_lock)
             return _current.GetValueOrDefault(ticket) ?? _previous.GetValueOrDefault(ticket);
+    }
+
+    /// <summary>A takeover starts: writes every ticket remembered; later ones are kept for <see cref="WriteIssued"/>.</summary>
+    public void WriteAllAndTrack(BinaryFieldWriter writer)
+    {
+        lock (_lock)
+        {
+            _issued = [];
+            Write(writer, [.. _previous, .. _current]);
+        }
+    }
+
+    /// <summary>Writes the tickets issued since the last write (a client that got one may move next).</summary>
+    public void WriteIssued(BinaryFieldWriter writer)
+    {
+        lock (_lock)
+        {
+            Write(writer, _issued ?? []);
+            _issued?.Clear();
+        }
+    }
+
+    /// <summary>The takeover failed: stop keeping issued tickets.</summary>
+    public void StopTracking()
+    {
+        lock (_lock)
+            _issued = null;
+    }
+
+    /// <summary>Remembers tickets a predecessor issued, so clients holding them continue their SCAN here.</summary>
+    public void Carry(BinaryFieldReader reader)
+    {
+        int count = reader.Int32();
+        lock (_lock)
+            for (int i = 0; i < count; i++)
+            {
+                ulong ticket = (ulong)reader.Int64();
+                var position = new ScanPosition(reader.String() ?? "", reader.Int32(), reader.Int32(), (ulong)reader.Int64());
+                _current.TryAdd(ticket, position);
+            }
+    }
+
+    private static void Write(BinaryFieldWriter writer, List<KeyValuePair<ulong, ScanPosition>> tickets)
+    {
+        writer.Int32(tickets.Count);
+        foreach (var (ticket, position) in tickets)
+        {
+            writer.Int64((long)ticket);
+            writer.String(position.Tenant);
+            writer.Int32(position.Shard);
+            writer.Int32(position.Shards);
+            writer.Int64((long)position.BackendCursor);
+        }
     }
 }

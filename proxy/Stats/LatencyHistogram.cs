@@ -27,6 +27,16 @@ internal sealed class LatencyHistogram
         _sumMicros += micros;
     }
 
+    /// <summary>Adds counts a predecessor process recorded (a takeover), before this histogram is shared.</summary>
+    public void Carry(int bucket, long count) => _counts[bucket] += count;
+
+    /// <summary>Adds a predecessor's Prometheus bucket count and, once, its latency sum.</summary>
+    public void CarryPrometheus(int bucket, long count, long sumMicros)
+    {
+        _prometheus[bucket] += count;
+        _sumMicros += sumMicros;
+    }
+
     /// <summary>Adds this loop's counts to totals over every loop; returns this loop's sum of latencies.</summary>
     public long AddTo(long[] total, long[] prometheus)
     {

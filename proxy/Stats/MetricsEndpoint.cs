@@ -10,16 +10,39 @@ namespace Istore.Proxy.Stats;
 /// </summary>
 internal sealed class MetricsEndpoint : IDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly Socket _listener;
     private readonly Func<string> _render;
     private readonly CancellationTokenSource _stop = new();
+    private bool _handedOver;
 
-    public MetricsEndpoint(IPEndPoint endpoint, Func<string> render)
+    /// <summary>Serves on <paramref name="listener"/>: one bound by <see cref="Listen"/>, or one a predecessor handed over.</summary>
+    public MetricsEndpoint(Socket listener, Func<string> render)
     {
         _render = render;
-        _listener = new TcpListener(endpoint);
-        _listener.Start();
+        _listener = listener;
         _ = Task.Run(AcceptLoopAsync);
+    }
+
+    public static Socket Listen(IPEndPoint endpoint)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(endpoint);
+        listener.Listen(64);
+        return listener;
+    }
+
+    /// <summary>The listening socket's descriptor, to pass to a successor process.</summary>
+    public int ListenerFd => (int)_listener.Handle;
+
+    /// <summary>
+    /// A successor serves this socket now: stop accepting, and never close it here (closing a
+    /// socket with an accept pending may reset it for every process that shares it).
+    /// </summary>
+    public void HandOver()
+    {
+        _handedOver = true;
+        _stop.Cancel();
     }
 
     private async Task AcceptLoopAsync()
@@ -28,7 +51,7 @@ internal sealed class MetricsEndpoint : IDisposable
         {
             try
             {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+                var client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
                 _ = Task.Run(() => ServeAsync(client));
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
@@ -39,14 +62,14 @@ internal sealed class MetricsEndpoint : IDisposable
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(Socket client)
     {
         using (client)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                var stream = client.GetStream();
+                await using var stream = new NetworkStream(client, ownsSocket: false);
                 var request = new byte[8192];
                 int length = 0;
                 while (length < request.Length && request.AsSpan(0, length).IndexOf("\r\n\r\n"u8) < 0)
@@ -74,6 +97,7 @@ internal sealed class MetricsEndpoint : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
+        if (!_handedOver)
+            _listener.Dispose();
     }
 }

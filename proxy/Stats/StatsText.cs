@@ -4,21 +4,26 @@ using Istore.Proxy.Routing;
 
 namespace Istore.Proxy.Stats;
 
+/// <summary>What INFO server says about the process: its version, uptime, and how many takeovers led to it.</summary>
+internal sealed record ServerFacts(string Version, long UptimeSeconds, int Takeovers);
+
 /// <summary>Statistics as text: the tenant-scoped INFO reply and the Prometheus exposition for /metrics.</summary>
 internal static class StatsText
 {
-    public static string Info(TenantSnapshot t, TenantRoute? route, string version, long uptimeSeconds, string section)
+    public static string Info(TenantSnapshot t, TenantRoute? route, ServerFacts server, string section)
     {
         var sb = new StringBuilder();
         bool all = section is "default" or "all" or "everything";
         if (all || section == "server")
         {
             sb.Append("# Server\r\n");
-            Line(sb, "proxy_version", version);
+            Line(sb, "istore_version", server.Version);
+            Line(sb, "proxy_version", server.Version);
             Line(sb, "redis_version", "7.2.0");
             Line(sb, "redis_mode", "proxy");
             Line(sb, "process_id", Environment.ProcessId);
-            Line(sb, "uptime_in_seconds", uptimeSeconds);
+            Line(sb, "uptime_in_seconds", server.UptimeSeconds);
+            Line(sb, "takeovers", server.Takeovers);
             Line(sb, "tenant", t.Name);
             Line(sb, "shards", route?.Shards.Length ?? 0);
             sb.Append("\r\n");

@@ -65,6 +65,9 @@ internal sealed class CommandSnapshot
     /// <summary>Latencies per <see cref="PrometheusBuckets"/> bucket (not cumulative; the last is above every bound).</summary>
     public IReadOnlyList<long> PrometheusCounts => _prometheus;
 
+    /// <summary>Latencies per <see cref="LatencyHistogram"/> bucket.</summary>
+    public IReadOnlyList<long> Buckets => _buckets;
+
     public long LatencySumMicros { get; private set; }
 
     public long P50Micros => LatencyHistogram.Percentile(_buckets, 0.50);

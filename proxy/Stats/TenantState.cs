@@ -28,5 +28,8 @@ internal sealed class TenantState(string name)
         return true;
     }
 
+    /// <summary>A client another proxy process handed over: already admitted (and counted) there.</summary>
+    public void AdoptClient() => Interlocked.Increment(ref Clients);
+
     public void RemoveClient() => Interlocked.Decrement(ref Clients);
 }

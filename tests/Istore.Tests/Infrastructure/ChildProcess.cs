@@ -13,12 +13,14 @@ public sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly string _name;
 
-    public ChildProcess(string binary, IEnumerable<string> args)
+    public ChildProcess(string binary, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         _name = Path.GetFileName(binary);
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + binary);
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -67,6 +69,9 @@ public sealed class ChildProcess : IDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
     }
+
+    /// <summary>Waits for the process to exit by itself; false if it is still running after <paramref name="timeout"/>.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public void Kill()
     {

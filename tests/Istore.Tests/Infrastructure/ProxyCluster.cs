@@ -23,6 +23,9 @@ public class ProxyCluster : IAsyncLifetime
     /// <summary>More tenants (JSON objects, each followed by a comma); their shards use spare nodes as {spare1}, {spare2}….</summary>
     protected virtual string MoreTenants => "";
 
+    /// <summary>Extra proxy arguments (a control socket for takeovers, a drain timeout…).</summary>
+    protected virtual string[] ProxyArgs => [];
+
     /// <summary>t1's shards, in order.</summary>
     public List<NodeProcess> Nodes { get; } = [];
 
@@ -35,7 +38,7 @@ public class ProxyCluster : IAsyncLifetime
         var started = await Task.WhenAll(Enumerable.Range(0, ShardCount + SpareCount).Select(_ => NodeProcess.StartAsync(["--engine", Engine])));
         Nodes.AddRange(started[..ShardCount]);
         Spares.AddRange(started[ShardCount..]);
-        Proxy = await ProxyProcess.StartAsync(TenantsJson());
+        Proxy = await ProxyProcess.StartAsync(TenantsJson(), ProxyArgs);
     }
 
     /// <summary>Tenants t1 (every shard, in order) and t2 (the first spare), plus <see cref="MoreTenants"/>.</summary>

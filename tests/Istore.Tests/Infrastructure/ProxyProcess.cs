@@ -22,6 +22,9 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Stands for <see cref="ControlPath"/> in start arguments (the directory is made by the start).</summary>
+    public const string ControlSocketArg = "{control}";
+
     public int MetricsPort { get; }
 
     public string ConfigPath => Path.Combine(_directory, "proxy.json");
@@ -61,10 +64,41 @@ public sealed class ProxyProcess : IAsyncDisposable
     /// <summary>Starts (or, after a kill, starts again) the process with the same ports and waits until it accepts connections.</summary>
     private async Task LaunchAsync(string[] args)
     {
+        args = [.. args.Select(a => a == ControlSocketArg ? ControlPath : a)];
         _launchArgs = args;
-        _process = new ChildProcess(BinaryPath, [.. args, "--metrics-port", MetricsPort.ToString(), "--threads", "2"]);
+        _process = new ChildProcess(BinaryPath, CommandLine(args));
         await WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Where the proxy listens for a successor when started with <c>--control-socket</c> <see cref="ControlSocketArg"/>.</summary>
+    public string ControlPath => Path.Combine(_directory, "control.sock");
+
+    /// <summary>
+    /// Upgrades the running proxy as an operator does: starts a successor with the same arguments
+    /// and <c>--takeover</c>, and returns once it took over every client and the predecessor exited.
+    /// </summary>
+    public async Task UpgradeAsync()
+    {
+        var successor = StartSuccessor();
+        await successor.WaitForOutputAsync("Took over", TimeSpan.FromSeconds(60));
+        var predecessor = _process!;
+        if (!predecessor.WaitForExit(TimeSpan.FromSeconds(30)))
+            throw new TimeoutException("the predecessor did not exit after the takeover:\n" + predecessor.Output);
+        _predecessorOutput += predecessor.Output;
+        predecessor.Dispose();
+        _process = successor;
+    }
+
+    /// <summary>A successor taking over this proxy (same arguments, <c>--takeover</c>), not waited for.</summary>
+    public ChildProcess StartSuccessor(IReadOnlyDictionary<string, string>? environment = null) =>
+        new(BinaryPath, CommandLine([.. _launchArgs, "--takeover", ControlPath]), environment);
+
+    private string[] CommandLine(string[] args) => [.. args, "--metrics-port", MetricsPort.ToString(), "--threads", "2"];
+
+    /// <summary>The output of the processes this proxy upgraded away from.</summary>
+    public string PredecessorOutput => _predecessorOutput;
+
+    private string _predecessorOutput = "";
 
     /// <summary>Kill -9 (what a crash looks like).</summary>
     public void Kill() => _process?.Kill();

@@ -9,7 +9,7 @@ namespace Istore.Tests.Proxy;
 /// <summary>The reply-order queue on its own: replies arrive in any order and leave in request order.</summary>
 public class SequenceQueueTests
 {
-    private readonly ClientSession _session = new(Connection.CreateDetached());
+    private readonly ClientSession _session = new(Connection.CreateDetached(), null!);
 
     [Fact]
     public void Replies_leave_in_request_order_whatever_order_they_arrive_in()
@@ -51,7 +51,7 @@ public class SequenceQueueTests
         var random = new Random(42);
         for (int run = 0; run < 200; run++)
         {
-            var session = new ClientSession(Connection.CreateDetached());
+            var session = new ClientSession(Connection.CreateDetached(), null!);
             var output = new RespWriter();
             int n = random.Next(1, 40);
             var slots = Enumerable.Range(0, n).Select(_ => session.Queue.Enqueue()).ToArray();
