@@ -36,9 +36,10 @@ public sealed record LiveCluster(string Tenant, Func<Task<RespClient>> Connect, 
 }
 
 /// <summary>
-/// Clients writing through the proxy while an operation runs: INCRs of counters and HSETs of new
-/// fields (a hash moved twice, or written behind its move, would lose fields), each
-/// acknowledgement counted, so the check afterwards finds every acknowledged write.
+/// Clients writing through the proxy while an operation runs: INCRs of counters, HSETs of new
+/// fields and RL.ADDs of new ranklist members (a collection moved twice, or written behind its
+/// move, would lose some), each acknowledgement counted, so the check afterwards finds every
+/// acknowledged write.
 /// </summary>
 public sealed class WriteLoad : IAsyncDisposable
 {
@@ -47,6 +48,7 @@ public sealed class WriteLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _counters = new();
     private readonly ConcurrentDictionary<string, ConcurrentBag<string>> _fields = new();
+    private readonly ConcurrentDictionary<string, ConcurrentBag<string>> _ranked = new();
     private readonly ConcurrentDictionary<string, long> _pushes = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly Task[] _writers;
@@ -66,20 +68,24 @@ public sealed class WriteLoad : IAsyncDisposable
         for (long n = 0; !_stop.IsCancellationRequested; n++)
         {
             int k = random.Next(Keys);
-            bool counter = n % 2 == 0;
-            string key = counter ? $"load:{_run}:ctr:{k}" : $"load:{_run}:hash:{k}";
-            string field = $"w{writer}:{n}";
-            var reply = counter ? await c.ExecuteAsync("INCR", key) : await c.ExecuteAsync("HSET", key, field, "1");
+            string member = $"w{writer}:{n}";
+            // Counters, hash fields and ranklist members (moved by MIGRATE like the rest), in turn.
+            var (key, reply) = (n % 3) switch
+            {
+                0 => ($"load:{_run}:ctr:{k}", await c.ExecuteAsync("INCR", $"load:{_run}:ctr:{k}")),
+                1 => ($"load:{_run}:hash:{k}", await c.ExecuteAsync("HSET", $"load:{_run}:hash:{k}", member, "1")),
+                _ => ($"load:{_run}:rl:{k}", await c.ExecuteAsync("RL.ADD", $"load:{_run}:rl:{k}", n.ToString(), member)),
+            };
             if (reply.IsError)
             {
                 _errors.Enqueue(reply.AsString()!);
                 continue;
             }
             Interlocked.Increment(ref _acknowledged);
-            if (counter)
+            if (n % 3 == 0)
                 _counters.AddOrUpdate(key, 1, (_, v) => v + 1);
             else
-                _fields.GetOrAdd(key, _ => []).Add(field);
+                (n % 3 == 1 ? _fields : _ranked).GetOrAdd(key, _ => []).Add(member);
         }
     }
 
@@ -132,14 +138,19 @@ public sealed class WriteLoad : IAsyncDisposable
             lost += (int)Math.Abs(pushes - held);
         }
         foreach (var (key, fields) in _fields)
-        {
-            var present = (await c.ExecuteAsync("HKEYS", key)).AsStringArray().ToHashSet();
-            int missing = fields.Count(f => !present.Contains(f));
-            if (missing > 0)
-                output?.WriteLine($"{key}: {missing} of {fields.Count} acknowledged fields missing ({present.Count} present)");
-            lost += missing;
-        }
+            lost += Missing(key, fields, (await c.ExecuteAsync("HKEYS", key)).AsStringArray(), "fields", output);
+        foreach (var (key, members) in _ranked)
+            lost += Missing(key, members, (await c.ExecuteAsync("RL.RANGE", key, "0", "-1")).AsStringArray(), "ranklist members", output);
         return lost;
+    }
+
+    private static int Missing(string key, ConcurrentBag<string> acknowledged, string?[] read, string what, ITestOutputHelper? output)
+    {
+        var present = read.ToHashSet();
+        int missing = acknowledged.Count(f => !present.Contains(f));
+        if (missing > 0)
+            output?.WriteLine($"{key}: {missing} of {acknowledged.Count} acknowledged {what} missing ({present.Count} present)");
+        return missing;
     }
 
     public async ValueTask DisposeAsync()
