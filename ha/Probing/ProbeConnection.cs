@@ -48,22 +48,15 @@ internal sealed class ProbeConnection(Endpoint endpoint, string? password = null
     }
 
     /// <summary>Like <see cref="ExecuteAsync"/>, but an error reply is an exception too.</summary>
-    public async Task<RespValue> ExpectAsync(int timeoutMs, params string[] args)
-    {
-        var reply = await ExecuteAsync(timeoutMs, args).ConfigureAwait(false);
-        if (reply.IsError)
-            throw new IOException($"{endpoint} answered {string.Join(' ', args)} with: {reply.AsString()}");
-        return reply;
-    }
+    public async Task<RespValue> ExpectAsync(int timeoutMs, params string[] args) =>
+        Success(await ExecuteAsync(timeoutMs, args).ConfigureAwait(false), string.Join(' ', args));
 
     /// <summary>The same with binary arguments; the error names the command only.</summary>
-    public async Task<RespValue> ExpectAsync(int timeoutMs, ReadOnlyMemory<byte>[] args)
-    {
-        var reply = await ExecuteAsync(timeoutMs, args).ConfigureAwait(false);
-        if (reply.IsError)
-            throw new IOException($"{endpoint} answered {System.Text.Encoding.UTF8.GetString(args[0].Span)} with: {reply.AsString()}");
-        return reply;
-    }
+    public async Task<RespValue> ExpectAsync(int timeoutMs, ReadOnlyMemory<byte>[] args) =>
+        Success(await ExecuteAsync(timeoutMs, args).ConfigureAwait(false), System.Text.Encoding.UTF8.GetString(args[0].Span));
+
+    private RespValue Success(RespValue reply, string command) =>
+        reply.IsError ? throw new IOException($"{endpoint} answered {command} with: {reply.AsString()}") : reply;
 
     private void Drop()
     {

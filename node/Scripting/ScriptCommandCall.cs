@@ -43,7 +43,8 @@ internal static class ScriptCommandCall
             args.Append(text);
         }
         SetTop(L, 0);
-        if (Refusal(run, args) is { } refusal)
+        var spec = CommandTable.Find(args[0]);   // once: the checks and the dispatch share it
+        if (Refusal(run, spec, args) is { } refusal)
         {
             RespToLua.PushError(L, refusal);
             PushString(L, "ignore_error_stats_update"u8);   // as Redis marks a refused call's error table
@@ -51,18 +52,17 @@ internal static class ScriptCommandCall
             RawSet(L, -3);
             return;
         }
-        if (BlockingRead(args) is { } refused)
+        if (BlockingRead(spec!, args) is { } refused)
         {
             RespToLua.PushError(L, refused);
             return;
         }
-        Execute(run, args, L);
+        Execute(run, spec!, args, L);
     }
 
     /// <summary>XREAD / XREADGROUP with BLOCK: Redis's command refuses it from a script, naming the command as the script wrote it.</summary>
-    private static string? BlockingRead(CommandArgs args)
+    private static string? BlockingRead(CommandSpec spec, CommandArgs args)
     {
-        var spec = CommandTable.Find(args[0])!;
         if (spec.Name is not ("XREAD" or "XREADGROUP"))
             return null;
         for (int i = 1; i < args.Count; i++)
@@ -84,9 +84,8 @@ internal static class ScriptCommandCall
     }
 
     /// <summary>Why the script may not run this command (Redis's wording), or null.</summary>
-    private static string? Refusal(ScriptRun run, CommandArgs args)
+    private static string? Refusal(ScriptRun run, CommandSpec? spec, CommandArgs args)
     {
-        var spec = CommandTable.Find(args[0]);
         if (spec is null)
             return "Unknown Redis command called from script";
         if (!spec.AcceptsArgCount(args.Count))
@@ -110,7 +109,7 @@ internal static class ScriptCommandCall
         return null;
     }
 
-    private static void Execute(ScriptRun run, CommandArgs args, nint L)
+    private static void Execute(ScriptRun run, CommandSpec spec, CommandArgs args, nint L)
     {
         var c = run.Caller;
         var output = c.Output;
@@ -118,7 +117,7 @@ internal static class ScriptCommandCall
         int start = output.Length;
         output.Protocol = run.Resp;
         c.Args = args;
-        c.Spec = CommandTable.Find(args[0])!;
+        c.Spec = spec;
         c.Keyspace.Unlogged = !run.Logged;
         try
         {
