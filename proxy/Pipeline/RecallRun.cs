@@ -6,24 +6,25 @@ namespace Istore.Proxy.Pipeline;
 
 /// <summary>
 /// One RL.RECALL whose keys live on several shards, in flight: the algorithm's state
-/// (<see cref="ShardedRecall"/>), the keys it names by index, and the round being answered. Each
+/// (<see cref="ClusterRecall"/>), the keys it names by index, and the round being answered. Each
 /// step of a round is a fragment of the request's slot; the next round is sent when the last
 /// fragment answers, so a reply always belongs to the current round.
 /// </summary>
 internal sealed class RecallRun
 {
-    public RecallRun(CommandArgs args, RecallArguments request)
+    public RecallRun(CommandArgs args, RecallArguments request, Func<byte[], int> shardOf)
     {
         Request = request;
         ListKeys = [.. request.Lists.Select(list => args.ToArray(list.KeyAt))];
         WeightTexts = [.. request.Lists.Select(list => args.ToArray(list.KeyAt + 1))];
         ExcludeKeys = [.. request.ExcludeKeys.Select(args.ToArray)];
-        Recall = new ShardedRecall(request.Count, [.. request.Lists.Select(list => list.Weight)], request.Aggregate, request.Depth, ExcludeKeys.Length);
+        Recall = new ClusterRecall(request.Count, [.. request.Lists.Select(list => list.Weight)], request.Aggregate, request.Depth, ExcludeKeys.Length,
+            [.. ListKeys.Select(shardOf)]);
     }
 
     public RecallArguments Request { get; }
 
-    public ShardedRecall Recall { get; }
+    public ClusterRecall Recall { get; }
 
     public byte[][] ListKeys { get; }
 
@@ -37,9 +38,14 @@ internal sealed class RecallRun
     /// <summary>Steps of the current round not answered yet.</summary>
     public int Pending { get; set; }
 
-    public byte[] KeyOf(RecallStep step) => step.Kind == RecallStepKind.Excluded ? ExcludeKeys[step.Target] : ListKeys[step.Target];
+    public byte[] KeyOf(RecallStep step) => step.Kind switch
+    {
+        RecallStepKind.Excluded => ExcludeKeys[step.Target],
+        RecallStepKind.PartialTop or RecallStepKind.PartialAbove or RecallStepKind.PartialScores => ListKeys[step.Lists[0]],
+        _ => ListKeys[step.Target],
+    };
 
-    /// <summary>The node command for <paramref name="step"/>: RL.WINDOW, RL.WINDOWSCORE or RL.EXCLUDED.</summary>
+    /// <summary>The node command for <paramref name="step"/>: RL.WINDOW, RL.WINDOWSCORE, RL.EXCLUDED or RL.PARTIAL.</summary>
     public void WriteCommand(RecallStep step, RespWriter writer)
     {
         switch (step.Kind)
@@ -75,6 +81,64 @@ internal sealed class RecallRun
                 foreach (var member in step.Members)
                     writer.WriteBulkString(member);
                 break;
+            default:
+                WritePartial(step, writer);
+                break;
+        }
+    }
+
+    /// <summary>RL.PARTIAL numkeys key weight … depth SUM|MAX (TOP count | ABOVE min | SCORES member …) for the step's group of lists.</summary>
+    private void WritePartial(RecallStep step, RespWriter writer)
+    {
+        int modeArgs = step.Kind == RecallStepKind.PartialScores ? 1 + step.Members.Count : 2;
+        writer.WriteArrayHeader(2 + 2 * step.Lists.Count + 2 + modeArgs);
+        writer.WriteBulkString("RL.PARTIAL"u8);
+        WriteNumber(writer, step.Lists.Count);
+        foreach (int list in step.Lists)
+        {
+            writer.WriteBulkString(ListKeys[list]);
+            writer.WriteBulkString(WeightTexts[list]);
+        }
+        WriteNumber(writer, Request.Depth);
+        writer.WriteBulkString(Request.Aggregate == RecallAggregate.Sum ? "SUM"u8 : "MAX"u8);
+        switch (step.Kind)
+        {
+            case RecallStepKind.PartialTop:
+                writer.WriteBulkString("TOP"u8);
+                WriteNumber(writer, step.Limit);
+                break;
+            case RecallStepKind.PartialAbove:
+                writer.WriteBulkString("ABOVE"u8);
+                Span<byte> text = stackalloc byte[32];
+                writer.WriteBulkString(text[..DoubleFormat.Format(step.Min, text)]);
+                break;
+            default:
+                writer.WriteBulkString("SCORES"u8);
+                foreach (var member in step.Members)
+                    writer.WriteBulkString(member);
+                break;
+        }
+    }
+
+    /// <summary>RL.PARTIAL's reply: [non-negative, complete, [member, score or null per list, …]], read without a value tree (it may hold thousands of rows).</summary>
+    private static void ReadPartial(RecallStep step, ReadOnlySpan<byte> reply)
+    {
+        var cursor = new RespCursor(reply);
+        if (cursor.ReadAggregateLength() != 3)
+            throw new InvalidOperationException("RL.PARTIAL's reply is not 3 elements long");
+        step.NonNegative = cursor.ReadInteger() != 0;
+        step.Complete = cursor.ReadInteger() != 0;
+        long elements = cursor.ReadAggregateLength();
+        int width = 1 + step.Lists.Count;
+        if (elements % width != 0)
+            throw new InvalidOperationException("RL.PARTIAL's rows do not match its lists");
+        for (long row = 0; row < elements / width; row++)
+        {
+            var member = cursor.ReadString().ToArray();
+            var scores = new double?[step.Lists.Count];
+            for (int k = 0; k < scores.Length; k++)
+                scores[k] = cursor.TryReadNull() ? null : cursor.ReadDouble();
+            step.Partials.Add((member, scores));
         }
     }
 
@@ -83,6 +147,11 @@ internal sealed class RecallRun
     {
         try
         {
+            if (reply[0] is not ((byte)'-' or (byte)'!') && step.Kind is RecallStepKind.PartialTop or RecallStepKind.PartialAbove or RecallStepKind.PartialScores)
+            {
+                ReadPartial(step, reply);
+                return;
+            }
             var value = RespValue.Parse(reply);
             if (value.IsError)
             {
