@@ -6,7 +6,8 @@ namespace Istore.Tests.Node;
 /// The per-shard steps of a cross-shard recall on a real node: RL.WINDOW (window rows in weighted
 /// order, offset, count, MIN), RL.WINDOWSCORE (scores inside the DEPTH window only, ties cut by
 /// member order), RL.EXCLUDED (sets, ranklists, bloom filters, missing keys, WRONGTYPE even with
-/// no members), RESP3 doubles, and bad input refused without touching data.
+/// no members), RL.PARTIAL (a shard's partial aggregate: TOP, ABOVE, SCORES), RESP3 doubles, and
+/// bad input refused without touching data.
 /// </summary>
 public abstract class RankListRecallPartsTests(NodeFixture fixture)
 {
@@ -62,6 +63,33 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Partial_aggregates_only_the_lists_named()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("RL.ADD", "{rp}p1", "5", "a", "3", "b", "1", "c");
+        await c.CommandAsync("RL.ADD", "{rp}p2", "4", "b", "2", "d");
+        string lists = "RL.PARTIAL 2 {rp}p1 1 {rp}p2 2 ";
+        // Partials: b 3 + 2×4 = 11, a 5, d 4, c 1 — each row with its score in each list (null: not in it).
+        Assert.Equal("*3\r\n:1\r\n:0\r\n*6\r\n$1\r\nb\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\na\r\n$1\r\n5\r\n$-1\r\n",
+            await c.CommandAsync([.. (lists + "100 SUM TOP 2").Split(' ')]));
+        Assert.Equal("*3\r\n:1\r\n:1\r\n*12\r\n", Head(await c.CommandAsync([.. (lists + "100 SUM TOP 9").Split(' ')]), 3));
+        // ABOVE: every member whose partial reaches min, in no order; complete only when that is all of them.
+        var above = await c.CommandAsync([.. (lists + "100 SUM ABOVE 4").Split(' ')]);
+        Assert.StartsWith("*3\r\n:1\r\n:0\r\n*9\r\n", above);
+        Assert.DoesNotContain("$1\r\nc\r\n", above);
+        // MAX: b's partial is max(3, 8) = 8; DEPTH 1 keeps only a in p1 and b in p2.
+        Assert.Equal("*3\r\n:1\r\n:0\r\n*3\r\n$1\r\nb\r\n$-1\r\n$1\r\n4\r\n",
+            await c.CommandAsync([.. (lists + "1 MAX TOP 1").Split(' ')]));
+        Assert.Equal("*3\r\n:1\r\n:1\r\n*9\r\n$1\r\nd\r\n$-1\r\n$1\r\n2\r\n$1\r\nc\r\n$-1\r\n$-1\r\n$2\r\nzz\r\n$-1\r\n$-1\r\n",
+            await c.CommandAsync([.. (lists + "2 SUM SCORES d c zz").Split(' ')]));
+        // A negative contribution anywhere in a window is reported; missing lists are empty.
+        Assert.StartsWith("*3\r\n:0\r\n", await c.CommandAsync("RL.PARTIAL", "2", "{rp}p1", "-1", "{rp}none", "1", "9", "SUM", "TOP", "1"));
+        Assert.Equal("*3\r\n:1\r\n:1\r\n*0\r\n", await c.CommandAsync("RL.PARTIAL", "1", "{rp}none", "1", "9", "SUM", "TOP", "1"));
+    }
+
+    private static string Head(string reply, int lines) => string.Concat(reply.Split("\r\n").Take(lines + 1).Select(line => line + "\r\n"));
+
+    [Fact]
     public async Task Bad_input_is_refused()
     {
         await using var c = await fixture.ConnectAsync();
@@ -76,6 +104,17 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
         Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "-3", "a"));
         Assert.Equal("-ERR wrong number of arguments for 'rl.windowscore' command\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "1"));
         Assert.Equal("-ERR wrong number of arguments for 'rl.excluded' command\r\n", await c.CommandAsync("RL.EXCLUDED"));
+        await c.CommandAsync("SET", "{rp}str", "v");
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "2", "rp:b", "1", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR weight value is not a float\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "w", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "0", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "MIN", "TOP", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "BEST", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "TOP", "1", "2"));
+        Assert.Equal("-ERR count must be between 1 and 100000\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "TOP", "0"));
+        Assert.Equal("-ERR value is not a valid float\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "ABOVE", "x"));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.PARTIAL", "1", "{rp}str", "1", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR wrong number of arguments for 'rl.partial' command\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM"));
         Assert.Equal("*1\r\n$1\r\n1\r\n", await c.CommandAsync("RL.SCORE", "rp:b", "a"));
     }
 }
