@@ -1,3 +1,4 @@
+using System.Buffers;
 using Istore.Node.Engine;
 using Istore.Node.Objects;
 using Istore.Ranklist;
@@ -9,9 +10,9 @@ namespace Istore.Node.Commands;
 /// this shard's part of a recall the proxy runs by shard (<see cref="GroupedRecall"/>), over the
 /// lists named here, all of which this node holds. TOP gives the best members by their partial
 /// aggregate over these lists, ABOVE every member whose partial is at least min, SCORES the given
-/// members. Reply: [non-negative, complete, [member, score in list 1 or null, …, score in list n or
-/// null, member, …]] — whether no window holds a negative contribution, whether the rows are every
-/// member of the windows (TOP, ABOVE), and each row's score in each list's DEPTH window.
+/// members. Reply: [non-negative, complete, rows] — whether no window holds a negative contribution,
+/// whether the rows are every member of the windows (TOP, ABOVE), and the rows with each one's score
+/// in each list's DEPTH window, in <see cref="PartialRowFormat"/>'s binary form.
 /// </summary>
 public static class RankListPartialCommand
 {
@@ -66,49 +67,43 @@ public static class RankListPartialCommand
         }
 
         using var read = c.Keyspace.Lock();
-        var opened = new IRecallList?[n];
-        var lists = new List<WeightedList>((int)n);
+        var lists = new WeightedList?[n];
         MemberTable? members = null;
         for (int i = 0; i < n; i++)
         {
             if (!c.TryRead(2 + 2 * i, out RankListValue? list))
                 return;
-            if (list is null)
-                continue;
-            opened[i] = list.OpenRecall(ref members, depth);
-            lists.Add(new WeightedList(opened[i]!, weights[i]));
+            if (list is not null)
+                lists[i] = new WeightedList(list.OpenRecall(ref members, depth), weights[i]);
         }
-        var windows = opened.Select(list => new PartialRecall.Window(list, members, depth)).ToArray();
-        var query = members is null ? null : new RecallQuery(members, (int)Math.Max(count, 1), lists, aggregate, depth);
+        var partial = members is null ? null : new PartialRecall(members, lists, aggregate, depth);
         bool complete = true;
-        List<RecallEntry> rows = query is null || scores ? []
-            : top ? PartialRecall.Top(query, out complete)
-            : PartialRecall.AtLeast(query, min, out complete);
-
-        c.Output.WriteArrayHeader(3);
-        c.Output.WriteInteger(query is null || PartialRecall.NonNegative(query) ? 1 : 0);
-        c.Output.WriteInteger(complete ? 1 : 0);
+        List<int> ids;
+        List<byte[]> names;
         if (scores)
         {
-            c.Output.WriteArrayHeader((c.Count - mode - 1) * (1 + (int)n));
-            for (int a = mode + 1; a < c.Count; a++)
-                WriteRow(c, windows, c.Arg(a), members?.Find(c.Arg(a)) ?? -1);
-            return;
+            names = [.. Enumerable.Range(mode + 1, c.Count - mode - 1).Select(a => c.Arg(a).ToArray())];
+            ids = [.. names.Select(name => members?.Find(name) ?? -1)];
         }
-        c.Output.WriteArrayHeader(rows.Count * (1 + (int)n));
-        foreach (var row in rows)
-            WriteRow(c, windows, row.Member.Span, members!.Find(row.Member.Span));
-    }
-
-    private static void WriteRow(CommandContext c, PartialRecall.Window[] windows, ReadOnlySpan<byte> member, int id)
-    {
-        c.Output.WriteBulkString(member);
-        foreach (var window in windows)
+        else
         {
-            if (window.TryGetScore(id, out double score))
-                c.Output.WriteDouble(score);
-            else
-                c.Output.WriteNull();
+            ids = partial is null ? [] : top ? partial.Top((int)count, out complete) : partial.AtLeast(min, out complete);
+            names = [.. ids.Select(id => members!.BytesOf(id))];
+        }
+        var rows = partial?.ScoresOf(ids) ?? new PartialRows(ids.Count, (int)n);
+        c.Output.WriteArrayHeader(3);
+        c.Output.WriteInteger(partial is null || partial.NonNegative() ? 1 : 0);
+        c.Output.WriteInteger(complete ? 1 : 0);
+        int size = PartialRowFormat.SizeOf(rows, names);
+        var blob = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            PartialRowFormat.Write(rows, names, blob.AsSpan(0, size));
+            c.Output.WriteBulkString(blob.AsSpan(0, size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(blob);
         }
     }
 }

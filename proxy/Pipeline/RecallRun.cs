@@ -120,38 +120,11 @@ internal sealed class RecallRun
         }
     }
 
-    /// <summary>RL.PARTIAL's reply: [non-negative, complete, [member, score or null per list, …]], read without a value tree (it may hold thousands of rows).</summary>
-    private static void ReadPartial(RecallStep step, ReadOnlySpan<byte> reply)
-    {
-        var cursor = new RespCursor(reply);
-        if (cursor.ReadAggregateLength() != 3)
-            throw new InvalidOperationException("RL.PARTIAL's reply is not 3 elements long");
-        step.NonNegative = cursor.ReadInteger() != 0;
-        step.Complete = cursor.ReadInteger() != 0;
-        long elements = cursor.ReadAggregateLength();
-        int width = 1 + step.Lists.Count;
-        if (elements % width != 0)
-            throw new InvalidOperationException("RL.PARTIAL's rows do not match its lists");
-        for (long row = 0; row < elements / width; row++)
-        {
-            var member = cursor.ReadString().ToArray();
-            var scores = new double?[step.Lists.Count];
-            for (int k = 0; k < scores.Length; k++)
-                scores[k] = cursor.TryReadNull() ? null : cursor.ReadDouble();
-            step.Partials.Add((member, scores));
-        }
-    }
-
     /// <summary>Fills the step's reply fields from the shard's reply, or its <see cref="RecallStep.Error"/>.</summary>
     public static void ReadReply(RecallStep step, ReadOnlySpan<byte> reply)
     {
         try
         {
-            if (reply[0] is not ((byte)'-' or (byte)'!') && step.Kind is RecallStepKind.PartialTop or RecallStepKind.PartialAbove or RecallStepKind.PartialScores)
-            {
-                ReadPartial(step, reply);
-                return;
-            }
             var value = RespValue.Parse(reply);
             if (value.IsError)
             {
@@ -171,6 +144,11 @@ internal sealed class RecallRun
                     break;
                 case RecallStepKind.Excluded:
                     step.ExcludedFlags = [.. value.Items.Select(flag => flag.AsInteger() != 0)];
+                    break;
+                default:   // RL.PARTIAL: [non-negative, complete, rows in PartialRowFormat]
+                    step.NonNegative = value[0].AsInteger() != 0;
+                    step.Complete = value[1].AsInteger() != 0;
+                    PartialRowFormat.Read(value[2].AsBytes(), step.Lists.Count, step.Partials);
                     break;
             }
         }

@@ -1,8 +1,8 @@
 namespace Istore.Ranklist;
 
 /// <summary>
-/// A host's recall across shards: by shard (<see cref="GroupedRecall"/>) when some shard holds
-/// several of the lists, else by list (<see cref="ShardedRecall"/>), which also takes over when
+/// A host's recall across shards: by shard (<see cref="GroupedRecall"/>) for a SUM when some
+/// shard holds several of the lists, else by list (<see cref="ShardedRecall"/>), which also takes over when
 /// the grouped recall finds a negative contribution under SUM after its first round, or when the
 /// windows are small enough to be read whole in one round.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class ClusterRecall
     public ClusterRecall(int count, IReadOnlyList<double> weights, RecallAggregate aggregate, int depth, int exclusions, IReadOnlyList<int> shardOfList)
     {
         _byList = new ShardedRecall(count, weights, aggregate, depth, exclusions);
-        _running = !_byList.ReadsWhole && GroupedRecall.Suits(weights, shardOfList)
+        _running = !_byList.ReadsWhole && GroupedRecall.Suits(aggregate, weights, shardOfList)
             ? new GroupedRecall(count, weights, aggregate, shardOfList, exclusions)
             : _byList;
     }

@@ -12,7 +12,7 @@ namespace Istore.Ranklist;
 /// about by a group is known exactly there, and the exact score S(m) is folded here over all lists
 /// in query order (<see cref="RecallRounds.ExactScore"/>).</para>
 /// <para><b>Algorithm (TPUT over groups).</b> Round 1 asks every group for its best
-/// <c>count</c> members by partial (a group that returns fewer is complete: it told about every
+/// members by partial (a few times <c>count</c>) (a group that returns fewer is complete: it told about every
 /// member of its windows); after it, every member a group has not told about has P_g ≤ u_g, the
 /// partial of its last row. Round 2 completes those candidates in the other groups and tests
 /// exclusions; τ is the count-th best exact score among the non-excluded (exclusions that leave
@@ -34,7 +34,14 @@ namespace Istore.Ranklist;
 public sealed class GroupedRecall : RecallRounds
 {
     /// <summary>Round 1 reads at most this many times count members of a group (when exclusions hide its top).</summary>
-    private const int MaxProbeRows = 8;
+    private const int MaxProbeRows = 16;
+
+    /// <summary>
+    /// Round 1 reads up to 4 × count members of each group, at most this many beyond count: a
+    /// deeper first round costs little (lookups of a few thousand candidates) and brings τ nearer
+    /// the true count-th score, and round 3 reads every member above about τ / groups in each group.
+    /// </summary>
+    private const int MaxExtraProbeRows = 4096;
 
     private enum Phase { Probe, ProbeScores, Threshold, Survivors, Select }
 
@@ -70,9 +77,13 @@ public sealed class GroupedRecall : RecallRounds
         _subnormalPadding = roundings * double.Epsilon;
     }
 
-    /// <summary>Worth running instead of <see cref="ShardedRecall"/>: finite weights, and some shard holding two or more of the lists.</summary>
-    public static bool Suits(IReadOnlyList<double> weights, IReadOnlyList<int> shardOfList) =>
-        weights.All(double.IsFinite) && shardOfList.Distinct().Count() < shardOfList.Count;
+    /// <summary>
+    /// Worth running instead of <see cref="ShardedRecall"/>: SUM with finite weights, and some
+    /// shard holding two or more of the lists. (MAX by list already reads each list only down to
+    /// τ itself: aggregating on the shards saves nothing there.)
+    /// </summary>
+    public static bool Suits(RecallAggregate aggregate, IReadOnlyList<double> weights, IReadOnlyList<int> shardOfList) =>
+        aggregate == RecallAggregate.Sum && weights.All(double.IsFinite) && shardOfList.Distinct().Count() < shardOfList.Count;
 
     /// <summary>Set after round 1 when a SUM window holds a negative contribution, which no partial bounds: run <see cref="ShardedRecall"/> instead.</summary>
     public bool NeedsListRecall { get; private set; }
@@ -82,9 +93,9 @@ public sealed class GroupedRecall : RecallRounds
 
     public override IReadOnlyList<RecallStep> Start()
     {
-        _probeRows = _count;
+        _probeRows = (int)Math.Min(4L * _count, _count + MaxExtraProbeRows);
         for (int g = 0; g < _groups.Length; g++)
-            _round.Add(new RecallStep { Kind = RecallStepKind.PartialTop, Target = g, Lists = _groups[g].Lists, Limit = _count });
+            _round.Add(new RecallStep { Kind = RecallStepKind.PartialTop, Target = g, Lists = _groups[g].Lists, Limit = _probeRows });
         AddExclusionChecks();
         Rounds = 1;
         return _round;

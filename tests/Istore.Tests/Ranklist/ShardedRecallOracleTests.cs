@@ -155,7 +155,8 @@ public class ShardedRecallOracleTests
     /// The recall by shard (<see cref="GroupedRecall"/>, through <see cref="ClusterRecall"/>) on
     /// random cases whose lists are spread over 1–3 shards: the same answer as the oracle, bit for
     /// bit; half the cases have only non-negative weights and scores, so SUM runs grouped to the end,
-    /// the others hand SUM over to the recall by list when a shard reports a negative contribution.
+    /// the others hand SUM over to the recall by list when a shard reports a negative contribution
+    /// (MAX runs by list).
     /// </summary>
     [Fact]
     public void Thousands_of_random_recalls_by_shard_match_the_brute_force_oracle()
@@ -171,7 +172,7 @@ public class ShardedRecallOracleTests
             grouped += recall.Running is GroupedRecall ? 1 : 0;
             handedOver += startedGrouped && recall.Running is ShardedRecall ? 1 : 0;
         }
-        Assert.True(grouped > 400 && handedOver > 50, $"{grouped} cases ran grouped to the end, {handedOver} handed over to the recall by list");
+        Assert.True(grouped > 200 && handedOver > 50, $"{grouped} cases ran grouped to the end, {handedOver} handed over to the recall by list");
     }
 
     /// <summary>
@@ -179,11 +180,10 @@ public class ShardedRecallOracleTests
     /// per-list threshold) on 3 shards. Each shard aggregates its own lists, so the rows sent are a
     /// small part of the windows, in at most five rounds, and the answer is exact.
     /// </summary>
-    [Theory]
-    [InlineData(RecallAggregate.Sum)]
-    [InlineData(RecallAggregate.Max)]
-    public void Shards_that_aggregate_their_lists_send_few_rows_of_independent_lists(RecallAggregate aggregate)
+    [Fact]
+    public void Shards_that_aggregate_their_lists_send_few_rows_of_independent_lists()
     {
+        const RecallAggregate aggregate = RecallAggregate.Sum;
         var random = new Random(19);
         var lists = new List<(RecallOracle.ListModel, double)>();
         for (int l = 0; l < 10; l++)
@@ -200,7 +200,7 @@ public class ShardedRecallOracleTests
         var grouped = Assert.IsType<GroupedRecall>(recall.Running);
         var byList = new ShardedRecall(100, [.. lists.Select(l => l.Item2)], aggregate, int.MaxValue, 1);
         RecallOracle.AssertSame(expected, new ModelHost(lists, int.MaxValue, exclusions, aggregate).Run(byList), "independent lists by list");
-        Assert.True(grouped.RowsRead < 10 * 4000 / 5 && grouped.RowsRead * 3 < byList.RowsRead,
+        Assert.True(grouped.RowsRead < 10 * 4000 / 5 && grouped.RowsRead * 4 < byList.RowsRead,
             $"{grouped.RowsRead} rows sent by shard, {byList.RowsRead} by list, of {10 * 4000}");
         Assert.InRange(grouped.Rounds, 2, 5);
     }
