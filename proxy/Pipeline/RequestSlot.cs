@@ -34,11 +34,11 @@ internal sealed class RequestSlot
 
     public long StartTimestamp { get; set; }
 
-    /// <summary>The reply kept by <see cref="Keep"/>; only while <see cref="IsReady"/>.</summary>
-    public ReadOnlySpan<byte> Reply => _reply is null ? default : _reply.WrittenSpan;
+    /// <summary>The reply kept by <see cref="Keep"/>; empty until then.</summary>
+    public ReadOnlySpan<byte> Reply => IsReady && _reply is not null ? _reply.WrittenSpan : default;
 
-    /// <summary>The request as sent (only while <see cref="SentTo"/> is set), kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
-    public ReadOnlySpan<byte> Request => _request is null ? default : _request.WrittenSpan;
+    /// <summary>The request as sent (empty unless <see cref="SentTo"/> is set), kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
+    public ReadOnlySpan<byte> Request => SentTo is null || _request is null ? default : _request.WrittenSpan;
 
     /// <summary>Where the kept request went: its shard (of how many) and the backend.</summary>
     public (int Shard, int Shards, Endpoint Backend)? SentTo { get; private set; }
