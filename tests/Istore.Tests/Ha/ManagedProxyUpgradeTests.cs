@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Istore.Net.Client;
 using Istore.Tests.Infrastructure;
 using Istore.Tests.Proxy;
 using Xunit.Abstractions;
@@ -28,14 +26,7 @@ public sealed class ManagedProxyUpgradeTests(ITestOutputHelper output)
             int before = await ProxyPidAsync(up);
             using var load = await VerifiedLoad.StartAsync(up.ProxyPort, up.Tenant, "managed", 20);
             await Task.Delay(300);
-            var started = await live.Http.PostAsync("api/v1/upgrade", LiveCluster.Json($$"""{"proxyBinary": "{{next}}"}"""));
-            Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-            JsonNode progress = null!;
-            await WaitAsync(async () =>
-            {
-                progress = JsonNode.Parse(await live.Http.GetStringAsync("api/v1/upgrade"))!;
-                return (string)progress["state"]! is "done" or "failed";
-            }, TimeSpan.FromSeconds(90), "the upgrade did not end");
+            var progress = await live.UpgradeAsync($$"""{"proxyBinary": "{{next}}"}""", TimeSpan.FromSeconds(90));
             await Task.Delay(300);   // clients keep running on the new process
             Assert.Null(load.Failure);
             long wrongCounters = await load.StopAndVerifyAsync();   // throws on any wrong reply or disconnect
