@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Istore.Net.Resp;
@@ -148,21 +149,56 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             _pending.Enqueue(new Pending(null, 0, Environment.TickCount64, "HELLO 3"));
         }
         var endpoint = Endpoint;
-        _ = Task.Run(async () =>
+        _ = Task.Run(() =>
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                using var cts = new CancellationTokenSource(ConnectTimeout);
-                await socket.ConnectAsync(endpoint.Host, endpoint.Port, cts.Token).ConfigureAwait(false);
+                var socket = Connect(endpoint);
                 _loop.Post(() => OnConnected(generation, socket, null));
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is SocketException or TimeoutException)
             {
-                socket.Dispose();
                 _loop.Post(() => OnConnected(generation, null, ex.Message));
             }
         });
+    }
+
+    /// <summary>
+    /// A non-blocking connect() and poll() rather than ConnectAsync: a socket that ran an async
+    /// operation stays registered with .NET's own epoll thread, which then wakes (and wakes a
+    /// thread-pool worker) on every reply the event loop reads from it — about 15% of the proxy's
+    /// CPU at -P 16.
+    /// </summary>
+    private static Socket Connect(Endpoint endpoint)
+    {
+        IPAddress[] addresses = IPAddress.TryParse(endpoint.Host, out var ip) ? [ip] : Dns.GetHostAddresses(endpoint.Host);
+        Exception failure = new SocketException((int)SocketError.HostNotFound);
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+            try
+            {
+                try
+                {
+                    socket.Connect(address, endpoint.Port);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    if (!socket.Poll(ConnectTimeout, SelectMode.SelectWrite))
+                        throw new TimeoutException($"no connection within {ConnectTimeout.TotalSeconds:0} s");
+                    var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    if (error != SocketError.Success)
+                        throw new SocketException((int)error);
+                }
+                return socket;
+            }
+            catch (Exception ex) when (ex is SocketException or TimeoutException)
+            {
+                socket.Dispose();
+                failure = ex;
+            }
+        }
+        throw failure;
     }
 
     private void OnConnected(int generation, Socket? socket, string? error)
@@ -177,7 +213,6 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             Fail("connect failed: " + error);
             return;
         }
-        socket.Blocking = false;
         _socket = socket;
         _watch = _loop.Watch((int)socket.Handle, this);
         _state = State.Connected;
@@ -225,6 +260,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         while (_state == State.Connected)
         {
             MakeRoom();
+            int room = _in.Length - _inEnd;
             int n = _socket!.Receive(_in.AsSpan(_inEnd), SocketFlags.None, out var error);
             if (error == SocketError.WouldBlock)
                 return;
@@ -235,6 +271,8 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
             }
             _inEnd += n;
             DeliverReplies();
+            if (n < room)
+                return;   // drained: the loop's (level-triggered) epoll says when more comes, without a recv that finds nothing
         }
     }
 
