@@ -79,6 +79,13 @@ public sealed record CommandSpec(
     /// </summary>
     public bool PatternKeys { get; init; }
 
+    /// <summary>
+    /// True when the "keys" are shard channel names (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): routing
+    /// places them like keys, but they name nothing in the keyspace (Redis's "not_key" key specs;
+    /// COMMAND GETKEYS leaves them out).
+    /// </summary>
+    public bool ChannelKeys { get; init; }
+
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
     public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || KeywordRestKeys is not null || PatternKeys;
 

@@ -115,9 +115,9 @@ internal sealed class NodeWorker : ILoopWorker
                 Reject(client, output, ShardGuard.MovingError, spec);
             return;
         }
-        if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
+        if (client.IsSubscribed && !output.IsResp3 && !SubscribedContext.Allows(spec))
         {
-            Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
+            Reject(client, output, SubscribedContext.Refusal(spec, args), spec);
             return;
         }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))

@@ -60,6 +60,11 @@ public sealed class PubSubTestsOnMemory(NodeFixture fixture, Net.RedisServerFixt
 public sealed class PubSubTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : PubSubTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class ShardPubSubTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ShardPubSubTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ShardPubSubTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ShardPubSubTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class PipelineTestsOnMemory(NodeFixture fixture) : PipelineTests(fixture), IClassFixture<NodeFixture>;
 public sealed class PipelineTestsOnDisk(DiskNodeFixture fixture) : PipelineTests(fixture), IClassFixture<DiskNodeFixture>;
 
