@@ -20,6 +20,9 @@ public sealed record CommandSpec(
 
     public bool HasKeys => FirstKey > 0 || NumKeysAt > 0;
 
+    /// <summary>A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".</summary>
+    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
+
     /// <summary>
     /// For commands whose keys are counted by an argument (LMPOP, ZUNIONSTORE, BLMPOP…): the
     /// position of that count; the keys follow it. 0 when the command has no such argument.

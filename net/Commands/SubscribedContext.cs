@@ -17,7 +17,7 @@ public static class SubscribedContext
     public static string Refusal(CommandSpec spec, CommandArgs args)
     {
         var name = spec.Name.ToLowerInvariant();
-        if (spec.Summary.StartsWith("A container", StringComparison.Ordinal) && args.Count > 1)
+        if (spec.IsContainer && args.Count > 1)
             name += "|" + args.ToString(1).ToLowerInvariant();
         return $"ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
     }

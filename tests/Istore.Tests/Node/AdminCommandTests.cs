@@ -81,6 +81,42 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "SLOWLOG GET -2", "SLOWLOG GET x", "SLOWLOG LEN 1", "SLOWLOG RESET 1", "SLOWLOG BOGUS", "SLOWLOG", "SLOWLOG HELP", "SLOWLOG GET 1 2");
     }
 
+    /// <summary>As Redis: MIGRATE's AUTH password and AUTH2 user and password; a key named like the keyword stays.</summary>
+    [Fact]
+    public async Task Slowlog_redacts_migrate_credentials()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        string port = node.Port.ToString();
+        await c.CommandAsync("MIGRATE", "127.0.0.1", port, "sl:k", "0", "5000", "AUTH", "secret");
+        await c.CommandAsync("MIGRATE", "127.0.0.1", port, "", "0", "5000", "COPY", "AUTH2", "user", "pw", "KEYS", "AUTH", "k2");
+        var entries = (await c.ReadValueAfterAsync("SLOWLOG", "GET", "2")).Items;
+        var args = entries.Select(e => string.Join(' ', e.Items[3].Items.Select(a => a.AsString()))).ToList();
+        Assert.Equal($"MIGRATE 127.0.0.1 {port}  0 5000 COPY AUTH2 (redacted) (redacted) KEYS AUTH k2", args[0]);
+        Assert.Equal($"MIGRATE 127.0.0.1 {port} sl:k 0 5000 AUTH (redacted)", args[1]);
+    }
+
+    /// <summary>An active expiry cycle that runs into its time budget (10 ms) is the "expire-cycle" event over a lower threshold.</summary>
+    [Fact]
+    public async Task A_long_active_expiry_cycle_is_a_latency_event()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "latency-monitor-threshold", "5"));
+        var pipeline = new System.Text.StringBuilder();
+        for (int i = 0; i < 50_000; i++)
+            pipeline.Append(RespEncoding.CommandText(System.Text.Encoding.UTF8, "SET", $"ec:{i}", "v", "PX", "200"));
+        await c.SendAsync(pipeline.ToString());
+        for (int i = 0; i < 50_000; i++)
+            await c.ReadFrameAsync();
+        for (int attempt = 0; !(await c.CommandAsync("LATENCY", "LATEST")).Contains("expire-cycle"); attempt++)
+        {
+            Assert.True(attempt < 100, "no expire-cycle event: " + await c.CommandAsync("DBSIZE"));
+            await Task.Delay(50);
+        }
+    }
+
     [Fact]
     public async Task Latency_monitor_records_commands_over_the_threshold()
     {

@@ -133,6 +133,11 @@ public sealed class AdminCommandTestsOnMemory(NodeFixture fixture, Net.RedisServ
 public sealed class AdminCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : AdminCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class LatencyHistogramTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyHistogramTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class LatencyHistogramTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyHistogramTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
     : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
