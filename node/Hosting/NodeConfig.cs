@@ -122,6 +122,8 @@ public sealed class NodeConfig
         ["set-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SetValue = ClampToInt(v),
         ["zset-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SortedSetEntries = ClampToInt(v),
         ["zset-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SortedSetValue = ClampToInt(v),
+        ["list-max-listpack-size"] = (_, v) => Objects.EncodingLimits.ListNodeFill = ClampToInt(v),
+        ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 
     private static int ClampToInt(string value) => (int)Math.Min(long.Parse(value), int.MaxValue);
