@@ -143,6 +143,11 @@ public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServe
 public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class DumpBytesOracleTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpBytesOracleTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class DumpBytesOracleTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpBytesOracleTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
     : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
