@@ -42,6 +42,8 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "CONFIG SET maxmemory-policy sometimes", "CONFIG SET loglevel WARNING", "CONFIG GET loglevel",
             "CONFIG SET active-defrag-cycle-min 100", "CONFIG SET list-max-listpack-size -5", "CONFIG GET list-max-ziplist-size",
             "CONFIG SET slowlog-log-slower-than -2", "CONFIG SET daemonize yes", "CONFIG SET no-such-parameter 1",
+            "CONFIG SET dir /tmp", "CONFIG SET dbfilename x.rdb", "CONFIG SET dir /tmp daemonize yes", "CONFIG SET daemonize yes dir /tmp",
+            "CONFIG GET enable-protected-configs",
             "CONFIG SET lfu-log-factor 5 lfu-log-factor 6", "CONFIG SET lfu-log-factor 5 lfu-decay-time x",
             "CONFIG GET lfu-log-factor", "CONFIG SET lfu-log-factor 7 lfu-decay-time 3", "CONFIG GET lfu-log-factor", "CONFIG GET lfu-decay-time",
             "CONFIG SET lfu-log-factor", "CONFIG SET lfu-log-factor 1 lfu-decay-time", "CONFIG GET", "CONFIG BOGUS", "CONFIG REWRITE",
