@@ -87,35 +87,32 @@ internal static class LzfCompressor
             {
                 if (op >= limit)
                     return 0;
-                literal++;
-                output[op++] = input[ip++];
-                if (literal == MaxLiteral)
-                {
-                    output[op - literal - 1] = (byte)(literal - 1);
-                    literal = 0;
-                    op++;
-                }
+                AddLiteral(input, output, ref ip, ref op, ref literal);
             }
         }
         if (op + 3 > limit)
             return 0;
         while (ip < end)
-        {
-            literal++;
-            output[op++] = input[ip++];
-            if (literal == MaxLiteral)
-            {
-                output[op - literal - 1] = (byte)(literal - 1);
-                literal = 0;
-                op++;
-            }
-        }
+            AddLiteral(input, output, ref ip, ref op, ref literal);
         output[op - literal - 1] = (byte)(literal - 1);   // end the last run
         op -= literal == 0 ? 1 : 0;
         return op;
     }
 
-    /// <summary>liblzf's match extension: 16 unrolled steps when far from the end, then one at a time (the length may pass the bound by the unrolled steps, as there).</summary>
+    /// <summary>Copies one byte into the current literal run; a full run (32 bytes) is closed and a new one started.</summary>
+    private static void AddLiteral(ReadOnlySpan<byte> input, Span<byte> output, ref int ip, ref int op, ref int literal)
+    {
+        literal++;
+        output[op++] = input[ip++];
+        if (literal == MaxLiteral)
+        {
+            output[op - literal - 1] = (byte)(literal - 1);
+            literal = 0;
+            op++;
+        }
+    }
+
+        /// <summary>liblzf's match extension: 16 unrolled steps when far from the end, then one at a time (the length may pass the bound by the unrolled steps, as there).</summary>
     private static int MatchLength(ReadOnlySpan<byte> input, int reference, int ip, int length, int maxLength)
     {
         if (maxLength > 16)
