@@ -23,6 +23,9 @@ namespace Istore.Proxy.Backend;
 /// Each new connection starts with its handshake (AUTH for a backend with --requirepass, HELLO 3
 /// for RESP3 clients) ahead of any request; a handshake's reply is dropped, and a refusal fails
 /// the connection with the backend's error, so clients see why.
+/// A subscriber link (one client's shard channels on one backend) is the same connection with an
+/// <see cref="IPushSink"/>: messages it receives unasked go there, and so does a break, since the
+/// backend forgot the subscriptions with the connection.
 /// </summary>
 internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDisposable
 {
@@ -35,6 +38,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     private readonly IReplySink _sink;
     private readonly int _protocol;
     private readonly string? _password;
+    private readonly IPushSink? _pushes;
     private readonly Queue<Pending> _pending = new();
     private readonly RespWriter _out = new(4096);
     private byte[] _in = new byte[ReceiveChunk];
@@ -53,8 +57,9 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     /// <summary>Why the connection last went down, so that requests refused during the backoff say it too.</summary>
     private string _lastFailure = "";
 
-    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password)
+    public BackendConnection(IEventLoop loop, IReplySink sink, Endpoint endpoint, int protocol, string? password, IPushSink? pushes = null)
     {
+        _pushes = pushes;
         _loop = loop;
         _sink = sink;
         Endpoint = endpoint;
@@ -64,7 +69,11 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
 
     private enum State { Down, Connecting, Connected, Disposed }
 
-    /// <summary>A request written to the backend and not answered yet; a handshake (AUTH, HELLO) has no slot.</summary>
+    /// <summary>
+    /// A request written to the backend and not answered yet. A handshake (AUTH, HELLO) and a
+    /// command nobody waits for (a subscriber link's SUNSUBSCRIBE) have no slot, but a name: their
+    /// reply is dropped, and a refusal or a timeout fails the connection.
+    /// </summary>
     private readonly record struct Pending(RequestSlot? Slot, int Fragment, long SentAtMs, string? Handshake = null);
 
     public Endpoint Endpoint { get; }
@@ -95,6 +104,13 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
     public void EndCommand(RequestSlot slot, int fragment, long nowMs)
     {
         _pending.Enqueue(new Pending(slot, fragment, nowMs));
+        QueueFlush();
+    }
+
+    /// <summary>Ends a command whose reply nobody waits for (see <see cref="Pending"/>).</summary>
+    public void EndUnansweredCommand(string name, long nowMs)
+    {
+        _pending.Enqueue(new Pending(null, 0, nowMs, name));
         QueueFlush();
     }
 
@@ -289,6 +305,11 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
                 Fail("sent invalid RESP: " + error);
                 return;
             }
+            if (_pushes is not null && _pushes.TakeUnsolicited(this, frame[..length]))
+            {
+                _inStart += length;
+                continue;
+            }
             if (_dropReplies > 0)
             {
                 _dropReplies--;
@@ -338,6 +359,7 @@ internal sealed class BackendConnection : ISocketHandler, IBatchEndHandler, IDis
         _retryAtMs = Environment.TickCount64 + _backoffMs;
         _backoffMs = Math.Min(_backoffMs * 2, MaxBackoffMs);
         Close($"ERR backend {Endpoint} {reason}");
+        _pushes?.LinkDown(this, reason);
     }
 
     /// <summary>Drops the socket and buffers; every pending request gets <paramref name="error"/> as its reply.</summary>

@@ -105,6 +105,8 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
             ReplyError(session, counters, start, ProxyCommands.UnknownCommandError(args.ToString(0)));
         else if (!spec.AcceptsArgCount(args.Count) || !HasWholeKeyGroups(spec, args.Count))
             ReplyError(session, counters, start, $"ERR wrong number of arguments for '{spec.Name.ToLowerInvariant()}' command");
+        else if (SubscribedContextRefusal(session, spec, args) is { } refusal)
+            ReplyError(session, counters, start, refusal);
         else if (!session.Tenant.Bucket.TryTake())
         {
             session.Counters.Rejected++;
@@ -257,7 +259,11 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     /// <summary>Called by the server's timer from any thread: maintenance runs on this loop's thread.</summary>
     internal void RequestMaintenance() => _loop?.Post(_maintain);
 
-    private void Maintain() => _pool?.Maintain(_server.Routes, Environment.TickCount64);
+    private void Maintain()
+    {
+        _pool?.Maintain(_server.Routes, Environment.TickCount64);
+        CheckSubscribedRoutes();
+    }
 
     public void OnWake() => _iterationTimestamp = 0;
 
