@@ -45,8 +45,13 @@ public static partial class KeyCommands
         c.Output.WriteInteger(found);
     }
 
-    private static void Type(CommandContext c) =>
-        c.Output.WriteSimpleString(c.Keyspace.TypeOf(c.Arg(1), out _).Name());
+    private static void Type(CommandContext c)
+    {
+        var type = c.Keyspace.TypeOf(c.Arg(1), out _);
+        if (type != KeyType.None)
+            c.Keyspace.Touch(c.Arg(1));
+        c.Output.WriteSimpleString(type.Name());
+    }
 
     private static void Rename(CommandContext c, bool onlyIfTargetMissing)
     {

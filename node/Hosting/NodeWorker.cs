@@ -120,6 +120,11 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
             return;
         }
+        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs))
+        {
+            Reject(client, output, Errors.OutOfMemory, spec);
+            return;
+        }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {
             if ((spec.Flags & CommandFlags.NoMulti) != 0)
@@ -138,6 +143,7 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Connection = connection;
         _context.Client = client;
         _keyspace.Current = connection;
+        _keyspace.NoTouch = client.NoTouch && spec != TouchSpec;   // CLIENT NO-TOUCH: TOUCH itself still touches
         if (!PassesMigrationGate(spec))
         {
             Run(_context);
@@ -164,6 +170,11 @@ internal sealed class NodeWorker : ILoopWorker
             _writerSlot.Exit();
         }
     }
+
+    /// <summary>How long a write may spend evicting before it runs; housekeeping continues what is left.</summary>
+    private const long ForegroundEvictionMs = 5;
+
+    private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;
 
     /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
     private static bool PassesMigrationGate(CommandSpec spec) =>

@@ -24,7 +24,29 @@ public sealed partial class KeyspaceSession : IDisposable
         _db = db;
         _engine = db.Engine.CreateSession();
         Replaying = replaying;
+        _access = replaying ? null : db.Access;
     }
+
+    private readonly AccessTable? _access;
+
+    /// <summary>
+    /// The running command leaves keys' last-use times and counters alone (CLIENT NO-TOUCH, OBJECT,
+    /// housekeeping); writes still stamp the keys they store.
+    /// </summary>
+    public bool NoTouch { get; set; }
+
+    /// <summary>A command used the key: the access table stamps it (LRU clock, LFU counter).</summary>
+    private void Touched(ReadOnlySpan<byte> key)
+    {
+        if (_access is not null && !NoTouch)
+            _access.Touch(key);
+    }
+
+    /// <summary>A command stored the key: a new key starts with a fresh counter.</summary>
+    private void Stored(ReadOnlySpan<byte> key, bool created) => _access?.Touch(key, created);
+
+    /// <summary>TYPE and the like: a key looked at without reading its value counts as used.</summary>
+    public void Touch(ReadOnlySpan<byte> key) => Touched(key);
 
     public bool Replaying { get; }
 
@@ -59,7 +81,12 @@ public sealed partial class KeyspaceSession : IDisposable
     public KeyType ReadLive(ReadOnlySpan<byte> key)
     {
         var type = _engine.Read(key, ref Value);
-        return type != KeyType.None && IsExpired(Value.ExpireAt) ? ExpireNow(key) : type;
+        if (type == KeyType.None)
+            return type;
+        if (IsExpired(Value.ExpireAt))
+            return ExpireNow(key);
+        Touched(key);
+        return type;
     }
 
     /// <summary>Type and expiry (Unix ms, 0 = none) without reading the value.</summary>
@@ -74,7 +101,13 @@ public sealed partial class KeyspaceSession : IDisposable
         return type;
     }
 
-    public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
+    public bool Exists(ReadOnlySpan<byte> key)
+    {
+        if (TypeOf(key, out _) == KeyType.None)
+            return false;
+        Touched(key);
+        return true;
+    }
 
     /// <summary>Stores a string with an absolute expiry (0 = none).</summary>
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
@@ -83,7 +116,7 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             NotifyIfNew(key);
-            _engine.Write(key, value, expireAt);
+            Stored(key, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             SignalRemoved(key);
             using var log = BeginRecord(expireAt == 0 ? 3 : 5);
@@ -111,7 +144,7 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             NotifyIfNew(key);
-            _engine.Write(key, value, expireAt);
+            Stored(key, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             LogCommand(command);
         }
@@ -173,6 +206,7 @@ public sealed partial class KeyspaceSession : IDisposable
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _db.Tracking.AllChanged();
             _engine.DeleteAll();
+            _db.Access?.Clear();
             SignalAllRemoved();
             LogMarker("FLUSHALL"u8);
         }

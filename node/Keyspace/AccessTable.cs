@@ -1,0 +1,169 @@
+using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Istore.Node.Keyspace;
+
+/// <summary>
+/// When each key was last used and how often, for OBJECT IDLETIME/FREQ and LRU/LFU eviction:
+/// Redis's 24-bit clock (seconds) and 8-bit logarithmic counter, kept beside the engine in a
+/// fixed table of 64-bit words (a 32-bit key tag, the clock, the counter) in buckets of four,
+/// found by hashing the key. A touch is a hash and one store, without a lock or an allocation;
+/// racing touches of one bucket may lose one, which only ages that key a little. A key pushed out
+/// of its full bucket by more recently used ones counts as idle as the oldest left there.
+/// Both the clock and the counter are kept whatever the policy, so switching needs no warm-up.
+/// </summary>
+public sealed class AccessTable
+{
+    private const int Ways = 4;
+    private const int MinBuckets = 1 << 12;
+
+    /// <summary>The counter of a new key (Redis's LFU_INIT_VAL): new keys are not evicted first.</summary>
+    public const int InitialFrequency = 5;
+
+    /// <summary>Redis's LRU_CLOCK_MAX: the clock wraps after about 194 days.</summary>
+    private const uint ClockMax = (1 << 24) - 1;
+
+    private ulong[] _slots = new ulong[MinBuckets * Ways];
+
+    /// <summary>lfu-log-factor: how many accesses it takes to raise the counter (logarithmically).</summary>
+    public int LogFactor { get; set; } = 10;
+
+    /// <summary>lfu-decay-time: minutes per counter decrement while a key is not used (0 = never).</summary>
+    public int DecayMinutes { get; set; } = 1;
+
+    /// <summary>Seconds on a monotonic clock, truncated to 24 bits like Redis's LRU clock.</summary>
+    public static uint Clock => (uint)(Environment.TickCount64 / 1000) & ClockMax;
+
+    public long Slots => _slots.Length;
+
+    /// <summary>A read or write of <paramref name="key"/>: the clock is now, the counter rises (probabilistically).</summary>
+    public void Touch(ReadOnlySpan<byte> key, bool created = false)
+    {
+        uint tag = Tag(key);
+        var slots = _slots;
+        ref ulong slot = ref FindOrClaim(slots, tag, out bool found);
+        uint clock = Clock;
+        int counter = found && !created ? Increment(Decayed(slot, clock)) : InitialFrequency;
+        slot = Pack(tag, clock, counter);
+    }
+
+    /// <summary>RESTORE … IDLETIME/FREQ: sets what a key's last use and counter are.</summary>
+    public void Set(ReadOnlySpan<byte> key, long idleSeconds, int frequency)
+    {
+        uint tag = Tag(key);
+        ref ulong slot = ref FindOrClaim(_slots, tag, out _);
+        // Like Redis, an idle time beyond the clock's range wraps around it.
+        uint clock = (uint)((Clock - idleSeconds % (ClockMax + 1) + ClockMax + 1) % (ClockMax + 1));
+        slot = Pack(tag, clock, frequency);
+    }
+
+    /// <summary>Seconds since the key was last used, without touching it (OBJECT IDLETIME).</summary>
+    public long IdleSeconds(ReadOnlySpan<byte> key) => Idle(Find(Tag(key)), Clock);
+
+    /// <summary>The counter as Redis reports it: decayed for the time the key went unused (OBJECT FREQ).</summary>
+    public int Frequency(ReadOnlySpan<byte> key) => Find(Tag(key)) is var word && word != 0 ? Decayed(word, Clock) : 0;
+
+    /// <summary>Forgets everything (FLUSHALL).</summary>
+    public void Clear() => _slots = new ulong[MinBuckets * Ways];
+
+    /// <summary>
+    /// Makes room for <paramref name="keys"/> keys (one to two slots each), moving what is known.
+    /// Called from one housekeeping thread; touches that land in the old table meanwhile are lost.
+    /// </summary>
+    public void Fit(long keys)
+    {
+        long buckets = Math.Max(MinBuckets, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (keys + Ways - 1) / Ways)));
+        buckets = Math.Min(buckets, 1L << 28);
+        if (buckets * Ways <= _slots.Length)
+            return;
+        var old = _slots;
+        var grown = new ulong[buckets * Ways];
+        foreach (ulong word in old)
+        {
+            if (word == 0)
+                continue;
+            ref ulong slot = ref FindOrClaim(grown, (uint)(word >> 32), out _);
+            slot = word;
+        }
+        _slots = grown;
+    }
+
+    /// <summary>The bucket comes from the tag's low bits, so growing can re-place a word from its tag alone.</summary>
+    private static uint Tag(ReadOnlySpan<byte> key) => (uint)(XxHash3.HashToUInt64(key) >> 32) | 1;   // 0 marks an empty slot
+
+    private ulong Find(uint tag)
+    {
+        var slots = _slots;
+        int start = (int)(tag & (uint)(slots.Length / Ways - 1)) * Ways;
+        ulong oldest = 0;
+        for (int i = start; i < start + Ways; i++)
+        {
+            ulong word = slots[i];
+            if ((uint)(word >> 32) == tag)
+                return word;
+            if (word != 0 && (oldest == 0 || Idle(word, Clock) > Idle(oldest, Clock)))
+                oldest = word;
+        }
+        // Pushed out (or never seen): as idle as the oldest key that stayed, and cold.
+        return oldest == 0 ? 0 : oldest & ~0xFFUL;
+    }
+
+    private static ref ulong FindOrClaim(ulong[] slots, uint tag, out bool found)
+    {
+        int start = (int)(tag & (uint)(slots.Length / Ways - 1)) * Ways;
+        ref ulong bucket = ref slots[start];
+        int victim = 0;
+        uint clock = Clock;
+        for (int i = 0; i < Ways; i++)
+        {
+            ulong word = Unsafe.Add(ref bucket, i);
+            if ((uint)(word >> 32) == tag)
+            {
+                found = true;
+                return ref Unsafe.Add(ref bucket, i);
+            }
+            ulong current = Unsafe.Add(ref bucket, victim);
+            if (current != 0 && (word == 0 || Idle(word, clock) > Idle(current, clock)))
+                victim = i;
+        }
+        found = false;
+        return ref Unsafe.Add(ref bucket, victim);
+    }
+
+    private static ulong Pack(uint tag, uint clock, int counter) => (ulong)tag << 32 | (ulong)(clock & ClockMax) << 8 | (uint)counter;
+
+    /// <summary>Redis's estimateObjectIdleTime, in seconds; 0 for a key never seen.</summary>
+    private static long Idle(ulong word, uint clock)
+    {
+        if (word == 0)
+            return 0;
+        uint last = (uint)(word >> 8) & ClockMax;
+        return clock >= last ? clock - last : clock + (ClockMax - last);
+    }
+
+    /// <summary>Redis's LFUDecrAndReturn: one decrement per <see cref="DecayMinutes"/> unused.</summary>
+    private int Decayed(ulong word, uint clock)
+    {
+        int counter = (int)(word & 0xFF);
+        if (DecayMinutes == 0)
+            return counter;
+        long periods = Idle(word, clock) / 60 / DecayMinutes;
+        return periods > counter ? 0 : counter - (int)periods;
+    }
+
+    /// <summary>Redis's LFULogIncr: the higher the counter, the less likely one more access raises it.</summary>
+    private int Increment(int counter)
+    {
+        if (counter == 255)
+            return counter;
+        int baseline = Math.Max(0, counter - InitialFrequency);
+        return baseline == 0 || Random.Shared.NextDouble() < 1.0 / (baseline * LogFactor + 1) ? counter + 1 : counter;
+    }
+
+    /// <summary>An eviction candidate's rank under LRU: seconds idle (bigger goes first).</summary>
+    public long LruScore(ReadOnlySpan<byte> key) => IdleSeconds(key);
+
+    /// <summary>An eviction candidate's rank under LFU: 255 minus its decayed counter (bigger goes first).</summary>
+    public long LfuScore(ReadOnlySpan<byte> key) => 255 - Frequency(key);
+}
