@@ -10,8 +10,8 @@ public static partial class KeyCommands
     {
         t.Add("DEL", Delete);
         t.Add("UNLINK", Delete);
-        t.Add("EXISTS", c => CountExisting(c));
-        t.Add("TOUCH", c => CountExisting(c));
+        t.Add("EXISTS", c => CountExisting(c, touch: false));
+        t.Add("TOUCH", c => CountExisting(c, touch: true));
         t.Add("TYPE", Type);
         t.Add("RENAME", c => Rename(c, onlyIfTargetMissing: false));
         t.Add("RENAMENX", c => Rename(c, onlyIfTargetMissing: true));
@@ -36,22 +36,23 @@ public static partial class KeyCommands
         c.Output.WriteInteger(deleted);
     }
 
-    private static void CountExisting(CommandContext c)
+    /// <summary>EXISTS leaves keys' access times alone (as Redis's does); TOUCH is there to use them.</summary>
+    private static void CountExisting(CommandContext c, bool touch)
     {
         long found = 0;
         for (int i = 1; i < c.Count; i++)
-            if (c.Keyspace.Exists(c.Arg(i)))
-                found++;
+        {
+            if (!c.Keyspace.Exists(c.Arg(i)))
+                continue;
+            found++;
+            if (touch)
+                c.Keyspace.Touch(c.Arg(i));
+        }
         c.Output.WriteInteger(found);
     }
 
-    private static void Type(CommandContext c)
-    {
-        var type = c.Keyspace.TypeOf(c.Arg(1), out _);
-        if (type != KeyType.None)
-            c.Keyspace.Touch(c.Arg(1));
-        c.Output.WriteSimpleString(type.Name());
-    }
+    private static void Type(CommandContext c) =>
+        c.Output.WriteSimpleString(c.Keyspace.TypeOf(c.Arg(1), out _).Name());
 
     private static void Rename(CommandContext c, bool onlyIfTargetMissing)
     {

@@ -214,6 +214,7 @@ internal sealed class NodeWorker : ILoopWorker
         var output = c.Output;
         int replyStart = output.Length;
         long started = Stopwatch.GetTimestamp();
+        c.Keyspace.CommandStarts();
         try
         {
             node.Handlers[c.Spec](c);

@@ -32,15 +32,17 @@ public sealed class AccessTable
     /// <summary>lfu-decay-time: minutes per counter decrement while a key is not used (0 = never).</summary>
     public int DecayMinutes { get; set; } = 1;
 
-    /// <summary>Seconds on a monotonic clock, truncated to 24 bits like Redis's LRU clock.</summary>
-    public static uint Clock => (uint)(Environment.TickCount64 / 1000) & ClockMax;
+    /// <summary>Unix seconds, read from the monotonic tick count (cheaper than the wall clock on every touch).</summary>
+    private static readonly long UnixSecondsAtZeroTicks = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - Environment.TickCount64 / 1000;
+
+    /// <summary>Seconds truncated to 24 bits, like Redis's LRU clock.</summary>
+    public static uint Clock => (uint)(UnixSecondsAtZeroTicks + Environment.TickCount64 / 1000) & ClockMax;
 
     public long Slots => _slots.Length;
 
-    /// <summary>A read or write of <paramref name="key"/>: the clock is now, the counter rises (probabilistically).</summary>
-    public void Touch(ReadOnlySpan<byte> key, bool created = false)
+    /// <summary>A use of the key with this <see cref="Tag"/>: the clock is now, the counter rises (probabilistically); a new key starts afresh.</summary>
+    public void Touch(uint tag, bool created = false)
     {
-        uint tag = Tag(key);
         var slots = _slots;
         ref ulong slot = ref FindOrClaim(slots, tag, out bool found);
         uint clock = Clock;
@@ -53,9 +55,11 @@ public sealed class AccessTable
     {
         uint tag = Tag(key);
         ref ulong slot = ref FindOrClaim(_slots, tag, out _);
-        // Like Redis, an idle time beyond the clock's range wraps around it.
-        uint clock = (uint)((Clock - idleSeconds % (ClockMax + 1) + ClockMax + 1) % (ClockMax + 1));
-        slot = Pack(tag, clock, frequency);
+        // Like Redis's objectSetLRUOrLFU: a time before the clock's start wraps around it.
+        long clock = Clock - idleSeconds;
+        if (clock < 0)
+            clock += ClockMax;
+        slot = Pack(tag, (uint)clock, frequency);
     }
 
     /// <summary>Seconds since the key was last used, without touching it (OBJECT IDLETIME).</summary>
@@ -90,7 +94,7 @@ public sealed class AccessTable
     }
 
     /// <summary>The bucket comes from the tag's low bits, so growing can re-place a word from its tag alone.</summary>
-    private static uint Tag(ReadOnlySpan<byte> key) => (uint)(XxHash3.HashToUInt64(key) >> 32) | 1;   // 0 marks an empty slot
+    public static uint Tag(ReadOnlySpan<byte> key) => (uint)(XxHash3.HashToUInt64(key) >> 32) | 1;   // 0 marks an empty slot
 
     private ulong Find(uint tag)
     {

@@ -4,8 +4,8 @@ using Istore.Node.Engine;
 namespace Istore.Node.Keyspace;
 
 /// <summary>
-/// maxmemory-policy: Redis's approximated eviction. Each round samples maxmemory-samples keys from
-/// a random place of the keyspace, keeps the best candidates in a small pool (Redis's eviction
+/// maxmemory-policy: Redis's approximated eviction. Each round samples maxmemory-samples keys (see
+/// <see cref="Sample"/>), keeps the best candidates in a small pool (Redis's eviction
 /// pool: the idlest for LRU, the least used for LFU, the nearest expiry for volatile-ttl) and
 /// evicts the best; the random policies evict a sampled key. An evicted key is deleted, logged
 /// as DEL (replicas and the log see it), announced as "evicted" (class e), and invalidated for
@@ -16,11 +16,17 @@ public sealed partial class KeyspaceSession
     /// <summary>Redis's EVPOOL_SIZE.</summary>
     private const int PoolSize = 16;
 
-    /// <summary>Sampling rounds that may find nothing eligible before eviction gives up (volatile-* over keys without an expiry).</summary>
-    private const int EmptyRoundsAllowed = 16;
+    /// <summary>Keys read into the sampling window at a time.</summary>
+    private const int WindowSize = 512;
+
+    /// <summary>Candidates one eviction may look at before it gives up (all of them gone or not qualifying).</summary>
+    private const int CandidatesPerEviction = 16 * WindowSize;
 
     private readonly List<(byte[] Key, long Score)> _evictionPool = [];
     private readonly List<(byte[] Key, long ExpireAt)> _sampled = [];
+    private readonly List<(byte[] Key, long ExpireAt)> _window = [];
+    private long _windowCursor = -1;
+    private EvictionPolicy _windowPolicy;
 
     /// <summary>
     /// Evicts keys until the data is under maxmemory again, for at most <paramref name="budgetMs"/>
@@ -55,13 +61,25 @@ public sealed partial class KeyspaceSession
     private bool EvictOne()
     {
         var policy = _db.Policy;
-        for (int round = 0; round < EmptyRoundsAllowed; round++)
+        if (policy.VolatileOnly() && _db.Engine.VolatileKeyCount == 0)
+            return false;
+        if (policy != _windowPolicy)
+        {
+            _window.Clear();
+            _evictionPool.Clear();
+            _windowPolicy = policy;
+        }
+        for (int considered = 0; considered < CandidatesPerEviction;)
         {
             Sample(policy);
+            if (_sampled.Count == 0 && _evictionPool.Count == 0)
+                return false;
+            considered += _sampled.Count + 1;
             if (policy is EvictionPolicy.AllKeysRandom or EvictionPolicy.VolatileRandom)
             {
-                if (_sampled.Count > 0 && Evict(_sampled[Random.Shared.Next(_sampled.Count)].Key))
-                    return true;
+                foreach (var (key, _) in _sampled)
+                    if (Evict(key))
+                        return true;
                 continue;
             }
             foreach (var (key, expireAt) in _sampled)
@@ -78,23 +96,48 @@ public sealed partial class KeyspaceSession
         return false;
     }
 
-    /// <summary>Keys the policy may evict, from a random place of the keyspace.</summary>
+    /// <summary>
+    /// maxmemory-samples keys drawn at random from the window: live keys the policy may evict,
+    /// read in turn from a rolling cursor over the keyspace. The memory engine's strings live in a
+    /// log without random access by record, so the window stands in for Redis's random
+    /// dictGetSomeKeys; each key in it is drawn once, and the cursor walks on to refill it.
+    /// </summary>
     private void Sample(EvictionPolicy policy)
     {
         _sampled.Clear();
         int wanted = _db.EvictionSamples;
-        bool volatileOnly = policy.VolatileOnly();
-        long now = Database.NowMs;
-        long cursor = _engine.RandomCursor();
-        // Keys with an expiry may be rare: look further for them, as a bounded walk.
-        for (int looked = 0; _sampled.Count < wanted && looked < (volatileOnly ? 16 : 2); looked++)
+        if (_window.Count < wanted)
+            RefillWindow(policy.VolatileOnly());
+        for (int i = 0; i < wanted && _window.Count > 0; i++)
         {
-            cursor = _engine.Scan(cursor, wanted, (key, _, expireAt) =>
+            int at = Random.Shared.Next(_window.Count);
+            _sampled.Add(_window[at]);
+            _window[at] = _window[^1];
+            _window.RemoveAt(_window.Count - 1);
+        }
+    }
+
+    private void RefillWindow(bool volatileOnly)
+    {
+        if (_windowCursor < 0)
+            _windowCursor = _engine.RandomCursor();
+        long now = Database.NowMs;
+        bool wrapped = false;
+        // Keys with an expiry may be rare: look further for them, but never more than a bounded walk.
+        for (int looked = 0; _window.Count < WindowSize && looked < WindowSize * 16; looked += WindowSize)
+        {
+            _windowCursor = _engine.Scan(_windowCursor, WindowSize, (key, _, expireAt) =>
             {
-                if ((volatileOnly && expireAt == 0) || (expireAt != 0 && expireAt <= now) || _sampled.Count >= wanted)
+                if ((volatileOnly && expireAt == 0) || (expireAt != 0 && expireAt <= now))
                     return;
-                _sampled.Add((key.ToArray(), expireAt));
+                _window.Add((key.ToArray(), expireAt));
             });
+            if (_windowCursor == 0)
+            {
+                if (wrapped)
+                    break;
+                wrapped = true;
+            }
         }
     }
 

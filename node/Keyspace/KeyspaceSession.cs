@@ -35,17 +35,34 @@ public sealed partial class KeyspaceSession : IDisposable
     /// </summary>
     public bool NoTouch { get; set; }
 
+    /// <summary>The key the running command last used: its read-modify-write counts as one use, as in Redis.</summary>
+    private uint _usedTag;
+
+    /// <summary>A command starts (each one of an EXEC too): nothing of it has been counted yet.</summary>
+    public void CommandStarts() => _usedTag = 0;
+
     /// <summary>A command used the key: the access table stamps it (LRU clock, LFU counter).</summary>
     private void Touched(ReadOnlySpan<byte> key)
     {
-        if (_access is not null && !NoTouch)
-            _access.Touch(key);
+        if (_access is null || NoTouch)
+            return;
+        _usedTag = AccessTable.Tag(key);
+        _access.Touch(_usedTag);
     }
 
-    /// <summary>A command stored the key: a new key starts with a fresh counter.</summary>
-    private void Stored(ReadOnlySpan<byte> key, bool created) => _access?.Touch(key, created);
+    /// <summary>A command stored the key: a new key starts afresh; an overwrite counts as a use unless its read did.</summary>
+    private void Stored(ReadOnlySpan<byte> key, bool created)
+    {
+        if (_access is null || (NoTouch && !created))
+            return;
+        uint tag = AccessTable.Tag(key);
+        if (!created && tag == _usedTag)
+            return;
+        _usedTag = tag;
+        _access.Touch(tag, created);
+    }
 
-    /// <summary>TYPE and the like: a key looked at without reading its value counts as used.</summary>
+    /// <summary>TOUCH: the key counts as used.</summary>
     public void Touch(ReadOnlySpan<byte> key) => Touched(key);
 
     public bool Replaying { get; }
@@ -101,13 +118,8 @@ public sealed partial class KeyspaceSession : IDisposable
         return type;
     }
 
-    public bool Exists(ReadOnlySpan<byte> key)
-    {
-        if (TypeOf(key, out _) == KeyType.None)
-            return false;
-        Touched(key);
-        return true;
-    }
+    /// <summary>Whether the key is live; like Redis's EXISTS it leaves the key's access time alone.</summary>
+    public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
 
     /// <summary>Stores a string with an absolute expiry (0 = none).</summary>
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
