@@ -77,7 +77,7 @@ internal sealed class BackgroundTasks : IDisposable
     private void Evict()
     {
         _db.Access?.Fit(_db.Engine.KeyCount);
-        if (_db.ExpiresKeys && _db.OverMemoryLimit)
+        if (_db.OverMemoryLimit)
             _keyspace.FreeMemory(budgetMs: 25);
     }
 

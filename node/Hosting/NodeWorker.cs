@@ -120,7 +120,8 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
             return;
         }
-        if ((spec.Flags & CommandFlags.DenyOom) != 0 && _node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs))
+        // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
+        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && (spec.Flags & CommandFlags.DenyOom) != 0)
         {
             Reject(client, output, Errors.OutOfMemory, spec);
             return;
@@ -171,7 +172,7 @@ internal sealed class NodeWorker : ILoopWorker
         }
     }
 
-    /// <summary>How long a write may spend evicting before it runs; housekeeping continues what is left.</summary>
+    /// <summary>How long a command may spend evicting before it runs; the next commands and housekeeping continue what is left.</summary>
     private const long ForegroundEvictionMs = 5;
 
     private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;

@@ -64,12 +64,12 @@ public sealed class Database(IStorageEngine engine)
     public volatile int EvictionSamples = 5;
 
     /// <summary>
-    /// Keys must go before the next write: a policy that evicts is set and the engine's data is
-    /// above maxmemory. Under noeviction the limit is not enforced: the memory engine's log
-    /// spills to disk instead (see the README).
+    /// Keys must go before the next command: a policy that evicts is set, this node is a master
+    /// (a replica gets its master's DELs), and the engine's data is above maxmemory. Under
+    /// noeviction the limit is not enforced: the memory engine's log spills to disk instead (see the README).
     /// </summary>
     public bool OverMemoryLimit =>
-        Policy != EvictionPolicy.NoEviction && Volatile.Read(ref MaxMemory) is > 0 and var limit && Engine.DatasetBytes > limit;
+        Policy != EvictionPolicy.NoEviction && ExpiresKeys && Volatile.Read(ref MaxMemory) is > 0 and var limit && Engine.DatasetBytes > limit;
 
     // Counters for INFO stats, updated with Interlocked.
     public long EvictedKeys;
