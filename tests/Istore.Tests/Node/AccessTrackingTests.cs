@@ -15,14 +15,15 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
 {
     private static long Integer(string reply) => reply[0] == ':' ? long.Parse(reply[1..^2]) : throw new Xunit.Sdk.XunitException("not an integer: " + reply);
 
-    private static async Task<string> RestoreAsync(RawConnection c, string key, byte[] payload, params string[] options)
+    /// <summary>RESTORE key 0 payload options…, the payload sent as bytes; the reply frame.</summary>
+    internal static async Task<string> RestoreAsync(RawConnection c, string key, byte[] payload, params string[] options)
     {
         byte[][] args = [Encoding.UTF8.GetBytes("RESTORE"), Encoding.UTF8.GetBytes(key), "0"u8.ToArray(), payload, .. options.Select(Encoding.UTF8.GetBytes)];
         await c.SendAsync(RespEncoding.Command(args));
         return await c.ReadFrameAsync();
     }
 
-    private static async Task<byte[]> DumpAsync(RawConnection c, string key) => (await c.ReadValueAfterAsync("DUMP", key)).AsBytes()!;
+    internal static async Task<byte[]> DumpAsync(RawConnection c, string key) => (await c.ReadValueAfterAsync("DUMP", key)).AsBytes()!;
 
     [Fact]
     public async Task Idletime_grows_while_a_key_is_unused_and_resets_when_it_is_read()

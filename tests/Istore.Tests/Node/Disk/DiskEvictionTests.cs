@@ -1,4 +1,3 @@
-using System.Text;
 using Istore.Tests.Infrastructure;
 
 namespace Istore.Tests.Node.Disk;
@@ -52,13 +51,8 @@ public sealed class DiskEvictionTests(DiskNodeFixture fixture) : IClassFixture<D
     {
         await using var c = await fixture.ConnectAsync();
         await c.CommandAsync("SET", "dr:src", "value");
-        var payload = (await c.ReadValueAfterAsync("DUMP", "dr:src")).AsBytes()!;
-        async Task<string> RestoreAsync(string key, params string[] options)
-        {
-            byte[][] args = [Encoding.UTF8.GetBytes("RESTORE"), Encoding.UTF8.GetBytes(key), "0"u8.ToArray(), payload, .. options.Select(Encoding.UTF8.GetBytes)];
-            await c.SendAsync(RespEncoding.Command(args));
-            return await c.ReadFrameAsync();
-        }
+        var payload = await AccessTrackingTests.DumpAsync(c, "dr:src");
+        Task<string> RestoreAsync(string key, params string[] options) => AccessTrackingTests.RestoreAsync(c, key, payload, options);
         Assert.Equal("+OK\r\n", await RestoreAsync("dr:idle", "IDLETIME", "1000"));
         Assert.Equal("+OK\r\n", await RestoreAsync("dr:freq", "FREQ", "100"));
         Assert.Equal("$5\r\nvalue\r\n", await c.CommandAsync("GET", "dr:idle"));
