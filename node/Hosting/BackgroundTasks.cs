@@ -76,6 +76,7 @@ internal sealed class BackgroundTasks : IDisposable
     /// </summary>
     private void Evict()
     {
+        AccessTable.Tick();
         _db.Access?.Fit(_db.Engine.KeyCount);
         if (_db.OverMemoryLimit)
             _keyspace.FreeMemory(budgetMs: 25);

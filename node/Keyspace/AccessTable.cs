@@ -32,11 +32,22 @@ public sealed class AccessTable
     /// <summary>lfu-decay-time: minutes per counter decrement while a key is not used (0 = never).</summary>
     public int DecayMinutes { get; set; } = 1;
 
-    /// <summary>Unix seconds, read from the monotonic tick count (cheaper than the wall clock on every touch).</summary>
+    /// <summary>Unix seconds, read from the monotonic tick count.</summary>
     private static readonly long UnixSecondsAtZeroTicks = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - Environment.TickCount64 / 1000;
 
-    /// <summary>Seconds truncated to 24 bits, like Redis's LRU clock.</summary>
-    public static uint Clock => (uint)(UnixSecondsAtZeroTicks + Environment.TickCount64 / 1000) & ClockMax;
+    private static uint ReadClock() => (uint)(UnixSecondsAtZeroTicks + Environment.TickCount64 / 1000) & ClockMax;
+
+    private static volatile uint _clock = ReadClock();
+
+    /// <summary>
+    /// Seconds truncated to 24 bits, like Redis's LRU clock; and like Redis's server.lruclock a
+    /// field that housekeeping advances (<see cref="Tick"/>), so a touch reads no clock. What is
+    /// reported (idle times, decay) reads the clock itself: a stamp is never later than that.
+    /// </summary>
+    private static uint Clock => _clock;
+
+    /// <summary>Advances <see cref="Clock"/>; called every 100 ms by housekeeping.</summary>
+    public static void Tick() => _clock = ReadClock();
 
     public long Slots => _slots.Length;
 
@@ -44,8 +55,8 @@ public sealed class AccessTable
     public void Touch(uint tag, bool created = false)
     {
         var slots = _slots;
-        ref ulong slot = ref FindOrClaim(slots, tag, out bool found);
         uint clock = Clock;
+        ref ulong slot = ref FindOrClaim(slots, tag, clock, out bool found);
         int counter = found && !created ? Increment(Decayed(slot, clock)) : InitialFrequency;
         slot = Pack(tag, clock, counter);
     }
@@ -54,19 +65,21 @@ public sealed class AccessTable
     public void Set(ReadOnlySpan<byte> key, long idleSeconds, int frequency)
     {
         uint tag = Tag(key);
-        ref ulong slot = ref FindOrClaim(_slots, tag, out _);
+        uint now = ReadClock();
+        _clock = now;   // no stamp may be ahead of the clock touches use
+        ref ulong slot = ref FindOrClaim(_slots, tag, now, out _);
         // Like Redis's objectSetLRUOrLFU: a time before the clock's start wraps around it.
-        long clock = Clock - idleSeconds;
+        long clock = now - idleSeconds;
         if (clock < 0)
             clock += ClockMax;
         slot = Pack(tag, (uint)clock, frequency);
     }
 
     /// <summary>Seconds since the key was last used, without touching it (OBJECT IDLETIME).</summary>
-    public long IdleSeconds(ReadOnlySpan<byte> key) => Idle(Find(Tag(key)), Clock);
+    public long IdleSeconds(ReadOnlySpan<byte> key) => Idle(Find(Tag(key)), ReadClock());
 
     /// <summary>The counter as Redis reports it: decayed for the time the key went unused (OBJECT FREQ).</summary>
-    public int Frequency(ReadOnlySpan<byte> key) => Find(Tag(key)) is var word && word != 0 ? Decayed(word, Clock) : 0;
+    public int Frequency(ReadOnlySpan<byte> key) => Find(Tag(key)) is var word && word != 0 ? Decayed(word, ReadClock()) : 0;
 
     /// <summary>Forgets everything (FLUSHALL).</summary>
     public void Clear() => _slots = new ulong[MinBuckets * Ways];
@@ -87,7 +100,7 @@ public sealed class AccessTable
         {
             if (word == 0)
                 continue;
-            ref ulong slot = ref FindOrClaim(grown, (uint)(word >> 32), out _);
+            ref ulong slot = ref FindOrClaim(grown, (uint)(word >> 32), Clock, out _);
             slot = word;
         }
         _slots = grown;
@@ -101,24 +114,24 @@ public sealed class AccessTable
         var slots = _slots;
         int start = (int)(tag & (uint)(slots.Length / Ways - 1)) * Ways;
         ulong oldest = 0;
+        uint clock = Clock;
         for (int i = start; i < start + Ways; i++)
         {
             ulong word = slots[i];
             if ((uint)(word >> 32) == tag)
                 return word;
-            if (word != 0 && (oldest == 0 || Idle(word, Clock) > Idle(oldest, Clock)))
+            if (word != 0 && (oldest == 0 || Idle(word, clock) > Idle(oldest, clock)))
                 oldest = word;
         }
         // Pushed out (or never seen): as idle as the oldest key that stayed, and cold.
         return oldest == 0 ? 0 : oldest & ~0xFFUL;
     }
 
-    private static ref ulong FindOrClaim(ulong[] slots, uint tag, out bool found)
+    private static ref ulong FindOrClaim(ulong[] slots, uint tag, uint clock, out bool found)
     {
         int start = (int)(tag & (uint)(slots.Length / Ways - 1)) * Ways;
         ref ulong bucket = ref slots[start];
         int victim = 0;
-        uint clock = Clock;
         for (int i = 0; i < Ways; i++)
         {
             ulong word = Unsafe.Add(ref bucket, i);
