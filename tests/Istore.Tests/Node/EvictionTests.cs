@@ -205,6 +205,30 @@ public sealed class EvictionTests
     }
 
     [Fact]
+    public async Task A_replica_loses_what_its_master_evicts_and_evicts_nothing_itself()
+    {
+        await using var group = await ReplicationGroup.StartAsync("memory", replicas: 1);
+        var replica = group.Replicas[0];
+        await using (var master = await group.Master.ConnectAsync())
+            await PipelineAsync(master, Enumerable.Range(0, 500).Select(i => new[] { "SET", $"rep:{i}", Value }));
+        await group.WaitInSyncAsync();
+        // A limit on the replica alone changes nothing there: its data follows the master.
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", "1"));
+        await Task.Delay(300);
+        Assert.Equal(":500\r\n", await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
+
+        await using var c = await group.Master.ConnectAsync();
+        long limit = await UsedAsync(c) / 2;
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", limit.ToString());
+        await WaitUnderLimitAsync(c, limit);
+        await c.CommandAsync("SET", "rep:marker", "1");
+        await group.WaitInSyncAsync();
+        Assert.Equal(await c.CommandAsync("DBSIZE"), await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal("0", (await ReplicationGroup.InfoAsync(replica, "stats"))["evicted_keys"]);
+    }
+
+    [Fact]
     public async Task Noeviction_never_refuses_a_write_the_data_spills_to_disk_instead()
     {
         await using var node = await NodeProcess.StartAsync();
