@@ -8,7 +8,8 @@ namespace Istore.Tests.Node;
 /// under maxmemory while keys are written; volatile-* never takes a key without a TTL and answers
 /// -OOM when nothing is left to take; volatile-ttl takes the nearest expiries, LRU the unread keys
 /// and LFU the rarely read ones (statistically, with wide margins); evicted keys are announced,
-/// invalidated for tracking clients, and stay gone after a restart; noeviction spills instead.
+/// invalidated for tracking clients, replicated as DELs and stay gone after a restart; the
+/// used_memory estimate is exact for strings and survives a restart; noeviction spills instead.
 /// </summary>
 public sealed class EvictionTests
 {
@@ -226,6 +227,36 @@ public sealed class EvictionTests
         Assert.Equal(await c.CommandAsync("DBSIZE"), await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
         await group.AssertDigestsEqualAsync();
         Assert.Equal("0", (await ReplicationGroup.InfoAsync(replica, "stats"))["evicted_keys"]);
+    }
+
+    [Fact]
+    public async Task Used_memory_counts_writes_and_deletes_exactly_and_is_the_same_after_a_restart()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        long before;
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal(0, await UsedAsync(c));
+            await c.CommandAsync("SET", "u:a", "xyz");
+            Assert.Equal(48 + 3 + 3, await UsedAsync(c));   // overhead, key, value
+            await c.CommandAsync("SET", "u:a", "xyz", "EX", "100");
+            Assert.Equal(48 + 3 + 3 + 8, await UsedAsync(c));   // the expiry is kept in the record
+            await c.CommandAsync("DEL", "u:a");
+            Assert.Equal(0, await UsedAsync(c));
+            await PipelineAsync(c, Enumerable.Range(0, 300).Select(i => new[] { "SET", $"u:{i}", Value, "EX", "1000" }));
+            await c.CommandAsync("HSET", "u:h", "f1", "v", "f2", "v");
+            await c.CommandAsync("RPUSH", "u:l", "a", "b", "c");
+            await c.CommandAsync("SAVE");
+            await PipelineAsync(c, Enumerable.Range(0, 100).Select(i => new[] { "APPEND", $"u:{i}", "more" }));
+            await c.CommandAsync("LPOP", "u:l");
+            before = await UsedAsync(c);
+        }
+        await node.StopAsync(graceful: false);
+        await node.RestartAsync();   // the checkpoint, then the log after it
+        await using var after = await node.ConnectAsync();
+        Assert.Equal(before, await UsedAsync(after));
+        await after.CommandAsync("FLUSHALL");
+        Assert.Equal(0, await UsedAsync(after));
     }
 
     [Fact]
