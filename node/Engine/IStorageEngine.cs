@@ -23,6 +23,13 @@ public interface IStorageEngine : IDisposable
     IEngineSession CreateSession();
 
     /// <summary>
+    /// An estimate of the data held (keys, values, per-key overhead) that maxmemory limits and
+    /// INFO reports as used_memory; null for an engine whose data is not held in memory (disk),
+    /// which neither tracks key access nor evicts.
+    /// </summary>
+    long? DatasetBytes => null;
+
+    /// <summary>
     /// Starts a snapshot that recovery will return with <paramref name="cookie"/>. Called with the
     /// keyspace write lock held, at the log boundary the cookie names: whatever the log cannot
     /// replay idempotently (collections) is captured now, exactly; the returned task writes it

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Istore.Node.Hosting;
 
 /// <summary>
-/// The node's housekeeping thread: active expiry every 100 ms (so expired keys do not pile up
-/// when nobody reads them), the everysec fsync, automatic checkpoints as the log grows, and the
+/// The node's housekeeping thread: active expiry and eviction every 100 ms (so expired keys do
+/// not pile up when nobody reads them, and data over maxmemory goes), the everysec fsync, automatic checkpoints as the log grows, and the
 /// engine's maintenance (compaction) every 5 seconds, and replication's timeouts every 100 ms.
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
@@ -32,7 +32,7 @@ internal sealed class BackgroundTasks : IDisposable
         _checkpointer = checkpointer;
         _config = config;
         _logger = logger;
-        _keyspace = new KeyspaceSession(db);
+        _keyspace = new KeyspaceSession(db) { NoTouch = true };
         _thread = new Thread(Run) { Name = "istore-background", IsBackground = true };
         _thread.Start();
     }
@@ -44,6 +44,7 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            Guard("eviction", Evict);
             _db.Tracking.FlushBroadcast();
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
@@ -74,6 +75,18 @@ internal sealed class BackgroundTasks : IDisposable
         }
         while (_expiryCursor != 0 && Environment.TickCount64 < deadline);
         _latency.Sample("expire-cycle", Environment.TickCount64 - started);
+    }
+
+    /// <summary>
+    /// Keys over maxmemory go here too, not only before writes: after CONFIG SET maxmemory lowers
+    /// the limit, or when a write's own budget ran out. A replica evicts nothing (its master's DELs arrive).
+    /// </summary>
+    private void Evict()
+    {
+        AccessTable.Tick();
+        _db.Access?.Fit(_db.Engine.KeyCount);
+        if (_db.OverMemoryLimit)
+            _keyspace.FreeMemory(budgetMs: 25);
     }
 
     private void Guard(string task, Action action)

@@ -120,6 +120,12 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, SubscribedContext.Refusal(spec, args), spec);
             return;
         }
+        // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
+        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && (spec.Flags & CommandFlags.DenyOom) != 0)
+        {
+            Reject(client, output, Errors.OutOfMemory, spec);
+            return;
+        }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {
             if ((spec.Flags & CommandFlags.NoMulti) != 0)
@@ -138,6 +144,7 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Connection = connection;
         _context.Client = client;
         _keyspace.Current = connection;
+        _keyspace.NoTouch = client.NoTouch && spec != TouchSpec;   // CLIENT NO-TOUCH: TOUCH itself still touches
         if (!PassesMigrationGate(spec))
         {
             Run(_context);
@@ -164,6 +171,11 @@ internal sealed class NodeWorker : ILoopWorker
             _writerSlot.Exit();
         }
     }
+
+    /// <summary>How long a command may spend evicting before it runs; the next commands and housekeeping continue what is left.</summary>
+    private const long ForegroundEvictionMs = 5;
+
+    private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;
 
     /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
     private static bool PassesMigrationGate(CommandSpec spec) =>
@@ -203,6 +215,7 @@ internal sealed class NodeWorker : ILoopWorker
         var output = c.Output;
         int replyStart = output.Length;
         long started = Stopwatch.GetTimestamp();
+        c.Keyspace.CommandStarts();
         try
         {
             node.Handlers[c.Spec](c);
