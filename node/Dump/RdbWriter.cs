@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Istore.Node.Dump;
@@ -60,6 +61,35 @@ public sealed class RdbWriter
             return;
         WriteLength((ulong)value.Length);
         WriteRaw(value);
+    }
+
+    /// <summary>
+    /// A string as rdbSaveRawString writes it with rdbcompression on: LZF-compressed when longer
+    /// than 20 bytes and at least 4 bytes shorter compressed (marker, both lengths, the data).
+    /// </summary>
+    public void WriteCompressibleString(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > 20)
+        {
+            var compressed = ArrayPool<byte>.Shared.Rent(value.Length - 4);
+            try
+            {
+                int length = Lzf.TryCompress(value, compressed.AsSpan(0, value.Length - 4));
+                if (length > 0)
+                {
+                    WriteByte(0xC3);
+                    WriteLength((ulong)length);
+                    WriteLength((ulong)value.Length);
+                    WriteRaw(compressed.AsSpan(0, length));
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(compressed);
+            }
+        }
+        WriteString(value);
     }
 
     public void WriteRaw(ReadOnlySpan<byte> value)
