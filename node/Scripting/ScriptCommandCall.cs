@@ -78,6 +78,13 @@ internal static class ScriptCommandCall
     /// <summary>Redis's "%.17g": no precision lost (Lua's own number-to-string keeps 14 digits).</summary>
     private static int FormatNumber(double value, Span<byte> into)
     {
+        // Whole numbers below 2^53 (TTLs, counts, indexes: nearly every number a script passes) print as
+        // "%.17g" prints them, digit for digit, without a string.
+        if (Math.Abs(value) < 9007199254740992d && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((long)value, into, out int written);
+            return written;
+        }
         string text = double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf" : double.IsNaN(value) ? "nan"
             : value.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
         return System.Text.Encoding.ASCII.GetBytes(text, into);
@@ -121,7 +128,8 @@ internal static class ScriptCommandCall
         c.Keyspace.Unlogged = !run.Logged;
         try
         {
-            NodeWorker.Dispatch(c);
+            // Timed from the previous call's end: the Lua in between counts towards this call (one clock read a call).
+            run.CallClock = NodeWorker.Dispatch(c, run.CallClock);
             var reply = output.WrittenSpan[start..];
             int pos = 0;
             RespToLua.Push(L, reply, ref pos);

@@ -40,6 +40,15 @@ internal sealed class ScriptRun(CommandContext caller, string name, bool evalMod
 
     public int ThreadId { get; } = Environment.CurrentManagedThreadId;
 
+    private long _callClock;
+
+    /// <summary>When the script's last redis.call ended (its start before the first): where the next call's timing starts.</summary>
+    public long CallClock
+    {
+        get => _callClock == 0 ? _started : _callClock;
+        set => _callClock = value;
+    }
+
     public long ElapsedMs => (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>Past the busy threshold: other clients get -BUSY.</summary>
