@@ -16,6 +16,10 @@ internal static class ScriptCommandCall
 {
     [ThreadStatic] private static CommandArgs? t_args;
 
+    /// <summary>The last few command names scripts on this thread called, byte for byte, and their specs (a script calls the same few).</summary>
+    [ThreadStatic] private static (byte[] Name, CommandSpec Spec)[]? t_recent;
+    [ThreadStatic] private static int t_recentNext;
+
     public static void Run(ScriptRun run, nint L)
     {
         int argc = GetTop(L);
@@ -43,7 +47,7 @@ internal static class ScriptCommandCall
             args.Append(text);
         }
         SetTop(L, 0);
-        var spec = CommandTable.Find(args[0]);   // once: the checks and the dispatch share it
+        var spec = FindCommand(args[0]);   // once: the checks and the dispatch share it
         if (Refusal(run, spec, args) is { } refusal)
         {
             RespToLua.PushError(L, refusal);
@@ -58,6 +62,26 @@ internal static class ScriptCommandCall
             return;
         }
         Execute(run, spec!, args, L);
+    }
+
+    /// <summary>The command table's lookup (which folds case) behind an exact-bytes cache of the names called last.</summary>
+    private static CommandSpec? FindCommand(ReadOnlySpan<byte> name)
+    {
+        var recent = t_recent ??= new (byte[], CommandSpec)[8];
+        foreach (var (known, spec) in recent)
+        {
+            if (known is null)
+                break;
+            if (name.SequenceEqual(known))
+                return spec;
+        }
+        var found = CommandTable.Find(name);
+        if (found is not null)
+        {
+            recent[t_recentNext] = (name.ToArray(), found);
+            t_recentNext = (t_recentNext + 1) % recent.Length;
+        }
+        return found;
     }
 
     /// <summary>XREAD / XREADGROUP with BLOCK: Redis's command refuses it from a script, naming the command as the script wrote it.</summary>
