@@ -208,6 +208,7 @@ internal sealed class NodeWorker : ILoopWorker
         var node = c.Node;
         var output = c.Output;
         int replyStart = output.Length;
+        c.StartedTicks = started;
         try
         {
             node.Handlers[c.Spec](c);

@@ -16,6 +16,8 @@ internal static class ScriptCommandCall
 {
     [ThreadStatic] private static CommandArgs? t_args;
 
+    private static readonly CommandSpec XRead = CommandTable.Find("XREAD")!, XReadGroup = CommandTable.Find("XREADGROUP")!;
+
     /// <summary>The last few command names scripts on this thread called, byte for byte, and their specs (a script calls the same few).</summary>
     [ThreadStatic] private static (byte[] Name, CommandSpec Spec)[]? t_recent;
     [ThreadStatic] private static int t_recentNext;
@@ -87,7 +89,7 @@ internal static class ScriptCommandCall
     /// <summary>XREAD / XREADGROUP with BLOCK: Redis's command refuses it from a script, naming the command as the script wrote it.</summary>
     private static string? BlockingRead(CommandSpec spec, CommandArgs args)
     {
-        if (spec.Name is not ("XREAD" or "XREADGROUP"))
+        if (spec != XRead && spec != XReadGroup)
             return null;
         for (int i = 1; i < args.Count; i++)
         {

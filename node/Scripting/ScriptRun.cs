@@ -10,7 +10,7 @@ namespace Istore.Node.Scripting;
 /// </summary>
 internal sealed class ScriptRun(CommandContext caller, string name, bool evalMode, bool readOnly, ScriptFlags flags)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _started = caller.StartedTicks != 0 ? caller.StartedTicks : Stopwatch.GetTimestamp();
     private volatile bool _busy;
     private volatile bool _killRequested;
 
