@@ -87,31 +87,28 @@ public static class Lzf
             {
                 if (op >= outEnd)
                     return 0;
-                literals++;
-                output[op++] = input[ip++];
-                if (literals == MaxLiteral)
-                {
-                    output[op - literals - 1] = (byte)(literals - 1);
-                    literals = 0;
-                    op++;
-                }
+                CopyLiteral(input, output, ref ip, ref op, ref literals);
             }
         }
         if (op + 3 > outEnd)
             return 0;
         while (ip < inEnd)
-        {
-            literals++;
-            output[op++] = input[ip++];
-            if (literals == MaxLiteral)
-            {
-                output[op - literals - 1] = (byte)(literals - 1);
-                literals = 0;
-                op++;
-            }
-        }
+            CopyLiteral(input, output, ref ip, ref op, ref literals);
         output[op - literals - 1] = (byte)(literals - 1);
         return literals == 0 ? op - 1 : op;
+    }
+
+    /// <summary>One byte into the open literal run, closing it (and opening the next) when it is full.</summary>
+    private static void CopyLiteral(ReadOnlySpan<byte> input, Span<byte> output, ref int ip, ref int op, ref int literals)
+    {
+        literals++;
+        output[op++] = input[ip++];
+        if (literals == MaxLiteral)
+        {
+            output[op - literals - 1] = (byte)(literals - 1);
+            literals = 0;
+            op++;
+        }
     }
 
     /// <summary>
