@@ -14,11 +14,17 @@ var maxClients = new Option<int>("--maxclients") { Description = "Maximum client
 var controlSocket = new Option<string?>("--control-socket") { Description = "Listen on this Unix socket for a successor to take over (lossless upgrade)" };
 var takeover = new Option<string?>("--takeover") { Description = "Take over the listening sockets and every client of the proxy at this control socket, then listen on it (give the same other options)" };
 var drainTimeout = new Option<double>("--takeover-drain-timeout") { Description = "Seconds a takeover waits for each client to owe no reply before closing it", DefaultValueFactory = _ => 10 };
+var ackTimeout = new Option<double>("--takeover-ack-timeout") { Description = "Seconds the running proxy waits for each acknowledgement of a successor before it keeps what it was handing over and tells the successor to stand down", DefaultValueFactory = _ => 10 };
 var logLevel = new Option<LogLevel>("--loglevel") { Description = "Trace, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogLevel.Information };
 
+ackTimeout.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<double>() is not (> 0 and < 3600))
+        result.AddError("--takeover-ack-timeout must be more than 0 and less than 3600 seconds");
+});
 var root = new RootCommand("istore-proxy: a multi-tenant RESP proxy over sharded istore-node / redis-server backends")
 {
-    config, ha, listen, haToken, threads, metricsPort, maxClients, controlSocket, takeover, drainTimeout, logLevel,
+    config, ha, listen, haToken, threads, metricsPort, maxClients, controlSocket, takeover, drainTimeout, ackTimeout, logLevel,
 };
 root.Validators.Add(result =>
 {
@@ -44,6 +50,7 @@ root.SetAction(async (parsed, _) =>
         ControlSocket = parsed.GetValue(controlSocket),
         Takeover = parsed.GetValue(takeover),
         TakeoverDrainTimeout = TimeSpan.FromSeconds(parsed.GetValue(drainTimeout)),
+        TakeoverAckTimeout = TimeSpan.FromSeconds(parsed.GetValue(ackTimeout)),
     };
     using var loggerFactory = LoggerFactory.Create(b => b
         .SetMinimumLevel(parsed.GetValue(logLevel))

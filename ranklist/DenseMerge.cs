@@ -11,12 +11,16 @@ namespace Istore.Ranklist;
 /// </summary>
 internal static class DenseMerge
 {
-    public static List<RecallEntry> TopK(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions)
+    public static List<RecallEntry> TopK(RecallQuery query, IReadOnlyList<IRecallExclusion> exclusions) =>
+        Select(query, Merge(query), exclusions);
+
+    /// <summary>Every window added into the scratch's totals; the members seen are its touched ids.</summary>
+    public static RecallScratch Merge(RecallQuery query)
     {
         var scratch = query.Members.Scratch();
         foreach (var (list, weight) in query.Lists)
             Accumulate(scratch, list, weight, Math.Min(query.Depth, list.Count), query.Aggregate == RecallAggregate.Sum);
-        return Select(query, scratch, exclusions);
+        return scratch;
     }
 
     /// <summary>

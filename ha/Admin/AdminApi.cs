@@ -38,8 +38,8 @@ public static class AdminApi
             () => Task.FromResult(Results.Accepted($"/api/v1/tenants/{name}/scale", scaler.Cancel(name)))));
         api.MapPost("/tenants/{name}/shards/{shard:int}/relocate", (HttpContext context, string name, int shard, RelocateRequest request) => Mutate(context, events,
             $"relocate {name}/{shard} to {request.To ?? "a new node"}", async () => Results.Ok(await relocation.RelocateAsync(name, shard, request.To, context.RequestAborted))));
-        api.MapPost("/upgrade", (HttpContext context, UpgradeRequest request) => Mutate(context, events, $"upgrade the nodes to {request.NodeBinary}",
-            () => Task.FromResult(Results.Accepted("/api/v1/upgrade", upgrade.Start(request.NodeBinary)))));
+        api.MapPost("/upgrade", (HttpContext context, UpgradeRequest request) => Mutate(context, events, $"upgrade the nodes to {request.NodeBinary ?? "(unchanged)"}, the proxies to {request.ProxyBinary ?? "(unchanged)"}",
+            () => Task.FromResult(Results.Accepted("/api/v1/upgrade", upgrade.Start(request.NodeBinary, request.ProxyBinary)))));
         api.MapGet("/upgrade", () => upgrade.Progress);
         api.MapPost("/nodes", (HttpContext context, string address, string? engine) => Mutate(context, events, $"register node {address}", () =>
         {

@@ -23,7 +23,7 @@ public sealed class AdminHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator, INodeRestarter? restarter = null)
+    public AdminHost(HaServer ha, Endpoint listen, string token, INodeAllocator? allocator, IUpgradeHost? upgradeHost = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Kestrel's own messages only when something is wrong; HA logs what it decides itself.
@@ -60,7 +60,7 @@ public sealed class AdminHost : IAsyncDisposable
         Sampler = new Sampler(ha.Store, ha.Prober, () => ha.ProxyEntries);
         Pool = new NodePool();
         Scaler = new Scaler(ha, allocator ?? Pool, ha.Logger);
-        var operations = new AdminOperations(new TenantOperations(ha, allocator ?? Pool), Scaler, new Relocation(ha, allocator ?? Pool), new RollingUpgrade(ha, restarter));
+        var operations = new AdminOperations(new TenantOperations(ha, allocator ?? Pool), Scaler, new Relocation(ha, allocator ?? Pool), new RollingUpgrade(ha, upgradeHost));
         AdminApi.Map(_app, ha, Sampler, operations, Pool, Events);
         Address = $"http://{listen.Host}:{listen.Port}/";
     }

@@ -44,7 +44,7 @@ public sealed record ScaleRequest(int Shards);
 public sealed record RelocateRequest(string? To);
 
 /// <summary>POST /api/v1/upgrade.</summary>
-public sealed record UpgradeRequest(string? NodeBinary);
+public sealed record UpgradeRequest(string? NodeBinary, string? ProxyBinary);
 
 /// <summary>The admin operations the API calls.</summary>
 public sealed record AdminOperations(TenantOperations Tenants, Istore.Ha.Scaling.Scaler Scaler, Istore.Ha.Operations.Relocation Relocation, Istore.Ha.Operations.RollingUpgrade Upgrade);

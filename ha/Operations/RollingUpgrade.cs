@@ -5,18 +5,20 @@ using Istore.Ha.Probing;
 namespace Istore.Ha.Operations;
 
 /// <summary>
-/// POST /api/v1/upgrade {"nodeBinary": path} (`up` mode): one shard at a time, every replica is
-/// restarted on the new binary and waits until it caught up with its master; a planned switchover
-/// then makes one of them the master, and the old master is restarted on the new binary as a
-/// replica. Clients see the switchover's write pause only. A shard without replicas is restarted
-/// in place (its clients get errors while it restarts). Progress at GET /api/v1/upgrade.
+/// POST /api/v1/upgrade {"nodeBinary": path, "proxyBinary": path} (`up` mode; either or both): one
+/// shard at a time, every replica is restarted on the new node binary and waits until it caught up
+/// with its master; a planned switchover then makes one of them the master, and the old master is
+/// restarted on the new binary as a replica. Clients see the switchover's write pause only. A shard
+/// without replicas is restarted in place (its clients get errors while it restarts). Then each
+/// proxy is taken over by the new proxy binary: its clients see no error and no disconnect.
+/// Progress at GET /api/v1/upgrade.
 /// </summary>
-public sealed class RollingUpgrade(HaServer ha, INodeRestarter? restarter)
+public sealed class RollingUpgrade(HaServer ha, IUpgradeHost? host)
 {
     private const int CatchUpTimeoutMs = 60_000;
 
     private readonly Lock _lock = new();
-    private UpgradeProgress _progress = new("idle", "", 0, 0, null, null);
+    private UpgradeProgress _progress = new("idle", null, 0, 0, null, 0, 0, null, null);
     private Task? _running;
 
     public UpgradeProgress Progress
@@ -28,32 +30,44 @@ public sealed class RollingUpgrade(HaServer ha, INodeRestarter? restarter)
         }
     }
 
-    public UpgradeProgress Start(string? binary)
+    public UpgradeProgress Start(string? nodeBinary, string? proxyBinary)
     {
-        if (restarter is null)
-            throw new AdminException(409, "a rolling upgrade restarts node processes: only `istore-ha up` supervises them");
-        if (string.IsNullOrEmpty(binary) || !File.Exists(binary))
-            throw new AdminException(400, $"nodeBinary '{binary}' is not a file here");
-        if (ha.Store.Current.Tenants.Any(t => t.Migration is not null))
+        if (host is null)
+            throw new AdminException(409, "a rolling upgrade restarts node and proxy processes: only `istore-ha up` supervises them");
+        if (nodeBinary is null && proxyBinary is null)
+            throw new AdminException(400, "give nodeBinary, proxyBinary or both");
+        foreach (var (field, binary) in new[] { ("nodeBinary", nodeBinary), ("proxyBinary", proxyBinary) })
+            if (binary is not null && (binary.Length == 0 || !File.Exists(binary)))
+                throw new AdminException(400, $"{field} '{binary}' is not a file here");
+        if (nodeBinary is not null && ha.Store.Current.Tenants.Any(t => t.Migration is not null))
             throw new AdminException(409, "a tenant is scaling; upgrade once it is done");
+        string? nodes = nodeBinary is null ? null : Path.GetFullPath(nodeBinary), proxies = proxyBinary is null ? null : Path.GetFullPath(proxyBinary);
         lock (_lock)
         {
             if (_running is { IsCompleted: false })
                 throw new AdminException(409, "an upgrade is running");
-            int total = ha.Store.Current.Tenants.Sum(t => t.Shards.Sum(s => 1 + s.Replicas.Count));
-            _progress = new UpgradeProgress("running", Path.GetFullPath(binary), 0, total, null, null);
-            _running = Task.Run(() => RunAsync(Path.GetFullPath(binary)));
+            int nodeCount = nodes is null ? 0 : ha.Store.Current.Tenants.Sum(t => t.Shards.Sum(s => 1 + s.Replicas.Count));
+            _progress = new UpgradeProgress("running", nodes, 0, nodeCount, proxies, 0, proxies is null ? 0 : host.Proxies.Count, null, null);
+            _running = Task.Run(() => RunAsync(nodes, proxies));
             return _progress;
         }
     }
 
-    private async Task RunAsync(string binary)
+    private async Task RunAsync(string? nodeBinary, string? proxyBinary)
     {
         try
         {
-            foreach (var tenant in ha.Store.Current.Tenants.Select(t => t.Name).ToList())
-                for (int shard = 0; shard < TopologyChange.Tenant(ha.Store.Current, tenant).Shards.Count; shard++)
-                    await UpgradeShardAsync(tenant, shard, binary).ConfigureAwait(false);
+            if (nodeBinary is not null)
+                foreach (var tenant in ha.Store.Current.Tenants.Select(t => t.Name).ToList())
+                    for (int shard = 0; shard < TopologyChange.Tenant(ha.Store.Current, tenant).Shards.Count; shard++)
+                        await UpgradeShardAsync(tenant, shard, nodeBinary).ConfigureAwait(false);
+            if (proxyBinary is not null)
+                foreach (var proxy in host!.Proxies)
+                {
+                    Update(p => p with { Step = $"proxy {proxy}: taken over by {proxyBinary}" });
+                    await host.TakeOverProxyAsync(proxy, proxyBinary).ConfigureAwait(false);
+                    Update(p => p with { ProxiesDone = p.ProxiesDone + 1 });
+                }
             Update(p => p with { State = "done", Step = null });
         }
         catch (Exception ex) when (ex is IOException or TimeoutException or AdminException or InvalidOperationException)
@@ -82,7 +96,7 @@ public sealed class RollingUpgrade(HaServer ha, INodeRestarter? restarter)
     private async Task RestartAsync(string node, string binary, string? master, string step)
     {
         Update(p => p with { Step = step });
-        await restarter!.RestartAsync(node, binary).ConfigureAwait(false);
+        await host!.RestartNodeAsync(node, binary).ConfigureAwait(false);
         if (master is not null)
             await NodeActions.CaughtUpAsync(ha.Prober, node, master, CatchUpTimeoutMs).ConfigureAwait(false);
         Update(p => p with { NodesDone = p.NodesDone + 1 });
@@ -95,5 +109,5 @@ public sealed class RollingUpgrade(HaServer ha, INodeRestarter? restarter)
     }
 }
 
-/// <summary>GET /api/v1/upgrade: idle, running, done or failed; the nodes restarted so far of all; what it does now.</summary>
-public sealed record UpgradeProgress(string State, string NodeBinary, int NodesDone, int Nodes, string? Step, string? Error);
+/// <summary>GET /api/v1/upgrade: idle, running, done or failed; the nodes restarted and the proxies taken over so far of all; what it does now.</summary>
+public sealed record UpgradeProgress(string State, string? NodeBinary, int NodesDone, int Nodes, string? ProxyBinary, int ProxiesDone, int Proxies, string? Step, string? Error);

@@ -24,6 +24,9 @@ public sealed record ClusterFile
     /// <summary>The istore-node a rolling upgrade moved the nodes to; null: the one found next to istore-ha.</summary>
     public string? NodeBinary { get; set; }
 
+    /// <summary>The istore-proxy a rolling upgrade moved the proxy to; null: the one found next to istore-ha.</summary>
+    public string? ProxyBinary { get; set; }
+
     public static ClusterFile? Load(string path) =>
         File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), ClusterFileJson.Default.ClusterFile) : null;
 

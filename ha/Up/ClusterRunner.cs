@@ -15,10 +15,14 @@ namespace Istore.Ha.Up;
 /// as HA (file mode, state in &lt;dir&gt;/ha.json) with the admin API and dashboard, and one
 /// istore-proxy taking its routes from it; a default tenant "demo". The first run generates the
 /// topology, the tenant's password and the admin token; later runs start the same cluster from
-/// &lt;dir&gt;. Nodes for tenants created through the API are started here too.
+/// &lt;dir&gt;. Nodes for tenants created through the API are started here too. The proxy listens on
+/// &lt;dir&gt;/proxy.sock for a successor: an upgrade hands its clients over instead of restarting it.
 /// </summary>
-public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactory) : INodeAllocator, INodeRestarter
+public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactory) : INodeAllocator, IUpgradeHost
 {
+    /// <summary>Longer than the proxy's drain timeout (10 s) plus its start.</summary>
+    private static readonly TimeSpan ProxyTakeoverTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger("istore-ha up");
     private readonly Lock _fileLock = new();
     private readonly string _dir = Path.GetFullPath(options.Directory);
@@ -31,6 +35,8 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
 
     private string TopologyPath => Path.Combine(_dir, "ha.json");
 
+    private string ProxyControlSocket => Path.Combine(_dir, "proxy.sock");
+
     /// <summary>Starts everything, prints how to reach it, and runs until <paramref name="ha"/>'s shutdown is requested through <paramref name="started"/>.</summary>
     public async Task<int> RunAsync(Action<HaServer> started)
     {
@@ -39,10 +45,14 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         _nodeBinary = FindBinary("istore-node", options.NodeBinary, "node");
         string proxyBinary = FindBinary("istore-proxy", options.ProxyBinary, "proxy");
         var topology = LoadOrCreate();
-        // A rolling upgrade's binary stays the nodes' binary when `up` starts again.
+        // A rolling upgrade's binaries stay the nodes' and the proxy's when `up` starts again.
         if (options.NodeBinary is null && _file.NodeBinary is { } upgraded && File.Exists(upgraded))
             _nodeBinary = upgraded;
+        if (options.ProxyBinary is null && _file.ProxyBinary is { } upgradedProxy && File.Exists(upgradedProxy))
+            proxyBinary = upgradedProxy;
         _downAfterMs = topology.DownAfterMs;
+        if (System.Text.Encoding.UTF8.GetByteCount(ProxyControlSocket) > 107)
+            throw new IOException($"{ProxyControlSocket} is too long for a Unix socket (107 bytes): choose a shorter --dir");
         EnsurePortsFree([.. _file.Nodes.Keys, _file.Proxy, topology.Listen, _file.Dashboard.Replace("http://", "").TrimEnd('/'), $"127.0.0.1:{options.BasePort + 190}"]);
         using var supervisor = _supervisor = new Supervisor(Path.Combine(_dir, "logs"), _logger);
         await Task.WhenAll(_file.Nodes.Select(n => StartNodeAsync(n.Key, n.Value)));
@@ -56,7 +66,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         await using var adminHost = new AdminHost(ha, admin, _file.AdminToken, this, this);
         await adminHost.StartAsync();
         supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
-            "--metrics-port", (options.BasePort + 190).ToString()]);
+            "--metrics-port", (options.BasePort + 190).ToString(), "--control-socket", ProxyControlSocket]);
         await WaitForPortAsync(_file.Proxy);
 
         var demo = _file.Tenants[0];
@@ -138,7 +148,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         return nodes;
     }
 
-    public async Task RestartAsync(string node, string binary)
+    public async Task RestartNodeAsync(string node, string binary)
     {
         string engine;
         lock (_fileLock)
@@ -147,6 +157,16 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         _nodeBinary = binary;
         Update(f => f.NodeBinary = binary);
         await StartNodeAsync(node, engine);
+    }
+
+    public IReadOnlyList<string> Proxies => [_file.Proxy];
+
+    public async Task TakeOverProxyAsync(string proxy, string binary)
+    {
+        if (proxy != _file.Proxy)
+            throw new InvalidOperationException($"{proxy} is not this cluster's proxy");
+        await _supervisor!.TakeOverAsync("proxy", binary, ["--takeover", ProxyControlSocket], ProxyTakeoverTimeout);
+        Update(f => f.ProxyBinary = binary);
     }
 
     /// <summary>Stops the nodes for good and deletes their data.</summary>

@@ -9,4 +9,7 @@ internal static partial class Log
 
     [LoggerMessage(LogLevel.Information, "Started {Name} on {Address}")]
     public static partial void Started(ILogger logger, string name, string address);
+
+    [LoggerMessage(LogLevel.Information, "{Name}: pid {Successor} took over from pid {Predecessor}")]
+    public static partial void TookOver(ILogger logger, string name, int predecessor, int successor);
 }

@@ -7,7 +7,8 @@ namespace Istore.Ha.Up;
 /// The processes `up` started: each restarted with the same arguments when it exits on its own,
 /// after its restart delay (a crashed master must stay down until HA has failed it over, so it
 /// comes back as a replica rather than as a master missing its last writes), all stopped with
-/// SIGTERM at the end. Output goes to a log file per process.
+/// SIGTERM at the end. A proxy is replaced by a successor that takes its clients over: the
+/// supervisor then follows the successor. Output goes to a log file per process.
 /// </summary>
 internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposable
 {
@@ -16,7 +17,8 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
     private Timer? _watch;
     private bool _stopping;
 
-    private sealed record Child(string Binary, string[] Args, int RestartDelayMs, Process Process)
+    /// <summary>A supervised process; while a successor takes over, <see cref="Predecessor"/> is the process it takes over from, which exits when it is done.</summary>
+    private sealed record Child(string Binary, string[] Args, int RestartDelayMs, Process Process, Process? Predecessor = null)
     {
         public long ExitedAtMs { get; set; } = -1;
     }
@@ -50,7 +52,8 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
             long now = Environment.TickCount64;
             foreach (var (name, child) in _children.ToList())
             {
-                if (!child.Process.HasExited)
+                // During a takeover TakeOverAsync decides which of the two processes stays.
+                if (child.Predecessor is not null || !child.Process.HasExited)
                     continue;
                 if (child.ExitedAtMs < 0)
                     child.ExitedAtMs = now;
@@ -61,6 +64,46 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
                 _children[name] = child with { Process = Launch(name, child.Binary, child.Args) };
             }
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="binary"/> with the process's arguments plus <paramref name="takeoverArgs"/>
+    /// and waits until the running process has handed everything over and exited: from then on the
+    /// successor is the supervised process (restarted on <paramref name="binary"/> if it crashes).
+    /// If the successor exits first, or both still run after <paramref name="timeout"/> (the
+    /// successor is then killed), the old process keeps serving and this throws.
+    /// </summary>
+    public async Task TakeOverAsync(string name, string binary, string[] takeoverArgs, TimeSpan timeout)
+    {
+        Child child;
+        Process successor;
+        lock (_lock)
+        {
+            if (!_children.TryGetValue(name, out child!) || child.Predecessor is not null || child.Process.HasExited)
+                throw new InvalidOperationException($"{name} is not running");
+            successor = Launch(name, binary, [.. child.Args, .. takeoverArgs]);
+            _children[name] = child with { Binary = binary, Process = successor, Predecessor = child.Process };
+        }
+        var old = child.Process;
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!old.HasExited && !successor.HasExited && Environment.TickCount64 < deadline)
+            await Task.Delay(20).ConfigureAwait(false);
+        if (old.HasExited && !successor.HasExited)
+        {
+            lock (_lock)
+                _children[name] = _children[name] with { Predecessor = null };
+            Log.TookOver(logger, name, old.Id, successor.Id);
+            old.Dispose();
+            return;
+        }
+        string why = successor.HasExited ? $"the new process exited ({successor.ExitCode})" : old.HasExited ? "the old process exited" : $"no takeover after {timeout.TotalSeconds:0} s";
+        if (!successor.HasExited)
+            successor.Kill();
+        successor.WaitForExit();
+        successor.Dispose();
+        lock (_lock)
+            _children[name] = child;   // the old process, or its restart if it died too
+        throw new InvalidOperationException($"{name}: takeover by {binary} failed: {why}; the old process serves on");
     }
 
     /// <summary>Stops one process for good (a deleted tenant's node).</summary>
@@ -82,7 +125,7 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
         lock (_lock)
         {
             _stopping = true;
-            all = _children.Values.Select(c => c.Process).ToList();
+            all = _children.Values.SelectMany(c => c.Predecessor is { } p ? new[] { c.Process, p } : [c.Process]).ToList();
             _children.Clear();
         }
         _watch?.Dispose();

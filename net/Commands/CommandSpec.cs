@@ -20,6 +20,9 @@ public sealed record CommandSpec(
 
     public bool HasKeys => FirstKey > 0 || NumKeysAt > 0;
 
+    /// <summary>A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".</summary>
+    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
+
     /// <summary>
     /// For commands whose keys are counted by an argument (LMPOP, ZUNIONSTORE, BLMPOP…): the
     /// position of that count; the keys follow it. 0 when the command has no such argument.
@@ -78,6 +81,13 @@ public sealed record CommandSpec(
     /// routing can find those keys, but Redis still reports the command "movablekeys".
     /// </summary>
     public bool PatternKeys { get; init; }
+
+    /// <summary>
+    /// True when the "keys" are shard channel names (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH): routing
+    /// places them like keys, but they name nothing in the keyspace (Redis's "not_key" key specs;
+    /// COMMAND GETKEYS leaves them out).
+    /// </summary>
+    public bool ChannelKeys { get; init; }
 
     /// <summary>True when key positions depend on the arguments (Redis's "movablekeys").</summary>
     public bool MovableKeys => NumKeysAt > 0 || KeywordNumKeys is not null || KeywordHalfKeys is not null || KeywordKeys is not null || KeywordRestKeys is not null || PatternKeys;

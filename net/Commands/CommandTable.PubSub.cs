@@ -12,6 +12,14 @@ public static partial class CommandTable
         Add(t, g, "PSUBSCRIBE", -2, P | NS | S, 0, 0, 0, "Listens for messages published to channels that match one or more patterns.");
         Add(t, g, "PUNSUBSCRIBE", -1, P | NS | S, 0, 0, 0, "Stops listening to messages published to channels that match one or more patterns.");
         Add(t, g, "PUBLISH", 3, P | F | S, 0, 0, 0, "Posts a message to a channel.");
+        // Shard channels are named like keys (Redis's key specs flag them "not a key"): a proxy
+        // routes them to the shard that owns the name; nothing in the keyspace is touched.
+        AddShardChannels(t, g, "SSUBSCRIBE", -2, P | NS | S, -1, "Listens for messages published to shard channels.");
+        AddShardChannels(t, g, "SUNSUBSCRIBE", -1, P | NS | S, -1, "Stops listening to messages posted to shard channels.");
+        AddShardChannels(t, g, "SPUBLISH", 3, P | F | S, 1, "Posts a message to a shard channel.");
         Add(t, g, "PUBSUB", -2, CommandFlags.None, 0, 0, 0, "A container for Pub/Sub commands (CHANNELS, NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB, HELP).");
     }
+
+    private static void AddShardChannels(List<CommandSpec> t, string group, string name, int arity, CommandFlags flags, int last, string summary) =>
+        t.Add(new CommandSpec(name, arity, flags, 1, last, 1, group, summary) { ChannelKeys = true });
 }

@@ -22,6 +22,9 @@ public static partial class CommandTable
         // one key each, so the proxy forwards them by key like any single-key read.
         Add(t, g, "RL.WINDOW", -6, R, 1, 1, 1, "Returns rows of a ranklist's top-depth window in weighted order, down to a minimum contribution.");
         Add(t, g, "RL.WINDOWSCORE", -4, R | F, 1, 1, 1, "Returns the scores of members ranked within a ranklist's top-depth window.");
+        t.Add(new CommandSpec("RL.PARTIAL", -7, R, 0, 0, 0, g,
+            "Returns the members of a shard's ranklists that matter to a recall, by their aggregate over those lists alone.")
+        { NumKeysAt = 1, NumKeysStep = 2 });
         Add(t, g, "RL.EXCLUDED", -2, R | F, 1, 1, 1, "Tells for each member whether a set, ranklist or bloom filter excludes it from a recall.");
 
         const string b = "bf";

@@ -112,6 +112,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                 int n = Libc.epoll_wait(_epoll, events, 256, 100);
                 if (n < 0 && Libc.Errno != Libc.EINTR)
                     Libc.ThrowIfFailed(n, "epoll_wait");
+                _worker.OnWake();
                 for (int i = 0; i < n; i++)
                     Dispatch(events[i]);
                 FlushBatch();

@@ -24,4 +24,9 @@ public interface ILoopWorker : IDisposable
 
     /// <summary>Once per loop iteration, after the batch ran and before any reply is sent (e.g. to make the batch durable).</summary>
     void BeforeSend();
+
+    /// <summary>Once per loop iteration, when the loop wakes up, before it handles any event (e.g. to take one timestamp for them all).</summary>
+    void OnWake()
+    {
+    }
 }

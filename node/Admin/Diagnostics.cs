@@ -33,15 +33,29 @@ public sealed class Diagnostics
     /// <summary>EXEC is logged through its commands, and AUTH/HELLO never (they carry passwords), as in Redis.</summary>
     private static bool SkipsSlowLog(string name) => name is "EXEC" or "AUTH" or "HELLO";
 
+    /// <summary>The arguments the slow log shows as "(redacted)": CONFIG SET's sensitive values, MIGRATE's AUTH/AUTH2 credentials.</summary>
+    private static Func<int, bool> Secrets(CommandContext c)
+    {
+        if (c.Spec.Name == "CONFIG" && c.Count > 2 && c.ArgIs(1, "SET"u8))
+            return i => i >= 3 && i % 2 == 1 && Hosting.NodeConfig.IsSensitive(c.ArgString(i - 1));
+        if (c.Spec.Name != "MIGRATE")
+            return _ => false;
+        var secrets = new HashSet<int>();
+        for (int i = 6; i < c.Count && !c.ArgIs(i, "KEYS"u8); i++)
+        {
+            int count = c.ArgIs(i, "AUTH"u8) ? 1 : c.ArgIs(i, "AUTH2"u8) ? 2 : 0;
+            for (int k = 1; k <= count; k++)
+                secrets.Add(i + k);
+            i += count;
+        }
+        return secrets.Contains;
+    }
+
     public void NoteSlow(CommandContext c, long ticks)
     {
         long micros = TicksToMicros(ticks);
         if (SlowLog.SlowerThanMicros >= 0 && micros >= SlowLog.SlowerThanMicros && !SkipsSlowLog(c.Spec.Name))
-        {
-            bool configSet = c.Spec.Name == "CONFIG" && c.Count > 2 && c.ArgIs(1, "SET"u8);
-            SlowLog.Add(c.Args, micros, c.Connection.RemoteAddress, c.Client.Name,
-                i => configSet && i >= 3 && i % 2 == 1 && Hosting.NodeConfig.IsSensitive(c.ArgString(i - 1)));
-        }
+            SlowLog.Add(c.Args, micros, c.Connection.RemoteAddress, c.Client.Name, Secrets(c));
         bool fast = (c.Spec.Flags & Net.Commands.CommandFlags.Fast) != 0;
         Latency.Sample(fast ? "fast-command" : "command", micros / 1000);
     }

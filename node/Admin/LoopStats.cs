@@ -14,6 +14,9 @@ public sealed class LoopStats
     public readonly long[] Rejected = new long[CommandTable.All.Count];
     public readonly long[] Failed = new long[CommandTable.All.Count];
 
+    /// <summary>LATENCY HISTOGRAM's per-command figures.</summary>
+    public readonly LatencyHistograms Latency = new();
+
     /// <summary>Commands refused before they ran that have no table row (unknown names).</summary>
     public long RejectedUnknown;
 
@@ -43,6 +46,7 @@ public sealed class LoopStats
         Array.Clear(Rejected);
         Array.Clear(Failed);
         RejectedUnknown = 0;
+        Latency.Reset();
         lock (_errors)
             _errors.Clear();
     }

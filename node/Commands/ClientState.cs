@@ -43,8 +43,8 @@ public sealed class ClientState
     /// <summary>CLIENT REPLY: whether this client's replies are sent.</summary>
     public ReplyMode Replies { get; set; }
 
-    /// <summary>True while subscribed to a channel or pattern (Redis's pub/sub context).</summary>
-    public bool IsSubscribed => Subscriber is { Count: > 0 };
+    /// <summary>True while subscribed to a channel, pattern or shard channel (Redis's pub/sub context).</summary>
+    public bool IsSubscribed => Subscriber is { Total: > 0 };
 }
 
 /// <summary>CLIENT REPLY ON|OFF|SKIP (Skip: the next command's reply is dropped).</summary>

@@ -171,7 +171,7 @@ internal static class CommandCommand
         }
         var keys = new List<int>();
         spec.CollectKeyIndexes(c.Args, keys, first: 2);
-        if (keys.Count == 0)
+        if (keys.Count == 0 || spec.ChannelKeys)
         {
             c.Output.WriteError("ERR The command has no key arguments");
             return;

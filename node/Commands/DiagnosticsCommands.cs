@@ -3,7 +3,7 @@ using Istore.Node.Admin;
 
 namespace Istore.Node.Commands;
 
-/// <summary>SLOWLOG GET|LEN|RESET|HELP and LATENCY LATEST|HISTORY|GRAPH|RESET|DOCTOR|HELP, over <see cref="Diagnostics"/>.</summary>
+/// <summary>SLOWLOG GET|LEN|RESET|HELP and LATENCY LATEST|HISTORY|GRAPH|RESET|DOCTOR|HISTOGRAM|HELP, over <see cref="Diagnostics"/>.</summary>
 internal static class DiagnosticsCommands
 {
     public static void Register(HandlerTable t)
@@ -89,6 +89,9 @@ internal static class DiagnosticsCommands
         "RESET [<event> ...]",
         "    Reset latency data of one or more <event> classes.",
         "    (default: reset all data for all event classes)",
+        "HISTOGRAM [COMMAND ...]",
+        "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+        "    If no commands are specified then all histograms are replied.",
         "HELP",
         "    Prints this help.",
     ];
@@ -138,6 +141,10 @@ internal static class DiagnosticsCommands
             for (int i = 2; i < c.Count; i++)
                 names.Add(c.ArgString(i));
             c.Output.WriteInteger(monitor.Reset(names));
+        }
+        else if (c.ArgIs(1, "HISTOGRAM"u8))
+        {
+            LatencyHistogramReply.Write(c);
         }
         else if (c.ArgIs(1, "DOCTOR"u8) && c.Count == 2)
         {

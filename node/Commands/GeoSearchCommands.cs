@@ -235,8 +235,8 @@ public static class GeoSearchCommands
                 arguments.Add(match.Member);
             }
         }
-        StoredResult.Replace(c.Keyspace, destination, result, "ZADD"u8, arguments);
-        c.Notify(result is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.ZSet, result is null ? "del" : c.Spec.Name == "GEOSEARCHSTORE" ? "geosearchstore" : "georadiusstore", destination);
+        if (StoredResult.Replace(c.Keyspace, destination, result, "ZADD"u8, arguments) || result is not null)
+            c.Notify(result is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.ZSet, result is null ? "del" : c.Spec.Name == "GEOSEARCHSTORE" ? "geosearchstore" : "georadiusstore", destination);
         c.Output.WriteInteger(matches.Count);
     }
 

@@ -131,6 +131,7 @@ internal static class InfoCommand
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);
                 yield return ("pubsub_patterns", node.PubSub.PatternCount);
+                yield return ("pubsubshard_channels", node.PubSub.ActiveChannels(null, shard: true).Count);
                 yield return ("migrate_cached_sockets", node.MigrateTargets.Count);
                 yield return ("tracking_total_keys", db.Tracking.KeyCount);
                 yield return ("tracking_total_items", db.Tracking.ItemCount);

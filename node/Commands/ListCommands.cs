@@ -213,7 +213,7 @@ public static class ListCommands
         c.Output.WriteInteger(removed);
     }
 
-    /// <summary>LTRIM key start stop: keeps that range; an empty range removes the key.</summary>
+    /// <summary>LTRIM key start stop: keeps that range; an empty range removes the key. Keeping the whole list still notifies "ltrim", as Redis.</summary>
     private static void Trim(CommandContext c)
     {
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop))
@@ -228,7 +228,11 @@ public static class ListCommands
             else if (first > 0 || last < list.Count - 1)
                 list.Trim(first, last);
             else
-                list = null;   // the whole list stays: nothing to record
+            {
+                c.Notify(PubSub.NotifyClass.List, "ltrim"u8, c.Arg(1));   // the whole list stays: nothing to store or log
+                c.Keyspace.Touched(c.Arg(1));
+                list = null;
+            }
         }
         if (list is not null)
         {

@@ -8,47 +8,38 @@ using Istore.Node.PubSub;
 namespace Istore.Node.Commands;
 
 /// <summary>
-/// SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB. Replies and messages are push
-/// frames in RESP3 and arrays in RESP2; a message for a client on another event loop is posted
+/// SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH PUBSUB, and the shard channels of Redis 7
+/// (SSUBSCRIBE SUNSUBSCRIBE SPUBLISH: on a node they are channels of their own namespace that
+/// patterns do not see; the proxy routes them by name). Replies and messages are push frames in
+/// RESP3 and arrays in RESP2; a message for a client on another event loop is posted
 /// to that loop (<see cref="Net.Server.Connection.Deliver"/>). Nothing here is logged: pub/sub
 /// is not data.
 /// </summary>
 public static class PubSubCommands
 {
-    private static readonly HashSet<string> AllowedInSubscribedContext =
-        ["SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "PING", "QUIT", "RESET"];
-
     public static void Register(HandlerTable t)
     {
         t.Add("SUBSCRIBE", c => Subscribe(c, SubscriptionKind.Channel, "subscribe"u8));
         t.Add("PSUBSCRIBE", c => Subscribe(c, SubscriptionKind.Pattern, "psubscribe"u8));
         t.Add("UNSUBSCRIBE", c => Unsubscribe(c, SubscriptionKind.Channel, "unsubscribe"u8));
         t.Add("PUNSUBSCRIBE", c => Unsubscribe(c, SubscriptionKind.Pattern, "punsubscribe"u8));
-        t.Add("PUBLISH", Publish);
+        t.Add("SSUBSCRIBE", ShardSubscribe);
+        t.Add("SUNSUBSCRIBE", c => Unsubscribe(c, SubscriptionKind.ShardChannel, "sunsubscribe"u8));
+        t.Add("PUBLISH", c => Publish(c, shard: false));
+        t.Add("SPUBLISH", c => Publish(c, shard: true));
         t.Add("PUBSUB", PubSubIntrospection.Execute);
     }
 
-    /// <summary>In RESP2, a subscribed client may only manage its subscriptions, PING, QUIT or RESET.</summary>
-    public static bool AllowedWhileSubscribed(CommandSpec spec) => AllowedInSubscribedContext.Contains(spec.Name);
-
-    /// <summary>(P)SUBSCRIBE and (P)UNSUBSCRIBE answer with push frames, which CLIENT REPLY OFF does not silence.</summary>
-    public static bool RepliesArePushes(CommandSpec spec) => spec.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "UNSUBSCRIBE" or "PUNSUBSCRIBE";
-
-    /// <summary>Redis names the command as its full name: "get", or "config|get" for a container's subcommand.</summary>
-    public static string NotAllowedWhileSubscribed(CommandSpec spec, CommandArgs args)
-    {
-        var name = spec.Name.ToLowerInvariant();
-        if (spec.Summary.StartsWith("A container", StringComparison.Ordinal) && args.Count > 1)
-            name += "|" + args.ToString(1).ToLowerInvariant();
-        return $"ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
-    }
+    /// <summary>(P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE answer with push frames, which CLIENT REPLY OFF does not silence.</summary>
+    public static bool RepliesArePushes(CommandSpec spec) =>
+        spec.Name is "SUBSCRIBE" or "PSUBSCRIBE" or "SSUBSCRIBE" or "UNSUBSCRIBE" or "PUNSUBSCRIBE" or "SUNSUBSCRIBE";
 
     /// <summary>Drops every subscription (RESET, disconnect).</summary>
     public static void UnsubscribeAll(NodeServer node, ClientState client)
     {
         if (client.Subscriber is not { } subscriber)
             return;
-        foreach (var kind in (ReadOnlySpan<SubscriptionKind>)[SubscriptionKind.Channel, SubscriptionKind.Pattern])
+        foreach (var kind in (ReadOnlySpan<SubscriptionKind>)[SubscriptionKind.Channel, SubscriptionKind.Pattern, SubscriptionKind.ShardChannel])
             foreach (var subject in subscriber.Of(kind).ToArray())
                 node.PubSub.Unsubscribe(subscriber, kind, subject);
     }
@@ -59,8 +50,20 @@ public static class PubSubCommands
         for (int i = 1; i < c.Count; i++)
         {
             c.Node.PubSub.Subscribe(subscriber, kind, c.Arg(i));
-            WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber.Count);
+            WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber.CountFor(kind));
         }
+    }
+
+    /// <summary>
+    /// SSUBSCRIBE: inside EXEC Redis refuses it (a transaction expects one reply per command),
+    /// where SUBSCRIBE is let through for compatibility.
+    /// </summary>
+    private static void ShardSubscribe(CommandContext c)
+    {
+        if (c.Client.InTransaction)
+            c.Output.WriteError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        else
+            Subscribe(c, SubscriptionKind.ShardChannel, "ssubscribe"u8);
     }
 
     /// <summary>Without arguments: every subscription of that kind, or one reply with a null subject when there is none.</summary>
@@ -73,7 +76,7 @@ public static class PubSubCommands
             {
                 if (subscriber is not null)
                     c.Node.PubSub.Unsubscribe(subscriber, kind, c.Arg(i));
-                WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber?.Count ?? 0);
+                WriteSubscriptionReply(c.Output, reply, c.Arg(i), subscriber?.CountFor(kind) ?? 0);
             }
             return;
         }
@@ -83,13 +86,13 @@ public static class PubSubCommands
             c.Output.WritePushHeader(3);
             c.Output.WriteBulkString(reply);
             c.Output.WriteNull();
-            c.Output.WriteInteger(subscriber?.Count ?? 0);
+            c.Output.WriteInteger(subscriber?.CountFor(kind) ?? 0);
             return;
         }
         foreach (var subject in subjects)
         {
             c.Node.PubSub.Unsubscribe(subscriber!, kind, subject);
-            WriteSubscriptionReply(c.Output, reply, subject, subscriber!.Count);
+            WriteSubscriptionReply(c.Output, reply, subject, subscriber!.CountFor(kind));
         }
     }
 
@@ -101,7 +104,7 @@ public static class PubSubCommands
         output.WriteInteger(count);
     }
 
-    /// <summary>PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.</summary>
-    private static void Publish(CommandContext c) =>
-        c.Output.WriteInteger(c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2)));
+    /// <summary>(S)PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.</summary>
+    private static void Publish(CommandContext c, bool shard) =>
+        c.Output.WriteInteger(c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2), shard));
 }

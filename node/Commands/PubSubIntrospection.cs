@@ -37,7 +37,6 @@ internal static class PubSubIntrospection
             c.Output.WriteError(Errors.UnknownSubcommand("PUBSUB", c.ArgString(1)));
     }
 
-    /// <summary>Shard channels (SSUBSCRIBE) do not exist on a standalone node: their listings are always empty.</summary>
     private static void Channels(CommandContext c, bool shard)
     {
         if (c.Count > 3)
@@ -46,7 +45,7 @@ internal static class PubSubIntrospection
             return;
         }
         var match = c.Count == 3 ? new GlobPattern(c.Args.ToArray(2)) : null;
-        var channels = shard ? [] : c.Node.PubSub.ActiveChannels(match);
+        var channels = c.Node.PubSub.ActiveChannels(match, shard);
         c.Output.WriteArrayHeader(channels.Count);
         foreach (var channel in channels)
             c.Output.WriteBulkString(channel);
@@ -58,7 +57,7 @@ internal static class PubSubIntrospection
         for (int i = 2; i < c.Count; i++)
         {
             c.Output.WriteBulkString(c.Arg(i));
-            c.Output.WriteInteger(shard ? 0 : c.Node.PubSub.SubscriberCount(c.Arg(i)));
+            c.Output.WriteInteger(c.Node.PubSub.SubscriberCount(c.Arg(i), shard));
         }
     }
 

@@ -5,9 +5,10 @@ using Istore.Ranklist;
 namespace Istore.Node.Commands;
 
 /// <summary>
-/// The per-shard steps of a recall the proxy runs across shards (<see cref="ShardedRecall"/>):
+/// The per-shard steps of a recall the proxy runs across shards by list (<see cref="ShardedRecall"/>):
 /// a list's DEPTH window read in contribution order, the window scores of given members, and
-/// the exclusion test of given members. They need from a ranklist only its size, its rows by
+/// the exclusion test of given members (also used by the recall by shard, whose own step is
+/// <see cref="RankListPartialCommand"/>). They need from a ranklist only its size, its rows by
 /// rank with scores, and a member's score and rank; from an exclusion key only a member test.
 /// </summary>
 public static class RankListRecallParts
@@ -17,6 +18,7 @@ public static class RankListRecallParts
         t.Add("RL.WINDOW", Window);
         t.Add("RL.WINDOWSCORE", WindowScore);
         t.Add("RL.EXCLUDED", Excluded);
+        t.Add("RL.PARTIAL", RankListPartialCommand.Execute);
     }
 
     /// <summary>

@@ -270,7 +270,7 @@ public static class SortCommand
             foreach (var element in elements)
                 list.PushTail(element);
         }
-        StoredResult.Replace(c.Keyspace, destination, list, "RPUSH"u8, elements);
-        c.Notify(list is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.List, list is null ? "del"u8 : "sortstore"u8, destination);
+        if (StoredResult.Replace(c.Keyspace, destination, list, "RPUSH"u8, elements) || list is not null)
+            c.Notify(list is null ? PubSub.NotifyClass.Generic : PubSub.NotifyClass.List, list is null ? "del"u8 : "sortstore"u8, destination);
     }
 }

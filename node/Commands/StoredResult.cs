@@ -14,8 +14,9 @@ internal static class StoredResult
     /// Replaces <paramref name="destination"/> with <paramref name="value"/> (null: deletes it) and
     /// logs "DEL destination" when it existed, then "<paramref name="command"/> destination
     /// <paramref name="arguments"/>…" when there is a value. The caller holds an atomic scope.
+    /// Returns whether the destination existed (an empty result is a "del" event only then, as in Redis).
     /// </summary>
-    public static void Replace(KeyspaceSession ks, byte[] destination, StoredObject? value, ReadOnlySpan<byte> command, List<byte[]> arguments)
+    public static bool Replace(KeyspaceSession ks, byte[] destination, StoredObject? value, ReadOnlySpan<byte> command, List<byte[]> arguments)
     {
         bool existed = ks.DeleteUnlogged(destination);
         if (value is not null)
@@ -34,5 +35,6 @@ internal static class StoredResult
             foreach (var argument in arguments)
                 log.Arg(argument);
         }
+        return existed;
     }
 }

@@ -11,8 +11,10 @@ public readonly record struct RestoredValue(KeyType Type, byte[]? String, Stored
 /// <summary>
 /// DUMP payloads in Redis 7.0's format: the RDB type byte, the value as rdbSaveObject writes it,
 /// the RDB version (2 bytes, little-endian) and the CRC-64 of all that (8 bytes, little-endian).
-/// Written in encodings every Redis 7 loads (plain lists, sets, hashes; ZSET_2), read in every
-/// encoding Redis has written since 2.6 (zipmap, ziplist, intset, quicklist, listpack).
+/// Written as Redis 7.0 writes the same value (<see cref="CompactEncodings"/>: listpack hashes and
+/// sorted sets, intsets, quicklists, where OBJECT ENCODING names them) or in the plain
+/// encodings (sets, hashes, ZSET_2), read in every encoding Redis has written since 2.6 (zipmap,
+/// ziplist, intset, quicklist, listpack).
 /// </summary>
 public static class DumpPayload
 {
@@ -32,16 +34,19 @@ public static class DumpPayload
         switch (value)
         {
             case ListValue list:
-                writer.WriteByte(RdbType.List);
-                writer.WriteLength((ulong)list.Count);
-                foreach (var item in list.Range(0, list.Count - 1))
-                    writer.WriteString(item);
+                CompactEncodings.WriteList(writer, list);
+                break;
+            case SetValue set when set.Encoding == "intset":
+                CompactEncodings.WriteIntset(writer, set);
                 break;
             case SetValue set:
                 writer.WriteByte(RdbType.Set);
                 writer.WriteLength((ulong)set.Length);
                 foreach (var member in set)
                     writer.WriteString(member.Key);
+                break;
+            case SortedSetValue sortedSet when sortedSet.Encoding == "listpack":
+                CompactEncodings.WriteSortedSet(writer, sortedSet);
                 break;
             case SortedSetValue sortedSet:
                 writer.WriteByte(RdbType.ZSet2);
@@ -51,6 +56,9 @@ public static class DumpPayload
                     writer.WriteString(entry.Member);
                     writer.WriteBinaryDouble(entry.Score);
                 }
+                break;
+            case HashValue hash when hash.Encoding == "listpack":
+                CompactEncodings.WriteHash(writer, hash);
                 break;
             case HashValue hash:
                 writer.WriteByte(RdbType.Hash);

@@ -5,7 +5,7 @@ namespace Istore.Node.Dump;
 /// <summary>
 /// FUNCTION DUMP's payload in Redis 7.0's format: for each library the RDB opcode FUNCTION2 (245)
 /// and its code as an RDB string (LZF-compressed when that saves space, as Redis writes it), then
-/// the RDB version and CRC-64 footer of a DUMP payload. Both forms of the string load.
+/// the RDB version and CRC-64 footer of a DUMP payload (rdbcompression off: never compressed). Both forms load.
 /// </summary>
 public static class FunctionPayload
 {
@@ -21,7 +21,7 @@ public static class FunctionPayload
         foreach (var code in codes)
         {
             writer.WriteByte(Function2);
-            writer.WriteCompressibleString(Encoding.UTF8.GetBytes(code));
+            writer.WriteString(Encoding.UTF8.GetBytes(code));
         }
         writer.Seal();
         return writer.Written.ToArray();

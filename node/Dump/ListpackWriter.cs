@@ -13,6 +13,12 @@ public sealed class ListpackWriter
     private int _length;
     private int _count;
 
+    /// <summary>Entries added since <see cref="Reset"/>.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes so far, without the end marker <see cref="Finish"/> adds.</summary>
+    public int Length => _length;
+
     public ReadOnlySpan<byte> Finish()
     {
         Ensure(1);

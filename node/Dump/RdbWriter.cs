@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Istore.Node.Dump;
@@ -15,6 +14,9 @@ public sealed class RdbWriter
     public int Length { get; private set; }
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+    /// <summary>rdbcompression: strings over 20 bytes are LZF-compressed when that saves at least 4 bytes, as Redis does.</summary>
+    public static bool Compression { get; set; } = true;
 
     public void Reset() => Length = 0;
 
@@ -52,44 +54,18 @@ public sealed class RdbWriter
     }
 
     /// <summary>
-    /// A string, as Redis's rdbSaveRawString writes it uncompressed: a canonical integer that fits
-    /// 32 bits becomes an int encoding (what Redis does for int-encoded and short numeric strings).
+    /// A string, as Redis's rdbSaveRawString writes it: a canonical integer that fits 32 bits
+    /// becomes an int encoding (what Redis does for int-encoded and short numeric strings), a
+    /// longer string that compresses goes LZF-compressed, anything else as it is.
     /// </summary>
     public void WriteString(ReadOnlySpan<byte> value)
     {
         if (value.Length <= 11 && TryWriteInteger(value))
             return;
+        if (Compression && value.Length > 20 && TryWriteCompressed(value))
+            return;
         WriteLength((ulong)value.Length);
         WriteRaw(value);
-    }
-
-    /// <summary>
-    /// A string as rdbSaveRawString writes it with rdbcompression on: LZF-compressed when longer
-    /// than 20 bytes and at least 4 bytes shorter compressed (marker, both lengths, the data).
-    /// </summary>
-    public void WriteCompressibleString(ReadOnlySpan<byte> value)
-    {
-        if (value.Length > 20)
-        {
-            var compressed = ArrayPool<byte>.Shared.Rent(value.Length - 4);
-            try
-            {
-                int length = Lzf.TryCompress(value, compressed.AsSpan(0, value.Length - 4));
-                if (length > 0)
-                {
-                    WriteByte(0xC3);
-                    WriteLength((ulong)length);
-                    WriteLength((ulong)value.Length);
-                    WriteRaw(compressed.AsSpan(0, length));
-                    return;
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(compressed);
-            }
-        }
-        WriteString(value);
     }
 
     public void WriteRaw(ReadOnlySpan<byte> value)
@@ -116,6 +92,28 @@ public sealed class RdbWriter
         ulong crc = Crc64Jones.Compute(_buffer.AsSpan(0, Length));
         BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(Length), crc);
         Length += 8;
+    }
+
+    /// <summary>rdbSaveLzfStringObject: the LZF marker, the compressed and original lengths, the data; false when it would not save 4 bytes.</summary>
+    private bool TryWriteCompressed(ReadOnlySpan<byte> value)
+    {
+        int limit = value.Length - 4;
+        var compressed = System.Buffers.ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
+        {
+            int length = LzfCompressor.Compress(value, compressed, limit);
+            if (length == 0)
+                return false;
+            WriteByte(0xC3);
+            WriteLength((ulong)length);
+            WriteLength((ulong)value.Length);
+            WriteRaw(compressed.AsSpan(0, length));
+            return true;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(compressed);
+        }
     }
 
     private bool TryWriteInteger(ReadOnlySpan<byte> text)

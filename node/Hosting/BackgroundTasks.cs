@@ -20,11 +20,14 @@ internal sealed class BackgroundTasks : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private long _expiryCursor;
+    private readonly Admin.LatencyMonitor _latency;
 
     private readonly Replication.ReplicationHub _replication;
 
-    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, Replication.ReplicationHub replication, ILogger logger)
+    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, Replication.ReplicationHub replication, Admin.LatencyMonitor latency,
+        ILogger logger)
     {
+        _latency = latency;
         _db = db;
         _replication = replication;
         _checkpointer = checkpointer;
@@ -60,7 +63,8 @@ internal sealed class BackgroundTasks : IDisposable
     /// <summary>
     /// Like Redis's active expire cycle: bounded work per tick, resumed next tick. Up to about 10 ms
     /// while more than a tenth of the keys looked at had expired, as Redis keeps going only then;
-    /// otherwise about 1 ms, so a keyspace of long TTLs is not walked over and over.
+    /// otherwise about 1 ms, so a keyspace of long TTLs is not walked over and over. A cycle that
+    /// overran (one huge key can) is the latency monitor's "expire-cycle" event.
     /// </summary>
     private void ExpireSome()
     {
@@ -75,6 +79,7 @@ internal sealed class BackgroundTasks : IDisposable
             budgetMs = expired > step / 10 ? 10 : 1;
         }
         while (_expiryCursor != 0 && Stopwatch.GetElapsedTime(started).TotalMilliseconds < budgetMs);
+        _latency.Sample("expire-cycle", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private void Guard(string task, Action action)

@@ -122,6 +122,8 @@ public sealed class NodeConfig
         ["set-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SetValue = ClampToInt(v),
         ["zset-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SortedSetEntries = ClampToInt(v),
         ["zset-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SortedSetValue = ClampToInt(v),
+        ["list-max-listpack-size"] = (_, v) => Objects.EncodingLimits.ListNodeFill = ClampToInt(v),
+        ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 
     private static int ClampToInt(string value) => (int)Math.Min(long.Parse(value), int.MaxValue);
@@ -180,6 +182,9 @@ public sealed class NodeConfig
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, _) in pairs)
         {
+            // Redis's protected configs, refused while enable-protected-configs is "no" (immutable here).
+            if (name.Equals("dir", StringComparison.OrdinalIgnoreCase) || name.Equals("dbfilename", StringComparison.OrdinalIgnoreCase))
+                return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set protected config";
             if (_entries[name].Parse is null)
                 return $"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config";
             if (!seen.Add(_canonical.GetValueOrDefault(name, name)))

@@ -78,7 +78,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             Limits = limits,
         }, this);
         Host.OutputLimitBroken = c => Log.OutputLimitBroken(Logger, c.Id, c.RemoteAddress, c.OutputClass.ToString().ToLowerInvariant());
-        _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Logger);
+        _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Diagnostics.Latency, Logger);
     }
 
     public NodeOptions Options { get; }

@@ -115,9 +115,9 @@ internal sealed class NodeWorker : ILoopWorker
                 Reject(client, output, ShardGuard.MovingError, spec);
             return;
         }
-        if (client.IsSubscribed && !output.IsResp3 && !PubSubCommands.AllowedWhileSubscribed(spec))
+        if (client.IsSubscribed && !output.IsResp3 && !SubscribedContext.Allows(spec))
         {
-            Reject(client, output, PubSubCommands.NotAllowedWhileSubscribed(spec, args), spec);
+            Reject(client, output, SubscribedContext.Refusal(spec, args), spec);
             return;
         }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
@@ -239,11 +239,23 @@ internal sealed class NodeWorker : ILoopWorker
         int index = c.Spec.Index;
         stats.Calls[index]++;
         stats.Ticks[index] += elapsed;
+        if (c.Spec.IsContainer)
+            RecordSubcommandLatency(c, stats, output.WrittenSpan[replyStart..], elapsed);
+        else
+            stats.Latency.Record(c.Spec, elapsed);
         if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks)
             node.Diagnostics.NoteSlow(c, elapsed);
         return ended;
+    }
+
+    /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RecordSubcommandLatency(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply, long elapsed)
+    {
+        if (c.Count > 1 && !reply.StartsWith("-ERR unknown subcommand"u8))
+            stats.Latency.RecordSubcommand(c.Spec.Name.ToLowerInvariant() + "|" + c.ArgString(1).ToLowerInvariant(), elapsed);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -15,10 +15,10 @@ internal sealed record ShardGuard(int Index, int Shards)
 {
     public const string MovingError = "TRYAGAIN The key is moving to another shard of its tenant; send it through istore-proxy";
 
-    /// <summary>True when the command names a key this shard no longer serves.</summary>
+    /// <summary>True when the command names a key (or shard channel) this shard no longer serves; leaving a shard channel is always allowed.</summary>
     public bool Refuses(CommandSpec spec, CommandArgs args)
     {
-        if (!spec.HasKeys || spec.Name == "MIGRATE")
+        if (!spec.HasKeys || spec.Name is "MIGRATE" or "SUNSUBSCRIBE")
             return false;
         var indexes = _keyIndexes ??= [];
         indexes.Clear();

@@ -374,6 +374,12 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>The connection whose command runs on this session now (null for housekeeping and replay).</summary>
     public Istore.Net.Server.Connection? Current { get; set; }
 
+    /// <summary>
+    /// A write command ran on the key without changing it (LTRIM keeping every element): as
+    /// Redis's signalModifiedKey, WATCH and client-side caching still learn of it; nothing is stored or logged.
+    /// </summary>
+    public void Touched(ReadOnlySpan<byte> key) => KeyChanged(key);
+
     /// <summary>A key changed: WATCH, client-side caching and blocked clients learn of it here.</summary>
     private void KeyChanged(ReadOnlySpan<byte> key)
     {

@@ -19,4 +19,7 @@ public static class EncodingLimits
     public static int SortedSetEntries { get; set; } = 128;
 
     public static int SortedSetValue { get; set; } = 64;
+
+    /// <summary>list-max-listpack-size: a quicklist node's limit, in elements when positive, in bytes (-1 = 4 kB … -5 = 64 kB) when negative.</summary>
+    public static int ListNodeFill { get; set; } = -2;
 }

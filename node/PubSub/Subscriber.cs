@@ -16,14 +16,30 @@ public sealed class Subscriber(Connection connection)
 
     internal HashSet<byte[]> Patterns { get; } = new(ByteArrayComparer.Instance);
 
-    /// <summary>Channels plus patterns: the number (P)SUBSCRIBE and (P)UNSUBSCRIBE replies report.</summary>
-    public int Count => Channels.Count + Patterns.Count;
+    internal HashSet<byte[]> ShardChannels { get; } = new(ByteArrayComparer.Instance);
 
-    internal HashSet<byte[]> Of(SubscriptionKind kind) => kind == SubscriptionKind.Channel ? Channels : Patterns;
+    /// <summary>
+    /// The number a (un)subscribe reply of <paramref name="kind"/> reports: channels plus patterns
+    /// for (P)SUBSCRIBE, shard channels alone for SSUBSCRIBE (Redis counts them apart).
+    /// </summary>
+    public int CountFor(SubscriptionKind kind) =>
+        kind == SubscriptionKind.ShardChannel ? ShardChannels.Count : Channels.Count + Patterns.Count;
+
+    /// <summary>Every subscription: while it is not zero, a RESP2 client is in the subscribed context.</summary>
+    public int Total => Channels.Count + Patterns.Count + ShardChannels.Count;
+
+    internal HashSet<byte[]> Of(SubscriptionKind kind) => kind switch
+    {
+        SubscriptionKind.Channel => Channels,
+        SubscriptionKind.Pattern => Patterns,
+        _ => ShardChannels,
+    };
 }
 
 public enum SubscriptionKind
 {
     Channel,
     Pattern,
+    /// <summary>SSUBSCRIBE: a channel that lives on the shard owning its name as a key; patterns do not see its messages.</summary>
+    ShardChannel,
 }

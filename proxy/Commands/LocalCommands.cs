@@ -35,6 +35,12 @@ internal sealed class LocalCommands(ProxyServer server, ProxyWorker worker)
             case "HELLO":
                 Hello(session, writer, args);
                 break;
+            case "PING" when session.Protocol == 2 && session.ShardChannels is { Count: > 0 }:
+                // Redis's subscribed context answers PING as a message-shaped array.
+                writer.WriteArrayHeader(2);
+                writer.WriteBulkString("pong"u8);
+                writer.WriteBulkString(args.Count == 2 ? args[1] : []);
+                break;
             case "PING" when args.Count == 1:
                 writer.WriteSimpleString("PONG"u8);
                 break;

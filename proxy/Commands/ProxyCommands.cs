@@ -22,6 +22,8 @@ internal enum RouteKind
     Refused,
     /// <summary>Blocking, transaction and pub/sub commands: they would stall or change a shared backend connection.</summary>
     NeedsOwnConnection,
+    /// <summary>SSUBSCRIBE, SUNSUBSCRIBE: the client's own subscriber links to the shards owning the channels.</summary>
+    ShardChannels,
 }
 
 /// <summary>
@@ -45,8 +47,8 @@ internal static class ProxyCommands
     /// multiplexed over shared backend connections: a clear error instead of a stalled pipeline.
     /// </summary>
     private static readonly FrozenSet<string> NeedDedicatedConnection = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
-        "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-        "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN",
+        "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE",
+        "PUNSUBSCRIBE", "MONITOR", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN",
         "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF");
 
     /// <summary>Commands that name a backend address themselves: the proxy hides backends, so they go to a shard directly.</summary>
@@ -77,6 +79,8 @@ internal static class ProxyCommands
             return RouteKind.FanOut;
         if (Local.Contains(spec.Name))
             return RouteKind.Local;
+        if (spec.ChannelKeys)
+            return spec.Name == "SPUBLISH" ? RouteKind.Forward : RouteKind.ShardChannels;
         if ((spec.Flags & (CommandFlags.Blocking | CommandFlags.PubSub)) != 0 || spec.Group is "transactions" or "pubsub"
             || NeedDedicatedConnection.Contains(spec.Name))
             return RouteKind.NeedsOwnConnection;

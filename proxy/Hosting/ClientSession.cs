@@ -1,6 +1,7 @@
 using Istore.Net.Server;
 using Istore.Proxy.Backend;
 using Istore.Proxy.Pipeline;
+using Istore.Proxy.PubSub;
 using Istore.Proxy.Routing;
 using Istore.Proxy.Stats;
 
@@ -42,6 +43,9 @@ internal sealed class ClientSession
 
     public int Protocol { get; set; } = 2;
 
+    /// <summary>The shard channels this client subscribed to; null until its first SSUBSCRIBE.</summary>
+    public ShardSubscriptions? ShardChannels { get; set; }
+
     public string? Name { get; set; }
 
     /// <summary>Null until AUTH succeeds.</summary>
@@ -58,8 +62,11 @@ internal sealed class ClientSession
         _table = null;
     }
 
+    /// <summary>Logs out (RESET, disconnect): the subscriptions end with their links.</summary>
     public void Unbind()
     {
+        ShardChannels?.Dispose();
+        ShardChannels = null;
         Tenant?.RemoveClient();
         Tenant = null;
         _table = null;

@@ -55,6 +55,12 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover: closing client id={Id} addr={Address}: {Reason} past the drain timeout")]
     public static partial void TakeoverClosedClient(ILogger logger, long id, string address, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover by pid {Pid}: everything was handed over but the successor did not acknowledge the end ({Error}); exiting")]
+    public static partial void TakeoverDoneUnacknowledged(ILogger logger, int pid, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Takeover refused: the running proxy kept its clients (this process answered too late); serving the {Clients} client(s) received, accepting no more, exiting once they are gone")]
+    public static partial void TakeoverStoodDown(ILogger logger, int clients);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Took over {Clients} client(s) in {Ms} ms (takeover {Takeovers})")]
     public static partial void TookOver(ILogger logger, int clients, long ms, int takeovers);
 

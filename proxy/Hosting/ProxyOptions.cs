@@ -32,6 +32,9 @@ public sealed record ProxyOptions
     /// <summary>How long a takeover waits for every client to reach a point where it can move before closing the rest.</summary>
     public TimeSpan TakeoverDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the running proxy waits for each acknowledgement of a successor before it keeps (or takes back) what it was handing over.</summary>
+    public TimeSpan TakeoverAckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the configuration file is checked for changes.</summary>
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

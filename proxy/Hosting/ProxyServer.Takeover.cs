@@ -9,6 +9,7 @@ public sealed partial class ProxyServer
     /// <summary>Counters a predecessor handed over; INFO and /metrics add them to this process's own.</summary>
     private readonly StatsRecorder _carried = new();
     private TakeoverSource? _takeoverSource;
+    private volatile bool _standingDown;
 
     /// <summary>How many times a process took over from its predecessor to become this one (INFO's takeovers).</summary>
     public int Takeovers { get; private set; }
@@ -20,10 +21,17 @@ public sealed partial class ProxyServer
     /// <summary>Listens on <paramref name="path"/> for the next upgrade (replacing a stale socket file).</summary>
     internal void ListenForTakeover(string path)
     {
-        var source = new TakeoverSource(this, path, Options.TakeoverDrainTimeout);
+        var source = new TakeoverSource(this, path, Options.TakeoverDrainTimeout, Options.TakeoverAckTimeout);
         _takeoverSource = source;
         source.Start();
         Log.ControlSocket(_logger, path);
+    }
+
+    /// <summary>A takeover this process came too late for: it accepts no more and exits once the clients it did adopt are gone.</summary>
+    internal void StandDown()
+    {
+        Host.SetAccepting(false);
+        _standingDown = true;
     }
 
     internal void HandOver(HandOverSink sink)
@@ -49,6 +57,15 @@ public sealed partial class ProxyServer
         Host.Adopt(fd, record.Id, record.RemoteAddress, record.Input, c => ((ClientSession)c.State!).Worker.Restore(c, record));
 
     internal void Readopt(MovedClient client) => Adopt(client.Fd, client.Record);
+
+    internal void WriteBuckets(BinaryFieldWriter writer) => CountersCarry.WriteBuckets(writer, _tenants.Values.ToList());
+
+    /// <summary>Each tenant's QPS bucket continues from where the predecessor's was.</summary>
+    internal void ContinueBuckets(BinaryFieldReader reader)
+    {
+        foreach (var (tenant, rate, tokens) in CountersCarry.ReadBuckets(reader))
+            TenantState(tenant).Bucket.Continue(rate, tokens);
+    }
 
     internal void WriteCounters(BinaryFieldWriter writer) =>
         CountersCarry.Write(writer, _tenants.Keys.Select(name => Snapshot(name)).ToList());

@@ -6,7 +6,7 @@ using Istore.Ranklist;
 namespace Istore.Proxy.Hosting;
 
 /// <summary>
-/// RL.RECALL across shards (<see cref="ShardedRecall"/>): each round's steps go to their keys'
+/// RL.RECALL across shards (<see cref="ClusterRecall"/>): each round's steps go to their keys'
 /// shards as fragments of the request's slot, on this loop; when the last answers, the next round
 /// is sent, and when the algorithm is done its answer completes the slot in the client's order.
 /// No thread waits on a shard. A shard that fails or times out fails this recall alone.
@@ -21,7 +21,8 @@ internal sealed partial class ProxyWorker
             CompleteWithError(slot, error!);
             return;
         }
-        var run = new RecallRun(args, request);
+        var route = session.Route(_server.Routes);
+        var run = new RecallRun(args, request, key => route?.ShardOf(key) ?? 0);
         slot.Recall = run;
         SendRound(session, slot, run, run.Recall.Start());
     }

@@ -31,6 +31,12 @@ internal sealed partial class ProxyWorker
             case RouteKind.NeedsOwnConnection:
                 ReplyError(session, counters, start, ProxyCommands.OwnConnectionError(spec.Name));
                 return;
+            case RouteKind.ShardChannels when spec.Name == "SSUBSCRIBE":
+                ShardSubscribe(session, route, args, counters, start);
+                return;
+            case RouteKind.ShardChannels:
+                ShardUnsubscribe(session, args, counters, start);
+                return;
             case RouteKind.FanOut when spec.Name == "SCRIPT" && !ProxyCommands.IsFanOutScript(args[1]):
                 ReplyError(session, counters, start, $"ERR 'SCRIPT {System.Text.Encoding.UTF8.GetString(args[1]).ToUpperInvariant()}' is not available through istore-proxy: send it to the shard directly");
                 return;
@@ -44,7 +50,8 @@ internal sealed partial class ProxyWorker
                 SendWhole(session, Random.Shared.Next(route.Shards.Length), NewSlot(session, counters, start), 0, args);
                 return;
         }
-        if (route.Migration is not null && !movesDone && MoveKeysFirst(session, route, spec, args, counters, start))
+        // A shard channel names no key: nothing moves for it (the old shard's guard sends SPUBLISH back here).
+        if (route.Migration is not null && !movesDone && !spec.ChannelKeys && MoveKeysFirst(session, route, spec, args, counters, start))
             return;
         if (spec.MovableKeys)
         {

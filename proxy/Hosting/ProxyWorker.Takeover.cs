@@ -59,6 +59,8 @@ internal sealed partial class ProxyWorker
     {
         if (!session.Moving || session.Queue.Count > 0 || session.Closed || session.Connection.HandOffPending || _handOver is not { } sink)
             return;
+        // Subscriber links cannot move: the client is told its shard channels ended, and subscribes again.
+        session.ShardChannels?.EndAll();
         var connection = session.Connection;
         string? tenant = session.Tenant?.Name;
         int protocol = session.Protocol;

@@ -25,6 +25,9 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     private BackendPool? _pool;
     private IEventLoop? _loop;
     private int _localReplyStart;
+    private long _iterationTimestamp;
+    private byte[] _lastName = [];
+    private CommandSpec? _lastSpec;
 
     public ProxyWorker(ProxyServer server)
     {
@@ -34,6 +37,13 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     }
 
     public StatsRecorder Stats { get; } = new();
+
+    /// <summary>
+    /// One timestamp per loop iteration rather than two per request (clock_gettime was ~3% of the
+    /// proxy's CPU at -P 16): a latency runs from the iteration that read the request to the one
+    /// that read its reply.
+    /// </summary>
+    private long Now => _iterationTimestamp != 0 ? _iterationTimestamp : _iterationTimestamp = Stopwatch.GetTimestamp();
 
     public void OnOpen(Connection connection)
     {
@@ -78,8 +88,8 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     private void Run(ClientSession session, CommandArgs args)
     {
         var connection = session.Connection;
-        long start = Stopwatch.GetTimestamp();
-        var spec = CommandTable.Find(args[0]);
+        long start = Now;
+        var spec = Find(args[0]);
         if (session.Tenant is null)
         {
             _local.ExecuteBeforeAuth(session, spec, args);
@@ -95,6 +105,8 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
             ReplyError(session, counters, start, ProxyCommands.UnknownCommandError(args.ToString(0)));
         else if (!spec.AcceptsArgCount(args.Count) || !HasWholeKeyGroups(spec, args.Count))
             ReplyError(session, counters, start, $"ERR wrong number of arguments for '{spec.Name.ToLowerInvariant()}' command");
+        else if (SubscribedContextRefusal(session, spec, args) is { } refusal)
+            ReplyError(session, counters, start, refusal);
         else if (!session.Tenant.Bucket.TryTake())
         {
             session.Counters.Rejected++;
@@ -104,6 +116,16 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
             Route(session, route, spec, args, counters, start);
         if (session.Queue.Count >= route?.MaxInFlight)
             connection.HoldInput();   // backpressure: no more parsing until replies drain
+    }
+
+    /// <summary>The command table's entry for <paramref name="name"/>; the last one found is kept, since pipelines mostly repeat a command as spelled before.</summary>
+    private CommandSpec? Find(ReadOnlySpan<byte> name)
+    {
+        if (name.SequenceEqual(_lastName))
+            return _lastSpec;
+        _lastSpec = CommandTable.Find(name);
+        _lastName = name.Length <= 32 ? name.ToArray() : [];
+        return _lastSpec;
     }
 
     /// <summary>MSET-like commands take keys in groups (key value): a dangling key is an arity error.</summary>
@@ -210,14 +232,14 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         EndLocalReply(session, writer, counters, start);
     }
 
-    private static void Record(ClientSession session, CommandCounters? counters, ReadOnlySpan<byte> reply, long start)
+    private void Record(ClientSession session, CommandCounters? counters, ReadOnlySpan<byte> reply, long start)
     {
         if (counters is null || session.Tenant is null)
             return;
         session.Counters.BytesOut += reply.Length;
         if (!reply.IsEmpty && reply[0] is (byte)'-' or (byte)'!')
             counters.Errors++;
-        counters.Latency.Record((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        counters.Latency.Record((long)Stopwatch.GetElapsedTime(start, Now).TotalMicroseconds);
     }
 
     /// <summary>The command's size as RESP on the wire (inline commands are counted as if sent as RESP).</summary>
@@ -237,7 +259,13 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     /// <summary>Called by the server's timer from any thread: maintenance runs on this loop's thread.</summary>
     internal void RequestMaintenance() => _loop?.Post(_maintain);
 
-    private void Maintain() => _pool?.Maintain(_server.Routes, Environment.TickCount64);
+    private void Maintain()
+    {
+        _pool?.Maintain(_server.Routes, Environment.TickCount64);
+        CheckSubscribedRoutes();
+    }
+
+    public void OnWake() => _iterationTimestamp = 0;
 
     public void BeforeSend()
     {

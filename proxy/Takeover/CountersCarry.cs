@@ -7,10 +7,32 @@ namespace Istore.Proxy.Takeover;
 /// Per-tenant counters across a takeover: the running proxy writes every tenant's totals (bytes,
 /// rejections, connections, each command's calls, errors and latency histogram); the successor
 /// keeps them in a recorder of their own that its INFO and /metrics add to what it counts itself,
-/// so counters continue instead of restarting at zero.
+/// so counters continue instead of restarting at zero. Each tenant's QPS bucket goes earlier, once
+/// the running proxy reads no client any more: the successor continues it instead of granting a
+/// fresh second of burst.
 /// </summary>
 internal static class CountersCarry
 {
+    public static void WriteBuckets(BinaryFieldWriter writer, IReadOnlyCollection<TenantState> tenants)
+    {
+        writer.Int32(tenants.Count);
+        foreach (var tenant in tenants)
+        {
+            var (rate, tokens) = tenant.Bucket.State();
+            writer.String(tenant.Name);
+            writer.Int32(rate);
+            writer.Int64(BitConverter.DoubleToInt64Bits(tokens));
+        }
+    }
+
+    public static List<(string Tenant, int Rate, double Tokens)> ReadBuckets(BinaryFieldReader reader)
+    {
+        var buckets = new List<(string, int, double)>();
+        for (int count = reader.Int32(), i = 0; i < count; i++)
+            buckets.Add((reader.String() ?? throw new InvalidDataException("a carried bucket without a tenant"), reader.Int32(), BitConverter.Int64BitsToDouble(reader.Int64())));
+        return buckets;
+    }
+
     public static void Write(BinaryFieldWriter writer, IReadOnlyCollection<TenantSnapshot> tenants)
     {
         writer.Int32(tenants.Count);

@@ -146,7 +146,7 @@ internal sealed unsafe partial class FdChannel : IDisposable
             TakeDescriptors(message);
         }
         if (n == 0)
-            throw new IOException("the other process closed the control connection");
+            throw new EndOfStreamException("the other process closed the control connection");
         _end += (int)n;
     }
 

@@ -8,13 +8,13 @@ namespace Istore.Proxy.Takeover;
 /// The running proxy's side of a takeover (<c>--control-socket PATH</c>): a successor connects
 /// to PATH; this process stops accepting and hands it the listening sockets, then each client
 /// once it owes no reply (in batches of at most <see cref="FdChannel.MaxFds"/>, each acknowledged
-/// before this process closes its copies), closes past the drain timeout those that could not
-/// move, hands over its counters and exits. If the successor fails half-way, this process
+/// and committed before this process closes its copies), closes past the drain timeout those that
+/// could not move, hands over its counters and exits. If the successor fails half-way, or does not
+/// acknowledge within <paramref name="ackTimeout"/> (hung), this process tells it to stand down,
 /// accepts again and keeps serving every client it still holds.
 /// </summary>
-internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan drainTimeout) : IDisposable
+internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan drainTimeout, TimeSpan ackTimeout) : IDisposable
 {
-    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
     private readonly Socket _listener = ControlSocket.Listen(path);
     private volatile bool _disposed;
     private volatile bool _succeeded;
@@ -34,6 +34,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             {
                 return;
             }
+            control.SendTimeout = (int)ackTimeout.TotalMilliseconds;   // a hung successor's full socket must not block this thread for good
             using var channel = new FdChannel(control);
             if (Serve(channel))
                 return;
@@ -63,6 +64,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
+            TryAbort(channel);
             server.ScanTickets.StopTracking();
             server.Host.SetAccepting(true);
             Log.TakeoverFailed(logger, successor.ToString(), ex.Message, server.Host.ConnectionCount);
@@ -78,6 +80,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             long deadline = Environment.TickCount64 + (long)drainTimeout.TotalMilliseconds;
             bool stragglersClosed = false;
             var writer = new BinaryFieldWriter();
+            SendTicketsAndBuckets(channel, writer);
             while (true)
             {
                 batch = sink.Take(FdChannel.MaxFds, TimeSpan.FromMilliseconds(20));
@@ -90,6 +93,7 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
                         client.Record.Write(writer);
                     channel.Send(FrameType.Clients, writer.Written, batch.Select(c => c.Fd).ToArray());
                     Expect(channel, FrameType.Ack);
+                    channel.Send(FrameType.Commit, []);
                     foreach (var client in batch)
                         FdChannel.close(client.Fd);
                     moved += batch.Count;
@@ -113,12 +117,12 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             server.WriteCounters(writer);
             channel.Send(FrameType.Counters, writer.Written);
             channel.Send(FrameType.Done, []);
-            Expect(channel, FrameType.Ack);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {
-            // Clients in the unacknowledged batch may or may not have reached the successor; if it is
-            // gone they are ours alone again. Those it acknowledged went with it.
+            // The successor serves no client of an uncommitted batch: they are ours alone again.
+            // Those committed went with it.
+            TryAbort(channel);
             sink.Cancel();
             server.ScanTickets.StopTracking();
             foreach (var client in batch)
@@ -128,6 +132,15 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
             Log.TakeoverFailed(logger, successor.ToString(), ex.Message, server.Host.ConnectionCount);
             Log.TakeoverLostClients(logger, moved);
             return false;
+        }
+        try
+        {
+            Expect(channel, FrameType.Ack);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            // Everything is handed over already, the listening sockets included: nothing to serve on.
+            Log.TakeoverDoneUnacknowledged(logger, successor, ex.Message);
         }
         Log.TakeoverDone(logger, successor, moved, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _succeeded = true;
@@ -145,14 +158,37 @@ internal sealed class TakeoverSource(ProxyServer server, string path, TimeSpan d
         channel.Send(FrameType.Listeners, writer.Written, fds);
         Expect(channel, FrameType.Ack);
         server.MetricsHandedOver();
+    }
+
+    /// <summary>
+    /// The SCAN tickets issued so far and each tenant's QPS bucket, once no loop reads a client any
+    /// more (so no token is taken here after the successor got its copy of the bucket).
+    /// </summary>
+    private void SendTicketsAndBuckets(FdChannel channel, BinaryFieldWriter writer)
+    {
+        server.Host.WaitForLoops();
         writer.Clear();
         server.ScanTickets.WriteAllAndTrack(writer);
+        server.WriteBuckets(writer);
         channel.Send(FrameType.ScanTickets, writer.Written);
     }
 
-    private static byte[] Expect(FdChannel channel, FrameType type)
+    /// <summary>Tells a successor that may still be alive (hung past the timeout) to stand down: it gets nothing more.</summary>
+    private static void TryAbort(FdChannel channel)
     {
-        var (got, payload, fds) = channel.Receive(ReplyTimeout);
+        try
+        {
+            channel.Send(FrameType.Abort, []);
+        }
+        catch (IOException)
+        {
+            // It is gone.
+        }
+    }
+
+    private byte[] Expect(FdChannel channel, FrameType type)
+    {
+        var (got, payload, fds) = channel.Receive(ackTimeout);
         foreach (int fd in fds)
             FdChannel.close(fd);
         if (got != type)

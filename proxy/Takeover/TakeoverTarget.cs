@@ -17,6 +17,9 @@ internal sealed class TakeoverTarget : IDisposable
     /// <summary>Test hook: stop acknowledging once this many clients arrived, to be killed half-way (ISTORE_PROXY_TAKEOVER_PAUSE_AFTER).</summary>
     private static readonly int PauseAfter = int.TryParse(Environment.GetEnvironmentVariable("ISTORE_PROXY_TAKEOVER_PAUSE_AFTER"), out int n) ? n : 0;
 
+    /// <summary>Test hook: a hung successor, which acknowledges the first batch of clients this many ms late (ISTORE_PROXY_TAKEOVER_STALL_MS).</summary>
+    private static readonly int StallBeforeAckMs = int.TryParse(Environment.GetEnvironmentVariable("ISTORE_PROXY_TAKEOVER_STALL_MS"), out int ms) ? ms : 0;
+
     private readonly FdChannel _channel;
 
     private TakeoverTarget(FdChannel channel, Socket listener, Socket? metricsListener, long lastConnectionId, int takeovers)
@@ -64,19 +67,22 @@ internal sealed class TakeoverTarget : IDisposable
 
     private static Socket Adopt(int fd) => new(new SafeSocketHandle(fd, ownsHandle: true));
 
-    /// <summary>Tells the predecessor this process accepts now; it starts handing over its clients.</summary>
-    public void Serving() => _channel.Send(FrameType.Ack, []);
+    /// <summary>Tells the predecessor this process accepts now; it starts handing over its clients (or, if this came too late, tells it to stand down).</summary>
+    public void Serving() => TrySend(FrameType.Ack);
 
     /// <summary>
-    /// Adopts clients until the predecessor is done (or gone), then listens on <paramref name="controlPath"/>.
-    /// Each batch is acknowledged before its clients are served, so a predecessor that gets no
-    /// acknowledgement may take them back: this process has not read from them.
+    /// Adopts clients until the predecessor is done, then listens on <paramref name="controlPath"/>.
+    /// A batch is served only once the predecessor commits it (it got the acknowledgement in time);
+    /// if it says abort instead, it kept them and this process stands down. If the predecessor
+    /// dies, this process serves what it has (a batch in between included: no one else holds it)
+    /// and listens on the control path.
     /// </summary>
     public void ReceiveClients(ProxyServer server, string controlPath)
     {
         var logger = server.Logger;
         long started = Stopwatch.GetTimestamp();
         int clients = 0;
+        (int[] Fds, ClientRecord[] Records)? pending = null;
         try
         {
             while (true)
@@ -84,9 +90,13 @@ internal sealed class TakeoverTarget : IDisposable
                 var (type, payload, fds) = _channel.Receive(WaitForPredecessor);
                 var reader = new BinaryFieldReader(payload);
                 if (type == FrameType.ScanTickets)
+                {
                     server.ScanTickets.Carry(reader);
+                    server.ContinueBuckets(reader);
+                }
                 else if (type == FrameType.Clients)
                 {
+                    pending = (fds, []);
                     server.ScanTickets.Carry(reader);   // issued before these clients left, maybe to them
                     int count = reader.Int32();
                     if (count != fds.Length)
@@ -94,15 +104,27 @@ internal sealed class TakeoverTarget : IDisposable
                     var records = new ClientRecord[count];
                     for (int i = 0; i < count; i++)
                         records[i] = ClientRecord.Read(reader);
-                    _channel.Send(FrameType.Ack, []);
-                    for (int i = 0; i < count; i++)
-                        server.Adopt(fds[i], records[i]);
-                    clients += count;
+                    pending = (fds, records);
+                    if (clients == 0 && StallBeforeAckMs > 0)
+                        Thread.Sleep(StallBeforeAckMs);
+                    TrySend(FrameType.Ack);
+                }
+                else if (type == FrameType.Commit && pending is { } batch)
+                {
+                    pending = null;
+                    for (int i = 0; i < batch.Fds.Length; i++)
+                        server.Adopt(batch.Fds[i], batch.Records[i]);
+                    clients += batch.Fds.Length;
                     if (PauseAfter > 0 && clients >= PauseAfter)
                     {
                         Log.TakeoverPaused(logger, clients);
                         Thread.Sleep(Timeout.Infinite);
                     }
+                }
+                else if (type == FrameType.Abort)
+                {
+                    StandDown(server, pending, clients);
+                    return;
                 }
                 else if (type == FrameType.Counters)
                     server.CarryCounters(reader);
@@ -117,15 +139,49 @@ internal sealed class TakeoverTarget : IDisposable
                     throw new InvalidDataException($"unexpected {type} frame");
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        catch (EndOfStreamException ex)
         {
-            // The predecessor crashed or gave up: what arrived is served here; it serves the rest.
+            // The predecessor is gone (it says abort before it takes a batch back): everything received is served here.
+            if (pending is { Records.Length: > 0 } batch)
+            {
+                for (int i = 0; i < batch.Fds.Length; i++)
+                    server.Adopt(batch.Fds[i], batch.Records[i]);
+                clients += batch.Fds.Length;
+                pending = null;
+            }
             Log.TakeoverEndedEarly(logger, ex.Message, clients);
             server.ListenForTakeover(controlPath);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            // The predecessor is there but the exchange broke: it keeps what it did not commit.
+            Log.TakeoverEndedEarly(logger, ex.Message, clients);
+            StandDown(server, pending, clients);
         }
         finally
         {
             _channel.Dispose();
+        }
+    }
+
+    /// <summary>The predecessor kept its clients and serves on: accept no more, give back the batch it did not commit, exit once the committed ones are gone.</summary>
+    private static void StandDown(ProxyServer server, (int[] Fds, ClientRecord[] Records)? pending, int clients)
+    {
+        foreach (int fd in pending?.Fds ?? [])
+            FdChannel.close(fd);
+        Log.TakeoverStoodDown(server.Logger, clients);
+        server.StandDown();
+    }
+
+    private void TrySend(FrameType type)
+    {
+        try
+        {
+            _channel.Send(type, []);
+        }
+        catch (IOException)
+        {
+            // The predecessor closed the channel: the next frame read says whether it aborted or died.
         }
     }
 

@@ -9,6 +9,12 @@ public enum RecallStepKind
     Scores,
     /// <summary>RL.EXCLUDED: whether exclusion key Target excludes each of <see cref="RecallStep.Members"/> (none: a type check).</summary>
     Excluded,
+    /// <summary>RL.PARTIAL … TOP Limit: the best members of one shard's lists (<see cref="RecallStep.Lists"/>) by their partial aggregate.</summary>
+    PartialTop,
+    /// <summary>RL.PARTIAL … ABOVE Min: every member of one shard's lists whose partial aggregate is at least Min.</summary>
+    PartialAbove,
+    /// <summary>RL.PARTIAL … SCORES: the window scores of <see cref="RecallStep.Members"/> in each of one shard's lists.</summary>
+    PartialScores,
 }
 
 /// <summary>
@@ -19,8 +25,11 @@ public sealed class RecallStep
 {
     public RecallStepKind Kind { get; init; }
 
-    /// <summary>The list's index in the query (Rows, Scores) or the exclusion key's (Excluded).</summary>
+    /// <summary>The list's index in the query (Rows, Scores), the exclusion key's (Excluded) or the shard group's (Partial*).</summary>
     public int Target { get; init; }
+
+    /// <summary>Partial*: the query indices of the lists the group's shard holds, in query order.</summary>
+    public IReadOnlyList<int> Lists { get; init; } = [];
 
     public int Offset { get; init; }
 
@@ -41,6 +50,15 @@ public sealed class RecallStep
 
     /// <summary>Reply to Excluded: per member whether it is excluded.</summary>
     public bool[] ExcludedFlags { get; set; } = [];
+
+    /// <summary>Reply to Partial*: per member, its window score in each of <see cref="Lists"/> (null: not in that window).</summary>
+    public List<(byte[] Member, double?[] Scores)> Partials { get; } = [];
+
+    /// <summary>Reply to Partial*: whether every contribution in the group's windows is non-negative (a SUM bound needs it).</summary>
+    public bool NonNegative { get; set; }
+
+    /// <summary>Reply to PartialTop/PartialAbove: whether the rows are every member of the group's windows.</summary>
+    public bool Complete { get; set; }
 
     /// <summary>The error the shard answered with: the recall answers with it.</summary>
     public string? Error { get; set; }

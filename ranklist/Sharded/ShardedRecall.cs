@@ -1,5 +1,3 @@
-using Istore.Net.Resp;
-
 namespace Istore.Ranklist;
 
 /// <summary>
@@ -53,7 +51,7 @@ namespace Istore.Ranklist;
 /// until the first count are all known not excluded.</para>
 /// Concurrent writes between rounds are not isolated: each step sees its shard at that moment.
 /// </summary>
-public sealed class ShardedRecall
+public sealed class ShardedRecall : RecallRounds
 {
     /// <summary>Windows whose rows add up to at most this many are read whole in one round.</summary>
     public const int WholeWindowRows = 4096;
@@ -75,36 +73,18 @@ public sealed class ShardedRecall
         public bool Exhausted => Window >= 0 && Read >= Window;
     }
 
-    private readonly int _count;
-    private readonly IReadOnlyList<double> _weights;
-    private readonly RecallAggregate _aggregate;
     private readonly int _depth;
-    private readonly int _exclusions;
     private readonly ListState[] _lists;
-    private readonly Dictionary<byte[], RecallCandidate> _candidates = new(ByteArrayComparer.Instance);
-    private List<RecallStep> _round = [];
     private Phase _phase;
     private double _tau = double.NegativeInfinity;
     private int _probeRows;
 
     public ShardedRecall(int count, IReadOnlyList<double> weights, RecallAggregate aggregate, int depth, int exclusions)
+        : base(count, weights, aggregate, exclusions)
     {
-        _count = count;
-        _weights = weights;
-        _aggregate = aggregate;
         _depth = depth;
-        _exclusions = exclusions;
         _lists = [.. weights.Select(_ => new ListState())];
     }
-
-    /// <summary>The answer, best first, once <see cref="Next"/> returned null without an error.</summary>
-    public List<RecallEntry> Result { get; private set; } = [];
-
-    /// <summary>The first error a step answered with; the recall stops at it.</summary>
-    public string? Error { get; private set; }
-
-    /// <summary>Rounds sent so far.</summary>
-    public int Rounds { get; private set; }
 
     /// <summary>Rows read by sorted access so far (to compare with reading the windows whole).</summary>
     public long RowsRead { get; private set; }
@@ -115,27 +95,21 @@ public sealed class ShardedRecall
     /// <summary>Whether round 1 reads every window whole (the fallback).</summary>
     public bool ReadsWhole => _weights.Any(w => !double.IsFinite(w)) || (long)_depth * _weights.Count <= WholeWindowRows;
 
-    /// <summary>The first round.</summary>
-    public IReadOnlyList<RecallStep> Start()
+    public override IReadOnlyList<RecallStep> Start()
     {
         int rows = ReadsWhole ? _depth : Math.Min(_count, _depth);
         _probeRows = rows;
         for (int i = 0; i < _lists.Length; i++)
             _round.Add(new RecallStep { Kind = RecallStepKind.Rows, Target = i, Limit = rows });
-        for (int j = 0; j < _exclusions; j++)
-            _round.Add(new RecallStep { Kind = RecallStepKind.Excluded, Target = j });
+        AddExclusionChecks();
         Rounds = 1;
         return _round;
     }
 
-    /// <summary>Takes the answered round and returns the next, or null when done (<see cref="Result"/> or <see cref="Error"/>).</summary>
-    public IReadOnlyList<RecallStep>? Next()
+    public override IReadOnlyList<RecallStep>? Next()
     {
-        if (_round.FirstOrDefault(step => step.Error is not null) is { } failed)
-        {
-            Error = failed.Error;
+        if (RoundFailed())
             return null;
-        }
         foreach (var step in _round)
             Apply(step);
         _round = [];
@@ -206,28 +180,9 @@ public sealed class ShardedRecall
                 }
                 break;
             case RecallStepKind.Excluded:
-                for (int k = 0; k < step.Members.Count && k < step.ExcludedFlags.Length; k++)
-                {
-                    var candidate = _candidates[step.Members[k]];
-                    if (step.ExcludedFlags[k])
-                        candidate.Excluded = RecallCandidate.Exclusion.Yes;
-                    else if (candidate.Excluded == RecallCandidate.Exclusion.Unknown && step.Target == _exclusions - 1)
-                        candidate.Excluded = RecallCandidate.Exclusion.No;   // the last key's step: every key has answered
-                }
+                ApplyExclusions(step);
                 break;
         }
-    }
-
-    private RecallCandidate CandidateOf(byte[] member)
-    {
-        if (!_candidates.TryGetValue(member, out var candidate))
-        {
-            candidate = new RecallCandidate(member, _lists.Length);
-            if (_exclusions == 0)
-                candidate.Excluded = RecallCandidate.Exclusion.No;
-            _candidates.Add(member, candidate);
-        }
-        return candidate;
     }
 
     /// <summary>
@@ -257,28 +212,6 @@ public sealed class ShardedRecall
                 _round.Add(new RecallStep { Kind = RecallStepKind.Scores, Target = i, Members = members });
         if (testExclusions && all.Count > 0)
             AddExclusionSteps(all);
-    }
-
-    private void AddExclusionSteps(List<byte[]> members)
-    {
-        for (int j = 0; j < _exclusions; j++)
-            _round.Add(new RecallStep { Kind = RecallStepKind.Excluded, Target = j, Members = members });
-    }
-
-    /// <summary>The count-th best exact score among the non-excluded candidates of round 1; -inf when there are fewer.</summary>
-    private double Tau()
-    {
-        var best = new PriorityQueue<double, double>(_count + 1);
-        foreach (var candidate in _candidates.Values)
-        {
-            if (!candidate.FromProbe || candidate.Excluded != RecallCandidate.Exclusion.No)
-                continue;
-            double score = ExactScore(candidate);
-            best.Enqueue(score, score);
-            if (best.Count > _count)
-                best.Dequeue();
-        }
-        return best.Count < _count ? double.NegativeInfinity : best.Peek();
     }
 
     /// <summary>
@@ -399,58 +332,5 @@ public sealed class ShardedRecall
         return total;
     }
 
-    /// <summary>The node's aggregate: present contributions folded in query order, then finished.</summary>
-    private double ExactScore(RecallCandidate candidate)
-    {
-        if (candidate.IsExact)
-            return candidate.Score;
-        double total = _aggregate == RecallAggregate.Sum ? 0 : double.NegativeInfinity;
-        for (int i = 0; i < _lists.Length; i++)
-        {
-            if (candidate.State[i] == RecallCandidate.Presence.Unknown && _lists[i].Exhausted)
-                candidate.State[i] = RecallCandidate.Presence.Absent;
-            if (candidate.State[i] == RecallCandidate.Presence.Unknown)
-                throw new InvalidOperationException("a candidate was scored before every list told about it");
-            if (candidate.State[i] == RecallCandidate.Presence.Present)
-                total = RecallOrder.Combine(_aggregate, total, RecallOrder.Contribution(_weights[i], candidate.Scores[i]));
-        }
-        candidate.Score = RecallOrder.Finish(total);
-        candidate.IsExact = true;
-        return candidate.Score;
-    }
-
-    /// <summary>
-    /// The best 2 × count candidates not known to be excluded, best first; true (with
-    /// <see cref="Result"/> set) when the first count of them are known not to be excluded,
-    /// else a round testing the untested among them.
-    /// </summary>
-    private bool Select()
-    {
-        int window = (int)Math.Min(2L * _count, int.MaxValue);
-        var heap = new PriorityQueue<RecallCandidate, RecallCandidate>(Comparer<RecallCandidate>.Create((a, b) => Order(b, a)));
-        foreach (var candidate in _candidates.Values)
-        {
-            if (candidate.Pruned || candidate.Excluded == RecallCandidate.Exclusion.Yes)
-                continue;
-            ExactScore(candidate);
-            if (heap.Count < window)
-                heap.Enqueue(candidate, candidate);
-            else if (Order(candidate, heap.Peek()) < 0)
-                heap.EnqueueDequeue(candidate, candidate);
-        }
-        var best = new List<RecallCandidate>(heap.Count);
-        while (heap.TryDequeue(out var candidate, out _))
-            best.Add(candidate);
-        best.Reverse();
-        var answer = best.Take(_count).ToList();
-        if (answer.All(c => c.Excluded == RecallCandidate.Exclusion.No))
-        {
-            Result = [.. answer.Select(c => new RecallEntry(c.Member, c.Score))];
-            return true;
-        }
-        AddExclusionSteps([.. best.Where(c => c.Excluded == RecallCandidate.Exclusion.Unknown).Select(c => c.Member)]);
-        return false;
-    }
-
-    private static int Order(RecallCandidate a, RecallCandidate b) => RecallOrder.Compare(a.Score, a.Member, b.Score, b.Member);
+    private protected override bool ToldAll(int list) => _lists[list].Exhausted;
 }

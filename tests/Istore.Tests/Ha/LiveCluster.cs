@@ -27,6 +27,20 @@ public sealed record LiveCluster(string Tenant, Func<Task<RespClient>> Connect, 
     public static List<string> MastersOf(JsonNode topology) =>
         topology["tenants"]![0]!["shards"]!.AsArray().Select(s => (string)s!["master"]!).ToList();
 
+    /// <summary>POST /api/v1/upgrade with <paramref name="request"/>, then the progress once it is done or failed.</summary>
+    public async Task<JsonNode> UpgradeAsync(string request, TimeSpan timeout)
+    {
+        var started = await Http.PostAsync("api/v1/upgrade", Json(request));
+        Assert.True(started.StatusCode == System.Net.HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
+        JsonNode progress = null!;
+        await HaFailoverTests.WaitAsync(async () =>
+        {
+            progress = JsonNode.Parse(await Http.GetStringAsync("api/v1/upgrade"))!;
+            return (string)progress["state"]! is "done" or "failed";
+        }, timeout, "the upgrade did not end");
+        return progress;
+    }
+
     public static async Task<RespClient> ConnectAsync(int proxyPort, string tenant, string password)
     {
         var c = await RespClient.ConnectAsync("127.0.0.1", proxyPort);

@@ -78,14 +78,7 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
         try
         {
             await using var load = new WriteLoad(live);
-            var started = await live.Http.PostAsync("api/v1/upgrade", LiveCluster.Json($$"""{"nodeBinary": "{{next}}"}"""));
-            Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
-            JsonNode progress = null!;
-            await WaitAsync(async () =>
-            {
-                progress = JsonNode.Parse(await live.Http.GetStringAsync("api/v1/upgrade"))!;
-                return (string)progress["state"]! is "done" or "failed";
-            }, TimeSpan.FromSeconds(180), "the upgrade did not end");
+            var progress = await live.UpgradeAsync($$"""{"nodeBinary": "{{next}}"}""", TimeSpan.FromSeconds(180));
             var (acknowledged, errors) = await load.StopAsync();
             output.WriteLine($"{progress.ToJsonString()}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
             Assert.Equal("done", (string)progress["state"]!);

@@ -42,6 +42,8 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "CONFIG SET maxmemory-policy sometimes", "CONFIG SET loglevel WARNING", "CONFIG GET loglevel",
             "CONFIG SET active-defrag-cycle-min 100", "CONFIG SET list-max-listpack-size -5", "CONFIG GET list-max-ziplist-size",
             "CONFIG SET slowlog-log-slower-than -2", "CONFIG SET daemonize yes", "CONFIG SET no-such-parameter 1",
+            "CONFIG SET dir /tmp", "CONFIG SET dbfilename x.rdb", "CONFIG SET dir /tmp daemonize yes", "CONFIG SET daemonize yes dir /tmp",
+            "CONFIG GET enable-protected-configs",
             "CONFIG SET lfu-log-factor 5 lfu-log-factor 6", "CONFIG SET lfu-log-factor 5 lfu-decay-time x",
             "CONFIG GET lfu-log-factor", "CONFIG SET lfu-log-factor 7 lfu-decay-time 3", "CONFIG GET lfu-log-factor", "CONFIG GET lfu-decay-time",
             "CONFIG SET lfu-log-factor", "CONFIG SET lfu-log-factor 1 lfu-decay-time", "CONFIG GET", "CONFIG BOGUS", "CONFIG REWRITE",
@@ -79,6 +81,42 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
         await OracleScript.AssertSameRepliesAsync(c, oracle,
             "SLOWLOG GET -2", "SLOWLOG GET x", "SLOWLOG LEN 1", "SLOWLOG RESET 1", "SLOWLOG BOGUS", "SLOWLOG", "SLOWLOG HELP", "SLOWLOG GET 1 2");
+    }
+
+    /// <summary>As Redis: MIGRATE's AUTH password and AUTH2 user and password; a key named like the keyword stays.</summary>
+    [Fact]
+    public async Task Slowlog_redacts_migrate_credentials()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        string port = node.Port.ToString();
+        await c.CommandAsync("MIGRATE", "127.0.0.1", port, "sl:k", "0", "5000", "AUTH", "secret");
+        await c.CommandAsync("MIGRATE", "127.0.0.1", port, "", "0", "5000", "COPY", "AUTH2", "user", "pw", "KEYS", "AUTH", "k2");
+        var entries = (await c.ReadValueAfterAsync("SLOWLOG", "GET", "2")).Items;
+        var args = entries.Select(e => string.Join(' ', e.Items[3].Items.Select(a => a.AsString()))).ToList();
+        Assert.Equal($"MIGRATE 127.0.0.1 {port}  0 5000 COPY AUTH2 (redacted) (redacted) KEYS AUTH k2", args[0]);
+        Assert.Equal($"MIGRATE 127.0.0.1 {port} sl:k 0 5000 AUTH (redacted)", args[1]);
+    }
+
+    /// <summary>An active expiry cycle that runs into its time budget (10 ms) is the "expire-cycle" event over a lower threshold.</summary>
+    [Fact]
+    public async Task A_long_active_expiry_cycle_is_a_latency_event()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "latency-monitor-threshold", "5"));
+        var pipeline = new System.Text.StringBuilder();
+        for (int i = 0; i < 50_000; i++)
+            pipeline.Append(RespEncoding.CommandText(System.Text.Encoding.UTF8, "SET", $"ec:{i}", "v", "PX", "200"));
+        await c.SendAsync(pipeline.ToString());
+        for (int i = 0; i < 50_000; i++)
+            await c.ReadFrameAsync();
+        for (int attempt = 0; !(await c.CommandAsync("LATENCY", "LATEST")).Contains("expire-cycle"); attempt++)
+        {
+            Assert.True(attempt < 100, "no expire-cycle event: " + await c.CommandAsync("DBSIZE"));
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Istore.Tests.Net;
 namespace Istore.Tests.Node;
 
 /// <summary>
-/// COMMAND INFO of the bitmap, HyperLogLog, GEO and SORT commands names the same arity, flags
+/// COMMAND INFO of the bitmap, HyperLogLog, GEO, SORT and shard pub/sub commands names the same arity, flags
 /// (movablekeys included), key positions and ACL categories as redis-server 7's — clients and
 /// proxies read them. Key specifications and tips are not compared (the node sends none).
 /// </summary>
@@ -15,7 +15,7 @@ public class CommandInfoOracleTests(NodeFixture fixture, RedisServerFixture redi
     [
         "setbit", "getbit", "bitcount", "bitpos", "bitop", "bitfield", "bitfield_ro", "pfadd", "pfcount", "pfmerge", "pfdebug",
         "pfselftest", "sort", "sort_ro", "dump", "restore", "migrate", "geoadd", "geodist", "geohash", "geopos", "georadius", "georadius_ro",
-        "georadiusbymember", "georadiusbymember_ro", "geosearch", "geosearchstore",
+        "georadiusbymember", "georadiusbymember_ro", "geosearch", "geosearchstore", "spublish", "ssubscribe", "sunsubscribe",
     ];
 
     [Theory]

@@ -24,11 +24,10 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    private static readonly Random Seeded = new(15);
-
     private static RedisValue[] Items(int count, Func<int, RedisValue> item) => Enumerable.Range(0, count).Select(item).ToArray();
 
-    private static readonly Dictionary<string, Func<IDatabase, RedisKey, Task>> Builders = new()
+    /// <summary>Values of every type in every encoding Redis makes for it, by name (also <see cref="DumpBytesOracleTests"/>'s cases).</summary>
+    internal static readonly Dictionary<string, Func<IDatabase, RedisKey, Task>> Builders = new()
     {
         ["string-raw"] = (db, k) => db.StringSetAsync(k, "hello world"),
         ["string-empty"] = (db, k) => db.StringSetAsync(k, ""),
@@ -44,6 +43,10 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
         ["set-intset"] = (db, k) => db.SetAddAsync(k, [1, 2, -3, 40000, 5_000_000_000]),
         ["set-hashtable-strings"] = (db, k) => db.SetAddAsync(k, ["a", "b", "c"]),
         ["set-hashtable-1000-ints"] = (db, k) => db.SetAddAsync(k, Items(1000, i => i)),
+        ["zset-listpack-fractions"] = (db, k) => db.SortedSetAddAsync(k, [new("a", 0.1), new("b", 1e-5), new("c", -2.5e20), new("d", 7), new("e", 0)]),
+        ["list-quicklist-mixed-3000"] = (db, k) => db.ListRightPushAsync(k, Items(3000, i => i % 3 == 0 ? (RedisValue)(i * 7919L) : $"item-{i}-{i * 7919 % 1000}")),
+        ["hash-listpack-100"] = (db, k) => db.HashSetAsync(k, Enumerable.Range(0, 100).Select(i => new HashEntry($"field:{i}", i % 2 == 0 ? $"value-{i * 31}" : i * 31)).ToArray()),
+        ["set-intset-wide-100"] = (db, k) => db.SetAddAsync(k, Items(100, i => (long)i * i * i * 1000)),
         ["zset-listpack"] = (db, k) => db.SortedSetAddAsync(k, [new("a", 1), new("b", 2.5), new("c", -3), new("d", 1e300), new("e", double.PositiveInfinity), new("f", double.NegativeInfinity)]),
         ["zset-skiplist-1000"] = (db, k) => db.SortedSetAddAsync(k, Enumerable.Range(0, 1000).Select(i => new SortedSetEntry($"m{i}", i * 0.5)).ToArray()),
         ["hash-listpack"] = (db, k) => db.HashSetAsync(k, [new("f", "v"), new("n", "12"), new("neg", "-400000"), new("e", "")]),
@@ -53,11 +56,11 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
 
     public static TheoryData<string> Kinds() => [.. Builders.Keys];
 
+    /// <summary>The same bytes every time (a value is built once on each server and compared).</summary>
     private static byte[] RandomBytes(int length)
     {
         var bytes = new byte[length];
-        lock (Seeded)
-            Seeded.NextBytes(bytes);
+        new Random(length).NextBytes(bytes);
         return bytes;
     }
 

@@ -60,6 +60,11 @@ public sealed class PubSubTestsOnMemory(NodeFixture fixture, Net.RedisServerFixt
 public sealed class PubSubTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : PubSubTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class ShardPubSubTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ShardPubSubTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ShardPubSubTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ShardPubSubTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class PipelineTestsOnMemory(NodeFixture fixture) : PipelineTests(fixture), IClassFixture<NodeFixture>;
 public sealed class PipelineTestsOnDisk(DiskNodeFixture fixture) : PipelineTests(fixture), IClassFixture<DiskNodeFixture>;
 
@@ -128,10 +133,20 @@ public sealed class AdminCommandTestsOnMemory(NodeFixture fixture, Net.RedisServ
 public sealed class AdminCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : AdminCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class LatencyHistogramTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyHistogramTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class LatencyHistogramTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyHistogramTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class DumpRestoreTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
     : DumpRestoreTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class DumpRestoreTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : DumpRestoreTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class DumpBytesOracleTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpBytesOracleTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class DumpBytesOracleTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : DumpBytesOracleTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
 public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
     : MigrateTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;

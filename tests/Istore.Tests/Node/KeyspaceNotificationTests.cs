@@ -124,6 +124,24 @@ public abstract class KeyspaceNotificationTests(NodeFixture fixture, RedisServer
         AssertSameEvents(expected, actual);
     }
 
+    /// <summary>
+    /// Redis's edges: SETBIT/BITFIELD that change nothing are silent, LTRIM keeping every element
+    /// still says "ltrim", and an empty SORT/GEO STORE result is a "del" only where a destination existed.
+    /// </summary>
+    [Fact]
+    public async Task Writes_that_change_nothing_notify_as_redis_server_does()
+    {
+        var (expected, actual) = await RunOnBothAsync("KEA",
+            "SETBIT e:b 3 1", "SETBIT e:b 3 1", "BITFIELD e:b SET u8 0 16", "SETBIT e:b 3 0",
+            "RPUSH e:l a b c", "LTRIM e:l 0 -1", "LTRIM e:l -10 10", "LTRIM e:none 0 1", "LTRIM e:l 5 10",
+            "RPUSH e:src 3 1", "SORT e:src STORE e:dst", "SORT e:none STORE e:dst", "SORT e:none STORE e:dst",
+            "GEOADD e:g 13.36 38.11 a", "GEOSEARCHSTORE e:gd e:g FROMLONLAT 0 0 BYRADIUS 1 km", "SET e:gd2 x",
+            "GEOSEARCHSTORE e:gd2 e:g FROMLONLAT 0 0 BYRADIUS 1 km", "GEORADIUS e:g 0 0 1 km STORE e:gd3",
+            "GEORADIUS e:g 0 0 1 km STOREDIST e:gd3", "SET e:gd3 x", "GEORADIUS e:g 0 0 1 km STORE e:gd3");
+        Assert.True(expected.Count > 20, $"the script should cause events, saw {expected.Count}");
+        AssertSameEvents(expected, actual);
+    }
+
     [Fact]
     public async Task Nothing_is_published_while_notifications_are_off()
     {

@@ -1,3 +1,8 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Istore.Net.Client;
+using Istore.Net.Resp;
 using Istore.Tests.Infrastructure;
 
 namespace Istore.Tests.Node;
@@ -6,7 +11,8 @@ namespace Istore.Tests.Node;
 /// The per-shard steps of a cross-shard recall on a real node: RL.WINDOW (window rows in weighted
 /// order, offset, count, MIN), RL.WINDOWSCORE (scores inside the DEPTH window only, ties cut by
 /// member order), RL.EXCLUDED (sets, ranklists, bloom filters, missing keys, WRONGTYPE even with
-/// no members), RESP3 doubles, and bad input refused without touching data.
+/// no members), RL.PARTIAL (a shard's partial aggregate: TOP, ABOVE, SCORES), RESP3 doubles, and
+/// bad input refused without touching data.
 /// </summary>
 public abstract class RankListRecallPartsTests(NodeFixture fixture)
 {
@@ -62,6 +68,57 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
     }
 
     [Fact]
+    public async Task Partial_aggregates_only_the_lists_named()
+    {
+        await using var c = await RespClient.ConnectAsync("127.0.0.1", fixture.Node.Port);
+        await c.ExecuteAsync("RL.ADD", "{rp}p1", "5", "a", "3", "b", "1", "c");
+        await c.ExecuteAsync("RL.ADD", "{rp}p2", "4", "b", "2", "d");
+        async Task<string> Partial(string tail) => Rows(await c.ExecuteAsync([.. ("RL.PARTIAL 2 {rp}p1 1 {rp}p2 2 " + tail).Split(' ')]));
+        // Partials: b 3 + 2×4 = 11, a 5, d 4, c 1 — each row with its score in each list (- : not in it).
+        Assert.Equal("nonneg complete=0 b:3,4 a:5,-", await Partial("100 SUM TOP 2"));
+        Assert.Equal("nonneg complete=1 b:3,4 a:5,- d:-,2 c:1,-", await Partial("100 SUM TOP 9"));
+        // ABOVE: every member whose partial reaches min, in no order; complete only when that is all of them.
+        Assert.Equal("nonneg complete=0 a:5,- b:3,4 d:-,2", Sorted(await Partial("100 SUM ABOVE 4")));
+        Assert.Equal("nonneg complete=1 a:5,- b:3,4 c:1,- d:-,2", Sorted(await Partial("100 SUM ABOVE 0")));
+        // MAX: b's partial is max(3, 8) = 8; DEPTH 1 keeps only a in p1 and b in p2.
+        Assert.Equal("nonneg complete=0 b:-,4", await Partial("1 MAX TOP 1"));
+        // SCORES: the window scores of the members asked for, whether or not any list holds them.
+        Assert.Equal("nonneg complete=1 d:-,2 c:-,- zz:-,-", await Partial("2 SUM SCORES d c zz"));
+        // A negative contribution anywhere in a window is reported (weight -1: c, at -1, is the best); missing lists are empty.
+        Assert.Equal("negative complete=0 c:1,-", Rows(await c.ExecuteAsync("RL.PARTIAL", "2", "{rp}p1", "-1", "{rp}none", "1", "9", "SUM", "TOP", "1")));
+        Assert.Equal("nonneg complete=1", Rows(await c.ExecuteAsync("RL.PARTIAL", "1", "{rp}none", "1", "9", "SUM", "TOP", "1"), lists: 1));
+    }
+
+    /// <summary>RL.PARTIAL's reply in words, its binary rows decoded here (length, member, then per list a flag and a little-endian double).</summary>
+    private static string Rows(RespValue reply, int lists = 2)
+    {
+        var words = new List<string> { reply[0].AsInteger() == 1 ? "nonneg" : "negative", $"complete={reply[1].AsInteger()}" };
+        var rows = reply[2].AsBytes()!.AsSpan();
+        while (!rows.IsEmpty)
+        {
+            int length = BinaryPrimitives.ReadInt32LittleEndian(rows);
+            string member = Encoding.UTF8.GetString(rows.Slice(4, length));
+            rows = rows[(4 + length)..];
+            var scores = new List<string>();
+            while (scores.Count < lists)
+            {
+                if (rows[0] == 0)
+                {
+                    scores.Add("-");
+                    rows = rows[1..];
+                    continue;
+                }
+                scores.Add(BinaryPrimitives.ReadDoubleLittleEndian(rows[1..]).ToString(CultureInfo.InvariantCulture));
+                rows = rows[9..];
+            }
+            words.Add($"{member}:{string.Join(',', scores)}");
+        }
+        return string.Join(' ', words);
+    }
+
+    private static string Sorted(string rows) => string.Join(' ', rows.Split(' ').Take(2).Concat(rows.Split(' ').Skip(2).Order(StringComparer.Ordinal)));
+
+    [Fact]
     public async Task Bad_input_is_refused()
     {
         await using var c = await fixture.ConnectAsync();
@@ -76,6 +133,17 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
         Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "-3", "a"));
         Assert.Equal("-ERR wrong number of arguments for 'rl.windowscore' command\r\n", await c.CommandAsync("RL.WINDOWSCORE", "rp:b", "1"));
         Assert.Equal("-ERR wrong number of arguments for 'rl.excluded' command\r\n", await c.CommandAsync("RL.EXCLUDED"));
+        await c.CommandAsync("SET", "{rp}str", "v");
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "2", "rp:b", "1", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR weight value is not a float\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "w", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR DEPTH must be positive\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "0", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "MIN", "TOP", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "BEST", "1"));
+        Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "TOP", "1", "2"));
+        Assert.Equal("-ERR count must be between 1 and 100000\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "TOP", "0"));
+        Assert.Equal("-ERR value is not a valid float\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM", "ABOVE", "x"));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.PARTIAL", "1", "{rp}str", "1", "9", "SUM", "TOP", "1"));
+        Assert.Equal("-ERR wrong number of arguments for 'rl.partial' command\r\n", await c.CommandAsync("RL.PARTIAL", "1", "rp:b", "1", "9", "SUM"));
         Assert.Equal("*1\r\n$1\r\n1\r\n", await c.CommandAsync("RL.SCORE", "rp:b", "a"));
     }
 }

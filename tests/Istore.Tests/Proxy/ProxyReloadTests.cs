@@ -63,14 +63,21 @@ public class ProxyReloadTests(ProxyReloadTests.Cluster cluster) : IClassFixture<
         try
         {
             await using var existing = await cluster.ConnectAsync("t2", "p2");
+            await using var subscriber = await cluster.ConnectAsync("t2", "p2");
+            const string subscribed = "*3\r\n$10\r\nssubscribe\r\n$8\r\nmoved:ch\r\n:1\r\n";
+            Assert.Equal(subscribed, await subscriber.CommandAsync("SSUBSCRIBE", "moved:ch"));
             string moved = cluster.TenantsJson().Replace(
                 $$"""{"name": "t2", "password": "p2", "shards": [{"master": "127.0.0.1:{{cluster.Spares[0].Port}}"}]}""",
                 $$"""{"name": "t2", "password": "p2-new", "shards": [{"master": "127.0.0.1:{{cluster.Spares[1].Port}}"}]}""");
             Assert.NotEqual(cluster.TenantsJson(), moved);
             await ReloadAsync(moved, viaSignal: true);
             Assert.Equal("+OK\r\n", await existing.CommandAsync("SET", "moved:k", "1"));   // the connection survived
+            // A shard channel whose shard moved ends, as in Redis Cluster; subscribing again reaches the new node.
+            Assert.Equal("*3\r\n$12\r\nsunsubscribe\r\n$8\r\nmoved:ch\r\n:0\r\n", await subscriber.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+            Assert.Equal(subscribed, await subscriber.CommandAsync("SSUBSCRIBE", "moved:ch"));
             await using var direct = await cluster.Spares[1].ConnectAsync();
             Assert.Equal("$1\r\n1\r\n", await direct.CommandAsync("GET", "moved:k"));
+            Assert.Equal(":1\r\n", await direct.CommandAsync("SPUBLISH", "moved:ch", "here"));
             await using var fresh = await cluster.Proxy.ConnectAsync();
             Assert.StartsWith("-WRONGPASS", await fresh.CommandAsync("AUTH", "t2", "p2"));
             Assert.Equal("+OK\r\n", await fresh.CommandAsync("AUTH", "t2", "p2-new"));

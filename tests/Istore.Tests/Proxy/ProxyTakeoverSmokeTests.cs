@@ -16,7 +16,7 @@ public class ProxyTakeoverSmokeTests(UpgradableProxyCluster cluster) : IClassFix
         await Task.Delay(200);
         await cluster.Proxy.UpgradeAsync();
         await Task.Delay(200);
-        await load.StopAndVerifyAsync(cluster.Proxy);
+        Assert.Equal(0L, await load.StopAndVerifyAsync());
         await using var check = await cluster.ConnectAsync();
         Assert.Contains("takeovers:1", (await check.ReadValueAfterAsync("INFO", "server")).AsString());
     }

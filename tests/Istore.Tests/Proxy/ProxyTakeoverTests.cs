@@ -31,7 +31,7 @@ public partial class ProxyTakeoverTests(UpgradableProxyCluster cluster, ITestOut
             output.WriteLine($"upgrade {i + 1}: {watch.ElapsedMilliseconds} ms");
             Assert.Null(load.Failure);
         }
-        await load.StopAndVerifyAsync(cluster.Proxy);
+        Assert.Equal(0L, await load.StopAndVerifyAsync());
         // Counters continue across processes: every INCR was counted once, by whichever process ran it.
         Assert.Equal(incrCallsBefore + load.Clients.Sum(c => c.Increments), await CommandCalls("incr"));
         Assert.Equal((takeoversBefore + 10).ToString(), await InfoField("server", "takeovers"));
