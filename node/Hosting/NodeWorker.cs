@@ -209,12 +209,18 @@ internal sealed class NodeWorker : ILoopWorker
     }
 
     /// <summary>Runs the handler of <c>c.Spec</c> (a command now, or one queued command of an EXEC).</summary>
-    internal static void Dispatch(CommandContext c)
+    internal static void Dispatch(CommandContext c) => Dispatch(c, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Runs the handler of <c>c.Spec</c>, timed from <paramref name="started"/>; returns when it
+    /// ended. A script's calls chain these (each starts when the previous ended), one clock read a call.
+    /// </summary>
+    internal static long Dispatch(CommandContext c, long started)
     {
         var node = c.Node;
         var output = c.Output;
         int replyStart = output.Length;
-        long started = Stopwatch.GetTimestamp();
+        c.StartedTicks = started;
         c.Keyspace.CommandStarts();
         try
         {
@@ -236,7 +242,8 @@ internal sealed class NodeWorker : ILoopWorker
             output.WriteError("ERR internal error: " + ex.Message);
             Log.CommandFailed(node.Logger, c.Spec.Name, ex);
         }
-        long elapsed = Stopwatch.GetTimestamp() - started;
+        long ended = Stopwatch.GetTimestamp();
+        long elapsed = ended - started;
         if (c.Client.Tracking is { } tracking)
             ClientTrackingCommand.AfterCommand(c, tracking);
         if (!c.Client.InTransaction)
@@ -253,6 +260,7 @@ internal sealed class NodeWorker : ILoopWorker
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks)
             node.Diagnostics.NoteSlow(c, elapsed);
+        return ended;
     }
 
     /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>

@@ -77,5 +77,24 @@ public sealed class Database(IStorageEngine engine)
     public long KeyspaceHits;
     public long KeyspaceMisses;
 
-    public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    [ThreadStatic] private static long t_frozenNowMs;
+
+    /// <summary>Unix ms now; inside a script, the time it started (Redis freezes a script's clock, so no key expires midway).</summary>
+    public static long NowMs => t_frozenNowMs != 0 ? t_frozenNowMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Freezes <see cref="NowMs"/> on this thread until the scope ends (a script's run).</summary>
+    public static FrozenClock FreezeNow() => new(t_frozenNowMs);
+
+    public readonly ref struct FrozenClock
+    {
+        private readonly long _outer;
+
+        public FrozenClock(long outer)
+        {
+            _outer = outer;
+            t_frozenNowMs = outer != 0 ? outer : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
+
+        public void Dispose() => t_frozenNowMs = _outer;
+    }
 }
