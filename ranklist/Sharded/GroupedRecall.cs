@@ -197,17 +197,7 @@ public sealed class GroupedRecall : RecallRounds
         foreach (var group in _groups)
             if (!group.Complete)
                 high = Math.Max(high, group.Bound);
-        if (Padded(UnseenBound(high)) < _tau)
-            return null;
-        // Non-negative doubles (+inf included) order like their bit patterns: bisect those.
-        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
-        while (up - low > 1)
-        {
-            long mid = low + (up - low) / 2;
-            if (Padded(UnseenBound(BitConverter.Int64BitsToDouble(mid))) < _tau) low = mid;
-            else up = mid;
-        }
-        return BitConverter.Int64BitsToDouble(low);
+        return LargestThresholdBelowTau(high, t => Padded(UnseenBound(t)));
     }
 
     /// <summary>Σ_g min(t, u_g) over the groups that may hold members not told about.</summary>

@@ -227,5 +227,24 @@ public abstract class RecallRounds
         return false;
     }
 
+    /// <summary>
+    /// The largest t in [0, <paramref name="high"/>] whose unseen bound stays below τ, or null when
+    /// even <paramref name="high"/>'s does (nothing to read); the bound must grow with t and be below
+    /// τ at 0. Non-negative doubles (+inf included) order like their bit patterns: bisect those.
+    /// </summary>
+    private protected double? LargestThresholdBelowTau(double high, Func<double, double> unseenBound)
+    {
+        if (unseenBound(high) < _tau)
+            return null;
+        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
+        while (up - low > 1)
+        {
+            long mid = low + (up - low) / 2;
+            if (unseenBound(BitConverter.Int64BitsToDouble(mid)) < _tau) low = mid;
+            else up = mid;
+        }
+        return BitConverter.Int64BitsToDouble(low);
+    }
+
     private static int Order(RecallCandidate a, RecallCandidate b) => RecallOrder.Compare(a.Score, a.Member, b.Score, b.Member);
 }

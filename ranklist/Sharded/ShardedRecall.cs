@@ -201,17 +201,7 @@ public sealed class ShardedRecall : RecallRounds
         foreach (var list in _lists)
             if (!list.Exhausted)
                 high = Math.Max(high, list.Bound);
-        if (UnseenBound(high) < _tau)
-            return null;
-        // Non-negative doubles (+inf included) order like their bit patterns: bisect those; B(0) = 0 < τ.
-        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
-        while (up - low > 1)
-        {
-            long mid = low + (up - low) / 2;
-            if (UnseenBound(BitConverter.Int64BitsToDouble(mid)) < _tau) low = mid;
-            else up = mid;
-        }
-        return BitConverter.Int64BitsToDouble(low);
+        return LargestThresholdBelowTau(high, UnseenBound);   // B(0) = 0 < τ
     }
 
     /// <summary>B(t): the rounded sum, in query order, of max(0, min(t, u_i)) over the lists with unread rows.</summary>
