@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Istore.Net.Client;
 using Istore.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Istore.Tests.Ha.HaFailoverTests;
@@ -89,9 +90,15 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
             int lost = await load.LostAsync(output);
             output.WriteLine($"acknowledged writes lost: {lost}");
             Assert.Equal(0, lost);
+            Assert.All(errors, e => Assert.Contains("is no longer its shard's master", e));
             await up.RememberChildrenAsync();
             foreach (var node in up.NodeAddresses())
+            {
                 Assert.Equal(next, (await UpProcess.NodeInfoAsync(node))["executable"]);
+                // Restarted semi-synchronous, as started.
+                await using var c = await RespClient.ConnectAsync("127.0.0.1", int.Parse(node.Split(':')[1]));
+                Assert.Equal("sync-replicas,1", string.Join(",", (await c.ExecuteAsync("CONFIG", "GET", "sync-replicas")).AsStringArray()));
+            }
             // The machine view shows the new binary once HA sampled every node again (once a second).
             await WaitAsync(async () => JsonNode.Parse(await live.Http.GetStringAsync("api/v1/cluster"))!["nodes"]!.AsArray().All(n => ((string)n!["binary"]!).StartsWith(next)),
                 TimeSpan.FromSeconds(10), "the cluster view does not show the new binary on every node");
