@@ -210,7 +210,7 @@ public sealed class Scaler : IDisposable
                 return;
             }
             foreach (var unguarded in await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false))
-                Log.ScaleFailed(_logger, tenant, "guard: " + unguarded);
+                Log.GuardFailed(_logger, tenant, unguarded);
         }
     }
 
