@@ -202,10 +202,11 @@ internal sealed unsafe class MemorySession : IEngineSession
     /// <summary>Counts the live strings, those with an expiry, and their bytes, with a full pass (at start-up).</summary>
     internal (long Keys, long Volatile, long Bytes) CountLiveKeys()
     {
-        long keys = 0, volatileKeys = 0, bytes = 0, cursor = 0;
+        long keys = 0, volatileKeys = 0, bytes = 0, from = _engine.ToScanAddress(0);
         do
         {
-            cursor = CollectBatch(_engine.ToScanAddress(cursor), 4096, 0);
+            // The next batch starts where this one stopped: an address, not a client's cursor (which would be moved back to its page).
+            from = CollectBatch(from, 4096, 0);
             foreach (var (key, address, expireAt, length) in _scanBatch)
             {
                 if (LatestAddress(key) != address)
@@ -216,7 +217,7 @@ internal sealed unsafe class MemorySession : IEngineSession
             }
             _scanBatch.Clear();
         }
-        while (cursor != 0);
+        while (from != 0);
         return (keys, volatileKeys, bytes);
     }
 
