@@ -65,6 +65,9 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
+        // A string that has an expiry takes the new one in place: one index lookup, not a read and a write.
+        if (TryUpdateInPlace(key, StringUpdate.Expiry, expireAt, long.MinValue, out _, out _))
+            return true;
         if (_engine.Objects.SetExpiry(key, expireAt, out _))
             return true;
         var output = new StringOutput { Value = _expiryBuffer };
@@ -73,6 +76,29 @@ internal sealed unsafe class MemorySession : IEngineSession
         if (found)
             Write(key, _expiryBuffer.Span, expireAt);
         return found;
+    }
+
+    public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, long expiredBy, out long result, out long expireAt)
+        => TryUpdateInPlace(key, StringUpdate.Increment, by, expiredBy, out result, out expireAt);
+
+    /// <summary>One RMW that changes a live string's record in place, or cancels and changes nothing.</summary>
+    private bool TryUpdateInPlace(ReadOnlySpan<byte> key, StringUpdate update, long operand, long expiredBy, out long result, out long expireAt)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true, Update = update, Operand = operand, ExpiredBy = expiredBy };
+        Status status;
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            SpanByte input = default;
+            status = _session.RMW(ref keySpan, ref input, ref output);
+        }
+        result = output.Operand;
+        expireAt = output.Value.ExpireAt;
+        if (!status.IsPending)
+            return status.Found && !status.IsCanceled;
+        // The record was on disk: FASTER reads it and asks NeedCopyUpdate, which cancels.
+        _session.CompletePending(wait: true);
+        return false;
     }
 
     private bool PeekString(ReadOnlySpan<byte> key, out long expireAt) => PeekString(key, out expireAt, out _);
