@@ -45,6 +45,13 @@ public static partial class KeyCommands
         }
         var ks = c.Keyspace;
         using var write = ks.Lock();
+        // Without a condition there is nothing to look at first: a key that can be re-timed in place is.
+        if (condition == ExpireCondition.None && ks.TrySetExpiryInPlace(c.Arg(1), when))
+        {
+            c.Notify(PubSub.NotifyClass.Generic, "expire"u8, c.Arg(1));
+            c.Output.WriteInteger(1);
+            return;
+        }
         if (ks.TypeOf(c.Arg(1), out long current) == KeyType.None)
         {
             c.Output.WriteInteger(0);

@@ -133,6 +133,13 @@ public interface IEngineSession : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// A new expiry (not 0) for a key the engine can re-time in one operation in place (the memory
+    /// engine: a string that has an expiry, live at <paramref name="expiredBy"/>). False, with
+    /// nothing changed, for anything else: the caller looks the key up and calls <see cref="SetExpiry"/>.
+    /// </summary>
+    bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt, long expiredBy) => false;
+
     /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
     bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);
 

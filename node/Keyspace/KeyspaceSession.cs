@@ -143,8 +143,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// </summary>
     public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, out long result)
     {
-        long expiredBy = Replaying ? long.MinValue : Database.NowMs;   // as IsExpired: replay expires nothing
-        if (!_engine.TryIncrementInPlace(key, by, expiredBy, out result, out long expireAt))
+        if (!_engine.TryIncrementInPlace(key, by, ExpiredBy, out result, out long expireAt))
             return false;
         Touched(key);   // the read and the store count as one use, as in Set after ReadLive
         KeyChanged(key);
@@ -224,21 +223,37 @@ public sealed partial class KeyspaceSession : IDisposable
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
             _engine.SetExpiry(key, expireAt);
-            KeyChanged(key);
-            if (expireAt == 0)
-            {
-                LogKeyCommand("PERSIST"u8, key);
-            }
-            else
-            {
-                using var log = BeginRecord(3);
-                var w = log.Writer;
-                w.Arg("PEXPIREAT"u8);
-                w.Arg(key);
-                w.Arg(expireAt);
-            }
+            ExpiryChanged(key, expireAt);
             return true;
         }
+    }
+
+    /// <summary>
+    /// EXPIRE's fast path, for the caller's write scope: a future expiry for a key the engine can
+    /// re-time in place (a live string that has an expiry), without looking the key up first.
+    /// False, with nothing done, otherwise: the caller looks the key up and takes <see cref="SetExpiryOfLive"/>.
+    /// </summary>
+    public bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt)
+    {
+        if (expireAt == 0 || IsExpired(expireAt) || !_engine.TrySetExpiryInPlace(key, expireAt, ExpiredBy))
+            return false;
+        ExpiryChanged(key, expireAt);
+        return true;
+    }
+
+    private void ExpiryChanged(ReadOnlySpan<byte> key, long expireAt)
+    {
+        KeyChanged(key);
+        if (expireAt == 0)
+        {
+            LogKeyCommand("PERSIST"u8, key);
+            return;
+        }
+        using var log = BeginRecord(3);
+        var w = log.Writer;
+        w.Arg("PEXPIREAT"u8);
+        w.Arg(key);
+        w.Arg(expireAt);
     }
 
     /// <summary>Removes every key (FLUSHALL/FLUSHDB).</summary>
@@ -425,6 +440,9 @@ public sealed partial class KeyspaceSession : IDisposable
     }
 
     private bool IsExpired(long expireAt) => expireAt != 0 && !Replaying && expireAt <= Database.NowMs;
+
+    /// <summary>For an engine's in-place update: expiries at or before this are past (as <see cref="IsExpired"/>: replay expires nothing).</summary>
+    private long ExpiredBy => Replaying ? long.MinValue : Database.NowMs;
 
     /// <summary>Lazy expiry: the key is past its time, remove it now (not logged: its record carries the time).</summary>
     private KeyType ExpireNow(ReadOnlySpan<byte> key)

@@ -78,6 +78,9 @@ internal sealed unsafe class MemorySession : IEngineSession
         return found;
     }
 
+    public bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt, long expiredBy)
+        => TryUpdateInPlace(key, StringUpdate.Expiry, expireAt, expiredBy, out _, out _);
+
     public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, long expiredBy, out long result, out long expireAt)
         => TryUpdateInPlace(key, StringUpdate.Increment, by, expiredBy, out result, out expireAt);
 
