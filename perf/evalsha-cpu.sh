@@ -6,8 +6,9 @@
 # threads) is the steadier figure on a busy machine, where waiting for a core swings throughput.
 #
 #   flock /tmp/istore-bench.lock perf/evalsha-cpu.sh /tmp/before/istore-node /tmp/after/istore-node
+#   COMMAND="SET key:__rand_int__ 0123456789abcdef" PROFILE=0 perf/evalsha-cpu.sh ...   # another command, same measure
 #
-# Environment: ROUNDS (3)  N (500000 per round)  CLIENTS (50)  KEYSPACE (100000)  PROFILE (1)
+# Environment: ROUNDS (3)  N (500000 per round)  CLIENTS (50)  KEYSPACE (100000)  PROFILE (1)  COMMAND (EVALSHA)
 #   BENCH_TIMEOUT (600 s per run)  KEEP_WORK=1
 set -euo pipefail
 
@@ -56,7 +57,7 @@ done
 start redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
 echo "== evalsha-cpu $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"
 for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: ${BINARIES[$i]} (pid ${PIDS[$i]})"; done
-echo "redis-benchmark -c $CLIENTS -r $KEYSPACE -P 16 -n $N EVALSHA <sha> 1 counter:__rand_int__; $ROUNDS interleaved rounds"
+echo "redis-benchmark -c $CLIENTS -r $KEYSPACE -P 16 -n $N ${COMMAND:-EVALSHA <sha> 1 counter:__rand_int__}; $ROUNDS interleaved rounds"
 
 SHA=""
 for port in "${PORTS[@]}"; do
@@ -64,6 +65,7 @@ for port in "${PORTS[@]}"; do
     [[ -z "$SHA" || "$sha" == "$SHA" ]] || { echo "the servers disagree on the script's SHA1" >&2; exit 1; }
     SHA=$sha
 done
+read -r -a command <<<"${COMMAND:-EVALSHA $SHA 1 counter:__rand_int__}"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -80,13 +82,13 @@ for round in $(seq 1 "$ROUNDS"); do
         fi
         before=$(cpu_ticks "$pid")
         rps=$(timeout "$BENCH_TIMEOUT" redis-benchmark -h "$HOST" -p "${PORTS[$i]}" -c "$CLIENTS" -r "$KEYSPACE" -P 16 -n "$N" --csv -q \
-            EVALSHA "$SHA" 1 "counter:__rand_int__" 2>/dev/null | tr -d '\r' | awk -F'","' 'NR > 1 { r=$2; gsub(/"/, "", r); print r }')
+            "${command[@]}" 2>/dev/null | tr -d '\r' | awk -F'","' 'NR > 1 { r=$2; gsub(/"/, "", r); print r }')
         ticks=$(($(cpu_ticks "$pid") - before))
         [[ -n "$recorder" ]] && { kill -INT "$recorder"; wait "$recorder" || true; }
         [[ -n "$rps" ]] || { echo "redis-benchmark against $name gave no result" >&2; exit 1; }
         cpu_us=$(python3 -c "import os; print($ticks * 1e6 / os.sysconf('SC_CLK_TCK') / $N)")
         echo "$round $name $rps $cpu_us" >>"$raw"
-        log "round $round/$ROUNDS $name: $rps req/s, $(printf %.2f "$cpu_us") us CPU/EVALSHA"
+        log "round $round/$ROUNDS $name: $rps req/s, $(printf %.2f "$cpu_us") us CPU/request"
     done
 done
 
@@ -95,7 +97,7 @@ import statistics, sys
 data = {}
 for rnd, name, rps, cpu in (line.split() for line in open(sys.argv[1]) if line.strip()):
     data.setdefault(name, []).append((float(rps), float(cpu)))
-print(f"{'server':<10}{'median req/s':>14}{'median us CPU/EVALSHA':>24}   per round (us)")
+print(f"{'server':<10}{'median req/s':>14}{'median us CPU/request':>24}   per round (us)")
 for name, rows in data.items():
     print(f"{name:<10}{statistics.median(r[0] for r in rows):>14,.0f}{statistics.median(r[1] for r in rows):>24.2f}   "
           + " ".join(f"{r[1]:.2f}" for r in rows))
