@@ -65,9 +65,6 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
-        // A string that has an expiry takes the new one in place: one index lookup, not a read and a write.
-        if (TryUpdateInPlace(key, StringUpdate.Expiry, expireAt, long.MinValue, out _, out _))
-            return true;
         if (_engine.Objects.SetExpiry(key, expireAt, out _))
             return true;
         var output = new StringOutput { Value = _expiryBuffer };
