@@ -45,6 +45,13 @@ public static partial class KeyCommands
         }
         var ks = c.Keyspace;
         using var write = ks.Lock();
+        // Without a condition there is nothing to look at first: a key that can be re-timed in place is.
+        if (condition == ExpireCondition.None && ks.TrySetExpiryInPlace(c.Arg(1), when))
+        {
+            c.Notify(PubSub.NotifyClass.Generic, "expire"u8, c.Arg(1));
+            c.Output.WriteInteger(1);
+            return;
+        }
         if (ks.TypeOf(c.Arg(1), out long current) == KeyType.None)
         {
             c.Output.WriteInteger(0);
@@ -67,7 +74,7 @@ public static partial class KeyCommands
         }
         // A time at or before now deletes the key; 0 would mean "no expiry" to the keyspace.
         if (when <= now) ks.Delete(c.Arg(1));
-        else ks.SetExpiry(c.Arg(1), when);
+        else ks.SetExpiryOfLive(c.Arg(1), when);
         c.Notify(PubSub.NotifyClass.Generic, when <= now ? "del"u8 : "expire"u8, c.Arg(1));
         c.Output.WriteInteger(1);
     }
@@ -123,7 +130,7 @@ public static partial class KeyCommands
         bool had = c.Keyspace.TypeOf(c.Arg(1), out long expireAt) != KeyType.None && expireAt != 0;
         if (had)
         {
-            c.Keyspace.SetExpiry(c.Arg(1), 0);
+            c.Keyspace.SetExpiryOfLive(c.Arg(1), 0);
             c.Notify(PubSub.NotifyClass.Generic, "persist"u8, c.Arg(1));
         }
         c.Output.WriteInteger(had ? 1 : 0);

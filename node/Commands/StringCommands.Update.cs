@@ -91,6 +91,12 @@ public static partial class StringCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
+        if (ks.TryIncrementInPlace(c.Arg(1), by, out long sum))
+        {
+            c.Notify(PubSub.NotifyClass.String, "incrby"u8, c.Arg(1));
+            c.Output.WriteInteger(sum);
+            return;
+        }
         long current = 0;
         if (!TryReadForUpdate(c, out bool exists))
             return;

@@ -120,6 +120,26 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>
+    /// INCRBY in one engine operation where the engine can do it in place: adds <paramref name="by"/>
+    /// to the integer string at the key, keeping its expiry (returned). False, with nothing changed,
+    /// for anything else — a missing key, a collection, a string that expires at or before
+    /// <paramref name="expiredBy"/> (Unix ms), not an integer, an overflow, a sum that does not fit
+    /// in place — and the caller reads and writes instead.
+    /// </summary>
+    bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, long expiredBy, out long result, out long expireAt)
+    {
+        (result, expireAt) = (0, 0);
+        return false;
+    }
+
+    /// <summary>
+    /// A new expiry (not 0) for a key the engine can re-time in one operation in place (the memory
+    /// engine: a string that has an expiry, live at <paramref name="expiredBy"/>). False, with
+    /// nothing changed, for anything else: the caller looks the key up and calls <see cref="SetExpiry"/>.
+    /// </summary>
+    bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt, long expiredBy) => false;
+
     /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
     bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);
 

@@ -131,16 +131,41 @@ public sealed partial class KeyspaceSession : IDisposable
             Stored(key, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             SignalRemoved(key);
-            using var log = BeginRecord(expireAt == 0 ? 3 : 5);
-            var w = log.Writer;
-            w.Arg("SET"u8);
-            w.Arg(key);
-            w.Arg(value);
-            if (expireAt != 0)
-            {
-                w.Arg("PXAT"u8);
-                w.Arg(expireAt);
-            }
+            LogSet(key, value, expireAt);
+        }
+    }
+
+    /// <summary>
+    /// INCRBY's fast path, for the caller's write scope: when the engine can add to the live integer
+    /// string in place, the same effects as reading it and <see cref="Set"/>ting the sum, in one
+    /// engine operation. False, with nothing done, otherwise: the caller reads and writes, which
+    /// gives a missing, expired, wrong-type or non-integer key its answer.
+    /// </summary>
+    public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, out long result)
+    {
+        if (!_engine.TryIncrementInPlace(key, by, ExpiredBy, out result, out long expireAt))
+            return false;
+        Touched(key);   // the read and the store count as one use, as in Set after ReadLive
+        KeyChanged(key);
+        SignalRemoved(key);
+        Span<byte> text = stackalloc byte[20];
+        System.Buffers.Text.Utf8Formatter.TryFormat(result, text, out int length);
+        LogSet(key, text[..length], expireAt);
+        return true;
+    }
+
+    /// <summary>Logs a string's new value as an absolute SET (with PXAT when it expires).</summary>
+    private void LogSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        using var log = BeginRecord(expireAt == 0 ? 3 : 5);
+        var w = log.Writer;
+        w.Arg("SET"u8);
+        w.Arg(key);
+        w.Arg(value);
+        if (expireAt != 0)
+        {
+            w.Arg("PXAT"u8);
+            w.Arg(expireAt);
         }
     }
 
@@ -187,27 +212,48 @@ public sealed partial class KeyspaceSession : IDisposable
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
         lock (_db.WriteLock)
+            return TypeOf(key, out _) != KeyType.None && SetExpiryOfLive(key, expireAt);
+    }
+
+    /// <summary><see cref="SetExpiry"/> for a caller whose write scope has just found the key live (EXPIRE's conditions read it).</summary>
+    public bool SetExpiryOfLive(ReadOnlySpan<byte> key, long expireAt)
+    {
+        lock (_db.WriteLock)
         {
-            if (TypeOf(key, out _) == KeyType.None)
-                return false;
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
             _engine.SetExpiry(key, expireAt);
-            KeyChanged(key);
-            if (expireAt == 0)
-            {
-                LogKeyCommand("PERSIST"u8, key);
-            }
-            else
-            {
-                using var log = BeginRecord(3);
-                var w = log.Writer;
-                w.Arg("PEXPIREAT"u8);
-                w.Arg(key);
-                w.Arg(expireAt);
-            }
+            ExpiryChanged(key, expireAt);
             return true;
         }
+    }
+
+    /// <summary>
+    /// EXPIRE's fast path, for the caller's write scope: a future expiry for a key the engine can
+    /// re-time in place (a live string that has an expiry), without looking the key up first.
+    /// False, with nothing done, otherwise: the caller looks the key up and takes <see cref="SetExpiryOfLive"/>.
+    /// </summary>
+    public bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt)
+    {
+        if (expireAt == 0 || IsExpired(expireAt) || !_engine.TrySetExpiryInPlace(key, expireAt, ExpiredBy))
+            return false;
+        ExpiryChanged(key, expireAt);
+        return true;
+    }
+
+    private void ExpiryChanged(ReadOnlySpan<byte> key, long expireAt)
+    {
+        KeyChanged(key);
+        if (expireAt == 0)
+        {
+            LogKeyCommand("PERSIST"u8, key);
+            return;
+        }
+        using var log = BeginRecord(3);
+        var w = log.Writer;
+        w.Arg("PEXPIREAT"u8);
+        w.Arg(key);
+        w.Arg(expireAt);
     }
 
     /// <summary>Removes every key (FLUSHALL/FLUSHDB).</summary>
@@ -394,6 +440,9 @@ public sealed partial class KeyspaceSession : IDisposable
     }
 
     private bool IsExpired(long expireAt) => expireAt != 0 && !Replaying && expireAt <= Database.NowMs;
+
+    /// <summary>For an engine's in-place update: expiries at or before this are past (as <see cref="IsExpired"/>: replay expires nothing).</summary>
+    private long ExpiredBy => Replaying ? long.MinValue : Database.NowMs;
 
     /// <summary>Lazy expiry: the key is past its time, remove it now (not logged: its record carries the time).</summary>
     private KeyType ExpireNow(ReadOnlySpan<byte> key)

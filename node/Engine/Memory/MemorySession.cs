@@ -75,6 +75,32 @@ internal sealed unsafe class MemorySession : IEngineSession
         return found;
     }
 
+    public bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt, long expiredBy)
+        => TryUpdateInPlace(key, StringUpdate.Expiry, expireAt, expiredBy, out _, out _);
+
+    public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, long expiredBy, out long result, out long expireAt)
+        => TryUpdateInPlace(key, StringUpdate.Increment, by, expiredBy, out result, out expireAt);
+
+    /// <summary>One RMW that changes a live string's record in place, or cancels and changes nothing.</summary>
+    private bool TryUpdateInPlace(ReadOnlySpan<byte> key, StringUpdate update, long operand, long expiredBy, out long result, out long expireAt)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true, Update = update, Operand = operand, ExpiredBy = expiredBy };
+        Status status;
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            SpanByte input = default;
+            status = _session.RMW(ref keySpan, ref input, ref output);
+        }
+        result = output.Operand;
+        expireAt = output.Value.ExpireAt;
+        if (!status.IsPending)
+            return status.Found && !status.IsCanceled;
+        // The record was on disk: FASTER reads it and asks NeedCopyUpdate, which cancels.
+        _session.CompletePending(wait: true);
+        return false;
+    }
+
     private bool PeekString(ReadOnlySpan<byte> key, out long expireAt) => PeekString(key, out expireAt, out _);
 
     private bool PeekString(ReadOnlySpan<byte> key, out long expireAt, out int length)

@@ -4,13 +4,23 @@ namespace Istore.Node.Engine.Memory;
 
 /// <summary>
 /// FASTER operation output: a read copies the record's value into the session's reusable buffer;
-/// a write reports whether it created the key (for the exact key count).
+/// a write reports whether it created the key (for the exact key count). An RMW also takes its
+/// orders here (<see cref="Update"/>), since FASTER hands the output to every updater callback.
 /// </summary>
 internal struct StringOutput
 {
     public ValueBuffer Value;
     public bool PeekOnly;
     public bool Created;
+
+    /// <summary>What an RMW does: store its input as the value, or change the live record in place (else cancel).</summary>
+    public StringUpdate Update;
+
+    /// <summary>The increment, or the new expiry, of an in-place update; an increment's result comes back here.</summary>
+    public long Operand;
+
+    /// <summary>An in-place update leaves a record alone that expires at or before this time (Unix ms).</summary>
+    public long ExpiredBy;
 
     /// <summary>How the write changed the number of keys with an expiry: -1, 0 or +1.</summary>
     public int VolatileDelta;
@@ -27,4 +37,16 @@ internal struct StringOutput
         else
             Value.Set(record.AsReadOnlySpan(), expireAt);
     }
+}
+
+internal enum StringUpdate : byte
+{
+    /// <summary>The RMW's input is the whole new value (with its expiry).</summary>
+    Replace,
+
+    /// <summary>Add <see cref="StringOutput.Operand"/> to the integer the record holds, keeping its expiry.</summary>
+    Increment,
+
+    /// <summary>Replace the record's expiry with <see cref="StringOutput.Operand"/> (records that have one).</summary>
+    Expiry,
 }

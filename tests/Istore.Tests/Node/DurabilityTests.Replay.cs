@@ -71,6 +71,8 @@ public partial class DurabilityTests
             await Ok(":1\r\n", "DEL", "fx:deleted");
             await Ok("+OK\r\n", "MSET", "fx:m1", "1", "fx:m2", "2", "fx:m3", "3");
             await Ok(":2\r\n", "DEL", "fx:m1", "fx:m3", "fx:missing");
+            await Ok("+OK\r\n", "SET", "fx:ctr", "10", "PXAT", "4102444800000");
+            await Ok(":11\r\n", "INCR", "fx:ctr");   // in place, in the memory engine, as are the next three
             if (mode == "save-then-kill")
                 await Ok("+OK\r\n", "SAVE");
             await Ok("+OK\r\n", "SET", "fx:src", "moved", "PX", "500000");
@@ -92,6 +94,9 @@ public partial class DurabilityTests
             await Ok(":4\r\n", "DECR", "fx:n");
             await Ok(":6\r\n", "APPEND", "fx:app", "abcdef");
             await Ok(":1\r\n", "RENAMENX", "fx:app", "fx:app2");
+            await Ok(":12\r\n", "INCR", "fx:ctr");
+            await Ok(":1\r\n", "PEXPIREAT", "fx:ctr", "4102444900000");
+            await Ok(":13\r\n", "INCR", "fx:ctr");
         }
         switch (mode)
         {
@@ -118,7 +123,9 @@ public partial class DurabilityTests
         Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "fx:keepttl")), 900, 1000);
         await Is("$1\r\n4\r\n", "GET", "fx:n");
         await Is("$6\r\nabcdef\r\n", "GET", "fx:app2");
-        await Is(":10\r\n", "DBSIZE");
+        await Is("$2\r\n13\r\n", "GET", "fx:ctr");
+        await Is(":4102444900000\r\n", "PEXPIRETIME", "fx:ctr");
+        await Is(":11\r\n", "DBSIZE");
     }
 
     // ---------------------------------------------------------------- damaged logs

@@ -20,6 +20,7 @@ public abstract class EveryWriteCommandTests(string engine)
         ["SET", "s", "1"], ["SETNX", "s2", "a"], ["SETEX", "s3", "100", "v"], ["PSETEX", "s4", "100000", "v"], ["GETSET", "s", "2"],
         ["GETEX", "s", "EX", "500"], ["GETDEL", "s2"], ["MSET", "m1", "a", "m2", "b"], ["MSETNX", "m3", "c", "m4", "d"], ["APPEND", "m1", "zz"],
         ["SETRANGE", "m2", "3", "xyz"], ["INCR", "n"], ["DECR", "n"], ["INCRBY", "n", "10"], ["DECRBY", "n", "3"], ["INCRBYFLOAT", "f", "2.5"],
+        ["SET", "nt", "10", "PXAT", "4102444800000"], ["INCR", "nt"], ["PEXPIREAT", "nt", "4102444900000"], ["INCR", "nt"],
         ["HSET", "h", "a", "1", "b", "2"], ["HSETNX", "h", "c", "3"], ["HMSET", "h", "d", "4"], ["HDEL", "h", "d"], ["HINCRBY", "h", "a", "5"],
         ["HINCRBYFLOAT", "h", "b", "0.25"],
         ["LPUSH", "l", "a", "b", "c"], ["RPUSH", "l", "d", "e", "f", "g"], ["LPUSHX", "l", "z"], ["RPUSHX", "l", "y"], ["LPOP", "l"], ["RPOP", "l"],
