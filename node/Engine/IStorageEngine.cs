@@ -59,8 +59,8 @@ public interface IEngineSession : IDisposable
     /// <summary>Type and expiry of a key without copying its value.</summary>
     KeyType Peek(ReadOnlySpan<byte> key, out long expireAt);
 
-    /// <summary>Stores a string value; returns true if the key was new.</summary>
-    bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
+    /// <summary>Stores a string value (the disk engine does not read the old record to do so).</summary>
+    void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
 
     /// <summary>
     /// Reads a collection: its type and object, or <see cref="KeyType.String"/> with no object

@@ -18,6 +18,10 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     private readonly StaleSubkeyFilter _staleSubkeys;
     private readonly string _checkpoints;
     private long _keyCount;
+
+    /// <summary>Set by a write that did not count its key; the counts record then holds <see cref="UnknownCount"/>.</summary>
+    private bool _keyCountUnknown;
+    private const long UnknownCount = -1;
     private long _volatileKeyCount;
     private int _countsDirty;
     private int _flushed;
@@ -52,6 +56,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
         (_keyCount, _volatileKeyCount, _streamOffset) = ReadCounts();
+        _keyCountUnknown = _keyCount == UnknownCount;
         RecoveredStreamOffset = _streamOffset;
         Versions = new CollectionVersions(Db, Default);
     }
@@ -79,7 +84,42 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     /// <summary>RocksDB takes larger values, but a value must fit the node's buffers (and proto-max-bulk-len is 512 MB).</summary>
     public long MaxRecordBytes => 1L << 30;
 
-    public long KeyCount => Volatile.Read(ref _keyCount);
+    /// <summary>
+    /// Exact, as Redis's DBSIZE. A plain SET does not read whether its key existed (see
+    /// <see cref="DiskSession.Write"/>), so after one the count is unknown and the next caller
+    /// recounts the metadata family under <see cref="CountLock"/>: O(keys), like Kvrocks's
+    /// <c>DBSIZE SCAN</c>, paid by DBSIZE / INFO keyspace instead of by every write.
+    /// </summary>
+    public long KeyCount
+    {
+        get
+        {
+            if (!Volatile.Read(ref _keyCountUnknown))
+                return Volatile.Read(ref _keyCount);
+            lock (CountLock)
+            {
+                if (_keyCountUnknown)
+                {
+                    Volatile.Write(ref _keyCount, CountKeys());
+                    Volatile.Write(ref _keyCountUnknown, false);
+                }
+                return _keyCount;
+            }
+        }
+    }
+
+    /// <summary>A key was written without counting it: <see cref="KeyCount"/> recounts. Caller holds <see cref="CountLock"/>.</summary>
+    internal void NoteUncountedWrite() => Volatile.Write(ref _keyCountUnknown, true);
+
+    private long CountKeys()
+    {
+        long keys = 0;
+        using var iterator = Db.NewIterator(Metadata, fillCache: false);
+        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+            keys++;
+        iterator.ThrowIfError();
+        return keys;
+    }
 
     public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount);
 
@@ -107,7 +147,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         if (atCommand && StreamOffset is { } offset)
             _streamOffset = offset();
-        PutCounts(batch, keys, volatileKeys, _streamOffset);
+        PutCounts(batch, _keyCountUnknown ? UnknownCount : keys, volatileKeys, _streamOffset);
         try
         {
             Db.Write(batch);

@@ -83,7 +83,7 @@ internal sealed unsafe class MemorySession : IEngineSession
         return found;
     }
 
-    public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    public void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         StringOutput result;
         fixed (byte* k = key)
@@ -113,12 +113,9 @@ internal sealed unsafe class MemorySession : IEngineSession
                 }
             }
         }
-        bool created = result.Created;
         // Objects.Remove counts the object out, the string write counts it in: a moved key is counted once.
-        if (_engine.Objects.Remove(key, out _))
-            created = false;
+        _engine.Objects.Remove(key, out _);
         _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta);
-        return created;
     }
 
     /// <summary>Writes <paramref name="value"/> as the RMW input; the output tells what changed.</summary>
