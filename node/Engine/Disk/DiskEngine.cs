@@ -19,8 +19,11 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     private readonly string _checkpoints;
     private long _keyCount;
 
-    /// <summary>Set by a write that did not count its key; the counts record then holds <see cref="UnknownCount"/>.</summary>
-    private bool _keyCountUnknown;
+    /// <summary>
+    /// Writes that did not count their key, and how many of them the last recount covered: while
+    /// they differ the count is unknown and the counts record holds <see cref="UnknownCount"/>.
+    /// </summary>
+    private long _uncountedWrites, _recountedThrough;
     private const long UnknownCount = -1;
     private long _volatileKeyCount;
     private int _countsDirty;
@@ -56,7 +59,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
         (_keyCount, _volatileKeyCount, _streamOffset) = ReadCounts();
-        _keyCountUnknown = _keyCount == UnknownCount;
+        _uncountedWrites = _keyCount == UnknownCount ? 1 : 0;
         RecoveredStreamOffset = _streamOffset;
         Versions = new CollectionVersions(Db, Default);
     }
@@ -87,34 +90,46 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     /// <summary>
     /// Exact, as Redis's DBSIZE. A plain SET does not read whether its key existed (see
     /// <see cref="DiskSession.Write"/>), so after one the count is unknown and the next caller
-    /// recounts the metadata family under <see cref="CountLock"/>: O(keys), like Kvrocks's
-    /// <c>DBSIZE SCAN</c>, paid by DBSIZE / INFO keyspace instead of by every write.
+    /// recounts the metadata family: O(keys), like Kvrocks's <c>DBSIZE SCAN</c>, paid by DBSIZE /
+    /// INFO keyspace instead of by every write. The count is of a snapshot taken under
+    /// <see cref="CountLock"/> plus the counted changes since, so writers wait only for the snapshot.
     /// </summary>
     public long KeyCount
     {
         get
         {
-            if (!Volatile.Read(ref _keyCountUnknown))
+            if (!KeyCountUnknown)
                 return Volatile.Read(ref _keyCount);
+            long before, through;
+            Snapshot snapshot;
             lock (CountLock)
             {
-                if (_keyCountUnknown)
+                (before, through) = (_keyCount, _uncountedWrites);
+                snapshot = Db.CreateSnapshot();
+            }
+            using (snapshot)
+            {
+                long counted = CountKeys(snapshot);
+                lock (CountLock)
                 {
-                    Volatile.Write(ref _keyCount, CountKeys());
-                    Volatile.Write(ref _keyCountUnknown, false);
+                    long keys = counted + (_keyCount - before);
+                    Volatile.Write(ref _keyCount, keys);
+                    Volatile.Write(ref _recountedThrough, Math.Max(_recountedThrough, through));
+                    return keys;
                 }
-                return _keyCount;
             }
         }
     }
 
     /// <summary>A key was written without counting it: <see cref="KeyCount"/> recounts. Caller holds <see cref="CountLock"/>.</summary>
-    internal void NoteUncountedWrite() => Volatile.Write(ref _keyCountUnknown, true);
+    internal void NoteUncountedWrite() => Volatile.Write(ref _uncountedWrites, _uncountedWrites + 1);
 
-    private long CountKeys()
+    private bool KeyCountUnknown => Volatile.Read(ref _uncountedWrites) != Volatile.Read(ref _recountedThrough);
+
+    private long CountKeys(Snapshot snapshot)
     {
         long keys = 0;
-        using var iterator = Db.NewIterator(Metadata, fillCache: false);
+        using var iterator = Db.NewIterator(Metadata, fillCache: false, snapshot: snapshot);
         for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
             keys++;
         iterator.ThrowIfError();
@@ -147,7 +162,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         if (atCommand && StreamOffset is { } offset)
             _streamOffset = offset();
-        PutCounts(batch, _keyCountUnknown ? UnknownCount : keys, volatileKeys, _streamOffset);
+        PutCounts(batch, KeyCountUnknown ? UnknownCount : keys, volatileKeys, _streamOffset);
         try
         {
             Db.Write(batch);
