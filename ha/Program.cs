@@ -94,17 +94,18 @@ var replicas = new Option<int>("--replicas") { Description = "Replicas per shard
 var engine = new Option<string>("--engine") { Description = "memory or disk", DefaultValueFactory = _ => "memory" };
 var nodeBinary = new Option<string?>("--node-binary") { Description = "istore-node to start (default: next to istore-ha)" };
 var proxyBinary = new Option<string?>("--proxy-binary") { Description = "istore-proxy to start (default: next to istore-ha)" };
+var syncReplicas = new Option<int>("--sync-replicas") { Description = "The nodes' --sync-replicas: a write's reply waits for this many replicas (0 = asynchronous; at most --replicas)" };
 var basePort = new Option<int>("--base-port") { Description = "The proxy's port; HA +100, dashboard +180, proxy metrics +190, nodes +1 and up", DefaultValueFactory = _ => 7000 };
 var up = new Command("up", "Start a whole local cluster: nodes, HA, a proxy, the admin API and dashboard")
 {
-    dir, shards, replicas, engine, nodeBinary, proxyBinary, basePort, scaleRate, logLevel,
+    dir, shards, replicas, engine, syncReplicas, nodeBinary, proxyBinary, basePort, scaleRate, logLevel,
 };
 engine.AcceptOnlyFromAmong("memory", "disk");
 up.SetAction(async (parsed, _) =>
 {
-    if (parsed.GetValue(shards) is < 1 or > 64 || parsed.GetValue(replicas) is < 0 or > 4)
+    if (parsed.GetValue(shards) is < 1 or > 64 || parsed.GetValue(replicas) is < 0 or > 4 || parsed.GetValue(syncReplicas) < 0 || parsed.GetValue(syncReplicas) > parsed.GetValue(replicas))
     {
-        Console.Error.WriteLine("--shards must be 1..64 and --replicas 0..4");
+        Console.Error.WriteLine("--shards must be 1..64, --replicas 0..4 and --sync-replicas 0..replicas");
         return 1;
     }
     using var loggerFactory = LoggerFactory.Create(b => b
@@ -116,6 +117,7 @@ up.SetAction(async (parsed, _) =>
         Shards = parsed.GetValue(shards),
         Replicas = parsed.GetValue(replicas),
         Engine = parsed.GetValue(engine)!,
+        SyncReplicas = parsed.GetValue(syncReplicas),
         NodeBinary = parsed.GetValue(nodeBinary),
         ProxyBinary = parsed.GetValue(proxyBinary),
         BasePort = parsed.GetValue(basePort),

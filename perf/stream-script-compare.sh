@@ -5,7 +5,9 @@
 #   3. XREADGROUP fan-out latency: FANOUT_GROUPS consumer groups, one consumer each blocked in XREADGROUP,
 #      a producer XADDing RATE entries/s stamped with the time; the latency of every delivery
 #      (entry added -> group's consumer has it), p50/p99/max per server.
-# Targets: EVALSHA and XADD ratios >= 1.0x, fan-out p99 <= redis's.
+# Targets: EVALSHA and XADD ratios >= 1.0x, fan-out p99 <= redis's. Each throughput run also reports the
+# server's CPU time per request (utime + stime over the run, all threads): waiting for a core on a busy
+# machine inflates throughput ratios, not this.
 #
 #   perf/stream-script-compare.sh                                   # memory engine, ROUNDS=3
 #   ENGINE=disk perf/stream-script-compare.sh
@@ -54,12 +56,17 @@ custom() {   # port args...
         | tr -d '\r' | awk -F'","' 'NR > 1 { r=$2; gsub(/"/, "", r); p=$7; gsub(/"/, "", p); print r, p }'
 }
 
+# A process's CPU time so far, in clock ticks (utime + stime).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 raw=$WORK/throughput.txt
 : >"$raw"
 for round in $(seq 1 "$ROUNDS"); do
     for server in istore redis; do
-        port=$ISTORE_PORT; [[ $server == redis ]] && port=$REDIS_PORT
+        port=$ISTORE_PORT; pid=$ISTORE_PID
+        [[ $server == redis ]] && { port=$REDIS_PORT; pid=$REDIS_PID; }
         for test in EVALSHA XADD; do
+            before=$(cpu_ticks "$pid")
             if [[ $test == EVALSHA ]]; then
                 out=$(custom "$port" EVALSHA "$SHA" 1 "counter:__rand_int__")
             else
@@ -67,23 +74,24 @@ for round in $(seq 1 "$ROUNDS"); do
             fi
             [[ -n "$out" ]] || { echo "redis-benchmark $test against $server gave no result" >&2; exit 1; }
             read -r rps p99 <<<"$out"
-            echo "16 $round $server $test $rps $p99" >>"$raw"
-            log "round $round/$ROUNDS $server $test -P 16: $rps req/s, p99 $p99 ms"
+            cpu_us=$(python3 -c "import os; print(($(cpu_ticks "$pid") - $before) * 1e6 / os.sysconf('SC_CLK_TCK') / $N_P16)")
+            echo "16 $round $server $test $rps $p99 $cpu_us" >>"$raw"
+            log "round $round/$ROUNDS $server $test -P 16: $rps req/s, p99 $p99 ms, $(printf %.2f "$cpu_us") us CPU/request"
         done
     done
 done
 python3 - "$raw" <<'PY'
 import statistics, sys
 data = {}
-for p, rnd, server, test, rps, p99 in (line.split() for line in open(sys.argv[1]) if line.strip()):
-    data.setdefault(test, {}).setdefault(int(rnd), {})[server] = (float(rps), float(p99))
-print("Throughput at -P 16 (requests/s; ratio = istore/redis, median of the per-round ratios; p99 in ms)")
-print(f"{'test':<10}{'median ratio':>14}{'istore median':>16}{'redis median':>15}{'istore p99':>12}{'redis p99':>11}")
+for p, rnd, server, test, rps, p99, cpu in (line.split() for line in open(sys.argv[1]) if line.strip()):
+    data.setdefault(test, {}).setdefault(int(rnd), {})[server] = (float(rps), float(p99), float(cpu))
+print("Throughput at -P 16 (requests/s; ratio = istore/redis, median of the per-round ratios; p99 in ms; server CPU us/request, medians)")
+print(f"{'test':<10}{'median ratio':>14}{'istore median':>16}{'redis median':>15}{'istore p99':>12}{'redis p99':>11}{'istore cpu':>12}{'redis cpu':>11}")
 for test, rounds in data.items():
     rounds = rounds.values()
     med = lambda server, i: statistics.median(r[server][i] for r in rounds)
     ratio = statistics.median(r["istore"][0] / r["redis"][0] for r in rounds)
-    print(f"{test:<10}{ratio:>13.2f}x{med('istore', 0):>16,.0f}{med('redis', 0):>15,.0f}{med('istore', 1):>12.3f}{med('redis', 1):>11.3f}")
+    print(f"{test:<10}{ratio:>13.2f}x{med('istore', 0):>16,.0f}{med('redis', 0):>15,.0f}{med('istore', 1):>12.3f}{med('redis', 1):>11.3f}{med('istore', 2):>12.2f}{med('redis', 2):>11.2f}")
 print()
 PY
 

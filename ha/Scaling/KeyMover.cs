@@ -40,19 +40,23 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
         int attempts = 0;
         var clock = Stopwatch.StartNew();
         long movedAtStart = counters.Moved;
-        do
+        while (true)
         {
             ct.ThrowIfCancellationRequested();
             try
             {
                 cursor = await BatchAsync(source, cursor).ConfigureAwait(false);
                 attempts = 0;
+                if (cursor == "0")
+                    return;
             }
             catch (Exception ex) when (ex is IOException or TimeoutException)
             {
                 if (++attempts >= MaxAttempts)
                     throw new IOException($"shard {source}: {ex.Message}", ex);
                 counters.LastError = ex.Message;
+                // A cursor holds across one process's life only: a restarted or promoted master scans again from the start.
+                cursor = "0";
                 await Task.Delay(RetryDelayMs, ct).ConfigureAwait(false);
                 continue;
             }
@@ -61,7 +65,6 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
             if (aheadMs > 1)
                 await Task.Delay(TimeSpan.FromMilliseconds(aheadMs), ct).ConfigureAwait(false);
         }
-        while (cursor != "0");
     }
 
     /// <summary>One SCAN page of the source's master and the MIGRATEs of its moving keys; returns the next cursor.</summary>
@@ -72,6 +75,8 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
         Endpoint.TryParse(shard.Master, out var master);
         if (_connection?.Endpoint != master)
         {
+            if (_connection is not null)
+                cursor = "0";   // another process: the old master's cursor means nothing to it
             _connection?.Dispose();
             _connection = ha.Prober.Connect(master);   // the shard's master now: a failover may have moved it
         }

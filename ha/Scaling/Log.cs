@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(LogLevel.Error, "Scaling {Tenant} failed: {Error}")]
     public static partial void ScaleFailed(ILogger logger, string tenant, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Scaling {Tenant}: could not guard {Node}; trying again in a second")]
+    public static partial void GuardFailed(ILogger logger, string tenant, string node);
 }

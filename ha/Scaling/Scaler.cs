@@ -17,6 +17,7 @@ namespace Istore.Ha.Scaling;
 public sealed class Scaler : IDisposable
 {
     private const int CutOverPauseMs = 3000;
+    private const int GuardRefreshMs = 1000;
 
     private readonly HaServer _ha;
     private readonly INodeAllocator _allocator;
@@ -155,7 +156,9 @@ public sealed class Scaler : IDisposable
         job.EstimatedMoves = await EstimateMovesAsync(config, m).ConfigureAwait(false);
         using (var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec))
         using (var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(job.Step.Token, _stop.Token))
+        using (var passEnded = CancellationTokenSource.CreateLinkedTokenSource(stopOrCancel.Token))
         {
+            var guarding = KeepGuardsAsync(tenant, passEnded.Token);
             try
             {
                 await mover.RunAsync(stopOrCancel.Token).ConfigureAwait(false);
@@ -164,6 +167,12 @@ public sealed class Scaler : IDisposable
             {
                 job.Step = new CancellationTokenSource();
                 return;
+            }
+            finally
+            {
+                // Before the completion (or the reversing cut-over) sets guards of its own: none of ours may land after theirs.
+                await passEnded.CancelAsync().ConfigureAwait(false);
+                await guarding.ConfigureAwait(false);
             }
         }
         job.PassEndedMs = Environment.TickCount64;
@@ -181,6 +190,28 @@ public sealed class Scaler : IDisposable
         await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false);
         await _allocator.ReleaseAsync(dropped.SelectMany(s => s.Replicas.Prepend(s.Master))).ConfigureAwait(false);
         Log.ScaleStep(_logger, tenant, $"{m.From} -> {m.To} shards done: {job.Counters.Moved} keys moved by HA (and the rest by proxies on demand)");
+    }
+
+    /// <summary>
+    /// Every <see cref="GuardRefreshMs"/> while the pass runs, the guards again: a node restarted
+    /// (or replaced by a failover's promotion) since the cut-over has forgotten its guard, and
+    /// would take writes behind a key's move from a proxy still routing by the old table.
+    /// </summary>
+    private async Task KeepGuardsAsync(string tenant, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(GuardRefreshMs, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            foreach (var unguarded in await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false))
+                Log.GuardFailed(_logger, tenant, unguarded);
+        }
     }
 
     /// <summary>Growing: a new shard (master and as many replicas as shard 0 has), its replicas in sync; then the cut-over.</summary>

@@ -120,7 +120,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
     private async Task StartNodeAsync(string address, string engine)
     {
         string port = address.Split(':')[1];
-        _supervisor!.Start("node-" + port, _nodeBinary, ["--bind", "127.0.0.1", "--port", port, "--dir", Path.Combine(_dir, "nodes", port), "--engine", engine],
+        _supervisor!.Start("node-" + port, _nodeBinary, ["--bind", "127.0.0.1", "--port", port, "--dir", Path.Combine(_dir, "nodes", port), "--engine", engine, "--sync-replicas", options.SyncReplicas.ToString()],
             restartDelayMs: 2 * _downAfterMs);
         await WaitForPortAsync(address);
         Log.Started(_logger, "istore-node (" + engine + ")", address);

@@ -11,6 +11,9 @@ public sealed record UpOptions
 
     public string Engine { get; init; } = "memory";
 
+    /// <summary>Every node's --sync-replicas (semi-synchronous replication; 0 = asynchronous).</summary>
+    public int SyncReplicas { get; init; }
+
     public string? NodeBinary { get; init; }
 
     public string? ProxyBinary { get; init; }

@@ -30,14 +30,7 @@ public sealed class ServerHost : IDisposable
             _loops[i] = new EventLoop(this, i);
     }
 
-    private static Socket Listen(ServerOptions options)
-    {
-        var listener = new Socket(options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(options.EndPoint);
-        listener.Listen(options.Backlog);
-        return listener;
-    }
+    private static Socket Listen(ServerOptions options) => TcpListen.Open(options.EndPoint, options.Backlog);
 
     public ServerOptions Options { get; }
 

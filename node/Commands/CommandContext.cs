@@ -22,6 +22,9 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public ClientState Client { get; internal set; } = null!;
 
+    /// <summary>When the command being dispatched started (Stopwatch ticks): a script's run starts its clock there.</summary>
+    public long StartedTicks { get; internal set; }
+
     public RespWriter Output => Connection.Output;
 
     /// <summary>This loop's command statistics (the start-up replay keeps its own, never shown).</summary>

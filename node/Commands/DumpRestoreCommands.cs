@@ -66,6 +66,7 @@ public static class DumpRestoreCommands
     private static void Restore(CommandContext c)
     {
         bool replace = false, absoluteTtl = false, idleGiven = false, freqGiven = false;
+        long idle = 0, freq = AccessTable.InitialFrequency;
         for (int i = 4; i < c.Count; i++)
         {
             bool more = i + 1 < c.Count;
@@ -79,8 +80,7 @@ public static class DumpRestoreCommands
             }
             else if (c.ArgIs(i, "IDLETIME"u8) && more && !freqGiven)
             {
-                // Accepted and checked as Redis does; this node keeps no LRU clock per key to set.
-                if (!c.TryInt64(++i, out long idle))
+                if (!c.TryInt64(++i, out idle))
                     return;
                 if (idle < 0)
                 {
@@ -91,7 +91,7 @@ public static class DumpRestoreCommands
             }
             else if (c.ArgIs(i, "FREQ"u8) && more && !idleGiven)
             {
-                if (!c.TryInt64(++i, out long freq))
+                if (!c.TryInt64(++i, out freq))
                     return;
                 if (freq is < 0 or > 255)
                 {
@@ -143,6 +143,9 @@ public static class DumpRestoreCommands
             return;
         }
         Store(ks, key, value, expireAt, payload);
+        // Unlike Redis, both are kept whatever the policy (the table keeps both); the disk engine tracks neither.
+        if (idleGiven || freqGiven)
+            ks.Database.Access?.Set(key, idle, (int)freq);
         c.Notify(PubSub.NotifyClass.Generic, "restore"u8, key);
         c.Output.WriteOk();
     }

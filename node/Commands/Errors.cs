@@ -8,6 +8,9 @@ public static class Errors
     public const string NotFloat = "ERR value is not a valid float";
     public const string Overflow = "ERR increment or decrement would overflow";
     public const string NaNOrInfinity = "ERR increment would produce NaN or Infinity";
+    /// <summary>A write refused while the data is over maxmemory and the policy finds nothing to evict.</summary>
+    public const string OutOfMemory = "OOM command not allowed when used memory > 'maxmemory'.";
+
     public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public const string NoSuchKey = "ERR no such key";
     public const string TooLarge = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Istore.Node.Keyspace;
 
 namespace Istore.Node.Commands;
 
@@ -85,12 +86,18 @@ internal static class InfoCommand
             case "memory":
                 long rss = ResidentBytes();
                 long managed = GC.GetTotalMemory(false);
-                yield return ("used_memory", managed);
-                yield return ("used_memory_human", Human(managed));
+                // What maxmemory limits: the memory engine's dataset estimate; the heap where data lives on disk.
+                long used = db.Engine.DatasetBytes ?? managed;
+                yield return ("used_memory", used);
+                yield return ("used_memory_human", Human(used));
                 yield return ("used_memory_rss", rss);
                 yield return ("used_memory_rss_human", Human(rss));
-                yield return ("maxmemory", node.Options.MaxMemory);
-                yield return ("maxmemory_policy", "noeviction");
+                yield return ("used_memory_dataset", used);
+                yield return ("used_memory_heap", managed);
+                long limit = Volatile.Read(ref db.MaxMemory);
+                yield return ("maxmemory", limit);
+                yield return ("maxmemory_human", Human(limit));
+                yield return ("maxmemory_policy", db.Policy.Name());
                 long lua = node.Scripts.LuaMemory;
                 yield return ("used_memory_lua", lua);
                 yield return ("used_memory_lua_human", Human(lua));
@@ -126,7 +133,7 @@ internal static class InfoCommand
                 yield return ("total_net_output_bytes", node.Host.BytesSent);
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
-                yield return ("evicted_keys", 0);
+                yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
                 yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
                 yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);

@@ -10,8 +10,8 @@ public static partial class KeyCommands
     {
         t.Add("DEL", Delete);
         t.Add("UNLINK", Delete);
-        t.Add("EXISTS", c => CountExisting(c));
-        t.Add("TOUCH", c => CountExisting(c));
+        t.Add("EXISTS", c => CountExisting(c, touch: false));
+        t.Add("TOUCH", c => CountExisting(c, touch: true));
         t.Add("TYPE", Type);
         t.Add("RENAME", c => Rename(c, onlyIfTargetMissing: false));
         t.Add("RENAMENX", c => Rename(c, onlyIfTargetMissing: true));
@@ -36,12 +36,18 @@ public static partial class KeyCommands
         c.Output.WriteInteger(deleted);
     }
 
-    private static void CountExisting(CommandContext c)
+    /// <summary>EXISTS leaves keys' access times alone (as Redis's does); TOUCH is there to use them.</summary>
+    private static void CountExisting(CommandContext c, bool touch)
     {
         long found = 0;
         for (int i = 1; i < c.Count; i++)
-            if (c.Keyspace.Exists(c.Arg(i)))
-                found++;
+        {
+            if (!c.Keyspace.Exists(c.Arg(i)))
+                continue;
+            found++;
+            if (touch)
+                c.Keyspace.Touch(c.Arg(i));
+        }
         c.Output.WriteInteger(found);
     }
 

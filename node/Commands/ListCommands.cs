@@ -230,7 +230,7 @@ public static class ListCommands
             else
             {
                 c.Notify(PubSub.NotifyClass.List, "ltrim"u8, c.Arg(1));   // the whole list stays: nothing to store or log
-                c.Keyspace.Touched(c.Arg(1));
+                c.Keyspace.SignalModified(c.Arg(1));
                 list = null;
             }
         }

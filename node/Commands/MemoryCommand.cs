@@ -6,8 +6,8 @@ namespace Istore.Node.Commands;
 /// <summary>MEMORY USAGE|STATS|DOCTOR|MALLOC-STATS|PURGE|HELP: the managed heap and the engine's own figures.</summary>
 internal static class MemoryCommand
 {
-    /// <summary>What a key costs besides its bytes: the record header and index entry (an estimate, as Redis's is).</summary>
-    private const int KeyOverhead = 48;
+    /// <summary>What a key costs besides its bytes: the record header and index entry (an estimate, as Redis's is; maxmemory counts the same).</summary>
+    private const int KeyOverhead = Engine.Memory.MemoryEngine.KeyOverhead;
 
     private static readonly string[] Help =
     [

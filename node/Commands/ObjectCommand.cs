@@ -1,4 +1,5 @@
 using Istore.Node.Engine;
+using Istore.Node.Keyspace;
 
 namespace Istore.Node.Commands;
 
@@ -38,16 +39,41 @@ internal static class ObjectCommand
             return;
         }
         using var read = c.Keyspace.Lock();
-        var type = c.Keyspace.ReadObject(c.Arg(2), out var collection);
-        if (type == KeyType.None)
+        // OBJECT looks at a key without using it (Redis's LOOKUP_NOTOUCH).
+        bool noTouch = c.Keyspace.NoTouch;
+        c.Keyspace.NoTouch = true;
+        try
         {
-            c.Output.WriteNull();
-            return;
+            var type = c.Keyspace.ReadObject(c.Arg(2), out var collection);
+            if (type == KeyType.None)
+                c.Output.WriteNull();
+            else if (c.ArgIs(1, "ENCODING"u8))
+                c.Output.WriteBulkString(collection?.Encoding ?? StringEncoding(c));
+            else if (c.ArgIs(1, "REFCOUNT"u8))
+                c.Output.WriteInteger(1);
+            else
+                WriteAccess(c, idle: c.ArgIs(1, "IDLETIME"u8));
         }
-        if (c.ArgIs(1, "ENCODING"u8)) c.Output.WriteBulkString(collection?.Encoding ?? StringEncoding(c));
-        else if (c.ArgIs(1, "REFCOUNT"u8)) c.Output.WriteInteger(1);
-        else if (c.ArgIs(1, "IDLETIME"u8)) c.Output.WriteInteger(0);
-        else c.Output.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        finally
+        {
+            c.Keyspace.NoTouch = noTouch;
+        }
+    }
+
+    /// <summary>IDLETIME under any policy but LFU, FREQ only under LFU (Redis's rule, though this node keeps both).</summary>
+    private static void WriteAccess(CommandContext c, bool idle)
+    {
+        var db = c.Keyspace.Database;
+        if (db.Access is not { } access)
+            c.Output.WriteError($"ERR OBJECT {(idle ? "IDLETIME" : "FREQ")} is not supported by the {db.Engine.Name} engine: it tracks no key access");
+        else if (idle && db.Policy.IsLfu())
+            c.Output.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        else if (idle)
+            c.Output.WriteInteger(access.IdleSeconds(c.Arg(2)));
+        else if (!db.Policy.IsLfu())
+            c.Output.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        else
+            c.Output.WriteInteger(access.Frequency(c.Arg(2)));
     }
 
     /// <summary>The encoding Redis would report for the string at the key.</summary>

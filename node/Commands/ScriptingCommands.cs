@@ -52,12 +52,11 @@ public static class ScriptingCommands
         if (!TryNumKeys(c, out int numKeys))
             return;
         var scripting = c.Node.Scripts;
-        string name;
+        string name, registryKey;
         ScriptFlags flags;
         if (sha)
         {
-            name = Encoding.ASCII.GetString(c.Arg(1)).ToLowerInvariant();
-            if (c.Arg(1).Length != 40 || !scripting.TryGetScript(name, out flags))
+            if (!scripting.TryGetScript(c.Arg(1), out name, out flags, out registryKey))
             {
                 c.Output.WriteError("NOSCRIPT No matching script. Please use EVAL.");
                 return;
@@ -68,6 +67,10 @@ public static class ScriptingCommands
             c.Output.WriteError(error);
             return;
         }
+        else
+        {
+            registryKey = ScriptingState.RegistryKey(name);
+        }
         if (ScriptChecks.Refusal(c, flags, readOnly) is { } refusal)
         {
             c.Output.WriteError(refusal);
@@ -75,7 +78,7 @@ public static class ScriptingCommands
         }
         bool noWrites = readOnly || ((flags & ScriptFlags.EvalCompat) == 0 && (flags & ScriptFlags.NoWrites) != 0);
         var run = new ScriptRun(c, name, evalMode: true, noWrites, flags);
-        ScriptRunner.Run(scripting, run, ScriptingState.RegistryKey(name), c.Args, 3, numKeys);
+        ScriptRunner.Run(scripting, run, registryKey, c.Args, 3, numKeys);
     }
 
     private static void Script(CommandContext c)

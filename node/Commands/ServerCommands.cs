@@ -156,6 +156,7 @@ public static class ServerCommands
             Interlocked.Exchange(ref c.Node.Database.KeyspaceHits, 0);
             Interlocked.Exchange(ref c.Node.Database.KeyspaceMisses, 0);
             Interlocked.Exchange(ref c.Node.Database.ExpiredKeys, 0);
+            Interlocked.Exchange(ref c.Node.Database.EvictedKeys, 0);
             c.Output.WriteOk();
         }
         else if (c.ArgIs(1, "REWRITE"u8) && c.Count == 2)

@@ -269,8 +269,8 @@ public static class StreamGroupCommands
             c.Output.WriteNullArray();
             return;
         }
-        StreamReply.WriteId(c.Output, group.Pending[0].Id);
-        StreamReply.WriteId(c.Output, group.Pending[group.Pending.Count - 1].Id);
+        StreamReply.WriteId(c.Output, group.Pending.From(StreamId.Zero).First().Id);
+        StreamReply.WriteId(c.Output, group.Pending.Last().Id);
         var owners = group.Consumers.Values.Where(consumer => consumer.Pending.Count > 0).ToList();
         c.Output.WriteArrayHeader(owners.Count);
         foreach (var consumer in owners)

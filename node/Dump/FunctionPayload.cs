@@ -4,8 +4,8 @@ namespace Istore.Node.Dump;
 
 /// <summary>
 /// FUNCTION DUMP's payload in Redis 7.0's format: for each library the RDB opcode FUNCTION2 (245)
-/// and its code as an RDB string, then the RDB version and CRC-64 footer of a DUMP payload. Written
-/// uncompressed (Redis LZF-compresses code over 20 bytes; both forms load either way).
+/// and its code as an RDB string (LZF-compressed when that saves space, as Redis writes it), then
+/// the RDB version and CRC-64 footer of a DUMP payload (rdbcompression off: never compressed). Both forms load.
 /// </summary>
 public static class FunctionPayload
 {
@@ -21,9 +21,7 @@ public static class FunctionPayload
         foreach (var code in codes)
         {
             writer.WriteByte(Function2);
-            var bytes = System.Text.Encoding.UTF8.GetBytes(code);
-            writer.WriteLength((ulong)bytes.Length);
-            writer.WriteRaw(bytes);
+            writer.WriteString(Encoding.UTF8.GetBytes(code));
         }
         writer.Seal();
         return writer.Written.ToArray();

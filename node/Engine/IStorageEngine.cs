@@ -23,6 +23,13 @@ public interface IStorageEngine : IDisposable
     IEngineSession CreateSession();
 
     /// <summary>
+    /// An estimate of the data held (keys, values, per-key overhead) that maxmemory limits and
+    /// INFO reports as used_memory; null for an engine whose data is not held in memory (disk),
+    /// which neither tracks key access nor evicts.
+    /// </summary>
+    long? DatasetBytes => null;
+
+    /// <summary>
     /// Starts a snapshot that recovery will return with <paramref name="cookie"/>. Called with the
     /// keyspace write lock held, at the log boundary the cookie names: whatever the log cannot
     /// replay idempotently (collections) is captured now, exactly; the returned task writes it
@@ -59,8 +66,8 @@ public interface IEngineSession : IDisposable
     /// <summary>Type and expiry of a key without copying its value.</summary>
     KeyType Peek(ReadOnlySpan<byte> key, out long expireAt);
 
-    /// <summary>Stores a string value (the disk engine does not read the old record to do so).</summary>
-    void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
+    /// <summary>Stores a string value; returns true if the key was new.</summary>
+    bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt);
 
     /// <summary>
     /// Reads a collection: its type and object, or <see cref="KeyType.String"/> with no object

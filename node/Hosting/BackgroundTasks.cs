@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Istore.Node.Keyspace;
 using Istore.Node.Persistence;
 using Microsoft.Extensions.Logging;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Istore.Node.Hosting;
 
 /// <summary>
-/// The node's housekeeping thread: active expiry every 100 ms (so expired keys do not pile up
-/// when nobody reads them), the everysec fsync, automatic checkpoints as the log grows, and the
+/// The node's housekeeping thread: active expiry and eviction every 100 ms (so expired keys do
+/// not pile up when nobody reads them, and data over maxmemory goes), the everysec fsync, automatic checkpoints as the log grows, and the
 /// engine's maintenance (compaction) every 5 seconds, and replication's timeouts every 100 ms.
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
@@ -32,7 +33,7 @@ internal sealed class BackgroundTasks : IDisposable
         _checkpointer = checkpointer;
         _config = config;
         _logger = logger;
-        _keyspace = new KeyspaceSession(db);
+        _keyspace = new KeyspaceSession(db) { NoTouch = true };
         _thread = new Thread(Run) { Name = "istore-background", IsBackground = true };
         _thread.Start();
     }
@@ -44,6 +45,7 @@ internal sealed class BackgroundTasks : IDisposable
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
             Guard("active expiry", ExpireSome);
+            Guard("eviction", Evict);
             _db.Tracking.FlushBroadcast();
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
@@ -60,20 +62,37 @@ internal sealed class BackgroundTasks : IDisposable
     }
 
     /// <summary>
-    /// Like Redis's active expire cycle: bounded work per tick (about 10 ms), resumed next tick; a
-    /// cycle that overran (one huge key can) is the latency monitor's "expire-cycle" event.
+    /// Like Redis's active expire cycle: bounded work per tick, resumed next tick. Up to about 10 ms
+    /// while more than a tenth of the keys looked at had expired, as Redis keeps going only then;
+    /// otherwise about 1 ms, so a keyspace of long TTLs is not walked over and over. A cycle that
+    /// overran (one huge key can) is the latency monitor's "expire-cycle" event.
     /// </summary>
     private void ExpireSome()
     {
         if (_db.Engine.VolatileKeyCount == 0 || !_db.ExpiresKeys || !_db.ActiveExpiry)
             return;   // nothing can expire: no walk over the keyspace (a disk engine's would read it from disk)
-        long started = Environment.TickCount64, deadline = started + 10;
+        const int step = 256;
+        long started = Stopwatch.GetTimestamp();
+        double budgetMs;
         do
         {
-            _expiryCursor = _keyspace.ExpireStep(_expiryCursor, 256);
+            (_expiryCursor, int expired) = _keyspace.ExpireStep(_expiryCursor, step);
+            budgetMs = expired > step / 10 ? 10 : 1;
         }
-        while (_expiryCursor != 0 && Environment.TickCount64 < deadline);
-        _latency.Sample("expire-cycle", Environment.TickCount64 - started);
+        while (_expiryCursor != 0 && Stopwatch.GetElapsedTime(started).TotalMilliseconds < budgetMs);
+        _latency.Sample("expire-cycle", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Keys over maxmemory go here too, not only before writes: after CONFIG SET maxmemory lowers
+    /// the limit, or when a write's own budget ran out. A replica evicts nothing (its master's DELs arrive).
+    /// </summary>
+    private void Evict()
+    {
+        AccessTable.Tick();
+        _db.Access?.Fit(_db.Engine.KeyCount);
+        if (_db.OverMemoryLimit)
+            _keyspace.FreeMemory(budgetMs: 25);
     }
 
     private void Guard(string task, Action action)

@@ -28,7 +28,8 @@ public sealed class NodeConfig
             ["appendfsync"] = (() => node.Database.Log.Policy.ToString().ToLowerInvariant(), ParseFsync),
             ["requirepass"] = (() => RequirePass ?? "", v => (() => RequirePass = v.Length == 0 ? null : v, null)),
             ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => node.Host.MaxClients = (int)n)),
-            ["maxmemory"] = (() => o.MaxMemory.ToString(), null),
+            ["maxmemory"] = (() => Volatile.Read(ref node.Database.MaxMemory).ToString(), ParseMaxMemory),
+            ["maxmemory-policy"] = (() => Keyspace.EvictionPolicies.Name(node.Database.Policy), ParsePolicy),
             ["proto-max-bulk-len"] = (() => o.MaxBulkLength.ToString(), null),
             ["io-threads"] = (() => o.Threads.ToString(), null),
             ["databases"] = (() => "1", null),
@@ -115,6 +116,9 @@ public sealed class NodeConfig
             node.Diagnostics.Latency.ThresholdMs = long.Parse(v);
             node.Diagnostics.ThresholdsChanged();
         },
+        ["maxmemory-samples"] = (node, v) => node.Database.EvictionSamples = ClampToInt(v),
+        ["lfu-log-factor"] = (node, v) => { if (node.Database.Access is { } access) access.LogFactor = ClampToInt(v); },
+        ["lfu-decay-time"] = (node, v) => { if (node.Database.Access is { } access) access.DecayMinutes = ClampToInt(v); },
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
         ["hash-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.HashEntries = ClampToInt(v),
         ["hash-max-listpack-value"] = (_, v) => Objects.EncodingLimits.HashValue = ClampToInt(v),
@@ -143,6 +147,31 @@ public sealed class NodeConfig
         Istore.Net.Server.OutputBufferLimits.Check(value) is { } error
             ? (null, error)
             : (() => _node.Host.OutputLimits.Set(value), null);
+
+    /// <summary>
+    /// maxmemory: the data limit a policy other than noeviction enforces (0 = none). The memory
+    /// engine's in-RAM log keeps the size it was started with (--maxmemory).
+    /// </summary>
+    private (Action?, string?) ParseMaxMemory(string value)
+    {
+        var (bytes, error) = RedisParameters.Find("maxmemory").Kind.Check(value);
+        if (bytes is null)
+            return (null, error);
+        long limit = (long)Math.Min(decimal.Parse(bytes), long.MaxValue);
+        return (() => Volatile.Write(ref _node.Database.MaxMemory, limit), null);
+    }
+
+    /// <summary>The disk engine keeps its data on disk and evicts nothing, as Kvrocks: only noeviction is taken there.</summary>
+    private (Action?, string?) ParsePolicy(string value)
+    {
+        var (name, error) = RedisParameters.Find("maxmemory-policy").Kind.Check(value);
+        if (name is null)
+            return (null, error);
+        var policy = Keyspace.EvictionPolicies.Parse(name)!.Value;
+        if (policy != Keyspace.EvictionPolicy.NoEviction && _node.Database.Access is null)
+            return (null, $"the {_node.Database.Engine.Name} engine keeps its data on disk and evicts no keys (only noeviction)");
+        return (() => _node.Database.Policy = policy, null);
+    }
 
     public string? RequirePass { get; private set; }
 

@@ -39,6 +39,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
             ? new DiskEngine(new DiskEngineOptions(Path.Combine(options.Directory, "disk"), options.BlockCacheBytes, options.WriteBufferBytes))
             : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
         Database = new Database(_engine);
+        Database.MaxMemory = options.MaxMemory;
         Database.Events.Registry = PubSub;
         Database.Tracking.FindConnection = id => Host is { } host && host.TryGetConnection(id, out var connection) ? connection : null;
         Handlers = HandlerTable.Create();

@@ -120,6 +120,12 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, SubscribedContext.Refusal(spec, args), spec);
             return;
         }
+        // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
+        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && (spec.Flags & CommandFlags.DenyOom) != 0)
+        {
+            Reject(client, output, Errors.OutOfMemory, spec);
+            return;
+        }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {
             if ((spec.Flags & CommandFlags.NoMulti) != 0)
@@ -138,6 +144,7 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Connection = connection;
         _context.Client = client;
         _keyspace.Current = connection;
+        _keyspace.NoTouch = client.NoTouch && spec != TouchSpec;   // CLIENT NO-TOUCH: TOUCH itself still touches
         if (!PassesMigrationGate(spec))
         {
             Run(_context);
@@ -164,6 +171,11 @@ internal sealed class NodeWorker : ILoopWorker
             _writerSlot.Exit();
         }
     }
+
+    /// <summary>How long a command may spend evicting before it runs; the next commands and housekeeping continue what is left.</summary>
+    private const long ForegroundEvictionMs = 5;
+
+    private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;
 
     /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
     private static bool PassesMigrationGate(CommandSpec spec) =>
@@ -197,12 +209,19 @@ internal sealed class NodeWorker : ILoopWorker
     }
 
     /// <summary>Runs the handler of <c>c.Spec</c> (a command now, or one queued command of an EXEC).</summary>
-    internal static void Dispatch(CommandContext c)
+    internal static void Dispatch(CommandContext c) => Dispatch(c, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Runs the handler of <c>c.Spec</c>, timed from <paramref name="started"/>; returns when it
+    /// ended. A script's calls chain these (each starts when the previous ended), one clock read a call.
+    /// </summary>
+    internal static long Dispatch(CommandContext c, long started)
     {
         var node = c.Node;
         var output = c.Output;
         int replyStart = output.Length;
-        long started = Stopwatch.GetTimestamp();
+        c.StartedTicks = started;
+        c.Keyspace.CommandStarts();
         try
         {
             node.Handlers[c.Spec](c);
@@ -223,7 +242,8 @@ internal sealed class NodeWorker : ILoopWorker
             output.WriteError("ERR internal error: " + ex.Message);
             Log.CommandFailed(node.Logger, c.Spec.Name, ex);
         }
-        long elapsed = Stopwatch.GetTimestamp() - started;
+        long ended = Stopwatch.GetTimestamp();
+        long elapsed = ended - started;
         if (c.Client.Tracking is { } tracking)
             ClientTrackingCommand.AfterCommand(c, tracking);
         if (!c.Client.InTransaction)
@@ -240,6 +260,7 @@ internal sealed class NodeWorker : ILoopWorker
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks)
             node.Diagnostics.NoteSlow(c, elapsed);
+        return ended;
     }
 
     /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>

@@ -188,6 +188,8 @@ internal static class RedisParameters
         new("latency-tracking-info-percentiles", null, true, Text(), "50 99 99.9"),
     ];
 
+    public static RedisParameter Find(string name) => Array.Find(All, p => p.Name == name) ?? throw new ArgumentException(name);
+
     private static ParameterKind Bool() => ParameterKind.Bool;
 
     private static ParameterKind Text() => ParameterKind.Text;

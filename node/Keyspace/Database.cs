@@ -49,10 +49,52 @@ public sealed class Database(IStorageEngine engine)
 
     internal bool TakeMaintenanceRequest() => Interlocked.Exchange(ref _maintenanceRequested, 0) == 1;
 
+    /// <summary>
+    /// Last use and use counts per key (OBJECT IDLETIME/FREQ, LRU/LFU eviction), for an engine
+    /// that holds its dataset in the node's memory budget; null for one that does not (disk).
+    /// </summary>
+    public AccessTable? Access { get; } = engine.DatasetBytes is null ? null : new AccessTable();
+
+    /// <summary>maxmemory: the data size the eviction policy holds the dataset to (0 = no limit).</summary>
+    public long MaxMemory;
+
+    public volatile EvictionPolicy Policy = EvictionPolicy.NoEviction;
+
+    /// <summary>maxmemory-samples: keys looked at per eviction round.</summary>
+    public volatile int EvictionSamples = 5;
+
+    /// <summary>
+    /// Keys must go before the next command: a policy that evicts is set, this node is a master
+    /// (a replica gets its master's DELs), and the engine's data is above maxmemory. Under
+    /// noeviction the limit is not enforced: the memory engine's log spills to disk instead (see the README).
+    /// </summary>
+    public bool OverMemoryLimit =>
+        Policy != EvictionPolicy.NoEviction && ExpiresKeys && Volatile.Read(ref MaxMemory) is > 0 and var limit && Engine.DatasetBytes > limit;
+
     // Counters for INFO stats, updated with Interlocked.
+    public long EvictedKeys;
     public long ExpiredKeys;
     public long KeyspaceHits;
     public long KeyspaceMisses;
 
-    public static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    [ThreadStatic] private static long t_frozenNowMs;
+
+    /// <summary>Unix ms now; inside a script, the time it started (Redis freezes a script's clock, so no key expires midway).</summary>
+    public static long NowMs => t_frozenNowMs != 0 ? t_frozenNowMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Freezes <see cref="NowMs"/> on this thread until the scope ends (a script's run).</summary>
+    public static FrozenClock FreezeNow() => new(t_frozenNowMs);
+
+    public readonly ref struct FrozenClock
+    {
+        private readonly long _outer;
+
+        public FrozenClock(long outer)
+        {
+            _outer = outer;
+            t_frozenNowMs = outer != 0 ? outer : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
+
+        public void Dispose() => t_frozenNowMs = _outer;
+    }
 }

@@ -31,6 +31,7 @@ public sealed partial class KeyspaceSession
         else
         {
             Interlocked.Increment(ref _db.KeyspaceHits);
+            Touched(key);
         }
         return type;
     }
@@ -47,6 +48,7 @@ public sealed partial class KeyspaceSession
     {
         NotifyIfNew(key);
         var stored = _engine.WriteObject(key, value, expireAt);
+        Stored(key, created: true);
         KeyChanged(key);
         SignalReady(key);
         return stored;

@@ -45,14 +45,14 @@ public sealed partial class KeyspaceSession
 
     /// <summary>
     /// One step of active expiry: looks at up to <paramref name="count"/> keys from
-    /// <paramref name="cursor"/> and removes the expired ones. Returns the next cursor.
+    /// <paramref name="cursor"/> and removes the expired ones. Returns the next cursor and how many expired.
     /// </summary>
-    public long ExpireStep(long cursor, int count)
+    public (long Next, int Expired) ExpireStep(long cursor, int count)
     {
         var expired = new List<byte[]>();
         long next = _engine.Scan(cursor, count, (key, _, _) => expired.Add(key.ToArray()), expiredBy: Database.NowMs);
         foreach (var key in expired)
             TypeOf(key, out _);   // lazy expiry removes it and counts it
-        return next;
+        return (next, expired.Count);
     }
 }

@@ -24,7 +24,46 @@ public sealed partial class KeyspaceSession : IDisposable
         _db = db;
         _engine = db.Engine.CreateSession();
         Replaying = replaying;
+        _access = replaying ? null : db.Access;
     }
+
+    private readonly AccessTable? _access;
+
+    /// <summary>
+    /// The running command leaves keys' last-use times and counters alone (CLIENT NO-TOUCH, OBJECT,
+    /// housekeeping); writes still stamp the keys they store.
+    /// </summary>
+    public bool NoTouch { get; set; }
+
+    /// <summary>The key the running command last used: its read-modify-write counts as one use, as in Redis.</summary>
+    private uint _usedTag;
+
+    /// <summary>A command starts (each one of an EXEC too): nothing of it has been counted yet.</summary>
+    public void CommandStarts() => _usedTag = 0;
+
+    /// <summary>A command used the key: the access table stamps it (LRU clock, LFU counter).</summary>
+    private void Touched(ReadOnlySpan<byte> key)
+    {
+        if (_access is null || NoTouch)
+            return;
+        _usedTag = AccessTable.Tag(key);
+        _access.Touch(_usedTag);
+    }
+
+    /// <summary>A command stored the key: a new key starts afresh; an overwrite counts as a use unless its read did.</summary>
+    private void Stored(ReadOnlySpan<byte> key, bool created)
+    {
+        if (_access is null || (NoTouch && !created))
+            return;
+        uint tag = AccessTable.Tag(key);
+        if (!created && tag == _usedTag)
+            return;
+        _usedTag = tag;
+        _access.Touch(tag, created);
+    }
+
+    /// <summary>TOUCH: the key counts as used.</summary>
+    public void Touch(ReadOnlySpan<byte> key) => Touched(key);
 
     public bool Replaying { get; }
 
@@ -59,7 +98,12 @@ public sealed partial class KeyspaceSession : IDisposable
     public KeyType ReadLive(ReadOnlySpan<byte> key)
     {
         var type = _engine.Read(key, ref Value);
-        return type != KeyType.None && IsExpired(Value.ExpireAt) ? ExpireNow(key) : type;
+        if (type == KeyType.None)
+            return type;
+        if (IsExpired(Value.ExpireAt))
+            return ExpireNow(key);
+        Touched(key);
+        return type;
     }
 
     /// <summary>Type and expiry (Unix ms, 0 = none) without reading the value.</summary>
@@ -74,6 +118,7 @@ public sealed partial class KeyspaceSession : IDisposable
         return type;
     }
 
+    /// <summary>Whether the key is live; like Redis's EXISTS it leaves the key's access time alone.</summary>
     public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
 
     /// <summary>Stores a string with an absolute expiry (0 = none).</summary>
@@ -83,7 +128,7 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             NotifyIfNew(key);
-            _engine.Write(key, value, expireAt);
+            Stored(key, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             SignalRemoved(key);
             using var log = BeginRecord(expireAt == 0 ? 3 : 5);
@@ -111,7 +156,7 @@ public sealed partial class KeyspaceSession : IDisposable
         lock (_db.WriteLock)
         {
             NotifyIfNew(key);
-            _engine.Write(key, value, expireAt);
+            Stored(key, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             LogCommand(command);
         }
@@ -173,6 +218,7 @@ public sealed partial class KeyspaceSession : IDisposable
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _db.Tracking.AllChanged();
             _engine.DeleteAll();
+            _db.Access?.Clear();
             SignalAllRemoved();
             LogMarker("FLUSHALL"u8);
         }
@@ -378,7 +424,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// A write command ran on the key without changing it (LTRIM keeping every element): as
     /// Redis's signalModifiedKey, WATCH and client-side caching still learn of it; nothing is stored or logged.
     /// </summary>
-    public void Touched(ReadOnlySpan<byte> key) => KeyChanged(key);
+    public void SignalModified(ReadOnlySpan<byte> key) => KeyChanged(key);
 
     /// <summary>A key changed: WATCH, client-side caching and blocked clients learn of it here.</summary>
     private void KeyChanged(ReadOnlySpan<byte> key)

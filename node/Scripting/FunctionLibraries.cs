@@ -6,7 +6,7 @@ namespace Istore.Node.Scripting;
 /// <summary>A function of a library: its callback lives in the Lua registry under <see cref="RegistryKey"/>.</summary>
 internal sealed record LuaFunction(string Name, string Library, ScriptFlags Flags, string? Description)
 {
-    public string RegistryKey => "fn_" + Library + "_" + Name;
+    public string RegistryKey { get; } = "fn_" + Library + "_" + Name;
 }
 
 internal sealed record FunctionLibrary(string Name, string Code, IReadOnlyList<LuaFunction> Functions);

@@ -16,6 +16,12 @@ internal static class ScriptCommandCall
 {
     [ThreadStatic] private static CommandArgs? t_args;
 
+    private static readonly CommandSpec XRead = CommandTable.Find("XREAD")!, XReadGroup = CommandTable.Find("XREADGROUP")!;
+
+    /// <summary>The last few command names scripts on this thread called, byte for byte, and their specs (a script calls the same few).</summary>
+    [ThreadStatic] private static (byte[] Name, CommandSpec Spec)[]? t_recent;
+    [ThreadStatic] private static int t_recentNext;
+
     public static void Run(ScriptRun run, nint L)
     {
         int argc = GetTop(L);
@@ -43,7 +49,7 @@ internal static class ScriptCommandCall
             args.Append(text);
         }
         SetTop(L, 0);
-        var spec = CommandTable.Find(args[0]);   // once: the checks and the dispatch share it
+        var spec = FindCommand(args[0]);   // once: the checks and the dispatch share it
         if (Refusal(run, spec, args) is { } refusal)
         {
             RespToLua.PushError(L, refusal);
@@ -60,10 +66,30 @@ internal static class ScriptCommandCall
         Execute(run, spec!, args, L);
     }
 
+    /// <summary>The command table's lookup (which folds case) behind an exact-bytes cache of the names called last.</summary>
+    private static CommandSpec? FindCommand(ReadOnlySpan<byte> name)
+    {
+        var recent = t_recent ??= new (byte[], CommandSpec)[8];
+        foreach (var (known, spec) in recent)
+        {
+            if (known is null)
+                break;
+            if (name.SequenceEqual(known))
+                return spec;
+        }
+        var found = CommandTable.Find(name);
+        if (found is not null)
+        {
+            recent[t_recentNext] = (name.ToArray(), found);
+            t_recentNext = (t_recentNext + 1) % recent.Length;
+        }
+        return found;
+    }
+
     /// <summary>XREAD / XREADGROUP with BLOCK: Redis's command refuses it from a script, naming the command as the script wrote it.</summary>
     private static string? BlockingRead(CommandSpec spec, CommandArgs args)
     {
-        if (spec.Name is not ("XREAD" or "XREADGROUP"))
+        if (spec != XRead && spec != XReadGroup)
             return null;
         for (int i = 1; i < args.Count; i++)
         {
@@ -78,6 +104,13 @@ internal static class ScriptCommandCall
     /// <summary>Redis's "%.17g": no precision lost (Lua's own number-to-string keeps 14 digits).</summary>
     private static int FormatNumber(double value, Span<byte> into)
     {
+        // Whole numbers below 2^53 (TTLs, counts, indexes: nearly every number a script passes) print as
+        // "%.17g" prints them, digit for digit, without a string.
+        if (Math.Abs(value) < 9007199254740992d && value == Math.Floor(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            System.Buffers.Text.Utf8Formatter.TryFormat((long)value, into, out int written);
+            return written;
+        }
         string text = double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf" : double.IsNaN(value) ? "nan"
             : value.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
         return System.Text.Encoding.ASCII.GetBytes(text, into);
@@ -121,7 +154,8 @@ internal static class ScriptCommandCall
         c.Keyspace.Unlogged = !run.Logged;
         try
         {
-            NodeWorker.Dispatch(c);
+            // Timed from the previous call's end: the Lua in between counts towards this call (one clock read a call).
+            run.CallClock = NodeWorker.Dispatch(c, run.CallClock);
             var reply = output.WrittenSpan[start..];
             int pos = 0;
             RespToLua.Push(L, reply, ref pos);

@@ -10,7 +10,7 @@ namespace Istore.Node.Scripting;
 /// </summary>
 internal sealed class ScriptRun(CommandContext caller, string name, bool evalMode, bool readOnly, ScriptFlags flags)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly long _started = caller.StartedTicks != 0 ? caller.StartedTicks : Stopwatch.GetTimestamp();
     private volatile bool _busy;
     private volatile bool _killRequested;
 
@@ -39,6 +39,15 @@ internal sealed class ScriptRun(CommandContext caller, string name, bool evalMod
     public volatile bool Wrote;
 
     public int ThreadId { get; } = Environment.CurrentManagedThreadId;
+
+    private long _callClock;
+
+    /// <summary>When the script's last redis.call ended (its start before the first): where the next call's timing starts.</summary>
+    public long CallClock
+    {
+        get => _callClock == 0 ? _started : _callClock;
+        set => _callClock = value;
+    }
 
     public long ElapsedMs => (long)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 

@@ -34,6 +34,7 @@ internal static class ScriptRunner
     {
         var c = run.Caller;
         using var atomic = c.Keyspace.Atomic();
+        using var frozen = Keyspace.Database.FreezeNow();
         lock (lua.Gate)
         {
             var L = lua.State;

@@ -9,7 +9,8 @@ namespace Istore.Node.Scripting;
 /// </summary>
 internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
 {
-    private readonly Dictionary<string, ScriptFlags> _scripts = new(StringComparer.Ordinal);
+    /// <summary>Cached scripts by SHA1 (lower-case hex): their flags and registry key.</summary>
+    private readonly Dictionary<string, (ScriptFlags Flags, string RegistryKey)> _scripts = new(StringComparer.Ordinal);
     private LuaEngine? _lua;
     private volatile ScriptRun? _running;
 
@@ -22,7 +23,8 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
 
     public ScriptRun? Running => _running;
 
-    private readonly List<LoopActivity> _loops = [];
+    /// <summary>Every event loop's activity, copied on each join so a script start reads it without a lock or a copy.</summary>
+    private volatile LoopActivity[] _loops = [];
 
     [ThreadStatic] private static LoopActivity? t_loop;
 
@@ -33,8 +35,8 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
     public LoopActivity JoinLoop()
     {
         var loop = new LoopActivity();
-        lock (_loops)
-            _loops.Add(loop);
+        lock (this)
+            _loops = [.. _loops, loop];
         t_loop = loop;
         return loop;
     }
@@ -56,11 +58,10 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
         mine?.Enter();
         if (Monitor.IsEntered(writeLock))
             return;
-        LoopActivity[] others;
-        lock (_loops)
-            others = [.. _loops.Where(l => l != mine)];
-        foreach (var loop in others)
+        foreach (var loop in _loops)
         {
+            if (loop == mine)
+                continue;
             spin = new SpinWait();
             while (loop.Executing)
                 spin.SpinOnce(sleep1Threshold: 10);
@@ -111,7 +112,27 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
     public bool TryGetScript(string sha, out ScriptFlags flags)
     {
         lock (_scripts)
-            return _scripts.TryGetValue(sha, out flags);
+        {
+            bool found = _scripts.TryGetValue(sha, out var script);
+            flags = script.Flags;
+            return found;
+        }
+    }
+
+    /// <summary>EVALSHA's lookup, by the argument's bytes in either case, with no string made per call.</summary>
+    public bool TryGetScript(ReadOnlySpan<byte> sha, out string name, out ScriptFlags flags, out string registryKey)
+    {
+        (name, flags, registryKey) = ("", default, "");
+        Span<char> lower = stackalloc char[40];
+        if (sha.Length != 40 || System.Text.Ascii.ToLower(sha, lower, out _) != System.Buffers.OperationStatus.Done)
+            return false;
+        lock (_scripts)
+        {
+            if (!_scripts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(lower, out var key, out var script))
+                return false;
+            (name, flags, registryKey) = (key, script.Flags, script.RegistryKey);
+            return true;
+        }
     }
 
     /// <summary>
@@ -133,7 +154,7 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
             Native.LuaNative.SetField(lua.State, Native.LuaNative.RegistryIndex, RegistryKey(sha));
         }
         lock (_scripts)
-            _scripts[sha] = flags;
+            _scripts[sha] = (flags, RegistryKey(sha));
         return null;
     }
 

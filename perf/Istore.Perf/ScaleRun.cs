@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Istore.Net.Client;
+using Istore.Net.Routes;
 
 namespace Istore.Perf;
 
@@ -13,7 +14,10 @@ namespace Istore.Perf;
 /// phase, scale 2 → 3, a quiet phase, scale 3 → 2. Four clients keep one GET or SET each in flight
 /// through the proxy the whole time; each phase's client p99 is recorded. Reported: HA's pass
 /// (keys moved per second), the cut-over pause, and client p99 while keys move over the p99 of the
-/// quiet phase before it (median of the ratios). The rate cap trades the pass's speed for the clients' tail.
+/// quiet phase before it (median of the ratios), and while moving the p99 of requests on keys the
+/// step moves (the proxy moves each first, see ProxyWorker.Migration) apart from the keys that stay,
+/// which says whether the tail is the on-demand move or the load the pass puts on the machine.
+/// The rate cap trades the pass's speed for the clients' tail.
 /// </summary>
 internal static class ScaleRun
 {
@@ -58,13 +62,14 @@ internal static class ScaleRun
                     clients.NewPhase();
                     var progress = await ScaleAsync(http, shards);
                     double moving = clients.P99Us();
+                    var (moved, stayed) = clients.P99UsByMove();
                     double rate = (double)progress["keysPerSec"]!;
                     long cutOver = (long)progress["cutOverMs"]!;
                     ratios.Add(moving / quiet);
                     rates.Add(rate);
                     cutOvers.Add(cutOver);
                     Console.WriteLine($"round {round} -> {shards} shards: {(long)progress["keysMoved"]!} keys moved by HA at {rate:F0} keys/s, cut-over {cutOver} ms; "
-                        + $"client p99 {quiet:F0} us quiet, {moving:F0} us while moving ({moving / quiet:F2}x)");
+                        + $"client p99 {quiet:F0} us quiet, {moving:F0} us while moving ({moving / quiet:F2}x): moving keys {moved:F0} us, staying keys {stayed:F0} us");
                 }
             }
             await clients.StopAsync();
@@ -130,6 +135,7 @@ internal static class ScaleRun
         private readonly Task[] _tasks;
         private readonly Lock _lock = new();
         private List<long> _latencies = [];
+        private List<long> _moved = [], _stayed = [];
         public long Errors;
 
         public Clients(int proxyPort, string password, int keys) =>
@@ -138,14 +144,24 @@ internal static class ScaleRun
         public void NewPhase()
         {
             lock (_lock)
-                _latencies = [];
+                (_latencies, _moved, _stayed) = ([], [], []);
         }
 
         public double P99Us()
         {
             lock (_lock)
-                return _latencies.Count == 0 ? 0 : _latencies.Order().ElementAt((int)(_latencies.Count * 0.99)) * 1_000_000.0 / Stopwatch.Frequency;
+                return P99Us(_latencies);
         }
+
+        /// <summary>This phase's p99 of the keys whose shard differs between 2 and 3 shards, and of the others.</summary>
+        public (double Moved, double Stayed) P99UsByMove()
+        {
+            lock (_lock)
+                return (P99Us(_moved), P99Us(_stayed));
+        }
+
+        private static double P99Us(List<long> latencies) =>
+            latencies.Count == 0 ? 0 : latencies.Order().ElementAt((int)(latencies.Count * 0.99)) * 1_000_000.0 / Stopwatch.Frequency;
 
         private async Task RunAsync(int proxyPort, string password, int keys, int seed)
         {
@@ -159,8 +175,12 @@ internal static class ScaleRun
                 long took = Stopwatch.GetTimestamp() - start;
                 if (reply.IsError)
                     Interlocked.Increment(ref Errors);
+                bool moves = KeyHash.Shard(Encoding.UTF8.GetBytes(key), 2) != KeyHash.Shard(Encoding.UTF8.GetBytes(key), 3);
                 lock (_lock)
+                {
                     _latencies.Add(took);
+                    (moves ? _moved : _stayed).Add(took);
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Istore.Net.Server;
 
 namespace Istore.Proxy.Stats;
 
@@ -23,14 +24,7 @@ internal sealed class MetricsEndpoint : IDisposable
         _ = Task.Run(AcceptLoopAsync);
     }
 
-    public static Socket Listen(IPEndPoint endpoint)
-    {
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(endpoint);
-        listener.Listen(64);
-        return listener;
-    }
+    public static Socket Listen(IPEndPoint endpoint) => TcpListen.Open(endpoint, 64);
 
     /// <summary>The listening socket's descriptor, to pass to a successor process.</summary>
     public int ListenerFd => (int)_listener.Handle;

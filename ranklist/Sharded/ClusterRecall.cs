@@ -16,7 +16,7 @@ public sealed class ClusterRecall
     {
         _byList = new ShardedRecall(count, weights, aggregate, depth, exclusions);
         _running = !_byList.ReadsWhole && GroupedRecall.Suits(aggregate, weights, shardOfList)
-            ? new GroupedRecall(count, weights, aggregate, shardOfList, exclusions)
+            ? new GroupedRecall(count, weights, shardOfList, exclusions)
             : _byList;
     }
 

@@ -1,32 +1,28 @@
 namespace Istore.Ranklist;
 
 /// <summary>
-/// RL.RECALL across shards, asked of each shard as a whole (RL.PARTIAL) rather than of each list:
-/// a shard aggregates the lists it holds itself — one array add per window entry — and sends only
-/// members whose partial aggregate can matter. The same answer as one node, member for member and
+/// RL.RECALL … AGG SUM across shards, asked of each shard as a whole (RL.PARTIAL) rather than of
+/// each list: a shard sums the lists it holds itself — one array add per window entry — and sends
+/// only members whose partial sum can matter. The same answer as one node, member for member and
 /// bit for bit; when a shard holds several lists it moves far fewer rows than
 /// <see cref="ShardedRecall"/>, whose per-list threshold falls low on lists that do not agree.
 /// <para><b>Terms.</b> A group is the lists one shard holds, in query order. P_g(m), m's partial in
-/// group g, is the group's contributions folded in query order and finished, as the node computes
-/// it. A shard names a member with its window score in each of the group's lists, so a member told
+/// group g, is the sum of the group's contributions in query order, as the node computes it. A shard names a member with its window score in each of the group's lists, so a member told
 /// about by a group is known exactly there, and the exact score S(m) is folded here over all lists
 /// in query order (<see cref="RecallRounds.ExactScore"/>).</para>
-/// <para><b>Algorithm (TPUT over groups).</b> Round 1 asks every group for its best
-/// members by partial (a few times <c>count</c>) (a group that returns fewer is complete: it told about every
+/// <para><b>Algorithm (TPUT over groups).</b> Round 1 asks every group for its best members by
+/// partial (a few times <c>count</c>; a group that returns fewer is complete: it told about every
 /// member of its windows); after it, every member a group has not told about has P_g ≤ u_g, the
-/// partial of its last row. Round 2 completes those candidates in the other groups and tests
-/// exclusions; τ is the count-th best exact score among the non-excluded (exclusions that leave
-/// fewer deepen round 1, as in <see cref="ShardedRecall"/>). Round 3 asks each group for every
-/// member with P_g ≥ t, for a threshold t such that a member no group told about scores below τ:
-/// <list type="bullet">
-/// <item>MAX: t = τ. S is the largest P_g, each below min(t, u_g) or absent: S &lt; τ exactly (MAX does not round).</item>
-/// <item>SUM: only when every contribution in every window is non-negative (each shard says so in
-/// round 1; otherwise the host runs <see cref="ShardedRecall"/> instead). Then S ≤ Σ_g min(t, u_g)
-/// up to rounding, and rounding of non-negative sums is bounded relatively: t is the largest value
-/// with <see cref="Padded"/>(Σ_g min(t, u_g)) &lt; τ, the padding covering every rounding of the node's
-/// and this fold (τ ≤ 0: every member is read).</item>
-/// </list>
-/// A member first seen in round 3 is bounded the same way by its known groups and u_g (now at most
+/// partial of its last row. It also tells whether every contribution in the group's windows is
+/// non-negative: if one is not, no partial bounds the rest, and the host runs
+/// <see cref="ShardedRecall"/> instead. Round 2 completes those candidates in the other groups and
+/// tests exclusions; τ is the count-th best exact score among the non-excluded (exclusions that
+/// leave fewer deepen round 1, as in <see cref="ShardedRecall"/>). Round 3 asks each group for
+/// every member with P_g ≥ t, for a threshold t such that a member no group told about scores
+/// below τ. With non-negative terms S ≤ Σ_g min(t, u_g) up to rounding, and the rounding of a
+/// non-negative sum is bounded relatively: t is the largest value with
+/// <see cref="Padded"/>(Σ_g min(t, u_g)) &lt; τ, the padding covering every rounding of the node's
+/// and this fold (τ ≤ 0: every member is read). A member first seen in round 3 is bounded the same way by its known groups and u_g (now at most
 /// t) for the others; one whose bound is below τ is dropped, the rest are completed in round 4, and
 /// the answer is selected as in <see cref="ShardedRecall"/>. Concurrent writes between rounds are
 /// not isolated: each step sees its shard at that moment.</para>
@@ -43,8 +39,6 @@ public sealed class GroupedRecall : RecallRounds
     /// </summary>
     private const int MaxExtraProbeRows = 4096;
 
-    private enum Phase { Probe, ProbeScores, Threshold, Survivors, Select }
-
     private sealed class Group(int[] lists)
     {
         public readonly int[] Lists = lists;
@@ -58,13 +52,11 @@ public sealed class GroupedRecall : RecallRounds
     private readonly int[] _groupOf;
     private readonly double _padding;
     private readonly double _subnormalPadding;
-    private Phase _phase;
-    private double _tau = double.NegativeInfinity;
     private int _probeRows;
 
     /// <param name="shardOfList">Per list (in query order), the shard that holds it: lists of one shard form a group.</param>
-    public GroupedRecall(int count, IReadOnlyList<double> weights, RecallAggregate aggregate, IReadOnlyList<int> shardOfList, int exclusions)
-        : base(count, weights, aggregate, exclusions)
+    public GroupedRecall(int count, IReadOnlyList<double> weights, IReadOnlyList<int> shardOfList, int exclusions)
+        : base(count, weights, RecallAggregate.Sum, exclusions)
     {
         _groups = [.. Enumerable.Range(0, weights.Count).GroupBy(i => shardOfList[i]).Select(g => new Group([.. g]))];
         _groupOf = new int[weights.Count];
@@ -101,52 +93,7 @@ public sealed class GroupedRecall : RecallRounds
         return _round;
     }
 
-    public override IReadOnlyList<RecallStep>? Next()
-    {
-        if (RoundFailed())
-            return null;
-        foreach (var step in _round)
-            Apply(step);
-        if (NeedsListRecall)
-            return null;
-        _round = [];
-        while (_round.Count == 0)
-        {
-            switch (_phase)
-            {
-                case Phase.Probe:
-                    foreach (var candidate in _candidates.Values)
-                        candidate.FromProbe = true;
-                    ScoreUnknown(_candidates.Values, testExclusions: !_groups.All(group => group.Complete));
-                    _phase = Phase.ProbeScores;
-                    break;
-                case Phase.ProbeScores:
-                    _tau = Tau();
-                    if (double.IsNegativeInfinity(_tau) && DeepenProbe())
-                    {
-                        _phase = Phase.Probe;
-                        break;
-                    }
-                    ReadAboveThreshold();
-                    _phase = Phase.Threshold;
-                    break;
-                case Phase.Threshold:
-                    PruneAndScoreSurvivors();
-                    _phase = Phase.Survivors;
-                    break;
-                case Phase.Survivors:
-                case Phase.Select:
-                    _phase = Phase.Select;
-                    if (Select())
-                        return null;
-                    break;
-            }
-        }
-        Rounds++;
-        return _round;
-    }
-
-    private void Apply(RecallStep step)
+    private protected override void Apply(RecallStep step)
     {
         if (step.Kind == RecallStepKind.Excluded)
         {
@@ -168,7 +115,7 @@ public sealed class GroupedRecall : RecallRounds
         if (step.Kind == RecallStepKind.PartialScores)
             return;
         RowsRead += step.Partials.Count;
-        if (_aggregate == RecallAggregate.Sum && !step.NonNegative)
+        if (!step.NonNegative)
             NeedsListRecall = true;
         group.Complete |= step.Complete;
         if (step.Kind == RecallStepKind.PartialAbove)
@@ -180,15 +127,15 @@ public sealed class GroupedRecall : RecallRounds
     /// <summary>P_g of a member from its window scores in the group's lists, folded as the node folds it.</summary>
     private double Partial(Group group, double?[] scores)
     {
-        double total = _aggregate == RecallAggregate.Sum ? 0 : double.NegativeInfinity;
+        double total = 0;
         for (int k = 0; k < group.Lists.Length; k++)
             if (scores[k] is { } score)
-                total = RecallOrder.Combine(_aggregate, total, RecallOrder.Contribution(_weights[group.Lists[k]], score));
+                total += RecallOrder.Contribution(_weights[group.Lists[k]], score);
         return RecallOrder.Finish(total);
     }
 
     /// <summary>Steps asking each group about the candidates it has not told about, and optionally the exclusion steps for the untested ones.</summary>
-    private void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions)
+    private protected override void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions)
     {
         var unknown = new List<byte[]>[_groups.Length];
         var untested = new List<byte[]>();
@@ -216,7 +163,7 @@ public sealed class GroupedRecall : RecallRounds
     }
 
     /// <summary>Round 1 again on twice the members, while exclusions leave fewer than count candidates.</summary>
-    private bool DeepenProbe()
+    private protected override bool DeepenProbe()
     {
         if (2L * _probeRows > (long)MaxProbeRows * _count || _groups.All(group => group.Complete))
             return false;
@@ -228,9 +175,9 @@ public sealed class GroupedRecall : RecallRounds
     }
 
     /// <summary>Round 3: each group that may hold members at or above the threshold is asked for all of them.</summary>
-    private void ReadAboveThreshold()
+    private protected override void ReadToThreshold()
     {
-        double? threshold = _aggregate == RecallAggregate.Max ? _tau : SumThreshold();
+        double? threshold = SumThreshold();
         if (threshold is not { } t)
             return;
         for (int g = 0; g < _groups.Length; g++)
@@ -250,17 +197,7 @@ public sealed class GroupedRecall : RecallRounds
         foreach (var group in _groups)
             if (!group.Complete)
                 high = Math.Max(high, group.Bound);
-        if (Padded(UnseenBound(high)) < _tau)
-            return null;
-        // Non-negative doubles (+inf included) order like their bit patterns: bisect those.
-        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
-        while (up - low > 1)
-        {
-            long mid = low + (up - low) / 2;
-            if (Padded(UnseenBound(BitConverter.Int64BitsToDouble(mid))) < _tau) low = mid;
-            else up = mid;
-        }
-        return BitConverter.Int64BitsToDouble(low);
+        return LargestThresholdBelowTau(high, t => Padded(UnseenBound(t)));
     }
 
     /// <summary>Σ_g min(t, u_g) over the groups that may hold members not told about.</summary>
@@ -277,7 +214,7 @@ public sealed class GroupedRecall : RecallRounds
     private double Padded(double sum) => sum + sum * _padding + _subnormalPadding;
 
     /// <summary>After round 3: drops every new candidate whose upper bound is below τ and completes the rest (round 4).</summary>
-    private void PruneAndScoreSurvivors()
+    private protected override void PruneAndScoreSurvivors()
     {
         var survivors = new List<RecallCandidate>();
         foreach (var candidate in _candidates.Values)
@@ -295,23 +232,21 @@ public sealed class GroupedRecall : RecallRounds
     /// <summary>Known contributions, and each group's bound where the member has not been told about.</summary>
     private double UpperBound(RecallCandidate candidate)
     {
-        bool sum = _aggregate == RecallAggregate.Sum;
-        double total = sum ? 0 : double.NegativeInfinity;
+        double total = 0;
         for (int i = 0; i < _weights.Count; i++)
         {
             var group = _groups[_groupOf[i]];
-            switch (candidate.State[i])
-            {
-                case RecallCandidate.Presence.Present:
-                    total = RecallOrder.Combine(_aggregate, total, RecallOrder.Contribution(_weights[i], candidate.Scores[i]));
-                    break;
-                case RecallCandidate.Presence.Unknown when !group.Complete && group.Lists[0] == i:
-                    total = RecallOrder.Combine(_aggregate, total, group.Bound);
-                    break;
-            }
+            if (candidate.State[i] == RecallCandidate.Presence.Present)
+                total += RecallOrder.Contribution(_weights[i], candidate.Scores[i]);
+            else if (candidate.State[i] == RecallCandidate.Presence.Unknown && !group.Complete && group.Lists[0] == i)
+                total += group.Bound;
         }
-        return sum ? Padded(total) : total;
+        return Padded(total);
     }
 
     private protected override bool ToldAll(int list) => _groups[_groupOf[list]].Complete;
+
+    private protected override bool AllToldAll => _groups.All(group => group.Complete);
+
+    private protected override bool Stopped => NeedsListRecall;
 }

@@ -37,20 +37,89 @@ public abstract class RecallRounds
     /// <summary>The first round.</summary>
     public abstract IReadOnlyList<RecallStep> Start();
 
-    /// <summary>Takes the answered round and returns the next, or null when done (<see cref="Result"/> or <see cref="Error"/>).</summary>
-    public abstract IReadOnlyList<RecallStep>? Next();
+    private enum Phase { Probe, ProbeScores, Threshold, Survivors, Select }
+
+    private Phase _phase;
+
+    /// <summary>The count-th best exact score among round 1's non-excluded candidates (TPUT's τ), once known.</summary>
+    private protected double _tau = double.NegativeInfinity;
+
+    /// <summary>
+    /// Takes the answered round and returns the next, or null when done (<see cref="Result"/> or
+    /// <see cref="Error"/>, or a stop the subclass asked for). The rounds: the probe's candidates
+    /// completed and tested, τ (the probe deepened while exclusions leave too few), the threshold
+    /// read, the survivors completed, then the answer selected.
+    /// </summary>
+    public IReadOnlyList<RecallStep>? Next()
+    {
+        if (_round.FirstOrDefault(step => step.Error is not null) is { } failed)
+        {
+            Error = failed.Error;
+            return null;
+        }
+        foreach (var step in _round)
+            Apply(step);
+        if (Stopped)
+            return null;
+        _round = [];
+        while (_round.Count == 0)
+        {
+            switch (_phase)
+            {
+                case Phase.Probe:
+                    foreach (var candidate in _candidates.Values)
+                        candidate.FromProbe = true;
+                    // Inputs that told about every member need no threshold: exclusions are tested lazily, by Select.
+                    ScoreUnknown(_candidates.Values, testExclusions: !AllToldAll);
+                    _phase = Phase.ProbeScores;
+                    break;
+                case Phase.ProbeScores:
+                    _tau = Tau();
+                    if (double.IsNegativeInfinity(_tau) && DeepenProbe())
+                    {
+                        _phase = Phase.Probe;
+                        break;
+                    }
+                    ReadToThreshold();
+                    _phase = Phase.Threshold;
+                    break;
+                case Phase.Threshold:
+                    PruneAndScoreSurvivors();
+                    _phase = Phase.Select;
+                    break;
+                case Phase.Select:
+                    if (Select())
+                        return null;
+                    break;
+            }
+        }
+        Rounds++;
+        return _round;
+    }
+
+    /// <summary>Takes one answered step into the candidates and the inputs' bounds.</summary>
+    private protected abstract void Apply(RecallStep step);
+
+    /// <summary>Set when the recall must stop after a round without an answer (the host runs another algorithm).</summary>
+    private protected virtual bool Stopped => false;
 
     /// <summary>Whether list <paramref name="list"/> is known to hold no member it has not told about.</summary>
     private protected abstract bool ToldAll(int list);
 
-    /// <summary>The first error of the answered round, which ends the recall; false when there is none.</summary>
-    private protected bool RoundFailed()
-    {
-        if (_round.FirstOrDefault(step => step.Error is not null) is not { } failed)
-            return false;
-        Error = failed.Error;
-        return true;
-    }
+    /// <summary>Whether every input has told about every member it holds.</summary>
+    private protected abstract bool AllToldAll { get; }
+
+    /// <summary>Steps completing the candidates where they are not known, and optionally the exclusion steps for the untested ones.</summary>
+    private protected abstract void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions);
+
+    /// <summary>Round 1 again, deeper, while exclusions leave fewer than count candidates; false when it cannot go deeper.</summary>
+    private protected abstract bool DeepenProbe();
+
+    /// <summary>The threshold round: every input read down to where a member it has not told about provably scores below τ.</summary>
+    private protected abstract void ReadToThreshold();
+
+    /// <summary>Drops the threshold round's candidates whose bound is below τ and completes the rest.</summary>
+    private protected abstract void PruneAndScoreSurvivors();
 
     private protected RecallCandidate CandidateOf(byte[] member)
     {
@@ -156,6 +225,25 @@ public abstract class RecallRounds
         }
         AddExclusionSteps([.. best.Where(c => c.Excluded == RecallCandidate.Exclusion.Unknown).Select(c => c.Member)]);
         return false;
+    }
+
+    /// <summary>
+    /// The largest t in [0, <paramref name="high"/>] whose unseen bound stays below τ, or null when
+    /// even <paramref name="high"/>'s does (nothing to read); the bound must grow with t and be below
+    /// τ at 0. Non-negative doubles (+inf included) order like their bit patterns: bisect those.
+    /// </summary>
+    private protected double? LargestThresholdBelowTau(double high, Func<double, double> unseenBound)
+    {
+        if (unseenBound(high) < _tau)
+            return null;
+        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
+        while (up - low > 1)
+        {
+            long mid = low + (up - low) / 2;
+            if (unseenBound(BitConverter.Int64BitsToDouble(mid)) < _tau) low = mid;
+            else up = mid;
+        }
+        return BitConverter.Int64BitsToDouble(low);
     }
 
     private static int Order(RecallCandidate a, RecallCandidate b) => RecallOrder.Compare(a.Score, a.Member, b.Score, b.Member);

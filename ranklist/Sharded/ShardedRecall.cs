@@ -62,8 +62,6 @@ public sealed class ShardedRecall : RecallRounds
     /// <summary>A member looked up in a list (RL.WINDOWSCORE) costs about this many rows read in order.</summary>
     private const int LookupCost = 2;
 
-    private enum Phase { Probe, ProbeScores, Threshold, Survivors, Select }
-
     private sealed class ListState
     {
         public int Read;
@@ -75,8 +73,6 @@ public sealed class ShardedRecall : RecallRounds
 
     private readonly int _depth;
     private readonly ListState[] _lists;
-    private Phase _phase;
-    private double _tau = double.NegativeInfinity;
     private int _probeRows;
 
     public ShardedRecall(int count, IReadOnlyList<double> weights, RecallAggregate aggregate, int depth, int exclusions)
@@ -106,54 +102,7 @@ public sealed class ShardedRecall : RecallRounds
         return _round;
     }
 
-    public override IReadOnlyList<RecallStep>? Next()
-    {
-        if (RoundFailed())
-            return null;
-        foreach (var step in _round)
-            Apply(step);
-        _round = [];
-        while (_round.Count == 0)
-        {
-            switch (_phase)
-            {
-                case Phase.Probe:
-                    foreach (var candidate in _candidates.Values)
-                        candidate.FromProbe = true;
-                    // Whole windows need no threshold: their exclusions are tested lazily, by Select.
-                    ScoreUnknown(_candidates.Values, testExclusions: !_lists.All(list => list.Exhausted));
-                    _phase = Phase.ProbeScores;
-                    break;
-                case Phase.ProbeScores:
-                    _tau = Tau();
-                    if (double.IsNegativeInfinity(_tau) && DeepenProbe())
-                    {
-                        _phase = Phase.Probe;
-                        break;
-                    }
-                    ReadDownToThreshold();
-                    _phase = Phase.Threshold;
-                    break;
-                case Phase.Threshold:
-                    PruneAndScoreSurvivors();
-                    _phase = Phase.Survivors;
-                    break;
-                case Phase.Survivors:
-                    _phase = Phase.Select;
-                    if (Select())
-                        return null;
-                    break;
-                case Phase.Select:
-                    if (Select())
-                        return null;
-                    break;
-            }
-        }
-        Rounds++;
-        return _round;
-    }
-
-    private void Apply(RecallStep step)
+    private protected override void Apply(RecallStep step)
     {
         switch (step.Kind)
         {
@@ -189,7 +138,7 @@ public sealed class ShardedRecall : RecallRounds
     /// Steps asking each list for the candidates it has not told about (a read-out window tells of
     /// all of them: they are absent), and optionally the exclusion steps for the untested ones.
     /// </summary>
-    private void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions)
+    private protected override void ScoreUnknown(IEnumerable<RecallCandidate> candidates, bool testExclusions)
     {
         var unknown = new List<byte[]>[_lists.Length];
         var all = new List<byte[]>();
@@ -219,7 +168,7 @@ public sealed class ShardedRecall : RecallRounds
     /// already shown): rather than a threshold of -inf, which reads everything, round 1 is
     /// repeated on the next rows, twice as many as read so far, a few times.
     /// </summary>
-    private bool DeepenProbe()
+    private protected override bool DeepenProbe()
     {
         if (2L * _probeRows > (long)MaxProbeRows * _count || _lists.All(list => list.Exhausted))
             return false;
@@ -232,7 +181,7 @@ public sealed class ShardedRecall : RecallRounds
     }
 
     /// <summary>Round 3: each list read on down to the threshold (see the class comment), where it may hold rows at or above it.</summary>
-    private void ReadDownToThreshold()
+    private protected override void ReadToThreshold()
     {
         double? threshold = _aggregate == RecallAggregate.Max || _tau <= 0 ? _tau : WaterFilledThreshold();
         if (threshold is not { } t)
@@ -252,17 +201,7 @@ public sealed class ShardedRecall : RecallRounds
         foreach (var list in _lists)
             if (!list.Exhausted)
                 high = Math.Max(high, list.Bound);
-        if (UnseenBound(high) < _tau)
-            return null;
-        // Non-negative doubles (+inf included) order like their bit patterns: bisect those; B(0) = 0 < τ.
-        long low = 0, up = BitConverter.DoubleToInt64Bits(high);
-        while (up - low > 1)
-        {
-            long mid = low + (up - low) / 2;
-            if (UnseenBound(BitConverter.Int64BitsToDouble(mid)) < _tau) low = mid;
-            else up = mid;
-        }
-        return BitConverter.Int64BitsToDouble(low);
+        return LargestThresholdBelowTau(high, UnseenBound);   // B(0) = 0 < τ
     }
 
     /// <summary>B(t): the rounded sum, in query order, of max(0, min(t, u_i)) over the lists with unread rows.</summary>
@@ -281,7 +220,7 @@ public sealed class ShardedRecall : RecallRounds
     /// windows (on lists that do not agree, round 3 reads most of them): then round 4 reads the
     /// rest whole, which tells every member's every contribution, so nothing needs a bound.
     /// </summary>
-    private void PruneAndScoreSurvivors()
+    private protected override void PruneAndScoreSurvivors()
     {
         var survivors = new List<RecallCandidate>();
         long lookups = 0;
@@ -333,4 +272,6 @@ public sealed class ShardedRecall : RecallRounds
     }
 
     private protected override bool ToldAll(int list) => _lists[list].Exhausted;
+
+    private protected override bool AllToldAll => _lists.All(list => list.Exhausted);
 }

@@ -266,6 +266,8 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         yield return ("disk_engine_block_cache_misses", tickers.GetValueOrDefault("rocksdb.block.cache.miss").ToString());
         yield return ("disk_engine_wal_bytes", tickers.GetValueOrDefault("rocksdb.wal.bytes").ToString());
         yield return ("disk_engine_wal_syncs", tickers.GetValueOrDefault("rocksdb.wal.synced").ToString());
+        // Bytes commands read (point reads and iterators, not compactions): what a command's cost grows with.
+        yield return ("disk_engine_bytes_read", (tickers.GetValueOrDefault("rocksdb.bytes.read") + tickers.GetValueOrDefault("rocksdb.db.iter.bytes.read")).ToString());
         yield return ("disk_engine_expired_keys_compacted", _expiredKeys.Removed.ToString());
         yield return ("disk_engine_stale_subkeys_compacted", _staleSubkeys.Removed.ToString());
     }

@@ -239,13 +239,14 @@ internal sealed partial class DiskSession
         _pending.Commit(engine);
     }
 
-    private void WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
-        CountReplacement(key, expireAt);
+        bool created = CountReplacement(key, expireAt);
         ForgetStream(key);
         var record = Record(DiskFormat.HeaderBytes + value.Length);
         DiskFormat.WriteString(record, value, expireAt);
         _pending.Put(_metadata, key, record);
+        return created;
     }
 
     private bool DeletePending(ReadOnlySpan<byte> key)
@@ -259,12 +260,13 @@ internal sealed partial class DiskSession
         return true;
     }
 
-    /// <summary>Counts a key about to be (re)written with <paramref name="expireAt"/>.</summary>
-    private void CountReplacement(ReadOnlySpan<byte> key, long expireAt)
+    /// <summary>Counts a key about to be (re)written with <paramref name="expireAt"/>; true when it is new.</summary>
+    private bool CountReplacement(ReadOnlySpan<byte> key, long expireAt)
     {
         bool existed = Existing(key, out bool hadExpiry);
         _pending.KeyDelta += existed ? 0 : 1;
         _pending.VolatileDelta += (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0);
+        return !existed;
     }
 
     /// <summary>The session's record buffer, at least <paramref name="size"/> bytes, as a span of exactly that size.</summary>

@@ -38,13 +38,11 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         }
     }
 
-    public void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    /// <summary>True when the key is known to be new: a blind write (below) does not know and says false.</summary>
+    public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         if (_collecting)
-        {
-            WritePending(key, value, expireAt);
-            return;
-        }
+            return WritePending(key, value, expireAt);
         int size = DiskFormat.HeaderBytes + value.Length;
         if (_record.Length < size)
             _record = GC.AllocateUninitializedArray<byte>(Math.Max(size, _record.Length * 2));
@@ -60,13 +58,13 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
                 // (see DiskEngine.KeyCount). The read was a third of a SET's time.
                 engine.NoteUncountedWrite();
                 engine.WriteWithCounts(_batch, 0, 0);
+                _appliedInCommand |= _inCommand;
+                return false;
             }
-            else
-            {
-                bool existed = Existing(key, out bool hadExpiry);
-                engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0));
-            }
+            bool existed = Existing(key, out bool hadExpiry);
+            engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0));
             _appliedInCommand |= _inCommand;
+            return !existed;
         }
     }
 

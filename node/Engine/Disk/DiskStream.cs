@@ -8,13 +8,13 @@ namespace Istore.Node.Engine.Disk;
 /// subkeys read and written as the handlers go, beside the records of the blocks Redis would have
 /// cut them into; the bookkeeping and the consumer groups a command opened live in this view and
 /// are written back by <see cref="Save"/> (the session saves its views before it applies a batch),
-/// each group only when its bytes changed. A session hands out one view per key per command, so
+/// each group's record only when its bytes changed, its PEL entry by entry (<see cref="DiskStreamGroup"/>). A session hands out one view per key per command, so
 /// every handler of the command sees the same groups.
 /// </summary>
 internal sealed class DiskStream : StreamValue
 {
     /// <summary>Entries read per iterator when a walk must write between reads (an iterator must not outlive a write to the batch).</summary>
-    private const int ChunkSize = 1024;
+    internal const int ChunkSize = 1024;
 
     private readonly SubkeyStore _elements;
     private readonly byte[] _prefix;
@@ -22,7 +22,7 @@ internal sealed class DiskStream : StreamValue
     private DiskStreamFormat.Bookkeeping _book;
 
     /// <summary>Groups this command opened: the group (null once removed) and its bytes as stored (null when not stored).</summary>
-    private readonly SortedDictionary<byte[], (StreamGroup? Group, byte[]? Stored)> _groups = new(ByteOrder.Instance);
+    private readonly SortedDictionary<byte[], (DiskStreamGroup? Group, byte[]? Stored)> _groups = new(ByteOrder.Instance);
     private bool _allGroupsLoaded;
 
     private DiskStream(SubkeyStore elements, DiskStreamFormat.Bookkeeping book, byte[] savedRecord)
@@ -58,7 +58,7 @@ internal sealed class DiskStream : StreamValue
         stream._book = stream._book with { LastId = source.LastId, MaxDeletedId = source.MaxDeletedId, EntriesAdded = source.EntriesAdded };
         stream._allGroupsLoaded = true;
         foreach (var group in source.Groups)
-            stream.AddGroup(group.Clone());
+            stream.AddGroup(group);
         stream.Save();
         return stream;
     }
@@ -76,6 +76,8 @@ internal sealed class DiskStream : StreamValue
     }
 
     public byte[] Key => _elements.Key;
+
+    internal SubkeyStore Elements => _elements;
 
     public long ExpireAt { get; set; }
 
@@ -135,20 +137,23 @@ internal sealed class DiskStream : StreamValue
         if (_allGroupsLoaded || !_elements.TryGet([DiskStreamFormat.GroupTag, .. name], out var stored))
             return null;
         var bytes = stored.ToArray();
-        var group = ReadGroup(bytes);
+        var group = DiskStreamGroup.Read(this, key, bytes);
         _groups[key] = (group, bytes);
         return group;
     }
 
+    /// <summary>Adds a copy of <paramref name="group"/>, its pending entries written when the stream is saved.</summary>
     public override void AddGroup(StreamGroup group)
     {
         var stored = _groups.TryGetValue(group.Name, out var slot) ? slot.Stored : null;
-        _groups[group.Name] = (group, stored);
+        _groups[group.Name] = (DiskStreamGroup.CopyOf(this, group), stored);
         _book = _book with { Groups = _book.Groups + 1 };
     }
 
+    /// <summary>Removes a group this view handed out; its pending entries' subkeys go now (O(PEL), as in Redis).</summary>
     public override void RemoveGroup(StreamGroup group)
     {
+        _groups[group.Name].Group!.EraseEntries();
         _groups[group.Name] = (null, _groups[group.Name].Stored);
         _book = _book with { Groups = _book.Groups - 1 };
     }
@@ -164,14 +169,8 @@ internal sealed class DiskStream : StreamValue
                 stored.Add((walk.Field[1..].ToArray(), walk.Value.ToArray()));
         }
         foreach (var (name, bytes) in stored)
-            _groups.TryAdd(name, (ReadGroup(bytes), bytes));
+            _groups.TryAdd(name, (DiskStreamGroup.Read(this, name, bytes), bytes));
         _allGroupsLoaded = true;
-    }
-
-    private static StreamGroup ReadGroup(byte[] bytes)
-    {
-        var reader = new SnapshotReader(bytes);
-        return StreamGroup.ReadFrom(ref reader);
     }
 
     /// <summary>Writes what this command changed in the groups and the bookkeeping into the command's batch.</summary>
@@ -186,7 +185,8 @@ internal sealed class DiskStream : StreamValue
                 _groups[name] = (null, null);
                 continue;
             }
-            var bytes = GroupBytes(group);
+            group.Flush();
+            var bytes = group.Record();
             if (stored is null || !bytes.AsSpan().SequenceEqual(stored))
             {
                 _elements.Overwrite([DiskStreamFormat.GroupTag, .. name], bytes);
@@ -199,28 +199,6 @@ internal sealed class DiskStream : StreamValue
             _elements.Session.Pending.Put(_elements.Session.Engine.Metadata, _elements.Key, record);
             _savedRecord = record;
         }
-    }
-
-    [ThreadStatic]
-    private static ArrayBufferWriterSink? _scratch;
-
-    private static byte[] GroupBytes(StreamGroup group)
-    {
-        var scratch = _scratch ??= new ArrayBufferWriterSink();
-        scratch.Buffer.ResetWrittenCount();
-        group.WriteTo(scratch.Writer);
-        scratch.Writer.Flush();
-        return scratch.Buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A snapshot writer into a growable buffer, one per thread: group records are small and written often.</summary>
-    private sealed class ArrayBufferWriterSink
-    {
-        public System.Buffers.ArrayBufferWriter<byte> Buffer { get; } = new(256);
-
-        public SnapshotWriter Writer { get; }
-
-        public ArrayBufferWriterSink() => Writer = new SnapshotWriter(chunk => System.Buffers.BuffersExtensions.Write(Buffer, chunk));
     }
 
     public override void Append<TPairs>(StreamId id, TPairs pairs)
@@ -398,12 +376,19 @@ internal sealed class DiskStream : StreamValue
         return walk.Valid ? DiskStreamFormat.NodeRecord.Read(DiskStreamFormat.ReadId(walk.Field[1..]), walk.Value) : null;
     }
 
-    private byte[] FullKey(byte tag, StreamId id) => [.. _prefix, .. DiskStreamFormat.Field(tag, id)];
+    private byte[] FullKey(byte tag, StreamId id) => Subkey(DiskStreamFormat.Field(tag, id));
+
+    /// <summary>The subkey of one of this stream's fields (a seek target).</summary>
+    internal byte[] Subkey(ReadOnlySpan<byte> field) => [.. _prefix, .. field];
 
     private void PutNode(DiskStreamFormat.NodeRecord node) =>
         _elements.Overwrite(DiskStreamFormat.Field(DiskStreamFormat.NodeTag, node.Master), node.Write());
 
-    private SubkeyWalk Walk(byte tag) => new(_elements.Session.Pending.NewIterator(_elements.Session.Engine.Subkeys, [.. _prefix, (byte)(tag + 1)]), [.. _prefix, tag], _prefix.Length);
+    private SubkeyWalk Walk(byte tag) => Walk([tag]);
+
+    /// <summary>A walk over the fields that start with <paramref name="scope"/> (a tag, or a tag and a group).</summary>
+    internal SubkeyWalk Walk(byte[] scope) =>
+        new(_elements.Session.Pending.NewIterator(_elements.Session.Engine.Subkeys, [.. _prefix, (byte)(scope[0] + 1)]), [.. _prefix, .. scope], _prefix.Length);
 }
 
 /// <summary>An iterator over the subkeys of one tag of one collection, either way: valid only on those keys.</summary>

@@ -22,8 +22,16 @@ namespace Istore.Node.Engine.Disk;
 ///   (uint64 LE, the memory engine's count), the last ID written (2 × uint64 LE), the master's
 ///   field names (uint32 LE count, then uint32 LE length and bytes each). A block's live entries
 ///   are the stream's live entries from its master up to the next block's master.</item>
-/// <item><c>3 | group name</c>: a consumer group in the checkpoint form of <see cref="StreamGroup.WriteTo"/>
-///   (last delivered ID, entries read, consumers with their seen times and pending entries).</item>
+/// <item><c>3 | group name</c>: a consumer group's record (<see cref="DiskStreamGroup"/>): last
+///   delivered ID (ms, seq), entries read, pending entries, then its consumers in name order, each
+///   name, seen time and pending entries (varints, int64s and length-prefixed bytes as
+///   <see cref="SnapshotWriter"/> writes them). Its PEL is not in it: an XACK or a claim touches
+///   the entries it names, whatever the PEL's size (Kvrocks' layout).</item>
+/// <item><c>4 | group name length (uint32 BE) | group name | ms | seq</c>: a pending entry of that
+///   group; value = delivery time (int64 LE), delivery count (int64 LE), owning consumer's name.</item>
+/// <item><c>5 | group name length | group name | consumer name length (uint32 BE) | consumer name |
+///   ms | seq</c>: the same entry in its consumer's list (empty value), so a consumer's pending
+///   entries are a walk of their own (XREADGROUP's history, XPENDING … consumer).</item>
 /// </list>
 /// </summary>
 internal static class DiskStreamFormat
@@ -31,6 +39,8 @@ internal static class DiskStreamFormat
     public const byte EntryTag = 1;
     public const byte NodeTag = 2;
     public const byte GroupTag = 3;
+    public const byte PendingTag = 4;
+    public const byte ConsumerPendingTag = 5;
 
     public const int RecordBytes = DiskFormat.CollectionBytes + 3 * 16 + 16 + 2 * 16;
 
@@ -49,6 +59,35 @@ internal static class DiskStreamFormat
         var field = new byte[17];
         field[0] = tag;
         WriteId(field.AsSpan(1), id);
+        return field;
+    }
+
+    /// <summary>The field prefix of a group's pending entries (tag 4), or of all its consumers' lists (tag 5).</summary>
+    public static byte[] GroupScope(byte tag, ReadOnlySpan<byte> group)
+    {
+        var scope = new byte[5 + group.Length];
+        scope[0] = tag;
+        BinaryPrimitives.WriteUInt32BigEndian(scope.AsSpan(1), (uint)group.Length);
+        group.CopyTo(scope.AsSpan(5));
+        return scope;
+    }
+
+    /// <summary>The field prefix of one consumer's pending entries.</summary>
+    public static byte[] ConsumerScope(byte[] consumersScope, ReadOnlySpan<byte> consumer)
+    {
+        var scope = new byte[consumersScope.Length + 4 + consumer.Length];
+        consumersScope.CopyTo(scope, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(scope.AsSpan(consumersScope.Length), (uint)consumer.Length);
+        consumer.CopyTo(scope.AsSpan(consumersScope.Length + 4));
+        return scope;
+    }
+
+    /// <summary>A scope and an ID as a subkey field (pending entries).</summary>
+    public static byte[] Field(byte[] scope, StreamId id)
+    {
+        var field = new byte[scope.Length + 16];
+        scope.CopyTo(field, 0);
+        WriteId(field.AsSpan(scope.Length), id);
         return field;
     }
 

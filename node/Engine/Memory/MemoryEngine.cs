@@ -16,6 +16,7 @@ public sealed class MemoryEngine : IStorageEngine
     private readonly string _objectsDirectory;
     private long _keyCount;
     private long _volatileKeyCount;
+    private long _stringBytes;
     private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _maintenanceSession;
     private long _bytesPerLiveRecord = 64;
     private long _compactions;
@@ -48,7 +49,7 @@ public sealed class MemoryEngine : IStorageEngine
         if (RecoveredCookie is not null)
             ObjectSnapshotFile.Load(SnapshotPath(RecoveredCookie), Objects);
         using var counter = new MemorySession(this);
-        (_keyCount, _volatileKeyCount) = counter.CountLiveKeys();
+        (_keyCount, _volatileKeyCount, _stringBytes) = counter.CountLiveKeys();
     }
 
     public MemoryEngineOptions Options { get; }
@@ -70,10 +71,22 @@ public sealed class MemoryEngine : IStorageEngine
 
     public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount) + Objects.VolatileCount;
 
-    internal void AddKeys(int keys, int volatileKeys)
+    /// <summary>
+    /// What a key costs besides its bytes in the dataset estimate: the record header, the length
+    /// prefixes, alignment and the index entry (MEMORY USAGE's figure).
+    /// </summary>
+    public const int KeyOverhead = 48;
+
+    /// <summary>Strings' bytes (tracked exactly per write and delete) plus the collections' estimate.</summary>
+    public long? DatasetBytes => Volatile.Read(ref _stringBytes) + Objects.Bytes;
+
+    internal static long StringBytes(int keyLength, int valueLength) => KeyOverhead + keyLength + valueLength;
+
+    internal void AddKeys(int keys, int volatileKeys, long bytes)
     {
         if (keys != 0) Interlocked.Add(ref _keyCount, keys);
         if (volatileKeys != 0) Interlocked.Add(ref _volatileKeyCount, volatileKeys);
+        if (bytes != 0) Interlocked.Add(ref _stringBytes, bytes);
     }
 
     /// <summary>

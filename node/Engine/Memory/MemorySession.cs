@@ -8,7 +8,7 @@ internal sealed unsafe class MemorySession : IEngineSession
 {
     private readonly MemoryEngine _engine;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions> _session;
-    private readonly List<(byte[] Key, long Address, long ExpireAt)> _scanBatch = [];
+    private readonly List<(byte[] Key, long Address, long ExpireAt, int Length)> _scanBatch = [];
     private byte[] _writeScratch = new byte[256];
     private ValueBuffer _peekBuffer = new(0);
     private ValueBuffer _expiryBuffer = new(256);
@@ -57,8 +57,8 @@ internal sealed unsafe class MemorySession : IEngineSession
     public StoredObject WriteObject(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
         // DeleteString counts the string out, Objects.Set counts the object in: a moved key is counted once.
-        if (PeekString(key, out long stringExpiry))
-            DeleteString(key, stringExpiry);
+        if (PeekString(key, out long stringExpiry, out int length))
+            DeleteString(key, stringExpiry, length);
         _engine.Objects.Set(key, value, expireAt);
         return value;
     }
@@ -75,15 +75,18 @@ internal sealed unsafe class MemorySession : IEngineSession
         return found;
     }
 
-    private bool PeekString(ReadOnlySpan<byte> key, out long expireAt)
+    private bool PeekString(ReadOnlySpan<byte> key, out long expireAt) => PeekString(key, out expireAt, out _);
+
+    private bool PeekString(ReadOnlySpan<byte> key, out long expireAt, out int length)
     {
         var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
         bool found = ReadRecord(key, ref output, out _);
         expireAt = found ? output.Value.ExpireAt : 0;
+        length = output.RecordLength;
         return found;
     }
 
-    public void Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         StringOutput result;
         fixed (byte* k = key)
@@ -113,9 +116,14 @@ internal sealed unsafe class MemorySession : IEngineSession
                 }
             }
         }
+        bool created = result.Created;
         // Objects.Remove counts the object out, the string write counts it in: a moved key is counted once.
-        _engine.Objects.Remove(key, out _);
-        _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta);
+        if (_engine.Objects.Remove(key, out _))
+            created = false;
+        long bytes = MemoryEngine.StringBytes(key.Length, expireAt == 0 ? value.Length : value.Length + sizeof(long))
+            - (result.Created ? 0 : MemoryEngine.StringBytes(key.Length, result.RecordLength));
+        _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta, bytes);
+        return created;
     }
 
     /// <summary>Writes <paramref name="value"/> as the RMW input; the output tells what changed.</summary>
@@ -137,19 +145,21 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        if (PeekString(key, out long expireAt))
-            return DeleteString(key, expireAt);
+        if (PeekString(key, out long expireAt, out int length))
+            return DeleteString(key, expireAt, length);
         return _engine.Objects.Remove(key, out _);
     }
 
-    private bool DeleteString(ReadOnlySpan<byte> key, long expireAt)
+    public void ObjectChanged(ReadOnlySpan<byte> key, StoredObject value) => _engine.Objects.Changed(key, value);
+
+    private bool DeleteString(ReadOnlySpan<byte> key, long expireAt, int length)
     {
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
             _session.Delete(ref keySpan);
         }
-        _engine.AddKeys(-1, expireAt != 0 ? -1 : 0);
+        _engine.AddKeys(-1, expireAt != 0 ? -1 : 0, -MemoryEngine.StringBytes(key.Length, length));
         return true;
     }
 
@@ -172,7 +182,7 @@ internal sealed unsafe class MemorySession : IEngineSession
     {
         long next = CollectBatch(_engine.ToScanAddress(cursor), count, expiredBy);
         // Only the newest record of a key is live: older versions and deleted keys are skipped.
-        foreach (var (key, address, expireAt) in _scanBatch)
+        foreach (var (key, address, expireAt, _) in _scanBatch)
             if (LatestAddress(key) == address)
                 visitor(key, KeyType.String, expireAt);
         _scanBatch.Clear();
@@ -189,17 +199,26 @@ internal sealed unsafe class MemorySession : IEngineSession
         return _engine.RandomAddress();
     }
 
-    /// <summary>Counts the live strings, and those with an expiry, with a full pass (at start-up).</summary>
-    internal (long Keys, long Volatile) CountLiveKeys()
+    /// <summary>Counts the live strings, those with an expiry, and their bytes, with a full pass (at start-up).</summary>
+    internal (long Keys, long Volatile, long Bytes) CountLiveKeys()
     {
-        long keys = 0, volatileKeys = 0, cursor = 0;
-        do cursor = ScanStrings(cursor, 4096, (_, _, expireAt) =>
+        long keys = 0, volatileKeys = 0, bytes = 0, from = _engine.ToScanAddress(0);
+        do
         {
-            keys++;
-            if (expireAt != 0) volatileKeys++;
-        });
-        while (cursor != 0);
-        return (keys, volatileKeys);
+            // The next batch starts where this one stopped: an address, not a client's cursor (which would be moved back to its page).
+            from = CollectBatch(from, 4096, 0);
+            foreach (var (key, address, expireAt, length) in _scanBatch)
+            {
+                if (LatestAddress(key) != address)
+                    continue;
+                keys++;
+                if (expireAt != 0) volatileKeys++;
+                bytes += MemoryEngine.StringBytes(key.Length, length);
+            }
+            _scanBatch.Clear();
+        }
+        while (from != 0);
+        return (keys, volatileKeys, bytes);
     }
 
     /// <summary>
@@ -223,7 +242,7 @@ internal sealed unsafe class MemorySession : IEngineSession
             long expireAt = value.MetadataSize > 0 ? value.ExtraMetadata : 0;
             if (expiredBy > 0 && (expireAt == 0 || expireAt > expiredBy))
                 continue;
-            _scanBatch.Add((iterator.GetKey().ToByteArray(), iterator.CurrentAddress, expireAt));
+            _scanBatch.Add((iterator.GetKey().ToByteArray(), iterator.CurrentAddress, expireAt, value.Length));
         }
         long next = iterator.NextAddress;
         return next >= tail || seen < count ? 0 : next;

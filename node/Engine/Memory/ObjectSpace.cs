@@ -23,6 +23,18 @@ internal sealed class ObjectSpace
 
     public int VolatileCount => Volatile.Read(ref _volatileCount);
 
+    private long _bytes;
+
+    /// <summary>The collections' share of the dataset estimate (see <see cref="EstimateBytes"/>).</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>
+    /// A collection's size for maxmemory, in O(1) so that every change can recount it: its key and
+    /// header plus a flat 64 bytes per element (a member with its score, a field with its value,
+    /// and their nodes). Big elements are undercounted; MEMORY USAGE measures exactly.
+    /// </summary>
+    private static long EstimateBytes(int keyLength, StoredObject value) => MemoryEngine.KeyOverhead + keyLength + 64 * value.Length;
+
     /// <summary>Removed elements that leave enough garbage to be worth a full collection.</summary>
     private const long LargeRemoval = 100_000;
 
@@ -65,7 +77,9 @@ internal sealed class ObjectSpace
             ref var entry = ref _table.FindOrAdd(key, out bool added);
             bool wasVolatile = !added && entry.ExpireAt != 0;
             var previous = added ? null : entry.Value;
-            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt);
+            long bytes = EstimateBytes(key.Length, value);
+            _bytes += bytes - (added ? 0 : entry.Bytes);
+            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt, bytes);
             if (previous != value)
             {
                 Stored(value);
@@ -104,10 +118,25 @@ internal sealed class ObjectSpace
             if (!_table.Remove(key, out var removed))
                 return false;
             Interlocked.Add(ref _removedElements, removed.Value.Length);
+            _bytes -= removed.Bytes;
             Dropped(removed.Value);
             expireAt = removed.ExpireAt;
             Adjust(-1, expireAt != 0 ? -1 : 0);
             return true;
+        }
+    }
+
+    /// <summary>A command changed the collection at <paramref name="key"/> in place: recount its bytes.</summary>
+    public void Changed(ReadOnlySpan<byte> key, StoredObject value)
+    {
+        lock (_table)
+        {
+            ref var entry = ref _table.Find(key);
+            if (Unsafe.IsNullRef(ref entry))
+                return;
+            long bytes = EstimateBytes(key.Length, value);
+            _bytes += bytes - entry.Bytes;
+            entry = entry with { Bytes = bytes };
         }
     }
 
@@ -168,7 +197,9 @@ internal sealed class ObjectSpace
                 var key = reader.ReadBytes().ToArray();
                 long expireAt = reader.ReadInt64();
                 var value = ObjectSerializer.Read(type, ref reader, RankListMembers);
-                _table.AddNew(new ObjectEntry(key, value, expireAt));
+                long bytes = EstimateBytes(key.Length, value);
+                _bytes += bytes;
+                _table.AddNew(new ObjectEntry(key, value, expireAt, bytes));
                 Stored(value);
                 Adjust(1, expireAt != 0 ? 1 : 0);
             }
@@ -208,7 +239,7 @@ internal sealed class ObjectSpace
     }
 }
 
-internal readonly record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long ExpireAt) : IScanEntry
+internal readonly record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long ExpireAt, long Bytes) : IScanEntry
 {
     public ReadOnlySpan<byte> Key => KeyBytes;
 }

@@ -15,9 +15,13 @@ internal struct StringOutput
     /// <summary>How the write changed the number of keys with an expiry: -1, 0 or +1.</summary>
     public int VolatileDelta;
 
+    /// <summary>The value bytes (expiry included) of the record read, or replaced by a write that did not create the key.</summary>
+    public int RecordLength;
+
     public void CopyFrom(ref SpanByte record)
     {
         long expireAt = record.MetadataSize > 0 ? record.ExtraMetadata : 0;
+        RecordLength = record.Length;
         if (PeekOnly)
             Value.ExpireAt = expireAt;
         else

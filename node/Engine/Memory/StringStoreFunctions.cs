@@ -24,6 +24,7 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
         if (value.TotalSize != input.TotalSize)
             return false;
         output.VolatileDelta = HasExpiry(ref input) - HasExpiry(ref value);
+        output.RecordLength = value.Length;
         CopyExact(ref input, ref value);
         return true;
     }
@@ -32,6 +33,7 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
     {
         CopyExact(ref input, ref newValue);
         output.VolatileDelta = HasExpiry(ref input) - HasExpiry(ref oldValue);
+        output.RecordLength = oldValue.Length;
         return true;
     }
 

@@ -13,68 +13,51 @@ public sealed class PendingEntry(StreamId id, StreamConsumer consumer, long deli
     public long DeliveryCount { get; set; } = deliveryCount;
 }
 
-/// <summary>Pending entries in ID order.</summary>
-public struct PendingOrder : IComparer<PendingEntry>
+/// <summary>
+/// A pending-entries list in ID order: a group's PEL or one consumer's part of it. In memory a
+/// <see cref="PendingTree"/>; the disk engine's lists read and write one subkey per entry.
+/// </summary>
+public abstract class PendingList
 {
-    public readonly int Compare(PendingEntry? x, PendingEntry? y) => x!.Id.CompareTo(y!.Id);
+    public abstract int Count { get; }
+
+    public abstract PendingEntry? Find(StreamId id);
+
+    public abstract void Add(PendingEntry entry);
+
+    public abstract void Remove(PendingEntry entry);
+
+    /// <summary>The entries from <paramref name="start"/> on, in ID order (entries must not be added or removed meanwhile).</summary>
+    public abstract IEnumerable<PendingEntry> From(StreamId start);
+
+    /// <summary>The entry with the largest ID (the list is not empty).</summary>
+    public abstract PendingEntry Last();
 }
 
-/// <summary>A pending-entries list: entries in ID order with O(log n) lookup, insert and removal.</summary>
-public sealed class PendingList
+public sealed class StreamConsumer(byte[] name, long seenTime, PendingList pending)
 {
-    private readonly OrderTree<PendingEntry, PendingOrder> _tree = new();
-
-    public int Count => _tree.Count;
-
-    public PendingEntry? Find(StreamId id)
+    public StreamConsumer(byte[] name, long seenTime) : this(name, seenTime, new PendingTree())
     {
-        int rank = RankAtOrAfter(id);
-        if (rank == _tree.Count)
-            return null;
-        var entry = _tree[rank];
-        return entry.Id == id ? entry : null;
     }
 
-    public void Add(PendingEntry entry) => _tree.Add(entry);
-
-    public void Remove(PendingEntry entry) => _tree.Remove(entry);
-
-    /// <summary>The rank of the first entry with an ID ≥ <paramref name="id"/> (Count when none).</summary>
-    public int RankAtOrAfter(StreamId id) => _tree.CountBelow(new Below(id));
-
-    public PendingEntry this[int rank] => _tree[rank];
-
-    /// <summary>The entries from <paramref name="start"/> on, in ID order (the list must not change meanwhile).</summary>
-    public IEnumerable<PendingEntry> From(StreamId start)
-    {
-        int rank = RankAtOrAfter(start);
-        if (rank == _tree.Count)
-            yield break;
-        var walker = _tree.Walk(rank);
-        do
-            yield return walker.Current;
-        while (walker.MoveNext());
-    }
-
-    private readonly struct Below(StreamId id) : IOrderBound<PendingEntry>
-    {
-        public bool IsBelow(PendingEntry item) => item.Id < id;
-    }
-}
-
-public sealed class StreamConsumer(byte[] name, long seenTime)
-{
     public byte[] Name { get; } = name;
 
     /// <summary>Unix ms of its last read or claim (XINFO CONSUMERS' idle).</summary>
     public long SeenTime { get; set; } = seenTime;
 
-    public PendingList Pending { get; } = new();
+    public PendingList Pending { get; } = pending;
 }
 
-/// <summary>A consumer group: where it has read to, its PEL and its consumers (in name order, as Redis lists them).</summary>
-public sealed class StreamGroup(byte[] name, StreamId lastDelivered, long entriesRead)
+/// <summary>
+/// A consumer group: where it has read to, its PEL and its consumers (in name order, as Redis lists
+/// them). The disk engine's groups keep their lists on disk (<see cref="NewConsumer"/>).
+/// </summary>
+public class StreamGroup(byte[] name, StreamId lastDelivered, long entriesRead, PendingList pending)
 {
+    public StreamGroup(byte[] name, StreamId lastDelivered, long entriesRead) : this(name, lastDelivered, entriesRead, new PendingTree())
+    {
+    }
+
     /// <summary>Redis's SCG_INVALID_ENTRIES_READ: the group's read counter is not known.</summary>
     public const long UnknownEntriesRead = -1;
 
@@ -84,7 +67,7 @@ public sealed class StreamGroup(byte[] name, StreamId lastDelivered, long entrie
 
     public long EntriesRead { get; set; } = entriesRead;
 
-    public PendingList Pending { get; } = new();
+    public PendingList Pending { get; } = pending;
 
     public SortedDictionary<byte[], StreamConsumer> Consumers { get; } = new(ByteOrder.Instance);
 
@@ -97,9 +80,11 @@ public sealed class StreamGroup(byte[] name, StreamId lastDelivered, long entrie
         var key = name.ToArray();
         created = !Consumers.TryGetValue(key, out var consumer);
         if (created)
-            Consumers.Add(key, consumer = new StreamConsumer(key, now));
+            Consumers.Add(key, consumer = NewConsumer(key, now));
         return consumer!;
     }
+
+    protected virtual StreamConsumer NewConsumer(byte[] name, long seenTime) => new(name, seenTime);
 
     /// <summary>Removes a consumer and its pending entries from the group's PEL; returns how many it had pending.</summary>
     public int DeleteConsumer(StreamConsumer consumer)

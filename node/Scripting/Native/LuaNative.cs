@@ -8,6 +8,10 @@ namespace Istore.Node.Scripting.Native;
 /// stubs are generated at build time and work in a Native AOT binary. C functions handed to Lua
 /// are <c>[UnmanagedCallersOnly]</c> and never raise Lua errors themselves (a longjmp must not
 /// cross managed frames): they return an error marker that the Lua prelude raises.
+/// <para>The stack and raw-table calls a script's every redis.call makes dozens of are
+/// <c>[SuppressGCTransition]</c>: they are short and never call back into managed code (no
+/// metamethods, no Lua code; a collection they trigger runs only C finalizers), so they skip the
+/// cost of a GC-mode switch. Calls that may run Lua code (pcall, getfield, setfield…) keep it.</para>
 /// </summary>
 internal static unsafe partial class LuaNative
 {
@@ -30,47 +34,61 @@ internal static unsafe partial class LuaNative
     public static partial void Close(nint L);
 
     [LibraryImport(Library, EntryPoint = "lua_gettop")]
+    [SuppressGCTransition]
     public static partial int GetTop(nint L);
 
     [LibraryImport(Library, EntryPoint = "lua_settop")]
+    [SuppressGCTransition]
     public static partial void SetTop(nint L, int index);
 
     public static void Pop(nint L, int n) => SetTop(L, -n - 1);
 
     [LibraryImport(Library, EntryPoint = "lua_checkstack")]
+    [SuppressGCTransition]
     public static partial int CheckStack(nint L, int extra);
 
     [LibraryImport(Library, EntryPoint = "lua_pushvalue")]
+    [SuppressGCTransition]
     public static partial void PushValue(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_replace")]
+    [SuppressGCTransition]
     public static partial void Replace(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_type")]
+    [SuppressGCTransition]
     public static partial int Type(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_isnumber")]
+    [SuppressGCTransition]
     public static partial int IsNumber(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_tonumber")]
+    [SuppressGCTransition]
     public static partial double ToNumber(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_toboolean")]
+    [SuppressGCTransition]
     public static partial int ToBoolean(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_tolstring")]
+    [SuppressGCTransition]
     public static partial byte* ToLString(nint L, int index, out nuint length);
 
     [LibraryImport(Library, EntryPoint = "lua_touserdata")]
+    [SuppressGCTransition]
     public static partial nint ToUserdata(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_pushnil")]
+    [SuppressGCTransition]
     public static partial void PushNil(nint L);
 
     [LibraryImport(Library, EntryPoint = "lua_pushnumber")]
+    [SuppressGCTransition]
     public static partial void PushNumber(nint L, double n);
 
     [LibraryImport(Library, EntryPoint = "lua_pushlstring")]
+    [SuppressGCTransition]
     public static partial void PushLString(nint L, byte* s, nuint length);
 
     [LibraryImport(Library, EntryPoint = "lua_pushcclosure")]
@@ -80,12 +98,15 @@ internal static unsafe partial class LuaNative
     public static partial void PushCClosure(nint L, nint fn, int upvalues);
 
     [LibraryImport(Library, EntryPoint = "lua_pushboolean")]
+    [SuppressGCTransition]
     public static partial void PushBoolean(nint L, int value);
 
     [LibraryImport(Library, EntryPoint = "lua_pushlightuserdata")]
+    [SuppressGCTransition]
     public static partial void PushLightUserdata(nint L, nint p);
 
     [LibraryImport(Library, EntryPoint = "lua_createtable")]
+    [SuppressGCTransition]
     public static partial void CreateTable(nint L, int arrayItems, int hashItems);
 
     [LibraryImport(Library, EntryPoint = "lua_getfield", StringMarshalling = StringMarshalling.Utf8)]
@@ -95,21 +116,26 @@ internal static unsafe partial class LuaNative
     public static partial void SetField(nint L, int index, string name);
 
     [LibraryImport(Library, EntryPoint = "lua_rawget")]
+    [SuppressGCTransition]
     public static partial void RawGet(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_rawgeti")]
+    [SuppressGCTransition]
     public static partial void RawGetI(nint L, int index, int n);
 
     [LibraryImport(Library, EntryPoint = "lua_rawset")]
+    [SuppressGCTransition]
     public static partial void RawSet(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_rawseti")]
+    [SuppressGCTransition]
     public static partial void RawSetI(nint L, int index, int n);
 
     [LibraryImport(Library, EntryPoint = "lua_next")]
     public static partial int Next(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_objlen")]
+    [SuppressGCTransition]
     public static partial nuint ObjLen(nint L, int index);
 
     [LibraryImport(Library, EntryPoint = "lua_call")]

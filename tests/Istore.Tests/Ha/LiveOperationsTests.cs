@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Istore.Net.Client;
 using Istore.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Istore.Tests.Ha.HaFailoverTests;
@@ -66,10 +67,13 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
         Assert.Equal(to, LiveCluster.MastersOf(cluster.Ha.Topology())[0]);
     }
 
-    [Fact]
-    public async Task A_rolling_upgrade_restarts_every_node_on_the_new_binary_one_shard_at_a_time_with_no_write_lost()
+    /// <summary>Semi-synchronous with two replicas a shard: while one replica restarts, the other acknowledges the master's writes.</summary>
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("disk")]
+    public async Task A_rolling_upgrade_under_semi_sync_writes_restarts_every_node_on_the_new_binary_one_shard_at_a_time_with_no_write_lost(string engine)
     {
-        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1");
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "2", "--sync-replicas", "1", "--engine", engine);
         var live = LiveCluster.Of(up);
         // The "new" binary: the same build behind another path, which the nodes' INFO and command lines then show.
         string dir = Directory.CreateTempSubdirectory("istore-upgrade-").FullName;
@@ -80,15 +84,21 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
             await using var load = new WriteLoad(live);
             var progress = await live.UpgradeAsync($$"""{"nodeBinary": "{{next}}"}""", TimeSpan.FromSeconds(180));
             var (acknowledged, errors) = await load.StopAsync();
-            output.WriteLine($"{progress.ToJsonString()}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
+            output.WriteLine($"{engine}: {progress.ToJsonString()}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
             Assert.Equal("done", (string)progress["state"]!);
-            Assert.Equal(4, (int)progress["nodesDone"]!);
+            Assert.Equal(6, (int)progress["nodesDone"]!);
             int lost = await load.LostAsync(output);
             output.WriteLine($"acknowledged writes lost: {lost}");
             Assert.Equal(0, lost);
+            Assert.All(errors, e => Assert.Contains("is no longer its shard's master", e));
             await up.RememberChildrenAsync();
             foreach (var node in up.NodeAddresses())
+            {
                 Assert.Equal(next, (await UpProcess.NodeInfoAsync(node))["executable"]);
+                // Restarted semi-synchronous, as started.
+                await using var c = await RespClient.ConnectAsync("127.0.0.1", int.Parse(node.Split(':')[1]));
+                Assert.Equal("sync-replicas,1", string.Join(",", (await c.ExecuteAsync("CONFIG", "GET", "sync-replicas")).AsStringArray()));
+            }
             // The machine view shows the new binary once HA sampled every node again (once a second).
             await WaitAsync(async () => JsonNode.Parse(await live.Http.GetStringAsync("api/v1/cluster"))!["nodes"]!.AsArray().All(n => ((string)n!["binary"]!).StartsWith(next)),
                 TimeSpan.FromSeconds(10), "the cluster view does not show the new binary on every node");

@@ -80,45 +80,56 @@ public sealed class ScaleTests(ITestOutputHelper output)
     [Fact]
     public async Task A_scale_step_survives_a_kill_9_of_HA_mid_way_and_finishes_after_its_restart()
     {
-        var nodes = new List<NodeProcess>();
-        try
-        {
-            for (int i = 0; i < 3; i++)
-                nodes.Add(await NodeProcess.StartAsync());
-            int adminPort = ProxyProcess.FreePort();
-            // A slow pass (2,000 keys/s over ~6,700 moving keys) so HA dies in the middle of it.
-            await using var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{nodes[0].Port}}"}, {"master": "127.0.0.1:{{nodes[1].Port}}"}]}]""",
-                1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", "2000");
-            await using var proxy = await ProxyProcess.StartWithHaAsync(ha.Address, "--ha-token", "tok");
-            var cluster = new LiveCluster("t1", () => LiveCluster.ConnectAsync(proxy.Port, "t1", "p1"), () => LiveCluster.MastersOf(ha.Topology()), LiveCluster.Admin($"http://127.0.0.1:{adminPort}/", "tok"));
-            await WaitAsync(async () => (await cluster.Http.PostAsync($"api/v1/nodes?address=127.0.0.1:{nodes[2].Port}&engine=memory", null)).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(10), "the spare node could not be registered");
-            var data = await LoadAsync(cluster, 20_000);
-            await using var load = new WriteLoad(cluster);
-            var started = await cluster.Http.PostAsync("api/v1/tenants/t1/scale", LiveCluster.Json("""{"shards": 3}"""));
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
-            await WaitAsync(async () => (long)JsonNode.Parse(await cluster.Http.GetStringAsync("api/v1/tenants/t1/scale"))!["keysMoved"]! >= 1000,
-                TimeSpan.FromSeconds(30), "the pass did not start");
-            ha.Kill();
-            Assert.NotNull(ha.Topology()["tenants"]![0]!["migration"]);
-            await Task.Delay(500);   // clients keep writing through the proxy, which keeps moving keys on demand
-            await ha.RestartAsync();
-            var progress = await WaitForScaleAsync(cluster);
-            output.WriteLine(progress.ToJsonString());
-            Assert.Equal("done", (string)progress["state"]!);
-            var (acknowledged, errors) = await load.StopAsync();
-            output.WriteLine($"{acknowledged} writes acknowledged, {errors.Count} errors");
-            int lost = await load.LostAsync(output);
-            output.WriteLine($"acknowledged writes lost: {lost}");
-            Assert.Equal(0, lost);
-            Assert.Null(ha.Topology()["tenants"]![0]!["migration"]);
-            await CheckPlacementAsync(cluster, data, shards: 3);
-        }
-        finally
-        {
-            foreach (var node in nodes)
-                await node.DisposeAsync();
-        }
+        await using var slow = await SlowScaleCluster.StartAsync("memory");
+        var (ha, cluster) = (slow.Ha, slow.Live);
+        var data = await LoadAsync(cluster, 20_000);
+        await using var load = new WriteLoad(cluster);
+        await slow.ScaleOutUntilMidPassAsync();
+        ha.Kill();
+        Assert.NotNull(ha.Topology()["tenants"]![0]!["migration"]);
+        await Task.Delay(500);   // clients keep writing through the proxy, which keeps moving keys on demand
+        await ha.RestartAsync();
+        var progress = await WaitForScaleAsync(cluster);
+        output.WriteLine(progress.ToJsonString());
+        Assert.Equal("done", (string)progress["state"]!);
+        var (acknowledged, errors) = await load.StopAsync();
+        output.WriteLine($"{acknowledged} writes acknowledged, {errors.Count} errors");
+        int lost = await load.LostAsync(output);
+        output.WriteLine($"acknowledged writes lost: {lost}");
+        Assert.Equal(0, lost);
+        Assert.Null(ha.Topology()["tenants"]![0]!["migration"]);
+        await CheckPlacementAsync(cluster, data, shards: 3);
+    }
+
+    /// <summary>A guard lives in the node's memory: HA sets it again while the pass runs. Disk nodes, so the restarted master keeps its keys.</summary>
+    [Fact]
+    public async Task A_giving_master_restarted_by_kill_9_mid_migration_is_guarded_again_and_no_acknowledged_write_is_lost()
+    {
+        await using var slow = await SlowScaleCluster.StartAsync("disk");
+        var (giving, cluster) = (slow.Nodes[0], slow.Live);
+        var data = await LoadAsync(cluster, 20_000);
+        await using var load = new WriteLoad(cluster);
+        await slow.ScaleOutUntilMidPassAsync();
+        const string guarded = "*2\r\n:0\r\n:3\r\n";   // shard 0 of 3
+        Assert.Equal(guarded, await ReplicationGroup.CommandAsync(giving, "SHARDGUARD"));
+
+        giving.Kill();
+        await giving.RestartAsync();
+        var restarted = System.Diagnostics.Stopwatch.StartNew();
+        await WaitAsync(async () => await ReplicationGroup.CommandAsync(giving, "SHARDGUARD") == guarded, TimeSpan.FromSeconds(5), "the restarted master was not guarded again");
+        output.WriteLine($"guard back {restarted.ElapsedMilliseconds} ms after the restart");
+        Assert.NotNull(slow.Ha.Topology()["tenants"]![0]!["migration"]);   // still mid-pass: the guard came from the refresh
+
+        var progress = await WaitForScaleAsync(cluster);
+        Assert.True((string)progress["state"]! == "done", progress.ToJsonString());
+        var (acknowledged, errors) = await load.StopAsync();
+        output.WriteLine($"{acknowledged} writes acknowledged, {errors.Count} errors {string.Join(" | ", errors.Distinct().Take(3))}");
+        int lost = await load.LostAsync(output);
+        output.WriteLine($"acknowledged writes lost: {lost}");
+        Assert.Equal(0, lost);
+        Assert.Equal("*-1\r\n", await ReplicationGroup.CommandAsync(giving, "SHARDGUARD"));   // and off once the step is done
+        // Every key moved, though the restarted master no longer knew the pass's SCAN cursor.
+        await CheckPlacementAsync(cluster, data, shards: 3);
     }
 
     private static async Task<JsonNode> ScaleAsync(LiveCluster cluster, int shards)

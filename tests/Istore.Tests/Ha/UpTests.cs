@@ -69,6 +69,9 @@ public sealed class UpTests(ITestOutputHelper output)
         var (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--engine", "tape"]);
         Assert.NotEqual(0, code);
         Assert.Contains("tape", text);
+        (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--replicas", "1", "--sync-replicas", "2"]);
+        Assert.Equal(1, code);
+        Assert.Contains("--sync-replicas 0..replicas", text);   // a write could never be acknowledged
         string dir = Directory.CreateTempSubdirectory("istore-up-bad-").FullName;
         (code, text) = await NodeProcess.RunToExitAsync(HaProcess.BinaryPath, ["up", "--dir", dir, "--node-binary", "/nonexistent/istore-node"]);
         Assert.Equal(1, code);

@@ -38,7 +38,7 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "CONFIG SET zset-max-listpack-value 2mb", "CONFIG GET zset-max-listpack-value",
             "CONFIG SET hash-max-listpack-entries -1", "CONFIG SET hash-max-listpack-entries abc",
             "CONFIG SET hash-max-listpack-value 1zb", "CONFIG SET activerehashing maybe", "CONFIG SET activerehashing NO",
-            "CONFIG GET activerehashing", "CONFIG SET maxmemory-policy allkeys-lru", "CONFIG GET maxmemory-policy",
+            "CONFIG GET activerehashing", "CONFIG SET maxmemory-policy NOEVICTION", "CONFIG GET maxmemory-policy",
             "CONFIG SET maxmemory-policy sometimes", "CONFIG SET loglevel WARNING", "CONFIG GET loglevel",
             "CONFIG SET active-defrag-cycle-min 100", "CONFIG SET list-max-listpack-size -5", "CONFIG GET list-max-ziplist-size",
             "CONFIG SET slowlog-log-slower-than -2", "CONFIG SET daemonize yes", "CONFIG SET no-such-parameter 1",

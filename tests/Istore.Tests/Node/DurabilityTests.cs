@@ -131,6 +131,29 @@ public partial class DurabilityTests
         Assert.Equal(":1000\r\n", await check.CommandAsync("DBSIZE"));
     }
 
+    /// <summary>
+    /// The start-up count walks the recovered store in batches of 4,096 records: with many more
+    /// (a batch ending inside a page) it must go on from where the last batch stopped, not loop on
+    /// that page (a regression hung start-up here).
+    /// </summary>
+    [Fact]
+    public async Task A_restart_counts_a_log_of_many_batches_of_records()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+            for (int batch = 0; batch < 10; batch++)
+            {
+                await PipelineAsync(c, Enumerable.Range(batch * 1000, 1000).Select(i => Cmd("SET", $"many:{i}", new string('v', i % 50))), expect: "+OK\r\n");
+                if (batch == 7)
+                    Assert.Equal("+OK\r\n", await c.CommandAsync("SAVE"));   // the count walks the checkpoint's records
+            }
+        node.Kill();
+        await node.RestartAsync();
+        await using var check = await node.ConnectAsync();
+        Assert.Equal(":10000\r\n", await check.CommandAsync("DBSIZE"));
+        Assert.Equal("$7\r\nvvvvvvv\r\n", await check.CommandAsync("GET", "many:9957"));
+    }
+
     [Fact]
     public async Task A_6_MB_value_survives_kill9_from_the_log_and_from_a_checkpoint()
     {

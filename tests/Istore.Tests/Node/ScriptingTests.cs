@@ -189,7 +189,21 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         await AssertSameAsync(c, oracle,
             ["EVALSHA", sha, "0", "x"], ["EVALSHA", sha.ToUpperInvariant(), "0", "y"], ["EVALSHA_RO", sha, "0", "z"],
             ["SCRIPT", "EXISTS", sha, "ffffffffffffffffffffffffffffffffffffffff"], ["SCRIPT", "FLUSH", "ASYNC"],
-            ["SCRIPT", "EXISTS", sha], ["EVALSHA", sha, "0", "gone"]);
+            ["SCRIPT", "EXISTS", sha], ["EVALSHA", sha, "0", "gone"],
+            ["EVALSHA", new string('z', 40), "0"], ["EVALSHA", sha[..39], "0"], ["EVALSHA", "é" + sha[..38], "0"]);
+    }
+
+    /// <summary>A script's clock stands still, as in Redis: a key that expires while it runs is still there for it, and gone after.</summary>
+    [Fact]
+    public async Task A_key_does_not_expire_while_a_script_runs()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        const string script = "redis.call('set', KEYS[1], 'v', 'px', 5) local t0 = redis.call('time') "
+            + "repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 20000 "
+            + "return {redis.call('exists', KEYS[1]), redis.call('get', KEYS[1])}";
+        await AssertSameAsync(c, oracle, Eval(script, "1", "script:frozen"), ["EXISTS", "script:frozen"]);
+        Assert.Equal("*2\r\n:1\r\n$1\r\nv\r\n", await c.CommandAsync(Eval(script, "1", "script:frozen")));
     }
 
     /// <summary>Readers on another event loop see a 10,000-write script entirely or not at all.</summary>

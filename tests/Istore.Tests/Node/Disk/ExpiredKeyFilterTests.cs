@@ -55,7 +55,7 @@ public sealed class ExpiredKeyFilterTests : IDisposable
         for (int i = 0; i < 50; i++)
             Assert.True(session.Delete(Key("k", i)));
         for (int i = 50; i < 60; i++)
-            session.Write(Key("k", i), "new"u8, 0);
+            Assert.False(session.Write(Key("k", i), "new"u8, 0));
 
         _engine.Db.CompactAll(_engine.Metadata);
 

@@ -77,7 +77,7 @@ public sealed class StaleSubkeyFilterTests : InProcessDiskTests
         Assert.Equal(0, Stat("disk_engine_stale_subkeys_compacted"));
 
         Assert.True(Session.Delete(Bytes("deleted")));
-        Session.Write(Bytes("overwritten"), "now a string"u8, 0);
+        Assert.False(Session.Write(Bytes("overwritten"), "now a string"u8, 0));
         StoreHash("recreated", 100);
         Assert.True(Session.Delete(Bytes("list")));
 

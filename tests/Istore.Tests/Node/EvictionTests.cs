@@ -1,0 +1,287 @@
+using System.Text;
+using Istore.Tests.Infrastructure;
+
+namespace Istore.Tests.Node;
+
+/// <summary>
+/// maxmemory-policy on real memory-engine nodes: every policy holds the data (INFO used_memory)
+/// under maxmemory while keys are written; volatile-* never takes a key without a TTL and answers
+/// -OOM when nothing is left to take; volatile-ttl takes the nearest expiries, LRU the unread keys
+/// and LFU the rarely read ones (statistically, with wide margins); evicted keys are announced,
+/// invalidated for tracking clients, replicated as DELs and stay gone after a restart; the
+/// used_memory estimate is exact for strings and survives a restart; noeviction spills instead.
+/// </summary>
+public sealed class EvictionTests
+{
+    private const string Oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+
+    /// <summary>The most a write may leave the data over the limit: eviction runs before each write, so one record.</summary>
+    private const long OneRecord = 256;
+
+    private static async Task<Dictionary<string, string>> InfoAsync(RawConnection c) =>
+        InfoText.Fields((await c.ReadValueAfterAsync("INFO", "everything")).AsString()!);
+
+    private static async Task<long> UsedAsync(RawConnection c) => long.Parse((await InfoAsync(c))["used_memory"]);
+
+    /// <summary>Sends the commands in one pipeline and returns the replies.</summary>
+    private static async Task<List<string>> PipelineAsync(RawConnection c, IEnumerable<string[]> commands)
+    {
+        var text = new StringBuilder();
+        int count = 0;
+        foreach (var command in commands)
+        {
+            text.Append(RespEncoding.CommandText(Encoding.UTF8, command));
+            count++;
+        }
+        await c.SendAsync(text.ToString());
+        var replies = new List<string>(count);
+        for (int i = 0; i < count; i++)
+            replies.Add(await c.ReadFrameAsync());
+        return replies;
+    }
+
+    private static readonly string Value = new('v', 64);
+
+    /// <summary>Waits for housekeeping's eviction to bring the data under the limit.</summary>
+    private static async Task WaitUnderLimitAsync(RawConnection c, long limit)
+    {
+        for (int i = 0; i < 200 && await UsedAsync(c) > limit; i++)
+            await Task.Delay(50);
+        Assert.True(await UsedAsync(c) <= limit, "still over maxmemory after 10 s");
+    }
+
+    private static async Task<HashSet<string>> KeysAsync(RawConnection c, string pattern) =>
+        [.. (await c.ReadValueAfterAsync("KEYS", pattern)).Items.Select(item => item.AsString()!)];
+
+    [Fact]
+    public async Task Every_policy_keeps_the_data_under_maxmemory_while_keys_are_written()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        const long limit = 64 * 1024;
+        foreach (var policy in new[] { "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl" })
+        {
+            await c.CommandAsync("FLUSHALL");
+            await c.CommandAsync("CONFIG", "RESETSTAT");
+            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", policy, "maxmemory", "64kb"));
+            for (int batch = 0; batch < 10; batch++)
+            {
+                var replies = await PipelineAsync(c, Enumerable.Range(batch * 200, 200).Select(i => new[] { "SET", $"w:{i}", Value, "EX", (10_000 + i).ToString() }));
+                Assert.All(replies, reply => Assert.Equal("+OK\r\n", reply));
+                Assert.InRange(await UsedAsync(c), 1, limit + OneRecord);
+            }
+            var info = await InfoAsync(c);
+            long keys = long.Parse((await c.CommandAsync("DBSIZE"))[1..^2]);
+            Assert.InRange(keys, 100, 1000);   // about 64 KB / 150 B
+            Assert.Equal(2000 - keys, long.Parse(info["evicted_keys"]));
+            Assert.Equal(policy, info["maxmemory_policy"]);
+            Assert.Equal(limit.ToString(), info["maxmemory"]);
+        }
+    }
+
+    [Fact]
+    public async Task Volatile_policies_take_only_keys_with_a_ttl_and_refuse_writes_when_none_is_left()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        foreach (var policy in new[] { "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl" })
+        {
+            await c.CommandAsync("FLUSHALL");
+            await c.CommandAsync("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", policy);
+            await PipelineAsync(c, Enumerable.Range(0, 100).Select(i => new[] { "SET", $"keep:{i}", Value }));
+            await c.CommandAsync("HSET", "keep:hash", "f", "v");
+            long limit = await UsedAsync(c) + 16 * 1024;
+            await c.CommandAsync("CONFIG", "SET", "maxmemory", limit.ToString());
+            var replies = await PipelineAsync(c, Enumerable.Range(0, 500).Select(i => new[] { "SETEX", $"ttl:{i}", "10000", Value }));
+            Assert.All(replies, reply => Assert.Equal("+OK\r\n", reply));
+            Assert.InRange(await UsedAsync(c), 1, limit + OneRecord);
+            Assert.Equal(101, (await KeysAsync(c, "keep:*")).Count);
+
+            // Keys without a TTL use up what is left; then nothing may go, and writes are refused.
+            replies = await PipelineAsync(c, Enumerable.Range(0, 400).Select(i => new[] { "SET", $"more:{i}", Value }));
+            Assert.Equal(Oom, replies[^1]);
+            Assert.Empty(await KeysAsync(c, "ttl:*"));
+            Assert.Equal(101, (await KeysAsync(c, "keep:*")).Count);
+            Assert.Equal(Oom, await c.CommandAsync("HSET", "keep:hash", "g", "v"));
+            Assert.Equal(Oom, await c.CommandAsync("MULTI") is "+OK\r\n" ? await c.CommandAsync("SET", "x", "y") : "multi failed");
+            Assert.StartsWith("-EXECABORT", await c.CommandAsync("EXEC"));
+            // Reads and deletions still run.
+            Assert.Equal($"${Value.Length}\r\n{Value}\r\n", await c.CommandAsync("GET", "keep:0"));
+            Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "keep:0"));
+        }
+    }
+
+    [Fact]
+    public async Task Volatile_ttl_takes_the_nearest_expiries_first()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        // Expiry rank independent of write order (and so of the log's order).
+        var ranks = Enumerable.Range(0, 2000).OrderBy(i => (i * 7919) % 2003).ToList();
+        await PipelineAsync(c, ranks.Select(rank => new[] { "SET", $"t:{rank}", Value, "EX", (10_000 + rank * 10).ToString() }));
+        long limit = await UsedAsync(c) / 2;
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "volatile-ttl", "maxmemory", limit.ToString());
+        await WaitUnderLimitAsync(c, limit);
+        var left = await KeysAsync(c, "t:*");
+        double nearest = Enumerable.Range(0, 500).Count(rank => left.Contains($"t:{rank}")) / 500.0;
+        double farthest = Enumerable.Range(1500, 500).Count(rank => left.Contains($"t:{rank}")) / 500.0;
+        Assert.True(nearest < 0.15 && farthest > 0.85, $"kept {nearest:P0} of the nearest expiries, {farthest:P0} of the farthest");
+    }
+
+    [Fact]
+    public async Task Lru_takes_unread_keys_before_recently_read_ones()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        await PipelineAsync(c, Enumerable.Range(0, 2000).Select(i => new[] { "SET", $"l:{i}", Value }));
+        await Task.Delay(2200);   // the LRU clock counts whole seconds
+        await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "GET", $"l:{2 * i}" }));
+        long limit = await UsedAsync(c) * 6 / 10;
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", limit.ToString());
+        await WaitUnderLimitAsync(c, limit);
+        var (read, unread) = await SurvivalAsync(c, "l");
+        Assert.True(read > 0.95 && unread < 0.35, $"kept {read:P0} of the read keys, {unread:P0} of the unread");
+    }
+
+    [Fact]
+    public async Task Lfu_takes_rarely_read_keys_before_often_read_ones()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+        await PipelineAsync(c, Enumerable.Range(0, 2000).Select(i => new[] { "SET", $"f:{i}", Value }));
+        for (int round = 0; round < 10; round++)
+            await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "GET", $"f:{2 * i}" }));
+        long limit = await UsedAsync(c) * 6 / 10;
+        await c.CommandAsync("CONFIG", "SET", "maxmemory", limit.ToString());
+        await WaitUnderLimitAsync(c, limit);
+        var (read, unread) = await SurvivalAsync(c, "f");
+        Assert.True(read > 0.95 && unread < 0.35, $"kept {read:P0} of the often read keys, {unread:P0} of the others");
+    }
+
+    /// <summary>Of keys prefix:0…1999, the share left of the even (read) ones and of the odd ones.</summary>
+    private static async Task<(double Read, double Unread)> SurvivalAsync(RawConnection c, string prefix)
+    {
+        var left = await KeysAsync(c, prefix + ":*");
+        return (Enumerable.Range(0, 1000).Count(i => left.Contains($"{prefix}:{2 * i}")) / 1000.0,
+            Enumerable.Range(0, 1000).Count(i => left.Contains($"{prefix}:{2 * i + 1}")) / 1000.0);
+    }
+
+    [Fact]
+    public async Task Evicted_keys_are_announced_invalidated_for_tracking_clients_and_stay_gone_after_a_restart()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            await PipelineAsync(c, Enumerable.Range(0, 50).Select(i => new[] { "SET", $"e:{i}", Value }));
+            await c.CommandAsync("RPUSH", "e:list", "a", "b");
+            await c.CommandAsync("CONFIG", "SET", "notify-keyspace-events", "Ee");
+            await using var subscriber = await node.ConnectAsync();
+            await subscriber.SendCommandAsync("SUBSCRIBE", "__keyevent@0__:evicted");
+            await subscriber.ReadFrameAsync();
+            await using var tracked = await node.ConnectAsync();
+            await tracked.CommandAsync("HELLO", "3");
+            await tracked.CommandAsync("CLIENT", "TRACKING", "on");
+            await tracked.CommandAsync("GET", "e:7");
+
+            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-random", "maxmemory", "1"));
+            var evicted = new HashSet<string>();
+            while (evicted.Count < 51)
+            {
+                var message = (await subscriber.ReadValueAsync(TimeSpan.FromSeconds(10))).Items;
+                Assert.Equal("__keyevent@0__:evicted", message[1].AsString());
+                evicted.Add(message[2].AsString()!);
+            }
+            Assert.Contains("e:list", evicted);
+            Assert.Equal(":0\r\n", await c.CommandAsync("DBSIZE"));
+            Assert.Equal("51", (await InfoAsync(c))["evicted_keys"]);
+            var invalidation = (await tracked.ReadValueAsync(TimeSpan.FromSeconds(5))).Items;
+            Assert.Equal("invalidate", invalidation[0].AsString());
+            Assert.Equal("e:7", invalidation[1].Items[0].AsString());
+        }
+        await node.StopAsync(graceful: false);
+        await node.RestartAsync();
+        await using var after = await node.ConnectAsync();
+        Assert.Equal(":0\r\n", await after.CommandAsync("DBSIZE"));
+    }
+
+    [Fact]
+    public async Task A_replica_loses_what_its_master_evicts_and_evicts_nothing_itself()
+    {
+        await using var group = await ReplicationGroup.StartAsync("memory", replicas: 1);
+        var replica = group.Replicas[0];
+        await using (var master = await group.Master.ConnectAsync())
+            await PipelineAsync(master, Enumerable.Range(0, 500).Select(i => new[] { "SET", $"rep:{i}", Value }));
+        await group.WaitInSyncAsync();
+        // A limit on the replica alone changes nothing there: its data follows the master.
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", "1"));
+        await Task.Delay(300);
+        Assert.Equal(":500\r\n", await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
+
+        await using var c = await group.Master.ConnectAsync();
+        long limit = await UsedAsync(c) / 2;
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", limit.ToString());
+        await WaitUnderLimitAsync(c, limit);
+        await c.CommandAsync("SET", "rep:marker", "1");
+        await group.WaitInSyncAsync();
+        Assert.Equal(await c.CommandAsync("DBSIZE"), await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
+        await group.AssertDigestsEqualAsync();
+        Assert.Equal("0", (await ReplicationGroup.InfoAsync(replica, "stats"))["evicted_keys"]);
+    }
+
+    [Fact]
+    public async Task Used_memory_counts_writes_and_deletes_exactly_and_is_the_same_after_a_restart()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        long before;
+        await using (var c = await node.ConnectAsync())
+        {
+            Assert.Equal(0, await UsedAsync(c));
+            await c.CommandAsync("SET", "u:a", "xyz");
+            Assert.Equal(48 + 3 + 3, await UsedAsync(c));   // overhead, key, value
+            await c.CommandAsync("SET", "u:a", "xyz", "EX", "100");
+            Assert.Equal(48 + 3 + 3 + 8, await UsedAsync(c));   // the expiry is kept in the record
+            await c.CommandAsync("DEL", "u:a");
+            Assert.Equal(0, await UsedAsync(c));
+            await PipelineAsync(c, Enumerable.Range(0, 300).Select(i => new[] { "SET", $"u:{i}", Value, "EX", "1000" }));
+            await c.CommandAsync("HSET", "u:h", "f1", "v", "f2", "v");
+            await c.CommandAsync("RPUSH", "u:l", "a", "b", "c");
+            await c.CommandAsync("SAVE");
+            await PipelineAsync(c, Enumerable.Range(0, 100).Select(i => new[] { "APPEND", $"u:{i}", "more" }));
+            await c.CommandAsync("LPOP", "u:l");
+            before = await UsedAsync(c);
+        }
+        await node.StopAsync(graceful: false);
+        await node.RestartAsync();   // the checkpoint, then the log after it
+        await using var after = await node.ConnectAsync();
+        Assert.Equal(before, await UsedAsync(after));
+        await after.CommandAsync("FLUSHALL");
+        Assert.Equal(0, await UsedAsync(after));
+    }
+
+    [Fact]
+    public async Task Noeviction_never_refuses_a_write_the_data_spills_to_disk_instead()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("CONFIG", "SET", "maxmemory", "16kb");
+        var replies = await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "SET", $"n:{i}", Value }));
+        Assert.All(replies, reply => Assert.Equal("+OK\r\n", reply));
+        Assert.True(await UsedAsync(c) > 100 * 1024);
+        Assert.Equal(":1000\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal("0", (await InfoAsync(c))["evicted_keys"]);
+    }
+
+    [Fact]
+    public async Task Maxmemory_settings_are_validated_as_redis_does()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory", "2gb"));
+        Assert.Equal("2147483648", (await c.ReadValueAfterAsync("CONFIG", "GET", "maxmemory")).Items[1].AsString());
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value", await c.CommandAsync("CONFIG", "SET", "maxmemory", "lots"));
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'maxmemory-samples')", await c.CommandAsync("CONFIG", "SET", "maxmemory-samples", "0"));
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy')", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-mru"));
+        Assert.Equal("noeviction", (await c.ReadValueAfterAsync("CONFIG", "GET", "maxmemory-policy")).Items[1].AsString());
+    }
+}
