@@ -12,19 +12,11 @@ namespace Istore.Node.Engine.Disk;
 /// keyspace write lock, so writers to one key are serialized and each command is one WriteBatch;
 /// <see cref="CountLock"/> additionally orders them against the compaction filter's count updates.
 /// </summary>
-public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
+public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
 {
     private readonly ExpiredKeyFilter _expiredKeys;
     private readonly StaleSubkeyFilter _staleSubkeys;
     private readonly string _checkpoints;
-    private long _keyCount;
-
-    /// <summary>
-    /// Writes that did not count their key, and how many of them the last recount covered: while
-    /// they differ the count is unknown and the counts record holds <see cref="UnknownCount"/>.
-    /// </summary>
-    private long _uncountedWrites, _recountedThrough;
-    private const long UnknownCount = -1;
     private long _volatileKeyCount;
     private int _countsDirty;
     private int _flushed;
@@ -58,8 +50,9 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         Metadata = Db.Family(DiskFormat.MetadataFamily);
         Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
-        (_keyCount, _volatileKeyCount, _streamOffset) = ReadCounts();
-        _uncountedWrites = _keyCount == UnknownCount ? 1 : 0;
+        long storedKeys;
+        (storedKeys, _volatileKeyCount, _streamOffset) = ReadCounts();
+        RestoreKeyCount(storedKeys);
         RecoveredStreamOffset = _streamOffset;
         Versions = new CollectionVersions(Db, Default);
     }
@@ -87,55 +80,6 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     /// <summary>RocksDB takes larger values, but a value must fit the node's buffers (and proto-max-bulk-len is 512 MB).</summary>
     public long MaxRecordBytes => 1L << 30;
 
-    /// <summary>
-    /// Exact, as Redis's DBSIZE. A plain SET does not read whether its key existed (see
-    /// <see cref="DiskSession.Write"/>), so after one the count is unknown and the next caller
-    /// recounts the metadata family: O(keys), like Kvrocks's <c>DBSIZE SCAN</c>, paid by DBSIZE /
-    /// INFO keyspace instead of by every write. The count is of a snapshot taken under
-    /// <see cref="CountLock"/> plus the counted changes since, so writers wait only for the snapshot.
-    /// </summary>
-    public long KeyCount
-    {
-        get
-        {
-            if (!KeyCountUnknown)
-                return Volatile.Read(ref _keyCount);
-            long before, through;
-            Snapshot snapshot;
-            lock (CountLock)
-            {
-                (before, through) = (_keyCount, _uncountedWrites);
-                snapshot = Db.CreateSnapshot();
-            }
-            using (snapshot)
-            {
-                long counted = CountKeys(snapshot);
-                lock (CountLock)
-                {
-                    long keys = counted + (_keyCount - before);
-                    Volatile.Write(ref _keyCount, keys);
-                    Volatile.Write(ref _recountedThrough, Math.Max(_recountedThrough, through));
-                    return keys;
-                }
-            }
-        }
-    }
-
-    /// <summary>A key was written without counting it: <see cref="KeyCount"/> recounts. Caller holds <see cref="CountLock"/>.</summary>
-    internal void NoteUncountedWrite() => Volatile.Write(ref _uncountedWrites, _uncountedWrites + 1);
-
-    private bool KeyCountUnknown => Volatile.Read(ref _uncountedWrites) != Volatile.Read(ref _recountedThrough);
-
-    private long CountKeys(Snapshot snapshot)
-    {
-        long keys = 0;
-        using var iterator = Db.NewIterator(Metadata, fillCache: false, snapshot: snapshot);
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-            keys++;
-        iterator.ThrowIfError();
-        return keys;
-    }
-
     public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount);
 
     /// <summary>Recovery is RocksDB's own (WAL replay on open): there is no node log position to resume from.</summary>
@@ -162,7 +106,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         if (atCommand && StreamOffset is { } offset)
             _streamOffset = offset();
-        PutCounts(batch, KeyCountUnknown ? UnknownCount : keys, volatileKeys, _streamOffset);
+        PutCounts(batch, StoredKeyCount(keys), volatileKeys, _streamOffset);
         try
         {
             Db.Write(batch);
@@ -252,6 +196,8 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     public IEnumerable<(string Name, string Value)> Stats()
     {
         yield return ("disk_engine_estimated_keys", Property(Metadata, "rocksdb.estimate-num-keys"));
+        yield return ("disk_engine_key_count_known", KeyCountUnknown ? "0" : "1");
+        yield return ("disk_engine_key_recounts", Volatile.Read(ref _recounts).ToString());
         yield return ("disk_engine_sst_bytes", Sum("rocksdb.total-sst-files-size"));
         yield return ("disk_engine_live_sst_bytes", Sum("rocksdb.live-sst-files-size"));
         yield return ("disk_engine_memtable_bytes", Sum("rocksdb.cur-size-all-mem-tables"));
@@ -304,6 +250,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public void Dispose()
     {
+        StopRecount();
         try
         {
             if (!_disposed)

@@ -106,7 +106,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
                     _batch.Delete(_metadata, iterator.Key);
                 iterator.ThrowIfError();
             }
-            engine.WriteWithCounts(_batch, -engine.KeyCount, -engine.VolatileKeyCount);
+            engine.WriteEmptied(_batch);
             _appliedInCommand |= _inCommand;
         }
         engine.NoteFlushed();
