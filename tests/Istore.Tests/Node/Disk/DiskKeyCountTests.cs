@@ -21,8 +21,7 @@ public sealed class DiskKeyCountTests
     {
         await using var node = await NodeProcess.StartAsync(Disk);
         await using var c = await node.ConnectAsync();
-        for (int i = 0; i < 10; i++)
-            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"k{i}", "v"));
+        await SetAsync(c, Enumerable.Range(0, 10).Select(i => $"k{i}"));
         Assert.Equal(":10\r\n", await c.CommandAsync("DBSIZE"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k1", "again"));
         Assert.Equal(":10\r\n", await c.CommandAsync("DBSIZE"));
@@ -52,8 +51,7 @@ public sealed class DiskKeyCountTests
     {
         await using var node = await NodeProcess.StartAsync(Disk);
         await using var c = await node.ConnectAsync();
-        for (int i = 0; i < 5; i++)
-            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"k{i}", "v"));
+        await SetAsync(c, Enumerable.Range(0, 5).Select(i => $"k{i}"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
         Assert.Equal("+QUEUED\r\n", await c.CommandAsync("SET", "k0", "again"));
         Assert.Equal("+QUEUED\r\n", await c.CommandAsync("SET", "k5", "v"));
@@ -95,12 +93,10 @@ public sealed class DiskKeyCountTests
     {
         await using var node = await NodeProcess.StartAsync(Disk);
         await using var c = await node.ConnectAsync();
-        for (int i = 0; i < 20; i++)
-            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"k{i % 10}", "v"));
+        await SetAsync(c, Enumerable.Range(0, 20).Select(i => $"k{i % 10}"));
         Assert.Equal(":10\r\n", await c.CommandAsync("DBSIZE"));
         Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "k9"));
-        for (int i = 0; i < 20; i++)
-            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", $"n{i % 5}", "v"));
+        await SetAsync(c, Enumerable.Range(0, 20).Select(i => $"n{i % 5}"));
 
         for (int i = 0; i < 3; i++)
         {
@@ -121,8 +117,7 @@ public sealed class DiskKeyCountTests
     public async Task Concurrent_dbsizes_share_one_recount()
     {
         const int keys = 100_000;
-        await using var node = await NodeProcess.StartAsync(Disk);
-        await DiskDurabilityTests.SetPipelinedAsync(node.Port, 0, keys, chunk: 10_000);
+        await using var node = await StartLoadedAsync(keys);
         var clients = new RawConnection[4];
         for (int i = 0; i < clients.Length; i++)
             clients[i] = await node.ConnectAsync();
@@ -150,8 +145,7 @@ public sealed class DiskKeyCountTests
     public async Task A_recount_does_not_stall_other_clients_on_its_loop()
     {
         const int keys = 400_000;
-        await using var node = await NodeProcess.StartAsync(Disk);
-        await DiskDurabilityTests.SetPipelinedAsync(node.Port, 0, keys, chunk: 20_000);
+        await using var node = await StartLoadedAsync(keys);
         await using var counting = await node.ConnectAsync();
         await using var other = await node.ConnectAsync();
         int mostAnswered = 0;
@@ -184,8 +178,7 @@ public sealed class DiskKeyCountTests
     public async Task Writes_during_a_recount_are_accounted_for()
     {
         const int keys = 200_000, added = 20_000, deleted = 5_000;
-        await using var node = await NodeProcess.StartAsync(Disk);
-        await DiskDurabilityTests.SetPipelinedAsync(node.Port, 0, keys, chunk: 20_000);
+        await using var node = await StartLoadedAsync(keys);
         await using var counting = await node.ConnectAsync();
         await using var writer = await node.ConnectAsync();
 
@@ -207,8 +200,7 @@ public sealed class DiskKeyCountTests
     public async Task Flushall_during_a_recount_leaves_the_count_exact()
     {
         const int keys = 200_000;
-        await using var node = await NodeProcess.StartAsync(Disk);
-        await DiskDurabilityTests.SetPipelinedAsync(node.Port, 0, keys, chunk: 20_000);
+        await using var node = await StartLoadedAsync(keys);
         await using var counting = await node.ConnectAsync();
         await using var writer = await node.ConnectAsync();
 
@@ -221,6 +213,28 @@ public sealed class DiskKeyCountTests
         Assert.Contains(await first, new[] { $":{keys}\r\n", ":0\r\n", ":1\r\n" });
         Assert.Equal(":1\r\n", await writer.CommandAsync("DBSIZE"));
         Assert.Equal(":1\r\n", await counting.CommandAsync("DBSIZE"));
+    }
+
+    /// <summary>A node holding keys m:0..keys-1, loaded by plain (uncounted) SETs.</summary>
+    private static async Task<NodeProcess> StartLoadedAsync(int keys)
+    {
+        var node = await NodeProcess.StartAsync(Disk);
+        try
+        {
+            await DiskDurabilityTests.SetPipelinedAsync(node.Port, 0, keys, chunk: 10_000);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task SetAsync(RawConnection c, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", key, "v"));
     }
 
     private static async Task WaitForDbsizeAsync(RawConnection c, int expected)
