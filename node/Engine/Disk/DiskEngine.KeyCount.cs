@@ -22,9 +22,9 @@ namespace Istore.Node.Engine.Disk;
 /// <item>If one did, the count at F is not known, but the count at S was: the round's own waiters
 /// get <c>counted</c> (S is after they asked and before they are answered); later ones start
 /// another round. Under a steady stream of SETs a DBSIZE waits at most two rounds.</item>
-/// <item>FLUSHALL during a round sets the count itself (0, known): the round leaves the count
-/// alone (its changes since S are not relative to the snapshot any more) but its waiters still
-/// get <c>counted</c>.</item>
+/// <item>FLUSHALL during a round sets the count itself (0, known), as does a count on the spot
+/// (<see cref="KeyCount"/>, inside EXEC): the round leaves the count alone (its changes since S
+/// are not relative to the snapshot any more) but its waiters still get <c>counted</c>.</item>
 /// <item>The compaction filter's drops of expired keys are counted changes: the iterator, pinned
 /// at S, still sees a key dropped after S. A compaction that decided a drop before S but had not
 /// finished at S is the one case the round counts a key still in, once (see the README).</item>
@@ -41,8 +41,8 @@ public sealed partial class DiskEngine
     /// </summary>
     private long _uncountedWrites, _recountedThrough;
 
-    /// <summary>FLUSHALLs so far: a recount that began before one leaves the count alone.</summary>
-    private long _flushes;
+    /// <summary>FLUSHALLs and counts on the spot so far: a round that began before one leaves the count alone.</summary>
+    private long _resets;
 
     /// <summary>Rounds run (INFO's disk_engine_key_recounts).</summary>
     private long _recounts;
@@ -53,8 +53,29 @@ public sealed partial class DiskEngine
 
     private bool KeyCountUnknown => Volatile.Read(ref _uncountedWrites) != Volatile.Read(ref _recountedThrough);
 
-    /// <summary>Exact, as Redis's DBSIZE: waits for a recount when the count is unknown (never call it holding <see cref="CountLock"/>).</summary>
-    public long KeyCount => KeyCountAsync().GetAwaiter().GetResult();
+    /// <summary>
+    /// Exact, as Redis's DBSIZE: when the count is unknown, counts here and now, holding
+    /// <see cref="CountLock"/> (writers wait), for a caller that cannot wait for a round: a
+    /// command inside EXEC or a script, which may hold the lock already and holds the keyspace's.
+    /// </summary>
+    public long KeyCount
+    {
+        get
+        {
+            lock (CountLock)
+            {
+                if (!KeyCountUnknown)
+                    return _keyCount;
+                ObjectDisposedException.ThrowIf(_stopping, this);
+                using (var iterator = Db.NewIterator(Metadata, fillCache: false))
+                    Volatile.Write(ref _keyCount, CountKeys(iterator));
+                Volatile.Write(ref _recountedThrough, _uncountedWrites);
+                Volatile.Write(ref _countsDirty, 1);
+                _resets++;
+                return _keyCount;
+            }
+        }
+    }
 
     public Task<long> KeyCountAsync()
     {
@@ -120,14 +141,14 @@ public sealed partial class DiskEngine
             Volatile.Write(ref _recountedThrough, recounted);
             throw;
         }
-        _flushes++;
+        _resets++;
     }
 
     /// <summary>Starts a round for the waiters present now. Caller holds <see cref="CountLock"/>.</summary>
     private void StartRecount()
     {
         _recounts++;
-        var round = new RecountRound(_waiting, _keyCount, _uncountedWrites, _flushes, Db.CreateSnapshot());
+        var round = new RecountRound(_waiting, _keyCount, _uncountedWrites, _resets, Db.CreateSnapshot());
         _waiting = [];
         try
         {
@@ -149,10 +170,7 @@ public sealed partial class DiskEngine
         Exception? failure = null;
         try
         {
-            var iterator = round.Iterator!;
-            for (iterator.SeekToFirst(); iterator.Valid && !_stopping; iterator.Next())
-                counted++;
-            iterator.ThrowIfError();
+            counted = CountKeys(round.Iterator!);
             if (_stopping)
                 failure = new ObjectDisposedException(nameof(DiskEngine));
         }
@@ -176,7 +194,7 @@ public sealed partial class DiskEngine
                 Fail(answered, failure);
                 return;
             }
-            if (round.Flushes == _flushes)
+            if (round.Resets == _resets)
             {
                 Volatile.Write(ref _keyCount, counted + (_keyCount - round.KeysBefore));
                 Volatile.Write(ref _recountedThrough, Math.Max(_recountedThrough, round.UncountedBefore));
@@ -198,6 +216,16 @@ public sealed partial class DiskEngine
             waiter.TrySetResult(answer);
     }
 
+    /// <summary>The keys <paramref name="iterator"/> sees, or as many as it saw when the engine began to close.</summary>
+    private long CountKeys(Iterator iterator)
+    {
+        long keys = 0;
+        for (iterator.SeekToFirst(); iterator.Valid && !_stopping; iterator.Next())
+            keys++;
+        iterator.ThrowIfError();
+        return keys;
+    }
+
     private static void Fail(List<TaskCompletionSource<long>> waiters, Exception failure)
     {
         foreach (var waiter in waiters)
@@ -217,12 +245,12 @@ public sealed partial class DiskEngine
     }
 
     /// <summary>What a round saw at its start: its waiters, the counts, and the snapshot it walks.</summary>
-    private sealed class RecountRound(List<TaskCompletionSource<long>> waiters, long keysBefore, long uncountedBefore, long flushes, Snapshot snapshot) : IDisposable
+    private sealed class RecountRound(List<TaskCompletionSource<long>> waiters, long keysBefore, long uncountedBefore, long resets, Snapshot snapshot) : IDisposable
     {
         public List<TaskCompletionSource<long>> Waiters { get; } = waiters;
         public long KeysBefore { get; } = keysBefore;
         public long UncountedBefore { get; } = uncountedBefore;
-        public long Flushes { get; } = flushes;
+        public long Resets { get; } = resets;
         public Snapshot Snapshot { get; } = snapshot;
         public Iterator? Iterator { get; set; }
 

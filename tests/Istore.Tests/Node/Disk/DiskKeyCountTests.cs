@@ -59,6 +59,16 @@ public sealed class DiskKeyCountTests
         Assert.Equal("*3\r\n+OK\r\n+OK\r\n:6\r\n", await c.CommandAsync("EXEC"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k6", "v"));
         Assert.Equal(":8\r\n", await c.CommandAsync("EVAL", "redis.call('SET', 'k7', 'v'); return redis.call('DBSIZE')", "0"));
+
+        // A command that writes a collection holds the count lock to its end: the count runs under it.
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k8", "v"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("SADD", "s", "a"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal("*2\r\n:1\r\n:10\r\n", await c.CommandAsync("EXEC"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k9", "v"));
+        Assert.Equal(":12\r\n", await c.CommandAsync("EVAL", "redis.call('HSET', 'h', 'f', 'v'); return redis.call('DBSIZE')", "0"));
+        Assert.Equal(":12\r\n", await c.CommandAsync("DBSIZE"));
     }
 
     [Fact]
