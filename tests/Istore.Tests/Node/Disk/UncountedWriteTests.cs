@@ -58,6 +58,29 @@ public sealed class UncountedWriteTests : IDisposable
         Assert.Equal(2, _engine.KeyCount);
     }
 
+    [Fact]
+    public void The_estimate_lies_between_the_counted_keys_and_all_the_uncounted_writes_and_survives_a_reopen()
+    {
+        using (var session = _engine.CreateSession())
+        {
+            for (int i = 0; i < 10; i++)
+                session.Write([(byte)'k', (byte)i], "v"u8, 0);
+            Assert.InRange(_engine.EstimatedKeyCount, 0, 10);
+            Assert.Equal(10, _engine.KeyCount);
+            Assert.True(session.Delete([(byte)'k', 0]));
+            Assert.Equal(9, _engine.EstimatedKeyCount);
+            for (int i = 1; i < 6; i++)
+                session.Write([(byte)'k', (byte)i], "again"u8, 0);
+            Assert.InRange(_engine.EstimatedKeyCount, 9, 14);
+        }
+        _engine.Dispose();
+
+        _engine = Open();
+        Assert.True(_engine.EstimatedKeyCount >= 9);
+        Assert.Equal(9, _engine.KeyCount);
+        Assert.Equal(9, _engine.EstimatedKeyCount);
+    }
+
     public void Dispose()
     {
         _engine.Dispose();
