@@ -58,7 +58,8 @@ internal static class DenseMerge
         }
     }
 
-    private static List<RecallEntry> Select(RecallQuery query, RecallScratch scratch, IReadOnlyList<IRecallExclusion> exclusions)
+    /// <summary>The top count of a finished merge (<see cref="Merge"/>'s scratch).</summary>
+    public static List<RecallEntry> Select(RecallQuery query, RecallScratch scratch, IReadOnlyList<IRecallExclusion> exclusions)
     {
         var heap = new TopHeap(query.Members, query.Count);
         var totals = scratch.Totals;

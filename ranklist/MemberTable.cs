@@ -24,6 +24,7 @@ public sealed class MemberTable
     private int _limit;                          // ids handed out so far: every id is below it
     private int _free = -1;
     private RecallScratch? _scratch;
+    private RecallScratch? _rowScratch;
 
     /// <summary>Distinct members held.</summary>
     public int Count { get; private set; }
@@ -129,6 +130,17 @@ public sealed class MemberTable
         _scratch ??= new RecallScratch();
         _scratch.Begin(_limit);
         return _scratch;
+    }
+
+    /// <summary>The scratch as the last merge left it, when that merge was <paramref name="stamp"/>'s and nothing used the scratch since.</summary>
+    internal RecallScratch? MergedScratch(MergeStamp stamp) => _scratch?.MergedFrom is { } held && held.SameAs(stamp) ? _scratch : null;
+
+    /// <summary>A second scratch for marking rows (<see cref="PartialRecall.ScoresOf"/>), so it leaves a merge in the first one to be read again.</summary>
+    internal RecallScratch RowScratch()
+    {
+        _rowScratch ??= new RecallScratch();
+        _rowScratch.Begin(_limit);
+        return _rowScratch;
     }
 
     private static int HashOf(ReadOnlySpan<byte> member)

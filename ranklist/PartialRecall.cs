@@ -6,6 +6,9 @@ namespace Istore.Ranklist;
 /// whole), with no exclusions. It picks the best members by partial, or every member whose partial
 /// reaches a bound, and gives each picked member's score in each list's DEPTH window, so the caller
 /// can fold the exact whole score itself. Lists are positional: a missing one (null) is empty.
+/// A recall asks a shard for its best members and later for every member above a bound: the
+/// merge of the first request stays in the member table's scratch, stamped, and the second reads
+/// it again when nothing changed and no other recall used the scratch in between.
 /// </summary>
 public sealed class PartialRecall
 {
@@ -16,6 +19,7 @@ public sealed class PartialRecall
     private readonly IReadOnlyList<WeightedList?> _lists;
     private readonly RecallAggregate _aggregate;
     private readonly int _depth;
+    private readonly MergeStamp _stamp;
 
     public PartialRecall(MemberTable members, IReadOnlyList<WeightedList?> lists, RecallAggregate aggregate, int depth)
     {
@@ -23,6 +27,7 @@ public sealed class PartialRecall
         _lists = lists;
         _aggregate = aggregate;
         _depth = depth;
+        _stamp = new MergeStamp(lists, depth, aggregate);
     }
 
     private RecallQuery Query(int count) =>
@@ -31,7 +36,8 @@ public sealed class PartialRecall
     /// <summary>The best <paramref name="count"/> members by partial, best first; complete when they are every member of the windows.</summary>
     public List<int> Top(int count, out bool complete)
     {
-        var top = Recall.TopK(Query(count));
+        var query = Query(count);
+        var top = Recall.MergesUpFront(query) ? DenseMerge.Select(query, Merged(), []) : Recall.TopK(query);
         complete = top.Count < count;
         return [.. top.Select(entry => _members.Find(entry.Member.Span))];
     }
@@ -39,13 +45,23 @@ public sealed class PartialRecall
     /// <summary>Every member whose partial is at least <paramref name="min"/>, in no order; complete when that is every member of the windows.</summary>
     public List<int> AtLeast(double min, out bool complete)
     {
-        var scratch = DenseMerge.Merge(Query(1));
+        var scratch = Merged();
         var ids = new List<int>();
         foreach (int id in scratch.Touched.AsSpan(0, scratch.TouchedCount))
             if (RecallOrder.Finish(scratch.Totals[id]) >= min)
                 ids.Add(id);
         complete = ids.Count == scratch.TouchedCount;
         return ids;
+    }
+
+    /// <summary>The partials, merged now or left by an earlier request of the same recall.</summary>
+    private RecallScratch Merged()
+    {
+        if (_members.MergedScratch(_stamp) is { } held)
+            return held;
+        var scratch = DenseMerge.Merge(Query(1));
+        scratch.MergedFrom = _stamp;
+        return scratch;
     }
 
     /// <summary>Whether no window holds a negative contribution (contributions follow the score, so a window's two ends tell).</summary>
@@ -106,7 +122,7 @@ public sealed class PartialRecall
     private void Walk(List<int> ids, PartialRows rows)
     {
         // The scratch's seen bits mark the rows' ids and its totals hold each one's row index.
-        var scratch = _members.Scratch();
+        var scratch = _members.RowScratch();
         for (int r = 0; r < ids.Count; r++)
         {
             int id = ids[r];

@@ -20,18 +20,8 @@ public static class Recall
     public static List<RecallEntry> TopK(RecallQuery query)
     {
         var exclusions = query.Exclusions ?? [];
-        int lists = query.Lists.Count;
-        double mergeCost = 0;
-        int longestWindow = 0;
-        foreach (var (list, _) in query.Lists)
-        {
-            int window = Math.Min(query.Depth, list.Count);
-            mergeCost += window;
-            longestWindow = Math.Max(longestWindow, window);
-        }
-        double rowCost = lists * (1 + lists * RandomAccessCost);   // sorted reads, then each new member looked up in every list
-        int probeRows = Math.Min(query.Count, longestWindow);
-        if (query.Strategy == RecallStrategy.Merge || (query.Strategy == RecallStrategy.Auto && probeRows * rowCost > ProbeShare * mergeCost))
+        var (mergeCost, rowCost, probeRows) = Costs(query);
+        if (MergesUpFront(query))
             return DenseMerge.TopK(query, exclusions);
         var threshold = new ThresholdRecall(query, exclusions);
         if (query.Strategy == RecallStrategy.Threshold)
@@ -46,6 +36,28 @@ public static class Recall
             return DenseMerge.TopK(query, exclusions);
         threshold.Run(int.MaxValue);
         return threshold.Result();
+    }
+
+    /// <summary>Whether <see cref="TopK"/> goes straight to the full merge, without a threshold probe.</summary>
+    internal static bool MergesUpFront(RecallQuery query)
+    {
+        var (mergeCost, rowCost, probeRows) = Costs(query);
+        return query.Strategy == RecallStrategy.Merge || (query.Strategy == RecallStrategy.Auto && probeRows * rowCost > ProbeShare * mergeCost);
+    }
+
+    private static (double Merge, double Row, int ProbeRows) Costs(RecallQuery query)
+    {
+        int lists = query.Lists.Count;
+        double mergeCost = 0;
+        int longestWindow = 0;
+        foreach (var (list, _) in query.Lists)
+        {
+            int window = Math.Min(query.Depth, list.Count);
+            mergeCost += window;
+            longestWindow = Math.Max(longestWindow, window);
+        }
+        double rowCost = lists * (1 + lists * RandomAccessCost);   // sorted reads, then each new member looked up in every list
+        return (mergeCost, rowCost, Math.Min(query.Count, longestWindow));
     }
 
     internal static bool IsExcluded(IReadOnlyList<IRecallExclusion> exclusions, ReadOnlySpan<byte> member)

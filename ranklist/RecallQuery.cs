@@ -16,6 +16,13 @@ public interface IRecallList
     void CopyRanks(int first, Span<RankedMember> into);
 
     bool TryGetScore(int id, out double score);
+
+    /// <summary>
+    /// Changes whenever an entry does, so a shard's partial merge can be reused by the next round
+    /// of the same recall (<see cref="PartialRecall"/>). A list built afresh for each recall (the
+    /// disk engine's window) is a new object each time and never matches.
+    /// </summary>
+    long Version { get; }
 }
 
 /// <summary>A member test for RL.RECALL's EXCLUDE keys (sets, ranklists, bloom filters).</summary>

@@ -18,6 +18,9 @@ internal sealed class RecallScratch
     public readonly RankedMember[] Chunk = new RankedMember[ChunkSize];
     private int _ids;
 
+    /// <summary>The merge the totals hold (<see cref="PartialRecall"/> sets it); any new use of the scratch forgets it.</summary>
+    public MergeStamp? MergedFrom;
+
     /// <summary>Starts a recall over ids below <paramref name="ids"/>: nothing seen yet.</summary>
     public void Begin(int ids)
     {
@@ -28,6 +31,7 @@ internal sealed class RecallScratch
             Seen = new ulong[(size + 63) / 64];
         }
         _ids = ids;
+        MergedFrom = null;
         Array.Clear(Seen, 0, SeenWords);
         TouchedCount = 0;
     }

@@ -22,6 +22,7 @@ public sealed class RankListObject : RankListValue, IRecallList
     private OrderTree<RankedMember, RankOrder> _byRank;
     private int _holders;
     private bool _spent;
+    private long _version;
 
     /// <summary>A list interning into <paramref name="members"/>; a list of its own until stored, when it joins its database's.</summary>
     public RankListObject(MemberTable? members = null, int capacity = 8)
@@ -32,6 +33,8 @@ public sealed class RankListObject : RankListValue, IRecallList
     }
 
     public MemberTable Members => _members;
+
+    public long Version => _version;
 
     public override long MaxLength { get; set; }
 
@@ -58,6 +61,7 @@ public sealed class RankListObject : RankListValue, IRecallList
                 return false;
             _byRank.Remove(new RankedMember(old, id));
         }
+        _version++;
         _byRank.Add(new RankedMember(score, id));
         return _scores.Set(id, score);
     }
@@ -140,6 +144,7 @@ public sealed class RankListObject : RankListValue, IRecallList
         if (_members == database)
             return;
         var entries = Entries();
+        _version++;
         var previous = _members;
         _members = database;
         _scores = new MemberScores(entries.Count);
@@ -162,6 +167,7 @@ public sealed class RankListObject : RankListValue, IRecallList
             _members.Release(id);
         _scores = new MemberScores();
         _byRank = NewTree(_members);
+        _version++;
         _spent = true;
     }
 
@@ -208,6 +214,7 @@ public sealed class RankListObject : RankListValue, IRecallList
 
     private void RemoveEntry(RankedMember entry)
     {
+        _version++;
         _byRank.Remove(entry);
         _scores.Remove(entry.Id);
         _members.Release(entry.Id);

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Net.Sockets;
 using System.Text;
+using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
 
@@ -101,7 +102,8 @@ public sealed class MasterLink
             {
                 Session();
             }
-            catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException or ObjectDisposedException or ReplicationRefusedException)
+            // An engine that cannot write (a full disk) fails the link too: retried with backoff, never a crash.
+            catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException or ObjectDisposedException or ReplicationRefusedException or EngineLimitException)
             {
                 if (_stop.IsCancellationRequested)
                     break;

@@ -37,6 +37,9 @@ internal sealed class DiskRecallList : IRecallList
     /// <summary>The whole list's size, so the recall knows a member found by lookup may lie below the window; it reads ranks within the window only.</summary>
     public int Count { get; }
 
+    /// <summary>The window is read afresh for each recall, so this object never outlives a change.</summary>
+    public long Version => 0;
+
     public void CopyRanks(int first, Span<RankedMember> into) => _window.AsSpan(first, into.Length).CopyTo(into);
 
     public bool TryGetScore(int id, out double score) => _list.TryGetScore(_members.MemberOf(id), out score);

@@ -89,6 +89,26 @@ public abstract class RankListRecallPartsTests(NodeFixture fixture)
         Assert.Equal("nonneg complete=1", Rows(await c.ExecuteAsync("RL.PARTIAL", "1", "{rp}none", "1", "9", "SUM", "TOP", "1"), lists: 1));
     }
 
+    [Fact]
+    public async Task Partial_above_after_top_sees_writes_made_in_between()
+    {
+        await using var c = await RespClient.ConnectAsync("127.0.0.1", fixture.Node.Port);
+        await c.ExecuteAsync("RL.ADD", "{rq}p1", "5", "a", "3", "b", "1", "c");
+        await c.ExecuteAsync("RL.ADD", "{rq}p2", "4", "b", "2", "d");
+        async Task<string> Partial(string tail) => Sorted(Rows(await c.ExecuteAsync([.. ("RL.PARTIAL 2 {rq}p1 1 {rq}p2 2 " + tail).Split(' ')])));
+        // The node may keep TOP's merge for the ABOVE of the same recall: each write below must be seen.
+        Assert.Equal("nonneg complete=0 b:3,4", await Partial("100 SUM TOP 1"));
+        await c.ExecuteAsync("RL.ADD", "{rq}p1", "20", "c");
+        Assert.Equal("nonneg complete=0 b:3,4 c:20,-", await Partial("100 SUM ABOVE 11"));
+        await c.ExecuteAsync("RL.REM", "{rq}p1", "c");
+        Assert.Equal("nonneg complete=0 b:3,4", await Partial("100 SUM ABOVE 11"));
+        await c.ExecuteAsync("DEL", "{rq}p2");
+        await c.ExecuteAsync("RL.ADD", "{rq}p2", "1", "a");
+        Assert.Equal("nonneg complete=0 a:5,1", await Partial("100 SUM ABOVE 6"));
+        await c.ExecuteAsync("RL.ADD", "{rq}p1", "MAXLEN", "1", "9", "e");
+        Assert.Equal("nonneg complete=1 a:-,1 e:9,-", await Partial("100 SUM ABOVE 0"));
+    }
+
     /// <summary>RL.PARTIAL's reply in words, its binary rows decoded here (length, member, then per list a flag and a little-endian double).</summary>
     private static string Rows(RespValue reply, int lists = 2)
     {

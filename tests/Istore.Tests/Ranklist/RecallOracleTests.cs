@@ -166,6 +166,8 @@ public class RecallOracleTests
 
         public void CopyRanks(int first, Span<RankedMember> into) => rows.AsSpan(first, into.Length).CopyTo(into);
 
+        public long Version => 0;
+
         public bool TryGetScore(int id, out double score)
         {
             int at = Array.FindIndex(rows, r => r.Id == id);
@@ -174,22 +176,7 @@ public class RecallOracleTests
         }
     }
 
-    private sealed class CountingList(IRecallList inner) : IRecallList
-    {
-        public int Read { get; private set; }
-
-        public int Count => inner.Count;
-
-        public void CopyRanks(int first, Span<RankedMember> into)
-        {
-            Read += into.Length;
-            inner.CopyRanks(first, into);
-        }
-
-        public bool TryGetScore(int id, out double score) => inner.TryGetScore(id, out score);
-    }
-
-    private static RankListObject Scored(MemberTable members, int size, Func<int, double> score, string prefix = "m")
+    internal static RankListObject Scored(MemberTable members, int size, Func<int, double> score, string prefix = "m")
     {
         var list = new RankListObject(members);
         for (int i = 0; i < size; i++)
