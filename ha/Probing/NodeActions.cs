@@ -60,11 +60,14 @@ internal static class NodeActions
         return (await InfoAsync(connection, prober, "server").ConfigureAwait(false)).GetValueOrDefault("istore_engine", "memory");
     }
 
+    /// <summary>A disk node may count its keys before it answers DBSIZE (seconds for millions of keys): longer than a probe may wait.</summary>
+    private const int DbSizeTimeoutMs = 120_000;
+
     public static async Task<long> DbSizeAsync(Prober prober, string address)
     {
         Endpoint.TryParse(address, out var node);
         using var connection = prober.Connect(node);
-        return (await connection.ExpectAsync(prober.TimeoutMs, "DBSIZE").ConfigureAwait(false)).AsInteger();
+        return (await connection.ExpectAsync(Math.Max(prober.TimeoutMs, DbSizeTimeoutMs), "DBSIZE").ConfigureAwait(false)).AsInteger();
     }
 
     /// <summary>Sends a command to a node that may be down: null when it took it, else "address (why)".</summary>

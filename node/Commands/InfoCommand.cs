@@ -158,7 +158,7 @@ internal static class InfoCommand
                 yield return ("used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6"));
                 break;
             case "keyspace":
-                long keys = c.Keyspace.KeyCount;
+                long keys = c.Keyspace.EstimatedKeyCount;
                 if (keys > 0)
                     yield return ("db0", $"keys={keys},expires={c.Keyspace.VolatileKeyCount},avg_ttl=0");
                 break;

@@ -98,7 +98,7 @@ internal static class MemoryCommand
     {
         long managed = GC.GetTotalMemory(false);
         var info = GC.GetGCMemoryInfo();
-        long keys = c.Keyspace.KeyCount;
+        long keys = c.Keyspace.EstimatedKeyCount;
         var fields = new List<(string, long)>
         {
             ("peak.allocated", Math.Max(info.HeapSizeBytes, managed)),

@@ -11,7 +11,7 @@ public static class ServerCommands
         t.Add("COMMAND", CommandCommand.Execute);
         t.Add("CONFIG", Config);
         t.Add("TIME", Time);
-        t.Add("DBSIZE", c => c.Output.WriteInteger(c.Keyspace.KeyCount));
+        t.Add("DBSIZE", DbSize);
         t.Add("FLUSHDB", Flush);
         t.Add("FLUSHALL", Flush);
         t.Add("LASTSAVE", c => c.Output.WriteInteger(c.Node.Checkpointer.LastSaveUnixSeconds));
@@ -27,6 +27,30 @@ public static class ServerCommands
         c.Output.WriteArrayHeader(2);
         c.Output.WriteBulkString(micros / 1_000_000);
         c.Output.WriteBulkString(micros % 1_000_000);
+    }
+
+    /// <summary>
+    /// DBSIZE, exact. When the disk engine has to count its keys first, the client waits as a
+    /// blocked one does while the count runs off this loop, whose other clients go on; inside
+    /// EXEC or a script it cannot wait, and the count runs here.
+    /// </summary>
+    private static void DbSize(CommandContext c)
+    {
+        var count = c.Client.InTransaction ? null : c.Keyspace.Database.Engine.KeyCountAsync();
+        if (count is null || count.IsCompletedSuccessfully)
+        {
+            c.Output.WriteInteger(count?.Result ?? c.Keyspace.KeyCount);
+            return;
+        }
+        var connection = c.Connection;
+        connection.Suspend();
+        count.ContinueWith(counted => connection.Resume(r =>
+        {
+            if (counted.IsCompletedSuccessfully)
+                r.Output.WriteInteger(counted.Result);
+            else
+                r.Output.WriteError("ERR cannot count the keys: " + counted.Exception?.GetBaseException().Message);
+        }), TaskScheduler.Default);
     }
 
     /// <summary>FLUSHALL/FLUSHDB [ASYNC|SYNC]: both run synchronously here, the reply is the same.</summary>

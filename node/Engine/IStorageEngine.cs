@@ -14,8 +14,18 @@ public interface IStorageEngine : IDisposable
     /// <summary>The largest key plus value this engine can store.</summary>
     long MaxRecordBytes { get; }
 
-    /// <summary>Keys stored, including expired ones not yet removed (as Redis's DBSIZE).</summary>
+    /// <summary>
+    /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE). The disk engine
+    /// may have to count them first (O(keys)): an event loop takes <see cref="KeyCountAsync"/> or
+    /// <see cref="EstimatedKeyCount"/> instead.
+    /// </summary>
     long KeyCount { get; }
+
+    /// <summary><see cref="KeyCount"/>, completed at once when the engine knows it, else counted off the caller's thread.</summary>
+    Task<long> KeyCountAsync() => Task.FromResult(KeyCount);
+
+    /// <summary><see cref="KeyCount"/> when the engine knows it without counting, else an estimate (INFO keyspace).</summary>
+    long EstimatedKeyCount => KeyCount;
 
     /// <summary>Keys stored with an expiry (INFO keyspace "expires").</summary>
     long VolatileKeyCount { get; }

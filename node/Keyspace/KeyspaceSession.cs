@@ -72,6 +72,9 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>DBSIZE as this session sees it: the engine's count with the running command's writes.</summary>
     public long KeyCount => _db.Engine.KeyCount + _engine.UnappliedCounts.Keys;
 
+    /// <summary><see cref="KeyCount"/> without waiting for a count (see <see cref="IStorageEngine.EstimatedKeyCount"/>).</summary>
+    public long EstimatedKeyCount => _db.Engine.EstimatedKeyCount + _engine.UnappliedCounts.Keys;
+
     /// <summary>Keys with an expiry, as this session sees them (INFO keyspace).</summary>
     public long VolatileKeyCount => _db.Engine.VolatileKeyCount + _engine.UnappliedCounts.Volatile;
 

@@ -12,12 +12,11 @@ namespace Istore.Node.Engine.Disk;
 /// keyspace write lock, so writers to one key are serialized and each command is one WriteBatch;
 /// <see cref="CountLock"/> additionally orders them against the compaction filter's count updates.
 /// </summary>
-public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
+public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
 {
     private readonly ExpiredKeyFilter _expiredKeys;
     private readonly StaleSubkeyFilter _staleSubkeys;
     private readonly string _checkpoints;
-    private long _keyCount;
     private long _volatileKeyCount;
     private int _countsDirty;
     private int _flushed;
@@ -51,7 +50,9 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         Metadata = Db.Family(DiskFormat.MetadataFamily);
         Subkeys = Db.Family(DiskFormat.SubkeyFamily);
         Default = Db.Family(DiskFormat.DefaultFamily);
-        (_keyCount, _volatileKeyCount, _streamOffset) = ReadCounts();
+        long storedKeys;
+        (storedKeys, _volatileKeyCount, _streamOffset) = ReadCounts();
+        RestoreKeyCount(storedKeys);
         RecoveredStreamOffset = _streamOffset;
         Versions = new CollectionVersions(Db, Default);
     }
@@ -79,8 +80,6 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     /// <summary>RocksDB takes larger values, but a value must fit the node's buffers (and proto-max-bulk-len is 512 MB).</summary>
     public long MaxRecordBytes => 1L << 30;
 
-    public long KeyCount => Volatile.Read(ref _keyCount);
-
     public long VolatileKeyCount => Volatile.Read(ref _volatileKeyCount);
 
     /// <summary>Recovery is RocksDB's own (WAL replay on open): there is no node log position to resume from.</summary>
@@ -107,7 +106,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         if (atCommand && StreamOffset is { } offset)
             _streamOffset = offset();
-        PutCounts(batch, keys, volatileKeys, _streamOffset);
+        PutCounts(batch, StoredKeyCount(keys), volatileKeys, _streamOffset);
         try
         {
             Db.Write(batch);
@@ -197,6 +196,8 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
     public IEnumerable<(string Name, string Value)> Stats()
     {
         yield return ("disk_engine_estimated_keys", Property(Metadata, "rocksdb.estimate-num-keys"));
+        yield return ("disk_engine_key_count_known", KeyCountUnknown ? "0" : "1");
+        yield return ("disk_engine_key_recounts", Volatile.Read(ref _recounts).ToString());
         yield return ("disk_engine_sst_bytes", Sum("rocksdb.total-sst-files-size"));
         yield return ("disk_engine_live_sst_bytes", Sum("rocksdb.live-sst-files-size"));
         yield return ("disk_engine_memtable_bytes", Sum("rocksdb.cur-size-all-mem-tables"));
@@ -249,6 +250,7 @@ public sealed class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     public void Dispose()
     {
+        StopRecount();
         try
         {
             if (!_disposed)

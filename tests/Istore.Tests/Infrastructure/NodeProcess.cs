@@ -164,6 +164,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public Task<RawConnection> ConnectAsync() => RawConnection.ConnectAsync(Port);
 
+    /// <summary>DBSIZE's reply, waited for as long as a disk node's recount of a large dataset may take on a busy machine.</summary>
+    public async Task<string> DbSizeAsync()
+    {
+        await using var c = await ConnectAsync();
+        await c.SendCommandAsync("DBSIZE");
+        return await c.ReadFrameAsync(TimeSpan.FromSeconds(120));
+    }
+
     /// <summary>SIGKILL: no flush, no checkpoint — what a crash looks like.</summary>
     public void Kill()
     {

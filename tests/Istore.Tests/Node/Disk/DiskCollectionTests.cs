@@ -171,6 +171,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
         await using var node = await NodeProcess.StartAsync(Disk);
         await using var c = await node.ConnectAsync();
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "tx:gone", "x"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("DBSIZE"));   // counts the SET, so INFO below is exact, not an estimate
         foreach (var command in new[]
                  {
                      new[] { "MULTI" }, ["SADD", "tx:s", "a"], ["RPUSH", "tx:t", "b"], ["EXPIRE", "tx:s", "100"], ["DEL", "tx:gone"],
