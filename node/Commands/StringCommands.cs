@@ -202,7 +202,9 @@ public static partial class StringCommands
         return type;
     }
 
-    private static void MGet(CommandContext c)
+    private static void MGet(CommandContext c) => SeveralKeyRead.Run(c, ReadEach);
+
+    private static void ReadEach(CommandContext c)
     {
         c.Output.WriteArrayHeader(c.Count - 1);
         for (int i = 1; i < c.Count; i++)

@@ -21,6 +21,14 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Held for every mutation: apply then log, so the log order is the apply order.</summary>
     internal object WriteLock { get; } = new();
 
+    /// <summary>
+    /// Odd while an atomic write (MSET, a multi-key DEL, RENAME, EXEC, a script…) is being
+    /// applied under <see cref="WriteLock"/>. String reads take no lock, so they check it: a read
+    /// that finds it odd waits for the lock first, and a read of several keys that saw it move runs
+    /// again under the lock; neither sees such a write half applied.
+    /// </summary>
+    internal long AtomicSequence;
+
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();
 

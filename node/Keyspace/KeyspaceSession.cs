@@ -100,6 +100,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Reads into <see cref="Value"/> without touching the hit/miss statistics (lookups made by writes).</summary>
     public KeyType ReadLive(ReadOnlySpan<byte> key)
     {
+        AwaitAtomicWrite();
         var type = _engine.Read(key, ref Value);
         if (type == KeyType.None)
             return type;
@@ -112,6 +113,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Type and expiry (Unix ms, 0 = none) without reading the value.</summary>
     public KeyType TypeOf(ReadOnlySpan<byte> key, out long expireAt)
     {
+        AwaitAtomicWrite();
         var type = _engine.Peek(key, out expireAt);
         if (type != KeyType.None && IsExpired(expireAt))
         {
@@ -120,6 +122,26 @@ public sealed partial class KeyspaceSession : IDisposable
         }
         return type;
     }
+
+    /// <summary>A lock-free read waits out an atomic write in progress elsewhere (<see cref="Database.AtomicSequence"/>).</summary>
+    private void AwaitAtomicWrite()
+    {
+        if ((Volatile.Read(ref _db.AtomicSequence) & 1) != 0 && _lockDepth == 0 && !Monitor.IsEntered(_db.WriteLock))
+            lock (_db.WriteLock) { }
+    }
+
+    /// <summary>Starts a lock-free read of several keys: the atomic-write sequence it must still see at its end (<see cref="HeldAtomicSequence"/>).</summary>
+    public long BeginSeveralKeyRead()
+    {
+        AwaitAtomicWrite();
+        return Volatile.Read(ref _db.AtomicSequence);
+    }
+
+    /// <summary>Whether no atomic write began since <see cref="BeginSeveralKeyRead"/> (one under way then was waited out).</summary>
+    public bool HeldAtomicSequence(long sequence) => (sequence & 1) == 0 && Volatile.Read(ref _db.AtomicSequence) == sequence;
+
+    /// <summary>Whether this session holds the write lock (its reads need no check).</summary>
+    public bool InWriteScope => _lockDepth > 0 || Monitor.IsEntered(_db.WriteLock);
 
     /// <summary>Whether the key is live; like Redis's EXISTS it leaves the key's access time alone.</summary>
     public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
@@ -306,15 +328,16 @@ public sealed partial class KeyspaceSession : IDisposable
                 if (!session.Replaying)
                     session._db.Log.BeginCommand();
             }
-            if (transaction)
-                session._atomicDepth++;
+            if (transaction && session._atomicDepth++ == 0)
+                Interlocked.Increment(ref session._db.AtomicSequence);
         }
 
         public void Dispose()
         {
+            bool outermostAtomic = _transaction && --_session._atomicDepth == 0;
             try
             {
-                if (_transaction && --_session._atomicDepth == 0 && _session._groupOpen)
+                if (outermostAtomic && _session._groupOpen)
                 {
                     _session._groupOpen = false;
                     _session.LogMarker("EXEC"u8);
@@ -324,6 +347,8 @@ public sealed partial class KeyspaceSession : IDisposable
             }
             finally
             {
+                if (outermostAtomic)
+                    Interlocked.Increment(ref _session._db.AtomicSequence);
                 Monitor.Exit(_session._db.WriteLock);
             }
         }
