@@ -126,6 +126,8 @@ internal static class ScriptCommandCall
         // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
         if ((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
             return "This Redis command is not allowed from script";
+        if (AclRefusal(run, spec, args) is { } refusal)
+            return refusal;
         if ((spec.Flags & CommandFlags.Write) == 0)
             return null;
         if (run.ReadOnly)
@@ -140,6 +142,17 @@ internal static class ScriptCommandCall
         }
         run.Wrote = true;
         return null;
+    }
+
+    /// <summary>A script runs as its caller's user: each call is checked as Redis's scriptVerifyACL.</summary>
+    private static string? AclRefusal(ScriptRun run, CommandSpec spec, CommandArgs args)
+    {
+        var c = run.Caller;
+        var rules = c.Client.User.Rules;
+        if (rules.Unrestricted || Acl.AclCheck.Check(rules, spec, args, 0, [], out int at) is not { } denial)
+            return null;
+        Acl.AclConnections.Log(c.Node, c.Connection, c.Client, denial, "lua", spec, args, 0, at);
+        return "The user executing the script " + Acl.AclCheck.Reason(denial);
     }
 
     private static void Execute(ScriptRun run, CommandSpec spec, CommandArgs args, nint L)
