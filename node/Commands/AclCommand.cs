@@ -9,8 +9,17 @@ internal static class AclCommand
 {
     public static void Register(HandlerTable t) => t.Add("ACL", Execute);
 
+    /// <summary>Redis's subcommand arities: a call outside them gets "wrong number of arguments for 'acl|…'".</summary>
+    private static readonly (string Name, int Arity)[] Arities =
+    [
+        ("CAT", -2), ("DELUSER", -3), ("DRYRUN", -4), ("GENPASS", -2), ("GETUSER", 3), ("HELP", 2), ("LIST", 2), ("LOAD", 2),
+        ("LOG", -2), ("SAVE", 2), ("SETUSER", -3), ("USERS", 2), ("WHOAMI", 2),
+    ];
+
     private static void Execute(CommandContext c)
     {
+        if (Subcommands.Find(c, "acl", Arities) < 0)
+            return;
         var sub = c.ArgString(1).ToUpperInvariant();
         switch (sub)
         {
@@ -241,7 +250,7 @@ internal static class AclCommand
         "WHOAMI",
         "    Return the current connection username.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
 
     private static void Help(CommandContext c)
