@@ -60,6 +60,30 @@ internal static unsafe class Natives
         return error;
     }
 
+    /// <summary>n.aclcheck(...): a boolean, or an error table the prelude raises.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int AclCheck(nint L)
+    {
+        try
+        {
+            if (t_current is not { } run)
+            {
+                SetTop(L, 0);
+                RespToLua.PushError(L, "redis.acl_check_cmd can only be called inside a script invocation");
+            }
+            else
+            {
+                ScriptCommandCall.AclCheck(run, L);
+            }
+        }
+        catch (Exception ex)
+        {
+            SetTop(L, 0);
+            RespToLua.PushError(L, "internal error: " + ex.Message);
+        }
+        return 1;
+    }
+
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int Sha1Hex(nint L)
     {

@@ -24,31 +24,8 @@ internal static class ScriptCommandCall
 
     public static void Run(ScriptRun run, nint L)
     {
-        int argc = GetTop(L);
-        if (argc == 0)
-        {
-            RespToLua.PushError(L, "Please specify at least one argument for this redis lib call");
+        if (TakeArguments(L) is not { } args)
             return;
-        }
-        var args = t_args ??= new CommandArgs();
-        args.BeginBuild();
-        Span<byte> number = stackalloc byte[32];
-        for (int j = 1; j <= argc; j++)
-        {
-            if (Type(L, j) == TypeNumber)
-            {
-                args.Append(number[..FormatNumber(ToNumber(L, j), number)]);
-                continue;
-            }
-            if (!TryToSpan(L, j, out var text))
-            {
-                SetTop(L, 0);
-                RespToLua.PushError(L, "Lua redis lib command arguments must be strings or integers");
-                return;
-            }
-            args.Append(text);
-        }
-        SetTop(L, 0);
         var spec = FindCommand(args[0]);   // once: the checks and the dispatch share it
         if (Refusal(run, spec, args) is { } refusal)
         {
@@ -64,6 +41,51 @@ internal static class ScriptCommandCall
             return;
         }
         Execute(run, spec!, args, L);
+    }
+
+    /// <summary>The Lua arguments as a command (the stack emptied), or null with Redis's error pushed.</summary>
+    private static CommandArgs? TakeArguments(nint L)
+    {
+        int argc = GetTop(L);
+        if (argc == 0)
+        {
+            RespToLua.PushError(L, "Please specify at least one argument for this redis lib call");
+            return null;
+        }
+        var args = t_args ??= new CommandArgs();
+        args.BeginBuild();
+        Span<byte> number = stackalloc byte[32];
+        for (int j = 1; j <= argc; j++)
+        {
+            if (Type(L, j) == TypeNumber)
+            {
+                args.Append(number[..FormatNumber(ToNumber(L, j), number)]);
+                continue;
+            }
+            if (!TryToSpan(L, j, out var text))
+            {
+                SetTop(L, 0);
+                RespToLua.PushError(L, "Lua redis lib command arguments must be strings or integers");
+                return null;
+            }
+            args.Append(text);
+        }
+        SetTop(L, 0);
+        return args;
+    }
+
+    /// <summary>redis.acl_check_cmd(command, args…): whether the script's user may run it (a boolean), or an error table.</summary>
+    public static void AclCheck(ScriptRun run, nint L)
+    {
+        if (TakeArguments(L) is not { } args)
+            return;
+        if (FindCommand(args[0]) is not { } spec)
+        {
+            RespToLua.PushError(L, "Invalid command passed to redis.acl_check_cmd()");
+            return;
+        }
+        var rules = run.Caller.Client.User.Rules;
+        PushBoolean(L, rules.Unrestricted || Acl.AclCheck.Check(rules, spec, args, 0, [], out _) is null ? 1 : 0);
     }
 
     /// <summary>The command table's lookup (which folds case) behind an exact-bytes cache of the names called last.</summary>
