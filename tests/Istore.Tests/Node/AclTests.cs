@@ -165,6 +165,9 @@ public abstract class AclTests(NodeFixture fixture, RedisServerFixture redis)
         Assert.StartsWith("-ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
             await c.CommandAsync("EVAL", "return redis.call('get', 'other')", "0"));
         Assert.Equal("-NOPERM this user has no permissions to access one of the keys used as arguments\r\n", await c.CommandAsync("EVAL", "return 1", "1", "other"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("EVAL", "return redis.acl_check_cmd('get', 'lua:1')", "0"));
+        Assert.Equal("$-1\r\n", await c.CommandAsync("EVAL", "return redis.acl_check_cmd('set', 'lua:1', 'x')", "0"));
+        Assert.StartsWith("-ERR Invalid command passed to redis.acl_check_cmd()", await c.CommandAsync("EVAL", "return redis.acl_check_cmd('nosuch')", "0"));
         var log = (await admin.ReadValueAfterAsync("ACL", "LOG", "1"))[0].Pairs.ToDictionary(p => p.Key.AsString()!, p => p.Value.AsString());
         Assert.Equal("toplevel", log["context"]);
         Assert.Equal("other", log["object"]);
