@@ -32,13 +32,28 @@ internal static class AclConnections
         {
             if (connection.State is not ClientState { Subscriber: { } subscriber } client || client.User != user || !client.IsSubscribed)
                 continue;
-            bool revoked = subscriber.Patterns.Any(p => !AclCheck.AllowsChannel(after, p, isPattern: true))
-                || subscriber.Channels.Any(ch => !AclCheck.AllowsChannel(after, ch, isPattern: false))
-                || subscriber.ShardChannels.Any(ch => !AclCheck.AllowsChannel(after, ch, isPattern: false));
-            if (!revoked)
+            if (!HoldsRevoked(subscriber, after))
                 continue;
             if (connection == c.Connection) connection.CloseAfterReply = true;
             else connection.Kill();
+        }
+    }
+
+    /// <summary>
+    /// Whether a subscriber holds a channel or pattern the rules refuse. Its sets belong to its own
+    /// loop: one changing while read here counts as revoked, erring towards closing.
+    /// </summary>
+    private static bool HoldsRevoked(PubSub.Subscriber subscriber, AclRules rules)
+    {
+        try
+        {
+            return subscriber.Patterns.Any(p => !AclCheck.AllowsChannel(rules, p, isPattern: true))
+                || subscriber.Channels.Any(ch => !AclCheck.AllowsChannel(rules, ch, isPattern: false))
+                || subscriber.ShardChannels.Any(ch => !AclCheck.AllowsChannel(rules, ch, isPattern: false));
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 
