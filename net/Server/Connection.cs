@@ -179,9 +179,13 @@ public sealed class Connection
     /// <summary>Replies written but not yet accepted by the socket.</summary>
     public int PendingOutputBytes => Output.Length;
 
+    /// <summary>Set by <see cref="Kill"/>: the connection is as good as gone, though its loop closes it later.</summary>
+    public bool IsKilled { get; private set; }
+
     /// <summary>Asks the owning loop to close this connection (safe from any thread).</summary>
     public void Kill()
     {
+        IsKilled = true;
         var loop = Loop;
         loop?.Post(() => loop.Close(this));
     }

@@ -73,7 +73,8 @@ public sealed class ServerHost : IDisposable
     /// <summary>Completes when every loop has stopped; faults if a loop died.</summary>
     public Task Stopped => _stopped.Task;
 
-    public IEnumerable<Connection> Connections => _connections.Values.OrderBy(c => c.Id);
+    /// <summary>Open connections by id; a killed one is left out at once (as Redis frees it at once), though its loop closes it later.</summary>
+    public IEnumerable<Connection> Connections => _connections.Values.Where(c => !c.IsKilled).OrderBy(c => c.Id);
 
     public void Start()
     {

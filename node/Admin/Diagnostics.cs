@@ -33,11 +33,13 @@ public sealed class Diagnostics
     /// <summary>EXEC is logged through its commands, and AUTH/HELLO never (they carry passwords), as in Redis.</summary>
     private static bool SkipsSlowLog(string name) => name is "EXEC" or "AUTH" or "HELLO";
 
-    /// <summary>The arguments the slow log shows as "(redacted)": CONFIG SET's sensitive values, MIGRATE's AUTH/AUTH2 credentials.</summary>
+    /// <summary>The arguments the slow log shows as "(redacted)": CONFIG SET's sensitive values, ACL SETUSER's rules, MIGRATE's AUTH/AUTH2 credentials.</summary>
     private static Func<int, bool> Secrets(CommandContext c)
     {
         if (c.Spec.Name == "CONFIG" && c.Count > 2 && c.ArgIs(1, "SET"u8))
             return i => i >= 3 && i % 2 == 1 && Hosting.NodeConfig.IsSensitive(c.ArgString(i - 1));
+        if (c.Spec.Name == "ACL" && c.ArgIs(1, "SETUSER"u8))
+            return i => i >= 2;   // the user name too, as Redis
         if (c.Spec.Name != "MIGRATE")
             return _ => false;
         var secrets = new HashSet<int>();

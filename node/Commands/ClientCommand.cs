@@ -37,7 +37,7 @@ internal static class ClientCommand
                 c.Output.WriteOk();
                 break;
             case "INFO" when c.Count == 2:
-                c.Output.WriteVerbatimText(Describe(c, c.Connection));
+                c.Output.WriteVerbatimText(Describe(c.Node, c.Connection));
                 break;
             case "LIST":
                 List(c);
@@ -195,11 +195,11 @@ internal static class ClientCommand
         var text = new StringBuilder();
         foreach (var conn in c.Node.Host.Connections)
             if (ids.Count == 0 || ids.Contains(conn.Id))
-                text.Append(Describe(c, conn));
+                text.Append(Describe(c.Node, conn));
         c.Output.WriteVerbatimText(text.ToString());
     }
 
-    /// <summary>CLIENT KILL ip:port (old form: OK or error) or CLIENT KILL [ID id] [ADDR ip:port] [SKIPME yes|no] (count).</summary>
+    /// <summary>CLIENT KILL ip:port (old form: OK or error) or CLIENT KILL [ID id] [ADDR ip:port] [USER name] [SKIPME yes|no] (count).</summary>
     private static void Kill(CommandContext c)
     {
         if (c.Count == 3)
@@ -216,6 +216,7 @@ internal static class ClientCommand
         }
         long? id = null;
         string? addr = null;
+        Acl.AclUser? user = null;
         bool skipMe = true;
         for (int i = 2; i < c.Count; i += 2)
         {
@@ -234,6 +235,15 @@ internal static class ClientCommand
                 id = parsed;
             }
             else if (c.ArgIs(i, "ADDR"u8)) addr = c.ArgString(i + 1);
+            else if (c.ArgIs(i, "USER"u8))
+            {
+                user = c.Node.Acl.Find(c.ArgString(i + 1));
+                if (user is null)
+                {
+                    c.Output.WriteError($"ERR No such user '{c.ArgString(i + 1)}'");
+                    return;
+                }
+            }
             else if (c.ArgIs(i, "SKIPME"u8) && (c.ArgIs(i + 1, "YES"u8) || c.ArgIs(i + 1, "NO"u8))) skipMe = c.ArgIs(i + 1, "YES"u8);
             else
             {
@@ -244,7 +254,8 @@ internal static class ClientCommand
         long killed = 0;
         foreach (var conn in c.Node.Host.Connections.ToList())
         {
-            if ((id is { } wanted && conn.Id != wanted) || (addr is not null && conn.RemoteAddress != addr))
+            if ((id is { } wanted && conn.Id != wanted) || (addr is not null && conn.RemoteAddress != addr)
+                || (user is not null && (conn.State as ClientState)?.User != user))
                 continue;
             if (skipMe && conn == c.Connection)
                 continue;
@@ -261,16 +272,17 @@ internal static class ClientCommand
         else target.Kill();
     }
 
-    private static string Describe(CommandContext c, Connection conn)
+    /// <summary>One CLIENT LIST line (ACL LOG's client-info too).</summary>
+    internal static string Describe(Hosting.NodeServer node, Connection conn)
     {
         var state = conn.State as ClientState;
         long now = Environment.TickCount64;
         var flags = (state?.IsSubscribed == true ? "P" : "") + (state?.Transaction is null ? "" : "x")
             + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "") + (state?.Tracking is null ? "" : "t");
-        return $"id={conn.Id} addr={conn.RemoteAddress} laddr={c.Node.Options.Bind}:{c.Node.Host.Port} fd={conn.Fd} name={state?.Name} " +
+        return $"id={conn.Id} addr={conn.RemoteAddress} laddr={node.Options.Bind}:{node.Host.Port} fd={conn.Fd} name={state?.Name} " +
                $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
                $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub={state?.Subscriber?.ShardChannels.Count ?? 0} multi={state?.Transaction?.Count ?? -1} qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
                $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem={Math.Max(0, conn.Output.Length)} tot-mem={conn.InputCapacity + Math.Max(0, conn.Output.Length)} events=r " +
-               $"cmd={state?.LastCommand.ToLowerInvariant()} user=default redir={state?.Tracking?.RedirectId ?? -1} resp={conn.Output.Protocol} lib-name= lib-ver=\n";
+               $"cmd={state?.LastCommand.ToLowerInvariant()} user={state?.User.Name ?? "default"} redir={state?.Tracking?.RedirectId ?? -1} resp={conn.Output.Protocol} lib-name= lib-ver=\n";
     }
 }

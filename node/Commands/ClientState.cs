@@ -8,6 +8,9 @@ public sealed class ClientState
 {
     public bool Authenticated { get; set; }
 
+    /// <summary>The ACL user this connection runs as (the default user until AUTH or HELLO names another).</summary>
+    internal Acl.AclUser User { get; set; } = null!;
+
     public string? Name { get; set; }
 
     public string LastCommand { get; set; } = "NULL";

@@ -80,7 +80,7 @@ internal static class CommandCommand
             }
             else if (c.ArgIs(3, "ACLCAT"u8))
             {
-                filter = spec => AclCategories(spec).Contains("@" + value, StringComparer.OrdinalIgnoreCase);
+                filter = spec => (AclCategories.Of(spec) & AclCategories.Parse(value)) != 0;
             }
             else if (c.ArgIs(3, "PATTERN"u8))
             {
@@ -129,7 +129,7 @@ internal static class CommandCommand
             c.Output.WriteInteger(spec.FirstKey);
             c.Output.WriteInteger(spec.LastKey);
             c.Output.WriteInteger(spec.Step);
-            var categories = AclCategories(spec);
+            var categories = AclCategories.Describe(AclCategories.Of(spec));
             c.Output.WriteSetHeader(categories.Count);
             foreach (var category in categories)
                 c.Output.WriteSimpleString(category);
@@ -192,40 +192,4 @@ internal static class CommandCommand
         CommandFlags.AllowBusy => "allow_busy",
         _ => flag.ToString().ToLowerInvariant(),
     };
-
-    /// <summary>Commands whose ACL categories Redis declares explicitly, beyond what the flags and group imply.</summary>
-    private static readonly HashSet<string> KeyspaceServerCommands = ["DBSIZE", "FLUSHDB", "FLUSHALL"];
-    private static readonly HashSet<string> DangerousCommands = ["KEYS", "FLUSHDB", "FLUSHALL", "INFO", "LASTSAVE", "SORT", "SORT_RO", "RESTORE", "MIGRATE"];
-
-    /// <summary>The data-type category of a group, where Redis's categories follow the group.</summary>
-    private static readonly Dictionary<string, string> TypeCategories = new()
-    {
-        ["string"] = "@string", ["bitmap"] = "@bitmap", ["hyperloglog"] = "@hyperloglog", ["geo"] = "@geo", ["pubsub"] = "@pubsub",
-    };
-
-    /// <summary>SORT and SORT_RO are generic commands that Redis files under the types they sort instead of @keyspace.</summary>
-    private static readonly HashSet<string> SortCommands = ["SORT", "SORT_RO"];
-    private static readonly HashSet<string> ContainerCommands = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB", "SLOWLOG", "LATENCY", "MEMORY"];
-
-    /// <summary>Redis's ACL categories for a command, in Redis's order (keyspace, read, write, type, pubsub, admin, fast/slow, dangerous, connection, transaction).</summary>
-    private static List<string> AclCategories(CommandSpec spec)
-    {
-        // Redis reports a container command (its subcommands carry the real categories) as just @slow.
-        if (ContainerCommands.Contains(spec.Name))
-            return ["@slow"];
-        var categories = new List<string>();
-        bool sort = SortCommands.Contains(spec.Name);
-        if ((spec.Group == "generic" && !sort) || KeyspaceServerCommands.Contains(spec.Name)) categories.Add("@keyspace");
-        if ((spec.Flags & CommandFlags.ReadOnly) != 0) categories.Add("@read");
-        if ((spec.Flags & CommandFlags.Write) != 0) categories.Add("@write");
-        if (TypeCategories.TryGetValue(spec.Group, out var type)) categories.Add(type);
-        if (sort) categories.AddRange(["@set", "@sortedset", "@list"]);
-        bool admin = (spec.Flags & CommandFlags.Admin) != 0 || spec.Name == "LASTSAVE";
-        if (admin) categories.Add("@admin");
-        categories.Add((spec.Flags & CommandFlags.Fast) != 0 ? "@fast" : "@slow");
-        if (admin || DangerousCommands.Contains(spec.Name)) categories.Add("@dangerous");
-        if (spec.Group == "connection" || spec.Name == "COMMAND") categories.Add("@connection");
-        if (spec.Group == "transactions") categories.Add("@transaction");
-        return categories;
-    }
 }

@@ -36,6 +36,7 @@ public sealed class HandlerTable
         ScriptingCommands.Register(table);
         FunctionCommands.Register(table);
         DiagnosticsCommands.Register(table);
+        AclCommand.Register(table);
         var missing = CommandTable.All.Where(c => table._handlers[c.Index] is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException("Commands without a handler: " + string.Join(", ", missing));

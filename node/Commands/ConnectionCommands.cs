@@ -105,7 +105,7 @@ public static class ConnectionCommands
         c.Output.WriteArrayHeader(0);
     }
 
-    /// <summary>AUTH [username] password — only the "default" user exists, guarded by requirepass.</summary>
+    /// <summary>AUTH [username] password: the one-argument form names the default user (whose password is requirepass).</summary>
     private static void Auth(CommandContext c)
     {
         if (c.Count > 3)
@@ -113,7 +113,7 @@ public static class ConnectionCommands
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        if (c.Count == 2 && c.Node.Config.RequirePass is null)
+        if (c.Count == 2 && c.Node.Acl.Default.Rules.NoPass)
         {
             c.Output.WriteError(Errors.NoPasswordSet);
             return;
@@ -123,22 +123,21 @@ public static class ConnectionCommands
             c.Output.WriteOk();
     }
 
-    private static bool TryAuthenticate(CommandContext c, string user, string password)
+    /// <summary>A failed login goes to ACL LOG under the name tried, as Redis's ACLAuthenticateUser.</summary>
+    private static bool TryAuthenticate(CommandContext c, string userName, string password)
     {
-        var required = c.Node.Config.RequirePass;
-        bool ok = user == "default" && (required is null || CryptographicEquals(password, required));
-        if (!ok)
+        var user = c.Node.Acl.Find(userName);
+        if (user is null || !user.Accepts(password))
         {
+            c.Node.Acl.Log.Add(Acl.AclDenial.Auth, c.Client.Transaction is null ? "toplevel" : "multi", c.ArgString(0), userName,
+                ClientCommand.Describe(c.Node, c.Connection).TrimEnd('\n'));
             c.Output.WriteError(Errors.WrongPass);
             return false;
         }
+        c.Client.User = user;
         c.Client.Authenticated = true;
         return true;
     }
-
-    private static bool CryptographicEquals(string a, string b) =>
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(a), System.Text.Encoding.UTF8.GetBytes(b));
 
     private static void Select(CommandContext c)
     {
@@ -168,7 +167,8 @@ public static class ConnectionCommands
         if (c.Client.Tracking is { } tracking)
             c.Node.Database.Tracking.Disable(tracking);
         c.Client.Tracking = null;
-        c.Client.Authenticated = c.Node.Config.RequirePass is null;
+        c.Client.User = c.Node.Acl.Default;
+        c.Client.Authenticated = c.Node.Acl.DefaultAuthenticates;
         c.Output.WriteSimpleString("RESET"u8);
     }
 }

@@ -57,6 +57,22 @@ public static class TransactionCommands
             RunQueued(c, queue);
     }
 
+    /// <summary>The user's rules may have changed since the command was queued: Redis checks again at EXEC.</summary>
+    private static string? AclRefusesQueued(CommandContext c)
+    {
+        var rules = c.Client.User.Rules;
+        if (rules.Unrestricted || Acl.AclCheck.Check(rules, c.Spec, c.Args, 0, [], out int at) is not { } denial)
+            return null;
+        Acl.AclConnections.Log(c.Node, c.Connection, c.Client, denial, "multi", c.Spec, c.Args, 0, at);
+        string reason = denial switch
+        {
+            Acl.AclDenial.Command => "no permission to execute the command or subcommand",
+            Acl.AclDenial.Key => "no permission to touch the specified keys",
+            _ => "no permission to access one of the channels used as arguments",
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: " + reason;
+    }
+
     /// <summary>Each queued command replies in turn; one failing does not stop the others, as in Redis.</summary>
     private static void RunQueued(CommandContext c, TransactionQueue queue)
     {
@@ -68,7 +84,10 @@ public static class TransactionCommands
             for (int i = 0; i < queue.Count; i++)
             {
                 (c.Spec, c.Args) = queue[i];
-                NodeWorker.Dispatch(c);
+                if (AclRefusesQueued(c) is { } refusal)
+                    c.Output.WriteError(refusal);
+                else
+                    NodeWorker.Dispatch(c);
             }
         }
         finally

@@ -23,7 +23,7 @@ internal sealed class LogCommandReplayer
         _context = new CommandContext(node, keyspace)
         {
             Connection = _sink,
-            Client = new ClientState { Authenticated = true },
+            Client = new ClientState { Authenticated = true, User = node.Acl.Default },
         };
     }
 

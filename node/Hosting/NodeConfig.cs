@@ -13,7 +13,7 @@ public sealed class NodeConfig
     {
         _node = node;
         var o = node.Options;
-        RequirePass = string.IsNullOrEmpty(o.RequirePass) ? null : o.RequirePass;
+        SetRequirePass(string.IsNullOrEmpty(o.RequirePass) ? null : o.RequirePass);
         CheckpointLogBytes = o.CheckpointLogBytes;
         _entries = new(StringComparer.OrdinalIgnoreCase)
         {
@@ -26,7 +26,7 @@ public sealed class NodeConfig
             ["stream-node-max-entries"] = (() => Objects.Streams.StreamLimits.NodeMaxEntries.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxEntries = (int)n)),
             ["stream-node-max-bytes"] = (() => Objects.Streams.StreamLimits.NodeMaxBytes.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxBytes = n)),
             ["appendfsync"] = (() => node.Database.Log.Policy.ToString().ToLowerInvariant(), ParseFsync),
-            ["requirepass"] = (() => RequirePass ?? "", v => (() => RequirePass = v.Length == 0 ? null : v, null)),
+            ["requirepass"] = (() => RequirePass ?? "", v => (() => SetRequirePass(v.Length == 0 ? null : v), null)),
             ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => node.Host.MaxClients = (int)n)),
             ["maxmemory"] = (() => Volatile.Read(ref node.Database.MaxMemory).ToString(), ParseMaxMemory),
             ["maxmemory-policy"] = (() => Keyspace.EvictionPolicies.Name(node.Database.Policy), ParsePolicy),
@@ -127,6 +127,8 @@ public sealed class NodeConfig
         ["zset-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SortedSetEntries = ClampToInt(v),
         ["zset-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SortedSetValue = ClampToInt(v),
         ["list-max-listpack-size"] = (_, v) => Objects.EncodingLimits.ListNodeFill = ClampToInt(v),
+        ["acllog-max-len"] = (node, v) => node.Acl.Log.MaxLength = long.Parse(v),
+        ["acl-pubsub-default"] = (node, v) => node.Acl.PubSubDefaultAllChannels = v.Equals("allchannels", StringComparison.OrdinalIgnoreCase),
         ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 
@@ -174,6 +176,13 @@ public sealed class NodeConfig
     }
 
     public string? RequirePass { get; private set; }
+
+    /// <summary>As Redis: requirepass is the default user's one password (none: nopass).</summary>
+    private void SetRequirePass(string? password)
+    {
+        RequirePass = password;
+        _node.Acl.SetDefaultPassword(password);
+    }
 
     private Replication.ReplicationSettings Repl => _node.Options.Replication;
 

@@ -84,6 +84,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
 
     public NodeOptions Options { get; }
 
+    /// <summary>ACL users; the default one follows requirepass.</summary>
+    internal Acl.AclUsers Acl { get; } = new();
+
     public NodeConfig Config { get; }
 
     /// <summary>EVAL and FUNCTION: the Lua interpreter, the script cache and the function libraries.</summary>

@@ -39,7 +39,7 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly Scripting.LoopActivity? _activity;
 
     public void OnOpen(Connection connection) =>
-        connection.State = new ClientState { Authenticated = _node.Config.RequirePass is null };
+        connection.State = new ClientState { User = _node.Acl.Default, Authenticated = _node.Acl.DefaultAuthenticates };
 
     public void Execute(Connection connection, CommandArgs args)
     {
@@ -92,7 +92,7 @@ internal sealed class NodeWorker : ILoopWorker
             return;
         }
         client.LastCommand = spec.Name;
-        if (!client.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0)
+        if (!client.Authenticated && (spec.Flags & CommandFlags.NoAuth) == 0 && _node.Acl.DefaultRequiresAuth)
         {
             Reject(client, output, Errors.NoAuth, spec);
             return;
@@ -100,6 +100,12 @@ internal sealed class NodeWorker : ILoopWorker
         if (!spec.AcceptsArgCount(args.Count))
         {
             Reject(client, output, Errors.WrongArgs(spec.Name), spec);
+            return;
+        }
+        // One volatile read for the default user's +@all ~* &*: the checks below only for restricted users.
+        if (!client.User.Rules.Unrestricted && AclRefuses(connection, client, spec, args) is { } denied)
+        {
+            Reject(client, output, denied, spec);
             return;
         }
         if (_node.Scripts.Running is { } script && !Scripting.BusyScript.Admit(_node.Scripts, script, spec, args, output))
@@ -170,6 +176,15 @@ internal sealed class NodeWorker : ILoopWorker
         {
             _writerSlot.Exit();
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string? AclRefuses(Connection connection, ClientState client, CommandSpec spec, CommandArgs args)
+    {
+        if (Acl.AclCheck.Check(client.User.Rules, spec, args, 0, _keyIndexes, out int at) is not { } denial)
+            return null;
+        Acl.AclConnections.Log(_node, connection, client, denial, client.Transaction is null ? "toplevel" : "multi", spec, args, 0, at);
+        return Acl.AclCheck.Refusal(denial, spec, args);
     }
 
     /// <summary>How long a command may spend evicting before it runs; the next commands and housekeeping continue what is left.</summary>

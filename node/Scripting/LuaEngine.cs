@@ -65,9 +65,10 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         fixed (byte* c = code, n = name)
             if (LoadBuffer(L, c, (nuint)code.Length, n) != 0)
                 throw new InvalidOperationException("Lua prelude: " + Encoding.UTF8.GetString(ToSpan(L, -1)));
-        CreateTable(L, 0, 12);
+        CreateTable(L, 0, 13);
         SetNative(L, "call", &Natives.Call);
         SetNative(L, "sha1hex", &Natives.Sha1Hex);
+        SetNative(L, "aclcheck", &Natives.AclCheck);
         SetNative(L, "log", &Natives.Log);
         SetNative(L, "setresp", &Natives.SetResp);
         SetNative(L, "set_repl", &Natives.SetRepl);

@@ -37,6 +37,11 @@ end
 function redis.pcall(...)
   return (call(...))
 end
+function redis.acl_check_cmd(...)
+  local allowed = n.aclcheck(...)
+  if type(allowed) == 'table' then error(allowed) end
+  return allowed
+end
 function redis.sha1hex(...)
   if select('#', ...) ~= 1 then error(failure('wrong number of arguments')) end
   return n.sha1hex((...))

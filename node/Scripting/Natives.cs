@@ -28,16 +28,34 @@ internal static unsafe class Natives
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int Call(nint L)
     {
+        InScript(L, "redis.call/pcall can only be called inside a script invocation", &ScriptCommandCall.Run);
+        // An error table on top means: redis.call raises it, redis.pcall returns it.
+        bool failed = Type(L, -1) == TypeTable && IsErrorTable(L);
+        PushBoolean(L, failed ? 1 : 0);
+        return 2;
+    }
+
+    /// <summary>n.aclcheck(...): a boolean, or an error table the prelude raises.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int AclCheck(nint L)
+    {
+        InScript(L, "redis.acl_check_cmd can only be called inside a script invocation", &ScriptCommandCall.AclCheck);
+        return 1;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for this thread's script; outside a script, or when it throws, leaves an error table instead.</summary>
+    private static void InScript(nint L, string outside, delegate*<ScriptRun, nint, void> body)
+    {
         try
         {
             if (t_current is not { } run)
             {
                 SetTop(L, 0);
-                RespToLua.PushError(L, "redis.call/pcall can only be called inside a script invocation");
+                RespToLua.PushError(L, outside);
             }
             else
             {
-                ScriptCommandCall.Run(run, L);
+                body(run, L);
             }
         }
         catch (Exception ex)
@@ -45,10 +63,6 @@ internal static unsafe class Natives
             SetTop(L, 0);
             RespToLua.PushError(L, "internal error: " + ex.Message);
         }
-        // An error table on top means: redis.call raises it, redis.pcall returns it.
-        bool failed = Type(L, -1) == TypeTable && IsErrorTable(L);
-        PushBoolean(L, failed ? 1 : 0);
-        return 2;
     }
 
     private static bool IsErrorTable(nint L)

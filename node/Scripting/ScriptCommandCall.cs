@@ -24,31 +24,8 @@ internal static class ScriptCommandCall
 
     public static void Run(ScriptRun run, nint L)
     {
-        int argc = GetTop(L);
-        if (argc == 0)
-        {
-            RespToLua.PushError(L, "Please specify at least one argument for this redis lib call");
+        if (TakeArguments(L) is not { } args)
             return;
-        }
-        var args = t_args ??= new CommandArgs();
-        args.BeginBuild();
-        Span<byte> number = stackalloc byte[32];
-        for (int j = 1; j <= argc; j++)
-        {
-            if (Type(L, j) == TypeNumber)
-            {
-                args.Append(number[..FormatNumber(ToNumber(L, j), number)]);
-                continue;
-            }
-            if (!TryToSpan(L, j, out var text))
-            {
-                SetTop(L, 0);
-                RespToLua.PushError(L, "Lua redis lib command arguments must be strings or integers");
-                return;
-            }
-            args.Append(text);
-        }
-        SetTop(L, 0);
         var spec = FindCommand(args[0]);   // once: the checks and the dispatch share it
         if (Refusal(run, spec, args) is { } refusal)
         {
@@ -64,6 +41,51 @@ internal static class ScriptCommandCall
             return;
         }
         Execute(run, spec!, args, L);
+    }
+
+    /// <summary>The Lua arguments as a command (the stack emptied), or null with Redis's error pushed.</summary>
+    private static CommandArgs? TakeArguments(nint L)
+    {
+        int argc = GetTop(L);
+        if (argc == 0)
+        {
+            RespToLua.PushError(L, "Please specify at least one argument for this redis lib call");
+            return null;
+        }
+        var args = t_args ??= new CommandArgs();
+        args.BeginBuild();
+        Span<byte> number = stackalloc byte[32];
+        for (int j = 1; j <= argc; j++)
+        {
+            if (Type(L, j) == TypeNumber)
+            {
+                args.Append(number[..FormatNumber(ToNumber(L, j), number)]);
+                continue;
+            }
+            if (!TryToSpan(L, j, out var text))
+            {
+                SetTop(L, 0);
+                RespToLua.PushError(L, "Lua redis lib command arguments must be strings or integers");
+                return null;
+            }
+            args.Append(text);
+        }
+        SetTop(L, 0);
+        return args;
+    }
+
+    /// <summary>redis.acl_check_cmd(command, args…): whether the script's user may run it (a boolean), or an error table.</summary>
+    public static void AclCheck(ScriptRun run, nint L)
+    {
+        if (TakeArguments(L) is not { } args)
+            return;
+        if (FindCommand(args[0]) is not { } spec)
+        {
+            RespToLua.PushError(L, "Invalid command passed to redis.acl_check_cmd()");
+            return;
+        }
+        var rules = run.Caller.Client.User.Rules;
+        PushBoolean(L, rules.Unrestricted || Acl.AclCheck.Check(rules, spec, args, 0, [], out _) is null ? 1 : 0);
     }
 
     /// <summary>The command table's lookup (which folds case) behind an exact-bytes cache of the names called last.</summary>
@@ -126,6 +148,8 @@ internal static class ScriptCommandCall
         // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
         if ((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
             return "This Redis command is not allowed from script";
+        if (AclRefusal(run, spec, args) is { } refusal)
+            return refusal;
         if ((spec.Flags & CommandFlags.Write) == 0)
             return null;
         if (run.ReadOnly)
@@ -140,6 +164,17 @@ internal static class ScriptCommandCall
         }
         run.Wrote = true;
         return null;
+    }
+
+    /// <summary>A script runs as its caller's user: each call is checked as Redis's scriptVerifyACL.</summary>
+    private static string? AclRefusal(ScriptRun run, CommandSpec spec, CommandArgs args)
+    {
+        var c = run.Caller;
+        var rules = c.Client.User.Rules;
+        if (rules.Unrestricted || Acl.AclCheck.Check(rules, spec, args, 0, [], out int at) is not { } denial)
+            return null;
+        Acl.AclConnections.Log(c.Node, c.Connection, c.Client, denial, "lua", spec, args, 0, at);
+        return "The user executing the script " + Acl.AclCheck.Reason(denial);
     }
 
     private static void Execute(ScriptRun run, CommandSpec spec, CommandArgs args, nint L)

@@ -167,3 +167,8 @@ public sealed class RankListDurabilityTestsOnDisk() : RankListDurabilityTests("d
 
 public sealed class RankListNodeSmokeTestsOnMemory() : RankListNodeSmokeTests("memory");
 public sealed class RankListNodeSmokeTestsOnDisk() : RankListNodeSmokeTests("disk");
+
+public sealed class AclTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : AclTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class AclTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : AclTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
