@@ -10,6 +10,9 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
 
     public override long Length => elements.Size;
 
+    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => DiskEncodings.Set(this);
+
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
 

@@ -25,7 +25,8 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
 
     public override long Length => _elements.Size;
 
-    public override string Encoding => "skiplist";
+    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => DiskEncodings.SortedSet(this);
 
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
