@@ -107,12 +107,15 @@ public static class PubSubCommands
     /// <summary>
     /// (S)PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.
     /// As Redis, a master propagates it so the replicas' subscribers hear it too (inside MULTI or a
-    /// script it joins their group); a replica's own publish stays local (its stream is its master's).
+    /// script it joins their group) once it keeps a backlog for replicas — before that, as Redis's
+    /// replicationFeedSlaves, not even the offset moves; a replica's own publish stays local (its
+    /// stream is its master's).
     /// </summary>
     private static void Publish(CommandContext c, bool shard)
     {
         long receivers = c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2), shard);
-        if (!c.Node.Replication.IsReplica)
+        var replication = c.Node.Replication;
+        if (!replication.IsReplica && replication.Backlog.Active)
         {
             using var write = c.Keyspace.Lock();
             c.Keyspace.LogCommand(c.Args);
