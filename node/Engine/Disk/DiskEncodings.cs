@@ -38,6 +38,9 @@ internal static class DiskEncodings
         return integers ? "intset" : "listpack";
     }
 
+    /// <summary>How many elements a SCAN step reads: all of a compact one, which Redis answers whole with cursor 0.</summary>
+    public static int ScanCount(int count, long length, bool compact) => compact ? (int)Math.Max(count, length) : count;
+
     public static string SortedSet(SortedSetValue sortedSet)
     {
         if (sortedSet.Length > EncodingLimits.SortedSetEntries)

@@ -32,7 +32,7 @@ internal sealed class DiskHash(SubkeyStore elements) : HashValue, IDiskCollectio
     public override bool Remove(ReadOnlySpan<byte> field) => elements.Remove(field);
 
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
-        elements.Scan(cursor, count, pattern, found, withValues: true);
+        elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding == "listpack"), pattern, found, withValues: true);
 
     public override HashField RandomField()
     {

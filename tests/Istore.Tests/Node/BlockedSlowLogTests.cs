@@ -12,7 +12,7 @@ public sealed class BlockedSlowLogTestsOnDisk() : BlockedSlowLogTests("disk");
 /// </summary>
 public abstract class BlockedSlowLogTests(string engine)
 {
-    private const int WaitMs = 500;
+    private const int WaitMs = 1000;
 
     /// <summary>The slow log's entries for <paramref name="command"/>: (microseconds, arguments).</summary>
     private static async Task<List<(long Micros, string Args)>> EntriesAsync(RawConnection c, string command)

@@ -15,6 +15,9 @@ public abstract class PublishReplicationTests(string engine)
     private static string Message(string kind, string channel, string payload) =>
         $"*3\r\n${kind.Length}\r\n{kind}\r\n${channel.Length}\r\n{channel}\r\n${payload.Length}\r\n{payload}\r\n";
 
+    /// <summary>A message crosses the replication link: a busy machine may take a while.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
     private static async Task<long> OffsetAsync(NodeProcess node) =>
         long.Parse((await ReplicationGroup.InfoAsync(node))["master_repl_offset"]);
 
@@ -31,25 +34,25 @@ public abstract class PublishReplicationTests(string engine)
         long before = await OffsetAsync(group.Master);
 
         Assert.Equal(":0\r\n", await master.CommandAsync("PUBLISH", "pr:news", "alone"));
-        Assert.Equal(Message("message", "pr:news", "alone"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("message", "pr:news", "alone"), await subscriber.ReadFrameAsync(Generous));
         Assert.Equal(":0\r\n", await master.CommandAsync("SPUBLISH", "pr:shard", "sharded"));
-        Assert.Equal(Message("smessage", "pr:shard", "sharded"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("smessage", "pr:shard", "sharded"), await subscriber.ReadFrameAsync(Generous));
         Assert.True(await OffsetAsync(group.Master) > before, "the master's offset did not move for PUBLISH");
 
         await master.CommandAsync("MULTI");
         await master.CommandAsync("PUBLISH", "pr:news", "in-multi");
         await master.CommandAsync("SET", "pr:key", "v");
         Assert.Equal("*2\r\n:0\r\n+OK\r\n", await master.CommandAsync("EXEC"));
-        Assert.Equal(Message("message", "pr:news", "in-multi"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("message", "pr:news", "in-multi"), await subscriber.ReadFrameAsync(Generous));
         Assert.Equal(":0\r\n", await master.CommandAsync("EVAL", "return redis.call('publish', ARGV[1], ARGV[2])", "0", "pr:news", "scripted"));
-        Assert.Equal(Message("message", "pr:news", "scripted"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("message", "pr:news", "scripted"), await subscriber.ReadFrameAsync(Generous));
         await group.WaitInSyncAsync();
         Assert.Equal("$1\r\nv\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "pr:key"));
 
         // The replica's own publish reaches its subscribers but is not written to its stream.
         long replicaOffset = await OffsetAsync(replica);
         Assert.Equal(":1\r\n", await ReplicationGroup.CommandAsync(replica, "PUBLISH", "pr:news", "local"));
-        Assert.Equal(Message("message", "pr:news", "local"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("message", "pr:news", "local"), await subscriber.ReadFrameAsync(Generous));
         Assert.Equal(replicaOffset, await OffsetAsync(replica));
         await group.AssertDigestsEqualAsync();
     }
@@ -78,7 +81,7 @@ public abstract class PublishReplicationTests(string engine)
         await using var c2 = await node.ConnectAsync();
         Assert.Equal("$4\r\nkept\r\n", await c2.CommandAsync("GET", "pr:after"));
         Assert.Equal(":1\r\n", await c2.CommandAsync("PUBLISH", "pr:news", "after"));
-        Assert.Equal(Message("message", "pr:news", "after"), await subscriber.ReadFrameAsync());
+        Assert.Equal(Message("message", "pr:news", "after"), await subscriber.ReadFrameAsync(Generous));
         Assert.DoesNotContain("answered an error", node.Output);
         Assert.DoesNotContain("truncating", node.Output);
     }
