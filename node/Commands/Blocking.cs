@@ -65,9 +65,23 @@ public static class Blocking
             (denied ?? timedOut)(c.Output);
             return;
         }
-        c.Keyspace.Database.BlockedClients.Add(new BlockedClient(c.Connection, keys, attempt, timedOut) { DeadlineMs = deadlineMs });
+        Block(c, keys, attempt, timedOut, deadlineMs);
+    }
+
+    /// <summary>Blocks the client of <paramref name="c"/> on <paramref name="keys"/> (the caller holds the write lock).</summary>
+    public static void Block(CommandContext c, byte[][] keys, ServeAttempt attempt, Action<Istore.Net.Resp.RespWriter> timedOut, long deadlineMs)
+    {
+        c.Keyspace.Database.BlockedClients.Add(new BlockedClient(c.Connection, keys, attempt, timedOut)
+        {
+            DeadlineMs = deadlineMs,
+            SlowLog = Admin.BlockedSlowLog.For(c),
+        });
         c.Connection.Suspend();
     }
+
+    /// <summary>A blocking command that ran and blocked: the slow log hears of it when it is answered.</summary>
+    public static bool Blocked(CommandContext c) =>
+        c.Connection.IsSuspended && (c.Spec.Flags & Istore.Net.Commands.CommandFlags.Blocking) != 0;
 
     /// <summary>Copies arguments first..last (keys outlive the command's receive buffer while blocked).</summary>
     public static byte[][] CopyArgs(CommandContext c, int first, int last)

@@ -12,8 +12,8 @@ namespace Istore.Node.Commands;
 /// (SSUBSCRIBE SUNSUBSCRIBE SPUBLISH: on a node they are channels of their own namespace that
 /// patterns do not see; the proxy routes them by name). Replies and messages are push frames in
 /// RESP3 and arrays in RESP2; a message for a client on another event loop is posted
-/// to that loop (<see cref="Net.Server.Connection.Deliver"/>). Nothing here is logged: pub/sub
-/// is not data.
+/// to that loop (<see cref="Net.Server.Connection.Deliver"/>). Only (S)PUBLISH is logged, for
+/// the replicas' subscribers; the start-up replay skips it.
 /// </summary>
 public static class PubSubCommands
 {
@@ -104,7 +104,26 @@ public static class PubSubCommands
         output.WriteInteger(count);
     }
 
-    /// <summary>(S)PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.</summary>
-    private static void Publish(CommandContext c, bool shard) =>
-        c.Output.WriteInteger(c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2), shard));
+    /// <summary>
+    /// (S)PUBLISH channel message: see <see cref="PubSubRegistry.PublishFrom"/> for who hears it when.
+    /// As Redis, a master propagates it so the replicas' subscribers hear it too (inside MULTI or a
+    /// script it joins their group) once it keeps a backlog for replicas — before that, as Redis's
+    /// replicationFeedSlaves, not even the offset moves; a replica's own publish stays local (its
+    /// stream is its master's).
+    /// </summary>
+    private static void Publish(CommandContext c, bool shard)
+    {
+        long receivers = c.Node.PubSub.PublishFrom(c.Connection, c.Args.ToArray(1), c.Args.ToArray(2), shard);
+        var replication = c.Node.Replication;
+        if (!replication.IsReplica && replication.Backlog.Active)
+        {
+            using var write = c.Keyspace.Lock();
+            c.Keyspace.LogCommand(c.Args);
+        }
+        c.Output.WriteInteger(receivers);
+    }
+
+    /// <summary>Whether a log record is a (S)PUBLISH: for replicas only, so the start-up replay skips it.</summary>
+    public static bool IsPublish(ReadOnlySpan<byte> name) =>
+        System.Text.Ascii.EqualsIgnoreCase(name, "PUBLISH"u8) || System.Text.Ascii.EqualsIgnoreCase(name, "SPUBLISH"u8);
 }

@@ -351,7 +351,6 @@ public static class StreamReadCommands
             var reply = rendered.WrittenSpan.ToArray();
             return o => o.WriteRaw(reply);
         };
-        c.Keyspace.Database.BlockedClients.Add(new BlockedClient(c.Connection, keys, attempt, static o => o.WriteNullArray()) { DeadlineMs = request.DeadlineMs });
-        c.Connection.Suspend();
+        Blocking.Block(c, keys, attempt, static o => o.WriteNullArray(), request.DeadlineMs);
     }
 }

@@ -46,10 +46,11 @@ internal static class CompactEncodings
     {
         var listpack = Listpack();
         Span<byte> text = stackalloc byte[32];
-        foreach (var entry in sortedSet)
+        // By rank (score, then member), Redis's listpack order: a disk set enumerates by member.
+        foreach (var entry in sortedSet.EntriesAt(0, (int)sortedSet.Length, reverse: false))
         {
-            AddElement(listpack, entry.Member);
-            double score = entry.Score;
+            AddElement(listpack, ScoredMember.MemberOf(entry));
+            double score = ScoredMember.ScoreOf(entry);
             // Redis's double2ll: integral and within ±LLONG_MAX/2 goes in as an integer.
             if (score >= -(long.MaxValue / 2) && score <= long.MaxValue / 2 && score == Math.Truncate(score))
                 listpack.AddInteger((long)score);

@@ -122,6 +122,7 @@ public sealed class NodeConfig
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
         ["hash-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.HashEntries = ClampToInt(v),
         ["hash-max-listpack-value"] = (_, v) => Objects.EncodingLimits.HashValue = ClampToInt(v),
+        ["set-max-intset-entries"] = (_, v) => Objects.EncodingLimits.IntsetEntries = ClampToInt(v),
         ["set-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SetEntries = ClampToInt(v),
         ["set-max-listpack-value"] = (_, v) => Objects.EncodingLimits.SetValue = ClampToInt(v),
         ["zset-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.SortedSetEntries = ClampToInt(v),

@@ -273,7 +273,7 @@ internal sealed class NodeWorker : ILoopWorker
             stats.Latency.Record(c.Spec, elapsed);
         if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
-        if (elapsed >= node.Diagnostics.SlowTicks)
+        if (elapsed >= node.Diagnostics.SlowTicks && !Blocking.Blocked(c))
             node.Diagnostics.NoteSlow(c, elapsed);
         return ended;
     }

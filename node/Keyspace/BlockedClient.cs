@@ -24,5 +24,8 @@ public sealed class BlockedClient(Connection connection, byte[][] keys, ServeAtt
     /// <summary>Unix ms when it gives up; 0 = never.</summary>
     public long DeadlineMs { get; init; }
 
+    /// <summary>Its SLOWLOG entry, written once it is answered (null while the slow log is off).</summary>
+    public Admin.BlockedSlowLog? SlowLog { get; init; }
+
     internal Timer? Timer;
 }

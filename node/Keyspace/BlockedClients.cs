@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Istore.Net.Resp;
 using Istore.Net.Server;
 
@@ -82,6 +83,7 @@ public sealed class BlockedClients
                         Remove(client);
                         continue;
                     }
+                    long serveStarted = Stopwatch.GetTimestamp();
                     var reply = client.Serve(session, key);
                     if (reply is null)
                     {
@@ -91,7 +93,7 @@ public sealed class BlockedClients
                     Remove(client);
                     // Its reply leaves on its own loop, which may flush the log before this command ends.
                     session.ApplyEngineWrites();
-                    Unblock(client, reply);
+                    Unblock(client, reply, Stopwatch.GetTimestamp() - serveStarted);
                 }
             }
         }
@@ -118,7 +120,7 @@ public sealed class BlockedClients
                 return false;
             Remove(client);
         }
-        Unblock(client, withError ? static o => o.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK") : client.TimedOutReply);
+        Unblock(client, withError ? static o => o.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK") : client.TimedOutReply, 0);
         return true;
     }
 
@@ -138,7 +140,7 @@ public sealed class BlockedClients
             }
             Remove(client);
         }
-        Unblock(client, client.TimedOutReply);
+        Unblock(client, client.TimedOutReply, 0);
     }
 
     private void Remove(BlockedClient client)
@@ -153,7 +155,13 @@ public sealed class BlockedClients
         client.Timer?.Dispose();
     }
 
-    /// <summary>Sends the reply on the client's own loop, then lets it run the commands that waited behind it.</summary>
-    private static void Unblock(BlockedClient client, Action<RespWriter> reply) =>
+    /// <summary>
+    /// Sends the reply on the client's own loop, then lets it run the commands that waited behind
+    /// it; the command goes to the slow log now, timed without its wait (<paramref name="serveTicks"/>: serving it).
+    /// </summary>
+    private static void Unblock(BlockedClient client, Action<RespWriter> reply, long serveTicks)
+    {
+        client.SlowLog?.Answered(serveTicks);
         client.Connection.Resume(connection => reply(connection.Output));
+    }
 }

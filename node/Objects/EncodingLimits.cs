@@ -16,6 +16,9 @@ public static class EncodingLimits
 
     public static int SetValue { get; set; } = 64;
 
+    /// <summary>set-max-intset-entries: a set of integers stays an intset up to this many members.</summary>
+    public static int IntsetEntries { get; set; } = 512;
+
     public static int SortedSetEntries { get; set; } = 128;
 
     public static int SortedSetValue { get; set; } = 64;

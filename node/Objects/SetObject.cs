@@ -6,26 +6,37 @@ namespace Istore.Node.Objects;
 /// <summary>
 /// A set of distinct byte strings. Small ones (see <see cref="EncodingLimits"/>) are packed in one
 /// array (<see cref="PackedPairs"/> with empty values), as Redis 7.2 keeps them in a listpack; a
-/// larger one is a <see cref="ScanTable{TEntry}"/> of member arrays.
+/// larger one is a <see cref="ScanTable{TEntry}"/> of member arrays. As Redis, a set of integers
+/// is an intset up to set-max-intset-entries members, in either form here.
 /// </summary>
 public sealed class SetObject : SetValue
 {
     private PackedPairs? _packed;
     private ScanTable<SetMember>? _table;
 
-    /// <summary>A set in the form that suits <paramref name="capacity"/> members.</summary>
+    /// <summary>
+    /// A table Redis would still hold as an intset: every member an integer, no more than
+    /// set-max-intset-entries of them; the first member that breaks either rule clears it for good.
+    /// </summary>
+    private bool _intset;
+
+    /// <summary>A set in the form that suits <paramref name="capacity"/> members (Redis's rdbLoad: an intset until a member says otherwise, if that many fit one).</summary>
     public SetObject(int capacity = 0)
     {
         if (capacity <= EncodingLimits.SetEntries)
             _packed = new PackedPairs();
         else
+        {
             _table = new ScanTable<SetMember>(capacity);
+            _intset = capacity <= EncodingLimits.IntsetEntries;
+        }
     }
 
     public override long Length => _packed?.Count ?? _table!.Count;
 
-    /// <summary>Redis's names: intset for a small set of integers, listpack for another small one.</summary>
-    public override string Encoding => _packed is null ? "hashtable" : AllIntegers() ? "intset" : "listpack";
+    /// <summary>Redis's names: intset for a set of integers within set-max-intset-entries, listpack for another small one.</summary>
+    public override string Encoding => _packed is null ? (_intset ? "intset" : "hashtable")
+        : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : "listpack";
 
     public override bool Add(ReadOnlySpan<byte> member)
     {
@@ -33,7 +44,10 @@ public sealed class SetObject : SetValue
             return added;
         ref var entry = ref _table!.FindOrAdd(member, out added);
         if (added)
+        {
             entry = new SetMember(member.ToArray());
+            KeepIntset(member);
+        }
         return added;
     }
 
@@ -44,7 +58,10 @@ public sealed class SetObject : SetValue
             return added;
         ref var entry = ref _table!.FindOrAdd(member.Key, out added);
         if (added)
+        {
             entry = member;
+            KeepIntset(member.Key);
+        }
         return added;
     }
 
@@ -59,9 +76,20 @@ public sealed class SetObject : SetValue
             added = _packed.Set(member, default);
             return true;
         }
+        // Redis's intset outgrows set-max-listpack-entries: only set-max-intset-entries or a non-integer ends it.
+        _intset = member.Length <= EncodingLimits.SetValue && AllIntegers() && IsInteger(member) && _packed.Count < EncodingLimits.IntsetEntries;
         ConvertToTable();
         return false;
     }
+
+    /// <summary>A member was added to the table: the set is still an intset only if it is an integer and the set not too large.</summary>
+    private void KeepIntset(ReadOnlySpan<byte> member)
+    {
+        if (_intset)
+            _intset = _table!.Count <= EncodingLimits.IntsetEntries && IsInteger(member);
+    }
+
+    private static bool IsInteger(ReadOnlySpan<byte> member) => RedisNumber.TryParseInt64(member, out _);
 
     public override bool Contains(ReadOnlySpan<byte> member) => _packed?.TryGet(member, out _) ?? _table!.Contains(member);
 
@@ -74,15 +102,16 @@ public sealed class SetObject : SetValue
         var copy = new SetObject(_table!.Count);
         foreach (ref var entry in _table)
             copy.Add(entry);   // member arrays never change, so they can be shared
+        copy._intset = _intset;
         return copy;
     }
 
-    /// <summary>A packed set answers whole in one call with cursor 0, as Redis does for a listpack.</summary>
+    /// <summary>A packed set or an intset answers whole in one call with cursor 0, as Redis does for a listpack or an intset.</summary>
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
-        if (_packed is not null)
+        if (_packed is not null || _intset)
         {
-            foreach (var entry in _packed)
+            foreach (var entry in this)
                 if (pattern is null || pattern.IsMatch(entry.Key))
                     found.Add(entry.Key.ToArray());
             return 0;
@@ -121,7 +150,7 @@ public sealed class SetObject : SetValue
     private bool AllIntegers()
     {
         foreach (var entry in _packed!)
-            if (!RedisNumber.TryParseInt64(entry.Key, out _))
+            if (!IsInteger(entry.Key))
                 return false;
         return true;
     }

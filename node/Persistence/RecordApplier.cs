@@ -36,6 +36,10 @@ internal sealed class RecordApplier(IEngineSession engine, Action<CommandArgs> r
         {
             engine.DeleteAll();
         }
+        else if (PubSubCommands.IsPublish(name))
+        {
+            // a message is for the subscribers connected when it was sent: a restart does not send it again
+        }
         else
         {
             runCommand(record);

@@ -10,7 +10,7 @@ internal enum RouteKind
     Forward,
     /// <summary>MGET, MSET, DEL, UNLINK, EXISTS, TOUCH: split per shard, replies joined.</summary>
     Split,
-    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL: to every shard of the tenant, replies joined.</summary>
+    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL, PUBSUB: to every shard of the tenant, replies joined.</summary>
     FanOut,
     /// <summary>SCAN: one shard at a time, the cursor says which.</summary>
     Scan,
@@ -33,7 +33,7 @@ internal enum RouteKind
 internal static class ProxyCommands
 {
     private static readonly FrozenSet<string> Split = FrozenSet.Create(StringComparer.Ordinal, "MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH");
-    private static readonly FrozenSet<string> FanOut = FrozenSet.Create(StringComparer.Ordinal, "DBSIZE", "KEYS", "FLUSHDB", "FLUSHALL", "SCRIPT");
+    private static readonly FrozenSet<string> FanOut = FrozenSet.Create(StringComparer.Ordinal, "DBSIZE", "KEYS", "FLUSHDB", "FLUSHALL", "SCRIPT", "PUBSUB");
 
     /// <summary>The SCRIPT subcommands that make sense on every shard at once (KILL concerns one shard: send it there).</summary>
     public static bool IsFanOutScript(ReadOnlySpan<byte> subcommand) =>

@@ -143,13 +143,14 @@ internal sealed partial class ProxyWorker
         }
     }
 
-    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL: the same command to every shard of the tenant.</summary>
+    /// <summary>DBSIZE, KEYS, FLUSHDB, FLUSHALL, PUBSUB: the same command to every shard of the tenant.</summary>
     private void FanOut(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, RequestSlot slot)
     {
         var kind = spec.Name switch
         {
             "DBSIZE" => JoinKind.Sum,
             "KEYS" => JoinKind.Concat,
+            "PUBSUB" => PubSubJoin(args[1]),
             "SCRIPT" when System.Text.Ascii.EqualsIgnoreCase(args[1], "LOAD"u8) => JoinKind.First,
             "SCRIPT" when System.Text.Ascii.EqualsIgnoreCase(args[1], "EXISTS"u8) => JoinKind.EachOnAll,
             _ => JoinKind.AllOk,
@@ -157,6 +158,19 @@ internal sealed partial class ProxyWorker
         slot.Join = new ReplyJoin(kind, route.Shards.Length);
         for (int shard = 0; shard < route.Shards.Length; shard++)
             SendWhole(session, shard, slot, shard, args);
+    }
+
+    /// <summary>
+    /// PUBSUB over the tenant's shards: the channels any shard has (each once), the subscribers and
+    /// patterns of all shards summed; HELP and errors as one shard answers them.
+    /// </summary>
+    private static JoinKind PubSubJoin(ReadOnlySpan<byte> subcommand)
+    {
+        if (System.Text.Ascii.EqualsIgnoreCase(subcommand, "CHANNELS"u8) || System.Text.Ascii.EqualsIgnoreCase(subcommand, "SHARDCHANNELS"u8))
+            return JoinKind.Union;
+        if (System.Text.Ascii.EqualsIgnoreCase(subcommand, "NUMSUB"u8) || System.Text.Ascii.EqualsIgnoreCase(subcommand, "SHARDNUMSUB"u8))
+            return JoinKind.CountsSummed;
+        return System.Text.Ascii.EqualsIgnoreCase(subcommand, "NUMPAT"u8) ? JoinKind.Sum : JoinKind.First;
     }
 
     /// <summary>SCAN: the client's cursor says which shard to continue (see <see cref="JoinKind.ScanCursor"/>).</summary>

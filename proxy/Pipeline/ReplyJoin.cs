@@ -9,7 +9,7 @@ internal enum JoinKind
 {
     /// <summary>MGET: each key's value, in the client's key order.</summary>
     ValuesInKeyOrder,
-    /// <summary>DEL, UNLINK, EXISTS, TOUCH, DBSIZE: the sum of the integers.</summary>
+    /// <summary>DEL, UNLINK, EXISTS, TOUCH, DBSIZE, PUBSUB NUMPAT: the sum of the integers.</summary>
     Sum,
     /// <summary>MSET, FLUSHDB, FLUSHALL: OK once every fragment said OK.</summary>
     AllOk,
@@ -17,8 +17,12 @@ internal enum JoinKind
     Concat,
     /// <summary>SCAN: one shard's reply with its cursor rewritten to carry the shard.</summary>
     ScanCursor,
-    /// <summary>SCRIPT LOAD: every shard answers the same (the script's SHA1); the first reply stands for all.</summary>
+    /// <summary>SCRIPT LOAD, PUBSUB HELP: every shard answers the same; the first reply stands for all.</summary>
     First,
+    /// <summary>PUBSUB CHANNELS, SHARDCHANNELS: every name any fragment listed, once.</summary>
+    Union,
+    /// <summary>PUBSUB NUMSUB, SHARDNUMSUB: name, count pairs in the client's order, each count summed over the fragments.</summary>
+    CountsSummed,
     /// <summary>SCRIPT EXISTS: per position, 1 only when every shard answered 1.</summary>
     EachOnAll,
     /// <summary>SSUBSCRIBE: the backend's confirmations only acknowledge; the client gets the reply the proxy prepared.</summary>
@@ -33,6 +37,7 @@ internal sealed class ReplyJoin
 {
     private readonly JoinKind _kind;
     private readonly RespValue?[] _parts;
+    private byte[]? _firstFrame;
     private int _remaining;
 
     public ReplyJoin(JoinKind kind, int fragments)
@@ -58,6 +63,8 @@ internal sealed class ReplyJoin
     public bool Add(int fragment, ReadOnlySpan<byte> reply)
     {
         _parts[fragment] = RespValue.Parse(reply);
+        if (_kind == JoinKind.First && fragment == 0)
+            _firstFrame = reply.ToArray();   // passed on whole: PUBSUB HELP's lines are simple strings
         return --_remaining == 0;
     }
 
@@ -93,7 +100,7 @@ internal sealed class ReplyJoin
                 WriteScan(output, _parts[0]!);
                 break;
             case JoinKind.First:
-                WriteValue(output, _parts[0]!);
+                output.WriteRaw(_firstFrame);
                 break;
             case JoinKind.EachOnAll:
                 output.WriteArrayHeader(_parts[0]!.Count);
@@ -103,7 +110,32 @@ internal sealed class ReplyJoin
             case JoinKind.Prepared:
                 output.WriteRaw(PreparedReply);
                 break;
+            case JoinKind.Union:
+                WriteUnion(output);
+                break;
+            case JoinKind.CountsSummed:
+                output.WriteArrayHeader(_parts[0]!.Count);
+                for (int i = 0; i + 1 < _parts[0]!.Count; i += 2)
+                {
+                    WriteValue(output, _parts[0]![i]);
+                    output.WriteInteger(_parts.Sum(p => p!.Count > i + 1 ? p[i + 1].AsInteger() : 0));
+                }
+                break;
         }
+    }
+
+    private void WriteUnion(RespWriter output)
+    {
+        // Latin-1 maps each byte to one char, so names compare as their bytes.
+        var names = new List<byte[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in _parts)
+            foreach (var item in part!.Items)
+                if (item.AsBytes() is { } name && seen.Add(Encoding.Latin1.GetString(name)))
+                    names.Add(name);
+        output.WriteArrayHeader(names.Count);
+        foreach (var name in names)
+            output.WriteBulkString(name);
     }
 
     /// <summary>The shard's reply with its cursor replaced by the client's (<see cref="ScanCursorCodec"/>).</summary>

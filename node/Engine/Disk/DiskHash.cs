@@ -19,8 +19,8 @@ internal sealed class DiskHash(SubkeyStore elements) : HashValue, IDiskCollectio
 
     public override long Length => elements.Size;
 
-    /// <summary>What Redis reports for a large hash; a disk hash has no small packed form.</summary>
-    public override string Encoding => "hashtable";
+    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => DiskEncodings.Hash(this);
 
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
@@ -32,7 +32,7 @@ internal sealed class DiskHash(SubkeyStore elements) : HashValue, IDiskCollectio
     public override bool Remove(ReadOnlySpan<byte> field) => elements.Remove(field);
 
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
-        elements.Scan(cursor, count, pattern, found, withValues: true);
+        elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding == "listpack"), pattern, found, withValues: true);
 
     public override HashField RandomField()
     {

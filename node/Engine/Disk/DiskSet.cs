@@ -10,6 +10,9 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
 
     public override long Length => elements.Size;
 
+    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => DiskEncodings.Set(this);
+
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
 
@@ -20,7 +23,7 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
     public override bool Remove(ReadOnlySpan<byte> member) => elements.Remove(member);
 
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
-        elements.Scan(cursor, count, pattern, found, withValues: false);
+        elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding != "hashtable"), pattern, found, withValues: false);
 
     public override SetMember RandomMember() => new(elements.RandomElement().Field);
 

@@ -25,7 +25,8 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
 
     public override long Length => _elements.Size;
 
-    public override string Encoding => "skiplist";
+    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => DiskEncodings.SortedSet(this);
 
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
@@ -83,7 +84,7 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
         int first = found.Count;
-        ulong next = _elements.Scan(cursor, count, pattern, found, withValues: true);
+        ulong next = _elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding == "listpack"), pattern, found, withValues: true);
         for (int i = first + 1; i < found.Count; i += 2)
             found[i] = ScoredMember.ScoreText(DiskFormat.ReadScoreValue(found[i]));
         return next;

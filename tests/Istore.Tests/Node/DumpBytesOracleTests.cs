@@ -8,8 +8,10 @@ namespace Istore.Tests.Node;
 /// DUMP writes what redis-server 7.0 writes for the same value: built by the same commands on
 /// both, wherever OBJECT ENCODING agrees on an encoding whose order Redis fixes (strings, listpack
 /// hashes and sorted sets, intsets, quicklists — LZF compression included) the payloads are
-/// byte-identical; and the payload's RDB type is always the one OBJECT ENCODING names. The disk
-/// engine reports (and dumps) its hashes, sets and sorted sets in their large encodings.
+/// byte-identical; and the payload's RDB type is always the one OBJECT ENCODING names. Both
+/// engines choose Redis's encodings (the disk engine from the value's contents); the disk engine
+/// keeps a hash's fields in byte order, not insertion order, so its listpack hashes match Redis's
+/// bytes when the fields were added in that order.
 /// </summary>
 public abstract class DumpBytesOracleTests(NodeFixture fixture, RedisServerFixture redis) : IAsyncLifetime
 {
@@ -48,12 +50,24 @@ public abstract class DumpBytesOracleTests(NodeFixture fixture, RedisServerFixtu
         string type = (await node.ExecuteAsync("TYPE", key)).ToString();
         string ours = (await node.ExecuteAsync("OBJECT", "ENCODING", key)).ToString();
         string theirs = (await oracle.ExecuteAsync("OBJECT", "ENCODING", key)).ToString();
-        // The memory engine chooses Redis's encodings (but for 7.2's listpack small sets); the disk engine keeps large forms.
-        if (fixture is not DiskNodeFixture && !(type == "set" && ours == "listpack"))
+        // Both engines choose Redis's encodings (but for 7.2's listpack small sets).
+        if (!(type == "set" && ours == "listpack"))
             Assert.Equal(theirs, ours);
         var dump = (await node.KeyDumpAsync(key))!;
         Assert.Equal(TypeByte[(type, ours)], dump[0]);
-        if (ours == theirs && OrderFixed.Contains(ours) && !(type == "set" && ours == "listpack"))
+        bool sameOrder = await SameFieldOrderAsync(type, node, oracle, key);
+        Assert.True(sameOrder || kind != "hash-listpack-fields-in-order", "a hash built in field order walks in another order");
+        if (ours == theirs && OrderFixed.Contains(ours) && !(type == "set" && ours == "listpack") && sameOrder)
             Assert.Equal(Convert.ToHexString((await oracle.KeyDumpAsync(key))!), Convert.ToHexString(dump));
+    }
+
+    /// <summary>A listpack hash holds its fields in the order HKEYS gives (insertion order in Redis, byte order on disk).</summary>
+    private async Task<bool> SameFieldOrderAsync(string type, IDatabase node, IDatabase oracle, string key)
+    {
+        if (type != "hash" || fixture is not DiskNodeFixture)
+            return true;
+        var ours = await node.HashKeysAsync(key);
+        var theirs = await oracle.HashKeysAsync(key);
+        return ours.SequenceEqual(theirs);
     }
 }

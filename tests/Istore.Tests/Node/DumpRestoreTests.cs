@@ -43,6 +43,9 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
         ["set-intset"] = (db, k) => db.SetAddAsync(k, [1, 2, -3, 40000, 5_000_000_000]),
         ["set-hashtable-strings"] = (db, k) => db.SetAddAsync(k, ["a", "b", "c"]),
         ["set-hashtable-1000-ints"] = (db, k) => db.SetAddAsync(k, Items(1000, i => i)),
+        ["set-intset-300"] = (db, k) => db.SetAddAsync(k, Items(300, i => i * 3 - 100)),
+        ["set-intset-512"] = (db, k) => db.SetAddAsync(k, Items(512, i => 512 - i)),
+        ["set-hashtable-513-ints"] = (db, k) => db.SetAddAsync(k, Items(513, i => i)),
         ["zset-listpack-fractions"] = (db, k) => db.SortedSetAddAsync(k, [new("a", 0.1), new("b", 1e-5), new("c", -2.5e20), new("d", 7), new("e", 0)]),
         ["list-quicklist-mixed-3000"] = (db, k) => db.ListRightPushAsync(k, Items(3000, i => i % 3 == 0 ? (RedisValue)(i * 7919L) : $"item-{i}-{i * 7919 % 1000}")),
         ["hash-listpack-100"] = (db, k) => db.HashSetAsync(k, Enumerable.Range(0, 100).Select(i => new HashEntry($"field:{i}", i % 2 == 0 ? $"value-{i * 31}" : i * 31)).ToArray()),
@@ -50,6 +53,7 @@ public abstract class DumpRestoreTests(NodeFixture fixture, RedisServerFixture r
         ["zset-listpack"] = (db, k) => db.SortedSetAddAsync(k, [new("a", 1), new("b", 2.5), new("c", -3), new("d", 1e300), new("e", double.PositiveInfinity), new("f", double.NegativeInfinity)]),
         ["zset-skiplist-1000"] = (db, k) => db.SortedSetAddAsync(k, Enumerable.Range(0, 1000).Select(i => new SortedSetEntry($"m{i}", i * 0.5)).ToArray()),
         ["hash-listpack"] = (db, k) => db.HashSetAsync(k, [new("f", "v"), new("n", "12"), new("neg", "-400000"), new("e", "")]),
+        ["hash-listpack-fields-in-order"] = (db, k) => db.HashSetAsync(k, Enumerable.Range(0, 50).Select(i => new HashEntry($"f{i:D3}", i * 1000)).ToArray()),
         ["hash-hashtable-1000"] = (db, k) => db.HashSetAsync(k, Enumerable.Range(0, 1000).Select(i => new HashEntry($"f{i}", $"v{i}")).ToArray()),
         ["hash-long-value"] = (db, k) => db.HashSetAsync(k, [new("f", new string('z', 200))]),
     };

@@ -4,7 +4,8 @@ namespace Istore.Tests.Node;
 
 /// <summary>
 /// The memory engine's hash encodings: packed (Redis's listpack) while small, a table past Redis's
-/// limits. The disk engine has one encoding and reports "hashtable" (see node/Engine/Disk/README.md).
+/// limits. The disk engine has one layout and reports the encoding Redis gives its contents (see
+/// node/Engine/Disk/README.md; DumpBytesOracleTests compares it with redis-server's).
 /// </summary>
 public class HashEncodingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
 {

@@ -65,6 +65,29 @@ public sealed class SmallCollectionEncodingTests(NodeFixture fixture, RedisServe
         }
     }
 
+    /// <summary>set-max-intset-entries (512), not set-max-listpack-entries (128), ends an intset; a set that left it never returns.</summary>
+    [Fact]
+    public async Task A_set_of_integers_stays_an_intset_up_to_set_max_intset_entries_as_on_redis_server()
+    {
+        await using var ours = await fixture.ConnectAsync();
+        await using var theirs = await RawConnection.ConnectAsync(redis.Port);
+        foreach (var c in new[] { ours, theirs })
+            await c.CommandAsync("DEL", "is:grow", "is:mixed");
+        string[] Ints(int from, int to) => [.. Enumerable.Range(from, to - from).Select(i => (i * 7 - 1000).ToString(CultureInfo.InvariantCulture))];
+        string[][] script = [
+            ["SADD", "is:grow", .. Ints(0, 300)], ["OBJECT", "ENCODING", "is:grow"], ["SSCAN", "is:grow", "0", "COUNT", "5", "MATCH", "-99*"],
+            ["SADD", "is:grow", .. Ints(300, 512)], ["OBJECT", "ENCODING", "is:grow"],
+            ["SADD", "is:grow", .. Ints(512, 513)], ["OBJECT", "ENCODING", "is:grow"],
+            ["SREM", "is:grow", .. Ints(0, 400)], ["OBJECT", "ENCODING", "is:grow"],
+            ["SADD", "is:mixed", .. Ints(0, 200)], ["OBJECT", "ENCODING", "is:mixed"],
+            ["SADD", "is:mixed", "x"], ["OBJECT", "ENCODING", "is:mixed"], ["SREM", "is:mixed", "x"], ["OBJECT", "ENCODING", "is:mixed"]];
+        foreach (var args in script)
+        {
+            string command = string.Join(' ', args.Take(3)) + ": ";
+            Assert.Equal(command + await theirs.CommandAsync(args), command + await ours.CommandAsync(args));
+        }
+    }
+
     /// <summary>Our limit is 5 members, so sets convert often; redis-server keeps its own encodings. Members compare as sets.</summary>
     [Fact]
     public async Task Random_set_workload_across_conversions_answers_as_redis_server()
