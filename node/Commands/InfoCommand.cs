@@ -134,8 +134,8 @@ internal static class InfoCommand
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
-                yield return ("keyspace_hits", Interlocked.Read(ref db.KeyspaceHits));
-                yield return ("keyspace_misses", Interlocked.Read(ref db.KeyspaceMisses));
+                yield return ("keyspace_hits", db.KeyspaceHits.Value);
+                yield return ("keyspace_misses", db.KeyspaceMisses.Value);
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);
                 yield return ("pubsub_patterns", node.PubSub.PatternCount);
                 yield return ("pubsubshard_channels", node.PubSub.ActiveChannels(null, shard: true).Count);

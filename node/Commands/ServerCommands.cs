@@ -177,8 +177,8 @@ public static class ServerCommands
         else if (c.ArgIs(1, "RESETSTAT"u8) && c.Count == 2)
         {
             c.Node.Stats.Reset();
-            Interlocked.Exchange(ref c.Node.Database.KeyspaceHits, 0);
-            Interlocked.Exchange(ref c.Node.Database.KeyspaceMisses, 0);
+            c.Node.Database.KeyspaceHits.Reset();
+            c.Node.Database.KeyspaceMisses.Reset();
             Interlocked.Exchange(ref c.Node.Database.ExpiredKeys, 0);
             Interlocked.Exchange(ref c.Node.Database.EvictedKeys, 0);
             c.Output.WriteOk();

@@ -82,8 +82,9 @@ public sealed class Database(IStorageEngine engine)
     // Counters for INFO stats, updated with Interlocked.
     public long EvictedKeys;
     public long ExpiredKeys;
-    public long KeyspaceHits;
-    public long KeyspaceMisses;
+
+    /// <summary>Every read counts one of these: striped, so the loops do not share a written cache line.</summary>
+    public readonly StripedCounter KeyspaceHits = new(), KeyspaceMisses = new();
 
     [ThreadStatic] private static long t_frozenNowMs;
 

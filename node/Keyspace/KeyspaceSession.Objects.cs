@@ -26,11 +26,11 @@ public sealed partial class KeyspaceSession
         if (type == KeyType.None)
         {
             value = null;
-            Interlocked.Increment(ref _db.KeyspaceMisses);
+            _db.KeyspaceMisses.Increment(_statsStripe);
         }
         else
         {
-            Interlocked.Increment(ref _db.KeyspaceHits);
+            _db.KeyspaceHits.Increment(_statsStripe);
             Touched(key);
         }
         return type;

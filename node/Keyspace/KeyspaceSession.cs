@@ -27,6 +27,8 @@ public sealed partial class KeyspaceSession : IDisposable
         _access = replaying ? null : db.Access;
     }
 
+    private readonly int _statsStripe = StripedCounter.NewStripe();
+
     private readonly AccessTable? _access;
 
     /// <summary>
@@ -87,12 +89,12 @@ public sealed partial class KeyspaceSession : IDisposable
         var type = ReadLive(key);
         if (type == KeyType.None)
         {
-            Interlocked.Increment(ref _db.KeyspaceMisses);
+            _db.KeyspaceMisses.Increment(_statsStripe);
             Notify(PubSub.NotifyClass.KeyMiss, "keymiss"u8, key);
         }
         else
         {
-            Interlocked.Increment(ref _db.KeyspaceHits);
+            _db.KeyspaceHits.Increment(_statsStripe);
         }
         return type;
     }
