@@ -3,8 +3,8 @@ namespace Istore.Node.Commands;
 /// <summary>
 /// A read of several strings (MGET, EXISTS k1 k2 …) with no lock, that never shows an atomic write
 /// (MSET, EXEC …) half applied: when one began while it ran, its reply is taken back and it runs
-/// again under the write lock. Its side effects (hit and miss counts, access times) are idempotent
-/// or counted twice only then.
+/// again under the write lock. Its side effects are idempotent (access times) or, only then,
+/// happen twice (hit and miss counts, keymiss events).
 /// </summary>
 internal static class SeveralKeyRead
 {
