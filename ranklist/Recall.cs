@@ -21,7 +21,7 @@ public static class Recall
     {
         var exclusions = query.Exclusions ?? [];
         var (mergeCost, rowCost, probeRows) = Costs(query);
-        if (MergesUpFront(query))
+        if (MergesUpFront(query, mergeCost, rowCost, probeRows))
             return DenseMerge.TopK(query, exclusions);
         var threshold = new ThresholdRecall(query, exclusions);
         if (query.Strategy == RecallStrategy.Threshold)
@@ -42,8 +42,11 @@ public static class Recall
     internal static bool MergesUpFront(RecallQuery query)
     {
         var (mergeCost, rowCost, probeRows) = Costs(query);
-        return query.Strategy == RecallStrategy.Merge || (query.Strategy == RecallStrategy.Auto && probeRows * rowCost > ProbeShare * mergeCost);
+        return MergesUpFront(query, mergeCost, rowCost, probeRows);
     }
+
+    private static bool MergesUpFront(RecallQuery query, double mergeCost, double rowCost, int probeRows) =>
+        query.Strategy == RecallStrategy.Merge || (query.Strategy == RecallStrategy.Auto && probeRows * rowCost > ProbeShare * mergeCost);
 
     private static (double Merge, double Row, int ProbeRows) Costs(RecallQuery query)
     {

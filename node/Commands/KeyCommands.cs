@@ -39,11 +39,11 @@ public static partial class KeyCommands
     /// <summary>EXISTS leaves keys' access times alone (as Redis's does); TOUCH is there to use them.</summary>
     private static void CountExisting(CommandContext c, bool touch) => SeveralKeyRead.Run(c, touch ? CountAndTouch : Count);
 
-    private static void CountAndTouch(CommandContext c) => CountExisting(c, touch: true, c.Output);
+    private static void CountAndTouch(CommandContext c) => CountLive(c, touch: true);
 
-    private static void Count(CommandContext c) => CountExisting(c, touch: false, c.Output);
+    private static void Count(CommandContext c) => CountLive(c, touch: false);
 
-    private static void CountExisting(CommandContext c, bool touch, Istore.Net.Resp.RespWriter output)
+    private static void CountLive(CommandContext c, bool touch)
     {
         long found = 0;
         for (int i = 1; i < c.Count; i++)
@@ -54,7 +54,7 @@ public static partial class KeyCommands
             if (touch)
                 c.Keyspace.Touch(c.Arg(i));
         }
-        output.WriteInteger(found);
+        c.Output.WriteInteger(found);
     }
 
     private static void Type(CommandContext c) =>
