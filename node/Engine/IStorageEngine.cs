@@ -43,16 +43,18 @@ public interface IStorageEngine : IDisposable
     /// Starts a snapshot that recovery will return with <paramref name="cookie"/>. Called with the
     /// keyspace write lock held, at the log boundary the cookie names: whatever the log cannot
     /// replay idempotently (collections) is captured now, exactly; the returned task writes it
-    /// out and finishes the snapshot without the lock.
+    /// out and finishes the snapshot without holding the lock (an engine may take
+    /// <paramref name="writeLock"/>, the keyspace write lock, for short slices).
     /// </summary>
-    Func<Task> BeginCheckpoint(byte[] cookie);
+    Func<Task> BeginCheckpoint(byte[] cookie, object writeLock);
 
     /// <summary>
     /// Captures the dataset at this point of the write stream for a replica's full sync. Called
-    /// with the keyspace write lock held; the snapshot is written out later without it.
+    /// with the keyspace write lock held (<paramref name="writeLock"/>); the snapshot is written out
+    /// later without holding it, save for short slices an engine may take.
     /// <paramref name="workDirectory"/> is the engine's to use for files and is removed on dispose.
     /// </summary>
-    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory);
+    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, object writeLock);
 
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }

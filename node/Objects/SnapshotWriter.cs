@@ -23,6 +23,13 @@ public sealed class SnapshotWriter(Action<ReadOnlySpan<byte>> sink)
         Length = 0;
     }
 
+    /// <summary>Bytes another writer already encoded, passed on in order.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        Flush();
+        sink(bytes);
+    }
+
     public void WriteVarUInt(ulong value)
     {
         Ensure(10);

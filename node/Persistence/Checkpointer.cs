@@ -72,7 +72,7 @@ public sealed class Checkpointer(Database db, ILogger logger)
                 segment = db.Log.Rotate();
                 BitConverter.TryWriteBytes(cookie.AsSpan(), segment);
                 BitConverter.TryWriteBytes(cookie.AsSpan(8), db.Log.StreamOffset);
-                finish = db.Engine.BeginCheckpoint(cookie);
+                finish = db.Engine.BeginCheckpoint(cookie, db.WriteLock);
             }
             await finish().ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log

@@ -151,7 +151,7 @@ public sealed class ReplicationHub : IDisposable
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
-            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}")),
+            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"), _db.WriteLock),
                 _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);

@@ -90,20 +90,20 @@ public sealed class MemoryEngine : IStorageEngine
     }
 
     /// <summary>
-    /// Collections are serialized now, under the write lock, so they match the log boundary exactly
-    /// (their log records are not idempotent); strings go through FASTER's snapshot, whose
-    /// records are. The object file is complete before FASTER commits the cookie that names it.
-    /// Writes wait while the collections are written out (into the page cache; the fsync is the
-    /// only disk wait): the price of an exact copy without a fork.
+    /// Collections are captured at the log boundary exactly (their log records are not idempotent)
+    /// and written out while writes go on (<see cref="ObjectCapture"/>); strings go through FASTER's
+    /// snapshot, whose records are. The object file is complete before FASTER commits the cookie
+    /// that names it.
     /// </summary>
-    public Func<Task> BeginCheckpoint(byte[] cookie)
+    public Func<Task> BeginCheckpoint(byte[] cookie, object writeLock)
     {
         string path = SnapshotPath(cookie);
         var file = new ObjectSnapshotFile(path);
+        ObjectCapture capture;
         try
         {
-            Objects.WriteTo(file.Writer);
-            file.Writer.Flush();
+            capture = Objects.BeginCapture(CaptureSlot.Checkpoint, writeLock, file.Writer, ObjectSnapshotFile.WriteEntry);
+            file.Writer.WriteVarUInt((ulong)capture.Expected);
         }
         catch
         {
@@ -113,7 +113,10 @@ public sealed class MemoryEngine : IStorageEngine
         return async () =>
         {
             using (file)
+            {
+                await Task.Run(() => Objects.Complete(capture)).ConfigureAwait(false);
                 file.Commit();
+            }
             Store.CommitCookie = cookie;
             var (success, _) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
             if (!success)
@@ -123,12 +126,12 @@ public sealed class MemoryEngine : IStorageEngine
     }
 
     /// <summary>
-    /// Collections are copied now, under the write lock (their stream records are not idempotent,
-    /// so the copy must be exact at this offset); strings are read from the live store afterwards.
-    /// A string changed meanwhile is written at its newer value, which the stream from this offset
-    /// sets again: string records are absolute, so replaying them over a newer value converges.
+    /// Collections are captured at this offset exactly (their stream records are not idempotent);
+    /// strings are read from the live store afterwards. A string changed meanwhile is written at
+    /// its newer value, which the stream from this offset sets again: string records are absolute,
+    /// so replaying them over a newer value converges.
     /// </summary>
-    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory) => new MemoryDatasetSnapshot(this, Objects.CopyAll());
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, object writeLock) => new MemoryDatasetSnapshot(this, writeLock);
 
     private string SnapshotPath(byte[] cookie) => Path.Combine(_objectsDirectory, Convert.ToHexStringLower(cookie) + ".snap");
 

@@ -45,7 +45,7 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
     {
-        if (_engine.Objects.TryGet(key, out var stored, out expireAt))
+        if (_engine.Objects.TryGetForCommand(key, out var stored, out expireAt))
         {
             value = stored;
             return stored.Type;

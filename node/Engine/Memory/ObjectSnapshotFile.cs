@@ -37,6 +37,15 @@ internal sealed class ObjectSnapshotFile : IDisposable
         _length += chunk.Length;
     }
 
+    /// <summary>One collection of the payload, after its count (what <see cref="ObjectSpace.ReadFrom"/> reads).</summary>
+    public static void WriteEntry(SnapshotWriter writer, ReadOnlySpan<byte> key, StoredObject value, long expireAt)
+    {
+        writer.WriteByte((byte)value.Type);
+        writer.WriteBytes(key);
+        writer.WriteInt64(expireAt);
+        value.WriteTo(writer);
+    }
+
     /// <summary>Writes the trailer, makes the file durable and gives it its final name.</summary>
     public void Commit()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Istore.Node.Objects;
 using Istore.Ranklist;
@@ -9,10 +10,15 @@ namespace Istore.Node.Engine.Memory;
 /// beside the FASTER string store; a key lives in one of the two. Structural access (lookup,
 /// insert, remove, scan) takes this space's own lock, so string paths on any thread may ask
 /// whether a key is a collection; object contents are read and changed under the keyspace write lock.
+/// Snapshots are <see cref="ObjectCapture"/>s: every change below first hands the entry it changes
+/// to a capture that still needs it.
 /// </summary>
 internal sealed class ObjectSpace
 {
     private readonly ScanTable<ObjectEntry> _table = new();
+    private readonly ObjectCapture?[] _captures = new ObjectCapture?[2];
+    private readonly List<(ObjectCapture Capture, ObjectEntry Entry)> _unsaved = [];
+    private int _epoch;
     private volatile int _count;
     private int _volatileCount;
 
@@ -69,17 +75,43 @@ internal sealed class ObjectSpace
         }
     }
 
+    /// <summary>
+    /// <see cref="TryGet"/> for a command, which holds the keyspace write lock and may change the
+    /// object in place: a capture that still needs it writes it first.
+    /// </summary>
+    public bool TryGetForCommand(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
+    {
+        value = null!;
+        expireAt = 0;
+        if (_count == 0)
+            return false;
+        lock (_table)
+        {
+            ref var entry = ref _table.Find(key);
+            if (Unsafe.IsNullRef(ref entry))
+                return false;
+            BeforeChange(ref entry);
+            value = entry.Value;
+            expireAt = entry.ExpireAt;
+        }
+        SaveQueued();
+        return true;
+    }
+
     /// <summary>Stores (or replaces) a key's object; returns whether the key was there and had an expiry.</summary>
     public (bool Existed, bool WasVolatile) Set(ReadOnlySpan<byte> key, StoredObject value, long expireAt)
     {
+        (bool, bool) result;
         lock (_table)
         {
             ref var entry = ref _table.FindOrAdd(key, out bool added);
+            if (!added)
+                BeforeChange(ref entry);
             bool wasVolatile = !added && entry.ExpireAt != 0;
             var previous = added ? null : entry.Value;
             long bytes = EstimateBytes(key.Length, value);
             _bytes += bytes - (added ? 0 : entry.Bytes);
-            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt, bytes);
+            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt, bytes) { Born = _epoch };
             if (previous != value)
             {
                 Stored(value);
@@ -87,8 +119,10 @@ internal sealed class ObjectSpace
                     Dropped(previous);
             }
             Adjust(added ? 1 : 0, (expireAt != 0 ? 1 : 0) - (wasVolatile ? 1 : 0));
-            return (!added, wasVolatile);
+            result = (!added, wasVolatile);
         }
+        SaveQueued();
+        return result;
     }
 
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt, out long previous)
@@ -101,11 +135,13 @@ internal sealed class ObjectSpace
             ref var entry = ref _table.Find(key);
             if (Unsafe.IsNullRef(ref entry))
                 return false;
+            BeforeChange(ref entry);
             previous = entry.ExpireAt;
             entry = entry with { ExpireAt = expireAt };
             Adjust(0, (expireAt != 0 ? 1 : 0) - (previous != 0 ? 1 : 0));
-            return true;
         }
+        SaveQueued();
+        return true;
     }
 
     public bool Remove(ReadOnlySpan<byte> key, out long expireAt)
@@ -117,13 +153,15 @@ internal sealed class ObjectSpace
         {
             if (!_table.Remove(key, out var removed))
                 return false;
+            BeforeChange(ref removed);
             Interlocked.Add(ref _removedElements, removed.Value.Length);
             _bytes -= removed.Bytes;
             Dropped(removed.Value);
             expireAt = removed.ExpireAt;
             Adjust(-1, expireAt != 0 ? -1 : 0);
-            return true;
         }
+        SaveQueued();
+        return true;
     }
 
     /// <summary>A command changed the collection at <paramref name="key"/> in place: recount its bytes.</summary>
@@ -157,32 +195,104 @@ internal sealed class ObjectSpace
             return _table.Count == 0 ? 0 : (ulong)Random.Shared.Next(Math.Max(1, _table.Count));
     }
 
-    /// <summary>Deep copies of every collection with its key and expiry; the caller holds the keyspace write lock, so the copy is exact.</summary>
-    public List<(byte[] Key, StoredObject Value, long ExpireAt)> CopyAll()
+    /// <summary>
+    /// Starts capturing the collections as they are now into <paramref name="output"/>; the caller
+    /// holds <paramref name="writeLock"/>, the keyspace write lock. At most one capture per slot.
+    /// </summary>
+    public ObjectCapture BeginCapture(CaptureSlot slot, object writeLock, SnapshotWriter output, CapturedEntryWriter format)
     {
         lock (_table)
         {
-            var copies = new List<(byte[], StoredObject, long)>(_table.Count);
-            foreach (ref var entry in _table)
-                copies.Add((entry.KeyBytes, entry.Value.Clone(), entry.ExpireAt));
-            return copies;
+            if (_captures[(int)slot] is not null)
+                throw new InvalidOperationException($"a {slot} capture is already running");
+            var capture = new ObjectCapture(slot, ++_epoch, writeLock, output, format, _table.Count);
+            _captures[(int)slot] = capture;
+            return capture;
         }
     }
 
-    /// <summary>Serializes every collection; the caller holds the keyspace write lock, so the copy is exact.</summary>
-    public void WriteTo(SnapshotWriter writer)
+    /// <summary>A writer waits for the capture's walk at most this long at a time.</summary>
+    private static readonly long SliceTicks = Stopwatch.Frequency / 1000;
+
+    /// <summary>
+    /// Writes every entry <paramref name="capture"/> still needs, walking the table a slice at a time
+    /// under the write lock (the SCAN cursor returns every entry present throughout, even across
+    /// resizes; entries changed or removed meanwhile were written by the change), then ends it.
+    /// Throws if the capture could not be written whole.
+    /// </summary>
+    public void Complete(ObjectCapture capture)
     {
+        var slice = new List<ObjectEntry>();
+        ulong cursor = 0;
+        try
+        {
+            do
+            {
+                lock (capture.WriteLock)
+                {
+                    long end = Stopwatch.GetTimestamp() + SliceTicks;
+                    do
+                    {
+                        lock (_table)
+                        {
+                            var collector = new CaptureCollector(capture, slice);
+                            cursor = _table.Scan(cursor, 32, ref collector);
+                        }
+                        foreach (var entry in slice)
+                            capture.Save(entry);
+                        slice.Clear();
+                    }
+                    while (cursor != 0 && Stopwatch.GetTimestamp() < end);
+                }
+                // A monitor is not fair: pause, so writers that waited for the slice get the lock.
+                if (cursor != 0)
+                    Thread.Sleep(1);
+            }
+            while (cursor != 0);
+        }
+        finally
+        {
+            EndCapture(capture);
+        }
+        capture.ThrowIfIncomplete();
+    }
+
+    /// <summary>Stops <paramref name="capture"/> (done, failed or abandoned): changes no longer write to it.</summary>
+    public void EndCapture(ObjectCapture capture)
+    {
+        lock (capture.WriteLock)
         lock (_table)
         {
-            writer.WriteVarUInt((ulong)_table.Count);
-            foreach (ref var entry in _table)
-            {
-                writer.WriteByte((byte)entry.Value.Type);
-                writer.WriteBytes(entry.KeyBytes);
-                writer.WriteInt64(entry.ExpireAt);
-                entry.Value.WriteTo(writer);
-            }
+            if (_captures[(int)capture.Slot] == capture)
+                _captures[(int)capture.Slot] = null;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="entry"/> is about to change, move or go (table lock held): each capture that
+    /// still needs it takes it as it is, written by <see cref="SaveQueued"/> once the table lock
+    /// is released (lock-free string readers need only that lock).
+    /// </summary>
+    private void BeforeChange(ref ObjectEntry entry)
+    {
+        foreach (var capture in _captures)
+        {
+            if (capture is null || !capture.Needs(entry))
+                continue;
+            if (!Monitor.IsEntered(capture.WriteLock))
+                throw new InvalidOperationException("a collection changed without the keyspace write lock while a snapshot was being captured");
+            capture.MarkSaved(ref entry);
+            _unsaved.Add((capture, entry));
+        }
+    }
+
+    private void SaveQueued()
+    {
+        if (_unsaved.Count == 0)
+            return;
+        foreach (var (capture, entry) in _unsaved)
+            capture.Save(entry);
+        _unsaved.Clear();
     }
 
     public void ReadFrom(ReadOnlySpan<byte> snapshot)
@@ -239,7 +349,35 @@ internal sealed class ObjectSpace
     }
 }
 
-internal readonly record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long ExpireAt, long Bytes) : IScanEntry
+internal record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long ExpireAt, long Bytes) : IScanEntry
 {
-    public ReadOnlySpan<byte> Key => KeyBytes;
+    public readonly ReadOnlySpan<byte> Key => KeyBytes;
+
+    /// <summary>The capture epoch when this value was placed at its key: only captures begun later include it.</summary>
+    public int Born;
+
+    /// <summary>The epoch of the last capture, per slot, that has this entry.</summary>
+    private int _savedByCheckpoint, _savedByFullSync;
+
+    public readonly int SavedIn(CaptureSlot slot) => slot == CaptureSlot.Checkpoint ? _savedByCheckpoint : _savedByFullSync;
+
+    public void MarkSaved(CaptureSlot slot, int epoch)
+    {
+        if (slot == CaptureSlot.Checkpoint)
+            _savedByCheckpoint = epoch;
+        else
+            _savedByFullSync = epoch;
+    }
+}
+
+/// <summary>Takes, and marks, the entries a capture still needs from a step of its walk.</summary>
+internal readonly struct CaptureCollector(ObjectCapture capture, List<ObjectEntry> into) : IEntryVisitor<ObjectEntry>
+{
+    public void Visit(ref ObjectEntry entry)
+    {
+        if (!capture.Needs(entry))
+            return;
+        capture.MarkSaved(ref entry);
+        into.Add(entry);
+    }
 }
