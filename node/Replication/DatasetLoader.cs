@@ -11,9 +11,8 @@ namespace Istore.Node.Replication;
 internal static class DatasetLoader
 {
     /// <param name="restoreFunctions">Replaces FUNCTION's libraries with the snapshot's (FUNCTION DUMP's payload).</param>
-    public static long Load(Database db, ReadOnlySpan<byte> payload, Action<byte[]> restoreFunctions)
+    public static long Load(Database db, MappedSnapshot payload, Action<byte[]> restoreFunctions)
     {
-        var reader = new SnapshotReader(payload);
         var members = new Ranklist.MemberTable();   // ranklists re-intern into the database's table when stored
         using var session = db.Engine.CreateSession();
         long loaded = 0;
@@ -28,25 +27,23 @@ internal static class DatasetLoader
                 {
                     for (int i = 0; i < 1000 && !done; i++)
                     {
+                        var reader = payload.Next();
                         byte entry = reader.ReadByte();
                         if (entry == DatasetEntries.FunctionsEntry)
-                        {
                             restoreFunctions(reader.ReadBytes().ToArray());
-                            continue;
-                        }
-                        var type = (KeyType)entry;
-                        if (type == KeyType.None)
-                        {
+                        else if ((KeyType)entry == KeyType.None)
                             done = true;
-                            break;
-                        }
-                        var key = reader.ReadBytes();
-                        long expireAt = reader.ReadInt64();
-                        if (type == KeyType.String)
-                            session.Write(key, reader.ReadBytes(), expireAt);
                         else
-                            session.WriteObject(key, ObjectSerializer.Read(type, ref reader, members), expireAt);
-                        loaded++;
+                        {
+                            var key = reader.ReadBytes();
+                            long expireAt = reader.ReadInt64();
+                            if ((KeyType)entry == KeyType.String)
+                                session.Write(key, reader.ReadBytes(), expireAt);
+                            else
+                                session.WriteObject(key, ObjectSerializer.Read((KeyType)entry, ref reader, members), expireAt);
+                            loaded++;
+                        }
+                        payload.Advance(reader);
                     }
                 }
                 finally
@@ -55,7 +52,7 @@ internal static class DatasetLoader
                 }
             }
         }
-        if (!reader.AtEnd)
+        if (!payload.AtEnd)
             throw new InvalidDataException("the snapshot has bytes after its end marker");
         return loaded;
     }

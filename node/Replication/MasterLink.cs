@@ -224,7 +224,7 @@ public sealed class MasterLink
             if (checksum != hash.GetCurrentHashAsUInt64().ToString("x16"))
                 throw new InvalidDataException($"the snapshot's checksum does not match ({bytes} bytes received)");
         }
-        var payload = File.ReadAllBytes(path);
+        using var payload = new Objects.MappedSnapshot(path);
         _hub.Loading = true;
         try
         {

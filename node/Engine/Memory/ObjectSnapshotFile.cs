@@ -66,16 +66,24 @@ internal sealed class ObjectSnapshotFile : IDisposable
     {
         if (!File.Exists(path))
             return;
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < Magic.Length + 16 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        using var file = new MappedSnapshot(path);
+        if (file.Length < Magic.Length + 16 || !file.Span(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException($"{path} is not an istore object snapshot");
-        long length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - 16));
-        if (length != bytes.Length - Magic.Length - 16)
+        var trailer = file.Span(file.Length - 16, 16);
+        long end = Magic.Length + BinaryPrimitives.ReadInt64LittleEndian(trailer);
+        if (end != file.Length - 16)
             throw new InvalidDataException($"{path} is truncated");
-        var payload = bytes.AsSpan(Magic.Length, (int)length);
-        if (XxHash64.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(bytes.Length - 8)))
+        var hash = new XxHash64();
+        for (long at = Magic.Length; at < end;)
+        {
+            var chunk = file.Span(at, end - at);
+            hash.Append(chunk);
+            at += chunk.Length;
+        }
+        if (hash.GetCurrentHashAsUInt64() != BinaryPrimitives.ReadUInt64LittleEndian(trailer[8..]))
             throw new InvalidDataException($"{path} is damaged (checksum mismatch)");
-        into.ReadFrom(payload);
+        file.Bound(Magic.Length, end);
+        into.ReadFrom(file);
     }
 
     public static void DeleteAllBut(string directory, string keep)

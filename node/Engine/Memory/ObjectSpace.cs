@@ -295,18 +295,22 @@ internal sealed class ObjectSpace
         _unsaved.Clear();
     }
 
-    public void ReadFrom(ReadOnlySpan<byte> snapshot)
+    /// <summary>Loads what a checkpoint's capture wrote (its count, then <see cref="ObjectSnapshotFile.WriteEntry"/>'s entries).</summary>
+    public void ReadFrom(MappedSnapshot snapshot)
     {
-        var reader = new SnapshotReader(snapshot);
-        int count = reader.ReadCount();
+        var header = snapshot.Next();
+        int count = header.ReadCount();
+        snapshot.Advance(header);
         lock (_table)
         {
             for (int i = 0; i < count; i++)
             {
+                var reader = snapshot.Next();
                 var type = (Engine.KeyType)reader.ReadByte();
                 var key = reader.ReadBytes().ToArray();
                 long expireAt = reader.ReadInt64();
                 var value = ObjectSerializer.Read(type, ref reader, RankListMembers);
+                snapshot.Advance(reader);
                 long bytes = EstimateBytes(key.Length, value);
                 _bytes += bytes;
                 _table.AddNew(new ObjectEntry(key, value, expireAt, bytes));
@@ -314,7 +318,7 @@ internal sealed class ObjectSpace
                 Adjust(1, expireAt != 0 ? 1 : 0);
             }
         }
-        if (!reader.AtEnd)
+        if (!snapshot.AtEnd)
             throw new InvalidDataException("trailing bytes in the object snapshot");
     }
 
