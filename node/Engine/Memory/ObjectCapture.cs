@@ -51,15 +51,18 @@ internal sealed class ObjectCapture(CaptureSlot slot, int epoch, object writeLoc
         }
         catch (Exception ex)
         {
-            _failure = ex;
+            Fail(ex);
         }
     }
+
+    /// <summary>The capture cannot be exact: it ends as failed, and the snapshot is not used.</summary>
+    public void Fail(Exception reason) => _failure ??= reason;
 
     /// <summary>After the capture ended: throws unless every collection it began with was written.</summary>
     public void ThrowIfIncomplete()
     {
         if (_failure is not null)
-            throw new IOException($"writing the snapshot's collections failed: {_failure.Message}", _failure);
+            throw new IOException($"the snapshot's collections could not be captured: {_failure.Message}", _failure);
         if (Written != expected)
             throw new InvalidOperationException($"the snapshot captured {Written} collections of {expected}");
     }

@@ -279,8 +279,13 @@ internal sealed class ObjectSpace
         {
             if (capture is null || !capture.Needs(entry))
                 continue;
+            // Writing it now could interleave with the walk: the snapshot would be wrong, so it fails
+            // (and is retried later) rather than the client's write.
             if (!Monitor.IsEntered(capture.WriteLock))
-                throw new InvalidOperationException("a collection changed without the keyspace write lock while a snapshot was being captured");
+            {
+                capture.Fail(new InvalidOperationException("a collection changed without the keyspace write lock while a snapshot was being captured"));
+                continue;
+            }
             capture.MarkSaved(ref entry);
             _unsaved.Add((capture, entry));
         }
