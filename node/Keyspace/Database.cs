@@ -29,6 +29,22 @@ public sealed class Database(IStorageEngine engine)
     /// </summary>
     internal long AtomicSequence;
 
+    private KeyspaceSession? _offLoop;
+
+    /// <summary>
+    /// The session of work moved off the event loops (a recall's merge): used only by a thread that
+    /// holds <see cref="WriteLock"/>, so one is enough.
+    /// </summary>
+    internal KeyspaceSession OffLoopSession
+    {
+        get
+        {
+            if (!Monitor.IsEntered(WriteLock))
+                throw new InvalidOperationException("the off-loop session is used under the write lock only");
+            return _offLoop ??= new KeyspaceSession(this);
+        }
+    }
+
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();
 

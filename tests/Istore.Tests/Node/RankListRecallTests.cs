@@ -153,6 +153,57 @@ public abstract class RankListRecallTests(NodeFixture fixture)
         }
     }
 
+    /// <summary>
+    /// A recall runs off the event loop and its client waits as a blocked one: commands pipelined
+    /// after it answer after it, in order; inside MULTI and a script it runs in place; a slow one
+    /// is in SLOWLOG; a client that leaves before its answer leaves the node serving.
+    /// </summary>
+    [Fact]
+    public async Task Recall_off_the_loop_keeps_the_clients_order_and_its_statistics()
+    {
+        await using var c = await fixture.ConnectAsync();
+        var add = new List<string> { "RL.ADD", "ro:l" };
+        for (int i = 0; i < 2000; i++)
+            add.AddRange([i.ToString(), $"m{i}"]);
+        await c.CommandAsync([.. add]);
+        string[] recall = ["RL.RECALL", "2", "LISTS", "1", "ro:l", "1"];
+        const string top = "*2\r\n$5\r\nm1999\r\n$5\r\nm1998\r\n";
+
+        await c.SendCommandAsync(recall);
+        await c.SendCommandAsync("SET", "ro:after", "1");
+        await c.SendCommandAsync(recall);
+        await c.SendCommandAsync("GET", "ro:after");
+        Assert.Equal(top, await c.ReadFrameAsync());
+        Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+        Assert.Equal(top, await c.ReadFrameAsync());
+        Assert.Equal("$1\r\n1\r\n", await c.ReadFrameAsync());
+
+        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await c.CommandAsync(recall));
+        Assert.Equal("*1\r\n" + top, await c.CommandAsync("EXEC"));
+        Assert.Equal(top, await c.CommandAsync("EVAL", "return redis.call('RL.RECALL', '2', 'LISTS', '1', KEYS[1], '1')", "1", "ro:l"));
+        Assert.Equal("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+            await c.CommandAsync("RL.RECALL", "2", "LISTS", "1", "ro:after", "1"));
+
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "0"));
+        try
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SLOWLOG", "RESET"));
+            Assert.Equal(top, await c.CommandAsync(recall));
+            var entries = (await c.ReadValueAfterAsync("SLOWLOG", "GET", "10")).Items.Select(e => string.Join(" ", e[3].AsStringArray()));
+            Assert.Contains(string.Join(" ", recall), entries);
+        }
+        finally
+        {
+            await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+        }
+
+        await using (var leaving = await fixture.ConnectAsync())
+            for (int i = 0; i < 20; i++)
+                await leaving.SendCommandAsync(recall);
+        Assert.Equal(top, await c.CommandAsync(recall));
+    }
+
     [Fact]
     public void Key_positions_cover_the_list_keys_and_the_excluded_keys()
     {

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Issue 17 item 2's recall isolation: one client runs RL.RECALL over LISTS lists back to back while
+another sends a GET every millisecond; prints the GETs' p50 / p99 / max while the recalls run and
+before them, and the recalls' own p50.
+
+    recall-isolation.py PORT LISTS SECONDS
+"""
+import socket
+import sys
+import threading
+import time
+
+port, lists, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def command(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+
+def read_reply(sock, buffer):
+    """Reads one reply: a status, a bulk string or an array of bulk strings."""
+    while True:
+        end = buffer.find(b"\r\n")
+        if end >= 0:
+            kind, count = buffer[:1], buffer[1:end]
+            if kind in (b"+", b"-", b":") or (kind == b"$" and count == b"-1"):
+                del buffer[:end + 2]
+                return
+            items = int(count) if kind == b"*" else 1
+            pos = end + 2 if kind == b"*" else 0
+            complete = True
+            for _ in range(items):
+                line = buffer.find(b"\r\n", pos)
+                if line < 0:
+                    complete = False
+                    break
+                size = int(buffer[pos + 1:line])
+                pos = line + 2 + size + 2
+                if pos > len(buffer):
+                    complete = False
+                    break
+            if complete:
+                del buffer[:pos]
+                return
+        data = sock.recv(1 << 20)
+        if not data:
+            raise ConnectionError("server closed the connection")
+        buffer.extend(data)
+
+
+def probe(samples, stop):
+    sock, buffer = connect(), bytearray()
+    request = command(b"GET", b"probe")
+    next_at = time.perf_counter()
+    while not stop.is_set():
+        start = time.perf_counter()
+        sock.sendall(request)
+        read_reply(sock, buffer)
+        samples.append(time.perf_counter() - start)
+        next_at += 0.001
+        pause = next_at - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            next_at = time.perf_counter()
+
+
+def recalls(durations, stop):
+    sock, buffer = connect(), bytearray()
+    args = [b"RL.RECALL", b"100", b"LISTS", b"%d" % lists]
+    for i in range(lists):
+        args += [b"rl:%d" % i, b"1"]
+    request = command(*args)
+    while not stop.is_set():
+        start = time.perf_counter()
+        sock.sendall(request)
+        read_reply(sock, buffer)
+        durations.append(time.perf_counter() - start)
+
+
+def stats(values):
+    if not values:
+        return "no samples"
+    values = sorted(values)
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
+    return "n=%d p50=%.3f p99=%.3f max=%.3f ms" % (len(values), pick(0.5), pick(0.99), values[-1] * 1000)
+
+
+quiet, loaded, durations = [], [], []
+stop = threading.Event()
+thread = threading.Thread(target=probe, args=(quiet, stop))
+thread.start()
+time.sleep(min(seconds, 3))
+stop.set()
+thread.join()
+
+stop = threading.Event()
+threads = [threading.Thread(target=probe, args=(loaded, stop)), threading.Thread(target=recalls, args=(durations, stop))]
+for t in threads:
+    t.start()
+time.sleep(seconds)
+stop.set()
+for t in threads:
+    t.join()
+print("GET, no recall:     " + stats(quiet))
+print("GET, recalls running: " + stats(loaded))
+print("RL.RECALL:          " + stats(durations))
