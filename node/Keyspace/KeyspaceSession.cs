@@ -413,11 +413,15 @@ public sealed partial class KeyspaceSession : IDisposable
             LogMarker("MULTI"u8);
         }
         var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend());
+        Logged |= !Replaying;
         scope.Writer.BeginRecord(argCount);
         return scope;
     }
 
     private readonly LogRecordWriter _replayScratch = LogRecordWriter.Discarding();
+
+    /// <summary>Set when this session appends a record to the log; the event loop clears it once it has seen it.</summary>
+    public bool Logged { get; set; }
 
     /// <summary>A script's redis.set_repl(REPL_NONE) is in force for the command it runs: its records are dropped.</summary>
     public bool Unlogged { get; set; }
