@@ -4,8 +4,8 @@ namespace Istore.Tests.Node;
 
 /// <summary>
 /// The memory engine's append-only log on a full disk (its aof directory a 4 MiB tmpfs), as Redis's
-/// AOF: the write the disk cut short gets no reply until its record is written, later writes and
-/// PING get -MISCONF, reads are served; once space is freed a retry writes the record, the held
+/// AOF: the write the disk cut short gets no reply until its record is written, later writes,
+/// PING and an EXEC that would write get -MISCONF, reads are served; once space is freed a retry writes the record, the held
 /// reply says OK and writes are accepted again; a kill -9 then loses no acknowledged write and the
 /// restarted node's digest is the one it had (the failed write left no torn record before later ones).
 /// </summary>
@@ -29,6 +29,9 @@ public class LogDiskFullTests
             await using var node = await NodeProcess.StartAsync(["--engine", "memory", "--appendfsync", fsync], directory);
             await using var writer = await node.ConnectAsync();
             await using var other = await node.ConnectAsync();
+            await using var transaction = await node.ConnectAsync();
+            Assert.Equal("+OK\r\n", await transaction.CommandAsync("MULTI"));
+            Assert.Equal("+QUEUED\r\n", await transaction.CommandAsync("SET", "queued", "x"));
             var acknowledged = new List<string>();
             var held = await WriteUntilTheLogFailsAsync(writer, other, acknowledged);
             string heldKey = $"key:{acknowledged.Count}";
@@ -38,6 +41,10 @@ public class LogDiskFullTests
             Assert.Equal(Misconf, await other.CommandAsync("INCR", "refused"));
             Assert.Equal(Value, (await other.ReadValueAfterAsync("GET", acknowledged[0])).AsString());
             Assert.Equal(":0\r\n", await other.CommandAsync("EXISTS", "refused"));
+            Assert.Equal("-EXECABORT Transaction discarded because of: " + Misconf[1..], await transaction.CommandAsync("EXEC"));
+            Assert.Equal("+OK\r\n", await transaction.CommandAsync("MULTI"));
+            Assert.Equal("+QUEUED\r\n", await transaction.CommandAsync("EXISTS", "queued"));
+            Assert.Equal("*1\r\n:0\r\n", await transaction.CommandAsync("EXEC"));   // a transaction that only reads runs
             await Task.Delay(1500);   // the background retries fail meanwhile: the reply still waits
             Assert.False(held.IsCompleted, "a write's reply left before its record was written");
             Assert.False(node.HasExited, "the node stopped on a full disk:\n" + node.Output);
