@@ -1,4 +1,5 @@
 using Istore.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Istore.Tests.Node;
 
@@ -9,7 +10,7 @@ namespace Istore.Tests.Node;
 /// reply says OK and writes are accepted again; a kill -9 then loses no acknowledged write and the
 /// restarted node's digest is the one it had (the failed write left no torn record before later ones).
 /// </summary>
-public class LogDiskFullTests
+public class LogDiskFullTests(ITestOutputHelper output)
 {
     private const string Misconf = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
 
@@ -65,6 +66,7 @@ public class LogDiskFullTests
             await node.RestartAsync();
             await using var restarted = await node.ConnectAsync();
             long present = (await restarted.ReadValueAfterAsync(["EXISTS", .. acknowledged])).AsInteger();
+            output.WriteLine($"appendfsync {fsync}: {acknowledged.Count} writes acknowledged, {acknowledged.Count - present} lost after kill -9");
             Assert.True(present == acknowledged.Count, $"{acknowledged.Count - present} of {acknowledged.Count} acknowledged writes lost after kill -9:\n{node.Output}");
             Assert.Equal(digest, await ReplicationGroup.DigestAsync(node));
             Assert.DoesNotContain("Unhandled exception", node.Output);
