@@ -6,7 +6,7 @@ namespace Istore.Tests.Node;
 /// <summary>
 /// The memory engine's append-only log on a full disk (its aof directory a 4 MiB tmpfs), as Redis's
 /// AOF: the write the disk cut short gets no reply until its record is written, later writes,
-/// PING and an EXEC that would write get -MISCONF, reads are served; once space is freed a retry writes the record, the held
+/// PING, an EXEC or a script that would write get -MISCONF, reads are served; once space is freed a retry writes the record, the held
 /// reply says OK and writes are accepted again; a kill -9 then loses no acknowledged write and the
 /// restarted node's digest is the one it had (the failed write left no torn record before later ones).
 /// </summary>
@@ -43,6 +43,9 @@ public class LogDiskFullTests(ITestOutputHelper output)
             Assert.Equal(Value, (await other.ReadValueAfterAsync("GET", acknowledged[0])).AsString());
             Assert.Equal(":0\r\n", await other.CommandAsync("EXISTS", "refused"));
             Assert.Equal("-EXECABORT Transaction discarded because of: " + Misconf[1..], await transaction.CommandAsync("EXEC"));
+            Assert.StartsWith(Misconf[..^2], await other.CommandAsync("EVAL", "return redis.call('set', 'refused', 1)", "0"));
+            Assert.Equal(Misconf, await other.CommandAsync("EVAL", "#!lua\nreturn 1", "0"));   // a script that may write
+            Assert.Equal(":1\r\n", await other.CommandAsync("EVAL", "#!lua flags=no-writes\nreturn 1", "0"));
             Assert.Equal("+OK\r\n", await transaction.CommandAsync("MULTI"));
             Assert.Equal("+QUEUED\r\n", await transaction.CommandAsync("EXISTS", "queued"));
             Assert.Equal("*1\r\n:0\r\n", await transaction.CommandAsync("EXEC"));   // a transaction that only reads runs
