@@ -100,6 +100,19 @@ public sealed class Connection
         Loop?.ContinueAtBatchEnd(this);
     }
 
+    /// <summary>Set while the application holds this client's replies: they stay in <see cref="Output"/>, unsent (a node whose log cannot write them yet).</summary>
+    public bool OutputHeld { get; private set; }
+
+    /// <summary>Keeps <see cref="Output"/> from being sent until <see cref="ReleaseOutput"/>; replies written meanwhile queue behind, in order. Loop thread only.</summary>
+    public void HoldOutput() => OutputHeld = true;
+
+    /// <summary>Ends <see cref="HoldOutput"/>: what waited goes out at the end of this loop iteration. Loop thread only.</summary>
+    public void ReleaseOutput()
+    {
+        OutputHeld = false;
+        SendOutput();
+    }
+
     /// <summary>
     /// Set while a command waits for something (a blocking pop): the loop parses no further
     /// commands from this client until <see cref="Resume"/>, as Redis does for blocked clients.

@@ -301,6 +301,8 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     private void TrySend(Connection c)
     {
+        if (c.OutputHeld)
+            return;
         var output = c.Output;
         while (output.Length > 0)
         {

@@ -120,7 +120,8 @@ internal static class InfoCommand
                 yield return ("rdb_saves", cp.Count);
                 yield return ("aof_enabled", 1);
                 yield return ("aof_rewrite_in_progress", cp.InProgress ? 1 : 0);
-                yield return ("aof_last_write_status", "ok");
+                yield return ("aof_last_bgrewrite_status", cp.LastSucceeded ? "ok" : "err");
+                yield return ("aof_last_write_status", db.Log.Failure is null ? "ok" : "err");
                 yield return ("aof_current_size", db.Log.CurrentSegmentBytes);
                 yield return ("aof_appended_bytes", db.Log.AppendedBytes);
                 yield return ("aof_fsync_policy", db.Log.Policy.ToString().ToLowerInvariant());

@@ -46,6 +46,13 @@ public static class TransactionCommands
             c.Output.WriteError("ERR EXEC without MULTI");
             return;
         }
+        // As Redis's processCommand: an EXEC that would write is refused while the log cannot write.
+        if (c.Node.Database.Log.Failure is { } failure && queue.HasWrites)
+        {
+            EndTransaction(c.Node, c.Client);
+            c.Output.WriteError("EXECABORT Transaction discarded because of: MISCONF " + failure);
+            return;
+        }
         using var atomic = c.Keyspace.Atomic();
         bool watchedChanged = c.Client.Watched.ChangedBy(Database.NowMs);
         EndTransaction(c.Node, c.Client);

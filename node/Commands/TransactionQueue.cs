@@ -20,6 +20,9 @@ public sealed class TransactionQueue
 
     public (CommandSpec Spec, CommandArgs Args) this[int index] => _commands[index];
 
+    /// <summary>Whether a queued command writes (EXEC is then refused as a write would be: MISCONF).</summary>
+    public bool HasWrites => _commands.Exists(c => (c.Spec.Flags & CommandFlags.Write) != 0);
+
     /// <summary>A command was refused while queueing: EXEC must discard the transaction.</summary>
     public void Abort() => Aborted = true;
 

@@ -55,8 +55,9 @@ internal sealed class BackgroundTasks : IDisposable
             lastSecond = Environment.TickCount64;
             if (++seconds % 5 == 0)
                 Guard("engine maintenance", _db.Engine.Maintain);
+            // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).
             Guard("log fsync", () => _db.Log.Flush(fsync: _db.Log.Policy != FsyncPolicy.No));
-            if (_db.Log.CurrentSegmentBytes > _config.CheckpointLogBytes)
+            if (_db.Log.CurrentSegmentBytes > _config.CheckpointLogBytes && _db.Log.Failure is null)
                 _checkpointer.TryStartBackground();
         }
     }

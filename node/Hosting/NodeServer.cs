@@ -169,13 +169,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Host.Stop();
         await Host.Stopped.ConfigureAwait(false);
         _background.Dispose();
-        try
+        if (!Database.Log.Flush(fsync: true))
         {
-            Database.Log.Flush(fsync: true);
-        }
-        catch (IOException ex)
-        {
-            Log.CloseFailed(Logger, "log", ex);
+            Log.CloseFailed(Logger, "log", new IOException(Database.Log.Failure));
             return 1;
         }
         if (!_saveOnShutdown)

@@ -20,6 +20,7 @@ internal sealed class NodeWorker : ILoopWorker
     private readonly CommandContext _context;
     private readonly KeyspaceSession _keyspace;
     private readonly SemiSyncReplies _semiSync;
+    private readonly UnwrittenReplies _unwritten;
     private readonly Migration.MigrationGate.WriterSlot _writerSlot;
     private readonly List<int> _keyIndexes = [];
 
@@ -29,6 +30,7 @@ internal sealed class NodeWorker : ILoopWorker
         _keyspace = new KeyspaceSession(node.Database);
         _context = new CommandContext(node, _keyspace);
         _semiSync = new SemiSyncReplies(node);
+        _unwritten = new UnwrittenReplies(node);
         if (node.Options.Threads > 1)
             _activity = node.Scripts.JoinLoop();
         node.Stats.AddLoop(_context.Stats);
@@ -192,6 +194,8 @@ internal sealed class NodeWorker : ILoopWorker
 
     private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;
 
+    private static readonly CommandSpec PingSpec = CommandTable.Find("PING")!;
+
     /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
     private static bool PassesMigrationGate(CommandSpec spec) =>
         ((spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC") && spec.Name != "MIGRATE";
@@ -202,19 +206,36 @@ internal sealed class NodeWorker : ILoopWorker
             _semiSync.Run(context);
         else
             Dispatch(context);
+        if (_keyspace.Logged)
+            NoteLogged(context);
+    }
+
+    /// <summary>A write's records wait for the batch's flush (a read's expiry DEL does not hold its reply).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NoteLogged(CommandContext context)
+    {
+        _keyspace.Logged = false;
+        if (SemiSyncReplies.Applies(context.Spec))
+            _unwritten.Wrote(context.Connection);
     }
 
     /// <summary>
-    /// What replication says about running a command here: a replica refuses writes (READONLY) and
+    /// What replication and the log say about running a command here: a replica refuses writes (READONLY) and
     /// everything but stale-safe commands while it loads a snapshot (LOADING); a master refuses
-    /// writes while it has fewer good replicas than min-replicas-to-write (NOREPLICAS).
+    /// writes while it has fewer good replicas than min-replicas-to-write (NOREPLICAS); while the
+    /// log cannot write, writes and PING are refused (MISCONF, as Redis: PING so that monitoring notices).
     /// </summary>
     private string? ReplicationRefusal(CommandSpec spec)
     {
         var replication = _node.Replication;
         if (replication.Loading && (spec.Flags & CommandFlags.Loading) == 0)
             return "LOADING Redis is loading the dataset in memory";
-        if ((spec.Flags & CommandFlags.Write) == 0)
+        bool write = (spec.Flags & CommandFlags.Write) != 0;
+        if (!write && spec != PingSpec)
+            return null;
+        if (_node.Database.Log.Failure is { } failure)
+            return "MISCONF " + failure;
+        if (!write)
             return null;
         if (replication.IsReplica)
             return "READONLY You can't write against a read only replica.";
@@ -328,7 +349,7 @@ internal sealed class NodeWorker : ILoopWorker
     /// <summary>The batch ran: put its log records in the OS (and on disk under appendfsync always) before any reply leaves.</summary>
     public void BeforeSend()
     {
-        _node.Database.Log.Flush(fsync: false);
+        _unwritten.Flush();
         _semiSync.HoldReplies();
     }
 

@@ -303,7 +303,8 @@ public sealed partial class KeyspaceSession : IDisposable
 
     /// <summary>
     /// Holds the write lock and frames the writes inside as one log transaction, so a crash
-    /// never leaves half of a multi-key command (RENAME, MSET) or of an EXEC applied on replay.
+    /// never leaves half of a multi-key command (RENAME, MSET) or of an EXEC applied on replay;
+    /// an engine with its own log gathers them into one batch for the same reason.
     /// Re-entrant: a scope inside another (RENAME inside EXEC) joins the outer group. The MULTI
     /// marker is written only before the group's first record, so a group that writes nothing
     /// (a read-only EXEC) costs no log bytes.
@@ -331,7 +332,10 @@ public sealed partial class KeyspaceSession : IDisposable
                     session._db.Log.BeginCommand();
             }
             if (transaction && session._atomicDepth++ == 0)
+            {
                 Interlocked.Increment(ref session._db.AtomicSequence);
+                session._engine.BatchWrites();   // the disk engine applies MSET, DEL k1 k2, EXEC… as one WriteBatch: all or nothing in its WAL
+            }
         }
 
         public void Dispose()
@@ -413,11 +417,15 @@ public sealed partial class KeyspaceSession : IDisposable
             LogMarker("MULTI"u8);
         }
         var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend());
+        Logged |= !Replaying;
         scope.Writer.BeginRecord(argCount);
         return scope;
     }
 
     private readonly LogRecordWriter _replayScratch = LogRecordWriter.Discarding();
+
+    /// <summary>Set when this session appends a record to the log; the event loop clears it once it has seen it.</summary>
+    public bool Logged { get; set; }
 
     /// <summary>A script's redis.set_repl(REPL_NONE) is in force for the command it runs: its records are dropped.</summary>
     public bool Unlogged { get; set; }

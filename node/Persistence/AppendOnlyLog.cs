@@ -11,6 +11,10 @@ namespace Istore.Node.Persistence;
 /// segment and, once durable, deletes the older ones. For an engine with its own write-ahead log
 /// (<see cref="ISelfDurableEngine"/>) there are no files: records are framed and counted (the
 /// write stream replication will follow) and dropped, and a flush flushes (and syncs) the engine's log.
+/// A write or sync the disk refuses (a full disk) never stops the node: as Redis's AOF, the log
+/// cuts the segment back to its last whole record, keeps the unwritten bytes in order, reports
+/// <see cref="Failure"/> (writes are refused with -MISCONF meanwhile) and retries at most twice a
+/// second (housekeeping asks every second) until a write succeeds.
 /// </summary>
 public sealed class AppendOnlyLog : IDisposable
 {
@@ -21,7 +25,15 @@ public sealed class AppendOnlyLog : IDisposable
     private readonly ILogger _logger;
     private readonly LogRecordWriter _pending = new();
     private byte[] _spare = new byte[64 * 1024];
-    private FileStream? _file;
+    private SafeFileHandle? _file;
+    /// <summary>Bytes of whole records in the current segment: where the next write goes, and what a failed one is cut back to.</summary>
+    private long _fileLength;
+    /// <summary>Records taken from the buffer whose write failed; written before anything newer.</summary>
+    private (byte[] Buffer, int Length)? _stalled;
+    private volatile string? _failure;
+    private volatile bool _syncFailed;
+    private long _nextAttemptMs;
+    private readonly List<Action> _whenWritten = [];
     private long _appendedBytes;
     private long _writtenBytes;
     private long _syncedBytes;
@@ -34,6 +46,7 @@ public sealed class AppendOnlyLog : IDisposable
         Directory.CreateDirectory(directory);
         CurrentSegment = Math.Max(firstSegment, LastSegmentOnDisk(directory));
         _file = OpenSegment(CurrentSegment);
+        _fileLength = RandomAccess.GetLength(_file);
     }
 
     /// <summary>A log without files over an engine that logs its own writes.</summary>
@@ -52,7 +65,30 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Bytes in the current segment, on disk or pending (drives automatic checkpoints).</summary>
     public long CurrentSegmentBytes
     {
-        get { lock (_bufferLock) return (_file?.Length ?? 0) + _pending.Length; }
+        get { lock (_bufferLock) return Volatile.Read(ref _fileLength) + (_stalled?.Length ?? 0) + _pending.Length; }
+    }
+
+    /// <summary>
+    /// Why the last write or sync failed, as Redis words it after -MISCONF ("Errors writing to the
+    /// AOF file: No space left on device"); null while the log writes (aof_last_write_status:ok).
+    /// </summary>
+    public string? Failure => _failure;
+
+    /// <summary>
+    /// Runs <paramref name="written"/> once every record appended so far is written: now if the log
+    /// is not failing, else on the thread whose retry succeeds.
+    /// </summary>
+    public void WhenWritten(Action written)
+    {
+        lock (_whenWritten)
+        {
+            if (_failure is not null)
+            {
+                _whenWritten.Add(written);
+                return;
+            }
+        }
+        written();
     }
 
     /// <summary>Total bytes appended since start (INFO aof_appended_bytes).</summary>
@@ -149,38 +185,52 @@ public sealed class AppendOnlyLog : IDisposable
     /// syncs them to disk after releasing it: the everysec fsync on the housekeeping thread then
     /// does not hold every event loop's flush (and so its replies) for the length of a disk sync,
     /// and loops under <c>always</c> sync side by side. A sync covers every byte written before it
-    /// began; a segment rotated away meanwhile was synced by the rotation.
+    /// began; a segment rotated away meanwhile was synced by the rotation. Returns false when the
+    /// records are not all written (and synced, if asked): the log is failing (<see cref="Failure"/>).
     /// </summary>
-    public void Flush(bool fsync)
+    public bool Flush(bool fsync)
     {
         if (_engineLog is not null)
         {
             FlushEngineLog(_engineLog, fsync || Policy == FsyncPolicy.Always);
-            return;
+            return true;
         }
         SafeFileHandle handle;
         long written;
         lock (_fileLock)
         {
+            bool failing = _failure is not null;
+            if (failing && Environment.TickCount64 < _nextAttemptMs)
+                return false;
+            fsync |= _syncFailed;   // a failed sync is cleared only by one that succeeds
+            if (_stalled is { } stalled)
+            {
+                if (!WriteOut(stalled.Buffer, stalled.Length))
+                    return false;
+                _stalled = null;
+            }
             byte[] buffer;
             int length;
             lock (_bufferLock)
             {
-                if (Flushable == 0 && !(fsync && _syncedBytes < _writtenBytes))
-                    return;
+                if (Flushable == 0 && !(fsync && _syncedBytes < _writtenBytes) && !failing)
+                    return true;
                 (buffer, length) = Take(_spare, Flushable);
             }
-            if (length > 0)
+            if (length > 0 && !WriteOut(buffer, length))
             {
-                _file!.Write(buffer, 0, length);
-                _file.Flush(flushToDisk: false);
-                _writtenBytes += length;
-                Backlog?.Append(buffer.AsSpan(0, length));
+                _stalled = (buffer, length);
+                _spare = new byte[64 * 1024];
+                return false;
             }
             _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
             if (!fsync && Policy != FsyncPolicy.Always)
-                return;
-            handle = _file!.SafeFileHandle;
+            {
+                if (failing)
+                    Recovered();
+                return true;
+            }
+            handle = _file!;
             written = _writtenBytes;
         }
         try
@@ -191,9 +241,76 @@ public sealed class AppendOnlyLog : IDisposable
         {
             // Rotate closed the segment after syncing it.
         }
+        catch (IOException ex)
+        {
+            lock (_fileLock)
+            {
+                _syncFailed = true;
+                Failed(ex);
+            }
+            return false;
+        }
+        _syncFailed = false;
         lock (_bufferLock)
             _syncedBytes = Math.Max(_syncedBytes, written);
+        if (_failure is not null)
+            lock (_fileLock)
+                if (_stalled is null && Environment.TickCount64 >= _nextAttemptMs)
+                    Recovered();
+        return true;
     }
+
+    /// <summary>
+    /// Writes whole records at the segment's end (caller holds the file lock). A write cut short is
+    /// cut back off the file, as Redis's ftruncate after a short AOF write, so the segment never holds
+    /// a torn record before later ones; even if that fails, the next write goes to the same place.
+    /// </summary>
+    private bool WriteOut(byte[] buffer, int length)
+    {
+        try
+        {
+            RandomAccess.Write(_file!, buffer.AsSpan(0, length), _fileLength);
+        }
+        catch (IOException ex)
+        {
+            try { RandomAccess.SetLength(_file!, _fileLength); }
+            catch (IOException) { /* the next write overwrites the partial bytes */ }
+            Failed(ex);
+            return false;
+        }
+        Volatile.Write(ref _fileLength, _fileLength + length);
+        _writtenBytes += length;
+        Backlog?.Append(buffer.AsSpan(0, length));
+        return true;
+    }
+
+    /// <summary>Marks the log failing with Redis's words for the error (caller holds the file lock).</summary>
+    private void Failed(IOException ex)
+    {
+        _nextAttemptMs = Environment.TickCount64 + RetryIntervalMs;
+        string reason = ex.HResult is > 0 and < 4096 ? System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(ex.HResult) : ex.Message;
+        if (_failure is null)
+            _logger.LogWarning("Error writing to the append-only log: {Reason}; writes are refused until it succeeds (retried every second)", reason);
+        _failure = "Errors writing to the AOF file: " + reason;
+    }
+
+    /// <summary>A retry wrote everything that was waiting: writes are accepted again and held replies go (caller holds the file lock).</summary>
+    private void Recovered()
+    {
+        Action[] waiting;
+        lock (_whenWritten)
+        {
+            _failure = null;
+            waiting = [.. _whenWritten];
+            _whenWritten.Clear();
+        }
+        _logger.LogWarning("Append-only log write error looks solved: writes are accepted again");
+        foreach (var written in waiting)
+            written();
+    }
+
+    /// <summary>How often a failing log tries again (housekeeping asks every second; event loops may ask between).</summary>
+    private const int RetryIntervalMs = 500;
 
     /// <summary>
     /// The engine's log: its buffered writes reach the OS under the lock, but the fsync runs outside
@@ -226,7 +343,11 @@ public sealed class AppendOnlyLog : IDisposable
             _syncedBytes = Math.Max(_syncedBytes, written);
     }
 
-    /// <summary>Closes the current segment and starts the next; returns the new segment's number.</summary>
+    /// <summary>
+    /// Closes the current segment and starts the next; returns the new segment's number. A failing
+    /// log does not rotate (its records must go to the current segment first): it throws, and the
+    /// checkpoint that asked fails with nothing lost.
+    /// </summary>
     public long Rotate()
     {
         lock (_fileLock)
@@ -235,14 +356,22 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 if (_file is null)
                     return ++CurrentSegment;
+                if (_failure is { } failure)
+                    throw new IOException(failure);
                 var (buffer, length) = Take(_spare, _pending.Length);
-                _file.Write(buffer, 0, length);
-                Backlog?.Append(buffer.AsSpan(0, length));
+                if (!WriteOut(buffer, length))
+                {
+                    _stalled = (buffer, length);
+                    _spare = new byte[64 * 1024];
+                    throw new IOException(_failure);
+                }
                 _spare = buffer;
-                _file.Flush(flushToDisk: true);
+                RandomAccess.FlushToDisk(_file);
+                var next = OpenSegment(CurrentSegment + 1);
                 _file.Dispose();
+                _file = next;
+                _fileLength = 0;
                 CurrentSegment++;
-                _file = OpenSegment(CurrentSegment);
                 return CurrentSegment;
             }
         }
@@ -274,11 +403,12 @@ public sealed class AppendOnlyLog : IDisposable
 
     private static long LastSegmentOnDisk(string directory) => Segments(directory).Select(s => s.Number).DefaultIfEmpty(1).Max();
 
-    private FileStream OpenSegment(long number)
+    /// <summary>Opens a segment to write at its end (explicit offsets, not O_APPEND, so a failed write can be overwritten in place).</summary>
+    private SafeFileHandle OpenSegment(long number)
     {
         var path = SegmentPath(_directory!, number);
         _logger.LogDebug("Appending to {Path}", path);
-        return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1);
+        return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
     }
 
     public void Dispose()

@@ -132,6 +132,7 @@ public sealed class MasterLink
 
     private void Session()
     {
+        WriteLog();
         State = "connecting";
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _socket = socket;
@@ -287,10 +288,21 @@ public sealed class MasterLink
             {
                 // Applied is what a promotion needs (this process has it): acknowledge first, then write the log.
                 Acknowledge(socket);
-                _db.Log.Flush(fsync: false);
+                WriteLog();
             }
             reader.Fill();
         }
+    }
+
+    /// <summary>
+    /// Writes the applied records to the log. A log that cannot (a full disk) fails the link: the
+    /// records stay buffered in order, nothing more is applied, and each retry of the link first
+    /// retries the log, so the stream resumes from this offset once space returns.
+    /// </summary>
+    private void WriteLog()
+    {
+        if (!_db.Log.Flush(fsync: false))
+            throw new IOException(_db.Log.Failure);
     }
 
     private void Acknowledge(Socket socket)

@@ -45,8 +45,13 @@ internal sealed class SemiSyncReplies(NodeServer node)
     /// </summary>
     public void HoldReplies()
     {
-        if (_holding.Count == 0)
-            return;
+        if (_holding.Count != 0)
+            Hold();
+    }
+
+    /// <summary>Apart from <see cref="HoldReplies"/>: the closure's locals would otherwise be allocated on every batch, before the check.</summary>
+    private void Hold()
+    {
         var hub = node.Replication;
         var held = new List<(Connection Connection, byte[] Replies, (int, int)[] Writes)>(_holding.Count);
         long offset = 0;

@@ -13,6 +13,8 @@ internal static class ScriptChecks
         var replication = c.Node.Replication;
         if (replication.IsReplica)
             return "READONLY Can not run script with write flag on readonly replica";
+        if (c.Node.Database.Log.Failure is { } failure)
+            return "MISCONF " + failure;
         if (readOnlyCommand)
             return "ERR Can not execute a script with write flag using *_ro command.";
         if (replication.TooFewReplicas)

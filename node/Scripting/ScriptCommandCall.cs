@@ -159,6 +159,8 @@ internal static class ScriptCommandCall
             var replication = run.Caller.Node.Replication;
             if (replication.IsReplica)
                 return "-READONLY You can't write against a read only replica.";
+            if (run.Caller.Node.Database.Log.Failure is { } failure)
+                return "-MISCONF " + failure;
             if (replication.TooFewReplicas)
                 return "-NOREPLICAS Not enough good replicas to write.";
         }

@@ -212,6 +212,8 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         yield return ("disk_engine_block_cache_misses", tickers.GetValueOrDefault("rocksdb.block.cache.miss").ToString());
         yield return ("disk_engine_wal_bytes", tickers.GetValueOrDefault("rocksdb.wal.bytes").ToString());
         yield return ("disk_engine_wal_syncs", tickers.GetValueOrDefault("rocksdb.wal.synced").ToString());
+        // Write batches that went through the WAL: one per write command (MSET's keys together), so a crash keeps all of one or none.
+        yield return ("disk_engine_wal_writes", tickers.GetValueOrDefault("rocksdb.write.wal").ToString());
         // Bytes commands read (point reads and iterators, not compactions): what a command's cost grows with.
         yield return ("disk_engine_bytes_read", (tickers.GetValueOrDefault("rocksdb.bytes.read") + tickers.GetValueOrDefault("rocksdb.db.iter.bytes.read")).ToString());
         yield return ("disk_engine_expired_keys_compacted", _expiredKeys.Removed.ToString());
