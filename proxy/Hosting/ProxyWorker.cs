@@ -178,7 +178,11 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     private void AfterReply(ClientSession session)
     {
         var connection = session.Connection;
-        connection.SendOutput();
+        // A pipeline's replies from the other shards are usually a loop iteration behind: one send for them all.
+        if (session.Queue.Count > 0)
+            connection.SendOutputSoon();
+        else
+            connection.SendOutput();
         if (session.Quitting)
         {
             if (session.Queue.Count == 0)
