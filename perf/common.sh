@@ -76,10 +76,10 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-wait_ready() {   # port name pid
+wait_ready() {   # port name pid [password]
     for _ in $(seq 1 300); do       # up to 30 s
         kill -0 "$3" 2>/dev/null || { echo "$2 exited during startup; log:" >&2; cat "$WORK/$2.log" >&2 || true; exit 1; }
-        if [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" PING 2>/dev/null || true) == PONG ]]; then return 0; fi
+        if [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" ${4:+-a "$4" --no-auth-warning} PING 2>/dev/null || true) == PONG ]]; then return 0; fi
         sleep 0.1
     done
     echo "$2 did not answer PING on $HOST:$1 within 30 s" >&2

@@ -20,25 +20,19 @@ TEST=${TEST:-set}
 PIPELINE=${PIPELINE:-16}
 N=${N:-3000000}
 HOST=127.0.0.1
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-proxy-cpu.XXXXXX")
 PIDS=()
+# shellcheck source=perf/common.sh
+source "$REPO/perf/common.sh"
 
 finish() {
     local rc=$?
     for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    [[ "${KEEP_WORK:-0}" == 1 ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+    [[ "${KEEP_WORK:-0}" == 1 ]] && log "kept $WORK" || rm -rf "$WORK"
     exit "$rc"
 }
 trap finish EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-answers() {   # port [auth]
-    for _ in $(seq 200); do
-        [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" ${2:+-a "$2" --no-auth-warning} PING 2>/dev/null) == PONG ]] && return 0
-        sleep 0.1
-    done
-    echo "nothing answers on port $1" >&2
-    exit 1
-}
 per_request() {   # stat-file label
     awk -v n="$N" -v label="$2" '
         { gsub(",", "", $1) }
@@ -53,20 +47,21 @@ for round in $(seq "$ROUNDS"); do
     for bin in "$@"; do
         run=$WORK/run-$round-$(basename "$(dirname "$bin")")
         mkdir -p "$run"
-        R1=$(port); R2=$(port); IP=$(port)
+        R1=$(free_port); R2=$(free_port); IP=$(free_port)
         for r in $R1 $R2; do
-            redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "$run" --logfile "$run/redis-$r.log" &
+            redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "$run" --logfile "$WORK/redis-$r.log" &
             PIDS+=($!)
+            wait_ready "$r" "redis-$r" "$!"
         done
         REDIS=("${PIDS[@]: -2}")
         cat >"$run/proxy.json" <<JSON
 {"version": 1, "listen": "$HOST:$IP", "tenants": [{"name": "bench", "password": "benchpw",
   "shards": [{"master": "$HOST:$R1"}, {"master": "$HOST:$R2"}]}]}
 JSON
-        "$bin" --config "$run/proxy.json" --threads 1 --loglevel Warning >"$run/proxy.log" 2>&1 &
+        "$bin" --config "$run/proxy.json" --threads 1 --loglevel Warning >"$WORK/proxy-$IP.log" 2>&1 &
         PROXY=$!
         PIDS+=("$PROXY")
-        answers "$R1"; answers "$R2"; answers "$IP" benchpw
+        wait_ready "$IP" "proxy-$IP" "$PROXY" benchpw
         load=(redis-benchmark -h "$HOST" -p "$IP" -a benchpw -c 50 -P "$PIPELINE" -d 64 -r 100000 -t "$TEST")
         "${load[@]}" -n 200000 -q >/dev/null 2>&1
         perf stat -e "$EVENTS" -p "$PROXY" -o "$run/proxy.stat" & S1=$!
