@@ -29,7 +29,8 @@ begin_run() {   # name
     istore_binary
 }
 
-# Stops ISTORE_PID and REDIS_PID (and removes WORK unless KEEP_WORK=1) however the script ends.
+# Stops ISTORE_PID and REDIS_PID, kills the processes in PIDS (if the script keeps that array), and
+# removes WORK unless KEEP_WORK=1, however the script ends.
 stop_servers_on_exit() {
     trap cleanup EXIT
     trap 'exit 130' INT
@@ -38,8 +39,9 @@ stop_servers_on_exit() {
 
 cleanup() {
     local rc=$?
-    stop_pid "$ISTORE_PID" istore-node
-    stop_pid "$REDIS_PID" redis-server
+    stop_pid "${ISTORE_PID:-}" istore-node
+    stop_pid "${REDIS_PID:-}" redis-server
+    for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill -KILL "$pid" 2>/dev/null || true; done
     if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
     exit "$rc"
 }
@@ -84,6 +86,17 @@ wait_ready() {   # port name pid [password]
     done
     echo "$2 did not answer PING on $HOST:$1 within 30 s" >&2
     exit 1
+}
+
+# Two redis-server backends without persistence on free ports, for a proxy to sit in front of: sets
+# R1 and R2 and adds their PIDs to PIDS; data in DIR (default WORK), logs in WORK.
+start_redis_backends() {   # [dir]
+    R1=$(free_port); R2=$(free_port)
+    for r in $R1 $R2; do
+        redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "${1:-$WORK}" --logfile "$WORK/redis-$r.log" &
+        PIDS+=($!)
+        wait_ready "$r" "redis-$r" "$!"
+    done
 }
 
 rcli() { timeout 60 redis-cli -h "$HOST" -p "$@"; }

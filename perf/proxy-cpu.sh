@@ -25,14 +25,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-proxy-cpu.XXXXXX")
 PIDS=()
 # shellcheck source=perf/common.sh
 source "$REPO/perf/common.sh"
-
-finish() {
-    local rc=$?
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    [[ "${KEEP_WORK:-0}" == 1 ]] && log "kept $WORK" || rm -rf "$WORK"
-    exit "$rc"
-}
-trap finish EXIT
+stop_servers_on_exit
 per_request() {   # stat-file label
     awk -v n="$N" -v label="$2" '
         { gsub(",", "", $1) }
@@ -47,12 +40,8 @@ for round in $(seq "$ROUNDS"); do
     for bin in "$@"; do
         run=$WORK/run-$round-$(basename "$(dirname "$bin")")
         mkdir -p "$run"
-        R1=$(free_port); R2=$(free_port); IP=$(free_port)
-        for r in $R1 $R2; do
-            redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "$run" --logfile "$WORK/redis-$r.log" &
-            PIDS+=($!)
-            wait_ready "$r" "redis-$r" "$!"
-        done
+        start_redis_backends "$run"
+        IP=$(free_port)
         REDIS=("${PIDS[@]: -2}")
         cat >"$run/proxy.json" <<JSON
 {"version": 1, "listen": "$HOST:$IP", "tenants": [{"name": "bench", "password": "benchpw",
