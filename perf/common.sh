@@ -29,7 +29,8 @@ begin_run() {   # name
     istore_binary
 }
 
-# Stops ISTORE_PID and REDIS_PID (and removes WORK unless KEEP_WORK=1) however the script ends.
+# Stops ISTORE_PID and REDIS_PID, kills the processes in PIDS (if the script keeps that array), and
+# removes WORK unless KEEP_WORK=1, however the script ends.
 stop_servers_on_exit() {
     trap cleanup EXIT
     trap 'exit 130' INT
@@ -38,8 +39,9 @@ stop_servers_on_exit() {
 
 cleanup() {
     local rc=$?
-    stop_pid "$ISTORE_PID" istore-node
-    stop_pid "$REDIS_PID" redis-server
+    stop_pid "${ISTORE_PID:-}" istore-node
+    stop_pid "${REDIS_PID:-}" redis-server
+    for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill -KILL "$pid" 2>/dev/null || true; done
     if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
     exit "$rc"
 }
@@ -76,14 +78,25 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-wait_ready() {   # port name pid
+wait_ready() {   # port name pid [password]
     for _ in $(seq 1 300); do       # up to 30 s
         kill -0 "$3" 2>/dev/null || { echo "$2 exited during startup; log:" >&2; cat "$WORK/$2.log" >&2 || true; exit 1; }
-        if [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" PING 2>/dev/null || true) == PONG ]]; then return 0; fi
+        if [[ $(timeout 2 redis-cli -h "$HOST" -p "$1" ${4:+-a "$4" --no-auth-warning} PING 2>/dev/null || true) == PONG ]]; then return 0; fi
         sleep 0.1
     done
     echo "$2 did not answer PING on $HOST:$1 within 30 s" >&2
     exit 1
+}
+
+# Two redis-server backends without persistence on free ports, for a proxy to sit in front of: sets
+# R1 and R2 and adds their PIDs to PIDS; data in DIR (default WORK), logs in WORK.
+start_redis_backends() {   # [dir]
+    R1=$(free_port); R2=$(free_port)
+    for r in $R1 $R2; do
+        redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "${1:-$WORK}" --logfile "$WORK/redis-$r.log" &
+        PIDS+=($!)
+        wait_ready "$r" "redis-$r" "$!"
+    done
 }
 
 rcli() { timeout 60 redis-cli -h "$HOST" -p "$@"; }

@@ -52,12 +52,8 @@ if [[ -z "${PROXY_BIN:-}" ]]; then
     PROXY_BIN=$WORK/publish/istore-proxy
 fi
 
-R1=$(free_port); R2=$(free_port); IP=$(free_port)
-for r in $R1 $R2; do
-    redis-server --bind "$HOST" --port "$r" --save '' --appendonly no --dir "$WORK" --logfile "$WORK/redis-$r.log" &
-    PIDS+=($!)
-    wait_ready "$r" "redis-$r" "$!"
-done
+start_redis_backends
+IP=$(free_port)
 cat >"$WORK/proxy.json" <<JSON
 {"version": 1, "listen": "$HOST:$IP", "tenants": [{"name": "bench", "password": "benchpw",
   "limits": {"maxClients": 100000}, "shards": [{"master": "$HOST:$R1"}, {"master": "$HOST:$R2"}]}]}

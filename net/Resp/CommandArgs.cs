@@ -9,6 +9,8 @@ namespace Istore.Net.Resp;
 public sealed class CommandArgs
 {
     private ArgSlice[] _slices = new ArgSlice[16];
+    private int _frameOffset;
+    private int _frameLength;
 
     public byte[] Buffer { get; internal set; } = [];
 
@@ -26,6 +28,15 @@ public sealed class CommandArgs
 
     public ArgSlice Slice(int index) => _slices[index];
 
+    /// <summary>
+    /// The command exactly as it arrived when it came as a RESP array: a valid frame has one
+    /// encoding, so these bytes are what encoding the arguments would write (a proxy forwards them
+    /// with one copy). Empty for inline commands and for arguments built otherwise.
+    /// </summary>
+    public ReadOnlySpan<byte> Frame => new(Buffer, _frameOffset, _frameLength);
+
+    internal void SetFrame(int offset, int length) => (_frameOffset, _frameLength) = (offset, length);
+
     /// <summary>Copies argument <paramref name="index"/> out of the buffer (for values kept past the command).</summary>
     public byte[] ToArray(int index) => this[index].ToArray();
 
@@ -35,6 +46,7 @@ public sealed class CommandArgs
     {
         Buffer = buffer;
         Count = 0;
+        _frameLength = 0;
         if (_slices.Length < capacity)
             _slices = new ArgSlice[Math.Max(capacity, _slices.Length * 2)];
     }
@@ -55,6 +67,7 @@ public sealed class CommandArgs
         if (Buffer.Length == 0)
             Buffer = new byte[256];
         Count = 0;
+        _frameLength = 0;
         _built = 0;
     }
 

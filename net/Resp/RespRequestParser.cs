@@ -38,9 +38,14 @@ public static class RespRequestParser
         error = null;
         var span = buffer.AsSpan(0, end);
         int pos = start + 1;
-        if (!TryReadLine(span, pos, out int lineEnd))
-            return TooLongWithoutNewline(end - start, limits.MaxInlineLength, "Protocol error: too big mbulk count string", out error);
-        if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[pos..lineEnd], out long count) || count > limits.MaxArguments)
+        if (!TryReadShortLength(span, pos, out long count, out int lineEnd))
+        {
+            if (!TryReadLine(span, pos, out lineEnd))
+                return TooLongWithoutNewline(end - start, limits.MaxInlineLength, "Protocol error: too big mbulk count string", out error);
+            if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[pos..lineEnd], out count))
+                return Fail("Protocol error: invalid multibulk length", out error);
+        }
+        if (count > limits.MaxArguments)
             return Fail("Protocol error: invalid multibulk length", out error);
         pos = lineEnd + 2;
         args.Reset(buffer, (int)Math.Clamp(count, 0, 1024));
@@ -54,6 +59,7 @@ public static class RespRequestParser
             args.Add(offset, length);
         }
         consumed = pos - start;
+        args.SetFrame(start, consumed);
         return ParseResult.Complete;
     }
 
@@ -77,6 +83,7 @@ public static class RespRequestParser
         }
         partial.Complete(args, buffer, start);
         consumed = pos - start;
+        args.SetFrame(start, consumed);
         return ParseResult.Complete;
     }
 
@@ -96,10 +103,14 @@ public static class RespRequestParser
             return ParseResult.Incomplete;
         if (span[pos] != (byte)'$')
             return Fail($"Protocol error: expected '$', got '{(char)span[pos]}'", out error);
-        if (!TryReadLine(span, pos + 1, out int lineEnd))
-            return TooLongWithoutNewline(end - pos, limits.MaxInlineLength, "Protocol error: too big bulk count string", out error);
-        if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out long bulkLength)
-            || bulkLength < 0 || bulkLength > limits.MaxBulkLength)
+        if (!TryReadShortLength(span, pos + 1, out long bulkLength, out int lineEnd))
+        {
+            if (!TryReadLine(span, pos + 1, out lineEnd))
+                return TooLongWithoutNewline(end - pos, limits.MaxInlineLength, "Protocol error: too big bulk count string", out error);
+            if (span[lineEnd + 1] != (byte)'\n' || !TryParseLength(span[(pos + 1)..lineEnd], out bulkLength) || bulkLength < 0)
+                return Fail("Protocol error: invalid bulk length", out error);
+        }
+        if (bulkLength > limits.MaxBulkLength)
             return Fail("Protocol error: invalid bulk length", out error);
         int dataStart = lineEnd + 2;
         if (end - dataStart < bulkLength + 2)
@@ -138,6 +149,25 @@ public static class RespRequestParser
         int cr = span[from..].IndexOf((byte)'\r');
         lineEnd = from + cr;
         return cr >= 0 && lineEnd + 1 < span.Length;
+    }
+
+    /// <summary>
+    /// A length line in its usual form, up to 10 digits (no leading zero) and CRLF, read without
+    /// searching for the CR. False sends the caller to the general path, which reads every other
+    /// form and finds every error, so both paths agree on what they both accept.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadShortLength(ReadOnlySpan<byte> span, int from, out long value, out int lineEnd)
+    {
+        value = 0;
+        int i = from;
+        int limit = Math.Min(span.Length, from + 10);
+        for (uint digit; i < limit && (digit = (uint)(span[i] - '0')) <= 9; i++)
+            value = value * 10 + digit;
+        lineEnd = i;
+        int digits = i - from;
+        return digits > 0 && (digits == 1 || span[from] != (byte)'0')
+            && i + 1 < span.Length && span[i] == (byte)'\r' && span[i + 1] == (byte)'\n';
     }
 
     /// <summary>Without a newline yet: wait, unless the header is already longer than any valid one.</summary>

@@ -66,6 +66,7 @@ public sealed class Connection
     internal bool WaitingForWritable;
     internal bool ReadingPaused;
     internal bool QueuedForSend;
+    internal bool QueuedForSendSoon;
     internal bool QueuedForResume;
 
     /// <summary>The loop that owns this connection (null when detached), for applications that do I/O of their own.</summary>
@@ -79,6 +80,13 @@ public sealed class Connection
     /// came from elsewhere) at the end of this loop iteration. Loop thread only.
     /// </summary>
     public void SendOutput() => Loop?.QueueSend(this);
+
+    /// <summary>
+    /// <see cref="SendOutput"/> when more replies for this client are due any moment: the send
+    /// may wait one loop iteration (at most a millisecond when idle) so that they go together,
+    /// one send and one wake-up of the client instead of two. Loop thread only.
+    /// </summary>
+    public void SendOutputSoon() => Loop?.QueueSendSoon(this);
 
     /// <summary>
     /// <see cref="Suspend"/> that also stops reading the socket, so the client's own sends back

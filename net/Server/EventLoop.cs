@@ -37,6 +37,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     private readonly int _wakeFd;
     private readonly Dictionary<long, Connection> _connections = [];
     private readonly List<Connection> _sendQueue = [];
+    /// <summary>Connections whose send waits for the next iteration (<see cref="QueueSendSoon"/>): those that waited in this one, and those that wait from this one.</summary>
+    private List<Connection> _sendSoonDue = [];
+    private List<Connection> _sendSoonNext = [];
     private readonly List<Connection> _resumed = [];
     private readonly List<IBatchEndHandler> _batchEnd = [];
     private readonly Dictionary<ulong, ISocketHandler> _watches = [];
@@ -109,7 +112,8 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         {
             while (!_stopping)
             {
-                int n = Libc.epoll_wait(_epoll, events, 256, 100);
+                // A reply held back for its batch's other replies waits at most a millisecond for them.
+                int n = Libc.epoll_wait(_epoll, events, 256, _sendSoonDue.Count > 0 ? 1 : 100);
                 if (n < 0 && Libc.Errno != Libc.EINTR)
                     Libc.ThrowIfFailed(n, "epoll_wait");
                 _worker.OnWake();
@@ -255,6 +259,22 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     }
 
     /// <summary>
+    /// Like <see cref="QueueSend"/>, but the send may wait for the end of the next iteration, so
+    /// that replies the application expects any moment (a pipeline's answers from another
+    /// backend) leave in the same send instead of one more. Never longer: a reply waits at most
+    /// one iteration.
+    /// </summary>
+    internal void QueueSendSoon(Connection c)
+    {
+        if (!c.QueuedForSend && !c.QueuedForSendSoon && c.Output.Length > 0)
+        {
+            c.QueuedForSendSoon = true;
+            _sendSoonNext.Add(c);
+        }
+        CheckOutputLimit(c);
+    }
+
+    /// <summary>
     /// Closes a client whose unsent replies broke its class's client-output-buffer-limit, as Redis
     /// does, dropping them: the replies of a client that does not read would otherwise grow without bound.
     /// </summary>
@@ -287,16 +307,25 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         for (int i = 0; i < _batchEnd.Count; i++)
             _batchEnd[i].OnBatchEnd();
         _batchEnd.Clear();
-        if (_sendQueue.Count == 0)
-            return;
-        _worker!.BeforeSend();
-        foreach (var c in _sendQueue)
+        if (_sendQueue.Count > 0 || _sendSoonDue.Count > 0)
         {
-            c.QueuedForSend = false;
-            if (!c.IsClosed && !c.WaitingForWritable)
-                TrySend(c);
+            _worker!.BeforeSend();
+            foreach (var c in _sendQueue)
+            {
+                c.QueuedForSend = false;
+                if (!c.IsClosed && !c.WaitingForWritable)
+                    TrySend(c);
+            }
+            _sendQueue.Clear();
+            foreach (var c in _sendSoonDue)
+            {
+                c.QueuedForSendSoon = false;
+                if (!c.IsClosed && !c.WaitingForWritable && c.Output.Length > 0)
+                    TrySend(c);
+            }
+            _sendSoonDue.Clear();
         }
-        _sendQueue.Clear();
+        (_sendSoonDue, _sendSoonNext) = (_sendSoonNext, _sendSoonDue);
     }
 
     private void TrySend(Connection c)

@@ -139,7 +139,7 @@ internal sealed partial class ProxyWorker
                 if (places[k].Fragment == f)
                     for (int j = 0; j < keys.Step; j++)
                         writer.WriteBulkString(args[keys.First + k * keys.Step + j]);
-            backend.EndCommand(slot, f, Environment.TickCount64);
+            backend.EndCommand(slot, f, NowMs);
         }
     }
 
@@ -199,7 +199,7 @@ internal sealed partial class ProxyWorker
         writer.WriteBulkString(digits[..length]);
         for (int i = 2; i < args.Count; i++)
             writer.WriteBulkString(args[i]);
-        backend.EndCommand(slot, 0, Environment.TickCount64);
+        backend.EndCommand(slot, 0, NowMs);
     }
 
     private void SendWhole(ClientSession session, int shard, RequestSlot slot, int fragment, CommandArgs args)
@@ -208,12 +208,17 @@ internal sealed partial class ProxyWorker
         if (writer is null)
             return;
         int start = writer.Length;
-        writer.WriteArrayHeader(args.Count);
-        for (int i = 0; i < args.Count; i++)
-            writer.WriteBulkString(args[i]);
+        if (args.Frame is { IsEmpty: false } frame)
+            writer.WriteRaw(frame);
+        else
+        {
+            writer.WriteArrayHeader(args.Count);
+            for (int i = 0; i < args.Count; i++)
+                writer.WriteBulkString(args[i]);
+        }
         if (slot.Join is null && _server.Routes.FromHa)
             slot.KeepRequest(writer.WrittenSpan[start..], shard, session.Route(_server.Routes)!.Shards.Length, backend.Endpoint);
-        backend.EndCommand(slot, fragment, Environment.TickCount64);
+        backend.EndCommand(slot, fragment, NowMs);
     }
 
     /// <summary>
@@ -244,7 +249,7 @@ internal sealed partial class ProxyWorker
     private RespWriter? BeginBackendCommand(ClientSession session, int shard, RequestSlot slot, int fragment, out BackendConnection backend)
     {
         backend = session.Backend(_pool!, shard);
-        var writer = backend.BeginCommand(Environment.TickCount64);
+        var writer = backend.BeginCommand(NowMs);
         if (writer is null)
             Deliver(slot, fragment, backend.UnavailableError);
         return writer;

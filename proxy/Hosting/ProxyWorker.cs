@@ -26,6 +26,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     private IEventLoop? _loop;
     private int _localReplyStart;
     private long _iterationTimestamp;
+    private long _iterationMs;
     private byte[] _lastName = [];
     private CommandSpec? _lastSpec;
 
@@ -44,6 +45,11 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     /// that read its reply.
     /// </summary>
     private long Now => _iterationTimestamp != 0 ? _iterationTimestamp : _iterationTimestamp = Stopwatch.GetTimestamp();
+
+    /// <summary><see cref="Environment.TickCount64"/> once per loop iteration too: backend timeouts count from it.</summary>
+    private long NowMs => _iterationMs != 0 ? _iterationMs : _iterationMs = Environment.TickCount64;
+
+    private static readonly double MicrosecondsPerTick = 1_000_000.0 / Stopwatch.Frequency;
 
     public void OnOpen(Connection connection)
     {
@@ -178,7 +184,11 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     private void AfterReply(ClientSession session)
     {
         var connection = session.Connection;
-        connection.SendOutput();
+        // A pipeline's replies from the other shards are usually a loop iteration behind: one send for them all.
+        if (session.Queue.Count > 0)
+            connection.SendOutputSoon();
+        else
+            connection.SendOutput();
         if (session.Quitting)
         {
             if (session.Queue.Count == 0)
@@ -239,12 +249,14 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         session.Counters.BytesOut += reply.Length;
         if (!reply.IsEmpty && reply[0] is (byte)'-' or (byte)'!')
             counters.Errors++;
-        counters.Latency.Record((long)Stopwatch.GetElapsedTime(start, Now).TotalMicroseconds);
+        counters.Latency.Record((long)((Now - start) * MicrosecondsPerTick));
     }
 
     /// <summary>The command's size as RESP on the wire (inline commands are counted as if sent as RESP).</summary>
     private static long RequestSize(CommandArgs args)
     {
+        if (!args.Frame.IsEmpty)
+            return args.Frame.Length;
         long size = 3 + Digits(args.Count);
         for (int i = 0; i < args.Count; i++)
         {
@@ -265,7 +277,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         CheckSubscribedRoutes();
     }
 
-    public void OnWake() => _iterationTimestamp = 0;
+    public void OnWake() => _iterationTimestamp = _iterationMs = 0;
 
     public void BeforeSend()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Istore.Net.Resp;
 using Istore.Net.Routes;
 using Istore.Proxy.Hosting;
@@ -11,6 +12,12 @@ namespace Istore.Proxy.Pipeline;
 /// </summary>
 internal sealed class RequestSlot
 {
+    /// <summary>Replies up to this size (statuses, integers, small values) are kept in the slot itself.</summary>
+    private const int SmallReplySize = 80;
+
+    private SmallReply _small;
+    /// <summary>The length of the reply kept in <see cref="_small"/>, or -1 when it is in <see cref="_reply"/>.</summary>
+    private int _smallLength;
     private RespWriter? _reply;
     private RespWriter? _request;
 
@@ -35,7 +42,7 @@ internal sealed class RequestSlot
     public long StartTimestamp { get; set; }
 
     /// <summary>The reply kept by <see cref="Keep"/>; empty until then.</summary>
-    public ReadOnlySpan<byte> Reply => IsReady && _reply is not null ? _reply.WrittenSpan : default;
+    public ReadOnlySpan<byte> Reply => !IsReady ? default : _smallLength >= 0 ? ((ReadOnlySpan<byte>)_small)[.._smallLength] : _reply!.WrittenSpan;
 
     /// <summary>The request as sent (empty unless <see cref="SentTo"/> is set), kept (routes from HA only) so a -READONLY from a master that was just switched over can be sent to the new one.</summary>
     public ReadOnlySpan<byte> Request => SentTo is null || _request is null ? default : _request.WrittenSpan;
@@ -79,11 +86,29 @@ internal sealed class RequestSlot
     /// <summary>Sent again: a second -READONLY is the client's answer.</summary>
     public void Resent() => SentTo = null;
 
-    /// <summary>Keeps a reply that arrived before the slots ahead of it were flushed.</summary>
+    /// <summary>
+    /// Keeps a reply that arrived before the slots ahead of it were flushed: a small one in the
+    /// slot (no second object to touch per reply), a bigger one in a buffer of its own.
+    /// </summary>
     public void Keep(ReadOnlySpan<byte> reply)
     {
-        (_reply ??= new RespWriter(256)).Clear();
-        _reply.WriteRaw(reply);
+        if (reply.Length <= SmallReplySize)
+        {
+            reply.CopyTo(_small);
+            _smallLength = reply.Length;
+        }
+        else
+        {
+            (_reply ??= new RespWriter(256)).Clear();
+            _reply.WriteRaw(reply);
+            _smallLength = -1;
+        }
         IsReady = true;
+    }
+
+    [InlineArray(SmallReplySize)]
+    private struct SmallReply
+    {
+        private byte _first;
     }
 }

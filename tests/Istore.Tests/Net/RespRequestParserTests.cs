@@ -191,6 +191,27 @@ public class RespRequestParserTests
     }
 
     /// <summary>
+    /// A command that came as a RESP array keeps its bytes as its frame, and they are exactly what
+    /// encoding its arguments writes (a proxy forwards the frame instead); an inline one has none.
+    /// </summary>
+    internal static void AssertFrameIsTheCommandAsReceived(byte[] buffer, int start, int consumed, CommandArgs args)
+    {
+        if (args.Count == 0)
+            return;   // an empty frame is skipped, never forwarded
+        if (buffer[start] != (byte)'*')
+        {
+            Assert.True(args.Frame.IsEmpty);
+            return;
+        }
+        Assert.Equal(buffer.AsSpan(start, consumed).ToArray(), args.Frame.ToArray());
+        var writer = new RespWriter(64);
+        writer.WriteArrayHeader(args.Count);
+        for (int i = 0; i < args.Count; i++)
+            writer.WriteBulkString(args[i]);
+        Assert.Equal(writer.WrittenSpan.ToArray(), args.Frame.ToArray());
+    }
+
+    /// <summary>
     /// Simulates a connection: the payload arrives in pieces (each cut is the length received so
     /// far) into a buffer whose unreceived part is junk. After every arrival all complete commands
     /// are parsed; exactly the commands that end within the received bytes must have been parsed.
@@ -228,6 +249,7 @@ public class RespRequestParserTests
                     break;
                 }
                 Assert.Same(buffer, args.Buffer);
+                AssertFrameIsTheCommandAsReceived(buffer, start, consumed, args);
                 commands.Add(Enumerable.Range(0, args.Count).Select(i => Bytes.GetString(args[i])).ToArray());
                 start += consumed;
                 ends.Add(start - Offset);

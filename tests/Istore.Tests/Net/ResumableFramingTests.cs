@@ -132,6 +132,7 @@ public class ResumableFramingTests
                 Assert.True(result != ParseResult.ProtocolError, error);
                 if (result == ParseResult.Incomplete)
                     break;
+                RespRequestParserTests.AssertFrameIsTheCommandAsReceived(buffer, start, consumed, args);
                 commands.Add(Enumerable.Range(0, args.Count).Select(args.ToArray).ToArray());
                 start += consumed;
             }
