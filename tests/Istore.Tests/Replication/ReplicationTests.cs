@@ -174,7 +174,18 @@ public abstract class ReplicationTests(string engine)
     {
         await using var group = await ReplicationGroup.StartAsync(engine, replicas: 0);
         await ReplicationFaultTests.FillAsync(group.Master, 300_000);
-        await Task.WhenAll(group.AddReplicaAsync(), group.AddReplicaAsync());
+        // Both replicas connect while the master is stopped, so their PSYNCs arrive together
+        // however long each took to start (on a busy machine one could ask after the snapshot was done).
+        ProxyProcess.SendSignal(group.Master.Pid, "STOP");
+        try
+        {
+            await Task.WhenAll(group.AddReplicaAsync(), group.AddReplicaAsync());
+            await Task.Delay(1000);
+        }
+        finally
+        {
+            ProxyProcess.SendSignal(group.Master.Pid, "CONT");
+        }
         await group.AssertDigestsEqualAsync();
         var info = await ReplicationGroup.InfoAsync(group.Master);
         Assert.Equal("2", (await ReplicationGroup.InfoAsync(group.Master, "stats"))["sync_full"]);
