@@ -5,22 +5,15 @@ before them, and the recalls' own p50.
 
     recall-isolation.py PORT LISTS SECONDS
 """
-import socket
 import sys
 import threading
 import time
 
+from resp_client import command, connect, stats
+
 port, lists, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 
 
-def connect():
-    s = socket.create_connection(("127.0.0.1", port))
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return s
-
-
-def command(*args):
-    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 
 def read_reply(sock, buffer):
@@ -55,7 +48,7 @@ def read_reply(sock, buffer):
 
 
 def probe(samples, stop):
-    sock, buffer = connect(), bytearray()
+    sock, buffer = connect(port), bytearray()
     request = command(b"GET", b"probe")
     next_at = time.perf_counter()
     while not stop.is_set():
@@ -72,7 +65,7 @@ def probe(samples, stop):
 
 
 def recalls(durations, stop):
-    sock, buffer = connect(), bytearray()
+    sock, buffer = connect(port), bytearray()
     args = [b"RL.RECALL", b"100", b"LISTS", b"%d" % lists]
     for i in range(lists):
         args += [b"rl:%d" % i, b"1"]
@@ -84,12 +77,6 @@ def recalls(durations, stop):
         durations.append(time.perf_counter() - start)
 
 
-def stats(values):
-    if not values:
-        return "no samples"
-    values = sorted(values)
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
-    return "n=%d p50=%.3f p99=%.3f max=%.3f ms" % (len(values), pick(0.5), pick(0.99), values[-1] * 1000)
 
 
 quiet, loaded, durations = [], [], []

@@ -5,23 +5,16 @@ round trips' p50, p99 and max inside the BGSAVE windows and outside them, and th
 
     snapshot-stall.py PORT [SAVES]
 """
-import socket
 import sys
 import threading
 import time
+
+from resp_client import command, connect, stats
 
 port = int(sys.argv[1])
 saves = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 
 
-def connect():
-    s = socket.create_connection(("127.0.0.1", port))
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return s
-
-
-def command(*args):
-    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 
 def read_replies(sock, count, buffer=bytearray()):
@@ -69,7 +62,7 @@ stop = threading.Event()
 
 
 def probe():
-    sock = connect()
+    sock = connect(port)
     request = command(b"SET", b"probe:s", b"v") + command(b"HSET", b"probe:h", b"f", b"v") + command(b"HGET", b"h:0", b"f1")
     buffer = bytearray()
     next_at = time.perf_counter()
@@ -86,7 +79,7 @@ def probe():
             next_at = time.perf_counter()
 
 
-admin = connect()
+admin = connect(port)
 thread = threading.Thread(target=probe)
 thread.start()
 time.sleep(0.5)
@@ -104,12 +97,6 @@ stop.set()
 thread.join()
 
 
-def stats(values):
-    if not values:
-        return "no samples"
-    values = sorted(values)
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
-    return "n=%d p50=%.3f p99=%.3f max=%.3f ms" % (len(values), pick(0.5), pick(0.99), values[-1] * 1000)
 
 
 inside = [s for t, s in samples if any(b - 0.002 <= t <= e for b, e in windows)]

@@ -58,28 +58,16 @@ internal sealed class ObjectSpace
         return true;
     }
 
-    public bool TryGet(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
-    {
-        value = null!;
-        expireAt = 0;
-        if (_count == 0)
-            return false;
-        lock (_table)
-        {
-            ref var entry = ref _table.Find(key);
-            if (Unsafe.IsNullRef(ref entry))
-                return false;
-            value = entry.Value;
-            expireAt = entry.ExpireAt;
-            return true;
-        }
-    }
+    /// <summary>The object at <paramref name="key"/>, to look at (any thread: string paths ask whether a key is a collection).</summary>
+    public bool TryGet(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt) => TryFind(key, forCommand: false, out value, out expireAt);
 
     /// <summary>
     /// <see cref="TryGet"/> for a command, which holds the keyspace write lock and may change the
     /// object in place: a capture that still needs it writes it first.
     /// </summary>
-    public bool TryGetForCommand(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
+    public bool TryGetForCommand(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt) => TryFind(key, forCommand: true, out value, out expireAt);
+
+    private bool TryFind(ReadOnlySpan<byte> key, bool forCommand, out StoredObject value, out long expireAt)
     {
         value = null!;
         expireAt = 0;
@@ -90,7 +78,8 @@ internal sealed class ObjectSpace
             ref var entry = ref _table.Find(key);
             if (Unsafe.IsNullRef(ref entry))
                 return false;
-            BeforeChange(ref entry);
+            if (forCommand)
+                BeforeChange(ref entry);
             value = entry.Value;
             expireAt = entry.ExpireAt;
         }
