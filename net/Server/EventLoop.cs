@@ -456,18 +456,41 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                     continue;
                 if ((ev.Events & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP)) == 0 || c.IsClosed)
                     continue;
-                // Replies queued before the long command wait for the batch's durability step; only a connection
-                // with nothing pending gets its answer now.
-                bool pending = c.Output.Length > 0;
                 Receive(c);
-                if (!pending && c.Output.Length > 0 && !c.IsClosed && !c.WaitingForWritable)
-                    TrySend(c);
             }
         }
         finally
         {
             _args = outer;
         }
+        SendWhileBusy(running);
+    }
+
+    /// <summary>
+    /// Makes what is queued durable, then sends every queued reply but the long command's own —
+    /// those queued in its batch before it started too, as Redis's beforeSleep does while a script
+    /// is busy: a client whose earlier reply stayed unsent would otherwise wait for the script it
+    /// cannot kill. <paramref name="running"/> and a connection being handed off stay queued for the batch's end.
+    /// </summary>
+    private void SendWhileBusy(Connection running)
+    {
+        if (_sendQueue.Count == 0 || (_sendQueue.Count == 1 && _sendQueue[0] == running))
+            return;
+        _worker!.BeforeSendWhileBusy(running);
+        int kept = 0;
+        for (int i = 0; i < _sendQueue.Count; i++)
+        {
+            var c = _sendQueue[i];
+            if (c == running || c.HandOffTo is not null)
+            {
+                _sendQueue[kept++] = c;
+                continue;
+            }
+            c.QueuedForSend = false;
+            if (!c.IsClosed && !c.WaitingForWritable)
+                TrySend(c);
+        }
+        _sendQueue.RemoveRange(kept, _sendQueue.Count - kept);
     }
 
     private void Register(int fd, uint events, ulong data, int op)

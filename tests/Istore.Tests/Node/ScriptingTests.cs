@@ -307,6 +307,34 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         Assert.Equal(":0\r\n", await after.CommandAsync("EXISTS", "wrote"));
     }
 
+    /// <summary>
+    /// Redis's "Timedout script does not cause a false dead client": a reply queued in the same
+    /// loop iteration as the script that turns busy must still go out, or its client (the one
+    /// that would send SCRIPT KILL) waits for a script that never ends.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_queued_just_before_a_busy_script_still_goes_out()
+    {
+        await using var node = await fixture.StartNodeAsync(["--threads", "1"]);
+        await using var other = await node.ConnectAsync();
+        await using var looping = await node.ConnectAsync();
+        await using var sleeper = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await other.CommandAsync("CONFIG", "SET", "busy-reply-threshold", "10"));
+        // The one event loop sleeps while the PING and then the script arrive, so it reads both in one iteration, PING first.
+        await sleeper.SendCommandAsync("DEBUG", "SLEEP", "1");
+        await Task.Delay(300);
+        await other.SendCommandAsync("PING");
+        await looping.SendAsync(RespEncoding.CommandText(Encoding.UTF8, ["EVAL", "while 1 do redis.call('ping') end", "0"])
+            + RespEncoding.CommandText(Encoding.UTF8, ["PING"]));
+        Assert.Equal("+PONG\r\n", await other.ReadFrameAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("+OK\r\n", await sleeper.ReadFrameAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("-BUSY", await PollAsync(other, "-BUSY", "PING"));
+        Assert.Equal("+OK\r\n", await other.CommandAsync("SCRIPT", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", await looping.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("+PONG\r\n", await looping.ReadFrameAsync());
+        Assert.Equal("+PONG\r\n", await other.CommandAsync("PING"));
+    }
+
     /// <summary>Sends the command every 50 ms (up to 5 s) until its reply starts with <paramref name="prefix"/>; returns the last reply.</summary>
     private static async Task<string> PollAsync(RawConnection c, string prefix, params string[] command)
     {
