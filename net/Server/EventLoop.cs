@@ -42,6 +42,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     private readonly Dictionary<ulong, ISocketHandler> _watches = [];
     private ulong _nextWatchTag = FirstWatchTag;
     private readonly ConcurrentQueue<Action> _posted = new();
+
+    /// <summary>Deliveries made on this loop's own thread (a write here served a client blocked here): they run at the batch's end, no wake-up needed.</summary>
+    private readonly List<(Connection Connection, Action<Connection> Action)> _ownDeliveries = [];
     private CommandArgs _args = new();
     private readonly CommandArgs _busyArgs = new();
     private readonly Thread _thread;
@@ -82,11 +85,24 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     public void Stop() => Post(() => _stopping = true);
 
-    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
     /// <summary>Bytes received from and sent to this loop's clients since start.</summary>
     internal (long In, long Out) Traffic => (Volatile.Read(ref _bytesIn), Volatile.Read(ref _bytesOut));
 
-    internal void RunFor(Connection c, Action<Connection> action)
+    /// <summary>
+    /// Runs <paramref name="action"/> for <paramref name="c"/> on this loop and sends what it wrote. From
+    /// the loop's own thread it waits for the end of the batch, whose replies it then joins, as Redis
+    /// serves blocked clients before its replies go out; from another thread it is posted.
+    /// </summary>
+    internal void Deliver(Connection c, Action<Connection> action)
+    {
+        if (Thread.CurrentThread == _thread)
+            _ownDeliveries.Add((c, action));
+        else
+            Post(() => RunFor(c, action));
+    }
+
+    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
+    private void RunFor(Connection c, Action<Connection> action)
     {
         if (c.IsClosed)
             return;
@@ -109,7 +125,8 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         {
             while (!_stopping)
             {
-                int n = Libc.epoll_wait(_epoll, events, 256, 100);
+                // Deliveries queued after this batch's end ran (by a resumed pipeline, say) go at once.
+                int n = Libc.epoll_wait(_epoll, events, 256, _ownDeliveries.Count > 0 ? 0 : 100);
                 if (n < 0 && Libc.Errno != Libc.EINTR)
                     Libc.ThrowIfFailed(n, "epoll_wait");
                 _worker.OnWake();
@@ -271,11 +288,15 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     }
 
     /// <summary>
-    /// End of an iteration: input released by the application runs, application sockets send
+    /// End of an iteration: deliveries made on this thread and input released by the application run, application sockets send
     /// what the batch queued, the application makes the batch durable, then replies go out.
     /// </summary>
     private void FlushBatch()
     {
+        // By index: a delivery that resumes a pipeline may run commands that deliver more.
+        for (int i = 0; i < _ownDeliveries.Count; i++)
+            RunFor(_ownDeliveries[i].Connection, _ownDeliveries[i].Action);
+        _ownDeliveries.Clear();
         for (int i = 0; i < _resumed.Count; i++)
         {
             var c = _resumed[i];
