@@ -162,6 +162,10 @@ internal static class ScriptCommandCall
                 return "-READONLY You can't write against a read only replica.";
             if (replication.TooFewReplicas)
                 return "-NOREPLICAS Not enough good replicas to write.";
+            // Redis's scriptVerifyOOM: over maxmemory (eviction, if any, ran before the script) a script
+            // without allow-oom may not start writing; once it wrote it cannot be stopped halfway.
+            if ((spec.Flags & CommandFlags.DenyOom) != 0 && (run.Flags & ScriptFlags.AllowOom) == 0 && run.Caller.Node.Database.OverMemoryLimit)
+                return "-" + Commands.Errors.OutOfMemory;
         }
         run.Wrote = true;
         return null;
