@@ -185,6 +185,19 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         Assert.StartsWith("-ERR This Redis command is not allowed from script", await c.CommandAsync(Eval(Call(3, "true"), "0")));
     }
 
+    /// <summary>Redis's "SORT BY &lt;constant&gt; output gets ordered for scripting": a set's unsorted SORT is alphabetical inside a script.</summary>
+    [Fact]
+    public async Task Sort_of_a_set_by_a_constant_is_ordered_inside_a_script()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        string[] members = "a b c d e f g h i l m n o p q r s t u v z aa aaa azz".Split(' ');
+        await AssertSameAsync(c, oracle, ["DEL", "sortscript:set"], ["SADD", "sortscript:set", .. members],
+            Eval("return redis.call('sort', KEYS[1], 'by', '_')", "1", "sortscript:set"),
+            Eval("return redis.call('sort', KEYS[1], 'by', '_', 'get', '#', 'get', '_:*')", "1", "sortscript:set"),
+            Eval("return redis.call('sort', KEYS[1], 'by', '_', 'limit', '1', '3')", "1", "sortscript:set"));
+    }
+
     /// <summary>A map or set that went through a Lua table: its header, then its elements (<paramref name="width"/> lines each) in any order.</summary>
     private static void AssertUnordered(string header, string[] elements, int width, string reply)
     {
