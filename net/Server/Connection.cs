@@ -155,7 +155,7 @@ public sealed class Connection
             action(this);
             return;
         }
-        loop.Post(() => loop.RunFor(this, action));
+        loop.Deliver(this, action);
     }
 
     /// <summary>Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after <paramref name="action"/>.</summary>

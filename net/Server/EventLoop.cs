@@ -45,6 +45,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     private readonly Dictionary<ulong, ISocketHandler> _watches = [];
     private ulong _nextWatchTag = FirstWatchTag;
     private readonly ConcurrentQueue<Action> _posted = new();
+
+    /// <summary>Deliveries made on this loop's own thread (a write here served a client blocked here): they run at the batch's end, no wake-up needed.</summary>
+    private readonly List<(Connection Connection, Action<Connection> Action)> _ownDeliveries = [];
     private CommandArgs _args = new();
     private readonly CommandArgs _busyArgs = new();
     private readonly Thread _thread;
@@ -85,11 +88,24 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
 
     public void Stop() => Post(() => _stopping = true);
 
-    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
     /// <summary>Bytes received from and sent to this loop's clients since start.</summary>
     internal (long In, long Out) Traffic => (Volatile.Read(ref _bytesIn), Volatile.Read(ref _bytesOut));
 
-    internal void RunFor(Connection c, Action<Connection> action)
+    /// <summary>
+    /// Runs <paramref name="action"/> for <paramref name="c"/> on this loop and sends what it wrote. From
+    /// the loop's own thread it waits for the end of the batch, whose replies it then joins, as Redis
+    /// serves blocked clients before its replies go out; from another thread it is posted.
+    /// </summary>
+    internal void Deliver(Connection c, Action<Connection> action)
+    {
+        if (Thread.CurrentThread == _thread)
+            _ownDeliveries.Add((c, action));
+        else
+            Post(() => RunFor(c, action));
+    }
+
+    /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
+    private void RunFor(Connection c, Action<Connection> action)
     {
         if (c.IsClosed)
             return;
@@ -112,8 +128,9 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         {
             while (!_stopping)
             {
-                // A reply held back for its batch's other replies waits at most a millisecond for them.
-                int n = Libc.epoll_wait(_epoll, events, 256, _sendSoonDue.Count > 0 ? 1 : 100);
+                // Deliveries queued after this batch's end ran (by a resumed pipeline, say) go at once;
+                // a reply held back for its batch's other replies waits at most a millisecond for them.
+                int n = Libc.epoll_wait(_epoll, events, 256, _ownDeliveries.Count > 0 ? 0 : _sendSoonDue.Count > 0 ? 1 : 100);
                 if (n < 0 && Libc.Errno != Libc.EINTR)
                     Libc.ThrowIfFailed(n, "epoll_wait");
                 _worker.OnWake();
@@ -291,11 +308,15 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     }
 
     /// <summary>
-    /// End of an iteration: input released by the application runs, application sockets send
+    /// End of an iteration: deliveries made on this thread and input released by the application run, application sockets send
     /// what the batch queued, the application makes the batch durable, then replies go out.
     /// </summary>
     private void FlushBatch()
     {
+        // By index: a delivery that resumes a pipeline may run commands that deliver more.
+        for (int i = 0; i < _ownDeliveries.Count; i++)
+            RunFor(_ownDeliveries[i].Connection, _ownDeliveries[i].Action);
+        _ownDeliveries.Clear();
         for (int i = 0; i < _resumed.Count; i++)
         {
             var c = _resumed[i];
@@ -487,18 +508,41 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                     continue;
                 if ((ev.Events & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP | Libc.EPOLLRDHUP)) == 0 || c.IsClosed)
                     continue;
-                // Replies queued before the long command wait for the batch's durability step; only a connection
-                // with nothing pending gets its answer now.
-                bool pending = c.Output.Length > 0;
                 Receive(c);
-                if (!pending && c.Output.Length > 0 && !c.IsClosed && !c.WaitingForWritable)
-                    TrySend(c);
             }
         }
         finally
         {
             _args = outer;
         }
+        SendWhileBusy(running);
+    }
+
+    /// <summary>
+    /// Makes what is queued durable, then sends every queued reply but the long command's own —
+    /// those queued in its batch before it started too, as Redis's beforeSleep does while a script
+    /// is busy: a client whose earlier reply stayed unsent would otherwise wait for the script it
+    /// cannot kill. <paramref name="running"/> and a connection being handed off stay queued for the batch's end.
+    /// </summary>
+    private void SendWhileBusy(Connection running)
+    {
+        if (_sendQueue.Count == 0 || (_sendQueue.Count == 1 && _sendQueue[0] == running))
+            return;
+        _worker!.BeforeSendWhileBusy(running);
+        int kept = 0;
+        for (int i = 0; i < _sendQueue.Count; i++)
+        {
+            var c = _sendQueue[i];
+            if (c == running || c.HandOffTo is not null)
+            {
+                _sendQueue[kept++] = c;
+                continue;
+            }
+            c.QueuedForSend = false;
+            if (!c.IsClosed && !c.WaitingForWritable)
+                TrySend(c);
+        }
+        _sendQueue.RemoveRange(kept, _sendQueue.Count - kept);
     }
 
     private void Register(int fd, uint events, ulong data, int op)

@@ -25,6 +25,12 @@ public interface ILoopWorker : IDisposable
     /// <summary>Once per loop iteration, after the batch ran and before any reply is sent (e.g. to make the batch durable).</summary>
     void BeforeSend();
 
+    /// <summary>
+    /// <see cref="BeforeSend"/> from inside a long command on this loop, before the other clients'
+    /// replies go out; <paramref name="running"/>'s replies wait for the command's end.
+    /// </summary>
+    void BeforeSendWhileBusy(Connection running) => BeforeSend();
+
     /// <summary>Once per loop iteration, when the loop wakes up, before it handles any event (e.g. to take one timestamp for them all).</summary>
     void OnWake()
     {

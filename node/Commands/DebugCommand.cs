@@ -4,7 +4,7 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// The DEBUG subcommands Redis's test suites lean on, where they make sense here: SLEEP,
-/// SET-ACTIVE-EXPIRE, OBJECT, and harmless no-ops for knobs of Redis's own encodings
+/// SET-ACTIVE-EXPIRE, OBJECT, PROTOCOL, SET-DISABLE-DENY-SCRIPTS, and harmless no-ops for knobs of Redis's own encodings
 /// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST lives with replication.
 /// </summary>
 internal static class DebugCommand
@@ -18,10 +18,16 @@ internal static class DebugCommand
         "    Output a hex signature representing the current DB content.",
         "OBJECT <key>",
         "    Show low level info about the <key> and associated value.",
+        "PROTOCOL <type>",
+        "    Reply with a test value of the specified type. <type> can be: string,",
+        "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+        "    true, false.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Accepted; lists have no quicklist here.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+        "SET-DISABLE-DENY-SCRIPTS <0|1>",
+        "    Setting it to 1 lets scripts call DEBUG.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",
@@ -31,7 +37,7 @@ internal static class DebugCommand
     /// <summary>Accepted and ignored: they tune representations this node does not have.</summary>
     private static readonly HashSet<string> NoOps = new(StringComparer.OrdinalIgnoreCase)
     {
-        "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "SET-DISABLE-DENY-SCRIPTS", "LOG", "SET-SKIP-CHECKSUM-VALIDATION", "STRINGMATCH-LEN",
+        "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "LOG", "SET-SKIP-CHECKSUM-VALIDATION", "STRINGMATCH-LEN",
     };
 
     public static void Execute(CommandContext c)
@@ -50,6 +56,13 @@ internal static class DebugCommand
         }
         else if (c.ArgIs(1, "OBJECT"u8) && c.Count == 3)
             Object(c);
+        else if (c.ArgIs(1, "PROTOCOL"u8) && c.Count == 3)
+            DebugProtocol.Write(c.Output, c.ArgString(2));
+        else if (c.ArgIs(1, "SET-DISABLE-DENY-SCRIPTS"u8) && c.Count == 3)
+        {
+            c.Node.Scripts.DebugFromScriptsAllowed = long.TryParse(c.ArgString(2), out long on) && on != 0;
+            c.Output.WriteOk();
+        }
         else if (NoOps.Contains(sub))
             c.Output.WriteOk();
         else
@@ -68,20 +81,22 @@ internal static class DebugCommand
         c.Output.WriteOk();
     }
 
+    /// <summary>An expired key not yet removed is still shown (Redis's tests use that to see lazy expiry happen later).</summary>
     private static void Object(CommandContext c)
     {
         string encoding;
+        long size;
         using (c.Keyspace.Lock())
         {
-            var type = c.Keyspace.ReadObject(c.Arg(2), out var value);
+            var type = c.Keyspace.ReadStored(c.Arg(2), out var value);
             if (type == KeyType.None)
             {
                 c.Output.WriteError("ERR no such key");
                 return;
             }
             encoding = value?.Encoding ?? "raw";
+            size = value is null ? c.Keyspace.Value.Span.Length : MemoryCommand.SerializedBytes(value);
         }
-        long size = MemoryCommand.ValueBytes(c, c.Arg(2)) ?? 0;
         c.Output.WriteSimpleString($"Value at:0x0 refcount:1 encoding:{encoding} serializedlength:{size} lru:0 lru_seconds_idle:0");
     }
 }

@@ -87,6 +87,12 @@ internal static class MemoryCommand
             c.Keyspace.ReadLive(key);
             return c.Keyspace.Value.Span.Length;
         }
+        return SerializedBytes(value);
+    }
+
+    /// <summary>A collection's size as the snapshot would write it.</summary>
+    public static long SerializedBytes(StoredObject value)
+    {
         long size = 0;
         var writer = new SnapshotWriter(chunk => size += chunk.Length);
         value.WriteTo(writer);

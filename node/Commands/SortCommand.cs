@@ -52,8 +52,9 @@ public static class SortCommand
             c.Output.WriteError(Errors.WrongType);
             return;
         }
-        // A set has no order of its own: unsorted output must still be the same on every replica.
-        if (options.DontSort && type == KeyType.Set && options.Store is not null)
+        // A set has no order of its own: unsorted output must still be the same on every replica
+        // (STORE) and to a script, whose effects replicas get.
+        if (options.DontSort && type == KeyType.Set && (options.Store is not null || Scripting.Natives.Current is not null))
         {
             options.DontSort = false;
             options.Alpha = true;

@@ -353,5 +353,15 @@ internal sealed class NodeWorker : ILoopWorker
         _semiSync.HoldReplies();
     }
 
+    /// <summary>
+    /// A busy script serves the other clients: the records before it (its own stay unflushable
+    /// until it ends) go to the OS first; the script's caller keeps any held writes for the batch's end.
+    /// </summary>
+    public void BeforeSendWhileBusy(Connection running)
+    {
+        _node.Database.Log.Flush(fsync: false);
+        _semiSync.HoldReplies(except: running);
+    }
+
     public void Dispose() => _keyspace.Dispose();
 }

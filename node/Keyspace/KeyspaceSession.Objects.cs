@@ -36,6 +36,18 @@ public sealed partial class KeyspaceSession
         return type;
     }
 
+    /// <summary>
+    /// The key as stored, expired or not (caller holds the write lock): no lazy expiry, statistics or
+    /// LRU touch, as DEBUG OBJECT looks in Redis's dict. A string's bytes land in <see cref="Value"/>.
+    /// </summary>
+    public KeyType ReadStored(ReadOnlySpan<byte> key, out StoredObject? value)
+    {
+        var type = _engine.ReadObject(key, out value, out _);
+        if (type == KeyType.String)
+            _engine.Read(key, ref Value);
+        return type;
+    }
+
     /// <summary>Expiry of a key the caller just read (Unix ms, 0 = none).</summary>
     public long ExpiryOf(ReadOnlySpan<byte> key) => _engine.Peek(key, out long expireAt) == KeyType.None ? 0 : expireAt;
 

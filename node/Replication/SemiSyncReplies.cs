@@ -41,22 +41,28 @@ internal sealed class SemiSyncReplies(NodeServer node)
     /// <summary>
     /// Before the batch's replies go out: moves each writer's replies from its first write on aside,
     /// and waits for the batch's highest offset once for all of them (one wake-up of this loop per
-    /// acknowledgement, however many clients wrote).
+    /// acknowledgement, however many clients wrote). <paramref name="except"/> (a busy script's
+    /// caller, whose reply is still being written) stays for the next call.
     /// </summary>
-    public void HoldReplies()
+    public void HoldReplies(Connection? except = null)
     {
         if (_holding.Count != 0)
-            Hold();
+            Hold(except);
     }
 
     /// <summary>Apart from <see cref="HoldReplies"/>: the closure's locals would otherwise be allocated on every batch, before the check.</summary>
-    private void Hold()
+    private void Hold(Connection? except)
     {
+        bool keep = except is not null && _holding.Contains(except);
+        if (_holding.Count == (keep ? 1 : 0))
+            return;
         var hub = node.Replication;
         var held = new List<(Connection Connection, byte[] Replies, (int, int)[] Writes)>(_holding.Count);
         long offset = 0;
         foreach (var connection in _holding)
         {
+            if (connection == except)
+                continue;
             var writes = ((ClientState)connection.State!).HeldWrites!;
             var output = connection.Output;
             int first = writes.Replies[0].Start;
@@ -67,6 +73,8 @@ internal sealed class SemiSyncReplies(NodeServer node)
             connection.HoldInput();
         }
         _holding.Clear();
+        if (keep)
+            _holding.Add(except!);
         var loop = held[0].Connection.EventLoop!;
         int needed = hub.Settings.SyncReplicas;
         hub.Waiters.Add(offset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>

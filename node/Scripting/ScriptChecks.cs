@@ -19,6 +19,9 @@ internal static class ScriptChecks
             return "ERR Can not execute a script with write flag using *_ro command.";
         if (replication.TooFewReplicas)
             return "NOREPLICAS Not enough good replicas to write.";
+        // A script that declared flags and may write is deny-oom itself in Redis (scriptFlagsToCmdFlags).
+        if ((flags & ScriptFlags.AllowOom) == 0 && c.Node.Database.OverMemoryLimit)
+            return Errors.OutOfMemory;
         return null;
     }
 

@@ -146,7 +146,8 @@ internal static class ScriptCommandCall
         if (!spec.AcceptsArgCount(args.Count))
             return "Wrong number of args calling Redis command from script";
         // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
-        if ((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
+        if (((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
+            && !(spec.Name == "DEBUG" && run.Caller.Node.Scripts.DebugFromScriptsAllowed))
             return "This Redis command is not allowed from script";
         if (AclRefusal(run, spec, args) is { } refusal)
             return refusal;
@@ -163,6 +164,10 @@ internal static class ScriptCommandCall
                 return "-MISCONF " + failure;
             if (replication.TooFewReplicas)
                 return "-NOREPLICAS Not enough good replicas to write.";
+            // Redis's scriptVerifyOOM: over maxmemory (eviction, if any, ran before the script) a script
+            // without allow-oom may not start writing; once it wrote it cannot be stopped halfway.
+            if ((spec.Flags & CommandFlags.DenyOom) != 0 && (run.Flags & ScriptFlags.AllowOom) == 0 && run.Caller.Node.Database.OverMemoryLimit)
+                return "-" + Commands.Errors.OutOfMemory;
         }
         run.Wrote = true;
         return null;

@@ -21,6 +21,12 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
 
     public FunctionLibraries Functions { get; } = new();
 
+    /// <summary>
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS 1: scripts may call DEBUG (Redis's tests call DEBUG PROTOCOL so). Redis
+    /// lifts its whole no-script list; here only DEBUG, since EVAL, MULTI or WAIT would nest or suspend inside the script's atomic scope.
+    /// </summary>
+    public bool DebugFromScriptsAllowed { get; set; }
+
     public ScriptRun? Running => _running;
 
     /// <summary>Every event loop's activity, copied on each join so a script start reads it without a lock or a copy.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Istore.Net.Resp;
 using Istore.Tests.Infrastructure;
@@ -233,5 +234,57 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         // redis-server refuses DEBUG unless enable-debug-command: these are compared with its source.
         Assert.Equal("-ERR no such key\r\n", await c.CommandAsync("DEBUG", "OBJECT", "mem:none"));
         Assert.Equal("-ERR unknown subcommand 'BOGUSSUB'. Try DEBUG HELP.\r\n", await c.CommandAsync("DEBUG", "BOGUSSUB"));
+    }
+
+    /// <summary>DEBUG OBJECT looks at the key as stored: one past its TTL but not yet removed is shown, and stays until something reads it.</summary>
+    [Fact]
+    public async Task Debug_object_shows_an_expired_key_not_yet_removed()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
+        try
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "dbgobj:k", "value", "PX", "1"));
+            await Task.Delay(20);
+            Assert.Equal("+Value at:0x0 refcount:1 encoding:raw serializedlength:5 lru:0 lru_seconds_idle:0\r\n", await c.CommandAsync("DEBUG", "OBJECT", "dbgobj:k"));
+            Assert.StartsWith("+Value at:", await c.CommandAsync("DEBUG", "OBJECT", "dbgobj:k"));
+            Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "dbgobj:k"));
+            Assert.Equal("-ERR no such key\r\n", await c.CommandAsync("DEBUG", "OBJECT", "dbgobj:k"));
+        }
+        finally
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+        }
+    }
+
+    /// <summary>DEBUG PROTOCOL's test values in RESP2 and RESP3, byte for byte as Redis's debug.c writes them.</summary>
+    [Fact]
+    public async Task Debug_protocol_writes_each_reply_type_in_the_callers_protocol()
+    {
+        static string Bulk(string text) => $"${Encoding.UTF8.GetByteCount(text)}\r\n{text}\r\n";
+        const string counting = ":0\r\n:1\r\n:2\r\n";
+        string attribute = Bulk("Some real reply following the attribute");
+        (string Type, string Resp2, string Resp3)[] cases =
+        [
+            ("string", Bulk("Hello World"), Bulk("Hello World")), ("integer", ":12345\r\n", ":12345\r\n"),
+            ("double", Bulk("3.141"), ",3.141\r\n"),
+            ("bignum", Bulk("1234567999999999999999999999999999999"), "(1234567999999999999999999999999999999\r\n"),
+            ("null", "$-1\r\n", "_\r\n"), ("array", "*3\r\n" + counting, "*3\r\n" + counting), ("set", "*3\r\n" + counting, "~3\r\n" + counting),
+            ("map", "*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n", "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n"),
+            ("attrib", attribute, "|1\r\n" + Bulk("key-popularity") + "*2\r\n" + Bulk("key:123") + ":90\r\n" + attribute),
+            ("TRUE", ":1\r\n", "#t\r\n"), ("false", ":0\r\n", "#f\r\n"),
+            ("verbatim", Bulk("This is a verbatim\nstring"), "=29\r\ntxt:This is a verbatim\nstring\r\n"),
+            ("push", "-ERR RESP2 is not supported by this command\r\n", ">2\r\n" + Bulk("server-cpu-usage") + ":42\r\n"),
+            ("bogus", "-ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false\r\n", ""),
+        ];
+        await using var c = await fixture.ConnectAsync();
+        foreach (var (type, resp2, _) in cases)
+            Assert.Equal(resp2, await c.CommandAsync("DEBUG", "PROTOCOL", type));
+        await c.ReadValueAfterAsync("HELLO", "3");
+        foreach (var (type, _, resp3) in cases[..^1])
+            Assert.Equal(resp3, await c.CommandAsync("DEBUG", "PROTOCOL", type));
+        // The push is out of band: the command's own reply follows it.
+        Assert.Equal(Bulk("Some real reply following the push reply"), await c.ReadFrameAsync());
+        Assert.Equal("-ERR unknown subcommand 'PROTOCOL'. Try DEBUG HELP.\r\n", await c.CommandAsync("DEBUG", "PROTOCOL"));
     }
 }

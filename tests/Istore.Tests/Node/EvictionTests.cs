@@ -111,6 +111,30 @@ public sealed class EvictionTests
         }
     }
 
+    /// <summary>
+    /// Redis's "Script - disallow write on OOM" (scriptVerifyOOM): with nothing left to evict, a script may
+    /// read but not start writing; once it wrote (a DEL) it goes on; allow-oom lets a flagged script write,
+    /// and a flagged script without it is refused before it runs.
+    /// </summary>
+    [Fact]
+    public async Task Scripts_may_not_start_writing_when_nothing_can_be_evicted()
+    {
+        const string scriptOom = "-OOM command not allowed when used memory > 'maxmemory'. script: ";
+        await using var node = await NodeProcess.StartAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("SET", "oom:a", "1");
+        await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "volatile-lru", "maxmemory", "1");
+        Assert.Equal(Oom, await c.CommandAsync("SET", "oom:x", "1"));
+        Assert.StartsWith(scriptOom, await c.CommandAsync("EVAL", "redis.call('set', 'oom:x', 1)", "0"));
+        Assert.StartsWith(Oom[..^2], await c.CommandAsync("EVAL", "return redis.pcall('incr', 'oom:a')", "0"));
+        Assert.Equal("$1\r\n1\r\n", await c.CommandAsync("EVAL", "return redis.call('get', 'oom:a')", "0"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("EVAL", "redis.call('del', 'oom:a') return redis.call('set', 'oom:x', 1)", "0"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'oom:y', 1)", "0"));
+        Assert.Equal(Oom, await c.CommandAsync("EVAL", "#!lua\nreturn redis.call('set', 'oom:y', 2)", "0"));
+        Assert.Equal("$1\r\n1\r\n", await c.CommandAsync("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'oom:y')", "0"));
+        Assert.Equal("*3\r\n$-1\r\n$1\r\n1\r\n$1\r\n1\r\n", await c.CommandAsync("MGET", "oom:a", "oom:x", "oom:y"));
+    }
+
     [Fact]
     public async Task Volatile_ttl_takes_the_nearest_expiries_first()
     {

@@ -145,6 +145,68 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
             Eval("redis.setresp(3) return redis.call('hgetall', 'sc:h')", "0"), Eval("return nil", "0"));
     }
 
+    /// <summary>
+    /// Redis's "test RESPn/m … protocol parsing": every RESP3 type a command can reply with, read into Lua
+    /// under redis.setresp(3) and written back in the client's protocol. DEBUG is no-script, so only with
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS 1 (redis-server here refuses DEBUG: expected bytes are from its suite).
+    /// </summary>
+    [Fact]
+    public async Task Debug_protocol_values_pass_through_a_script_in_either_protocol()
+    {
+        await using var c = await fixture.ConnectAsync();
+        const string bignum = "1234567999999999999999999999999999999";
+        string Call(int resp, string type) => $"redis.setresp({resp}) return redis.call('debug', 'protocol', '{type}')";
+        Assert.StartsWith("-ERR This Redis command is not allowed from script", await c.CommandAsync(Eval(Call(3, "true"), "0")));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"));
+        try
+        {
+            Assert.Equal($"$37\r\n{bignum}\r\n", await c.CommandAsync(Eval(Call(3, "bignum"), "0")));
+            AssertUnordered("*6", [":0 :0", ":1 :1", ":2 :0"], 2, await c.CommandAsync(Eval(Call(3, "map"), "0")));
+            Assert.Equal("$5\r\n3.141\r\n", await c.CommandAsync(Eval(Call(3, "double"), "0")));
+            Assert.Equal(":1\r\n", await c.CommandAsync(Eval(Call(3, "true"), "0")));
+            Assert.Equal(":0\r\n", await c.CommandAsync(Eval(Call(2, "false"), "0")));
+            Assert.Equal("$25\r\nThis is a verbatim\nstring\r\n", await c.CommandAsync(Eval(Call(3, "verbatim"), "0")));
+            await c.ReadValueAfterAsync("HELLO", "3");
+            Assert.Equal($"({bignum}\r\n", await c.CommandAsync(Eval(Call(3, "bignum"), "0")));
+            Assert.Equal($"$37\r\n{bignum}\r\n", await c.CommandAsync(Eval(Call(2, "bignum"), "0")));
+            AssertUnordered("%3", [":0 #f", ":1 #t", ":2 #f"], 2, await c.CommandAsync(Eval(Call(3, "map"), "0")));
+            AssertUnordered("~3", [":0", ":1", ":2"], 1, await c.CommandAsync(Eval(Call(3, "set"), "0")));
+            Assert.Equal(",3.141\r\n", await c.CommandAsync(Eval(Call(3, "double"), "0")));
+            Assert.Equal("_\r\n", await c.CommandAsync(Eval(Call(2, "null"), "0")));
+            Assert.Equal("=29\r\ntxt:This is a verbatim\nstring\r\n", await c.CommandAsync(Eval(Call(3, "verbatim"), "0")));
+            Assert.Equal("#t\r\n", await c.CommandAsync(Eval(Call(3, "true"), "0")));
+            // An attribute is not shown to the script: the reply after it is.
+            Assert.Equal("$39\r\nSome real reply following the attribute\r\n", await c.CommandAsync(Eval(Call(3, "attrib"), "0")));
+        }
+        finally
+        {
+            Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"));
+        }
+        Assert.StartsWith("-ERR This Redis command is not allowed from script", await c.CommandAsync(Eval(Call(3, "true"), "0")));
+    }
+
+    /// <summary>Redis's "SORT BY &lt;constant&gt; output gets ordered for scripting": a set's unsorted SORT is alphabetical inside a script.</summary>
+    [Fact]
+    public async Task Sort_of_a_set_by_a_constant_is_ordered_inside_a_script()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        string[] members = "a b c d e f g h i l m n o p q r s t u v z aa aaa azz".Split(' ');
+        await AssertSameAsync(c, oracle, ["DEL", "sortscript:set"], ["SADD", "sortscript:set", .. members],
+            Eval("return redis.call('sort', KEYS[1], 'by', '_')", "1", "sortscript:set"),
+            Eval("return redis.call('sort', KEYS[1], 'by', '_', 'get', '#', 'get', '_:*')", "1", "sortscript:set"),
+            Eval("return redis.call('sort', KEYS[1], 'by', '_', 'limit', '1', '3')", "1", "sortscript:set"));
+    }
+
+    /// <summary>A map or set that went through a Lua table: its header, then its elements (<paramref name="width"/> lines each) in any order.</summary>
+    private static void AssertUnordered(string header, string[] elements, int width, string reply)
+    {
+        var lines = reply.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(header, lines[0]);
+        var actual = lines[1..].Chunk(width).Select(element => string.Join(' ', element)).Order();
+        Assert.Equal(elements.Order(), actual);
+    }
+
     [Fact]
     public async Task Errors_match_redis()
     {
@@ -305,6 +367,34 @@ public abstract class ScriptingTests(NodeFixture fixture, Net.RedisServerFixture
         await node.RestartAsync();
         await using var after = await node.ConnectAsync();
         Assert.Equal(":0\r\n", await after.CommandAsync("EXISTS", "wrote"));
+    }
+
+    /// <summary>
+    /// Redis's "Timedout script does not cause a false dead client": a reply queued in the same
+    /// loop iteration as the script that turns busy must still go out, or its client (the one
+    /// that would send SCRIPT KILL) waits for a script that never ends.
+    /// </summary>
+    [Fact]
+    public async Task A_reply_queued_just_before_a_busy_script_still_goes_out()
+    {
+        await using var node = await fixture.StartNodeAsync(["--threads", "1"]);
+        await using var other = await node.ConnectAsync();
+        await using var looping = await node.ConnectAsync();
+        await using var sleeper = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await other.CommandAsync("CONFIG", "SET", "busy-reply-threshold", "10"));
+        // The one event loop sleeps while the PING and then the script arrive, so it reads both in one iteration, PING first.
+        await sleeper.SendCommandAsync("DEBUG", "SLEEP", "1");
+        await Task.Delay(300);
+        await other.SendCommandAsync("PING");
+        await looping.SendAsync(RespEncoding.CommandText(Encoding.UTF8, ["EVAL", "while 1 do redis.call('ping') end", "0"])
+            + RespEncoding.CommandText(Encoding.UTF8, ["PING"]));
+        Assert.Equal("+PONG\r\n", await other.ReadFrameAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("+OK\r\n", await sleeper.ReadFrameAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("-BUSY", await PollAsync(other, "-BUSY", "PING"));
+        Assert.Equal("+OK\r\n", await other.CommandAsync("SCRIPT", "KILL"));
+        Assert.StartsWith("-ERR Script killed by user with SCRIPT KILL...", await looping.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("+PONG\r\n", await looping.ReadFrameAsync());
+        Assert.Equal("+PONG\r\n", await other.CommandAsync("PING"));
     }
 
     /// <summary>Sends the command every 50 ms (up to 5 s) until its reply starts with <paramref name="prefix"/>; returns the last reply.</summary>
