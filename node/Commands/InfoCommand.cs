@@ -113,6 +113,7 @@ internal static class InfoCommand
             case "persistence":
                 var cp = node.Checkpointer;
                 yield return ("loading", 0);
+                yield return ("rdb_changes_since_last_save", db.Log.ChangesSinceCheckpoint);
                 yield return ("rdb_bgsave_in_progress", cp.InProgress ? 1 : 0);
                 yield return ("rdb_last_save_time", cp.LastSaveUnixSeconds);
                 yield return ("rdb_last_bgsave_status", cp.LastSucceeded ? "ok" : "err");
