@@ -120,6 +120,29 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         await AssertNothingPendingAsync(optOut);
     }
 
+    /// <summary>As Redis: a script that runs a read tracks the keys it declared (not those it read); one without a read, and EVAL_RO itself, track nothing.</summary>
+    [Fact]
+    public async Task A_script_that_reads_tracks_its_declared_keys()
+    {
+        await using var reader = await Resp3Async();
+        await using var writer = await fixture.ConnectAsync();
+        await reader.CommandAsync("CLIENT", "TRACKING", "on");
+        await reader.CommandAsync("EVAL", "redis.call('set', KEYS[1], 'bar')", "3", "st:read", "st:a", "st:b");
+        await reader.CommandAsync("EVAL_RO", "redis.call('ping')", "2", "st:a", "st:b");
+        await writer.CommandAsync("MSET", "st:a", "1", "st:b", "1", "st:read", "1");
+        await AssertNothingPendingAsync(reader);
+        await reader.CommandAsync("EVAL", "redis.call('get', 'st:read')", "2", "st:a", "st:b");
+        await writer.CommandAsync("MSET", "st:read", "2");
+        await AssertNothingPendingAsync(reader);   // read by the script, but not declared
+        await writer.CommandAsync("MSET", "st:b", "2", "st:a", "2");
+        Assert.Equal(Invalidate("st:b"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(Invalidate("st:a"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        await reader.CommandAsync("EVAL_RO", "return redis.call('get', KEYS[1])", "1", "st:a");
+        await writer.CommandAsync("SET", "st:a", "3");
+        Assert.Equal(Invalidate("st:a"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        await AssertNothingPendingAsync(reader);
+    }
+
     [Fact]
     public async Task Expired_keys_and_flushall_invalidate()
     {
