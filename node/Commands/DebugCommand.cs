@@ -5,7 +5,7 @@ namespace Istore.Node.Commands;
 /// <summary>
 /// The DEBUG subcommands Redis's test suites lean on, where they make sense here: SLEEP,
 /// SET-ACTIVE-EXPIRE, OBJECT, and harmless no-ops for knobs of Redis's own encodings
-/// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST lives with replication.
+/// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST and DIGEST-VALUE live with replication.
 /// </summary>
 internal static class DebugCommand
 {
@@ -16,6 +16,8 @@ internal static class DebugCommand
         "    Accepted; the replication id changes only on failover here.",
         "DIGEST",
         "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "OBJECT <key>",
         "    Show low level info about the <key> and associated value.",
         "QUICKLIST-PACKED-THRESHOLD <size>",

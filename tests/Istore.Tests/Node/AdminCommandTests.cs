@@ -211,6 +211,31 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         await OracleScript.AssertSameRepliesAsync(c, oracle, "CLIENT UNBLOCK x", "CLIENT UNBLOCK 999999 MAYBE", "CLIENT UNBLOCK 999999 TIMEOUT", "CLIENT UNBLOCK");
     }
 
+    /// <summary>As Redis's keyspace suite uses it: equal values under other names digest alike, a change or a TTL changes it, a missing key is all zeros.</summary>
+    [Fact]
+    public async Task Debug_digest_value_digests_each_keys_value_without_its_name()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("DEL", "dv:a", "dv:b", "dv:s1", "dv:s2");
+        await c.CommandAsync("RPUSH", "dv:a", "x", "y");
+        await c.CommandAsync("COPY", "dv:a", "dv:b");
+        await c.CommandAsync("SADD", "dv:s1", "m", "n");
+        await c.CommandAsync("SADD", "dv:s2", "n", "m");
+        var digests = await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:a", "dv:b", "dv:s1", "dv:s2", "dv:none");
+        Assert.Equal(5, digests.Count);
+        string Digest(int i) => digests[i].AsString()!;
+        Assert.Matches("^[0-9a-f]{40}$", Digest(0));
+        Assert.Equal(Digest(0), Digest(1));
+        Assert.Equal(Digest(2), Digest(3));
+        Assert.NotEqual(Digest(0), Digest(2));
+        Assert.Equal(new string('0', 40), Digest(4));
+        await c.CommandAsync("RPUSH", "dv:b", "z");
+        Assert.NotEqual(Digest(0), (await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:b"))[0].AsString());
+        await c.CommandAsync("EXPIRE", "dv:s2", "100");
+        Assert.NotEqual(Digest(2), (await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:s2"))[0].AsString());
+        Assert.Equal("*0\r\n", await c.CommandAsync("DEBUG", "DIGEST-VALUE"));
+    }
+
     [Fact]
     public async Task Memory_debug_and_lolwut_answer_and_refuse_as_redis_does()
     {
