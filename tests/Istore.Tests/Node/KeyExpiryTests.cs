@@ -185,6 +185,27 @@ public abstract class KeyExpiryTests(NodeFixture fixture)
         Assert.Equal(":0\r\n", await c.CommandAsync("DEL", "lazy:k"));
     }
 
+    /// <summary>Redis's keyspace suite: with active expiry off, DEL and UNLINK of a key past its expiry count nothing.</summary>
+    [Fact]
+    public async Task Del_of_a_key_past_its_expiry_counts_nothing()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try
+        {
+            await c.CommandAsync("SET", "delx:gone", "v", "PX", "20");
+            await c.CommandAsync("SET", "delx:gone2", "v", "PX", "20");
+            await c.CommandAsync("SET", "delx:kept", "v");
+            await Task.Delay(100);
+            Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "delx:gone", "delx:kept"));
+            Assert.Equal(":0\r\n", await c.CommandAsync("UNLINK", "delx:gone2"));
+        }
+        finally
+        {
+            await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
     [Fact]
     public async Task Lazy_expiry_on_read_counts_in_expired_keys()
     {
