@@ -76,7 +76,7 @@ internal sealed class NodeWorker : ILoopWorker
         int start = connection.Output.Length;
         Execute(connection, client, args);
         bool pushes = CommandTable.Find(args[0]) is { } spec && PubSubCommands.RepliesArePushes(spec);
-        if ((mode == ReplyMode.Skip || client.Replies == ReplyMode.Off) && !pushes)
+        if (client.Replies != ReplyMode.On && !pushes)   // CLIENT REPLY ON answers even the command SKIP was for, as Redis
             connection.Output.Truncate(start);
         if (mode == ReplyMode.Skip && client.Replies == ReplyMode.Skip)
             client.Replies = ReplyMode.On;
