@@ -237,6 +237,9 @@ internal sealed class NodeWorker : ILoopWorker
         int replyStart = output.Length;
         c.StartedTicks = started;
         c.Keyspace.CommandStarts();
+        bool monitored = node.Monitors.Active;
+        if (monitored && IsScript(c.Spec))
+            node.Monitors.Feed(c, fromScript: false);   // before its calls, as Redis shows a script
         try
         {
             node.Handlers[c.Spec](c);
@@ -275,8 +278,12 @@ internal sealed class NodeWorker : ILoopWorker
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks && !Blocking.Blocked(c))
             node.Diagnostics.NoteSlow(c, elapsed);
+        if (monitored && (c.Spec.Flags & CommandFlags.Admin) == 0 && !IsScript(c.Spec))
+            node.Monitors.Feed(c, fromScript: c.ScriptCommand is not null);   // admin commands are never shown, as Redis
         return ended;
     }
+
+    private static bool IsScript(CommandSpec spec) => spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
 
     /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -322,6 +329,8 @@ internal sealed class NodeWorker : ILoopWorker
         TransactionCommands.EndTransaction(_node, client);
         if (client.Tracking is { } tracking)
             _node.Database.Tracking.Disable(tracking);
+        if (client.Monitoring)
+            _node.Monitors.Remove(connection);
         PubSubCommands.UnsubscribeAll(_node, client);
     }
 
