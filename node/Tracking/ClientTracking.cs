@@ -117,8 +117,42 @@ public sealed class ClientTracking
             {
                 if (!reader.On || reader.Broadcast || (reader.NoLoop && reader.Connection == writer))
                     continue;
-                Send(reader, [stored]);
+                if (_served is not null && reader.Connection == _served && reader.RedirectId == 0)
+                    _heldForServed.Add([stored]);
+                else
+                    Send(reader, [stored]);
             }
+        }
+    }
+
+    /// <summary>The blocked client being served, whose own invalidations wait for its reply; null otherwise.</summary>
+    private Connection? _served;
+    private TrackingState? _servedState;
+    private readonly List<byte[][]> _heldForServed = [];
+
+    /// <summary>
+    /// A blocked client is about to be served (BLMOVE pushing to a key it tracks): as Redis, its
+    /// reply goes out before the invalidations its own command causes, so hold those until
+    /// <see cref="ReleaseServed"/>, called once its reply is on its way.
+    /// </summary>
+    public void HoldForServed(Connection connection, TrackingState? state)
+    {
+        if (state is null)
+            return;
+        lock (_lock)
+            (_served, _servedState) = (connection, state);
+    }
+
+    public void ReleaseServed()
+    {
+        if (_servedState is null)
+            return;
+        lock (_lock)
+        {
+            foreach (var keys in _heldForServed)
+                Send(_servedState, keys);
+            _heldForServed.Clear();
+            (_served, _servedState) = (null, null);
         }
     }
 

@@ -143,6 +143,23 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         await AssertNothingPendingAsync(reader);
     }
 
+    /// <summary>As Redis: a served BLMOVE answers before the invalidation its own push causes.</summary>
+    [Fact]
+    public async Task A_served_blmove_replies_before_invalidating_its_destination()
+    {
+        await using var reader = await Resp3Async();
+        await using var writer = await fixture.ConnectAsync();
+        await writer.CommandAsync("DEL", "bm:src", "bm:dst");
+        await writer.CommandAsync("RPUSH", "bm:dst", "a");
+        await reader.CommandAsync("CLIENT", "TRACKING", "on");
+        await reader.CommandAsync("LRANGE", "bm:dst", "0", "-1");
+        await reader.SendCommandAsync("BLMOVE", "bm:src", "bm:dst", "LEFT", "LEFT", "0");
+        await writer.WaitForBlockedClientsAsync(1);
+        await writer.CommandAsync("RPUSH", "bm:src", "foo");
+        Assert.Equal("$3\r\nfoo\r\n", await reader.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(Invalidate("bm:dst"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task Expired_keys_and_flushall_invalidate()
     {
