@@ -236,6 +236,7 @@ internal sealed class NodeWorker : ILoopWorker
         var output = c.Output;
         int replyStart = output.Length;
         c.StartedTicks = started;
+        c.BlockedOnKeys = false;
         c.Keyspace.CommandStarts();
         bool monitored = node.Monitors.Active;
         if (monitored && IsScript(c.Spec))
@@ -268,12 +269,15 @@ internal sealed class NodeWorker : ILoopWorker
             node.Database.Tracking.FlushBroadcast();   // a whole EXEC's keys go out together
         var stats = c.Stats;
         int index = c.Spec.Index;
-        stats.Calls[index]++;
-        stats.Ticks[index] += elapsed;
-        if (c.Spec.IsContainer)
-            RecordSubcommandLatency(c, stats, output.WrittenSpan[replyStart..], elapsed);
-        else
-            stats.Latency.Record(c.Spec, elapsed);
+        if (!c.BlockedOnKeys)   // a blocked command counts once answered (BlockedCallStats)
+        {
+            stats.Calls[index]++;
+            stats.Ticks[index] += elapsed;
+            if (c.Spec.IsContainer)
+                RecordSubcommandLatency(c, stats, output.WrittenSpan[replyStart..], elapsed);
+            else
+                stats.Latency.Record(c.Spec, elapsed);
+        }
         if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks && !Blocking.Blocked(c))

@@ -171,6 +171,12 @@ public sealed class BlockedClients
     private static void Unblock(BlockedClient client, Action<RespWriter> reply, long serveTicks)
     {
         client.SlowLog?.Answered(serveTicks);
-        client.Connection.Resume(connection => reply(connection.Output));
+        var stats = client.Stats;
+        client.Connection.Resume(connection =>
+        {
+            int start = connection.Output.Length;
+            reply(connection.Output);
+            stats?.Answered(serveTicks, connection.Output.WrittenSpan[start..]);
+        });
     }
 }
