@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Istore.Net.Resp;
 using Istore.Net.Server;
 using Istore.Node.Commands;
 
@@ -8,7 +9,7 @@ namespace Istore.Node.Admin;
 /// <summary>
 /// MONITOR: clients that receive every command the node runs, as Redis's replicationFeedMonitors
 /// writes it (<c>+1339518083.107412 [0 127.0.0.1:60866] "set" "k" "v"</c>; <c>[0 lua]</c> for a
-/// script's calls), secrets shown as "(redacted)". Each line goes to a monitor through its own loop.
+/// script's calls), arguments quoted by <see cref="RedisRepr"/>, secrets shown as "(redacted)". Each line goes to a monitor through its own loop.
 /// </summary>
 public sealed class Monitors
 {
@@ -44,36 +45,10 @@ public sealed class Monitors
             if (secret(i))
                 line.Append("\"(redacted)\"");
             else
-                Quote(line, c.Arg(i));
+                RedisRepr.Append(line, c.Arg(i));
         }
         var bytes = Encoding.Latin1.GetBytes(line.Append("\r\n").ToString());
         foreach (var monitor in Volatile.Read(ref _clients))
             monitor.Deliver(m => m.Output.WriteRaw(bytes));
-    }
-
-    /// <summary>Redis's sdscatrepr: quoted, with \\ \" \n \r \t \a \b escaped and other unprintable bytes as \xHH.</summary>
-    private static void Quote(StringBuilder line, ReadOnlySpan<byte> arg)
-    {
-        line.Append('"');
-        foreach (byte b in arg)
-        {
-            switch (b)
-            {
-                case (byte)'\\': line.Append("\\\\"); break;
-                case (byte)'"': line.Append("\\\""); break;
-                case (byte)'\n': line.Append("\\n"); break;
-                case (byte)'\r': line.Append("\\r"); break;
-                case (byte)'\t': line.Append("\\t"); break;
-                case 7: line.Append("\\a"); break;
-                case 8: line.Append("\\b"); break;
-                default:
-                    if (b is >= 32 and < 127)
-                        line.Append((char)b);
-                    else
-                        line.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture));
-                    break;
-            }
-        }
-        line.Append('"');
     }
 }
