@@ -139,6 +139,27 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Equal("*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n", await c.CommandAsync("CONFIG", "GET", "maxclients"));
     }
 
+    /// <summary>Redis's "CONFIG sanity": every parameter CONFIG GET * names (but Redis's immutable ones) takes back its own value.</summary>
+    [Fact]
+    public async Task Config_set_of_each_parameters_own_value_is_accepted()
+    {
+        await using var c = await fixture.ConnectAsync();
+        // The suite's own skip list: Redis's immutable parameters and a few it cannot set back.
+        string[] immutable = [.. """
+            rdbchecksum daemonize io-threads-do-reads tcp-backlog always-show-logo syslog-enabled cluster-enabled disable-thp aclfile
+            unixsocket pidfile syslog-ident appendfilename appenddirname supervised syslog-facility databases io-threads logfile
+            unixsocketperm replicaof slaveof requirepass server_cpulist bio_cpulist aof_rewrite_cpulist bgsave_cpulist set-proc-title
+            cluster-config-file cluster-port oom-score-adj oom-score-adj-values enable-protected-configs enable-debug-command
+            enable-module-command dbfilename dir socket-mark-id
+            """.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var all = await c.ReadValueAfterAsync("CONFIG", "GET", "*");
+        foreach (var (name, value) in all.Pairs.Select(p => (p.Key.AsString()!, p.Value.AsString()!)).Where(p => !immutable.Contains(p.Item1) && !p.Item1.StartsWith("tls-", StringComparison.Ordinal)))
+            Assert.True("+OK\r\n" == await c.CommandAsync("CONFIG", "SET", name, value), $"CONFIG SET {name} {value}");
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'port') - it is fixed while the node runs (set it at start)\r\n",
+            await c.CommandAsync("CONFIG", "SET", "port", "1"));
+        Assert.Equal("*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n", await c.CommandAsync("CONFIG", "GET", "appendonly"));
+    }
+
     [Fact]
     public async Task Config_set_errors_match_redis()
     {
