@@ -73,24 +73,26 @@ internal static class CommandCommand
     ];
 
     /// <summary>COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]</summary>
+    /// <summary>COMMAND LIST [FILTERBY …]: the commands and, as Redis 7, the containers' subcommands as "container|sub".</summary>
     private static void List(CommandContext c)
     {
-        Func<CommandSpec, bool> filter = _ => true;
+        Func<string, AclCategory, bool> filter = (_, _) => true;
         if (c.Count == 5 && c.ArgIs(2, "FILTERBY"u8))
         {
             var value = c.ArgString(4);
             if (c.ArgIs(3, "MODULE"u8))
             {
-                filter = _ => false;   // no modules here
+                filter = (_, _) => false;   // no modules here
             }
             else if (c.ArgIs(3, "ACLCAT"u8))
             {
-                filter = spec => (AclCategories.Of(spec) & AclCategories.Parse(value)) != 0;
+                var category = AclCategories.Parse(value);
+                filter = (_, categories) => (categories & category) != 0;
             }
             else if (c.ArgIs(3, "PATTERN"u8))
             {
                 var pattern = new Keyspace.GlobPattern(c.Args.ToArray(4), ignoreCase: true);
-                filter = spec => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()));
+                filter = (name, _) => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(name));
             }
             else
             {
@@ -103,7 +105,19 @@ internal static class CommandCommand
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        var names = CommandTable.All.Where(filter).Select(spec => spec.Name.ToLowerInvariant()).ToList();
+        var names = new List<string>();
+        foreach (var spec in CommandTable.All)
+        {
+            string name = spec.Name.ToLowerInvariant();
+            if (filter(name, AclCategories.Of(spec)))
+                names.Add(name);
+            foreach (var sub in AclSubcommands.All.Where(s => s.Container == spec.Name))
+            {
+                string full = name + "|" + sub.Name.ToLowerInvariant();
+                if (filter(full, sub.Categories))
+                    names.Add(full);
+            }
+        }
         c.Output.WriteArrayHeader(names.Count);
         foreach (var name in names)
             c.Output.WriteBulkString(name);

@@ -272,7 +272,16 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Equal(CommandTable.All.Select(s => s.Name.ToLowerInvariant()).Order(), all.Items.Select(i => i[0].AsString()!).Order());
         Assert.All(all.Items, info => Assert.Equal(10, info.Count));
         var list = await c.ReadValueAfterAsync("COMMAND", "LIST");
-        Assert.Equal(CommandTable.All.Count, list.Count);
+        Assert.Equal(CommandTable.All.Count + AclSubcommands.All.Count, list.Count);
+        Assert.Contains("client|list", list.AsStringArray());
+        var scripting = (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "ACLCAT", "scripting")).AsStringArray();
+        Assert.Contains("eval", scripting);
+        Assert.Contains("script|kill", scripting);
+        Assert.DoesNotContain("set", scripting);
+        var config = (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "PATTERN", "config*")).AsStringArray();
+        Assert.Contains("config", config);
+        Assert.Contains("config|get", config);
+        Assert.DoesNotContain("client|list", config);
         Assert.Equal(new[] { "expire", "expireat", "expiretime" },
             (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "PATTERN", "expire*")).AsStringArray().Order());
 
