@@ -135,6 +135,7 @@ internal static class InfoCommand
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
+                yield return ("evicted_clients", 0);   // client buffers are not in used_memory here: maxmemory-clients evicts no one
                 yield return ("keyspace_hits", db.KeyspaceHits.Value);
                 yield return ("keyspace_misses", db.KeyspaceMisses.Value);
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);

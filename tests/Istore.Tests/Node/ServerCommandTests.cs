@@ -33,7 +33,7 @@ public abstract class ServerCommandTests(NodeFixture fixture)
             "connected_clients", "maxclients", "blocked_clients",
             "used_memory", "used_memory_human", "used_memory_rss", "used_memory_rss_human", "maxmemory", "maxmemory_policy",
             "loading", "rdb_bgsave_in_progress", "rdb_last_save_time", "rdb_last_bgsave_status", "rdb_saves", "aof_enabled", "aof_rewrite_in_progress", "aof_last_write_status",
-            "total_connections_received", "total_commands_processed", "expired_keys", "evicted_keys", "keyspace_hits", "keyspace_misses",
+            "total_connections_received", "total_commands_processed", "expired_keys", "evicted_keys", "evicted_clients", "keyspace_hits", "keyspace_misses",
             "role", "connected_slaves", "master_repl_offset", "used_cpu_sys", "used_cpu_user", "db0",
         ];
         foreach (var name in expected)
