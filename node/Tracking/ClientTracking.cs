@@ -23,7 +23,18 @@ public sealed class ClientTracking
     private volatile int _clientCount;
 
     /// <summary>tracking-table-max-keys: above it, keys are dropped from the table with an invalidation (0 = no limit).</summary>
-    public long MaxKeys { get; set; } = 1_000_000;
+    public long MaxKeys
+    {
+        get => Volatile.Read(ref _maxKeys);
+        set
+        {
+            Volatile.Write(ref _maxKeys, value);
+            lock (_lock)
+                EvictOverLimit();   // a lowered limit applies now (Redis's cron trims the table), not at the next read
+        }
+    }
+
+    private long _maxKeys = 1_000_000;
 
     /// <summary>Finds a connection by client id (set by the node).</summary>
     internal Func<long, Connection?> FindConnection { get; set; } = _ => null;
