@@ -4,7 +4,7 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// The DEBUG subcommands Redis's test suites lean on, where they make sense here: SLEEP,
-/// SET-ACTIVE-EXPIRE, OBJECT, and harmless no-ops for knobs of Redis's own encodings
+/// SET-ACTIVE-EXPIRE, PAUSE-CRON, OBJECT, and harmless no-ops for knobs of Redis's own encodings
 /// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST and DIGEST-VALUE live with replication.
 /// </summary>
 internal static class DebugCommand
@@ -22,6 +22,8 @@ internal static class DebugCommand
         "    Show low level info about the <key> and associated value.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Accepted; lists have no quicklist here.",
+        "PAUSE-CRON <0|1>",
+        "    Stop periodic cron job processing (here: active expiry and eviction).",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SLEEP <seconds>",
@@ -48,6 +50,13 @@ internal static class DebugCommand
             if (!c.TryInt64(2, out long on))
                 return;
             c.Node.Database.ActiveExpiry = on != 0;
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(1, "PAUSE-CRON"u8) && c.Count == 3)
+        {
+            if (!c.TryInt64(2, out long pause))
+                return;
+            c.Node.Database.CronPaused = pause != 0;
             c.Output.WriteOk();
         }
         else if (c.ArgIs(1, "OBJECT"u8) && c.Count == 3)

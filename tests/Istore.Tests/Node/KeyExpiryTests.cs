@@ -206,6 +206,24 @@ public abstract class KeyExpiryTests(NodeFixture fixture)
         }
     }
 
+    /// <summary>DEBUG PAUSE-CRON 1 stops the background expiry (Redis's tracking suite pauses the cron); 0 lets it go on.</summary>
+    [Fact]
+    public async Task Debug_pause_cron_holds_active_expiry()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "1"));
+        await c.CommandAsync("SET", "pc:k", "v", "PX", "20");
+        await Task.Delay(500);   // five housekeeping ticks
+        Assert.Contains("expired_keys:0\r\n", await c.CommandAsync("INFO", "stats"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "0"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await c.CommandAsync("INFO", "stats")).Contains("expired_keys:1\r\n") && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Contains("expired_keys:1\r\n", await c.CommandAsync("INFO", "stats"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "x"));
+    }
+
     [Fact]
     public async Task Lazy_expiry_on_read_counts_in_expired_keys()
     {
