@@ -2,7 +2,7 @@ namespace Istore.Net.Commands;
 
 public static partial class CommandTable
 {
-    /// <summary>Introspection and access control for operators: SLOWLOG, LATENCY, MEMORY, ACL, LOLWUT.</summary>
+    /// <summary>Introspection and access control for operators: SLOWLOG, LATENCY, MEMORY, ACL, MONITOR, LOLWUT.</summary>
     private static void AddAdmin(List<CommandSpec> t)
     {
         const string g = "server";
@@ -11,6 +11,7 @@ public static partial class CommandTable
         Add(t, g, "LATENCY", -2, A | CommandFlags.NoScript | S, 0, 0, 0, "A container for latency diagnostics commands (LATEST, HISTORY, GRAPH, DOCTOR, RESET, HISTOGRAM, HELP).");
         Add(t, g, "MEMORY", -2, R, 2, 2, 1, "A container for memory diagnostics commands (USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE, HELP).");
         Add(t, g, "ACL", -2, CommandFlags.NoScript | S, 0, 0, 0, "A container for Access List Control commands (SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS, DRYRUN, LOG, HELP).");
+        Add(t, g, "MONITOR", 1, A | CommandFlags.NoScript | S, 0, 0, 0, "Listens for all requests received by the server in real-time.");
         Add(t, g, "LOLWUT", -1, R | F, 0, 0, 0, "Displays computer art and the Redis version");
     }
 }

@@ -159,14 +159,14 @@ public sealed class RespValue
         {
             case RespType.SimpleString: sb.Append('+').Append(AsString()); break;
             case RespType.Error: sb.Append('-').Append(AsString()); break;
-            case RespType.BlobError: sb.Append('!'); AppendQuoted(sb, _bytes!); break;
+            case RespType.BlobError: sb.Append('!'); RedisRepr.Append(sb, _bytes!); break;
             case RespType.Integer: sb.Append(_integer); break;
-            case RespType.BulkString: AppendQuoted(sb, _bytes!); break;
+            case RespType.BulkString: RedisRepr.Append(sb, _bytes!); break;
             case RespType.Null: sb.Append("nil"); break;
             case RespType.Boolean: sb.Append(_integer == 1 ? "true" : "false"); break;
             case RespType.Double: sb.Append(',').Append(AsString()); break;
             case RespType.BigNumber: sb.Append('(').Append(AsString()); break;
-            case RespType.Verbatim: sb.Append(VerbatimFormat).Append(':'); AppendQuoted(sb, _bytes.AsSpan(4)); break;
+            case RespType.Verbatim: sb.Append(VerbatimFormat).Append(':'); RedisRepr.Append(sb, _bytes.AsSpan(4)); break;
             case RespType.Array: AppendItems(sb, "[", "]", ", "); break;
             case RespType.Set: AppendItems(sb, "~[", "]", ", "); break;
             case RespType.Push: AppendItems(sb, ">[", "]", ", "); break;
@@ -186,26 +186,6 @@ public sealed class RespValue
             _items[i].Append(sb);
         }
         sb.Append(close);
-    }
-
-    /// <summary>Quotes like redis-cli: printable ASCII as is, the rest escaped.</summary>
-    private static void AppendQuoted(StringBuilder sb, ReadOnlySpan<byte> bytes)
-    {
-        sb.Append('"');
-        foreach (byte b in bytes)
-        {
-            switch (b)
-            {
-                case (byte)'"': sb.Append("\\\""); break;
-                case (byte)'\\': sb.Append("\\\\"); break;
-                case (byte)'\r': sb.Append("\\r"); break;
-                case (byte)'\n': sb.Append("\\n"); break;
-                case (byte)'\t': sb.Append("\\t"); break;
-                case >= 0x20 and < 0x7f: sb.Append((char)b); break;
-                default: sb.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture)); break;
-            }
-        }
-        sb.Append('"');
     }
 
     /// <summary>Parses one complete value from the start of <paramref name="frame"/>; throws if there is none.</summary>

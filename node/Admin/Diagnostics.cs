@@ -33,9 +33,21 @@ public sealed class Diagnostics
     /// <summary>EXEC is logged through its commands, and AUTH/HELLO never (they carry passwords), as in Redis.</summary>
     private static bool SkipsSlowLog(string name) => name is "EXEC" or "AUTH" or "HELLO";
 
-    /// <summary>The arguments the slow log shows as "(redacted)": CONFIG SET's sensitive values, ACL SETUSER's rules, MIGRATE's AUTH/AUTH2 credentials.</summary>
-    private static Func<int, bool> Secrets(CommandContext c)
+    /// <summary>
+    /// The arguments the slow log and MONITOR show as "(redacted)": AUTH's and HELLO AUTH's
+    /// credentials, CONFIG SET's sensitive values, ACL SETUSER's rules, MIGRATE's AUTH/AUTH2 credentials.
+    /// </summary>
+    internal static Func<int, bool> Secrets(CommandContext c)
     {
+        if (c.Spec.Name == "AUTH")
+            return i => i >= 1;
+        if (c.Spec.Name == "HELLO")
+        {
+            for (int at = 2; at < c.Count; at++)
+                if (c.ArgIs(at, "AUTH"u8))
+                    return i => i == at + 1 || i == at + 2;
+            return _ => false;
+        }
         if (c.Spec.Name == "CONFIG" && c.Count > 2 && c.ArgIs(1, "SET"u8))
             return i => i >= 3 && i % 2 == 1 && Hosting.NodeConfig.IsSensitive(c.ArgString(i - 1));
         if (c.Spec.Name == "ACL" && c.ArgIs(1, "SETUSER"u8))

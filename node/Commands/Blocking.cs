@@ -75,7 +75,9 @@ public static class Blocking
         {
             DeadlineMs = deadlineMs,
             SlowLog = Admin.BlockedSlowLog.For(c),
+            Stats = new Admin.BlockedCallStats(c.Stats, c.Spec, System.Diagnostics.Stopwatch.GetTimestamp() - c.StartedTicks),
         });
+        c.BlockedOnKeys = true;
         c.Connection.Suspend();
     }
 

@@ -83,7 +83,7 @@ internal static class ClientCommand
                 break;
             case "HELP" when c.Count == 2:
                 string[] help = ["CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "ID", "GETNAME", "SETNAME <name>",
-                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "PAUSE <timeout> [WRITE|ALL]", "UNPAUSE",
+                    "LIST [TYPE normal] [ID id ...]", "KILL <ip:port> | KILL [ID id] [ADDR ip:port] [TYPE type] [USER name] [SKIPME yes|no]", "INFO", "NO-EVICT (ON|OFF)", "NO-TOUCH (ON|OFF)", "PAUSE <timeout> [WRITE|ALL]", "UNPAUSE",
                     "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]", "CACHING (YES|NO)", "GETREDIR", "TRACKINGINFO",
                     "UNBLOCK <clientid> [TIMEOUT|ERROR]", "REPLY (ON|OFF|SKIP)", "HELP"];
                 c.Output.WriteArrayHeader(help.Length);
@@ -162,17 +162,14 @@ internal static class ClientCommand
     private static void List(CommandContext c)
     {
         var ids = new HashSet<long>();
+        string? type = null;
         for (int i = 2; i < c.Count; i++)
         {
             if (c.ArgIs(i, "TYPE"u8) && i + 1 < c.Count)
             {
-                var type = c.ArgString(++i).ToLowerInvariant();
-                if (type is not ("normal" or "master" or "replica" or "slave" or "pubsub"))
-                {
-                    c.Output.WriteError($"ERR Unknown client type '{Errors.Truncate(c.ArgString(i))}'");
+                type = ClientType(c, ++i);
+                if (type is null)
                     return;
-                }
-                if (type != "normal") ids.Add(-1);   // no such clients yet: match nothing
             }
             else if (c.ArgIs(i, "ID"u8) && i + 1 < c.Count)
             {
@@ -194,14 +191,45 @@ internal static class ClientCommand
         }
         var text = new StringBuilder();
         foreach (var conn in c.Node.Host.Connections)
-            if (ids.Count == 0 || ids.Contains(conn.Id))
+            if ((ids.Count == 0 || ids.Contains(conn.Id)) && (type is null || IsOfType(conn, type)))
                 text.Append(Describe(c.Node, conn));
         c.Output.WriteVerbatimText(text.ToString());
+    }
+
+    /// <summary>A TYPE argument (normal, master, replica or slave, pubsub) in lower case, or null after Redis's error.</summary>
+    private static string? ClientType(CommandContext c, int index)
+    {
+        var type = c.ArgString(index).ToLowerInvariant();
+        if (type is "normal" or "master" or "replica" or "pubsub")
+            return type;
+        if (type == "slave")
+            return "replica";
+        c.Output.WriteError($"ERR Unknown client type '{Errors.Truncate(c.ArgString(index))}'");
+        return null;
+    }
+
+    /// <summary>Redis's client classes: a subscriber is pubsub, a replica's link replica; the link to a master is no client connection here.</summary>
+    private static bool IsOfType(Net.Server.Connection conn, string type)
+    {
+        var state = conn.State as ClientState;
+        bool replica = state?.ReplicaListeningPort > 0, pubsub = state?.IsSubscribed == true;
+        return type switch
+        {
+            "replica" => replica,
+            "pubsub" => pubsub,
+            "normal" => !replica && !pubsub,
+            _ => false,
+        };
     }
 
     /// <summary>CLIENT KILL ip:port (old form: OK or error) or CLIENT KILL [ID id] [ADDR ip:port] [USER name] [SKIPME yes|no] (count).</summary>
     private static void Kill(CommandContext c)
     {
+        if (c.Count == 2)
+        {
+            c.Output.WriteError(Errors.WrongArgs("client|kill"));
+            return;
+        }
         if (c.Count == 3)
         {
             var target = c.Node.Host.Connections.FirstOrDefault(x => x.RemoteAddress == c.ArgString(2));
@@ -215,7 +243,7 @@ internal static class ClientCommand
             return;
         }
         long? id = null;
-        string? addr = null;
+        string? addr = null, type = null;
         Acl.AclUser? user = null;
         bool skipMe = true;
         for (int i = 2; i < c.Count; i += 2)
@@ -235,6 +263,12 @@ internal static class ClientCommand
                 id = parsed;
             }
             else if (c.ArgIs(i, "ADDR"u8)) addr = c.ArgString(i + 1);
+            else if (c.ArgIs(i, "TYPE"u8))
+            {
+                type = ClientType(c, i + 1);
+                if (type is null)
+                    return;
+            }
             else if (c.ArgIs(i, "USER"u8))
             {
                 user = c.Node.Acl.Find(c.ArgString(i + 1));
@@ -255,7 +289,7 @@ internal static class ClientCommand
         foreach (var conn in c.Node.Host.Connections.ToList())
         {
             if ((id is { } wanted && conn.Id != wanted) || (addr is not null && conn.RemoteAddress != addr)
-                || (user is not null && (conn.State as ClientState)?.User != user))
+                || (user is not null && (conn.State as ClientState)?.User != user) || (type is not null && !IsOfType(conn, type)))
                 continue;
             if (skipMe && conn == c.Connection)
                 continue;

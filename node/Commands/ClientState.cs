@@ -43,6 +43,9 @@ public sealed class ClientState
     /// <summary>CLIENT TRACKING settings; null while tracking is off.</summary>
     public Tracking.TrackingState? Tracking { get; set; }
 
+    /// <summary>In MONITOR mode: it receives every command the node runs.</summary>
+    public bool Monitoring { get; set; }
+
     /// <summary>CLIENT REPLY: whether this client's replies are sent.</summary>
     public ReplyMode Replies { get; set; }
 

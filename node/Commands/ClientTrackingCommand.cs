@@ -160,19 +160,36 @@ internal static class ClientTrackingCommand
             c.Output.WriteBulkString(prefix);
     }
 
-    /// <summary>After a command of a tracking client: remember the keys it read (unless OPTIN/OPTOUT says not), then end a CLIENT CACHING.</summary>
+    /// <summary>
+    /// After a command of a tracking client: remember the keys it read (unless OPTIN/OPTOUT says
+    /// not), then end a CLIENT CACHING. As Redis, a script's read remembers the keys the script
+    /// declared, not those it read, and the read-only script commands track nothing themselves.
+    /// </summary>
     public static void AfterCommand(CommandContext c, TrackingState state)
     {
         var spec = c.Spec;
-        if ((spec.Flags & (Net.Commands.CommandFlags.ReadOnly | Net.Commands.CommandFlags.PubSub)) == Net.Commands.CommandFlags.ReadOnly
-            && !state.Broadcast && spec.HasKeys && (state.OptIn ? state.CachingGiven : !(state.OptOut && state.CachingGiven)))
+        if (c.ScriptCommand is { } script)
         {
-            var keys = new List<int>();
-            spec.CollectKeyIndexes(c.Args, keys);
-            if (keys.Count > 0)
-                c.Node.Database.Tracking.Remember(state, c.Args, keys);
+            if (Reads(spec))
+                Remember(c, state, script.Spec, script.Args);
+            return;   // CLIENT CACHING lasts the whole script
         }
+        if (Reads(spec) && spec.Name is not ("EVAL_RO" or "EVALSHA_RO" or "FCALL_RO"))
+            Remember(c, state, spec, c.Args);
         if (state.CachingGiven && spec.Name != "CLIENT" && c.Client.Transaction is null && !c.Client.InTransaction)
             state.CachingGiven = false;
+    }
+
+    private static bool Reads(Net.Commands.CommandSpec spec) =>
+        (spec.Flags & (Net.Commands.CommandFlags.ReadOnly | Net.Commands.CommandFlags.PubSub)) == Net.Commands.CommandFlags.ReadOnly;
+
+    private static void Remember(CommandContext c, TrackingState state, Net.Commands.CommandSpec spec, Net.Resp.CommandArgs args)
+    {
+        if (state.Broadcast || !spec.HasKeys || !(state.OptIn ? state.CachingGiven : !(state.OptOut && state.CachingGiven)))
+            return;
+        var keys = new List<int>();
+        spec.CollectKeyIndexes(args, keys);
+        if (keys.Count > 0)
+            c.Node.Database.Tracking.Remember(state, args, keys);
     }
 }

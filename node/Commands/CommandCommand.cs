@@ -28,14 +28,17 @@ internal static class CommandCommand
                 WriteDocs(c, c.Count == 2 ? CommandTable.All : Named(c).OfType<CommandSpec>().ToList());
                 break;
             case "GETKEYS" when c.Count >= 4:
-                GetKeys(c);
+                GetKeys(c, withFlags: false);
+                break;
+            case "GETKEYSANDFLAGS" when c.Count >= 4:
+                GetKeys(c, withFlags: true);
                 break;
             case "HELP" when c.Count == 2:
                 c.Output.WriteArrayHeader(Help.Length);
                 foreach (var line in Help)
                     c.Output.WriteSimpleString(line);
                 break;
-            case "COUNT" or "GETKEYS" or "HELP":
+            case "COUNT" or "GETKEYS" or "GETKEYSANDFLAGS" or "HELP":
                 c.Output.WriteError(Errors.WrongArgs("command|" + sub.ToLowerInvariant()));
                 break;
             default:
@@ -63,29 +66,33 @@ internal static class CommandCommand
         "    commands are returned.",
         "GETKEYS <full-command>",
         "    Return the keys from a full Redis command.",
+        "GETKEYSANDFLAGS <full-command>",
+        "    Return the keys and the access flags from a full Redis command.",
         "HELP",
         "    Prints this help.",
     ];
 
     /// <summary>COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]</summary>
+    /// <summary>COMMAND LIST [FILTERBY …]: the commands and, as Redis 7, the containers' subcommands as "container|sub".</summary>
     private static void List(CommandContext c)
     {
-        Func<CommandSpec, bool> filter = _ => true;
+        Func<string, AclCategory, bool> filter = (_, _) => true;
         if (c.Count == 5 && c.ArgIs(2, "FILTERBY"u8))
         {
             var value = c.ArgString(4);
             if (c.ArgIs(3, "MODULE"u8))
             {
-                filter = _ => false;   // no modules here
+                filter = (_, _) => false;   // no modules here
             }
             else if (c.ArgIs(3, "ACLCAT"u8))
             {
-                filter = spec => (AclCategories.Of(spec) & AclCategories.Parse(value)) != 0;
+                var category = AclCategories.Parse(value);
+                filter = (_, categories) => (categories & category) != 0;
             }
             else if (c.ArgIs(3, "PATTERN"u8))
             {
                 var pattern = new Keyspace.GlobPattern(c.Args.ToArray(4), ignoreCase: true);
-                filter = spec => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()));
+                filter = (name, _) => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(name));
             }
             else
             {
@@ -98,7 +105,19 @@ internal static class CommandCommand
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        var names = CommandTable.All.Where(filter).Select(spec => spec.Name.ToLowerInvariant()).ToList();
+        var names = new List<string>();
+        foreach (var spec in CommandTable.All)
+        {
+            string name = spec.Name.ToLowerInvariant();
+            if (filter(name, AclCategories.Of(spec)))
+                names.Add(name);
+            foreach (var sub in AclSubcommands.All.Where(s => s.Container == spec.Name))
+            {
+                string full = name + "|" + sub.Name.ToLowerInvariant();
+                if (filter(full, sub.Categories))
+                    names.Add(full);
+            }
+        }
         c.Output.WriteArrayHeader(names.Count);
         foreach (var name in names)
             c.Output.WriteBulkString(name);
@@ -155,7 +174,12 @@ internal static class CommandCommand
         }
     }
 
-    private static void GetKeys(CommandContext c)
+    /// <summary>
+    /// COMMAND GETKEYS, and GETKEYSANDFLAGS with each key's flags. The table holds no per-key specs,
+    /// so the flags follow the command's: RO access for a read-only command, RW access update for
+    /// a write (Redis says OW for a key only overwritten, as SET's, and insert or delete where it knows).
+    /// </summary>
+    private static void GetKeys(CommandContext c, bool withFlags)
     {
         var spec = CommandTable.Find(c.Arg(2));
         if (spec is null)
@@ -169,17 +193,40 @@ internal static class CommandCommand
             c.Output.WriteError("ERR Invalid number of arguments specified for command");
             return;
         }
-        var keys = new List<int>();
-        spec.CollectKeyIndexes(c.Args, keys, first: 2);
-        if (keys.Count == 0 || spec.ChannelKeys)
+        if (!spec.HasKeys || spec.ChannelKeys)
         {
             c.Output.WriteError("ERR The command has no key arguments");
             return;
         }
+        var keys = new List<int>();
+        spec.CollectKeyIndexes(c.Args, keys, first: 2);
+        if (keys.Count == 0 && !NoMandatoryKeys(spec))
+        {
+            c.Output.WriteError("ERR Invalid arguments specified for command");
+            return;
+        }
         c.Output.WriteArrayHeader(keys.Count);
+        bool write = (spec.Flags & CommandFlags.Write) != 0;
         foreach (int i in keys)
+        {
+            if (!withFlags)
+            {
+                c.Output.WriteBulkString(c.Arg(i + 2));
+                continue;
+            }
+            c.Output.WriteArrayHeader(2);
             c.Output.WriteBulkString(c.Arg(i + 2));
+            c.Output.WriteArrayHeader(write ? 3 : 2);
+            c.Output.WriteSimpleString(write ? "RW" : "RO");
+            c.Output.WriteSimpleString("access");
+            if (write)
+                c.Output.WriteSimpleString("update");
+        }
     }
+
+    /// <summary>Redis's no_mandatory_keys: a script may declare no keys (EVAL "…" 0), and then GETKEYS lists none.</summary>
+    private static bool NoMandatoryKeys(CommandSpec spec) =>
+        spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
 
     private static string FlagName(CommandFlags flag) => flag switch
     {

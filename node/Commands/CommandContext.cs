@@ -22,6 +22,12 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public ClientState Client { get; internal set; } = null!;
 
+    /// <summary>Set when the command being dispatched blocked its client on keys: its statistics wait until it is answered.</summary>
+    public bool BlockedOnKeys { get; internal set; }
+
+    /// <summary>The script command (EVAL, FCALL…) whose redis.call is being dispatched; null outside scripts.</summary>
+    public (CommandSpec Spec, CommandArgs Args)? ScriptCommand { get; internal set; }
+
     /// <summary>When the command being dispatched started (Stopwatch ticks): a script's run starts its clock there.</summary>
     public long StartedTicks { get; internal set; }
 

@@ -18,20 +18,38 @@ internal static class DatasetDigest
     {
         UInt128 digest = 0;
         long keys = 0;
-        var expiry = new byte[8];
         DatasetEntries.ForEachKey(session, stringsOnly: false, (key, type, value, collection, expireAt) =>
         {
-            var header = new XxHash128();
-            header.Append([(byte)type]);
-            header.Append(key);
-            BinaryPrimitives.WriteInt64LittleEndian(expiry, expireAt);
-            header.Append(expiry);
-            digest ^= header.GetCurrentHashAsUInt128() * 31 + (collection is null ? Hash(value) : Of(collection));
+            digest ^= Entry(key, type, value, collection, expireAt);
             keys++;
         });
         if (keys == 0)
             return new string('0', 40);
         return $"{digest:x32}{(uint)keys:x8}";
+    }
+
+    /// <summary>
+    /// DEBUG DIGEST-VALUE: one key's value and expiry, without its name (so a copy under another
+    /// name digests the same), 40 hex digits; all zeros for a missing key, as Redis.
+    /// </summary>
+    public static string OfKey(IEngineSession session, ReadOnlySpan<byte> key)
+    {
+        UInt128 digest = 0;
+        var value = new ValueBuffer(256);
+        bool found = DatasetEntries.VisitKey(session, key, stringsOnly: false, ref value,
+            (_, type, stringValue, collection, expireAt) => digest = Entry([], type, stringValue, collection, expireAt));
+        return found ? $"{digest:x32}{(uint)(digest >> 96):x8}" : new string('0', 40);
+    }
+
+    private static UInt128 Entry(ReadOnlySpan<byte> key, KeyType type, ReadOnlySpan<byte> value, StoredObject? collection, long expireAt)
+    {
+        var header = new XxHash128();
+        header.Append([(byte)type]);
+        header.Append(key);
+        Span<byte> expiry = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(expiry, expireAt);
+        header.Append(expiry);
+        return header.GetCurrentHashAsUInt128() * 31 + (collection is null ? Hash(value) : Of(collection));
     }
 
     private static UInt128 Of(StoredObject value)

@@ -4,8 +4,9 @@ namespace Istore.Node.Commands;
 
 /// <summary>
 /// The DEBUG subcommands Redis's test suites lean on, where they make sense here: SLEEP,
-/// SET-ACTIVE-EXPIRE, OBJECT, PROTOCOL, SET-DISABLE-DENY-SCRIPTS, and harmless no-ops for knobs of Redis's own encodings
-/// (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST lives with replication.
+/// SET-ACTIVE-EXPIRE, PAUSE-CRON, OBJECT, PROTOCOL, SET-DISABLE-DENY-SCRIPTS, and harmless no-ops for
+/// knobs of Redis's own encodings (QUICKLIST-PACKED-THRESHOLD, LISTPACK…, CHANGE-REPL-ID). DIGEST and
+/// DIGEST-VALUE live with replication.
 /// </summary>
 internal static class DebugCommand
 {
@@ -16,6 +17,8 @@ internal static class DebugCommand
         "    Accepted; the replication id changes only on failover here.",
         "DIGEST",
         "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "OBJECT <key>",
         "    Show low level info about the <key> and associated value.",
         "PROTOCOL <type>",
@@ -24,6 +27,8 @@ internal static class DebugCommand
         "    true, false.",
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Accepted; lists have no quicklist here.",
+        "PAUSE-CRON <0|1>",
+        "    Stop periodic cron job processing (here: active expiry and eviction).",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SET-DISABLE-DENY-SCRIPTS <0|1>",
@@ -52,6 +57,13 @@ internal static class DebugCommand
             if (!c.TryInt64(2, out long on))
                 return;
             c.Node.Database.ActiveExpiry = on != 0;
+            c.Output.WriteOk();
+        }
+        else if (c.ArgIs(1, "PAUSE-CRON"u8) && c.Count == 3)
+        {
+            if (!c.TryInt64(2, out long pause))
+                return;
+            c.Node.Database.CronPaused = pause != 0;
             c.Output.WriteOk();
         }
         else if (c.ArgIs(1, "OBJECT"u8) && c.Count == 3)

@@ -9,6 +9,7 @@ internal static class DiagnosticsCommands
     public static void Register(HandlerTable t)
     {
         t.Add("SLOWLOG", SlowLogCommand);
+        t.Add("MONITOR", Monitor);
         t.Add("LATENCY", Latency);
         t.Add("MEMORY", MemoryCommand.Execute);
         t.Add("LOLWUT", LolwutCommand.Execute);
@@ -29,6 +30,21 @@ internal static class DiagnosticsCommands
         "HELP",
         "    Prints this help.",
     ];
+
+    /// <summary>MONITOR: from now on this client receives every command run (see <see cref="Admin.Monitors"/>); a second MONITOR is ignored.</summary>
+    private static void Monitor(CommandContext c)
+    {
+        if (c.Client.InTransaction)
+        {
+            c.Output.WriteError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        if (c.Client.Monitoring)
+            return;
+        c.Client.Monitoring = true;
+        c.Node.Monitors.Add(c.Connection);
+        c.Output.WriteOk();
+    }
 
     private static void SlowLogCommand(CommandContext c)
     {

@@ -113,6 +113,7 @@ internal static class InfoCommand
             case "persistence":
                 var cp = node.Checkpointer;
                 yield return ("loading", 0);
+                yield return ("rdb_changes_since_last_save", db.Log.ChangesSinceCheckpoint);
                 yield return ("rdb_bgsave_in_progress", cp.InProgress ? 1 : 0);
                 yield return ("rdb_last_save_time", cp.LastSaveUnixSeconds);
                 yield return ("rdb_last_bgsave_status", cp.LastSucceeded ? "ok" : "err");
@@ -135,6 +136,7 @@ internal static class InfoCommand
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
+                yield return ("evicted_clients", 0);   // client buffers are not in used_memory here: maxmemory-clients evicts no one
                 yield return ("keyspace_hits", db.KeyspaceHits.Value);
                 yield return ("keyspace_misses", db.KeyspaceMisses.Value);
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);

@@ -28,7 +28,8 @@ public static partial class KeyCommands
         long deleted = 0;
         using (c.Keyspace.Atomic())
             for (int i = 1; i < c.Count; i++)
-                if (c.Keyspace.Delete(c.Arg(i)))
+                // A key past its expiry (active expiry off, or not yet reached) expires first, so it is not counted, as Redis.
+                if (c.Keyspace.Exists(c.Arg(i)) && c.Keyspace.Delete(c.Arg(i)))
                 {
                     c.Notify(PubSub.NotifyClass.Generic, "del"u8, c.Arg(i));
                     deleted++;

@@ -118,7 +118,7 @@ public static class PubSubCommands
         if (!replication.IsReplica && replication.Backlog.Active)
         {
             using var write = c.Keyspace.Lock();
-            c.Keyspace.LogCommand(c.Args);
+            c.Keyspace.LogCommand(c.Args, change: false);
         }
         c.Output.WriteInteger(receivers);
     }

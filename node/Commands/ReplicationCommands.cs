@@ -185,6 +185,18 @@ public static class ReplicationCommands
             }
             return;
         }
+        if (c.ArgIs(1, "DIGEST-VALUE"u8))
+        {
+            var db = c.Node.Database;
+            lock (db.WriteLock)
+            {
+                using var session = db.Engine.CreateSession();
+                c.Output.WriteArrayHeader(c.Count - 2);
+                for (int i = 2; i < c.Count; i++)
+                    c.Output.WriteSimpleString(DatasetDigest.OfKey(session, c.Arg(i)));
+            }
+            return;
+        }
         if (c.ArgIs(1, "FAIL-AFTER-WRITE"u8) && c.Count == 3)
         {
             FailAfterWrite(c);

@@ -67,14 +67,21 @@ public static class DatasetEntries
                     keys.Add(key.ToArray());
             });
             foreach (var key in keys)
-            {
-                var type = session.Read(key, ref value);
-                if (type == KeyType.String)
-                    visitor(key, type, value.Span, null, value.ExpireAt);
-                else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt) != KeyType.None && stored is not null)
-                    visitor(key, type, default, stored, expireAt);
-            }
+                VisitKey(session, key, stringsOnly, ref value, visitor);
         }
         while (cursor != 0);
+    }
+
+    /// <summary>Visits one key with its value, if it holds one (expired or not: the engine's view); false when it holds none.</summary>
+    public static bool VisitKey(IEngineSession session, ReadOnlySpan<byte> key, bool stringsOnly, ref ValueBuffer value, KeyVisitor visitor)
+    {
+        var type = session.Read(key, ref value);
+        if (type == KeyType.String)
+            visitor(key, type, value.Span, null, value.ExpireAt);
+        else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt) != KeyType.None && stored is not null)
+            visitor(key, type, default, stored, expireAt);
+        else
+            return false;
+        return true;
     }
 }

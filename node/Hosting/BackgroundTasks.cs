@@ -44,8 +44,11 @@ internal sealed class BackgroundTasks : IDisposable
         int seconds = 0;
         while (!_stop.Token.WaitHandle.WaitOne(100))
         {
-            Guard("active expiry", ExpireSome);
-            Guard("eviction", Evict);
+            if (!_db.CronPaused)
+            {
+                Guard("active expiry", ExpireSome);
+                Guard("eviction", Evict);
+            }
             _db.Tracking.FlushBroadcast();
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())

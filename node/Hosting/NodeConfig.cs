@@ -17,11 +17,11 @@ public sealed class NodeConfig
         CheckpointLogBytes = o.CheckpointLogBytes;
         _entries = new(StringComparer.OrdinalIgnoreCase)
         {
-            ["bind"] = (() => o.Bind, null),
-            ["port"] = (() => o.Port.ToString(), null),
+            ["bind"] = Fixed(() => o.Bind),
+            ["port"] = Fixed(() => o.Port.ToString()),
             ["dir"] = (() => Path.GetFullPath(o.Directory), null),
             ["dbfilename"] = (() => "checkpoints", null),
-            ["appendonly"] = (() => "yes", null),
+            ["appendonly"] = Fixed(() => "yes"),
             ["appenddirname"] = (() => "aof", null),
             ["stream-node-max-entries"] = (() => Objects.Streams.StreamLimits.NodeMaxEntries.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxEntries = (int)n)),
             ["stream-node-max-bytes"] = (() => Objects.Streams.StreamLimits.NodeMaxBytes.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => Objects.Streams.StreamLimits.NodeMaxBytes = n)),
@@ -30,10 +30,10 @@ public sealed class NodeConfig
             ["maxclients"] = (() => node.Host.MaxClients.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => node.Host.MaxClients = (int)n)),
             ["maxmemory"] = (() => Volatile.Read(ref node.Database.MaxMemory).ToString(), ParseMaxMemory),
             ["maxmemory-policy"] = (() => Keyspace.EvictionPolicies.Name(node.Database.Policy), ParsePolicy),
-            ["proto-max-bulk-len"] = (() => o.MaxBulkLength.ToString(), null),
+            ["proto-max-bulk-len"] = Fixed(() => o.MaxBulkLength.ToString()),
             ["io-threads"] = (() => o.Threads.ToString(), null),
             ["databases"] = (() => "1", null),
-            ["engine"] = (() => o.Engine, null),
+            ["engine"] = Fixed(() => o.Engine),
             ["masterauth"] = (() => Repl.MasterAuth ?? "", v => (() => Repl.MasterAuth = v.Length == 0 ? null : v, null)),
             ["repl-backlog-size"] = (() => Repl.BacklogBytes.ToString(), ParseBacklog),
             ["repl-timeout"] = (() => (Repl.TimeoutMs / 1000).ToString(), v => ParseInRange(v, 1, int.MaxValue, n => Repl.TimeoutMs = n * 1000)),
@@ -43,8 +43,8 @@ public sealed class NodeConfig
             ["min-slaves-max-lag"] = (() => Repl.MinReplicasMaxLagSeconds.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.MinReplicasMaxLagSeconds = (int)n)),
             ["sync-replicas"] = (() => Repl.SyncReplicas.ToString(), v => ParseInRange(v, 0, int.MaxValue, n => Repl.SyncReplicas = (int)n)),
             ["sync-replicas-timeout"] = (() => Repl.SyncReplicasTimeoutMs.ToString(), v => ParseInRange(v, 1, int.MaxValue, n => Repl.SyncReplicasTimeoutMs = n)),
-            ["replica-read-only"] = (() => "yes", null),
-            ["slave-read-only"] = (() => "yes", null),
+            ["replica-read-only"] = Fixed(() => "yes"),
+            ["slave-read-only"] = Fixed(() => "yes"),
             ["replicaof"] = (() => node.Replication.Link is { } link ? $"{link.Host} {link.Port}" : "", null),
             ["busy-reply-threshold"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
             ["lua-time-limit"] = (() => node.Scripts.BusyThresholdMs.ToString(), v => ParseInRange(v, 0, long.MaxValue, n => node.Scripts.BusyThresholdMs = n)),
@@ -239,6 +239,14 @@ public sealed class NodeConfig
         changes.ForEach(apply => apply());
         return null;
     }
+
+    /// <summary>
+    /// A parameter Redis changes at run time that is fixed here (the engine, the listening address,
+    /// the always-on log): CONFIG SET of its current value is accepted and changes nothing, as a
+    /// client that writes back what CONFIG GET gave expects; another value is refused.
+    /// </summary>
+    private static (Func<string> Get, Func<string, (Action?, string?)>? Parse) Fixed(Func<string> get) =>
+        (get, v => v == get() ? (static () => { }, null) : (null, "it is fixed while the node runs (set it at start)"));
 
     private (Action?, string?) ParseFsync(string value) =>
         Enum.TryParse<FsyncPolicy>(value, ignoreCase: true, out var policy) && !int.TryParse(value, out _)

@@ -119,6 +119,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>SLOWLOG and LATENCY.</summary>
     public Admin.Diagnostics Diagnostics { get; } = new();
 
+    public Admin.Monitors Monitors { get; } = new();
+
     /// <summary>Pub/Sub subscriptions of every connection on every loop.</summary>
     public PubSub.PubSubRegistry PubSub { get; } = new();
 

@@ -78,7 +78,7 @@ internal sealed class NodeWorker : ILoopWorker
         int start = connection.Output.Length;
         Execute(connection, client, args);
         bool pushes = CommandTable.Find(args[0]) is { } spec && PubSubCommands.RepliesArePushes(spec);
-        if ((mode == ReplyMode.Skip || client.Replies == ReplyMode.Off) && !pushes)
+        if (client.Replies != ReplyMode.On && !pushes)   // CLIENT REPLY ON answers even the command SKIP was for, as Redis
             connection.Output.Truncate(start);
         if (mode == ReplyMode.Skip && client.Replies == ReplyMode.Skip)
             client.Replies = ReplyMode.On;
@@ -257,7 +257,11 @@ internal sealed class NodeWorker : ILoopWorker
         var output = c.Output;
         int replyStart = output.Length;
         c.StartedTicks = started;
+        c.BlockedOnKeys = false;
         c.Keyspace.CommandStarts();
+        bool monitored = node.Monitors.Active;
+        if (monitored && IsScript(c.Spec))
+            node.Monitors.Feed(c, fromScript: false);   // before its calls, as Redis shows a script
         try
         {
             node.Handlers[c.Spec](c);
@@ -286,18 +290,25 @@ internal sealed class NodeWorker : ILoopWorker
             node.Database.Tracking.FlushBroadcast();   // a whole EXEC's keys go out together
         var stats = c.Stats;
         int index = c.Spec.Index;
-        stats.Calls[index]++;
-        stats.Ticks[index] += elapsed;
-        if (c.Spec.IsContainer)
-            RecordSubcommandLatency(c, stats, output.WrittenSpan[replyStart..], elapsed);
-        else
-            stats.Latency.Record(c.Spec, elapsed);
+        if (!c.BlockedOnKeys)   // a blocked command counts once answered (BlockedCallStats)
+        {
+            stats.Calls[index]++;
+            stats.Ticks[index] += elapsed;
+            if (c.Spec.IsContainer)
+                RecordSubcommandLatency(c, stats, output.WrittenSpan[replyStart..], elapsed);
+            else
+                stats.Latency.Record(c.Spec, elapsed);
+        }
         if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
         if (elapsed >= node.Diagnostics.SlowTicks && !Blocking.Blocked(c))
             node.Diagnostics.NoteSlow(c, elapsed);
+        if (monitored && (c.Spec.Flags & CommandFlags.Admin) == 0 && !IsScript(c.Spec))
+            node.Monitors.Feed(c, fromScript: c.ScriptCommand is not null);   // admin commands are never shown, as Redis
         return ended;
     }
+
+    private static bool IsScript(CommandSpec spec) => spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
 
     /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -343,6 +354,8 @@ internal sealed class NodeWorker : ILoopWorker
         TransactionCommands.EndTransaction(_node, client);
         if (client.Tracking is { } tracking)
             _node.Database.Tracking.Disable(tracking);
+        if (client.Monitoring)
+            _node.Monitors.Remove(connection);
         PubSubCommands.UnsubscribeAll(_node, client);
     }
 

@@ -27,5 +27,8 @@ public sealed class BlockedClient(Connection connection, byte[][] keys, ServeAtt
     /// <summary>Its SLOWLOG entry, written once it is answered (null while the slow log is off).</summary>
     public Admin.BlockedSlowLog? SlowLog { get; init; }
 
+    /// <summary>Its commandstats and latency histogram entry, counted once it is answered.</summary>
+    public Admin.BlockedCallStats? Stats { get; init; }
+
     internal Timer? Timer;
 }

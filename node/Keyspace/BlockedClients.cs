@@ -84,16 +84,25 @@ public sealed class BlockedClients
                         continue;
                     }
                     long serveStarted = Stopwatch.GetTimestamp();
-                    var reply = client.Serve(session, key);
-                    if (reply is null)
+                    var tracking = session.Database.Tracking;
+                    tracking.HoldForServed(client.Connection, (client.Connection.State as Commands.ClientState)?.Tracking);
+                    try
                     {
-                        next++;   // nothing there for this one (another type, say): it keeps its place
-                        continue;
+                        var reply = client.Serve(session, key);
+                        if (reply is null)
+                        {
+                            next++;   // nothing there for this one (another type, say): it keeps its place
+                            continue;
+                        }
+                        Remove(client);
+                        // Its reply leaves on its own loop, which may flush the log before this command ends.
+                        session.ApplyEngineWrites();
+                        Unblock(client, reply, Stopwatch.GetTimestamp() - serveStarted);
                     }
-                    Remove(client);
-                    // Its reply leaves on its own loop, which may flush the log before this command ends.
-                    session.ApplyEngineWrites();
-                    Unblock(client, reply, Stopwatch.GetTimestamp() - serveStarted);
+                    finally
+                    {
+                        tracking.ReleaseServed();
+                    }
                 }
             }
         }
@@ -162,6 +171,12 @@ public sealed class BlockedClients
     private static void Unblock(BlockedClient client, Action<RespWriter> reply, long serveTicks)
     {
         client.SlowLog?.Answered(serveTicks);
-        client.Connection.Resume(connection => reply(connection.Output));
+        var stats = client.Stats;
+        client.Connection.Resume(connection =>
+        {
+            int start = connection.Output.Length;
+            reply(connection.Output);
+            stats?.Answered(serveTicks, connection.Output.WrittenSpan[start..]);
+        });
     }
 }

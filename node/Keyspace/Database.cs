@@ -66,6 +66,9 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>DEBUG SET-ACTIVE-EXPIRE: false stops the background expiry; keys still expire when read.</summary>
     public volatile bool ActiveExpiry = true;
 
+    /// <summary>DEBUG PAUSE-CRON 1: the housekeeping thread neither expires nor evicts until it is 0 again (durability and replication go on).</summary>
+    public volatile bool CronPaused;
+
     private int _maintenanceRequested;
 
     /// <summary>Asks the housekeeping thread to run engine maintenance now (after FLUSHALL, say), not at its next turn.</summary>

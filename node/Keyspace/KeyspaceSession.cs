@@ -293,7 +293,7 @@ public sealed partial class KeyspaceSession : IDisposable
             _engine.DeleteAll();
             _db.Access?.Clear();
             SignalAllRemoved();
-            LogMarker("FLUSHALL"u8);
+            LogMarker("FLUSHALL"u8, change: true);
         }
         _db.RequestMaintenance();   // give the memory back now, as Redis's FLUSHALL does
     }
@@ -346,7 +346,7 @@ public sealed partial class KeyspaceSession : IDisposable
                 if (outermostAtomic && _session._groupOpen)
                 {
                     _session._groupOpen = false;
-                    _session.LogMarker("EXEC"u8);
+                    _session.LogMarker("EXEC"u8, change: false);
                 }
                 if (--_session._lockDepth == 0)
                     _session.EndCommand();
@@ -403,7 +403,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// Opens one log record of <paramref name="argCount"/> arguments; the caller holds the write
     /// lock and writes exactly that many arguments. While replaying, records go to a scratch buffer.
     /// </summary>
-    public RecordScope BeginRecord(int argCount)
+    public RecordScope BeginRecord(int argCount, bool change = true)
     {
         if (Unlogged)
         {
@@ -414,9 +414,9 @@ public sealed partial class KeyspaceSession : IDisposable
         if (_atomicDepth > 0 && !_groupOpen)
         {
             _groupOpen = true;
-            LogMarker("MULTI"u8);
+            LogMarker("MULTI"u8, change: false);
         }
-        var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend());
+        var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend(change));
         Logged |= !Replaying;
         scope.Writer.BeginRecord(argCount);
         return scope;
@@ -456,10 +456,13 @@ public sealed partial class KeyspaceSession : IDisposable
         }
     }
 
-    /// <summary>Logs a command exactly as it was received (collection commands are deterministic given the state they ran on).</summary>
-    public void LogCommand(Istore.Net.Resp.CommandArgs args)
+    /// <summary>
+    /// Logs a command exactly as it was received (collection commands are deterministic given the
+    /// state they ran on); <paramref name="change"/> false for one that changes no data (PUBLISH).
+    /// </summary>
+    public void LogCommand(Istore.Net.Resp.CommandArgs args, bool change = true)
     {
-        using var log = BeginRecord(args.Count);
+        using var log = BeginRecord(args.Count, change);
         for (int i = 0; i < args.Count; i++)
             log.Arg(args[i]);
     }
@@ -471,9 +474,9 @@ public sealed partial class KeyspaceSession : IDisposable
         log.Arg(key);
     }
 
-    private void LogMarker(ReadOnlySpan<byte> marker)
+    private void LogMarker(ReadOnlySpan<byte> marker, bool change)
     {
-        using var log = BeginRecord(1);
+        using var log = BeginRecord(1, change);
         log.Arg(marker);
     }
 

@@ -106,12 +106,14 @@ public sealed class SetObject : SetValue
         return copy;
     }
 
+    protected override bool MayBeIntset => _packed is not null || _intset;
+
     /// <summary>A packed set or an intset answers whole in one call with cursor 0, as Redis does for a listpack or an intset.</summary>
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
         if (_packed is not null || _intset)
         {
-            foreach (var entry in this)
+            foreach (var entry in this)   // an intset ascending
                 if (pattern is null || pattern.IsMatch(entry.Key))
                     found.Add(entry.Key.ToArray());
             return 0;

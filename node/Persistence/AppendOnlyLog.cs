@@ -35,6 +35,8 @@ public sealed class AppendOnlyLog : IDisposable
     private long _nextAttemptMs;
     private readonly List<Action> _whenWritten = [];
     private long _appendedBytes;
+    private long _changes;
+    private long _changesAtCommandStart;
     private long _writtenBytes;
     private long _syncedBytes;
 
@@ -94,6 +96,15 @@ public sealed class AppendOnlyLog : IDisposable
     /// <summary>Total bytes appended since start (INFO aof_appended_bytes).</summary>
     public long AppendedBytes => Interlocked.Read(ref _appendedBytes);
 
+    /// <summary>
+    /// Records that changed data since the last checkpoint began (INFO rdb_changes_since_last_save):
+    /// one per changing command, where Redis counts changed elements (MSET of two keys: 1 here, 2 there).
+    /// </summary>
+    public long ChangesSinceCheckpoint
+    {
+        get { lock (_bufferLock) return _changes; }
+    }
+
     /// <summary>The replication offset of the first byte this process appends (what recovery found).</summary>
     public long StreamBase { get; set; }
 
@@ -134,7 +145,10 @@ public sealed class AppendOnlyLog : IDisposable
     public void BeginCommand()
     {
         lock (_bufferLock)
+        {
             _commandStart = _pending.Length;
+            _changesAtCommandStart = _changes;
+        }
     }
 
     /// <summary>The command ended: its records become flushable, or with <paramref name="keep"/> false are dropped (its effect was rolled back).</summary>
@@ -146,6 +160,7 @@ public sealed class AppendOnlyLog : IDisposable
             {
                 _appendedBytes -= _pending.Length - _commandStart;
                 _pending.Truncate(_commandStart);
+                _changes = _changesAtCommandStart;
             }
             _commandStart = -1;
         }
@@ -162,19 +177,24 @@ public sealed class AppendOnlyLog : IDisposable
         return _pending.Swap(spare, length);
     }
 
-    /// <summary>Opens the pending buffer to append records; dispose the scope to release it. Caller holds the keyspace write lock.</summary>
-    internal AppendScope BeginAppend()
+    /// <summary>
+    /// Opens the pending buffer to append a record (counted as a change unless it is a marker or a
+    /// PUBLISH); dispose the scope to release it. Caller holds the keyspace write lock.
+    /// </summary>
+    internal AppendScope BeginAppend(bool change)
     {
         Monitor.Enter(_bufferLock);
-        return new AppendScope(this, _pending.Length);
+        return new AppendScope(this, _pending.Length, change);
     }
 
-    internal readonly ref struct AppendScope(AppendOnlyLog log, int startLength)
+    internal readonly ref struct AppendScope(AppendOnlyLog log, int startLength, bool change)
     {
         public LogRecordWriter Writer => log._pending;
 
         public void Dispose()
         {
+            if (change)
+                log._changes++;
             log._appendedBytes += log._pending.Length - startLength;
             Monitor.Exit(log._bufferLock);
         }
@@ -354,6 +374,7 @@ public sealed class AppendOnlyLog : IDisposable
         {
             lock (_bufferLock)
             {
+                _changes = 0;   // a checkpoint rotates as it begins: what follows is not in it
                 if (_file is null)
                     return ++CurrentSegment;
                 if (_failure is { } failure)

@@ -191,6 +191,7 @@ internal static class ScriptCommandCall
         var (savedArgs, savedSpec, savedProtocol) = (c.Args, c.Spec, output.Protocol);
         int start = output.Length;
         output.Protocol = run.Resp;
+        c.ScriptCommand = (savedSpec, savedArgs);
         c.Args = args;
         c.Spec = spec;
         c.Keyspace.Unlogged = !run.Logged;
@@ -205,6 +206,7 @@ internal static class ScriptCommandCall
         finally
         {
             c.Keyspace.Unlogged = false;
+            c.ScriptCommand = null;
             output.Truncate(start);
             output.Protocol = savedProtocol;
             (c.Args, c.Spec) = (savedArgs, savedSpec);

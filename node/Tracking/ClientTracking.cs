@@ -23,7 +23,18 @@ public sealed class ClientTracking
     private volatile int _clientCount;
 
     /// <summary>tracking-table-max-keys: above it, keys are dropped from the table with an invalidation (0 = no limit).</summary>
-    public long MaxKeys { get; set; } = 1_000_000;
+    public long MaxKeys
+    {
+        get => Volatile.Read(ref _maxKeys);
+        set
+        {
+            Volatile.Write(ref _maxKeys, value);
+            lock (_lock)
+                EvictOverLimit();   // a lowered limit applies now (Redis's cron trims the table), not at the next read
+        }
+    }
+
+    private long _maxKeys = 1_000_000;
 
     /// <summary>Finds a connection by client id (set by the node).</summary>
     internal Func<long, Connection?> FindConnection { get; set; } = _ => null;
@@ -117,8 +128,42 @@ public sealed class ClientTracking
             {
                 if (!reader.On || reader.Broadcast || (reader.NoLoop && reader.Connection == writer))
                     continue;
-                Send(reader, [stored]);
+                if (_served is not null && reader.Connection == _served && reader.RedirectId == 0)
+                    _heldForServed.Add([stored]);
+                else
+                    Send(reader, [stored]);
             }
+        }
+    }
+
+    /// <summary>The blocked client being served, whose own invalidations wait for its reply; null otherwise.</summary>
+    private Connection? _served;
+    private TrackingState? _servedState;
+    private readonly List<byte[][]> _heldForServed = [];
+
+    /// <summary>
+    /// A blocked client is about to be served (BLMOVE pushing to a key it tracks): as Redis, its
+    /// reply goes out before the invalidations its own command causes, so hold those until
+    /// <see cref="ReleaseServed"/>, called once its reply is on its way.
+    /// </summary>
+    public void HoldForServed(Connection connection, TrackingState? state)
+    {
+        if (state is null)
+            return;
+        lock (_lock)
+            (_served, _servedState) = (connection, state);
+    }
+
+    public void ReleaseServed()
+    {
+        if (_servedState is null)
+            return;
+        lock (_lock)
+        {
+            foreach (var keys in _heldForServed)
+                Send(_servedState, keys);
+            _heldForServed.Clear();
+            (_served, _servedState) = (null, null);
         }
     }
 

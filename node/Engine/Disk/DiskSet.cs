@@ -23,7 +23,7 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
     public override bool Remove(ReadOnlySpan<byte> member) => elements.Remove(member);
 
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
-        elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding != "hashtable"), pattern, found, withValues: false);
+        TryScanIntset(pattern, found) ? 0 : elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding != "hashtable"), pattern, found, withValues: false);
 
     public override SetMember RandomMember() => new(elements.RandomElement().Field);
 

@@ -212,6 +212,68 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         await OracleScript.AssertSameRepliesAsync(c, oracle, "CLIENT UNBLOCK x", "CLIENT UNBLOCK 999999 MAYBE", "CLIENT UNBLOCK 999999 TIMEOUT", "CLIENT UNBLOCK");
     }
 
+    /// <summary>Redis's introspection suite: CLIENT KILL's refusals, and CLIENT REPLY ON answering the command SKIP was for.</summary>
+    [Fact]
+    public async Task Client_kill_refuses_and_client_reply_on_answers_as_redis_does()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "CLIENT KILL", "CLIENT KILL ID 10 wrong_arg", "CLIENT KILL ID str", "CLIENT KILL ID -1", "CLIENT KILL ID 0",
+            "CLIENT KILL TYPE wrong_type", "CLIENT KILL USER wrong_user", "CLIENT KILL SKIPME yes_or_no", "CLIENT KILL TYPE master");
+        await using var subscriber = await fixture.ConnectAsync();
+        await subscriber.CommandAsync("SUBSCRIBE", "ck:channel");
+        Assert.Contains("flags=P", await c.CommandAsync("CLIENT", "LIST", "TYPE", "pubsub"));
+        Assert.DoesNotContain("flags=P", await c.CommandAsync("CLIENT", "LIST", "TYPE", "normal"));
+        Assert.True((await c.ReadValueAfterAsync("CLIENT", "KILL", "TYPE", "pubsub")).AsInteger() >= 1);
+        Assert.DoesNotContain("flags=P", await c.CommandAsync("CLIENT", "LIST", "TYPE", "pubsub"));
+        foreach (var server in new[] { c, oracle })
+        {
+            await server.SendAsync("CLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\nPING\r\n"u8.ToArray());
+            Assert.Equal("+OK\r\n", await server.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+            Assert.Equal("+PONG\r\n", await server.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    /// <summary>GETKEYSANDFLAGS: a read's keys as Redis reports them; a write's flags come from the command (no per-key specs here).</summary>
+    [Fact]
+    public async Task Command_getkeysandflags_lists_keys_with_access_flags()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await OracleScript.AssertSameRepliesAsync(c, oracle,
+            "COMMAND GETKEYSANDFLAGS GET k1", "COMMAND GETKEYSANDFLAGS MGET k1 k2", "COMMAND GETKEYSANDFLAGS PING",
+            "COMMAND GETKEYSANDFLAGS", "COMMAND GETKEYSANDFLAGS GET", "COMMAND GETKEYSANDFLAGS NOSUCH k",
+            "COMMAND GETKEYS EVAL x 0", "COMMAND GETKEYS EVAL x 1 k", "COMMAND GETKEYS FCALL f 0", "COMMAND GETKEYS ZUNION 0 a",
+            "COMMAND GETKEYS PING", "COMMAND GETKEYS SPUBLISH c m");
+        Assert.Equal("*1\r\n*2\r\n$2\r\nk1\r\n*3\r\n+RW\r\n+access\r\n+update\r\n", await c.CommandAsync("COMMAND", "GETKEYSANDFLAGS", "LPUSH", "k1", "v"));
+    }
+
+    /// <summary>As Redis's keyspace suite uses it: equal values under other names digest alike, a change or a TTL changes it, a missing key is all zeros.</summary>
+    [Fact]
+    public async Task Debug_digest_value_digests_each_keys_value_without_its_name()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("DEL", "dv:a", "dv:b", "dv:s1", "dv:s2");
+        await c.CommandAsync("RPUSH", "dv:a", "x", "y");
+        await c.CommandAsync("COPY", "dv:a", "dv:b");
+        await c.CommandAsync("SADD", "dv:s1", "m", "n");
+        await c.CommandAsync("SADD", "dv:s2", "n", "m");
+        var digests = await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:a", "dv:b", "dv:s1", "dv:s2", "dv:none");
+        Assert.Equal(5, digests.Count);
+        string Digest(int i) => digests[i].AsString()!;
+        Assert.Matches("^[0-9a-f]{40}$", Digest(0));
+        Assert.Equal(Digest(0), Digest(1));
+        Assert.Equal(Digest(2), Digest(3));
+        Assert.NotEqual(Digest(0), Digest(2));
+        Assert.Equal(new string('0', 40), Digest(4));
+        await c.CommandAsync("RPUSH", "dv:b", "z");
+        Assert.NotEqual(Digest(0), (await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:b"))[0].AsString());
+        await c.CommandAsync("EXPIRE", "dv:s2", "100");
+        Assert.NotEqual(Digest(2), (await c.ReadValueAfterAsync("DEBUG", "DIGEST-VALUE", "dv:s2"))[0].AsString());
+        Assert.Equal("*0\r\n", await c.CommandAsync("DEBUG", "DIGEST-VALUE"));
+    }
+
     [Fact]
     public async Task Memory_debug_and_lolwut_answer_and_refuse_as_redis_does()
     {

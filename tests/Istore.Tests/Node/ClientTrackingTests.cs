@@ -120,6 +120,46 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         await AssertNothingPendingAsync(optOut);
     }
 
+    /// <summary>As Redis: a script that runs a read tracks the keys it declared (not those it read); one without a read, and EVAL_RO itself, track nothing.</summary>
+    [Fact]
+    public async Task A_script_that_reads_tracks_its_declared_keys()
+    {
+        await using var reader = await Resp3Async();
+        await using var writer = await fixture.ConnectAsync();
+        await reader.CommandAsync("CLIENT", "TRACKING", "on");
+        await reader.CommandAsync("EVAL", "redis.call('set', KEYS[1], 'bar')", "3", "st:read", "st:a", "st:b");
+        await reader.CommandAsync("EVAL_RO", "redis.call('ping')", "2", "st:a", "st:b");
+        await writer.CommandAsync("MSET", "st:a", "1", "st:b", "1", "st:read", "1");
+        await AssertNothingPendingAsync(reader);
+        await reader.CommandAsync("EVAL", "redis.call('get', 'st:read')", "2", "st:a", "st:b");
+        await writer.CommandAsync("MSET", "st:read", "2");
+        await AssertNothingPendingAsync(reader);   // read by the script, but not declared
+        await writer.CommandAsync("MSET", "st:b", "2", "st:a", "2");
+        Assert.Equal(Invalidate("st:b"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(Invalidate("st:a"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        await reader.CommandAsync("EVAL_RO", "return redis.call('get', KEYS[1])", "1", "st:a");
+        await writer.CommandAsync("SET", "st:a", "3");
+        Assert.Equal(Invalidate("st:a"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        await AssertNothingPendingAsync(reader);
+    }
+
+    /// <summary>As Redis: a served BLMOVE answers before the invalidation its own push causes.</summary>
+    [Fact]
+    public async Task A_served_blmove_replies_before_invalidating_its_destination()
+    {
+        await using var reader = await Resp3Async();
+        await using var writer = await fixture.ConnectAsync();
+        await writer.CommandAsync("DEL", "bm:src", "bm:dst");
+        await writer.CommandAsync("RPUSH", "bm:dst", "a");
+        await reader.CommandAsync("CLIENT", "TRACKING", "on");
+        await reader.CommandAsync("LRANGE", "bm:dst", "0", "-1");
+        await reader.SendCommandAsync("BLMOVE", "bm:src", "bm:dst", "LEFT", "LEFT", "0");
+        await writer.WaitForBlockedClientsAsync(1);
+        await writer.CommandAsync("RPUSH", "bm:src", "foo");
+        Assert.Equal("$3\r\nfoo\r\n", await reader.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(Invalidate("bm:dst"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task Expired_keys_and_flushall_invalidate()
     {
@@ -148,6 +188,12 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         Assert.StartsWith(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nfull:", await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
         var info = await reader.CommandAsync("INFO", "stats");
         Assert.Contains("tracking_total_keys:2", info);
+
+        // Lowering the limit trims the table at once, each key in a message of its own (Redis's tracking suite waits for one).
+        await using var admin = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await admin.CommandAsync("CONFIG", "SET", "tracking-table-max-keys", "1"));
+        Assert.StartsWith(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nfull:", await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("tracking_total_keys:1", await admin.CommandAsync("INFO", "stats"));
     }
 
     [Fact]

@@ -36,6 +36,17 @@ public sealed class SetAlgebraTestsOnMemory(NodeFixture fixture, Net.RedisServer
 public sealed class SetAlgebraTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : SetAlgebraTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
+public sealed class ChangesSinceSaveTestsOnMemory(NodeFixture fixture) : ChangesSinceSaveTests(fixture), IClassFixture<NodeFixture>;
+public sealed class ChangesSinceSaveTestsOnDisk(DiskNodeFixture fixture) : ChangesSinceSaveTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class MonitorTestsOnMemory(NodeFixture fixture) : MonitorTests(fixture), IClassFixture<NodeFixture>;
+public sealed class MonitorTestsOnDisk(DiskNodeFixture fixture) : MonitorTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class IntsetOrderTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : IntsetOrderTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class IntsetOrderTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : IntsetOrderTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
 public sealed class SetDurabilityTestsOnMemory() : SetDurabilityTests("memory");
 public sealed class SetDurabilityTestsOnDisk() : SetDurabilityTests("disk");
 

@@ -185,6 +185,45 @@ public abstract class KeyExpiryTests(NodeFixture fixture)
         Assert.Equal(":0\r\n", await c.CommandAsync("DEL", "lazy:k"));
     }
 
+    /// <summary>Redis's keyspace suite: with active expiry off, DEL and UNLINK of a key past its expiry count nothing.</summary>
+    [Fact]
+    public async Task Del_of_a_key_past_its_expiry_counts_nothing()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try
+        {
+            await c.CommandAsync("SET", "delx:gone", "v", "PX", "20");
+            await c.CommandAsync("SET", "delx:gone2", "v", "PX", "20");
+            await c.CommandAsync("SET", "delx:kept", "v");
+            await Task.Delay(100);
+            Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "delx:gone", "delx:kept"));
+            Assert.Equal(":0\r\n", await c.CommandAsync("UNLINK", "delx:gone2"));
+        }
+        finally
+        {
+            await c.CommandAsync("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
+    /// <summary>DEBUG PAUSE-CRON 1 stops the background expiry (Redis's tracking suite pauses the cron); 0 lets it go on.</summary>
+    [Fact]
+    public async Task Debug_pause_cron_holds_active_expiry()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "1"));
+        await c.CommandAsync("SET", "pc:k", "v", "PX", "20");
+        await Task.Delay(500);   // five housekeeping ticks
+        Assert.Contains("expired_keys:0\r\n", await c.CommandAsync("INFO", "stats"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "0"));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await c.CommandAsync("INFO", "stats")).Contains("expired_keys:1\r\n") && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Contains("expired_keys:1\r\n", await c.CommandAsync("INFO", "stats"));
+        Assert.Equal("-ERR value is not an integer or out of range\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "x"));
+    }
+
     [Fact]
     public async Task Lazy_expiry_on_read_counts_in_expired_keys()
     {

@@ -38,6 +38,28 @@ public abstract class LatencyHistogramTests(NodeFixture fixture, RedisServerFixt
         return buckets;
     }
 
+    /// <summary>As Redis: a blocked BLPOP is no call while it waits, and one call once served or timed out.</summary>
+    [Fact]
+    public async Task A_blocked_command_counts_once_when_it_is_answered()
+    {
+        await using var blocked = await fixture.ConnectAsync();
+        await using var other = await fixture.ConnectAsync();
+        await other.CommandAsync("DEL", "lhb:list");
+        await other.CommandAsync("CONFIG", "RESETSTAT");
+        await blocked.SendCommandAsync("BLPOP", "lhb:list", "0");
+        await other.WaitForBlockedClientsAsync(1);
+        Assert.DoesNotContain("cmdstat_blpop", await other.CommandAsync("INFO", "commandstats"));
+        Assert.Equal(0, (await other.ReadValueAfterAsync("LATENCY", "HISTOGRAM", "blpop")).Count);
+
+        await other.CommandAsync("RPUSH", "lhb:list", "x");
+        Assert.Equal("*2\r\n$8\r\nlhb:list\r\n$1\r\nx\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("cmdstat_blpop:calls=1,", await other.CommandAsync("INFO", "commandstats"));
+        Histogram(Map(await other.ReadValueAfterAsync("LATENCY", "HISTOGRAM", "blpop"))["blpop"], 1);
+
+        Assert.Equal("*-1\r\n", await blocked.CommandAsync("BLPOP", "lhb:none", "0.01"));
+        Assert.Contains("cmdstat_blpop:calls=2,", await other.CommandAsync("INFO", "commandstats"));
+    }
+
     [Fact]
     public async Task Counts_sum_over_event_loops_by_command_and_subcommand()
     {

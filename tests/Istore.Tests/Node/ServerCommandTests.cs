@@ -33,7 +33,7 @@ public abstract class ServerCommandTests(NodeFixture fixture)
             "connected_clients", "maxclients", "blocked_clients",
             "used_memory", "used_memory_human", "used_memory_rss", "used_memory_rss_human", "maxmemory", "maxmemory_policy",
             "loading", "rdb_bgsave_in_progress", "rdb_last_save_time", "rdb_last_bgsave_status", "rdb_saves", "aof_enabled", "aof_rewrite_in_progress", "aof_last_write_status",
-            "total_connections_received", "total_commands_processed", "expired_keys", "evicted_keys", "keyspace_hits", "keyspace_misses",
+            "total_connections_received", "total_commands_processed", "expired_keys", "evicted_keys", "evicted_clients", "keyspace_hits", "keyspace_misses",
             "role", "connected_slaves", "master_repl_offset", "used_cpu_sys", "used_cpu_user", "db0",
         ];
         foreach (var name in expected)
@@ -137,6 +137,27 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Contains("maxclients:5000\r\n", (await c.ReadValueAfterAsync("INFO", "clients")).AsString());
         Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxclients", "10000", "appendfsync", "everysec"));
         Assert.Equal("*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n", await c.CommandAsync("CONFIG", "GET", "maxclients"));
+    }
+
+    /// <summary>Redis's "CONFIG sanity": every parameter CONFIG GET * names (but Redis's immutable ones) takes back its own value.</summary>
+    [Fact]
+    public async Task Config_set_of_each_parameters_own_value_is_accepted()
+    {
+        await using var c = await fixture.ConnectAsync();
+        // The suite's own skip list: Redis's immutable parameters and a few it cannot set back.
+        string[] immutable = [.. """
+            rdbchecksum daemonize io-threads-do-reads tcp-backlog always-show-logo syslog-enabled cluster-enabled disable-thp aclfile
+            unixsocket pidfile syslog-ident appendfilename appenddirname supervised syslog-facility databases io-threads logfile
+            unixsocketperm replicaof slaveof requirepass server_cpulist bio_cpulist aof_rewrite_cpulist bgsave_cpulist set-proc-title
+            cluster-config-file cluster-port oom-score-adj oom-score-adj-values enable-protected-configs enable-debug-command
+            enable-module-command dbfilename dir socket-mark-id
+            """.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var all = await c.ReadValueAfterAsync("CONFIG", "GET", "*");
+        foreach (var (name, value) in all.Pairs.Select(p => (p.Key.AsString()!, p.Value.AsString()!)).Where(p => !immutable.Contains(p.Item1) && !p.Item1.StartsWith("tls-", StringComparison.Ordinal)))
+            Assert.True("+OK\r\n" == await c.CommandAsync("CONFIG", "SET", name, value), $"CONFIG SET {name} {value}");
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'port') - it is fixed while the node runs (set it at start)\r\n",
+            await c.CommandAsync("CONFIG", "SET", "port", "1"));
+        Assert.Equal("*2\r\n$10\r\nappendonly\r\n$3\r\nyes\r\n", await c.CommandAsync("CONFIG", "GET", "appendonly"));
     }
 
     [Fact]
@@ -251,7 +272,16 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Equal(CommandTable.All.Select(s => s.Name.ToLowerInvariant()).Order(), all.Items.Select(i => i[0].AsString()!).Order());
         Assert.All(all.Items, info => Assert.Equal(10, info.Count));
         var list = await c.ReadValueAfterAsync("COMMAND", "LIST");
-        Assert.Equal(CommandTable.All.Count, list.Count);
+        Assert.Equal(CommandTable.All.Count + AclSubcommands.All.Count, list.Count);
+        Assert.Contains("client|list", list.AsStringArray());
+        var scripting = (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "ACLCAT", "scripting")).AsStringArray();
+        Assert.Contains("eval", scripting);
+        Assert.Contains("script|kill", scripting);
+        Assert.DoesNotContain("set", scripting);
+        var config = (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "PATTERN", "config*")).AsStringArray();
+        Assert.Contains("config", config);
+        Assert.Contains("config|get", config);
+        Assert.DoesNotContain("client|list", config);
         Assert.Equal(new[] { "expire", "expireat", "expiretime" },
             (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "PATTERN", "expire*")).AsStringArray().Order());
 
