@@ -77,13 +77,9 @@ public static class Blocking
             SlowLog = Admin.BlockedSlowLog.For(c),
             Stats = new Admin.BlockedCallStats(c.Stats, c.Spec, System.Diagnostics.Stopwatch.GetTimestamp() - c.StartedTicks),
         });
-        c.BlockedOnKeys = true;
+        c.AnsweredLater = true;
         c.Connection.Suspend();
     }
-
-    /// <summary>A blocking command that ran and blocked: the slow log hears of it when it is answered.</summary>
-    public static bool Blocked(CommandContext c) =>
-        c.Connection.IsSuspended && (c.Spec.Flags & Istore.Net.Commands.CommandFlags.Blocking) != 0;
 
     /// <summary>Copies arguments first..last (keys outlive the command's receive buffer while blocked).</summary>
     public static byte[][] CopyArgs(CommandContext c, int first, int last)

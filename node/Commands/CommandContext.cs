@@ -22,8 +22,11 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     public ClientState Client { get; internal set; } = null!;
 
-    /// <summary>Set when the command being dispatched blocked its client on keys: its statistics wait until it is answered.</summary>
-    public bool BlockedOnKeys { get; internal set; }
+    /// <summary>
+    /// Set when the command being dispatched answers later (it blocked its client on keys, or runs
+    /// off the loop): its statistics and SLOWLOG entry wait until it is answered.
+    /// </summary>
+    public bool AnsweredLater { get; internal set; }
 
     /// <summary>The script command (EVAL, FCALL…) whose redis.call is being dispatched; null outside scripts.</summary>
     public (CommandSpec Spec, CommandArgs Args)? ScriptCommand { get; internal set; }

@@ -36,8 +36,10 @@ public static class RankListRecallCommand
         }
         var connection = c.Connection;
         var slowLog = BlockedSlowLog.For(c);
+        var stats = new BlockedCallStats(c.Stats, c.Spec, Stopwatch.GetTimestamp() - c.StartedTicks);
         var db = c.Keyspace.Database;
         bool noTouch = c.Keyspace.NoTouch;
+        c.AnsweredLater = true;
         connection.Suspend();
         ThreadPool.UnsafeQueueUserWorkItem(_ =>
         {
@@ -60,8 +62,10 @@ public static class RankListRecallCommand
             long ran = Stopwatch.GetTimestamp() - started;
             connection.Resume(r =>
             {
-                slowLog?.Answered(ran);
+                int start = r.Output.Length;
                 Reply(r.Output, request, outcome);
+                slowLog?.Answered(ran);
+                stats.Answered(ran, r.Output.WrittenSpan[start..]);
             });
         }, null);
     }

@@ -257,7 +257,7 @@ internal sealed class NodeWorker : ILoopWorker
         var output = c.Output;
         int replyStart = output.Length;
         c.StartedTicks = started;
-        c.BlockedOnKeys = false;
+        c.AnsweredLater = false;
         c.Keyspace.CommandStarts();
         bool monitored = node.Monitors.Active;
         if (monitored && IsScript(c.Spec))
@@ -290,7 +290,7 @@ internal sealed class NodeWorker : ILoopWorker
             node.Database.Tracking.FlushBroadcast();   // a whole EXEC's keys go out together
         var stats = c.Stats;
         int index = c.Spec.Index;
-        if (!c.BlockedOnKeys)   // a blocked command counts once answered (BlockedCallStats)
+        if (!c.AnsweredLater)   // counted once answered (BlockedCallStats)
         {
             stats.Calls[index]++;
             stats.Ticks[index] += elapsed;
@@ -301,7 +301,7 @@ internal sealed class NodeWorker : ILoopWorker
         }
         if (output.Length > replyStart && output.WrittenSpan[replyStart] == (byte)'-')
             CountFailure(c, stats, output.WrittenSpan[replyStart..]);
-        if (elapsed >= node.Diagnostics.SlowTicks && !Blocking.Blocked(c))
+        if (elapsed >= node.Diagnostics.SlowTicks && !c.AnsweredLater)
             node.Diagnostics.NoteSlow(c, elapsed);
         if (monitored && (c.Spec.Flags & CommandFlags.Admin) == 0 && !IsScript(c.Spec))
             node.Monitors.Feed(c, fromScript: c.ScriptCommand is not null);   // admin commands are never shown, as Redis

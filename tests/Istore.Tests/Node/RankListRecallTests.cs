@@ -156,7 +156,8 @@ public abstract class RankListRecallTests(NodeFixture fixture)
     /// <summary>
     /// A recall runs off the event loop and its client waits as a blocked one: commands pipelined
     /// after it answer after it, in order; inside MULTI and a script it runs in place; a slow one
-    /// is in SLOWLOG; a client that leaves before its answer leaves the node serving.
+    /// is in SLOWLOG and commandstats count it once, when answered; a client that leaves before its
+    /// answer leaves the node serving.
     /// </summary>
     [Fact]
     public async Task Recall_off_the_loop_keeps_the_clients_order_and_its_statistics()
@@ -197,6 +198,12 @@ public abstract class RankListRecallTests(NodeFixture fixture)
         {
             await c.CommandAsync("CONFIG", "SET", "slowlog-log-slower-than", "10000");
         }
+
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "RESETSTAT"));
+        Assert.Equal(top, await c.CommandAsync(recall));
+        Assert.StartsWith("-WRONGTYPE", await c.CommandAsync("RL.RECALL", "2", "LISTS", "1", "ro:after", "1"));
+        string stats = (await c.ReadValueAfterAsync("INFO", "commandstats")).AsString()!;
+        Assert.Matches(@"cmdstat_rl\.recall:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1", stats);
 
         await using (var leaving = await fixture.ConnectAsync())
             for (int i = 0; i < 20; i++)
