@@ -83,7 +83,8 @@ internal sealed class ObjectSpace
             value = entry.Value;
             expireAt = entry.ExpireAt;
         }
-        SaveQueued();
+        if (forCommand)
+            SaveQueued();   // only under the write lock: a lock-free reader must not write another's queue
         return true;
     }
 
@@ -280,6 +281,7 @@ internal sealed class ObjectSpace
         }
     }
 
+    /// <summary>Writes what <see cref="BeforeChange"/> queued; only the write lock's holder queues, and only it calls this.</summary>
     private void SaveQueued()
     {
         if (_unsaved.Count == 0)
