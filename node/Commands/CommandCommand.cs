@@ -193,7 +193,7 @@ internal static class CommandCommand
             c.Output.WriteError("ERR Invalid number of arguments specified for command");
             return;
         }
-        if (!spec.HasKeys || spec.ChannelKeys)
+        if ((!spec.HasKeys && !spec.MovableKeys) || spec.ChannelKeys)   // XREAD's keys follow STREAMS
         {
             c.Output.WriteError("ERR The command has no key arguments");
             return;
