@@ -223,10 +223,12 @@ internal sealed class ObjectSpace
                     long end = Stopwatch.GetTimestamp() + SliceTicks;
                     do
                     {
+                        // One bucket a step: a step of big collections (a 10,000-field hash takes
+                        // ~0.3 ms to write) must not run far past the slice's end.
                         lock (_table)
                         {
                             var collector = new CaptureCollector(capture, slice);
-                            cursor = _table.Scan(cursor, 32, ref collector);
+                            cursor = _table.Scan(cursor, 1, ref collector);
                         }
                         foreach (var entry in slice)
                             capture.Save(entry);
