@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from resp_client import command, connect, stats
+from resp_client import command, connect, each_millisecond, stats
 
 port, lists, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 
@@ -50,18 +50,11 @@ def read_reply(sock, buffer):
 def probe(samples, stop):
     sock, buffer = connect(port), bytearray()
     request = command(b"GET", b"probe")
-    next_at = time.perf_counter()
-    while not stop.is_set():
+    for _ in each_millisecond(stop):
         start = time.perf_counter()
         sock.sendall(request)
         read_reply(sock, buffer)
         samples.append(time.perf_counter() - start)
-        next_at += 0.001
-        pause = next_at - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        else:
-            next_at = time.perf_counter()
 
 
 def recalls(durations, stop):

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from resp_client import command, connect, stats
+from resp_client import command, connect, each_millisecond, stats
 
 port = int(sys.argv[1])
 saves = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -65,18 +65,11 @@ def probe():
     sock = connect(port)
     request = command(b"SET", b"probe:s", b"v") + command(b"HSET", b"probe:h", b"f", b"v") + command(b"HGET", b"h:0", b"f1")
     buffer = bytearray()
-    next_at = time.perf_counter()
-    while not stop.is_set():
+    for _ in each_millisecond(stop):
         start = time.perf_counter()
         sock.sendall(request)
         read_replies(sock, 3, buffer)
         samples.append((start, time.perf_counter() - start))
-        next_at += 0.001
-        pause = next_at - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        else:
-            next_at = time.perf_counter()
 
 
 admin = connect(port)
