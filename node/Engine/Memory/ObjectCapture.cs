@@ -31,6 +31,9 @@ internal sealed class ObjectCapture(CaptureSlot slot, int epoch, object writeLoc
 
     private Exception? _failure;
 
+    /// <summary>Whether the capture can no longer be exact (its walk may stop).</summary>
+    public bool Failed => _failure is not null;
+
     /// <summary>Whether <paramref name="entry"/> belongs to this capture and is not written yet.</summary>
     public bool Needs(in ObjectEntry entry) => entry.Born < epoch && entry.SavedIn(slot) != epoch;
 
@@ -42,7 +45,7 @@ internal sealed class ObjectCapture(CaptureSlot slot, int epoch, object writeLoc
     /// </summary>
     public void Save(in ObjectEntry entry)
     {
-        if (_failure is not null)
+        if (Failed)
             return;
         try
         {

@@ -236,6 +236,8 @@ internal sealed class ObjectSpace
                     }
                     while (cursor != 0 && Stopwatch.GetTimestamp() < end);
                 }
+                if (capture.Failed)
+                    break;   // nothing more it writes is used
                 // A monitor is not fair: pause, so writers that waited for the slice get the lock.
                 if (cursor != 0)
                     Thread.Sleep(1);
