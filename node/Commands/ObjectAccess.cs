@@ -71,7 +71,7 @@ public static class ObjectAccess
     /// <summary>HLEN, ZCARD, SCARD, LLEN: the size of the collection at argument 1, 0 when missing.</summary>
     public static void WriteLength<T>(this CommandContext c) where T : StoredObject
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out T? collection))
             c.Output.WriteInteger(collection?.Length ?? 0);
     }

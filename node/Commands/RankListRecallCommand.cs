@@ -47,7 +47,7 @@ public static class RankListRecallCommand
             Outcome outcome;
             try
             {
-                lock (db.WriteLock)
+                using (db.Lock.Hold())
                 {
                     var keyspace = db.OffLoopSession;
                     keyspace.CommandStarts();

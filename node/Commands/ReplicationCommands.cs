@@ -178,7 +178,7 @@ public static class ReplicationCommands
         if (c.ArgIs(1, "DIGEST"u8) && c.Count == 2)
         {
             var db = c.Node.Database;
-            lock (db.WriteLock)
+            using (db.Lock.Hold())
             {
                 using var session = db.Engine.CreateSession();
                 c.Output.WriteBulkString(DatasetDigest.Compute(session));
@@ -188,7 +188,7 @@ public static class ReplicationCommands
         if (c.ArgIs(1, "DIGEST-VALUE"u8))
         {
             var db = c.Node.Database;
-            lock (db.WriteLock)
+            using (db.Lock.Hold())
             {
                 using var session = db.Engine.CreateSession();
                 c.Output.WriteArrayHeader(c.Count - 2);

@@ -233,7 +233,7 @@ public sealed class MasterLink
             int generation = _hub.BeginUnpersistedHistory();
             using (var keyspace = new KeyspaceSession(_db, replaying: true))
             {
-                lock (_db.WriteLock)
+                using (_db.Lock.Hold())
                 {
                     keyspace.FlushAll();
                     _db.Log.Flush(fsync: false);

@@ -147,11 +147,11 @@ public sealed class ReplicationHub : IDisposable
     {
         int number = Interlocked.Increment(ref _snapshots);
         string dir = _node.Options.Directory;
-        lock (_db.WriteLock)
+        using (_db.Lock.Hold())
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
-            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"), _db.WriteLock),
+            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"), _db.Lock),
                 _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);
@@ -240,7 +240,7 @@ public sealed class ReplicationHub : IDisposable
                 return;
             link.Stop();
             Link = null;
-            lock (_db.WriteLock)
+            using (_db.Lock.Hold())
             {
                 _db.Log.Flush(fsync: false);
                 SetIds(new ReplicationIds(ReplicationIds.NewId(), _ids.ReplId, Offset + 1, WasReplica: false));
