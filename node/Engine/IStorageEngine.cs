@@ -15,6 +15,13 @@ public interface IStorageEngine : IDisposable
     long MaxRecordBytes { get; }
 
     /// <summary>
+    /// Collections are objects in the node's memory, left unchanged while pinned
+    /// (<see cref="Objects.StoredObject.Pin"/>), so a long reader (a recall's merge) can read them
+    /// without the keyspace lock. False for an engine whose collections are views over its storage.
+    /// </summary>
+    bool PinsObjects => false;
+
+    /// <summary>
     /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE). The disk engine
     /// may have to count them first (O(keys)): an event loop takes <see cref="KeyCountAsync"/> or
     /// <see cref="EstimatedKeyCount"/> instead.

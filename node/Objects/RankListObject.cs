@@ -156,13 +156,31 @@ public sealed class RankListObject : RankListValue, IRecallList
         }
     }
 
-    /// <summary>A key stopped storing this list; after the last one its members are released.</summary>
+    /// <summary>
+    /// A key stopped storing this list; after the last one its members are released (once no
+    /// recall holds it pinned: until then its ids must keep naming its members).
+    /// </summary>
     public void Detach()
     {
         if (_holders <= 0)
             throw new InvalidOperationException("a ranklist was detached more often than stored");
-        if (--_holders > 0)
+        if (--_holders > 0 || Pins > 0)
             return;
+        ReleaseMembers();
+    }
+
+    protected override void Unpinned()
+    {
+        if (_holders == 0 && !_spent)
+            ReleaseMembers();
+    }
+
+    /// <summary>An exclusion of the recall's own table answers by id: a lookup by bytes would walk the table's chains, which writers change while a pinned recall runs.</summary>
+    public override bool Contains(MemberTable members, int id) =>
+        members == _members ? _scores.TryGetValue(id, out _) : Contains(members.MemberOf(id));
+
+    private void ReleaseMembers()
+    {
         foreach (var (id, _) in _scores)
             _members.Release(id);
         _scores = new MemberScores();

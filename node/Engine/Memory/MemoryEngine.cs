@@ -60,6 +60,8 @@ public sealed class MemoryEngine : IStorageEngine
 
     public string Name => "memory";
 
+    public bool PinsObjects => true;
+
     /// <summary>A record (key, value and their headers) must fit in one log page.</summary>
     public long MaxRecordBytes => _settings.PageSize - 64;
 

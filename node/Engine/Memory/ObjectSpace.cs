@@ -63,7 +63,8 @@ internal sealed class ObjectSpace
 
     /// <summary>
     /// <see cref="TryGet"/> for a command, which holds the keyspace write lock and may change the
-    /// object in place: a capture that still needs it writes it first.
+    /// object in place: a capture that still needs it writes it first, and an object a reader
+    /// holds pinned is replaced at its key by a copy, which the command gets.
     /// </summary>
     public bool TryGetForCommand(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt) => TryFind(key, forCommand: true, out value, out expireAt);
 
@@ -98,7 +99,11 @@ internal sealed class ObjectSpace
             if (Unsafe.IsNullRef(ref entry))
                 return false;
             if (forCommand)
+            {
                 BeforeChange(ref entry);
+                if (entry.Value.Pins > 0)
+                    ReplacePinned(ref entry);
+            }
             value = entry.Value;
             expireAt = entry.ExpireAt;
         }
@@ -339,6 +344,18 @@ internal sealed class ObjectSpace
         }
         if (!snapshot.AtEnd)
             throw new InvalidDataException("trailing bytes in the object snapshot");
+    }
+
+    /// <summary>
+    /// A command may change the entry's object in place, but a reader holds it pinned without the
+    /// lock: the key gets a copy, and the reader keeps the object as it pinned it (table lock held).
+    /// </summary>
+    private void ReplacePinned(ref ObjectEntry entry)
+    {
+        var copy = entry.Value.Clone();
+        Stored(copy);
+        Dropped(entry.Value);
+        entry = entry with { Value = copy };
     }
 
     /// <summary>A key now holds <paramref name="value"/>: a ranklist joins this database's member table.</summary>
