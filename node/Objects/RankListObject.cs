@@ -32,6 +32,13 @@ public sealed class RankListObject : RankListValue, IRecallList
         _byRank = NewTree(_members);
     }
 
+    private RankListObject(MemberTable members, MemberScores scores, OrderTree<RankedMember, RankOrder> byRank)
+    {
+        _members = members;
+        _scores = scores;
+        _byRank = byRank;
+    }
+
     public MemberTable Members => _members;
 
     public long Version => _version;
@@ -189,16 +196,12 @@ public sealed class RankListObject : RankListValue, IRecallList
         _spent = true;
     }
 
+    /// <summary>A copy over the same member table (each member gets one more reference), its map and tree copied whole.</summary>
     public override StoredObject Clone()
     {
-        var copy = new RankListObject(_members, Count) { MaxLength = MaxLength };
-        foreach (var (id, score) in _scores)
-        {
+        foreach (var (id, _) in _scores)
             _members.AddReference(id);
-            copy._scores.Set(id, score);
-            copy._byRank.Add(new RankedMember(score, id));
-        }
-        return copy;
+        return new RankListObject(_members, _scores.Clone(), _byRank.Clone()) { MaxLength = MaxLength };
     }
 
     public override void WriteTo(SnapshotWriter writer)
