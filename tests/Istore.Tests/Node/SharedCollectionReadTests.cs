@@ -18,11 +18,9 @@ public abstract class SharedCollectionReadTests(string engine)
     public async Task Readers_on_both_loops_never_see_a_collection_write_half_applied()
     {
         await using var node = await NodeProcess.StartAsync(["--engine", engine, "--threads", "2"]);
-        await using (var setup = await node.ConnectAsync())
-            Assert.Equal(":2\r\n", await setup.CommandAsync("HSET", "sr:h", "a", "0", "b", "0"));
-        using var stop = new CancellationTokenSource();
-        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => ReadAsync(node, stop.Token))).ToArray();
-        await using (var writer = await node.ConnectAsync())
+        await using var writer = await node.ConnectAsync();
+        Assert.Equal(":2\r\n", await writer.CommandAsync("HSET", "sr:h", "a", "0", "b", "0"));
+        await ConcurrentReaders.RunAsync(node, 4, CheckAsync, async () =>
         {
             for (int i = 1; i <= Writes; i++)
             {
@@ -33,31 +31,20 @@ public abstract class SharedCollectionReadTests(string engine)
                 Assert.Equal(":3\r\n", await writer.CommandAsync("RPUSH", "sr:l", n, n, n));
                 Assert.Equal(":2\r\n", await writer.CommandAsync("DEL", "sr:z", "sr:l"));
             }
-        }
-        stop.Cancel();
-        long reads = (await Task.WhenAll(readers)).Sum();
-        Assert.True(reads > 100, $"only {reads} reads ran alongside the writes");
+        });
     }
 
-    /// <summary>Checks the collections until stopped; returns how many reads it made.</summary>
-    private static async Task<long> ReadAsync(NodeProcess node, CancellationToken stop)
+    private static async Task CheckAsync(RawConnection c)
     {
-        await using var c = await node.ConnectAsync();
-        long reads = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            var fields = (await c.ReadValueAfterAsync("HMGET", "sr:h", "a", "b")).AsStringArray();
-            Assert.True(fields[0] == fields[1], $"HMGET saw an HSET half applied: {fields[0]} / {fields[1]}");
-            var zset = (await c.ReadValueAfterAsync("ZRANGE", "sr:z", "0", "-1", "WITHSCORES")).AsStringArray();
-            Assert.True(zset.Length is 0 or 6, "ZRANGE saw a ZADD or DEL half applied: " + string.Join(' ', zset));
-            Assert.True(zset.Length == 0 || (zset[1] == zset[3] && zset[3] == zset[5]), "ZRANGE saw mixed scores: " + string.Join(' ', zset));
-            var list = (await c.ReadValueAfterAsync("LRANGE", "sr:l", "0", "-1")).AsStringArray();
-            Assert.True(list.Length is 0 or 3 && list.Distinct().Count() <= 1, "LRANGE saw an RPUSH or DEL half applied: " + string.Join(' ', list));
-            string length = await c.CommandAsync("ZCARD", "sr:z");
-            Assert.True(length is ":0\r\n" or ":3\r\n", "ZCARD saw a ZADD half applied: " + length);
-            reads += 4;
-        }
-        return reads;
+        var fields = (await c.ReadValueAfterAsync("HMGET", "sr:h", "a", "b")).AsStringArray();
+        Assert.True(fields[0] == fields[1], $"HMGET saw an HSET half applied: {fields[0]} / {fields[1]}");
+        var zset = (await c.ReadValueAfterAsync("ZRANGE", "sr:z", "0", "-1", "WITHSCORES")).AsStringArray();
+        Assert.True(zset.Length is 0 or 6, "ZRANGE saw a ZADD or DEL half applied: " + string.Join(' ', zset));
+        Assert.True(zset.Length == 0 || (zset[1] == zset[3] && zset[3] == zset[5]), "ZRANGE saw mixed scores: " + string.Join(' ', zset));
+        var list = (await c.ReadValueAfterAsync("LRANGE", "sr:l", "0", "-1")).AsStringArray();
+        Assert.True(list.Length is 0 or 3 && list.Distinct().Count() <= 1, "LRANGE saw an RPUSH or DEL half applied: " + string.Join(' ', list));
+        string length = await c.CommandAsync("ZCARD", "sr:z");
+        Assert.True(length is ":0\r\n" or ":3\r\n", "ZCARD saw a ZADD half applied: " + length);
     }
 
     [Fact]
