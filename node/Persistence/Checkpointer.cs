@@ -67,6 +67,11 @@ public sealed class Checkpointer(Database db, ILogger logger)
             // straddle two segments (replaying the older one alone would cut the open group off as
             // a torn tail, losing half of an acknowledged command if this checkpoint never completes).
             // The engine captures its non-idempotent state (collections) at this same boundary.
+            // The rotation syncs the segment it closes under the write lock (nothing of the next
+            // segment may reach the disk first); syncing it here, with no lock held, leaves that
+            // sync only the records written since: under everysec it could otherwise be a second of
+            // writes, and every client would wait for the disk that long.
+            db.Log.Flush(fsync: true);
             using (db.Lock.Hold())
             {
                 segment = db.Log.Rotate();
