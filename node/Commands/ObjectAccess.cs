@@ -8,7 +8,7 @@ public static class ObjectAccess
 {
     /// <summary>
     /// The <typeparamref name="T"/> at argument <paramref name="index"/>: true with the object, or
-    /// null when the key is missing; false after replying WRONGTYPE. The caller holds the write lock.
+    /// null when the key is missing; false after replying WRONGTYPE. The caller holds the keyspace lock (Lock(), or Read() to only read).
     /// </summary>
     public static bool TryRead<T>(this CommandContext c, int index, out T? value) where T : StoredObject
     {
