@@ -15,7 +15,7 @@ public static class HashRandomField
         long count = 0;
         if (c.Count >= 3 && !RandomPicks.TryReadCount(c, 2, out count))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out HashValue? hash))
             return;
         if (c.Count == 2)

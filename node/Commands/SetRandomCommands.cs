@@ -89,7 +89,7 @@ public static class SetRandomCommands
         long count = 0;
         if (c.Count == 3 && !TryReadCount(c, out count))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SetValue? set))
             return;
         if (c.Count == 2)

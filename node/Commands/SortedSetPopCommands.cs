@@ -138,7 +138,7 @@ public static class SortedSetPopCommands
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         if (c.Count == 2)
