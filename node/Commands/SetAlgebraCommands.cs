@@ -24,7 +24,7 @@ public static class SetAlgebraCommands
 
     private static void Reply(CommandContext c, Operation operation)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (TryReadSets(c, 1, c.Count - 1, out var sets))
             SetCommands.WriteMembers(c, Compute(operation, sets));
     }
@@ -84,7 +84,7 @@ public static class SetAlgebraCommands
                 return;
             }
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (TryReadSets(c, 2, (int)keyCount, out var sets))
             c.Output.WriteInteger(Intersect(sets, limit, into: null));
     }

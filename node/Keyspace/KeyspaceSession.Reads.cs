@@ -1,25 +1,34 @@
 namespace Istore.Node.Keyspace;
 
 /// <summary>
-/// Read-only commands on one key's collection (HGET, LRANGE, ZSCORE …) run beside each other on
-/// every event loop instead of in turn under the write lock (<see cref="KeyspaceLock"/>).
+/// Read-only collection commands (HGET, LRANGE, ZSCORE, SINTER …) run beside each other on every
+/// event loop instead of in turn under the write lock (<see cref="KeyspaceLock"/>).
 /// </summary>
 public sealed partial class KeyspaceSession
 {
-    private enum ReadMode : byte { None, Shared, BehindWriter, Escalated }
+    private enum ReadMode : byte { None, Shared, BehindWriter }
 
     private ReadMode _readMode;
     private int _readDepth;
     private KeyspaceLock.ReaderSlot? _readerSlot;
 
+    /// <summary>Keys a shared read found expired: deleted, as a writer, once the read ends.</summary>
+    private readonly List<byte[]> _expiredInRead = [];
+
     /// <summary>This session's thread reads beside others (an event loop's): it gets a reader slot of its own.</summary>
     public void EnableSharedReads() => _readerSlot ??= _db.Lock.Register();
 
+    private void DisableSharedReads()
+    {
+        if (_readerSlot is { } slot)
+            _db.Lock.Unregister(slot);
+    }
+
     /// <summary>
-    /// Holds the keyspace for a command that only reads one key: no writer changes anything until
-    /// the scope ends, while other reads go on. Inside a write scope (EXEC, a script) it is that
-    /// scope. A read that must delete the key it found expired becomes a writer from then on, so
-    /// the scope suits commands that look up their one key before anything else.
+    /// Holds the keyspace for a command that only reads: no writer changes anything until the
+    /// scope ends, while other reads go on. Inside a write scope (EXEC, a script) it is that scope.
+    /// A key found expired reads as gone (as it is for every reader) and is deleted when the scope
+    /// ends, so a read of several keys never sees the keyspace change midway.
     /// </summary>
     public ReadScope Read() => new(this);
 
@@ -39,6 +48,9 @@ public sealed partial class KeyspaceSession
     /// <summary>Whether the running command holds the keyspace only to read (its lookups must change nothing, not even a capture's bookkeeping).</summary>
     private bool ReadOnly => _readMode != ReadMode.None;
 
+    /// <summary>A shared read cannot delete (writers are shut out, itself included): it leaves the key to <see cref="EndRead"/>.</summary>
+    private bool DefersExpiry => _readMode == ReadMode.Shared;
+
     private void BeginRead()
     {
         if (_readDepth++ > 0 || InWriteScope)
@@ -56,45 +68,20 @@ public sealed partial class KeyspaceSession
     {
         if (--_readDepth > 0)
             return;
-        switch (_readMode)
-        {
-            case ReadMode.Shared:
-                KeyspaceLock.ExitShared(_readerSlot!);
-                break;
-            case ReadMode.BehindWriter:
-                _db.Lock.ExitReadBehindWriter();
-                break;
-            case ReadMode.Escalated:
-                _db.Lock.Exit();
-                break;
-        }
+        var mode = _readMode;
         _readMode = ReadMode.None;
-    }
-
-    /// <summary>
-    /// Takes the write lock for a change; a shared read leaves its slot first and stays a writer
-    /// until its scope ends (a writer waits for every marked slot, its own included).
-    /// </summary>
-    private void EnterWriteLock()
-    {
-        if (_readMode == ReadMode.Shared)
+        if (mode == ReadMode.BehindWriter)
         {
-            KeyspaceLock.ExitShared(_readerSlot!);
-            _db.Lock.Enter();
-            _readMode = ReadMode.Escalated;
+            _db.Lock.ExitReadBehindWriter();
+            return;
         }
-        _db.Lock.Enter();
-    }
-
-    private KeyspaceLock.Held WriteLocked()
-    {
-        EnterWriteLock();
-        return new KeyspaceLock.Held(_db.Lock);
-    }
-
-    private void DisableSharedReads()
-    {
-        if (_readerSlot is { } slot)
-            _db.Lock.Unregister(slot);
+        if (mode != ReadMode.Shared)
+            return;
+        KeyspaceLock.ExitShared(_readerSlot!);
+        if (_expiredInRead.Count == 0)
+            return;
+        foreach (var key in _expiredInRead)
+            ExpireNow(key);   // checks again: a writer may have renewed it meanwhile
+        _expiredInRead.Clear();
     }
 }

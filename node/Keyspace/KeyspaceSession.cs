@@ -155,7 +155,7 @@ public sealed partial class KeyspaceSession : IDisposable
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         EnsureFits(key, value.Length);
-        using (WriteLocked())
+        using (_db.Lock.Hold())
         {
             NotifyIfNew(key);
             Stored(key, _engine.Write(key, value, expireAt));
@@ -208,7 +208,7 @@ public sealed partial class KeyspaceSession : IDisposable
     public void SetLoggedAs(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt, Istore.Net.Resp.CommandArgs command)
     {
         EnsureFits(key, value.Length);
-        using (WriteLocked())
+        using (_db.Lock.Hold())
         {
             NotifyIfNew(key);
             Stored(key, _engine.Write(key, value, expireAt));
@@ -227,7 +227,7 @@ public sealed partial class KeyspaceSession : IDisposable
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        using (WriteLocked())
+        using (_db.Lock.Hold())
         {
             if (!_engine.Delete(key))
                 return false;
@@ -241,14 +241,14 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Sets (or with 0 removes) a live key's expiry; a time already past deletes the key, as Redis does.</summary>
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
-        using (WriteLocked())
+        using (_db.Lock.Hold())
             return TypeOf(key, out _) != KeyType.None && SetExpiryOfLive(key, expireAt);
     }
 
     /// <summary><see cref="SetExpiry"/> for a caller whose write scope has just found the key live (EXPIRE's conditions read it).</summary>
     public bool SetExpiryOfLive(ReadOnlySpan<byte> key, long expireAt)
     {
-        using (WriteLocked())
+        using (_db.Lock.Hold())
         {
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
@@ -289,7 +289,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Removes every key (FLUSHALL/FLUSHDB).</summary>
     public void FlushAll()
     {
-        using (WriteLocked())
+        using (_db.Lock.Hold())
         {
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _db.Tracking.AllChanged();
@@ -326,7 +326,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             _session = session;
             _transaction = transaction;
-            session.EnterWriteLock();
+            session._db.Lock.Enter();
             if (session._lockDepth++ == 0)
             {
                 session._failed = false;
@@ -493,7 +493,12 @@ public sealed partial class KeyspaceSession : IDisposable
     {
         if (!_db.ExpiresKeys)
             return KeyType.None;
-        using (WriteLocked())
+        if (DefersExpiry)
+        {
+            _expiredInRead.Add(key.ToArray());
+            return KeyType.None;
+        }
+        using (_db.Lock.Hold())
         {
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))
             {

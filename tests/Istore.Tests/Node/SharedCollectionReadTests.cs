@@ -6,9 +6,9 @@ public sealed class SharedCollectionReadTestsOnMemory() : SharedCollectionReadTe
 public sealed class SharedCollectionReadTestsOnDisk() : SharedCollectionReadTests("disk");
 
 /// <summary>
-/// Collection reads (HGETALL, ZRANGE, LRANGE …) run beside each other on every event loop, shut
-/// out only while a write runs: readers on both loops never see a write to a collection half
-/// applied, and a read that finds its key expired still deletes it exactly once.
+/// Collection reads (HGETALL, ZRANGE, LRANGE, SUNION …) run beside each other on every event loop,
+/// shut out only while a write runs: readers on both loops never see a write to a collection (or a
+/// transaction over two) half applied, and a read that finds a key expired still deletes it exactly once.
 /// </summary>
 public abstract class SharedCollectionReadTests(string engine)
 {
@@ -30,6 +30,13 @@ public abstract class SharedCollectionReadTests(string engine)
                 Assert.Equal(":3\r\n", await writer.CommandAsync("ZADD", "sr:z", n, "x", n, "y", n, "z"));
                 Assert.Equal(":3\r\n", await writer.CommandAsync("RPUSH", "sr:l", n, n, n));
                 Assert.Equal(":2\r\n", await writer.CommandAsync("DEL", "sr:z", "sr:l"));
+                // Two sets changed together: a read of both never finds them apart.
+                await writer.SendAsync(RespEncoding.CommandText(System.Text.Encoding.ASCII, "MULTI")
+                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "SADD", "sr:s1", n)
+                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "SADD", "sr:s2", n)
+                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "EXEC"));
+                for (int r = 0; r < 4; r++)
+                    await writer.ReadFrameAsync();
             }
         });
     }
@@ -45,6 +52,8 @@ public abstract class SharedCollectionReadTests(string engine)
         Assert.True(list.Length is 0 or 3 && list.Distinct().Count() <= 1, "LRANGE saw an RPUSH or DEL half applied: " + string.Join(' ', list));
         string length = await c.CommandAsync("ZCARD", "sr:z");
         Assert.True(length is ":0\r\n" or ":3\r\n", "ZCARD saw a ZADD half applied: " + length);
+        Assert.Equal("*0\r\n", await c.CommandAsync("SDIFF", "sr:s1", "sr:s2"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("SDIFF", "sr:s2", "sr:s1"));
     }
 
     [Fact]
@@ -77,6 +86,17 @@ public abstract class SharedCollectionReadTests(string engine)
                 Assert.Equal(key, message[2]);
             }
             Assert.Equal(":0\r\n", await admin.CommandAsync("DBSIZE"));
+
+            // A read of several keys: the expired one reads as gone and goes once the read ends.
+            Assert.Equal(":1\r\n", await admin.CommandAsync("SADD", "sr:live", "a"));
+            Assert.Equal(":1\r\n", await admin.CommandAsync("SADD", "sr:dying", "b"));
+            Assert.Equal(":1\r\n", await admin.CommandAsync("PEXPIRE", "sr:dying", "30"));
+            await Task.Delay(80);
+            long before = ExpiredKeys(await admin.CommandAsync("INFO", "stats"));
+            Assert.Equal(new string?[] { "a" }, (await readers[0].ReadValueAfterAsync("SUNION", "sr:live", "sr:dying")).AsStringArray());
+            Assert.Equal(before + 1, ExpiredKeys(await admin.CommandAsync("INFO", "stats")));
+            Assert.Equal(":1\r\n", await admin.CommandAsync("DBSIZE"));
+            Assert.Equal("sr:dying", (await subscriber.ReadValueAsync(TimeSpan.FromSeconds(10))).AsStringArray()[2]);
         }
         finally
         {
