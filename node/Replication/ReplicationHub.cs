@@ -1,5 +1,6 @@
 using System.Net;
 using Istore.Net.Server;
+using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ public sealed class ReplicationHub : IDisposable
     private readonly string _idsPath;
     private ReplicationIds _ids;
     private SnapshotSpool? _spool;
+    /// <summary>The snapshot being made as files, for replicas of this engine's format (see <see cref="IFileSyncEngine"/>).</summary>
+    private SnapshotSpool? _fileSpool;
     private int _snapshots;
 
     public ReplicationHub(NodeServer node, ReplicationSettings settings, long recoveredOffset)
@@ -79,9 +82,10 @@ public sealed class ReplicationHub : IDisposable
     /// PSYNC from a replica: continue from <paramref name="psyncOffset"/> (Redis's convention: the
     /// first byte wanted) when that history is ours and still in the backlog, else a full sync
     /// from a snapshot (shared with replicas already waiting for one). The connection is handed
-    /// off to the replica's feed. Returns an error to reply instead, or null.
+    /// off to the replica's feed. A replica that announced this engine's file format gets the
+    /// snapshot as files. Returns an error to reply instead, or null.
     /// </summary>
-    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort)
+    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort, IReadOnlyList<string> capabilities)
     {
         if (Link is { Up: false })
             return "NOMASTERLINK Can't SYNC while not connected with my master";
@@ -108,11 +112,13 @@ public sealed class ReplicationHub : IDisposable
                 if (replid != "?")
                     Interlocked.Increment(ref SyncPartialErr);
                 Interlocked.Increment(ref SyncFull);
-                snapshotReader = _spool?.TryJoin();
+                bool files = _db.Engine is IFileSyncEngine engine && capabilities.Contains(engine.FileSyncCapability);
+                ref var spool = ref files ? ref _fileSpool : ref _spool;
+                snapshotReader = Join(spool);
                 if (snapshotReader is null)
-                    (_spool, snapshotReader) = StartSnapshot();
-                answer = $"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n";
-                from = _spool.Offset;
+                    (spool, snapshotReader) = StartSnapshot(files);
+                answer = $"+FULLRESYNC {_ids.ReplId} {spool!.Offset}\r\n";
+                from = spool.Offset;
             }
             Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
             connection.HandOff((socket, unread) =>
@@ -142,8 +148,16 @@ public sealed class ReplicationHub : IDisposable
             : link.Host == "localhost" && IPAddress.IsLoopback(remote);
     }
 
-    /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out.</summary>
-    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot()
+    /// <summary>
+    /// A reader of a snapshot still being made, if the backlog still holds its offset: a replica
+    /// that joined one too old to continue from would be dropped and join it again, forever
+    /// (Kvrocks issue #1319); it gets a new snapshot instead.
+    /// </summary>
+    private SnapshotSpool.Reader? Join(SnapshotSpool? spool) =>
+        spool is not null && Backlog.Holds(spool.Offset) ? spool.TryJoin() : null;
+
+    /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out, as files or keys.</summary>
+    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot(bool files)
     {
         int number = Interlocked.Increment(ref _snapshots);
         string dir = _node.Options.Directory;
@@ -151,8 +165,9 @@ public sealed class ReplicationHub : IDisposable
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
-            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"), _db.WriteLock),
-                _node.Scripts.Functions.Dump());
+            string work = Path.Combine(dir, $"replication-snapshot-{number}");
+            var dataset = files ? ((IFileSyncEngine)_db.Engine).BeginFileSnapshot(work) : _db.Engine.BeginDatasetSnapshot(work, _db.WriteLock);
+            var snapshot = new SnapshotWithFunctions(dataset, _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);
         }

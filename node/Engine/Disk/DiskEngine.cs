@@ -253,6 +253,7 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
     public void Dispose()
     {
         StopRecount();
+        StopWalks();
         try
         {
             if (!_disposed)
