@@ -56,41 +56,6 @@ public sealed partial class DiskEngine : IFileSyncEngine
         NoteFlushed();   // the replaced data's space comes back at the next maintenance
     }
 
-    /// <summary>Snapshots being walked (<see cref="DiskSstSnapshot"/>): the database stays open until they end.</summary>
-    private int _walks;
-
-    /// <summary>True once the engine began to close: a walk stops.</summary>
-    internal bool Stopping => _stopping;
-
-    internal void BeginWalk()
-    {
-        lock (CountLock)
-        {
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            _walks++;
-        }
-    }
-
-    internal void EndWalk()
-    {
-        lock (CountLock)
-        {
-            _walks--;
-            Monitor.PulseAll(CountLock);
-        }
-    }
-
-    /// <summary>Waits for the walks to end (they stop at their next key once <see cref="Stopping"/>).</summary>
-    private void StopWalks()
-    {
-        lock (CountLock)
-        {
-            _stopping = true;
-            while (_walks > 0)
-                Monitor.Wait(CountLock);
-        }
-    }
-
     /// <summary>
     /// Adds to <paramref name="batch"/> the deletion of every key: a range tombstone per column
     /// family below 0xFF, plus point deletes for the rare metadata keys that start with byte 0xFF

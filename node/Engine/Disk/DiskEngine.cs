@@ -253,7 +253,6 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
     public void Dispose()
     {
         StopRecount();
-        StopWalks();
         try
         {
             if (!_disposed)

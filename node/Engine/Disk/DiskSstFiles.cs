@@ -6,8 +6,8 @@ namespace Istore.Node.Engine.Disk;
 
 /// <summary>
 /// A disk master's full sync to a disk replica as RocksDB files rather than key by key (as Kvrocks
-/// ships its checkpoint): every column family, walked in key order at a RocksDB snapshot taken at
-/// the sync's offset, becomes SST files that the replica ingests whole, so neither side decodes a key or writes a WAL record for
+/// ships its checkpoint): every column family of a checkpoint made at the sync's offset, walked in
+/// key order, becomes SST files that the replica ingests whole, so neither side decodes a key or writes a WAL record for
 /// it. In the payload: <see cref="DatasetEntries.SstFilesEntry"/>, then per file its family's name,
 /// its length (int64) and its bytes; an empty name ends the list. Records are copied as they are
 /// stored (the replica has the same format: <see cref="DiskFormat.FormatVersion"/> is checked).
@@ -17,18 +17,14 @@ internal static class DiskSstFiles
     /// <summary>Files are cut here: one never nears a memory map window (2 GB) on the replica.</summary>
     private const ulong FileBytes = 256UL << 20;
 
-    /// <summary>
-    /// Writes the database as <paramref name="snapshot"/> sees it as SST files, each made in
-    /// <paramref name="workDirectory"/> and removed once written out; stops when the engine closes.
-    /// </summary>
-    public static void Write(DiskEngine engine, Snapshot snapshot, string workDirectory, SnapshotWriter writer)
+    /// <summary>Writes <paramref name="db"/> (a checkpoint) as SST files, each made in <paramref name="workDirectory"/> and removed once written out.</summary>
+    public static void Write(RocksDb db, string workDirectory, SnapshotWriter writer)
     {
-        var db = engine.Db;
         writer.WriteByte(DatasetEntries.SstFilesEntry);
         int number = 0;
         foreach (var family in DiskFormat.Families)
         {
-            using var iterator = db.NewIterator(db.Family(family), fillCache: false, snapshot: snapshot);
+            using var iterator = db.NewIterator(db.Family(family), fillCache: false);
             iterator.SeekToFirst();
             while (iterator.Valid)
             {
@@ -36,10 +32,7 @@ internal static class DiskSstFiles
                 using (var sst = db.CreateSstWriter(family, path))
                 {
                     for (; iterator.Valid && sst.FileSize < FileBytes; iterator.Next())
-                    {
-                        ObjectDisposedException.ThrowIf(engine.Stopping, engine);
                         sst.Put(iterator.Key, iterator.Value);
-                    }
                     sst.Finish();
                 }
                 iterator.ThrowIfError();
