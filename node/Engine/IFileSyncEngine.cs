@@ -12,6 +12,9 @@ internal interface IFileSyncEngine
     /// <summary>The REPLCONF capa a replica announces to get files: names the engine's storage format.</summary>
     string FileSyncCapability { get; }
 
+    /// <summary>Makes the next <see cref="BeginFileSnapshot"/> cheap (no lock held; writers go on). May take a while.</summary>
+    void PrepareFileSnapshot();
+
     /// <summary>Like <see cref="IStorageEngine.BeginDatasetSnapshot"/>, written as files (under the keyspace write lock).</summary>
     IDatasetSnapshot BeginFileSnapshot(string workDirectory);
 

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Replication;
 
+/// <summary>What a replica's feed sends first: the PSYNC answer, then the snapshot of a full sync (if any), then the stream from <c>From</c>.</summary>
+internal sealed record FeedStart(string Answer, long From, SnapshotSpool.Reader? Snapshot);
+
 /// <summary>
 /// A node's replication: its history ids and offset, the backlog every flushed log record goes
 /// to, the replicas fed from it (master side), the link to its own master (replica side), and the
@@ -98,13 +101,13 @@ public sealed class ReplicationHub : IDisposable
             long have = psyncOffset - 1;
             bool ours = replid == _ids.ReplId || (replid == _ids.ReplId2 && psyncOffset <= _ids.SecondOffset);
             string address = connection.RemoteAddress;
-            string answer;
-            long from;
-            SnapshotSpool.Reader? snapshotReader = null;
+            Func<FeedStart> begin;
+            string what;
             if (ours && Backlog.Holds(have))
             {
-                answer = $"+CONTINUE {_ids.ReplId}\r\n";
-                from = have;
+                var start = new FeedStart($"+CONTINUE {_ids.ReplId}\r\n", have, null);
+                begin = () => start;
+                what = "a partial resync";
                 Interlocked.Increment(ref SyncPartialOk);
             }
             else
@@ -112,23 +115,60 @@ public sealed class ReplicationHub : IDisposable
                 if (replid != "?")
                     Interlocked.Increment(ref SyncPartialErr);
                 Interlocked.Increment(ref SyncFull);
-                bool files = _db.Engine is IFileSyncEngine engine && capabilities.Contains(engine.FileSyncCapability);
-                ref var spool = ref files ? ref _fileSpool : ref _spool;
-                snapshotReader = Join(spool);
-                if (snapshotReader is null)
-                    (spool, snapshotReader) = StartSnapshot(files);
-                answer = $"+FULLRESYNC {_ids.ReplId} {spool!.Offset}\r\n";
-                from = spool.Offset;
+                begin = _db.Engine is IFileSyncEngine engine && capabilities.Contains(engine.FileSyncCapability)
+                    ? () => BeginFileSync(engine)
+                    : BeginSnapshotSync();
+                what = "a full resync";
             }
-            Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
+            Logger.ReplicaSync(address, listeningPort, what, $"PSYNC {replid} {psyncOffset}");
+            long provisional = Offset;
             connection.HandOff((socket, unread) =>
             {
-                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshotReader);
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, begin, provisional);
                 lock (_lock)
                     _replicas = [.. _replicas, feed];
                 feed.Start();
             });
             return null;
+        }
+    }
+
+    /// <summary>A key-by-key full sync, started (or joined) now, under the hub's lock.</summary>
+    private Func<FeedStart> BeginSnapshotSync()
+    {
+        var reader = Join(_spool);
+        if (reader is null)
+            (_spool, reader) = StartSnapshot(files: false);
+        var start = new FeedStart($"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n", _spool.Offset, reader);
+        return () => start;
+    }
+
+    /// <summary>
+    /// A full sync as files, on the replica's sender thread: the memtables are flushed first, with
+    /// no lock held, so the checkpoint made under the write lock copies next to no WAL (and its
+    /// reader replays next to none); then it joins a snapshot still being made or starts one.
+    /// </summary>
+    private FeedStart BeginFileSync(IFileSyncEngine engine)
+    {
+        lock (_lock)
+        {
+            if (Join(_fileSpool) is { } joined)
+                return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, joined);
+        }
+        try
+        {
+            engine.PrepareFileSnapshot();
+        }
+        catch (Exception ex) when (ex is not IOException)
+        {
+            throw new IOException("the snapshot could not be made: " + ex.Message, ex);
+        }
+        lock (_lock)
+        {
+            var reader = Join(_fileSpool);
+            if (reader is null)
+                (_fileSpool, reader) = StartSnapshot(files: true);
+            return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, reader);
         }
     }
 

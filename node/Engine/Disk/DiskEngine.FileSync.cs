@@ -8,6 +8,9 @@ public sealed partial class DiskEngine : IFileSyncEngine
 {
     public string FileSyncCapability => "istore-sst:" + DiskFormat.FormatVersion;
 
+    /// <summary>Flushes the memtables: the checkpoint then copies (under the write lock) and its reader replays only the WAL written since.</summary>
+    public void PrepareFileSnapshot() => Db.FlushMemtables();
+
     public IDatasetSnapshot BeginFileSnapshot(string workDirectory) => new DiskSstSnapshot(this, workDirectory);
 
     IReadOnlyList<(string Part, string Path)> IFileSyncEngine.UnpackFiles(MappedSnapshot payload, string directory) => DiskSstFiles.Unpack(payload, directory);

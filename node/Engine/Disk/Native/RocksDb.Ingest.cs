@@ -30,4 +30,23 @@ internal sealed unsafe partial class RocksDb
             RocksDbNative.IngestOptionsDestroy(options);
         }
     }
+
+    /// <summary>Writes every family's memtables to SST files and waits for it (writers go on meanwhile).</summary>
+    public void FlushMemtables()
+    {
+        nint options = RocksDbNative.FlushOptionsCreate();
+        try
+        {
+            RocksDbNative.FlushOptionsSetWait(options, 1);
+            var handles = _families.Values.Select(f => f.Handle).ToArray();
+            nint err;
+            fixed (nint* pointers = handles)
+                RocksDbNative.FlushCfs(_db, options, pointers, handles.Length, out err);
+            RocksDbException.ThrowIfError(err);
+        }
+        finally
+        {
+            RocksDbNative.FlushOptionsDestroy(options);
+        }
+    }
 }

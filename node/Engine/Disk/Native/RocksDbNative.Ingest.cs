@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Istore.Node.Engine.Disk.Native;
 
-/// <summary>SST files made outside a database (<c>rocksdb_sstfilewriter_*</c>) and their ingestion into one: a full sync ships a dataset as files.</summary>
+/// <summary>SST files made outside a database (<c>rocksdb_sstfilewriter_*</c>), their ingestion into one, and memtable flushes: a full sync ships a dataset as files.</summary>
 internal static unsafe partial class RocksDbNative
 {
     [LibraryImport(Library, EntryPoint = "rocksdb_envoptions_create")]
@@ -40,4 +40,16 @@ internal static unsafe partial class RocksDbNative
 
     [LibraryImport(Library, EntryPoint = "rocksdb_ingest_external_file_cf")]
     public static partial void IngestExternalFileCf(nint db, nint family, byte** files, nuint count, nint options, out nint err);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_flushoptions_create")]
+    public static partial nint FlushOptionsCreate();
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_flushoptions_set_wait")]
+    public static partial void FlushOptionsSetWait(nint options, byte wait);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_flushoptions_destroy")]
+    public static partial void FlushOptionsDestroy(nint options);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_flush_cfs")]
+    public static partial void FlushCfs(nint db, nint options, nint* families, int count, out nint err);
 }
