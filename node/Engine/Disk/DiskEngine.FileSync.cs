@@ -11,7 +11,7 @@ public sealed partial class DiskEngine : IFileSyncEngine
     /// <summary>Flushes the memtables: the checkpoint then copies (under the write lock) and its reader replays only the WAL written since.</summary>
     public void PrepareFileSnapshot() => Db.FlushMemtables();
 
-    public IDatasetSnapshot BeginFileSnapshot(string workDirectory) => new DiskSstSnapshot(this, workDirectory);
+    public IDatasetSnapshot BeginFileSnapshot(string workDirectory) => new DiskDatasetSnapshot(this, workDirectory, asFiles: true);
 
     IReadOnlyList<(string Part, string Path)> IFileSyncEngine.UnpackFiles(MappedSnapshot payload, string directory) => DiskSstFiles.Unpack(payload, directory);
 
