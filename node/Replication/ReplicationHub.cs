@@ -155,20 +155,21 @@ public sealed class ReplicationHub : IDisposable
             if (Join(_fileSpool) is { } joined)
                 return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, joined);
         }
+        // On the sender thread a failure (RocksDB's, say) must drop this replica, not end the process.
         try
         {
             engine.PrepareFileSnapshot();
+            lock (_lock)
+            {
+                var reader = Join(_fileSpool);
+                if (reader is null)
+                    (_fileSpool, reader) = StartSnapshot(files: true);
+                return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, reader);
+            }
         }
         catch (Exception ex) when (ex is not IOException)
         {
             throw new IOException("the snapshot could not be made: " + ex.Message, ex);
-        }
-        lock (_lock)
-        {
-            var reader = Join(_fileSpool);
-            if (reader is null)
-                (_fileSpool, reader) = StartSnapshot(files: true);
-            return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, reader);
         }
     }
 
