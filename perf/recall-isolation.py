@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 17 item 2's recall isolation: one client runs RL.RECALL over LISTS lists back to back while
-another sends a GET every millisecond; prints the GETs' p50 / p99 / max while the recalls run and
-before them, and the recalls' own p50.
+others each send a command every millisecond: a GET, a SET (a writer of another key) and an RL.ADD
+to one of the lists being recalled (on the memory engine it changes a copy of the pinned list);
+prints each probe's p50 / p99 / max while the recalls run and before them, and the recalls' own.
 
     recall-isolation.py PORT LISTS SECONDS
 """
@@ -47,12 +48,18 @@ def read_reply(sock, buffer):
         buffer.extend(data)
 
 
-def probe(samples, stop):
+PROBES = {
+    "GET": lambda i: command(b"GET", b"probe"),
+    "SET": lambda i: command(b"SET", b"probe", b"%d" % i),
+    "RL.ADD to a recalled list": lambda i: command(b"RL.ADD", b"rl:0", b"%d" % i, b"probe:%d" % (i % 1000)),
+}
+
+
+def probe(samples, stop, request):
     sock, buffer = connect(port), bytearray()
-    request = command(b"GET", b"probe")
-    for _ in each_millisecond(stop):
+    for i, _ in enumerate(each_millisecond(stop)):
         start = time.perf_counter()
-        sock.sendall(request)
+        sock.sendall(request(i))
         read_reply(sock, buffer)
         samples.append(time.perf_counter() - start)
 
@@ -72,22 +79,28 @@ def recalls(durations, stop):
 
 
 
-quiet, loaded, durations = [], [], []
+quiet = {name: [] for name in PROBES}
+loaded = {name: [] for name in PROBES}
+durations = []
 stop = threading.Event()
-thread = threading.Thread(target=probe, args=(quiet, stop))
-thread.start()
+threads = [threading.Thread(target=probe, args=(quiet[name], stop, request)) for name, request in PROBES.items()]
+for t in threads:
+    t.start()
 time.sleep(min(seconds, 3))
 stop.set()
-thread.join()
+for t in threads:
+    t.join()
 
 stop = threading.Event()
-threads = [threading.Thread(target=probe, args=(loaded, stop)), threading.Thread(target=recalls, args=(durations, stop))]
+threads = [threading.Thread(target=probe, args=(loaded[name], stop, request)) for name, request in PROBES.items()]
+threads.append(threading.Thread(target=recalls, args=(durations, stop)))
 for t in threads:
     t.start()
 time.sleep(seconds)
 stop.set()
 for t in threads:
     t.join()
-print("GET, no recall:     " + stats(quiet))
-print("GET, recalls running: " + stats(loaded))
+for name in PROBES:
+    print(f"{name}, no recall:      " + stats(quiet[name]))
+    print(f"{name}, recalls running: " + stats(loaded[name]))
 print("RL.RECALL:          " + stats(durations))

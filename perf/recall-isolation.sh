@@ -5,9 +5,10 @@
 #   LISTS=10 MEMBERS=100000 ROUNDS=3 SECONDS=20 perf/recall-isolation.sh
 #
 # A fresh istore-node (memory engine, default threads) gets LISTS ranklists of MEMBERS members
-# (RL.ADD through redis-cli --pipe), then perf/recall-isolation.py: a client sends a GET every
-# millisecond alone for 3 s, then while another runs RL.RECALL 100 over all the lists back to
-# back; the GETs' p50 / p99 / max in both phases and the recalls' own latency are printed.
+# (RL.ADD through redis-cli --pipe), then perf/recall-isolation.py: three clients each send a
+# command every millisecond (GET; SET; RL.ADD to a list the recalls read) alone for 3 s, then while
+# another runs RL.RECALL 100 over all the lists back to back; each probe's p50 / p99 / max in both
+# phases and the recalls' own latency are printed.
 #
 # Environment: LISTS (10)  MEMBERS (100000)  ROUNDS (2)  SECONDS (10)  ISTORE_BIN  ISTORE_ARGS  KEEP_WORK=1
 set -euo pipefail

@@ -17,7 +17,7 @@ internal static class DenseMerge
     /// <summary>Every window added into the scratch's totals; the members seen are its touched ids.</summary>
     public static RecallScratch Merge(RecallQuery query)
     {
-        var scratch = query.Members.Scratch();
+        var scratch = query.Scratch();
         foreach (var (list, weight) in query.Lists)
             Accumulate(scratch, list, weight, Math.Min(query.Depth, list.Count), query.Aggregate == RecallAggregate.Sum);
         return scratch;
@@ -85,7 +85,7 @@ internal static class DenseMerge
     {
         if (heap.IsFull && score < heap.WorstScore)
             return;
-        if (heap.Admits(score, id) && !Recall.IsExcluded(exclusions, members.MemberOf(id)))
+        if (heap.Admits(score, id) && !Recall.IsExcluded(exclusions, members, id))
             heap.Add(score, id);
     }
 }

@@ -132,6 +132,19 @@ public sealed class MemberTable
         return _scratch;
     }
 
+    [ThreadStatic] private static RecallScratch? t_scratch;
+
+    /// <summary>
+    /// <see cref="Scratch"/> of the calling thread, for a recall over pinned lists while writers
+    /// change the table (<see cref="RecallQuery.Concurrent"/>): ids its lists hold stay below the limit read now.
+    /// </summary>
+    internal RecallScratch ThreadScratch()
+    {
+        t_scratch ??= new RecallScratch();
+        t_scratch.Begin(Volatile.Read(ref _limit));
+        return t_scratch;
+    }
+
     /// <summary>The scratch as the last merge left it, when that merge was <paramref name="stamp"/>'s and nothing used the scratch since.</summary>
     internal RecallScratch? MergedScratch(MergeStamp stamp) => _scratch?.MergedFrom is { } held && held.SameAs(stamp) ? _scratch : null;
 

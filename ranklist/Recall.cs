@@ -63,10 +63,10 @@ public static class Recall
         return (mergeCost, rowCost, Math.Min(query.Count, longestWindow));
     }
 
-    internal static bool IsExcluded(IReadOnlyList<IRecallExclusion> exclusions, ReadOnlySpan<byte> member)
+    internal static bool IsExcluded(IReadOnlyList<IRecallExclusion> exclusions, MemberTable members, int id)
     {
         foreach (var exclusion in exclusions)
-            if (exclusion.Contains(member))
+            if (exclusion.Contains(members, id))
                 return true;
         return false;
     }

@@ -29,6 +29,9 @@ public interface IRecallList
 public interface IRecallExclusion
 {
     bool Contains(ReadOnlySpan<byte> member);
+
+    /// <summary>The same test for an interned member (a ranklist of <paramref name="members"/> answers by id, without a lookup in the table).</summary>
+    bool Contains(MemberTable members, int id) => Contains(members.MemberOf(id));
 }
 
 /// <summary>A ranklist entry: 12 bytes, the member named by its <see cref="MemberTable"/> id.</summary>
@@ -53,7 +56,17 @@ public sealed record RecallQuery(
     RecallAggregate Aggregate = RecallAggregate.Sum,
     int Depth = int.MaxValue,
     IReadOnlyList<IRecallExclusion>? Exclusions = null,
-    RecallStrategy Strategy = RecallStrategy.Auto);
+    RecallStrategy Strategy = RecallStrategy.Auto)
+{
+    /// <summary>
+    /// The lists (pinned, unchanged) are read while writers may intern and release other members
+    /// of <see cref="Members"/>: the recall keeps its working memory to its own thread and only
+    /// reads the table's ids its lists hold.
+    /// </summary>
+    public bool Concurrent { get; init; }
+
+    internal RecallScratch Scratch() => Concurrent ? Members.ThreadScratch() : Members.Scratch();
+}
 
 /// <summary>The recall order: higher score first, ties by member ascending (bytewise).</summary>
 public static class RecallOrder

@@ -34,7 +34,7 @@ internal sealed class ThresholdRecall
         _exclusions = exclusions;
         _cursors = query.Lists.Select(list => new RecallCursor(query.Members, list, query.Depth)).ToArray();
         _heap = new TopHeap(query.Members, query.Count);
-        _seen = query.Members.Scratch();
+        _seen = query.Scratch();
         _next = new double[_cursors.Length];
         _live = new bool[_cursors.Length];
         _longestWindow = _cursors.Length == 0 ? 0 : _cursors.Max(cursor => cursor.Window);

@@ -193,7 +193,7 @@ public static class BloomCommands
     /// <summary>BF.EXISTS, BF.MEXISTS: a missing key, or one of another type (as in RedisBloom), holds nothing.</summary>
     private static void Exists(CommandContext c, bool multi)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         c.Keyspace.ReadObject(c.Arg(1), out var stored);
         var bloom = stored as BloomValue;
         if (multi)
@@ -210,7 +210,7 @@ public static class BloomCommands
             c.WrongArity();
             return;
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out BloomValue? bloom))
             return;
         if (bloom is null)
@@ -262,7 +262,7 @@ public static class BloomCommands
 
     private static void Card(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out BloomValue? bloom))
             c.Output.WriteInteger(bloom?.Items ?? 0);
     }

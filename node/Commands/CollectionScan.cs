@@ -10,7 +10,7 @@ public static class CollectionScan
     {
         if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out TObject? collection))
             return;
         var found = new List<byte[]>();

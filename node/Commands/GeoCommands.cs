@@ -104,7 +104,7 @@ public static class GeoCommands
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         if (zset is null || !zset.TryGetScore(c.Arg(2), out double score1) || !zset.TryGetScore(c.Arg(3), out double score2))
@@ -132,7 +132,7 @@ public static class GeoCommands
 
     private static void GeoHashCommand(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
@@ -147,7 +147,7 @@ public static class GeoCommands
 
     private static void GeoPos(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);

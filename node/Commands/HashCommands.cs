@@ -70,7 +70,7 @@ public static class HashCommands
 
     private static void Get(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out HashValue? hash))
             return;
         if (hash is not null && hash.TryGet(c.Arg(2), out var value))
@@ -81,7 +81,7 @@ public static class HashCommands
 
     private static void MultiGet(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out HashValue? hash))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
@@ -96,14 +96,14 @@ public static class HashCommands
 
     private static void Exists(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out HashValue? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out _) ? 1 : 0);
     }
 
     private static void StrLen(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out HashValue? hash))
             c.Output.WriteInteger(hash is not null && hash.TryGet(c.Arg(2), out var value) ? value.Length : 0);
     }
@@ -111,7 +111,7 @@ public static class HashCommands
     /// <summary>HKEYS, HVALS, HGETALL (a map in RESP3).</summary>
     private static void All(CommandContext c, bool fields, bool values)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out HashValue? hash))
             return;
         int count = (int)(hash?.Length ?? 0);

@@ -98,7 +98,7 @@ public static class ListCommands
     /// <summary>LINDEX key index (negative counts from the tail): null when out of range.</summary>
     private static void Index(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null)
@@ -176,7 +176,7 @@ public static class ListCommands
     {
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out ListValue? list))
             return;
         if (list is null || !TryClampRange(list.Count, start, stop, out int first, out int last))

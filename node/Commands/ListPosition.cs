@@ -9,7 +9,7 @@ public static class ListPosition
     {
         if (!TryParseOptions(c, out long rank, out long count, out bool hasCount, out long maxLength))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out ListValue? list))
             return;
         var matches = list is null ? [] : Find(list, c.Arg(2), rank, hasCount ? count : 1, maxLength);

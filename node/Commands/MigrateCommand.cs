@@ -31,7 +31,7 @@ public static class MigrateCommand
             RunInsideExec(c, target, keys, copy, replace);
             return;
         }
-        lock (ks.Database.WriteLock)
+        using (ks.Database.Lock.Hold())
         {
             keys.RemoveAll(key => !ks.Exists(key));
             if (keys.Count == 0)

@@ -8,7 +8,7 @@ public static class ObjectAccess
 {
     /// <summary>
     /// The <typeparamref name="T"/> at argument <paramref name="index"/>: true with the object, or
-    /// null when the key is missing; false after replying WRONGTYPE. The caller holds the write lock.
+    /// null when the key is missing; false after replying WRONGTYPE. The caller holds the keyspace lock (Lock(), or Read() to only read).
     /// </summary>
     public static bool TryRead<T>(this CommandContext c, int index, out T? value) where T : StoredObject
     {
@@ -71,7 +71,7 @@ public static class ObjectAccess
     /// <summary>HLEN, ZCARD, SCARD, LLEN: the size of the collection at argument 1, 0 when missing.</summary>
     public static void WriteLength<T>(this CommandContext c) where T : StoredObject
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out T? collection))
             c.Output.WriteInteger(collection?.Length ?? 0);
     }

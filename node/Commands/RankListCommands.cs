@@ -120,7 +120,7 @@ public static class RankListCommands
     /// <summary>RL.SCORE key member [member …] → one score (or null) per member.</summary>
     private static void Score(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out RankListValue? list))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
@@ -135,7 +135,7 @@ public static class RankListCommands
 
     private static void Rank(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out RankListValue? list))
             return;
         long rank = list?.RankOf(c.Arg(2)) ?? -1;

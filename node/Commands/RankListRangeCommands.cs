@@ -16,7 +16,7 @@ public static class RankListRangeCommands
     {
         if (!c.TryInt64(2, out long start) || !c.TryInt64(3, out long stop) || !TryWithScores(c, 4, out bool withScores))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out RankListValue? list))
             return;
         long count = list?.Length ?? 0;
@@ -55,7 +55,7 @@ public static class RankListRangeCommands
                 return;
             }
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out RankListValue? list))
             return;
         if (list is null || offset < 0)

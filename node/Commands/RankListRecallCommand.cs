@@ -13,6 +13,8 @@ namespace Istore.Node.Commands;
 /// (<see cref="RecallArguments"/>, shared with the proxy) before any key is read; a missing list is empty, a missing exclusion excludes nothing.
 /// A recall merges for milliseconds, so it runs off the event loop, whose other clients go on
 /// meanwhile; its client waits as a blocked one does (inside MULTI or a script it runs in place).
+/// On the memory engine the merge holds no lock: writers go on, and one that changes a list
+/// being merged changes a copy (<see cref="StoredObject.Pin"/>).
 /// </summary>
 public static class RankListRecallCommand
 {
@@ -47,13 +49,7 @@ public static class RankListRecallCommand
             Outcome outcome;
             try
             {
-                lock (db.WriteLock)
-                {
-                    var keyspace = db.OffLoopSession;
-                    keyspace.CommandStarts();
-                    keyspace.NoTouch = noTouch;
-                    outcome = Run(keyspace, request, listKeys, excludeKeys);
-                }
+                outcome = RunOffLoop(db, noTouch, request, listKeys, excludeKeys);
             }
             catch (Exception ex)
             {
@@ -70,34 +66,105 @@ public static class RankListRecallCommand
         }, null);
     }
 
-    /// <summary>The recall under the write lock; members are copied out, since the lists may change once it is released.</summary>
+    /// <summary>
+    /// On a pool thread. An engine whose collections can be pinned (memory) holds the keyspace lock
+    /// only to read the keys and pin their objects, merges without it (writers meanwhile replace
+    /// what they change with a copy), and takes it again to unpin; otherwise the merge holds it.
+    /// </summary>
+    private static Outcome RunOffLoop(Database db, bool noTouch, RecallArguments request, byte[][] listKeys, byte[][] excludeKeys)
+    {
+        bool pin = db.Engine.PinsObjects;
+        var inputs = new Inputs();
+        try
+        {
+            using (db.Lock.Hold())
+            {
+                var keyspace = db.OffLoopSession;
+                keyspace.CommandStarts();
+                keyspace.NoTouch = noTouch;
+                Open(inputs, keyspace, request, listKeys, excludeKeys, pin);
+                if (!pin)
+                    return Merge(inputs, request, concurrent: false);
+            }
+            return Merge(inputs, request, concurrent: true);
+        }
+        finally
+        {
+            if (inputs.Pinned.Count > 0)
+            {
+                using (db.Lock.Hold())
+                    foreach (var pinned in inputs.Pinned)
+                        pinned.Unpin();
+            }
+        }
+    }
+
+    /// <summary>The recall in place, under the caller's write scope (inside MULTI or a script).</summary>
     private static Outcome Run(KeyspaceSession keyspace, RecallArguments request, byte[][] listKeys, byte[][] excludeKeys)
     {
+        var inputs = new Inputs();
+        Open(inputs, keyspace, request, listKeys, excludeKeys, pin: false);
+        return Merge(inputs, request, concurrent: false);
+    }
+
+    /// <summary>What a recall reads, looked up under the write lock; with <c>pin</c>, every object in it pinned.</summary>
+    private sealed class Inputs
+    {
+        public readonly List<WeightedList> Lists = [];
+        public readonly List<IRecallExclusion> Exclusions = [];
+        public readonly List<StoredObject> Pinned = [];
+        public MemberTable? Members;
+        public string? Error;
+    }
+
+    private static void Open(Inputs inputs, KeyspaceSession keyspace, RecallArguments request, byte[][] listKeys, byte[][] excludeKeys, bool pin)
+    {
         using var read = keyspace.Lock();
-        var lists = new List<WeightedList>(listKeys.Length);
-        MemberTable? members = null;
         for (int i = 0; i < listKeys.Length; i++)
         {
             var type = keyspace.ReadObject(listKeys[i], out var stored);
             if (type == KeyType.None)
                 continue;
             if (stored is not RankListValue list)
-                return new(null, Errors.WrongType);
-            lists.Add(new WeightedList(list.OpenRecall(ref members, request.Depth), request.Lists[i].Weight));
+            {
+                inputs.Error = Errors.WrongType;
+                return;
+            }
+            Hold(inputs, list, pin);
+            inputs.Lists.Add(new WeightedList(list.OpenRecall(ref inputs.Members, request.Depth), request.Lists[i].Weight));
         }
-        var exclusions = new List<IRecallExclusion>(excludeKeys.Length);
         foreach (var key in excludeKeys)
         {
             var type = keyspace.ReadObject(key, out var stored);
             if (type == KeyType.None)
                 continue;
             if (stored is not IRecallExclusion exclusion)
-                return new(null, Errors.WrongType);
-            exclusions.Add(exclusion);
+            {
+                inputs.Error = Errors.WrongType;
+                return;
+            }
+            Hold(inputs, stored!, pin);
+            inputs.Exclusions.Add(exclusion);
         }
-        if (members is null)
+    }
+
+    private static void Hold(Inputs inputs, StoredObject stored, bool pin)
+    {
+        if (!pin)
+            return;
+        stored.Pin();
+        inputs.Pinned.Add(stored);
+    }
+
+    /// <summary>The merge; members are copied out, since the lists may change once they are let go.</summary>
+    private static Outcome Merge(Inputs inputs, RecallArguments request, bool concurrent)
+    {
+        if (inputs.Error is { } error)
+            return new(null, error);
+        if (inputs.Members is null)
             return new([], null);
-        var top = Recall.TopK(new RecallQuery(members, request.Count, lists, request.Aggregate, request.Depth, exclusions));
+        var query = new RecallQuery(inputs.Members, request.Count, inputs.Lists, request.Aggregate, request.Depth, inputs.Exclusions) { Concurrent = concurrent };
+        var top = Recall.TopK(query);
         for (int i = 0; i < top.Count; i++)
             top[i] = top[i] with { Member = top[i].Member.ToArray() };
         return new(top, null);

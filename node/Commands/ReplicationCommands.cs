@@ -182,7 +182,7 @@ public static class ReplicationCommands
         if (c.ArgIs(1, "DIGEST"u8) && c.Count == 2)
         {
             var db = c.Node.Database;
-            lock (db.WriteLock)
+            using (db.Lock.Hold())
             {
                 using var session = db.Engine.CreateSession();
                 c.Output.WriteBulkString(DatasetDigest.Compute(session));
@@ -192,7 +192,7 @@ public static class ReplicationCommands
         if (c.ArgIs(1, "DIGEST-VALUE"u8))
         {
             var db = c.Node.Database;
-            lock (db.WriteLock)
+            using (db.Lock.Hold())
             {
                 using var session = db.Engine.CreateSession();
                 c.Output.WriteArrayHeader(c.Count - 2);

@@ -51,14 +51,14 @@ public static class SetCommands
 
     private static void IsMember(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out SetValue? set))
             c.Output.WriteInteger(set is not null && set.Contains(c.Arg(2)) ? 1 : 0);
     }
 
     private static void AreMembers(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SetValue? set))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
@@ -68,7 +68,7 @@ public static class SetCommands
 
     private static void Members(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out SetValue? set))
             WriteMembers(c, set);
     }
@@ -113,7 +113,7 @@ public static class SetCommands
     {
         if (!ScanArguments.TryParse(c, 2, allowType: false, out var scan))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SetValue? set))
             return;
         var found = new List<byte[]>();

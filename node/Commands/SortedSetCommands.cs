@@ -168,14 +168,14 @@ public static class SortedSetCommands
 
     private static void Score(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out SortedSetValue? zset))
             WriteScoreOrNull(c, zset, c.Arg(2));
     }
 
     private static void MultiScore(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         c.Output.WriteArrayHeader(c.Count - 2);
@@ -205,7 +205,7 @@ public static class SortedSetCommands
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out SortedSetValue? zset))
             return;
         long rank = zset?.RankOf(c.Arg(2)) ?? -1;

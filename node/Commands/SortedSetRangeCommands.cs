@@ -66,14 +66,16 @@ public static class SortedSetRangeCommands
         if (!range.TryParseBounds(c, keyAt + 1))
             return;
 
-        using var write = c.Keyspace.Lock();
-        if (!c.TryRead(keyAt, out SortedSetValue? zset))
-            return;
-        var entries = zset is null ? [] : range.Select(zset);
         if (store)
-            SortedSetReply.Store(c, 1, SortedSetReply.ToSortedSet(entries));
-        else
-            SortedSetReply.WriteEntries(c, entries, withScores);
+        {
+            using var write = c.Keyspace.Lock();
+            if (c.TryRead(keyAt, out SortedSetValue? source))
+                SortedSetReply.Store(c, 1, SortedSetReply.ToSortedSet(source is null ? [] : range.Select(source)));
+            return;
+        }
+        using var read = c.Keyspace.Read();
+        if (c.TryRead(keyAt, out SortedSetValue? zset))
+            SortedSetReply.WriteEntries(c, zset is null ? [] : range.Select(zset), withScores);
     }
 
     /// <summary>ZCOUNT key min max, ZLEXCOUNT key min max.</summary>
@@ -82,7 +84,7 @@ public static class SortedSetRangeCommands
         var range = new SortedSetRange(kind, reverse: false);
         if (!range.TryParseBounds(c, 2))
             return;
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out SortedSetValue? zset))
             c.Output.WriteInteger(zset is null ? 0 : range.Count(zset));
     }

@@ -81,7 +81,7 @@ public static class DatasetEntries
         var type = session.Read(key, ref value);
         if (type == KeyType.String)
             visitor(key, type, value.Span, null, value.ExpireAt);
-        else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt) != KeyType.None && stored is not null)
+        else if (type != KeyType.None && !stringsOnly && session.ReadObject(key, out var stored, out long expireAt, readOnly: false) != KeyType.None && stored is not null)
             visitor(key, type, default, stored, expireAt);
         else
             return false;

@@ -15,6 +15,13 @@ public interface IStorageEngine : IDisposable
     long MaxRecordBytes { get; }
 
     /// <summary>
+    /// Collections are objects in the node's memory, left unchanged while pinned
+    /// (<see cref="Objects.StoredObject.Pin"/>), so a long reader (a recall's merge) can read them
+    /// without the keyspace lock. False for an engine whose collections are views over its storage.
+    /// </summary>
+    bool PinsObjects => false;
+
+    /// <summary>
     /// Keys stored, including expired ones not yet removed (as Redis's DBSIZE). The disk engine
     /// may have to count them first (O(keys)): an event loop takes <see cref="KeyCountAsync"/> or
     /// <see cref="EstimatedKeyCount"/> instead.
@@ -46,7 +53,7 @@ public interface IStorageEngine : IDisposable
     /// out and finishes the snapshot without holding the lock (an engine may take
     /// <paramref name="writeLock"/>, the keyspace write lock, for short slices).
     /// </summary>
-    Func<Task> BeginCheckpoint(byte[] cookie, object writeLock);
+    Func<Task> BeginCheckpoint(byte[] cookie, Keyspace.KeyspaceLock writeLock);
 
     /// <summary>
     /// Captures the dataset at this point of the write stream for a replica's full sync. Called
@@ -54,7 +61,7 @@ public interface IStorageEngine : IDisposable
     /// later without holding it, save for short slices an engine may take.
     /// <paramref name="workDirectory"/> is the engine's to use for files and is removed on dispose.
     /// </summary>
-    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, object writeLock);
+    IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, Keyspace.KeyspaceLock writeLock);
 
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
@@ -83,9 +90,11 @@ public interface IEngineSession : IDisposable
 
     /// <summary>
     /// Reads a collection: its type and object, or <see cref="KeyType.String"/> with no object
-    /// when a string holds the key, or None.
+    /// when a string holds the key, or None. <paramref name="readOnly"/>: the caller holds the
+    /// keyspace lock only to read (writers are shut out, other readers are not) and changes nothing,
+    /// so the engine skips what a change needs and touches nothing shared.
     /// </summary>
-    KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt);
+    KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt, bool readOnly);
 
     /// <summary>
     /// Stores a collection at a key, replacing whatever the key held. Returns the object now held

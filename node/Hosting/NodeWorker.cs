@@ -28,6 +28,7 @@ internal sealed class NodeWorker : ILoopWorker
     {
         _node = node;
         _keyspace = new KeyspaceSession(node.Database);
+        _keyspace.EnableSharedReads();
         _context = new CommandContext(node, _keyspace);
         _semiSync = new SemiSyncReplies(node);
         _unwritten = new UnwrittenReplies(node);
@@ -166,7 +167,7 @@ internal sealed class NodeWorker : ILoopWorker
                 Run(_context);
                 return;
             }
-            lock (_node.Database.WriteLock)
+            using (_node.Database.Lock.Hold())
             {
                 if (_node.Migrations.Blocks(spec, args, client, _keyIndexes))
                     _node.Migrations.Hold(connection);

@@ -18,12 +18,12 @@ public sealed class Database(IStorageEngine engine)
 
     internal void AttachLog(AppendOnlyLog log) => _log = log;
 
-    /// <summary>Held for every mutation: apply then log, so the log order is the apply order.</summary>
-    internal object WriteLock { get; } = new();
+    /// <summary>Held for writing by every mutation (apply then log, so the log order is the apply order); collection reads share it.</summary>
+    internal KeyspaceLock Lock { get; } = new();
 
     /// <summary>
     /// Odd while an atomic write (MSET, a multi-key DEL, RENAME, EXEC, a script…) is being
-    /// applied under <see cref="WriteLock"/>. String reads take no lock, so they check it: a read
+    /// applied under <see cref="Lock"/>. String reads take no lock, so they check it: a read
     /// that finds it odd waits for the lock first, and a read of several keys that saw it move runs
     /// again under the lock; neither sees such a write half applied.
     /// </summary>
@@ -33,13 +33,13 @@ public sealed class Database(IStorageEngine engine)
 
     /// <summary>
     /// The session of work moved off the event loops (a recall's merge): used only by a thread that
-    /// holds <see cref="WriteLock"/>, so one is enough.
+    /// holds <see cref="Lock"/> as a writer, so one is enough.
     /// </summary>
     internal KeyspaceSession OffLoopSession
     {
         get
         {
-            if (!Monitor.IsEntered(WriteLock))
+            if (!Lock.IsHeld)
                 throw new InvalidOperationException("the off-loop session is used under the write lock only");
             return _offLoop ??= new KeyspaceSession(this);
         }

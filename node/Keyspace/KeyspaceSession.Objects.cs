@@ -12,13 +12,13 @@ namespace Istore.Node.Keyspace;
 public sealed partial class KeyspaceSession
 {
     /// <summary>
-    /// The collection at <paramref name="key"/> (caller holds the write lock), with lazy expiry.
+    /// The collection at <paramref name="key"/> (caller holds the keyspace lock, to write or to <see cref="Read"/>), with lazy expiry.
     /// A string there answers <see cref="KeyType.String"/> with no object (WRONGTYPE for the
     /// caller), except while replaying, where it counts as missing.
     /// </summary>
     public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value)
     {
-        var type = _engine.ReadObject(key, out value, out long expireAt);
+        var type = _engine.ReadObject(key, out value, out long expireAt, ReadOnly);
         if (type == KeyType.String && Replaying)
             type = KeyType.None;
         else if (type != KeyType.None && IsExpired(expireAt))
@@ -42,7 +42,7 @@ public sealed partial class KeyspaceSession
     /// </summary>
     public KeyType ReadStored(ReadOnlySpan<byte> key, out StoredObject? value)
     {
-        var type = _engine.ReadObject(key, out value, out _);
+        var type = _engine.ReadObject(key, out value, out _, ReadOnly);
         if (type == KeyType.String)
             _engine.Read(key, ref Value);
         return type;

@@ -128,8 +128,11 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>A lock-free read waits out an atomic write in progress elsewhere (<see cref="Database.AtomicSequence"/>).</summary>
     private void AwaitAtomicWrite()
     {
-        if ((Volatile.Read(ref _db.AtomicSequence) & 1) != 0 && _lockDepth == 0 && !Monitor.IsEntered(_db.WriteLock))
-            lock (_db.WriteLock) { }
+        if ((Volatile.Read(ref _db.AtomicSequence) & 1) != 0 && !InWriteScope)
+        {
+            _db.Lock.EnterReadBehindWriter();
+            _db.Lock.ExitReadBehindWriter();
+        }
     }
 
     /// <summary>Starts a lock-free read of several keys: the atomic-write sequence it must still see at its end (<see cref="HeldAtomicSequence"/>).</summary>
@@ -143,7 +146,7 @@ public sealed partial class KeyspaceSession : IDisposable
     public bool HeldAtomicSequence(long sequence) => (sequence & 1) == 0 && Volatile.Read(ref _db.AtomicSequence) == sequence;
 
     /// <summary>Whether this session holds the write lock (its reads need no check).</summary>
-    public bool InWriteScope => _lockDepth > 0 || Monitor.IsEntered(_db.WriteLock);
+    public bool InWriteScope => _lockDepth > 0 || _db.Lock.IsHeld;
 
     /// <summary>Whether the key is live; like Redis's EXISTS it leaves the key's access time alone.</summary>
     public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
@@ -152,7 +155,7 @@ public sealed partial class KeyspaceSession : IDisposable
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         EnsureFits(key, value.Length);
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             NotifyIfNew(key);
             Stored(key, _engine.Write(key, value, expireAt));
@@ -205,7 +208,7 @@ public sealed partial class KeyspaceSession : IDisposable
     public void SetLoggedAs(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt, Istore.Net.Resp.CommandArgs command)
     {
         EnsureFits(key, value.Length);
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             NotifyIfNew(key);
             Stored(key, _engine.Write(key, value, expireAt));
@@ -224,7 +227,7 @@ public sealed partial class KeyspaceSession : IDisposable
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             if (!_engine.Delete(key))
                 return false;
@@ -238,14 +241,14 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Sets (or with 0 removes) a live key's expiry; a time already past deletes the key, as Redis does.</summary>
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
-        lock (_db.WriteLock)
+        using (WriteLocked())
             return TypeOf(key, out _) != KeyType.None && SetExpiryOfLive(key, expireAt);
     }
 
     /// <summary><see cref="SetExpiry"/> for a caller whose write scope has just found the key live (EXPIRE's conditions read it).</summary>
     public bool SetExpiryOfLive(ReadOnlySpan<byte> key, long expireAt)
     {
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             if (expireAt != 0 && IsExpired(expireAt))
                 return Delete(key);
@@ -286,7 +289,7 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Removes every key (FLUSHALL/FLUSHDB).</summary>
     public void FlushAll()
     {
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _db.Tracking.AllChanged();
@@ -323,7 +326,7 @@ public sealed partial class KeyspaceSession : IDisposable
         {
             _session = session;
             _transaction = transaction;
-            Monitor.Enter(session._db.WriteLock);
+            session.EnterWriteLock();
             if (session._lockDepth++ == 0)
             {
                 session._failed = false;
@@ -355,7 +358,7 @@ public sealed partial class KeyspaceSession : IDisposable
             {
                 if (outermostAtomic)
                     Interlocked.Increment(ref _session._db.AtomicSequence);
-                Monitor.Exit(_session._db.WriteLock);
+                _session._db.Lock.Exit();
             }
         }
     }
@@ -490,7 +493,7 @@ public sealed partial class KeyspaceSession : IDisposable
     {
         if (!_db.ExpiresKeys)
             return KeyType.None;
-        lock (_db.WriteLock)
+        using (WriteLocked())
         {
             if (_engine.Peek(key, out long expireAt) != KeyType.None && IsExpired(expireAt) && _engine.Delete(key))
             {
@@ -540,5 +543,9 @@ public sealed partial class KeyspaceSession : IDisposable
             Notify(PubSub.NotifyClass.New, "new"u8, key);
     }
 
-    public void Dispose() => _engine.Dispose();
+    public void Dispose()
+    {
+        DisableSharedReads();
+        _engine.Dispose();
+    }
 }

@@ -26,6 +26,14 @@ public sealed class MemberScores
 
     public int Count { get; private set; }
 
+    /// <summary>A copy of the map: its two arrays copied whole.</summary>
+    public MemberScores Clone()
+    {
+        var copy = new MemberScores { _keys = (int[])_keys.Clone(), _scores = (double[])_scores.Clone(), _shift = _shift };
+        copy.Count = Count;
+        return copy;
+    }
+
     public bool TryGetValue(int id, out double score)
     {
         int mask = _keys.Length - 1;

@@ -49,6 +49,33 @@ public sealed class OrderTree<T, TOrder> where TOrder : struct, IComparer<T>
 
     public int Count => _root.Size;
 
+    /// <summary>A copy sharing no node with this tree, built node for node: array copies, no comparisons.</summary>
+    public OrderTree<T, TOrder> Clone()
+    {
+        Leaf? previous = null;
+        return new OrderTree<T, TOrder>(_order) { _root = CopyOf(_root, ref previous) };
+    }
+
+    /// <summary>Copies a subtree, linking its leaves after <paramref name="previous"/> in order.</summary>
+    private static Node CopyOf(Node node, ref Leaf? previous)
+    {
+        if (node is Leaf leaf)
+        {
+            var leafCopy = new Leaf { Size = leaf.Size, Length = leaf.Length, Previous = previous };
+            Array.Copy(leaf.Items, leafCopy.Items, leaf.Length);
+            if (previous is not null)
+                previous.Next = leafCopy;
+            previous = leafCopy;
+            return leafCopy;
+        }
+        var inner = (Inner)node;
+        var copy = new Inner { Size = inner.Size, Length = inner.Length };
+        Array.Copy(inner.Keys, copy.Keys, inner.Length);
+        for (int i = 0; i < inner.Length; i++)
+            copy.Children[i] = CopyOf(inner.Children[i], ref previous);
+        return copy;
+    }
+
     public void Add(T item)
     {
         var right = Insert(_root, item, out T separator);

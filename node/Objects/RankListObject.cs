@@ -32,6 +32,13 @@ public sealed class RankListObject : RankListValue, IRecallList
         _byRank = NewTree(_members);
     }
 
+    private RankListObject(MemberTable members, MemberScores scores, OrderTree<RankedMember, RankOrder> byRank)
+    {
+        _members = members;
+        _scores = scores;
+        _byRank = byRank;
+    }
+
     public MemberTable Members => _members;
 
     public long Version => _version;
@@ -156,13 +163,31 @@ public sealed class RankListObject : RankListValue, IRecallList
         }
     }
 
-    /// <summary>A key stopped storing this list; after the last one its members are released.</summary>
+    /// <summary>
+    /// A key stopped storing this list; after the last one its members are released (once no
+    /// recall holds it pinned: until then its ids must keep naming its members).
+    /// </summary>
     public void Detach()
     {
         if (_holders <= 0)
             throw new InvalidOperationException("a ranklist was detached more often than stored");
-        if (--_holders > 0)
+        if (--_holders > 0 || Pins > 0)
             return;
+        ReleaseMembers();
+    }
+
+    protected override void Unpinned()
+    {
+        if (_holders == 0 && !_spent)
+            ReleaseMembers();
+    }
+
+    /// <summary>An exclusion of the recall's own table answers by id: a lookup by bytes would walk the table's chains, which writers change while a pinned recall runs.</summary>
+    public override bool Contains(MemberTable members, int id) =>
+        members == _members ? _scores.TryGetValue(id, out _) : Contains(members.MemberOf(id));
+
+    private void ReleaseMembers()
+    {
         foreach (var (id, _) in _scores)
             _members.Release(id);
         _scores = new MemberScores();
@@ -171,16 +196,12 @@ public sealed class RankListObject : RankListValue, IRecallList
         _spent = true;
     }
 
+    /// <summary>A copy over the same member table (each member gets one more reference), its map and tree copied whole.</summary>
     public override StoredObject Clone()
     {
-        var copy = new RankListObject(_members, Count) { MaxLength = MaxLength };
-        foreach (var (id, score) in _scores)
-        {
+        foreach (var (id, _) in _scores)
             _members.AddReference(id);
-            copy._scores.Set(id, score);
-            copy._byRank.Add(new RankedMember(score, id));
-        }
-        return copy;
+        return new RankListObject(_members, _scores.Clone(), _byRank.Clone()) { MaxLength = MaxLength };
     }
 
     public override void WriteTo(SnapshotWriter writer)

@@ -23,6 +23,8 @@ public abstract class RankListValue : StoredObject, IRecallExclusion
 
     public bool Contains(ReadOnlySpan<byte> member) => TryGetScore(member, out _);
 
+    public virtual bool Contains(MemberTable members, int id) => Contains(members.MemberOf(id));
+
     /// <summary>Sets a member's score; true when the member is new.</summary>
     public abstract bool Set(ReadOnlySpan<byte> member, double score);
 

@@ -22,4 +22,24 @@ public abstract class StoredObject
 
     /// <summary>Writes the elements for a checkpoint; <see cref="ObjectSerializer"/> reads them back.</summary>
     public abstract void WriteTo(SnapshotWriter writer);
+
+    /// <summary>
+    /// Readers holding this object without the keyspace lock (a recall's merge). While pinned it
+    /// is not changed in place: a command that would change it gets a copy stored at its key first
+    /// (<c>ObjectSpace</c>). Pinned and unpinned under the keyspace lock as a writer.
+    /// </summary>
+    public int Pins { get; private set; }
+
+    public void Pin() => Pins++;
+
+    public void Unpin()
+    {
+        if (--Pins == 0)
+            Unpinned();
+    }
+
+    /// <summary>The last reader let go: what was deferred for it happens now.</summary>
+    protected virtual void Unpinned()
+    {
+    }
 }

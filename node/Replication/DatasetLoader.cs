@@ -19,7 +19,7 @@ internal static class DatasetLoader
         bool done = false;
         while (!done)
         {
-            lock (db.WriteLock)
+            using (db.Lock.Hold())
             {
                 session.BeginCommand();
                 session.BatchWrites();

@@ -289,7 +289,7 @@ public sealed class MasterLink
         int generation = _hub.BeginUnpersistedHistory();
         using (var keyspace = new KeyspaceSession(_db, replaying: true))
         {
-            lock (_db.WriteLock)
+            using (_db.Lock.Hold())
             {
                 if (Scripting.FunctionPersistence.Replace(_node.Scripts, _node.Options.Directory, functions) is { } error)
                     throw new InvalidDataException("the master's functions do not load here: " + error);
@@ -313,7 +313,7 @@ public sealed class MasterLink
         int generation = _hub.BeginUnpersistedHistory();
         using (var keyspace = new KeyspaceSession(_db, replaying: true))
         {
-            lock (_db.WriteLock)
+            using (_db.Lock.Hold())
             {
                 keyspace.FlushAll();
                 _db.Log.Flush(fsync: false);

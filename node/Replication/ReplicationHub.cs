@@ -202,12 +202,12 @@ public sealed class ReplicationHub : IDisposable
     {
         int number = Interlocked.Increment(ref _snapshots);
         string dir = _node.Options.Directory;
-        lock (_db.WriteLock)
+        using (_db.Lock.Hold())
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
             string work = Path.Combine(dir, $"replication-snapshot-{number}");
-            var dataset = files ? ((IFileSyncEngine)_db.Engine).BeginFileSnapshot(work) : _db.Engine.BeginDatasetSnapshot(work, _db.WriteLock);
+            var dataset = files ? ((IFileSyncEngine)_db.Engine).BeginFileSnapshot(work) : _db.Engine.BeginDatasetSnapshot(work, _db.Lock);
             var snapshot = new SnapshotWithFunctions(dataset, _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);
@@ -296,7 +296,7 @@ public sealed class ReplicationHub : IDisposable
                 return;
             link.Stop();
             Link = null;
-            lock (_db.WriteLock)
+            using (_db.Lock.Hold())
             {
                 _db.Log.Flush(fsync: false);
                 SetIds(new ReplicationIds(ReplicationIds.NewId(), _ids.ReplId, Offset + 1, WasReplica: false));

@@ -47,7 +47,7 @@ internal sealed class StreamApplier : IDisposable
             using var scope = _keyspace.Lock();
             return ApplyRecords(buffer, start, end);
         }
-        lock (_db.WriteLock)
+        using (_db.Lock.Hold())
         {
             _db.Log.BeginCommand();
             bool kept = false;

@@ -19,7 +19,7 @@ internal static class ScriptRunner
     {
         var c = run.Caller;
         var lua = scripting.Lua;
-        scripting.BeginRun(run, c.Keyspace.Database.WriteLock);
+        scripting.BeginRun(run, c.Keyspace.Database.Lock);
         try
         {
             RunAtomically(scripting, run, lua, registryKey, args, first, numKeys);

@@ -52,7 +52,7 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
     /// already holds the write lock, inside EXEC, where loops waiting for it must not be waited
     /// for) until no other loop is mid-command.
     /// </summary>
-    public void BeginRun(ScriptRun run, object writeLock)
+    public void BeginRun(ScriptRun run, Keyspace.KeyspaceLock writeLock)
     {
         var mine = t_loop;
         var spin = new SpinWait();
@@ -62,7 +62,7 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
             spin.SpinOnce(sleep1Threshold: 10);
         }
         mine?.Enter();
-        if (Monitor.IsEntered(writeLock))
+        if (writeLock.IsHeld)
             return;
         foreach (var loop in _loops)
         {

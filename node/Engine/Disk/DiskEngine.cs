@@ -153,10 +153,10 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
     }
 
-    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, object writeLock) => new DiskDatasetSnapshot(this, workDirectory, asFiles: false);
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, Keyspace.KeyspaceLock writeLock) => new DiskDatasetSnapshot(this, workDirectory, asFiles: false);
 
     /// <summary>A RocksDB checkpoint is consistent by itself and nothing is replayed after it: nothing to capture under the lock.</summary>
-    public Func<Task> BeginCheckpoint(byte[] cookie, object writeLock) => () => CheckpointAsync(cookie);
+    public Func<Task> BeginCheckpoint(byte[] cookie, Keyspace.KeyspaceLock writeLock) => () => CheckpointAsync(cookie);
 
     private Task CheckpointAsync(byte[] cookie) => Task.Run(() =>
     {

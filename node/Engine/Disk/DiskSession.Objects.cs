@@ -68,7 +68,7 @@ internal sealed partial class DiskSession
     }
 
     /// <summary>A collection answers a view over its subkeys; a string its type with no object.</summary>
-    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt, bool readOnly)
     {
         if (_inCommand)
             StartCollecting();

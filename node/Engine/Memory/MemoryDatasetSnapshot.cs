@@ -13,7 +13,7 @@ internal sealed class MemoryDatasetSnapshot : IDatasetSnapshot
     private readonly MemoryStream _early = new();
     private SnapshotWriter? _target;
 
-    public MemoryDatasetSnapshot(MemoryEngine engine, object writeLock)
+    public MemoryDatasetSnapshot(MemoryEngine engine, Keyspace.KeyspaceLock writeLock)
     {
         _engine = engine;
         _capture = engine.Objects.BeginCapture(CaptureSlot.FullSync, writeLock, new SnapshotWriter(Forward), DatasetEntries.WriteObject);
@@ -30,7 +30,7 @@ internal sealed class MemoryDatasetSnapshot : IDatasetSnapshot
 
     public void WriteTo(SnapshotWriter writer)
     {
-        lock (_capture.WriteLock)
+        using (_capture.WriteLock.Hold())
         {
             writer.WriteRaw(_early.GetBuffer().AsSpan(0, (int)_early.Length));
             _target = writer;

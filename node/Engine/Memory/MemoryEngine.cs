@@ -60,6 +60,8 @@ public sealed class MemoryEngine : IStorageEngine
 
     public string Name => "memory";
 
+    public bool PinsObjects => true;
+
     /// <summary>A record (key, value and their headers) must fit in one log page.</summary>
     public long MaxRecordBytes => _settings.PageSize - 64;
 
@@ -95,7 +97,7 @@ public sealed class MemoryEngine : IStorageEngine
     /// snapshot, whose records are. The object file is complete before FASTER commits the cookie
     /// that names it.
     /// </summary>
-    public Func<Task> BeginCheckpoint(byte[] cookie, object writeLock)
+    public Func<Task> BeginCheckpoint(byte[] cookie, Keyspace.KeyspaceLock writeLock)
     {
         string path = SnapshotPath(cookie);
         var file = new ObjectSnapshotFile(path);
@@ -131,7 +133,7 @@ public sealed class MemoryEngine : IStorageEngine
     /// its newer value, which the stream from this offset sets again: string records are absolute,
     /// so replaying them over a newer value converges.
     /// </summary>
-    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, object writeLock) => new MemoryDatasetSnapshot(this, writeLock);
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, Keyspace.KeyspaceLock writeLock) => new MemoryDatasetSnapshot(this, writeLock);
 
     private string SnapshotPath(byte[] cookie) => Path.Combine(_objectsDirectory, Convert.ToHexStringLower(cookie) + ".snap");
 

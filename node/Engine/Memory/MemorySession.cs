@@ -43,9 +43,9 @@ internal sealed unsafe class MemorySession : IEngineSession
         return _engine.Objects.TryGet(key, out var stored, out expireAt) ? stored.Type : KeyType.None;
     }
 
-    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt)
+    public KeyType ReadObject(ReadOnlySpan<byte> key, out StoredObject? value, out long expireAt, bool readOnly)
     {
-        if (_engine.Objects.TryGetForCommand(key, out var stored, out expireAt))
+        if (readOnly ? _engine.Objects.TryGetForRead(key, out var stored, out expireAt) : _engine.Objects.TryGetForCommand(key, out stored, out expireAt))
         {
             value = stored;
             return stored.Type;

@@ -16,11 +16,11 @@ internal delegate void CapturedEntryWriter(SnapshotWriter output, ReadOnlySpan<b
 /// reaches the entry first, by that write just before it changes, moves or removes it. Every write
 /// to <see cref="Output"/> happens under the write lock, so the two never interleave.
 /// </summary>
-internal sealed class ObjectCapture(CaptureSlot slot, int epoch, object writeLock, SnapshotWriter output, CapturedEntryWriter format, int expected)
+internal sealed class ObjectCapture(CaptureSlot slot, int epoch, Keyspace.KeyspaceLock writeLock, SnapshotWriter output, CapturedEntryWriter format, int expected)
 {
     public CaptureSlot Slot => slot;
 
-    public object WriteLock => writeLock;
+    public Keyspace.KeyspaceLock WriteLock => writeLock;
 
     public SnapshotWriter Output => output;
 

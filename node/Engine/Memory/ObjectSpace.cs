@@ -63,9 +63,29 @@ internal sealed class ObjectSpace
 
     /// <summary>
     /// <see cref="TryGet"/> for a command, which holds the keyspace write lock and may change the
-    /// object in place: a capture that still needs it writes it first.
+    /// object in place: a capture that still needs it writes it first, and an object a reader
+    /// holds pinned is replaced at its key by a copy, which the command gets.
     /// </summary>
     public bool TryGetForCommand(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt) => TryFind(key, forCommand: true, out value, out expireAt);
+
+    /// <summary>
+    /// <see cref="TryGet"/> for a command that holds the keyspace lock only to read: no writer runs
+    /// meanwhile (every change to the table holds that lock as a writer), so the table is read
+    /// without its own lock, which readers on other loops would otherwise all write.
+    /// </summary>
+    public bool TryGetForRead(ReadOnlySpan<byte> key, out StoredObject value, out long expireAt)
+    {
+        value = null!;
+        expireAt = 0;
+        if (_count == 0)
+            return false;
+        ref var entry = ref _table.Find(key);
+        if (Unsafe.IsNullRef(ref entry))
+            return false;
+        value = entry.Value;
+        expireAt = entry.ExpireAt;
+        return true;
+    }
 
     private bool TryFind(ReadOnlySpan<byte> key, bool forCommand, out StoredObject value, out long expireAt)
     {
@@ -79,7 +99,11 @@ internal sealed class ObjectSpace
             if (Unsafe.IsNullRef(ref entry))
                 return false;
             if (forCommand)
+            {
                 BeforeChange(ref entry);
+                if (entry.Value.Pins > 0)
+                    ReplacePinned(ref entry);
+            }
             value = entry.Value;
             expireAt = entry.ExpireAt;
         }
@@ -189,7 +213,7 @@ internal sealed class ObjectSpace
     /// Starts capturing the collections as they are now into <paramref name="output"/>; the caller
     /// holds <paramref name="writeLock"/>, the keyspace write lock. At most one capture per slot.
     /// </summary>
-    public ObjectCapture BeginCapture(CaptureSlot slot, object writeLock, SnapshotWriter output, CapturedEntryWriter format)
+    public ObjectCapture BeginCapture(CaptureSlot slot, Keyspace.KeyspaceLock writeLock, SnapshotWriter output, CapturedEntryWriter format)
     {
         lock (_table)
         {
@@ -218,7 +242,7 @@ internal sealed class ObjectSpace
         {
             do
             {
-                lock (capture.WriteLock)
+                using (capture.WriteLock.Hold())
                 {
                     long end = Stopwatch.GetTimestamp() + SliceTicks;
                     do
@@ -254,7 +278,7 @@ internal sealed class ObjectSpace
     /// <summary>Stops <paramref name="capture"/> (done, failed or abandoned): changes no longer write to it.</summary>
     public void EndCapture(ObjectCapture capture)
     {
-        lock (capture.WriteLock)
+        using (capture.WriteLock.Hold())
         lock (_table)
         {
             if (_captures[(int)capture.Slot] == capture)
@@ -275,7 +299,7 @@ internal sealed class ObjectSpace
                 continue;
             // Writing it now could interleave with the walk: the snapshot would be wrong, so it fails
             // (and is retried later) rather than the client's write.
-            if (!Monitor.IsEntered(capture.WriteLock))
+            if (!capture.WriteLock.IsHeld)
             {
                 capture.Fail(new InvalidOperationException("a collection changed without the keyspace write lock while a snapshot was being captured"));
                 continue;
@@ -320,6 +344,18 @@ internal sealed class ObjectSpace
         }
         if (!snapshot.AtEnd)
             throw new InvalidDataException("trailing bytes in the object snapshot");
+    }
+
+    /// <summary>
+    /// A command may change the entry's object in place, but a reader holds it pinned without the
+    /// lock: the key gets a copy, and the reader keeps the object as it pinned it (table lock held).
+    /// </summary>
+    private void ReplacePinned(ref ObjectEntry entry)
+    {
+        var copy = entry.Value.Clone();
+        Stored(copy);
+        Dropped(entry.Value);
+        entry = entry with { Value = copy };
     }
 
     /// <summary>A key now holds <paramref name="value"/>: a ranklist joins this database's member table.</summary>

@@ -21,9 +21,8 @@ public abstract class AtomicVisibilityTests(string engine)
         await using var node = await NodeProcess.StartAsync(["--engine", engine, "--threads", "2"]);
         await using (var setup = await node.ConnectAsync())
             await setup.CommandAsync("MSET", "av:a", "0", "av:b", "0");
-        using var stop = new CancellationTokenSource();
-        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => ReadAsync(node, stop.Token))).ToArray();
-        await using (var writer = await node.ConnectAsync())
+        await using var writer = await node.ConnectAsync();
+        await ConcurrentReaders.RunAsync(node, 4, CheckAsync, async () =>
         {
             for (int i = 1; i <= Writes; i++)
             {
@@ -44,29 +43,18 @@ public abstract class AtomicVisibilityTests(string engine)
                 Assert.Equal("+OK\r\n", await writer.CommandAsync("MSET", "av:x", n, "av:y", n));
                 Assert.Equal(":2\r\n", await writer.CommandAsync("DEL", "av:x", "av:y"));
             }
-        }
-        stop.Cancel();
-        long reads = (await Task.WhenAll(readers)).Sum();
-        Assert.True(reads > 100, $"only {reads} reads ran alongside the writes");
+        });
     }
 
-    /// <summary>Checks pairs until stopped; returns how many reads it made.</summary>
-    private static async Task<long> ReadAsync(NodeProcess node, CancellationToken stop)
+    private static async Task CheckAsync(RawConnection c)
     {
-        await using var c = await node.ConnectAsync();
-        long reads = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            string pair = await c.CommandAsync("MGET", "av:a", "av:b");
-            var lines = pair.Split("\r\n");
-            Assert.True(lines[2] == lines[4], "MGET saw an atomic write half applied: " + pair.Replace("\r\n", " "));
-            string exists = await c.CommandAsync("EXISTS", "av:x", "av:y");
-            Assert.True(exists is ":0\r\n" or ":2\r\n", "EXISTS saw a MSET or DEL of a pair half applied: " + exists);
-            long first = long.Parse((await c.ReadValueAfterAsync("GET", "av:a")).AsString()!);
-            long second = long.Parse((await c.ReadValueAfterAsync("GET", "av:b")).AsString()!);
-            Assert.True(second >= first, $"GET av:b gave {second} after GET av:a gave {first}");
-            reads += 4;
-        }
-        return reads;
+        string pair = await c.CommandAsync("MGET", "av:a", "av:b");
+        var lines = pair.Split("\r\n");
+        Assert.True(lines[2] == lines[4], "MGET saw an atomic write half applied: " + pair.Replace("\r\n", " "));
+        string exists = await c.CommandAsync("EXISTS", "av:x", "av:y");
+        Assert.True(exists is ":0\r\n" or ":2\r\n", "EXISTS saw a MSET or DEL of a pair half applied: " + exists);
+        long first = long.Parse((await c.ReadValueAfterAsync("GET", "av:a")).AsString()!);
+        long second = long.Parse((await c.ReadValueAfterAsync("GET", "av:b")).AsString()!);
+        Assert.True(second >= first, $"GET av:b gave {second} after GET av:a gave {first}");
     }
 }

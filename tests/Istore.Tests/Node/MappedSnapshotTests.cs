@@ -23,9 +23,9 @@ public class MappedSnapshotTests : IDisposable
         using (var file = File.Create(_path))
         {
             var writer = new SnapshotWriter(chunk => file.Write(chunk));
-            var writeLock = new object();
+            var writeLock = new Istore.Node.Keyspace.KeyspaceLock();
             ObjectCapture capture;
-            lock (writeLock)
+            using (writeLock.Hold())
             {
                 capture = space.BeginCapture(CaptureSlot.Checkpoint, writeLock, writer, ObjectSnapshotFile.WriteEntry);
                 writer.WriteVarUInt((ulong)capture.Expected);

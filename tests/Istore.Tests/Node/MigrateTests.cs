@@ -132,7 +132,9 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         silent.Start();
         string port = ((IPEndPoint)silent.LocalEndpoint).Port.ToString();
         await c.SendCommandAsync("MIGRATE", "127.0.0.1", port, "mig:held", "0", "1500");
-        await Task.Delay(300);
+        // The node may serve the other connection first on a busy machine: wait until MIGRATE runs.
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !(await writer.CommandAsync("CLIENT", "LIST")).Contains("cmd=migrate"); await Task.Delay(10))
+            Assert.True(DateTime.UtcNow < deadline, "MIGRATE did not start");
         Assert.Equal("+OK\r\n", await writer.CommandAsync("SET", "mig:free", "x"));
         Assert.Equal("$1\r\nv\r\n", await writer.CommandAsync("GET", "mig:held"));
         await writer.SendCommandAsync("APPEND", "mig:held", "w");

@@ -59,7 +59,7 @@ public class ObjectCaptureTests
     public void A_capture_holds_the_collections_as_they_were_when_it_began(int seed)
     {
         var space = new ObjectSpace();
-        var writeLock = new object();
+        var writeLock = new Istore.Node.Keyspace.KeyspaceLock();
         var random = new Random(seed);
         for (int k = 0; k < 400; k++)
             space.Set(Bytes($"h{k}"), Hash(random.Next(1, 300), "old"), k % 7 == 0 ? 1_000_000 + k : 0);
@@ -68,7 +68,7 @@ public class ObjectCaptureTests
         var writer = new SnapshotWriter(chunk => output.Write(chunk));
         ObjectCapture capture;
         var expected = new Dictionary<string, byte[]>();
-        lock (writeLock)
+        using (writeLock.Hold())
         {
             for (int k = 0; k < 400; k++)
             {
@@ -84,7 +84,7 @@ public class ObjectCaptureTests
         int changes = 0;
         while (walk.IsAlive || changes < 2000)
         {
-            lock (writeLock)
+            using (writeLock.Hold())
             {
                 var key = Bytes($"h{random.Next(500)}");
                 switch (random.Next(6))
@@ -128,10 +128,10 @@ public class ObjectCaptureTests
     public void A_change_outside_the_write_lock_during_a_capture_fails_the_capture_not_the_change()
     {
         var space = new ObjectSpace();
-        var writeLock = new object();
+        var writeLock = new Istore.Node.Keyspace.KeyspaceLock();
         space.Set(Bytes("h"), Hash(3, "v"), 0);
         ObjectCapture capture;
-        lock (writeLock)
+        using (writeLock.Hold())
             capture = space.BeginCapture(CaptureSlot.FullSync, writeLock, new SnapshotWriter(_ => { }), DatasetEntries.WriteObject);
         Assert.True(space.Remove(Bytes("h"), out _));
         var failed = Assert.Throws<IOException>(() => space.Complete(capture));
@@ -143,9 +143,9 @@ public class ObjectCaptureTests
     public void A_second_capture_in_the_same_slot_is_refused_and_the_other_slot_runs_beside_it()
     {
         var space = new ObjectSpace();
-        var writeLock = new object();
+        var writeLock = new Istore.Node.Keyspace.KeyspaceLock();
         space.Set(Bytes("h"), Hash(3, "v"), 0);
-        lock (writeLock)
+        using (writeLock.Hold())
         {
             var first = space.BeginCapture(CaptureSlot.Checkpoint, writeLock, new SnapshotWriter(_ => { }), ObjectSnapshotFile.WriteEntry);
             Assert.Throws<InvalidOperationException>(() => space.BeginCapture(CaptureSlot.Checkpoint, writeLock, new SnapshotWriter(_ => { }), ObjectSnapshotFile.WriteEntry));

@@ -61,6 +61,34 @@ public class OrderTreeTests
     }
 
     [Fact]
+    public void A_clone_has_the_same_items_and_changes_independently()
+    {
+        var random = new Random(4);
+        var tree = new OrderTree<int, IntOrder>();
+        var oracle = new List<int>();
+        foreach (int value in Enumerable.Range(0, 20000).OrderBy(_ => random.Next()))
+            tree.Add(value * 2);
+        oracle.AddRange(Enumerable.Range(0, 20000).Select(v => v * 2));
+        var copy = tree.Clone();
+        AssertSameContents(copy, oracle, random, 40000);
+        // Changing either one leaves the other as it was (its nodes and leaf links are its own).
+        var copyOracle = new List<int>(oracle);
+        for (int i = 0; i < 2000; i++)
+        {
+            int added = random.Next(20000) * 2 + 1, removed = random.Next(20000) * 2;
+            if (tree.Remove(removed))
+                oracle.Remove(removed);
+            if (!copyOracle.Contains(added))
+            {
+                copy.Add(added);
+                copyOracle.Insert(~copyOracle.BinarySearch(added), added);
+            }
+        }
+        AssertSameContents(tree, oracle, random, 40000);
+        AssertSameContents(copy, copyOracle, random, 40000);
+    }
+
+    [Fact]
     public void Adding_an_item_twice_throws_and_removing_a_missing_one_is_false()
     {
         var tree = new OrderTree<int, IntOrder>();

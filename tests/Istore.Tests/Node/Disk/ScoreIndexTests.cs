@@ -17,7 +17,7 @@ public sealed class ScoreIndexTests : InProcessDiskTests
     private void Change(string key, Action<SortedSetValue> change)
     {
         Session.BeginCommand();
-        Assert.Equal(KeyType.ZSet, Session.ReadObject(Bytes(key), out var stored, out _));
+        Assert.Equal(KeyType.ZSet, Session.ReadObject(Bytes(key), out var stored, out _, readOnly: false));
         change((SortedSetValue)stored!);
         Session.ObjectChanged(Bytes(key), stored!);
         Session.EndCommand();
@@ -78,7 +78,7 @@ public sealed class ScoreIndexTests : InProcessDiskTests
         Session.WriteObject(Bytes("src"), zset, 0);
         Session.EndCommand();
         Session.BeginCommand();
-        Session.ReadObject(Bytes("src"), out var source, out _);
+        Session.ReadObject(Bytes("src"), out var source, out _, readOnly: false);
         Session.WriteObject(Bytes("dst"), source!.Clone(), 0);
         Session.EndCommand();
 

@@ -52,7 +52,7 @@ public sealed class StaleSubkeyFilterTests : InProcessDiskTests
 
     private long FieldsOf(string key)
     {
-        Assert.Equal(KeyType.Hash, Session.ReadObject(Bytes(key), out var stored, out _));
+        Assert.Equal(KeyType.Hash, Session.ReadObject(Bytes(key), out var stored, out _, readOnly: false));
         long walked = 0;
         foreach (var _ in (HashValue)stored!)
             walked++;
@@ -101,7 +101,7 @@ public sealed class StaleSubkeyFilterTests : InProcessDiskTests
         Assert.Equal(1000 + 1000, Compact());                               // then the members
         Assert.Equal(300, EntriesIn(DiskFormat.ScoreFamily));
         Assert.Equal(300, EntriesIn(DiskFormat.SubkeyFamily));
-        Assert.Equal(KeyType.ZSet, Session.ReadObject(Bytes("zlive"), out var stored, out _));
+        Assert.Equal(KeyType.ZSet, Session.ReadObject(Bytes("zlive"), out var stored, out _, readOnly: false));
         Assert.Equal(300, stored!.Length);
     }
 
