@@ -37,6 +37,9 @@ public sealed class ClientState
     /// <summary>The port a replica said it listens on (REPLCONF listening-port), for INFO and ROLE.</summary>
     public int ReplicaListeningPort { get; set; }
 
+    /// <summary>What a replica announced with REPLCONF capa (psync2, and a disk replica's file format).</summary>
+    public List<string> ReplicaCapabilities { get; } = [];
+
     /// <summary>Semi-synchronous replication: this batch's write replies waiting to be held (see <see cref="Replication.SemiSyncReplies"/>).</summary>
     internal Replication.HeldWrites? HeldWrites { get; set; }
 

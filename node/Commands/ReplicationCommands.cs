@@ -91,7 +91,11 @@ public static class ReplicationCommands
             {
                 return;   // only meaningful on a replication link; Redis does not answer them
             }
-            else if (!c.ArgIs(i, "CAPA"u8) && !c.ArgIs(i, "IP-ADDRESS"u8))
+            else if (c.ArgIs(i, "CAPA"u8))
+            {
+                c.Client.ReplicaCapabilities.Add(c.ArgString(i + 1));
+            }
+            else if (!c.ArgIs(i, "IP-ADDRESS"u8))
             {
                 c.Output.WriteError($"ERR Unrecognized REPLCONF option: {c.ArgString(i)}");
                 return;
@@ -113,7 +117,7 @@ public static class ReplicationCommands
             c.Output.WriteError("ERR PSYNC needs a 40-character replication id or ?");
             return;
         }
-        if (c.Node.Replication.Psync(c.Connection, replid, offset, c.Client.ReplicaListeningPort) is { } error)
+        if (c.Node.Replication.Psync(c.Connection, replid, offset, c.Client.ReplicaListeningPort, c.Client.ReplicaCapabilities) is { } error)
             c.Output.WriteError(error);
     }
 

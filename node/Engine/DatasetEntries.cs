@@ -31,6 +31,9 @@ public static class DatasetEntries
     /// <summary>The entry of FUNCTION's libraries (FUNCTION DUMP's payload), first in a full sync: not a key type.</summary>
     public const byte FunctionsEntry = 245;
 
+    /// <summary>The entry of a disk master's dataset as RocksDB files (see Disk/DiskSstFiles), in place of its keys: not a key type.</summary>
+    public const byte SstFilesEntry = 244;
+
     public static void WriteFunctions(SnapshotWriter writer, ReadOnlySpan<byte> payload)
     {
         writer.WriteByte(FunctionsEntry);

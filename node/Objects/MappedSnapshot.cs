@@ -57,6 +57,14 @@ internal sealed unsafe class MappedSnapshot : IDisposable
     /// <summary>Moves past what <paramref name="reader"/> (from <see cref="Next"/>) consumed.</summary>
     public void Advance(in SnapshotReader reader) => Position += Math.Min(End - Position, _window) - reader.Remaining;
 
+    /// <summary>Moves past <paramref name="count"/> bytes read with <see cref="Span"/>.</summary>
+    public void Skip(long count)
+    {
+        if (count < 0 || count > End - Position)
+            throw new InvalidDataException("snapshot ends early");
+        Position += count;
+    }
+
     public void Dispose()
     {
         if (_view is not null)

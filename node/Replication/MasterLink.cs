@@ -193,7 +193,11 @@ public sealed class MasterLink
         else if (pong.StartsWith("-NOAUTH", StringComparison.Ordinal))
             throw new ReplicationRefusedException("the master needs a password: set masterauth");
         Expect(socket, reader, "REPLCONF", "listening-port", _node.Host.Port.ToString());
-        Expect(socket, reader, "REPLCONF", "capa", "psync2");
+        // A disk replica also takes a disk master's dataset as files (same format only).
+        if (_db.Engine is IFileSyncEngine files)
+            Expect(socket, reader, "REPLCONF", "capa", "psync2", "capa", files.FileSyncCapability);
+        else
+            Expect(socket, reader, "REPLCONF", "capa", "psync2");
     }
 
     /// <summary>Receives the snapshot into a file (old data still served), checks it, then loads it in place of the old data.</summary>
@@ -225,51 +229,120 @@ public sealed class MasterLink
             if (checksum != hash.GetCurrentHashAsUInt64().ToString("x16"))
                 throw new InvalidDataException($"the snapshot's checksum does not match ({bytes} bytes received)");
         }
-        using var payload = new Objects.MappedSnapshot(path);
-        _hub.Loading = true;
+        var payload = new Objects.MappedSnapshot(path);
         try
         {
-            // Until the load is complete and durable the data matches no history: a crash meanwhile restarts with a full sync.
-            int generation = _hub.BeginUnpersistedHistory();
-            using (var keyspace = new KeyspaceSession(_db, replaying: true))
-            {
-                using (_db.Lock.Hold())
-                {
-                    keyspace.FlushAll();
-                    _db.Log.Flush(fsync: false);
-                    _db.Log.ResetStream(offset);
-                    _hub.Backlog.Reset(offset);
-                }
-            }
-            long keys = DatasetLoader.Load(_db, payload, functions =>
-            {
-                if (Scripting.FunctionPersistence.Replace(_node.Scripts, _node.Options.Directory, functions) is { } error)
-                    throw new InvalidDataException("the master's functions do not load here: " + error);
-            });
-            _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
-            if (_db.Engine is Engine.ISelfDurableEngine)
-            {
-                _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
-                _hub.HistoryPersistedAt(generation);
-            }
+            if (TakeFiles(payload, out var functions) is { } files)
+                ReplaceWithFiles(files, functions, offset, replid);
             else
-            {
-                // The memory engine's log still holds the old data's records: a checkpoint at this
-                // offset replaces them. It runs while the stream flows, rather than holding the link down.
-                _ = _node.Checkpointer.CheckpointAsync().ContinueWith(done =>
-                {
-                    if (done.IsCompletedSuccessfully)
-                        _hub.HistoryPersistedAt(generation);
-                }, TaskScheduler.Default);
-            }
-            _node.Logger.LinkProgress(Master, $"full resync done: {keys} keys, {bytes} bytes loaded at offset {offset}");
+                Load(payload, offset, replid);
+            _node.Logger.LinkProgress(Master, $"full resync done: {bytes} bytes loaded at offset {offset}");
         }
         finally
         {
             _hub.Loading = false;
             SyncInProgress = false;
+            payload.Dispose();
             File.Delete(path);
+            if (Directory.Exists(IncomingFiles))
+                Directory.Delete(IncomingFiles, recursive: true);
         }
+    }
+
+    private string IncomingFiles => Path.Combine(_node.Options.Directory, "replication-incoming-files");
+
+    /// <summary>
+    /// A payload of files (a disk master's to a disk replica) is unpacked into a directory, its
+    /// functions taken; null for a payload of keys, left at its start for <see cref="Load"/>.
+    /// </summary>
+    private IReadOnlyList<(string Part, string Path)>? TakeFiles(Objects.MappedSnapshot payload, out byte[] functions)
+    {
+        functions = [];
+        if (_db.Engine is not IFileSyncEngine engine || payload.AtEnd)
+            return null;
+        var reader = payload.Next();
+        if (reader.ReadByte() != DatasetEntries.FunctionsEntry)
+            return null;
+        functions = reader.ReadBytes().ToArray();
+        if (reader.AtEnd || reader.ReadByte() != DatasetEntries.SstFilesEntry)
+        {
+            payload.Bound(0, payload.Length);
+            return null;
+        }
+        payload.Advance(reader);
+        if (Directory.Exists(IncomingFiles))
+            Directory.Delete(IncomingFiles, recursive: true);
+        Directory.CreateDirectory(IncomingFiles);
+        var files = engine.UnpackFiles(payload, IncomingFiles);
+        var end = payload.Next();
+        if (end.ReadByte() != (byte)KeyType.None)
+            throw new InvalidDataException("the snapshot's files are not followed by its end marker");
+        payload.Advance(end);
+        if (!payload.AtEnd)
+            throw new InvalidDataException("the snapshot has bytes after its end marker");
+        return files;
+    }
+
+    /// <summary>The master's files replace the dataset in one step: clients read the old data until then, and are never answered -LOADING.</summary>
+    private void ReplaceWithFiles(IReadOnlyList<(string Part, string Path)> files, byte[] functions, long offset, string replid)
+    {
+        int generation = _hub.BeginUnpersistedHistory();
+        using (var keyspace = new KeyspaceSession(_db, replaying: true))
+        {
+            using (_db.Lock.Hold())
+            {
+                if (Scripting.FunctionPersistence.Replace(_node.Scripts, _node.Options.Directory, functions) is { } error)
+                    throw new InvalidDataException("the master's functions do not load here: " + error);
+                _db.Log.Flush(fsync: false);
+                _db.Log.ResetStream(offset);
+                _hub.Backlog.Reset(offset);
+                keyspace.ReplaceDataset(() => ((IFileSyncEngine)_db.Engine).ReplaceWithFiles(files));
+            }
+        }
+        _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
+        _db.Log.Flush(fsync: true);   // the last batch of the swap carries the offset: durable now
+        _hub.HistoryPersistedAt(generation);
+        _node.Logger.LinkProgress(Master, $"the master's dataset came as {files.Count} files, ingested");
+    }
+
+    /// <summary>Loads a payload of keys in place of the old data, clients answered -LOADING meanwhile.</summary>
+    private void Load(Objects.MappedSnapshot payload, long offset, string replid)
+    {
+        _hub.Loading = true;
+        // Until the load is complete and durable the data matches no history: a crash meanwhile restarts with a full sync.
+        int generation = _hub.BeginUnpersistedHistory();
+        using (var keyspace = new KeyspaceSession(_db, replaying: true))
+        {
+            using (_db.Lock.Hold())
+            {
+                keyspace.FlushAll();
+                _db.Log.Flush(fsync: false);
+                _db.Log.ResetStream(offset);
+                _hub.Backlog.Reset(offset);
+            }
+        }
+        long keys = DatasetLoader.Load(_db, payload, functions =>
+        {
+            if (Scripting.FunctionPersistence.Replace(_node.Scripts, _node.Options.Directory, functions) is { } error)
+                throw new InvalidDataException("the master's functions do not load here: " + error);
+        });
+        _hub.SetIds(new ReplicationIds(replid, ReplicationIds.NoId, -1, WasReplica: true));
+        if (_db.Engine is Engine.ISelfDurableEngine)
+        {
+            _db.Log.Flush(fsync: true);   // each loaded batch carries the offset: durable now
+            _hub.HistoryPersistedAt(generation);
+        }
+        else
+        {
+            // The memory engine's log still holds the old data's records: a checkpoint at this
+            // offset replaces them. It runs while the stream flows, rather than holding the link down.
+            _ = _node.Checkpointer.CheckpointAsync().ContinueWith(done =>
+            {
+                if (done.IsCompletedSuccessfully)
+                    _hub.HistoryPersistedAt(generation);
+            }, TaskScheduler.Default);
+        }
+        _node.Logger.LinkProgress(Master, $"{keys} keys loaded");
     }
 
     private void Stream(Socket socket, LinkReader reader)

@@ -20,26 +20,27 @@ internal sealed class ReplicaFeed
     private readonly Socket _socket;
     private readonly byte[] _unread;
     private readonly AutoResetEvent _wake = new(false);
-    private readonly string _answer;
-    private readonly SnapshotSpool.Reader? _snapshot;
+    private readonly Func<FeedStart> _begin;
+    private SnapshotSpool.Reader? _snapshot;
     private long _sent;
     private long _ackOffset;
     private long _ackTicks = Environment.TickCount64;
     private int _closing;
     private volatile bool _closed;
 
+    /// <param name="begin">Run first on the sender thread (a full sync as files makes its snapshot there).</param>
+    /// <param name="provisional">The offset this replica counts as sent until <paramref name="begin"/> says.</param>
     public ReplicaFeed(ReplicationHub hub, Socket socket, ReadOnlyMemory<byte> unread, string address, int listeningPort,
-        string answer, long from, SnapshotSpool.Reader? snapshot)
+        Func<FeedStart> begin, long provisional)
     {
         _hub = hub;
         _socket = socket;
         _unread = unread.ToArray();
         Address = address;
         ListeningPort = listeningPort;
-        _answer = answer;
-        _sent = from;
-        _snapshot = snapshot;
-        State = snapshot is null ? "online" : "wait_bgsave";
+        _begin = begin;
+        _sent = provisional;
+        State = "wait_bgsave";
     }
 
     public string Address { get; }
@@ -84,7 +85,10 @@ internal sealed class ReplicaFeed
     {
         try
         {
-            _socket.Send(Encoding.ASCII.GetBytes(_answer));
+            var start = _begin();
+            _snapshot = start.Snapshot;
+            Volatile.Write(ref _sent, start.From);
+            _socket.Send(Encoding.ASCII.GetBytes(start.Answer));
             if (_snapshot is not null)
                 SendSnapshot(_snapshot);
             State = "online";

@@ -1,10 +1,14 @@
 using System.Net;
 using Istore.Net.Server;
+using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
 using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Replication;
+
+/// <summary>What a replica's feed sends first: the PSYNC answer, then the snapshot of a full sync (if any), then the stream from <c>From</c>.</summary>
+internal sealed record FeedStart(string Answer, long From, SnapshotSpool.Reader? Snapshot);
 
 /// <summary>
 /// A node's replication: its history ids and offset, the backlog every flushed log record goes
@@ -22,6 +26,8 @@ public sealed class ReplicationHub : IDisposable
     private readonly string _idsPath;
     private ReplicationIds _ids;
     private SnapshotSpool? _spool;
+    /// <summary>The snapshot being made as files, for replicas of this engine's format (see <see cref="IFileSyncEngine"/>).</summary>
+    private SnapshotSpool? _fileSpool;
     private int _snapshots;
 
     public ReplicationHub(NodeServer node, ReplicationSettings settings, long recoveredOffset)
@@ -79,9 +85,10 @@ public sealed class ReplicationHub : IDisposable
     /// PSYNC from a replica: continue from <paramref name="psyncOffset"/> (Redis's convention: the
     /// first byte wanted) when that history is ours and still in the backlog, else a full sync
     /// from a snapshot (shared with replicas already waiting for one). The connection is handed
-    /// off to the replica's feed. Returns an error to reply instead, or null.
+    /// off to the replica's feed. A replica that announced this engine's file format gets the
+    /// snapshot as files. Returns an error to reply instead, or null.
     /// </summary>
-    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort)
+    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort, IReadOnlyList<string> capabilities)
     {
         if (Link is { Up: false })
             return "NOMASTERLINK Can't SYNC while not connected with my master";
@@ -94,13 +101,13 @@ public sealed class ReplicationHub : IDisposable
             long have = psyncOffset - 1;
             bool ours = replid == _ids.ReplId || (replid == _ids.ReplId2 && psyncOffset <= _ids.SecondOffset);
             string address = connection.RemoteAddress;
-            string answer;
-            long from;
-            SnapshotSpool.Reader? snapshotReader = null;
+            Func<FeedStart> begin;
+            string what;
             if (ours && Backlog.Holds(have))
             {
-                answer = $"+CONTINUE {_ids.ReplId}\r\n";
-                from = have;
+                var start = new FeedStart($"+CONTINUE {_ids.ReplId}\r\n", have, null);
+                begin = () => start;
+                what = "a partial resync";
                 Interlocked.Increment(ref SyncPartialOk);
             }
             else
@@ -108,21 +115,61 @@ public sealed class ReplicationHub : IDisposable
                 if (replid != "?")
                     Interlocked.Increment(ref SyncPartialErr);
                 Interlocked.Increment(ref SyncFull);
-                snapshotReader = _spool?.TryJoin();
-                if (snapshotReader is null)
-                    (_spool, snapshotReader) = StartSnapshot();
-                answer = $"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n";
-                from = _spool.Offset;
+                begin = _db.Engine is IFileSyncEngine engine && capabilities.Contains(engine.FileSyncCapability)
+                    ? () => BeginFileSync(engine)
+                    : BeginSnapshotSync();
+                what = "a full resync";
             }
-            Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
+            Logger.ReplicaSync(address, listeningPort, what, $"PSYNC {replid} {psyncOffset}");
+            long provisional = Offset;
             connection.HandOff((socket, unread) =>
             {
-                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshotReader);
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, begin, provisional);
                 lock (_lock)
                     _replicas = [.. _replicas, feed];
                 feed.Start();
             });
             return null;
+        }
+    }
+
+    /// <summary>A key-by-key full sync, started (or joined) now, under the hub's lock.</summary>
+    private Func<FeedStart> BeginSnapshotSync()
+    {
+        var reader = Join(_spool);
+        if (reader is null)
+            (_spool, reader) = StartSnapshot(files: false);
+        var start = new FeedStart($"+FULLRESYNC {_ids.ReplId} {_spool!.Offset}\r\n", _spool.Offset, reader);
+        return () => start;
+    }
+
+    /// <summary>
+    /// A full sync as files, on the replica's sender thread: the memtables are flushed first, with
+    /// no lock held, so the checkpoint made under the write lock copies next to no WAL (and its
+    /// reader replays next to none); then it joins a snapshot still being made or starts one.
+    /// </summary>
+    private FeedStart BeginFileSync(IFileSyncEngine engine)
+    {
+        lock (_lock)
+        {
+            if (Join(_fileSpool) is { } joined)
+                return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, joined);
+        }
+        // On the sender thread a failure (RocksDB's, say) must drop this replica, not end the process.
+        try
+        {
+            engine.PrepareFileSnapshot();
+            lock (_lock)
+            {
+                var reader = Join(_fileSpool);
+                if (reader is null)
+                    (_fileSpool, reader) = StartSnapshot(files: true);
+                return new FeedStart($"+FULLRESYNC {_ids.ReplId} {_fileSpool!.Offset}\r\n", _fileSpool.Offset, reader);
+            }
+        }
+        catch (Exception ex) when (ex is not IOException)
+        {
+            throw new IOException("the snapshot could not be made: " + ex.Message, ex);
         }
     }
 
@@ -142,8 +189,16 @@ public sealed class ReplicationHub : IDisposable
             : link.Host == "localhost" && IPAddress.IsLoopback(remote);
     }
 
-    /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out.</summary>
-    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot()
+    /// <summary>
+    /// A reader of a snapshot still being made, if the backlog still holds its offset: a replica
+    /// that joined one too old to continue from would be dropped and join it again, forever
+    /// (Kvrocks issue #1319); it gets a new snapshot instead.
+    /// </summary>
+    private SnapshotSpool.Reader? Join(SnapshotSpool? spool) =>
+        spool is not null && Backlog.Holds(spool.Offset) ? spool.TryJoin() : null;
+
+    /// <summary>Captures the dataset at the current offset (under the write lock, so exactly there) and starts writing it out, as files or keys.</summary>
+    private (SnapshotSpool, SnapshotSpool.Reader) StartSnapshot(bool files)
     {
         int number = Interlocked.Increment(ref _snapshots);
         string dir = _node.Options.Directory;
@@ -151,8 +206,9 @@ public sealed class ReplicationHub : IDisposable
         {
             _db.Log.Flush(fsync: false);
             long offset = _db.Log.StreamOffset;
-            var snapshot = new SnapshotWithFunctions(_db.Engine.BeginDatasetSnapshot(Path.Combine(dir, $"replication-snapshot-{number}"), _db.Lock),
-                _node.Scripts.Functions.Dump());
+            string work = Path.Combine(dir, $"replication-snapshot-{number}");
+            var dataset = files ? ((IFileSyncEngine)_db.Engine).BeginFileSnapshot(work) : _db.Engine.BeginDatasetSnapshot(work, _db.Lock);
+            var snapshot = new SnapshotWithFunctions(dataset, _node.Scripts.Functions.Dump());
             var spool = new SnapshotSpool(Path.Combine(dir, $"replication-{number}.snap"), offset, snapshot, ex => Logger.SnapshotFailed(ex), out var reader);
             return (spool, reader);
         }

@@ -1,4 +1,5 @@
 using Istore.Net.Resp;
+using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
 
@@ -33,13 +34,50 @@ internal sealed class StreamApplier : IDisposable
 
     /// <summary>
     /// Applies every complete record in <paramref name="buffer"/>[start, end) in one write-lock scope
-    /// (one engine command: on disk one batch, carrying the offset after it); returns the bytes
-    /// consumed (a partial record stays for the next call).
+    /// and returns the bytes consumed (a partial record stays for the next call). On the disk engine
+    /// the scope is atomic: all its records' writes go to RocksDB as one WriteBatch (one WAL write,
+    /// carrying the offset after them), so a replica keeps up with a master that batches a whole
+    /// pipeline the same way; if that batch fails (a full disk), the records are taken back from the
+    /// log too, and the offset stays where the data is.
     /// </summary>
     public int Apply(byte[] buffer, int start, int end)
     {
+        if (_db.Engine is not ISelfDurableEngine)
+        {
+            using var scope = _keyspace.Lock();
+            return ApplyRecords(buffer, start, end);
+        }
+        using (_db.Lock.Hold())
+        {
+            _db.Log.BeginCommand();
+            bool kept = false;
+            try
+            {
+                int consumed;
+                using (var scope = _keyspace.Atomic())
+                {
+                    try
+                    {
+                        consumed = ApplyRecords(buffer, start, end);
+                    }
+                    catch when (_keyspace.NoteFailure())
+                    {
+                        throw;   // never reached: the filter marks the scope failed, so its batch is discarded
+                    }
+                }
+                kept = true;
+                return consumed;
+            }
+            finally
+            {
+                _db.Log.EndCommand(kept);
+            }
+        }
+    }
+
+    private int ApplyRecords(byte[] buffer, int start, int end)
+    {
         int position = start;
-        using var scope = _keyspace.Lock();
         while (position < end)
         {
             if (buffer[position] == (byte)'\n')

@@ -12,22 +12,34 @@ internal sealed class CollectionVersions
 {
     private ulong _last;
 
-    public CollectionVersions(RocksDb db, ColumnFamily family)
+    public CollectionVersions(RocksDb db, ColumnFamily family) => _last = Stored(db, family);
+
+    private static ulong Stored(RocksDb db, ColumnFamily family)
     {
         if (!db.TryGet(family, DiskFormat.VersionKey, out var record))
-            return;
+            return 0;
         using (record)
         {
             if (record.Span.Length != 8)
                 throw new InvalidDataException($"the collection version record has {record.Span.Length} bytes, not 8: damaged database");
-            _last = BinaryPrimitives.ReadUInt64LittleEndian(record.Span);
+            return BinaryPrimitives.ReadUInt64LittleEndian(record.Span);
         }
     }
 
     public ulong Next() => Interlocked.Increment(ref _last);
 
+    /// <summary>Goes on from the stored record if it is higher (another node's data came in as files).</summary>
+    public void Raise(RocksDb db, ColumnFamily family) => Volatile.Write(ref _last, Math.Max(Volatile.Read(ref _last), Stored(db, family)));
+
     /// <summary>Records the last version handed out in <paramref name="batch"/>.</summary>
     public void Persist(PendingWrites batch, ColumnFamily family)
+    {
+        Span<byte> last = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(last, Volatile.Read(ref _last));
+        batch.Put(family, DiskFormat.VersionKey, last);
+    }
+
+    public void Persist(WriteBatch batch, ColumnFamily family)
     {
         Span<byte> last = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(last, Volatile.Read(ref _last));

@@ -127,6 +127,14 @@ public sealed partial class DiskEngine
         _uncountedWrites = stored < 0 ? long.MaxValue / 2 : 0;
     }
 
+    /// <summary>The dataset was replaced by files: the count is unknown (0 known, any number uncounted) until a recount. Caller holds <see cref="CountLock"/>.</summary>
+    private void ForgetKeyCount()
+    {
+        Volatile.Write(ref _keyCount, 0);
+        Volatile.Write(ref _uncountedWrites, _recountedThrough + long.MaxValue / 4);
+        _resets++;
+    }
+
     /// <summary>FLUSHALL's batch: the count becomes 0 and known, whatever was uncounted. Caller holds <see cref="CountLock"/>.</summary>
     internal void WriteEmptied(WriteBatch batch)
     {

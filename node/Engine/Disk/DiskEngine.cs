@@ -153,7 +153,7 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
     }
 
-    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, Keyspace.KeyspaceLock writeLock) => new DiskDatasetSnapshot(this, workDirectory);
+    public IDatasetSnapshot BeginDatasetSnapshot(string workDirectory, Keyspace.KeyspaceLock writeLock) => new DiskDatasetSnapshot(this, workDirectory, asFiles: false);
 
     /// <summary>A RocksDB checkpoint is consistent by itself and nothing is replayed after it: nothing to capture under the lock.</summary>
     public Func<Task> BeginCheckpoint(byte[] cookie, Keyspace.KeyspaceLock writeLock) => () => CheckpointAsync(cookie);

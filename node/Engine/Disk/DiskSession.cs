@@ -84,28 +84,14 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         }
     }
 
-    /// <summary>
-    /// FLUSHALL in one batch: a range tombstone per column family over every key below 0xFF, plus
-    /// point deletes for the rare metadata keys that start with byte 0xFF (no finite bound is above every key).
-    /// </summary>
+    /// <summary>FLUSHALL in one batch (see <see cref="DiskEngine.DeleteEverything"/>).</summary>
     public void DeleteAll()
     {
-        ReadOnlySpan<byte> top = [0xFF];
         Commit();   // the counts below must include this command's earlier writes
         lock (engine.CountLock)
         {
             _batch.Clear();
-            foreach (var family in DiskFormat.Families)
-            {
-                if (family != DiskFormat.DefaultFamily)
-                    _batch.DeleteRange(_db.Family(family), [], top);
-            }
-            using (var iterator = _db.NewIterator(_metadata, fillCache: false))
-            {
-                for (iterator.Seek(top); iterator.Valid; iterator.Next())
-                    _batch.Delete(_metadata, iterator.Key);
-                iterator.ThrowIfError();
-            }
+            engine.DeleteEverything(_batch);
             engine.WriteEmptied(_batch);
             _appliedInCommand |= _inCommand;
         }

@@ -29,6 +29,7 @@ internal sealed unsafe partial class RocksDb : IDisposable
     private readonly nint _writeOptions;
     private readonly nint[] _familyOptions;
     private readonly Dictionary<string, ColumnFamily> _families = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, nint> _optionsByFamily = new(StringComparer.Ordinal);
     private nint _db;
 
     private RocksDb(string path, DatabaseOptions options, IReadOnlyList<ColumnFamilyOptions> families, bool readOnly)
@@ -76,7 +77,10 @@ internal sealed unsafe partial class RocksDb : IDisposable
                 Marshal.FreeCoTaskMem(name);
         }
         for (int i = 0; i < families.Count; i++)
+        {
             _families[families[i].Name] = new ColumnFamily(handles[i]);
+            _optionsByFamily[families[i].Name] = _familyOptions[i];
+        }
     }
 
     /// <summary>Opens (creating if missing) the database at <paramref name="path"/> with exactly these column families.</summary>
