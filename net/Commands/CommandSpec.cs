@@ -23,6 +23,9 @@ public sealed record CommandSpec(
     /// <summary>A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".</summary>
     public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
 
+    /// <summary>Subcommands Redis flags no-script in a container that is not (CLUSTER RESET): scripts may not call them.</summary>
+    public IReadOnlyList<string> NoScriptSubcommands { get; init; } = [];
+
     /// <summary>
     /// For commands whose keys are counted by an argument (LMPOP, ZUNIONSTORE, BLMPOP…): the
     /// position of that count; the keys follow it. 0 when the command has no such argument.

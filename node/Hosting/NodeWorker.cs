@@ -258,6 +258,7 @@ internal sealed class NodeWorker : ILoopWorker
         int replyStart = output.Length;
         c.StartedTicks = started;
         c.AnsweredLater = false;
+        c.ErrorCountedEarlier = false;
         c.Keyspace.CommandStarts();
         bool monitored = node.Monitors.Active;
         if (monitored && IsScript(c.Spec))
@@ -322,6 +323,8 @@ internal sealed class NodeWorker : ILoopWorker
     private static void CountFailure(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply)
     {
         stats.Failed[c.Spec.Index]++;
+        if (c.ErrorCountedEarlier)
+            return;
         stats.CountError(reply);
         Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }

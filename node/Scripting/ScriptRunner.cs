@@ -89,6 +89,7 @@ internal static class ScriptRunner
         }
         if (status == 0)
         {
+            run.Caller.ErrorCountedEarlier = CountedEarlier(L);
             LuaToResp.Write(L, w, run.Resp);
             return;
         }
@@ -99,10 +100,23 @@ internal static class ScriptRunner
             w.WriteError(OneLine($"ERR Error running script {run.Name}, {message}"));
             return;
         }
+        run.Caller.ErrorCountedEarlier = CountedEarlier(L);
         string error = StringField(L, "err") ?? "ERR unknown error";
         string? source = StringField(L, "source");
         string? line = StringField(L, "line");
         w.WriteError(OneLine(source is not null && line is not null ? $"{error} script: {run.Name}, on {source}:{line}." : error));
+    }
+
+    /// <summary>An error table a failed or refused redis.call made: its error is in errorstats already.</summary>
+    private static bool CountedEarlier(nint L)
+    {
+        if (Type(L, -1) != TypeTable)
+            return false;
+        PushString(L, "ignore_error_stats_update");
+        RawGet(L, -2);
+        bool counted = ToBoolean(L, -1) != 0;
+        Pop(L, 1);
+        return counted;
     }
 
     private static string? StringField(nint L, string name)
