@@ -154,8 +154,11 @@ internal sealed class FunctionLibraries
     {
         var lua = scripting.Lua;
         lock (lua.Gate)
+        {
             foreach (var library in _libraries.Values.ToList())
                 Remove(lua.State, library);
+            RegistryTables.Reset(lua.State, RegistryTables.Functions);
+        }
     }
 
     private void Remove(nint L, FunctionLibrary library)
@@ -164,7 +167,7 @@ internal sealed class FunctionLibraries
         {
             _functions.Remove(f.Name);
             PushNil(L);
-            SetField(L, RegistryIndex, f.RegistryKey);
+            RegistryTables.Set(L, RegistryTables.Functions, f.RegistryKey);
         }
         _libraries.Remove(library.Name);
     }

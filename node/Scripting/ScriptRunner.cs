@@ -10,7 +10,7 @@ namespace Istore.Node.Scripting;
 /// replicas get its effects, never the script), with the count hook watching the busy threshold,
 /// then writes the reply or Redis's error text.
 /// </summary>
-internal static class ScriptRunner
+internal static unsafe class ScriptRunner
 {
     private static int s_gcCountdown = 50;
 
@@ -43,7 +43,7 @@ internal static class ScriptRunner
             try
             {
                 lua.PushErrorHandler();
-                GetField(L, RegistryIndex, registryKey);
+                RegistryTables.Get(L, run.EvalMode ? RegistryTables.Scripts : RegistryTables.Functions, registryKey);
                 int argCount = 0;
                 if (run.EvalMode)
                 {
@@ -90,7 +90,15 @@ internal static class ScriptRunner
         if (status == 0)
         {
             run.Caller.ErrorCountedEarlier = CountedEarlier(L);
-            LuaToResp.Write(L, w, run.Resp);
+            if (Type(L, -1) != TypeTable)
+            {
+                LuaToResp.Write(L, w, run.Resp);
+                return;
+            }
+            PushCClosure(L, &Natives.WriteReply, 0);
+            PushValue(L, -2);
+            if (PCall(L, 1, 0, 0) != 0)   // the call could not start: no memory for its stack
+                w.WriteError("ERR the script's reply could not be converted: out of memory");
             return;
         }
         if (Type(L, -1) != TypeTable)
