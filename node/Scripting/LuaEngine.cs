@@ -132,10 +132,41 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         fixed (byte* c = code, n = name)
             status = LoadBuffer(_state, c, (nuint)code.Length, n);
         if (status == 0)
+        {
+            WithoutTailCalls(name);
             return null;
+        }
         var message = Encoding.UTF8.GetString(ToSpan(_state, -1));
         Pop(_state, 1);
         return message;
+    }
+
+    [ThreadStatic] private static MemoryStream? t_dump;
+
+    /// <summary>Replaces the function just compiled with one whose tail calls are plain calls (see <see cref="TailCalls"/>); keeps it if that fails.</summary>
+    private void WithoutTailCalls(byte[] name)
+    {
+        var dump = t_dump ??= new MemoryStream();
+        dump.SetLength(0);
+        if (DumpFunction(_state, &CollectDump, 0) != 0)
+            return;
+        var bytes = dump.GetBuffer().AsSpan(0, (int)dump.Length);
+        if (!TailCalls.Rewrite(bytes))
+            return;
+        int status;
+        fixed (byte* c = bytes, n = name)
+            status = LoadBuffer(_state, c, (nuint)bytes.Length, n);
+        if (status == 0)
+            Replace(_state, -2);
+        else
+            Pop(_state, 1);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static int CollectDump(nint L, byte* data, nuint size, nint state)
+    {
+        t_dump!.Write(new ReadOnlySpan<byte>(data, (int)size));
+        return 0;
     }
 
     /// <summary>Makes the SCRIPT KILL hook fire at once: every instruction raises, so a pcall inside the script cannot hold it.</summary>

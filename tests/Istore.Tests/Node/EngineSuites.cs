@@ -193,3 +193,8 @@ public sealed class ClusterCommandTestsOnMemory(NodeFixture fixture, Net.RedisSe
     : ClusterCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ClusterCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ClusterCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ScriptErrorReportingTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptErrorReportingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ScriptErrorReportingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptErrorReportingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
