@@ -13,23 +13,15 @@ public abstract class ClusterCommandTests(NodeFixture fixture, Net.RedisServerFi
     [Fact]
     public async Task Cluster_answers_as_redis_with_cluster_support_disabled()
     {
-        await using var c = await fixture.ConnectAsync();
-        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
-        string[][] commands =
-        [
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        await both.AgreeAllAsync(
             ["CLUSTER", "INFO"], ["CLUSTER", "NODES"], ["CLUSTER", "SLOTS"], ["CLUSTER", "SHARDS"], ["CLUSTER", "MYID"],
             ["CLUSTER", "KEYSLOT", "k"], ["CLUSTER", "RESET", "HARD"], ["CLUSTER", "HELP"], ["cluster", "reset"],
             ["CLUSTER", "NOSUCH"], ["CLUSTER", "INFO", "extra"], ["CLUSTER", "KEYSLOT"], ["CLUSTER", "SETSLOT", "1", "x"], ["CLUSTER"],
             ["EVAL", "local reply = redis.call('cluster', 'reset', 'hard') return reply", "0"],
             ["EVAL", "local reply = redis.pcall('cluster', 'reset') return reply", "0"],
             ["EVAL", "local reply = redis.call('CLUSTER', 'INFO') return reply", "0"],
-            ["EVAL", "local reply = redis.pcall('cluster', 'nosuch') return reply", "0"],
-        ];
-        foreach (var args in commands)
-        {
-            string expected = await oracle.CommandAsync(args);
-            Assert.Equal(expected, await c.CommandAsync(args));
-        }
+            ["EVAL", "local reply = redis.pcall('cluster', 'nosuch') return reply", "0"]);
     }
 
     [Fact]

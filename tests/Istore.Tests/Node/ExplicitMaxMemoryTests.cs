@@ -12,24 +12,14 @@ namespace Istore.Tests.Node;
 /// </summary>
 public abstract class ExplicitMaxMemoryTests(NodeFixture fixture, Net.RedisServerFixture redis)
 {
-    private static async Task AssertSameAsync(RawConnection istore, RawConnection oracle, params string[][] commands)
-    {
-        foreach (var args in commands)
-        {
-            string expected = await oracle.CommandAsync(args);
-            string actual = await istore.CommandAsync(args);
-            Assert.True(expected == actual, $"{string.Join(' ', args)}\n redis:  {expected}\n istore: {actual}");
-        }
-    }
-
     private static async Task<string?> ErrorStatAsync(RawConnection c, string code) =>
         InfoText.Fields((await c.ReadValueAfterAsync("INFO", "errorstats")).AsString()!).GetValueOrDefault("errorstat_" + code);
 
     [Fact]
     public async Task Noeviction_refuses_what_may_add_data_over_a_maxmemory_set_with_config_set()
     {
-        await using var c = await fixture.ConnectAsync();
-        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        var (c, oracle) = (both.Node, both.Redis);
         foreach (var target in new[] { c, oracle })
         {
             await target.CommandAsync("SET", "om:kept", "v");
@@ -39,7 +29,7 @@ public abstract class ExplicitMaxMemoryTests(NodeFixture fixture, Net.RedisServe
         }
         try
         {
-            await AssertSameAsync(c, oracle,
+            await both.AgreeAllAsync(
                 ["SET", "om:new", "v"], ["HSET", "om:hash", "f", "v"], ["GET", "om:kept"], ["EXISTS", "om:new"],
                 ["EVAL", "redis.call('set', 'om:new', 'v')", "0"],
                 ["EVAL", "local reply = redis.pcall('set', 'om:new', 'v') return reply['err']", "0"],

@@ -14,25 +14,14 @@ namespace Istore.Tests.Node;
 /// </summary>
 public abstract class ScriptErrorReportingTests(NodeFixture fixture, Net.RedisServerFixture redis)
 {
-    private static async Task AssertSameAsync(RawConnection istore, RawConnection oracle, params string[][] commands)
-    {
-        foreach (var args in commands)
-        {
-            string expected = await oracle.CommandAsync(args);
-            string actual = await istore.CommandAsync(args);
-            Assert.True(expected == actual, $"{string.Join(' ', args)}\n redis:  {expected}\n istore: {actual}");
-        }
-    }
-
     private static string[] Eval(string script, params string[] keysThenArgs) => ["EVAL", script, .. keysThenArgs];
 
     [Fact]
     public async Task A_failing_redis_call_names_the_script_line_as_redis_does_even_as_a_tail_call()
     {
-        await using var c = await fixture.ConnectAsync();
-        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
         const string Library = "#!lua name=sertail\nredis.register_function('sertail', function(keys, args)\n  return redis.call('select', 99)\nend)";
-        await AssertSameAsync(c, oracle,
+        await both.AgreeAllAsync(
             Eval("return redis.call('select', 99)", "0"),
             Eval("local x = 1\nreturn redis.call('select', 99)", "0"),
             Eval("redis.call('select', 99)", "0"),
@@ -56,11 +45,11 @@ public abstract class ScriptErrorReportingTests(NodeFixture fixture, Net.RedisSe
     [Fact]
     public async Task A_failed_or_refused_call_is_counted_once_as_redis_counts_it()
     {
-        await using var c = await fixture.ConnectAsync();
-        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        var (c, oracle) = (both.Node, both.Redis);
         foreach (var target in new[] { c, oracle })
             Assert.Equal("+OK\r\n", await target.CommandAsync("CONFIG", "RESETSTAT"));
-        await AssertSameAsync(c, oracle,
+        await both.AgreeAllAsync(
             Eval("return redis.call('select', 99)", "0"),
             Eval("local t = redis.pcall('select', 99) return 1", "0"),
             Eval("return redis.pcall('nosuch')", "0"),
