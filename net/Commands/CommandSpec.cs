@@ -23,8 +23,22 @@ public sealed record CommandSpec(
     /// <summary>A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".</summary>
     public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
 
-    /// <summary>Subcommands Redis flags no-script in a container that is not (CLUSTER RESET): scripts may not call them.</summary>
-    public IReadOnlyList<string> NoScriptSubcommands { get; init; } = [];
+    /// <summary>
+    /// Flags Redis gives some subcommands beyond their container's own: CLUSTER RESET is no-script,
+    /// FUNCTION LOAD and RESTORE deny-oom.
+    /// </summary>
+    public IReadOnlyList<(string Name, CommandFlags Flags)> SubcommandFlags { get; init; } = [];
+
+    /// <summary>True when the call's subcommand (argument 1) carries <paramref name="flag"/> beyond the container.</summary>
+    public bool SubcommandHas(Resp.CommandArgs args, CommandFlags flag)
+    {
+        if (args.Count < 2)
+            return false;
+        foreach (var (name, flags) in SubcommandFlags)
+            if ((flags & flag) != 0 && System.Text.Ascii.EqualsIgnoreCase(args[1], name))
+                return true;
+        return false;
+    }
 
     /// <summary>
     /// For commands whose keys are counted by an argument (LMPOP, ZUNIONSTORE, BLMPOP…): the

@@ -11,6 +11,6 @@ public static partial class CommandTable
         t.Add(new CommandSpec("CLUSTER", -2, CommandFlags.None, 0, 0, 0, "cluster",
             "A container for cluster commands (INFO, NODES, SLOTS, SHARDS, MYID, KEYSLOT, RESET, HELP…); cluster support is disabled here.")
         {
-            NoScriptSubcommands = ["RESET"],
+            SubcommandFlags = [("RESET", CommandFlags.NoScript)],
         });
 }

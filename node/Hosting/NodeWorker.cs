@@ -129,7 +129,8 @@ internal sealed class NodeWorker : ILoopWorker
             return;
         }
         // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
-        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && (spec.Flags & CommandFlags.DenyOom) != 0)
+        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs)
+            && ((spec.Flags & CommandFlags.DenyOom) != 0 || spec.SubcommandHas(args, CommandFlags.DenyOom)))
         {
             Reject(client, output, Errors.OutOfMemory, spec);
             return;

@@ -157,7 +157,7 @@ internal static class ScriptCommandCall
             return "Wrong number of args calling Redis command from script";
         // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
         if (((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
-            && !(spec.Name == "DEBUG" && run.Caller.Node.Scripts.DebugFromScriptsAllowed) || NoScriptSubcommand(spec, args))
+            && !(spec.Name == "DEBUG" && run.Caller.Node.Scripts.DebugFromScriptsAllowed) || spec.SubcommandHas(args, CommandFlags.NoScript))
             return "This Redis command is not allowed from script";
         if (AclRefusal(run, spec, args) is { } refusal)
             return refusal;
@@ -195,16 +195,6 @@ internal static class ScriptCommandCall
         if (args.Count < 2)
             return true;   // the container alone: its arity refuses it
         foreach (var name in names)
-            if (System.Text.Ascii.EqualsIgnoreCase(args[1], name))
-                return true;
-        return false;
-    }
-
-    private static bool NoScriptSubcommand(CommandSpec spec, CommandArgs args)
-    {
-        if (args.Count < 2)
-            return false;
-        foreach (var name in spec.NoScriptSubcommands)
             if (System.Text.Ascii.EqualsIgnoreCase(args[1], name))
                 return true;
         return false;
