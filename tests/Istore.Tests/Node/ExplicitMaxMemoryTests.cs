@@ -51,4 +51,27 @@ public abstract class ExplicitMaxMemoryTests(NodeFixture fixture, Net.RedisServe
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "om:new", "v"));
         Assert.Equal("0", (await c.ReadValueAfterAsync("CONFIG", "GET", "maxmemory")).Items[1].AsString());
     }
+
+    [Fact]
+    public async Task Function_load_and_restore_are_refused_over_maxmemory_other_function_commands_run()
+    {
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        const string Library = "#!lua name=omlib\nredis.register_function('omf', function() return 1 end)";
+        await both.AgreeAllAsync(["FUNCTION", "FLUSH"], ["FUNCTION", "LOAD", Library]);
+        string payload = System.Text.Encoding.Latin1.GetString((await both.Node.ReadValueAfterAsync("FUNCTION", "DUMP")).AsBytes()!);
+        foreach (var target in new[] { both.Node, both.Redis })
+            Assert.Equal("+OK\r\n", await target.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
+        try
+        {
+            await both.AgreeAllAsync(
+                ["FUNCTION", "LOAD", "REPLACE", Library], ["FUNCTION", "RESTORE", payload, "REPLACE"], ["FCALL", "omf", "0"],
+                ["FUNCTION", "LIST"], ["FUNCTION", "DELETE", "omlib"], ["FUNCTION", "LOAD", Library], ["FUNCTION", "RESTORE", payload]);
+        }
+        finally
+        {
+            foreach (var target in new[] { both.Node, both.Redis })
+                await target.CommandAsync("CONFIG", "SET", "maxmemory", "0");
+        }
+        await both.AgreeAllAsync(["FUNCTION", "RESTORE", payload], ["FCALL", "omf", "0"], ["FUNCTION", "FLUSH"]);
+    }
 }

@@ -32,6 +32,21 @@ public abstract class ScriptErrorReportingTests(NodeFixture fixture, Net.RedisSe
             ["FUNCTION", "LOAD", "REPLACE", Library], ["FCALL", "sertail", "0"], ["FUNCTION", "DELETE", "sertail"]);
     }
 
+    [Fact]
+    public async Task A_library_body_sees_only_its_registration_api_and_list_takes_each_option_once()
+    {
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        await both.AgreeAllAsync(
+            ["FUNCTION", "LOAD", "REPLACE", "#!lua name=serload\nreturn math.random()"],
+            ["FUNCTION", "LOAD", "REPLACE", "#!lua name=serload\nreturn redis.setresp(3)"],
+            ["FUNCTION", "LOAD", "REPLACE", "#!lua name=serload\nreturn redis.call('ping')"],
+            ["FUNCTION", "LOAD", "REPLACE", "#!lua name=serload\nlocal level = redis.LOG_WARNING\n"
+                + "redis.register_function('serload', function() return string.len('abc') + math.floor(1.5) + level end)"],
+            ["FCALL", "serload", "0"], Eval("return math.floor(2.5)", "0"),
+            ["FUNCTION", "LIST", "WITHCODE", "WITHCODE"], ["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x", "LIBRARYNAME", "x"],
+            ["FUNCTION", "LIST", "LIBRARYNAME"], ["FUNCTION", "DELETE", "serload"]);
+    }
+
     /// <summary>errorstats, total_error_replies and the calls/rejected/failed counts of the commands named.</summary>
     private static async Task<string> StatsAsync(RawConnection c, params string[] commands)
     {
