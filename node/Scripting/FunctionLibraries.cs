@@ -194,11 +194,13 @@ internal sealed class FunctionLibraries
         if (end < 0)
             return "ERR Invalid library metadata";
         shebangLength = end;
-        var parts = Encoding.UTF8.GetString(code[..end]).Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        // Split as Redis's sdssplitargs: name="foo" names foo.
+        if (Istore.Net.Resp.InlineSplitter.Words(code[..end]) is not { Count: > 0 } parts)
+            return "ERR Invalid library metadata";
         string? libraryName = null;
         foreach (var part in parts.Skip(1))
         {
-            if (!part.StartsWith("name=", StringComparison.Ordinal))
+            if (!part.StartsWith("name=", StringComparison.OrdinalIgnoreCase))
                 return $"ERR Invalid metadata value given: {part}";
             if (libraryName is not null)
                 return "ERR Invalid metadata value, name argument was given multiple times";

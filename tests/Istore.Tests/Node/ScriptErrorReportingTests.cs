@@ -44,7 +44,10 @@ public abstract class ScriptErrorReportingTests(NodeFixture fixture, Net.RedisSe
                 + "redis.register_function('serload', function() return string.len('abc') + math.floor(1.5) + level end)"],
             ["FCALL", "serload", "0"], Eval("return math.floor(2.5)", "0"),
             ["FUNCTION", "LIST", "WITHCODE", "WITHCODE"], ["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "x", "LIBRARYNAME", "x"],
-            ["FUNCTION", "LIST", "LIBRARYNAME"], ["FUNCTION", "DELETE", "serload"]);
+            ["FUNCTION", "LIST", "LIBRARYNAME"], ["FUNCTION", "DELETE", "serload"],
+            ["FUNCTION", "LOAD", "#!lua NAME=\"serquoted\"\nredis.register_function('serquoted', function() return 1 end)"],
+            ["FUNCTION", "LOAD", "#!lua name=\"ser quoted\nredis.register_function('serquoted', function() return 1 end)"],
+            ["FUNCTION", "DELETE", "serquoted"]);
     }
 
     /// <summary>errorstats, total_error_replies and the calls/rejected/failed counts of the commands named.</summary>
