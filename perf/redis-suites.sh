@@ -104,7 +104,7 @@ echo
 echo "Failures and early stops:"
 for suite in "${SUITES[@]}"; do
     for t in "${TARGET_LIST[@]}"; do
-        grep -h '^\[err\]:\|^\[exception\]:' "$WORK/$t-$suite/output.txt" 2>/dev/null | sed "s/^/  $suite $t: /" | cut -c1-220 || true
+        grep -h '^\[err\]:\|^\[exception\]:' "$WORK/$t-$suite/output.txt" 2>/dev/null | sed "s|^|  $suite $t: |" | cut -c1-220 || true
         [[ -z "${STOPS[$suite $t]:-}" ]] || echo "  $suite $t stopped: ${STOPS[$suite $t]}" | cut -c1-300
     done
 done
