@@ -5,7 +5,8 @@
 #
 # Usage: perf/redis-suites.sh REDIS_SRC [suite ...]
 #   REDIS_SRC holds Redis's tests/ directory (e.g. `git archive 7.0.15 tests | tar -x -C REDIS_SRC`);
-#   it is copied, not changed. Default suites: issue 15's families. Fetches nothing.
+#   it is copied, not changed. Default suites: issue 15's families and issue 16's (scripting,
+#   functions, streams). Fetches nothing.
 #   ISTORE_BIN: the istore-node binary (default: Native AOT publish); TARGETS: subset of
 #   "memory disk redis"; SUITE_TIMEOUT: seconds per suite run (default 900); KEEP_WORK=1 keeps logs;
 #   TAGS: test_helper's --tags list for every target, e.g. "-needs:repl -needs:config-maxmemory".
@@ -27,7 +28,8 @@ begin_run redis-suites
 
 SUITES=("$@")
 ((${#SUITES[@]})) || SUITES=(bitops bitfield hyperloglog geo sort dump pubsub pubsubshard keyspace tracking
-    introspection introspection-2 info latency-monitor multi slowlog acl maxmemory)
+    introspection introspection-2 info latency-monitor multi slowlog acl maxmemory
+    scripting functions type/stream type/stream-cgroups)
 read -r -a TARGET_LIST <<<"${TARGETS:-memory disk redis}"
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
 command -v tclsh >/dev/null 2>&1 || { echo "tclsh not found (apt-get install tcl)" >&2; exit 1; }
@@ -86,10 +88,10 @@ echo "== Redis's test suites from $SRC, external mode, $(date -u '+%Y-%m-%dT%H:%
 echo "machine: $(nproc) cpu(s), load average $(cut -d' ' -f1-3 /proc/loadavg); istore-node: $ISTORE; $(redis-server --version | awk '{print $1, $2, $3}')"
 echo "per suite: tclsh tests/test_helper.tcl --host $HOST --port PORT --singledb --single unit/SUITE${TAGS:+ --tags \"$TAGS\"} --timeout 300 (fresh server each)"
 echo
-printf '%-16s' suite; for t in "${TARGET_LIST[@]}"; do printf '%-24s' "$t ok/err/exc/skip"; done; echo
+printf '%-20s' suite; for t in "${TARGET_LIST[@]}"; do printf '%-24s' "$t ok/err/exc/skip"; done; echo
 declare -A STOPS
 for suite in "${SUITES[@]}"; do
-    printf '%-16s' "$suite"
+    printf '%-20s' "$suite"
     for t in "${TARGET_LIST[@]}"; do
         line=$(run_suite "$t" "$suite")
         read -r ok err exc ign <<<"${line%%|*}"
@@ -102,7 +104,7 @@ echo
 echo "Failures and early stops:"
 for suite in "${SUITES[@]}"; do
     for t in "${TARGET_LIST[@]}"; do
-        grep -h '^\[err\]:\|^\[exception\]:' "$WORK/$t-$suite/output.txt" 2>/dev/null | sed "s/^/  $suite $t: /" | cut -c1-220 || true
+        grep -h '^\[err\]:\|^\[exception\]:' "$WORK/$t-$suite/output.txt" 2>/dev/null | sed "s|^|  $suite $t: |" | cut -c1-220 || true
         [[ -z "${STOPS[$suite $t]:-}" ]] || echo "  $suite $t stopped: ${STOPS[$suite $t]}" | cut -c1-300
     done
 done

@@ -58,7 +58,7 @@ public static class AclCategories
     private static readonly HashSet<string> Untyped = ["SORT", "SORT_RO"];
 
     /// <summary>Container commands Redis reports as just @slow (their subcommands carry the real categories).</summary>
-    private static readonly HashSet<string> BareContainers = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB", "SLOWLOG", "LATENCY", "MEMORY", "ACL", "XINFO", "XGROUP", "SCRIPT", "FUNCTION"];
+    private static readonly HashSet<string> BareContainers = ["OBJECT", "CLIENT", "CONFIG", "PUBSUB", "SLOWLOG", "LATENCY", "MEMORY", "ACL", "XINFO", "XGROUP", "SCRIPT", "FUNCTION", "CLUSTER"];
 
     // After the tables Derive reads: static fields initialise in order.
     private static readonly AclCategory[] OfCommand = [.. CommandTable.All.Select(Derive)];

@@ -24,6 +24,23 @@ public sealed record CommandSpec(
     public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
 
     /// <summary>
+    /// Flags Redis gives some subcommands beyond their container's own: CLUSTER RESET is no-script,
+    /// FUNCTION LOAD and RESTORE deny-oom.
+    /// </summary>
+    public IReadOnlyList<(string Name, CommandFlags Flags)> SubcommandFlags { get; init; } = [];
+
+    /// <summary>True when the call's subcommand (argument 1) carries <paramref name="flag"/> beyond the container.</summary>
+    public bool SubcommandHas(Resp.CommandArgs args, CommandFlags flag)
+    {
+        if (args.Count < 2)
+            return false;
+        foreach (var (name, flags) in SubcommandFlags)
+            if ((flags & flag) != 0 && System.Text.Ascii.EqualsIgnoreCase(args[1], name))
+                return true;
+        return false;
+    }
+
+    /// <summary>
     /// For commands whose keys are counted by an argument (LMPOP, ZUNIONSTORE, BLMPOP…): the
     /// position of that count; the keys follow it. 0 when the command has no such argument.
     /// Keys at FirstKey..LastKey (a destination, say) come on top.

@@ -15,6 +15,9 @@ public static partial class CommandTable
         Add(t, g, "FCALL", -3, S, 0, 0, 0, "Invokes a function.", numKeysAt: 2);
         Add(t, g, "FCALL_RO", -3, S | R, 0, 0, 0, "Invokes a read-only function.", numKeysAt: 2);
         Add(t, g, "SCRIPT", -2, S | AB, 0, 0, 0, "A container for Lua scripts management commands (LOAD, EXISTS, FLUSH, KILL, HELP).");
-        Add(t, g, "FUNCTION", -2, S | AB, 0, 0, 0, "A container for function commands (LOAD, LIST, DELETE, FLUSH, DUMP, RESTORE, STATS, KILL, HELP).");
+        t.Add(new CommandSpec("FUNCTION", -2, S | AB, 0, 0, 0, g, "A container for function commands (LOAD, LIST, DELETE, FLUSH, DUMP, RESTORE, STATS, KILL, HELP).")
+        {
+            SubcommandFlags = [("LOAD", CommandFlags.DenyOom), ("RESTORE", CommandFlags.DenyOom)],
+        });
     }
 }

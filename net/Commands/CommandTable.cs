@@ -61,6 +61,7 @@ public static partial class CommandTable
         AddReplication(all);
         AddScripting(all);
         AddAdmin(all);
+        AddCluster(all);
         for (int i = 0; i < all.Count; i++)
             all[i].Index = i;
         return [.. all];

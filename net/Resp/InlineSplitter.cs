@@ -3,10 +3,25 @@ namespace Istore.Net.Resp;
 /// <summary>
 /// Splits an inline command line into arguments like Redis's sdssplitargs: whitespace separates
 /// words; "double quotes" take \n \r \t \b \a \\ \" and \xHH escapes; 'single quotes' take \'.
+/// A quote opens anywhere in a word (name="foo" is name=foo) and its close ends the word.
 /// Escapes are decoded in place (the decoded text is never longer), so arguments stay slices.
 /// </summary>
-internal static class InlineSplitter
+public static class InlineSplitter
 {
+    /// <summary>The words of one line (a function library's shebang), or null for unbalanced quotes.</summary>
+    public static List<string>? Words(ReadOnlySpan<byte> line)
+    {
+        var buffer = line.ToArray();
+        var args = new CommandArgs();
+        args.Reset(buffer, 8);
+        if (!Split(buffer, 0, buffer.Length, args))
+            return null;
+        var words = new List<string>(args.Count);
+        for (int i = 0; i < args.Count; i++)
+            words.Add(args.ToString(i));
+        return words;
+    }
+
     public static bool Split(byte[] buffer, int start, int end, CommandArgs args)
     {
         int pos = start;
@@ -16,7 +31,7 @@ internal static class InlineSplitter
             if (pos >= end)
                 return true;
             int write = pos, argStart = pos;
-            byte quote = buffer[pos] is (byte)'"' or (byte)'\'' ? buffer[pos++] : (byte)0;
+            byte quote = 0;
             while (true)
             {
                 if (pos >= end)
@@ -28,7 +43,10 @@ internal static class InlineSplitter
                 if (quote == 0)
                 {
                     if (IsSpace(c)) break;
-                    buffer[write++] = c;
+                    if (c is (byte)'"' or (byte)'\'')
+                        quote = c;
+                    else
+                        buffer[write++] = c;
                     pos++;
                     continue;
                 }

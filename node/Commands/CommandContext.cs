@@ -28,6 +28,12 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
     /// </summary>
     public bool AnsweredLater { get; internal set; }
 
+    /// <summary>
+    /// Set by a script whose error reply was already counted in errorstats, where its redis.call
+    /// failed or was refused (Redis's ERR_REPLY_FLAG_NO_STATS_UPDATE): the reply only fails the call.
+    /// </summary>
+    public bool ErrorCountedEarlier { get; internal set; }
+
     /// <summary>The script command (EVAL, FCALL…) whose redis.call is being dispatched; null outside scripts.</summary>
     public (CommandSpec Spec, CommandArgs Args)? ScriptCommand { get; internal set; }
 

@@ -13,6 +13,7 @@ internal static class DiagnosticsCommands
         t.Add("LATENCY", Latency);
         t.Add("MEMORY", MemoryCommand.Execute);
         t.Add("LOLWUT", LolwutCommand.Execute);
+        t.Add("CLUSTER", ClusterCommand.Execute);
     }
 
     private static readonly string[] SlowLogHelp =

@@ -214,13 +214,23 @@ public static class FunctionCommands
         GlobPattern? pattern = null;
         for (int i = 2; i < c.Count; i++)
         {
-            if (c.ArgIs(i, "WITHCODE"u8))
+            // Each option once, as Redis: a second one is an unknown argument.
+            if (!withCode && c.ArgIs(i, "WITHCODE"u8))
+            {
                 withCode = true;
-            else if (c.ArgIs(i, "LIBRARYNAME"u8) && i + 1 < c.Count)
+            }
+            else if (pattern is null && c.ArgIs(i, "LIBRARYNAME"u8))
+            {
+                if (i + 1 == c.Count)
+                {
+                    c.Output.WriteError("ERR library name argument was not given");
+                    return;
+                }
                 pattern = new GlobPattern(c.Arg(++i).ToArray());
+            }
             else
             {
-                c.Output.WriteError(c.ArgIs(i, "LIBRARYNAME"u8) ? "ERR library name argument was not given" : $"ERR Unknown argument {c.ArgString(i)}");
+                c.Output.WriteError($"ERR Unknown argument {c.ArgString(i)}");
                 return;
             }
         }

@@ -86,13 +86,13 @@ internal static class InfoCommand
             case "memory":
                 long rss = ResidentBytes();
                 long managed = GC.GetTotalMemory(false);
-                // What maxmemory limits: the memory engine's dataset estimate; the heap where data lives on disk.
-                long used = db.Engine.DatasetBytes ?? managed;
+                long used = db.UsedMemory;
                 yield return ("used_memory", used);
                 yield return ("used_memory_human", Human(used));
                 yield return ("used_memory_rss", rss);
                 yield return ("used_memory_rss_human", Human(rss));
-                yield return ("used_memory_dataset", used);
+                yield return ("used_memory_startup", db.Engine.DatasetBytes is null ? 0 : Keyspace.Database.StartupBytes);
+                yield return ("used_memory_dataset", db.Engine.DatasetBytes ?? used);
                 yield return ("used_memory_heap", managed);
                 long limit = Volatile.Read(ref db.MaxMemory);
                 yield return ("maxmemory", limit);

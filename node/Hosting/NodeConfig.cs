@@ -152,8 +152,8 @@ public sealed class NodeConfig
             : (() => _node.Host.OutputLimits.Set(value), null);
 
     /// <summary>
-    /// maxmemory: the data limit a policy other than noeviction enforces (0 = none). The memory
-    /// engine's in-RAM log keeps the size it was started with (--maxmemory).
+    /// maxmemory set by a user: Redis's data limit (0 = none), enforced under noeviction too from
+    /// now on. The memory engine's in-RAM log keeps the size it was started with (--maxmemory).
     /// </summary>
     private (Action?, string?) ParseMaxMemory(string value)
     {
@@ -161,7 +161,11 @@ public sealed class NodeConfig
         if (bytes is null)
             return (null, error);
         long limit = (long)Math.Min(decimal.Parse(bytes), long.MaxValue);
-        return (() => Volatile.Write(ref _node.Database.MaxMemory, limit), null);
+        return (() =>
+        {
+            Volatile.Write(ref _node.Database.MaxMemory, limit);
+            _node.Database.MaxMemoryExplicit = true;
+        }, null);
     }
 
     /// <summary>The disk engine keeps its data on disk and evicts nothing, as Kvrocks: only noeviction is taken there.</summary>

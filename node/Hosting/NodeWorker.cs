@@ -130,7 +130,8 @@ internal sealed class NodeWorker : ILoopWorker
             return;
         }
         // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
-        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && (spec.Flags & CommandFlags.DenyOom) != 0)
+        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs)
+            && ((spec.Flags & CommandFlags.DenyOom) != 0 || spec.SubcommandHas(args, CommandFlags.DenyOom)))
         {
             Reject(client, output, Errors.OutOfMemory, spec);
             return;
@@ -259,6 +260,7 @@ internal sealed class NodeWorker : ILoopWorker
         int replyStart = output.Length;
         c.StartedTicks = started;
         c.AnsweredLater = false;
+        c.ErrorCountedEarlier = false;
         c.Keyspace.CommandStarts();
         bool monitored = node.Monitors.Active;
         if (monitored && IsScript(c.Spec))
@@ -323,6 +325,8 @@ internal sealed class NodeWorker : ILoopWorker
     private static void CountFailure(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply)
     {
         stats.Failed[c.Spec.Index]++;
+        if (c.ErrorCountedEarlier)
+            return;
         stats.CountError(reply);
         Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }

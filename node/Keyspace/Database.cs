@@ -82,8 +82,17 @@ public sealed class Database(IStorageEngine engine)
     /// </summary>
     public AccessTable? Access { get; } = engine.DatasetBytes is null ? null : new AccessTable();
 
-    /// <summary>maxmemory: the data size the eviction policy holds the dataset to (0 = no limit).</summary>
+    /// <summary>
+    /// maxmemory: the data size the eviction policies hold the dataset to (0 = no limit). It starts
+    /// as --maxmemory, the memory engine's RAM budget, where data beyond it spills to disk.
+    /// </summary>
     public long MaxMemory;
+
+    /// <summary>
+    /// True once maxmemory was set with CONFIG SET: then it is Redis's maxmemory, which noeviction
+    /// enforces too (denyoom commands get -OOM over it) instead of letting the data spill.
+    /// </summary>
+    public volatile bool MaxMemoryExplicit;
 
     public volatile EvictionPolicy Policy = EvictionPolicy.NoEviction;
 
@@ -91,12 +100,26 @@ public sealed class Database(IStorageEngine engine)
     public volatile int EvictionSamples = 5;
 
     /// <summary>
-    /// Keys must go before the next command: a policy that evicts is set, this node is a master
-    /// (a replica gets its master's DELs), and the engine's data is above maxmemory. Under
-    /// noeviction the limit is not enforced: the memory engine's log spills to disk instead (see the README).
+    /// The memory engine's nominal overhead of an empty node, counted in <see cref="UsedMemory"/> as
+    /// Redis counts its used_memory_startup (about 0.9 MB): used memory is never 0, so a maxmemory
+    /// below it refuses writes even to an empty dataset, as in Redis.
+    /// </summary>
+    public const long StartupBytes = 1 << 20;
+
+    /// <summary>
+    /// What maxmemory is compared with, INFO's used_memory: the memory engine's dataset estimate
+    /// over <see cref="StartupBytes"/>; the managed heap where the data lives on disk.
+    /// </summary>
+    public long UsedMemory => Engine.DatasetBytes is { } dataset ? StartupBytes + dataset : GC.GetTotalMemory(false);
+
+    /// <summary>
+    /// Over maxmemory, with a limit that applies: a policy that evicts, or an explicit maxmemory
+    /// under noeviction; and this node is a master (a replica gets its master's DELs and writes).
+    /// Under noeviction with the start-up limit nothing is enforced: the memory engine's log
+    /// spills to disk instead (see the README).
     /// </summary>
     public bool OverMemoryLimit =>
-        Policy != EvictionPolicy.NoEviction && ExpiresKeys && Volatile.Read(ref MaxMemory) is > 0 and var limit && Engine.DatasetBytes > limit;
+        (Policy != EvictionPolicy.NoEviction || MaxMemoryExplicit) && ExpiresKeys && Volatile.Read(ref MaxMemory) is > 0 and var limit && UsedMemory > limit;
 
     // Counters for INFO stats, updated with Interlocked.
     public long EvictedKeys;

@@ -31,12 +31,14 @@ public sealed partial class KeyspaceSession
     /// <summary>
     /// Evicts keys until the data is under maxmemory again, for at most <paramref name="budgetMs"/>
     /// (what is left the next write or housekeeping continues). False when it is over and nothing
-    /// may go (no key qualifies under the policy): a write then gets -OOM, as in Redis.
+    /// may go (noeviction, or no key qualifies under the policy): a write then gets -OOM, as in Redis.
     /// </summary>
     public bool FreeMemory(long budgetMs)
     {
         if (!_db.OverMemoryLimit)
             return true;
+        if (_db.Policy == EvictionPolicy.NoEviction)
+            return false;
         bool noTouch = NoTouch;
         NoTouch = true;   // sampling looks at keys without using them
         try

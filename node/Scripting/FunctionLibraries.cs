@@ -154,8 +154,11 @@ internal sealed class FunctionLibraries
     {
         var lua = scripting.Lua;
         lock (lua.Gate)
+        {
             foreach (var library in _libraries.Values.ToList())
                 Remove(lua.State, library);
+            RegistryTables.Reset(lua.State, RegistryTables.Functions);
+        }
     }
 
     private void Remove(nint L, FunctionLibrary library)
@@ -164,7 +167,7 @@ internal sealed class FunctionLibraries
         {
             _functions.Remove(f.Name);
             PushNil(L);
-            SetField(L, RegistryIndex, f.RegistryKey);
+            RegistryTables.Set(L, RegistryTables.Functions, f.RegistryKey);
         }
         _libraries.Remove(library.Name);
     }
@@ -191,11 +194,13 @@ internal sealed class FunctionLibraries
         if (end < 0)
             return "ERR Invalid library metadata";
         shebangLength = end;
-        var parts = Encoding.UTF8.GetString(code[..end]).Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        // Split as Redis's sdssplitargs: name="foo" names foo.
+        if (Istore.Net.Resp.InlineSplitter.Words(code[..end]) is not { Count: > 0 } parts)
+            return "ERR Invalid library metadata";
         string? libraryName = null;
         foreach (var part in parts.Skip(1))
         {
-            if (!part.StartsWith("name=", StringComparison.Ordinal))
+            if (!part.StartsWith("name=", StringComparison.OrdinalIgnoreCase))
                 return $"ERR Invalid metadata value given: {part}";
             if (libraryName is not null)
                 return "ERR Invalid metadata value, name argument was given multiple times";

@@ -61,7 +61,7 @@ internal sealed class FunctionLoad(Hosting.NodeServer node, string library)
         }
         string? description = Type(L, 4) == TypeString ? Encoding.UTF8.GetString(ToSpan(L, 4)) : null;
         PushValue(L, 2);
-        SetField(L, RegistryIndex, PendingKey(name));
+        RegistryTables.Set(L, RegistryTables.Functions, PendingKey(name));
         _functions.Add(new LuaFunction(name, library, flags, description));
         return null;
     }
@@ -71,8 +71,8 @@ internal sealed class FunctionLoad(Hosting.NodeServer node, string library)
     {
         foreach (var f in _functions)
         {
-            GetField(L, RegistryIndex, PendingKey(f.Name));
-            SetField(L, RegistryIndex, f.RegistryKey);
+            RegistryTables.Get(L, RegistryTables.Functions, PendingKey(f.Name));
+            RegistryTables.Set(L, RegistryTables.Functions, f.RegistryKey);
         }
         Forget(L);
     }
@@ -83,7 +83,7 @@ internal sealed class FunctionLoad(Hosting.NodeServer node, string library)
         foreach (var f in _functions)
         {
             PushNil(L);
-            SetField(L, RegistryIndex, PendingKey(f.Name));
+            RegistryTables.Set(L, RegistryTables.Functions, PendingKey(f.Name));
         }
     }
 }

@@ -16,6 +16,7 @@ internal sealed unsafe partial class LuaEngine : IDisposable
 {
     private const string HandlerKey = "istore_err_handler";
     private const string LoaderKey = "istore_loader";
+    private const string LoadingKey = "istore_loading";
 
     private static readonly nint LuaError;
     private nint _state;
@@ -106,19 +107,16 @@ internal sealed unsafe partial class LuaEngine : IDisposable
     /// <summary>Pushes the pcall error handler the prelude left in the registry.</summary>
     public void PushErrorHandler() => GetField(_state, RegistryIndex, HandlerKey);
 
-    /// <summary>Pushes the registration-only redis table FUNCTION LOAD gives a library.</summary>
-    public void PushLoader() => GetField(_state, RegistryIndex, LoaderKey);
-
     /// <summary>
-    /// FUNCTION LOAD runs a library with the registration-only redis table set raw in _G, shadowing
-    /// the real one in the globals store; afterwards the raw entry goes and scripts see the real one.
+    /// FUNCTION LOAD runs a library seeing only the registration-only redis table (set raw in _G,
+    /// shadowing the real one) and no other global; afterwards scripts see every global again.
     /// </summary>
     public void SwapRedisTable(bool loader)
     {
-        PushString(_state, "redis"u8);
-        if (loader) GetField(_state, RegistryIndex, LoaderKey);
-        else PushNil(_state);
-        RawSet(_state, GlobalsIndex);
+        GetField(_state, RegistryIndex, LoadingKey);
+        PushBoolean(_state, loader ? 1 : 0);
+        if (PCall(_state, 1, 0, 0) != 0)   // out of memory at most: the library then runs with every global
+            Pop(_state, 1);
     }
 
     /// <summary>
@@ -132,10 +130,41 @@ internal sealed unsafe partial class LuaEngine : IDisposable
         fixed (byte* c = code, n = name)
             status = LoadBuffer(_state, c, (nuint)code.Length, n);
         if (status == 0)
+        {
+            WithoutTailCalls(name);
             return null;
+        }
         var message = Encoding.UTF8.GetString(ToSpan(_state, -1));
         Pop(_state, 1);
         return message;
+    }
+
+    [ThreadStatic] private static MemoryStream? t_dump;
+
+    /// <summary>Replaces the function just compiled with one whose tail calls are plain calls (see <see cref="TailCalls"/>); keeps it if that fails.</summary>
+    private void WithoutTailCalls(byte[] name)
+    {
+        var dump = t_dump ??= new MemoryStream();
+        dump.SetLength(0);
+        if (DumpFunction(_state, &CollectDump, 0) != 0)
+            return;
+        var bytes = dump.GetBuffer().AsSpan(0, (int)dump.Length);
+        if (!TailCalls.Rewrite(bytes))
+            return;
+        int status;
+        fixed (byte* c = bytes, n = name)
+            status = LoadBuffer(_state, c, (nuint)bytes.Length, n);
+        if (status == 0)
+            Replace(_state, -2);
+        else
+            Pop(_state, 1);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static int CollectDump(nint L, byte* data, nuint size, nint state)
+    {
+        t_dump!.Write(new ReadOnlySpan<byte>(data, (int)size));
+        return 0;
     }
 
     /// <summary>Makes the SCRIPT KILL hook fire at once: every instruction raises, so a pcall inside the script cannot hold it.</summary>

@@ -134,7 +134,7 @@ function loader.register_function(...)
   local reason = n.register(name, callback, flags, description)
   if reason then error(failure(reason)) end
 end
-loader.log, loader.setresp = redis.log, redis.setresp
+loader.log = redis.log
 loader.LOG_DEBUG, loader.LOG_VERBOSE, loader.LOG_NOTICE, loader.LOG_WARNING = 0, 1, 2, 3
 loader.REDIS_VERSION, loader.REDIS_VERSION_NUM = redis.REDIS_VERSION, redis.REDIS_VERSION_NUM
 
@@ -232,9 +232,17 @@ _G.redis = redis
 local G, store = _G, {}
 for k, v in next, G do store[k] = v end
 for k in next, store do rawset(G, k, nil) end
-setmetatable(store, {
-  __index = function(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end,
-})
-lock(G, {__index = store, __newindex = readonly})
+local function store_error_index(_, k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
+setmetatable(store, {__index = store_error_index})
+local globals = {__index = store, __newindex = readonly}
+lock(G, globals)
+
+-- FUNCTION LOAD runs a library's body seeing no global but the loader as its redis, as Redis 7.0's
+-- library API: reading any other name is an error. Set raw in _G, redis shadows the real one.
+local nothing = setmetatable({}, {__index = store_error_index})
+registry.istore_loading = function(on)
+  rawset(G, 'redis', on and registry.istore_loader or nil)
+  globals.__index = on and nothing or store
+end
 """;
 }

@@ -35,6 +35,30 @@ internal static unsafe class Natives
         return 2;
     }
 
+    /// <summary>
+    /// Writes the script's table reply (its one argument) in the script's protocol. Called through
+    /// lua_pcall, so the stack a deep table's conversion reserves belongs to this call and is given
+    /// back after it; reserved at the interpreter's base level it would stay so for good.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    public static int WriteReply(nint L)
+    {
+        if (t_current is not { } run)
+            return 0;
+        var output = run.Caller.Output;
+        int start = output.Length;
+        try
+        {
+            LuaToResp.Write(L, output, run.Resp);
+        }
+        catch (Exception ex)
+        {
+            output.Truncate(start);
+            output.WriteError("ERR internal error: " + ex.Message);
+        }
+        return 0;
+    }
+
     /// <summary>n.aclcheck(...): a boolean, or an error table the prelude raises.</summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     public static int AclCheck(nint L)

@@ -29,6 +29,7 @@ internal static class ScriptCommandCall
         var spec = FindCommand(args[0]);   // once: the checks and the dispatch share it
         if (Refusal(run, spec, args) is { } refusal)
         {
+            CountRefusal(run.Caller, spec, refusal);
             RespToLua.PushError(L, refusal);
             PushString(L, "ignore_error_stats_update"u8);   // as Redis marks a refused call's error table
             PushBoolean(L, 1);
@@ -41,6 +42,15 @@ internal static class ScriptCommandCall
             return;
         }
         Execute(run, spec!, args, L);
+    }
+
+    /// <summary>As Redis's scriptCall: a refused call is the command's rejected call and an error reply, counted now, once.</summary>
+    private static void CountRefusal(Commands.CommandContext c, CommandSpec? spec, string refusal)
+    {
+        if (spec is not null)
+            c.Stats.Rejected[spec.Index]++;
+        c.Stats.CountError(System.Text.Encoding.UTF8.GetBytes(refusal.StartsWith('-') ? refusal : "-ERR " + refusal));
+        Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }
 
     /// <summary>The Lua arguments as a command (the stack emptied), or null with Redis's error pushed.</summary>
@@ -141,13 +151,13 @@ internal static class ScriptCommandCall
     /// <summary>Why the script may not run this command (Redis's wording), or null.</summary>
     private static string? Refusal(ScriptRun run, CommandSpec? spec, CommandArgs args)
     {
-        if (spec is null)
+        if (spec is null || (spec.IsContainer && !KnownSubcommand(spec, args)))
             return "Unknown Redis command called from script";
         if (!spec.AcceptsArgCount(args.Count))
             return "Wrong number of args calling Redis command from script";
         // Blocking commands are no-script in Redis 7, except XREAD/XREADGROUP, which refuse only BLOCK.
         if (((spec.Flags & CommandFlags.NoScript) != 0 || ((spec.Flags & CommandFlags.Blocking) != 0 && spec.Name is not ("XREAD" or "XREADGROUP")))
-            && !(spec.Name == "DEBUG" && run.Caller.Node.Scripts.DebugFromScriptsAllowed))
+            && !(spec.Name == "DEBUG" && run.Caller.Node.Scripts.DebugFromScriptsAllowed) || spec.SubcommandHas(args, CommandFlags.NoScript))
             return "This Redis command is not allowed from script";
         if (AclRefusal(run, spec, args) is { } refusal)
             return refusal;
@@ -171,6 +181,23 @@ internal static class ScriptCommandCall
         }
         run.Wrote = true;
         return null;
+    }
+
+    /// <summary>A container's subcommands by container name, as Redis 7 lists them.</summary>
+    private static readonly Dictionary<string, string[]> SubcommandsOf = AclSubcommands.All
+        .GroupBy(s => s.Container).ToDictionary(g => g.Key, g => g.Select(s => s.Name).ToArray());
+
+    /// <summary>Redis looks a container's call up by its subcommand: one it does not have is an unknown command.</summary>
+    private static bool KnownSubcommand(CommandSpec spec, CommandArgs args)
+    {
+        if (!SubcommandsOf.TryGetValue(spec.Name, out var names))
+            return true;   // no list here (DEBUG): the handler judges
+        if (args.Count < 2)
+            return true;   // the container alone: its arity refuses it
+        foreach (var name in names)
+            if (System.Text.Ascii.EqualsIgnoreCase(args[1], name))
+                return true;
+        return false;
     }
 
     /// <summary>A script runs as its caller's user: each call is checked as Redis's scriptVerifyACL.</summary>

@@ -10,7 +10,7 @@ namespace Istore.Node.Scripting;
 /// replicas get its effects, never the script), with the count hook watching the busy threshold,
 /// then writes the reply or Redis's error text.
 /// </summary>
-internal static class ScriptRunner
+internal static unsafe class ScriptRunner
 {
     private static int s_gcCountdown = 50;
 
@@ -43,7 +43,7 @@ internal static class ScriptRunner
             try
             {
                 lua.PushErrorHandler();
-                GetField(L, RegistryIndex, registryKey);
+                RegistryTables.Get(L, run.EvalMode ? RegistryTables.Scripts : RegistryTables.Functions, registryKey);
                 int argCount = 0;
                 if (run.EvalMode)
                 {
@@ -89,7 +89,16 @@ internal static class ScriptRunner
         }
         if (status == 0)
         {
-            LuaToResp.Write(L, w, run.Resp);
+            run.Caller.ErrorCountedEarlier = CountedEarlier(L);
+            if (Type(L, -1) != TypeTable)
+            {
+                LuaToResp.Write(L, w, run.Resp);
+                return;
+            }
+            PushCClosure(L, &Natives.WriteReply, 0);
+            PushValue(L, -2);
+            if (PCall(L, 1, 0, 0) != 0)   // the call could not start: no memory for its stack
+                w.WriteError("ERR the script's reply could not be converted: out of memory");
             return;
         }
         if (Type(L, -1) != TypeTable)
@@ -99,10 +108,23 @@ internal static class ScriptRunner
             w.WriteError(OneLine($"ERR Error running script {run.Name}, {message}"));
             return;
         }
+        run.Caller.ErrorCountedEarlier = CountedEarlier(L);
         string error = StringField(L, "err") ?? "ERR unknown error";
         string? source = StringField(L, "source");
         string? line = StringField(L, "line");
         w.WriteError(OneLine(source is not null && line is not null ? $"{error} script: {run.Name}, on {source}:{line}." : error));
+    }
+
+    /// <summary>An error table a failed or refused redis.call made: its error is in errorstats already.</summary>
+    private static bool CountedEarlier(nint L)
+    {
+        if (Type(L, -1) != TypeTable)
+            return false;
+        PushString(L, "ignore_error_stats_update");
+        RawGet(L, -2);
+        bool counted = ToBoolean(L, -1) != 0;
+        Pop(L, 1);
+        return counted;
     }
 
     private static string? StringField(nint L, string name)

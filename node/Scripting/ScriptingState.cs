@@ -157,14 +157,14 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
         {
             if (lua.Compile(body[shebang..], "@user_script") is { } error)
                 return "ERR Error compiling script (new function): " + error;
-            Native.LuaNative.SetField(lua.State, Native.LuaNative.RegistryIndex, RegistryKey(sha));
+            RegistryTables.Set(lua.State, RegistryTables.Scripts, RegistryKey(sha));
         }
         lock (_scripts)
             _scripts[sha] = (flags, RegistryKey(sha));
         return null;
     }
 
-    /// <summary>SCRIPT FLUSH: forgets every script, and the interpreter with them (a fresh one starts on next use), as Redis does.</summary>
+    /// <summary>SCRIPT FLUSH: forgets every script and frees their memory (Redis starts a new interpreter; functions share this one).</summary>
     public void Flush()
     {
         var lua = _lua;
@@ -177,14 +177,29 @@ internal sealed class ScriptingState(Hosting.NodeServer node) : IDisposable
         {
             lock (_scripts)
             {
-                foreach (var sha in _scripts.Keys)
-                {
-                    Native.LuaNative.PushNil(lua.State);
-                    Native.LuaNative.SetField(lua.State, Native.LuaNative.RegistryIndex, RegistryKey(sha));
-                }
+                RegistryTables.Reset(lua.State, RegistryTables.Scripts);
                 _scripts.Clear();
             }
-            Native.LuaNative.Gc(lua.State, 2, 0);   // LUA_GCCOLLECT
+            CollectFully(lua.State);
+        }
+    }
+
+    /// <summary>
+    /// Full collections until memory stops shrinking: each one halves at most what the interpreter
+    /// keeps for past peaks (its stack after a big unpack, its string table), which Redis frees by
+    /// starting a new interpreter.
+    /// </summary>
+    private static void CollectFully(nint L)
+    {
+        const int GcCollect = 2;
+        int before = Native.LuaNative.Gc(L, Native.LuaNative.GcCount, 0);
+        for (int round = 0; round < 16; round++)
+        {
+            Native.LuaNative.Gc(L, GcCollect, 0);
+            int after = Native.LuaNative.Gc(L, Native.LuaNative.GcCount, 0);
+            if (after >= before)
+                break;
+            before = after;
         }
     }
 

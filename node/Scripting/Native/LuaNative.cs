@@ -147,6 +147,9 @@ internal static unsafe partial class LuaNative
     [LibraryImport(Library, EntryPoint = "luaL_loadbuffer")]
     public static partial int LoadBuffer(nint L, byte* buffer, nuint size, byte* name);
 
+    [LibraryImport(Library, EntryPoint = "lua_dump")]
+    public static partial int DumpFunction(nint L, delegate* unmanaged[Cdecl]<nint, byte*, nuint, nint, int> writer, nint data);
+
     [LibraryImport(Library, EntryPoint = "lua_sethook")]
     public static partial int SetHook(nint L, nint hook, int mask, int count);
 

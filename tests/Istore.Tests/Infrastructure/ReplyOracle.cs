@@ -38,6 +38,13 @@ public sealed class ReplyOracle(RawConnection node, RawConnection redis) : IAsyn
         return Encoding.Latin1.GetString(actual);
     }
 
+    /// <summary>Runs each command on both servers in turn, asserting identical replies.</summary>
+    public async Task AgreeAllAsync(params string[][] commands)
+    {
+        foreach (var args in commands)
+            await AgreeAsync(args);
+    }
+
     private static string Describe(string[] args) => string.Join(' ', args.Select(a => a.Length > 40 ? a[..40] + "…" : a));
 
     private static string Escape(byte[] reply)

@@ -183,3 +183,18 @@ public sealed class AclTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture
     : AclTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class AclTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : AclTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ExplicitMaxMemoryTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ExplicitMaxMemoryTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ExplicitMaxMemoryTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ExplicitMaxMemoryTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ClusterCommandTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ClusterCommandTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ClusterCommandTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ClusterCommandTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ScriptErrorReportingTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptErrorReportingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ScriptErrorReportingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ScriptErrorReportingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

@@ -9,7 +9,8 @@ namespace Istore.Tests.Node;
 /// -OOM when nothing is left to take; volatile-ttl takes the nearest expiries, LRU the unread keys
 /// and LFU the rarely read ones (statistically, with wide margins); evicted keys are announced,
 /// invalidated for tracking clients, replicated as DELs and stay gone after a restart; the
-/// used_memory estimate is exact for strings and survives a restart; noeviction spills instead.
+/// used_memory estimate is exact for strings and survives a restart; noeviction under the start-up
+/// limit (--maxmemory, the RAM budget) spills instead (ExplicitMaxMemoryTests: a limit CONFIG SET makes).
 /// </summary>
 public sealed class EvictionTests
 {
@@ -22,6 +23,12 @@ public sealed class EvictionTests
         InfoText.Fields((await c.ReadValueAfterAsync("INFO", "everything")).AsString()!);
 
     private static async Task<long> UsedAsync(RawConnection c) => long.Parse((await InfoAsync(c))["used_memory"]);
+
+    /// <summary>INFO's used_memory_dataset: the estimate of the data alone, without the node's fixed used_memory_startup.</summary>
+    private static async Task<long> DataAsync(RawConnection c) => long.Parse((await InfoAsync(c))["used_memory_dataset"]);
+
+    /// <summary>A maxmemory that leaves room for <paramref name="data"/> bytes of data over used_memory_startup.</summary>
+    private static async Task<long> LimitForDataAsync(RawConnection c, long data) => long.Parse((await InfoAsync(c))["used_memory_startup"]) + data;
 
     /// <summary>Sends the commands in one pipeline and returns the replies.</summary>
     private static async Task<List<string>> PipelineAsync(RawConnection c, IEnumerable<string[]> commands)
@@ -58,12 +65,12 @@ public sealed class EvictionTests
     {
         await using var node = await NodeProcess.StartAsync();
         await using var c = await node.ConnectAsync();
-        const long limit = 64 * 1024;
+        long limit = await LimitForDataAsync(c, 64 * 1024);
         foreach (var policy in new[] { "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl" })
         {
             await c.CommandAsync("FLUSHALL");
             await c.CommandAsync("CONFIG", "RESETSTAT");
-            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", policy, "maxmemory", "64kb"));
+            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", policy, "maxmemory", limit.ToString()));
             for (int batch = 0; batch < 10; batch++)
             {
                 var replies = await PipelineAsync(c, Enumerable.Range(batch * 200, 200).Select(i => new[] { "SET", $"w:{i}", Value, "EX", (10_000 + i).ToString() }));
@@ -143,7 +150,7 @@ public sealed class EvictionTests
         // Expiry rank independent of write order (and so of the log's order).
         var ranks = Enumerable.Range(0, 2000).OrderBy(i => (i * 7919) % 2003).ToList();
         await PipelineAsync(c, ranks.Select(rank => new[] { "SET", $"t:{rank}", Value, "EX", (10_000 + rank * 10).ToString() }));
-        long limit = await UsedAsync(c) / 2;
+        long limit = await LimitForDataAsync(c, await DataAsync(c) / 2);
         await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "volatile-ttl", "maxmemory", limit.ToString());
         await WaitUnderLimitAsync(c, limit);
         var left = await KeysAsync(c, "t:*");
@@ -160,7 +167,7 @@ public sealed class EvictionTests
         await PipelineAsync(c, Enumerable.Range(0, 2000).Select(i => new[] { "SET", $"l:{i}", Value }));
         await Task.Delay(2200);   // the LRU clock counts whole seconds
         await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "GET", $"l:{2 * i}" }));
-        long limit = await UsedAsync(c) * 6 / 10;
+        long limit = await LimitForDataAsync(c, await DataAsync(c) * 6 / 10);
         await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", limit.ToString());
         await WaitUnderLimitAsync(c, limit);
         var (read, unread) = await SurvivalAsync(c, "l");
@@ -176,7 +183,7 @@ public sealed class EvictionTests
         await PipelineAsync(c, Enumerable.Range(0, 2000).Select(i => new[] { "SET", $"f:{i}", Value }));
         for (int round = 0; round < 10; round++)
             await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "GET", $"f:{2 * i}" }));
-        long limit = await UsedAsync(c) * 6 / 10;
+        long limit = await LimitForDataAsync(c, await DataAsync(c) * 6 / 10);
         await c.CommandAsync("CONFIG", "SET", "maxmemory", limit.ToString());
         await WaitUnderLimitAsync(c, limit);
         var (read, unread) = await SurvivalAsync(c, "f");
@@ -243,7 +250,7 @@ public sealed class EvictionTests
         Assert.Equal(":500\r\n", await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
 
         await using var c = await group.Master.ConnectAsync();
-        long limit = await UsedAsync(c) / 2;
+        long limit = await LimitForDataAsync(c, await DataAsync(c) / 2);
         await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru", "maxmemory", limit.ToString());
         await WaitUnderLimitAsync(c, limit);
         await c.CommandAsync("SET", "rep:marker", "1");
@@ -260,39 +267,40 @@ public sealed class EvictionTests
         long before;
         await using (var c = await node.ConnectAsync())
         {
-            Assert.Equal(0, await UsedAsync(c));
+            Assert.Equal(0, await DataAsync(c));
+            Assert.Equal(1 << 20, await UsedAsync(c));   // used_memory_startup: never 0, as in Redis
             await c.CommandAsync("SET", "u:a", "xyz");
-            Assert.Equal(48 + 3 + 3, await UsedAsync(c));   // overhead, key, value
+            Assert.Equal(48 + 3 + 3, await DataAsync(c));   // overhead, key, value
             await c.CommandAsync("SET", "u:a", "xyz", "EX", "100");
-            Assert.Equal(48 + 3 + 3 + 8, await UsedAsync(c));   // the expiry is kept in the record
+            Assert.Equal(48 + 3 + 3 + 8, await DataAsync(c));   // the expiry is kept in the record
             await c.CommandAsync("DEL", "u:a");
-            Assert.Equal(0, await UsedAsync(c));
+            Assert.Equal(0, await DataAsync(c));
             await PipelineAsync(c, Enumerable.Range(0, 300).Select(i => new[] { "SET", $"u:{i}", Value, "EX", "1000" }));
             await c.CommandAsync("HSET", "u:h", "f1", "v", "f2", "v");
             await c.CommandAsync("RPUSH", "u:l", "a", "b", "c");
             await c.CommandAsync("SAVE");
             await PipelineAsync(c, Enumerable.Range(0, 100).Select(i => new[] { "APPEND", $"u:{i}", "more" }));
             await c.CommandAsync("LPOP", "u:l");
-            before = await UsedAsync(c);
+            before = await DataAsync(c);
         }
         await node.StopAsync(graceful: false);
         await node.RestartAsync();   // the checkpoint, then the log after it
         await using var after = await node.ConnectAsync();
-        Assert.Equal(before, await UsedAsync(after));
+        Assert.Equal(before, await DataAsync(after));
         await after.CommandAsync("FLUSHALL");
-        Assert.Equal(0, await UsedAsync(after));
+        Assert.Equal(0, await DataAsync(after));
     }
 
     [Fact]
-    public async Task Noeviction_never_refuses_a_write_the_data_spills_to_disk_instead()
+    public async Task Noeviction_with_the_start_up_limit_refuses_no_write_the_data_spills_to_disk_instead()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--maxmemory", "256kb", "--page-size", "64kb"]);
         await using var c = await node.ConnectAsync();
-        await c.CommandAsync("CONFIG", "SET", "maxmemory", "16kb");
-        var replies = await PipelineAsync(c, Enumerable.Range(0, 1000).Select(i => new[] { "SET", $"n:{i}", Value }));
+        var replies = await PipelineAsync(c, Enumerable.Range(0, 3000).Select(i => new[] { "SET", $"n:{i}", Value }));
         Assert.All(replies, reply => Assert.Equal("+OK\r\n", reply));
-        Assert.True(await UsedAsync(c) > 100 * 1024);
-        Assert.Equal(":1000\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.True(await DataAsync(c) > 256 * 1024);
+        Assert.Equal(":3000\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal($"${Value.Length}\r\n{Value}\r\n", await c.CommandAsync("GET", "n:0"));
         Assert.Equal("0", (await InfoAsync(c))["evicted_keys"]);
     }
 

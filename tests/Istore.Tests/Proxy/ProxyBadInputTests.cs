@@ -29,6 +29,16 @@ public class ProxyBadInputTests(ProxyCluster cluster) : IClassFixture<ProxyClust
         Assert.Equal("$1\r\n2\r\n", await c.ReadFrameAsync());
     }
 
+    /// <summary>CLUSTER: istore shards through its proxy, not by cluster slots; the proxy refuses it as other keyless admin commands.</summary>
+    [Fact]
+    public async Task Cluster_is_refused_clearly()
+    {
+        await using var c = await cluster.ConnectAsync();
+        Assert.Equal("-ERR 'CLUSTER' is not available through istore-proxy\r\n", await c.CommandAsync("CLUSTER", "INFO"));
+        Assert.Equal("-ERR 'CLUSTER' is not available through istore-proxy\r\n", await c.CommandAsync("CLUSTER", "SLOTS"));
+        Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
+    }
+
     /// <summary>DUMP and RESTORE route by their key like any keyed command; MIGRATE names a backend address, so the proxy refuses it.</summary>
     [Fact]
     public async Task Dump_and_restore_route_by_key_and_migrate_is_refused()
