@@ -166,7 +166,7 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         await using var reader = await Resp3Async();
         await using var writer = await fixture.ConnectAsync();
         await reader.CommandAsync("CLIENT", "TRACKING", "on");
-        await writer.CommandAsync("SET", "ex:k", "v", "PX", "30");
+        await writer.CommandAsync("SET", "ex:k", "v", "PX", "300");   // long enough to be read (and tracked) before it expires on a busy machine
         await reader.CommandAsync("GET", "ex:k");
         Assert.Equal(Invalidate("ex:k"), await reader.ReadFrameAsync(TimeSpan.FromSeconds(5)));   // active expiry
         await writer.CommandAsync("FLUSHALL");
