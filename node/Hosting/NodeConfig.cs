@@ -131,6 +131,7 @@ public sealed class NodeConfig
         ["acllog-max-len"] = (node, v) => node.Acl.Log.MaxLength = long.Parse(v),
         ["acl-pubsub-default"] = (node, v) => node.Acl.PubSubDefaultAllChannels = v.Equals("allchannels", StringComparison.OrdinalIgnoreCase),
         ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        ["replica-serve-stale-data"] = (node, v) => node.Replication.Settings.ServeStaleData = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 
     private static int ClampToInt(string value) => (int)Math.Min(long.Parse(value), int.MaxValue);

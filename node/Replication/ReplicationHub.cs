@@ -81,7 +81,13 @@ public sealed class ReplicationHub : IDisposable
     /// from a snapshot (shared with replicas already waiting for one). The connection is handed
     /// off to the replica's feed. Returns an error to reply instead, or null.
     /// </summary>
-    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort)
+    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort) =>
+        Attach(connection, replid, psyncOffset, listeningPort, legacySync: false);
+
+    /// <summary>The legacy SYNC: always a full sync, then the stream; the client acknowledges nothing.</summary>
+    internal string? Sync(Connection connection, int listeningPort) => Attach(connection, "?", 0, listeningPort, legacySync: true);
+
+    private string? Attach(Connection connection, string replid, long psyncOffset, int listeningPort, bool legacySync)
     {
         if (Link is { Up: false })
             return "NOMASTERLINK Can't SYNC while not connected with my master";
@@ -117,7 +123,7 @@ public sealed class ReplicationHub : IDisposable
             Logger.ReplicaSync(address, listeningPort, snapshotReader is null ? "a partial resync" : "a full resync", answer.TrimEnd());
             connection.HandOff((socket, unread) =>
             {
-                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, answer, from, snapshotReader);
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, legacySync ? null : answer, from, snapshotReader);
                 lock (_lock)
                     _replicas = [.. _replicas, feed];
                 feed.Start();
@@ -179,7 +185,7 @@ public sealed class ReplicationHub : IDisposable
         int count = 0;
         foreach (var feed in _replicas)
         {
-            if (feed.Online && feed.AckOffset >= offset)
+            if (feed.Online && feed.Acknowledges && feed.AckOffset >= offset)
                 count++;
         }
         return count;
@@ -191,7 +197,7 @@ public sealed class ReplicationHub : IDisposable
         int count = 0;
         foreach (var feed in _replicas)
         {
-            if (feed.Online && feed.SecondsSinceAck <= Settings.MinReplicasMaxLagSeconds)
+            if (feed.Online && feed.Acknowledges && feed.SecondsSinceAck <= Settings.MinReplicasMaxLagSeconds)
                 count++;
         }
         return count;

@@ -183,3 +183,9 @@ public sealed class AclTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture
     : AclTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class AclTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : AclTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class TransactionRefusalTestsOnMemory(NodeFixture fixture) : TransactionRefusalTests(fixture), IClassFixture<NodeFixture>;
+public sealed class TransactionRefusalTestsOnDisk(DiskNodeFixture fixture) : TransactionRefusalTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class LegacySyncTestsOnMemory(NodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<NodeFixture>;
+public sealed class LegacySyncTestsOnDisk(DiskNodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<DiskNodeFixture>;
