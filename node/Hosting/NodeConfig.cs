@@ -131,6 +131,9 @@ public sealed class NodeConfig
         ["acllog-max-len"] = (node, v) => node.Acl.Log.MaxLength = long.Parse(v),
         ["acl-pubsub-default"] = (node, v) => node.Acl.PubSubDefaultAllChannels = v.Equals("allchannels", StringComparison.OrdinalIgnoreCase),
         ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        ["latency-tracking"] = (_, v) => Admin.LatencyHistograms.Tracking = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        ["latency-tracking-info-percentiles"] = (_, v) => Admin.LatencyHistograms.InfoPercentiles =
+            v.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
         ["replica-serve-stale-data"] = (node, v) => node.Replication.Settings.ServeStaleData = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 

@@ -185,7 +185,7 @@ internal static class RedisParameters
         new("notify-keyspace-events", null, true, Text(), ""),
         new("bind", null, true, Text(), "* -::*"),
         new("replicaof", "slaveof", false, Text(), ""),
-        new("latency-tracking-info-percentiles", null, true, Text(), "50 99 99.9"),
+        new("latency-tracking-info-percentiles", null, true, ParameterKind.Percentiles, "50 99 99.9"),
     ];
 
     public static RedisParameter Find(string name) => Array.Find(All, p => p.Name == name) ?? throw new ArgumentException(name);

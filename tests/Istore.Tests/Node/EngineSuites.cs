@@ -189,3 +189,8 @@ public sealed class TransactionRefusalTestsOnDisk(DiskNodeFixture fixture) : Tra
 
 public sealed class LegacySyncTestsOnMemory(NodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<NodeFixture>;
 public sealed class LegacySyncTestsOnDisk(DiskNodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class LatencyStatsTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyStatsTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class LatencyStatsTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyStatsTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
