@@ -194,3 +194,8 @@ public sealed class LatencyStatsTestsOnMemory(NodeFixture fixture, Net.RedisServ
     : LatencyStatsTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class LatencyStatsTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : LatencyStatsTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ConfigListenerTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ConfigListenerTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ConfigListenerTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ConfigListenerTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
