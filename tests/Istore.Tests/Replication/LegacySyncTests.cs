@@ -56,13 +56,8 @@ public abstract class LegacySyncTests(NodeFixture fixture)
         Assert.Equal("+PONG\r\n", await c.CommandAsync("PING"));
     }
 
-    private static async Task Transact(RawConnection c, params string[][] commands)
-    {
-        Assert.Equal("+OK\r\n", await c.CommandAsync("MULTI"));
-        foreach (var command in commands)
-            Assert.Equal("+QUEUED\r\n", await c.CommandAsync(command));
-        Assert.StartsWith("*", await c.CommandAsync("EXEC"));
-    }
+    private static async Task Transact(RawConnection c, params string[][] commands) =>
+        Assert.StartsWith("*", await Node.TransactionTests.TransactAsync(c, commands));
 
     /// <summary>A SYNC client: newlines while the snapshot is made, <c>$length</c> and the snapshot (no CRLF after it), then RESP records.</summary>
     private sealed class ReplicationStream : IDisposable
