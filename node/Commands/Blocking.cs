@@ -75,7 +75,7 @@ public static class Blocking
         {
             DeadlineMs = deadlineMs,
             SlowLog = Admin.BlockedSlowLog.For(c),
-            Stats = new Admin.BlockedCallStats(c.Stats, c.Spec, System.Diagnostics.Stopwatch.GetTimestamp() - c.StartedTicks),
+            Stats = new Admin.BlockedCallStats(c.Stats, c.Spec, System.Diagnostics.Stopwatch.GetTimestamp() - c.StartedTicks, c.Node.Stats),
         });
         c.AnsweredLater = true;
         c.Connection.Suspend();

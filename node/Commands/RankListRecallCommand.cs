@@ -36,7 +36,7 @@ public static class RankListRecallCommand
         }
         var connection = c.Connection;
         var slowLog = BlockedSlowLog.For(c);
-        var stats = new BlockedCallStats(c.Stats, c.Spec, Stopwatch.GetTimestamp() - c.StartedTicks);
+        var stats = new BlockedCallStats(c.Stats, c.Spec, Stopwatch.GetTimestamp() - c.StartedTicks, c.Node.Stats);
         var db = c.Keyspace.Database;
         bool noTouch = c.Keyspace.NoTouch;
         c.AnsweredLater = true;

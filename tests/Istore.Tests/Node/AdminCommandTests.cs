@@ -205,8 +205,14 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         Assert.Equal("*-1\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
         await blocked.SendCommandAsync("BLPOP", "ub:none", "0");
         await c.WaitForBlockedClientsAsync(1);
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "RESETSTAT"));
         Assert.Equal(":1\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id, "ERROR"));
         Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        // As Redis's info suite ("errorstats: blocking commands"): the late error counts as a failed call and an error reply.
+        string stats = (await c.ReadValueAfterAsync("INFO", "stats", "commandstats")).AsString()!;
+        Assert.Contains("total_error_replies:1\r\n", stats);
+        Assert.Contains("cmdstat_blpop:calls=1,", stats);
+        Assert.Contains(",rejected_calls=0,failed_calls=1\r\n", stats);
         Assert.Equal(":0\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id));
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
         await OracleScript.AssertSameRepliesAsync(c, oracle, "CLIENT UNBLOCK x", "CLIENT UNBLOCK 999999 MAYBE", "CLIENT UNBLOCK 999999 TIMEOUT", "CLIENT UNBLOCK");
