@@ -330,12 +330,15 @@ internal sealed class NodeWorker : ILoopWorker
 
     private static bool IsScript(CommandSpec spec) => spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
 
-    /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>
+    /// <summary>By the subcommand's full name, as Redis (LATENCY HISTOGRAM, INFO commandstats); a subcommand that does not exist is not one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RecordSubcommandLatency(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply, long elapsed)
     {
-        if (c.Count > 1 && !reply.StartsWith("-ERR unknown subcommand"u8))
-            stats.Latency.RecordSubcommand(c.Spec.Name.ToLowerInvariant() + "|" + c.ArgString(1).ToLowerInvariant(), elapsed);
+        if (c.Count <= 1 || reply.StartsWith("-ERR unknown subcommand"u8))
+            return;
+        string name = c.Spec.Name.ToLowerInvariant() + "|" + c.ArgString(1).ToLowerInvariant();
+        stats.Latency.RecordSubcommand(name, elapsed);
+        stats.CountSubcommand(name, elapsed, failed: reply.Length > 0 && reply[0] == (byte)'-');
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -346,8 +349,7 @@ internal sealed class NodeWorker : ILoopWorker
         Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }
 
-    /// <summary>Refuses a command before it runs; inside MULTI that also dooms the transaction (EXECABORT).</summary>
-    /// <summary>As Redis's rejectCommand: a refused command dooms the transaction it was sent in; a refused EXEC ends it.</summary>
+    /// <summary>Refuses a command before it runs, as Redis's rejectCommand: that dooms the transaction it was sent in; a refused EXEC ends it (EXECABORT).</summary>
     private void Reject(ClientState client, RespWriter output, string error, CommandSpec? spec)
     {
         if (client.Transaction is { } transaction)

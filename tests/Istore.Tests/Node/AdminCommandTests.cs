@@ -169,6 +169,17 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             Assert.Matches(new Regex(@"total_commands_processed:(\d+)"), stats);
             Assert.DoesNotContain("cmdstat_", await c.CommandAsync("INFO"));   // commandstats only when asked for
             Assert.Contains("cmdstat_info", await c.CommandAsync("INFO", "all"));
+
+            // A container's calls show by subcommand, as Redis's (its info suite reads cmdstat_xgroup|createconsumer).
+            await c.CommandAsync("CONFIG", "RESETSTAT");
+            await c.CommandAsync("XADD", "cs:s", "*", "f", "v");
+            Assert.StartsWith("-NOGROUP", await c.CommandAsync("XGROUP", "CREATECONSUMER", "cs:s", "nogroup", "consumer"));
+            await c.CommandAsync("CLIENT", "ID");
+            info = await c.CommandAsync("INFO", "commandstats");
+            Assert.Matches(@"cmdstat_xgroup\|createconsumer:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1\r\n", info);
+            Assert.Matches(@"cmdstat_client\|id:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0\r\n", info);
+            Assert.DoesNotContain("cmdstat_xgroup:", info);
+            Assert.DoesNotContain("cmdstat_client:", info);
         }
         finally
         {
