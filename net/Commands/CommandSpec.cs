@@ -20,8 +20,11 @@ public sealed record CommandSpec(
 
     public bool HasKeys => FirstKey > 0 || NumKeysAt > 0;
 
-    /// <summary>A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".</summary>
-    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal);
+    /// <summary>
+    /// A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".
+    /// Its summary says so, as Redis's do; DEBUG's says so too, but Redis gives it no subcommand table.
+    /// </summary>
+    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal) && Name != "DEBUG";
 
     /// <summary>
     /// Flags Redis gives some subcommands beyond their container's own: CLUSTER RESET is no-script,

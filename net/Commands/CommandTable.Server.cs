@@ -7,7 +7,8 @@ public static partial class CommandTable
         const string g = "connection";
         const CommandFlags N = CommandFlags.NoAuth;
         const CommandFlags S = CommandFlags.Stale | CommandFlags.Loading;
-        Add(t, g, "PING", -1, F | S, 0, 0, 0, "Returns the server's liveliness response.");
+        // Not stale-safe, as in Redis (a replica with serve-stale-data off answers MASTERDOWN); answered while loading, unlike Redis, for HA's probes.
+        Add(t, g, "PING", -1, F | CommandFlags.Loading, 0, 0, 0, "Returns the server's liveliness response.");
         Add(t, g, "ECHO", 2, F | S, 0, 0, 0, "Returns the given string.");
         Add(t, g, "HELLO", -1, N | F | S, 0, 0, 0, "Handshakes with the Redis server.");
         Add(t, g, "AUTH", -2, N | F | S, 0, 0, 0, "Authenticates the connection.");

@@ -438,9 +438,22 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
         ProcessInput(c);
     }
 
+    /// <summary>Whether this loop takes connections from the listening socket (registered with epoll).</summary>
+    private bool _accepting = true;
+
+    /// <summary>The host listens on a new socket: take connections from it instead of the old one.</summary>
+    internal void MoveListener(int oldFd, int newFd)
+    {
+        if (!_accepting)
+            return;
+        Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, oldFd, null);
+        Register(newFd, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE, ListenTag, Libc.EPOLL_CTL_ADD);
+    }
+
     /// <summary>Stops or resumes taking connections from the listening socket (another process may take them meanwhile).</summary>
     internal void SetAccepting(bool accepting)
     {
+        _accepting = accepting;
         if (accepting)
             Register(_host.ListenFd, Libc.EPOLLIN | Libc.EPOLLEXCLUSIVE, ListenTag, Libc.EPOLL_CTL_ADD);
         else

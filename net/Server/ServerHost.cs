@@ -10,7 +10,9 @@ namespace Istore.Net.Server;
 /// </summary>
 public sealed class ServerHost : IDisposable
 {
-    private readonly Socket _listener;
+    private Socket _listener;
+    private volatile int _listenFd;
+    private readonly object _relistenLock = new();
     private readonly EventLoop[] _loops;
     private readonly ConcurrentDictionary<long, Connection> _connections = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,7 +26,7 @@ public sealed class ServerHost : IDisposable
         Application = application;
         _listener = options.Listener ?? Listen(options);
         _listener.Blocking = false;
-        ListenFd = (int)_listener.Handle;
+        _listenFd = (int)_listener.Handle;
         _loops = new EventLoop[Math.Max(1, options.Threads)];
         for (int i = 0; i < _loops.Length; i++)
             _loops[i] = new EventLoop(this, i);
@@ -36,7 +38,34 @@ public sealed class ServerHost : IDisposable
 
     internal IServerApplication Application { get; }
 
-    internal int ListenFd { get; }
+    internal int ListenFd => _listenFd;
+
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> instead (CONFIG SET port / bind), from any thread: the
+    /// new socket is bound first, so a failure (the port is taken) throws and changes nothing;
+    /// then each loop moves to it and the last one closes the old socket, as Redis closes its old
+    /// listeners once the new ones listen. Established connections stay.
+    /// </summary>
+    public void Relisten(System.Net.IPEndPoint endpoint)
+    {
+        lock (_relistenLock)
+        {
+            var listener = TcpListen.Open(endpoint, Options.Backlog);
+            listener.Blocking = false;
+            var old = _listener;
+            int oldFd = _listenFd, newFd = (int)listener.Handle;
+            _listener = listener;
+            _listenFd = newFd;
+            int remaining = _loops.Length;
+            foreach (var loop in _loops)
+                loop.Post(() =>
+                {
+                    loop.MoveListener(oldFd, newFd);
+                    if (Interlocked.Decrement(ref remaining) == 0)
+                        old.Dispose();
+                });
+        }
+    }
 
     internal Resp.RespLimits Limits => Options.Limits;
 
@@ -68,7 +97,10 @@ public sealed class ServerHost : IDisposable
     public long BytesSent => _loops.Sum(l => l.Traffic.Out);
 
     /// <summary>The port actually bound (useful with port 0).</summary>
-    public int Port => ((System.Net.IPEndPoint)_listener.LocalEndPoint!).Port;
+    public int Port => EndPoint.Port;
+
+    /// <summary>The address and port listened on.</summary>
+    public System.Net.IPEndPoint EndPoint => (System.Net.IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Completes when every loop has stopped; faults if a loop died.</summary>
     public Task Stopped => _stopped.Task;

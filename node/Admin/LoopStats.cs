@@ -20,6 +20,35 @@ public sealed class LoopStats
     /// <summary>Commands refused before they ran that have no table row (unknown names).</summary>
     public long RejectedUnknown;
 
+    /// <summary>A container's calls by subcommand ("xgroup|createconsumer"): calls, ticks, failed. Rare, so a lock is fine.</summary>
+    private readonly Dictionary<string, long[]> _subcommands = new(StringComparer.Ordinal);
+
+    /// <summary>A container's call that named a subcommand (it counts for the container too, in the totals).</summary>
+    public void CountSubcommand(string fullName, long ticks, bool failed)
+    {
+        lock (_subcommands)
+        {
+            if (!_subcommands.TryGetValue(fullName, out var counts))
+                _subcommands[fullName] = counts = new long[3];
+            counts[0]++;
+            counts[1] += ticks;
+            if (failed)
+                counts[2]++;
+        }
+    }
+
+    public void AddSubcommandsTo(Dictionary<string, long[]> into)
+    {
+        lock (_subcommands)
+            foreach (var (name, counts) in _subcommands)
+            {
+                if (!into.TryGetValue(name, out var sum))
+                    into[name] = sum = new long[3];
+                for (int i = 0; i < 3; i++)
+                    sum[i] += counts[i];
+            }
+    }
+
     /// <summary>Error replies by their first word (ERR, WRONGTYPE…). Error paths only, so a lock is fine.</summary>
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
 
@@ -47,6 +76,8 @@ public sealed class LoopStats
         Array.Clear(Failed);
         RejectedUnknown = 0;
         Latency.Reset();
+        lock (_subcommands)
+            _subcommands.Clear();
         lock (_errors)
             _errors.Clear();
     }

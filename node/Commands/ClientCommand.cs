@@ -313,7 +313,7 @@ internal static class ClientCommand
         long now = Environment.TickCount64;
         var flags = (state?.IsSubscribed == true ? "P" : "") + (state?.Transaction is null ? "" : "x")
             + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "") + (state?.Tracking is null ? "" : "t");
-        return $"id={conn.Id} addr={conn.RemoteAddress} laddr={node.Options.Bind}:{node.Host.Port} fd={conn.Fd} name={state?.Name} " +
+        return $"id={conn.Id} addr={conn.RemoteAddress} laddr={node.Host.EndPoint} fd={conn.Fd} name={state?.Name} " +
                $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
                $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub={state?.Subscriber?.ShardChannels.Count ?? 0} multi={state?.Transaction?.Count ?? -1} qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
                $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem={Math.Max(0, conn.Output.Length)} tot-mem={conn.InputCapacity + Math.Max(0, conn.Output.Length)} events=r " +

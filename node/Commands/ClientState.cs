@@ -28,6 +28,9 @@ public sealed class ClientState
     /// </summary>
     public bool InTransaction { get; set; }
 
+    /// <summary>What EXEC runs once it has released the keyspace lock (a REPLICAOF queued in the transaction).</summary>
+    public Action? AfterTransaction { get; set; }
+
     /// <summary>Keys this client WATCHes and whether one has changed.</summary>
     public WatchState Watched { get; } = new();
 

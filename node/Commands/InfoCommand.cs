@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Istore.Node.Keyspace;
@@ -27,7 +28,7 @@ internal static class InfoCommand
     private static readonly string[] DefaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "errorstats", "keyspace"];
 
     /// <summary>Sections INFO shows only when asked for them (or for "all").</summary>
-    private static readonly string[] ExtraSections = ["commandstats"];
+    private static readonly string[] ExtraSections = ["commandstats", "latencystats"];
 
     public static void Execute(CommandContext c)
     {
@@ -45,6 +46,11 @@ internal static class InfoCommand
             if (text.Length > 0)
                 text.Append("\r\n");
             text.Append("# ").Append(section == "cpu" ? "CPU" : char.ToUpperInvariant(section[0]) + section[1..]).Append("\r\n");
+            if (section == "latencystats")
+            {
+                AppendLatencyStats(text, c.Node);
+                continue;
+            }
             if (section is "commandstats" or "errorstats")
             {
                 Admin.CommandStatsInfo.Append(text, node: c.Node, commands: section == "commandstats");
@@ -54,6 +60,29 @@ internal static class InfoCommand
                 text.Append(name).Append(':').Append(value).Append("\r\n");
         }
         c.Output.WriteVerbatimText(text.ToString());
+    }
+
+    /// <summary>latency_percentiles_usec_&lt;command&gt;:p50=…,p99=… per command called since the last reset, as Redis ("%.3f" microseconds); nothing while latency-tracking is off.</summary>
+    private static void AppendLatencyStats(StringBuilder text, Hosting.NodeServer node)
+    {
+        if (!Admin.LatencyHistograms.Tracking)
+            return;
+        var all = new Dictionary<string, Admin.LatencyPercentiles>(StringComparer.Ordinal);
+        foreach (var loop in node.Stats.Loops)
+            loop.Latency.AddPercentilesTo(all);
+        var percentiles = Admin.LatencyHistograms.InfoPercentiles;
+        foreach (var (name, histogram) in all.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append("latency_percentiles_usec_").Append(name).Append(':');
+            for (int i = 0; i < percentiles.Length; i++)
+            {
+                if (i > 0)
+                    text.Append(',');
+                text.Append('p').Append(percentiles[i].ToString("0.######", CultureInfo.InvariantCulture)).Append('=')
+                    .Append((histogram.ValueAt(percentiles[i]) / 1000.0).ToString("F3", CultureInfo.InvariantCulture));
+            }
+            text.Append("\r\n");
+        }
     }
 
     private static IEnumerable<(string, object)> Section(CommandContext c, string section)

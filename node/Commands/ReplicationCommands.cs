@@ -3,7 +3,7 @@ using Istore.Node.Replication;
 
 namespace Istore.Node.Commands;
 
-/// <summary>REPLICAOF/SLAVEOF, the replica's handshake (REPLCONF, PSYNC), ROLE, WAIT, DEBUG DIGEST and HA's SHARDGUARD.</summary>
+/// <summary>REPLICAOF/SLAVEOF, the replica's handshake (REPLCONF, PSYNC, the legacy SYNC), ROLE, WAIT, DEBUG DIGEST and HA's SHARDGUARD.</summary>
 public static class ReplicationCommands
 {
     public static void Register(HandlerTable t)
@@ -12,6 +12,7 @@ public static class ReplicationCommands
         t.Add("SLAVEOF", ReplicaOf);
         t.Add("REPLCONF", ReplConf);
         t.Add("PSYNC", Psync);
+        t.Add("SYNC", Sync);
         t.Add("ROLE", Role);
         t.Add("WAIT", Wait);
         t.Add("DEBUG", Debug);
@@ -49,24 +50,36 @@ public static class ReplicationCommands
         c.Output.WriteOk();
     }
 
+    /// <summary>
+    /// Inside EXEC the change waits until the transaction has released the keyspace lock: stopping a
+    /// link joins its thread, which may be waiting for that lock to apply the master's stream.
+    /// </summary>
     private static void ReplicaOf(CommandContext c)
     {
         var hub = c.Node.Replication;
+        Action change;
+        bool already = false;
         if (c.ArgIs(1, "NO"u8) && c.ArgIs(2, "ONE"u8))
-        {
-            hub.BecomeMaster();
-            c.Output.WriteOk();
-            return;
-        }
-        if (!int.TryParse(c.ArgString(2), out int port) || port is < 1 or > 65535)
-        {
-            c.Output.WriteError("ERR Invalid master port");
-            return;
-        }
-        if (hub.ReplicaOf(c.ArgString(1), port))
-            c.Output.WriteOk();
+            change = hub.BecomeMaster;
         else
+        {
+            if (!int.TryParse(c.ArgString(2), out int port) || port is < 0 or > 65535)
+            {
+                c.Output.WriteError("ERR Invalid master port");
+                return;
+            }
+            string host = c.ArgString(1);
+            already = hub.Link is { } link && link.Host == host && link.Port == port;
+            change = () => hub.ReplicaOf(host, port);
+        }
+        if (c.Client.InTransaction)
+            c.Client.AfterTransaction += change;
+        else
+            change();
+        if (already)
             c.Output.WriteSimpleString("OK Already connected to specified master");
+        else
+            c.Output.WriteOk();
     }
 
     private static void ReplConf(CommandContext c)
@@ -118,6 +131,12 @@ public static class ReplicationCommands
             return;
         }
         if (c.Node.Replication.Psync(c.Connection, replid, offset, c.Client.ReplicaListeningPort, c.Client.ReplicaCapabilities) is { } error)
+            c.Output.WriteError(error);
+    }
+
+    private static void Sync(CommandContext c)
+    {
+        if (c.Node.Replication.Sync(c.Connection, c.Client.ReplicaListeningPort) is { } error)
             c.Output.WriteError(error);
     }
 

@@ -149,7 +149,7 @@ public static class ServerCommands
             {
                 var pattern = c.ArgString(i);
                 bool plain = pattern.IndexOfAny(['*', '?', '[']) < 0;
-                foreach (var (name, value) in c.Node.Config.Get(new GlobPattern(c.Args.ToArray(i), ignoreCase: true)))
+                foreach (var (name, value) in c.Node.Config.Get(new GlobPattern(c.Args.ToArray(i), ignoreCase: true), plain))
                     if ((!plain || name.Equals(pattern, StringComparison.OrdinalIgnoreCase)) && seen.Add(name))
                         found[plain ? pattern : name] = value;
             }

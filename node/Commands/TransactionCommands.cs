@@ -27,15 +27,31 @@ public static class TransactionCommands
         node.Database.Watchers.UnwatchAll(client.Watched);
     }
 
-    private static void Multi(CommandContext c)
+    private static void Multi(CommandContext c) => Multi(c.Client, c.Output);
+
+    private static void Multi(ClientState client, Istore.Net.Resp.RespWriter output)
     {
-        if (c.Client.Transaction is not null)
+        if (client.Transaction is not null)
         {
-            c.Output.WriteError("ERR MULTI calls can not be nested");
+            output.WriteError("ERR MULTI calls can not be nested");
             return;
         }
-        c.Client.Transaction = new TransactionQueue();
-        c.Output.WriteOk();
+        client.Transaction = new TransactionQueue();
+        output.WriteOk();
+    }
+
+    /// <summary>
+    /// MULTI, DISCARD or UNWATCH while a script is busy (<see cref="TransactionQueue.RunsWhileBusy"/>):
+    /// answered here, not through the event loop's dispatch, which the running script is using.
+    /// </summary>
+    public static void RunWhileBusy(NodeServer node, ClientState client, Istore.Net.Commands.CommandSpec spec, Istore.Net.Resp.RespWriter output)
+    {
+        switch (spec.Name)
+        {
+            case "MULTI": Multi(client, output); break;
+            case "DISCARD": Discard(node, client, output); break;
+            default: Unwatch(node, client, output); break;
+        }
     }
 
     private static void Exec(CommandContext c)
@@ -53,6 +69,16 @@ public static class TransactionCommands
             c.Output.WriteError("EXECABORT Transaction discarded because of: MISCONF " + failure);
             return;
         }
+        RunAtomically(c, queue);
+        if (c.Client.AfterTransaction is { } after)
+        {
+            c.Client.AfterTransaction = null;
+            after();
+        }
+    }
+
+    private static void RunAtomically(CommandContext c, TransactionQueue queue)
+    {
         using var atomic = c.Keyspace.Atomic();
         bool watchedChanged = c.Client.Watched.ChangedBy(Database.NowMs);
         EndTransaction(c.Node, c.Client);
@@ -104,15 +130,17 @@ public static class TransactionCommands
         }
     }
 
-    private static void Discard(CommandContext c)
+    private static void Discard(CommandContext c) => Discard(c.Node, c.Client, c.Output);
+
+    private static void Discard(NodeServer node, ClientState client, Istore.Net.Resp.RespWriter output)
     {
-        if (c.Client.Transaction is null)
+        if (client.Transaction is null)
         {
-            c.Output.WriteError("ERR DISCARD without MULTI");
+            output.WriteError("ERR DISCARD without MULTI");
             return;
         }
-        EndTransaction(c.Node, c.Client);
-        c.Output.WriteOk();
+        EndTransaction(node, client);
+        output.WriteOk();
     }
 
     /// <summary>WATCH key…: remembers each key's expiry too, since reaching it before EXEC counts as a change.</summary>
@@ -134,9 +162,11 @@ public static class TransactionCommands
         c.Output.WriteOk();
     }
 
-    private static void Unwatch(CommandContext c)
+    private static void Unwatch(CommandContext c) => Unwatch(c.Node, c.Client, c.Output);
+
+    private static void Unwatch(NodeServer node, ClientState client, Istore.Net.Resp.RespWriter output)
     {
-        c.Node.Database.Watchers.UnwatchAll(c.Client.Watched);
-        c.Output.WriteOk();
+        node.Database.Watchers.UnwatchAll(client.Watched);
+        output.WriteOk();
     }
 }

@@ -21,7 +21,13 @@ public sealed class TransactionQueue
     public (CommandSpec Spec, CommandArgs Args) this[int index] => _commands[index];
 
     /// <summary>Whether a queued command writes (EXEC is then refused as a write would be: MISCONF).</summary>
-    public bool HasWrites => _commands.Exists(c => (c.Spec.Flags & CommandFlags.Write) != 0);
+    public bool HasWrites => (Flags & CommandFlags.Write) != 0;
+
+    /// <summary>The queued commands' flags together: EXEC is refused as any of them would be (Redis's mstate.cmd_flags).</summary>
+    public CommandFlags Flags { get; private set; }
+
+    /// <summary>Whether a queued command lacks the stale flag: EXEC then is not stale-safe (Redis's mstate.cmd_inv_flags).</summary>
+    public bool AllStale { get; private set; } = true;
 
     /// <summary>A command was refused while queueing: EXEC must discard the transaction.</summary>
     public void Abort() => Aborted = true;
@@ -29,8 +35,16 @@ public sealed class TransactionQueue
     /// <summary>True for the commands that act on the transaction itself (and QUIT, RESET) rather than join it.</summary>
     public static bool RunsImmediately(CommandSpec spec) => RunImmediately.Contains(spec.Name);
 
+    /// <summary>
+    /// MULTI, DISCARD and UNWATCH run while a script is busy (Redis flags them allow-busy): they
+    /// touch only the client, so a client can start a transaction that the -BUSY replies then doom.
+    /// </summary>
+    public static bool RunsWhileBusy(CommandSpec spec) => spec.Name is "MULTI" or "DISCARD" or "UNWATCH";
+
     public void Add(CommandSpec spec, CommandArgs args)
     {
+        Flags |= spec.Flags;
+        AllStale &= (spec.Flags & CommandFlags.Stale) != 0;
         var values = new byte[args.Count][];
         for (int i = 0; i < values.Length; i++)
             values[i] = args.ToArray(i);

@@ -14,11 +14,12 @@ public sealed class NodeConfig
         _node = node;
         var o = node.Options;
         SetRequirePass(string.IsNullOrEmpty(o.RequirePass) ? null : o.RequirePass);
+        _bind = o.Bind;
         CheckpointLogBytes = o.CheckpointLogBytes;
         _entries = new(StringComparer.OrdinalIgnoreCase)
         {
-            ["bind"] = Fixed(() => o.Bind),
-            ["port"] = Fixed(() => o.Port.ToString()),
+            ["bind"] = (() => _bind, ParseBind),
+            ["port"] = (() => node.Host.Port.ToString(), ParsePort),
             ["dir"] = (() => Path.GetFullPath(o.Directory), null),
             ["dbfilename"] = (() => "checkpoints", null),
             ["appendonly"] = Fixed(() => "yes"),
@@ -91,6 +92,8 @@ public sealed class NodeConfig
         _canonical[parameter.Alias ?? parameter.Name] = parameter.Name;
         if (parameter.Sensitive)
             Sensitive.Add(parameter.Name);
+        if (parameter.Hidden)
+            _hidden.Add(parameter.Name);
     }
 
     private readonly Dictionary<string, string> _stored = new(StringComparer.OrdinalIgnoreCase);
@@ -131,6 +134,10 @@ public sealed class NodeConfig
         ["acllog-max-len"] = (node, v) => node.Acl.Log.MaxLength = long.Parse(v),
         ["acl-pubsub-default"] = (node, v) => node.Acl.PubSubDefaultAllChannels = v.Equals("allchannels", StringComparison.OrdinalIgnoreCase),
         ["rdbcompression"] = (_, v) => Dump.RdbWriter.Compression = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        ["latency-tracking"] = (_, v) => Admin.LatencyHistograms.Tracking = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
+        ["latency-tracking-info-percentiles"] = (_, v) => Admin.LatencyHistograms.InfoPercentiles =
+            v.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        ["replica-serve-stale-data"] = (node, v) => node.Replication.Settings.ServeStaleData = v.Equals("yes", StringComparison.OrdinalIgnoreCase),
     };
 
     private static int ClampToInt(string value) => (int)Math.Min(long.Parse(value), int.MaxValue);
@@ -207,8 +214,12 @@ public sealed class NodeConfig
     public long CheckpointLogBytes { get; private set; }
 
     /// <summary>Parameters whose names match the glob, as (name, value).</summary>
-    public IEnumerable<(string Name, string Value)> Get(Keyspace.GlobPattern pattern) =>
-        _entries.Where(e => pattern.IsMatch(System.Text.Encoding.UTF8.GetBytes(e.Key)))
+    /// <summary>Redis's hidden parameters (test hooks): only a plain name finds them.</summary>
+    private readonly HashSet<string> _hidden = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The parameters <paramref name="pattern"/> matches; <paramref name="plain"/> (no glob) also finds hidden ones.</summary>
+    public IEnumerable<(string Name, string Value)> Get(Keyspace.GlobPattern pattern, bool plain) =>
+        _entries.Where(e => (plain || !_hidden.Contains(e.Key)) && pattern.IsMatch(System.Text.Encoding.UTF8.GetBytes(e.Key)))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => (e.Key, e.Value.Get()));
 
@@ -218,7 +229,7 @@ public sealed class NodeConfig
     /// </summary>
     public string? Set(IReadOnlyList<(string Name, string Value)> pairs)
     {
-        var changes = new List<Action>();
+        var changes = new List<(string Name, Action Apply)>();
         var unknown = pairs.FirstOrDefault(pair => !_entries.ContainsKey(pair.Name)).Name;
         if (unknown is not null)
             return $"ERR Unknown option or number of arguments for CONFIG SET - '{unknown}'";
@@ -238,11 +249,89 @@ public sealed class NodeConfig
             var (apply, error) = _entries[name].Parse!(value);
             if (apply is null)
                 return $"ERR CONFIG SET failed (possibly related to argument '{_canonical.GetValueOrDefault(name, name)}') - {error}";
-            changes.Add(apply);
+            changes.Add((name, apply));
         }
-        changes.ForEach(apply => apply());
+        return Apply(changes);
+    }
+
+    /// <summary>
+    /// Applies checked changes in order. One that fails as it applies (a port already taken) throws
+    /// <see cref="ConfigApplyException"/>: the ones applied before it get their old values back, as
+    /// Redis's CONFIG SET rolls back, and its error is returned.
+    /// </summary>
+    private string? Apply(List<(string Name, Action Apply)> changes)
+    {
+        var applied = new List<(string Name, string Before)>();
+        foreach (var (name, apply) in changes)
+        {
+            string before = _entries[name].Get();
+            try
+            {
+                apply();
+            }
+            catch (ConfigApplyException ex)
+            {
+                applied.Reverse();
+                foreach (var (done, value) in applied)
+                {
+                    try { _entries[done].Parse!(value).Apply?.Invoke(); }
+                    catch (ConfigApplyException) { /* a port given up a moment ago may still be held: the rest go back */ }
+                }
+                return $"ERR CONFIG SET failed (possibly related to argument '{_canonical.GetValueOrDefault(name, name)}') - {ex.Message}";
+            }
+            applied.Add((name, before));
+        }
         return null;
     }
+
+    /// <summary>bind as CONFIG GET shows it: one address here (Redis takes a list).</summary>
+    private string _bind;
+
+    /// <summary>bind: one IP address, or * for every IPv4 one; the listener moves at once, keeping the port.</summary>
+    private (Action?, string?) ParseBind(string value)
+    {
+        string word = value.Trim().TrimStart('-');
+        var address = word == "*" ? System.Net.IPAddress.Any : word == "::*" ? System.Net.IPAddress.IPv6Any
+            : System.Net.IPAddress.TryParse(word, out var parsed) && !word.Contains(' ') ? parsed : null;
+        return (() =>
+        {
+            if (address is null)
+                throw new ConfigApplyException("Failed to bind to specified addresses.");
+            if (!address.Equals(_node.Host.EndPoint.Address))
+                Relisten(new System.Net.IPEndPoint(address, _node.Host.Port), _ => "Failed to bind to specified addresses.");
+            _bind = value;
+        }, null);
+    }
+
+    /// <summary>port: the listener moves at once (established connections stay); a port taken by another socket is refused.</summary>
+    private (Action?, string?) ParsePort(string value)
+    {
+        if (!int.TryParse(value, out int port) || port is < 0 or > 65535)
+            return (null, "argument must be between 0 and 65535 inclusive");
+        if (port == 0)
+            return (null, "port 0 (no TCP listener) is not supported: the node always listens on TCP");
+        return (() =>
+        {
+            if (port != _node.Host.Port)
+                Relisten(new System.Net.IPEndPoint(_node.Host.EndPoint.Address, port), reason => "Unable to listen on this port: " + reason);
+        }, null);
+    }
+
+    /// <summary>Moves the listener; <paramref name="failure"/> words the error from the socket's, as Redis words it.</summary>
+    private void Relisten(System.Net.IPEndPoint endpoint, Func<string, string> failure)
+    {
+        try
+        {
+            _node.Host.Relisten(endpoint);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new ConfigApplyException(failure(ex.Message));
+        }
+    }
+
+    /// <summary>A checked CONFIG SET value that could not be put into effect.</summary>
+    private sealed class ConfigApplyException(string message) : Exception(message);
 
     /// <summary>
     /// A parameter Redis changes at run time that is fixed here (the engine, the listening address,

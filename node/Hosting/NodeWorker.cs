@@ -111,9 +111,21 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, denied, spec);
             return;
         }
-        if (_node.Scripts.Running is { } script && !Scripting.BusyScript.Admit(_node.Scripts, script, spec, args, output))
-            return;
-        if (ReplicationRefusal(spec) is { } refusal)
+        if (_node.Scripts.Running is { } script)
+        {
+            if (TransactionQueue.RunsWhileBusy(spec))
+            {
+                TransactionCommands.RunWhileBusy(_node, client, spec, output);
+                return;
+            }
+            if (!Scripting.BusyScript.Admit(_node.Scripts, script, spec, args, output, out string? busy))
+            {
+                if (busy is not null)
+                    Reject(client, output, busy, spec);
+                return;
+            }
+        }
+        if (ReplicationRefusal(spec, client) is { } refusal)
         {
             Reject(client, output, refusal, spec);
             return;
@@ -198,6 +210,8 @@ internal sealed class NodeWorker : ILoopWorker
 
     private static readonly CommandSpec PingSpec = CommandTable.Find("PING")!;
 
+    private static readonly CommandSpec ExecSpec = CommandTable.Find("EXEC")!;
+
     /// <summary>Writes (EXEC included) must not touch keys MIGRATE has in flight; MIGRATE guards its own keys.</summary>
     private static bool PassesMigrationGate(CommandSpec spec) =>
         ((spec.Flags & CommandFlags.Write) != 0 || spec.Name == "EXEC") && spec.Name != "MIGRATE";
@@ -222,17 +236,23 @@ internal sealed class NodeWorker : ILoopWorker
     }
 
     /// <summary>
-    /// What replication and the log say about running a command here: a replica refuses writes (READONLY) and
-    /// everything but stale-safe commands while it loads a snapshot (LOADING); a master refuses
+    /// What replication and the log say about running a command here: a replica refuses writes (READONLY),
+    /// everything but stale-safe commands while it loads a snapshot (LOADING) or, with
+    /// replica-serve-stale-data off, while its link is down (MASTERDOWN); a master refuses
     /// writes while it has fewer good replicas than min-replicas-to-write (NOREPLICAS); while the
     /// log cannot write, writes and PING are refused (MISCONF, as Redis: PING so that monitoring notices).
     /// </summary>
-    private string? ReplicationRefusal(CommandSpec spec)
+    private string? ReplicationRefusal(CommandSpec spec, ClientState client)
     {
         var replication = _node.Replication;
         if (replication.Loading && (spec.Flags & CommandFlags.Loading) == 0)
             return "LOADING Redis is loading the dataset in memory";
-        bool write = (spec.Flags & CommandFlags.Write) != 0;
+        // EXEC is refused as the commands it would run would be (Redis's mstate flags).
+        var queued = spec == ExecSpec ? client.Transaction : null;
+        bool stale = (spec.Flags & CommandFlags.Stale) != 0 && (queued?.AllStale ?? true);
+        if (!stale && replication.Link is { Up: false } && !replication.Settings.ServeStaleData)
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+        bool write = ((spec.Flags | (queued?.Flags ?? 0)) & CommandFlags.Write) != 0;
         if (!write && spec != PingSpec)
             return null;
         if (_node.Database.Log.Failure is { } failure)
@@ -313,12 +333,15 @@ internal sealed class NodeWorker : ILoopWorker
 
     private static bool IsScript(CommandSpec spec) => spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
 
-    /// <summary>By the subcommand's full name, as Redis; a subcommand that does not exist is not one.</summary>
+    /// <summary>By the subcommand's full name, as Redis (LATENCY HISTOGRAM, INFO commandstats); a subcommand that does not exist is not one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RecordSubcommandLatency(CommandContext c, Admin.LoopStats stats, ReadOnlySpan<byte> reply, long elapsed)
     {
-        if (c.Count > 1 && !reply.StartsWith("-ERR unknown subcommand"u8))
-            stats.Latency.RecordSubcommand(c.Spec.Name.ToLowerInvariant() + "|" + c.ArgString(1).ToLowerInvariant(), elapsed);
+        if (c.Count <= 1 || reply.StartsWith("-ERR unknown subcommand"u8))
+            return;
+        string name = c.Spec.Name.ToLowerInvariant() + "|" + c.ArgString(1).ToLowerInvariant();
+        stats.Latency.RecordSubcommand(name, elapsed);
+        stats.CountSubcommand(name, elapsed, failed: reply.Length > 0 && reply[0] == (byte)'-');
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -331,10 +354,19 @@ internal sealed class NodeWorker : ILoopWorker
         Interlocked.Increment(ref c.Node.Stats.ErrorReplies);
     }
 
-    /// <summary>Refuses a command before it runs; inside MULTI that also dooms the transaction (EXECABORT).</summary>
+    /// <summary>Refuses a command before it runs, as Redis's rejectCommand: that dooms the transaction it was sent in; a refused EXEC ends it (EXECABORT).</summary>
     private void Reject(ClientState client, RespWriter output, string error, CommandSpec? spec)
     {
-        client.Transaction?.Abort();
+        if (client.Transaction is { } transaction)
+        {
+            if (spec == ExecSpec)
+            {
+                TransactionCommands.EndTransaction(_node, client);
+                error = "EXECABORT Transaction discarded because of: " + error;
+            }
+            else
+                transaction.Abort();
+        }
         if (spec is null) _context.Stats.RejectedUnknown++;
         else _context.Stats.Rejected[spec.Index]++;
         _context.Stats.CountError(System.Text.Encoding.UTF8.GetBytes("-" + error));

@@ -17,6 +17,27 @@ internal abstract record ParameterKind
 
     public static readonly ParameterKind SavePoints = new SaveRules();
 
+    public static readonly ParameterKind Percentiles = new PercentileList();
+
+    /// <summary>latency-tracking-info-percentiles: numbers from 0 to 100, shown as Redis prints them ("%f" without trailing zeros).</summary>
+    private sealed record PercentileList : ParameterKind
+    {
+        public override (string?, string?) Check(string value)
+        {
+            var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var shown = new string[words.Length];
+            for (int i = 0; i < words.Length; i++)
+            {
+                if (!double.TryParse(words[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p))
+                    return (null, "Invalid latency-tracking-info-percentiles parameters");
+                if (!(p >= 0 && p <= 100))
+                    return (null, "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+                shown[i] = p.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return (string.Join(' ', shown), null);
+        }
+    }
+
     /// <summary>save: pairs of "seconds changes" (seconds ≥ 1, changes ≥ 0), or nothing.</summary>
     private sealed record SaveRules : ParameterKind
     {
@@ -51,7 +72,7 @@ internal abstract record ParameterKind
             decimal n;
             if (Memory && Istore.Net.Server.MemoryAmount.TryParse(value, out n)) { }
             else if (Percent && value.Length > 1 && value[^1] == '%' && RedisNumber.TryParseInt64(Encoding.ASCII.GetBytes(value[..^1]), out long percent) && percent >= 0)
-                return (value, null);
+                return -percent < Min ? (null, $"percentage argument must be less or equal to {-Min}") : (value, null);
             else if (!Memory && RedisNumber.TryParseInt64(Encoding.UTF8.GetBytes(value), out long parsed)) n = parsed;
             else
                 return (null, Percent ? "argument must be a memory or percent value" : Memory ? "argument must be a memory value" : "argument couldn't be parsed into an integer");

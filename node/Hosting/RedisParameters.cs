@@ -185,7 +185,13 @@ internal static class RedisParameters
         new("notify-keyspace-events", null, true, Text(), ""),
         new("bind", null, true, Text(), "* -::*"),
         new("replicaof", "slaveof", false, Text(), ""),
-        new("latency-tracking-info-percentiles", null, true, Text(), "50 99 99.9"),
+        new("latency-tracking-info-percentiles", null, true, ParameterKind.Percentiles, "50 99 99.9"),
+        // Redis's hidden configs: CONFIG GET answers them by exact name only, never through a pattern.
+        new("use-exit-on-panic", null, true, Bool(), "no", Hidden: true),
+        new("rdb-key-save-delay", null, true, Integer(int.MinValue, int.MaxValue), "0", Hidden: true),
+        new("key-load-delay", null, true, Integer(int.MinValue, int.MaxValue), "0", Hidden: true),
+        new("watchdog-period", null, true, Integer(0, int.MaxValue), "0", Hidden: true),
+        new("loading-process-events-interval-bytes", null, true, Integer(1024, int.MaxValue), "2097152", Hidden: true),
     ];
 
     public static RedisParameter Find(string name) => Array.Find(All, p => p.Name == name) ?? throw new ArgumentException(name);
@@ -208,4 +214,4 @@ internal static class RedisParameters
 }
 
 /// <summary>One CONFIG parameter as Redis declares it.</summary>
-internal sealed record RedisParameter(string Name, string? Alias, bool Mutable, ParameterKind Kind, string Default, bool Sensitive = false);
+internal sealed record RedisParameter(string Name, string? Alias, bool Mutable, ParameterKind Kind, string Default, bool Sensitive = false, bool Hidden = false);

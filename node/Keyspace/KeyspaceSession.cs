@@ -308,14 +308,19 @@ public sealed partial class KeyspaceSession : IDisposable
     /// Holds the write lock and frames the writes inside as one log transaction, so a crash
     /// never leaves half of a multi-key command (RENAME, MSET) or of an EXEC applied on replay;
     /// an engine with its own log gathers them into one batch for the same reason.
-    /// Re-entrant: a scope inside another (RENAME inside EXEC) joins the outer group. The MULTI
-    /// marker is written only before the group's first record, so a group that writes nothing
-    /// (a read-only EXEC) costs no log bytes.
+    /// Re-entrant: a scope inside another (RENAME inside EXEC) joins the outer group. As Redis
+    /// propagates, a group is framed only once it has two records: one that writes nothing (a
+    /// read-only EXEC) costs no log bytes, and one record alone is written bare.
     /// </summary>
     public WriteScope Atomic() => new(this, transaction: true);
 
     private int _atomicDepth;
-    private bool _groupOpen;
+    /// <summary>Records the open group has written.</summary>
+    private int _groupRecords;
+    /// <summary>Where the group's first record starts among the running command's log bytes: its MULTI goes there once a second record comes.</summary>
+    private int _groupStart;
+
+    private static ReadOnlySpan<byte> MultiMarker => "*1\r\n$5\r\nMULTI\r\n"u8;
 
     public readonly ref struct WriteScope
     {
@@ -346,10 +351,11 @@ public sealed partial class KeyspaceSession : IDisposable
             bool outermostAtomic = _transaction && --_session._atomicDepth == 0;
             try
             {
-                if (outermostAtomic && _session._groupOpen)
+                if (outermostAtomic && _session._groupRecords > 0)
                 {
-                    _session._groupOpen = false;
-                    _session.LogMarker("EXEC"u8, change: false);
+                    if (_session._groupRecords > 1)
+                        _session.LogMarker("EXEC"u8, change: false);
+                    _session._groupRecords = 0;
                 }
                 if (--_session._lockDepth == 0)
                     _session.EndCommand();
@@ -414,10 +420,13 @@ public sealed partial class KeyspaceSession : IDisposable
             scratch.Writer.BeginRecord(argCount);
             return scratch;
         }
-        if (_atomicDepth > 0 && !_groupOpen)
+        if (_atomicDepth > 0 && !Replaying)
         {
-            _groupOpen = true;
-            LogMarker("MULTI"u8, change: false);
+            if (_groupRecords == 0)
+                _groupStart = _db.Log.RunningCommandLength;
+            else if (_groupRecords == 1)
+                _db.Log.InsertIntoCommand(_groupStart, MultiMarker);
+            _groupRecords++;
         }
         var scope = Replaying ? new RecordScope(_replayScratch) : new RecordScope(_db.Log.BeginAppend(change));
         Logged |= !Replaying;

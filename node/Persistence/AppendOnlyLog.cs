@@ -166,6 +166,26 @@ public sealed class AppendOnlyLog : IDisposable
         }
     }
 
+    /// <summary>Bytes the running command has appended so far (caller holds the keyspace write lock).</summary>
+    internal int RunningCommandLength
+    {
+        get { lock (_bufferLock) return _pending.Length - _commandStart; }
+    }
+
+    /// <summary>
+    /// Inserts a record <paramref name="offset"/> bytes into the running command's records (a
+    /// transaction's MULTI, which is needed only once its second record comes). Caller holds the
+    /// keyspace write lock; the running command's records are never flushed, so they are all here.
+    /// </summary>
+    internal void InsertIntoCommand(int offset, ReadOnlySpan<byte> record)
+    {
+        lock (_bufferLock)
+        {
+            _pending.Insert(_commandStart + offset, record);
+            _appendedBytes += record.Length;
+        }
+    }
+
     /// <summary>The pending bytes a flush may take: all of them, or those before a running command.</summary>
     private int Flushable => _commandStart < 0 ? _pending.Length : _commandStart;
 

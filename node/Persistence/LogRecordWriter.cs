@@ -47,6 +47,17 @@ internal sealed class LogRecordWriter
         Length += records.Length;
     }
 
+    /// <summary>Inserts whole records at <paramref name="position"/>, moving what follows.</summary>
+    public void Insert(int position, ReadOnlySpan<byte> records)
+    {
+        if (_discard)
+            return;
+        Ensure(records.Length);
+        _buffer.AsSpan(position, Length - position).CopyTo(_buffer.AsSpan(position + records.Length));
+        records.CopyTo(_buffer.AsSpan(position));
+        Length += records.Length;
+    }
+
     /// <summary>
     /// Hands the first <paramref name="length"/> written bytes over and continues in
     /// <paramref name="replacement"/> with the rest (the records of a command still running).

@@ -13,6 +13,9 @@ namespace Istore.Node.Replication;
 /// the backlog as it grows, and a bare <c>\n</c> (outside the stream, not counted) after a second
 /// of silence. The reader takes <c>REPLCONF ACK offset</c>. A replica that falls out of the backlog,
 /// stalls a send, or stops acknowledging for <c>repl-timeout</c> is dropped; it reconnects by itself.
+/// A legacy SYNC client (no PSYNC, no acknowledgements: Redis's test suites read the stream this
+/// way) gets newlines while the snapshot is made, the snapshot as one bulk string, <c>SELECT 0</c>
+/// as Redis opens a new replica's stream, then the stream with no keepalives in it.
 /// </summary>
 internal sealed class ReplicaFeed
 {
@@ -21,6 +24,8 @@ internal sealed class ReplicaFeed
     private readonly byte[] _unread;
     private readonly AutoResetEvent _wake = new(false);
     private readonly Func<FeedStart> _begin;
+    /// <summary>A legacy SYNC client: the snapshot as one bulk string, no answer before it, no acknowledgements.</summary>
+    private readonly bool _legacy;
     private SnapshotSpool.Reader? _snapshot;
     private long _sent;
     private long _ackOffset;
@@ -31,7 +36,7 @@ internal sealed class ReplicaFeed
     /// <param name="begin">Run first on the sender thread (a full sync as files makes its snapshot there).</param>
     /// <param name="provisional">The offset this replica counts as sent until <paramref name="begin"/> says.</param>
     public ReplicaFeed(ReplicationHub hub, Socket socket, ReadOnlyMemory<byte> unread, string address, int listeningPort,
-        Func<FeedStart> begin, long provisional)
+        Func<FeedStart> begin, long provisional, bool legacy)
     {
         _hub = hub;
         _socket = socket;
@@ -40,6 +45,7 @@ internal sealed class ReplicaFeed
         ListeningPort = listeningPort;
         _begin = begin;
         _sent = provisional;
+        _legacy = legacy;
         State = "wait_bgsave";
     }
 
@@ -51,6 +57,9 @@ internal sealed class ReplicaFeed
     public string State { get; private set; }
 
     public bool Online => State == "online";
+
+    /// <summary>A PSYNC replica acknowledges its offset; a legacy SYNC client never does, so it counts for neither WAIT nor min-replicas.</summary>
+    public bool Acknowledges => !_legacy;
 
     public long AckOffset => Interlocked.Read(ref _ackOffset);
 
@@ -88,9 +97,16 @@ internal sealed class ReplicaFeed
             var start = _begin();
             _snapshot = start.Snapshot;
             Volatile.Write(ref _sent, start.From);
-            _socket.Send(Encoding.ASCII.GetBytes(start.Answer));
-            if (_snapshot is not null)
-                SendSnapshot(_snapshot);
+            if (_legacy)
+            {
+                SendLegacySnapshot(_snapshot!);
+            }
+            else
+            {
+                _socket.Send(Encoding.ASCII.GetBytes(start.Answer));
+                if (_snapshot is not null)
+                    SendSnapshot(_snapshot);
+            }
             State = "online";
             _hub.Logger.ReplicaOnline(Address, ListeningPort, _sent);
             SendStream();
@@ -122,6 +138,26 @@ internal sealed class ReplicaFeed
         Interlocked.Exchange(ref _ackTicks, Environment.TickCount64);   // the replica loads now: its silence is not a stall yet
     }
 
+    /// <summary>SYNC's payload: its length must come first, so the snapshot is complete before it goes (a newline a second meanwhile, as Redis sends during its BGSAVE).</summary>
+    private void SendLegacySnapshot(SnapshotSpool.Reader snapshot)
+    {
+        long length;
+        while (!snapshot.TryGetLength(1000, out length))
+        {
+            if (_closed)
+                return;
+            _socket.Send("\n"u8);
+        }
+        State = "send_bulk";
+        _socket.Send(Encoding.ASCII.GetBytes($"${length}\r\n"));
+        var chunk = new byte[256 * 1024];
+        int n;
+        while (!_closed && (n = snapshot.Read(chunk)) > 0)
+            _socket.Send(chunk, 0, n, SocketFlags.None);
+        snapshot.Dispose();
+        _socket.Send("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"u8);
+    }
+
     private void SendStream()
     {
         var buffer = new byte[256 * 1024];
@@ -140,7 +176,7 @@ internal sealed class ReplicaFeed
                 Volatile.Write(ref _sent, _sent + n);
                 continue;
             }
-            if (!_wake.WaitOne(1000) && !_closed)
+            if (!_wake.WaitOne(1000) && !_closed && Acknowledges)
                 _socket.Send("\n"u8);
         }
     }
@@ -208,7 +244,7 @@ internal sealed class ReplicaFeed
     /// <summary>Housekeeping: a replica that has not acknowledged for repl-timeout is gone (SIGSTOP, a dead host).</summary>
     public void CheckTimeout()
     {
-        if (State != "send_bulk" && MillisecondsSinceAck > _hub.Settings.TimeoutMs)
+        if (Acknowledges && State != "send_bulk" && MillisecondsSinceAck > _hub.Settings.TimeoutMs)
             Close($"no acknowledgement for {MillisecondsSinceAck} ms (repl-timeout {_hub.Settings.TimeoutMs / 1000} s)");
     }
 

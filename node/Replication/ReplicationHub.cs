@@ -88,7 +88,13 @@ public sealed class ReplicationHub : IDisposable
     /// off to the replica's feed. A replica that announced this engine's file format gets the
     /// snapshot as files. Returns an error to reply instead, or null.
     /// </summary>
-    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort, IReadOnlyList<string> capabilities)
+    internal string? Psync(Connection connection, string replid, long psyncOffset, int listeningPort, IReadOnlyList<string> capabilities) =>
+        Attach(connection, replid, psyncOffset, listeningPort, capabilities, legacySync: false);
+
+    /// <summary>The legacy SYNC: always a full sync (key by key), then the stream; the client acknowledges nothing.</summary>
+    internal string? Sync(Connection connection, int listeningPort) => Attach(connection, "?", 0, listeningPort, [], legacySync: true);
+
+    private string? Attach(Connection connection, string replid, long psyncOffset, int listeningPort, IReadOnlyList<string> capabilities, bool legacySync)
     {
         if (Link is { Up: false })
             return "NOMASTERLINK Can't SYNC while not connected with my master";
@@ -124,7 +130,7 @@ public sealed class ReplicationHub : IDisposable
             long provisional = Offset;
             connection.HandOff((socket, unread) =>
             {
-                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, begin, provisional);
+                var feed = new ReplicaFeed(this, socket, unread, address, listeningPort, begin, provisional, legacySync);
                 lock (_lock)
                     _replicas = [.. _replicas, feed];
                 feed.Start();
@@ -235,7 +241,7 @@ public sealed class ReplicationHub : IDisposable
         int count = 0;
         foreach (var feed in _replicas)
         {
-            if (feed.Online && feed.AckOffset >= offset)
+            if (feed.Online && feed.Acknowledges && feed.AckOffset >= offset)
                 count++;
         }
         return count;
@@ -247,7 +253,7 @@ public sealed class ReplicationHub : IDisposable
         int count = 0;
         foreach (var feed in _replicas)
         {
-            if (feed.Online && feed.SecondsSinceAck <= Settings.MinReplicasMaxLagSeconds)
+            if (feed.Online && feed.Acknowledges && feed.SecondsSinceAck <= Settings.MinReplicasMaxLagSeconds)
                 count++;
         }
         return count;

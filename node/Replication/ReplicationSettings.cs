@@ -22,6 +22,9 @@ public sealed class ReplicationSettings
 
     public long SyncReplicasTimeoutMs { get; set; } = 1000;
 
+    /// <summary>replica-serve-stale-data: with it off, a replica whose link is down answers only stale-safe commands (MASTERDOWN).</summary>
+    public bool ServeStaleData { get; set; } = true;
+
     /// <summary>How often a replica acknowledges while data flows (Redis: once a second; semi-sync needs better).</summary>
     public const int AckIntervalMs = 100;
 }

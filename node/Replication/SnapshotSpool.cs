@@ -125,6 +125,21 @@ internal sealed class SnapshotSpool
             return file.Read(buffer, 0, buffer.Length);
         }
 
+        /// <summary>The snapshot's whole length once it is complete; false if it is still being written after <paramref name="waitMs"/>. Throws if making it failed.</summary>
+        public bool TryGetLength(int waitMs, out long length)
+        {
+            lock (spool._lock)
+            {
+                long deadline = Environment.TickCount64 + waitMs;
+                for (long left = waitMs; left > 0 && !spool._complete && spool._failure is null; left = deadline - Environment.TickCount64)
+                    Monitor.Wait(spool._lock, (int)left);
+                if (spool._failure is { } failure)
+                    throw new IOException("the snapshot could not be made: " + failure);
+                length = spool._length;
+                return spool._complete;
+            }
+        }
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0)

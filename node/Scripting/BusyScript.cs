@@ -13,9 +13,13 @@ namespace Istore.Node.Scripting;
 /// </summary>
 internal static partial class BusyScript
 {
-    /// <summary>True when the command may run now (the script it waited for has ended); otherwise it was answered.</summary>
-    public static bool Admit(ScriptingState scripting, ScriptRun script, CommandSpec spec, CommandArgs args, RespWriter output)
+    /// <summary>
+    /// True when the command may run now (the script it waited for has ended); otherwise it was
+    /// answered, or <paramref name="busy"/> is the -BUSY error to refuse it with (as any rejection: it dooms a transaction).
+    /// </summary>
+    public static bool Admit(ScriptingState scripting, ScriptRun script, CommandSpec spec, CommandArgs args, RespWriter output, out string? busy)
     {
+        busy = null;
         if (script.ThreadId != Environment.CurrentManagedThreadId)
         {
             // Out of the way of the script's start-up handshake while waiting for it.
@@ -26,7 +30,7 @@ internal static partial class BusyScript
                 spin.SpinOnce(sleep1Threshold: 10);
             loop?.Enter();
             if (scripting.Running != script)
-                return scripting.Running is not { } next || Admit(scripting, next, spec, args, output);
+                return scripting.Running is not { } next || Admit(scripting, next, spec, args, output, out busy);
         }
         bool kill = args.Count == 2 && spec.Name is "SCRIPT" or "FUNCTION" && System.Text.Ascii.EqualsIgnoreCase(args[1], "KILL"u8);
         if (kill)
@@ -49,7 +53,7 @@ internal static partial class BusyScript
             Hosting.Log.ShutdownNoSaveWhileBusy(scripting.Node.Logger);
             Exit(0);
         }
-        output.WriteError(script.BusyError);
+        busy = script.BusyError;
         return false;
     }
 

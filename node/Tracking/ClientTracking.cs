@@ -204,7 +204,8 @@ public sealed class ClientTracking
     /// <summary>FLUSHALL: every tracking client hears "all keys" (a null), and the table empties.</summary>
     public void AllChanged()
     {
-        if (_clientCount == 0)
+        // The table goes even with no client tracking now: entries of clients that turned tracking off stay until then, as in Redis.
+        if (_clientCount == 0 && KeyCount == 0)
             return;
         lock (_lock)
         {

@@ -169,6 +169,17 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             Assert.Matches(new Regex(@"total_commands_processed:(\d+)"), stats);
             Assert.DoesNotContain("cmdstat_", await c.CommandAsync("INFO"));   // commandstats only when asked for
             Assert.Contains("cmdstat_info", await c.CommandAsync("INFO", "all"));
+
+            // A container's calls show by subcommand, as Redis's (its info suite reads cmdstat_xgroup|createconsumer).
+            await c.CommandAsync("CONFIG", "RESETSTAT");
+            await c.CommandAsync("XADD", "cs:s", "*", "f", "v");
+            Assert.StartsWith("-NOGROUP", await c.CommandAsync("XGROUP", "CREATECONSUMER", "cs:s", "nogroup", "consumer"));
+            await c.CommandAsync("CLIENT", "ID");
+            info = await c.CommandAsync("INFO", "commandstats");
+            Assert.Matches(@"cmdstat_xgroup\|createconsumer:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1\r\n", info);
+            Assert.Matches(@"cmdstat_client\|id:calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0\r\n", info);
+            Assert.DoesNotContain("cmdstat_xgroup:", info);
+            Assert.DoesNotContain("cmdstat_client:", info);
         }
         finally
         {
@@ -205,8 +216,14 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
         Assert.Equal("*-1\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
         await blocked.SendCommandAsync("BLPOP", "ub:none", "0");
         await c.WaitForBlockedClientsAsync(1);
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "RESETSTAT"));
         Assert.Equal(":1\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id, "ERROR"));
         Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n", await blocked.ReadFrameAsync(TimeSpan.FromSeconds(5)));
+        // As Redis's info suite ("errorstats: blocking commands"): the late error counts as a failed call and an error reply.
+        string stats = (await c.ReadValueAfterAsync("INFO", "stats", "commandstats")).AsString()!;
+        Assert.Contains("total_error_replies:1\r\n", stats);
+        Assert.Contains("cmdstat_blpop:calls=1,", stats);
+        Assert.Contains(",rejected_calls=0,failed_calls=1\r\n", stats);
         Assert.Equal(":0\r\n", await c.CommandAsync("CLIENT", "UNBLOCK", id));
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
         await OracleScript.AssertSameRepliesAsync(c, oracle, "CLIENT UNBLOCK x", "CLIENT UNBLOCK 999999 MAYBE", "CLIENT UNBLOCK 999999 TIMEOUT", "CLIENT UNBLOCK");

@@ -196,6 +196,25 @@ public abstract class ClientTrackingTests(NodeFixture fixture, RedisServerFixtur
         Assert.Contains("tracking_total_keys:1", await admin.CommandAsync("INFO", "stats"));
     }
 
+    /// <summary>Turning tracking off leaves the client's keys in the table, as in Redis; FLUSHALL empties it even when no client tracks any more.</summary>
+    [Fact]
+    public async Task Flushall_empties_the_table_after_its_clients_stopped_tracking()
+    {
+        await using var node = await fixture.StartNodeAsync();
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CLIENT", "TRACKING", "on"));
+        await c.CommandAsync("GET", "stale:1");
+        await c.CommandAsync("GET", "stale:2");
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CLIENT", "TRACKING", "off"));
+        var info = await c.CommandAsync("INFO");
+        Assert.Contains("tracking_clients:0\r\n", info);
+        Assert.Contains("tracking_total_keys:2\r\n", info);
+        Assert.Equal("+OK\r\n", await c.CommandAsync("FLUSHALL"));
+        info = await c.CommandAsync("INFO");
+        Assert.Contains("tracking_total_keys:0\r\n", info);
+        Assert.Contains("tracking_total_items:0\r\n", info);
+    }
+
     [Fact]
     public async Task Bad_options_get_redis_servers_errors()
     {

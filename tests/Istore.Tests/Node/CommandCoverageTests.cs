@@ -19,7 +19,8 @@ public class CommandCoverageTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     public static TheoryData<string> AllCommands()
     {
         var data = new TheoryData<string>();
-        foreach (var spec in CommandTable.All)
+        // SYNC's reply is a snapshot and a stream, not a RESP frame: LegacySyncTests serve it.
+        foreach (var spec in CommandTable.All.Where(s => s.Name != "SYNC"))
             data.Add(spec.Name);
         return data;
     }

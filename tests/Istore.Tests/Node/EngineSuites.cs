@@ -198,3 +198,19 @@ public sealed class ScriptErrorReportingTestsOnMemory(NodeFixture fixture, Net.R
     : ScriptErrorReportingTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ScriptErrorReportingTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ScriptErrorReportingTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class TransactionRefusalTestsOnMemory(NodeFixture fixture) : TransactionRefusalTests(fixture), IClassFixture<NodeFixture>;
+public sealed class TransactionRefusalTestsOnDisk(DiskNodeFixture fixture) : TransactionRefusalTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class LegacySyncTestsOnMemory(NodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<NodeFixture>;
+public sealed class LegacySyncTestsOnDisk(DiskNodeFixture fixture) : Replication.LegacySyncTests(fixture), IClassFixture<DiskNodeFixture>;
+
+public sealed class LatencyStatsTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyStatsTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class LatencyStatsTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : LatencyStatsTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class ConfigListenerTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : ConfigListenerTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class ConfigListenerTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : ConfigListenerTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

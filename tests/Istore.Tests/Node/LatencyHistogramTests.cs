@@ -97,7 +97,7 @@ public abstract class LatencyHistogramTests(NodeFixture fixture, RedisServerFixt
         await c.CommandAsync("CONFIG", "RESETSTAT");
         await c.CommandAsync("DEBUG", "SLEEP", "0.003");
         long micros = (await c.ReadValueAfterAsync("SLOWLOG", "GET", "1"))[0][2].AsInteger();
-        var bucket = Assert.Single(Histogram(Map(await c.ReadValueAfterAsync("LATENCY", "HISTOGRAM", "debug"))["debug|sleep"], 1));
+        var bucket = Assert.Single(Histogram(Map(await c.ReadValueAfterAsync("LATENCY", "HISTOGRAM", "debug"))["debug"], 1));   // DEBUG has no subcommand table in Redis
         Assert.Equal(LatencyHistograms.BucketMicros.First(key => key >= micros), bucket.Key);
     }
 
