@@ -241,11 +241,9 @@ internal sealed partial class DiskSession
 
     private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
-        // As the direct path (see Write): while no key has an expiry, neither here nor in this batch, a
-        // plain SET need not read the record it replaces (a replica applies a whole pipeline in one batch).
-        bool created = expireAt == 0 && engine.VolatileKeyCount == 0 && _pending.VolatileDelta == 0
-            ? BlindWrite()
-            : CountReplacement(key, expireAt);
+        // Counted, unlike the direct path's blind SET: a DBSIZE inside this batch's EXEC adds the
+        // batch's counts to a recount that cannot see the batch yet.
+        bool created = CountReplacement(key, expireAt);
         ForgetStream(key);
         var record = Record(DiskFormat.HeaderBytes + value.Length);
         DiskFormat.WriteString(record, value, expireAt);
@@ -262,13 +260,6 @@ internal sealed partial class DiskSession
         _pending.KeyDelta--;
         _pending.VolatileDelta -= hadExpiry ? 1 : 0;
         return true;
-    }
-
-    /// <summary>A write that does not count its key (the key count is recounted when next asked for); it does not know whether the key is new.</summary>
-    private bool BlindWrite()
-    {
-        engine.NoteUncountedWrite();
-        return false;
     }
 
     /// <summary>Counts a key about to be (re)written with <paramref name="expireAt"/>; true when it is new.</summary>
