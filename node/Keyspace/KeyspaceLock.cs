@@ -14,8 +14,9 @@ namespace Istore.Node.Keyspace;
 /// beside it, writers wait). Writers are preferred: a reader arriving after one backs off, so a
 /// writer waits only for the reads already running, each one command long.
 /// </para>
-/// Readers only read: a read that must change something (lazy expiry deleting a key) leaves its
-/// slot and takes the lock as a writer (<see cref="KeyspaceSession.Read"/>).
+/// Readers only read: a read that must change something (lazy expiry deleting a key) does it after
+/// leaving its slot (<see cref="KeyspaceSession.Read"/>); taking the lock as a writer inside one's
+/// own shared read throws rather than waiting for itself.
 /// </summary>
 public sealed class KeyspaceLock
 {
