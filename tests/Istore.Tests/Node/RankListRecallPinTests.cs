@@ -36,9 +36,6 @@ public class RankListRecallPinTests
             Assert.StartsWith(":", await c.ReadFrameAsync(TimeSpan.FromSeconds(60)));
     }
 
-    private static async Task<long> MembersAsync(RawConnection c) =>
-        long.Parse(InfoText.Fields(await c.CommandAsync("INFO", "memory"))["ranklist_members"]);
-
     [Fact]
     public async Task Writes_go_on_while_a_recall_merges()
     {
@@ -75,7 +72,7 @@ public class RankListRecallPinTests
         Assert.Equal(":2\r\n", await writer.CommandAsync("RL.ADD", "pin:ex", "1", "m0", "1", "m1"));
         string[] recall = RecallCommand("EXCLUDE", "1", "pin:ex", "WITHSCORES");
         string before = await writer.CommandAsync(recall);
-        long members = await MembersAsync(writer);
+        long members = await RankListReleaseTests.MembersAsync(writer);
 
         // One atomic change to what the recall reads: a new best member, a list gone, the exclusion grown.
         string top = (await writer.ReadValueAfterAsync("RL.RANGE", ListKeys[2], "0", "0")).AsStringArray()[0]!;
@@ -91,9 +88,9 @@ public class RankListRecallPinTests
         Assert.True(during == before || during == after, $"a recall saw its lists half changed:\n{during}\nbefore:\n{before}\nafter:\n{after}");
 
         // Copies share the members; once the lists go, every member is released exactly once.
-        Assert.Equal(members + 1, await MembersAsync(writer));   // "best"
+        Assert.Equal(members + 1, await RankListReleaseTests.MembersAsync(writer));   // "best"
         Assert.Equal($":{Lists}\r\n", await writer.CommandAsync(["DEL", .. ListKeys, "pin:ex"]));   // all but the one deleted, and pin:ex
-        Assert.Equal(0, await MembersAsync(writer));
+        Assert.Equal(0, await RankListReleaseTests.MembersAsync(writer));
         Assert.Equal("+PONG\r\n", await writer.CommandAsync("PING"));
     }
 }

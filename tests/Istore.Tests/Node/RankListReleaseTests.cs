@@ -11,7 +11,8 @@ namespace Istore.Tests.Node;
 /// </summary>
 public class RankListReleaseTests
 {
-    private static async Task<long> MembersAsync(RawConnection c) =>
+    /// <summary>INFO memory's ranklist_members: the members interned in the database's table.</summary>
+    internal static async Task<long> MembersAsync(RawConnection c) =>
         long.Parse(InfoText.Fields(await c.CommandAsync("INFO", "memory"))["ranklist_members"].Trim('\r', '\n', '$'));
 
     private static async Task ExpectAsync(RawConnection c, long members, string step)
