@@ -61,11 +61,15 @@ internal sealed class ObjectSnapshotFile : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    /// <summary>Loads the file into <paramref name="into"/>; a missing file means the checkpoint held no collections.</summary>
+    /// <summary>
+    /// Loads the file into <paramref name="into"/>. Every checkpoint writes one (empty collections
+    /// too) before FASTER commits the cookie naming it, so a missing file is damage: starting
+    /// without the collections would lose them silently.
+    /// </summary>
     public static void Load(string path, ObjectSpace into)
     {
         if (!File.Exists(path))
-            return;
+            throw new InvalidDataException($"{path} is missing: the checkpoint's collections cannot be recovered");
         using var file = new MappedSnapshot(path);
         if (file.Length < Magic.Length + 16 || !file.Span(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException($"{path} is not an istore object snapshot");

@@ -118,7 +118,9 @@ public sealed class ReplicationGroup : IAsyncDisposable
         foreach (var replica in Replicas)
         {
             string actual = await DigestAsync(replica);
-            Assert.True(expected == actual, $"replica on {replica.Port}: digest {actual}, master's {expected}\n{replica.Output}");
+            if (expected != actual)
+                Assert.Fail($"replica on {replica.Port}: digest {actual}, master's {expected}\n"
+                    + await DatasetDifference.DescribeAsync(Master, replica) + "\n" + replica.Output);
         }
     }
 

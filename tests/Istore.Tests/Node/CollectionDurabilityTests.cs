@@ -143,4 +143,20 @@ public class CollectionDurabilityTests
         Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("checksum mismatch", node.Output);
     }
+
+    [Fact]
+    public async Task A_missing_object_snapshot_stops_start_up_instead_of_losing_collections()
+    {
+        await using var node = await NodeProcess.StartAsync();
+        await using (var c = await node.ConnectAsync())
+        {
+            await RunAsync(c, Workload);
+            await CheckpointAsync(c);
+        }
+        Assert.Equal(0, await node.TerminateAsync());
+        File.Delete(Directory.GetFiles(Path.Combine(node.DataDirectory, "memory", "objects"), "*.snap").Single());
+        await Assert.ThrowsAnyAsync<Exception>(node.RestartAsync);
+        Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("the checkpoint's collections cannot be recovered", node.Output);
+    }
 }

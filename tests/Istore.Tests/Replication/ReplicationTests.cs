@@ -140,7 +140,7 @@ public abstract class ReplicationTests(string engine)
     {
         await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1);
         await ReplicationWorkload.WriteAsync(group.Master, "a", 40);
-        await group.WaitInSyncAsync();
+        await group.AssertDigestsEqualAsync();   // tells a replica that diverged live from one its restart lost data of
         await group.Replicas[0].StopAsync(graceful: true);
         await ReplicationWorkload.WriteAsync(group.Master, "b", 10);
         await group.Replicas[0].RestartAsync();
