@@ -11,7 +11,11 @@ namespace Istore.Node.Replication;
 /// threads of its own. The sender writes the PSYNC answer, the snapshot of a full sync (framed
 /// <c>;len\r\n</c> chunks, <c>;0\r\n</c>, the payload's XxHash64 in hex), then the stream from
 /// the backlog as it grows, and a bare <c>\n</c> (outside the stream, not counted) after a second
-/// of silence. The reader takes <c>REPLCONF ACK offset</c>. A replica that falls out of the backlog,
+/// of silence. The reader takes <c>REPLCONF ACK offset</c>. Once the stream flows, the thread that
+/// appends to the backlog (an event loop flushing its batch) sends the new bytes itself when the
+/// socket takes them at once, so a caught-up replica gets a write without a wake-up of the sender
+/// (a semi-synchronous write waits for that round trip); the sender takes over what is left.
+/// A replica that falls out of the backlog,
 /// stalls a send, or stops acknowledging for <c>repl-timeout</c> is dropped; it reconnects by itself.
 /// A legacy SYNC client (no PSYNC, no acknowledgements: Redis's test suites read the stream this
 /// way) gets newlines while the snapshot is made, the snapshot as one bulk string, <c>SELECT 0</c>
@@ -27,6 +31,11 @@ internal sealed class ReplicaFeed
     /// <summary>A legacy SYNC client: the snapshot as one bulk string, no answer before it, no acknowledgements.</summary>
     private readonly bool _legacy;
     private SnapshotSpool.Reader? _snapshot;
+    /// <summary>Held by whoever sends stream bytes (the sender thread, or an appender in <see cref="Wake"/>), so <see cref="_sent"/> moves in order.</summary>
+    private readonly Lock _sendLock = new();
+    private readonly byte[] _streamChunk = new byte[256 * 1024];
+    /// <summary>Set once the snapshot is sent and the socket is non-blocking: appenders may send from then on.</summary>
+    private volatile bool _streaming;
     private long _sent;
     private long _ackOffset;
     private long _ackTicks = Environment.TickCount64;
@@ -75,8 +84,28 @@ internal sealed class ReplicaFeed
         new Thread(Receive) { Name = "istore-repl-ack", IsBackground = true }.Start();
     }
 
-    /// <summary>New stream bytes are in the backlog.</summary>
-    public void Wake() => _wake.Set();
+    /// <summary>
+    /// New stream bytes are in the backlog (called by the appender, in log order): sends them from
+    /// here if the sender is idle and the socket takes them all, else wakes the sender.
+    /// </summary>
+    public void Wake()
+    {
+        if (_streaming && !_closed && _sendLock.TryEnter())
+        {
+            bool done;
+            try
+            {
+                done = SendAvailable() == Sent;
+            }
+            finally
+            {
+                _sendLock.Exit();
+            }
+            if (done)
+                return;
+        }
+        _wake.Set();
+    }
 
     public void Close(string why)
     {
@@ -158,27 +187,89 @@ internal sealed class ReplicaFeed
         _socket.Send("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"u8);
     }
 
+    /// <summary>
+    /// The stream from the backlog as it grows. The socket is non-blocking from here on: a send
+    /// that would block waits for the socket to drain outside the send lock, so an appender never
+    /// waits on a slow replica (it leaves the bytes to this thread).
+    /// </summary>
     private void SendStream()
     {
-        var buffer = new byte[256 * 1024];
+        _socket.Blocking = false;
+        _streaming = true;
+        while (!_closed)
+        {
+            int state;
+            lock (_sendLock)
+                state = SendAvailable();
+            if (state == FellOut)
+            {
+                Close($"it fell out of the backlog at offset {Volatile.Read(ref _sent)} (repl-backlog-size {_hub.Backlog.Capacity})");
+                return;
+            }
+            if (state == Broken)
+            {
+                Close("sending to the replica failed: " + _sendError);
+                return;
+            }
+            if (state == Full)
+            {
+                if (!_socket.Poll(TimeSpan.FromMilliseconds(_hub.Settings.TimeoutMs), SelectMode.SelectWrite) && !_closed)
+                    throw new IOException($"a send did not complete within repl-timeout ({_hub.Settings.TimeoutMs / 1000} s)");
+                continue;
+            }
+            if (_wake.WaitOne(1000) || _closed || !Acknowledges)
+                continue;
+            lock (_sendLock)
+            {
+                if (Volatile.Read(ref _sent) == _hub.Backlog.EndOffset)
+                    SendKeepalive();
+            }
+        }
+    }
+
+    private const int Sent = 0, Full = 1, Broken = 2, FellOut = 3;
+
+    private SocketError _sendError;
+
+    /// <summary>
+    /// Sends what the backlog holds past <see cref="_sent"/> as far as the socket takes it (caller
+    /// holds the send lock): <see cref="Sent"/> (all of it, or the feed is closed), <see cref="Full"/>,
+    /// <see cref="Broken"/> (<see cref="_sendError"/>) or <see cref="FellOut"/> of the backlog. It
+    /// closes nothing itself: an appender calls it holding the log's lock, which closing must not take.
+    /// </summary>
+    private int SendAvailable()
+    {
         var backlog = _hub.Backlog;
         while (!_closed)
         {
-            int n = backlog.Read(_sent, buffer);
-            if (n < 0)
+            long from = Volatile.Read(ref _sent);
+            int n = backlog.Read(from, _streamChunk);
+            if (n <= 0)
+                return n < 0 ? FellOut : Sent;
+            int sent;
+            try
             {
-                Close($"it fell out of the backlog at offset {_sent} (repl-backlog-size {backlog.Capacity})");
-                return;
+                sent = _socket.Send(_streamChunk, 0, n, SocketFlags.None, out _sendError);
             }
-            if (n > 0)
+            catch (ObjectDisposedException)
             {
-                _socket.Send(buffer, 0, n, SocketFlags.None);
-                Volatile.Write(ref _sent, _sent + n);
-                continue;
+                return Sent;   // closed meanwhile
             }
-            if (!_wake.WaitOne(1000) && !_closed && Acknowledges)
-                _socket.Send("\n"u8);
+            if (_sendError is not (SocketError.Success or SocketError.WouldBlock))
+                return Broken;
+            Volatile.Write(ref _sent, from + Math.Max(sent, 0));
+            if (sent < n)
+                return Full;
         }
+        return Sent;
+    }
+
+    /// <summary>A bare newline between records (caller holds the send lock); a socket too full to take one byte needs no keepalive.</summary>
+    private void SendKeepalive()
+    {
+        _socket.Send("\n"u8, SocketFlags.None, out var error);   // on the sender thread: a disposed socket ends it as before
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+            Close("sending to the replica failed: " + error);
     }
 
     private void Receive()
@@ -213,7 +304,15 @@ internal sealed class ReplicaFeed
                     end -= start;
                     start = 0;
                 }
-                int read = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                // The socket turns non-blocking once the stream flows (for the appenders' sends): wait for input then.
+                int read = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None, out var receiveError);
+                if (receiveError == SocketError.WouldBlock)
+                {
+                    _socket.Poll(TimeSpan.FromSeconds(1), SelectMode.SelectRead);
+                    continue;
+                }
+                if (receiveError != SocketError.Success)
+                    throw new SocketException((int)receiveError);
                 if (read == 0)
                 {
                     Close("the replica closed the connection");
