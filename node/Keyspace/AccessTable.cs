@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Istore.Node.Keyspace;
 
@@ -59,6 +60,20 @@ public sealed class AccessTable
         ref ulong slot = ref FindOrClaim(slots, tag, clock, out bool found);
         int counter = found && !created ? Increment(Decayed(slot, clock)) : InitialFrequency;
         slot = Pack(tag, clock, counter);
+    }
+
+    /// <summary>
+    /// Starts loading the bucket of <paramref name="tag"/> into the cache: a command prefetches it
+    /// before its engine lookup, so this table's one cache miss overlaps the engine's instead of
+    /// following them (it was about a tenth of a SET's time over a million keys).
+    /// </summary>
+    public unsafe void Prefetch(uint tag)
+    {
+        if (!Sse.IsSupported)
+            return;
+        var slots = _slots;
+        int start = (int)(tag & (uint)(slots.Length / Ways - 1)) * Ways;
+        Sse.Prefetch0(Unsafe.AsPointer(ref slots[start]));
     }
 
     /// <summary>RESTORE … IDLETIME/FREQ: sets what a key's last use and counter are.</summary>

@@ -43,21 +43,34 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>A command starts (each one of an EXEC too): nothing of it has been counted yet.</summary>
     public void CommandStarts() => _usedTag = 0;
 
+    /// <summary>The key's access-table tag, its bucket prefetched (0 without a table): taken before the engine's lookup.</summary>
+    private uint PrefetchAccess(ReadOnlySpan<byte> key)
+    {
+        if (_access is null)
+            return 0;
+        uint tag = AccessTable.Tag(key);
+        _access.Prefetch(tag);
+        return tag;
+    }
+
     /// <summary>A command used the key: the access table stamps it (LRU clock, LFU counter).</summary>
-    private void Touched(ReadOnlySpan<byte> key)
+    private void Touched(ReadOnlySpan<byte> key) => Touched(_access is null ? 0 : AccessTable.Tag(key));
+
+    private void Touched(uint tag)
     {
         if (_access is null || NoTouch)
             return;
-        _usedTag = AccessTable.Tag(key);
-        _access.Touch(_usedTag);
+        _usedTag = tag;
+        _access.Touch(tag);
     }
 
     /// <summary>A command stored the key: a new key starts afresh; an overwrite counts as a use unless its read did.</summary>
-    private void Stored(ReadOnlySpan<byte> key, bool created)
+    private void Stored(ReadOnlySpan<byte> key, bool created) => Stored(_access is null ? 0 : AccessTable.Tag(key), created);
+
+    private void Stored(uint tag, bool created)
     {
         if (_access is null || (NoTouch && !created))
             return;
-        uint tag = AccessTable.Tag(key);
         if (!created && tag == _usedTag)
             return;
         _usedTag = tag;
@@ -103,12 +116,13 @@ public sealed partial class KeyspaceSession : IDisposable
     public KeyType ReadLive(ReadOnlySpan<byte> key)
     {
         AwaitAtomicWrite();
+        uint tag = PrefetchAccess(key);
         var type = _engine.Read(key, ref Value);
         if (type == KeyType.None)
             return type;
         if (IsExpired(Value.ExpireAt))
             return ExpireNow(key);
-        Touched(key);
+        Touched(tag);
         return type;
     }
 
@@ -155,10 +169,11 @@ public sealed partial class KeyspaceSession : IDisposable
     public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
         EnsureFits(key, value.Length);
+        uint tag = PrefetchAccess(key);
         using (_db.Lock.Hold())
         {
             NotifyIfNew(key);
-            Stored(key, _engine.Write(key, value, expireAt));
+            Stored(tag, _engine.Write(key, value, expireAt));
             KeyChanged(key);
             SignalRemoved(key);
             LogSet(key, value, expireAt);
