@@ -51,8 +51,21 @@ public static class SortedSetAggregateCommands
             c.Output.WriteError(Errors.Syntax);
             return;
         }
-        bool store = numKeysAt == 2;
-        using var write = c.Keyspace.Lock();
+        if (numKeysAt == 2)
+        {
+            using var write = c.Keyspace.Lock();
+            Combine(c, operation, numKeysAt, numKeys, store: true);
+        }
+        else
+        {
+            using var read = c.Keyspace.Read();   // ZUNION, ZINTER, ZDIFF, ZINTERCARD run beside other reads
+            Combine(c, operation, numKeysAt, numKeys, store: false);
+        }
+    }
+
+    /// <summary><see cref="Combine(CommandContext, SetOperation, int)"/> in the caller's scope: a write for the STORE forms, a shared read for the others.</summary>
+    private static void Combine(CommandContext c, SetOperation operation, int numKeysAt, long numKeys, bool store)
+    {
         // Inputs are looked up (WRONGTYPE) before the options are parsed, as in Redis.
         var sources = new Source[numKeys];
         for (int i = 0; i < sources.Length; i++)

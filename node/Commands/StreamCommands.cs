@@ -235,7 +235,7 @@ public static class StreamCommands
 
     private static void Length(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (c.TryRead(1, out StreamValue? stream))
             c.Output.WriteInteger(stream?.Count ?? 0);
     }
@@ -258,7 +258,7 @@ public static class StreamCommands
                 return;
             count = Math.Max(count, 0);
         }
-        using var read = c.Keyspace.Lock();
+        using var read = c.Keyspace.Read();
         if (!c.TryRead(1, out StreamValue? stream))
             return;
         if (stream is null)

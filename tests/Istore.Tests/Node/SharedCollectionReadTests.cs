@@ -30,12 +30,15 @@ public abstract class SharedCollectionReadTests(string engine)
                 Assert.Equal(":3\r\n", await writer.CommandAsync("ZADD", "sr:z", n, "x", n, "y", n, "z"));
                 Assert.Equal(":3\r\n", await writer.CommandAsync("RPUSH", "sr:l", n, n, n));
                 Assert.Equal(":2\r\n", await writer.CommandAsync("DEL", "sr:z", "sr:l"));
-                // Two sets changed together: a read of both never finds them apart.
-                await writer.SendAsync(RespEncoding.CommandText(System.Text.Encoding.ASCII, "MULTI")
-                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "SADD", "sr:s1", n)
-                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "SADD", "sr:s2", n)
-                    + RespEncoding.CommandText(System.Text.Encoding.ASCII, "EXEC"));
-                for (int r = 0; r < 4; r++)
+                // Two sets and two sorted sets changed together, two stream entries added together:
+                // a read of both keys (or of the stream) never finds them apart.
+                string[][] transaction =
+                [
+                    ["MULTI"], ["SADD", "sr:s1", n], ["SADD", "sr:s2", n], ["ZADD", "sr:z1", n, n], ["ZADD", "sr:z2", n, n],
+                    ["XADD", "sr:x", "*", "f", n], ["XADD", "sr:x", "*", "f", n], ["EXEC"],
+                ];
+                await writer.SendAsync(string.Concat(transaction.Select(command => RespEncoding.CommandText(System.Text.Encoding.ASCII, command))));
+                foreach (var _ in transaction)
                     await writer.ReadFrameAsync();
             }
         });
@@ -54,6 +57,14 @@ public abstract class SharedCollectionReadTests(string engine)
         Assert.True(length is ":0\r\n" or ":3\r\n", "ZCARD saw a ZADD half applied: " + length);
         Assert.Equal("*0\r\n", await c.CommandAsync("SDIFF", "sr:s1", "sr:s2"));
         Assert.Equal("*0\r\n", await c.CommandAsync("SDIFF", "sr:s2", "sr:s1"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("ZDIFF", "2", "sr:z1", "sr:z2"));
+        Assert.Equal("*0\r\n", await c.CommandAsync("ZDIFF", "2", "sr:z2", "sr:z1"));
+        string streamLength = await c.CommandAsync("XLEN", "sr:x");
+        Assert.True(long.Parse(streamLength.AsSpan(1).TrimEnd()) % 2 == 0, "XLEN saw one XADD of a transaction's two: " + streamLength);
+        var last = await c.ReadValueAfterAsync("XREVRANGE", "sr:x", "+", "-", "COUNT", "2");
+        Assert.True(last.Count is 0 or 2, "XREVRANGE saw one entry of a transaction's two");
+        if (last.Count == 2)
+            Assert.Equal(last[0][1][1].AsString(), last[1][1][1].AsString());
     }
 
     [Fact]
