@@ -37,7 +37,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         var watch = Stopwatch.StartNew();
         _engine = options.Engine == "disk"
             ? new DiskEngine(new DiskEngineOptions(Path.Combine(options.Directory, "disk"), options.BlockCacheBytes, options.WriteBufferBytes))
-            : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes));
+            : new MemoryEngine(new MemoryEngineOptions(Path.Combine(options.Directory, "memory"), options.MaxMemory, options.IndexBytes, options.PageBytes), Logger);
         Database = new Database(_engine);
         Database.MaxMemory = options.MaxMemory;
         Database.Events.Registry = PubSub;

@@ -346,6 +346,13 @@ public sealed class ReplicationHub : IDisposable
         }
     }
 
+    /// <summary>Whether no full sync began since the one that returned <paramref name="generation"/>.</summary>
+    internal bool IsHistoryGeneration(int generation)
+    {
+        lock (_idsPath)
+            return generation == _historyGeneration;
+    }
+
     /// <summary>The data of generation <paramref name="generation"/> is durable; ignored if a later full sync began meanwhile.</summary>
     internal void HistoryPersistedAt(int generation)
     {

@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
 using FASTER.core;
+using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Engine.Memory;
 
 /// <summary>
 /// The redis-like engine: a FASTER KV of SpanByte keys and values. The hybrid log keeps the
 /// newest <c>MemoryBytes</c> in RAM and spills older pages to <c>dir/hlog</c>; snapshot
-/// checkpoints in <c>dir/checkpoints</c> carry a cookie (the log position to replay from).
+/// checkpoints in <c>dir/checkpoints</c> carry a cookie (the log position to replay from). A
+/// checkpoint's older ones are removed only once it is known whole (<see cref="FasterErrors"/>).
 /// </summary>
 public sealed class MemoryEngine : IStorageEngine
 {
     private readonly IDevice _device;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly DeviceLogCommitCheckpointManager _checkpoints;
+    private readonly FasterErrors _errors;
     private readonly ConcurrentDictionary<long, byte> _issuedCursors = new();
     private readonly string _objectsDirectory;
     private long _keyCount;
@@ -21,13 +25,17 @@ public sealed class MemoryEngine : IStorageEngine
     private long _bytesPerLiveRecord = 64;
     private long _compactions;
 
-    public MemoryEngine(MemoryEngineOptions options)
+    public MemoryEngine(MemoryEngineOptions options, ILogger? logger = null)
     {
         Options = options;
         System.IO.Directory.CreateDirectory(options.Directory);
         _device = Devices.CreateLogDevice(Path.Combine(options.Directory, "hlog"), preallocateFile: false);
         // Records never span pages, so a page start is always a valid scan cursor, and a page is the
         // largest record FASTER accepts. An idle node holds about two pages in RAM.
+        // FASTER's own manager for dir/checkpoints, without its removal of older checkpoints on commit.
+        _checkpoints = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(),
+            new DefaultCheckpointNamingScheme(new DirectoryInfo(Path.Combine(options.Directory, "checkpoints")).FullName), removeOutdated: false);
+        _errors = new FasterErrors(logger);
         long pageBytes = Math.Min(Pow2Floor(options.PageBytes), Pow2Floor(options.MemoryBytes / 4));
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
@@ -35,10 +43,10 @@ public sealed class MemoryEngine : IStorageEngine
             IndexSize = Pow2Floor(Math.Max(options.IndexBytes, 64 * 1024)),
             PageSize = pageBytes,
             MemorySize = Math.Max(Pow2Floor(options.MemoryBytes), pageBytes * 4),
-            CheckpointDir = Path.Combine(options.Directory, "checkpoints"),
-            RemoveOutdatedCheckpoints = true,
+            CheckpointManager = _checkpoints,
             TryRecoverLatest = true,
         };
+        _errors.Attach(_settings);
         Store = new FasterKV<SpanByte, SpanByte>(_settings);
         // With at least one empty page, FASTER frees a page's memory when the page is closed
         // (instead of keeping every page it ever allocated), so compaction gives RAM back.
@@ -120,9 +128,18 @@ public sealed class MemoryEngine : IStorageEngine
                 file.Commit();
             }
             Store.CommitCookie = cookie;
-            var (success, _) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
+            long errors = _errors.Count;
+            var (success, token) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
             if (!success)
                 throw new InvalidOperationException("FASTER could not start a checkpoint (another one is running)");
+            if (_errors.Count != errors)
+            {
+                // Recovery must not pick it: the previous checkpoint and the log since stay the truth.
+                _checkpoints.Purge(token);
+                throw new IOException("the checkpoint could not be written whole: " + _errors.Last);
+            }
+            foreach (var older in _checkpoints.GetLogCheckpointTokens().Concat(_checkpoints.GetIndexCheckpointTokens()).Distinct().Where(t => t != token).ToList())
+                _checkpoints.Purge(older);
             ObjectSnapshotFile.DeleteAllBut(_objectsDirectory, path);
         };
     }
@@ -233,6 +250,7 @@ public sealed class MemoryEngine : IStorageEngine
     {
         _maintenanceSession?.Dispose();
         Store.Dispose();
+        _checkpoints.Dispose();
         _device.Dispose();
     }
 }

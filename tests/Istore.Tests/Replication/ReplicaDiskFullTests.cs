@@ -81,7 +81,9 @@ public abstract class ReplicaDiskFullTests(string engine)
     {
         Assert.Equal($"${acknowledged.ToString().Length}\r\n{acknowledged}\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "counter"));
         Assert.Equal($":{Writes + 1}\r\n", await ReplicationGroup.CommandAsync(replica, "DBSIZE"));
-        Assert.Equal(await ReplicationGroup.DigestAsync(master), await ReplicationGroup.DigestAsync(replica));
+        string expected = await ReplicationGroup.DigestAsync(master), actual = await ReplicationGroup.DigestAsync(replica);
+        if (expected != actual)
+            Assert.Fail($"replica digest {actual}, master's {expected}\n" + await DatasetDifference.DescribeAsync(master, replica) + "\n" + replica.Output);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string failure)
