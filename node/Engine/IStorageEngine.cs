@@ -117,6 +117,14 @@ public interface IEngineSession : IDisposable
     {
     }
 
+    /// <summary>
+    /// This session never asks the key count while a batch of its writes is pending (it applies a
+    /// master's stream): a batched string write may skip reading whether its key existed.
+    /// </summary>
+    void CountKeysOnlyBetweenBatches()
+    {
+    }
+
     /// <summary>The command is done, before the write lock is released: an engine that batches a command's writes applies them now.</summary>
     void EndCommand()
     {

@@ -82,6 +82,9 @@ public sealed partial class KeyspaceSession : IDisposable
 
     public bool Replaying { get; }
 
+    /// <summary>A replica's stream applier: no DBSIZE runs inside its batches (see <see cref="IEngineSession.CountKeysOnlyBetweenBatches"/>).</summary>
+    public void CountKeysOnlyBetweenBatches() => _engine.CountKeysOnlyBetweenBatches();
+
     public Database Database => _db;
 
     /// <summary>DBSIZE as this session sees it: the engine's count with the running command's writes.</summary>

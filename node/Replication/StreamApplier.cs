@@ -29,6 +29,7 @@ internal sealed class StreamApplier : IDisposable
     {
         _db = node.Database;
         _keyspace = new KeyspaceSession(node.Database, replaying: true);
+        _keyspace.CountKeysOnlyBetweenBatches();
         _commands = new LogCommandReplayer(node, node.Handlers, _keyspace);
     }
 

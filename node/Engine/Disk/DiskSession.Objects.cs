@@ -241,14 +241,33 @@ internal sealed partial class DiskSession
 
     private bool WritePending(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
-        // Counted, unlike the direct path's blind SET: a DBSIZE inside this batch's EXEC adds the
-        // batch's counts to a recount that cannot see the batch yet.
-        bool created = CountReplacement(key, expireAt);
+        // Counted, unlike the direct path's blind SET, unless this session never asks the count
+        // inside a batch: a DBSIZE inside this batch's EXEC adds the batch's counts to a recount
+        // that cannot see the batch yet. A replica's stream has no DBSIZE, and the read was most
+        // of its SET's time.
+        bool created = _blindBatchedStrings && expireAt == 0 && engine.VolatileKeyCount == 0 && _pending.VolatileDelta == 0
+            ? BlindWrite()
+            : CountReplacement(key, expireAt);
         ForgetStream(key);
         var record = Record(DiskFormat.HeaderBytes + value.Length);
         DiskFormat.WriteString(record, value, expireAt);
         _pending.Put(_metadata, key, record);
         return created;
+    }
+
+    /// <summary>Set for a session that applies a master's stream (see <see cref="IEngineSession.CountKeysOnlyBetweenBatches"/>).</summary>
+    private bool _blindBatchedStrings;
+
+    public void CountKeysOnlyBetweenBatches() => _blindBatchedStrings = true;
+
+    /// <summary>
+    /// A write that does not count its key, as the direct path's (no key has an expiry, so neither
+    /// had the record it replaces): the key count is recounted when next asked for.
+    /// </summary>
+    private bool BlindWrite()
+    {
+        engine.NoteUncountedWrite();
+        return false;
     }
 
     private bool DeletePending(ReadOnlySpan<byte> key)

@@ -3,6 +3,8 @@ using System.IO.Hashing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Istore.Node.Engine.Disk;
+using Istore.Node.Engine.Disk.Native;
 using Istore.Tests.Infrastructure;
 
 namespace Istore.Tests.Replication;
@@ -63,12 +65,12 @@ public sealed class FileSyncTests
     [Fact]
     public async Task A_file_transfer_cut_short_leaves_the_old_data_and_the_replica_retries()
     {
-        await using var fake = new FakeFileMaster(payload => payload[..(payload.Length / 2)], complete: false);
+        await using var fake = new FakeFileMaster(payload => payload[..(payload.Length / 2)], complete: false, GarbageFile);
         await using var replica = await StartReplicaWithOldDataAsync(fake);
         await fake.WaitForAttemptsAsync(2);
         var info = await ReplicationGroup.InfoAsync(replica);
         Assert.Equal("down", info["master_link_status"]);
-        Assert.Equal("$4\r\ndata\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "old"));
+        await AssertOldDataServedAsync(replica, fake.OldDigest!);
         Assert.True(fake.ReplicaAskedForFiles, "the disk replica did not announce the file format");
         Assert.False(fake.SawLinkUp, "the replica said its link was up while it had not the master's data");
     }
@@ -77,13 +79,15 @@ public sealed class FileSyncTests
     public async Task A_corrupt_file_is_refused_with_a_clear_error_the_link_stays_down_and_a_later_sync_converges()
     {
         // The payload's checksum is right (as from a broken master): the SST itself is garbage.
-        await using var fake = new FakeFileMaster(payload => payload, complete: true);
+        await using var fake = new FakeFileMaster(payload => payload, complete: true, GarbageFile);
         await using var replica = await StartReplicaWithOldDataAsync(fake);
+        string digest = fake.OldDigest!;
         await fake.WaitForAttemptsAsync(2);
         var info = await ReplicationGroup.WaitForInfoAsync(replica, i => i.GetValueOrDefault("master_link_down_reason", "").Contains("do not ingest"));
         Assert.Equal("down", info["master_link_status"]);
         Assert.False(fake.SawLinkUp, "the replica said its link was up while it had not the master's data");
         Assert.Equal("+PONG\r\n", await ReplicationGroup.CommandAsync(replica, "PING"));
+        await AssertOldDataServedAsync(replica, digest);
 
         await using var master = await NodeProcess.StartAsync(["--engine", "disk"]);
         await ReplicationWorkload.WriteAsync(master, "a", 50);
@@ -92,33 +96,97 @@ public sealed class FileSyncTests
         Assert.Equal(await ReplicationGroup.DigestAsync(master), await ReplicationGroup.DigestAsync(replica));
     }
 
+    [Fact]
+    public async Task A_file_damaged_inside_is_found_by_its_checksums_before_the_old_data_is_touched()
+    {
+        // A real SST whose middle data block has one byte flipped: its footer, index and first and
+        // last blocks are intact, so only reading every block against its checksum finds it.
+        await using var fake = new FakeFileMaster(payload => payload, complete: true, DamagedSst());
+        await using var replica = await StartReplicaWithOldDataAsync(fake);
+        string digest = fake.OldDigest!;
+        await fake.WaitForAttemptsAsync(2);
+        var info = await ReplicationGroup.WaitForInfoAsync(replica, i => i.GetValueOrDefault("master_link_down_reason", "").Contains("do not ingest"));
+        Assert.Contains("checksum", info["master_link_down_reason"], StringComparison.OrdinalIgnoreCase);
+        Assert.False(fake.SawLinkUp, "the replica said its link was up while it had not the master's data");
+        await AssertOldDataServedAsync(replica, digest);
+        Assert.Equal("$-1\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "new:00001"));
+    }
+
+    /// <summary>The replica still serves exactly its old dataset: its key, its count, its digest.</summary>
+    private static async Task AssertOldDataServedAsync(NodeProcess replica, string digest)
+    {
+        Assert.Equal("$4\r\ndata\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "old"));
+        Assert.Equal("$5\r\nvalue\r\n", await ReplicationGroup.CommandAsync(replica, "HGET", "old:hash", "field"));
+        Assert.Equal(":2\r\n", await replica.DbSizeAsync());
+        Assert.Equal(digest, await ReplicationGroup.DigestAsync(replica));
+    }
+
+    /// <summary>4 KB that is no SST at all.</summary>
+    private static readonly byte[] GarbageFile = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
+
+    /// <summary>An SST of the metadata family (2,000 string records, incompressible values) with one byte flipped a third of the way in.</summary>
+    private static byte[] DamagedSst()
+    {
+        var directory = Directory.CreateTempSubdirectory("istore-sst-");
+        try
+        {
+            using var db = RocksDb.Open(Path.Combine(directory.FullName, "db"), new DatabaseOptions(1 << 20, 1 << 20),
+                DiskFormat.Families.Select(f => new ColumnFamilyOptions(f)).ToList());
+            string path = Path.Combine(directory.FullName, "1.sst");
+            var random = new Random(11);
+            var value = new byte[64];
+            var record = new byte[DiskFormat.HeaderBytes + value.Length];
+            using (var sst = db.CreateSstWriter(DiskFormat.MetadataFamily, path))
+            {
+                for (int i = 0; i < 2000; i++)
+                {
+                    random.NextBytes(value);
+                    DiskFormat.WriteString(record, value, 0);
+                    sst.Put(Encoding.ASCII.GetBytes($"new:{i:D5}"), record);
+                }
+                sst.Finish();
+            }
+            byte[] bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 3] ^= 0xFF;   // data blocks come first, the index and footer at the end
+            return bytes;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static async Task<NodeProcess> StartReplicaWithOldDataAsync(FakeFileMaster fake)
     {
         var replica = await NodeProcess.StartAsync(["--engine", "disk"]);
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "SET", "old", "data"));
+        Assert.Equal(":1\r\n", await ReplicationGroup.CommandAsync(replica, "HSET", "old:hash", "field", "value"));
+        fake.OldDigest = await ReplicationGroup.DigestAsync(replica);
         fake.Replica = replica;
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "REPLICAOF", "127.0.0.1", fake.Port.ToString()));
         return replica;
     }
 
     /// <summary>
-    /// A master that answers the handshake and sends a full sync of files whose one SST is garbage,
-    /// shaped by <c>cut</c> (the payload bytes it sends); <c>complete</c>: with the end frame and the
-    /// right checksum, else it closes the connection after the bytes. Watches the replica's link meanwhile.
+    /// A master that answers the handshake and sends a full sync of one metadata file (<c>file</c>, a
+    /// bad one), shaped by <c>cut</c> (the payload bytes it sends); <c>complete</c>: with the end frame
+    /// and the right checksum, else it closes the connection after the bytes. Watches the replica's link meanwhile.
     /// </summary>
     private sealed class FakeFileMaster : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly Func<byte[], byte[]> _cut;
         private readonly bool _complete;
+        private readonly byte[] _file;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
         private int _attempts;
 
-        public FakeFileMaster(Func<byte[], byte[]> cut, bool complete)
+        public FakeFileMaster(Func<byte[], byte[]> cut, bool complete, byte[] file)
         {
             _cut = cut;
             _complete = complete;
+            _file = file;
             _listener.Start();
             _serving = Task.Run(ServeAsync);
         }
@@ -126,6 +194,9 @@ public sealed class FileSyncTests
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
         public NodeProcess? Replica { get; set; }
+
+        /// <summary>The replica's DEBUG DIGEST before it was pointed here.</summary>
+        public string? OldDigest { get; set; }
 
         public bool ReplicaAskedForFiles { get; private set; }
 
@@ -199,7 +270,7 @@ public sealed class FileSyncTests
                 await Task.Delay(1000);   // the replica closes the link itself once it has refused the files
         }
 
-        /// <summary>No functions (a valid empty FUNCTION DUMP is asked of the replica itself), one metadata file of garbage, the end.</summary>
+        /// <summary>No functions (a valid empty FUNCTION DUMP is asked of the replica itself), the one metadata file, the end.</summary>
         private byte[] Payload()
         {
             var bytes = new MemoryStream();
@@ -210,11 +281,10 @@ public sealed class FileSyncTests
             bytes.WriteByte(244);   // files
             bytes.WriteByte(8);
             bytes.Write("metadata"u8);
-            byte[] garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i * 7)).ToArray();
             Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(length, garbage.Length);
+            BinaryPrimitives.WriteInt64LittleEndian(length, _file.Length);
             bytes.Write(length);
-            bytes.Write(garbage);
+            bytes.Write(_file);
             bytes.WriteByte(0);   // no more files
             bytes.WriteByte(0);   // the end
             return bytes.ToArray();

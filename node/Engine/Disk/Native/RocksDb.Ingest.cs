@@ -11,13 +11,29 @@ internal sealed unsafe partial class RocksDb
     /// Adds SST files to a column family in one step (readers see all of them or none), moving
     /// them in (hard links). Their keys are newer than everything already written.
     /// </summary>
-    public void Ingest(ColumnFamily family, IReadOnlyList<string> paths)
+    public void Ingest(ColumnFamily family, IReadOnlyList<string> paths) => Ingest(family, paths, verify: false);
+
+    /// <summary>
+    /// Ingests hard links to the files, leaving them where they are, after reading every block of
+    /// them against its checksum: what a scratch database does to check files before they are used.
+    /// </summary>
+    public void IngestVerified(ColumnFamily family, IReadOnlyList<string> paths) => Ingest(family, paths, verify: true);
+
+    private void Ingest(ColumnFamily family, IReadOnlyList<string> paths, bool verify)
     {
         nint options = RocksDbNative.IngestOptionsCreate();
         var names = paths.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
         try
         {
-            RocksDbNative.IngestOptionsSetMoveFiles(options, 1);
+            if (verify)
+            {
+                RocksDbNative.IngestOptionsSetLinkFiles(options, 1);
+                RocksDbNative.IngestOptionsSetVerifyChecksums(options, 1);
+            }
+            else
+            {
+                RocksDbNative.IngestOptionsSetMoveFiles(options, 1);
+            }
             nint err;
             fixed (nint* pointers = names)
                 RocksDbNative.IngestExternalFileCf(_db, family.Handle, (byte**)pointers, (nuint)names.Length, options, out err);

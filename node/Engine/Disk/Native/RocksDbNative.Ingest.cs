@@ -35,6 +35,12 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_ingestexternalfileoptions_set_move_files")]
     public static partial void IngestOptionsSetMoveFiles(nint options, byte move);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_ingestexternalfileoptions_set_link_files")]
+    public static partial void IngestOptionsSetLinkFiles(nint options, byte link);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_ingestexternalfileoptions_set_verify_checksums_before_ingest")]
+    public static partial void IngestOptionsSetVerifyChecksums(nint options, byte verify);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_ingestexternalfileoptions_destroy")]
     public static partial void IngestOptionsDestroy(nint options);
 
