@@ -39,6 +39,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_get_pinned_cf")]
     public static partial nint GetPinned(nint db, nint readOptions, nint family, byte* key, nuint keyLength, out nint err);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_batched_multi_get_cf")]
+    public static partial void BatchedMultiGet(nint db, nint readOptions, nint family, nuint count, byte** keys, nuint* keyLengths, nint* values, nint* errs, byte sortedInput);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_pinnableslice_value")]
     public static partial byte* PinnableSliceValue(nint slice, out nuint length);
 
