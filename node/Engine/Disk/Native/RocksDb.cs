@@ -251,6 +251,9 @@ internal sealed unsafe partial class RocksDb : IDisposable
         RocksDbNative.BlockBasedOptionsSetIndexType(table, TwoLevelIndexSearch);
         RocksDbNative.BlockBasedOptionsSetPartitionFilters(table, 1);
         RocksDbNative.BlockBasedOptionsSetPinTopLevelIndexAndFilter(table, 1);
+        // Every point read checks every L0 file: their filter and index partitions stay pinned (few files,
+        // small), so those checks skip the block cache's lookup and its shard mutex.
+        RocksDbNative.BlockBasedOptionsSetPinL0FilterAndIndexBlocksInCache(table, 1);
         // A hash index inside each data block: a point lookup finds its key without a binary search.
         RocksDbNative.BlockBasedOptionsSetDataBlockIndexType(table, DataBlockBinarySearchAndHash);
         RocksDbNative.BlockBasedOptionsSetDataBlockHashRatio(table, 0.75);

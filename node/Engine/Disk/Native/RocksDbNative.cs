@@ -222,6 +222,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_pin_top_level_index_and_filter")]
     public static partial void BlockBasedOptionsSetPinTopLevelIndexAndFilter(nint tableOptions, byte value);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_pin_l0_filter_and_index_blocks_in_cache")]
+    public static partial void BlockBasedOptionsSetPinL0FilterAndIndexBlocksInCache(nint tableOptions, byte value);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_cache_index_and_filter_blocks_with_high_priority")]
     public static partial void BlockBasedOptionsSetCacheIndexAndFilterBlocksWithHighPriority(nint tableOptions, byte value);
 
