@@ -25,44 +25,21 @@ HOST=127.0.0.1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=perf/common.sh
 source "$REPO/perf/common.sh"
-ensure_tools
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-disk-cpu.XXXXXX")
-
-NAMES=() PORTS=() PIDS=()
-stop_all() {
-    local rc=$? i
-    for i in "${!PIDS[@]}"; do stop_pid "${PIDS[$i]}" "${NAMES[$i]}"; done
-    if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-start() {   # name command...
-    local name=$1 port; shift
-    port=$(free_port)
-    mkdir -p "$WORK/$name"
-    "$@" --bind "$HOST" --port "$port" --dir "$WORK/$name" >"$WORK/$name.log" 2>&1 &
-    NAMES+=("$name") PORTS+=("$port") PIDS+=($!)
-    wait_ready "$port" "$name" "$!"
-    echo "$name: $1 (pid $!)"
-}
+begin_side_by_side disk-cpu
 
 echo "== disk-cpu $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"
 i=0
 for bin in "$@"; do
     [[ -x "$bin" ]] || { echo "no istore-node binary at $bin" >&2; exit 1; }
-    start "istore$i" "$bin" --engine disk --appendfsync everysec --rocksdb-block-cache "$BLOCK_CACHE"
+    start_named "istore$i" "$bin" --engine disk --appendfsync everysec --rocksdb-block-cache "$BLOCK_CACHE"
     i=$((i + 1))
 done
-start redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
+start_named redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
+for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: ${BINARIES[$i]} (pid ${PIDS[$i]})"; done
 echo "each loaded with $KEYS keys; redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYS -P 16 -n $N -t <test>; $ROUNDS interleaved rounds"
 for i in "${!NAMES[@]}"; do
     set_commands 0 "$KEYS" "$DATA_SIZE" | timeout 3600 redis-cli -h "$HOST" -p "${PORTS[$i]}" --pipe >/dev/null
 done
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 raw=$WORK/rounds.txt
 : >"$raw"
@@ -87,11 +64,12 @@ import statistics, sys
 data = {}
 for rnd, test, name, rps, cpu in (line.split() for line in open(sys.argv[1]) if line.strip()):
     data.setdefault(test, {}).setdefault(name, []).append((float(rps), float(cpu)))
-print("CPU ratio = redis's CPU per request / istore's (> 1: istore uses less), median of the per-round ratios")
-print(f"{'test':<6}{'server':<10}{'median req/s':>14}{'median us CPU/req':>20}{'CPU ratio':>11}   per round (us)")
+print("ratio = istore's req/s / redis's; CPU ratio = redis's CPU per request / istore's (> 1: istore uses less); medians of the per-round ratios")
+print(f"{'test':<6}{'server':<10}{'median req/s':>14}{'ratio':>8}{'median us CPU/req':>20}{'CPU ratio':>11}   per round (us)")
 for test, servers in data.items():
     for name, rows in servers.items():
-        ratio = statistics.median(r[1] / i[1] for r, i in zip(servers["redis"], rows))
-        print(f"{test:<6}{name:<10}{statistics.median(r[0] for r in rows):>14,.0f}{statistics.median(r[1] for r in rows):>20.2f}{ratio:>10.2f}x   "
+        ratio = statistics.median(i[0] / r[0] for r, i in zip(servers["redis"], rows))
+        cpu_ratio = statistics.median(r[1] / i[1] for r, i in zip(servers["redis"], rows))
+        print(f"{test:<6}{name:<10}{statistics.median(r[0] for r in rows):>14,.0f}{ratio:>7.2f}x{statistics.median(r[1] for r in rows):>20.2f}{cpu_ratio:>10.2f}x   "
               + " ".join(f"{r[1]:.2f}" for r in rows))
 PY
