@@ -14,7 +14,7 @@ var maxClients = new Option<int>("--maxclients") { Description = "Maximum simult
 var maxMemory = new Option<string>("--maxmemory") { Description = "Memory for the engine's in-RAM log (e.g. 512mb, 4gb); older records spill to disk", DefaultValueFactory = _ => "1gb" };
 var engine = new Option<string>("--engine") { Description = "Storage engine: memory (FASTER) or disk (RocksDB)", DefaultValueFactory = _ => "memory" };
 var blockCache = new Option<string>("--rocksdb-block-cache") { Description = "Disk engine: RocksDB block cache (e.g. 256mb, 4gb)", DefaultValueFactory = _ => "256mb" };
-var writeBuffer = new Option<string>("--rocksdb-write-buffer") { Description = "Disk engine: RocksDB memtable size (e.g. 64mb)", DefaultValueFactory = _ => "64mb" };
+var writeBuffer = new Option<string>("--rocksdb-write-buffer") { Description = "Disk engine: RocksDB memtable size (e.g. 16mb)", DefaultValueFactory = _ => "16mb" };
 var threads = new Option<int>("--threads") { Description = "Event loop threads", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2) };
 var pageSize = new Option<string>("--page-size") { Description = "Engine log page (e.g. 4mb, 32mb): the largest value is a little under it", DefaultValueFactory = _ => "8mb" };
 var checkpointLog = new Option<string>("--checkpoint-log-size") { Description = "Take a checkpoint when the log grows by this much", DefaultValueFactory = _ => "64mb" };

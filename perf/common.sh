@@ -46,6 +46,36 @@ cleanup() {
     exit "$rc"
 }
 
+# Several servers side by side (perf/evalsha-cpu.sh, perf/disk-cpu.sh): a fresh WORK, and every
+# server start_named started (NAMES, PORTS, PIDS, BINARIES) stopped however the script ends.
+begin_side_by_side() {   # name
+    ensure_tools
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-$1.XXXXXX")
+    NAMES=() PORTS=() PIDS=() BINARIES=()
+    trap stop_side_by_side EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+stop_side_by_side() {
+    local rc=$? i
+    for i in "${!PIDS[@]}"; do stop_pid "${PIDS[$i]}" "${NAMES[$i]}"; done
+    if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    exit "$rc"
+}
+
+start_named() {   # name command...
+    local name=$1 port; shift
+    port=$(free_port)
+    mkdir -p "$WORK/$name"
+    "$@" --bind "$HOST" --port "$port" --dir "$WORK/$name" >"$WORK/$name.log" 2>&1 &
+    NAMES+=("$name") PORTS+=("$port") PIDS+=($!) BINARIES+=("$1")
+    wait_ready "$port" "$name" "$!"
+}
+
+# CPU time (utime + stime, all threads) a process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 # redis-server, redis-benchmark, redis-cli and python3, installed from Debian's packages if missing.
 ensure_tools() {
     local need_apt=() sudo=""

@@ -25,36 +25,15 @@ SCRIPT="redis.call('incr', KEYS[1]) redis.call('expire', KEYS[1], 3600) return r
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=perf/common.sh
 source "$REPO/perf/common.sh"
-ensure_tools
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/istore-evalsha-cpu.XXXXXX")
-
-NAMES=() PORTS=() PIDS=() BINARIES=()
-stop_all() {
-    local rc=$? i
-    for i in "${!PIDS[@]}"; do stop_pid "${PIDS[$i]}" "${NAMES[$i]}"; done
-    if [[ "${KEEP_WORK:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-    exit "$rc"
-}
-trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-start() {   # name command...
-    local name=$1 port; shift
-    port=$(free_port)
-    mkdir -p "$WORK/$name"
-    "$@" --bind "$HOST" --port "$port" --dir "$WORK/$name" >"$WORK/$name.log" 2>&1 &
-    NAMES+=("$name") PORTS+=("$port") PIDS+=($!) BINARIES+=("$1")
-    wait_ready "$port" "$name" "$!"
-}
+begin_side_by_side evalsha-cpu
 
 i=0
 for bin in "$@"; do
     [[ -x "$bin" ]] || { echo "no istore-node binary at $bin" >&2; exit 1; }
-    start "istore$i" "$bin" --engine memory --appendfsync everysec
+    start_named "istore$i" "$bin" --engine memory --appendfsync everysec
     i=$((i + 1))
 done
-start redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
+start_named redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
 echo "== evalsha-cpu $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"
 for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: ${BINARIES[$i]} (pid ${PIDS[$i]})"; done
 echo "redis-benchmark -c $CLIENTS -r $KEYSPACE -P 16 -n $N ${COMMAND:-EVALSHA <sha> 1 counter:__rand_int__}; $ROUNDS interleaved rounds"
@@ -66,8 +45,6 @@ for port in "${PORTS[@]}"; do
     SHA=$sha
 done
 read -r -a command <<<"${COMMAND:-EVALSHA $SHA 1 counter:__rand_int__}"
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 raw=$WORK/rounds.txt
 : >"$raw"

@@ -57,6 +57,12 @@ public sealed class Connection
     /// <summary>Bytes received but not yet parsed into commands (Redis's qbuf).</summary>
     public int PendingInputBytes => InputEnd - InputStart;
 
+    /// <summary>
+    /// Those bytes: while a command runs, its own frame first, then the pipelined requests behind it
+    /// (an application may look ahead at them, e.g. to read a run of GETs at once). Valid until the command returns.
+    /// </summary>
+    public ReadOnlySpan<byte> PendingInput => Input.AsSpan(InputStart, InputEnd - InputStart);
+
     public int InputCapacity => Input.Length;
 
     internal byte[] Input;

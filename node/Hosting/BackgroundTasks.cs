@@ -49,7 +49,12 @@ internal sealed class BackgroundTasks : IDisposable
                 Guard("active expiry", ExpireSome);
                 Guard("eviction", Evict);
             }
-            _db.Tracking.FlushBroadcast();
+            if (_db.Tracking.ClientCount > 0)
+            {
+                // Under the write lock, so never between the keys of one command (an MSET's reach a BCAST client in one message).
+                using (_db.Lock.Hold())
+                    _db.Tracking.FlushBroadcast();
+            }
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
                 Guard("engine maintenance", _db.Engine.Maintain);

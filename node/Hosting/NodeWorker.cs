@@ -46,20 +46,55 @@ internal sealed class NodeWorker : ILoopWorker
 
     public void Execute(Connection connection, CommandArgs args)
     {
+        int readAhead = ReadAheadLeftFor(connection);
         if (_activity is null)
         {
             ExecuteCommand(connection, args);
-            return;
         }
-        _activity.Enter();
-        try
+        else
         {
-            ExecuteCommand(connection, args);
+            _activity.Enter();
+            try
+            {
+                ExecuteCommand(connection, args);
+            }
+            finally
+            {
+                _activity.Exit();
+            }
         }
-        finally
-        {
-            _activity.Exit();
-        }
+        if (readAhead > 0 && _keyspace.ReadAheadLeft != readAhead - 1)
+            _keyspace.DropReadAhead();   // the command was not the GET read ahead for (refused, held, or another command)
+    }
+
+    /// <summary>The connection whose pipelined GETs the keyspace read ahead (see <see cref="PipelinedGets"/>).</summary>
+    private Connection? _readAheadFor;
+
+    private readonly PipelinedGets _pipelinedGets = new();
+
+    /// <summary>Results read ahead for this connection's next commands; any left for another connection are dropped first.</summary>
+    private int ReadAheadLeftFor(Connection connection)
+    {
+        if (_readAheadFor is null)
+            return 0;
+        int left = _keyspace.ReadAheadLeft;
+        if (left > 0 && _readAheadFor == connection)
+            return left;
+        DropReadAhead();
+        return 0;
+    }
+
+    /// <summary>A new batch of events: results read ahead in the last one are not used in this one.</summary>
+    public void OnWake()
+    {
+        if (_readAheadFor is not null)
+            DropReadAhead();
+    }
+
+    private void DropReadAhead()
+    {
+        _keyspace.DropReadAhead();
+        _readAheadFor = null;
     }
 
     private void ExecuteCommand(Connection connection, CommandArgs args)
@@ -167,6 +202,10 @@ internal sealed class NodeWorker : ILoopWorker
         _context.Client = client;
         _keyspace.Current = connection;
         _keyspace.NoTouch = client.NoTouch && spec != TouchSpec;   // CLIENT NO-TOUCH: TOUCH itself still touches
+        // A tracking client must not be served a value read before its GET registers the key (an invalidation could fall between).
+        if (spec == GetSpec && client.Tracking is null && _keyspace.CanReadAhead && _keyspace.ReadAheadLeft == 0
+            && _pipelinedGets.ReadAhead(_keyspace, connection, args))
+            _readAheadFor = connection;
         if (!PassesMigrationGate(spec))
         {
             Run(_context);
@@ -207,6 +246,8 @@ internal sealed class NodeWorker : ILoopWorker
     private const long ForegroundEvictionMs = 5;
 
     private static readonly CommandSpec TouchSpec = CommandTable.Find("TOUCH")!;
+
+    private static readonly CommandSpec GetSpec = CommandTable.Find("GET")!;
 
     private static readonly CommandSpec PingSpec = CommandTable.Find("PING")!;
 

@@ -7,5 +7,5 @@ namespace Istore.Node.Engine.Disk;
 public sealed record DiskEngineOptions(string Directory, long BlockCacheBytes, long WriteBufferBytes, long ExpiredGraceMs = 60_000)
 {
     public const long DefaultBlockCacheBytes = 256L << 20;
-    public const long DefaultWriteBufferBytes = 64L << 20;
+    public const long DefaultWriteBufferBytes = 16L << 20;
 }

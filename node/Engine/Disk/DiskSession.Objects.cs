@@ -22,6 +22,7 @@ internal sealed partial class DiskSession
 
     public void BeginCommand()
     {
+        DropReadAhead();   // a write may follow: nothing read before it is served after it
         _inCommand = true;
         _appliedInCommand = false;
     }

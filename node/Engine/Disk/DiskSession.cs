@@ -16,14 +16,22 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
 
     public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
     {
+        if (_aheadCount > 0 && TryTakeReadAhead(key, out nint slice))
+        {
+            using var ahead = new PinnedValue(slice);
+            return slice == 0 ? KeyType.None : ReadRecord(ahead.Span, ref value);
+        }
         if (!TryGetMetadata(key, out var record))
             return KeyType.None;
         using (record)
-        {
-            var (type, expireAt) = DiskFormat.ReadHeader(record.Span);
-            value.Set(type == KeyType.String ? DiskFormat.StringValue(record.Span) : default, expireAt);
-            return type;
-        }
+            return ReadRecord(record.Span, ref value);
+    }
+
+    private static KeyType ReadRecord(ReadOnlySpan<byte> record, ref ValueBuffer value)
+    {
+        var (type, expireAt) = DiskFormat.ReadHeader(record);
+        value.Set(type == KeyType.String ? DiskFormat.StringValue(record) : default, expireAt);
+        return type;
     }
 
     public KeyType Peek(ReadOnlySpan<byte> key, out long expireAt)
@@ -41,6 +49,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     /// <summary>True when the key is known to be new: a blind write (below) does not know and says false.</summary>
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
+        DropReadAhead();
         if (_collecting)
             return WritePending(key, value, expireAt);
         int size = DiskFormat.HeaderBytes + value.Length;
@@ -70,6 +79,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
 
     public bool Delete(ReadOnlySpan<byte> key)
     {
+        DropReadAhead();
         if (_collecting)
             return DeletePending(key);
         lock (engine.CountLock)
@@ -165,6 +175,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
 
     public void Dispose()
     {
+        DropReadAhead();
         _batch.Dispose();
         _pending.Dispose();
     }

@@ -214,3 +214,8 @@ public sealed class ConfigListenerTestsOnMemory(NodeFixture fixture, Net.RedisSe
     : ConfigListenerTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ConfigListenerTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ConfigListenerTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class PipelinedGetTestsOnMemory(NodeFixture fixture, Net.RedisServerFixture redis)
+    : PipelinedGetTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class PipelinedGetTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
+    : PipelinedGetTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;

@@ -39,6 +39,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_get_pinned_cf")]
     public static partial nint GetPinned(nint db, nint readOptions, nint family, byte* key, nuint keyLength, out nint err);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_batched_multi_get_cf")]
+    public static partial void BatchedMultiGet(nint db, nint readOptions, nint family, nuint count, byte** keys, nuint* keyLengths, nint* values, nint* errs, byte sortedInput);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_pinnableslice_value")]
     public static partial byte* PinnableSliceValue(nint slice, out nuint length);
 
@@ -218,6 +221,9 @@ internal static unsafe partial class RocksDbNative
 
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_pin_top_level_index_and_filter")]
     public static partial void BlockBasedOptionsSetPinTopLevelIndexAndFilter(nint tableOptions, byte value);
+
+    [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_pin_l0_filter_and_index_blocks_in_cache")]
+    public static partial void BlockBasedOptionsSetPinL0FilterAndIndexBlocksInCache(nint tableOptions, byte value);
 
     [LibraryImport(Library, EntryPoint = "rocksdb_block_based_options_set_cache_index_and_filter_blocks_with_high_priority")]
     public static partial void BlockBasedOptionsSetCacheIndexAndFilterBlocksWithHighPriority(nint tableOptions, byte value);
