@@ -64,9 +64,8 @@ internal static class ObjectCommand
     private static void WriteAccess(CommandContext c, bool idle)
     {
         var db = c.Keyspace.Database;
-        if (db.Access is not { } access)
-            c.Output.WriteError($"ERR OBJECT {(idle ? "IDLETIME" : "FREQ")} is not supported by the {db.Engine.Name} engine: it tracks no key access");
-        else if (idle && db.Policy.IsLfu())
+        var access = db.Access;
+        if (idle && db.Policy.IsLfu())
             c.Output.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         else if (idle)
             c.Output.WriteInteger(access.IdleSeconds(c.Arg(2)));

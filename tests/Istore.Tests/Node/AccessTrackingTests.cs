@@ -5,13 +5,13 @@ using Istore.Tests.Net;
 namespace Istore.Tests.Node;
 
 /// <summary>
-/// Per-key access tracking on the memory engine: OBJECT IDLETIME grows and resets on use, OBJECT
+/// Per-key access tracking on each engine: OBJECT IDLETIME grows and resets on use, OBJECT
 /// FREQ counts uses under an LFU policy (exactly as redis-server does with lfu-log-factor 0),
 /// RESTORE … IDLETIME/FREQ read back, CLIENT NO-TOUCH and OBJECT itself leave keys alone, and the
 /// errors of each policy and of bad input are Redis's. Each test has a node of its own, since
 /// policies are node-wide.
 /// </summary>
-public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public abstract class AccessTrackingTests(string engine, RedisServerFixture redis)
 {
     private static long Integer(string reply) => reply[0] == ':' ? long.Parse(reply[1..^2]) : throw new Xunit.Sdk.XunitException("not an integer: " + reply);
 
@@ -28,7 +28,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Idletime_grows_while_a_key_is_unused_and_resets_when_it_is_read()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "idle:s", "v");
         await c.CommandAsync("HSET", "idle:h", "f", "v");
@@ -51,7 +51,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Freq_counts_uses_exactly_as_redis_server_does_with_a_log_factor_of_zero()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
         try
@@ -79,7 +79,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Freq_rises_logarithmically_with_uses_under_the_default_log_factor()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
         await c.CommandAsync("SET", "f:hot", "v");
@@ -97,7 +97,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Restore_sets_the_idle_time_and_the_frequency_it_is_given()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "r:src", "value");
         await c.CommandAsync("HSET", "r:hsrc", "f", "v");
@@ -120,7 +120,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Restore_refuses_bad_idle_times_and_frequencies_with_redis_errors_and_writes_nothing()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "bad:src", "v");
         var payload = await DumpAsync(c, "bad:src");
@@ -145,7 +145,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task No_touch_clients_leave_idle_times_alone_except_through_touch()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "nt:src", "v");
         Assert.Equal("+OK\r\n", await RestoreAsync(c, "nt:k", await DumpAsync(c, "nt:src"), "IDLETIME", "500"));

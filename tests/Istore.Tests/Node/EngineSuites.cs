@@ -214,3 +214,9 @@ public sealed class ConfigListenerTestsOnMemory(NodeFixture fixture, Net.RedisSe
     : ConfigListenerTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class ConfigListenerTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : ConfigListenerTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class AccessTrackingTestsOnMemory(Net.RedisServerFixture redis) : AccessTrackingTests("memory", redis), IClassFixture<Net.RedisServerFixture>;
+public sealed class AccessTrackingTestsOnDisk(Net.RedisServerFixture redis) : AccessTrackingTests("disk", redis), IClassFixture<Net.RedisServerFixture>;
+
+public sealed class EvictionTestsOnMemory() : EvictionTests("memory");
+public sealed class EvictionTestsOnDisk() : EvictionTests("disk");
