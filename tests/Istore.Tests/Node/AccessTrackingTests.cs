@@ -76,6 +76,29 @@ public abstract class AccessTrackingTests(string engine, RedisServerFixture redi
         }
     }
 
+    /// <summary>Redis's maxmemory.tcl "small integers are shared" tests: OBJECT REFCOUNT as redis-server answers it.</summary>
+    [Fact]
+    public async Task Refcount_reports_shared_small_integers_unless_an_lru_or_lfu_policy_has_a_limit()
+    {
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
+        await using var c = await node.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        try
+        {
+            await OracleScript.AssertSameRepliesAsync(c, oracle,
+                "FLUSHALL", "CONFIG SET maxmemory 0", "SET rc:a 1", "OBJECT REFCOUNT rc:a", "SET rc:z 0", "OBJECT REFCOUNT rc:z",
+                "SET rc:big 10000", "OBJECT REFCOUNT rc:big", "SET rc:neg -1", "OBJECT REFCOUNT rc:neg", "SET rc:s abc", "OBJECT REFCOUNT rc:s",
+                "SADD rc:set 1", "OBJECT REFCOUNT rc:set", "OBJECT REFCOUNT rc:none",
+                "CONFIG SET maxmemory 1073741824", "CONFIG SET maxmemory-policy allkeys-random", "SET rc:b 2", "OBJECT REFCOUNT rc:b",
+                "CONFIG SET maxmemory-policy volatile-lfu", "SET rc:c 3", "OBJECT REFCOUNT rc:c",
+                "CONFIG SET maxmemory-policy allkeys-lru", "SET rc:d 4", "OBJECT REFCOUNT rc:d");
+        }
+        finally
+        {
+            await oracle.CommandAsync("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction");
+        }
+    }
+
     [Fact]
     public async Task Freq_rises_logarithmically_with_uses_under_the_default_log_factor()
     {
