@@ -104,6 +104,23 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             Post(() => RunFor(c, action));
     }
 
+    /// <summary>
+    /// On the loop thread: runs the deliveries made on it so far. Each is taken off the list before
+    /// it runs, since one may run commands (a resumed pipeline) that deliver more or call this again.
+    /// </summary>
+    internal void RunOwnDeliveries()
+    {
+        if (Thread.CurrentThread != _thread)
+            return;
+        while (_ownDeliveries.Count > 0)
+        {
+            var pending = _ownDeliveries.ToArray();
+            _ownDeliveries.Clear();
+            foreach (var (connection, action) in pending)
+                RunFor(connection, action);
+        }
+    }
+
     /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
     private void RunFor(Connection c, Action<Connection> action)
     {
@@ -313,10 +330,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     /// </summary>
     private void FlushBatch()
     {
-        // By index: a delivery that resumes a pipeline may run commands that deliver more.
-        for (int i = 0; i < _ownDeliveries.Count; i++)
-            RunFor(_ownDeliveries[i].Connection, _ownDeliveries[i].Action);
-        _ownDeliveries.Clear();
+        RunOwnDeliveries();
         for (int i = 0; i < _resumed.Count; i++)
         {
             var c = _resumed[i];

@@ -142,10 +142,16 @@ internal sealed class NodeWorker : ILoopWorker
             return;
         }
         // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
-        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs) && RefusedOverMaxMemory(spec, args, client))
+        if (_node.Database.OverMemoryLimit)
         {
-            Reject(client, output, Errors.OutOfMemory, spec);
-            return;
+            bool fits = _keyspace.FreeMemory(ForegroundEvictionMs);
+            // Invalidations of the keys evicted go before this command's reply, as Redis's trackingHandlePendingKeyInvalidations.
+            connection.RunPendingDeliveries();
+            if (!fits && RefusedOverMaxMemory(spec, args, client))
+            {
+                Reject(client, output, Errors.OutOfMemory, spec);
+                return;
+            }
         }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {

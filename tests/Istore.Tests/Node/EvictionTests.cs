@@ -245,6 +245,28 @@ public abstract class EvictionTests(string engine)
         Assert.Equal(":0\r\n", await after.CommandAsync("DBSIZE"));
     }
 
+    /// <summary>Redis's tracking.tcl "Tracking invalidation message of eviction keys should be before response".</summary>
+    [Fact]
+    public async Task A_tracked_key_evicted_before_a_command_is_invalidated_before_its_reply()
+    {
+        await using var node = await StartAsync();
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("HELLO", "3");
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CLIENT", "TRACKING", "on"));
+        var info = await InfoAsync(c);
+        Assert.Equal("0", info["lazyfree_pending_objects"]);
+        long limit = await UsedAsync(c) - long.Parse(info["mem_not_counted_for_evict"]) + 100 * 1024;
+        Assert.Equal("+OK\r\n", await c.CommandAsync("DEBUG", "PAUSE-CRON", "1"));   // only the command evicts, not housekeeping
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory", limit.ToString(), "maxmemory-policy", "volatile-random"));
+        await c.CommandAsync("SETEX", "volatile-key", "10000", "x");
+        await c.CommandAsync("GET", "volatile-key");
+        Assert.Equal(":0\r\n", await c.CommandAsync("SETBIT", "big-key", "1600000", "0"));   // 200 KB: over the limit
+        await c.SendCommandAsync("GETBIT", "big-key", "0");
+        Assert.Equal(">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n", await c.ReadFrameAsync());
+        Assert.Equal(":0\r\n", await c.ReadFrameAsync());
+        Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "volatile-key"));
+    }
+
     [Fact]
     public async Task Maxmemory_settings_are_validated_as_redis_does()
     {
