@@ -9,7 +9,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed class PendingWrites(DiskEngine engine) : IDisposable
 {
-    private readonly RocksDb db = engine.Db;
+    private readonly RocksDb _db = engine.Db;
     private readonly WriteBatchWithIndex _index = new();
     private readonly WriteBatch _batch = new();
 
@@ -60,12 +60,12 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
         bool found;
         if (_written)
         {
-            found = db.TryGet(_index, family, key, out var pending);
+            found = _db.TryGet(_index, family, key, out var pending);
             value = new StoredValue(default, pending, fromBatch: true);
         }
         else
         {
-            found = db.TryGet(family, key, out var stored);
+            found = _db.TryGet(family, key, out var stored);
             value = new StoredValue(stored, default, fromBatch: false);
         }
         return found;
@@ -77,7 +77,7 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
     /// Like every iterator here it must not outlive a write to the batch.
     /// </summary>
     public Native.Iterator NewIterator(ColumnFamily family, ReadOnlySpan<byte> upperBound) =>
-        _written ? db.NewIterator(_index, family, upperBound) : db.NewIterator(family, upperBound);
+        _written ? _db.NewIterator(_index, family, upperBound) : _db.NewIterator(family, upperBound);
 
     /// <summary>Applies the writes with the count changes in one batch (the WAL holds the whole command or none of it).</summary>
     public void Commit(DiskEngine engine)
