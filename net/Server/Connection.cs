@@ -164,6 +164,12 @@ public sealed class Connection
         loop.Deliver(this, action);
     }
 
+    /// <summary>
+    /// On its loop's thread: what was delivered there so far goes out now, before the reply of the
+    /// command about to run, rather than at the batch's end (invalidations of keys evicted before it).
+    /// </summary>
+    public void RunPendingDeliveries() => Loop?.RunOwnDeliveries(this);
+
     /// <summary>Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after <paramref name="action"/>.</summary>
     public void Resume(Action<Connection>? action = null) => Deliver(c =>
     {

@@ -104,6 +104,46 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
             Post(() => RunFor(c, action));
     }
 
+    /// <summary>
+    /// On the loop thread: runs the deliveries made on it so far. Each is taken off the list before
+    /// it runs, since one may run commands (a resumed pipeline) that deliver more.
+    /// </summary>
+    private void RunOwnDeliveries()
+    {
+        while (_ownDeliveries.Count > 0)
+        {
+            var pending = _ownDeliveries.ToArray();
+            _ownDeliveries.Clear();
+            foreach (var (connection, action) in pending)
+                RunFor(connection, action);
+        }
+    }
+
+    /// <summary>
+    /// On the loop thread, while <paramref name="c"/> runs a command: the deliveries made here for
+    /// it so far go out now. Only its own: another connection's might resume that one's commands
+    /// in the middle of this one's.
+    /// </summary>
+    internal void RunOwnDeliveries(Connection c)
+    {
+        if (Thread.CurrentThread != _thread)
+            return;
+        int kept = 0;
+        List<Action<Connection>>? mine = null;
+        for (int i = 0; i < _ownDeliveries.Count; i++)
+        {
+            if (_ownDeliveries[i].Connection == c)
+                (mine ??= []).Add(_ownDeliveries[i].Action);
+            else
+                _ownDeliveries[kept++] = _ownDeliveries[i];
+        }
+        if (mine is null)
+            return;
+        _ownDeliveries.RemoveRange(kept, _ownDeliveries.Count - kept);
+        foreach (var action in mine)
+            RunFor(c, action);
+    }
+
     /// <summary>On the loop thread: runs a delivery for a connection and queues what it wrote.</summary>
     private void RunFor(Connection c, Action<Connection> action)
     {
@@ -134,8 +174,14 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
                 if (n < 0 && Libc.Errno != Libc.EINTR)
                     Libc.ThrowIfFailed(n, "epoll_wait");
                 _worker.OnWake();
+                // Work posted from other threads first: a delivery posted before a client's next
+                // command arrived (an invalidation of a key housekeeping evicted) goes before its reply.
                 for (int i = 0; i < n; i++)
-                    Dispatch(events[i]);
+                    if (events[i].Data == WakeTag)
+                        Dispatch(events[i]);
+                for (int i = 0; i < n; i++)
+                    if (events[i].Data != WakeTag)
+                        Dispatch(events[i]);
                 FlushBatch();
             }
         }
@@ -313,10 +359,7 @@ internal sealed unsafe class EventLoop : IEventLoop, IDisposable
     /// </summary>
     private void FlushBatch()
     {
-        // By index: a delivery that resumes a pipeline may run commands that deliver more.
-        for (int i = 0; i < _ownDeliveries.Count; i++)
-            RunFor(_ownDeliveries[i].Connection, _ownDeliveries[i].Action);
-        _ownDeliveries.Clear();
+        RunOwnDeliveries();
         for (int i = 0; i < _resumed.Count; i++)
         {
             var c = _resumed[i];

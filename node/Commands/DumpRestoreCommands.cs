@@ -143,9 +143,9 @@ public static class DumpRestoreCommands
             return;
         }
         Store(ks, key, value, expireAt, payload);
-        // Unlike Redis, both are kept whatever the policy (the table keeps both); the disk engine tracks neither.
+        // Unlike Redis, both are kept whatever the policy (the table keeps both).
         if (idleGiven || freqGiven)
-            ks.Database.Access?.Set(key, idle, (int)freq);
+            ks.Database.Access.Set(key, idle, (int)freq);
         c.Notify(PubSub.NotifyClass.Generic, "restore"u8, key);
         c.Output.WriteOk();
     }

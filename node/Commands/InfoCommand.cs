@@ -127,6 +127,10 @@ internal static class InfoCommand
                 yield return ("maxmemory", limit);
                 yield return ("maxmemory_human", Human(limit));
                 yield return ("maxmemory_policy", db.Policy.Name());
+                // used_memory counts no client buffers (Redis subtracts its replicas' and AOF's), and
+                // values are freed when deleted, never left to a background thread.
+                yield return ("mem_not_counted_for_evict", 0);
+                yield return ("lazyfree_pending_objects", 0);
                 long lua = node.Scripts.LuaMemory;
                 yield return ("used_memory_lua", lua);
                 yield return ("used_memory_lua_human", Human(lua));

@@ -50,7 +50,7 @@ internal static class ObjectCommand
             else if (c.ArgIs(1, "ENCODING"u8))
                 c.Output.WriteBulkString(collection?.Encoding ?? StringEncoding(c));
             else if (c.ArgIs(1, "REFCOUNT"u8))
-                c.Output.WriteInteger(1);
+                c.Output.WriteInteger(collection is null && IsSharedInteger(c) ? SharedRefCount : 1);
             else
                 WriteAccess(c, idle: c.ArgIs(1, "IDLETIME"u8));
         }
@@ -64,9 +64,8 @@ internal static class ObjectCommand
     private static void WriteAccess(CommandContext c, bool idle)
     {
         var db = c.Keyspace.Database;
-        if (db.Access is not { } access)
-            c.Output.WriteError($"ERR OBJECT {(idle ? "IDLETIME" : "FREQ")} is not supported by the {db.Engine.Name} engine: it tracks no key access");
-        else if (idle && db.Policy.IsLfu())
+        var access = db.Access;
+        if (idle && db.Policy.IsLfu())
             c.Output.WriteError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         else if (idle)
             c.Output.WriteInteger(access.IdleSeconds(c.Arg(2)));
@@ -74,6 +73,26 @@ internal static class ObjectCommand
             c.Output.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         else
             c.Output.WriteInteger(access.Frequency(c.Arg(2)));
+    }
+
+    /// <summary>Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT says of one of its shared integer objects.</summary>
+    private const int SharedRefCount = int.MaxValue;
+
+    /// <summary>
+    /// Whether Redis would keep this string as one of its shared integers (0 to 9999), so OBJECT
+    /// REFCOUNT answers as it does: not while maxmemory is set with an LRU or LFU policy, which
+    /// needs an access time per object. This node shares nothing; the answer follows the settings
+    /// now, where Redis's follows those of the key's last write.
+    /// </summary>
+    private static bool IsSharedInteger(CommandContext c)
+    {
+        var db = c.Keyspace.Database;
+        bool perObjectAccess = Volatile.Read(ref db.MaxMemory) != 0 && db.MaxMemoryExplicit && db.Policy.TracksAccessPerObject();
+        if (perObjectAccess)
+            return false;
+        c.Keyspace.ReadLive(c.Arg(2));
+        var value = c.Keyspace.Value.Span;
+        return value.Length <= 20 && RedisNumber.TryParseInt64(value, out long number) && number is >= 0 and < 10_000;
     }
 
     /// <summary>The encoding Redis would report for the string at the key.</summary>

@@ -43,7 +43,7 @@ public sealed class TransactionQueue
 
     public void Add(CommandSpec spec, CommandArgs args)
     {
-        Flags |= spec.Flags;
+        Flags |= spec.Flags | (spec.SubcommandHas(args, CommandFlags.DenyOom) ? CommandFlags.DenyOom : 0);
         AllStale &= (spec.Flags & CommandFlags.Stale) != 0;
         var values = new byte[args.Count][];
         for (int i = 0; i < values.Length; i++)

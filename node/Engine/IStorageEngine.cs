@@ -41,10 +41,19 @@ public interface IStorageEngine : IDisposable
 
     /// <summary>
     /// An estimate of the data held (keys, values, per-key overhead) that maxmemory limits and
-    /// INFO reports as used_memory; null for an engine whose data is not held in memory (disk),
-    /// which neither tracks key access nor evicts.
+    /// INFO reports as used_memory; null while the engine does not measure it (the disk engine
+    /// until <see cref="MeasureDataset"/>).
     /// </summary>
     long? DatasetBytes => null;
+
+    /// <summary>A memory limit may apply from now on: <see cref="DatasetBytes"/> must be measured (the memory engine always does).</summary>
+    void MeasureDataset() { }
+
+    /// <summary>
+    /// The most slots the key access table may grow to (8 bytes each, one to two per key): the
+    /// disk engine holds far more keys than RAM, so its keys beyond that share slots and age together.
+    /// </summary>
+    long AccessTableSlots => 1L << 30;
 
     /// <summary>
     /// Starts a snapshot that recovery will return with <paramref name="cookie"/>. Called with the

@@ -99,7 +99,7 @@ internal sealed class BackgroundTasks : IDisposable
     private void Evict()
     {
         AccessTable.Tick();
-        _db.Access?.Fit(_db.Engine.KeyCount);
+        _db.Access.Fit(_db.Engine.EstimatedKeyCount);
         if (_db.OverMemoryLimit)
             _keyspace.FreeMemory(budgetMs: 25);
     }

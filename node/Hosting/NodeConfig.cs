@@ -120,8 +120,8 @@ public sealed class NodeConfig
             node.Diagnostics.ThresholdsChanged();
         },
         ["maxmemory-samples"] = (node, v) => node.Database.EvictionSamples = ClampToInt(v),
-        ["lfu-log-factor"] = (node, v) => { if (node.Database.Access is { } access) access.LogFactor = ClampToInt(v); },
-        ["lfu-decay-time"] = (node, v) => { if (node.Database.Access is { } access) access.DecayMinutes = ClampToInt(v); },
+        ["lfu-log-factor"] = (node, v) => node.Database.Access.LogFactor = ClampToInt(v),
+        ["lfu-decay-time"] = (node, v) => node.Database.Access.DecayMinutes = ClampToInt(v),
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
         ["hash-max-listpack-entries"] = (_, v) => Objects.EncodingLimits.HashEntries = ClampToInt(v),
         ["hash-max-listpack-value"] = (_, v) => Objects.EncodingLimits.HashValue = ClampToInt(v),
@@ -170,21 +170,25 @@ public sealed class NodeConfig
         long limit = (long)Math.Min(decimal.Parse(bytes), long.MaxValue);
         return (() =>
         {
+            _node.Database.Engine.MeasureDataset();   // before the limit: it is checked against the measure
             Volatile.Write(ref _node.Database.MaxMemory, limit);
             _node.Database.MaxMemoryExplicit = true;
         }, null);
     }
 
-    /// <summary>The disk engine keeps its data on disk and evicts nothing, as Kvrocks: only noeviction is taken there.</summary>
+    /// <summary>A policy that evicts makes the engine measure its dataset first (the disk engine measures only from then on).</summary>
     private (Action?, string?) ParsePolicy(string value)
     {
         var (name, error) = RedisParameters.Find("maxmemory-policy").Kind.Check(value);
         if (name is null)
             return (null, error);
         var policy = Keyspace.EvictionPolicies.Parse(name)!.Value;
-        if (policy != Keyspace.EvictionPolicy.NoEviction && _node.Database.Access is null)
-            return (null, $"the {_node.Database.Engine.Name} engine keeps its data on disk and evicts no keys (only noeviction)");
-        return (() => _node.Database.Policy = policy, null);
+        return (() =>
+        {
+            if (policy != Keyspace.EvictionPolicy.NoEviction)
+                _node.Database.Engine.MeasureDataset();
+            _node.Database.Policy = policy;
+        }, null);
     }
 
     public string? RequirePass { get; private set; }

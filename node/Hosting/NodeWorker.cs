@@ -177,11 +177,16 @@ internal sealed class NodeWorker : ILoopWorker
             return;
         }
         // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
-        if (_node.Database.OverMemoryLimit && !_keyspace.FreeMemory(ForegroundEvictionMs)
-            && ((spec.Flags & CommandFlags.DenyOom) != 0 || spec.SubcommandHas(args, CommandFlags.DenyOom)))
+        if (_node.Database.OverMemoryLimit)
         {
-            Reject(client, output, Errors.OutOfMemory, spec);
-            return;
+            bool fits = _keyspace.FreeMemory(ForegroundEvictionMs);
+            // Invalidations of the keys evicted go before this command's reply, as Redis's trackingHandlePendingKeyInvalidations.
+            connection.RunPendingDeliveries();
+            if (!fits && RefusedOverMaxMemory(spec, args, client))
+            {
+                Reject(client, output, Errors.OutOfMemory, spec);
+                return;
+            }
         }
         if (client.Transaction is { } transaction && !TransactionQueue.RunsImmediately(spec))
         {
@@ -240,6 +245,21 @@ internal sealed class NodeWorker : ILoopWorker
             return null;
         Acl.AclConnections.Log(_node, connection, client, denial, client.Transaction is null ? "toplevel" : "multi", spec, args, 0, at);
         return Acl.AclCheck.Refusal(denial, spec, args);
+    }
+
+    /// <summary>
+    /// Redis's reject_cmd_on_oom: a command that may add data; inside MULTI any command but EXEC,
+    /// DISCARD, QUIT and RESET (queueing takes memory too); EXEC when a queued command may add data.
+    /// </summary>
+    private static bool RefusedOverMaxMemory(CommandSpec spec, CommandArgs args, ClientState client)
+    {
+        if ((spec.Flags & CommandFlags.DenyOom) != 0 || spec.SubcommandHas(args, CommandFlags.DenyOom))
+            return true;
+        if (client.Transaction is not { } queued)
+            return false;
+        if (spec == ExecSpec)
+            return (queued.Flags & CommandFlags.DenyOom) != 0;
+        return spec.Name is not ("DISCARD" or "QUIT" or "RESET");
     }
 
     /// <summary>How long a command may spend evicting before it runs; the next commands and housekeeping continue what is left.</summary>

@@ -14,7 +14,7 @@ namespace Istore.Node.Keyspace;
 /// of its full bucket by more recently used ones counts as idle as the oldest left there.
 /// Both the clock and the counter are kept whatever the policy, so switching needs no warm-up.
 /// </summary>
-public sealed class AccessTable
+public sealed class AccessTable(long maxSlots)
 {
     private const int Ways = 4;
     private const int MinBuckets = 1 << 12;
@@ -106,7 +106,7 @@ public sealed class AccessTable
     public void Fit(long keys)
     {
         long buckets = Math.Max(MinBuckets, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, (keys + Ways - 1) / Ways)));
-        buckets = Math.Min(buckets, 1L << 28);
+        buckets = Math.Min(buckets, Math.Max(MinBuckets, maxSlots / Ways));
         if (buckets * Ways <= _slots.Length)
             return;
         var old = _slots;

@@ -77,10 +77,10 @@ public sealed class Database(IStorageEngine engine)
     internal bool TakeMaintenanceRequest() => Interlocked.Exchange(ref _maintenanceRequested, 0) == 1;
 
     /// <summary>
-    /// Last use and use counts per key (OBJECT IDLETIME/FREQ, LRU/LFU eviction), for an engine
-    /// that holds its dataset in the node's memory budget; null for one that does not (disk).
+    /// Last use and use counts per key (OBJECT IDLETIME/FREQ, LRU/LFU eviction), in at most the
+    /// engine's <see cref="IStorageEngine.AccessTableSlots"/> slots.
     /// </summary>
-    public AccessTable? Access { get; } = engine.DatasetBytes is null ? null : new AccessTable();
+    public AccessTable Access { get; } = new(engine.AccessTableSlots);
 
     /// <summary>
     /// maxmemory: the data size the eviction policies hold the dataset to (0 = no limit). It starts
@@ -107,8 +107,9 @@ public sealed class Database(IStorageEngine engine)
     public const long StartupBytes = 1 << 20;
 
     /// <summary>
-    /// What maxmemory is compared with, INFO's used_memory: the memory engine's dataset estimate
-    /// over <see cref="StartupBytes"/>; the managed heap where the data lives on disk.
+    /// What maxmemory is compared with, INFO's used_memory: the engine's dataset estimate over
+    /// <see cref="StartupBytes"/>; the managed heap while the disk engine measures no dataset (no
+    /// memory limit has applied yet, see <see cref="IStorageEngine.MeasureDataset"/>).
     /// </summary>
     public long UsedMemory => Engine.DatasetBytes is { } dataset ? StartupBytes + dataset : GC.GetTotalMemory(false);
 

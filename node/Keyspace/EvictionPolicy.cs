@@ -30,6 +30,9 @@ public static class EvictionPolicies
     /// <summary>Only keys with an expiry may go.</summary>
     public static bool VolatileOnly(this EvictionPolicy policy) => policy >= EvictionPolicy.VolatileLru;
 
+    /// <summary>An LRU or LFU policy: Redis then shares no integer objects (MAXMEMORY_FLAG_NO_SHARED_INTEGERS).</summary>
+    public static bool TracksAccessPerObject(this EvictionPolicy policy) => policy is not (EvictionPolicy.NoEviction or EvictionPolicy.AllKeysRandom or EvictionPolicy.VolatileRandom or EvictionPolicy.VolatileTtl);
+
     /// <summary>An LFU policy: OBJECT FREQ answers, OBJECT IDLETIME does not (as in Redis).</summary>
     public static bool IsLfu(this EvictionPolicy policy) => policy is EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu;
 }

@@ -147,8 +147,8 @@ public sealed partial class KeyspaceSession
     private long Score(EvictionPolicy policy, byte[] key, long expireAt) => policy switch
     {
         EvictionPolicy.VolatileTtl => long.MaxValue - expireAt,
-        EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu => _db.Access is { } access ? 255 - access.Frequency(key) : 0,
-        _ => _db.Access?.IdleSeconds(key) ?? 0,
+        EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu => _db.Access.LfuScore(key),
+        _ => _db.Access.LruScore(key),
     };
 
     /// <summary>Keeps the pool sorted by score, best last, at most <see cref="PoolSize"/> long, each key once.</summary>

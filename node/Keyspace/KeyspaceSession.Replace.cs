@@ -13,7 +13,7 @@ public sealed partial class KeyspaceSession
         _db.Watchers.AllChanged(_ => true);
         _db.Tracking.AllChanged();
         replace();
-        _db.Access?.Clear();
+        _db.Access.Clear();
         SignalAllRemoved();
     }
 }

@@ -312,7 +312,7 @@ public sealed partial class KeyspaceSession : IDisposable
             _db.Watchers.AllChanged(key => _engine.Peek(key, out _) != KeyType.None);
             _db.Tracking.AllChanged();
             _engine.DeleteAll();
-            _db.Access?.Clear();
+            _db.Access.Clear();
             SignalAllRemoved();
             LogMarker("FLUSHALL"u8, change: true);
         }

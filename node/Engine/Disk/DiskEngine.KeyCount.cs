@@ -142,7 +142,7 @@ public sealed partial class DiskEngine
         Volatile.Write(ref _recountedThrough, _uncountedWrites);
         try
         {
-            WriteWithCounts(batch, -_keyCount, -_volatileKeyCount);
+            WriteWithCounts(batch, -_keyCount, -_volatileKeyCount, bytesDelta: -_dataBytes);
         }
         catch
         {

@@ -99,9 +99,10 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
     /// <summary>
     /// Adds the count changes and the replication offset to <paramref name="batch"/>, writes it, then
     /// publishes the counts. Caller holds <see cref="CountLock"/>; <paramref name="atCommand"/> when
-    /// a command (holding the keyspace write lock) writes, so the log's offset is this batch's.
+    /// a command (holding the keyspace write lock) writes, so the log's offset is this batch's;
+    /// <paramref name="bytesDelta"/> moves the measured dataset (see DiskEngine.DataBytes.cs).
     /// </summary>
-    internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta, bool atCommand = true)
+    internal void WriteWithCounts(WriteBatch batch, long keyDelta, long volatileDelta, bool atCommand = true, long bytesDelta = 0)
     {
         long keys = _keyCount + keyDelta, volatileKeys = _volatileKeyCount + volatileDelta;
         if (atCommand && StreamOffset is { } offset)
@@ -119,6 +120,7 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
         Volatile.Write(ref _keyCount, keys);
         Volatile.Write(ref _volatileKeyCount, volatileKeys);
+        AddDataBytes(bytesDelta);
     }
 
     /// <summary>FLUSHALL happened: compact at the next maintenance so the disk space comes back soon.</summary>

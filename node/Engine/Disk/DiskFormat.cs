@@ -243,6 +243,14 @@ internal static class DiskFormat
         record.Length >= HeaderBytes ? BinaryPrimitives.ReadInt64LittleEndian(record[1..]) : 0;
 
     public static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> record) => record[HeaderBytes..];
+
+    /// <summary>
+    /// What a key counts toward the dataset's size under maxmemory (see DiskEngine.DataBytes): as the
+    /// memory engine's estimate, its key, its record and 48 bytes, and for a collection a flat 64
+    /// bytes per element (the size in its record, so the elements themselves are never read).
+    /// </summary>
+    public static long DataBytes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record) =>
+        key.Length + record.Length + 48 + (IsCollection(record) ? 64 * Math.Max(0, BinaryPrimitives.ReadInt64LittleEndian(record[(HeaderBytes + 8)..])) : 0);
 }
 
 /// <summary>A collection's metadata record: type, expiry, version, size, and for a list its head and tail indexes.</summary>

@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed partial class DiskSession
 {
-    private readonly PendingWrites _pending = new(engine.Db);
+    private readonly PendingWrites _pending = new(engine);
     private bool _inCommand;
     private bool _collecting;
     private bool _versionsUsed;

@@ -60,7 +60,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         {
             _batch.Clear();
             _batch.Put(_metadata, key, _record.AsSpan(0, size));
-            if (expireAt == 0 && engine.VolatileKeyCount == 0)
+            if (expireAt == 0 && engine.VolatileKeyCount == 0 && !engine.MeasuresData)
             {
                 // No key has an expiry, so the record this replaces (if any) had none: the expiry count
                 // holds without reading it, and the key count is recounted when next asked for
@@ -70,8 +70,9 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
                 _appliedInCommand |= _inCommand;
                 return false;
             }
-            bool existed = Existing(key, out bool hadExpiry);
-            engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0));
+            bool existed = Existing(key, out bool hadExpiry, out long replacedBytes);
+            engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0),
+                bytesDelta: DiskFormat.DataBytes(key, _record.AsSpan(0, size)) - replacedBytes);
             _appliedInCommand |= _inCommand;
             return !existed;
         }
@@ -84,11 +85,11 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
             return DeletePending(key);
         lock (engine.CountLock)
         {
-            if (!Existing(key, out bool hadExpiry))
+            if (!Existing(key, out bool hadExpiry, out long deletedBytes))
                 return false;
             _batch.Clear();
             _batch.Delete(_metadata, key);
-            engine.WriteWithCounts(_batch, -1, hadExpiry ? -1 : 0);
+            engine.WriteWithCounts(_batch, -1, hadExpiry ? -1 : 0, bytesDelta: -deletedBytes);
             _appliedInCommand |= _inCommand;
             return true;
         }
@@ -153,13 +154,20 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     }
 
     /// <summary>Whether the key has a record, and whether that record has an expiry (for the counts).</summary>
-    private bool Existing(ReadOnlySpan<byte> key, out bool hasExpiry)
+    private bool Existing(ReadOnlySpan<byte> key, out bool hasExpiry) => Existing(key, out hasExpiry, out _);
+
+    /// <summary>As above, with what the record counts toward the measured dataset (<see cref="DiskFormat.DataBytes"/>).</summary>
+    private bool Existing(ReadOnlySpan<byte> key, out bool hasExpiry, out long dataBytes)
     {
         hasExpiry = false;
+        dataBytes = 0;
         if (!TryGetMetadata(key, out var record))
             return false;
         using (record)
+        {
             hasExpiry = DiskFormat.ExpireAt(record.Span) != 0;
+            dataBytes = DiskFormat.DataBytes(key, record.Span);
+        }
         return true;
     }
 

@@ -7,8 +7,9 @@ namespace Istore.Node.Engine.Disk;
 /// (HSETNX after HSET in one EXEC, SMOVE, RENAME), and the plain batch that is applied at the end,
 /// all or none, with the key counts the command changed.
 /// </summary>
-internal sealed class PendingWrites(RocksDb db) : IDisposable
+internal sealed class PendingWrites(DiskEngine engine) : IDisposable
 {
+    private readonly RocksDb _db = engine.Db;
     private readonly WriteBatchWithIndex _index = new();
     private readonly WriteBatch _batch = new();
 
@@ -18,6 +19,9 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
     /// <summary>Keys with an expiry this command added (negative: removed).</summary>
     public long VolatileDelta;
 
+    /// <summary>What this command's metadata records change the measured dataset by, while the engine measures it.</summary>
+    private long _bytesDelta;
+
     private bool _written;
 
     /// <summary>No writes yet: checked after every command, so kept here rather than asked of RocksDB.</summary>
@@ -25,6 +29,8 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
 
     public void Put(ColumnFamily family, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        if (family == engine.Metadata && engine.MeasuresData)
+            _bytesDelta += DiskFormat.DataBytes(key, value) - ReplacedBytes(key);
         _written = true;
         _index.Put(family, key, value);
         _batch.Put(family, key, value);
@@ -32,9 +38,20 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
 
     public void Delete(ColumnFamily family, ReadOnlySpan<byte> key)
     {
+        if (family == engine.Metadata && engine.MeasuresData)
+            _bytesDelta -= ReplacedBytes(key);
         _written = true;
         _index.Delete(family, key);
         _batch.Delete(family, key);
+    }
+
+    /// <summary>What the key's record as this command sees it counts toward the measured dataset (0: none).</summary>
+    private long ReplacedBytes(ReadOnlySpan<byte> key)
+    {
+        if (!TryGet(engine.Metadata, key, out var record))
+            return 0;
+        using (record)
+            return DiskFormat.DataBytes(key, record.Span);
     }
 
     /// <summary>Reads a key as the command sees it: its own write, else the database (pinned, without the batch lookup, while it wrote nothing).</summary>
@@ -43,12 +60,12 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         bool found;
         if (_written)
         {
-            found = db.TryGet(_index, family, key, out var pending);
+            found = _db.TryGet(_index, family, key, out var pending);
             value = new StoredValue(default, pending, fromBatch: true);
         }
         else
         {
-            found = db.TryGet(family, key, out var stored);
+            found = _db.TryGet(family, key, out var stored);
             value = new StoredValue(stored, default, fromBatch: false);
         }
         return found;
@@ -60,7 +77,7 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
     /// Like every iterator here it must not outlive a write to the batch.
     /// </summary>
     public Native.Iterator NewIterator(ColumnFamily family, ReadOnlySpan<byte> upperBound) =>
-        _written ? db.NewIterator(_index, family, upperBound) : db.NewIterator(family, upperBound);
+        _written ? _db.NewIterator(_index, family, upperBound) : _db.NewIterator(family, upperBound);
 
     /// <summary>Applies the writes with the count changes in one batch (the WAL holds the whole command or none of it).</summary>
     public void Commit(DiskEngine engine)
@@ -68,7 +85,7 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         try
         {
             lock (engine.CountLock)
-                engine.WriteWithCounts(_batch, KeyDelta, VolatileDelta);
+                engine.WriteWithCounts(_batch, KeyDelta, VolatileDelta, bytesDelta: _bytesDelta);
         }
         finally
         {
@@ -82,7 +99,7 @@ internal sealed class PendingWrites(RocksDb db) : IDisposable
         _index.Clear();
         _batch.Clear();
         _written = false;
-        KeyDelta = VolatileDelta = 0;
+        KeyDelta = VolatileDelta = _bytesDelta = 0;
     }
 
     public void Dispose()

@@ -5,13 +5,13 @@ using Istore.Tests.Net;
 namespace Istore.Tests.Node;
 
 /// <summary>
-/// Per-key access tracking on the memory engine: OBJECT IDLETIME grows and resets on use, OBJECT
+/// Per-key access tracking on each engine: OBJECT IDLETIME grows and resets on use, OBJECT
 /// FREQ counts uses under an LFU policy (exactly as redis-server does with lfu-log-factor 0),
 /// RESTORE … IDLETIME/FREQ read back, CLIENT NO-TOUCH and OBJECT itself leave keys alone, and the
 /// errors of each policy and of bad input are Redis's. Each test has a node of its own, since
 /// policies are node-wide.
 /// </summary>
-public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+public abstract class AccessTrackingTests(string engine, RedisServerFixture redis)
 {
     private static long Integer(string reply) => reply[0] == ':' ? long.Parse(reply[1..^2]) : throw new Xunit.Sdk.XunitException("not an integer: " + reply);
 
@@ -28,7 +28,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Idletime_grows_while_a_key_is_unused_and_resets_when_it_is_read()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "idle:s", "v");
         await c.CommandAsync("HSET", "idle:h", "f", "v");
@@ -48,38 +48,58 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
         Assert.InRange(Integer(await c.CommandAsync("OBJECT", "IDLETIME", "idle:h")), 0, 1);
     }
 
-    [Fact]
-    public async Task Freq_counts_uses_exactly_as_redis_server_does_with_a_log_factor_of_zero()
+    /// <summary>
+    /// Runs <paramref name="script"/> on a node of its own and on redis-server, asserting the same
+    /// replies, then <paramref name="after"/> on the node; redis-server's settings are reset whatever happens.
+    /// </summary>
+    private async Task SameAsRedisAsync(string[] script, Func<RawConnection, Task>? after = null)
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
         try
         {
-            await OracleScript.AssertSameRepliesAsync(c, oracle,
-                "FLUSHALL", "CONFIG SET maxmemory-policy allkeys-lfu", "CONFIG SET lfu-log-factor 0",
-                "SET f:s v", "OBJECT FREQ f:s", "GET f:s", "GET f:s", "OBJECT FREQ f:s", "EXISTS f:s", "OBJECT FREQ f:s",
-                "SET f:s w", "OBJECT FREQ f:s", "APPEND f:s x", "OBJECT FREQ f:s", "TOUCH f:s", "OBJECT FREQ f:s",
-                "HSET f:h a 1", "OBJECT FREQ f:h", "HGET f:h a", "HSET f:h b 2", "OBJECT FREQ f:h",
-                "RPUSH f:l a", "LRANGE f:l 0 -1", "OBJECT FREQ f:l", "OBJECT FREQ f:none",
-                "OBJECT IDLETIME f:s", "CONFIG SET maxmemory-policy volatile-lfu", "OBJECT IDLETIME f:s",
-                "CONFIG SET maxmemory-policy allkeys-lru", "OBJECT FREQ f:s",
-                "CONFIG SET maxmemory-policy noeviction", "OBJECT FREQ f:s", "OBJECT IDLETIME f:none",
-                "OBJECT FREQ", "OBJECT IDLETIME a b");
-            // Redis reads its LFU bits as a clock after the switch (its "take some time to adjust");
-            // this node keeps both, so the idle time is right at once.
-            Assert.InRange(Integer(await c.CommandAsync("OBJECT", "IDLETIME", "f:s")), 0, 1);
+            await OracleScript.AssertSameRepliesAsync(c, oracle, script);
+            if (after is not null)
+                await after(c);
         }
         finally
         {
-            await oracle.CommandAsync("CONFIG", "SET", "maxmemory-policy", "noeviction", "lfu-log-factor", "10");
+            await oracle.CommandAsync("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction", "lfu-log-factor", "10");
         }
     }
 
     [Fact]
+    public Task Freq_counts_uses_exactly_as_redis_server_does_with_a_log_factor_of_zero() =>
+        SameAsRedisAsync([
+            "FLUSHALL", "CONFIG SET maxmemory-policy allkeys-lfu", "CONFIG SET lfu-log-factor 0",
+            "SET f:s v", "OBJECT FREQ f:s", "GET f:s", "GET f:s", "OBJECT FREQ f:s", "EXISTS f:s", "OBJECT FREQ f:s",
+            "SET f:s w", "OBJECT FREQ f:s", "APPEND f:s x", "OBJECT FREQ f:s", "TOUCH f:s", "OBJECT FREQ f:s",
+            "HSET f:h a 1", "OBJECT FREQ f:h", "HGET f:h a", "HSET f:h b 2", "OBJECT FREQ f:h",
+            "RPUSH f:l a", "LRANGE f:l 0 -1", "OBJECT FREQ f:l", "OBJECT FREQ f:none",
+            "OBJECT IDLETIME f:s", "CONFIG SET maxmemory-policy volatile-lfu", "OBJECT IDLETIME f:s",
+            "CONFIG SET maxmemory-policy allkeys-lru", "OBJECT FREQ f:s",
+            "CONFIG SET maxmemory-policy noeviction", "OBJECT FREQ f:s", "OBJECT IDLETIME f:none",
+            "OBJECT FREQ", "OBJECT IDLETIME a b"],
+            // Redis reads its LFU bits as a clock after the switch (its "take some time to adjust");
+            // this node keeps both, so the idle time is right at once.
+            async c => Assert.InRange(Integer(await c.CommandAsync("OBJECT", "IDLETIME", "f:s")), 0, 1));
+
+    /// <summary>Redis's maxmemory.tcl "small integers are shared" tests: OBJECT REFCOUNT as redis-server answers it.</summary>
+    [Fact]
+    public Task Refcount_reports_shared_small_integers_unless_an_lru_or_lfu_policy_has_a_limit() =>
+        SameAsRedisAsync([
+            "FLUSHALL", "CONFIG SET maxmemory 0", "SET rc:a 1", "OBJECT REFCOUNT rc:a", "SET rc:z 0", "OBJECT REFCOUNT rc:z",
+            "SET rc:big 10000", "OBJECT REFCOUNT rc:big", "SET rc:neg -1", "OBJECT REFCOUNT rc:neg", "SET rc:s abc", "OBJECT REFCOUNT rc:s",
+            "SADD rc:set 1", "OBJECT REFCOUNT rc:set", "OBJECT REFCOUNT rc:none",
+            "CONFIG SET maxmemory 1073741824", "CONFIG SET maxmemory-policy allkeys-random", "SET rc:b 2", "OBJECT REFCOUNT rc:b",
+            "CONFIG SET maxmemory-policy volatile-lfu", "SET rc:c 3", "OBJECT REFCOUNT rc:c",
+            "CONFIG SET maxmemory-policy allkeys-lru", "SET rc:d 4", "OBJECT REFCOUNT rc:d"]);
+
+    [Fact]
     public async Task Freq_rises_logarithmically_with_uses_under_the_default_log_factor()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
         await c.CommandAsync("SET", "f:hot", "v");
@@ -97,7 +117,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Restore_sets_the_idle_time_and_the_frequency_it_is_given()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "r:src", "value");
         await c.CommandAsync("HSET", "r:hsrc", "f", "v");
@@ -120,7 +140,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task Restore_refuses_bad_idle_times_and_frequencies_with_redis_errors_and_writes_nothing()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "bad:src", "v");
         var payload = await DumpAsync(c, "bad:src");
@@ -145,7 +165,7 @@ public sealed class AccessTrackingTests(RedisServerFixture redis) : IClassFixtur
     [Fact]
     public async Task No_touch_clients_leave_idle_times_alone_except_through_touch()
     {
-        await using var node = await NodeProcess.StartAsync();
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
         await using var c = await node.ConnectAsync();
         await c.CommandAsync("SET", "nt:src", "v");
         Assert.Equal("+OK\r\n", await RestoreAsync(c, "nt:k", await DumpAsync(c, "nt:src"), "IDLETIME", "500"));

@@ -219,3 +219,9 @@ public sealed class PipelinedGetTestsOnMemory(NodeFixture fixture, Net.RedisServ
     : PipelinedGetTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class PipelinedGetTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : PipelinedGetTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+
+public sealed class AccessTrackingTestsOnMemory(Net.RedisServerFixture redis) : AccessTrackingTests("memory", redis), IClassFixture<Net.RedisServerFixture>;
+public sealed class AccessTrackingTestsOnDisk(Net.RedisServerFixture redis) : AccessTrackingTests("disk", redis), IClassFixture<Net.RedisServerFixture>;
+
+public sealed class EvictionTestsOnMemory() : EvictionTests("memory");
+public sealed class EvictionTestsOnDisk() : EvictionTests("disk");

@@ -52,6 +52,45 @@ public abstract class ExplicitMaxMemoryTests(NodeFixture fixture, Net.RedisServe
         Assert.Equal("0", (await c.ReadValueAfterAsync("CONFIG", "GET", "maxmemory")).Items[1].AsString());
     }
 
+    /// <summary>
+    /// Redis's multi.tcl "EXEC with at least one use-memory command should fail" (the limit came after
+    /// the commands were queued); over the limit, MULTI queues nothing (any command is refused,
+    /// dooming the transaction) but EXEC of read-only commands and DISCARD still run.
+    /// </summary>
+    [Fact]
+    public async Task Exec_is_refused_when_a_queued_command_may_add_data_over_maxmemory()
+    {
+        await using var both = await ReplyOracle.ConnectAsync(fixture, redis);
+        await using var admin = await fixture.ConnectAsync();
+        await using var oracleAdmin = await RawConnection.ConnectAsync(redis.Port);
+        await both.AgreeAllAsync(["DEL", "ox:k"], ["MULTI"], ["SET", "ox:k", "1"], ["GET", "ox:k"]);
+        try
+        {
+            foreach (var target in new[] { admin, oracleAdmin })
+                Assert.Equal("+OK\r\n", await target.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
+            Assert.Equal("-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n", await both.AgreeAsync("EXEC"));
+            await both.AgreeAllAsync(["EXISTS", "ox:k"], ["MULTI"], ["GET", "ox:k"], ["EXEC"], ["MULTI"], ["PING"], ["DISCARD"]);
+        }
+        finally
+        {
+            foreach (var target in new[] { admin, oracleAdmin })
+                await target.CommandAsync("CONFIG", "SET", "maxmemory", "0");
+        }
+        // Read-only commands queued under the limit still run when it applies at EXEC.
+        await both.AgreeAllAsync(["SET", "ox:k", "1"], ["MULTI"], ["GET", "ox:k"], ["BITFIELD_RO", "ox:k", "GET", "u8", "0"]);
+        try
+        {
+            foreach (var target in new[] { admin, oracleAdmin })
+                Assert.Equal("+OK\r\n", await target.CommandAsync("CONFIG", "SET", "maxmemory", "1"));
+            await both.AgreeAllAsync(["EXEC"], ["DEL", "ox:k"]);
+        }
+        finally
+        {
+            foreach (var target in new[] { admin, oracleAdmin })
+                await target.CommandAsync("CONFIG", "SET", "maxmemory", "0");
+        }
+    }
+
     [Fact]
     public async Task Function_load_and_restore_are_refused_over_maxmemory_other_function_commands_run()
     {

@@ -1,49 +1,71 @@
 using Istore.Tests.Infrastructure;
+using static Istore.Tests.Node.EvictionTests;
 
 namespace Istore.Tests.Node.Disk;
 
 /// <summary>
-/// The disk engine keeps its data on disk and, as Kvrocks, evicts nothing and tracks no key
-/// access: only noeviction is taken, OBJECT IDLETIME/FREQ say so, RESTORE accepts (and checks)
-/// IDLETIME/FREQ without keeping them. A maxmemory set there is Redis's under noeviction
-/// (ExplicitMaxMemoryTests).
+/// The disk engine's dataset measure, which maxmemory and the eviction policies go by there
+/// (EvictionTestsOnDisk): nothing is measured until a limit may apply (used_memory is the managed
+/// heap); the first CONFIG SET maxmemory or evicting policy walks the keys once, and from then on
+/// every write moves it by what it replaced: per key its name, its record and 48 bytes, and 64 per
+/// collection element, as the memory engine estimates.
 /// </summary>
-public sealed class DiskEvictionTests(DiskNodeFixture fixture) : IClassFixture<DiskNodeFixture>
+public sealed class DiskEvictionTests
 {
+    private const int Overhead = 48, StringHeader = 9, CollectionRecord = 25, ListRecord = 41, PerElement = 64;
+
     [Fact]
-    public async Task Only_noeviction_is_taken()
+    public async Task The_dataset_is_measured_from_the_first_limit_on_and_follows_every_write()
     {
-        await using var c = await fixture.ConnectAsync();
-        foreach (var policy in new[] { "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl" })
-            Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - the disk engine keeps its data on disk and evicts no keys (only noeviction)\r\n",
-                await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", policy));
-        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "noeviction"));
-        Assert.Equal("noeviction", InfoText.Fields((await c.ReadValueAfterAsync("INFO", "memory")).AsString()!)["maxmemory_policy"]);
+        await using var node = await NodeProcess.StartAsync(["--engine", "disk"]);
+        await using var c = await node.ConnectAsync();
+        await c.CommandAsync("SET", "m:a", "xyz");
+        await c.CommandAsync("HSET", "m:h", "f1", "v", "f2", "v");
+        Assert.Equal("0", (await InfoAsync(c))["used_memory_startup"]);   // not measured: the heap
+
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+        long a = 3 + StringHeader + 3 + Overhead, h = 3 + CollectionRecord + Overhead + 2 * PerElement;
+        Assert.Equal(a + h, await DataAsync(c));   // the walk found both
+        Assert.Equal((1 << 20) + a + h, await UsedAsync(c));
+
+        await c.CommandAsync("SET", "m:a", "xyzw");   // an overwrite counts what it replaced
+        Assert.Equal(a + 1 + h, await DataAsync(c));
+        await c.CommandAsync("SET", "m:a", "xyz", "EX", "100");
+        Assert.Equal(a + h, await DataAsync(c));
+        await c.CommandAsync("HDEL", "m:h", "f1");
+        Assert.Equal(a + h - PerElement, await DataAsync(c));
+        await c.CommandAsync("RPUSH", "m:l", "a", "b", "c");
+        long l = 3 + ListRecord + Overhead + 3 * PerElement;
+        Assert.Equal(a + h - PerElement + l, await DataAsync(c));
+        await c.CommandAsync("MULTI");
+        await c.CommandAsync("DEL", "m:a");
+        await c.CommandAsync("LPOP", "m:l");
+        Assert.StartsWith("*2", await c.CommandAsync("EXEC"));
+        Assert.Equal(h - PerElement + l - PerElement, await DataAsync(c));
+        await c.CommandAsync("UNLINK", "m:h", "m:l");
+        Assert.Equal(0, await DataAsync(c));
+        await c.CommandAsync("SET", "m:b", "v");
+        await c.CommandAsync("FLUSHALL");
+        Assert.Equal(0, await DataAsync(c));
     }
 
     [Fact]
-    public async Task Object_idletime_and_freq_say_the_engine_tracks_no_access()
+    public async Task Noeviction_refuses_writes_over_a_limit_by_the_measure_and_takes_them_again_after_a_delete()
     {
-        await using var c = await fixture.ConnectAsync();
-        await c.CommandAsync("SET", "da:k", "v");
-        Assert.Equal("-ERR OBJECT IDLETIME is not supported by the disk engine: it tracks no key access\r\n", await c.CommandAsync("OBJECT", "IDLETIME", "da:k"));
-        Assert.Equal("-ERR OBJECT FREQ is not supported by the disk engine: it tracks no key access\r\n", await c.CommandAsync("OBJECT", "FREQ", "da:k"));
-        Assert.Equal("$-1\r\n", await c.CommandAsync("OBJECT", "IDLETIME", "da:missing"));
-    }
-
-    [Fact]
-    public async Task Restore_checks_idletime_and_freq_and_stores_the_value()
-    {
-        await using var c = await fixture.ConnectAsync();
-        await c.CommandAsync("SET", "dr:src", "value");
-        var payload = await AccessTrackingTests.DumpAsync(c, "dr:src");
-        Task<string> RestoreAsync(string key, params string[] options) => AccessTrackingTests.RestoreAsync(c, key, payload, options);
-        Assert.Equal("+OK\r\n", await RestoreAsync("dr:idle", "IDLETIME", "1000"));
-        Assert.Equal("+OK\r\n", await RestoreAsync("dr:freq", "FREQ", "100"));
-        Assert.Equal("$5\r\nvalue\r\n", await c.CommandAsync("GET", "dr:idle"));
-        Assert.Equal("$5\r\nvalue\r\n", await c.CommandAsync("GET", "dr:freq"));
-        Assert.Equal("-ERR Invalid IDLETIME value, must be >= 0\r\n", await RestoreAsync("dr:bad", "IDLETIME", "-1"));
-        Assert.Equal("-ERR Invalid FREQ value, must be >= 0 and <= 255\r\n", await RestoreAsync("dr:bad", "FREQ", "256"));
-        Assert.Equal(":0\r\n", await c.CommandAsync("EXISTS", "dr:bad"));
+        await using var node = await NodeProcess.StartAsync(["--engine", "disk"]);
+        await using var c = await node.ConnectAsync();
+        await PipelineAsync(c, Enumerable.Range(0, 20).Select(i => new[] { "SET", $"o:{i}", Value }));
+        long perKey = StringHeader + Value.Length + Overhead, data = 10 * (3 + perKey) + 10 * (4 + perKey);
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory", ((1 << 20) + data + 10).ToString()));
+        Assert.Equal(data, await DataAsync(c));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "o:0", Value));
+        // As Redis, the write that crosses the limit is taken (used memory is checked before it); the next is not.
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "o:new", Value));
+        Assert.Equal(Oom, await c.CommandAsync("SET", "o:x", Value));
+        Assert.Equal(Oom, await c.CommandAsync("HSET", "o:h", "f", "v"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("DEL", "o:new"));
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "o:x", Value));
+        Assert.Equal(":21\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal("0", (await InfoAsync(c))["evicted_keys"]);
     }
 }
