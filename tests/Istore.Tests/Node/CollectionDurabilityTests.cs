@@ -126,26 +126,20 @@ public class CollectionDurabilityTests
     }
 
     [Fact]
-    public async Task A_damaged_object_snapshot_stops_start_up_instead_of_losing_collections()
-    {
-        await using var node = await NodeProcess.StartAsync();
-        await using (var c = await node.ConnectAsync())
+    public async Task A_damaged_object_snapshot_stops_start_up_instead_of_losing_collections() =>
+        await AssertStartUpRefusedAsync(snapshot =>
         {
-            await RunAsync(c, Workload);
-            await CheckpointAsync(c);
-        }
-        Assert.Equal(0, await node.TerminateAsync());
-        var snapshot = Directory.GetFiles(Path.Combine(node.DataDirectory, "memory", "objects"), "*.snap").Single();
-        var bytes = await File.ReadAllBytesAsync(snapshot);
-        bytes[bytes.Length / 2] ^= 0xFF;
-        await File.WriteAllBytesAsync(snapshot, bytes);
-        await Assert.ThrowsAnyAsync<Exception>(node.RestartAsync);
-        Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Contains("checksum mismatch", node.Output);
-    }
+            var bytes = File.ReadAllBytes(snapshot);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            File.WriteAllBytes(snapshot, bytes);
+        }, "checksum mismatch");
 
     [Fact]
-    public async Task A_missing_object_snapshot_stops_start_up_instead_of_losing_collections()
+    public async Task A_missing_object_snapshot_stops_start_up_instead_of_losing_collections() =>
+        await AssertStartUpRefusedAsync(File.Delete, "the checkpoint's collections cannot be recovered");
+
+    /// <summary>Checkpoints the workload, stops the node, does <paramref name="damage"/> to its object snapshot: the restart must fail saying why.</summary>
+    private static async Task AssertStartUpRefusedAsync(Action<string> damage, string reason)
     {
         await using var node = await NodeProcess.StartAsync();
         await using (var c = await node.ConnectAsync())
@@ -154,9 +148,9 @@ public class CollectionDurabilityTests
             await CheckpointAsync(c);
         }
         Assert.Equal(0, await node.TerminateAsync());
-        File.Delete(Directory.GetFiles(Path.Combine(node.DataDirectory, "memory", "objects"), "*.snap").Single());
+        damage(Directory.GetFiles(Path.Combine(node.DataDirectory, "memory", "objects"), "*.snap").Single());
         await Assert.ThrowsAnyAsync<Exception>(node.RestartAsync);
         Assert.NotEqual(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Contains("the checkpoint's collections cannot be recovered", node.Output);
+        Assert.Contains(reason, node.Output);
     }
 }
