@@ -30,12 +30,12 @@ public sealed class MemoryEngine : IStorageEngine
         Options = options;
         System.IO.Directory.CreateDirectory(options.Directory);
         _device = Devices.CreateLogDevice(Path.Combine(options.Directory, "hlog"), preallocateFile: false);
-        // Records never span pages, so a page start is always a valid scan cursor, and a page is the
-        // largest record FASTER accepts. An idle node holds about two pages in RAM.
         // FASTER's own manager for dir/checkpoints, without its removal of older checkpoints on commit.
         _checkpoints = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(),
             new DefaultCheckpointNamingScheme(new DirectoryInfo(Path.Combine(options.Directory, "checkpoints")).FullName), removeOutdated: false);
         _errors = new FasterErrors(logger);
+        // Records never span pages, so a page start is always a valid scan cursor, and a page is the
+        // largest record FASTER accepts. An idle node holds about two pages in RAM.
         long pageBytes = Math.Min(Pow2Floor(options.PageBytes), Pow2Floor(options.MemoryBytes / 4));
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
