@@ -71,7 +71,14 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Waits for the process to exit by itself; false if it is still running after <paramref name="timeout"/>.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        // The timed wait returns before the output handlers have seen the last lines; this one drains them.
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Kill()
     {
