@@ -114,9 +114,12 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
         catch (RocksDbException ex)
         {
-            // RocksDB stops taking writes after a background error (a flush that found the disk full)
-            // until it is reopened; reads go on.
-            throw new EngineLimitException($"ERR the disk engine cannot write ({ex.Message}); free disk space and restart the node");
+            // RocksDB stops taking writes after a background error; reads go on. A full disk met by a
+            // flush or compaction it recovers from by itself once its polling sees free space; one met
+            // by the write-ahead log (NNNNNN.log) is fatal to this RocksDB until it is reopened.
+            string advice = ex.Message.Contains(".log:", StringComparison.Ordinal)
+                ? "free disk space and restart the node" : "writes resume once disk space is freed";
+            throw new EngineLimitException($"ERR the disk engine cannot write ({ex.Message}); {advice}");
         }
         Volatile.Write(ref _keyCount, keys);
         Volatile.Write(ref _volatileKeyCount, volatileKeys);
