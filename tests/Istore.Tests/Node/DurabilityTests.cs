@@ -40,7 +40,8 @@ public partial class DurabilityTests
         await using var check = await node.ConnectAsync();
         await AssertValuesAsync(check, Enumerable.Range(0, 500).ToDictionary(i => $"term:{i}", i => (string?)$"value-{i}"));
         Assert.Equal("$1\r\n7\r\n", await check.CommandAsync("GET", "term:counter"));
-        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "term:ttl")), 990, 1000);
+        // The TTL kept counting down across the restart (not lost, not reset); a loaded machine may take a minute.
+        Assert.InRange(ParseInteger(await check.CommandAsync("TTL", "term:ttl")), 900, 999);
         Assert.Equal(":502\r\n", await check.CommandAsync("DBSIZE"));
     }
 
