@@ -20,4 +20,12 @@ public enum CommandFlags
     /// <summary>Allowed inside MULTI only as a transaction command itself.</summary>
     NoMulti = 1 << 11,
     AllowBusy = 1 << 12,
+    /// <summary>Not shown to MONITOR as itself (EVAL: its script's commands are).</summary>
+    SkipMonitor = 1 << 13,
+    /// <summary>Not logged by SLOWLOG as itself (EXEC: its commands are).</summary>
+    SkipSlowlog = 1 << 14,
+    /// <summary>May name no keys at all (EVAL "…" 0): COMMAND GETKEYS then answers an empty list.</summary>
+    NoMandatoryKeys = 1 << 15,
+    /// <summary>Refused while a replica loads its master's data asynchronously (SAVE, REPLICAOF…).</summary>
+    NoAsyncLoading = 1 << 16,
 }

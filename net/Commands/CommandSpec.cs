@@ -20,6 +20,21 @@ public sealed record CommandSpec(
 
     public bool HasKeys => FirstKey > 0 || NumKeysAt > 0;
 
+    /// <summary>The key specs in <see cref="KeySpecNotation"/>; null for a command without keys.</summary>
+    public string? Keys { get; init; }
+
+    /// <summary>Redis 7's key specs (COMMAND INFO, GETKEYSANDFLAGS), parsed from <see cref="Keys"/>.</summary>
+    public IReadOnlyList<KeySpec> KeySpecs { get; private set; } = [];
+
+    /// <summary>Redis 7's command tips (nondeterministic_output, request_policy:all_shards…), for clients and COMMAND INFO.</summary>
+    public string[] Tips { get; init; } = [];
+
+    internal void ParseKeySpecs()
+    {
+        if (Keys is not null)
+            KeySpecs = KeySpecNotation.Parse(Keys, this);
+    }
+
     /// <summary>
     /// A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".
     /// Its summary says so, as Redis's do; DEBUG's says so too, but Redis gives it no subcommand table.

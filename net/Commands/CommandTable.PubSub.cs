@@ -21,5 +21,5 @@ public static partial class CommandTable
     }
 
     private static void AddShardChannels(List<CommandSpec> t, string group, string name, int arity, CommandFlags flags, int last, string summary) =>
-        t.Add(new CommandSpec(name, arity, flags, 1, last, 1, group, summary) { ChannelKeys = true });
+        t.Add(new CommandSpec(name, arity, flags, 1, last, 1, group, summary) { ChannelKeys = true, Keys = "not_key" });
 }

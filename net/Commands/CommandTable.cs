@@ -63,11 +63,20 @@ public static partial class CommandTable
         AddAdmin(all);
         AddCluster(all);
         for (int i = 0; i < all.Count; i++)
+        {
             all[i].Index = i;
+            all[i].ParseKeySpecs();
+        }
         return [.. all];
     }
 
+    /// <summary>One row: <paramref name="keys"/> in <see cref="KeySpecNotation"/>, <paramref name="tips"/> separated by spaces.</summary>
     private static void Add(List<CommandSpec> to, string group, string name, int arity, CommandFlags flags,
-        int first, int last, int step, string summary, int numKeysAt = 0) =>
-        to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary) { NumKeysAt = numKeysAt });
+        int first, int last, int step, string summary, int numKeysAt = 0, string? keys = null, string? tips = null) =>
+        to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary)
+        {
+            NumKeysAt = numKeysAt,
+            Keys = keys,
+            Tips = tips?.Split(' ') ?? [],
+        });
 }

@@ -132,29 +132,9 @@ internal static class CommandCommand
         foreach (var spec in specs)
         {
             if (spec is null)
-            {
                 c.Output.WriteNull();   // Redis: a null bulk string for an unknown name
-                continue;
-            }
-            var flags = Enum.GetValues<CommandFlags>().Where(f => f != CommandFlags.None && spec.Flags.HasFlag(f)).ToList();
-            c.Output.WriteArrayHeader(10);
-            c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
-            c.Output.WriteInteger(spec.Arity);
-            c.Output.WriteSetHeader(flags.Count + (spec.MovableKeys ? 1 : 0));
-            foreach (var flag in flags)
-                c.Output.WriteSimpleString(FlagName(flag));
-            if (spec.MovableKeys)
-                c.Output.WriteSimpleString("movablekeys"u8);
-            c.Output.WriteInteger(spec.FirstKey);
-            c.Output.WriteInteger(spec.LastKey);
-            c.Output.WriteInteger(spec.Step);
-            var categories = AclCategories.Describe(AclCategories.Of(spec));
-            c.Output.WriteSetHeader(categories.Count);
-            foreach (var category in categories)
-                c.Output.WriteSimpleString(category);
-            c.Output.WriteArrayHeader(0);   // tips
-            c.Output.WriteArrayHeader(0);   // key specifications (first/last/step above are authoritative)
-            c.Output.WriteArrayHeader(0);   // subcommands
+            else
+                CommandInfoReply.Write(c.Output, spec);
         }
     }
 
@@ -174,11 +154,7 @@ internal static class CommandCommand
         }
     }
 
-    /// <summary>
-    /// COMMAND GETKEYS, and GETKEYSANDFLAGS with each key's flags. The table holds no per-key specs,
-    /// so the flags follow the command's: RO access for a read-only command, RW access update for
-    /// a write (Redis says OW for a key only overwritten, as SET's, and insert or delete where it knows).
-    /// </summary>
+    /// <summary>COMMAND GETKEYS, and GETKEYSANDFLAGS with each key's flags from the key spec that finds it.</summary>
     private static void GetKeys(CommandContext c, bool withFlags)
     {
         var spec = CommandTable.Find(c.Arg(2));
@@ -200,13 +176,14 @@ internal static class CommandCommand
         }
         var keys = new List<int>();
         spec.CollectKeyIndexes(c.Args, keys, first: 2);
-        if (keys.Count == 0 && !NoMandatoryKeys(spec))
+        if (!SpecsPlaceKeys(spec, c.Args))
+            keys.Clear();
+        if (keys.Count == 0 && (spec.Flags & CommandFlags.NoMandatoryKeys) == 0)
         {
             c.Output.WriteError("ERR Invalid arguments specified for command");
             return;
         }
         c.Output.WriteArrayHeader(keys.Count);
-        bool write = (spec.Flags & CommandFlags.Write) != 0;
         foreach (int i in keys)
         {
             if (!withFlags)
@@ -216,27 +193,21 @@ internal static class CommandCommand
             }
             c.Output.WriteArrayHeader(2);
             c.Output.WriteBulkString(c.Arg(i + 2));
-            c.Output.WriteArrayHeader(write ? 3 : 2);
-            c.Output.WriteSimpleString(write ? "RW" : "RO");
-            c.Output.WriteSimpleString("access");
-            if (write)
-                c.Output.WriteSimpleString("update");
+            CommandInfoReply.WriteKeyFlags(c.Output, KeyFlagsOfCall.Of(spec, c.Args, 2, i));
         }
     }
 
-    /// <summary>Redis's no_mandatory_keys: a script may declare no keys (EVAL "…" 0), and then GETKEYS lists none.</summary>
-    private static bool NoMandatoryKeys(CommandSpec spec) =>
-        spec.Name is "EVAL" or "EVALSHA" or "EVAL_RO" or "EVALSHA_RO" or "FCALL" or "FCALL_RO";
-
-    private static string FlagName(CommandFlags flag) => flag switch
+    /// <summary>
+    /// False when a key spec that can tell finds the call malformed (a count that is not one,
+    /// PFMERGE without a source): Redis then names no keys. SORT's and MIGRATE's specs that cannot
+    /// tell leave the keys to the table's keyword search.
+    /// </summary>
+    private static bool SpecsPlaceKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
     {
-        CommandFlags.ReadOnly => "readonly",
-        CommandFlags.DenyOom => "denyoom",
-        CommandFlags.PubSub => "pubsub",
-        CommandFlags.NoScript => "noscript",
-        CommandFlags.NoAuth => "no_auth",
-        CommandFlags.NoMulti => "no_multi",
-        CommandFlags.AllowBusy => "allow_busy",
-        _ => flag.ToString().ToLowerInvariant(),
-    };
+        var scratch = new List<int>();
+        foreach (var keySpec in spec.KeySpecs)
+            if (keySpec.Begin != BeginSearchType.Unknown && (keySpec.Flags & KeySpecFlags.Incomplete) == 0 && !keySpec.FindKeyIndexes(args, 2, scratch))
+                return false;
+        return true;
+    }
 }

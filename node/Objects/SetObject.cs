@@ -34,9 +34,9 @@ public sealed class SetObject : SetValue
 
     public override long Length => _packed?.Count ?? _table!.Count;
 
-    /// <summary>Redis's names: intset for a set of integers within set-max-intset-entries, listpack for another small one.</summary>
+    /// <summary>Redis 7.0's names: intset for a set of integers within set-max-intset-entries, else hashtable (packed or not).</summary>
     public override string Encoding => _packed is null ? (_intset ? "intset" : "hashtable")
-        : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : "listpack";
+        : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : Redis70Name("listpack");
 
     public override bool Add(ReadOnlySpan<byte> member)
     {

@@ -15,6 +15,12 @@ public abstract class SetValue : StoredObject, Istore.Ranklist.IRecallExclusion
 
     public override string Encoding => "hashtable";
 
+    /// <summary>
+    /// OBJECT ENCODING's name for a set held in <paramref name="form"/>: Redis 7.0 has no listpack
+    /// sets, so a small packed set of strings is named hashtable, as 7.0 holds it (the packing stays).
+    /// </summary>
+    protected static string Redis70Name(string form) => form == "listpack" ? "hashtable" : form;
+
     /// <summary>Adds a member; true when it is new.</summary>
     public abstract bool Add(ReadOnlySpan<byte> member);
 

@@ -10,8 +10,8 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
 
     public override long Length => elements.Size;
 
-    /// <summary>What Redis holds these contents in (<see cref="DiskEncodings"/>).</summary>
-    public override string Encoding => DiskEncodings.Set(this);
+    /// <summary>What Redis 7.0 holds these contents in (<see cref="DiskEncodings"/>).</summary>
+    public override string Encoding => Redis70Name(DiskEncodings.Set(this));
 
     /// <summary>Storing a disk collection at another key copies its elements (COPY), so the view itself serves as the copy.</summary>
     public override StoredObject Clone() => this;
@@ -23,7 +23,7 @@ internal sealed class DiskSet(SubkeyStore elements) : SetValue, IDiskCollection
     public override bool Remove(ReadOnlySpan<byte> member) => elements.Remove(member);
 
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found) =>
-        TryScanIntset(pattern, found) ? 0 : elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, Encoding != "hashtable"), pattern, found, withValues: false);
+        TryScanIntset(pattern, found) ? 0 : elements.Scan(cursor, DiskEncodings.ScanCount(count, Length, DiskEncodings.Set(this) != "hashtable"), pattern, found, withValues: false);
 
     public override SetMember RandomMember() => new(elements.RandomElement().Field);
 

@@ -30,8 +30,8 @@ public abstract class SetCommandTests(NodeFixture fixture)
         Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "sadd:s", "a", "d"));
         Assert.Equal(":4\r\n", await c.CommandAsync("SCARD", "sadd:s"));
         Assert.Equal("+set\r\n", await c.CommandAsync("TYPE", "sadd:s"));
-        // A small set is packed in memory, as Redis 7.2 packs it (SmallCollectionEncodingTests); the disk engine has one encoding.
-        Assert.Contains(await c.CommandAsync("OBJECT", "ENCODING", "sadd:s"), new[] { "$8\r\nlistpack\r\n", "$9\r\nhashtable\r\n" });
+        // A small set is packed in memory, as Redis 7.2 packs it (SmallCollectionEncodingTests), and named as 7.0 names it.
+        Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "sadd:s"));
         Assert.Equal(":2\r\n", await c.CommandAsync("SREM", "sadd:s", "a", "b", "b", "zz"));
         Assert.Equal(":0\r\n", await c.CommandAsync("SREM", "sadd:s", "zz"));
         Assert.Equal(":0\r\n", await c.CommandAsync("SREM", "sadd:missing", "a"));
