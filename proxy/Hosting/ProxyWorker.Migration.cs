@@ -154,14 +154,15 @@ internal sealed partial class ProxyWorker
     /// An -ASK or -TRYAGAIN from a shard guard. Sent to the old shard of moving keys: -ASK (it
     /// holds none of them) → to the new shard; -TRYAGAIN (it holds some) → move them first. Sent
     /// by a table older than the guard (before the scale step reached this proxy, or held in its
-    /// cut-over pause): routed again by this one. A newer table than the one it was sent by:
-    /// routed again from the start.
+    /// cut-over pause): routed again by this one. A newer table than the one it was sent by (the
+    /// next step, or the end of this one): routed again from the start.
     /// </summary>
     private bool FollowShardGuard(RequestSlot slot, ReadOnlySpan<byte> reply)
     {
         bool ask = reply.StartsWith("-ASK "u8);
+        // Asked by a step that has since ended (the table without it came meanwhile): the new table routes it.
         if (slot.SentTo is null || slot.Reroutes >= MaxReroutes || !(ask || reply.StartsWith("-TRYAGAIN"u8))
-            || slot.Owner.Route(_server.Routes)?.Migration is null)
+            || slot.Owner.Route(_server.Routes) is not { } route || route.Migration is null && !slot.AskedOldShard)
             return false;
         var request = slot.Request.ToArray();
         if (RespRequestParser.TryParse(request, 0, request.Length, _heldArgs, RespLimits.Default, out _, out _) != ParseResult.Complete)
