@@ -170,6 +170,21 @@ public static class ServerCommands
             var pairs = new List<(string, string)>();
             for (int i = 2; i < c.Count; i += 2)
                 pairs.Add((c.ArgString(i), c.ArgString(i + 1)));
+            var measuring = c.Node.Config.MeasureFor(pairs);
+            if (measuring is { IsFaulted: true })
+            {
+                c.Output.WriteError("ERR cannot measure the dataset: " + measuring.Exception!.GetBaseException().Message);
+                return;
+            }
+            if (measuring is { IsCompleted: false } && !c.Client.InTransaction)
+            {
+                // The disk engine measures its dataset first (a walk of every key): the client waits
+                // off this loop, whose other clients go on, and the command runs again after.
+                var connection = c.Connection;
+                connection.SuspendToRetry();
+                measuring.ContinueWith(_ => connection.Resume(), TaskScheduler.Default);
+                return;
+            }
             var error = c.Node.Config.Set(pairs);
             if (error is null) c.Output.WriteOk();
             else c.Output.WriteError(error);

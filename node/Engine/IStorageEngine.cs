@@ -46,8 +46,12 @@ public interface IStorageEngine : IDisposable
     /// </summary>
     long? DatasetBytes => null;
 
-    /// <summary>A memory limit may apply from now on: <see cref="DatasetBytes"/> must be measured (the memory engine always does).</summary>
-    void MeasureDataset() { }
+    /// <summary>
+    /// A memory limit may apply from now on: <see cref="DatasetBytes"/> must be measured. Null when
+    /// it is (the memory engine always measures), else the measure under way, done when it is known;
+    /// writes go on meanwhile. The caller holds the keyspace write lock.
+    /// </summary>
+    Task? MeasureDataset() => null;
 
     /// <summary>
     /// The most slots the key access table may grow to (8 bytes each, one to two per key): the

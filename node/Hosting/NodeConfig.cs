@@ -170,7 +170,7 @@ public sealed class NodeConfig
         long limit = (long)Math.Min(decimal.Parse(bytes), long.MaxValue);
         return (() =>
         {
-            _node.Database.Engine.MeasureDataset();   // before the limit: it is checked against the measure
+            MeasureNow();   // before the limit: it is checked against the measure
             Volatile.Write(ref _node.Database.MaxMemory, limit);
             _node.Database.MaxMemoryExplicit = true;
         }, null);
@@ -186,10 +186,29 @@ public sealed class NodeConfig
         return (() =>
         {
             if (policy != Keyspace.EvictionPolicy.NoEviction)
-                _node.Database.Engine.MeasureDataset();
+                MeasureNow();
             _node.Database.Policy = policy;
         }, null);
     }
+
+    /// <summary>
+    /// The dataset measure these pairs need before they apply (maxmemory, an evicting policy):
+    /// null when none is needed or it is known, else the measure under way. CONFIG SET waits for it
+    /// as a blocked client waits, off its loop, and then runs again.
+    /// </summary>
+    public Task? MeasureFor(IReadOnlyList<(string Name, string Value)> pairs) =>
+        pairs.Any(pair => pair.Name.Equals("maxmemory", StringComparison.OrdinalIgnoreCase)
+            || (pair.Name.Equals("maxmemory-policy", StringComparison.OrdinalIgnoreCase) && !pair.Value.Equals("noeviction", StringComparison.OrdinalIgnoreCase)))
+            ? StartMeasure() : null;
+
+    private Task? StartMeasure()
+    {
+        using (_node.Database.Lock.Hold())
+            return _node.Database.Engine.MeasureDataset();
+    }
+
+    /// <summary>The measure, waited for on this thread (inside MULTI or a script, where CONFIG SET cannot wait off the loop).</summary>
+    private void MeasureNow() => StartMeasure()?.GetAwaiter().GetResult();
 
     public string? RequirePass { get; private set; }
 

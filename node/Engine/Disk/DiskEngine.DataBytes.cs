@@ -4,40 +4,74 @@ namespace Istore.Node.Engine.Disk;
 
 /// <summary>
 /// The dataset's size as maxmemory sees it on this engine (<see cref="DiskFormat.DataBytes"/> per
-/// key), measured only once a memory limit may apply: the first <see cref="MeasureDataset"/> walks
-/// the metadata family once, and from then on every write moves the figure by what it replaced.
-/// Until then nothing is measured, so a plain SET stays blind (see <see cref="DiskSession.Write"/>)
-/// and a collection write reads no old record it did not need.
+/// key), measured only once a memory limit may apply. <see cref="MeasureDataset"/> walks the
+/// metadata family of a snapshot off the caller's thread with no lock held, while every write from
+/// the snapshot on moves the figure by what it replaced: the walk's sum plus those moves is the
+/// dataset. Until the first call nothing is measured, so a plain SET stays blind (see
+/// <see cref="DiskSession.Write"/>) and a collection write reads no old record it did not need.
 /// </summary>
 public sealed partial class DiskEngine
 {
+    /// <summary>The measure once known; while the walk runs, the moves of the writes since its snapshot.</summary>
     private long _dataBytes;
+
+    /// <summary>Writes account for the bytes they replace (from the walk's snapshot on).</summary>
     private volatile bool _measuring;
 
-    /// <summary>True once <see cref="MeasureDataset"/> ran: writes then account for the bytes they replace.</summary>
+    /// <summary>The walk is done: <see cref="_dataBytes"/> is the dataset.</summary>
+    private volatile bool _measured;
+
+    private Task? _walk;
+
+    /// <summary>FLUSHALL emptied the dataset while the walk ran: its sum (of the snapshot) no longer counts.</summary>
+    private bool _walkEmptied;
+
+    /// <summary>True once <see cref="MeasureDataset"/> was called: writes then account for the bytes they replace.</summary>
     internal bool MeasuresData => _measuring;
 
-    /// <summary>Null until a memory limit may apply; then the measured dataset (INFO used_memory_dataset).</summary>
-    public long? DatasetBytes => _measuring ? Volatile.Read(ref _dataBytes) : null;
+    /// <summary>Null until the first measure is done; then the measured dataset (INFO used_memory_dataset).</summary>
+    public long? DatasetBytes => _measured ? Volatile.Read(ref _dataBytes) : null;
 
-    /// <summary>Starts measuring (O(keys) the first time, writers waiting on <see cref="CountLock"/>); later calls do nothing.</summary>
-    public void MeasureDataset()
+    /// <summary>
+    /// Starts measuring (O(keys) once, on the thread pool); null when the measure is known, else the
+    /// walk, done when <see cref="DatasetBytes"/> is. The caller holds the keyspace write lock, so no
+    /// collection write that computed its batch unmeasured is still to commit after the snapshot.
+    /// </summary>
+    public Task? MeasureDataset()
     {
-        if (_measuring)
-            return;
         lock (CountLock)
         {
-            if (_measuring)
-                return;
-            long bytes = 0;
-            using (var iterator = Db.NewIterator(Metadata, fillCache: false))
+            if (_measured)
+                return null;
+            if (_walk is { IsFaulted: true } failed)
             {
-                for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-                    bytes += DiskFormat.DataBytes(iterator.Key, iterator.Value);
-                iterator.ThrowIfError();
+                _walk = null;   // reported once; the next call walks again
+                return failed;
             }
-            Volatile.Write(ref _dataBytes, bytes);
+            if (_walk is not null)
+                return _walk;
+            Volatile.Write(ref _dataBytes, 0);
+            _walkEmptied = false;
+            var snapshot = Db.CreateSnapshot();
             _measuring = true;
+            return _walk = Task.Run(() => Walk(snapshot));
+        }
+    }
+
+    private void Walk(Snapshot snapshot)
+    {
+        long bytes = 0;
+        using (snapshot)
+        using (var iterator = Db.NewIterator(Metadata, fillCache: false, snapshot: snapshot))
+        {
+            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+                bytes += DiskFormat.DataBytes(iterator.Key, iterator.Value);
+            iterator.ThrowIfError();
+        }
+        lock (CountLock)
+        {
+            Volatile.Write(ref _dataBytes, Math.Max(0, _dataBytes + (_walkEmptied ? 0 : bytes)));
+            _measured = true;
         }
     }
 
@@ -47,7 +81,17 @@ public sealed partial class DiskEngine
     /// <summary>A write batch changed the measured bytes by <paramref name="delta"/>. Caller holds <see cref="CountLock"/>.</summary>
     private void AddDataBytes(long delta)
     {
-        if (_measuring)
-            Volatile.Write(ref _dataBytes, Math.Max(0, _dataBytes + delta));
+        if (!_measuring)
+            return;
+        // While the walk runs the moves may sum below zero (deletions of keys the walk will count).
+        long bytes = _dataBytes + delta;
+        Volatile.Write(ref _dataBytes, _measured ? Math.Max(0, bytes) : bytes);
+    }
+
+    /// <summary>FLUSHALL's batch emptied the dataset (caller holds <see cref="CountLock"/>): a walk still running counts nothing.</summary>
+    private void NoteDatasetEmptied()
+    {
+        if (!_measured)
+            _walkEmptied = true;
     }
 }

@@ -143,6 +143,7 @@ public sealed partial class DiskEngine
         try
         {
             WriteWithCounts(batch, -_keyCount, -_volatileKeyCount, bytesDelta: -_dataBytes);
+            NoteDatasetEmptied();
         }
         catch
         {

@@ -6,9 +6,10 @@ namespace Istore.Tests.Node.Disk;
 /// <summary>
 /// The disk engine's dataset measure, which maxmemory and the eviction policies go by there
 /// (EvictionTestsOnDisk): nothing is measured until a limit may apply (used_memory is the managed
-/// heap); the first CONFIG SET maxmemory or evicting policy walks the keys once, and from then on
-/// every write moves it by what it replaced: per key its name, its record and 48 bytes, and 64 per
-/// collection element, as the memory engine estimates.
+/// heap); the first CONFIG SET maxmemory or evicting policy walks the keys of a snapshot once, off
+/// the loop and with writes going on, and from then on every write moves it by what it replaced:
+/// per key its name, its record and 48 bytes, and 64 per collection element, as the memory engine
+/// estimates.
 /// </summary>
 public sealed class DiskEvictionTests
 {
@@ -68,4 +69,51 @@ public sealed class DiskEvictionTests
         Assert.Equal(":21\r\n", await c.CommandAsync("DBSIZE"));
         Assert.Equal("0", (await InfoAsync(c))["evicted_keys"]);
     }
+
+    /// <summary>
+    /// Writes on another loop while the first measure walks 100,000 keys: the measure they leave is
+    /// the one a node measuring the same final keys afterwards finds (the walk's snapshot plus
+    /// every write since, none missed or counted twice).
+    /// </summary>
+    [Fact]
+    public async Task Writes_during_the_first_measure_are_counted_once()
+    {
+        await using var busy = await NodeProcess.StartAsync(["--engine", "disk", "--threads", "2"]);
+        await using var quiet = await NodeProcess.StartAsync(["--engine", "disk"]);
+        foreach (var node in new[] { busy, quiet })
+        {
+            await using var c = await node.ConnectAsync();
+            foreach (var chunk in Enumerable.Range(0, 100_000).Chunk(5_000))
+                await PipelineAsync(c, chunk.Select(i => new[] { "SET", $"w:{i}", Value }));
+        }
+        await using (var admin = await busy.ConnectAsync())
+        await using (var writer = await busy.ConnectAsync())
+        {
+            var writes = Task.Run(async () =>
+            {
+                foreach (var chunk in Changes().Chunk(500))
+                    await PipelineAsync(writer, chunk);
+            });
+            Assert.Equal("+OK\r\n", await admin.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+            await writes;
+        }
+        await using (var c = await quiet.ConnectAsync())
+        {
+            await PipelineAsync(c, Changes());
+            Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+        }
+        await using var b = await busy.ConnectAsync();
+        await using var q = await quiet.ConnectAsync();
+        Assert.Equal(await DataAsync(q), await DataAsync(b));
+        Assert.Equal(await b.CommandAsync("DBSIZE"), await q.CommandAsync("DBSIZE"));
+    }
+
+    /// <summary>Overwrites (longer values), deletes, new keys and hash fields, spread over the keyspace.</summary>
+    private static IEnumerable<string[]> Changes() => Enumerable.Range(0, 20_000).Select(i => (i % 4) switch
+    {
+        0 => new[] { "SET", $"w:{i * 5 % 100_000}", Value + Value },
+        1 => ["DEL", $"w:{i * 7 % 100_000}"],
+        2 => ["SET", $"w:new:{i}", Value],
+        _ => ["HSET", $"w:h:{i % 100}", $"f{i}", Value],
+    });
 }
