@@ -74,7 +74,7 @@ public static partial class KeyCommands
         }
         // A time at or before now deletes the key; 0 would mean "no expiry" to the keyspace.
         if (when <= now) ks.Delete(c.Arg(1));
-        else ks.SetExpiryOfLive(c.Arg(1), when);
+        else ks.RetimeLive(c.Arg(1), when);
         c.Notify(PubSub.NotifyClass.Generic, when <= now ? "del"u8 : "expire"u8, c.Arg(1));
         c.Output.WriteInteger(1);
     }
@@ -130,7 +130,7 @@ public static partial class KeyCommands
         bool had = c.Keyspace.TypeOf(c.Arg(1), out long expireAt) != KeyType.None && expireAt != 0;
         if (had)
         {
-            c.Keyspace.SetExpiryOfLive(c.Arg(1), 0);
+            c.Keyspace.RetimeLive(c.Arg(1), 0);
             c.Notify(PubSub.NotifyClass.Generic, "persist"u8, c.Arg(1));
         }
         c.Output.WriteInteger(had ? 1 : 0);

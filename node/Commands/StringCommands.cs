@@ -179,8 +179,13 @@ public static partial class StringCommands
         c.Output.WriteBulkString(ks.Value.Span);
         if (persist && ks.Value.ExpireAt != 0)
         {
-            ks.SetExpiry(c.Arg(1), 0);
+            ks.RetimeLive(c.Arg(1), 0);
             c.Notify(PubSub.NotifyClass.Generic, "persist"u8, c.Arg(1));
+        }
+        else if (kind is ExpiryOption.Kind.Ex or ExpiryOption.Kind.Px)
+        {
+            ks.RetimeLive(c.Arg(1), expireAt);   // a positive time from now is never past, however slowly this ran
+            c.Notify(PubSub.NotifyClass.Generic, "expire"u8, c.Arg(1));
         }
         else if (kind != ExpiryOption.Kind.None)
         {

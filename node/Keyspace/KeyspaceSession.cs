@@ -260,26 +260,35 @@ public sealed partial class KeyspaceSession : IDisposable
     public bool SetExpiry(ReadOnlySpan<byte> key, long expireAt)
     {
         using (_db.Lock.Hold())
-            return TypeOf(key, out _) != KeyType.None && SetExpiryOfLive(key, expireAt);
+        {
+            if (TypeOf(key, out _) == KeyType.None)
+                return false;
+            if (expireAt != 0 && IsExpired(expireAt))
+                return Delete(key);
+            RetimeLive(key, expireAt);
+            return true;
+        }
     }
 
-    /// <summary><see cref="SetExpiry"/> for a caller whose write scope has just found the key live (EXPIRE's conditions read it).</summary>
-    public bool SetExpiryOfLive(ReadOnlySpan<byte> key, long expireAt)
+    /// <summary>
+    /// Re-times a live key to <paramref name="expireAt"/>, which the caller found in the future by its
+    /// own reading of the clock (EXPIRE, as Redis's command time snapshot): a command that ran
+    /// slowly (a JIT, a wait for the lock) sets a time just past, which expires the key at its next
+    /// access, rather than deleting it as if the time given had been past. 0 removes the expiry (PERSIST).
+    /// </summary>
+    public void RetimeLive(ReadOnlySpan<byte> key, long expireAt)
     {
         using (_db.Lock.Hold())
         {
-            if (expireAt != 0 && IsExpired(expireAt))
-                return Delete(key);
             _engine.SetExpiry(key, expireAt);
             ExpiryChanged(key, expireAt);
-            return true;
         }
     }
 
     /// <summary>
     /// EXPIRE's fast path, for the caller's write scope: a future expiry for a key the engine can
     /// re-time in place (a live string that has an expiry), without looking the key up first.
-    /// False, with nothing done, otherwise: the caller looks the key up and takes <see cref="SetExpiryOfLive"/>.
+    /// False, with nothing done, otherwise: the caller looks the key up and takes <see cref="RetimeLive"/>.
     /// </summary>
     public bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt)
     {
