@@ -187,7 +187,6 @@ public sealed class Scaler : IDisposable
             dropped = t.Shards.Skip(m.To).ToList();
             t.Shards = t.Shards.Take(m.To).ToList();
         }, waitApplied: true).ConfigureAwait(false);
-        await Task.Delay(StragglerGraceMs).ConfigureAwait(false);
         await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false);
         await _allocator.ReleaseAsync(dropped.SelectMany(s => s.Replicas.Prepend(s.Master))).ConfigureAwait(false);
         Log.ScaleStep(_logger, tenant, $"{m.From} -> {m.To} shards done: {job.Counters.Moved} keys moved by HA (and the rest by proxies on demand)");
@@ -261,7 +260,6 @@ public sealed class Scaler : IDisposable
     /// </summary>
     private async Task CutOverAsync(string tenant, Action<TenantConfig> change, Job job)
     {
-        bool keptGuards = false;
         await _ha.Coordinator.RunOnLoopAsync(async () =>
         {
             if (!_ha.Store.IsLeader)
@@ -269,16 +267,12 @@ public sealed class Scaler : IDisposable
             var next = TopologyChange.Next(_ha.Store.Current, c => change(TopologyChange.Tenant(c, tenant)));
             var t = TopologyChange.Tenant(next, tenant);
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
-            // Reversing: the shards that gave keys keep their guards until every proxy routes by the reversed table (see StragglerGraceMs).
-            var before = TopologyChange.Tenant(_ha.Store.Current, tenant).Migration;
-            Func<int, bool> keep = i => before is not null && ShardGuards.GivesKeys(before, i);
-            keptGuards = Enumerable.Range(0, t.Shards.Count).Any(i => keep(i) && !ShardGuards.GivesKeys(t.Migration!, i));
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             long started = Environment.TickCount64;
             try
             {
                 await Task.WhenAll(connections.Select(c => c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE"))).ConfigureAwait(false);
-                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, keep).ConfigureAwait(false);
+                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t).ConfigureAwait(false);
                 if (unguarded.Any(u => sources.Any(s => u.StartsWith(s + " ", StringComparison.Ordinal))))
                     throw new IOException("a source master could not be guarded: " + string.Join(", ", unguarded));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
@@ -309,17 +303,7 @@ public sealed class Scaler : IDisposable
             job.CutOverMs = Environment.TickCount64 - started;
             return true;
         }).ConfigureAwait(false);
-        if (keptGuards)
-            await Task.Delay(StragglerGraceMs).ConfigureAwait(false);   // the step's pass then sets the guards as the table says
     }
-
-    /// <summary>
-    /// How long a shard that gave keys keeps its guard after every proxy routes by a table where it
-    /// gives none (the step done or reversed): a request a proxy sent it by the older table (a key
-    /// it was asked for) may still be on its way, and must get -ASK, not be served from a shard the
-    /// key has left.
-    /// </summary>
-    private const int StragglerGraceMs = 500;
 
     /// <summary>The keys the step should move: each source's DBSIZE times the share of its keys that leaves (jump hash's 1/To growing, all of the last shard shrinking).</summary>
     private async Task<long> EstimateMovesAsync(TenantConfig tenant, ShardMigration m)

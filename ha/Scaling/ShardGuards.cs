@@ -14,20 +14,13 @@ internal static class ShardGuards
     public static bool GivesKeys(ShardMigration migration, int shard) =>
         migration.To > migration.From ? shard < migration.From : shard >= migration.To && shard < migration.From;
 
-    /// <summary>
-    /// Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard
-    /// anywhere), all at once, except that shards <paramref name="keep"/> names keep the guard they
-    /// have instead of losing it. Returns the nodes that could not be told.
-    /// </summary>
-    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant, Func<int, bool>? keep = null)
+    /// <summary>Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard anywhere), all at once. Returns the nodes that could not be told.</summary>
+    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant)
     {
         var told = new List<Task<string?>>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
-            bool gives = tenant.Migration is { } m && GivesKeys(m, i);
-            if (!gives && keep?.Invoke(i) == true)
-                continue;
-            string[] command = gives ? ["SHARDGUARD", i.ToString(), tenant.Migration!.To.ToString()] : ["SHARDGUARD", "OFF"];
+            string[] command = tenant.Migration is { } m && GivesKeys(m, i) ? ["SHARDGUARD", i.ToString(), m.To.ToString()] : ["SHARDGUARD", "OFF"];
             foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
                 told.Add(NodeActions.TryAsync(prober, address, command));
         }

@@ -165,15 +165,10 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, refusal, spec);
             return;
         }
-        var guard = _node.Guard;
-        if (guard is not null && !guard.Names(spec, args))
-            guard = null;
-        // A pause (a scale step's cut-over) holds every command on a moving key: it runs by the new guard after.
-        if (guard is not null && _node.Pause.TryHoldAny(connection))
-            return;
-        if (guard is not null && client.Transaction is not null && !TransactionQueue.RunsImmediately(spec))
+        if (_node.Guard is { } guard && guard.Refuses(spec, args))
         {
-            Reject(client, output, ShardGuard.MovingError, spec);   // whether its keys are here is known only at EXEC
+            if (!_node.Pause.TryHoldAny(connection))
+                Reject(client, output, ShardGuard.MovingError, spec);
             return;
         }
         if (client.IsSubscribed && !output.IsResp3 && !SubscribedContext.Allows(spec))
@@ -213,14 +208,9 @@ internal sealed class NodeWorker : ILoopWorker
         _keyspace.Current = connection;
         _keyspace.NoTouch = client.NoTouch && spec != TouchSpec;   // CLIENT NO-TOUCH: TOUCH itself still touches
         // A tracking client must not be served a value read before its GET registers the key (an invalidation could fall between).
-        if (spec == GetSpec && client.Tracking is null && guard is null && _keyspace.CanReadAhead && _keyspace.ReadAheadLeft == 0
+        if (spec == GetSpec && client.Tracking is null && _keyspace.CanReadAhead && _keyspace.ReadAheadLeft == 0
             && _pipelinedGets.ReadAhead(_keyspace, connection, args))
             _readAheadFor = connection;
-        if (guard is not null)
-        {
-            RunGuarded(guard, connection, client, spec, args);
-            return;
-        }
         if (!PassesMigrationGate(spec))
         {
             Run(_context);
@@ -245,26 +235,6 @@ internal sealed class NodeWorker : ILoopWorker
         finally
         {
             _writerSlot.Exit();
-        }
-    }
-
-    /// <summary>
-    /// A command naming keys that move away from this shard (see <see cref="ShardGuard"/>): it runs
-    /// only if every one of them is still here. Under the write lock throughout, so no MIGRATE
-    /// deletion or replicated DEL falls between the check and the command; a write to a key
-    /// MIGRATE has in flight waits for it, then finds the key gone.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RunGuarded(ShardGuard guard, Connection connection, ClientState client, CommandSpec spec, CommandArgs args)
-    {
-        using (_node.Database.Lock.Hold())
-        {
-            if (PassesMigrationGate(spec) && _node.Migrations.Blocks(spec, args, client, _keyIndexes))
-                _node.Migrations.Hold(connection);
-            else if (guard.Refusal(spec, args, _keyspace) is { } refusal)
-                Reject(client, connection.Output, refusal, spec);
-            else
-                Run(_context);
         }
     }
 

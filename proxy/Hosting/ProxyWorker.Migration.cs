@@ -7,72 +7,34 @@ using Istore.Proxy.Stats;
 
 namespace Istore.Proxy.Hosting;
 
-/// <summary>How a command whose keys may be moving (a scale step in the table) is routed.</summary>
-internal enum MovePolicy
-{
-    /// <summary>Keys that move together go to their old shard, which serves them while it holds them all, else answers -ASK (send to the new shard) or -TRYAGAIN (some moved).</summary>
-    AskOldShard,
-    /// <summary>Each moving key's old shard MIGRATEs it first (a no-op for keys already moved), then the command goes by the new table.</summary>
-    MoveFirst,
-    /// <summary>By the new table: the keys have moved.</summary>
-    Done,
-}
-
 /// <summary>
-/// Routing while a tenant scales, as Redis Cluster's ASK: a command whose keys all move from one
-/// shard to one other is sent to the old shard, which serves it while it still holds every moving
-/// key (SHARDGUARD) and answers -ASK once it holds none, so the command goes to the new shard,
-/// where a write creates the keys. A command whose keys are split, or move apart, is held while
-/// each key's old shard MIGRATEs it to its new one (Codis's approach), then routed by the new
-/// table. A request sent by a table older than the old shard's guard comes back -TRYAGAIN or
-/// -ASK and is routed again here.
+/// Routing while a tenant scales (Codis's approach): a command whose keys are moving is held while
+/// each key's old shard MIGRATEs it to its new one (a no-op for keys already moved or never
+/// written), then routed by the new table. Old shards refuse their moving keys (SHARDGUARD), so a
+/// request sent by the old table comes back -TRYAGAIN and is routed again here.
 /// </summary>
 internal sealed partial class ProxyWorker
 {
-    /// <summary>Guard answers followed for one command: each step follows a newer table or a narrower path, so this is never reached but by a fault.</summary>
-    private const int MaxReroutes = 3;
-
     private readonly List<(int Source, int Target, int Arg)> _moves = [];
     private readonly CommandArgs _heldArgs = new();
 
     /// <summary>The slot a held command is routed into, instead of a new one at the end of its client's queue.</summary>
     private RequestSlot? _reserved;
 
-    /// <summary>True when the command's keys are moving and it was routed here (to the old shard, or held while they move).</summary>
-    private bool RouteMovingKeys(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start, MovePolicy policy)
+    /// <summary>True when the command waits for its keys to move (it is routed from <see cref="RouteAfterMoves"/>).</summary>
+    private bool MoveKeysFirst(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start)
     {
         _keyIndexes.Clear();
         spec.CollectKeyIndexes(args, _keyIndexes);
         _moves.Clear();
-        bool together = true;
-        int firstSource = -1, firstTarget = -1;
         foreach (int i in _keyIndexes)
         {
             int source = route.SourceOf(args[i]), target = route.ShardOf(args[i]);
             if (source != target)
                 _moves.Add((source, target, i));
-            if (firstSource < 0)
-                (firstSource, firstTarget) = (source, target);
-            else if (source != firstSource || target != firstTarget)
-                together = false;
         }
         if (_moves.Count == 0)
             return false;
-        if (policy == MovePolicy.AskOldShard && together)
-        {
-            var slot = NewSlot(session, counters, start);
-            slot.AskedOldShard = true;
-            slot.MovesVersion = _server.Routes.Version;
-            SendWhole(session, firstSource, slot, 0, args);
-            return true;
-        }
-        MoveKeysFirst(session, route, args, counters, start);
-        return true;
-    }
-
-    /// <summary>Holds the command while every key in <see cref="_moves"/> moves; it is routed from <see cref="RouteAfterMoves"/>.</summary>
-    private void MoveKeysFirst(ClientSession session, TenantRoute route, CommandArgs args, CommandCounters counters, long start)
-    {
         _moves.Sort();
         var slot = NewSlot(session, counters, start);
         var held = new byte[args.Count][];
@@ -93,6 +55,7 @@ internal sealed partial class ProxyWorker
             SendMigrate(session, route, slot, fragment, m, end, args);
             m = end;
         }
+        return true;
     }
 
     /// <summary>MIGRATE host port "" 0 timeout REPLACE [AUTH password] KEYS key… to the moves[from..end) source.</summary>
@@ -146,39 +109,29 @@ internal sealed partial class ProxyWorker
             return;
         }
         _heldArgs.SetFrom(held);
-        // A table committed meanwhile (the next scale step) may move these keys on again: then route them by it from the start.
-        RouteInto(slot, _heldArgs, _server.Routes.Version == slot.MovesVersion ? MovePolicy.Done : MovePolicy.AskOldShard);
+        // A table committed meanwhile (the next scale step) may move these keys on again: then move them by it first.
+        RouteInto(slot, _heldArgs, movesDone: _server.Routes.Version == slot.MovesVersion);
     }
 
     /// <summary>
-    /// An -ASK or -TRYAGAIN from a shard guard. Sent to the old shard of moving keys: -ASK (it
-    /// holds none of them) → to the new shard; -TRYAGAIN (it holds some) → move them first. Sent
-    /// by a table older than the guard (before the scale step reached this proxy, or held in its
-    /// cut-over pause): routed again by this one. A newer table than the one it was sent by (the
-    /// next step, or the end of this one): routed again from the start.
+    /// A -TRYAGAIN from a shard guard: the request went by a table older than this one (it was
+    /// sent, or held in a pause, before the scale step reached this proxy); route it again, once.
     /// </summary>
-    private bool FollowShardGuard(RequestSlot slot, ReadOnlySpan<byte> reply)
+    private bool RerouteRefusedByGuard(RequestSlot slot, ReadOnlySpan<byte> reply)
     {
-        bool ask = reply.StartsWith("-ASK "u8);
-        // Asked by a step that has since ended (the table without it came meanwhile): the new table routes it.
-        if (slot.SentTo is null || slot.Reroutes >= MaxReroutes || !(ask || reply.StartsWith("-TRYAGAIN"u8))
-            || slot.Owner.Route(_server.Routes) is not { } route || route.Migration is null && !slot.AskedOldShard)
+        if (slot.SentTo is null || slot.Rerouted || !reply.StartsWith("-TRYAGAIN"u8) || slot.Owner.Route(_server.Routes)?.Migration is null)
             return false;
         var request = slot.Request.ToArray();
         if (RespRequestParser.TryParse(request, 0, request.Length, _heldArgs, RespLimits.Default, out _, out _) != ParseResult.Complete)
             return false;
-        var policy = !slot.AskedOldShard || slot.MovesVersion != _server.Routes.Version ? MovePolicy.AskOldShard
-            : ask ? MovePolicy.Done : MovePolicy.MoveFirst;
-        int reroutes = slot.Reroutes + 1;
         slot.Resent();
-        slot.AskedOldShard = false;
-        slot.Reroutes = reroutes;
-        RouteInto(slot, _heldArgs, policy);
+        slot.Rerouted = true;
+        RouteInto(slot, _heldArgs, movesDone: false);
         return true;
     }
 
     /// <summary>Routes a command into the slot it already holds in its client's reply order.</summary>
-    private void RouteInto(RequestSlot slot, CommandArgs args, MovePolicy moves)
+    private void RouteInto(RequestSlot slot, CommandArgs args, bool movesDone)
     {
         var session = slot.Owner;
         var route = session.Route(_server.Routes);
@@ -187,7 +140,7 @@ internal sealed partial class ProxyWorker
         if (route is null)
             ReplyError(session, slot.Counters, slot.StartTimestamp, $"ERR tenant '{session.Tenant?.Name}' no longer exists");
         else
-            Route(session, route, spec, args, slot.Counters!, slot.StartTimestamp, moves);
+            Route(session, route, spec, args, slot.Counters!, slot.StartTimestamp, movesDone);
         if (_reserved is not null)
             throw new InvalidOperationException($"'{spec.Name}' was routed without a reply slot");
     }

@@ -18,7 +18,7 @@ internal sealed partial class ProxyWorker
     private readonly List<int> _keyIndexes = [];
 
     private void Route(ClientSession session, TenantRoute route, CommandSpec spec, CommandArgs args, CommandCounters counters, long start,
-        MovePolicy moves = MovePolicy.AskOldShard)
+        bool movesDone = false)
     {
         switch (ProxyCommands.KindOf(spec))
         {
@@ -51,7 +51,7 @@ internal sealed partial class ProxyWorker
                 return;
         }
         // A shard channel names no key: nothing moves for it (the old shard's guard sends SPUBLISH back here).
-        if (route.Migration is not null && moves != MovePolicy.Done && !spec.ChannelKeys && RouteMovingKeys(session, route, spec, args, counters, start, moves))
+        if (route.Migration is not null && !movesDone && !spec.ChannelKeys && MoveKeysFirst(session, route, spec, args, counters, start))
             return;
         if (spec.MovableKeys)
         {
@@ -216,7 +216,7 @@ internal sealed partial class ProxyWorker
             for (int i = 0; i < args.Count; i++)
                 writer.WriteBulkString(args[i]);
         }
-        if (slot.Join is null && (_server.Routes.FromHa || slot.AskedOldShard))
+        if (slot.Join is null && _server.Routes.FromHa)
             slot.KeepRequest(writer.WrittenSpan[start..], shard, session.Route(_server.Routes)!.Shards.Length, backend.Endpoint);
         backend.EndCommand(slot, fragment, NowMs);
     }

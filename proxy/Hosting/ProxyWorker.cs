@@ -142,7 +142,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
     public void Deliver(RequestSlot slot, int fragment, ReadOnlySpan<byte> reply)
     {
         var session = slot.Owner;
-        if (session.Closed || ResendToNewMaster(slot, reply) || FollowShardGuard(slot, reply))
+        if (session.Closed || ResendToNewMaster(slot, reply) || RerouteRefusedByGuard(slot, reply))
             return;
         if (slot.Recall is { } recall)
         {

@@ -56,20 +56,16 @@ internal sealed class RequestSlot
     /// </summary>
     public byte[][]? AfterMoves { get; set; }
 
-    /// <summary>The route table version the moves were made (or the old shard asked) by: a newer table may move the keys again.</summary>
+    /// <summary>The route table version the moves were made by: a newer table may move the keys again.</summary>
     public long MovesVersion { get; set; }
 
-    /// <summary>Sent to the old shard of keys that are moving, which serves it if it still holds them all, else answers -ASK or -TRYAGAIN.</summary>
-    public bool AskedOldShard { get; set; }
-
-    /// <summary>How many times a shard guard's answer sent it elsewhere: past a few, the answer is the client's.</summary>
-    public int Reroutes { get; set; }
+    /// <summary>Routed a second time (after a shard guard refused it): a second refusal is the client's answer.</summary>
+    public bool Rerouted { get; set; }
 
     public void Reset(long sequence)
     {
         AfterMoves = null;
-        AskedOldShard = false;
-        Reroutes = 0;
+        Rerouted = false;
         Sequence = sequence;
         IsReady = false;
         Join = null;

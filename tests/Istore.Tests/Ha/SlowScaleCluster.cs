@@ -16,8 +16,7 @@ public sealed class SlowScaleCluster : IAsyncDisposable
     public required ProxyProcess Proxy { get; init; }
     public required LiveCluster Live { get; init; }
 
-    /// <param name="keysPerSec">HA's pass rate; 1 all but stops it after its first SCAN page (a step frozen mid-way).</param>
-    public static async Task<SlowScaleCluster> StartAsync(string engine, int keysPerSec = 2000)
+    public static async Task<SlowScaleCluster> StartAsync(string engine)
     {
         var nodes = new List<NodeProcess>();
         HaProcess? ha = null;
@@ -28,7 +27,7 @@ public sealed class SlowScaleCluster : IAsyncDisposable
                 nodes.Add(await NodeProcess.StartAsync(["--engine", engine]));
             int adminPort = ProxyProcess.FreePort();
             ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{nodes[0].Port}}"}, {"master": "127.0.0.1:{{nodes[1].Port}}"}]}]""",
-                1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", keysPerSec.ToString());
+                1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", "2000");
             proxy = await ProxyProcess.StartWithHaAsync(ha.Address, "--ha-token", "tok");
             var (h, p) = (ha, proxy);   // what the lambdas capture: never null
             var live = new LiveCluster("t1", () => LiveCluster.ConnectAsync(p.Port, "t1", "p1"), () => LiveCluster.MastersOf(h.Topology()), LiveCluster.Admin($"http://127.0.0.1:{adminPort}/", "tok"));
@@ -48,12 +47,12 @@ public sealed class SlowScaleCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>POST scale to 3 shards, returning once HA's pass has moved <paramref name="moved"/> keys.</summary>
-    public async Task ScaleOutUntilMidPassAsync(long moved = 1000)
+    /// <summary>POST scale to 3 shards, returning once HA's pass has moved 1,000 keys.</summary>
+    public async Task ScaleOutUntilMidPassAsync()
     {
         var started = await Live.Http.PostAsync("api/v1/tenants/t1/scale", LiveCluster.Json("""{"shards": 3}"""));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
-        await WaitAsync(async () => (long)JsonNode.Parse(await Live.Http.GetStringAsync("api/v1/tenants/t1/scale"))!["keysMoved"]! >= moved,
+        await WaitAsync(async () => (long)JsonNode.Parse(await Live.Http.GetStringAsync("api/v1/tenants/t1/scale"))!["keysMoved"]! >= 1000,
             TimeSpan.FromSeconds(30), "the pass did not start");
     }
 

@@ -164,11 +164,6 @@ public sealed class MigrateTestsOnMemory(NodeFixture fixture, Net.RedisServerFix
 public sealed class MigrateTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : MigrateTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
 
-public sealed class ShardGuardTestsOnMemory(NodeFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
-    : ShardGuardTests(fixture, output), IClassFixture<NodeFixture>;
-public sealed class ShardGuardTestsOnDisk(DiskNodeFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
-    : ShardGuardTests(fixture, output), IClassFixture<DiskNodeFixture>;
-
 public sealed class RankListCommandTestsOnMemory(NodeFixture fixture) : RankListCommandTests(fixture), IClassFixture<NodeFixture>;
 public sealed class RankListCommandTestsOnDisk(DiskNodeFixture fixture) : RankListCommandTests(fixture), IClassFixture<DiskNodeFixture>;
 
