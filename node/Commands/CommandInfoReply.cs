@@ -71,15 +71,7 @@ internal static class CommandInfoReply
                 WriteTyped(o, "index", ("index", spec.Index));
                 break;
             case BeginSearchType.Keyword:
-                o.WriteMapHeader(2);
-                o.WriteBulkString("type"u8);
-                o.WriteBulkString("keyword"u8);
-                o.WriteBulkString("spec"u8);
-                o.WriteMapHeader(2);
-                o.WriteBulkString("keyword"u8);
-                o.WriteBulkString(spec.Keyword);
-                o.WriteBulkString("startfrom"u8);
-                o.WriteInteger(spec.StartFrom);
+                WriteTyped(o, "keyword", ("keyword", spec.Keyword), ("startfrom", spec.StartFrom));
                 break;
             default:
                 WriteTyped(o, "unknown");
@@ -100,8 +92,8 @@ internal static class CommandInfoReply
         }
     }
 
-    /// <summary>{type: <paramref name="type"/>, spec: {name: value…}}.</summary>
-    private static void WriteTyped(RespWriter o, string type, params (string Name, int Value)[] fields)
+    /// <summary>{type: <paramref name="type"/>, spec: {name: value…}}, a value an integer or a bulk string.</summary>
+    private static void WriteTyped(RespWriter o, string type, params (string Name, object Value)[] fields)
     {
         o.WriteMapHeader(2);
         o.WriteBulkString("type"u8);
@@ -111,7 +103,10 @@ internal static class CommandInfoReply
         foreach (var (name, value) in fields)
         {
             o.WriteBulkString(name);
-            o.WriteInteger(value);
+            if (value is int number)
+                o.WriteInteger(number);
+            else
+                o.WriteBulkString((string)value);
         }
     }
 }

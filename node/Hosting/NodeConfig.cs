@@ -198,7 +198,8 @@ public sealed class NodeConfig
     /// </summary>
     public Task? MeasureFor(IReadOnlyList<(string Name, string Value)> pairs) =>
         pairs.Any(pair => pair.Name.Equals("maxmemory", StringComparison.OrdinalIgnoreCase)
-            || (pair.Name.Equals("maxmemory-policy", StringComparison.OrdinalIgnoreCase) && !pair.Value.Equals("noeviction", StringComparison.OrdinalIgnoreCase)))
+            || (pair.Name.Equals("maxmemory-policy", StringComparison.OrdinalIgnoreCase)
+                && Keyspace.EvictionPolicies.Parse(pair.Value) is { } policy && policy != Keyspace.EvictionPolicy.NoEviction))
             ? StartMeasure() : null;
 
     private Task? StartMeasure()

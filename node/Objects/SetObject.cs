@@ -36,7 +36,7 @@ public sealed class SetObject : SetValue
 
     /// <summary>Redis 7.0's names: intset for a set of integers within set-max-intset-entries, else hashtable (packed or not).</summary>
     public override string Encoding => _packed is null ? (_intset ? "intset" : "hashtable")
-        : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : Redis70Name("listpack");
+        : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : "hashtable";
 
     public override bool Add(ReadOnlySpan<byte> member)
     {
