@@ -113,8 +113,9 @@ public sealed partial class Coordinator(IHaStore store, Prober prober, Func<long
                 var shard = config.Tenants[t].Shards[s];
                 Endpoint.TryParse(shard.Master, out var master);
                 var status = prober.Status(master);
-                // A new leader gives every master downAfterMs of probes before judging it, and so does a new node.
-                bool down = now - prober.SilentSinceMs(master) > DownAfterMs && now - _leaderSinceMs > DownAfterMs;
+                // A new leader gives every master downAfterMs of probes before judging it, and so does a new node;
+                // and a master is judged on a probe that failed, not on probes HA itself was too stalled to finish.
+                bool down = now - prober.SilentSinceMs(master) > DownAfterMs && now - _leaderSinceMs > DownAfterMs && status.FailedSinceLastOk;
                 if (down)
                 {
                     await FailoverAsync(config, t, s, status, "master " + master + " did not answer for " + DownAfterMs + " ms (" + status.LastError + ")").ConfigureAwait(false);

@@ -11,6 +11,15 @@ public sealed record NodeStatus(long LastOkMs, string Role, long Offset, string?
     /// <summary>A master's connected replicas, "ip:port" (INFO's slaveN lines).</summary>
     public IReadOnlyList<string> Replicas { get; init; } = [];
 
+    /// <summary>When the last failed probe began; later than <see cref="LastOkMs"/> once a probe since the last good answer failed.</summary>
+    public long LastFailMs { get; init; }
+
+    /// <summary>
+    /// A probe begun after the last good answer failed (refused, or timed out): silence alone may be
+    /// HA's own stall (SIGSTOP, a starved thread pool), in which no probe completes either way.
+    /// </summary>
+    public bool FailedSinceLastOk => LastFailMs > LastOkMs;
+
     public bool IsMaster => Role == "master";
 
     /// <summary>Reads a node's INFO replication: its role, the offset it has (a replica's applied offset), whom it follows.</summary>

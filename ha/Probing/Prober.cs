@@ -79,7 +79,7 @@ public sealed class Prober : IDisposable
             }
             catch (Exception ex) when (ex is IOException or TimeoutException)
             {
-                _status[endpoint] = Status(endpoint) with { LastError = ex.Message };
+                _status[endpoint] = Status(endpoint) with { LastError = ex.Message, LastFailMs = started };
             }
             long wait = IntervalMs - (Environment.TickCount64 - started);
             try

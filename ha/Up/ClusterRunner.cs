@@ -153,7 +153,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         string engine;
         lock (_fileLock)
             engine = _file.Nodes.GetValueOrDefault(node) ?? throw new InvalidOperationException($"{node} is not a node of this cluster");
-        _supervisor!.Stop("node-" + node.Split(':')[1]);
+        await _supervisor!.StopAsync("node-" + node.Split(':')[1]);
         _nodeBinary = binary;
         Update(f => f.NodeBinary = binary);
         await StartNodeAsync(node, engine);
@@ -170,18 +170,17 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
     }
 
     /// <summary>Stops the nodes for good and deletes their data.</summary>
-    public Task ReleaseAsync(IEnumerable<string> nodes)
+    public async Task ReleaseAsync(IEnumerable<string> nodes)
     {
         foreach (var node in nodes)
         {
             string port = node.Split(':')[1];
-            _supervisor!.Stop("node-" + port);
+            await _supervisor!.StopAsync("node-" + port);
             Update(f => f.Nodes.Remove(node));
             string data = Path.Combine(_dir, "nodes", port);
             if (Directory.Exists(data))
                 Directory.Delete(data, recursive: true);
         }
-        return Task.CompletedTask;
     }
 
     private void Update(Action<ClusterFile> change)

@@ -106,8 +106,8 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
         throw new InvalidOperationException($"{name}: takeover by {binary} failed: {why}; the old process serves on");
     }
 
-    /// <summary>Stops one process for good (a deleted tenant's node).</summary>
-    public void Stop(string name)
+    /// <summary>Stops one process for good (a deleted tenant's node, a node to restart on another binary).</summary>
+    public async Task StopAsync(string name)
     {
         Process? process;
         lock (_lock)
@@ -115,7 +115,7 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
             process = _children.Remove(name, out var child) ? child.Process : null;
         }
         if (process is not null)
-            Terminate([process]);
+            await TerminateAsync([process]).ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM to every process (nodes checkpoint), waiting up to 30 s, then SIGKILL.</summary>
@@ -129,17 +129,32 @@ internal sealed class Supervisor(string logDirectory, ILogger logger) : IDisposa
             _children.Clear();
         }
         _watch?.Dispose();
-        Terminate(all);
+        TerminateAsync(all).GetAwaiter().GetResult();   // at exit: nothing else waits for a thread
     }
 
-    private static void Terminate(List<Process> processes)
+    /// <summary>
+    /// Waits without holding a thread: HA's probes run on the same small thread pool, and a thread
+    /// blocked through a node's shutdown checkpoint starved them into failing a healthy master over.
+    /// </summary>
+    private static async Task TerminateAsync(List<Process> processes)
     {
         foreach (var p in processes.Where(p => !p.HasExited))
-            Process.Start("kill", ["-TERM", p.Id.ToString()])?.WaitForExit();
+        {
+            using var kill = Process.Start("kill", ["-TERM", p.Id.ToString()]);
+            if (kill is not null)
+                await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
         foreach (var p in processes)
         {
-            if (!p.WaitForExit(30_000))
+            using var timeout = new CancellationTokenSource(30_000);
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
                 p.Kill();
+            }
             p.Dispose();
         }
     }

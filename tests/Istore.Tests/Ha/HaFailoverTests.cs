@@ -78,6 +78,26 @@ public sealed class HaFailoverTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>HA frozen (SIGSTOP) past downAfterMs sees every node silent when it resumes: it must probe again, not fail masters over.</summary>
+    [Fact]
+    public async Task A_stalled_HA_fails_nothing_over_when_it_resumes()
+    {
+        await using var cluster = await HaCluster.StartAsync("memory", replicas: 1);
+        var master = cluster.CurrentMaster();
+        long version = cluster.RouteVersion();
+        await Task.Delay(500);   // probed
+        for (int stall = 0; stall < 3; stall++)
+        {
+            ChildProcess.Signal(cluster.Ha.Pid, "STOP");
+            await Task.Delay(2500);
+            ChildProcess.Signal(cluster.Ha.Pid, "CONT");
+            await Task.Delay(1500);
+        }
+        Assert.DoesNotContain("Failing over", cluster.Ha.Output);
+        Assert.Equal(master, cluster.CurrentMaster());
+        Assert.Equal(version, cluster.RouteVersion());
+    }
+
     [Fact]
     public async Task A_shard_whose_replicas_are_down_too_is_reported_not_failed_over()
     {

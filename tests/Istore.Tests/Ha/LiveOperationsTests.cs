@@ -85,6 +85,8 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
             var progress = await live.UpgradeAsync($$"""{"nodeBinary": "{{next}}"}""", TimeSpan.FromSeconds(180));
             var (acknowledged, errors) = await load.StopAsync();
             output.WriteLine($"{engine}: {progress.ToJsonString()}; {acknowledged} writes acknowledged, {errors.Count} client errors {string.Join(" | ", errors.Distinct().Take(3))}");
+            if ((string)progress["state"]! != "done" || errors.Any(e => !e.Contains("is no longer its shard's master")))
+                output.WriteLine(up.Output);
             Assert.Equal("done", (string)progress["state"]!);
             Assert.Equal(6, (int)progress["nodesDone"]!);
             int lost = await load.LostAsync(output);
