@@ -5,13 +5,19 @@ namespace Istore.Ha.Probing;
 /// <summary>One-off commands the admin operations send to nodes (each on a connection of its own, bounded by the probe timeout).</summary>
 internal static class NodeActions
 {
+    /// <summary>
+    /// An action is not a probe: a node HA has just started (its first commands compiled by the JIT)
+    /// may take longer than a probe's timeout to answer on a busy host, and is not down for it.
+    /// </summary>
+    private static int ActionTimeoutMs(Prober prober) => Math.Max(prober.TimeoutMs, 5_000);
+
     /// <summary>Makes <paramref name="replica"/> follow <paramref name="master"/> and waits (up to 10 s) until its link is up (the full sync is done).</summary>
     public static async Task FollowAsync(Prober prober, string replica, string master)
     {
         Endpoint.TryParse(master, out var m);
         Endpoint.TryParse(replica, out var node);
         using var connection = prober.Connect(node);
-        await connection.ExpectAsync(prober.TimeoutMs, "REPLICAOF", m.Host, m.Port.ToString()).ConfigureAwait(false);
+        await connection.ExpectAsync(ActionTimeoutMs(prober), "REPLICAOF", m.Host, m.Port.ToString()).ConfigureAwait(false);
         for (long deadline = Environment.TickCount64 + 10_000; ;)
         {
             if ((await InfoAsync(connection, prober, "replication").ConfigureAwait(false)).GetValueOrDefault("master_link_status") == "up")
@@ -77,7 +83,7 @@ internal static class NodeActions
         try
         {
             using var connection = prober.Connect(node);
-            await connection.ExpectAsync(prober.TimeoutMs, command).ConfigureAwait(false);
+            await connection.ExpectAsync(ActionTimeoutMs(prober), command).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is IOException or TimeoutException)
@@ -87,5 +93,5 @@ internal static class NodeActions
     }
 
     private static async Task<Dictionary<string, string>> InfoAsync(ProbeConnection connection, Prober prober, string section) =>
-        InfoFields.Parse((await connection.ExpectAsync(prober.TimeoutMs, "INFO", section).ConfigureAwait(false)).AsString() ?? "");
+        InfoFields.Parse((await connection.ExpectAsync(ActionTimeoutMs(prober), "INFO", section).ConfigureAwait(false)).AsString() ?? "");
 }
