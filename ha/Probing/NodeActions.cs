@@ -2,7 +2,7 @@ using Istore.Net.Routes;
 
 namespace Istore.Ha.Probing;
 
-/// <summary>One-off commands the admin operations send to nodes (each on a connection of its own, bounded by the probe timeout).</summary>
+/// <summary>One-off commands the admin operations send to nodes (each on a connection of its own, bounded by <see cref="ActionTimeoutMs"/>).</summary>
 internal static class NodeActions
 {
     /// <summary>
