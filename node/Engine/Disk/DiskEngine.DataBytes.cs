@@ -52,19 +52,24 @@ public sealed partial class DiskEngine
                 return _walk;
             Volatile.Write(ref _dataBytes, 0);
             _walkEmptied = false;
+            // The iterator is made and placed here, under the lock, as the key recount's is: the walk
+            // must see exactly the writes before this point (CI once found it counting the first
+            // write after it when only the snapshot was taken here and the iterator on the pool).
             var snapshot = Db.CreateSnapshot();
+            var iterator = Db.NewIterator(Metadata, fillCache: false, snapshot: snapshot);
+            iterator.SeekToFirst();
             _measuring = true;
-            return _walk = Task.Run(() => Walk(snapshot));
+            return _walk = Task.Run(() => Walk(snapshot, iterator));
         }
     }
 
-    private void Walk(Snapshot snapshot)
+    private void Walk(Snapshot snapshot, Iterator iterator)
     {
         long bytes = 0;
         using (snapshot)
-        using (var iterator = Db.NewIterator(Metadata, fillCache: false, snapshot: snapshot))
+        using (iterator)
         {
-            for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+            for (; iterator.Valid; iterator.Next())
                 bytes += DiskFormat.DataBytes(iterator.Key, iterator.Value);
             iterator.ThrowIfError();
         }
