@@ -2,6 +2,7 @@ using System.Net;
 using Istore.Ha.Config;
 using Istore.Ha.Failover;
 using Istore.Ha.Probing;
+using Istore.Ha.Scaling;
 using Istore.Ha.Server;
 using Istore.Ha.State;
 using Istore.Net.Routes;
@@ -13,7 +14,8 @@ namespace Istore.Ha.Hosting;
 /// <summary>
 /// istore-ha: the store (file or etcd) holds the topology, the prober watches every node and
 /// proxy, the coordinator decides, the route hub pushes each committed version to the proxies,
-/// and the RESP port serves proxies, the name service and operators.
+/// the guard keeper keeps each node's shard ownership, and the RESP port serves proxies, the name
+/// service and operators.
 /// </summary>
 public sealed class HaServer : IServerApplication, IAsyncDisposable
 {
@@ -30,6 +32,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
         Prober = new Prober(initial.DownAfterMs, options.NodePassword);
         Routes = new RouteHub(initial);
         Coordinator = new Coordinator(store, Prober, v => Routes.WaitAppliedAsync(v, options.RouteApplyWaitMs), Logger);
+        Guards = new GuardKeeper(this);
         Endpoint.TryParse(listenAddress, out var listen);
         Listen = listen;
         Host = new ServerHost(new ServerOptions
@@ -50,6 +53,8 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
 
     public Coordinator Coordinator { get; }
 
+    public GuardKeeper Guards { get; }
+
     public ServerHost Host { get; }
 
     public Endpoint Listen { get; }
@@ -67,6 +72,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
         WatchEverything();
         Host.Start();
         Coordinator.Start();
+        Guards.Start();
         Log.Listening(Logger, Version, $"{Listen.Host}:{Host.Port}", Store.Current.Version, Store.Leader ?? "nobody");
         Log.Ready(Logger);
     }
@@ -107,6 +113,7 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Coordinator.Dispose();
+        Guards.Dispose();
         Prober.Dispose();
         Routes.Dispose();
         Host.Dispose();

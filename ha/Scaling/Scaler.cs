@@ -17,7 +17,6 @@ namespace Istore.Ha.Scaling;
 public sealed class Scaler : IDisposable
 {
     private const int CutOverPauseMs = 3000;
-    private const int GuardRefreshMs = 1000;
 
     private readonly HaServer _ha;
     private readonly INodeAllocator _allocator;
@@ -150,15 +149,12 @@ public sealed class Scaler : IDisposable
         job.Counters = new ScaleCounters();
         job.StepStartedMs = Environment.TickCount64;
         job.PassEndedMs = -1;
-        var config = Find(tenant);
-        // Again on resuming: a node restarted since the cut-over forgot its guard.
-        await ShardGuards.ApplyAsync(_ha.Prober, config).ConfigureAwait(false);
-        job.EstimatedMoves = await EstimateMovesAsync(config, m).ConfigureAwait(false);
+        // Again on resuming: a node restarted since the cut-over forgot its guard (the keeper would set it within a probe's interval).
+        await _ha.Guards.ApplyAsync(tenant).ConfigureAwait(false);
+        job.EstimatedMoves = await EstimateMovesAsync(Find(tenant), m).ConfigureAwait(false);
         using (var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec))
         using (var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(job.Step.Token, _stop.Token))
-        using (var passEnded = CancellationTokenSource.CreateLinkedTokenSource(stopOrCancel.Token))
         {
-            var guarding = KeepGuardsAsync(tenant, passEnded.Token);
             try
             {
                 await mover.RunAsync(stopOrCancel.Token).ConfigureAwait(false);
@@ -167,12 +163,6 @@ public sealed class Scaler : IDisposable
             {
                 job.Step = new CancellationTokenSource();
                 return;
-            }
-            finally
-            {
-                // Before the completion (or the reversing cut-over) sets guards of its own: none of ours may land after theirs.
-                await passEnded.CancelAsync().ConfigureAwait(false);
-                await guarding.ConfigureAwait(false);
             }
         }
         job.PassEndedMs = Environment.TickCount64;
@@ -187,31 +177,9 @@ public sealed class Scaler : IDisposable
             dropped = t.Shards.Skip(m.To).ToList();
             t.Shards = t.Shards.Take(m.To).ToList();
         }, waitApplied: true).ConfigureAwait(false);
-        await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false);
+        await _ha.Guards.ApplyAsync(tenant).ConfigureAwait(false);   // a tenant shrunk to one shard has none
         await _allocator.ReleaseAsync(dropped.SelectMany(s => s.Replicas.Prepend(s.Master))).ConfigureAwait(false);
         Log.ScaleStep(_logger, tenant, $"{m.From} -> {m.To} shards done: {job.Counters.Moved} keys moved by HA (and the rest by proxies on demand)");
-    }
-
-    /// <summary>
-    /// Every <see cref="GuardRefreshMs"/> while the pass runs, the guards again: a node restarted
-    /// (or replaced by a failover's promotion) since the cut-over has forgotten its guard, and
-    /// would take writes behind a key's move from a proxy still routing by the old table.
-    /// </summary>
-    private async Task KeepGuardsAsync(string tenant, CancellationToken ct)
-    {
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(GuardRefreshMs, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            foreach (var unguarded in await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false))
-                Log.GuardFailed(_logger, tenant, unguarded);
-        }
     }
 
     /// <summary>Growing: a new shard (master and as many replicas as shard 0 has), its replicas in sync; then the cut-over.</summary>
@@ -260,6 +228,20 @@ public sealed class Scaler : IDisposable
     /// </summary>
     private async Task CutOverAsync(string tenant, Action<TenantConfig> change, Job job)
     {
+        await _ha.Guards.Lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await CutOverGuardedAsync(tenant, change, job).ConfigureAwait(false);
+        }
+        finally
+        {
+            _ha.Guards.Lock.Release();
+        }
+    }
+
+    /// <summary>The cut-over itself, while it holds the guard keeper's lock (the keeper sets no guard from the older topology meanwhile).</summary>
+    private async Task CutOverGuardedAsync(string tenant, Action<TenantConfig> change, Job job)
+    {
         await _ha.Coordinator.RunOnLoopAsync(async () =>
         {
             if (!_ha.Store.IsLeader)
@@ -272,9 +254,10 @@ public sealed class Scaler : IDisposable
             try
             {
                 await Task.WhenAll(connections.Select(c => c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE"))).ConfigureAwait(false);
+                // A receiving master must take the keys it gets too (a shrinking tenant's shards serve more keys after the step).
                 var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t).ConfigureAwait(false);
-                if (unguarded.Any(u => sources.Any(s => u.StartsWith(s + " ", StringComparison.Ordinal))))
-                    throw new IOException("a source master could not be guarded: " + string.Join(", ", unguarded));
+                if (unguarded.Any(u => t.Shards.Any(s => u.StartsWith(s.Master + " ", StringComparison.Ordinal))))
+                    throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
                     throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads");
                 // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.

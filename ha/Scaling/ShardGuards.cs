@@ -4,23 +4,33 @@ using Istore.Net.Routes;
 namespace Istore.Ha.Scaling;
 
 /// <summary>
-/// Which shards of a tenant give keys away in its scale step, and telling their nodes so
-/// (SHARDGUARD): a growing tenant's old shards give the keys whose jump hash over the new count
-/// is the new shard; a shrinking one's last shard gives all of its keys. Every node of a shard
-/// is told, replicas too, so a replica promoted mid-step already guards.
+/// The guard (SHARDGUARD) each node of a tenant keeps, from the topology alone: a multi-shard
+/// tenant's shard i serves the keys whose jump hash over the tenant's count (the step's new count
+/// while keys move) is i, so a growing tenant's old shards refuse the keys that go to the new one,
+/// and a shrinking one's last shard (index = count) refuses every key. A single-shard tenant has
+/// none. Every node of a shard is told, replicas too, so a promoted replica already guards.
 /// </summary>
 internal static class ShardGuards
 {
     public static bool GivesKeys(ShardMigration migration, int shard) =>
         migration.To > migration.From ? shard < migration.From : shard >= migration.To && shard < migration.From;
 
-    /// <summary>Sets every node of <paramref name="tenant"/> as its migration says (no migration: no guard anywhere), all at once. Returns the nodes that could not be told.</summary>
+    /// <summary>What INFO replication's istore_shard_guard of shard <paramref name="shard"/>'s nodes should say: "index/shards", or "off".</summary>
+    public static string Desired(TenantConfig tenant, int shard)
+    {
+        int shards = tenant.Migration?.To ?? tenant.Shards.Count;
+        return tenant.Migration is null && shards == 1 ? "off" : $"{Math.Min(shard, shards)}/{shards}";
+    }
+
+    public static string[] Command(string guard) => guard == "off" ? ["SHARDGUARD", "OFF"] : ["SHARDGUARD", .. guard.Split('/')];
+
+    /// <summary>Sets every node of <paramref name="tenant"/> as the topology says, all at once. Returns the nodes that could not be told.</summary>
     public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant)
     {
         var told = new List<Task<string?>>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
-            string[] command = tenant.Migration is { } m && GivesKeys(m, i) ? ["SHARDGUARD", i.ToString(), m.To.ToString()] : ["SHARDGUARD", "OFF"];
+            var command = Command(Desired(tenant, i));
             foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
                 told.Add(NodeActions.TryAsync(prober, address, command));
         }

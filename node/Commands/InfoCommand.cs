@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
 
 namespace Istore.Node.Commands;
@@ -187,6 +188,7 @@ internal static class InfoCommand
             case "replication":
                 foreach (var field in ReplicationInfo.Fields(node.Replication))
                     yield return field;
+                yield return ("istore_shard_guard", ShardGuard.Describe(node.Guard));
                 break;
             case "cpu":
                 var process = Process.GetCurrentProcess();

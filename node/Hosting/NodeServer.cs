@@ -103,7 +103,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>CLIENT PAUSE: commands that wait for the end of a pause.</summary>
     internal ClientPause Pause { get; } = new();
 
-    /// <summary>Set while this node's shard gives keys away (see <see cref="ShardGuard"/>); null otherwise.</summary>
+    /// <summary>The keys this node owns as one shard of a multi-shard tenant (see <see cref="ShardGuard"/>); null: every key.</summary>
     internal ShardGuard? Guard { get => Volatile.Read(ref _guard); set => Volatile.Write(ref _guard, value); }
 
     private ShardGuard? _guard;

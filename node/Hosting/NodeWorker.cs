@@ -168,7 +168,7 @@ internal sealed class NodeWorker : ILoopWorker
         if (_node.Guard is { } guard && guard.Refuses(spec, args))
         {
             if (!_node.Pause.TryHoldAny(connection))
-                Reject(client, output, ShardGuard.MovingError, spec);
+                Reject(client, output, guard.Refusal, spec);
             return;
         }
         if (client.IsSubscribed && !output.IsResp3 && !SubscribedContext.Allows(spec))

@@ -10,8 +10,8 @@ namespace Istore.Proxy.Hosting;
 /// <summary>
 /// Routing while a tenant scales (Codis's approach): a command whose keys are moving is held while
 /// each key's old shard MIGRATEs it to its new one (a no-op for keys already moved or never
-/// written), then routed by the new table. Old shards refuse their moving keys (SHARDGUARD), so a
-/// request sent by the old table comes back -TRYAGAIN and is routed again here.
+/// written), then routed by the new table. Every shard refuses the keys it does not own (SHARDGUARD),
+/// so a request sent by an old table comes back -TRYAGAIN and is routed again here.
 /// </summary>
 internal sealed partial class ProxyWorker
 {
@@ -115,11 +115,12 @@ internal sealed partial class ProxyWorker
 
     /// <summary>
     /// A -TRYAGAIN from a shard guard: the request went by a table older than this one (it was
-    /// sent, or held in a pause, before the scale step reached this proxy); route it again, once.
+    /// sent, or held in a pause, before a scale step, or its end, reached this proxy, however long
+    /// ago); route it again, once.
     /// </summary>
     private bool RerouteRefusedByGuard(RequestSlot slot, ReadOnlySpan<byte> reply)
     {
-        if (slot.SentTo is null || slot.Rerouted || !reply.StartsWith("-TRYAGAIN"u8) || slot.Owner.Route(_server.Routes)?.Migration is null)
+        if (slot.SentTo is null || slot.Rerouted || !reply.StartsWith("-TRYAGAIN"u8) || slot.Owner.Route(_server.Routes) is null)
             return false;
         var request = slot.Request.ToArray();
         if (RespRequestParser.TryParse(request, 0, request.Length, _heldArgs, RespLimits.Default, out _, out _) != ParseResult.Complete)
