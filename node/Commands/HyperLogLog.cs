@@ -83,7 +83,8 @@ public sealed class HyperLogLog
     /// <summary>A private, growable copy of a value that passed <see cref="IsValid"/>.</summary>
     public static HyperLogLog Copy(ReadOnlySpan<byte> value)
     {
-        var bytes = new byte[value[4] == Dense ? DenseSize : Math.Max(value.Length + 8, 64)];
+        // A dense copy is the whole value: no need to zero it first.
+        var bytes = value[4] == Dense ? GC.AllocateUninitializedArray<byte>(DenseSize) : new byte[Math.Max(value.Length + 8, 64)];
         value.CopyTo(bytes);
         return new HyperLogLog(bytes, value.Length);
     }
@@ -109,12 +110,30 @@ public sealed class HyperLogLog
     /// <summary>Adds an element: 1 when a register grew, 0 when not, -1 for a corrupt sparse form.</summary>
     public int Add(ReadOnlySpan<byte> element)
     {
+        int raise = RaiseOf(element);
+        return Set(raise >> 8, (byte)raise);
+    }
+
+    /// <summary>What an element asks of the registers: its register's index (<c>raise &gt;&gt; 8</c>) and the count it is raised to (the low byte).</summary>
+    public static int RaiseOf(ReadOnlySpan<byte> element)
+    {
         ulong hash = MurmurHash64A(element, HashSeed);
         int index = (int)(hash & (Registers - 1));
         hash >>= P;
         hash |= 1UL << Q;   // the loop below ends by bit Q, so a count is at most Q + 1
         int count = System.Numerics.BitOperations.TrailingZeroCount(hash) + 1;
-        return Set(index, (byte)count);
+        return index << 8 | count;
+    }
+
+    public static bool IsDenseValue(ReadOnlySpan<byte> value) => value.Length == DenseSize && value.StartsWith("HYLL"u8) && value[4] == Dense;
+
+    /// <summary>Applies a <see cref="RaiseOf"/> to a dense value in place: true when its register grew (the cached count is then stale).</summary>
+    public static bool RaiseDense(Span<byte> value, int raise)
+    {
+        if (DenseSet(value[HeaderSize..], raise >> 8, (byte)raise) == 0)
+            return false;
+        value[15] |= 0x80;
+        return true;
     }
 
     /// <summary>Raises register <paramref name="index"/> to <paramref name="count"/>: 1 when it grew, 0 when not, -1 when corrupt.</summary>

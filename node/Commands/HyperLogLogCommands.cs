@@ -5,7 +5,7 @@ namespace Istore.Node.Commands;
 /// <summary>
 /// PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST over <see cref="HyperLogLog"/> strings. Writes are
 /// logged as the SET of the resulting value (with the key's TTL), except PFADD into a dense value,
-/// logged as itself. As in Redis, PFCOUNT of one key whose cached cardinality is stale
+/// logged as itself (and made in place where the engine can: <see cref="HyperLogLogRaise"/>). As in Redis, PFCOUNT of one key whose cached cardinality is stale
 /// stores the fresh one in the header (a write, logged like the others; not on a replica, whose
 /// data only the master's stream changes).
 /// </summary>
@@ -49,6 +49,13 @@ public static class HyperLogLogCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
+        if (ks.TryEditInPlace(c.Arg(1), HyperLogLogRaise.Of(c.Args, 2), c.Args, out bool grew))
+        {
+            if (grew)
+                c.Notify(PubSub.NotifyClass.String, "pfadd"u8, c.Arg(1));
+            c.Output.WriteInteger(grew ? 1 : 0);
+            return;
+        }
         if (!TryRead(c, 1, out bool exists))
             return;
         long expireAt = exists ? ks.Value.ExpireAt : 0;

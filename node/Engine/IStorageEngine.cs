@@ -182,6 +182,18 @@ public interface IEngineSession : IDisposable
     /// </summary>
     bool TrySetExpiryInPlace(ReadOnlySpan<byte> key, long expireAt, long expiredBy) => false;
 
+    /// <summary>
+    /// Applies <paramref name="edit"/> to the live string at the key in one engine operation, in
+    /// place, keeping its expiry (the memory engine: a record in the mutable region). False, with
+    /// nothing changed, for anything else (a missing key, a collection, a string expired at
+    /// <paramref name="expiredBy"/>, an edit that declines): the caller reads and writes instead.
+    /// </summary>
+    bool TryEditInPlace(ReadOnlySpan<byte> key, IStringEdit edit, long expiredBy, out bool changed)
+    {
+        changed = false;
+        return false;
+    }
+
     /// <summary>Changes a key's expiry (0 = none), whatever its type; false when the key is missing.</summary>
     bool SetExpiry(ReadOnlySpan<byte> key, long expireAt);
 

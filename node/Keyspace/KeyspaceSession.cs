@@ -202,6 +202,25 @@ public sealed partial class KeyspaceSession : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// A same-length change to a live string in one engine operation, for the caller's write scope,
+    /// where the engine can make it in place: logged as <paramref name="command"/>, which must
+    /// rebuild the value from any later state of the key (as for <see cref="SetLoggedAs"/>), when
+    /// it changed a byte. False, with nothing done, otherwise: the caller reads and writes.
+    /// </summary>
+    public bool TryEditInPlace(ReadOnlySpan<byte> key, IStringEdit edit, Istore.Net.Resp.CommandArgs command, out bool changed)
+    {
+        if (!_engine.TryEditInPlace(key, edit, ExpiredBy, out changed))
+            return false;
+        Touched(key);
+        if (changed)
+        {
+            KeyChanged(key);
+            LogCommand(command);
+        }
+        return true;
+    }
+
     /// <summary>Logs a string's new value as an absolute SET (with PXAT when it expires).</summary>
     private void LogSet(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {

@@ -81,10 +81,17 @@ internal sealed unsafe class MemorySession : IEngineSession
     public bool TryIncrementInPlace(ReadOnlySpan<byte> key, long by, long expiredBy, out long result, out long expireAt)
         => TryUpdateInPlace(key, StringUpdate.Increment, by, expiredBy, out result, out expireAt);
 
-    /// <summary>One RMW that changes a live string's record in place, or cancels and changes nothing.</summary>
-    private bool TryUpdateInPlace(ReadOnlySpan<byte> key, StringUpdate update, long operand, long expiredBy, out long result, out long expireAt)
+    public bool TryEditInPlace(ReadOnlySpan<byte> key, IStringEdit edit, long expiredBy, out bool changed)
     {
-        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true, Update = update, Operand = operand, ExpiredBy = expiredBy };
+        bool done = TryUpdateInPlace(key, StringUpdate.Edit, 0, expiredBy, out long result, out _, edit);
+        changed = done && result == 1;
+        return done;
+    }
+
+    /// <summary>One RMW that changes a live string's record in place, or cancels and changes nothing.</summary>
+    private bool TryUpdateInPlace(ReadOnlySpan<byte> key, StringUpdate update, long operand, long expiredBy, out long result, out long expireAt, IStringEdit? edit = null)
+    {
+        var output = new StringOutput { Value = _peekBuffer, PeekOnly = true, Update = update, Operand = operand, ExpiredBy = expiredBy, Edit = edit };
         Status status;
         fixed (byte* k = key)
         {

@@ -16,7 +16,10 @@ internal struct StringOutput
     /// <summary>What an RMW does: store its input as the value, or change the live record in place (else cancel).</summary>
     public StringUpdate Update;
 
-    /// <summary>The increment, or the new expiry, of an in-place update; an increment's result comes back here.</summary>
+    /// <summary>The edit of a <see cref="StringUpdate.Edit"/>.</summary>
+    public IStringEdit? Edit;
+
+    /// <summary>The increment, or the new expiry, of an in-place update; an increment's result (an edit's 1 = changed) comes back here.</summary>
     public long Operand;
 
     /// <summary>An in-place update leaves a record alone that expires at or before this time (Unix ms).</summary>
@@ -49,4 +52,7 @@ internal enum StringUpdate : byte
 
     /// <summary>Replace the record's expiry with <see cref="StringOutput.Operand"/> (records that have one).</summary>
     Expiry,
+
+    /// <summary>Apply <see cref="StringOutput.Edit"/> to the value, keeping its length and expiry.</summary>
+    Edit,
 }

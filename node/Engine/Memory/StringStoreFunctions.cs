@@ -11,7 +11,7 @@ namespace Istore.Node.Engine.Memory;
 /// both stores it and tells whether the key is new (InitialUpdater) or existed (the updaters).
 /// A record is only rewritten in place at its exact size, so record sizes never change and the
 /// log stays scannable; any other size gets a fresh record (FASTER's copy-update).
-/// The in-place updates (<see cref="StringUpdate"/>: INCR, a new TTL) only ever change a live
+/// The in-place updates (<see cref="StringUpdate"/>: INCR, a new TTL, an edit) only ever change a live
 /// record in the mutable region at its size; anything else cancels, and the caller reads and writes.
 /// </summary>
 internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringOutput, Empty>
@@ -36,7 +36,12 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
         {
             long expireAt = value.MetadataSize > 0 ? value.ExtraMetadata : 0;
             bool expired = expireAt != 0 && expireAt <= output.ExpiredBy;
-            bool done = !expired && (output.Update == StringUpdate.Increment ? TryIncrement(ref value, ref output) : TrySetExpiry(ref value, output.Operand));
+            bool done = !expired && output.Update switch
+            {
+                StringUpdate.Increment => TryIncrement(ref value, ref output),
+                StringUpdate.Expiry => TrySetExpiry(ref value, output.Operand),
+                _ => TryEdit(ref value, ref output),
+            };
             output.Value.ExpireAt = expireAt;
             return done || Cancel(ref rmwInfo);
         }
@@ -85,6 +90,14 @@ internal sealed class StringStoreFunctions : SpanByteFunctions<SpanByte, StringO
         if (value.MetadataSize == 0 || expireAt == 0)
             return false;
         MemoryMarshal.Write(value.AsSpanWithMetadata(), in expireAt);
+        return true;
+    }
+
+    private static bool TryEdit(ref SpanByte value, ref StringOutput output)
+    {
+        if (!output.Edit!.TryEdit(value.AsSpan(), out bool changed))
+            return false;
+        output.Operand = changed ? 1 : 0;
         return true;
     }
 

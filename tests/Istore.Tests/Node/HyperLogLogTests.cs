@@ -190,6 +190,25 @@ public abstract class HyperLogLogTests(NodeFixture fixture, RedisServerFixture r
             await both.AgreeAsync(line.Split(' '));
     }
 
+    /// <summary>PFADD into a dense value raises its registers where the engine stores it (in place on the memory engine): TTL, cache bit and registers as redis-server's.</summary>
+    [Fact]
+    public async Task Pfadd_into_a_dense_value_with_a_ttl_keeps_the_ttl_and_invalidates_the_cache_like_redis()
+    {
+        await using var both = await ConnectAsync();
+        const string key = "hll:dense-ttl";
+        await both.AgreeAsync("DEL", key);
+        await both.AgreeAsync(["PFADD", key, .. Enumerable.Range(0, 5_000).Select(i => $"e{i}")]);
+        Assert.Equal("$5\r\nHYLL\0\r\n", await both.AgreeAsync("GETRANGE", key, "0", "4"));
+        await both.AgreeAsync("EXPIRE", key, "1000");
+        for (int i = 0; i < 200; i++)
+        {
+            await both.AgreeAsync("PFCOUNT", key);   // caches the count, so the next PFADD that grows a register must mark it stale
+            await both.AgreeAsync("PFADD", key, $"x{i}", $"y{i}", $"e{i}");
+            await AgreeOnValueAsync(both, key);
+        }
+        Assert.Equal(":1\r\n", await both.AgreeAsync("EXPIRE", key, "2000", "GT"));   // the TTL survived: GT needs one
+    }
+
     /// <summary>Random bytes written over sparse and dense values: every command detects the damage as redis-server does, and the node never fails.</summary>
     [Fact]
     public async Task Corrupt_values_are_detected_like_redis()

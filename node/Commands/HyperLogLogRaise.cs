@@ -1,0 +1,41 @@
+using Istore.Net.Resp;
+using Istore.Node.Engine;
+
+namespace Istore.Node.Commands;
+
+/// <summary>
+/// PFADD's elements as register raises, applied to a dense HyperLogLog where the engine stores it
+/// (<see cref="Keyspace.KeyspaceSession.TryEditInPlace"/>): hashing needs no value, and a dense
+/// value's registers only ever rise, so a few bits change in place instead of 12 KB being read,
+/// copied and written back. Any other value declines, and PFADD reads and writes. One per event loop.
+/// </summary>
+internal sealed class HyperLogLogRaise : IStringEdit
+{
+    [ThreadStatic]
+    private static HyperLogLogRaise? _loops;
+
+    private int[] _raises = new int[16];
+    private int _count;
+
+    /// <summary>The raises of the elements from argument <paramref name="first"/> on.</summary>
+    public static HyperLogLogRaise Of(CommandArgs args, int first)
+    {
+        var raise = _loops ??= new HyperLogLogRaise();
+        raise._count = 0;
+        if (raise._raises.Length < args.Count - first)
+            raise._raises = new int[args.Count - first];
+        for (int i = first; i < args.Count; i++)
+            raise._raises[raise._count++] = HyperLogLog.RaiseOf(args[i]);
+        return raise;
+    }
+
+    public bool TryEdit(Span<byte> value, out bool changed)
+    {
+        changed = false;
+        if (!HyperLogLog.IsDenseValue(value))
+            return false;
+        foreach (int raise in _raises.AsSpan(0, _count))
+            changed |= HyperLogLog.RaiseDense(value, raise);
+        return true;
+    }
+}
