@@ -3,8 +3,8 @@
 # string and BITOP over 4 x 64 MB strings (perf/bits-compare.py: the same random bytes in every
 # server, each command timed on each server in turn), then PFADD and PFCOUNT at -P 16
 # (redis-benchmark, ROUNDS interleaved rounds; the median of the per-round ratios istore/redis).
-# istore-node runs on the memory and the disk engine, redis-server without persistence, istore
-# with its defaults.
+# istore-node runs on the memory and the disk engine with its defaults (a log fsync'd every
+# second), redis-server with AOF everysec: both write each change to disk.
 #
 #   flock /tmp/istore-bench.lock perf/bits-compare.sh
 #
@@ -25,7 +25,7 @@ istore_binary
 
 start_named memory "$ISTORE" --engine memory --page-size 256mb   # its largest: a key and value fit in one page (8 MB by default)
 start_named disk "$ISTORE" --engine disk
-start_named redis redis-server --save '' --appendonly no --daemonize no
+start_named redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
 echo "== bits-compare $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"
 for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: ${BINARIES[$i]} (pid ${PIDS[$i]}, port ${PORTS[$i]})"; done
 echo

@@ -89,6 +89,14 @@ public sealed class HyperLogLog
         return new HyperLogLog(bytes, value.Length);
     }
 
+    /// <summary>The cached cardinality from a value's first bytes (<paramref name="length"/>: the whole value's), when they make a valid header holding a fresh one.</summary>
+    public static bool TryCachedCount(ReadOnlySpan<byte> prefix, int length, out long count)
+    {
+        count = 0;
+        return prefix.Length >= HeaderSize && prefix.StartsWith("HYLL"u8) && (prefix[4] == Sparse || prefix[4] == Dense && length == DenseSize)
+            && TryCachedCount(prefix, out count);
+    }
+
     /// <summary>The cached cardinality when the header holds a fresh one.</summary>
     public static bool TryCachedCount(ReadOnlySpan<byte> value, out long count)
     {

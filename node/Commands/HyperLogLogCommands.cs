@@ -92,6 +92,12 @@ public static class HyperLogLogCommands
         using var read = c.Keyspace.Lock();
         if (c.Count == 2)
         {
+            var ks = c.Keyspace;
+            if (ks.ReadLivePrefix(c.Arg(1), HyperLogLog.HeaderSize) == KeyType.String && HyperLogLog.TryCachedCount(ks.Value.Span, ks.Value.FullLength, out long fresh))
+            {
+                c.Output.WriteInteger(fresh);   // the header answers: no need to copy 12 KB of registers
+                return;
+            }
             if (!TryRead(c, 1, out bool exists))
                 return;
             var value = c.Keyspace.Value.Span;

@@ -129,6 +129,24 @@ public sealed partial class KeyspaceSession : IDisposable
         return type;
     }
 
+    /// <summary>
+    /// <see cref="ReadLive"/> that copies only a string's first <paramref name="bytes"/> into
+    /// <see cref="Value"/> (its whole length in <see cref="ValueBuffer.FullLength"/>): a header is
+    /// all PFCOUNT needs to answer from a HyperLogLog's cached count.
+    /// </summary>
+    public KeyType ReadLivePrefix(ReadOnlySpan<byte> key, int bytes)
+    {
+        Value.Prefix = bytes;
+        try
+        {
+            return ReadLive(key);
+        }
+        finally
+        {
+            Value.Prefix = 0;
+        }
+    }
+
     /// <summary>Type and expiry (Unix ms, 0 = none) without reading the value.</summary>
     public KeyType TypeOf(ReadOnlySpan<byte> key, out long expireAt)
     {
