@@ -263,18 +263,18 @@ public static partial class BitmapCommands
         }
         var ks = c.Keyspace;
         using var write = ks.Lock();
-        // Every source is type-checked first; the longest one sets the result's length.
+        // Every source is type-checked first (reading one byte of it); the longest one sets the result's length.
         int length = 0;
         for (int i = 3; i < c.Count; i++)
         {
-            var type = ks.Get(c.Arg(i));
+            var type = ks.Get(c.Arg(i), prefix: 1);
             if (type is not (KeyType.None or KeyType.String))
             {
                 c.Output.WriteError(Errors.WrongType);
                 return;
             }
             if (type == KeyType.String)
-                length = Math.Max(length, ks.Value.Length);
+                length = Math.Max(length, ks.Value.FullLength);
         }
         if (length == 0)
         {
@@ -288,12 +288,14 @@ public static partial class BitmapCommands
         try
         {
             var into = result.AsSpan(0, length);
-            into.Clear();
             for (int i = 3; i < c.Count; i++)
             {
                 var source = ks.ReadLive(c.Arg(i)) == KeyType.String ? ks.Value.Span : default;
                 if (i == 3)
+                {
                     source.CopyTo(into);
+                    into[source.Length..].Clear();
+                }
                 else
                     BitOps.Combine(operation, into, source);
             }

@@ -99,10 +99,10 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>The value of the last successful <see cref="Get"/>; reused, valid until the next read.</summary>
     public ValueBuffer Value = new(4096);
 
-    /// <summary>Reads a string; <see cref="KeyType.None"/> when missing or expired.</summary>
-    public KeyType Get(ReadOnlySpan<byte> key)
+    /// <summary>Reads a string (its first <paramref name="prefix"/> bytes only when not 0, as <see cref="ReadLivePrefix"/>); <see cref="KeyType.None"/> when missing or expired.</summary>
+    public KeyType Get(ReadOnlySpan<byte> key, int prefix = 0)
     {
-        var type = ReadLive(key);
+        var type = prefix == 0 ? ReadLive(key) : ReadLivePrefix(key, prefix);
         if (type == KeyType.None)
         {
             _db.KeyspaceMisses.Increment(_statsStripe);
