@@ -18,10 +18,11 @@ public sealed record TenantView(
 
 public sealed record ShardView(int Index, string Master, List<string> Replicas, string? Problem, bool Healthy);
 
-/// <summary>A storage node (the machine view): host, role, replication, resources, the binary it runs (path and version).</summary>
+/// <summary>A storage node (the machine view): host, role, replication, resources, the binary it runs (path and version), the shard it owns ("index/shards", "off" or "" before a probe said).</summary>
 public sealed record NodeView(
     string Address, string Host, string Tenant, int Shard, string Role, bool Up, long Offset, long LagBytes, double LagSeconds,
-    long UsedMemory, double CpuPercent, long Connections, double OpsPerSec, double NetInPerSec, double NetOutPerSec, long Keys, string Binary);
+    long UsedMemory, double CpuPercent, long Connections, double OpsPerSec, double NetInPerSec, double NetOutPerSec, long Keys, string Binary,
+    string Guard);
 
 public sealed record ProxyView(string Address, bool Healthy, long Connections, double OpsPerSec);
 

@@ -53,7 +53,8 @@ public static class ClusterViews
         // The bytes behind over the rate the master takes writes in: how long catching up takes at that rate.
         double lagSeconds = lagBytes == 0 ? 0 : master!.NetInPerSec > 0 ? lagBytes / master.NetInPerSec : -1;
         return new NodeView(address, endpoint.Host, tenant, shard, up ? status.Role : "down", up, s?.Offset ?? status.Offset, lagBytes, lagSeconds,
-            s?.UsedMemory ?? 0, s?.CpuPercent ?? 0, s?.Connections ?? 0, s?.OpsPerSec ?? 0, s?.NetInPerSec ?? 0, s?.NetOutPerSec ?? 0, s?.Keys ?? 0, s?.Binary ?? "");
+            s?.UsedMemory ?? 0, s?.CpuPercent ?? 0, s?.Connections ?? 0, s?.OpsPerSec ?? 0, s?.NetInPerSec ?? 0, s?.NetOutPerSec ?? 0, s?.Keys ?? 0, s?.Binary ?? "",
+            status.Guard ?? "");
     }
 
     /// <summary>MemAvailable of this machine (the loopback cluster's host), from /proc/meminfo.</summary>

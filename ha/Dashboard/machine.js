@@ -25,7 +25,7 @@ export function renderMachine(cluster) {
     cells: n => [
       n.address, n.tenant, n.shard, n.role, n.up ? 'up' : 'down', bytes(n.usedMemory), percent(n.cpuPercent / 100),
       count(n.connections), count(n.opsPerSec), bytes(n.netInPerSec), bytes(n.netOutPerSec),
-      count(n.offset), bytes(n.lagBytes), n.lagSeconds.toFixed(1), count(n.keys), n.binary,
+      count(n.offset), bytes(n.lagBytes), n.lagSeconds.toFixed(1), count(n.keys), n.binary, n.guard,
     ],
     rowClass: n => (n.up ? n.role : 'bad'),
   });

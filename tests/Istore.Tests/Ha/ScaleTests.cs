@@ -151,6 +151,9 @@ public sealed class ScaleTests(ITestOutputHelper output)
         {
             for (int i = 0; i < 3; i++)
                 Assert.Equal($"*2\r\n:{i}\r\n:3\r\n", await ReplicationGroup.CommandAsync(slow.Nodes[i], "SHARDGUARD"));
+            if (round == 0)   // the admin API (and the dashboard's machine view) says what each node owns
+                await WaitAsync(async () => JsonNode.Parse(await cluster.Http.GetStringAsync("api/v1/cluster"))!["nodes"]!.AsArray()
+                    .Select(n => $"{n!["shard"]}:{n["guard"]}").Order().SequenceEqual(["0:0/3", "1:1/3", "2:2/3"]), TimeSpan.FromSeconds(5), "the cluster view does not show each node's guard");
             foreach (var key in moved)
             {
                 string late = await ReplicationGroup.CommandAsync(slow.Nodes[ExpectedRoute.Shard(key, 2)], "SET", key, "late");
