@@ -119,6 +119,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
                     if (events[i].Data != WakeTag)
                         Dispatch(events[i]);
                 FlushBatch();
+                ShrinkIdleBuffers();
             }
         }
         catch (Exception ex)
@@ -186,12 +187,16 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _host.Track(c);
             Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
             _worker!.OnOpen(c);
+            UpdateMemory(c);
         }
     }
 
     private void Receive(Connection c)
     {
-        if (!c.EnsureInputSpace(_host.Options.ConnectionBufferSize, _host.Limits.MaxQueryBuffer))
+        int wanted = _host.Options.ConnectionBufferSize;
+        int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
+        if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
+                : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
         {
             c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
             CloseAfterSend(c);
@@ -215,7 +220,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
-        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended)
+        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended && !c.IsKilled)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
                 out int consumed, out string? error, c.PartialInput);
@@ -255,6 +260,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendQueue.Add(c);
         }
         CheckOutputLimit(c);
+        UpdateMemory(c);
     }
 
     /// <summary>
@@ -271,6 +277,14 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendSoonNext.Add(c);
         }
         CheckOutputLimit(c);
+        UpdateMemory(c);
+    }
+
+    /// <summary>Counts a change in what the client holds (maxmemory-clients may evict someone for it).</summary>
+    private void UpdateMemory(Connection c)
+    {
+        if (!c.IsClosed)
+            _host.ClientMemory.Update(c);
     }
 
     /// <summary>
@@ -353,6 +367,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _bytesOut += n;
             output.Consume((int)n);
         }
+        UpdateMemory(c);
         if (c.CloseAfterReply)
         {
             Close(c);
@@ -393,6 +408,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
         _connections.Remove(c.Id);
         _host.Untrack(c);
+        _host.ClientMemory.Forget(c);
         _worker?.OnClose(c);
         take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
     }
@@ -414,6 +430,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
         _worker!.OnOpen(c);
         restore(c);
+        UpdateMemory(c);
         ProcessInput(c);
     }
 
@@ -448,6 +465,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Libc.close(c.Fd);
         _connections.Remove(c.Id);
         _host.Untrack(c);
+        _host.ClientMemory.Forget(c);
         _worker?.OnClose(c);
     }
 
