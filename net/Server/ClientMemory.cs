@@ -2,12 +2,12 @@ namespace Istore.Net.Server;
 
 /// <summary>
 /// Redis's client memory accounting and client eviction (<c>maxmemory-clients</c>): what every
-/// open connection holds — its receive and reply buffers as allocated, plus what the application
-/// keeps for it (<see cref="Connection.ApplicationMemory"/>) — summed in one counter, and the
-/// clients using most memory closed first while that sum is over the limit.
-/// A connection's share changes only when a buffer is resized or its application state grows,
-/// so the counter is touched on those events alone, never per command, and the walk over every
-/// connection happens only when the limit is passed (Redis walks its memory buckets then too).
+/// open connection holds (<see cref="Connection.MemoryUsage"/>: input not yet run, replies not
+/// yet sent, and what the application keeps for it) summed in one counter, and the clients
+/// using most memory closed first while that sum is over the limit. The loop counts a connection
+/// after a send or when its input or replies must wait, so a client answered at once (holding
+/// nothing then) never touches the shared counter, and the walk over every connection happens
+/// only when the limit is passed (Redis walks its memory buckets then).
 /// </summary>
 public sealed class ClientMemory
 {

@@ -64,10 +64,13 @@ public sealed class Connection
     public int QueryBufferBytes => Math.Max(0, PendingInputBytes - PartialInput.AwaitedBigArgumentOffset);
 
     /// <summary>
-    /// What this client holds, as Redis's tot-mem counts it: the receive and reply buffers as
-    /// allocated, plus <see cref="ApplicationMemory"/>. Read from other threads, racily (a report).
+    /// What this client holds (Redis's tot-mem): input received and not yet run, replies not yet
+    /// sent, and <see cref="ApplicationMemory"/> — what grows without bound for a client that
+    /// sends a huge command or stops reading. Buffer room beyond it is not counted: it is at most
+    /// twice what was held at a peak, and given back when the client idles (or at once past 1 MB).
+    /// Read from other threads, racily (a report).
     /// </summary>
-    public long MemoryUsage => (long)Input.Length + Output.Capacity + ApplicationMemory;
+    public long MemoryUsage => (long)PendingInputBytes + Output.Length + ApplicationMemory;
 
     /// <summary>What the application keeps for this client (a transaction's queued commands, watched keys, subscriptions…), counted in <see cref="MemoryUsage"/>. Loop thread only.</summary>
     public long ApplicationMemory { get; set; }

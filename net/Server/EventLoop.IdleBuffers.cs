@@ -25,7 +25,6 @@ internal sealed partial class EventLoop
                 continue;
             c.ShrinkInputIfIdle(idle: true);
             c.Output.ShrinkIfEmpty();
-            UpdateMemory(c);
         }
     }
 }

@@ -187,7 +187,6 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _host.Track(c);
             Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
             _worker!.OnOpen(c);
-            UpdateMemory(c);
         }
     }
 
@@ -243,6 +242,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         }
         c.ShrinkInputIfIdle();
         QueueSend(c);
+        if (!c.QueuedForSend)
+            UpdateMemory(c);   // input left waiting (a command still arriving) and nothing to send, which would count it
         SetInterest(c, c.WaitingForWritable);   // replies grew while the socket is full, or the application held input: pause reading?
     }
 
@@ -260,7 +261,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendQueue.Add(c);
         }
         CheckOutputLimit(c);
-        UpdateMemory(c);
+        if (c.WaitingForWritable || c.OutputHeld)
+            UpdateMemory(c);   // these replies stay: no send counts them this iteration
     }
 
     /// <summary>
@@ -277,10 +279,15 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendSoonNext.Add(c);
         }
         CheckOutputLimit(c);
-        UpdateMemory(c);
+        if (c.WaitingForWritable || c.OutputHeld)
+            UpdateMemory(c);   // these replies stay: no send counts them this iteration
     }
 
-    /// <summary>Counts a change in what the client holds (maxmemory-clients may evict someone for it).</summary>
+    /// <summary>
+    /// Counts what the client holds once the loop has done what it could with it: after a send,
+    /// or when its replies or input must wait. A client that is answered at once holds nothing
+    /// then, so the count is not touched for it (maxmemory-clients may evict someone for a growth).
+    /// </summary>
     private void UpdateMemory(Connection c)
     {
         if (!c.IsClosed)
@@ -345,7 +352,10 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
     private void TrySend(Connection c)
     {
         if (c.OutputHeld)
+        {
+            UpdateMemory(c);
             return;
+        }
         var output = c.Output;
         while (output.Length > 0)
         {
@@ -357,6 +367,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
                 if (Libc.Errno == Libc.EAGAIN)
                 {
                     SetInterest(c, waitingForWritable: true);
+                    UpdateMemory(c);
                     return;
                 }
                 if (Libc.Errno == Libc.EINTR)
