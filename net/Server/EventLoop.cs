@@ -190,30 +190,43 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads what the socket has and runs the commands in it. A read that filled the buffer and
+    /// left a big argument waiting reads once more at once, into a buffer sized for it: the rest
+    /// is most likely there already.
+    /// </summary>
     private void Receive(Connection c)
     {
-        int wanted = _host.Options.ConnectionBufferSize;
-        int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
-        if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
-                : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
+        for (int reads = 0; reads < 2; reads++)
         {
-            c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
-            CloseAfterSend(c);
-            return;
+            int wanted = _host.Options.ConnectionBufferSize;
+            int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
+            if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
+                    : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
+            {
+                c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
+                CloseAfterSend(c);
+                return;
+            }
+            int room = c.Input.Length - c.InputEnd;
+            nint n;
+            fixed (byte* p = &c.Input[c.InputEnd])
+                n = Libc.recv(c.Fd, p, room, 0);
+            if (n <= 0)
+            {
+                if (n == 0 || (Libc.Errno != Libc.EAGAIN && Libc.Errno != Libc.EINTR))
+                    Close(c);
+                return;
+            }
+            _bytesIn += n;
+            c.InputEnd += (int)n;
+            c.LastInteractionMs = Environment.TickCount64;
+            if (c.PendingInputBytes >= PartialRequest.BigArgument)
+                UpdateMemory(c);   // a big command counts before it runs, as Redis counts its arguments: maxmemory-clients may evict its client first
+            ProcessInput(c);
+            if (n < room || c.PartialInput.AwaitedBigArgumentEnd == 0 || c.IsClosed || c.IsKilled || c.ReadingPaused || c.CloseAfterReply)
+                return;
         }
-        nint n;
-        fixed (byte* p = &c.Input[c.InputEnd])
-            n = Libc.recv(c.Fd, p, c.Input.Length - c.InputEnd, 0);
-        if (n <= 0)
-        {
-            if (n == 0 || (Libc.Errno != Libc.EAGAIN && Libc.Errno != Libc.EINTR))
-                Close(c);
-            return;
-        }
-        _bytesIn += n;
-        c.InputEnd += (int)n;
-        c.LastInteractionMs = Environment.TickCount64;
-        ProcessInput(c);
     }
 
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
