@@ -200,6 +200,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         for (int reads = 0; reads < 2; reads++)
         {
             int wanted = _host.Options.ConnectionBufferSize;
+            bool bigCommand = c.PartialInput.AwaitedBigArgumentEnd > 0;
             int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
             if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
                     : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
@@ -221,8 +222,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _bytesIn += n;
             c.InputEnd += (int)n;
             c.LastInteractionMs = Environment.TickCount64;
-            if (c.PendingInputBytes >= PartialRequest.BigArgument)
-                UpdateMemory(c);   // a big command counts before it runs, as Redis counts its arguments: maxmemory-clients may evict its client first
+            if (bigCommand)
+                UpdateMemory(c);   // a command with a big argument counts before it runs, as Redis counts its arguments: maxmemory-clients may evict its client first
             ProcessInput(c);
             if (n < room || c.PartialInput.AwaitedBigArgumentEnd == 0 || c.IsClosed || c.IsKilled || c.ReadingPaused || c.CloseAfterReply)
                 return;
