@@ -21,6 +21,15 @@ public sealed class ClientMemory
     private long _limit;
     private long _evicted;
 
+    /// <summary>
+    /// The total when a walk last found nobody to evict (all over the limit is NO-EVICT clients'),
+    /// -1 after one that did: the next walk waits until the total grew past it by
+    /// <see cref="FruitlessMargin"/>, so such a state does not walk every client at each growth.
+    /// </summary>
+    private long _fruitlessAt = -1;
+
+    private const long FruitlessMargin = 64 * 1024;
+
     internal ClientMemory(ServerHost host) => _host = host;
 
     /// <summary>Bytes counted for every open connection (INFO's mem_clients_normal).</summary>
@@ -39,6 +48,7 @@ public sealed class ClientMemory
         set
         {
             Volatile.Write(ref _limit, value <= 0 ? 0 : Math.Max(value, MinimumLimit));
+            Volatile.Write(ref _fruitlessAt, -1);
             EvictIfOver();
         }
     }
@@ -55,6 +65,8 @@ public sealed class ClientMemory
         c.EvictionRecheck = false;
         if (delta != 0)
             Interlocked.Add(ref _total, delta);
+        if (recheck)
+            Volatile.Write(ref _fruitlessAt, -1);   // a client became evictable
         if ((delta > 0 || recheck) && !c.IsKilled)
             EvictIfOver();
     }
@@ -79,11 +91,15 @@ public sealed class ClientMemory
         long limit = Limit;
         if (limit == 0 || Total - Volatile.Read(ref _evicting) <= limit)
             return;
+        long fruitlessAt = Volatile.Read(ref _fruitlessAt);
+        if (fruitlessAt >= 0 && Total < fruitlessAt + FruitlessMargin)
+            return;
         lock (_evictionLock)
         {
             long over = Total - Volatile.Read(ref _evicting) - limit;
             if (over <= 0)
                 return;
+            bool evicted = false;
             var candidates = _host.Connections
                 .Where(c => !c.NoEvict && c.OutputClass != OutputClass.Replica && !c.IsClosed && !c.HandOffPending)
                 .Select(c => (Connection: c, Memory: c.CountedMemory))
@@ -97,9 +113,11 @@ public sealed class ClientMemory
                 Interlocked.Add(ref _evicting, memory);
                 Interlocked.Increment(ref _evicted);
                 over -= memory;
+                evicted = true;
                 Evicting?.Invoke(c);
                 c.Kill();
             }
+            Volatile.Write(ref _fruitlessAt, evicted ? -1 : Total);
         }
     }
 }
