@@ -13,8 +13,8 @@
 #
 # Patches (identical for all targets): the external:skip tag is removed from single-server blocks
 # that run against any server whose state the suite may change freely (acl's first block,
-# pubsubshard's first, info's, and maxmemory's top-level blocks; nested blocks that start a second
-# server stay skipped). Every target runs each suite on a fresh server, redis-server with
+# pubsubshard's first, info's, and maxmemory's top-level blocks, and client-eviction's whole file,
+# which runs only when named; nested blocks that start a second server stay skipped). Every target runs each suite on a fresh server, redis-server with
 # `--enable-debug-command yes` since istore answers the DEBUG subcommands the suites use.
 set -euo pipefail
 
@@ -42,6 +42,7 @@ unskip acl '/^start_server {tags {"acl external:skip"}}/'
 unskip pubsubshard '1'
 unskip info '/^start_server {tags {"info" "external:skip"}}/'
 unskip maxmemory '/^start_server {tags {"maxmemory.*external:skip"}}/'
+sed -i '1 s/^tags {"external:skip"} {/tags {} {/' "$WORK/tests/unit/client-eviction.tcl"   # run only when named
 
 start_target() {   # target suite port (the server's log: $WORK/target-suite.log, as wait_ready expects)
     local name=$1-$2 dir=$WORK/$1-$2/data

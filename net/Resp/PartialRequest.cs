@@ -25,6 +25,28 @@ public sealed class PartialRequest
 
     internal bool Active => Count > 0;
 
+    /// <summary>Redis's PROTO_MBULK_BIG_ARG: an argument this long gets a receive buffer of its exact size.</summary>
+    public const int BigArgument = 32 * 1024;
+
+    /// <summary>
+    /// Where the data of a big argument still arriving starts, relative to the frame, and where the
+    /// argument (with its CRLF) ends; 0 while no frame waits for one.
+    /// </summary>
+    public int AwaitedBigArgumentOffset { get; private set; }
+
+    public int AwaitedBigArgumentEnd { get; private set; }
+
+    /// <summary>Notes the argument a frame stopped in (data at <paramref name="dataOffset"/>, absolute), if it is big.</summary>
+    internal void Await(int frameStart, int dataOffset, int length)
+    {
+        if (length < BigArgument)
+            return;
+        AwaitedBigArgumentOffset = dataOffset - frameStart;
+        AwaitedBigArgumentEnd = AwaitedBigArgumentOffset + length + 2;
+    }
+
+    internal void ClearAwaited() => AwaitedBigArgumentOffset = AwaitedBigArgumentEnd = 0;
+
     /// <summary>Keeps the arguments parsed so far from <paramref name="args"/> (absolute offsets from <paramref name="frameStart"/>).</summary>
     internal void Keep(long count, CommandArgs args, int frameStart, int resume)
     {

@@ -24,6 +24,7 @@ public static class RespRequestParser
         error = null;
         if (start >= end)
             return ParseResult.Incomplete;
+        partial?.ClearAwaited();
         if (partial is { Active: true })
             return ResumeMultiBulk(buffer, start, end, args, limits, partial, out consumed, out error);
         return buffer[start] == (byte)'*'
@@ -52,8 +53,12 @@ public static class RespRequestParser
         for (long i = 0; i < count; i++)
         {
             var result = ParseBulk(span, ref pos, limits, out int offset, out int length, out error);
-            if (result == ParseResult.Incomplete && partial is not null && args.Count >= PartialRequest.KeepFrom)
-                partial.Keep(count, args, start, pos - start);
+            if (result == ParseResult.Incomplete && partial is not null)
+            {
+                partial.Await(start, offset, length);
+                if (args.Count >= PartialRequest.KeepFrom)
+                    partial.Keep(count, args, start, pos - start);
+            }
             if (result != ParseResult.Complete)
                 return result;
             args.Add(offset, length);
@@ -76,6 +81,8 @@ public static class RespRequestParser
             var result = ParseBulk(span, ref pos, limits, out int offset, out int length, out error);
             if (result == ParseResult.ProtocolError)
                 partial.Clear();
+            if (result == ParseResult.Incomplete)
+                partial.Await(start, offset, length);
             if (result != ParseResult.Complete)
                 return result;
             partial.Add(offset - start, length);
@@ -89,7 +96,8 @@ public static class RespRequestParser
 
     /// <summary>
     /// One <c>$len\r\n…\r\n</c> argument at <paramref name="pos"/>, which moves past it only when
-    /// the whole argument is there.
+    /// the whole argument is there. Incomplete after a whole header, <paramref name="offset"/> and
+    /// <paramref name="length"/> still say where the data goes and how long it is.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ParseResult ParseBulk(ReadOnlySpan<byte> span, ref int pos, RespLimits limits,
@@ -114,7 +122,11 @@ public static class RespRequestParser
             return Fail("Protocol error: invalid bulk length", out error);
         int dataStart = lineEnd + 2;
         if (end - dataStart < bulkLength + 2)
+        {
+            offset = dataStart;
+            length = (int)bulkLength;
             return ParseResult.Incomplete;
+        }
         int dataEnd = dataStart + (int)bulkLength;
         if (span[dataEnd] != (byte)'\r' || span[dataEnd + 1] != (byte)'\n')
             return Fail("Protocol error: expected CRLF after bulk data", out error);

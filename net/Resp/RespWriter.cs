@@ -41,6 +41,19 @@ public sealed class RespWriter
     /// <summary>The bytes written so far, for an asynchronous send (valid until the next write).</summary>
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(_start, _position - _start);
 
+    /// <summary>The buffer's allocated size (a client's reply memory, as Redis counts it).</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Gives back a grown buffer once nothing is left to send (an idle client's, say).</summary>
+    public void ShrinkIfEmpty()
+    {
+        if (Length == 0 && _buffer.Length > _initialSize)
+        {
+            _start = _position = 0;
+            _buffer = new byte[_initialSize];
+        }
+    }
+
     /// <summary>Drops everything written (after a send, or to discard a partial reply).</summary>
     public void Clear()
     {

@@ -54,8 +54,48 @@ public sealed class Connection
 
     public bool IsClosed { get; internal set; }
 
-    /// <summary>Bytes received but not yet parsed into commands (Redis's qbuf).</summary>
+    /// <summary>Bytes received but not yet parsed into commands.</summary>
     public int PendingInputBytes => InputEnd - InputStart;
+
+    /// <summary>
+    /// Redis's qbuf: <see cref="PendingInputBytes"/>, less the headers of a command whose big
+    /// argument is still arriving (Redis keeps such an argument alone in its query buffer).
+    /// </summary>
+    public int QueryBufferBytes => Math.Max(0, PendingInputBytes - PartialInput.AwaitedBigArgumentOffset);
+
+    /// <summary>
+    /// What this client holds (Redis's tot-mem): input received and not yet run, replies not yet
+    /// sent, and <see cref="ApplicationMemory"/> — what grows without bound for a client that
+    /// sends a huge command or stops reading. Buffer room beyond it is not counted: it is at most
+    /// twice what was held at a peak, and given back when the client idles (or at once past 1 MB).
+    /// Read from other threads, racily (a report).
+    /// </summary>
+    public long MemoryUsage => (long)PendingInputBytes + Output.Length + ApplicationMemory;
+
+    /// <summary>What the application keeps for this client (a transaction's queued commands, watched keys, subscriptions…), counted in <see cref="MemoryUsage"/>. Loop thread only.</summary>
+    public long ApplicationMemory { get; set; }
+
+    /// <summary>CLIENT NO-EVICT: maxmemory-clients never closes this client. Loop thread only.</summary>
+    public bool NoEvict
+    {
+        get => _noEvict;
+        set
+        {
+            EvictionRecheck |= _noEvict && !value;   // turned off: it may be the one to go now
+            _noEvict = value;
+        }
+    }
+
+    private bool _noEvict;
+
+    /// <summary>The <see cref="MemoryUsage"/> last added to the host's <see cref="ClientMemory"/>.</summary>
+    internal long CountedMemory;
+
+    /// <summary>What eviction took this client to free (until its loop closes it); -1 once closed.</summary>
+    internal long EvictionCharge;
+
+    /// <summary>Set when the client became evictable: the next update checks the limit even if nothing grew.</summary>
+    internal bool EvictionRecheck;
 
     /// <summary>
     /// Those bytes: while a command runs, its own frame first, then the pipelined requests behind it
@@ -226,8 +266,12 @@ public sealed class Connection
     /// <summary>A connection with no socket, for driving a server's command path directly (benchmarks, tests).</summary>
     public static Connection CreateDetached(long id = 0) => new(id, -1, "detached:0", null);
 
-    /// <summary>Makes room for at least <paramref name="wanted"/> more bytes, compacting then growing.</summary>
-    internal bool EnsureInputSpace(int wanted, long limit)
+    /// <summary>
+    /// Makes room for at least <paramref name="wanted"/> more bytes, compacting then growing: by
+    /// doubling, or to exactly that room when <paramref name="exact"/> (a big argument of known size,
+    /// as Redis sizes its query buffer for one).
+    /// </summary>
+    internal bool EnsureInputSpace(int wanted, long limit, bool exact = false)
     {
         if (Input.Length - InputEnd >= wanted)
             return true;
@@ -239,20 +283,20 @@ public sealed class Connection
             if (Input.Length - InputEnd >= wanted)
                 return true;
         }
-        long size = Math.Max((long)Input.Length * 2, (long)InputEnd + wanted);
+        long size = exact ? (long)InputEnd + wanted : Math.Max((long)Input.Length * 2, (long)InputEnd + wanted);
         if (size > limit || size > Array.MaxLength)
             return false;
         Array.Resize(ref Input, (int)size);
         return true;
     }
 
-    /// <summary>After a burst, give back a big receive buffer once it is empty.</summary>
-    internal void ShrinkInputIfIdle()
+    /// <summary>After a burst, give back a big receive buffer once it is empty (any grown one with <paramref name="idle"/>).</summary>
+    internal void ShrinkInputIfIdle(bool idle = false)
     {
         if (InputStart == InputEnd)
         {
             InputStart = InputEnd = 0;
-            if (Input.Length > 1024 * 1024)
+            if (Input.Length > (idle ? _bufferSize : 1024 * 1024))
                 Input = new byte[_bufferSize];
         }
     }

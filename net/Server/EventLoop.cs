@@ -119,6 +119,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
                     if (events[i].Data != WakeTag)
                         Dispatch(events[i]);
                 FlushBatch();
+                ShrinkIdleBuffers();
             }
         }
         catch (Exception ex)
@@ -189,33 +190,50 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads what the socket has and runs the commands in it. A read that filled the buffer and
+    /// left a big argument waiting reads once more at once, into a buffer sized for it: the rest
+    /// is most likely there already.
+    /// </summary>
     private void Receive(Connection c)
     {
-        if (!c.EnsureInputSpace(_host.Options.ConnectionBufferSize, _host.Limits.MaxQueryBuffer))
+        for (int reads = 0; reads < 2; reads++)
         {
-            c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
-            CloseAfterSend(c);
-            return;
+            int wanted = _host.Options.ConnectionBufferSize;
+            bool bigCommand = c.PartialInput.AwaitedBigArgumentEnd > 0;
+            int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
+            if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
+                    : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
+            {
+                c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");
+                CloseAfterSend(c);
+                return;
+            }
+            int room = c.Input.Length - c.InputEnd;
+            nint n;
+            fixed (byte* p = &c.Input[c.InputEnd])
+                n = Libc.recv(c.Fd, p, room, 0);
+            if (n <= 0)
+            {
+                if (n == 0 || (Libc.Errno != Libc.EAGAIN && Libc.Errno != Libc.EINTR))
+                    Close(c);
+                return;
+            }
+            _bytesIn += n;
+            c.InputEnd += (int)n;
+            c.LastInteractionMs = Environment.TickCount64;
+            if (bigCommand)
+                UpdateMemory(c);   // a command with a big argument counts before it runs, as Redis counts its arguments: maxmemory-clients may evict its client first
+            ProcessInput(c);
+            if (n < room || c.PartialInput.AwaitedBigArgumentEnd == 0 || c.IsClosed || c.IsKilled || c.ReadingPaused || c.CloseAfterReply)
+                return;
         }
-        nint n;
-        fixed (byte* p = &c.Input[c.InputEnd])
-            n = Libc.recv(c.Fd, p, c.Input.Length - c.InputEnd, 0);
-        if (n <= 0)
-        {
-            if (n == 0 || (Libc.Errno != Libc.EAGAIN && Libc.Errno != Libc.EINTR))
-                Close(c);
-            return;
-        }
-        _bytesIn += n;
-        c.InputEnd += (int)n;
-        c.LastInteractionMs = Environment.TickCount64;
-        ProcessInput(c);
     }
 
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
-        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended)
+        while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended && !c.IsKilled)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,
                 out int consumed, out string? error, c.PartialInput);
@@ -238,6 +256,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         }
         c.ShrinkInputIfIdle();
         QueueSend(c);
+        if (!c.QueuedForSend)
+            UpdateMemory(c);   // input left waiting (a command still arriving) and nothing to send, which would count it
         SetInterest(c, c.WaitingForWritable);   // replies grew while the socket is full, or the application held input: pause reading?
     }
 
@@ -255,6 +275,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendQueue.Add(c);
         }
         CheckOutputLimit(c);
+        if (c.WaitingForWritable || c.OutputHeld)
+            UpdateMemory(c);   // these replies stay: no send counts them this iteration
     }
 
     /// <summary>
@@ -271,6 +293,19 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _sendSoonNext.Add(c);
         }
         CheckOutputLimit(c);
+        if (c.WaitingForWritable || c.OutputHeld)
+            UpdateMemory(c);   // these replies stay: no send counts them this iteration
+    }
+
+    /// <summary>
+    /// Counts what the client holds once the loop has done what it could with it: after a send,
+    /// or when its replies or input must wait. A client that is answered at once holds nothing
+    /// then, so the count is not touched for it (maxmemory-clients may evict someone for a growth).
+    /// </summary>
+    private void UpdateMemory(Connection c)
+    {
+        if (!c.IsClosed)
+            _host.ClientMemory.Update(c);
     }
 
     /// <summary>
@@ -331,7 +366,10 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
     private void TrySend(Connection c)
     {
         if (c.OutputHeld)
+        {
+            UpdateMemory(c);
             return;
+        }
         var output = c.Output;
         while (output.Length > 0)
         {
@@ -343,6 +381,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
                 if (Libc.Errno == Libc.EAGAIN)
                 {
                     SetInterest(c, waitingForWritable: true);
+                    UpdateMemory(c);
                     return;
                 }
                 if (Libc.Errno == Libc.EINTR)
@@ -353,6 +392,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             _bytesOut += n;
             output.Consume((int)n);
         }
+        UpdateMemory(c);
         if (c.CloseAfterReply)
         {
             Close(c);
@@ -393,6 +433,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Libc.epoll_ctl(_epoll, Libc.EPOLL_CTL_DEL, c.Fd, null);
         _connections.Remove(c.Id);
         _host.Untrack(c);
+        _host.ClientMemory.Forget(c);
         _worker?.OnClose(c);
         take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
     }
@@ -414,6 +455,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Register(fd, Libc.EPOLLIN | Libc.EPOLLRDHUP, (ulong)c.Id, Libc.EPOLL_CTL_ADD);
         _worker!.OnOpen(c);
         restore(c);
+        UpdateMemory(c);
         ProcessInput(c);
     }
 
@@ -448,6 +490,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         Libc.close(c.Fd);
         _connections.Remove(c.Id);
         _host.Untrack(c);
+        _host.ClientMemory.Forget(c);
         _worker?.OnClose(c);
     }
 

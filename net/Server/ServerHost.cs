@@ -27,6 +27,7 @@ public sealed class ServerHost : IDisposable
         _listener = options.Listener ?? Listen(options);
         _listener.Blocking = false;
         _listenFd = (int)_listener.Handle;
+        ClientMemory = new ClientMemory(this);
         _loops = new EventLoop[Math.Max(1, options.Threads)];
         for (int i = 0; i < _loops.Length; i++)
             _loops[i] = new EventLoop(this, i);
@@ -82,6 +83,9 @@ public sealed class ServerHost : IDisposable
 
     /// <summary>Counts a client closed for its output buffer limit (replicas, which leave the loops, count here too).</summary>
     public void CountOutputLimitDisconnection() => Interlocked.Increment(ref _outputLimitDisconnections);
+
+    /// <summary>What the clients hold, and maxmemory-clients eviction.</summary>
+    public ClientMemory ClientMemory { get; }
 
     /// <summary>Changeable at run time (CONFIG SET maxclients).</summary>
     public int MaxClients { get; set; } = int.MaxValue;

@@ -52,7 +52,7 @@ internal static class ClientCommand
                     c.Output.WriteError(Errors.Syntax);
                     return;
                 }
-                if (sub == "NO-EVICT") c.Client.NoEvict = on.Value;
+                if (sub == "NO-EVICT") c.Connection.NoEvict = on.Value;
                 else c.Client.NoTouch = on.Value;
                 c.Output.WriteOk();
                 break;
@@ -310,13 +310,15 @@ internal static class ClientCommand
     internal static string Describe(Hosting.NodeServer node, Connection conn)
     {
         var state = conn.State as ClientState;
+        var output = conn.Output;
+        int qbuf = conn.QueryBufferBytes;
         long now = Environment.TickCount64;
         var flags = (state?.IsSubscribed == true ? "P" : "") + (state?.Transaction is null ? "" : "x")
-            + (state?.Watched.Dirty == true ? "d" : "") + (state?.NoEvict == true ? "e" : "") + (state?.NoTouch == true ? "T" : "") + (state?.Tracking is null ? "" : "t");
+            + (state?.Watched.Dirty == true ? "d" : "") + (conn.NoEvict ? "e" : "") + (state?.NoTouch == true ? "T" : "") + (state?.Tracking is null ? "" : "t");
         return $"id={conn.Id} addr={conn.RemoteAddress} laddr={node.Host.EndPoint} fd={conn.Fd} name={state?.Name} " +
                $"age={(now - conn.CreatedAtMs) / 1000} idle={(now - conn.LastInteractionMs) / 1000} flags={(flags.Length == 0 ? "N" : flags)} db=0 " +
-               $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub={state?.Subscriber?.ShardChannels.Count ?? 0} multi={state?.Transaction?.Count ?? -1} qbuf={conn.PendingInputBytes} qbuf-free={conn.InputCapacity - conn.PendingInputBytes} argv-mem=0 multi-mem=0 " +
-               $"rbs={conn.InputCapacity} rbp=0 obl=0 oll=0 omem={Math.Max(0, conn.Output.Length)} tot-mem={conn.InputCapacity + Math.Max(0, conn.Output.Length)} events=r " +
+               $"sub={state?.Subscriber?.Channels.Count ?? 0} psub={state?.Subscriber?.Patterns.Count ?? 0} ssub={state?.Subscriber?.ShardChannels.Count ?? 0} multi={state?.Transaction?.Count ?? -1} qbuf={qbuf} qbuf-free={Math.Max(0, conn.InputCapacity - conn.PendingInputBytes)} argv-mem=0 multi-mem={state?.Transaction?.Bytes ?? 0} " +
+               $"rbs={output.Capacity} rbp={output.Capacity} obl=0 oll=0 omem={Math.Max(0, output.Length)} tot-mem={conn.MemoryUsage} events=r " +
                $"cmd={state?.LastCommand.ToLowerInvariant()} user={state?.User.Name ?? "default"} redir={state?.Tracking?.RedirectId ?? -1} resp={conn.Output.Protocol} lib-name= lib-ver=\n";
     }
 }

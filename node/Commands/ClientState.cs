@@ -15,8 +15,6 @@ public sealed class ClientState
 
     public string LastCommand { get; set; } = "NULL";
 
-    public bool NoEvict { get; set; }
-
     public bool NoTouch { get; set; }
 
     /// <summary>Commands queued since MULTI; null outside a transaction.</summary>
@@ -54,6 +52,16 @@ public sealed class ClientState
 
     /// <summary>CLIENT REPLY: whether this client's replies are sent.</summary>
     public ReplyMode Replies { get; set; }
+
+    /// <summary>Memory Redis counts per watched key, subscription or tracking prefix (the items themselves are shared or small).</summary>
+    private const int ItemOverhead = 64;
+
+    /// <summary>
+    /// What this client keeps beyond its connection's buffers, counted towards maxmemory-clients as
+    /// Redis counts it: the queued transaction, and an overhead per watched key, subscription and tracking prefix.
+    /// </summary>
+    public long MemoryOverhead =>
+        (Transaction?.Bytes ?? 0) + (long)ItemOverhead * (Watched.Keys.Count + (Subscriber?.Total ?? 0) + (Tracking?.Prefixes.Count ?? 0));
 
     /// <summary>True while subscribed to a channel, pattern or shard channel (Redis's pub/sub context).</summary>
     public bool IsSubscribed => Subscriber is { Total: > 0 };

@@ -161,7 +161,7 @@ public static class ConnectionCommands
         PubSubCommands.UnsubscribeAll(c.Node, c.Client);
         c.Output.Protocol = 2;
         c.Client.Name = null;
-        c.Client.NoEvict = false;
+        c.Connection.NoEvict = false;
         c.Client.NoTouch = false;
         c.Client.Replies = ReplyMode.On;
         if (c.Client.Tracking is { } tracking)

@@ -29,6 +29,8 @@ internal static class DebugCommand
         "    Accepted; lists have no quicklist here.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing (here: active expiry and eviction).",
+        "REPLYBUFFER PEAK-RESET-TIME <never|reset|time> | RESIZING <0|1>",
+        "    Accepted; a reply buffer here is given back only when its client idles.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SET-DISABLE-DENY-SCRIPTS <0|1>",
@@ -42,7 +44,7 @@ internal static class DebugCommand
     /// <summary>Accepted and ignored: they tune representations this node does not have.</summary>
     private static readonly HashSet<string> NoOps = new(StringComparer.OrdinalIgnoreCase)
     {
-        "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "LOG", "SET-SKIP-CHECKSUM-VALIDATION", "STRINGMATCH-LEN",
+        "CHANGE-REPL-ID", "QUICKLIST-PACKED-THRESHOLD", "LOG", "SET-SKIP-CHECKSUM-VALIDATION", "STRINGMATCH-LEN", "REPLYBUFFER",
     };
 
     public static void Execute(CommandContext c)

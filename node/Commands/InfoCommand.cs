@@ -128,8 +128,11 @@ internal static class InfoCommand
                 yield return ("maxmemory", limit);
                 yield return ("maxmemory_human", Human(limit));
                 yield return ("maxmemory_policy", db.Policy.Name());
-                // used_memory counts no client buffers (Redis subtracts its replicas' and AOF's), and
-                // values are freed when deleted, never left to a background thread.
+                // Replicas leave the event loops for threads of their own, so no client memory here is a
+                // replica's (what Redis leaves out of eviction), and values are freed when deleted,
+                // never left to a background thread.
+                yield return ("mem_clients_slaves", 0);
+                yield return ("mem_clients_normal", node.Host.ClientMemory.Total);
                 yield return ("mem_not_counted_for_evict", 0);
                 yield return ("lazyfree_pending_objects", 0);
                 long lua = node.Scripts.LuaMemory;
@@ -170,7 +173,7 @@ internal static class InfoCommand
                 yield return ("total_error_replies", Interlocked.Read(ref node.Stats.ErrorReplies));
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
-                yield return ("evicted_clients", 0);   // client buffers are not in used_memory here: maxmemory-clients evicts no one
+                yield return ("evicted_clients", node.Host.ClientMemory.EvictedClients);
                 yield return ("keyspace_hits", db.KeyspaceHits.Value);
                 yield return ("keyspace_misses", db.KeyspaceMisses.Value);
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);

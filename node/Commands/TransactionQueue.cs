@@ -18,6 +18,9 @@ public sealed class TransactionQueue
 
     public int Count => _commands.Count;
 
+    /// <summary>What the queued commands hold (CLIENT LIST's multi-mem): their arguments, plus a pointer's worth per argument and a record per command, as Redis's multiStateMemOverhead counts.</summary>
+    public long Bytes { get; private set; }
+
     public (CommandSpec Spec, CommandArgs Args) this[int index] => _commands[index];
 
     /// <summary>Whether a queued command writes (EXEC is then refused as a write would be: MISCONF).</summary>
@@ -47,7 +50,11 @@ public sealed class TransactionQueue
         AllStale &= (spec.Flags & CommandFlags.Stale) != 0;
         var values = new byte[args.Count][];
         for (int i = 0; i < values.Length; i++)
+        {
             values[i] = args.ToArray(i);
+            Bytes += values[i].Length + IntPtr.Size;
+        }
+        Bytes += 48;
         var copy = new CommandArgs();
         copy.SetFrom(values);
         _commands.Add((spec, copy));

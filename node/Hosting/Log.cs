@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(43, LogLevel.Warning, "SHUTDOWN NOSAVE while a script runs: exiting now")]
     public static partial void ShutdownNoSaveWhileBusy(ILogger logger);
 
+    [LoggerMessage(45, LogLevel.Information, "Evicting client: {Client}")]
+    public static partial void ClientEvicted(ILogger logger, string client);
+
     [LoggerMessage(44, LogLevel.Warning, "Client id={Id} addr={Address} ({Class}) closed for overcoming of output buffer limits.")]
     public static partial void OutputLimitBroken(ILogger logger, long id, string address, string @class);
 }

@@ -120,6 +120,7 @@ public sealed class NodeConfig
             node.Diagnostics.ThresholdsChanged();
         },
         ["maxmemory-samples"] = (node, v) => node.Database.EvictionSamples = ClampToInt(v),
+        ["maxmemory-clients"] = (node, _) => node.Config.ApplyClientMemoryLimit(),
         ["lfu-log-factor"] = (node, v) => node.Database.Access.LogFactor = ClampToInt(v),
         ["lfu-decay-time"] = (node, v) => node.Database.Access.DecayMinutes = ClampToInt(v),
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
@@ -173,7 +174,24 @@ public sealed class NodeConfig
             MeasureNow();   // before the limit: it is checked against the measure
             Volatile.Write(ref _node.Database.MaxMemory, limit);
             _node.Database.MaxMemoryExplicit = true;
+            ApplyClientMemoryLimit();   // a percentage of maxmemory follows it
         }, null);
+    }
+
+    /// <summary>
+    /// maxmemory-clients in bytes for the host, as Redis's getClientEvictionLimit: an absolute
+    /// amount, or a percentage of maxmemory (none while maxmemory is 0); 0 turns client eviction off.
+    /// A lower limit evicts at once.
+    /// </summary>
+    internal void ApplyClientMemoryLimit()
+    {
+        string value;
+        lock (_stored)
+            value = _stored["maxmemory-clients"];
+        long limit = value.EndsWith('%')
+            ? (long)(Volatile.Read(ref _node.Database.MaxMemory) * (decimal.Parse(value[..^1]) / 100))
+            : (long)Math.Min(decimal.Parse(value), long.MaxValue);
+        _node.Host.ClientMemory.Limit = limit;
     }
 
     /// <summary>A policy that evicts makes the engine measure its dataset first (the disk engine measures only from then on).</summary>

@@ -79,6 +79,8 @@ public sealed class NodeServer : IServerApplication, IDisposable
             Limits = limits,
         }, this);
         Host.OutputLimitBroken = c => Log.OutputLimitBroken(Logger, c.Id, c.RemoteAddress, c.OutputClass.ToString().ToLowerInvariant());
+        Host.ClientMemory.Evicting = c => Log.ClientEvicted(Logger, ClientCommand.Describe(this, c).TrimEnd('\n'));
+        Database.ClientMemory = () => Host.ClientMemory.Total;
         _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Diagnostics.Latency, Logger);
     }
 

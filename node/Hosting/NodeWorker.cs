@@ -104,6 +104,7 @@ internal sealed class NodeWorker : ILoopWorker
             Execute(connection, client, args);
         else
             ExecuteSilenced(connection, client, args);
+        connection.ApplicationMemory = client.MemoryOverhead;
     }
 
     /// <summary>CLIENT REPLY OFF or SKIP: the command runs, its reply is dropped (pushes — messages, (un)subscribe confirmations — still go out, as in Redis).</summary>

@@ -72,7 +72,8 @@ internal abstract record ParameterKind
             decimal n;
             if (Memory && Istore.Net.Server.MemoryAmount.TryParse(value, out n)) { }
             else if (Percent && value.Length > 1 && value[^1] == '%' && RedisNumber.TryParseInt64(Encoding.ASCII.GetBytes(value[..^1]), out long percent) && percent >= 0)
-                return -percent < Min ? (null, $"percentage argument must be less or equal to {-Min}") : (value, null);
+                return -percent < Min ? (null, $"percentage argument must be less or equal to {-Min}")
+                    : (percent == 0 ? "0" : $"{percent}%", null);   // Redis keeps a percentage as a negative number: 0% is 0
             else if (!Memory && RedisNumber.TryParseInt64(Encoding.UTF8.GetBytes(value), out long parsed)) n = parsed;
             else
                 return (null, Percent ? "argument must be a memory or percent value" : Memory ? "argument must be a memory value" : "argument couldn't be parsed into an integer");

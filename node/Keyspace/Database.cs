@@ -108,10 +108,14 @@ public sealed class Database(IStorageEngine engine)
 
     /// <summary>
     /// What maxmemory is compared with, INFO's used_memory: the engine's dataset estimate over
-    /// <see cref="StartupBytes"/>; the managed heap while the disk engine measures no dataset (no
-    /// memory limit has applied yet, see <see cref="IStorageEngine.MeasureDataset"/>).
+    /// <see cref="StartupBytes"/>, plus what the clients hold (their buffers, as in Redis's
+    /// used_memory); the managed heap, which holds those buffers too, while the disk engine
+    /// measures no dataset (no memory limit has applied yet, see <see cref="IStorageEngine.MeasureDataset"/>).
     /// </summary>
-    public long UsedMemory => Engine.DatasetBytes is { } dataset ? StartupBytes + dataset : GC.GetTotalMemory(false);
+    public long UsedMemory => Engine.DatasetBytes is { } dataset ? StartupBytes + dataset + ClientMemory() : GC.GetTotalMemory(false);
+
+    /// <summary>The clients' memory (INFO's mem_clients_normal), from the server host once it exists.</summary>
+    public Func<long> ClientMemory { get; set; } = () => 0;
 
     /// <summary>
     /// Over maxmemory, with a limit that applies: a policy that evicts, or an explicit maxmemory
