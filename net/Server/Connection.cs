@@ -66,11 +66,14 @@ public sealed class Connection
     /// <summary>
     /// What this client holds (Redis's tot-mem): input received and not yet run, replies not yet
     /// sent, and <see cref="ApplicationMemory"/> — what grows without bound for a client that
-    /// sends a huge command or stops reading. Buffer room beyond it is not counted: it is at most
-    /// twice what was held at a peak, and given back when the client idles (or at once past 1 MB).
-    /// Read from other threads, racily (a report).
+    /// sends a huge command or stops reading. A big argument still arriving counts whole from its
+    /// header on, as Redis allocates its query buffer then (and so this loop sizes the receive
+    /// buffer): CLIENT LIST shows it at once, and maxmemory-clients may close the client before
+    /// the bytes come. Other buffer room is not counted: it is at most twice what was held at a
+    /// peak, and given back when the client idles (or at once past 1 MB). Read from other
+    /// threads, racily (a report).
     /// </summary>
-    public long MemoryUsage => (long)PendingInputBytes + Output.Length + ApplicationMemory;
+    public long MemoryUsage => (long)Math.Max(PendingInputBytes, PartialInput.AwaitedBigArgumentEnd) + Output.Length + ApplicationMemory;
 
     /// <summary>What the application keeps for this client (a transaction's queued commands, watched keys, subscriptions…), counted in <see cref="MemoryUsage"/>. Loop thread only.</summary>
     public long ApplicationMemory { get; set; }

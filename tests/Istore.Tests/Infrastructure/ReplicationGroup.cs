@@ -73,8 +73,12 @@ public sealed class ReplicationGroup : IAsyncDisposable
                     && info.GetValueOrDefault("repl_history_persisted") == "1")
                     break;
                 if (DateTime.UtcNow > deadline)
+                {
+                    // repl_history_persisted waits for a checkpoint: say how the replica's checkpoints went.
+                    var persistence = await InfoAsync(replica, "persistence");
                     throw new TimeoutException($"replica on {replica.Port} not in sync with {master.Port} (master offset {masterOffset}): "
-                        + string.Join(", ", info.Select(kv => kv.Key + "=" + kv.Value)) + "\n" + replica.Output);
+                        + string.Join(", ", info.Concat(persistence).Select(kv => kv.Key + "=" + kv.Value)) + "\n" + replica.Output);
+                }
                 await Task.Delay(20);
             }
         }
