@@ -77,8 +77,11 @@ public sealed class HyperLogLog
     }
 
     /// <summary>Redis's isHLLObjectOrReply: the magic, a known encoding and the exact dense length.</summary>
-    public static bool IsValid(ReadOnlySpan<byte> value) =>
-        value.Length >= HeaderSize && value.StartsWith("HYLL"u8) && value[4] <= Sparse && (value[4] == Sparse || value.Length == DenseSize);
+    public static bool IsValid(ReadOnlySpan<byte> value) => IsValid(value, value.Length);
+
+    /// <summary>Whether a value's first bytes (its whole <paramref name="length"/> aside) make a HyperLogLog's header.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> header, int length) =>
+        header.Length >= HeaderSize && header.StartsWith("HYLL"u8) && header[4] <= Sparse && (header[4] == Sparse || length == DenseSize);
 
     /// <summary>A private, growable copy of a value that passed <see cref="IsValid"/>.</summary>
     public static HyperLogLog Copy(ReadOnlySpan<byte> value)
@@ -87,14 +90,6 @@ public sealed class HyperLogLog
         var bytes = value[4] == Dense ? GC.AllocateUninitializedArray<byte>(DenseSize) : new byte[Math.Max(value.Length + 8, 64)];
         value.CopyTo(bytes);
         return new HyperLogLog(bytes, value.Length);
-    }
-
-    /// <summary>The cached cardinality from a value's first bytes (<paramref name="length"/>: the whole value's), when they make a valid header holding a fresh one.</summary>
-    public static bool TryCachedCount(ReadOnlySpan<byte> prefix, int length, out long count)
-    {
-        count = 0;
-        return prefix.Length >= HeaderSize && prefix.StartsWith("HYLL"u8) && (prefix[4] == Sparse || prefix[4] == Dense && length == DenseSize)
-            && TryCachedCount(prefix, out count);
     }
 
     /// <summary>The cached cardinality when the header holds a fresh one.</summary>
@@ -133,7 +128,7 @@ public sealed class HyperLogLog
         return index << 8 | count;
     }
 
-    public static bool IsDenseValue(ReadOnlySpan<byte> value) => value.Length == DenseSize && value.StartsWith("HYLL"u8) && value[4] == Dense;
+    public static bool IsDenseValue(ReadOnlySpan<byte> value) => IsValid(value) && value[4] == Dense;
 
     /// <summary>Applies a <see cref="RaiseOf"/> to a dense value in place: true when its register grew (the cached count is then stale).</summary>
     public static bool RaiseDense(Span<byte> value, int raise)

@@ -49,7 +49,8 @@ public static class HyperLogLogCommands
     {
         var ks = c.Keyspace;
         using var write = ks.Lock();
-        if (ks.TryEditInPlace(c.Arg(1), HyperLogLogRaise.Of(c.Args, 2), c.Args, out bool grew))
+        var raises = HyperLogLogRaise.Of(c.Args, 2);
+        if (ks.TryEditInPlace(c.Arg(1), raises, c.Args, out bool grew))
         {
             if (grew)
                 c.Notify(PubSub.NotifyClass.String, "pfadd"u8, c.Arg(1));
@@ -62,9 +63,9 @@ public static class HyperLogLogCommands
         var hll = exists ? HyperLogLog.Copy(ks.Value.Span) : HyperLogLog.CreateEmpty();
         bool wasDense = hll.IsDense;
         bool updated = !exists;
-        for (int i = 2; i < c.Count; i++)
+        foreach (int raise in raises.Raises)
         {
-            int result = hll.Add(c.Arg(i));
+            int result = hll.Set(raise >> 8, (byte)raise);
             if (result < 0)
             {
                 c.Output.WriteError(HyperLogLog.CorruptError);
@@ -92,34 +93,42 @@ public static class HyperLogLogCommands
         using var read = c.Keyspace.Lock();
         if (c.Count == 2)
         {
+            // The header decides first: a fresh cached count answers without copying 12 KB of registers.
             var ks = c.Keyspace;
-            if (ks.ReadLivePrefix(c.Arg(1), HyperLogLog.HeaderSize) == KeyType.String && HyperLogLog.TryCachedCount(ks.Value.Span, ks.Value.FullLength, out long fresh))
-            {
-                c.Output.WriteInteger(fresh);   // the header answers: no need to copy 12 KB of registers
-                return;
-            }
-            if (!TryRead(c, 1, out bool exists))
-                return;
-            var value = c.Keyspace.Value.Span;
-            if (!exists)
+            var type = ks.ReadLivePrefix(c.Arg(1), HyperLogLog.HeaderSize);
+            if (type == KeyType.None)
                 c.Output.WriteInteger(0);
-            else if (HyperLogLog.TryCachedCount(value, out long cached))
+            else if (type != KeyType.String)
+                c.Output.WriteError(Errors.WrongType);
+            else if (!HyperLogLog.IsValid(ks.Value.Span, ks.Value.FullLength))
+                c.Output.WriteError(HyperLogLog.InvalidValueError);
+            else if (HyperLogLog.TryCachedCount(ks.Value.Span, out long cached))
                 c.Output.WriteInteger(cached);
-            else if (HyperLogLog.TryCount(value, out long count))
-            {
-                // A replica leaves its data to the master's stream (which carries the master's own write-back).
-                if (!c.Node.Replication.IsReplica)
-                    c.Keyspace.Set(c.Arg(1), HyperLogLog.WithCachedCount(value, count), c.Keyspace.Value.ExpireAt);
-                c.Output.WriteInteger(count);
-            }
             else
-                c.Output.WriteError(HyperLogLog.CorruptError);
+                CountAndCache(c);
             return;
         }
         Span<byte> max = stackalloc byte[HyperLogLog.Registers];
         max.Clear();
         if (TryMergeSources(c, 1, max, out _))
             c.Output.WriteInteger(HyperLogLog.CountRegisters(max));
+    }
+
+    /// <summary>A valid HLL whose cached count is stale: counts its registers (read whole now; the write lock keeps the key as its header was) and stores the count back.</summary>
+    private static void CountAndCache(CommandContext c)
+    {
+        var ks = c.Keyspace;
+        ks.ReadLive(c.Arg(1));
+        var value = ks.Value.Span;
+        if (!HyperLogLog.TryCount(value, out long count))
+        {
+            c.Output.WriteError(HyperLogLog.CorruptError);
+            return;
+        }
+        // A replica leaves its data to the master's stream (which carries the master's own write-back).
+        if (!c.Node.Replication.IsReplica)
+            ks.Set(c.Arg(1), HyperLogLog.WithCachedCount(value, count), ks.Value.ExpireAt);
+        c.Output.WriteInteger(count);
     }
 
     /// <summary>PFMERGE destkey [sourcekey …]: the destination's own registers take part; it turns dense when any input is.</summary>

@@ -29,12 +29,15 @@ internal sealed class HyperLogLogRaise : IStringEdit
         return raise;
     }
 
+    /// <summary>Each element's <see cref="HyperLogLog.RaiseOf"/>, for PFADD's other path too (an element is hashed once).</summary>
+    public ReadOnlySpan<int> Raises => _raises.AsSpan(0, _count);
+
     public bool TryEdit(Span<byte> value, out bool changed)
     {
         changed = false;
         if (!HyperLogLog.IsDenseValue(value))
             return false;
-        foreach (int raise in _raises.AsSpan(0, _count))
+        foreach (int raise in Raises)
             changed |= HyperLogLog.RaiseDense(value, raise);
         return true;
     }
