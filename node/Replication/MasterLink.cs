@@ -336,33 +336,9 @@ public sealed class MasterLink
         {
             // The memory engine's log still holds the old data's records: a checkpoint at this
             // offset replaces them. It runs while the stream flows, rather than holding the link down.
-            _ = PersistHistoryAsync(generation);
+            _hub.PersistHistory(generation);
         }
         _node.Logger.LinkProgress(Master, $"{keys} keys loaded");
-    }
-
-    /// <summary>
-    /// Checkpoints until one succeeds (one on a full disk fails and is refused), so the loaded
-    /// history becomes durable once space returns; stops when the link stops or a later full sync
-    /// began.
-    /// </summary>
-    private async Task PersistHistoryAsync(int generation)
-    {
-        while (!_stop.IsCancellationRequested && _hub.IsHistoryGeneration(generation))
-        {
-            try
-            {
-                await _node.Checkpointer.CheckpointAsync().ConfigureAwait(false);
-                _hub.HistoryPersistedAt(generation);
-                return;
-            }
-            catch (Exception)
-            {
-                // Logged by the checkpointer; INFO persistence shows it.
-            }
-            try { await Task.Delay(1000, _stop.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-        }
     }
 
     private void Stream(Socket socket, LinkReader reader)

@@ -29,6 +29,7 @@ public sealed class ReplicationHub : IDisposable
     /// <summary>The snapshot being made as files, for replicas of this engine's format (see <see cref="IFileSyncEngine"/>).</summary>
     private SnapshotSpool? _fileSpool;
     private int _snapshots;
+    private readonly CancellationTokenSource _stopping = new();
 
     public ReplicationHub(NodeServer node, ReplicationSettings settings, long recoveredOffset)
     {
@@ -365,6 +366,31 @@ public sealed class ReplicationHub : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checkpoints until one succeeds (one on a full disk fails and is refused), so the history
+    /// loaded by a full sync becomes durable once space returns; stops when a later full sync began
+    /// or the node stops. The hub retries, not the link: HA re-points a replica right after its
+    /// full sync, and that must not leave the loaded history undurable until the next full sync.
+    /// </summary>
+    internal void PersistHistory(int generation) => _ = Task.Run(async () =>
+    {
+        while (!_stopping.IsCancellationRequested && IsHistoryGeneration(generation))
+        {
+            try
+            {
+                await _node.Checkpointer.CheckpointAsync().ConfigureAwait(false);
+                HistoryPersistedAt(generation);
+                return;
+            }
+            catch (Exception)
+            {
+                // Logged by the checkpointer; INFO persistence shows it.
+            }
+            try { await Task.Delay(1000, _stopping.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+        }
+    });
+
     private void SaveIds()
     {
         lock (_idsPath)
@@ -375,6 +401,7 @@ public sealed class ReplicationHub : IDisposable
 
     public void Dispose()
     {
+        _stopping.Cancel();
         Link?.Stop();
         foreach (var feed in Replicas)
             feed.Close("the node is shutting down");
