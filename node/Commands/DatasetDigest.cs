@@ -18,7 +18,7 @@ internal static class DatasetDigest
     {
         UInt128 digest = 0;
         long keys = 0;
-        DatasetEntries.ForEachKey(session, stringsOnly: false, (key, type, value, collection, expireAt) =>
+        DatasetEntries.ForEachKey(session, writtenByCaller: null, (key, type, value, collection, expireAt) =>
         {
             digest ^= Entry(key, type, value, collection, expireAt);
             keys++;

@@ -40,9 +40,12 @@ public static class DatasetEntries
         writer.WriteBytes(payload);
     }
 
-    /// <summary>Writes the keys a session sees; <paramref name="stringsOnly"/>: collections are written by the caller.</summary>
-    public static void WriteKeys(IEngineSession session, SnapshotWriter writer, bool stringsOnly) =>
-        ForEachKey(session, stringsOnly, (key, _, value, collection, expireAt) =>
+    /// <summary>
+    /// Writes the keys a session sees; with <paramref name="writtenByCaller"/>, only strings, and not
+    /// those it names (the memory engine's snapshots capture its object space themselves).
+    /// </summary>
+    public static void WriteKeys(IEngineSession session, SnapshotWriter writer, Func<ReadOnlySpan<byte>, bool>? writtenByCaller) =>
+        ForEachKey(session, writtenByCaller, (key, _, value, collection, expireAt) =>
         {
             if (collection is null)
                 WriteString(writer, key, value, expireAt);
@@ -55,8 +58,9 @@ public static class DatasetEntries
     /// <summary>
     /// Visits every key a session sees with its value (a string's bytes, or the collection), in scan
     /// steps: a step's keys are read after the step, never inside it. Keys gone meanwhile are skipped.
+    /// With <paramref name="writtenByCaller"/>, only the strings it does not name.
     /// </summary>
-    public static void ForEachKey(IEngineSession session, bool stringsOnly, KeyVisitor visitor)
+    public static void ForEachKey(IEngineSession session, Func<ReadOnlySpan<byte>, bool>? writtenByCaller, KeyVisitor visitor)
     {
         var keys = new List<byte[]>();
         var value = new ValueBuffer(4096);
@@ -66,11 +70,11 @@ public static class DatasetEntries
             keys.Clear();
             cursor = session.Scan(cursor, 1024, (key, type, _) =>
             {
-                if (!stringsOnly || type == KeyType.String)
+                if (writtenByCaller is null || (type == KeyType.String && !writtenByCaller(key)))
                     keys.Add(key.ToArray());
             });
             foreach (var key in keys)
-                VisitKey(session, key, stringsOnly, ref value, visitor);
+                VisitKey(session, key, stringsOnly: writtenByCaller is not null, ref value, visitor);
         }
         while (cursor != 0);
     }

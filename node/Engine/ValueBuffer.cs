@@ -2,8 +2,10 @@ namespace Istore.Node.Engine;
 
 /// <summary>
 /// A reusable destination for values read from an engine: the bytes, their length and the key's
-/// absolute expiry (Unix ms, 0 = none). Its array grows to the largest value seen and is kept,
-/// so steady-state reads do not allocate.
+/// absolute expiry (Unix ms, 0 = none). Its array grows to the largest value copied (up to 1 MB)
+/// and is kept, so steady-state reads do not allocate. A value that is never changed in place (a
+/// large string of the memory engine) is lent instead of copied: readers see it through
+/// <see cref="Span"/>, which they cannot write.
 /// </summary>
 public struct ValueBuffer
 {
@@ -17,6 +19,15 @@ public struct ValueBuffer
     /// <summary>The whole value's length, of which <see cref="Length"/> bytes were copied.</summary>
     public int FullLength;
 
+    /// <summary><see cref="Buffer"/> is a stored value's own array (<see cref="Lend"/>): never written.</summary>
+    private bool _lent;
+
+    /// <summary>
+    /// A buffer grown past this is replaced at the next smaller value: a session that once read a
+    /// huge string must not keep that much for its life.
+    /// </summary>
+    private const int KeepAtMost = 1 << 20;
+
     public ValueBuffer(int capacity) => Buffer = new byte[capacity];
 
     public readonly ReadOnlySpan<byte> Span => new(Buffer, 0, Length);
@@ -26,10 +37,25 @@ public struct ValueBuffer
         FullLength = value.Length;
         if (Prefix > 0 && value.Length > Prefix)
             value = value[..Prefix];
-        if (Buffer.Length < value.Length)
-            Buffer = GC.AllocateUninitializedArray<byte>(Math.Max(value.Length, Buffer.Length * 2));
+        if (_lent || Buffer.Length < value.Length || (Buffer.Length > KeepAtMost && value.Length <= KeepAtMost))
+        {
+            Buffer = GC.AllocateUninitializedArray<byte>(value.Length > KeepAtMost
+                ? value.Length
+                : (int)Math.Clamp(2L * Buffer.Length, value.Length, KeepAtMost));
+            _lent = false;
+        }
         value.CopyTo(Buffer);
         Length = value.Length;
+        ExpireAt = expireAt;
+    }
+
+    /// <summary>Shows <paramref name="value"/>, an array nobody changes, without copying it (a 512 MB BITCOUNT reads it in place).</summary>
+    public void Lend(byte[] value, long expireAt)
+    {
+        Buffer = value;
+        _lent = true;
+        FullLength = value.Length;
+        Length = Prefix > 0 ? Math.Min(Prefix, value.Length) : value.Length;
         ExpireAt = expireAt;
     }
 }

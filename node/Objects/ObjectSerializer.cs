@@ -8,6 +8,7 @@ public static class ObjectSerializer
     /// <summary>Ranklists intern their members into <paramref name="rankListMembers"/>, their database's table.</summary>
     public static StoredObject Read(KeyType type, ref SnapshotReader reader, Ranklist.MemberTable rankListMembers) => type switch
     {
+        KeyType.String => LargeString.ReadFrom(ref reader),
         KeyType.Hash => HashObject.ReadFrom(ref reader),
         KeyType.List => ListObject.ReadFrom(ref reader),
         KeyType.Set => SetObject.ReadFrom(ref reader),

@@ -3,7 +3,8 @@ using Istore.Node.Engine;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// A collection value (hash, list, set, sorted set) held in the memory engine's object space.
+/// A collection value (hash, list, set, sorted set…) held in the memory engine's object space, or a
+/// <see cref="LargeString"/>.
 /// Mutated in place by command handlers under the keyspace write lock; an emptied collection is
 /// removed with its key.
 /// </summary>
@@ -13,6 +14,13 @@ public abstract class StoredObject
 
     /// <summary>Elements held; 0 means the key must go.</summary>
     public abstract long Length { get; }
+
+    /// <summary>
+    /// Its size for maxmemory, in O(1) so that every change can recount it: a flat 64 bytes per
+    /// element (a member with its score, a field with its value, and their nodes). Big elements are
+    /// undercounted; MEMORY USAGE measures exactly.
+    /// </summary>
+    public virtual long EstimatedBytes => 64 * Length;
 
     /// <summary>What OBJECT ENCODING reports.</summary>
     public abstract string Encoding { get; }

@@ -35,7 +35,7 @@ internal sealed class DiskDatasetSnapshot : IDatasetSnapshot
         // A small cache: this copy is read once, front to back.
         using var copy = new DiskEngine(new DiskEngineOptions(_directory, 8L << 20, 8L << 20, ExpiredGraceMs: long.MaxValue / 2));
         using (var session = copy.CreateSession())
-            DatasetEntries.WriteKeys(session, writer, stringsOnly: false);
+            DatasetEntries.WriteKeys(session, writer, writtenByCaller: null);
         DatasetEntries.WriteEnd(writer);
     }
 

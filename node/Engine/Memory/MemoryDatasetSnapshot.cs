@@ -4,7 +4,7 @@ namespace Istore.Node.Engine.Memory;
 
 /// <summary>
 /// The memory engine's dataset snapshot (see <see cref="MemoryEngine.BeginDatasetSnapshot"/>): the
-/// collections as captured at its offset, then the strings read live. Begun under the write lock.
+/// object space (collections and large strings) as captured at its offset, then the log's strings read live. Begun under the write lock.
 /// </summary>
 internal sealed class MemoryDatasetSnapshot : IDatasetSnapshot
 {
@@ -38,7 +38,7 @@ internal sealed class MemoryDatasetSnapshot : IDatasetSnapshot
         _engine.Objects.Complete(_capture);
         _capture.Output.Flush();
         using (var session = _engine.CreateSession())
-            DatasetEntries.WriteKeys(session, writer, stringsOnly: true);
+            DatasetEntries.WriteKeys(session, writer, writtenByCaller: key => _engine.Objects.TryGet(key, out _, out _));
         DatasetEntries.WriteEnd(writer);
     }
 

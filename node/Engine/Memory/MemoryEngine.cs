@@ -70,8 +70,11 @@ public sealed class MemoryEngine : IStorageEngine
 
     public bool PinsObjects => true;
 
-    /// <summary>A record (key, value and their headers) must fit in one log page.</summary>
-    public long MaxRecordBytes => _settings.PageSize - 64;
+    /// <summary>Strings beyond a FASTER record (<see cref="MaxStoreRecordBytes"/>) live in the object space: as large as the disk engine's.</summary>
+    public long MaxRecordBytes => 1L << 30;
+
+    /// <summary>The largest key plus value one record of the log holds: a record must fit in a page.</summary>
+    internal long MaxStoreRecordBytes => _settings.PageSize - 64;
 
     public long KeyCount => Volatile.Read(ref _keyCount) + Objects.Count;
 

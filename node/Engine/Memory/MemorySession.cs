@@ -28,6 +28,11 @@ internal sealed unsafe class MemorySession : IEngineSession
             return KeyType.String;
         if (!_engine.Objects.TryGet(key, out var stored, out long expireAt))
             return KeyType.None;
+        if (stored is LargeString large)
+        {
+            value.Lend(large.Bytes, expireAt);
+            return KeyType.String;
+        }
         value.Length = 0;
         value.ExpireAt = expireAt;
         return stored.Type;
@@ -47,7 +52,7 @@ internal sealed unsafe class MemorySession : IEngineSession
     {
         if (readOnly ? _engine.Objects.TryGetForRead(key, out var stored, out expireAt) : _engine.Objects.TryGetForCommand(key, out stored, out expireAt))
         {
-            value = stored;
+            value = stored is LargeString ? null : stored;   // a string, whichever store holds it
             return stored.Type;
         }
         value = null;
@@ -121,6 +126,8 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public bool Write(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
     {
+        if (key.Length + value.Length > _engine.MaxStoreRecordBytes)
+            return WriteLarge(key, value, expireAt);
         StringOutput result;
         fixed (byte* k = key)
         {
@@ -157,6 +164,15 @@ internal sealed unsafe class MemorySession : IEngineSession
             - (result.Created ? 0 : MemoryEngine.StringBytes(key.Length, result.RecordLength));
         _engine.AddKeys(result.Created ? 1 : 0, result.VolatileDelta, bytes);
         return created;
+    }
+
+    /// <summary>A string too large for a FASTER record goes to the object space (see <see cref="LargeString"/>).</summary>
+    private bool WriteLarge(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt)
+    {
+        // DeleteString counts the string out, Objects.Set counts the object in: a moved key is counted once.
+        bool existed = PeekString(key, out long stringExpiry, out int length) && DeleteString(key, stringExpiry, length);
+        var (replaced, _) = _engine.Objects.Set(key, new LargeString(value.ToArray()), expireAt);
+        return !existed && !replaced;
     }
 
     /// <summary>Writes <paramref name="value"/> as the RMW input; the output tells what changed.</summary>

@@ -6,8 +6,9 @@ using Istore.Ranklist;
 namespace Istore.Node.Engine.Memory;
 
 /// <summary>
-/// The memory engine's collections (hashes, lists, sets, sorted sets): key → object and expiry,
-/// beside the FASTER string store; a key lives in one of the two. Structural access (lookup,
+/// The memory engine's collections (hashes, lists, sets, sorted sets…) and the strings too large for
+/// a FASTER record (<see cref="LargeString"/>): key → object and expiry, beside the FASTER string
+/// store; a key lives in one of the two. Structural access (lookup,
 /// insert, remove, scan) takes this space's own lock, so string paths on any thread may ask
 /// whether a key is a collection; object contents are read and changed under the keyspace write lock.
 /// Snapshots are <see cref="ObjectCapture"/>s: every change below first hands the entry it changes
@@ -34,12 +35,8 @@ internal sealed class ObjectSpace
     /// <summary>The collections' share of the dataset estimate (see <see cref="EstimateBytes"/>).</summary>
     public long Bytes => Volatile.Read(ref _bytes);
 
-    /// <summary>
-    /// A collection's size for maxmemory, in O(1) so that every change can recount it: its key and
-    /// header plus a flat 64 bytes per element (a member with its score, a field with its value,
-    /// and their nodes). Big elements are undercounted; MEMORY USAGE measures exactly.
-    /// </summary>
-    private static long EstimateBytes(int keyLength, StoredObject value) => MemoryEngine.KeyOverhead + keyLength + 64 * value.Length;
+    /// <summary>An object's size for maxmemory: its key and header plus <see cref="StoredObject.EstimatedBytes"/>.</summary>
+    private static long EstimateBytes(int keyLength, StoredObject value) => MemoryEngine.KeyOverhead + keyLength + value.EstimatedBytes;
 
     /// <summary>Removed elements that leave enough garbage to be worth a full collection.</summary>
     private const long LargeRemoval = 100_000;
