@@ -202,7 +202,9 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             int wanted = _host.Options.ConnectionBufferSize;
             bool bigCommand = c.PartialInput.AwaitedBigArgumentEnd > 0;
             int awaited = c.InputStart + c.PartialInput.AwaitedBigArgumentEnd - c.InputEnd;
-            if (!(awaited > wanted ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
+            // The rest of a big argument gets exactly its room, even its last few bytes: doubling
+            // a buffer sized for 600 KB to make 16 KB of room would pass a 1 MB query buffer limit.
+            if (!(awaited > 0 ? c.EnsureInputSpace(awaited, _host.Limits.MaxQueryBuffer, exact: true)
                     : c.EnsureInputSpace(wanted, _host.Limits.MaxQueryBuffer)))
             {
                 c.Output.WriteError("ERR Protocol error: client query buffer limit exceeded");

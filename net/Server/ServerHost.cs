@@ -23,6 +23,7 @@ public sealed class ServerHost : IDisposable
     public ServerHost(ServerOptions options, IServerApplication application)
     {
         Options = options;
+        _limits = options.Limits;
         Application = application;
         _listener = options.Listener ?? Listen(options);
         _listener.Blocking = false;
@@ -68,7 +69,17 @@ public sealed class ServerHost : IDisposable
         }
     }
 
-    internal Resp.RespLimits Limits => Options.Limits;
+    private Resp.RespLimits _limits;
+
+    /// <summary>The protocol limits, replaced whole when one changes at run time (each receive reads them afresh).</summary>
+    internal Resp.RespLimits Limits => Volatile.Read(ref _limits);
+
+    /// <summary>client-query-buffer-limit, changeable at run time.</summary>
+    public long MaxQueryBuffer
+    {
+        get => Limits.MaxQueryBuffer;
+        set => Volatile.Write(ref _limits, Limits with { MaxQueryBuffer = value });
+    }
 
     /// <summary>client-output-buffer-limit, changeable at run time.</summary>
     public OutputBufferLimits OutputLimits { get; } = new();

@@ -121,6 +121,7 @@ public sealed class NodeConfig
         },
         ["maxmemory-samples"] = (node, v) => node.Database.EvictionSamples = ClampToInt(v),
         ["maxmemory-clients"] = (node, _) => node.Config.ApplyClientMemoryLimit(),
+        ["client-query-buffer-limit"] = (node, v) => node.Host.MaxQueryBuffer = long.Parse(v),
         ["lfu-log-factor"] = (node, v) => node.Database.Access.LogFactor = ClampToInt(v),
         ["lfu-decay-time"] = (node, v) => node.Database.Access.DecayMinutes = ClampToInt(v),
         ["tracking-table-max-keys"] = (node, v) => node.Database.Tracking.MaxKeys = long.Parse(v),
