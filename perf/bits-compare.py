@@ -1,9 +1,8 @@
 """BITCOUNT over a 512 MB string and BITOP over 4 x 64 MB strings (issue 15's targets): the same
 random bytes loaded into every server (one SET each), then ROUNDS interleaved rounds timing each
 command on each server; prints per command the median time per server and the median of the
-per-round speed ratios server/reference (> 1: faster than the reference). A server whose engine
-cannot hold a 512 MB value (the memory engine's limit is its log page, 256 MB at most) says so,
-and all of them also count a 192 MB string.
+per-round speed ratios server/reference (> 1: faster than the reference). A server that refuses
+a value this large says so; all of them also count a 192 MB string.
 
 Usage: python3 perf/bits-compare.py ROUNDS name:port [name:port ...]   (the last one is the reference)
 """

@@ -23,7 +23,7 @@ source "$REPO/perf/common.sh"
 begin_side_by_side bits-compare
 istore_binary
 
-start_named memory "$ISTORE" --engine memory --page-size 256mb   # its largest: a key and value fit in one page (8 MB by default)
+start_named memory "$ISTORE" --engine memory
 start_named disk "$ISTORE" --engine disk
 start_named redis redis-server --save '' --appendonly yes --appendfsync everysec --daemonize no
 echo "== bits-compare $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"

@@ -49,6 +49,16 @@ public struct ValueBuffer
         ExpireAt = expireAt;
     }
 
+    /// <summary>Stops showing a lent array, so this buffer does not keep a large string alive after its key lets it go.</summary>
+    public void GiveBack()
+    {
+        if (!_lent)
+            return;
+        Buffer = new byte[4096];
+        Length = FullLength = 0;
+        _lent = false;
+    }
+
     /// <summary>Shows <paramref name="value"/>, an array nobody changes, without copying it (a 512 MB BITCOUNT reads it in place).</summary>
     public void Lend(byte[] value, long expireAt)
     {

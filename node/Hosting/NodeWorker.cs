@@ -463,6 +463,7 @@ internal sealed class NodeWorker : ILoopWorker
     {
         _unwritten.Flush();
         _semiSync.HoldReplies();
+        _keyspace.Value.GiveBack();   // the replies hold copies: a large string read this batch may go once its key does
     }
 
     /// <summary>

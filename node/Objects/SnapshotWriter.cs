@@ -10,7 +10,7 @@ public sealed class SnapshotWriter(Action<ReadOnlySpan<byte>> sink)
 {
     private const int FlushAt = 1 << 20;
 
-    private byte[] _buffer = new byte[FlushAt + 64 * 1024];
+    private readonly byte[] _buffer = new byte[FlushAt + 64 * 1024];
 
     public int Length { get; private set; }
 
@@ -44,6 +44,11 @@ public sealed class SnapshotWriter(Action<ReadOnlySpan<byte>> sink)
     public void WriteBytes(ReadOnlySpan<byte> value)
     {
         WriteVarUInt((ulong)value.Length);
+        if (value.Length > FlushAt)
+        {
+            WriteRaw(value);   // a large string goes to the sink as it is, not through a buffer of its size
+            return;
+        }
         Ensure(value.Length);
         value.CopyTo(_buffer.AsSpan(Length));
         Length += value.Length;
@@ -68,8 +73,6 @@ public sealed class SnapshotWriter(Action<ReadOnlySpan<byte>> sink)
     {
         if (Length >= FlushAt || _buffer.Length - Length < size)
             Flush();
-        if (_buffer.Length < size)
-            _buffer = new byte[size];   // one huge element: a buffer of its own size, once
     }
 }
 
