@@ -29,6 +29,9 @@ public sealed record CommandSpec(
     /// <summary>Redis 7's command tips (nondeterministic_output, request_policy:all_shards…), for clients and COMMAND INFO.</summary>
     public string[] Tips { get; init; } = [];
 
+    /// <summary>What COMMAND DOCS tells beyond the summary and group.</summary>
+    public required CommandDocs Docs { get; init; }
+
     internal void ParseKeySpecs()
     {
         if (Keys is not null)

@@ -17,6 +17,18 @@ public static partial class CommandTable
     private const CommandFlags B = CommandFlags.Blocking;
     private const CommandFlags P = CommandFlags.PubSub;
 
+    /// <summary>The complexity most commands document.</summary>
+    private const string O1 = "O(1)";
+
+    /// <summary>A container's complexity: its subcommands document their own.</summary>
+    private const string BySubcommand = "Depends on subcommand.";
+
+    /// <summary>The complexity of SCAN and its relatives (theirs end with a second period, as Redis's do).</summary>
+    private const string Scan = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.";
+
+    /// <summary>The arguments of HSCAN, SSCAN and ZSCAN.</summary>
+    private const string CollectionScan = "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]";
+
     public static IReadOnlyList<CommandSpec> All { get; } = Build();
 
     private static readonly Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> Lookup =
@@ -66,17 +78,42 @@ public static partial class CommandTable
         {
             all[i].Index = i;
             all[i].ParseKeySpecs();
+            all[i].Docs.ParseArguments(all[i].Name);
         }
         return [.. all];
     }
 
     /// <summary>One row: <paramref name="keys"/> in <see cref="KeySpecNotation"/>, <paramref name="tips"/> separated by spaces.</summary>
     private static void Add(List<CommandSpec> to, string group, string name, int arity, CommandFlags flags,
-        int first, int last, int step, string summary, int numKeysAt = 0, string? keys = null, string? tips = null) =>
+        int first, int last, int step, string summary, CommandDocs docs, int numKeysAt = 0, string? keys = null, string? tips = null) =>
         to.Add(new CommandSpec(name, arity, flags, first, last, step, group, summary)
         {
             NumKeysAt = numKeysAt,
             Keys = keys,
             Tips = tips?.Split(' ') ?? [],
+            Docs = docs,
         });
+
+    /// <summary>
+    /// A row's COMMAND DOCS: <paramref name="syntax"/> in <see cref="ArgumentNotation"/>;
+    /// <paramref name="history"/> entries and <paramref name="deprecated"/> each a version, a space
+    /// and the text ("6.2.0 `SET` with the `!GET` argument").
+    /// </summary>
+    internal static CommandDocs Doc(string since, string? complexity, string syntax = "", string[]? history = null, string? deprecated = null, bool syscmd = false)
+    {
+        var replaced = deprecated is null ? default : Split(deprecated);
+        return new CommandDocs(since, complexity, syntax)
+        {
+            History = history?.Select(Split).ToArray() ?? [],
+            DeprecatedSince = replaced.Version,
+            ReplacedBy = replaced.Text,
+            SystemCommand = syscmd,
+        };
+
+        static (string Version, string Text) Split(string entry)
+        {
+            int space = entry.IndexOf(' ');
+            return space > 0 ? (entry[..space], entry[(space + 1)..]) : throw new InvalidOperationException($"no version in '{entry}'");
+        }
+    }
 }

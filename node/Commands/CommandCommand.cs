@@ -144,13 +144,7 @@ internal static class CommandCommand
         foreach (var spec in specs)
         {
             c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
-            c.Output.WriteMapHeader(3);
-            c.Output.WriteBulkString("summary"u8);
-            c.Output.WriteBulkString(spec.Summary);
-            c.Output.WriteBulkString("since"u8);
-            c.Output.WriteBulkString("1.0.0"u8);
-            c.Output.WriteBulkString("group"u8);
-            c.Output.WriteBulkString(spec.Group);
+            CommandDocsReply.Write(c.Output, spec);
         }
     }
 
