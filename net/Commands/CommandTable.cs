@@ -17,6 +17,9 @@ public static partial class CommandTable
     private const CommandFlags B = CommandFlags.Blocking;
     private const CommandFlags P = CommandFlags.PubSub;
 
+    /// <summary>The ACL categories most subcommands have: Redis's admin ones, and the others.</summary>
+    private const AclCategory Dangerous = AclCategory.Admin | AclCategory.Slow | AclCategory.Dangerous, Slow = AclCategory.Slow;
+
     /// <summary>The complexity most commands document.</summary>
     private const string O1 = "O(1)";
 
@@ -51,6 +54,25 @@ public static partial class CommandTable
 
     public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
 
+    /// <summary>The containers' subcommands, by container then name; each family declares its own.</summary>
+    public static IReadOnlyList<Subcommand> Subcommands { get; } = BuildSubcommands();
+
+    private static readonly FrozenDictionary<string, Subcommand[]> SubcommandsByContainer =
+        Subcommands.GroupBy(s => s.Container).ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The subcommands of <paramref name="container"/>; empty for a command without any.</summary>
+    public static IReadOnlyList<Subcommand> SubcommandsOf(string container) => SubcommandsByContainer.GetValueOrDefault(container, []);
+
+    /// <summary>Finds "container|sub" (any case), as Redis looks a subcommand up by its full name.</summary>
+    public static Subcommand? FindSubcommand(string fullName)
+    {
+        int bar = fullName.IndexOf('|');
+        if (bar < 0)
+            return null;
+        var name = fullName[(bar + 1)..];
+        return SubcommandsOf(fullName[..bar]).FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    }
+
     private static CommandSpec[] Build()
     {
         var all = new List<CommandSpec>();
@@ -82,6 +104,22 @@ public static partial class CommandTable
         }
         return [.. all];
     }
+
+    private static Subcommand[] BuildSubcommands()
+    {
+        var all = new List<Subcommand>();
+        AddAdminSubcommands(all);
+        AddClientSubcommands(all);
+        AddClusterSubcommands(all);
+        AddDataSubcommands(all);
+        foreach (var sub in all)
+            sub.Docs.ParseArguments(sub.FullName);
+        return [.. all.OrderBy(s => s.Container, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One subcommand row.</summary>
+    private static void Add(List<Subcommand> to, string container, string name, AclCategory categories, string summary, CommandDocs docs) =>
+        to.Add(new Subcommand(container, name, categories, summary, docs));
 
     /// <summary>One row: <paramref name="keys"/> in <see cref="KeySpecNotation"/>, <paramref name="tips"/> separated by spaces.</summary>
     private static void Add(List<CommandSpec> to, string group, string name, int arity, CommandFlags flags,

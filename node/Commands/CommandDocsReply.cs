@@ -12,12 +12,15 @@ namespace Istore.Node.Commands;
 /// </summary>
 internal static class CommandDocsReply
 {
-    public static void Write(RespWriter o, CommandSpec spec) => Write(o, spec.Summary, spec.Group, spec.Docs);
+    public static void Write(RespWriter o, CommandSpec spec) => Write(o, spec.Summary, spec.Group, spec.Docs, CommandTable.SubcommandsOf(spec.Name));
 
-    private static void Write(RespWriter o, string summary, string group, CommandDocs docs)
+    /// <summary>A subcommand's entry, in its container's group.</summary>
+    public static void Write(RespWriter o, CommandSpec container, Subcommand sub) => Write(o, sub.Summary, container.Group, sub.Docs, []);
+
+    private static void Write(RespWriter o, string summary, string group, CommandDocs docs, IReadOnlyList<Subcommand> subcommands)
     {
         o.WriteMapHeader(3 + (docs.Complexity is null ? 0 : 1) + (docs.DocFlagNames().Any() ? 1 : 0) + (docs.DeprecatedSince is null ? 0 : 2)
-            + (docs.History.Count > 0 ? 1 : 0) + (docs.Arguments.Count > 0 ? 1 : 0));
+            + (docs.History.Count > 0 ? 1 : 0) + (docs.Arguments.Count > 0 ? 1 : 0) + (subcommands.Count > 0 ? 1 : 0));
         o.WriteBulkString("summary"u8);
         o.WriteBulkString(summary);
         o.WriteBulkString("since"u8);
@@ -53,6 +56,15 @@ internal static class CommandDocsReply
         {
             o.WriteBulkString("arguments"u8);
             WriteArguments(o, docs.Arguments);
+        }
+        if (subcommands.Count == 0)
+            return;
+        o.WriteBulkString("subcommands"u8);
+        o.WriteMapHeader(subcommands.Count);
+        foreach (var sub in subcommands)
+        {
+            o.WriteBulkString(sub.FullName);
+            Write(o, sub.Summary, group, sub.Docs, []);
         }
     }
 

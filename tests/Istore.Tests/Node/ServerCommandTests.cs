@@ -272,7 +272,7 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Equal(CommandTable.All.Select(s => s.Name.ToLowerInvariant()).Order(), all.Items.Select(i => i[0].AsString()!).Order());
         Assert.All(all.Items, info => Assert.Equal(10, info.Count));
         var list = await c.ReadValueAfterAsync("COMMAND", "LIST");
-        Assert.Equal(CommandTable.All.Count + AclSubcommands.All.Count, list.Count);
+        Assert.Equal(CommandTable.All.Count + CommandTable.Subcommands.Count, list.Count);
         Assert.Contains("client|list", list.AsStringArray());
         var scripting = (await c.ReadValueAfterAsync("COMMAND", "LIST", "FILTERBY", "ACLCAT", "scripting")).AsStringArray();
         Assert.Contains("eval", scripting);
