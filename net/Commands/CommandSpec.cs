@@ -40,9 +40,9 @@ public sealed record CommandSpec(
 
     /// <summary>
     /// A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".
-    /// Its summary says so, as Redis's do; DEBUG's says so too, but Redis gives it no subcommand table.
+    /// The table's subcommand rows make it one (DEBUG, whose summary reads like a container's, has none).
     /// </summary>
-    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal) && Name != "DEBUG";
+    public bool IsContainer { get; internal set; }
 
     /// <summary>
     /// Flags Redis gives some subcommands beyond their container's own: CLUSTER RESET is no-script,

@@ -12,7 +12,7 @@ public static partial class CommandTable
         Add(t, "CLIENT", "CACHING", C, "Instruct the server about tracking or not keys in the next request", Doc("6.0.0", O1, "mode=(YES | NO)"));
         Add(t, "CLIENT", "GETNAME", C, "Get the current connection name", Doc("2.6.9", O1));
         Add(t, "CLIENT", "GETREDIR", C, "Get tracking notifications redirection client ID if any", Doc("6.0.0", O1));
-        Add(t, "CLIENT", "HELP", C, "Show helpful text about the different subcommands", Doc("5.0.0", O1));
+        Add(t, "CLIENT", "HELP", C, SubcommandHelp, Doc("5.0.0", O1));
         Add(t, "CLIENT", "ID", C, "Returns the client ID for the current connection", Doc("5.0.0", O1));
         Add(t, "CLIENT", "INFO", C, "Returns information about the current client connection.", Doc("6.2.0", O1));
         Add(t, "CLIENT", "KILL", D, "Kill the connection of a client",

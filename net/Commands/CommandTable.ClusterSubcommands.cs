@@ -22,7 +22,7 @@ public static partial class CommandTable
         Add(t, C, "FORGET", Dangerous, "Remove a node from the nodes table", Doc("3.0.0", O1, "node-id"));
         Add(t, C, "GETKEYSINSLOT", Slow, "Return local key names in the specified hash slot",
             Doc("3.0.0", "O(log(N)) where N is the number of requested keys", "slot:integer count:integer"));
-        Add(t, C, "HELP", Slow, "Show helpful text about the different subcommands", Doc("5.0.0", O1));
+        Add(t, C, "HELP", Slow, SubcommandHelp, Doc("5.0.0", O1));
         Add(t, C, "INFO", Slow, "Provides info about Redis Cluster node state", Doc("3.0.0", O1));
         Add(t, C, "KEYSLOT", Slow, "Returns the hash slot of the specified key", Doc("3.0.0", "O(N) where N is the number of bytes in the key", "key"));
         Add(t, C, "LINKS", Slow, "Returns a list of all TCP links to and from peer nodes in cluster", Doc("7.0.0", Nodes));

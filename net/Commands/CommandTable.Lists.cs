@@ -11,7 +11,6 @@ public static partial class CommandTable
         const string Ends = "wherefrom=(LEFT | RIGHT) whereto=(LEFT | RIGHT)";
         string[] manyElements = ["2.4.0 Accepts multiple `element` arguments."], manyElementsX = ["4.0.0 Accepts multiple `element` arguments."];
         string[] popCount = ["6.2.0 Added the `count` argument."];
-        string[] doubleTimeout = ["6.0.0 `timeout` is interpreted as a double instead of an integer."];
         Add(t, g, "LPUSH", -3, W | M | F, 1, 1, 1, "Prepends one or more elements to a list. Creates the key if it doesn't exist.", keys: "RW insert",
             docs: Doc("1.0.0", Push, "key:key element...", history: manyElements));
         Add(t, g, "RPUSH", -3, W | M | F, 1, 1, 1, "Appends one or more elements to a list. Creates the key if it doesn't exist.", keys: "RW insert",
@@ -49,13 +48,13 @@ public static partial class CommandTable
         Add(t, g, "LMPOP", -4, W, 0, 0, 0, "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", numKeysAt: 1, keys: "RW access delete i1 n0,1,1",
             docs: Doc("7.0.0", PopMany, "numkeys:integer key:key... where=(LEFT | RIGHT) [COUNT count:integer]"));
         Add(t, g, "BLPOP", -3, W | B | CommandFlags.NoScript, 1, -2, 1, "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", keys: "RW access delete",
-            docs: Doc("2.0.0", "O(N) where N is the number of provided keys.", "key:key... timeout:double", history: doubleTimeout));
+            docs: Doc("2.0.0", "O(N) where N is the number of provided keys.", "key:key... timeout:double", history: [DoubleTimeout]));
         Add(t, g, "BRPOP", -3, W | B | CommandFlags.NoScript, 1, -2, 1, "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", keys: "RW access delete",
-            docs: Doc("2.0.0", "O(N) where N is the number of provided keys.", "key:key... timeout:double", history: doubleTimeout));
+            docs: Doc("2.0.0", "O(N) where N is the number of provided keys.", "key:key... timeout:double", history: [DoubleTimeout]));
         Add(t, g, "BLMOVE", 6, W | M | B | CommandFlags.NoScript, 1, 2, 1, "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", keys: "RW access delete i1; RW insert i2",
             docs: Doc("6.2.0", O1, $"source:key destination:key {Ends} timeout:double"));
         Add(t, g, "BRPOPLPUSH", 4, W | M | B | CommandFlags.NoScript, 1, 2, 1, "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", keys: "RW access delete i1; RW insert i2",
-            docs: Doc("2.2.0", O1, "source:key destination:key timeout:double", history: doubleTimeout, deprecated: "6.2.0 `BLMOVE` with the `RIGHT` and `LEFT` arguments"));
+            docs: Doc("2.2.0", O1, "source:key destination:key timeout:double", history: [DoubleTimeout], deprecated: "6.2.0 `BLMOVE` with the `RIGHT` and `LEFT` arguments"));
         Add(t, g, "BLMPOP", -5, W | B, 0, 0, 0, "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", numKeysAt: 2, keys: "RW access delete i2 n0,1,1",
             docs: Doc("7.0.0", PopMany, "timeout:double numkeys:integer key:key... where=(LEFT | RIGHT) [COUNT count:integer]"));
     }

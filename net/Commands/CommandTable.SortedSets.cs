@@ -17,7 +17,7 @@ public static partial class CommandTable
         const string Limit = "[LIMIT (offset:integer count:integer)]";
         const string Combine = "numkeys:integer key:key... [WEIGHTS weight:integer...] [aggregate=AGGREGATE (SUM | MIN | MAX)]";
         const string Rank = "key:key member [WITHSCORE]{7.2.0}";
-        string[] manyElements = ["2.4.0 Accepts multiple elements."], doubleTimeout = ["6.0.0 `timeout` is interpreted as a double instead of an integer."];
+        string[] manyElements = ["2.4.0 Accepts multiple elements."];
         string[] withScore = ["7.2.0 Added the optional `WITHSCORE` argument."];
         Add(t, g, "ZADD", -4, W | M | F, 1, 1, 1, "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", keys: "RW update",
             docs: Doc("1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
@@ -69,9 +69,9 @@ public static partial class CommandTable
         Add(t, g, "ZMPOP", -4, W, 0, 0, 0, "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", numKeysAt: 1, keys: "RW access delete i1 n0,1,1",
             docs: Doc("7.0.0", PopMany, "numkeys:integer key:key... where=(MIN | MAX) [COUNT count:integer]"));
         Add(t, g, "BZPOPMIN", -3, W | F | B | CommandFlags.NoScript, 1, -2, 1, "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", keys: "RW access delete",
-            docs: Doc("5.0.0", Log, "key:key... timeout:double", history: doubleTimeout));
+            docs: Doc("5.0.0", Log, "key:key... timeout:double", history: [DoubleTimeout]));
         Add(t, g, "BZPOPMAX", -3, W | F | B | CommandFlags.NoScript, 1, -2, 1, "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise. Deletes the sorted set if the last element was popped.", keys: "RW access delete",
-            docs: Doc("5.0.0", Log, "key:key... timeout:double", history: doubleTimeout));
+            docs: Doc("5.0.0", Log, "key:key... timeout:double", history: [DoubleTimeout]));
         Add(t, g, "BZMPOP", -5, W | B, 0, 0, 0, "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", numKeysAt: 2, keys: "RW access delete i2 n0,1,1",
             docs: Doc("7.0.0", PopMany, "timeout:double numkeys:integer key:key... where=(MIN | MAX) [COUNT count:integer]"));
         Add(t, g, "ZRANDMEMBER", -2, R, 1, 1, 1, "Returns one or more random members from a sorted set.", keys: "RO access", tips: "nondeterministic_output",

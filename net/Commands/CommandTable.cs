@@ -26,6 +26,12 @@ public static partial class CommandTable
     /// <summary>A container's complexity: its subcommands document their own.</summary>
     private const string BySubcommand = "Depends on subcommand.";
 
+    /// <summary>What the HELP subcommands do.</summary>
+    private const string SubcommandHelp = "Show helpful text about the different subcommands";
+
+    /// <summary>The history of the blocking pops.</summary>
+    private const string DoubleTimeout = "6.0.0 `timeout` is interpreted as a double instead of an integer.";
+
     /// <summary>The complexity of SCAN and its relatives (theirs end with a second period, as Redis's do).</summary>
     private const string Scan = "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.";
 
@@ -113,7 +119,10 @@ public static partial class CommandTable
         AddClusterSubcommands(all);
         AddDataSubcommands(all);
         foreach (var sub in all)
+        {
             sub.Docs.ParseArguments(sub.FullName);
+            (Find(sub.Container) ?? throw new InvalidOperationException($"{sub.FullName}: no such container")).IsContainer = true;
+        }
         return [.. all.OrderBy(s => s.Container, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
 

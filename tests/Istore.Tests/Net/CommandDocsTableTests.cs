@@ -44,7 +44,8 @@ public partial class CommandDocsTableTests
     {
         foreach (var command in CommandTable.All)
             Assert.True(command.IsContainer == CommandTable.SubcommandsOf(command.Name).Count > 0, command.Name);
-        Assert.All(CommandTable.Subcommands, s => Assert.NotNull(CommandTable.Find(s.Container)));
+        Assert.Equal(["ACL", "CLIENT", "CLUSTER", "CONFIG", "FUNCTION", "LATENCY", "MEMORY", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO"],
+            CommandTable.All.Where(c => c.IsContainer).Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal("client|kill", CommandTable.FindSubcommand("CLIENT|Kill")?.FullName);
         Assert.Null(CommandTable.FindSubcommand("client|kill|x"));
         Assert.Null(CommandTable.FindSubcommand("get|x"));
