@@ -19,8 +19,14 @@ public sealed record CommandDocs(string Since, string? Complexity, string Syntax
     /// <summary>An internal command (Redis's "syscmd" doc flag): replication, testing.</summary>
     public bool SystemCommand { get; init; }
 
-    /// <summary>The argument tree, parsed from <see cref="Syntax"/> when the table is built.</summary>
-    public IReadOnlyList<CommandArgument> Arguments { get; private set; } = [];
+    private string _owner = "";
+    private CommandArgument[]? _arguments;
+
+    /// <summary>
+    /// The argument tree, read from <see cref="Syntax"/> on first use (COMMAND DOCS), so that a
+    /// node's start-up does not pay for every row's (two threads may both read it: same tree).
+    /// </summary>
+    public IReadOnlyList<CommandArgument> Arguments => _arguments ??= ArgumentNotation.Parse(Syntax, _owner);
 
     /// <summary>The doc flags' names in COMMAND DOCS's order.</summary>
     public IEnumerable<string> DocFlagNames()
@@ -31,6 +37,7 @@ public sealed record CommandDocs(string Since, string? Complexity, string Syntax
             yield return "syscmd";
     }
 
-    internal void ParseArguments(string command) => Arguments = ArgumentNotation.Parse(Syntax, command);
+    /// <summary>Names the command or "container|sub" these docs belong to, for notation errors.</summary>
+    internal void BelongTo(string owner) => _owner = owner;
 }
 

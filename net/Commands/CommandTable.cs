@@ -106,7 +106,7 @@ public static partial class CommandTable
         {
             all[i].Index = i;
             all[i].ParseKeySpecs();
-            all[i].Docs.ParseArguments(all[i].Name);
+            all[i].Docs.BelongTo(all[i].Name);
         }
         return [.. all];
     }
@@ -120,7 +120,7 @@ public static partial class CommandTable
         AddDataSubcommands(all);
         foreach (var sub in all)
         {
-            sub.Docs.ParseArguments(sub.FullName);
+            sub.Docs.BelongTo(sub.FullName);
             (Find(sub.Container) ?? throw new InvalidOperationException($"{sub.FullName}: no such container")).IsContainer = true;
         }
         return [.. all.OrderBy(s => s.Container, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];

@@ -10,6 +10,15 @@ namespace Istore.Tests.Net;
 /// </summary>
 public partial class CommandDocsTableTests
 {
+    /// <summary>A node reads the trees on first use, not at start-up: here every row's notation must read.</summary>
+    [Fact]
+    public void Every_rows_argument_notation_reads()
+    {
+        Assert.All(CommandTable.All, c => Assert.NotNull(c.Docs.Arguments));
+        Assert.All(CommandTable.Subcommands, s => Assert.NotNull(s.Docs.Arguments));
+        Assert.Contains(CommandTable.Find("SET")!.Docs.Arguments, a => a.Name == "expiration");
+    }
+
     [Fact]
     public void Versions_are_versions()
     {
