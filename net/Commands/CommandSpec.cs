@@ -29,6 +29,9 @@ public sealed record CommandSpec(
     /// <summary>Redis 7's command tips (nondeterministic_output, request_policy:all_shards…), for clients and COMMAND INFO.</summary>
     public string[] Tips { get; init; } = [];
 
+    /// <summary>What COMMAND DOCS tells beyond the summary and group.</summary>
+    public required CommandDocs Docs { get; init; }
+
     internal void ParseKeySpecs()
     {
         if (Keys is not null)
@@ -37,9 +40,9 @@ public sealed record CommandSpec(
 
     /// <summary>
     /// A container of subcommands (CLIENT, CONFIG, XINFO…): Redis names its calls "container|sub".
-    /// Its summary says so, as Redis's do; DEBUG's says so too, but Redis gives it no subcommand table.
+    /// The table's subcommand rows make it one (DEBUG, whose summary reads like a container's, has none).
     /// </summary>
-    public bool IsContainer { get; } = Summary.StartsWith("A container", StringComparison.Ordinal) && Name != "DEBUG";
+    public bool IsContainer { get; internal set; }
 
     /// <summary>
     /// Flags Redis gives some subcommands beyond their container's own: CLUSTER RESET is no-script,

@@ -12,5 +12,6 @@ public static partial class CommandTable
             "A container for cluster commands (INFO, NODES, SLOTS, SHARDS, MYID, KEYSLOT, RESET, HELP…); cluster support is disabled here.")
         {
             SubcommandFlags = [("RESET", CommandFlags.NoScript)],
+            Docs = Doc("3.0.0", BySubcommand),
         });
 }

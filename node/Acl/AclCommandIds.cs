@@ -28,7 +28,7 @@ internal static class AclCommandIds
 
     static AclCommandIds()
     {
-        var subs = AclSubcommands.All.Where(s => CommandTable.Find(s.Container) is not null).ToList();
+        var subs = CommandTable.Subcommands.Where(s => CommandTable.Find(s.Container) is not null).ToList();
         FullNames = [.. CommandTable.All.Select(c => c.Name.ToLowerInvariant()), .. subs.Select(s => (s.Container + "|" + s.Name).ToLowerInvariant())];
         Categories = [.. CommandTable.All.Select(AclCategories.Of), .. subs.Select(s => s.Categories)];
         Parents = [.. CommandTable.All.Select(_ => -1), .. subs.Select(s => CommandTable.Find(s.Container)!.Index)];

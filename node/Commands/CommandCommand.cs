@@ -25,7 +25,7 @@ internal static class CommandCommand
                 WriteInfos(c, c.Count == 2 ? (IReadOnlyCollection<CommandSpec?>)CommandTable.All : Named(c));
                 break;
             case "DOCS":
-                WriteDocs(c, c.Count == 2 ? CommandTable.All : Named(c).OfType<CommandSpec>().ToList());
+                WriteDocs(c);
                 break;
             case "GETKEYS" when c.Count >= 4:
                 GetKeys(c, withFlags: false);
@@ -111,11 +111,10 @@ internal static class CommandCommand
             string name = spec.Name.ToLowerInvariant();
             if (filter(name, AclCategories.Of(spec)))
                 names.Add(name);
-            foreach (var sub in AclSubcommands.All.Where(s => s.Container == spec.Name))
+            foreach (var sub in CommandTable.SubcommandsOf(spec.Name))
             {
-                string full = name + "|" + sub.Name.ToLowerInvariant();
-                if (filter(full, sub.Categories))
-                    names.Add(full);
+                if (filter(sub.FullName, sub.Categories))
+                    names.Add(sub.FullName);
             }
         }
         c.Output.WriteArrayHeader(names.Count);
@@ -138,19 +137,44 @@ internal static class CommandCommand
         }
     }
 
-    private static void WriteDocs(CommandContext c, IReadOnlyCollection<CommandSpec> specs)
+    /// <summary>
+    /// COMMAND DOCS [name…]: every command, or the ones named (a subcommand as "container|sub"), each
+    /// under its full name; Redis leaves unknown names out.
+    /// </summary>
+    private static void WriteDocs(CommandContext c)
     {
-        c.Output.WriteMapHeader(specs.Count);
-        foreach (var spec in specs)
+        if (c.Count == 2)
         {
-            c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
-            c.Output.WriteMapHeader(3);
-            c.Output.WriteBulkString("summary"u8);
-            c.Output.WriteBulkString(spec.Summary);
-            c.Output.WriteBulkString("since"u8);
-            c.Output.WriteBulkString("1.0.0"u8);
-            c.Output.WriteBulkString("group"u8);
-            c.Output.WriteBulkString(spec.Group);
+            c.Output.WriteMapHeader(CommandTable.All.Count);
+            foreach (var spec in CommandTable.All)
+            {
+                c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
+                CommandDocsReply.Write(c.Output, spec);
+            }
+            return;
+        }
+        var found = new List<(CommandSpec Spec, Subcommand? Sub)>();
+        for (int i = 2; i < c.Count; i++)
+        {
+            string name = c.ArgString(i);
+            if (CommandTable.Find(name) is { } spec)
+                found.Add((spec, null));
+            else if (CommandTable.FindSubcommand(name) is { } sub)
+                found.Add((CommandTable.Find(sub.Container)!, sub));
+        }
+        c.Output.WriteMapHeader(found.Count);
+        foreach (var (spec, sub) in found)
+        {
+            if (sub is null)
+            {
+                c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
+                CommandDocsReply.Write(c.Output, spec);
+            }
+            else
+            {
+                c.Output.WriteBulkString(sub.FullName);
+                CommandDocsReply.Write(c.Output, spec, sub);
+            }
         }
     }
 

@@ -183,19 +183,16 @@ internal static class ScriptCommandCall
         return null;
     }
 
-    /// <summary>A container's subcommands by container name, as Redis 7 lists them.</summary>
-    private static readonly Dictionary<string, string[]> SubcommandsOf = AclSubcommands.All
-        .GroupBy(s => s.Container).ToDictionary(g => g.Key, g => g.Select(s => s.Name).ToArray());
-
     /// <summary>Redis looks a container's call up by its subcommand: one it does not have is an unknown command.</summary>
     private static bool KnownSubcommand(CommandSpec spec, CommandArgs args)
     {
-        if (!SubcommandsOf.TryGetValue(spec.Name, out var names))
+        var subcommands = CommandTable.SubcommandsOf(spec.Name);
+        if (subcommands.Count == 0)
             return true;   // no list here (DEBUG): the handler judges
         if (args.Count < 2)
             return true;   // the container alone: its arity refuses it
-        foreach (var name in names)
-            if (System.Text.Ascii.EqualsIgnoreCase(args[1], name))
+        foreach (var sub in subcommands)
+            if (System.Text.Ascii.EqualsIgnoreCase(args[1], sub.Name))
                 return true;
         return false;
     }

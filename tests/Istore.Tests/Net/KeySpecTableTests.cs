@@ -125,7 +125,7 @@ public class KeySpecTableTests
     [InlineData("RO r0,1")]
     [InlineData("RO r0,1,0")]
     public void Bad_notation_is_refused(string notation) =>
-        Assert.Throws<InvalidOperationException>(() => KeySpecNotation.Parse(notation, new CommandSpec("X", 2, CommandFlags.ReadOnly, 0, 0, 0, "generic", "x")));
+        Assert.Throws<InvalidOperationException>(() => KeySpecNotation.Parse(notation, new CommandSpec("X", 2, CommandFlags.ReadOnly, 0, 0, 0, "generic", "x") { Docs = new("1.0.0", null, "") }));
 
     private static CommandArgs Args(string[] values)
     {
