@@ -19,7 +19,8 @@ internal static class CommandDocsReply
 
     private static void Write(RespWriter o, string summary, string group, CommandDocs docs, IReadOnlyList<Subcommand> subcommands)
     {
-        o.WriteMapHeader(3 + (docs.Complexity is null ? 0 : 1) + (docs.DocFlagNames().Any() ? 1 : 0) + (docs.DeprecatedSince is null ? 0 : 2)
+        var docFlags = docs.DocFlagNames().ToList();
+        o.WriteMapHeader(3 + (docs.Complexity is null ? 0 : 1) + (docFlags.Count > 0 ? 1 : 0) + (docs.DeprecatedSince is null ? 0 : 2)
             + (docs.History.Count > 0 ? 1 : 0) + (docs.Arguments.Count > 0 ? 1 : 0) + (subcommands.Count > 0 ? 1 : 0));
         o.WriteBulkString("summary"u8);
         o.WriteBulkString(summary);
@@ -28,7 +29,6 @@ internal static class CommandDocsReply
         o.WriteBulkString("group"u8);
         o.WriteBulkString(group.Replace('_', '-'));   // the table's sorted_set is Redis's ACL category; its docs group is sorted-set
         WriteOptional(o, "complexity"u8, docs.Complexity);
-        var docFlags = docs.DocFlagNames().ToList();
         if (docFlags.Count > 0)
         {
             o.WriteBulkString("doc_flags"u8);

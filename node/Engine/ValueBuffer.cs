@@ -35,8 +35,7 @@ public struct ValueBuffer
     public void Set(ReadOnlySpan<byte> value, long expireAt)
     {
         FullLength = value.Length;
-        if (Prefix > 0 && value.Length > Prefix)
-            value = value[..Prefix];
+        value = value[..Shown(value.Length)];
         if (_lent || Buffer.Length < value.Length || (Buffer.Length > KeepAtMost && value.Length <= KeepAtMost))
         {
             Buffer = GC.AllocateUninitializedArray<byte>(value.Length > KeepAtMost
@@ -48,6 +47,9 @@ public struct ValueBuffer
         Length = value.Length;
         ExpireAt = expireAt;
     }
+
+    /// <summary>How many of a value's <paramref name="length"/> bytes a reader sees: all, or its <see cref="Prefix"/>.</summary>
+    private readonly int Shown(int length) => Prefix > 0 ? Math.Min(Prefix, length) : length;
 
     /// <summary>Stops showing a lent array, so this buffer does not keep a large string alive after its key lets it go.</summary>
     public void GiveBack()
@@ -65,7 +67,7 @@ public struct ValueBuffer
         Buffer = value;
         _lent = true;
         FullLength = value.Length;
-        Length = Prefix > 0 ? Math.Min(Prefix, value.Length) : value.Length;
+        Length = Shown(value.Length);
         ExpireAt = expireAt;
     }
 }
