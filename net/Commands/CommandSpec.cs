@@ -18,6 +18,14 @@ public sealed record CommandSpec(
     /// <summary>Position in <see cref="CommandTable.All"/>: servers index their handler arrays with it.</summary>
     public int Index { get; internal set; }
 
+    /// <summary>
+    /// A command is its table row: equal by identity. A record's generated equality compares every
+    /// field, and dispatch compares specs (spec == ExecSpec …) on every command.
+    /// </summary>
+    public bool Equals(CommandSpec? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     public bool HasKeys => FirstKey > 0 || NumKeysAt > 0;
 
     /// <summary>The key specs in <see cref="KeySpecNotation"/>; null for a command without keys.</summary>

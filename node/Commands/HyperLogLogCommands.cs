@@ -87,31 +87,49 @@ public static class HyperLogLogCommands
         c.Output.WriteInteger(updated ? 1 : 0);
     }
 
-    /// <summary>PFCOUNT key [key …]: one key answers from its header cache when fresh; several keys count their union.</summary>
+    /// <summary>
+    /// PFCOUNT key [key …]: one key answers from its header cache when fresh, read beside writers as
+    /// GET reads; a stale cache takes the write lock to count and store the count. Several keys count
+    /// their union under the lock.
+    /// </summary>
     private static void PfCount(CommandContext c)
     {
-        using var read = c.Keyspace.Lock();
         if (c.Count == 2)
         {
-            // The header decides first: a fresh cached count answers without copying 12 KB of registers.
-            var ks = c.Keyspace;
-            var type = ks.ReadLivePrefix(c.Arg(1), HyperLogLog.HeaderSize);
-            if (type == KeyType.None)
-                c.Output.WriteInteger(0);
-            else if (type != KeyType.String)
-                c.Output.WriteError(Errors.WrongType);
-            else if (!HyperLogLog.IsValid(ks.Value.Span, ks.Value.FullLength))
-                c.Output.WriteError(HyperLogLog.InvalidValueError);
-            else if (HyperLogLog.TryCachedCount(ks.Value.Span, out long cached))
-                c.Output.WriteInteger(cached);
-            else
+            if (AnsweredFromHeader(c))
+                return;
+            using var write = c.Keyspace.Lock();
+            if (!AnsweredFromHeader(c))   // the header is read again: a writer may have come between
                 CountAndCache(c);
             return;
         }
+        using var read = c.Keyspace.Lock();
         Span<byte> max = stackalloc byte[HyperLogLog.Registers];
         max.Clear();
         if (TryMergeSources(c, 1, max, out _))
             c.Output.WriteInteger(HyperLogLog.CountRegisters(max));
+    }
+
+    /// <summary>
+    /// Answers PFCOUNT of one key from its header alone: 0 when missing, an error for another type or
+    /// a string that is not an HLL, or a fresh cached count. False when the count must be made.
+    /// The header decides first: a fresh cached count answers without copying 12 KB of registers.
+    /// </summary>
+    private static bool AnsweredFromHeader(CommandContext c)
+    {
+        var ks = c.Keyspace;
+        var type = ks.ReadLivePrefix(c.Arg(1), HyperLogLog.HeaderSize);
+        if (type == KeyType.None)
+            c.Output.WriteInteger(0);
+        else if (type != KeyType.String)
+            c.Output.WriteError(Errors.WrongType);
+        else if (!HyperLogLog.IsValid(ks.Value.Span, ks.Value.FullLength))
+            c.Output.WriteError(HyperLogLog.InvalidValueError);
+        else if (HyperLogLog.TryCachedCount(ks.Value.Span, out long cached))
+            c.Output.WriteInteger(cached);
+        else
+            return false;
+        return true;
     }
 
     /// <summary>A valid HLL whose cached count is stale: counts its registers (read whole now; the write lock keeps the key as its header was) and stores the count back.</summary>
