@@ -12,13 +12,22 @@ namespace Istore.Tests.Proxy;
 /// </summary>
 public class ProxyCommandIntrospectionTests(ProxyCluster cluster) : IClassFixture<ProxyCluster>
 {
-    private async Task<(RawConnection Proxy, RawConnection Node)> ConnectBothAsync(int protocol)
+    /// <summary>A client of the proxy and one of a backend node, both speaking the same protocol.</summary>
+    private sealed record Clients(RawConnection Proxy, RawConnection Node) : IAsyncDisposable
     {
-        var proxy = await cluster.ConnectAsync();
-        var node = await cluster.Nodes[0].ConnectAsync();
-        foreach (var connection in new[] { proxy, node })
+        public async ValueTask DisposeAsync()
+        {
+            await Proxy.DisposeAsync();
+            await Node.DisposeAsync();
+        }
+    }
+
+    private async Task<Clients> ConnectBothAsync(int protocol)
+    {
+        var clients = new Clients(await cluster.ConnectAsync(), await cluster.Nodes[0].ConnectAsync());
+        foreach (var connection in new[] { clients.Proxy, clients.Node })
             await connection.ReadValueAfterAsync("HELLO", protocol.ToString());
-        return (proxy, node);
+        return clients;
     }
 
     private static async Task<byte[]> FrameAsync(RawConnection c, params string[] args)
@@ -51,9 +60,8 @@ public class ProxyCommandIntrospectionTests(ProxyCluster cluster) : IClassFixtur
     [InlineData(3)]
     public async Task Count_listing_list_and_docs_name_the_same_commands(int protocol)
     {
-        var (proxy, node) = await ConnectBothAsync(protocol);
-        await using var _ = proxy;
-        await using var __ = node;
+        await using var clients = await ConnectBothAsync(protocol);
+        var (proxy, node) = clients;
         string[] listed = [.. (await ListAsync(proxy)).Where(name => !name.Contains('|'))];
         var all = (await proxy.ReadValueAfterAsync("COMMAND")).Items;
         var docs = await proxy.ReadValueAfterAsync("COMMAND", "DOCS");
@@ -101,9 +109,8 @@ public class ProxyCommandIntrospectionTests(ProxyCluster cluster) : IClassFixtur
     [InlineData(3)]
     public async Task Info_and_docs_of_every_served_command_are_the_nodes(int protocol)
     {
-        var (proxy, node) = await ConnectBothAsync(protocol);
-        await using var _ = proxy;
-        await using var __ = node;
+        await using var clients = await ConnectBothAsync(protocol);
+        var (proxy, node) = clients;
         string[] listed = await ListAsync(proxy);
         foreach (var name in listed)
         {
@@ -122,9 +129,8 @@ public class ProxyCommandIntrospectionTests(ProxyCluster cluster) : IClassFixtur
     [InlineData(3)]
     public async Task List_filters_getkeys_and_help_are_the_nodes_for_served_commands(int protocol)
     {
-        var (proxy, node) = await ConnectBothAsync(protocol);
-        await using var _ = proxy;
-        await using var __ = node;
+        await using var clients = await ConnectBothAsync(protocol);
+        var (proxy, node) = clients;
         string[] served = [.. (await ListAsync(proxy)).Where(name => !name.Contains('|'))];
         foreach (var filter in new[] { new[] { "PATTERN", "z*" }, ["pattern", "CLIENT|*"], ["ACLCAT", "read"], ["ACLCAT", "dangerous"] })
         {
