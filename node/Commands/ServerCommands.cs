@@ -8,7 +8,7 @@ public static class ServerCommands
     public static void Register(HandlerTable t)
     {
         t.Add("INFO", InfoCommand.Execute);
-        t.Add("COMMAND", CommandCommand.Execute);
+        t.Add("COMMAND", c => CommandCommand.Execute(c.Output, c.Args, CommandCatalog.Everything));
         t.Add("CONFIG", Config);
         t.Add("TIME", Time);
         t.Add("DBSIZE", DbSize);

@@ -261,7 +261,7 @@ public sealed class NodeConfig
     private readonly HashSet<string> _hidden = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The parameters <paramref name="pattern"/> matches; <paramref name="plain"/> (no glob) also finds hidden ones.</summary>
-    public IEnumerable<(string Name, string Value)> Get(Keyspace.GlobPattern pattern, bool plain) =>
+    public IEnumerable<(string Name, string Value)> Get(GlobPattern pattern, bool plain) =>
         _entries.Where(e => (plain || !_hidden.Contains(e.Key)) && pattern.IsMatch(System.Text.Encoding.UTF8.GetBytes(e.Key)))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => (e.Key, e.Value.Get()));

@@ -19,7 +19,7 @@ internal sealed class LocalCommands(ProxyServer server, ProxyWorker worker)
         if (spec is null || (spec.Flags & CommandFlags.NoAuth) == 0)
             Reply(session, null, 0, w => w.WriteError(NoAuth));
         else if (!spec.AcceptsArgCount(args.Count))
-            Reply(session, null, 0, w => w.WriteError($"ERR wrong number of arguments for '{spec.Name.ToLowerInvariant()}' command"));
+            Reply(session, null, 0, w => w.WriteError(CommandErrors.WrongArgs(spec.Name)));
         else
             Execute(session, spec, args, null, 0);
     }
@@ -74,8 +74,8 @@ internal sealed class LocalCommands(ProxyServer server, ProxyWorker worker)
                 writer.WriteBulkString(micros / 1_000_000);
                 writer.WriteBulkString(micros % 1_000_000);
                 break;
-            case "COMMAND" when args.Count == 2 && Ascii.EqualsIgnoreCase(args[1], "COUNT"u8):
-                writer.WriteInteger(CommandTable.All.Count);
+            case "COMMAND":
+                CommandCommand.Execute(writer, args, ProxyCommands.Served);
                 break;
             default:
                 writer.WriteError($"ERR '{args.ToString(0)}' with these arguments is not supported by istore-proxy");

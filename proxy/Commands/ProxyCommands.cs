@@ -58,6 +58,15 @@ internal static class ProxyCommands
 
     public static RouteKind KindOf(CommandSpec spec) => Kinds[spec.Index];
 
+    /// <summary>
+    /// What COMMAND lists through the proxy: the commands it serves, not the refused ones nor those
+    /// needing a connection of their own, so that clients which plan with COMMAND (go-redis's
+    /// read-only routing, redis-cli's hints, RedisInsight) do not offer what would only fail here.
+    /// A served container is listed whole, with every subcommand the table has.
+    /// </summary>
+    public static CommandCatalog Served { get; } =
+        new(CommandTable.All.Where(spec => KindOf(spec) is not (RouteKind.Refused or RouteKind.NeedsOwnConnection)));
+
     public static string UnknownCommandError(string name) =>
         NeedDedicatedConnection.Contains(name) ? OwnConnectionError(name) : $"ERR unknown command '{name}'";
 

@@ -110,7 +110,7 @@ internal sealed partial class ProxyWorker : ILoopWorker, IReplySink
         else if (spec is null)
             ReplyError(session, counters, start, ProxyCommands.UnknownCommandError(args.ToString(0)));
         else if (!spec.AcceptsArgCount(args.Count) || !HasWholeKeyGroups(spec, args.Count))
-            ReplyError(session, counters, start, $"ERR wrong number of arguments for '{spec.Name.ToLowerInvariant()}' command");
+            ReplyError(session, counters, start, CommandErrors.WrongArgs(spec.Name));
         else if (SubscribedContextRefusal(session, spec, args) is { } refusal)
             ReplyError(session, counters, start, refusal);
         else if (!session.Tenant.Bucket.TryTake())

@@ -1,7 +1,7 @@
-namespace Istore.Node.Keyspace;
+namespace Istore.Net.Text;
 
 /// <summary>
-/// Redis's glob matching (KEYS, SCAN MATCH, CONFIG GET): * ? [abc] [^a] [a-z] and \ escapes,
+/// Redis's glob matching (KEYS, SCAN MATCH, CONFIG GET, COMMAND LIST's PATTERN, here for the proxy too): * ? [abc] [^a] [a-z] and \ escapes,
 /// byte-wise — a port of Redis's stringmatchlen, quirks included (an unclosed class runs to the
 /// end of the pattern, "[a-]" is the range from ']' to 'a', a trailing backslash is literal).
 /// </summary>

@@ -1,7 +1,6 @@
-using Istore.Net.Commands;
 using Istore.Net.Resp;
 
-namespace Istore.Node.Commands;
+namespace Istore.Net.Commands;
 
 /// <summary>
 /// One command's COMMAND DOCS entry as Redis 7 writes it: a map of summary, since, group,
@@ -10,7 +9,7 @@ namespace Istore.Node.Commands;
 /// history) and orders, all read from the command table. Each argument that is not a oneof or a
 /// block carries display_text, as Redis 7.2 added it.
 /// </summary>
-internal static class CommandDocsReply
+public static class CommandDocsReply
 {
     public static void Write(RespWriter o, CommandSpec spec) => Write(o, spec.Summary, spec.Group, spec.Docs, CommandTable.SubcommandsOf(spec.Name));
 

@@ -1,13 +1,12 @@
-using Istore.Net.Commands;
 using Istore.Net.Resp;
 
-namespace Istore.Node.Commands;
+namespace Istore.Net.Commands;
 
 /// <summary>
 /// One command's COMMAND INFO entry as Redis 7.0 writes it, in its RESP types (sets for flags,
 /// tips and key specs, maps inside a key spec) and its orders, all read from the command table.
 /// </summary>
-internal static class CommandInfoReply
+public static class CommandInfoReply
 {
     /// <summary>Command flags in Redis's reply order; movablekeys is computed, not declared.</summary>
     private static readonly (CommandFlags Flag, string Name)[] FlagNames =

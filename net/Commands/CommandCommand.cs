@@ -1,48 +1,53 @@
-using Istore.Net.Commands;
+using System.Text;
+using Istore.Net.Resp;
+using Istore.Net.Text;
 
-namespace Istore.Node.Commands;
+namespace Istore.Net.Commands;
 
-/// <summary>COMMAND [COUNT | INFO name… | DOCS name… | LIST | GETKEYS cmd args…], all read from the command table.</summary>
-internal static class CommandCommand
+/// <summary>
+/// COMMAND [COUNT | INFO name… | DOCS name… | LIST | GETKEYS cmd args… | HELP], all read from the
+/// command table and limited to a <see cref="CommandCatalog"/>: the node and the proxy answer with this one code.
+/// </summary>
+public static class CommandCommand
 {
-    public static void Execute(CommandContext c)
+    public static void Execute(RespWriter o, CommandArgs args, CommandCatalog catalog)
     {
-        if (c.Count == 1)
+        if (args.Count == 1)
         {
-            WriteInfos(c, CommandTable.All);
+            WriteInfos(o, [.. catalog.Commands]);
             return;
         }
-        var sub = c.ArgString(1).ToUpperInvariant();
+        var sub = args.ToString(1).ToUpperInvariant();
         switch (sub)
         {
-            case "COUNT" when c.Count == 2:
-                c.Output.WriteInteger(CommandTable.All.Count);
+            case "COUNT" when args.Count == 2:
+                o.WriteInteger(catalog.Commands.Count);
                 break;
             case "LIST":
-                List(c);
+                List(o, args, catalog);
                 break;
             case "INFO":
-                WriteInfos(c, c.Count == 2 ? (IReadOnlyCollection<CommandSpec?>)CommandTable.All : Named(c));
+                WriteInfos(o, args.Count == 2 ? [.. catalog.Commands] : [.. Enumerable.Range(2, args.Count - 2).Select(i => catalog.Find(args[i]))]);
                 break;
             case "DOCS":
-                WriteDocs(c);
+                WriteDocs(o, args, catalog);
                 break;
-            case "GETKEYS" when c.Count >= 4:
-                GetKeys(c, withFlags: false);
+            case "GETKEYS" when args.Count >= 4:
+                GetKeys(o, args, catalog, withFlags: false);
                 break;
-            case "GETKEYSANDFLAGS" when c.Count >= 4:
-                GetKeys(c, withFlags: true);
+            case "GETKEYSANDFLAGS" when args.Count >= 4:
+                GetKeys(o, args, catalog, withFlags: true);
                 break;
-            case "HELP" when c.Count == 2:
-                c.Output.WriteArrayHeader(Help.Length);
+            case "HELP" when args.Count == 2:
+                o.WriteArrayHeader(Help.Length);
                 foreach (var line in Help)
-                    c.Output.WriteSimpleString(line);
+                    o.WriteSimpleString(line);
                 break;
             case "COUNT" or "GETKEYS" or "GETKEYSANDFLAGS" or "HELP":
-                c.Output.WriteError(Errors.WrongArgs("command|" + sub.ToLowerInvariant()));
+                o.WriteError(CommandErrors.WrongArgs("command|" + sub.ToLowerInvariant()));
                 break;
             default:
-                c.Output.WriteError(Errors.UnknownSubcommand("command", c.ArgString(1)));
+                o.WriteError(CommandErrors.UnknownSubcommand("command", args.ToString(1)));
                 break;
         }
     }
@@ -72,41 +77,41 @@ internal static class CommandCommand
         "    Prints this help.",
     ];
 
-    /// <summary>COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]</summary>
+    private static bool Is(CommandArgs args, int index, ReadOnlySpan<byte> upperCaseWord) => Ascii.EqualsIgnoreCase(args[index], upperCaseWord);
+
     /// <summary>COMMAND LIST [FILTERBY …]: the commands and, as Redis 7, the containers' subcommands as "container|sub".</summary>
-    private static void List(CommandContext c)
+    private static void List(RespWriter o, CommandArgs args, CommandCatalog catalog)
     {
         Func<string, AclCategory, bool> filter = (_, _) => true;
-        if (c.Count == 5 && c.ArgIs(2, "FILTERBY"u8))
+        if (args.Count == 5 && Is(args, 2, "FILTERBY"u8))
         {
-            var value = c.ArgString(4);
-            if (c.ArgIs(3, "MODULE"u8))
+            if (Is(args, 3, "MODULE"u8))
             {
                 filter = (_, _) => false;   // no modules here
             }
-            else if (c.ArgIs(3, "ACLCAT"u8))
+            else if (Is(args, 3, "ACLCAT"u8))
             {
-                var category = AclCategories.Parse(value);
+                var category = AclCategories.Parse(args.ToString(4));
                 filter = (_, categories) => (categories & category) != 0;
             }
-            else if (c.ArgIs(3, "PATTERN"u8))
+            else if (Is(args, 3, "PATTERN"u8))
             {
-                var pattern = new Keyspace.GlobPattern(c.Args.ToArray(4), ignoreCase: true);
-                filter = (name, _) => pattern.IsMatch(System.Text.Encoding.ASCII.GetBytes(name));
+                var pattern = new GlobPattern(args.ToArray(4), ignoreCase: true);
+                filter = (name, _) => pattern.IsMatch(Encoding.ASCII.GetBytes(name));
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                o.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
-        else if (c.Count != 2)
+        else if (args.Count != 2)
         {
-            c.Output.WriteError(Errors.Syntax);
+            o.WriteError(CommandErrors.Syntax);
             return;
         }
         var names = new List<string>();
-        foreach (var spec in CommandTable.All)
+        foreach (var spec in catalog.Commands)
         {
             string name = spec.Name.ToLowerInvariant();
             if (filter(name, AclCategories.Of(spec)))
@@ -117,23 +122,20 @@ internal static class CommandCommand
                     names.Add(sub.FullName);
             }
         }
-        c.Output.WriteArrayHeader(names.Count);
+        o.WriteArrayHeader(names.Count);
         foreach (var name in names)
-            c.Output.WriteBulkString(name);
+            o.WriteBulkString(name);
     }
 
-    private static List<CommandSpec?> Named(CommandContext c) =>
-        Enumerable.Range(2, c.Count - 2).Select(i => CommandTable.Find(c.Arg(i))).ToList();
-
-    private static void WriteInfos(CommandContext c, IReadOnlyCollection<CommandSpec?> specs)
+    private static void WriteInfos(RespWriter o, IReadOnlyCollection<CommandSpec?> specs)
     {
-        c.Output.WriteArrayHeader(specs.Count);
+        o.WriteArrayHeader(specs.Count);
         foreach (var spec in specs)
         {
             if (spec is null)
-                c.Output.WriteNull();   // Redis: a null bulk string for an unknown name
+                o.WriteNull();   // Redis: a null bulk string for an unknown name
             else
-                CommandInfoReply.Write(c.Output, spec);
+                CommandInfoReply.Write(o, spec);
         }
     }
 
@@ -141,83 +143,83 @@ internal static class CommandCommand
     /// COMMAND DOCS [name…]: every command, or the ones named (a subcommand as "container|sub"), each
     /// under its full name; Redis leaves unknown names out.
     /// </summary>
-    private static void WriteDocs(CommandContext c)
+    private static void WriteDocs(RespWriter o, CommandArgs args, CommandCatalog catalog)
     {
-        if (c.Count == 2)
+        if (args.Count == 2)
         {
-            c.Output.WriteMapHeader(CommandTable.All.Count);
-            foreach (var spec in CommandTable.All)
+            o.WriteMapHeader(catalog.Commands.Count);
+            foreach (var spec in catalog.Commands)
             {
-                c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
-                CommandDocsReply.Write(c.Output, spec);
+                o.WriteBulkString(spec.Name.ToLowerInvariant());
+                CommandDocsReply.Write(o, spec);
             }
             return;
         }
         var found = new List<(CommandSpec Spec, Subcommand? Sub)>();
-        for (int i = 2; i < c.Count; i++)
+        for (int i = 2; i < args.Count; i++)
         {
-            string name = c.ArgString(i);
-            if (CommandTable.Find(name) is { } spec)
+            string name = args.ToString(i);
+            if (catalog.Find(name) is { } spec)
                 found.Add((spec, null));
-            else if (CommandTable.FindSubcommand(name) is { } sub)
+            else if (catalog.FindSubcommand(name) is { } sub)
                 found.Add((CommandTable.Find(sub.Container)!, sub));
         }
-        c.Output.WriteMapHeader(found.Count);
+        o.WriteMapHeader(found.Count);
         foreach (var (spec, sub) in found)
         {
             if (sub is null)
             {
-                c.Output.WriteBulkString(spec.Name.ToLowerInvariant());
-                CommandDocsReply.Write(c.Output, spec);
+                o.WriteBulkString(spec.Name.ToLowerInvariant());
+                CommandDocsReply.Write(o, spec);
             }
             else
             {
-                c.Output.WriteBulkString(sub.FullName);
-                CommandDocsReply.Write(c.Output, spec, sub);
+                o.WriteBulkString(sub.FullName);
+                CommandDocsReply.Write(o, spec, sub);
             }
         }
     }
 
     /// <summary>COMMAND GETKEYS, and GETKEYSANDFLAGS with each key's flags from the key spec that finds it.</summary>
-    private static void GetKeys(CommandContext c, bool withFlags)
+    private static void GetKeys(RespWriter o, CommandArgs args, CommandCatalog catalog, bool withFlags)
     {
-        var spec = CommandTable.Find(c.Arg(2));
+        var spec = catalog.Find(args[2]);
         if (spec is null)
         {
-            c.Output.WriteError("ERR Invalid command specified");
+            o.WriteError("ERR Invalid command specified");
             return;
         }
-        int argCount = c.Count - 2;
+        int argCount = args.Count - 2;
         if (!spec.AcceptsArgCount(argCount))
         {
-            c.Output.WriteError("ERR Invalid number of arguments specified for command");
+            o.WriteError("ERR Invalid number of arguments specified for command");
             return;
         }
         if ((!spec.HasKeys && !spec.MovableKeys) || spec.ChannelKeys)   // XREAD's keys follow STREAMS
         {
-            c.Output.WriteError("ERR The command has no key arguments");
+            o.WriteError("ERR The command has no key arguments");
             return;
         }
         var keys = new List<int>();
-        spec.CollectKeyIndexes(c.Args, keys, first: 2);
-        if (!SpecsPlaceKeys(spec, c.Args))
+        spec.CollectKeyIndexes(args, keys, first: 2);
+        if (!SpecsPlaceKeys(spec, args))
             keys.Clear();
         if (keys.Count == 0 && (spec.Flags & CommandFlags.NoMandatoryKeys) == 0)
         {
-            c.Output.WriteError("ERR Invalid arguments specified for command");
+            o.WriteError("ERR Invalid arguments specified for command");
             return;
         }
-        c.Output.WriteArrayHeader(keys.Count);
+        o.WriteArrayHeader(keys.Count);
         foreach (int i in keys)
         {
             if (!withFlags)
             {
-                c.Output.WriteBulkString(c.Arg(i + 2));
+                o.WriteBulkString(args[i + 2]);
                 continue;
             }
-            c.Output.WriteArrayHeader(2);
-            c.Output.WriteBulkString(c.Arg(i + 2));
-            CommandInfoReply.WriteKeyFlags(c.Output, KeyFlagsOfCall.Of(spec, c.Args, 2, i));
+            o.WriteArrayHeader(2);
+            o.WriteBulkString(args[i + 2]);
+            CommandInfoReply.WriteKeyFlags(o, KeyFlagsOfCall.Of(spec, args, 2, i));
         }
     }
 
@@ -226,7 +228,7 @@ internal static class CommandCommand
     /// PFMERGE without a source): Redis then names no keys. SORT's and MIGRATE's specs that cannot
     /// tell leave the keys to the table's keyword search.
     /// </summary>
-    private static bool SpecsPlaceKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
+    private static bool SpecsPlaceKeys(CommandSpec spec, CommandArgs args)
     {
         var scratch = new List<int>();
         foreach (var keySpec in spec.KeySpecs)
