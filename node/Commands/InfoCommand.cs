@@ -161,6 +161,7 @@ internal static class InfoCommand
                 yield return ("aof_last_bgrewrite_status", cp.LastSucceeded ? "ok" : "err");
                 yield return ("aof_last_write_status", db.Log.Failure is null ? "ok" : "err");
                 yield return ("aof_current_size", db.Log.CurrentSegmentBytes);
+                yield return ("aof_base_size", cp.BaseBytes);
                 yield return ("aof_appended_bytes", db.Log.AppendedBytes);
                 yield return ("aof_fsync_policy", db.Log.Policy.ToString().ToLowerInvariant());
                 yield return ("aof_current_segment", db.Log.CurrentSegment);

@@ -65,7 +65,7 @@ internal sealed class BackgroundTasks : IDisposable
                 Guard("engine maintenance", _db.Engine.Maintain);
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).
             Guard("log fsync", () => _db.Log.Flush(fsync: _db.Log.Policy != FsyncPolicy.No));
-            if (_db.Log.CurrentSegmentBytes > _config.CheckpointLogBytes && _db.Log.Failure is null)
+            if (_checkpointer.Due(_db.Log.CurrentSegmentBytes, _config.CheckpointLogBytes, _config.CheckpointGrowthPercent) && _db.Log.Failure is null)
                 _checkpointer.TryStartBackground();
         }
     }

@@ -254,7 +254,18 @@ public sealed class NodeConfig
         }, null);
     }
 
+    /// <summary>The least log growth that starts a checkpoint by itself (checkpoint-log-bytes, <c>--checkpoint-log-size</c>).</summary>
     public long CheckpointLogBytes { get; private set; }
+
+    /// <summary>Redis's auto-aof-rewrite-percentage: how much the log must also have grown, against what the last checkpoint wrote (0: never by itself).</summary>
+    public long CheckpointGrowthPercent
+    {
+        get
+        {
+            lock (_stored)
+                return long.Parse(_stored["auto-aof-rewrite-percentage"]);
+        }
+    }
 
     /// <summary>Parameters whose names match the glob, as (name, value).</summary>
     /// <summary>Redis's hidden parameters (test hooks): only a plain name finds them.</summary>
