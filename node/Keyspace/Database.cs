@@ -99,6 +99,9 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>maxmemory-samples: keys looked at per eviction round.</summary>
     public volatile int EvictionSamples = 5;
 
+    /// <summary>The eviction pool and sampling window every evicting session shares (under the write lock).</summary>
+    internal EvictionCandidates Eviction { get; } = new();
+
     /// <summary>
     /// The memory engine's nominal overhead of an empty node, counted in <see cref="UsedMemory"/> as
     /// Redis counts its used_memory_startup (about 0.9 MB): used memory is never 0, so a maxmemory

@@ -5,28 +5,21 @@ namespace Istore.Node.Keyspace;
 
 /// <summary>
 /// maxmemory-policy: Redis's approximated eviction. Each round samples maxmemory-samples keys (see
-/// <see cref="Sample"/>), keeps the best candidates in a small pool (Redis's eviction
-/// pool: the idlest for LRU, the least used for LFU, the nearest expiry for volatile-ttl) and
-/// evicts the best; the random policies evict a sampled key. An evicted key is deleted, logged
+/// <see cref="Sample"/>), keeps the best candidates in the database's one pool (Redis's eviction
+/// pool, <see cref="EvictionCandidates"/>: the idlest for LRU, the least used for LFU, the nearest
+/// expiry for volatile-ttl) and evicts the best; the random policies evict a sampled key. An evicted key is deleted, logged
 /// as DEL (replicas and the log see it), announced as "evicted" (class e), and invalidated for
 /// tracking clients.
 /// </summary>
 public sealed partial class KeyspaceSession
 {
-    /// <summary>Redis's EVPOOL_SIZE.</summary>
-    private const int PoolSize = 16;
-
     /// <summary>Keys read into the sampling window at a time.</summary>
     private const int WindowSize = 512;
 
     /// <summary>Candidates one eviction may look at before it gives up (all of them gone or not qualifying).</summary>
     private const int CandidatesPerEviction = 16 * WindowSize;
 
-    private readonly List<(byte[] Key, long Score)> _evictionPool = [];
     private readonly List<(byte[] Key, long ExpireAt)> _sampled = [];
-    private readonly List<(byte[] Key, long ExpireAt)> _window = [];
-    private long _windowCursor = -1;
-    private EvictionPolicy _windowPolicy;
 
     /// <summary>
     /// Evicts keys until the data is under maxmemory again, for at most <paramref name="budgetMs"/>
@@ -65,16 +58,12 @@ public sealed partial class KeyspaceSession
         var policy = _db.Policy;
         if (policy.VolatileOnly() && _db.Engine.VolatileKeyCount == 0)
             return false;
-        if (policy != _windowPolicy)
-        {
-            _window.Clear();
-            _evictionPool.Clear();
-            _windowPolicy = policy;
-        }
+        var candidates = _db.Eviction;
+        candidates.Use(policy);
         for (int considered = 0; considered < CandidatesPerEviction;)
         {
             Sample(policy);
-            if (_sampled.Count == 0 && _evictionPool.Count == 0)
+            if (_sampled.Count == 0 && candidates.PoolEmpty)
                 return false;
             considered += _sampled.Count + 1;
             if (policy is EvictionPolicy.AllKeysRandom or EvictionPolicy.VolatileRandom)
@@ -85,15 +74,11 @@ public sealed partial class KeyspaceSession
                 continue;
             }
             foreach (var (key, expireAt) in _sampled)
-                Offer(key, Score(policy, key, expireAt));
+                candidates.Offer(key, Score(policy, key, expireAt));
             // The best candidate first; one gone meanwhile (deleted, or persisted under volatile-*) is skipped.
-            while (_evictionPool.Count > 0)
-            {
-                var best = _evictionPool[^1].Key;
-                _evictionPool.RemoveAt(_evictionPool.Count - 1);
-                if (Evict(best))
+            while (!candidates.PoolEmpty)
+                if (Evict(candidates.TakeBest()))
                     return true;
-            }
         }
         return false;
     }
@@ -107,34 +92,37 @@ public sealed partial class KeyspaceSession
     private void Sample(EvictionPolicy policy)
     {
         _sampled.Clear();
+        var window = _db.Eviction.Window;
         int wanted = _db.EvictionSamples;
-        if (_window.Count < wanted)
+        if (window.Count < wanted)
             RefillWindow(policy.VolatileOnly());
-        for (int i = 0; i < wanted && _window.Count > 0; i++)
+        for (int i = 0; i < wanted && window.Count > 0; i++)
         {
-            int at = Random.Shared.Next(_window.Count);
-            _sampled.Add(_window[at]);
-            _window[at] = _window[^1];
-            _window.RemoveAt(_window.Count - 1);
+            int at = Random.Shared.Next(window.Count);
+            _sampled.Add(window[at]);
+            window[at] = window[^1];
+            window.RemoveAt(window.Count - 1);
         }
     }
 
     private void RefillWindow(bool volatileOnly)
     {
-        if (_windowCursor < 0)
-            _windowCursor = _engine.RandomCursor();
+        var candidates = _db.Eviction;
+        var window = candidates.Window;
+        if (candidates.Cursor < 0)
+            candidates.Cursor = _engine.RandomCursor();
         long now = Database.NowMs;
         bool wrapped = false;
         // Keys with an expiry may be rare: look further for them, but never more than a bounded walk.
-        for (int looked = 0; _window.Count < WindowSize && looked < WindowSize * 16; looked += WindowSize)
+        for (int looked = 0; window.Count < WindowSize && looked < WindowSize * 16; looked += WindowSize)
         {
-            _windowCursor = _engine.Scan(_windowCursor, WindowSize, (key, _, expireAt) =>
+            candidates.Cursor = _engine.Scan(candidates.Cursor, WindowSize, (key, _, expireAt) =>
             {
                 if ((volatileOnly && expireAt == 0) || (expireAt != 0 && expireAt <= now))
                     return;
-                _window.Add((key.ToArray(), expireAt));
+                window.Add((key.ToArray(), expireAt));
             });
-            if (_windowCursor == 0)
+            if (candidates.Cursor == 0)
             {
                 if (wrapped)
                     break;
@@ -150,22 +138,6 @@ public sealed partial class KeyspaceSession
         EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu => _db.Access.LfuScore(key),
         _ => _db.Access.LruScore(key),
     };
-
-    /// <summary>Keeps the pool sorted by score, best last, at most <see cref="PoolSize"/> long, each key once.</summary>
-    private void Offer(byte[] key, long score)
-    {
-        foreach (var (pooled, _) in _evictionPool)
-            if (pooled.AsSpan().SequenceEqual(key))
-                return;
-        if (_evictionPool.Count == PoolSize && score <= _evictionPool[0].Score)
-            return;
-        int at = 0;
-        while (at < _evictionPool.Count && _evictionPool[at].Score <= score)
-            at++;
-        _evictionPool.Insert(at, (key, score));
-        if (_evictionPool.Count > PoolSize)
-            _evictionPool.RemoveAt(0);
-    }
 
     /// <summary>Removes one key for memory, if it is still there and still qualifies (the caller holds the write lock).</summary>
     private bool Evict(byte[] key)
