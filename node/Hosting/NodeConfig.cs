@@ -257,7 +257,7 @@ public sealed class NodeConfig
     /// <summary>The least log growth that starts a checkpoint by itself (checkpoint-log-bytes, <c>--checkpoint-log-size</c>).</summary>
     public long CheckpointLogBytes { get; private set; }
 
-    /// <summary>Redis's auto-aof-rewrite-percentage: how much the log must also have grown, against what the last checkpoint wrote (0: never by itself).</summary>
+    /// <summary>Redis's auto-aof-rewrite-percentage: how much the log must also have grown, against the data the last checkpoint holds (0: never by itself).</summary>
     public long CheckpointGrowthPercent
     {
         get

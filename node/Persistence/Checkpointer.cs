@@ -25,8 +25,8 @@ public sealed class Checkpointer(Database db, ILogger logger)
     public long LastDurationMs { get; private set; } = -1;
 
     /// <summary>
-    /// The data the last checkpoint holds (Redis's aof_base_size): the engine's dataset estimate when
-    /// it began (0 while the engine does not measure it); until then, the data recovered at start.
+    /// The data the last completed checkpoint holds (Redis's aof_base_size): the engine's dataset
+    /// estimate when it began (0 while the engine does not measure it); until then, the data recovered at start.
     /// </summary>
     public long BaseBytes { get; private set; } = db.Engine.DatasetBytes ?? 0;
 
@@ -78,6 +78,7 @@ public sealed class Checkpointer(Database db, ILogger logger)
             var watch = Stopwatch.StartNew();
             long segment;
             Func<Task> finish;
+            long data;
             var cookie = new byte[16];
             // Rotate between write commands: a multi-key command's MULTI … EXEC group must not
             // straddle two segments (replaying the older one alone would cut the open group off as
@@ -94,13 +95,14 @@ public sealed class Checkpointer(Database db, ILogger logger)
                 BitConverter.TryWriteBytes(cookie.AsSpan(), segment);
                 BitConverter.TryWriteBytes(cookie.AsSpan(8), db.Log.StreamOffset);
                 finish = db.Engine.BeginCheckpoint(cookie, db.Lock);
-                BaseBytes = db.Engine.DatasetBytes ?? 0;
+                data = db.Engine.DatasetBytes ?? 0;
             }
             await finish().ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log
             // before the segments it replaces go away.
             db.Log.Flush(fsync: true);
             db.Log.DeleteSegmentsBefore(segment);
+            BaseBytes = data;   // only once it holds the data: a failed checkpoint is retried at the old base's pace
             LastSaveUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             LastDurationMs = watch.ElapsedMilliseconds;
             LastSucceeded = true;
