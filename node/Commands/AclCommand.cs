@@ -124,7 +124,7 @@ internal static class AclCommand
         var category = AclCategories.Parse(c.ArgString(2));
         if (category == AclCategory.None)
         {
-            c.Output.WriteError($"ERR Unknown category '{Errors.Truncate(c.ArgString(2))}'");
+            c.Output.WriteError($"ERR Unknown category '{CommandErrors.Truncate(c.ArgString(2))}'");
             return;
         }
         var names = Enumerable.Range(0, AclCommandIds.Count).Where(id => (AclCommandIds.Categories[id] & category) != 0).Select(id => AclCommandIds.FullNames[id]).ToList();

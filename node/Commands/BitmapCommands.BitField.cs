@@ -43,7 +43,7 @@ public static partial class BitmapCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
             if (!TryFieldType(c, i + 1, out bool signed, out int bits) || !TryBitOffset(c, i + 2, allowHash: true, bits, out long offset))

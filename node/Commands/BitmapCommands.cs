@@ -115,7 +115,7 @@ public static partial class BitmapCommands
         }
         else if (c.Count != 2)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         var bytes = c.Keyspace.Value.Span;
@@ -168,7 +168,7 @@ public static partial class BitmapCommands
         bool inBits = false, endGiven = c.Count >= 5;
         if (c.Count > 6)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (c.Count >= 4)
@@ -239,7 +239,7 @@ public static partial class BitmapCommands
         inBits = c.ArgIs(index, "BIT"u8);
         if (inBits || c.ArgIs(index, "BYTE"u8))
             return true;
-        c.Output.WriteError(Errors.Syntax);
+        c.Output.WriteError(CommandErrors.Syntax);
         return false;
     }
 
@@ -253,7 +253,7 @@ public static partial class BitmapCommands
         else if (c.ArgIs(1, "NOT"u8)) operation = BitOps.Operation.Not;
         else
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (operation == BitOps.Operation.Not && c.Count != 4)

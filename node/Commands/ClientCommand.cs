@@ -49,7 +49,7 @@ internal static class ClientCommand
                 bool? on = c.ArgIs(2, "ON"u8) ? true : c.ArgIs(2, "OFF"u8) ? false : null;
                 if (on is null)
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return;
                 }
                 if (sub == "NO-EVICT") c.Connection.NoEvict = on.Value;
@@ -91,10 +91,10 @@ internal static class ClientCommand
                 break;
             case "ID" or "GETNAME" or "SETNAME" or "SETINFO" or "INFO" or "NO-EVICT" or "NO-TOUCH" or "HELP" or "PAUSE" or "UNPAUSE"
                 or "TRACKING" or "CACHING" or "GETREDIR" or "TRACKINGINFO" or "UNBLOCK" or "REPLY":
-                c.Output.WriteError(Errors.WrongArgs("client|" + sub.ToLowerInvariant()));
+                c.Output.WriteError(CommandErrors.WrongArgs("client|" + sub.ToLowerInvariant()));
                 break;
             default:
-                c.Output.WriteError(Errors.UnknownSubcommand("client", c.ArgString(1)));
+                c.Output.WriteError(CommandErrors.UnknownSubcommand("client", c.ArgString(1)));
                 break;
         }
     }
@@ -132,7 +132,7 @@ internal static class ClientCommand
                 c.Client.Replies = ReplyMode.Skip;
         }
         else
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
     }
 
     /// <summary>CLIENT PAUSE timeout [WRITE|ALL]: Redis's errors for a bad timeout or mode.</summary>
@@ -150,7 +150,7 @@ internal static class ClientCommand
                 all = false;
             else if (!c.ArgIs(3, "ALL"u8))
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
@@ -185,7 +185,7 @@ internal static class ClientCommand
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
@@ -204,7 +204,7 @@ internal static class ClientCommand
             return type;
         if (type == "slave")
             return "replica";
-        c.Output.WriteError($"ERR Unknown client type '{Errors.Truncate(c.ArgString(index))}'");
+        c.Output.WriteError($"ERR Unknown client type '{CommandErrors.Truncate(c.ArgString(index))}'");
         return null;
     }
 
@@ -227,7 +227,7 @@ internal static class ClientCommand
     {
         if (c.Count == 2)
         {
-            c.Output.WriteError(Errors.WrongArgs("client|kill"));
+            c.Output.WriteError(CommandErrors.WrongArgs("client|kill"));
             return;
         }
         if (c.Count == 3)
@@ -250,7 +250,7 @@ internal static class ClientCommand
         {
             if (i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
             if (c.ArgIs(i, "ID"u8))
@@ -281,7 +281,7 @@ internal static class ClientCommand
             else if (c.ArgIs(i, "SKIPME"u8) && (c.ArgIs(i + 1, "YES"u8) || c.ArgIs(i + 1, "NO"u8))) skipMe = c.ArgIs(i + 1, "YES"u8);
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

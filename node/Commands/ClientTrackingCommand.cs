@@ -37,7 +37,7 @@ internal static class ClientTrackingCommand
             else if (c.ArgIs(i, "PREFIX"u8) && more) prefixes.Add(c.Args.ToArray(++i));
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
@@ -53,7 +53,7 @@ internal static class ClientTrackingCommand
         }
         if (!c.ArgIs(2, "ON"u8))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (Refusal(current, bcast, optIn, optOut, prefixes) is { } refusal)
@@ -124,7 +124,7 @@ internal static class ClientTrackingCommand
         else if (c.ArgIs(2, "NO"u8) && !state.OptOut)
             c.Output.WriteError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
         else if (!c.ArgIs(2, "YES"u8) && !c.ArgIs(2, "NO"u8))
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
         else
         {
             state.CachingGiven = true;

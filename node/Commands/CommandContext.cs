@@ -77,5 +77,5 @@ public sealed class CommandContext(NodeServer node, KeyspaceSession keyspace)
 
     private static readonly byte[][] LowerNames = [.. CommandTable.All.Select(spec => Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant()))];
 
-    public void WrongArity() => Output.WriteError(Errors.WrongArgs(Spec.Name));
+    public void WrongArity() => Output.WriteError(CommandErrors.WrongArgs(Spec.Name));
 }

@@ -76,7 +76,7 @@ public static class ConnectionCommands
             }
             else
             {
-                c.Output.WriteError($"ERR Syntax error in HELLO option '{Errors.Truncate(c.ArgString(i))}'");
+                c.Output.WriteError($"ERR Syntax error in HELLO option '{CommandErrors.Truncate(c.ArgString(i))}'");
                 return;
             }
         }
@@ -110,7 +110,7 @@ public static class ConnectionCommands
     {
         if (c.Count > 3)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (c.Count == 2 && c.Node.Acl.Default.Rules.NoPass)

@@ -80,7 +80,7 @@ internal static class DebugCommand
         else if (NoOps.Contains(sub))
             c.Output.WriteOk();
         else
-            c.Output.WriteError($"ERR unknown subcommand '{Errors.Truncate(sub)}'. Try DEBUG HELP.");
+            c.Output.WriteError($"ERR unknown subcommand '{CommandErrors.Truncate(sub)}'. Try DEBUG HELP.");
     }
 
     /// <summary>Blocks this event loop, as Redis's DEBUG SLEEP blocks the server (0 yields once).</summary>

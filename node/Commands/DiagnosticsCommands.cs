@@ -61,7 +61,7 @@ internal static class DiagnosticsCommands
         }
         else if (c.ArgIs(1, "GET"u8) && c.Count > 3)
         {
-            c.Output.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(c.ArgString(1))}'. Try SLOWLOG HELP.");
+            c.Output.WriteError($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Truncate(c.ArgString(1))}'. Try SLOWLOG HELP.");
         }
         else if (c.ArgIs(1, "GET"u8))
         {
@@ -87,9 +87,9 @@ internal static class DiagnosticsCommands
             }
         }
         else if (c.ArgIs(1, "LEN"u8) || c.ArgIs(1, "RESET"u8))
-            c.Output.WriteError(Errors.WrongArgs("slowlog|" + c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.WrongArgs("slowlog|" + c.ArgString(1)));
         else
-            c.Output.WriteError(Errors.UnknownSubcommand("slowlog", c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.UnknownSubcommand("slowlog", c.ArgString(1)));
     }
 
     private static readonly string[] LatencyHelp =
@@ -148,7 +148,7 @@ internal static class DiagnosticsCommands
         {
             var name = c.ArgString(2);
             if (!monitor.Snapshot().TryGetValue(name, out var history))
-                c.Output.WriteError($"ERR No samples available for event '{Errors.Truncate(name)}'");
+                c.Output.WriteError($"ERR No samples available for event '{CommandErrors.Truncate(name)}'");
             else
                 c.Output.WriteVerbatimText(Graph(name, history.Samples, history.MaxMs));
         }
@@ -169,11 +169,11 @@ internal static class DiagnosticsCommands
         }
         else if (c.ArgIs(1, "LATEST"u8) || c.ArgIs(1, "HISTORY"u8) || c.ArgIs(1, "GRAPH"u8) || c.ArgIs(1, "DOCTOR"u8))
         {
-            c.Output.WriteError(Errors.WrongArgs("latency|" + c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.WrongArgs("latency|" + c.ArgString(1)));
         }
         else
         {
-            c.Output.WriteError(Errors.UnknownSubcommand("latency", c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.UnknownSubcommand("latency", c.ArgString(1)));
         }
     }
 

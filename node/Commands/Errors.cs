@@ -1,10 +1,8 @@
 namespace Istore.Node.Commands;
 
-/// <summary>Redis 7's error replies, word for word (clients and tests match on them).</summary>
+/// <summary>Redis 7's error replies, word for word (clients and tests match on them); those about a command's shape are <see cref="CommandErrors"/>, shared with the proxy.</summary>
 public static class Errors
 {
-    /// <summary>The errors about a command's shape live in net (<see cref="CommandErrors"/>), shared with the proxy.</summary>
-    public const string Syntax = CommandErrors.Syntax;
     public const string NotInteger = "ERR value is not an integer or out of range";
     public const string NotFloat = "ERR value is not a valid float";
     public const string Overflow = "ERR increment or decrement would overflow";
@@ -24,11 +22,5 @@ public static class Errors
     public const string InvalidCursor = "ERR invalid cursor";
     public const string SameObject = "ERR source and destination objects are the same";
 
-    public static string WrongArgs(string command) => CommandErrors.WrongArgs(command);
-
     public static string InvalidExpireTime(string command) => $"ERR invalid expire time in '{command.ToLowerInvariant()}' command";
-
-    public static string UnknownSubcommand(string command, string sub) => CommandErrors.UnknownSubcommand(command, sub);
-
-    public static string Truncate(string text) => CommandErrors.Truncate(text);
 }

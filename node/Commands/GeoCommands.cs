@@ -37,7 +37,7 @@ public static class GeoCommands
         }
         if ((c.Count - first) % 3 != 0 || (nx && xx))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         var zadd = new List<byte[]> { "ZADD"u8.ToArray() };
@@ -101,7 +101,7 @@ public static class GeoCommands
             return;
         if (c.Count > 5)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         using var read = c.Keyspace.Read();

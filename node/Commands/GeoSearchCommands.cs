@@ -123,7 +123,7 @@ public static class GeoSearchCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

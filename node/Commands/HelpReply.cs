@@ -8,7 +8,7 @@ internal static class HelpReply
     {
         if (c.Count != 2)
         {
-            c.Output.WriteError(Errors.WrongArgs(container + "|help"));
+            c.Output.WriteError(CommandErrors.WrongArgs(container + "|help"));
             return;
         }
         c.Output.WriteArrayHeader(lines.Length);

@@ -145,7 +145,7 @@ public static class ListCommands
         bool after = c.ArgIs(2, "AFTER"u8);
         if (!after && !c.ArgIs(2, "BEFORE"u8))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         using var write = c.Keyspace.Lock();

@@ -85,7 +85,7 @@ public readonly record struct MultiPopArguments(int FirstKey, int LastKey, bool 
         // Compared as a count of remaining arguments, so a huge numkeys cannot overflow the index.
         if (numKeys >= c.Count - numKeysIndex - 1)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return false;
         }
         int whereIndex = numKeysIndex + (int)numKeys + 1;
@@ -97,7 +97,7 @@ public readonly record struct MultiPopArguments(int FirstKey, int LastKey, bool 
         {
             if (hasCount || !c.ArgIs(i, "COUNT"u8) || i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
             i++;

@@ -87,7 +87,7 @@ public static class ListOps
         head = c.ArgIs(index, "LEFT"u8);
         if (head || c.ArgIs(index, "RIGHT"u8))
             return true;
-        c.Output.WriteError(Errors.Syntax);
+        c.Output.WriteError(CommandErrors.Syntax);
         return false;
     }
 }

@@ -67,7 +67,7 @@ public static class ListPosition
         {
             if (i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
             if (c.ArgIs(i, "RANK"u8))
@@ -98,7 +98,7 @@ public static class ListPosition
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }

@@ -47,9 +47,9 @@ internal static class MemoryCommand
             c.Output.WriteOk();
         }
         else if (c.ArgIs(1, "USAGE"u8) || c.ArgIs(1, "STATS"u8) || c.ArgIs(1, "DOCTOR"u8) || c.ArgIs(1, "MALLOC-STATS"u8) || c.ArgIs(1, "PURGE"u8))
-            c.Output.WriteError(Errors.WrongArgs("memory|" + c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.WrongArgs("memory|" + c.ArgString(1)));
         else
-            c.Output.WriteError(Errors.UnknownSubcommand("memory", c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.UnknownSubcommand("memory", c.ArgString(1)));
     }
 
     /// <summary>MEMORY USAGE key [SAMPLES n]: the key, its value as the snapshot stores it, and a fixed overhead; null when missing.</summary>
@@ -59,14 +59,14 @@ internal static class MemoryCommand
         {
             if (!c.ArgIs(i, "SAMPLES"u8) || i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
             if (!c.TryInt64(i + 1, out long samples))
                 return;
             if (samples < 0)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

@@ -222,7 +222,7 @@ public static class MigrateCommand
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }

@@ -35,7 +35,7 @@ internal static class ObjectCommand
         bool known = c.ArgIs(1, "ENCODING"u8) || c.ArgIs(1, "REFCOUNT"u8) || c.ArgIs(1, "IDLETIME"u8) || c.ArgIs(1, "FREQ"u8);
         if (!known || c.Count != 3)
         {
-            c.Output.WriteError(known ? Errors.WrongArgs("object|" + c.ArgString(1).ToLowerInvariant()) : Errors.UnknownSubcommand("object", c.ArgString(1)));
+            c.Output.WriteError(known ? CommandErrors.WrongArgs("object|" + c.ArgString(1).ToLowerInvariant()) : CommandErrors.UnknownSubcommand("object", c.ArgString(1)));
             return;
         }
         using var read = c.Keyspace.Lock();

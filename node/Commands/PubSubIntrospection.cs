@@ -34,7 +34,7 @@ internal static class PubSubIntrospection
         else if (c.ArgIs(1, "HELP"u8))
             HelpReply.Write(c, "pubsub", Help);
         else
-            c.Output.WriteError(Errors.UnknownSubcommand("PUBSUB", c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.UnknownSubcommand("PUBSUB", c.ArgString(1)));
     }
 
     private static void Channels(CommandContext c, bool shard)
@@ -64,7 +64,7 @@ internal static class PubSubIntrospection
     private static void NumPat(CommandContext c)
     {
         if (c.Count != 2)
-            c.Output.WriteError(Errors.WrongArgs("pubsub|numpat"));
+            c.Output.WriteError(CommandErrors.WrongArgs("pubsub|numpat"));
         else
             c.Output.WriteInteger(c.Node.PubSub.PatternCount);
     }

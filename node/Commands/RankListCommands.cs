@@ -60,7 +60,7 @@ public static class RankListCommands
         int pairs = c.Count - i;
         if (pairs == 0 || pairs % 2 != 0)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         var scores = new double[pairs / 2];

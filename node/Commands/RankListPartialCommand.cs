@@ -23,7 +23,7 @@ public static class RankListPartialCommand
         int tail = 2 + 2 * (int)Math.Clamp(n, 0, c.Count);
         if (n < 1 || tail + 3 > c.Count)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         var weights = new double[n];
@@ -46,7 +46,7 @@ public static class RankListPartialCommand
         else if (c.ArgIs(tail + 1, "MAX"u8)) aggregate = RecallAggregate.Max;
         else
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         int mode = tail + 2;
@@ -55,7 +55,7 @@ public static class RankListPartialCommand
         bool top = c.ArgIs(mode, "TOP"u8), above = c.ArgIs(mode, "ABOVE"u8), scores = c.ArgIs(mode, "SCORES"u8);
         if ((top || above) && c.Count != mode + 2 || !(top || above || scores))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (top && !c.TryInt64(mode + 1, out count) || above && !c.TryDouble(mode + 1, out min))

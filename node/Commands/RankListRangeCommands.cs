@@ -51,7 +51,7 @@ public static class RankListRangeCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
@@ -88,7 +88,7 @@ public static class RankListRangeCommands
         withScores = c.Count > index;
         if (c.Count == index || (c.Count == index + 1 && c.ArgIs(index, "WITHSCORES"u8)))
             return true;
-        c.Output.WriteError(Errors.Syntax);
+        c.Output.WriteError(CommandErrors.Syntax);
         return false;
     }
 }

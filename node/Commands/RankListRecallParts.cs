@@ -44,7 +44,7 @@ public static class RankListRecallParts
         }
         else if (c.Count != 6)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (offset < 0 || count < 0)

@@ -86,7 +86,7 @@ public static class ReplicationCommands
     {
         if (c.Count % 2 == 0)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         for (int i = 1; i < c.Count; i += 2)

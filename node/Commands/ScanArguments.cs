@@ -23,7 +23,7 @@ public readonly record struct ScanArguments(ulong Cursor, GlobPattern? Pattern, 
         {
             if (i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
             if (c.ArgIs(i, "MATCH"u8))
@@ -36,7 +36,7 @@ public readonly record struct ScanArguments(ulong Cursor, GlobPattern? Pattern, 
                     return false;
                 if (count < 1)
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return false;
                 }
             }
@@ -48,7 +48,7 @@ public readonly record struct ScanArguments(ulong Cursor, GlobPattern? Pattern, 
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }
@@ -66,7 +66,7 @@ public readonly record struct ScanArguments(ulong Cursor, GlobPattern? Pattern, 
             type = KeyType.None;
             return true;
         }
-        c.Output.WriteError($"ERR unknown type name '{Errors.Truncate(c.ArgString(index))}'");
+        c.Output.WriteError($"ERR unknown type name '{CommandErrors.Truncate(c.ArgString(index))}'");
         return false;
     }
 }

@@ -58,7 +58,7 @@ public static class ServerCommands
     {
         if (c.Count > 2 || (c.Count == 2 && !c.ArgIs(1, "ASYNC"u8) && !c.ArgIs(1, "SYNC"u8)))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         c.Keyspace.FlushAll();
@@ -88,7 +88,7 @@ public static class ServerCommands
         bool schedule = c.Count == 2 && c.ArgIs(1, "SCHEDULE"u8);
         if (c.Count > 2 || (c.Count == 2 && !schedule))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (c.Node.Checkpointer.TryStartBackground())
@@ -124,13 +124,13 @@ public static class ServerCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
         if (noSave && save)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         c.Connection.CloseAfterReply = true;
@@ -164,7 +164,7 @@ public static class ServerCommands
         {
             if (c.Count % 2 != 0)
             {
-                c.Output.WriteError(Errors.Syntax);   // a name without its value
+                c.Output.WriteError(CommandErrors.Syntax);   // a name without its value
                 return;
             }
             var pairs = new List<(string, string)>();
@@ -224,11 +224,11 @@ public static class ServerCommands
         }
         else if (c.ArgIs(1, "GET"u8) || c.ArgIs(1, "SET"u8) || c.ArgIs(1, "RESETSTAT"u8) || c.ArgIs(1, "REWRITE"u8) || c.ArgIs(1, "HELP"u8))
         {
-            c.Output.WriteError(Errors.WrongArgs("config|" + c.ArgString(1).ToLowerInvariant()));
+            c.Output.WriteError(CommandErrors.WrongArgs("config|" + c.ArgString(1).ToLowerInvariant()));
         }
         else
         {
-            c.Output.WriteError(Errors.UnknownSubcommand("config", c.ArgString(1)));
+            c.Output.WriteError(CommandErrors.UnknownSubcommand("config", c.ArgString(1)));
         }
     }
 }

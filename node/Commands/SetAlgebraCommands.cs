@@ -75,7 +75,7 @@ public static class SetAlgebraCommands
         {
             if (!c.ArgIs(i, "LIMIT"u8) || i + 1 >= c.Count)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
             if (!RedisNumber.TryParseInt64(c.Arg(++i), out limit) || limit < 0)

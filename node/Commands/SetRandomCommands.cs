@@ -13,7 +13,7 @@ public static class SetRandomCommands
     {
         if (c.Count > 3)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         long count = 1;
@@ -83,7 +83,7 @@ public static class SetRandomCommands
     {
         if (c.Count > 3)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         long count = 0;

@@ -129,7 +129,7 @@ public static class SortCommand
             else if (c.ArgIs(i, "GET"u8) && left >= 1) options.Gets.Add(c.Arg(++i).ToArray());
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }

@@ -48,7 +48,7 @@ public static class SortedSetAggregateCommands
         }
         if (numKeys > c.Count - numKeysAt - 1)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         if (numKeysAt == 2)
@@ -145,7 +145,7 @@ public static class SortedSetAggregateCommands
                 else if (c.ArgIs(i, "MAX"u8)) aggregate = Aggregate.Max;
                 else
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return false;
                 }
             }
@@ -163,7 +163,7 @@ public static class SortedSetAggregateCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }

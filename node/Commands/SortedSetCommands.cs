@@ -76,7 +76,7 @@ public static class SortedSetCommands
         int pairs = c.Count - scoreAt;
         if (pairs == 0 || pairs % 2 != 0)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         pairs /= 2;
@@ -202,7 +202,7 @@ public static class SortedSetCommands
         bool withScore = c.Count == 4;
         if (withScore && !c.ArgIs(3, "WITHSCORE"u8))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         using var read = c.Keyspace.Read();

@@ -21,7 +21,7 @@ public static class SortedSetPopCommands
     {
         if (c.Count > 3)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         long count = 1;
@@ -84,7 +84,7 @@ public static class SortedSetPopCommands
             int whereAt = numKeysIndex + 1 + (int)Math.Min(keys, int.MaxValue - numKeysIndex - 1);
             if (keys > c.Count - numKeysIndex - 2 || !(c.ArgIs(whereAt, "MIN"u8) || c.ArgIs(whereAt, "MAX"u8)))
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
             long count = 1;
@@ -92,14 +92,14 @@ public static class SortedSetPopCommands
             {
                 if (c.Count < whereAt + 3 || !c.ArgIs(whereAt + 1, "COUNT"u8))
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return false;
                 }
                 if (!TryReadAtLeast(c, whereAt + 2, 1, "ERR count should be greater than 0", out count))
                     return false;
                 if (c.Count > whereAt + 3)
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return false;
                 }
             }
@@ -135,7 +135,7 @@ public static class SortedSetPopCommands
             return;
         if (c.Count > 4 || (c.Count == 4 && !c.ArgIs(3, "WITHSCORES"u8)))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         using var read = c.Keyspace.Read();

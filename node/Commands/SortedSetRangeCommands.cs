@@ -48,7 +48,7 @@ public static class SortedSetRangeCommands
                 kind = SortedSetRangeKind.Lex;
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

@@ -83,7 +83,7 @@ public static class StreamClaimCommands
             }
             else
             {
-                c.Output.WriteError($"ERR Unrecognized XCLAIM option '{Errors.Truncate(c.ArgString(j))}'");
+                c.Output.WriteError($"ERR Unrecognized XCLAIM option '{CommandErrors.Truncate(c.ArgString(j))}'");
                 return;
             }
         }
@@ -202,7 +202,7 @@ public static class StreamClaimCommands
                 justId = true;
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

@@ -111,7 +111,7 @@ public static class StreamCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }
@@ -251,7 +251,7 @@ public static class StreamCommands
         {
             if (!c.ArgIs(i, "COUNT"u8) || i == c.Count - 1)
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
             if (!c.TryInt64(++i, out count))
@@ -357,7 +357,7 @@ public static class StreamCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

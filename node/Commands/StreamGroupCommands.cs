@@ -178,7 +178,7 @@ public static class StreamGroupCommands
         bool summary = c.Count == 3;
         if (!summary && (c.Count < 6 || c.Count > 9))
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
         long minIdle = 0, count = 0;
@@ -193,7 +193,7 @@ public static class StreamGroupCommands
                     return;
                 if (c.Count < 8)
                 {
-                    c.Output.WriteError(Errors.Syntax);
+                    c.Output.WriteError(CommandErrors.Syntax);
                     return;
                 }
                 at += 2;

@@ -84,13 +84,13 @@ public static class StreamReadCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return false;
             }
         }
         if (request.StreamsAt == 0)
         {
-            c.Output.WriteError(Errors.Syntax);
+            c.Output.WriteError(CommandErrors.Syntax);
             return false;
         }
         if (grouped && request.Group is null)
@@ -141,7 +141,7 @@ public static class StreamReadCommands
                 return;
             if (grouped && (streams[i] is null || (groups[i] = streams[i]!.FindGroup(request.Group)) is null))
             {
-                c.Output.WriteError($"NOGROUP No such key '{c.ArgString(keyAt)}' or consumer group '{Errors.Truncate(System.Text.Encoding.UTF8.GetString(request.Group!))}' in XREADGROUP with GROUP option");
+                c.Output.WriteError($"NOGROUP No such key '{c.ArgString(keyAt)}' or consumer group '{CommandErrors.Truncate(System.Text.Encoding.UTF8.GetString(request.Group!))}' in XREADGROUP with GROUP option");
                 return;
             }
             var text = c.Arg(keyAt + n);

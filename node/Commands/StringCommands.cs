@@ -55,7 +55,7 @@ public static partial class StringCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }
@@ -155,7 +155,7 @@ public static partial class StringCommands
             }
             else
             {
-                c.Output.WriteError(Errors.Syntax);
+                c.Output.WriteError(CommandErrors.Syntax);
                 return;
             }
         }

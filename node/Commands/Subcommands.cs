@@ -16,14 +16,14 @@ internal static class Subcommands
             int arity = table[i].Arity;
             if (arity >= 0 ? c.Count == arity : c.Count >= -arity)
                 return i;
-            c.Output.WriteError(Errors.WrongArgs($"{container}|{table[i].Name}"));
+            c.Output.WriteError(CommandErrors.WrongArgs($"{container}|{table[i].Name}"));
             return -1;
         }
-        c.Output.WriteError(Errors.UnknownSubcommand(container, c.ArgString(1)));
+        c.Output.WriteError(CommandErrors.UnknownSubcommand(container, c.ArgString(1)));
         return -1;
     }
 
     /// <summary>Redis's addReplySubcommandSyntaxError.</summary>
     public static void SyntaxError(CommandContext c, string container) =>
-        c.Output.WriteError($"ERR unknown subcommand or wrong number of arguments for '{Errors.Truncate(c.ArgString(1))}'. Try {container.ToUpperInvariant()} HELP.");
+        c.Output.WriteError($"ERR unknown subcommand or wrong number of arguments for '{CommandErrors.Truncate(c.ArgString(1))}'. Try {container.ToUpperInvariant()} HELP.");
 }

@@ -39,7 +39,7 @@ internal sealed class LogCommandReplayer
         var spec = CommandTable.Find(record[0]);
         if (spec is null || ((spec.Flags & CommandFlags.Write) == 0 && !IsFunctionState(record) && !PubSubCommands.IsPublish(record[0]))
             || !spec.AcceptsArgCount(record.Count))
-            throw new InvalidDataException($"unknown record '{Errors.Truncate(record.ToString(0))}' with {record.Count} arguments");
+            throw new InvalidDataException($"unknown record '{CommandErrors.Truncate(record.ToString(0))}' with {record.Count} arguments");
         _context.Args = record;
         _context.Spec = spec;
         _sink.Output.Clear();

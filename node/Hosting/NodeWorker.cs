@@ -138,7 +138,7 @@ internal sealed class NodeWorker : ILoopWorker
         }
         if (!spec.AcceptsArgCount(args.Count))
         {
-            Reject(client, output, Errors.WrongArgs(spec.Name), spec);
+            Reject(client, output, CommandErrors.WrongArgs(spec.Name), spec);
             return;
         }
         // One volatile read for the default user's +@all ~* &*: the checks below only for restricted users.
@@ -439,9 +439,9 @@ internal sealed class NodeWorker : ILoopWorker
     /// <summary>Redis's wording: the name and the first arguments, each quoted and cut at 128 bytes.</summary>
     private static string UnknownCommand(CommandArgs args)
     {
-        var text = new StringBuilder("ERR unknown command '").Append(Errors.Truncate(args.ToString(0))).Append("', with args beginning with: ");
+        var text = new StringBuilder("ERR unknown command '").Append(CommandErrors.Truncate(args.ToString(0))).Append("', with args beginning with: ");
         for (int i = 1; i < args.Count && text.Length < 1024; i++)
-            text.Append('\'').Append(Errors.Truncate(args.ToString(i))).Append("' ");
+            text.Append('\'').Append(CommandErrors.Truncate(args.ToString(i))).Append("' ");
         return text.ToString();
     }
 
