@@ -79,8 +79,8 @@ public interface IStorageEngine : IDisposable
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
 
-    /// <summary>Housekeeping, called every few seconds from one background thread (log compaction).</summary>
-    void Maintain();
+    /// <summary>Housekeeping, called every few seconds from one background thread (log compaction); returns early once <paramref name="stop"/> is set.</summary>
+    void Maintain(CancellationToken stop);
 
     /// <summary>Engine figures for INFO (name, value).</summary>
     IEnumerable<(string Name, string Value)> Stats();

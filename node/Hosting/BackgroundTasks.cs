@@ -57,12 +57,12 @@ internal sealed class BackgroundTasks : IDisposable
             }
             Guard("replication", _replication.Tick);
             if (_db.TakeMaintenanceRequest())
-                Guard("engine maintenance", _db.Engine.Maintain);
+                Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             if (Environment.TickCount64 - lastSecond < 1000)
                 continue;
             lastSecond = Environment.TickCount64;
             if (++seconds % 5 == 0)
-                Guard("engine maintenance", _db.Engine.Maintain);
+                Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).
             Guard("log fsync", () => _db.Log.Flush(fsync: _db.Log.Policy != FsyncPolicy.No));
             if (_checkpointer.Due(_db.Log.CurrentSegmentBytes, _config.CheckpointLogBytes, _config.CheckpointGrowthPercent) && _db.Log.Failure is null)

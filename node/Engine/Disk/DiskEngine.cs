@@ -180,7 +180,7 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
     });
 
     /// <summary>Persists counts the compaction filter changed; after FLUSHALL compacts, so range-deleted data leaves the disk.</summary>
-    public void Maintain()
+    public void Maintain(CancellationToken stop)
     {
         if (Interlocked.Exchange(ref _countsDirty, 0) == 1)
         {

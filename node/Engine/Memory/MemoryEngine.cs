@@ -24,6 +24,7 @@ public sealed class MemoryEngine : IStorageEngine
     private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _maintenanceSession;
     private long _bytesPerLiveRecord = 64;
     private long _compactions;
+    private long _compactionsSkipped;
 
     public MemoryEngine(MemoryEngineOptions options, ILogger? logger = null)
     {
@@ -195,14 +196,14 @@ public sealed class MemoryEngine : IStorageEngine
     /// the log's begin moves past the rest, so memory and the spill file stop growing with churn.
     /// The live size per key is learnt from each compaction.
     /// </summary>
-    public void Maintain()
+    public void Maintain(CancellationToken stop)
     {
-        bool compacted = CompactLog();
+        bool compacted = CompactLog(stop);
         if (Objects.TakeLargeRemoval() && !compacted)
             GiveMemoryBack();
     }
 
-    private bool CompactLog()
+    private bool CompactLog(CancellationToken stop)
     {
         var log = Store.Log;
         long tail = log.TailAddress;
@@ -211,11 +212,16 @@ public sealed class MemoryEngine : IStorageEngine
         bool empty = strings == 0 && size > _settings.PageSize;
         if (!empty && (size < 4 * _settings.PageSize || size < 2 * strings * _bytesPerLiveRecord))
             return false;
-        log.ShiftReadOnlyAddress(tail, wait: true);
         _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
+        log.ShiftReadOnlyAddress(tail, wait: false);
+        if (!WaitReadOnly(tail, stop))
+            return false;
         long begin = _maintenanceSession.Compact(tail, CompactionType.Lookup);
         if (log.HeadAddress < begin)
-            log.ShiftHeadAddress(begin, wait: true);   // close (and free) the dead pages still in memory
+        {
+            log.ShiftHeadAddress(begin, wait: false);   // close (and free) the dead pages still in memory, once the epoch allows
+            _maintenanceSession.Refresh();
+        }
         GiveMemoryBack();
         strings = Volatile.Read(ref _keyCount);
         if (strings > 0)
@@ -223,6 +229,33 @@ public sealed class MemoryEngine : IStorageEngine
         Interlocked.Increment(ref _compactions);
         return true;
     }
+
+    /// <summary>
+    /// Waits until the log is read-only up to <paramref name="address"/>, which compaction needs.
+    /// FASTER's own wait (<c>ShiftReadOnlyAddress(wait: true)</c>) yields without draining the
+    /// epoch, so it relies on another thread to run the shift's epoch action and the flush behind
+    /// it; a node being stopped, its other threads idle, once spun in it at 100% CPU, its
+    /// housekeeping thread never joining. Here each round refreshes the maintenance session, which
+    /// runs pending epoch actions, and the wait ends on shutdown or after <see cref="ShiftWaitLimit"/>:
+    /// compaction is then skipped this time (INFO memory_engine_compactions_skipped).
+    /// </summary>
+    private bool WaitReadOnly(long address, CancellationToken stop)
+    {
+        long deadline = Environment.TickCount64 + (long)ShiftWaitLimit.TotalMilliseconds;
+        while (Store.Log.SafeReadOnlyAddress < address)
+        {
+            if (stop.IsCancellationRequested || Environment.TickCount64 > deadline)
+            {
+                Interlocked.Increment(ref _compactionsSkipped);
+                return false;
+            }
+            _maintenanceSession!.Refresh();
+            Thread.Sleep(1);
+        }
+        return true;
+    }
+
+    private static readonly TimeSpan ShiftWaitLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Freed log pages (large pinned arrays) and removed big collections: ask for a full collection
@@ -244,6 +277,7 @@ public sealed class MemoryEngine : IStorageEngine
         yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
         yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
         yield return ("memory_engine_compactions", Interlocked.Read(ref _compactions).ToString());
+        yield return ("memory_engine_compactions_skipped", Interlocked.Read(ref _compactionsSkipped).ToString());
         yield return ("ranklist_members", Objects.RankListMembers.Count.ToString());
     }
 

@@ -48,7 +48,13 @@ public sealed class ChildProcess : IDisposable
         while (CountOf(text) < occurrences)
         {
             if (_process.HasExited)
+            {
+                // The exit can be seen before the output handlers have the last lines: drain them, then look once more.
+                _process.WaitForExit();
+                if (CountOf(text) >= occurrences)
+                    return;
                 throw new InvalidOperationException($"{_name} exited with {_process.ExitCode}:\n{Output}");
+            }
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"{_name} did not print '{text}':\n{Output}");
             await Task.Delay(20);

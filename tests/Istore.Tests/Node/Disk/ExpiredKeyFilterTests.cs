@@ -75,7 +75,7 @@ public sealed class ExpiredKeyFilterTests : IDisposable
             session.Write("short"u8, "v"u8, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 20);
         Thread.Sleep(100);
         _engine.Db.CompactAll(_engine.Metadata);
-        _engine.Maintain();
+        _engine.Maintain(CancellationToken.None);
         _engine.Dispose();
 
         using var reopened = new DiskEngine(new DiskEngineOptions(_directory, 8 << 20, 4 << 20, ExpiredGraceMs: 0));
