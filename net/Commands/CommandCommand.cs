@@ -116,7 +116,7 @@ public static class CommandCommand
             string name = spec.Name.ToLowerInvariant();
             if (filter(name, AclCategories.Of(spec)))
                 names.Add(name);
-            foreach (var sub in CommandTable.SubcommandsOf(spec.Name))
+            foreach (var sub in catalog.SubcommandsOf(spec))
             {
                 if (filter(sub.FullName, sub.Categories))
                     names.Add(sub.FullName);
@@ -151,7 +151,7 @@ public static class CommandCommand
             foreach (var spec in catalog.Commands)
             {
                 o.WriteBulkString(spec.Name.ToLowerInvariant());
-                CommandDocsReply.Write(o, spec);
+                CommandDocsReply.Write(o, spec, catalog.SubcommandsOf(spec));
             }
             return;
         }
@@ -170,7 +170,7 @@ public static class CommandCommand
             if (sub is null)
             {
                 o.WriteBulkString(spec.Name.ToLowerInvariant());
-                CommandDocsReply.Write(o, spec);
+                CommandDocsReply.Write(o, spec, catalog.SubcommandsOf(spec));
             }
             else
             {

@@ -11,7 +11,8 @@ namespace Istore.Net.Commands;
 /// </summary>
 public static class CommandDocsReply
 {
-    public static void Write(RespWriter o, CommandSpec spec) => Write(o, spec.Summary, spec.Group, spec.Docs, CommandTable.SubcommandsOf(spec.Name));
+    /// <summary>A command's entry, with the subcommands its server serves.</summary>
+    public static void Write(RespWriter o, CommandSpec spec, IReadOnlyList<Subcommand> subcommands) => Write(o, spec.Summary, spec.Group, spec.Docs, subcommands);
 
     /// <summary>A subcommand's entry, in its container's group.</summary>
     public static void Write(RespWriter o, CommandSpec container, Subcommand sub) => Write(o, sub.Summary, container.Group, sub.Docs, []);

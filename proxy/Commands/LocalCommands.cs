@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using Istore.Net.Commands;
@@ -188,24 +189,32 @@ internal sealed class LocalCommands(ProxyServer server, ProxyWorker worker)
         writer.WriteArrayHeader(0);
     }
 
+    /// <summary>The CLIENT subcommands the proxy answers (those about the client's own connection), with their arity.</summary>
+    public static readonly FrozenDictionary<string, int> ClientSubcommands = new Dictionary<string, int>
+    {
+        ["SETNAME"] = 3, ["GETNAME"] = 2, ["ID"] = 2, ["SETINFO"] = 4,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     private static void Client(ClientSession session, RespWriter writer, CommandArgs args)
     {
-        var sub = args[1];
-        if (Ascii.EqualsIgnoreCase(sub, "SETNAME"u8) && args.Count == 3)
+        string sub = args.ToString(1).ToUpperInvariant();
+        if (!ClientSubcommands.TryGetValue(sub, out int arity))
+            writer.WriteError($"ERR CLIENT {args.ToString(1)} is not supported by istore-proxy");
+        else if (args.Count != arity)
+            writer.WriteError(CommandErrors.WrongArgs("client|" + sub));
+        else if (sub == "SETNAME")
         {
             session.Name = args.ToString(2);
             writer.WriteOk();
         }
-        else if (Ascii.EqualsIgnoreCase(sub, "GETNAME"u8) && args.Count == 2)
+        else if (sub == "GETNAME")
         {
             if (session.Name is null) writer.WriteNull();
             else writer.WriteBulkString(session.Name);
         }
-        else if (Ascii.EqualsIgnoreCase(sub, "ID"u8) && args.Count == 2)
+        else if (sub == "ID")
             writer.WriteInteger(session.Connection.Id);
-        else if (Ascii.EqualsIgnoreCase(sub, "SETINFO"u8) && args.Count == 4)
-            writer.WriteOk();
         else
-            writer.WriteError($"ERR CLIENT {args.ToString(1)} is not supported by istore-proxy");
+            writer.WriteOk();   // SETINFO: accepted, as the node does
     }
 }

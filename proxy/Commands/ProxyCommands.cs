@@ -62,10 +62,18 @@ internal static class ProxyCommands
     /// What COMMAND lists through the proxy: the commands it serves, not the refused ones nor those
     /// needing a connection of their own, so that clients which plan with COMMAND (go-redis's
     /// read-only routing, redis-cli's hints, RedisInsight) do not offer what would only fail here.
-    /// A served container is listed whole, with every subcommand the table has.
+    /// A served container is listed with the subcommands the proxy serves of it.
     /// </summary>
     public static CommandCatalog Served { get; } =
-        new(CommandTable.All.Where(spec => KindOf(spec) is not (RouteKind.Refused or RouteKind.NeedsOwnConnection)));
+        new(CommandTable.All.Where(spec => KindOf(spec) is not (RouteKind.Refused or RouteKind.NeedsOwnConnection)), ServesSubcommand);
+
+    /// <summary>CLIENT's are answered here (only those about the client's own connection); SCRIPT's fan out (only those that make sense on every shard).</summary>
+    private static bool ServesSubcommand(Subcommand sub) => sub.Container switch
+    {
+        "CLIENT" => LocalCommands.ClientSubcommands.ContainsKey(sub.Name),
+        "SCRIPT" => IsFanOutScript(System.Text.Encoding.ASCII.GetBytes(sub.Name)),
+        _ => true,
+    };
 
     public static string UnknownCommandError(string name) =>
         NeedDedicatedConnection.Contains(name) ? OwnConnectionError(name) : $"ERR unknown command '{name}'";
