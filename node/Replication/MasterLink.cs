@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Net.Sockets;
 using System.Text;
+using Istore.Net.Resp;
 using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
@@ -27,6 +28,7 @@ public sealed class MasterLink
     private bool _forceFullSync;
     private long _lastIoTicks = Environment.TickCount64;
     private long _lastAckTicks;
+    private readonly RespWriter _ack = new(64);   // reused: an acknowledgement goes out after every read while the stream flows
     private volatile string? _closeReason;
 
     internal MasterLink(NodeServer node, ReplicationHub hub, string host, int port)
@@ -377,7 +379,12 @@ public sealed class MasterLink
     private void Acknowledge(Socket socket)
     {
         _lastAckTicks = Environment.TickCount64;
-        Send(socket, "REPLCONF", "ACK", _hub.Offset.ToString());
+        _ack.Clear();
+        _ack.WriteArrayHeader(3);
+        _ack.WriteBulkString("REPLCONF"u8);
+        _ack.WriteBulkString("ACK"u8);
+        _ack.WriteBulkString(_hub.Offset);
+        socket.Send(_ack.WrittenSpan);
     }
 
     private void Touch() => Interlocked.Exchange(ref _lastIoTicks, Environment.TickCount64);
