@@ -175,6 +175,8 @@ internal static class InfoCommand
                 yield return ("expired_keys", Interlocked.Read(ref db.ExpiredKeys));
                 yield return ("evicted_keys", Interlocked.Read(ref db.EvictedKeys));
                 yield return ("evicted_clients", node.Host.ClientMemory.EvictedClients);
+                yield return ("total_forks", node.Checkpointer.Begun);
+                yield return ("latest_fork_usec", node.Checkpointer.LastBeginMicroseconds);
                 yield return ("keyspace_hits", db.KeyspaceHits.Value);
                 yield return ("keyspace_misses", db.KeyspaceMisses.Value);
                 yield return ("pubsub_channels", node.PubSub.ActiveChannels(null).Count);

@@ -68,7 +68,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Database.AttachLog(log);
         Replication = new ReplicationHub(this, options.Replication, log.StreamOffset);
         Log.Recovered(Logger, _engine.EstimatedKeyCount, _engine.RecoveredCookie is null ? "none" : "loaded", replayed, watch.ElapsedMilliseconds);
-        Checkpointer = new Checkpointer(Database, Logger);
+        Checkpointer = new Checkpointer(Database, Diagnostics.Latency, Logger);
         Config = new NodeConfig(this);
         var limits = RespLimits.Default with { MaxBulkLength = options.MaxBulkLength };
         Host = new ServerHost(new ServerOptions

@@ -10,7 +10,7 @@ namespace Istore.Node.Persistence;
 /// segment, snapshot the engine with that segment number as its cookie, then delete the older
 /// segments. Recovery loads the snapshot and replays from that segment on.
 /// </summary>
-public sealed class Checkpointer(Database db, ILogger logger)
+public sealed class Checkpointer(Database db, Admin.LatencyMonitor latency, ILogger logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -23,6 +23,16 @@ public sealed class Checkpointer(Database db, ILogger logger)
     public long Count { get; private set; }
 
     public long LastDurationMs { get; private set; } = -1;
+
+    /// <summary>
+    /// How long writers waited while the last checkpoint began (log rotation and the engine's
+    /// capture, under the write lock), Redis's latest_fork_usec: its fork is the same moment. The
+    /// latency monitor's "fork" event too.
+    /// </summary>
+    public long LastBeginMicroseconds { get; private set; }
+
+    /// <summary>Checkpoints begun (Redis's total_forks).</summary>
+    public long Begun { get; private set; }
 
     /// <summary>
     /// The data the last completed checkpoint holds (Redis's aof_base_size): the engine's dataset
@@ -89,14 +99,19 @@ public sealed class Checkpointer(Database db, ILogger logger)
             // sync only the records written since: under everysec it could otherwise be a second of
             // writes, and every client would wait for the disk that long.
             db.Log.Flush(fsync: true);
+            long locked;
             using (db.Lock.Hold())
             {
+                locked = Stopwatch.GetTimestamp();
                 segment = db.Log.Rotate();
                 BitConverter.TryWriteBytes(cookie.AsSpan(), segment);
                 BitConverter.TryWriteBytes(cookie.AsSpan(8), db.Log.StreamOffset);
                 finish = db.Engine.BeginCheckpoint(cookie, db.Lock);
                 data = db.Engine.DatasetBytes ?? 0;
             }
+            LastBeginMicroseconds = (long)Stopwatch.GetElapsedTime(locked).TotalMicroseconds;
+            Begun++;
+            latency.Sample("fork", LastBeginMicroseconds / 1000);
             await finish().ConfigureAwait(false);
             // Records written during the snapshot may be in it: make them durable in the log
             // before the segments it replaces go away.

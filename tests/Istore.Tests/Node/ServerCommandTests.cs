@@ -257,6 +257,10 @@ public abstract class ServerCommandTests(NodeFixture fixture)
         Assert.Equal("2", persistence["rdb_saves"]);
         Assert.Equal("ok", persistence["rdb_last_bgsave_status"]);
         Assert.True((await c.ReadValueAfterAsync("LASTSAVE")).AsInteger() >= afterSave);
+        // Redis's fork figures: the checkpoints begun, and how long the last one held writers while it began.
+        var stats = Fields((await c.ReadValueAfterAsync("INFO", "stats")).AsString()!);
+        Assert.Equal("2", stats["total_forks"]);
+        Assert.InRange(long.Parse(stats["latest_fork_usec"]), 1, 10_000_000);
         Assert.Equal("-ERR syntax error\r\n", await c.CommandAsync("BGSAVE", "foo"));
         Assert.Equal("-ERR wrong number of arguments for 'save' command\r\n", await c.CommandAsync("SAVE", "x"));
         Assert.Equal("-ERR wrong number of arguments for 'lastsave' command\r\n", await c.CommandAsync("LASTSAVE", "x"));
