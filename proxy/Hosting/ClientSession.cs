@@ -85,6 +85,9 @@ internal sealed class ClientSession
         return _route;
     }
 
+    /// <summary>The version of the table <see cref="Route"/> last answered from.</summary>
+    public long RouteVersion => _table?.Version ?? -1;
+
     /// <summary>A backend connection for <paramref name="shard"/> of the current route.</summary>
     public BackendConnection Backend(BackendPool pool, int shard) =>
         (_groups[shard] ??= pool.Get(_route!, shard, Protocol)).Next();

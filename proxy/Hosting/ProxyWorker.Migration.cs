@@ -41,7 +41,7 @@ internal sealed partial class ProxyWorker
         for (int i = 0; i < held.Length; i++)
             held[i] = args.ToArray(i);
         slot.AfterMoves = held;
-        slot.MovesVersion = _server.Routes.Version;
+        slot.MovesVersion = session.RouteVersion;   // the table these moves were computed by: the routes may have changed since
         int pairs = 1;
         for (int m = 1; m < _moves.Count; m++)
             if ((_moves[m].Source, _moves[m].Target) != (_moves[m - 1].Source, _moves[m - 1].Target))
@@ -110,7 +110,10 @@ internal sealed partial class ProxyWorker
         }
         _heldArgs.SetFrom(held);
         // A table committed meanwhile (the next scale step) may move these keys on again: then move them by it first.
-        RouteInto(slot, _heldArgs, movesDone: _server.Routes.Version == slot.MovesVersion);
+        // One read of the routes for both the check and the routing: a table swapped in between
+        // (a cancel's reverse step) would send the command by it without moving its keys by it.
+        var routes = _server.Routes;
+        RouteInto(slot, _heldArgs, routes, movesDone: routes.Version == slot.MovesVersion);
     }
 
     /// <summary>
@@ -127,15 +130,15 @@ internal sealed partial class ProxyWorker
             return false;
         slot.Resent();
         slot.Rerouted = true;
-        RouteInto(slot, _heldArgs, movesDone: false);
+        RouteInto(slot, _heldArgs, _server.Routes, movesDone: false);
         return true;
     }
 
     /// <summary>Routes a command into the slot it already holds in its client's reply order.</summary>
-    private void RouteInto(RequestSlot slot, CommandArgs args, bool movesDone)
+    private void RouteInto(RequestSlot slot, CommandArgs args, RouteTable routes, bool movesDone)
     {
         var session = slot.Owner;
-        var route = session.Route(_server.Routes);
+        var route = session.Route(routes);
         var spec = CommandTable.Find(args[0])!;
         _reserved = slot;
         if (route is null)
