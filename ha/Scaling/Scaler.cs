@@ -17,6 +17,8 @@ namespace Istore.Ha.Scaling;
 public sealed class Scaler : IDisposable
 {
     private const int CutOverPauseMs = 3000;
+    private const int CutOverAttempts = 3;
+    private const int CutOverRetryDelayMs = 500;
 
     private readonly HaServer _ha;
     private readonly INodeAllocator _allocator;
@@ -228,14 +230,26 @@ public sealed class Scaler : IDisposable
     /// </summary>
     private async Task CutOverAsync(string tenant, Action<TenantConfig> change, Job job)
     {
-        await _ha.Guards.Lock.WaitAsync().ConfigureAwait(false);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await CutOverGuardedAsync(tenant, change, job).ConfigureAwait(false);
-        }
-        finally
-        {
-            _ha.Guards.Lock.Release();
+            await _ha.Guards.Lock.WaitAsync().ConfigureAwait(false);
+            long version = _ha.Store.Current.Version;
+            try
+            {
+                await CutOverGuardedAsync(tenant, change, job).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException && attempt < CutOverAttempts && _ha.Store.Current.Version == version)
+            {
+                // A node slow to answer one command (a loaded host, a node just started) before the
+                // commit: the failed attempt put the guards back and unpaused; try the whole cut-over again.
+                Log.ScaleFailed(_logger, tenant, $"cut-over attempt {attempt}: {ex.Message}; trying again");
+            }
+            finally
+            {
+                _ha.Guards.Lock.Release();
+            }
+            await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
         }
     }
 
