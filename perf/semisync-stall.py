@@ -66,6 +66,11 @@ for name, port in (("master", master), ("replica", replica)):
     sock.sendall(command(b"LATENCY", b"LATEST"))
     time.sleep(0.2)
     latest[name] = sock.recv(1 << 16).decode(errors="replace").split("\r\n")
+    sock.sendall(command(b"SLOWLOG", b"GET", b"5"))
+    time.sleep(0.2)
+    # Each entry: id, time, microseconds, [arguments], client address, client name: the words that are not numbers are the commands
+    words = [l for l in sock.recv(1 << 16).decode(errors="replace").split("\r\n") if l and l[0] not in "*$:"]
+    print("slow log, %s: %s" % (name, " ".join(words[:30]) or "empty"))
 slow = [(s, d, e) for s, d, e in probes if d > 0.1]
 print("load: " + " | ".join(rates))
 print("probe SET: " + stats([d for _, d, _ in probes]) + "; over 100 ms: %d; errors: %d" % (len(slow), sum(1 for p in probes if p[2])))

@@ -5,7 +5,8 @@
 # 2 ms while redis-benchmark sends LOADS x REQUESTS SETs at -P 16 (1,000,000 keys of 64 bytes). It
 # prints the load's rate, the probe's p50/p99/max, the replies over 100 ms and errors (-NOREPLICAS
 # after sync-replicas-timeout), which side was checkpointing during each slow reply, and the
-# latency monitor's events over 100 ms on both ("fork": writers held while a checkpoint began).
+# latency monitor's events and the slow log's commands over 100 ms on both ("fork": writers held
+# while a checkpoint began).
 #
 #   A=/path/old/istore-node B=/path/new/istore-node perf/semisync-stall.sh
 #   ROUNDS=3 LOADS=3 REQUESTS=1000000 A=... B=... perf/semisync-stall.sh
@@ -45,7 +46,10 @@ for round in $(seq 1 "$ROUNDS"); do
             sleep 0.2
         done
         rcli "$master" CONFIG SET sync-replicas 1 >/dev/null
-        for port in "$master" "$replica"; do rcli "$port" CONFIG SET latency-monitor-threshold 100 >/dev/null; done
+        for port in "$master" "$replica"; do
+            rcli "$port" CONFIG SET latency-monitor-threshold 100 >/dev/null
+            rcli "$port" CONFIG SET slowlog-log-slower-than 100000 >/dev/null
+        done
         echo
         echo "-- round $round, $side"
         (cd "$REPO/perf" && python3 semisync-stall.py "$master" "$replica" "$LOADS" "$REQUESTS")
