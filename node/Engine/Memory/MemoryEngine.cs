@@ -26,6 +26,14 @@ public sealed class MemoryEngine : IStorageEngine
     private long _compactions;
     private long _compactionsSkipped;
 
+    /// <summary>
+    /// Compaction and FASTER's checkpoint never run at once. A compaction makes the whole log
+    /// read-only, so FASTER flushes all of it; a checkpoint that met that flush waited behind it
+    /// for its metadata write, inside a state transition every writer spins on (a SET took 900 ms,
+    /// its event loop in FASTER's retry loop: perf/semisync-stall.sh, RESULTS.md session 18).
+    /// </summary>
+    private readonly SemaphoreSlim _logWork = new(1, 1);
+
     public MemoryEngine(MemoryEngineOptions options, ILogger? logger = null)
     {
         Options = options;
@@ -133,7 +141,17 @@ public sealed class MemoryEngine : IStorageEngine
             }
             Store.CommitCookie = cookie;
             long errors = _errors.Count;
-            var (success, token) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
+            await _logWork.WaitAsync().ConfigureAwait(false);
+            bool success;
+            Guid token;
+            try
+            {
+                (success, token) = await Store.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
+            }
+            finally
+            {
+                _logWork.Release();
+            }
             if (!success)
                 throw new InvalidOperationException("FASTER could not start a checkpoint (another one is running)");
             if (_errors.Count != errors)
@@ -212,15 +230,24 @@ public sealed class MemoryEngine : IStorageEngine
         bool empty = strings == 0 && size > _settings.PageSize;
         if (!empty && (size < 4 * _settings.PageSize || size < 2 * strings * _bytesPerLiveRecord))
             return false;
-        _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
-        log.ShiftReadOnlyAddress(tail, wait: false);
-        if (!WaitReadOnly(tail, stop))
-            return false;
-        long begin = _maintenanceSession.Compact(tail, CompactionType.Lookup);
-        if (log.HeadAddress < begin)
+        if (!_logWork.Wait(0))
+            return false;   // a checkpoint is running: next time
+        try
         {
-            log.ShiftHeadAddress(begin, wait: false);   // close (and free) the dead pages still in memory, once the epoch allows
-            _maintenanceSession.Refresh();
+            _maintenanceSession ??= Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>();
+            log.ShiftReadOnlyAddress(tail, wait: false);
+            if (!WaitReadOnly(tail, stop))
+                return false;
+            long begin = _maintenanceSession.Compact(tail, CompactionType.Lookup);
+            if (log.HeadAddress < begin)
+            {
+                log.ShiftHeadAddress(begin, wait: false);   // close (and free) the dead pages still in memory, once the epoch allows
+                _maintenanceSession.Refresh();
+            }
+        }
+        finally
+        {
+            _logWork.Release();
         }
         GiveMemoryBack();
         strings = Volatile.Read(ref _keyCount);
@@ -286,6 +313,7 @@ public sealed class MemoryEngine : IStorageEngine
     public void Dispose()
     {
         _maintenanceSession?.Dispose();
+        _logWork.Dispose();
         Store.Dispose();
         _checkpoints.Dispose();
         _device.Dispose();
