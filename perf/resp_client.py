@@ -33,3 +33,46 @@ def each_millisecond(stop):
             time.sleep(pause)
         else:
             next_at = time.perf_counter()
+
+
+def read_reply(sock, buffer):
+    """Reads one whole reply of any RESP2 type from sock (buffer: a bytearray kept per connection):
+    bytes for simple and bulk strings, int for integers, None for nulls, lists for arrays, and an
+    Exception instance for errors."""
+    def parse(pos):
+        end = buffer.find(b"\r\n", pos)
+        if end < 0:
+            return None
+        kind, head, after = buffer[pos:pos + 1], bytes(buffer[pos + 1:end]), end + 2
+        if kind == b"+":
+            return head, after
+        if kind == b"-":
+            return RuntimeError(head.decode(errors="replace")), after
+        if kind == b":":
+            return int(head), after
+        if kind == b"$":
+            size = int(head)
+            if size < 0:
+                return None, after
+            return (bytes(buffer[after:after + size]), after + size + 2) if len(buffer) >= after + size + 2 else None
+        if kind == b"*":
+            items = []
+            for _ in range(max(int(head), 0)):
+                parsed = parse(after)
+                if parsed is None:
+                    return None
+                item, after = parsed
+                items.append(item)
+            return (items if int(head) >= 0 else None), after
+        raise ValueError("not a RESP reply: %r" % bytes(buffer[pos:end]))
+
+    while True:
+        parsed = parse(0)
+        if parsed is not None:
+            value, used = parsed
+            del buffer[:used]
+            return value
+        data = sock.recv(1 << 20)
+        if not data:
+            raise ConnectionError("server closed the connection")
+        buffer.extend(data)

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-from resp_client import command, connect, stats
+from resp_client import command, connect, read_reply, stats
 
 master, replica, loads, requests = (int(a) for a in sys.argv[1:5])
 stop = threading.Event()
@@ -18,31 +18,24 @@ probes = []        # (start, seconds, error reply or None)
 saving = []        # (time, "master"|"replica", checkpointing, GC pause total ms, compactions)
 
 
-def reply(sock):
-    data = b""
-    while not data.endswith(b"\r\n") or (data.startswith(b"$") and len(data) < int(data[1:data.index(b"\r\n")]) + data.index(b"\r\n") + 4):
-        data += sock.recv(1 << 16)
-    return data
-
-
 def probe():
-    sock = connect(master)
+    sock, buffer = connect(master), bytearray()
     i = 0
     while not stop.is_set():
         started = time.perf_counter()
         sock.sendall(command(b"SET", b"probe:%d" % (i % 1000), b"x"))
-        answer = reply(sock)
-        probes.append((started, time.perf_counter() - started, answer.decode().strip() if answer.startswith(b"-") else None))
+        answer = read_reply(sock, buffer)
+        probes.append((started, time.perf_counter() - started, str(answer) if isinstance(answer, Exception) else None))
         i += 1
         time.sleep(0.002)
 
 
 def poll():
-    socks = {"master": connect(master), "replica": connect(replica)}
+    socks = {"master": (connect(master), bytearray()), "replica": (connect(replica), bytearray())}
     while not stop.is_set():
-        for name, sock in socks.items():
+        for name, (sock, buffer) in socks.items():
             sock.sendall(command(b"INFO", b"all"))
-            fields = dict(line.split(":", 1) for line in reply(sock).decode(errors="replace").split("\r\n") if ":" in line)
+            fields = dict(line.split(":", 1) for line in read_reply(sock, buffer).decode(errors="replace").split("\r\n") if ":" in line)
             saving.append((time.perf_counter(), name, fields.get("rdb_bgsave_in_progress") == "1",
                            int(fields.get("gc_pause_total_ms", 0)), int(fields.get("memory_engine_compactions", 0))))
         time.sleep(0.02)
@@ -60,25 +53,19 @@ stop.set()
 for t in threads:
     t.join()
 
-latest = {}
+latest, slowlog = {}, {}
 for name, port in (("master", master), ("replica", replica)):
-    sock = connect(port)
+    sock, buffer = connect(port), bytearray()
     sock.sendall(command(b"LATENCY", b"LATEST"))
-    time.sleep(0.2)
-    latest[name] = sock.recv(1 << 16).decode(errors="replace").split("\r\n")
+    latest[name] = read_reply(sock, buffer)       # per event: name, time, latest ms, max ms
     sock.sendall(command(b"SLOWLOG", b"GET", b"5"))
-    time.sleep(0.2)
-    # Each entry: id, time, microseconds, [arguments], client address, client name: the words that are not numbers are the commands
-    words = [l for l in sock.recv(1 << 16).decode(errors="replace").split("\r\n") if l and l[0] not in "*$:"]
-    print("slow log, %s: %s" % (name, " ".join(words[:30]) or "empty"))
+    slowlog[name] = read_reply(sock, buffer)      # per entry: id, time, microseconds, arguments, client, name
 slow = [(s, d, e) for s, d, e in probes if d > 0.1]
 print("load: " + " | ".join(rates))
 print("probe SET: " + stats([d for _, d, _ in probes]) + "; over 100 ms: %d; errors: %d" % (len(slow), sum(1 for p in probes if p[2])))
-for name, lines in latest.items():
-    # LATENCY LATEST: per event a 4-element array (name, time, latest ms, max ms) of bulk strings and integers
-    values = [l for l in lines if l and l[0] not in "*$"]
-    events = [values[i:i + 4] for i in range(0, len(values) - 3, 4)]
-    print("latency events, %s: %s" % (name, ", ".join("%s latest %s ms max %s ms" % (e[0], e[2].lstrip(":"), e[3].lstrip(":")) for e in events) or "none"))
+for name in latest:
+    print("latency events, %s: %s" % (name, ", ".join("%s latest %d ms max %d ms" % (e[0].decode(), e[2], e[3]) for e in latest[name]) or "none"))
+    print("slow log, %s: %s" % (name, ", ".join("%s %d us" % (b" ".join(e[3][:2]).decode(errors="replace"), e[2]) for e in slowlog[name]) or "empty"))
 t0 = probes[0][0]
 for started, seconds, error in slow:
     window = [x for x in saving if started - 0.05 <= x[0] <= started + seconds + 0.05]
