@@ -138,23 +138,32 @@ public sealed class Connection
     public void SendOutputSoon() => Loop?.QueueSendSoon(this);
 
     /// <summary>
-    /// <see cref="Suspend"/> that also stops reading the socket, so the client's own sends back
-    /// up (backpressure) instead of piling up here. Loop thread only.
+    /// Stops parsing, as <see cref="Suspend"/> does, and reading the socket, so the client's own
+    /// sends back up (backpressure) instead of piling up here. Independent of a command's
+    /// suspension: a client held for its replies (semi-synchronous writes) may also have a
+    /// command waiting (a MIGRATE it pipelined after them). Loop thread only.
     /// </summary>
-    public void HoldInput()
-    {
-        InputHeld = true;
-        IsSuspended = true;
-    }
+    public void HoldInput() => InputHeld = true;
 
-    /// <summary>Ends <see cref="HoldInput"/>: reading and parsing resume at the end of this loop iteration. Loop thread only.</summary>
+    /// <summary>
+    /// Ends <see cref="HoldInput"/>: a <see cref="Resume"/> that came meanwhile runs now (its reply
+    /// after the ones written before this call), then reading and parsing resume at the end of this
+    /// loop iteration unless a command still waits. Loop thread only.
+    /// </summary>
     public void ReleaseInput()
     {
         if (!InputHeld)
             return;
         InputHeld = false;
-        IsSuspended = false;
-        Loop?.ContinueAtBatchEnd(this);
+        if (_resumeAfterInput is { } resume)
+        {
+            _resumeAfterInput = null;
+            resume(this);
+            SendOutput();
+            _waiting = false;
+        }
+        if (!_waiting)
+            Loop?.ContinueAtBatchEnd(this);
     }
 
     /// <summary>Set while the application holds this client's replies: they stay in <see cref="Output"/>, unsent (a node whose log cannot write them yet).</summary>
@@ -171,13 +180,19 @@ public sealed class Connection
     }
 
     /// <summary>
-    /// Set while a command waits for something (a blocking pop): the loop parses no further
-    /// commands from this client until <see cref="Resume"/>, as Redis does for blocked clients.
+    /// Set while a command waits for something (a blocking pop), or the input is held: the loop
+    /// parses no further commands from this client until <see cref="Resume"/> (and
+    /// <see cref="ReleaseInput"/>), as Redis does for blocked clients.
     /// </summary>
-    public bool IsSuspended { get; private set; }
+    public bool IsSuspended => _waiting || InputHeld;
+
+    private bool _waiting;
+
+    /// <summary>A <see cref="Resume"/> that came while the input was held: it runs at <see cref="ReleaseInput"/>, so its reply cannot overtake the held ones.</summary>
+    private Action<Connection>? _resumeAfterInput;
 
     /// <summary>Called by the running command on the loop thread: stop after it, keep the rest of the input.</summary>
-    public void Suspend() => IsSuspended = true;
+    public void Suspend() => _waiting = true;
 
     /// <summary>
     /// Like <see cref="Suspend"/>, but the running command stays unconsumed and runs again on
@@ -185,7 +200,7 @@ public sealed class Connection
     /// </summary>
     public void SuspendToRetry()
     {
-        IsSuspended = true;
+        _waiting = true;
         RetryCommand = true;
     }
 
@@ -213,11 +228,19 @@ public sealed class Connection
     /// </summary>
     public void RunPendingDeliveries() => Loop?.RunOwnDeliveries(this);
 
-    /// <summary>Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after <paramref name="action"/>.</summary>
+    /// <summary>
+    /// Ends <see cref="Suspend"/> (from any thread): the loop runs the commands that waited, after
+    /// <paramref name="action"/> — at <see cref="ReleaseInput"/> when the input is held then.
+    /// </summary>
     public void Resume(Action<Connection>? action = null) => Deliver(c =>
     {
+        if (c.InputHeld)
+        {
+            c._resumeAfterInput = action ?? (_ => { });
+            return;
+        }
         action?.Invoke(c);
-        c.IsSuspended = false;
+        c._waiting = false;
         c.Loop?.ContinueInput(c);
     });
 
@@ -245,7 +268,7 @@ public sealed class Connection
     public void Detach(Action<int, byte[]> take)
     {
         HandOffTo = take;
-        IsSuspended = true;
+        _waiting = true;
         Loop?.QueueSend(this);
     }
 
