@@ -65,6 +65,11 @@ public static class DumpRestoreCommands
     /// <summary>RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]</summary>
     private static void Restore(CommandContext c)
     {
+        if (c.Client.SupersededSource)
+        {
+            c.Output.WriteError(Migration.SupersededSources.Error);
+            return;
+        }
         bool replace = false, absoluteTtl = false, idleGiven = false, freqGiven = false;
         long idle = 0, freq = AccessTable.InitialFrequency;
         for (int i = 4; i < c.Count; i++)

@@ -232,7 +232,8 @@ public static class MigrateCommand
             timeout = 1000;
         // Redis reads the port with atoi: a bad one fails to connect (IOERR), it is not a syntax error.
         int port = int.TryParse(c.Arg(2), out int parsed) && parsed is > 0 and <= 65535 ? parsed : 0;
-        target = new MigrateTarget(Encoding.UTF8.GetString(c.Arg(1)), port, db, (int)Math.Min(timeout, int.MaxValue), username, password);
+        var hub = c.Node.Replication;
+        target = new MigrateTarget(Encoding.UTF8.GetString(c.Arg(1)), port, db, (int)Math.Min(timeout, int.MaxValue), username, password, hub.ReplId, hub.ReplId2);
         keys = new List<byte[]>(keyCount);
         for (int i = firstKey; i < firstKey + keyCount; i++)
             keys.Add(c.Args.ToArray(i));

@@ -1,4 +1,5 @@
 using Istore.Node.Hosting;
+using Istore.Node.Migration;
 using Istore.Node.Replication;
 
 namespace Istore.Node.Commands;
@@ -89,9 +90,18 @@ public static class ReplicationCommands
             c.Output.WriteError(CommandErrors.Syntax);
             return;
         }
+        string? sourceReplId = null, sourceReplId2 = null;
         for (int i = 1; i < c.Count; i += 2)
         {
-            if (c.ArgIs(i, "LISTENING-PORT"u8))
+            if (c.ArgIs(i, "SOURCE-REPLID"u8))
+            {
+                sourceReplId = c.ArgString(i + 1);
+            }
+            else if (c.ArgIs(i, "SOURCE-REPLID2"u8))
+            {
+                sourceReplId2 = c.ArgString(i + 1);
+            }
+            else if (c.ArgIs(i, "LISTENING-PORT"u8))
             {
                 if (!int.TryParse(c.ArgString(i + 1), out int port) || port is < 0 or > 65535)
                 {
@@ -111,6 +121,15 @@ public static class ReplicationCommands
             else if (!c.ArgIs(i, "IP-ADDRESS"u8))
             {
                 c.Output.WriteError($"ERR Unrecognized REPLCONF option: {c.ArgString(i)}");
+                return;
+            }
+        }
+        if (sourceReplId is not null)
+        {
+            c.Client.SupersededSource = !c.Node.SupersededSources.Admit(sourceReplId, sourceReplId2 ?? ReplicationIds.NoId);
+            if (c.Client.SupersededSource)
+            {
+                c.Output.WriteError(SupersededSources.Error);
                 return;
             }
         }

@@ -113,6 +113,9 @@ public sealed class NodeServer : IServerApplication, IDisposable
     /// <summary>Keys MIGRATE has in flight, and the writes waiting for them.</summary>
     internal Migration.MigrationGate Migrations { get; } = new();
 
+    /// <summary>As a MIGRATE target: the sources whose shard has a newer master.</summary>
+    internal Migration.SupersededSources SupersededSources { get; } = new();
+
     /// <summary>Cached connections to MIGRATE targets.</summary>
     internal Migration.MigrateTargets MigrateTargets { get; } = new();
 

@@ -4,8 +4,8 @@ using Istore.Net.Resp;
 
 namespace Istore.Node.Migration;
 
-/// <summary>Where a MIGRATE goes and how it authenticates.</summary>
-internal sealed record MigrateTarget(string Host, int Port, long Db, int TimeoutMs, byte[]? Username, byte[]? Password)
+/// <summary>Where a MIGRATE goes, how it authenticates, and the replication ids of the source (this node) when it serialized the keys.</summary>
+internal sealed record MigrateTarget(string Host, int Port, long Db, int TimeoutMs, byte[]? Username, byte[]? Password, string SourceReplId, string SourceReplId2)
 {
     public string Name => $"{Host}:{Port}";
 }
@@ -17,8 +17,10 @@ internal sealed record MigrateTarget(string Host, int Port, long Db, int Timeout
 internal sealed record MigrateOutcome(bool[] Acknowledged, string? Error);
 
 /// <summary>
-/// One MIGRATE exchange: [AUTH] [SELECT db] and the batch's RESTOREs in one write, then one reply
-/// line per command (RESTORE, AUTH and SELECT answer +OK or -error). Retries once on a fresh
+/// One MIGRATE exchange: [AUTH] [SELECT db], the source's replication ids (REPLCONF, see
+/// <see cref="SupersededSources"/>; a peer that does not know them, Redis, answers an error that is
+/// ignored) and the batch's RESTOREs in one write, then one reply line per command (each answers
+/// +OK or -error). Retries once on a fresh
 /// connection when a cached one fails before any reply (the target may have closed it while
 /// idle), as Redis does; a timeout is never retried.
 /// </summary>
@@ -81,6 +83,12 @@ internal static class MigrateRoundTrip
             preamble.WriteBulkString("SELECT"u8);
             preamble.WriteBulkString(target.Db);
         }
+        preamble.WriteArrayHeader(5);
+        preamble.WriteBulkString("REPLCONF"u8);
+        preamble.WriteBulkString("SOURCE-REPLID"u8);
+        preamble.WriteBulkString(System.Text.Encoding.ASCII.GetBytes(target.SourceReplId));
+        preamble.WriteBulkString("SOURCE-REPLID2"u8);
+        preamble.WriteBulkString(System.Text.Encoding.ASCII.GetBytes(target.SourceReplId2));
         try
         {
             await SendAsync(connection.Socket, [Segment(preamble), Segment(restores)], cancel);
@@ -91,7 +99,8 @@ internal static class MigrateRoundTrip
         }
         var replies = new ReplyLines(connection);
         string? preambleError = null, firstError = null;
-        int expected = (auth ? 1 : 0) + (select ? 1 : 0) + acknowledged.Length;
+        int identity = (auth ? 1 : 0) + (select ? 1 : 0);
+        int expected = identity + 1 + acknowledged.Length;
         for (int i = 0; i < expected; i++)
         {
             string? line;
@@ -104,7 +113,9 @@ internal static class MigrateRoundTrip
                 connection.LastDb = -1;
                 return (firstError is null ? ReadError : TargetError(firstError), i == 0 && connection.Reused && ex is not OperationCanceledException);
             }
-            int key = i - (auth ? 1 : 0) - (select ? 1 : 0);
+            if (i == identity && line is not null && !line.StartsWith(SupersededSources.Code, StringComparison.Ordinal))
+                continue;
+            int key = i - identity - 1;
             if (key < 0)
                 preambleError ??= line;
             else if (line is null && preambleError is null)

@@ -281,6 +281,34 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         await target.AssertDigestsEqualAsync();
     }
 
+    /// <summary>
+    /// A master deposed while HA failed it over (stopped or cut off, a MIGRATE of it queued) must not
+    /// replace keys that its successor moved to the target and clients wrote there since: once the
+    /// successor, whose second replication id is the old master's, has migrated there, the target
+    /// refuses the old master's RESTOREs, and the old master keeps its stale copies.
+    /// </summary>
+    [Fact]
+    public async Task A_deposed_master_cannot_overwrite_keys_its_successor_moved()
+    {
+        await using var shard = await ReplicationGroup.StartAsync(fixture.Engine, replicas: 1);
+        await using var target = await fixture.StartNodeAsync();
+        var (deposed, successor) = (shard.Master, shard.Replicas[0]);
+        await ReplicationGroup.CommandAsync(deposed, "MSET", "mig:fenced", "1", "mig:other", "x");
+        await shard.WaitInSyncAsync();
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(successor, "REPLICAOF", "NO", "ONE"));   // the failover, unseen by the old master
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(successor, "MIGRATE", "127.0.0.1", Port(target), "mig:fenced", "0", "5000"));
+        await using var t = await target.ConnectAsync();
+        Assert.Equal(":2\r\n", await t.CommandAsync("INCR", "mig:fenced"));
+
+        string refused = await ReplicationGroup.CommandAsync(deposed, "MIGRATE", "127.0.0.1", Port(target), "", "0", "5000", "REPLACE", "KEYS", "mig:fenced", "mig:other");
+        Assert.StartsWith("-ERR Target instance replied with error: SUPERSEDED", refused);
+        Assert.Equal("$1\r\n2\r\n", await t.CommandAsync("GET", "mig:fenced"));
+        Assert.Equal(":0\r\n", await t.CommandAsync("EXISTS", "mig:other"));
+        Assert.Equal(":2\r\n", await ReplicationGroup.CommandAsync(deposed, "EXISTS", "mig:fenced", "mig:other"));
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(successor, "MIGRATE", "127.0.0.1", Port(target), "mig:other", "0", "5000"));
+        Assert.Equal("$1\r\nx\r\n", await t.CommandAsync("GET", "mig:other"));
+    }
+
     /// <summary>Under --sync-replicas the reply waits for the replicas to have the deletions, as any write's does.</summary>
     [Fact]
     public async Task Migrate_under_semi_sync_replies_once_replicas_have_the_deletions()
@@ -296,6 +324,35 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
             await c.CommandAsync("MIGRATE", "127.0.0.1", Port(target), "mig:semi2", "0", "5000"));
         await using var t = await target.ConnectAsync();
         Assert.Equal("$1\r\nb\r\n", await t.CommandAsync("GET", "mig:semi2"));
+    }
+
+    /// <summary>
+    /// A MIGRATE pipelined behind a semi-synchronous write that is still waiting for its replica
+    /// answers after it, though it finishes first: the replies stay in order (a proxy pairs them
+    /// with its requests by order; out of order, it once took a MIGRATE as done and wrote the moving
+    /// key on its new shard before the move replaced it there).
+    /// </summary>
+    [Fact]
+    public async Task A_migrate_pipelined_behind_a_held_write_answers_after_it()
+    {
+        await using var source = await ReplicationGroup.StartAsync(fixture.Engine, replicas: 1, masterArgs: ["--sync-replicas", "1", "--sync-replicas-timeout", "1000"]);
+        await using var target = await fixture.StartNodeAsync();
+        await using var t = await target.ConnectAsync();
+        await t.CommandAsync("SET", "mig:order", "there");
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(source.Master, "SET", "mig:order", "here"));
+        await using var c = await source.Master.ConnectAsync();
+        ChildProcess.Signal(source.Replicas[0].Pid, "STOP");
+        try
+        {
+            await c.SendAsync(RespEncoding.CommandText(System.Text.Encoding.UTF8, ["SET", "mig:held", "1"])
+                + RespEncoding.CommandText(System.Text.Encoding.UTF8, ["MIGRATE", "127.0.0.1", Port(target), "mig:order", "0", "5000"]));
+            Assert.Equal("-NOREPLICAS not enough replicas acknowledged the write\r\n", await c.ReadFrameAsync());
+            Assert.StartsWith("-ERR Target instance replied with error: BUSYKEY", await c.ReadFrameAsync());
+        }
+        finally
+        {
+            ChildProcess.Signal(source.Replicas[0].Pid, "CONT");
+        }
     }
 
     /// <summary>Batches to one target reuse one cached connection (Redis's migrate socket cache, in INFO as migrate_cached_sockets).</summary>
