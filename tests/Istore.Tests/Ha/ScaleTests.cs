@@ -46,7 +46,8 @@ public sealed class ScaleTests(ITestOutputHelper output)
             int lost = await load.LostAsync(output);
             output.WriteLine($"acknowledged writes lost: {lost}");
             if (lost > 0)
-                output.WriteLine("HA's warnings:\n" + string.Join("\n", up.Output.Split('\n').Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase))));
+                output.WriteLine("HA's warnings and corrections:\n" + string.Join("\n", up.Output.Split('\n').Where(l =>
+                    l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains(", because ", StringComparison.Ordinal))));
             Assert.Equal(0, lost);
             await CheckPlacementAsync(cluster, data, shards);
             if (shards == 3)
