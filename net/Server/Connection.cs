@@ -158,9 +158,8 @@ public sealed class Connection
         if (_resumeAfterInput is { } resume)
         {
             _resumeAfterInput = null;
-            resume(this);
+            EndWait(resume);
             SendOutput();
-            _waiting = false;
         }
         if (!_waiting)
             Loop?.ContinueAtBatchEnd(this);
@@ -239,10 +238,15 @@ public sealed class Connection
             c._resumeAfterInput = action ?? (_ => { });
             return;
         }
-        action?.Invoke(c);
-        c._waiting = false;
+        c.EndWait(action);
         c.Loop?.ContinueInput(c);
     });
+
+    private void EndWait(Action<Connection>? action)
+    {
+        action?.Invoke(this);
+        _waiting = false;
+    }
 
     /// <summary>Set by <see cref="HandOff"/> or <see cref="Detach"/>: who takes the socket once the replies written so far are sent.</summary>
     internal Action<int, byte[]>? HandOffTo { get; private set; }
