@@ -44,8 +44,8 @@ public sealed class ClientState
     /// <summary>Semi-synchronous replication: this batch's write replies waiting to be held (see <see cref="Replication.SemiSyncReplies"/>).</summary>
     internal Replication.HeldWrites? HeldWrites { get; set; }
 
-    /// <summary>A MIGRATE source (REPLCONF SOURCE-REPLID) whose shard has a newer master: its RESTOREs are refused.</summary>
-    internal bool SupersededSource { get; set; }
+    /// <summary>A MIGRATE source's replication id (REPLCONF SOURCE-REPLID): its RESTOREs are refused once a newer master took that history over.</summary>
+    internal string? MigrationSource { get; set; }
 
     /// <summary>CLIENT TRACKING settings; null while tracking is off.</summary>
     public Tracking.TrackingState? Tracking { get; set; }

@@ -65,7 +65,7 @@ public static class DumpRestoreCommands
     /// <summary>RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]</summary>
     private static void Restore(CommandContext c)
     {
-        if (c.Client.SupersededSource)
+        if (c.Client.MigrationSource is { } source && c.Node.SupersededSources.Superseded(source))
         {
             c.Output.WriteError(Migration.SupersededSources.Error);
             return;

@@ -126,8 +126,9 @@ public static class ReplicationCommands
         }
         if (sourceReplId is not null)
         {
-            c.Client.SupersededSource = !c.Node.SupersededSources.Admit(sourceReplId, sourceReplId2 ?? ReplicationIds.NoId);
-            if (c.Client.SupersededSource)
+            c.Node.SupersededSources.TakenOver(sourceReplId2 ?? ReplicationIds.NoId);
+            c.Client.MigrationSource = sourceReplId;
+            if (c.Node.SupersededSources.Superseded(sourceReplId))
             {
                 c.Output.WriteError(SupersededSources.Error);
                 return;

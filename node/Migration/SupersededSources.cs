@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Istore.Node.Replication;
 
 namespace Istore.Node.Migration;
@@ -8,8 +9,9 @@ namespace Istore.Node.Migration;
 /// SOURCE-REPLID2 …). A promoted replica's second id is its old master's history, so once the new
 /// master has moved keys here, a MIGRATE still coming from the old one — stopped or cut off while
 /// HA failed it over, its MIGRATE serialized before — is refused instead of replacing keys that were
-/// written here since (a fencing token Redis's MIGRATE lacks). Kept in memory: a target that
-/// restarts or fails over itself meanwhile forgets them.
+/// written here since (a fencing token Redis's MIGRATE lacks). Each RESTORE checks, so one already
+/// admitted is refused once the takeover is known. Kept in memory: a target that restarts or fails
+/// over itself meanwhile forgets them.
 /// </summary>
 internal sealed class SupersededSources
 {
@@ -19,22 +21,21 @@ internal sealed class SupersededSources
     // Ids of deposed masters: one per failover, switchover or master restart that moved keys here.
     private const int Kept = 1024;
 
-    private readonly Lock _lock = new();
-    private readonly HashSet<string> _ids = [];
+    private readonly ConcurrentDictionary<string, byte> _ids = new();
     private readonly Queue<string> _order = new();
 
-    /// <summary>Records that <paramref name="replId2"/>'s history was taken over; false when <paramref name="replId"/>'s own was.</summary>
-    public bool Admit(string replId, string replId2)
+    /// <summary>A source names its ids: its second one's history has been taken over (by it).</summary>
+    public void TakenOver(string replId2)
     {
-        lock (_lock)
+        if (replId2 == ReplicationIds.NoId || !_ids.TryAdd(replId2, 0))
+            return;
+        lock (_order)
         {
-            if (replId2 != ReplicationIds.NoId && replId2 != replId && _ids.Add(replId2))
-            {
-                _order.Enqueue(replId2);
-                if (_order.Count > Kept)
-                    _ids.Remove(_order.Dequeue());
-            }
-            return !_ids.Contains(replId);
+            _order.Enqueue(replId2);
+            if (_order.Count > Kept)
+                _ids.TryRemove(_order.Dequeue(), out _);
         }
     }
+
+    public bool Superseded(string replId) => _ids.ContainsKey(replId);
 }

@@ -326,6 +326,24 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         Assert.Equal("$1\r\nb\r\n", await t.CommandAsync("GET", "mig:semi2"));
     }
 
+    /// <summary>A source's connection admitted before its successor named itself is refused from then on: each RESTORE checks.</summary>
+    [Fact]
+    public async Task Restores_of_a_source_admitted_before_its_takeover_are_refused_after_it()
+    {
+        await using var target = await fixture.StartNodeAsync();
+        await using var deposed = await target.ConnectAsync();
+        await using var successor = await target.ConnectAsync();
+        string old = new('a', 40), promoted = new('b', 40), none = new('0', 40);
+        Assert.Equal("+OK\r\n", await deposed.CommandAsync("SET", "mig:admitted", "v"));
+        var serialized = (await deposed.ReadValueAfterAsync("DUMP", "mig:admitted")).AsBytes()!;
+        Assert.Equal("+OK\r\n", await deposed.CommandAsync("REPLCONF", "SOURCE-REPLID", old, "SOURCE-REPLID2", none));
+        Assert.Equal("+OK\r\n", await successor.CommandAsync("REPLCONF", "SOURCE-REPLID", promoted, "SOURCE-REPLID2", old));
+        await deposed.SendAsync(RespEncoding.Command("RESTORE"u8.ToArray(), "mig:late"u8.ToArray(), "0"u8.ToArray(), serialized));
+        Assert.StartsWith("-SUPERSEDED", await deposed.ReadFrameAsync());
+        Assert.Equal(":0\r\n", await successor.CommandAsync("EXISTS", "mig:late"));
+        Assert.StartsWith("-SUPERSEDED", await deposed.CommandAsync("REPLCONF", "SOURCE-REPLID", old, "SOURCE-REPLID2", none));
+    }
+
     /// <summary>
     /// A MIGRATE pipelined behind a semi-synchronous write that is still waiting for its replica
     /// answers after it, though it finishes first: the replies stay in order (a proxy pairs them
