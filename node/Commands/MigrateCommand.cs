@@ -110,7 +110,7 @@ public static class MigrateCommand
         }
         log.Flush(fsync: false);   // the DELs go to the replicas now, not at this loop's next reply
         var loop = connection.EventLoop!;
-        hub.Waiters.Add(log.StreamOffset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
+        hub.SyncWaiters.Add(log.StreamOffset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
             connection.Resume(conn => Reply(conn.Output, outcome, failure ?? (acknowledged >= needed ? null : NotReplicated)))));
     }
 

@@ -28,6 +28,7 @@ public sealed class MasterLink
     private bool _forceFullSync;
     private long _lastIoTicks = Environment.TickCount64;
     private long _lastAckTicks;
+    private long _ackedOffset;   // the applied offset the last acknowledgement carried
     private readonly RespWriter _ack = new(64);   // reused: an acknowledgement goes out after every read while the stream flows
     private volatile string? _closeReason;
 
@@ -350,15 +351,24 @@ public sealed class MasterLink
         LastError = null;
         State = "connected";
         _node.Logger.LinkProgress(Master, $"link up at offset {_hub.Offset}");
+        var received = new ReceivedRecords();
         Acknowledge(socket);
         while (!_stop.IsCancellationRequested)
         {
+            // What this process holds whole is what a promotion needs: semi-synchronous writes are
+            // released by that, before the apply; WAIT (read-your-writes on the replica) by the apply.
+            long applied = _hub.Offset;
+            long ahead = received.Scan(reader.Buffer, reader.Start, reader.End);
+            if (ahead > 0 || applied > _ackedOffset)
+                AcknowledgeBeforeApplying(socket, applied + ahead);
             int consumed = applier.Apply(reader.Buffer, reader.Start, reader.End);
             reader.Consume(consumed);
+            received.Consumed(consumed, _hub.Offset - applied);
             if (consumed > 0 || Environment.TickCount64 - _lastAckTicks >= ReplicationSettings.AckIntervalMs)
             {
-                // Applied is what a promotion needs (this process has it): acknowledge first, then write the log.
-                Acknowledge(socket);
+                // With more of the stream already waiting, the next round's acknowledgement carries this apply.
+                if (socket.Available == 0)
+                    Acknowledge(socket);
                 WriteLog();
             }
             reader.Fill();
@@ -376,14 +386,39 @@ public sealed class MasterLink
             throw new IOException(_db.Log.Failure);
     }
 
-    private void Acknowledge(Socket socket)
+    /// <summary>A link closing now (REPLICAOF NO ONE after the master died) still applies what it holds.</summary>
+    private void AcknowledgeBeforeApplying(Socket socket, long received)
     {
+        try
+        {
+            Acknowledge(socket, received);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The next read reports the closed link, once these records are applied.
+        }
+    }
+
+    /// <summary>
+    /// REPLCONF ACK with the applied offset and, when the stream holds whole records not applied yet,
+    /// RECEIVED with the offset they reach (a Redis master ignores the extra option, as it would FACK's absence).
+    /// </summary>
+    private void Acknowledge(Socket socket, long received = 0)
+    {
+        long applied = _hub.Offset;
+        bool ahead = received > applied;
         _lastAckTicks = Environment.TickCount64;
+        _ackedOffset = applied;
         _ack.Clear();
-        _ack.WriteArrayHeader(3);
+        _ack.WriteArrayHeader(ahead ? 5 : 3);
         _ack.WriteBulkString("REPLCONF"u8);
         _ack.WriteBulkString("ACK"u8);
-        _ack.WriteBulkString(_hub.Offset);
+        _ack.WriteBulkString(applied);
+        if (ahead)
+        {
+            _ack.WriteBulkString("RECEIVED"u8);
+            _ack.WriteBulkString(received);
+        }
         socket.Send(_ack.WrittenSpan);
     }
 

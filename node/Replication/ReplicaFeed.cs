@@ -38,6 +38,7 @@ internal sealed class ReplicaFeed
     private volatile bool _streaming;
     private long _sent;
     private long _ackOffset;
+    private long _receivedOffset;
     private long _ackTicks = Environment.TickCount64;
     private int _closing;
     private volatile bool _closed;
@@ -70,7 +71,11 @@ internal sealed class ReplicaFeed
     /// <summary>A PSYNC replica acknowledges its offset; a legacy SYNC client never does, so it counts for neither WAIT nor min-replicas.</summary>
     public bool Acknowledges => !_legacy;
 
+    /// <summary>What the replica has applied: WAIT counts it, INFO shows it.</summary>
     public long AckOffset => Interlocked.Read(ref _ackOffset);
+
+    /// <summary>What the replica holds in whole records, applied or about to be: semi-synchronous writes count it.</summary>
+    public long ReceivedOffset => Interlocked.Read(ref _receivedOffset);
 
     public long MillisecondsSinceAck => Environment.TickCount64 - Interlocked.Read(ref _ackTicks);
 
@@ -327,17 +332,27 @@ internal sealed class ReplicaFeed
         }
     }
 
-    /// <summary>REPLCONF ACK offset; anything else from a replica is ignored, as Redis does.</summary>
+    /// <summary>REPLCONF ACK offset [RECEIVED offset]; anything else from a replica is ignored, as Redis does.</summary>
     private void OnCommand(CommandArgs args)
     {
         if (args.Count >= 3 && System.Text.Ascii.EqualsIgnoreCase(args[0], "REPLCONF"u8) && System.Text.Ascii.EqualsIgnoreCase(args[1], "ACK"u8)
             && RedisNumber.TryParseInt64(args[2], out long offset))
         {
             Interlocked.Exchange(ref _ackTicks, Environment.TickCount64);
-            if (offset > Interlocked.Read(ref _ackOffset))
-                Interlocked.Exchange(ref _ackOffset, offset);
+            Raise(ref _ackOffset, offset);
+            long received = offset;
+            if (args.Count >= 5 && System.Text.Ascii.EqualsIgnoreCase(args[3], "RECEIVED"u8) && RedisNumber.TryParseInt64(args[4], out long held))
+                received = Math.Max(offset, held);
+            Raise(ref _receivedOffset, received);
             _hub.Acknowledged();
         }
+    }
+
+    /// <summary>Only this feed's ACK thread writes its offsets: a read, then a write, is enough.</summary>
+    private static void Raise(ref long offset, long to)
+    {
+        if (to > Interlocked.Read(ref offset))
+            Interlocked.Exchange(ref offset, to);
     }
 
     /// <summary>Housekeeping: a replica that has not acknowledged for repl-timeout is gone (SIGSTOP, a dead host).</summary>

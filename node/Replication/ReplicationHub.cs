@@ -38,6 +38,7 @@ public sealed class ReplicationHub : IDisposable
         Settings = settings;
         Logger = node.Logger;
         Waiters = new AckWaiters(AckedAtLeast);
+        SyncWaiters = new AckWaiters(ReceivedAtLeast);
         _idsPath = Path.Combine(node.Options.Directory, "replication");
         _ids = ReplicationIds.Load(_idsPath, recoveredOffset);
         _ids.Save(_idsPath);
@@ -55,7 +56,11 @@ public sealed class ReplicationHub : IDisposable
 
     public ReplicationBacklog Backlog { get; }
 
+    /// <summary>WAIT: replicas that applied the offset.</summary>
     public AckWaiters Waiters { get; }
+
+    /// <summary>Semi-synchronous writes (and MIGRATE's deletes under them): replicas that hold the offset.</summary>
+    public AckWaiters SyncWaiters { get; }
 
     public string ReplId => _ids.ReplId;
 
@@ -234,15 +239,24 @@ public sealed class ReplicationHub : IDisposable
     }
 
     /// <summary>A replica acknowledged an offset: finish the waiters it satisfies.</summary>
-    internal void Acknowledged() => Waiters.Check();
+    internal void Acknowledged()
+    {
+        SyncWaiters.Check();
+        Waiters.Check();
+    }
 
-    /// <summary>Online replicas that have acknowledged <paramref name="offset"/>.</summary>
-    public int AckedAtLeast(long offset)
+    /// <summary>Online replicas that have applied <paramref name="offset"/>.</summary>
+    public int AckedAtLeast(long offset) => Count(offset, static (feed, at) => feed.AckOffset >= at);
+
+    /// <summary>Online replicas that hold <paramref name="offset"/> in whole records.</summary>
+    public int ReceivedAtLeast(long offset) => Count(offset, static (feed, at) => feed.ReceivedOffset >= at);
+
+    private int Count(long offset, Func<ReplicaFeed, long, bool> has)
     {
         int count = 0;
         foreach (var feed in _replicas)
         {
-            if (feed.Online && feed.Acknowledges && feed.AckOffset >= offset)
+            if (feed.Online && feed.Acknowledges && has(feed, offset))
                 count++;
         }
         return count;

@@ -77,7 +77,7 @@ internal sealed class SemiSyncReplies(NodeServer node)
             _holding.Add(except!);
         var loop = held[0].Connection.EventLoop!;
         int needed = hub.Settings.SyncReplicas;
-        hub.Waiters.Add(offset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
+        hub.SyncWaiters.Add(offset, needed, hub.Settings.SyncReplicasTimeoutMs, acknowledged => loop.Post(() =>
         {
             foreach (var (connection, replies, writes) in held)
             {

@@ -318,6 +318,7 @@ public abstract class MigrateTests(NodeFixture fixture, RedisServerFixture redis
         await using var c = await source.Master.ConnectAsync();
         Assert.Equal("+OK\r\n", await c.CommandAsync("MSET", "mig:semi1", "a", "mig:semi2", "b"));
         Assert.Equal("+OK\r\n", await c.CommandAsync("MIGRATE", "127.0.0.1", Port(target), "mig:semi1", "0", "5000"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("WAIT", "1", "5000"));   // held, then applied: readable there
         Assert.Equal(":0\r\n", await ReplicationGroup.CommandAsync(source.Replicas[0], "EXISTS", "mig:semi1"));
         source.Replicas[0].Kill();
         Assert.Equal("-NOREPLICAS not enough replicas acknowledged the write\r\n",

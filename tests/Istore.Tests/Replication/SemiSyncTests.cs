@@ -71,7 +71,39 @@ public abstract class SemiSyncTests(string engine, ITestOutputHelper output)
             await c.SendCommandAsync("RPUSH", "list", i.ToString());
         for (int i = 0; i < 100; i++)
             Assert.Equal($":{i + 1}\r\n", await c.ReadFrameAsync());
+        // Acknowledged means the replica holds the writes; WAIT, that it has applied them.
+        Assert.Equal(":1\r\n", await c.CommandAsync("WAIT", "1", "5000"));
         Assert.Equal("$2\r\n99\r\n", await ReplicationGroup.CommandAsync(group.Replicas[0], "LINDEX", "list", "-1"));
+    }
+
+    [Fact]
+    public async Task A_write_is_acknowledged_once_the_replica_holds_it_while_WAIT_counts_only_what_it_applied()
+    {
+        await using var group = await ReplicationGroup.StartAsync(engine, replicas: 1, masterArgs: ["--sync-replicas", "1", "--sync-replicas-timeout", "10000"]);
+        await group.WaitInSyncAsync();
+        var replica = group.Replicas[0];
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "CONFIG", "SET", "busy-reply-threshold", "50"));
+        // A busy script holds the replica's keyspace: the stream arrives but cannot be applied.
+        await using var script = await replica.ConnectAsync();
+        await script.SendCommandAsync("EVAL", "while true do end", "0");
+        await using (var probe = await replica.ConnectAsync())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!(await probe.CommandAsync("GET", "k")).StartsWith("-BUSY"))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the replica never became busy");
+                await Task.Delay(20);
+            }
+        }
+        await using var c = await group.Master.ConnectAsync();
+        var acknowledged = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k", "v"));
+        output.WriteLine($"{engine}: SET acknowledged in {acknowledged.ElapsedMilliseconds} ms while the replica could not apply it");
+        Assert.True(acknowledged.ElapsedMilliseconds < 5000, "the write waited for the apply, not for the replica to hold it");
+        Assert.Equal(":0\r\n", await c.CommandAsync("WAIT", "1", "300"));   // applied: not yet
+        Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "SCRIPT", "KILL"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("WAIT", "1", "5000"));
+        Assert.Equal("$1\r\nv\r\n", await ReplicationGroup.CommandAsync(replica, "GET", "k"));   // WAIT's read-your-writes on the replica
     }
 
     private static async Task WriteOneByOneAsync(NodeProcess master, string prefix, ConcurrentQueue<string> acknowledged)
