@@ -401,7 +401,7 @@ public sealed class MasterLink
 
     /// <summary>
     /// REPLCONF ACK with the applied offset and, when the stream holds whole records not applied yet,
-    /// RECEIVED with the offset they reach (a Redis master ignores the extra option, as it would FACK's absence).
+    /// RECEIVED with the offset they reach (a Redis master reads ACK's offset and ignores what follows).
     /// </summary>
     private void Acknowledge(Socket socket, long received = 0)
     {
