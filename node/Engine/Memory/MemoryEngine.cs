@@ -14,7 +14,7 @@ public sealed class MemoryEngine : IStorageEngine
 {
     private readonly IDevice _device;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
-    private readonly DeviceLogCommitCheckpointManager _checkpoints;
+    private readonly DeferredMetadataCheckpoints _checkpoints;
     private readonly FasterErrors _errors;
     private readonly ConcurrentDictionary<long, byte> _issuedCursors = new();
     private readonly string _objectsDirectory;
@@ -39,9 +39,7 @@ public sealed class MemoryEngine : IStorageEngine
         Options = options;
         System.IO.Directory.CreateDirectory(options.Directory);
         _device = Devices.CreateLogDevice(Path.Combine(options.Directory, "hlog"), preallocateFile: false);
-        // FASTER's own manager for dir/checkpoints, without its removal of older checkpoints on commit.
-        _checkpoints = new DeviceLogCommitCheckpointManager(new LocalStorageNamedDeviceFactory(),
-            new DefaultCheckpointNamingScheme(new DirectoryInfo(Path.Combine(options.Directory, "checkpoints")).FullName), removeOutdated: false);
+        _checkpoints = new DeferredMetadataCheckpoints(new DirectoryInfo(Path.Combine(options.Directory, "checkpoints")).FullName);
         _errors = new FasterErrors(logger);
         // Records never span pages, so a page start is always a valid scan cursor, and a page is the
         // largest record FASTER accepts. An idle node holds about two pages in RAM.
@@ -159,6 +157,15 @@ public sealed class MemoryEngine : IStorageEngine
                 // Recovery must not pick it: the previous checkpoint and the log since stay the truth.
                 _checkpoints.Purge(token);
                 throw new IOException("the checkpoint could not be written whole: " + _errors.Last);
+            }
+            try
+            {
+                _checkpoints.WritePending();
+            }
+            catch
+            {
+                _checkpoints.Purge(token);
+                throw;
             }
             foreach (var older in _checkpoints.GetLogCheckpointTokens().Concat(_checkpoints.GetIndexCheckpointTokens()).Distinct().Where(t => t != token).ToList())
                 _checkpoints.Purge(older);
