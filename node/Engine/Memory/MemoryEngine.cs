@@ -152,18 +152,15 @@ public sealed class MemoryEngine : IStorageEngine
             }
             if (!success)
                 throw new InvalidOperationException("FASTER could not start a checkpoint (another one is running)");
-            if (_errors.Count != errors)
-            {
-                // Recovery must not pick it: the previous checkpoint and the log since stay the truth.
-                _checkpoints.Purge(token);
-                throw new IOException("the checkpoint could not be written whole: " + _errors.Last);
-            }
             try
             {
+                if (_errors.Count != errors)
+                    throw new IOException("the checkpoint could not be written whole: " + _errors.Last);
                 _checkpoints.WritePending();
             }
             catch
             {
+                // Recovery must not pick it: the previous checkpoint and the log since stay the truth.
                 _checkpoints.Purge(token);
                 throw;
             }

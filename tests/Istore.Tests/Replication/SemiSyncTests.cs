@@ -96,10 +96,8 @@ public abstract class SemiSyncTests(string engine, ITestOutputHelper output)
             }
         }
         await using var c = await group.Master.ConnectAsync();
-        var acknowledged = System.Diagnostics.Stopwatch.StartNew();
+        // Waiting for the apply instead, the SET would be answered -NOREPLICAS after the 10 s timeout.
         Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k", "v"));
-        output.WriteLine($"{engine}: SET acknowledged in {acknowledged.ElapsedMilliseconds} ms while the replica could not apply it");
-        Assert.True(acknowledged.ElapsedMilliseconds < 5000, "the write waited for the apply, not for the replica to hold it");
         Assert.Equal(":0\r\n", await c.CommandAsync("WAIT", "1", "300"));   // applied: not yet
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(replica, "SCRIPT", "KILL"));
         Assert.Equal(":1\r\n", await c.CommandAsync("WAIT", "1", "5000"));
