@@ -62,19 +62,21 @@ public static class DatasetEntries
     /// </summary>
     public static void ForEachKey(IEngineSession session, Func<ReadOnlySpan<byte>, bool>? writtenByCaller, KeyVisitor visitor)
     {
-        var keys = new List<byte[]>();
+        var keys = new List<KeyArena.Range>();
+        var arena = new KeyArena();
         var value = new ValueBuffer(4096);
         long cursor = 0;
         do
         {
             keys.Clear();
+            arena.Clear();
             cursor = session.Scan(cursor, 1024, (key, type, _) =>
             {
                 if (writtenByCaller is null || (type == KeyType.String && !writtenByCaller(key)))
-                    keys.Add(key.ToArray());
+                    keys.Add(arena.Add(key));
             });
             foreach (var key in keys)
-                VisitKey(session, key, stringsOnly: writtenByCaller is not null, ref value, visitor);
+                VisitKey(session, arena[key], stringsOnly: writtenByCaller is not null, ref value, visitor);
         }
         while (cursor != 0);
     }

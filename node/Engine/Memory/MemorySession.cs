@@ -8,7 +8,8 @@ internal sealed unsafe class MemorySession : IEngineSession
 {
     private readonly MemoryEngine _engine;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions> _session;
-    private readonly List<(byte[] Key, long Address, long ExpireAt, int Length)> _scanBatch = [];
+    private readonly List<(KeyArena.Range Key, long Address, long ExpireAt, int Length)> _scanBatch = [];
+    private readonly KeyArena _scanKeys = new();
     private byte[] _writeScratch = new byte[256];
     private ValueBuffer _peekBuffer = new(0);
     private ValueBuffer _expiryBuffer = new(256);
@@ -232,9 +233,9 @@ internal sealed unsafe class MemorySession : IEngineSession
         long next = CollectBatch(_engine.ToScanAddress(cursor), count, expiredBy);
         // Only the newest record of a key is live: older versions and deleted keys are skipped.
         foreach (var (key, address, expireAt, _) in _scanBatch)
-            if (LatestAddress(key) == address)
-                visitor(key, KeyType.String, expireAt);
-        _scanBatch.Clear();
+            if (LatestAddress(_scanKeys[key]) == address)
+                visitor(_scanKeys[key], KeyType.String, expireAt);
+        ClearBatch();
         if (next != 0)
             _engine.IssueCursor(next);
         return next;
@@ -258,13 +259,13 @@ internal sealed unsafe class MemorySession : IEngineSession
             from = CollectBatch(from, 4096, 0);
             foreach (var (key, address, expireAt, length) in _scanBatch)
             {
-                if (LatestAddress(key) != address)
+                if (LatestAddress(_scanKeys[key]) != address)
                     continue;
                 keys++;
                 if (expireAt != 0) volatileKeys++;
                 bytes += MemoryEngine.StringBytes(key.Length, length);
             }
-            _scanBatch.Clear();
+            ClearBatch();
         }
         while (from != 0);
         return (keys, volatileKeys, bytes);
@@ -272,8 +273,8 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     /// <summary>
     /// Looks at up to <paramref name="count"/> records and copies out the keys of those that may be
-    /// visited (the iterator must be closed before the liveness reads). Only matching records are
-    /// copied, so an expiry sweep over a large keyspace makes no garbage for keys without a TTL.
+    /// visited (the iterator must be closed before the liveness reads) into the session's arena, so a
+    /// pass over a large keyspace makes no garbage per key.
     /// </summary>
     private long CollectBatch(long from, int count, long expiredBy)
     {
@@ -291,10 +292,16 @@ internal sealed unsafe class MemorySession : IEngineSession
             long expireAt = value.MetadataSize > 0 ? value.ExtraMetadata : 0;
             if (expiredBy > 0 && (expireAt == 0 || expireAt > expiredBy))
                 continue;
-            _scanBatch.Add((iterator.GetKey().ToByteArray(), iterator.CurrentAddress, expireAt, value.Length));
+            _scanBatch.Add((_scanKeys.Add(iterator.GetKey().AsReadOnlySpan()), iterator.CurrentAddress, expireAt, value.Length));
         }
         long next = iterator.NextAddress;
         return next >= tail || seen < count ? 0 : next;
+    }
+
+    private void ClearBatch()
+    {
+        _scanBatch.Clear();
+        _scanKeys.Clear();
     }
 
     private long LatestAddress(ReadOnlySpan<byte> key)
