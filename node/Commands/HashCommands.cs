@@ -38,10 +38,7 @@ public static class HashCommands
         using var write = c.Keyspace.Lock();
         if (!c.TryOpen<HashValue>(1, static () => new HashObject(), out var hash))
             return;
-        long added = 0;
-        for (int i = 2; i < c.Count; i += 2)
-            if (hash.Set(c.Arg(i), c.Arg(i + 1)))
-                added++;
+        long added = hash.SetPairs(c.Args, 2);
         c.Notify(PubSub.NotifyClass.Hash, "hset"u8, c.Arg(1));
         c.Keyspace.ObjectChanged(c.Arg(1), hash);
         c.Keyspace.LogCommand(c.Args);

@@ -36,10 +36,7 @@ public static class SetCommands
         using var write = c.Keyspace.Lock();
         if (!c.TryOpen<SetValue>(1, static () => new SetObject(), out var set))
             return;
-        long added = 0;
-        for (int i = 2; i < c.Count; i++)
-            if (set.Add(c.Arg(i)))
-                added++;
+        long added = set.AddAll(c.Args, 2);
         if (added > 0)
         {
             c.Notify(PubSub.NotifyClass.Set, "sadd"u8, c.Arg(1));

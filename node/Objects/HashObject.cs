@@ -37,6 +37,18 @@ public sealed class HashObject : HashValue
         return added;
     }
 
+    /// <summary>While the hash stays packed whatever the pairs hold, all of them go into one new array.</summary>
+    public override long SetPairs(Istore.Net.Resp.CommandArgs args, int first)
+    {
+        var pairs = new ArgumentPairs(args, first, withValues: true);
+        if (_packed is null || _packed.Count + pairs.Count > EncodingLimits.HashEntries)
+            return base.SetPairs(args, first);
+        for (int i = 0; i < pairs.Count; i++)
+            if (pairs.Key(i).Length > EncodingLimits.HashValue || pairs.Value(i).Length > EncodingLimits.HashValue)
+                return base.SetPairs(args, first);
+        return _packed.SetAll(pairs);
+    }
+
     public override bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
         if (_packed is not null)

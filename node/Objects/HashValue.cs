@@ -15,6 +15,16 @@ public abstract class HashValue : StoredObject
     /// <summary>Sets a field; true when it is new.</summary>
     public abstract bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value);
 
+    /// <summary>Sets the (field, value) pairs of <paramref name="args"/> from <paramref name="first"/> on, in order (HSET); returns how many fields were new.</summary>
+    public virtual long SetPairs(Istore.Net.Resp.CommandArgs args, int first)
+    {
+        long added = 0;
+        for (int i = first; i + 1 < args.Count; i += 2)
+            if (Set(args[i], args[i + 1]))
+                added++;
+        return added;
+    }
+
     /// <summary>A field's value, valid until the hash is next read or changed.</summary>
     public abstract bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value);
 

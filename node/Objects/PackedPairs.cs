@@ -49,6 +49,65 @@ public sealed class PackedPairs
         return false;
     }
 
+    /// <summary>Pairs given to <see cref="SetAll"/>: an HSET's fields and values, a SADD's members (empty values).</summary>
+    public interface IPairSource
+    {
+        int Count { get; }
+        ReadOnlySpan<byte> Key(int index);
+        ReadOnlySpan<byte> Value(int index);
+    }
+
+    /// <summary>
+    /// Sets every pair, in order (a later pair of the same key wins), into one new array: pair by pair,
+    /// each <see cref="Set"/> would copy the array again, and a ten-field HSET of a new hash would leave
+    /// nine arrays of garbage. Pairs already held with the same value change nothing (no new array if
+    /// none changes). Returns how many keys were new.
+    /// </summary>
+    public int SetAll<TPairs>(in TPairs pairs) where TPairs : IPairSource
+    {
+        long bound = _data.Length;
+        for (int i = 0; i < pairs.Count; i++)
+            bound += EntryLength(pairs.Key(i).Length, pairs.Value(i).Length);
+        byte[] work = System.Buffers.ArrayPool<byte>.Shared.Rent(checked((int)bound));
+        try
+        {
+            _data.CopyTo(work, 0);
+            int length = _data.Length, added = 0;
+            bool changed = false;
+            for (int i = 0; i < pairs.Count; i++)
+            {
+                ReadOnlySpan<byte> key = pairs.Key(i), value = pairs.Value(i);
+                int entryLength = EntryLength(key.Length, value.Length);
+                int offset = Find(work.AsSpan(0, length), key, out int end);
+                if (offset < 0)
+                {
+                    offset = end = length;
+                    added++;
+                }
+                else if (HasValue(work.AsSpan(0, length), offset, value))
+                    continue;
+                changed = true;
+                work.AsSpan(end, length - end).CopyTo(work.AsSpan(offset + entryLength));
+                WriteEntry(work.AsSpan(offset), key, value);
+                length += entryLength - (end - offset);
+            }
+            if (changed)
+                _data = work.AsSpan(0, length).ToArray();
+            Count += added;
+            return added;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(work);
+        }
+    }
+
+    private static bool HasValue(ReadOnlySpan<byte> data, int offset, ReadOnlySpan<byte> value)
+    {
+        new Reader(data, offset).Next(out _, out var current);
+        return current.SequenceEqual(value);
+    }
+
     public bool Remove(ReadOnlySpan<byte> key)
     {
         int offset = Find(key, out int end);
@@ -73,8 +132,9 @@ public sealed class PackedPairs
     public Reader GetEnumerator() => new(_data, 0);
 
     /// <summary>Walks the pairs in order.</summary>
-    public ref struct Reader(byte[] data, int offset)
+    public ref struct Reader(ReadOnlySpan<byte> data, int offset)
     {
+        private readonly ReadOnlySpan<byte> _data = data;
         private int _offset = offset;
 
         public readonly Reader Current => this;
@@ -85,7 +145,7 @@ public sealed class PackedPairs
 
         public bool MoveNext()
         {
-            if (_offset >= data.Length)
+            if (_offset >= _data.Length)
                 return false;
             Next(out var key, out var value);
             Key = key;
@@ -103,17 +163,19 @@ public sealed class PackedPairs
 
         private ReadOnlySpan<byte> ReadItem()
         {
-            int length = VarInt.Read(data, ref _offset);
-            var item = data.AsSpan(_offset, length);
+            int length = VarInt.Read(_data, ref _offset);
+            var item = _data.Slice(_offset, length);
             _offset += length;
             return item;
         }
     }
 
     /// <summary>The offset of <paramref name="key"/>'s entry (and where it ends), or -1.</summary>
-    private int Find(ReadOnlySpan<byte> key, out int end)
+    private int Find(ReadOnlySpan<byte> key, out int end) => Find(_data, key, out end);
+
+    private static int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, out int end)
     {
-        var reader = new Reader(_data, 0);
+        var reader = new Reader(data, 0);
         while (true)
         {
             int start = reader.Offset;

@@ -51,6 +51,18 @@ public sealed class SetObject : SetValue
         return added;
     }
 
+    /// <summary>While the set stays packed whatever the members are, all of them go into one new array.</summary>
+    public override long AddAll(Istore.Net.Resp.CommandArgs args, int first)
+    {
+        var members = new ArgumentPairs(args, first, withValues: false);
+        if (_packed is null || _packed.Count + members.Count > EncodingLimits.SetEntries)
+            return base.AddAll(args, first);
+        for (int i = 0; i < members.Count; i++)
+            if (members.Key(i).Length > EncodingLimits.SetValue)
+                return base.AddAll(args, first);
+        return _packed.SetAll(members);
+    }
+
     /// <summary>Adds a member taken from another set, sharing its bytes (member arrays never change); true when it is new.</summary>
     public bool Add(in SetMember member)
     {

@@ -24,6 +24,16 @@ public abstract class SetValue : StoredObject, Istore.Ranklist.IRecallExclusion
     /// <summary>Adds a member; true when it is new.</summary>
     public abstract bool Add(ReadOnlySpan<byte> member);
 
+    /// <summary>Adds the members of <paramref name="args"/> from <paramref name="first"/> on (SADD); returns how many were new.</summary>
+    public virtual long AddAll(Istore.Net.Resp.CommandArgs args, int first)
+    {
+        long added = 0;
+        for (int i = first; i < args.Count; i++)
+            if (Add(args[i]))
+                added++;
+        return added;
+    }
+
     public abstract bool Contains(ReadOnlySpan<byte> member);
 
     public abstract bool Remove(ReadOnlySpan<byte> member);

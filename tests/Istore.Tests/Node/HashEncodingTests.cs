@@ -39,4 +39,35 @@ public class HashEncodingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
         Assert.Equal("*4\r\n$1\r\nb\r\n$26\r\na longer value than before\r\n$1\r\nc\r\n$1\r\n3\r\n", await c.CommandAsync("HGETALL", "inplace:h"));
         Assert.Equal("*2\r\n$1\r\n0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", await c.CommandAsync("HSCAN", "inplace:h", "0", "MATCH", "c"));
     }
+
+    /// <summary>A many-field HSET of a packed hash builds one array: its pairs still apply in order, as redis-server applies them.</summary>
+    [Fact]
+    public async Task A_many_field_hset_applies_its_pairs_in_order_and_counts_new_fields_once()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal(":2\r\n", await c.CommandAsync("HSET", "batch:h", "a", "1", "b", "2", "a", "3"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("HSET", "batch:h", "b", "a longer value", "a", "", "c", "4", "c", "5"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("HSET", "batch:h", "a", "", "c", "5"));
+        Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", "batch:h"));
+        Assert.Equal("*6\r\n$1\r\na\r\n$0\r\n\r\n$1\r\nb\r\n$14\r\na longer value\r\n$1\r\nc\r\n$1\r\n5\r\n",
+            await c.CommandAsync("HGETALL", "batch:h"));
+        Assert.Equal(":3\r\n", await c.CommandAsync("HLEN", "batch:h"));
+    }
+
+    [Fact]
+    public async Task A_many_field_hset_past_the_entries_limit_makes_a_table_with_every_field()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal("+OK\r\n", await c.CommandAsync("CONFIG", "SET", "hash-max-listpack-entries", "128"));
+        var args = new List<string> { "HSET", "batch:big" };
+        for (int i = 0; i < 127; i++)
+            args.AddRange([$"f{i}", "v"]);
+        Assert.Equal(":127\r\n", await c.CommandAsync([.. args]));
+        Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", "batch:big"));
+        Assert.Equal(":2\r\n", await c.CommandAsync("HSET", "batch:big", "f0", "w", "x", "1", "y", "2"));
+        Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "batch:big"));
+        Assert.Equal(":129\r\n", await c.CommandAsync("HLEN", "batch:big"));
+        Assert.Equal("$1\r\nw\r\n", await c.CommandAsync("HGET", "batch:big", "f0"));
+        Assert.Equal("$1\r\n2\r\n", await c.CommandAsync("HGET", "batch:big", "y"));
+    }
 }

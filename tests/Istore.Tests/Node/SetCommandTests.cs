@@ -39,6 +39,22 @@ public abstract class SetCommandTests(NodeFixture fixture)
         Assert.Equal(":0\r\n", await c.CommandAsync("SCARD", "sadd:missing"));
     }
 
+    /// <summary>A many-member SADD of a packed set builds one array; one that would pass the packed limits adds member by member.</summary>
+    [Fact]
+    public async Task A_many_member_sadd_past_the_packed_limit_keeps_every_member_and_redis_encoding()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal(":127\r\n", await c.CommandAsync(["SADD", "sadd:batch", .. Enumerable.Range(1, 127).Select(i => i.ToString())]));
+        Assert.Equal(":0\r\n", await c.CommandAsync("SADD", "sadd:batch", "5", "1", "5"));
+        Assert.Equal(":2\r\n", await c.CommandAsync("SADD", "sadd:batch", "127", "128", "129"));
+        Assert.Equal(":129\r\n", await c.CommandAsync("SCARD", "sadd:batch"));
+        Assert.Equal("$6\r\nintset\r\n", await c.CommandAsync("OBJECT", "ENCODING", "sadd:batch"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SADD", "sadd:batch", "x", "129"));
+        Assert.Equal("$9\r\nhashtable\r\n", await c.CommandAsync("OBJECT", "ENCODING", "sadd:batch"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("SISMEMBER", "sadd:batch", "128"));
+        Assert.Equal(":130\r\n", await c.CommandAsync("SCARD", "sadd:batch"));
+    }
+
     [Fact]
     public async Task Removing_the_last_member_deletes_the_key()
     {
