@@ -115,41 +115,46 @@ public static class SortedSetCommands
         long added = 0, updated = 0;
         bool processed = false;
         double result = 0;
-        for (int i = 0; i < pairs; i++)
+        if (!(nx || xx || gt || lt || incr))
+            added = zset.SetAll(c.Args, scoreAt, scores, out updated);
+        else
         {
-            var member = c.Arg(scoreAt + 2 * i + 1);
-            double score = scores[i];
-            if (!zset.TryGetScore(member, out double current))
+            for (int i = 0; i < pairs; i++)
             {
-                if (xx)
-                    continue;
-                zset.Set(member, score);
-                added++;
-            }
-            else
-            {
-                if (nx)
-                    continue;
-                if (incr)
+                var member = c.Arg(scoreAt + 2 * i + 1);
+                double score = scores[i];
+                if (!zset.TryGetScore(member, out double current))
                 {
-                    score += current;
-                    if (double.IsNaN(score))
+                    if (xx)
+                        continue;
+                    zset.Set(member, score);
+                    added++;
+                }
+                else
+                {
+                    if (nx)
+                        continue;
+                    if (incr)
                     {
-                        c.Keyspace.ObjectChanged(c.Arg(1), zset);
-                        c.Output.WriteError(NaNScore);
-                        return;
+                        score += current;
+                        if (double.IsNaN(score))
+                        {
+                            c.Keyspace.ObjectChanged(c.Arg(1), zset);
+                            c.Output.WriteError(NaNScore);
+                            return;
+                        }
+                    }
+                    if ((lt && score >= current) || (gt && score <= current))
+                        continue;
+                    if (score != current)
+                    {
+                        zset.Set(member, score);
+                        updated++;
                     }
                 }
-                if ((lt && score >= current) || (gt && score <= current))
-                    continue;
-                if (score != current)
-                {
-                    zset.Set(member, score);
-                    updated++;
-                }
+                processed = true;
+                result = score;
             }
-            processed = true;
-            result = score;
         }
         if (added + updated > 0)
             c.Notify(PubSub.NotifyClass.ZSet, incr ? "zincr"u8 : "zadd"u8, c.Arg(1));

@@ -35,9 +35,9 @@ public sealed class PackedScores
         int found = Find(member, out int foundEnd, out _);
         if (found >= 0 && ScoreAt(found) == score)
             return false;
-        int length = 8 + VarInt.Length(member.Length) + member.Length;
+        int length = EntryLength(member.Length);
         int kept = _data.Length - (found < 0 ? 0 : foundEnd - found);
-        int at = InsertionPoint(member, score);
+        int at = InsertionPoint(_data, member, score);
         var next = GC.AllocateUninitializedArray<byte>(kept + length);
         // The old entry (if any) is left out and the new one goes in at its place in the order.
         int written;
@@ -66,6 +66,64 @@ public sealed class PackedScores
             Count++;
         return found < 0;
     }
+
+    /// <summary>(member, score) pairs given to <see cref="SetAll"/>: a ZADD's.</summary>
+    public interface IScoredSource
+    {
+        int Count { get; }
+        ReadOnlySpan<byte> Member(int index);
+        double Score(int index);
+    }
+
+    /// <summary>
+    /// Sets every member's score in order, as <see cref="Set"/> one by one would (a later pair of the
+    /// same member wins), into one new array instead of one per pair: a ten-member ZADD of a new sorted
+    /// set would leave nine arrays of garbage. Returns how many members were new; <paramref name="updated"/>
+    /// counts the pairs that changed a member's score. No new array if nothing changed.
+    /// </summary>
+    public int SetAll<TPairs>(in TPairs pairs, out int updated) where TPairs : IScoredSource
+    {
+        long bound = _data.Length;
+        for (int i = 0; i < pairs.Count; i++)
+            bound += EntryLength(pairs.Member(i).Length);
+        byte[] work = System.Buffers.ArrayPool<byte>.Shared.Rent(checked((int)bound));
+        try
+        {
+            _data.CopyTo(work, 0);
+            int length = _data.Length, added = 0;
+            updated = 0;
+            for (int i = 0; i < pairs.Count; i++)
+            {
+                ReadOnlySpan<byte> member = pairs.Member(i);
+                double score = pairs.Score(i);
+                int found = Find(work.AsSpan(0, length), member, out int foundEnd, out _);
+                if (found >= 0)
+                {
+                    if (ScoreAt(work, found) == score)
+                        continue;
+                    work.AsSpan(foundEnd, length - foundEnd).CopyTo(work.AsSpan(found));
+                    length -= foundEnd - found;
+                    updated++;
+                }
+                else
+                    added++;
+                int at = InsertionPoint(work.AsSpan(0, length), member, score), entryLength = EntryLength(member.Length);
+                work.AsSpan(at, length - at).CopyTo(work.AsSpan(at + entryLength));
+                WriteEntry(work.AsSpan(at), member, score);
+                length += entryLength;
+            }
+            if (added + updated > 0)
+                _data = work.AsSpan(0, length).ToArray();
+            Count += added;
+            return added;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(work);
+        }
+    }
+
+    private static int EntryLength(int memberLength) => 8 + VarInt.Length(memberLength) + memberLength;
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
@@ -115,8 +173,9 @@ public sealed class PackedScores
     public Reader GetEnumerator() => new(_data);
 
     /// <summary>Walks the entries in (score, member) order.</summary>
-    public ref struct Reader(byte[] data)
+    public ref struct Reader(ReadOnlySpan<byte> data)
     {
+        private readonly ReadOnlySpan<byte> _data = data;
         private int _next;
 
         public readonly Reader Current => this;
@@ -133,25 +192,29 @@ public sealed class PackedScores
 
         public bool MoveNext()
         {
-            if (_next >= data.Length)
+            if (_next >= _data.Length)
                 return false;
             Offset = _next;
-            Score = BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(_next));
+            Score = BinaryPrimitives.ReadDoubleLittleEndian(_data[_next..]);
             _next += 8;
-            int length = VarInt.Read(data, ref _next);
-            Member = data.AsSpan(_next, length);
+            int length = VarInt.Read(_data, ref _next);
+            Member = _data.Slice(_next, length);
             _next += length;
             return true;
         }
     }
 
-    private double ScoreAt(int offset) => BinaryPrimitives.ReadDoubleLittleEndian(_data.AsSpan(offset));
+    private double ScoreAt(int offset) => ScoreAt(_data, offset);
+
+    private static double ScoreAt(ReadOnlySpan<byte> data, int offset) => BinaryPrimitives.ReadDoubleLittleEndian(data[offset..]);
+
+    private int Find(ReadOnlySpan<byte> member, out int end, out int rank) => Find(_data, member, out end, out rank);
 
     /// <summary>The offset of <paramref name="member"/>'s entry, where it ends and its rank; -1 for all three when absent.</summary>
-    private int Find(ReadOnlySpan<byte> member, out int end, out int rank)
+    private static int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> member, out int end, out int rank)
     {
         rank = 0;
-        foreach (var entry in this)
+        for (var entry = new Reader(data); entry.MoveNext();)
         {
             if (entry.Member.SequenceEqual(member))
             {
@@ -165,12 +228,12 @@ public sealed class PackedScores
     }
 
     /// <summary>The offset of the first entry above (score, member): where that pair belongs.</summary>
-    private int InsertionPoint(ReadOnlySpan<byte> member, double score)
+    private static int InsertionPoint(ReadOnlySpan<byte> data, ReadOnlySpan<byte> member, double score)
     {
-        foreach (var entry in this)
+        for (var entry = new Reader(data); entry.MoveNext();)
             if (entry.Score > score || (entry.Score == score && entry.Member.SequenceCompareTo(member) > 0))
                 return entry.Offset;
-        return _data.Length;
+        return data.Length;
     }
 
     private static int Append(byte[] destination, int at, ReadOnlySpan<byte> bytes)

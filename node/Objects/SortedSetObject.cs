@@ -51,6 +51,20 @@ public sealed class SortedSetObject : SortedSetValue
         return _index!.Set(member, score);
     }
 
+    /// <summary>While the set stays packed whatever the pairs hold, all of them go into one new array.</summary>
+    public override long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, double[] scores, out long updated)
+    {
+        var pairs = new ArgumentScores(args, scoreAt, scores);
+        if (_packed is null || _packed.Count + pairs.Count > EncodingLimits.SortedSetEntries)
+            return base.SetAll(args, scoreAt, scores, out updated);
+        for (int i = 0; i < pairs.Count; i++)
+            if (pairs.Member(i).Length > EncodingLimits.SortedSetValue)
+                return base.SetAll(args, scoreAt, scores, out updated);
+        int added = _packed.SetAll(pairs, out int changed);
+        updated = changed;
+        return added;
+    }
+
     public override bool Remove(ReadOnlySpan<byte> member) => _packed?.Remove(member) ?? _index!.Remove(member);
 
     public override long RankOf(ReadOnlySpan<byte> member) => _packed?.RankOf(member) ?? _index!.RankOf(member);

@@ -19,6 +19,32 @@ public abstract class SortedSetValue : StoredObject
     /// <summary>Sets a member's score; true when the member is new.</summary>
     public abstract bool Set(ReadOnlySpan<byte> member, double score);
 
+    /// <summary>
+    /// Sets the (score, member) pairs of <paramref name="args"/> from <paramref name="scoreAt"/> on, in
+    /// order, as ZADD without options does (<paramref name="scores"/> parsed); returns how many members
+    /// were new and, in <paramref name="updated"/>, how many pairs changed a member's score.
+    /// </summary>
+    public virtual long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, double[] scores, out long updated)
+    {
+        long added = 0;
+        updated = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            var member = args[scoreAt + 2 * i + 1];
+            if (!TryGetScore(member, out double current))
+            {
+                Set(member, scores[i]);
+                added++;
+            }
+            else if (scores[i] != current)
+            {
+                Set(member, scores[i]);
+                updated++;
+            }
+        }
+        return added;
+    }
+
     public abstract bool Remove(ReadOnlySpan<byte> member);
 
     /// <summary>The 0-based rank by ascending (score, member), or -1 when absent.</summary>

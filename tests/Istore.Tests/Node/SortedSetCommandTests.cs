@@ -62,6 +62,21 @@ public abstract class SortedSetCommandTests(NodeFixture fixture)
         Assert.Equal(Bulk("inf"), await c.CommandAsync("ZSCORE", "zb", "top"));
     }
 
+    /// <summary>A ZADD without options sets its pairs in order, as redis-server 7.0.15 answered these very commands.</summary>
+    [Fact]
+    public async Task Zadd_of_many_pairs_applies_them_in_order_and_counts_as_redis_does()
+    {
+        await using var c = await fixture.ConnectAsync();
+        Assert.Equal(":1\r\n", await c.CommandAsync("ZADD", "zbatch:a", "1", "a", "2", "a"));
+        Assert.Equal("$1\r\n2\r\n", await c.CommandAsync("ZSCORE", "zbatch:a", "a"));
+        Assert.Equal(":3\r\n", await c.CommandAsync("ZADD", "zbatch:b", "CH", "1", "a", "2", "a", "3", "b"));
+        Assert.Equal(":2\r\n", await c.CommandAsync("ZADD", "zbatch:b", "CH", "2", "a", "0", "b", "5", "c"));
+        Assert.Equal(":0\r\n", await c.CommandAsync("ZADD", "zbatch:b", "2", "a", "0", "b"));
+        Assert.Equal(":1\r\n", await c.CommandAsync("ZADD", "zbatch:b", "CH", "1", "b", "1", "b"));
+        Assert.Equal("b 1 a 2 c 5", string.Join(' ', (await c.ReadValueAfterAsync("ZRANGE", "zbatch:b", "0", "-1", "WITHSCORES")).AsStringArray()));
+        Assert.Equal(":0\r\n", await c.CommandAsync("ZRANK", "zbatch:b", "b"));
+    }
+
     [Fact]
     public async Task Zadd_rejects_bad_input_with_redis_errors_and_changes_nothing()
     {

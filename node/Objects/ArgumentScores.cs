@@ -1,0 +1,13 @@
+using Istore.Net.Resp;
+
+namespace Istore.Node.Objects;
+
+/// <summary>A ZADD's (score, member) pairs from <c>scoreAt</c> on, the scores already parsed, for <see cref="PackedScores.SetAll"/>.</summary>
+internal readonly struct ArgumentScores(CommandArgs args, int scoreAt, double[] scores) : PackedScores.IScoredSource
+{
+    public int Count => scores.Length;
+
+    public ReadOnlySpan<byte> Member(int index) => args[scoreAt + 2 * index + 1];
+
+    public double Score(int index) => scores[index];
+}
