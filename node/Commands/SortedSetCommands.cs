@@ -97,7 +97,7 @@ public static class SortedSetCommands
             c.Output.WriteError("ERR INCR option supports a single increment-element pair");
             return;
         }
-        var scores = new double[pairs];
+        Span<double> scores = pairs <= 64 ? stackalloc double[pairs] : new double[pairs];
         for (int i = 0; i < pairs; i++)
             if (!c.TryDouble(scoreAt + 2 * i, out scores[i]))
                 return;

@@ -81,7 +81,7 @@ public sealed class PackedScores
     /// set would leave nine arrays of garbage. Returns how many members were new; <paramref name="updated"/>
     /// counts the pairs that changed a member's score. No new array if nothing changed.
     /// </summary>
-    public int SetAll<TPairs>(in TPairs pairs, out int updated) where TPairs : IScoredSource
+    public int SetAll<TPairs>(in TPairs pairs, out int updated) where TPairs : IScoredSource, allows ref struct
     {
         long bound = _data.Length;
         for (int i = 0; i < pairs.Count; i++)

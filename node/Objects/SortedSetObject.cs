@@ -52,7 +52,7 @@ public sealed class SortedSetObject : SortedSetValue
     }
 
     /// <summary>While the set stays packed whatever the pairs hold, all of them go into one new array.</summary>
-    public override long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, double[] scores, out long updated)
+    public override long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, ReadOnlySpan<double> scores, out long updated)
     {
         var pairs = new ArgumentScores(args, scoreAt, scores);
         if (_packed is null || _packed.Count + pairs.Count > EncodingLimits.SortedSetEntries)

@@ -24,7 +24,7 @@ public abstract class SortedSetValue : StoredObject
     /// order, as ZADD without options does (<paramref name="scores"/> parsed); returns how many members
     /// were new and, in <paramref name="updated"/>, how many pairs changed a member's score.
     /// </summary>
-    public virtual long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, double[] scores, out long updated)
+    public virtual long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, ReadOnlySpan<double> scores, out long updated)
     {
         long added = 0;
         updated = 0;
