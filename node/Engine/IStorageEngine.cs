@@ -95,6 +95,14 @@ public interface IEngineSession : IDisposable
     /// <summary>Reads a string value. Returns its type (None when missing); <paramref name="value"/> is filled for strings.</summary>
     KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value);
 
+    /// <summary>
+    /// A write command is about to take the keyspace lock for <paramref name="key"/>: an engine that
+    /// keeps part of its data on disk may read the key's record into memory now, outside the lock.
+    /// </summary>
+    void Fetch(ReadOnlySpan<byte> key)
+    {
+    }
+
     /// <summary>Type and expiry of a key without copying its value.</summary>
     KeyType Peek(ReadOnlySpan<byte> key, out long expireAt);
 

@@ -349,6 +349,8 @@ internal sealed class NodeWorker : ILoopWorker
             node.Monitors.Feed(c, fromScript: false);   // before its calls, as Redis shows a script
         try
         {
+            if ((c.Spec.Flags & CommandFlags.Write) != 0)
+                c.Keyspace.FetchKeys(c.Spec, c.Args);
             node.Handlers[c.Spec](c);
         }
         catch (Exception) when (c.Keyspace.NoteFailure())

@@ -43,6 +43,14 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>A command starts (each one of an EXEC too): nothing of it has been counted yet.</summary>
     public void CommandStarts() => _usedTag = 0;
 
+    /// <summary>Before a write command takes the lock: its keys' spilled records are read back now (<see cref="IEngineSession.Fetch"/>).</summary>
+    public void FetchKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
+    {
+        var keys = spec.GetKeyRange(args.Count);
+        for (int i = keys.First; keys.Count > 0 && i <= keys.Last; i += keys.Step)
+            _engine.Fetch(args[i]);
+    }
+
     /// <summary>The key's access-table tag, its bucket prefetched (0 without a table): taken before the engine's lookup.</summary>
     private uint PrefetchAccess(ReadOnlySpan<byte> key)
     {

@@ -24,6 +24,10 @@ public sealed class MemoryEngine : IStorageEngine
     private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _maintenanceSession;
     private long _bytesPerLiveRecord = 64;
     private long _compactions;
+    /// <summary>Reads that waited for the disk (a record spilled past the memory budget).</summary>
+    internal long PendingReads;
+    /// <summary>Writes that waited for the disk to read a spilled record, the keyspace write lock held.</summary>
+    internal long PendingWrites;
     private long _compactionsSkipped;
 
     /// <summary>
@@ -101,6 +105,9 @@ public sealed class MemoryEngine : IStorageEngine
     public long? DatasetBytes => Volatile.Read(ref _stringBytes) + Objects.Bytes;
 
     internal static long StringBytes(int keyLength, int valueLength) => KeyOverhead + keyLength + valueLength;
+
+    /// <summary>Some records live only on disk: the log's head (the oldest page in memory) has moved past its begin.</summary>
+    internal bool HasSpilled => Store.Log.HeadAddress > Store.Log.BeginAddress;
 
     internal void AddKeys(int keys, int volatileKeys, long bytes)
     {
@@ -308,6 +315,8 @@ public sealed class MemoryEngine : IStorageEngine
         yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
         yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
         yield return ("memory_engine_compactions", Interlocked.Read(ref _compactions).ToString());
+        yield return ("memory_engine_pending_reads", Interlocked.Read(ref PendingReads).ToString());
+        yield return ("memory_engine_pending_writes", Interlocked.Read(ref PendingWrites).ToString());
         yield return ("memory_engine_compactions_skipped", Interlocked.Read(ref _compactionsSkipped).ToString());
         yield return ("ranklist_members", Objects.RankListMembers.Count.ToString());
     }

@@ -8,6 +8,8 @@ internal sealed unsafe class MemorySession : IEngineSession
 {
     private readonly MemoryEngine _engine;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions> _session;
+    /// <summary>Reads that copy a record found on disk to the log's tail (<see cref="Fetch"/>); made once the log has spilled.</summary>
+    private ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions>? _fetchSession;
     private readonly List<(KeyArena.Range Key, long Address, long ExpireAt, int Length)> _scanBatch = [];
     private readonly KeyArena _scanKeys = new();
     private byte[] _writeScratch = new byte[256];
@@ -110,6 +112,7 @@ internal sealed unsafe class MemorySession : IEngineSession
         if (!status.IsPending)
             return status.Found && !status.IsCanceled;
         // The record was on disk: FASTER reads it and asks NeedCopyUpdate, which cancels.
+        Interlocked.Increment(ref _engine.PendingWrites);
         _session.CompletePending(wait: true);
         return false;
     }
@@ -184,6 +187,7 @@ internal sealed unsafe class MemorySession : IEngineSession
         if (!status.IsPending)
             return output;
         // The old record was on disk: FASTER reads it before deciding how to update.
+        Interlocked.Increment(ref _engine.PendingWrites);
         _session.CompletePendingWithOutputs(out var completed, wait: true);
         using (completed)
         {
@@ -304,6 +308,29 @@ internal sealed unsafe class MemorySession : IEngineSession
         _scanKeys.Clear();
     }
 
+    /// <summary>
+    /// A write is coming for <paramref name="key"/> (before its command takes the keyspace lock): if
+    /// its record was spilled to disk, read it now and copy it to the log's tail, so the write finds it
+    /// in memory instead of waiting for the disk with every other writer waiting on the lock.
+    /// </summary>
+    public void Fetch(ReadOnlySpan<byte> key)
+    {
+        if (!_engine.HasSpilled)
+            return;
+        fixed (byte* k = key)
+        {
+            var keySpan = SpanByte.FromPointer(k, key.Length);
+            SpanByte input = default;
+            var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
+            _fetchSession ??= _engine.Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>(
+                readCopyOptions: new ReadCopyOptions(ReadCopyFrom.Device, ReadCopyTo.MainLog));
+            if (!_fetchSession.Read(ref keySpan, ref input, ref output).IsPending)
+                return;
+        }
+        Interlocked.Increment(ref _engine.PendingReads);
+        _fetchSession.CompletePending(wait: true);
+    }
+
     private long LatestAddress(ReadOnlySpan<byte> key)
     {
         var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
@@ -328,6 +355,7 @@ internal sealed unsafe class MemorySession : IEngineSession
     /// <summary>The record was on disk: wait for FASTER's I/O and take its output.</summary>
     private bool CompletePendingRead(ref StringOutput output, out long address)
     {
+        Interlocked.Increment(ref _engine.PendingReads);
         _session.CompletePendingWithOutputs(out var completed, wait: true);
         using (completed)
         {
@@ -344,5 +372,9 @@ internal sealed unsafe class MemorySession : IEngineSession
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _fetchSession?.Dispose();
+    }
 }

@@ -78,4 +78,30 @@ public sealed class MemoryEvictionTests
         Assert.Equal($"${Value.Length}\r\n{Value}\r\n", await c.CommandAsync("GET", "n:0"));
         Assert.Equal("0", (await InfoAsync(c))["evicted_keys"]);
     }
+
+    /// <summary>
+    /// Overwriting keys whose records were spilled: each SET's record is read back from disk before the
+    /// SET takes the keyspace lock (a read that waits, outside it), so no write waits for the disk
+    /// holding the lock that every other writer needs (issue 17 item 6).
+    /// </summary>
+    [Fact]
+    public async Task Writes_to_spilled_keys_read_them_back_before_taking_the_write_lock()
+    {
+        await using var node = await NodeProcess.StartAsync(["--maxmemory", "256kb", "--page-size", "64kb"]);
+        await using var c = await node.ConnectAsync();
+        await PipelineAsync(c, Enumerable.Range(0, 3000).Select(i => new[] { "SET", $"s:{i}", Value }));
+        var before = await InfoAsync(c);
+        Assert.NotEqual(before["memory_engine_log_begin_address"], before["memory_engine_log_head_address"]);   // spilled
+
+        string newer = new('w', 64);
+        var replies = await PipelineAsync(c, Enumerable.Range(0, 300).Select(i => new[] { "SET", $"s:{i}", newer }));
+        Assert.All(replies, reply => Assert.Equal("+OK\r\n", reply));
+        var after = await InfoAsync(c);
+        Assert.True(long.Parse(after["memory_engine_pending_reads"]) - long.Parse(before["memory_engine_pending_reads"]) >= 100,
+            "the oldest keys were on disk: their fetches waited for it");
+        Assert.Equal(before["memory_engine_pending_writes"], after["memory_engine_pending_writes"]);
+        Assert.Equal($"${newer.Length}\r\n{newer}\r\n", await c.CommandAsync("GET", "s:0"));
+        Assert.Equal($"${Value.Length}\r\n{Value}\r\n", await c.CommandAsync("GET", "s:2999"));
+        Assert.Equal(":3000\r\n", await c.CommandAsync("DBSIZE"));
+    }
 }
