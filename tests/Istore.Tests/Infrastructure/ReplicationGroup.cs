@@ -120,12 +120,17 @@ public sealed class ReplicationGroup : IAsyncDisposable
         string expected = await DigestAsync(Master);
         Assert.NotEqual(new string('0', 40), expected);
         foreach (var replica in Replicas)
-        {
-            string actual = await DigestAsync(replica);
-            if (expected != actual)
-                Assert.Fail($"replica on {replica.Port}: digest {actual}, master's {expected}\n"
-                    + await DatasetDifference.DescribeAsync(Master, replica) + "\n" + replica.Output);
-        }
+            await AssertSameDataAsync(Master, replica, expected);
+    }
+
+    /// <summary>Fails, naming the keys that differ and the replica's log, unless the two nodes' DEBUG DIGESTs are equal.</summary>
+    public static async Task AssertSameDataAsync(NodeProcess master, NodeProcess replica, string? masterDigest = null)
+    {
+        string expected = masterDigest ?? await DigestAsync(master);
+        string actual = await DigestAsync(replica);
+        if (expected != actual)
+            Assert.Fail($"replica on {replica.Port}: digest {actual}, master's {expected}\n"
+                + await DatasetDifference.DescribeAsync(master, replica) + "\n" + replica.Output);
     }
 
     public async ValueTask DisposeAsync()
