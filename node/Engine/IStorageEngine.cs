@@ -95,9 +95,12 @@ public interface IEngineSession : IDisposable
     /// <summary>Reads a string value. Returns its type (None when missing); <paramref name="value"/> is filled for strings.</summary>
     KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value);
 
+    /// <summary>Some records live only on disk for now: a write command then <see cref="Fetch"/>es its keys first.</summary>
+    bool HasSpilled => false;
+
     /// <summary>
-    /// A write command is about to take the keyspace lock for <paramref name="key"/>: an engine that
-    /// keeps part of its data on disk may read the key's record into memory now, outside the lock.
+    /// A write command is about to take the keyspace lock for <paramref name="key"/> while
+    /// <see cref="HasSpilled"/>: the engine reads the key's record into memory now, outside the lock.
     /// </summary>
     void Fetch(ReadOnlySpan<byte> key)
     {

@@ -46,10 +46,15 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Before a write command takes the lock: its keys' spilled records are read back now (<see cref="IEngineSession.Fetch"/>).</summary>
     public void FetchKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
     {
-        var keys = spec.GetKeyRange(args.Count);
-        for (int i = keys.First; keys.Count > 0 && i <= keys.Last; i += keys.Step)
-            _engine.Fetch(args[i]);
+        if (!_engine.HasSpilled)
+            return;
+        _fetchIndexes.Clear();
+        spec.CollectKeyIndexes(args, _fetchIndexes);
+        foreach (int index in _fetchIndexes)
+            _engine.Fetch(args[index]);
     }
+
+    private readonly List<int> _fetchIndexes = [];
 
     /// <summary>The key's access-table tag, its bucket prefetched (0 without a table): taken before the engine's lookup.</summary>
     private uint PrefetchAccess(ReadOnlySpan<byte> key)

@@ -30,41 +30,17 @@ public sealed class PackedScores
     }
 
     /// <summary>Sets a member's score; true when the member is new.</summary>
-    public bool Set(ReadOnlySpan<byte> member, double score)
+    public bool Set(ReadOnlySpan<byte> member, double score) => SetAll(new OnePair(member, score), out _) > 0;
+
+    private readonly ref struct OnePair(ReadOnlySpan<byte> member, double score) : IScoredSource
     {
-        int found = Find(member, out int foundEnd, out _);
-        if (found >= 0 && ScoreAt(found) == score)
-            return false;
-        int length = EntryLength(member.Length);
-        int kept = _data.Length - (found < 0 ? 0 : foundEnd - found);
-        int at = InsertionPoint(_data, member, score);
-        var next = GC.AllocateUninitializedArray<byte>(kept + length);
-        // The old entry (if any) is left out and the new one goes in at its place in the order.
-        int written;
-        if (found < 0)
-        {
-            written = Append(next, 0, _data.AsSpan(0, at));
-            written += WriteEntry(next.AsSpan(written), member, score);
-            Append(next, written, _data.AsSpan(at));
-        }
-        else if (at <= found)
-        {
-            written = Append(next, 0, _data.AsSpan(0, at));
-            written += WriteEntry(next.AsSpan(written), member, score);
-            written += Append(next, written, _data.AsSpan(at, found - at));
-            Append(next, written, _data.AsSpan(foundEnd));
-        }
-        else
-        {
-            written = Append(next, 0, _data.AsSpan(0, found));
-            written += Append(next, written, _data.AsSpan(foundEnd, at - foundEnd));
-            written += WriteEntry(next.AsSpan(written), member, score);
-            Append(next, written, _data.AsSpan(at));
-        }
-        _data = next;
-        if (found < 0)
-            Count++;
-        return found < 0;
+        private readonly ReadOnlySpan<byte> _member = member;
+
+        public int Count => 1;
+
+        public ReadOnlySpan<byte> Member(int index) => _member;
+
+        public double Score(int index) => score;
     }
 
     /// <summary>(member, score) pairs given to <see cref="SetAll"/>: a ZADD's.</summary>
@@ -234,12 +210,6 @@ public sealed class PackedScores
             if (entry.Score > score || (entry.Score == score && entry.Member.SequenceCompareTo(member) > 0))
                 return entry.Offset;
         return data.Length;
-    }
-
-    private static int Append(byte[] destination, int at, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(destination.AsSpan(at));
-        return bytes.Length;
     }
 
     private static int WriteEntry(Span<byte> destination, ReadOnlySpan<byte> member, double score)

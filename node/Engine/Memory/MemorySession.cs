@@ -308,6 +308,8 @@ internal sealed unsafe class MemorySession : IEngineSession
         _scanKeys.Clear();
     }
 
+    public bool HasSpilled => _engine.HasSpilled;
+
     /// <summary>
     /// A write is coming for <paramref name="key"/> (before its command takes the keyspace lock): if
     /// its record was spilled to disk, read it now and copy it to the log's tail, so the write finds it
@@ -315,8 +317,6 @@ internal sealed unsafe class MemorySession : IEngineSession
     /// </summary>
     public void Fetch(ReadOnlySpan<byte> key)
     {
-        if (!_engine.HasSpilled)
-            return;
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
