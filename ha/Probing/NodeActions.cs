@@ -9,7 +9,7 @@ internal static class NodeActions
     /// An action is not a probe: a node HA has just started (its first commands compiled by the JIT)
     /// may take longer than a probe's timeout to answer on a busy host, and is not down for it.
     /// </summary>
-    private static int ActionTimeoutMs(Prober prober) => Math.Max(prober.TimeoutMs, 5_000);
+    public static int ActionTimeoutMs(Prober prober) => Math.Max(prober.TimeoutMs, 5_000);
 
     /// <summary>Makes <paramref name="replica"/> follow <paramref name="master"/> and waits (up to 10 s) until its link is up (the full sync is done).</summary>
     public static async Task FollowAsync(Prober prober, string replica, string master)
@@ -77,13 +77,17 @@ internal static class NodeActions
     }
 
     /// <summary>Sends a command to a node that may be down: null when it took it, else "address (why)".</summary>
-    public static async Task<string?> TryAsync(Prober prober, string address, params string[] command)
+    public static Task<string?> TryAsync(Prober prober, string address, params string[] command) =>
+        TryAsync(prober, address, ActionTimeoutMs(prober), command);
+
+    /// <summary>The same, waiting at most <paramref name="timeoutMs"/>.</summary>
+    public static async Task<string?> TryAsync(Prober prober, string address, int timeoutMs, params string[] command)
     {
         Endpoint.TryParse(address, out var node);
         try
         {
             using var connection = prober.Connect(node);
-            await connection.ExpectAsync(ActionTimeoutMs(prober), command).ConfigureAwait(false);
+            await connection.ExpectAsync(timeoutMs, command).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is IOException or TimeoutException)

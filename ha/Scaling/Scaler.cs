@@ -241,15 +241,33 @@ public sealed class Scaler : IDisposable
             }
             catch (Exception ex) when (ex is IOException or TimeoutException && attempt < CutOverAttempts && _ha.Store.Current.Version == version)
             {
-                // A node slow to answer one command (a loaded host, a node just started) before the
-                // commit: the failed attempt put the guards back and unpaused; try the whole cut-over again.
+                // A node slow to answer one command (a loaded host, a node just started, a frozen
+                // master) before the commit: the failed attempt put the guards back and unpaused;
+                // try the whole cut-over again once every master answers, or was failed over.
                 Log.ScaleFailed(_logger, tenant, $"cut-over attempt {attempt}: {ex.Message}; trying again");
             }
             finally
             {
                 _ha.Guards.Lock.Release();
             }
-            await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
+            await MastersAnswerAsync(tenant, Environment.TickCount64).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Before a cut-over is tried again: a pause, then up to three downAfterMs until each of the
+    /// tenant's masters has answered a probe begun after <paramref name="sinceMs"/>. A frozen
+    /// master never does, but HA fails it over meanwhile (the decision loop is free between
+    /// attempts), and its promoted replica does.
+    /// </summary>
+    private async Task MastersAnswerAsync(string tenant, long sinceMs)
+    {
+        await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
+        for (long deadline = Environment.TickCount64 + 3L * _ha.Store.Current.DownAfterMs; Environment.TickCount64 < deadline;)
+        {
+            if (Find(tenant).Shards.All(s => Endpoint.TryParse(s.Master, out var master) && _ha.Prober.Status(master).LastOkMs > sinceMs))
+                return;
+            await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
         }
     }
 
@@ -264,12 +282,21 @@ public sealed class Scaler : IDisposable
             var t = TopologyChange.Tenant(next, tenant);
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
+            var paused = new bool[connections.Count];
+            bool guarding = false;
             long started = Environment.TickCount64;
             try
             {
-                await Task.WhenAll(connections.Select(c => c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE"))).ConfigureAwait(false);
+                await Task.WhenAll(connections.Select(async (c, i) =>
+                {
+                    await c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE").ConfigureAwait(false);
+                    paused[i] = true;
+                })).ConfigureAwait(false);
+                guarding = true;
                 // A receiving master must take the keys it gets too (a shrinking tenant's shards serve more keys after the step).
-                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t).ConfigureAwait(false);
+                // A master just started may answer slowly; a replica that does not answer within a probe's timeout (a
+                // frozen old master) is set by the guard keeper later, not waited for while writes are paused.
+                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, NodeActions.ActionTimeoutMs(_ha.Prober), _ha.Prober.TimeoutMs).ConfigureAwait(false);
                 if (unguarded.Any(u => t.Shards.Any(s => u.StartsWith(s.Master + " ", StringComparison.Ordinal))))
                     throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
@@ -277,29 +304,34 @@ public sealed class Scaler : IDisposable
                 // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.
                 await _ha.Routes.WaitAppliedAsync(next.Version, CutOverPauseMs - 1000).ConfigureAwait(false);
             }
-            catch
+            catch when (guarding)
             {
-                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant)).ConfigureAwait(false);
+                // Within a probe's timeout, as the rest of the loop waits: a node not told now is set by the guard keeper once it answers.
+                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs).ConfigureAwait(false);
                 throw;
             }
             finally
             {
-                foreach (var connection in connections)
-                {
-                    try
-                    {
-                        await connection.ExecuteAsync(_ha.Prober.TimeoutMs, "CLIENT", "UNPAUSE").ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is IOException or TimeoutException)
-                    {
-                        Log.ScaleFailed(_logger, tenant, "unpause: " + ex.Message);   // the pause ends by itself
-                    }
-                    connection.Dispose();
-                }
+                // Only the sources that took the pause, all at once: one that did not answer may still take it when it
+                // resumes, and the pause ends by itself; waiting for it would keep failover off the loop.
+                await Task.WhenAll(connections.Where((_, i) => paused[i]).Select(c => UnpauseAsync(tenant, c))).ConfigureAwait(false);
+                connections.ForEach(c => c.Dispose());
             }
             job.CutOverMs = Environment.TickCount64 - started;
             return true;
         }).ConfigureAwait(false);
+    }
+
+    private async Task UnpauseAsync(string tenant, ProbeConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync(_ha.Prober.TimeoutMs, "CLIENT", "UNPAUSE").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException)
+        {
+            Log.ScaleFailed(_logger, tenant, "unpause: " + ex.Message);   // the pause ends by itself
+        }
     }
 
     /// <summary>The keys the step should move: each source's DBSIZE times the share of its keys that leaves (jump hash's 1/To growing, all of the last shard shrinking).</summary>

@@ -24,15 +24,20 @@ internal static class ShardGuards
 
     public static string[] Command(string guard) => guard == "off" ? ["SHARDGUARD", "OFF"] : ["SHARDGUARD", .. guard.Split('/')];
 
-    /// <summary>Sets every node of <paramref name="tenant"/> as the topology says, all at once. Returns the nodes that could not be told.</summary>
-    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant)
+    /// <summary>
+    /// Sets every node of <paramref name="tenant"/> as the topology says, all at once, waiting for a
+    /// master at most <paramref name="masterTimeoutMs"/> and for a replica <paramref name="replicaTimeoutMs"/>.
+    /// Returns the nodes that could not be told.
+    /// </summary>
+    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant, int masterTimeoutMs, int replicaTimeoutMs)
     {
         var told = new List<Task<string?>>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
             var command = Command(Desired(tenant, i));
-            foreach (var address in tenant.Shards[i].Replicas.Prepend(tenant.Shards[i].Master))
-                told.Add(NodeActions.TryAsync(prober, address, command));
+            told.Add(NodeActions.TryAsync(prober, tenant.Shards[i].Master, masterTimeoutMs, command));
+            foreach (var replica in tenant.Shards[i].Replicas)
+                told.Add(NodeActions.TryAsync(prober, replica, replicaTimeoutMs, command));
         }
         return [.. (await Task.WhenAll(told).ConfigureAwait(false)).OfType<string>()];
     }

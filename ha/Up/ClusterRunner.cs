@@ -4,6 +4,7 @@ using Istore.Ha.Admin;
 using Istore.Ha.Config;
 using Istore.Ha.Hosting;
 using Istore.Ha.Operations;
+using Istore.Ha.Probing;
 using Istore.Ha.State;
 using Istore.Net.Routes;
 using Microsoft.Extensions.Logging;
@@ -68,6 +69,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
             "--metrics-port", (options.BasePort + 190).ToString(), "--control-socket", ProxyControlSocket]);
         await WaitForPortAsync(_file.Proxy);
+        await WaitForReplicasAsync(ha.Store.Current, ha.Prober);
 
         var demo = _file.Tenants[0];
         Console.WriteLine($"""
@@ -81,6 +83,30 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         await ha.RunAsync();
         return 0;
     }
+
+    /// <summary>
+    /// Until every replica follows its shard's master with its link up (its full sync done), as
+    /// HA's probes see it: with --sync-replicas a master answers writes -NOREPLICAS until then, so
+    /// the cluster is not up before. At most 30 s, then a warning.
+    /// </summary>
+    private async Task WaitForReplicasAsync(HaConfig topology, Prober prober)
+    {
+        const int TimeoutSeconds = 30;
+        for (long deadline = Environment.TickCount64 + TimeoutSeconds * 1000; ; await Task.Delay(prober.IntervalMs))
+        {
+            var behind = topology.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Where(r => !Follows(prober, r, s.Master))).ToList();
+            if (behind.Count == 0)
+                return;
+            if (Environment.TickCount64 > deadline)
+            {
+                Log.ReplicasNotInSync(_logger, TimeoutSeconds, string.Join(", ", behind));
+                return;
+            }
+        }
+    }
+
+    private static bool Follows(Prober prober, string replica, string master) =>
+        Endpoint.TryParse(replica, out var node) && prober.Status(node) is { Role: "slave", LinkUp: true } status && status.MasterAddress == master;
 
     /// <summary>The existing cluster of &lt;dir&gt;, or a new one: ports from the base port, secrets generated.</summary>
     private HaConfig LoadOrCreate()

@@ -32,10 +32,11 @@ public sealed class ScaleTests(ITestOutputHelper output)
         {
             var before = await KeysPerMasterAsync(cluster);
             await using var load = new WriteLoad(cluster);
-            // Disk, growing to 3: a giving master stops mid-step for longer than HA's downAfterMs, so its
+            // Disk, growing to 3: a giving master stops as the step's new nodes start, just before the cut-over
+            // pauses it, for longer than HA's downAfterMs: the cut-over must leave HA room to fail it over, its
             // replica takes over while keys move, and what it had queued (MIGRATEs too) runs when it resumes.
             string? frozen = engine == "disk" && shards == 3 ? cluster.Masters()[1] : null;
-            var stopped = frozen is null ? Task.CompletedTask : StopMidStepAsync(frozen);
+            var stopped = frozen is null ? Task.CompletedTask : StopAtCutOverAsync(up, frozen);
             var progress = await ScaleAsync(cluster, shards);
             await stopped;
             if (frozen is not null)
@@ -61,10 +62,13 @@ public sealed class ScaleTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task StopMidStepAsync(string master)
+    /// <summary>Stops <paramref name="master"/> for 2.5 s once `up` has started a new shard's master and replica.</summary>
+    private static async Task StopAtCutOverAsync(UpProcess up, string master)
     {
+        const string started = "Started istore-node";
+        int before = up.CountOf(started);
         int pid = int.Parse((await UpProcess.NodeInfoAsync(master))["process_id"]);
-        await Task.Delay(400);
+        await up.WaitForOutputAsync(started, TimeSpan.FromSeconds(60), before + 2);
         ChildProcess.Signal(pid, "STOP");
         await Task.Delay(2500);
         ChildProcess.Signal(pid, "CONT");

@@ -55,6 +55,25 @@ public sealed class UpTests(ITestOutputHelper output)
         await AssertKeysAsync(up, tenant, password);
     }
 
+    /// <summary>A semi-synchronous master answers writes -NOREPLICAS until its replica is in sync: `up` says the cluster is up only then.</summary>
+    [Fact]
+    public async Task Up_with_sync_replicas_is_up_once_every_replica_is_in_sync_and_takes_writes_at_once()
+    {
+        await using var up = await UpProcess.StartAsync("--shards", "2", "--replicas", "1", "--sync-replicas", "1");
+        var masters = up.Topology()["tenants"]![0]!["shards"]!.AsArray().Select(s => (string)s!["master"]!).ToList();
+        foreach (var master in masters)
+        {
+            var info = await UpProcess.NodeInfoAsync(master);
+            Assert.Equal("1", info["connected_slaves"]);
+            Assert.Contains("state=online", info["slave0"]);
+        }
+        var (tenant, password) = up.Tenant;
+        await using var c = await RespClient.ConnectAsync("127.0.0.1", up.ProxyPort);
+        Assert.Equal("OK", (await c.ExecuteAsync("AUTH", tenant, password)).AsString());
+        for (int i = 0; i < 20; i++)
+            Assert.Equal("OK", (await c.ExecuteAsync("SET", $"k{i}", $"v{i}")).AsString());
+    }
+
     private static async Task AssertKeysAsync(UpProcess up, string tenant, string password)
     {
         await using var c = await RespClient.ConnectAsync("127.0.0.1", up.ProxyPort);

@@ -31,6 +31,11 @@ public sealed class UpProcess : IAsyncDisposable
 
     public int Pid => _process?.Pid ?? 0;
 
+    /// <summary>Until `up` has printed <paramref name="text"/> <paramref name="occurrences"/> times in all.</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences) => _process!.WaitForOutputAsync(text, timeout, occurrences);
+
+    public int CountOf(string text) => _process?.CountOf(text) ?? 0;
+
     public JsonNode ClusterFile => JsonNode.Parse(File.ReadAllText(Path.Combine(Directory, "cluster.json")))!;
 
     public int ProxyPort => int.Parse(((string)ClusterFile["proxy"]!).Split(':')[1]);
