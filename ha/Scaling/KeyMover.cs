@@ -14,7 +14,7 @@ namespace Istore.Ha.Scaling;
 /// to move (nothing new can land on a source), so the step is done when every source's pass ends.
 /// Proxies move keys on demand meanwhile; a key they moved first is simply not found here.
 /// </summary>
-internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration step, ScaleCounters counters, int keysPerSec) : IDisposable
+internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration step, ScaleCounters counters, int keysPerSec)
 {
     private const int ScanCount = 2500;
 
@@ -24,63 +24,65 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
     private const int RetryDelayMs = 500;
     private const int MaxAttempts = 120;   // a minute of retries: a failover or a restart of a source or target fits
 
-    private ProbeConnection? _connection;
-
+    /// <summary>Every source's pass at once: each spends most of its time waiting for a MIGRATE's round trips, not working.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var tenant = Tenant();
-        for (int source = 0; source < tenant.Shards.Count; source++)
-            if (ShardGuards.GivesKeys(step, source))
-                await PassAsync(source, ct).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, tenant.Shards.Count).Where(s => ShardGuards.GivesKeys(step, s)).Select(s => PassAsync(s, clock, ct))).ConfigureAwait(false);
     }
 
-    private async Task PassAsync(int source, CancellationToken ct)
+    private async Task PassAsync(int source, Stopwatch clock, CancellationToken ct)
     {
-        string cursor = "0";
-        int attempts = 0;
-        var clock = Stopwatch.StartNew();
-        long movedAtStart = counters.Moved;
-        while (true)
+        ProbeConnection? connection = null;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            try
+            string cursor = "0";
+            int attempts = 0;
+            while (true)
             {
-                cursor = await BatchAsync(source, cursor).ConfigureAwait(false);
-                attempts = 0;
-                if (cursor == "0")
-                    return;
+                ct.ThrowIfCancellationRequested();
+                Endpoint.TryParse(Tenant().Shards[source].Master, out var master);
+                if (connection?.Endpoint != master)
+                {
+                    // The shard's master now (a failover may have moved it): another process, where the old cursor means nothing.
+                    cursor = "0";
+                    connection?.Dispose();
+                    connection = ha.Prober.Connect(master);
+                }
+                try
+                {
+                    cursor = await BatchAsync(connection, source, cursor).ConfigureAwait(false);
+                    attempts = 0;
+                    if (cursor == "0")
+                        return;
+                }
+                catch (Exception ex) when (ex is IOException or TimeoutException)
+                {
+                    if (++attempts >= MaxAttempts)
+                        throw new IOException($"shard {source}: {ex.Message}", ex);
+                    counters.LastError = ex.Message;
+                    // A cursor holds across one process's life only: a restarted or promoted master scans again from the start.
+                    cursor = "0";
+                    await Task.Delay(RetryDelayMs, ct).ConfigureAwait(false);
+                    continue;
+                }
+                // The rate cap, over all the step's passes: never ahead of keysPerSec since they began.
+                double aheadMs = Interlocked.Read(ref counters.Moved) * 1000.0 / keysPerSec - clock.ElapsedMilliseconds;
+                if (aheadMs > 1)
+                    await Task.Delay(TimeSpan.FromMilliseconds(aheadMs), ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or TimeoutException)
-            {
-                if (++attempts >= MaxAttempts)
-                    throw new IOException($"shard {source}: {ex.Message}", ex);
-                counters.LastError = ex.Message;
-                // A cursor holds across one process's life only: a restarted or promoted master scans again from the start.
-                cursor = "0";
-                await Task.Delay(RetryDelayMs, ct).ConfigureAwait(false);
-                continue;
-            }
-            // The rate cap: never ahead of keysPerSec since this pass began.
-            double aheadMs = (counters.Moved - movedAtStart) * 1000.0 / keysPerSec - clock.ElapsedMilliseconds;
-            if (aheadMs > 1)
-                await Task.Delay(TimeSpan.FromMilliseconds(aheadMs), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
     /// <summary>One SCAN page of the source's master and the MIGRATEs of its moving keys; returns the next cursor.</summary>
-    private async Task<string> BatchAsync(int source, string cursor)
+    private async Task<string> BatchAsync(ProbeConnection connection, int source, string cursor)
     {
         var tenant = Tenant();
-        var shard = tenant.Shards[source];
-        Endpoint.TryParse(shard.Master, out var master);
-        if (_connection?.Endpoint != master)
-        {
-            if (_connection is not null)
-                cursor = "0";   // another process: the old master's cursor means nothing to it
-            _connection?.Dispose();
-            _connection = ha.Prober.Connect(master);   // the shard's master now: a failover may have moved it
-        }
-        var connection = _connection;
         var page = await connection.ExpectAsync(ha.Prober.TimeoutMs, "SCAN", cursor, "COUNT", ScanCount.ToString()).ConfigureAwait(false);
         string next = page[0].AsString() ?? "0";
         var byTarget = new Dictionary<int, List<ReadOnlyMemory<byte>>>();
@@ -116,8 +118,6 @@ internal sealed class KeyMover(HaServer ha, string tenantName, ShardMigration st
         args.Add("KEYS");
         return [.. args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)), .. keys];
     }
-
-    public void Dispose() => _connection?.Dispose();
 
     private TenantConfig Tenant() =>
         ha.Store.Current.Tenants.FirstOrDefault(t => t.Name == tenantName) ?? throw new InvalidOperationException($"tenant '{tenantName}' was deleted");

@@ -154,7 +154,7 @@ public sealed class Scaler : IDisposable
         // Again on resuming: a node restarted since the cut-over forgot its guard (the keeper would set it within a probe's interval).
         await _ha.Guards.ApplyAsync(tenant).ConfigureAwait(false);
         job.EstimatedMoves = await EstimateMovesAsync(Find(tenant), m).ConfigureAwait(false);
-        using (var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec))
+        var mover = new KeyMover(_ha, tenant, m, job.Counters, _ha.Options.ScaleKeysPerSec);
         using (var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(job.Step.Token, _stop.Token))
         {
             try
