@@ -99,7 +99,11 @@ internal sealed partial class ProxyWorker
     {
         slot.AfterMoves = null;
         slot.Join = null;
-        if (joined[0] == (byte)'-')
+        // One read of the routes for both the check and the routing: a table swapped in between
+        // (a cancel's reverse step) would send the command by it without moving its keys by it.
+        var routes = _server.Routes;
+        bool sameTable = routes.Version == slot.MovesVersion;
+        if (joined[0] == (byte)'-' && sameTable)
         {
             string error = "TRYAGAIN the keys could not move to their new shard: " + System.Text.Encoding.UTF8.GetString(joined[1..]).TrimEnd();
             _scratch.Clear();   // joined lies in _scratch: read it first
@@ -108,12 +112,10 @@ internal sealed partial class ProxyWorker
             Complete(slot.Owner, slot, _scratch.WrittenSpan);
             return;
         }
+        // A table committed meanwhile (the next scale step) may move these keys on again, or a cancel reversed the
+        // step and the target refused them by its new guard (they stayed on their source): move them by it first.
         _heldArgs.SetFrom(held);
-        // A table committed meanwhile (the next scale step) may move these keys on again: then move them by it first.
-        // One read of the routes for both the check and the routing: a table swapped in between
-        // (a cancel's reverse step) would send the command by it without moving its keys by it.
-        var routes = _server.Routes;
-        RouteInto(slot, _heldArgs, routes, movesDone: routes.Version == slot.MovesVersion);
+        RouteInto(slot, _heldArgs, routes, movesDone: sameTable);
     }
 
     /// <summary>
