@@ -144,7 +144,7 @@ public sealed class MasterLink
         {
             try
             {
-                socket.ConnectAsync(Host, Port, linked.Token).AsTask().GetAwaiter().GetResult();
+                BlockingConnect.Connect(socket, Host, Port, linked.Token);
             }
             catch (OperationCanceledException)
             {
@@ -361,7 +361,9 @@ public sealed class MasterLink
             long ahead = received.Scan(reader.Buffer, reader.Start, reader.End);
             if (ahead > 0 || applied > _ackedOffset)
                 AcknowledgeBeforeApplying(socket, applied + ahead);
-            int consumed = applier.Apply(reader.Buffer, reader.Start, reader.End);
+            // Only a whole record takes the keyspace lock: keepalives or a record's first bytes must not wait behind
+            // a busy script, or the records that follow them would not be acknowledged until it ends.
+            int consumed = ahead > 0 ? applier.Apply(reader.Buffer, reader.Start, reader.End) : StreamApplier.Keepalives(reader.Buffer, reader.Start, reader.End);
             reader.Consume(consumed);
             received.Consumed(consumed, _hub.Offset - applied);
             if (consumed > 0 || Environment.TickCount64 - _lastAckTicks >= ReplicationSettings.AckIntervalMs)

@@ -76,6 +76,15 @@ internal sealed class StreamApplier : IDisposable
         }
     }
 
+    /// <summary>How many keepalive bytes (<c>\n</c>) <paramref name="buffer"/>[start, end) begins with.</summary>
+    public static int Keepalives(byte[] buffer, int start, int end)
+    {
+        int position = start;
+        while (position < end && buffer[position] == (byte)'\n')
+            position++;
+        return position - start;
+    }
+
     private int ApplyRecords(byte[] buffer, int start, int end)
     {
         int position = start;
