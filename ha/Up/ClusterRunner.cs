@@ -69,7 +69,7 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
         supervisor.Start("proxy", proxyBinary, ["--ha", topology.Listen, "--listen", _file.Proxy, "--ha-token", _file.AdminToken,
             "--metrics-port", (options.BasePort + 190).ToString(), "--control-socket", ProxyControlSocket]);
         await WaitForPortAsync(_file.Proxy);
-        await WaitForReplicasAsync(ha.Store.Current, ha.Prober);
+        await WaitForReplicasAsync(ha);
 
         var demo = _file.Tenants[0];
         Console.WriteLine($"""
@@ -89,12 +89,14 @@ public sealed class ClusterRunner(UpOptions options, ILoggerFactory loggerFactor
     /// HA's probes see it: with --sync-replicas a master answers writes -NOREPLICAS until then, so
     /// the cluster is not up before. At most 30 s, then a warning.
     /// </summary>
-    private async Task WaitForReplicasAsync(HaConfig topology, Prober prober)
+    private async Task WaitForReplicasAsync(HaServer ha)
     {
         const int TimeoutSeconds = 30;
+        var prober = ha.Prober;
         for (long deadline = Environment.TickCount64 + TimeoutSeconds * 1000; ; await Task.Delay(prober.IntervalMs))
         {
-            var behind = topology.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Where(r => !Follows(prober, r, s.Master))).ToList();
+            // The topology as it is now: HA may fail a master over meanwhile.
+            var behind = ha.Store.Current.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Where(r => !Follows(prober, r, s.Master))).ToList();
             if (behind.Count == 0)
                 return;
             if (Environment.TickCount64 > deadline)
