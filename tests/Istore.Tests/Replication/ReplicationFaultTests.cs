@@ -45,6 +45,35 @@ public abstract class ReplicationFaultTests(string engine)
         Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "SET", "k", "w"));
     }
 
+    /// <summary>The link connects synchronously (its socket stays blocking): REPLICAOF NO ONE must still abort a connect that hangs.</summary>
+    [Fact]
+    public async Task REPLICAOF_NO_ONE_returns_at_once_while_the_link_still_connects_to_a_master_that_does_not_answer()
+    {
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect to it hangs.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = Enumerable.Range(0, 4).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
+        try
+        {
+            foreach (var filler in fillers)
+                _ = filler.ConnectAsync(IPAddress.Loopback, port);
+            Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "REPLICAOF", "127.0.0.1", port.ToString()));
+            await Task.Delay(1000);
+            Assert.Contains("connecting", await ReplicationGroup.CommandAsync(node, "ROLE"));
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal("+OK\r\n", await ReplicationGroup.CommandAsync(node, "REPLICAOF", "NO", "ONE"));
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"REPLICAOF NO ONE took {stopping.Elapsed} (the connect timeout is 10 s)");
+            Assert.StartsWith("*3\r\n$6\r\nmaster\r\n", await ReplicationGroup.CommandAsync(node, "ROLE"));
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
     [Fact]
     public async Task A_node_pointed_at_itself_or_at_its_own_replica_never_reports_the_link_up()
     {
