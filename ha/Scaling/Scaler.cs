@@ -250,18 +250,19 @@ public sealed class Scaler : IDisposable
             {
                 _ha.Guards.Lock.Release();
             }
-            await MastersAnswerAsync(tenant, Environment.TickCount64).ConfigureAwait(false);
+            await MastersAnswerAsync(tenant).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Before a cut-over is tried again: a pause, then up to three downAfterMs until each of the
-    /// tenant's masters has answered a probe begun after <paramref name="sinceMs"/>. A frozen
+    /// tenant's masters has answered a probe begun after the failed attempt. A frozen
     /// master never does, but HA fails it over meanwhile (the decision loop is free between
     /// attempts), and its promoted replica does.
     /// </summary>
-    private async Task MastersAnswerAsync(string tenant, long sinceMs)
+    private async Task MastersAnswerAsync(string tenant)
     {
+        long sinceMs = Environment.TickCount64;
         await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
         for (long deadline = Environment.TickCount64 + 3L * _ha.Store.Current.DownAfterMs; Environment.TickCount64 < deadline;)
         {
@@ -283,7 +284,6 @@ public sealed class Scaler : IDisposable
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             var paused = new bool[connections.Count];
-            bool guarding = false;
             long started = Environment.TickCount64;
             try
             {
@@ -292,7 +292,6 @@ public sealed class Scaler : IDisposable
                     await c.ExpectAsync(_ha.Prober.TimeoutMs, "CLIENT", "PAUSE", CutOverPauseMs.ToString(), "WRITE").ConfigureAwait(false);
                     paused[i] = true;
                 })).ConfigureAwait(false);
-                guarding = true;
                 // A receiving master must take the keys it gets too (a shrinking tenant's shards serve more keys after the step).
                 // A master just started may answer slowly; a replica that does not answer within a probe's timeout (a
                 // frozen old master) is set by the guard keeper later, not waited for while writes are paused.
@@ -304,7 +303,7 @@ public sealed class Scaler : IDisposable
                 // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.
                 await _ha.Routes.WaitAppliedAsync(next.Version, CutOverPauseMs - 1000).ConfigureAwait(false);
             }
-            catch when (guarding)
+            catch when (paused.All(p => p))   // past the pause, guards may have been set
             {
                 // Within a probe's timeout, as the rest of the loop waits: a node not told now is set by the guard keeper once it answers.
                 await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs).ConfigureAwait(false);
