@@ -121,18 +121,20 @@ internal sealed partial class ProxyWorker
     /// <summary>
     /// A -TRYAGAIN from a shard guard: the request went by a table older than this one (it was
     /// sent, or held in a pause, before a scale step, or its end, reached this proxy, however long
-    /// ago); route it again, once.
+    /// ago); route it again: once by the same table, and again each time a newer one has come
+    /// since (a cancel follows its step at once, so a request can be refused by both).
     /// </summary>
     private bool RerouteRefusedByGuard(RequestSlot slot, ReadOnlySpan<byte> reply)
     {
-        if (slot.SentTo is null || slot.Rerouted || !reply.StartsWith("-TRYAGAIN"u8) || slot.Owner.Route(_server.Routes) is null)
+        var routes = _server.Routes;
+        if (slot.SentTo is null || slot.ReroutedBy == routes.Version || !reply.StartsWith("-TRYAGAIN"u8) || slot.Owner.Route(routes) is null)
             return false;
         var request = slot.Request.ToArray();
         if (RespRequestParser.TryParse(request, 0, request.Length, _heldArgs, RespLimits.Default, out _, out _) != ParseResult.Complete)
             return false;
         slot.Resent();
-        slot.Rerouted = true;
-        RouteInto(slot, _heldArgs, _server.Routes, movesDone: false);
+        slot.ReroutedBy = routes.Version;
+        RouteInto(slot, _heldArgs, routes, movesDone: false);
         return true;
     }
 

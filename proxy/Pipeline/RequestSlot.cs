@@ -59,13 +59,16 @@ internal sealed class RequestSlot
     /// <summary>The route table version the moves were made by: a newer table may move the keys again.</summary>
     public long MovesVersion { get; set; }
 
-    /// <summary>Routed a second time (after a shard guard refused it): a second refusal is the client's answer.</summary>
-    public bool Rerouted { get; set; }
+    /// <summary>
+    /// The route table version a shard guard's refusal last routed it again by (-1: never): a
+    /// refusal under that same table is the client's answer.
+    /// </summary>
+    public long ReroutedBy { get; set; } = -1;
 
     public void Reset(long sequence)
     {
         AfterMoves = null;
-        Rerouted = false;
+        ReroutedBy = -1;
         Sequence = sequence;
         IsReady = false;
         Join = null;
