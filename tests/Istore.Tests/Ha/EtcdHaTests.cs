@@ -31,7 +31,9 @@ public sealed class EtcdHaTests(ITestOutputHelper output)
             var next = await LeaderAsync(others);
             long takeover = Environment.TickCount64 - killedAt;
             output.WriteLine($"leader {leader.Address} killed; {next.Address} leads {takeover} ms later");
-            Assert.InRange(takeover, 0, 3000 + 1000);
+            // The lease's 3 s TTL, then a follower's next campaign; etcd expires leases on its own tick, and a busy
+            // 2-core CI machine has been seen to add ~150 ms to the round.
+            Assert.InRange(takeover, 0, 3000 + 1500);
 
             await using var writer = new AcknowledgedWriter(proxy.Port, "etcd");
             await writer.WaitForAcknowledgedAsync(100, TimeSpan.FromSeconds(10));

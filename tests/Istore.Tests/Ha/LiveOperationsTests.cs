@@ -20,7 +20,7 @@ public sealed class LiveOperationsTests(ITestOutputHelper output)
     public async Task Relocating_a_master_under_semi_sync_writes_loses_nothing_and_releases_the_old_node(string engine)
     {
         string[] semiSync = ["--sync-replicas", "1"];
-        await using var cluster = await HaCluster.StartAsync(engine, replicas: 1, semiSync, haArgs: ["--admin", $"127.0.0.1:{ProxyProcess.FreePort()}", "--admin-token", "tok"]);
+        await using var cluster = await HaCluster.StartAsync(engine, replicas: 1, semiSync, haArgs: ["--admin", $"127.0.0.1:{NodeProcess.FreePort()}", "--admin-token", "tok"]);
         await using var target = await NodeProcess.StartAsync(["--engine", engine, .. semiSync]);
         string adminAddress = AdminAddress(cluster.Ha);
         var live = new LiveCluster("t1", () => LiveCluster.ConnectAsync(cluster.Proxy.Port, "t1", "p1"), () => LiveCluster.MastersOf(cluster.Ha.Topology()),

@@ -25,7 +25,7 @@ public sealed class SlowScaleCluster : IAsyncDisposable
         {
             for (int i = 0; i < 3; i++)
                 nodes.Add(await NodeProcess.StartAsync(["--engine", engine]));
-            int adminPort = ProxyProcess.FreePort();
+            int adminPort = NodeProcess.FreePort();
             ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{nodes[0].Port}}"}, {"master": "127.0.0.1:{{nodes[1].Port}}"}]}]""",
                 1000, "--admin", $"127.0.0.1:{adminPort}", "--admin-token", "tok", "--scale-keys-per-sec", "2000");
             proxy = await ProxyProcess.StartWithHaAsync(ha.Address, "--ha-token", "tok");

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Istore.Tests.Infrastructure;
 
 /// <summary>
@@ -16,16 +13,16 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     private ProxyProcess()
     {
-        Port = FreePort();
-        MetricsPort = FreePort();
+        Port = NodeProcess.FreePort();
+        MetricsPort = NodeProcess.FreePort();
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>Stands for <see cref="ControlPath"/> in start arguments (the directory is made by the start).</summary>
     public const string ControlSocketArg = "{control}";
 
-    public int MetricsPort { get; }
+    public int MetricsPort { get; private set; }
 
     public string ConfigPath => Path.Combine(_directory, "proxy.json");
 
@@ -48,8 +45,11 @@ public sealed class ProxyProcess : IAsyncDisposable
     public static async Task<ProxyProcess> StartAsync(string tenantsJson, params string[] extraArgs)
     {
         var proxy = new ProxyProcess();
-        proxy.WriteConfig(1, tenantsJson);
-        await proxy.LaunchAsync(["--config", proxy.ConfigPath, .. extraArgs]);
+        await proxy.FirstLaunchAsync(() =>
+        {
+            proxy.WriteConfig(1, tenantsJson);
+            return ["--config", proxy.ConfigPath, .. extraArgs];
+        });
         return proxy;
     }
 
@@ -57,8 +57,31 @@ public sealed class ProxyProcess : IAsyncDisposable
     public static async Task<ProxyProcess> StartWithHaAsync(string ha, params string[] extraArgs)
     {
         var proxy = new ProxyProcess();
-        await proxy.LaunchAsync(["--ha", ha, "--listen", proxy.Address, .. extraArgs]);
+        await proxy.FirstLaunchAsync(() => ["--ha", ha, "--listen", proxy.Address, .. extraArgs]);
         return proxy;
+    }
+
+    /// <summary>
+    /// The first launch: a free port taken by another process before the proxy bound it (the race
+    /// of picking free ports) is replaced by new ones, twice at most; <paramref name="args"/> are
+    /// made again for the new ports.
+    /// </summary>
+    private async Task FirstLaunchAsync(Func<string[]> args)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LaunchAsync(args());
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
+            {
+                _process!.Dispose();
+                Port = NodeProcess.FreePort();
+                MetricsPort = NodeProcess.FreePort();
+            }
+        }
     }
 
     /// <summary>Starts (or, after a kill, starts again) the process with the same ports and waits until it accepts connections.</summary>
@@ -155,13 +178,6 @@ public sealed class ProxyProcess : IAsyncDisposable
     {
         using var http = new HttpClient();
         return await http.GetStringAsync($"http://127.0.0.1:{MetricsPort}/metrics");
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public ValueTask DisposeAsync()

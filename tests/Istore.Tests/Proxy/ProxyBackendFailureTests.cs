@@ -10,7 +10,7 @@ public class ProxyBackendFailureTests(ProxyBackendFailureTests.Cluster cluster) 
     {
         protected override string TenantOneExtras => """ "limits": {"backendTimeoutMs": 2000}, """;
 
-        protected override string MoreTenants => $$"""{"name": "nowhere", "password": "pn", "shards": [{"master": "127.0.0.1:{{ProxyProcess.FreePort()}}"}]},""";
+        protected override string MoreTenants => $$"""{"name": "nowhere", "password": "pn", "shards": [{"master": "127.0.0.1:{{NodeProcess.FreePort()}}"}]},""";
     }
 
     [Fact]
