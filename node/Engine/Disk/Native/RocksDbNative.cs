@@ -237,8 +237,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_filterpolicy_create_bloom_full")]
     public static partial nint FilterPolicyCreateBloomFull(double bitsPerKey);
 
-    [LibraryImport(Library, EntryPoint = "rocksdb_cache_create_lru")]
-    public static partial nint CacheCreateLru(nuint capacity);
+    /// <summary>A HyperClockCache; <paramref name="estimatedEntryCharge"/> 0 sizes its table by itself (AutoHyperClockCache).</summary>
+    [LibraryImport(Library, EntryPoint = "rocksdb_cache_create_hyper_clock")]
+    public static partial nint CacheCreateHyperClock(nuint capacity, nuint estimatedEntryCharge);
 
     [LibraryImport(Library, EntryPoint = "rocksdb_cache_destroy")]
     public static partial void CacheDestroy(nint cache);
