@@ -91,4 +91,4 @@ for name, rows in data.items():
     print(f"{name:<10}{statistics.median(x[0] for x in rows):>14,.0f}{ratio:>7.2f}x{statistics.median(x[1] for x in rows):>11.2f}"
           f"{statistics.median(x[2] for x in rows):>12.2f}{cpu:>10.2f}x")
 PY
-[[ "${PROFILE:-0}" == 1 ]] && log "profiles in $WORK (perf report -i FILE --no-children)"
+if [[ "${PROFILE:-0}" == 1 ]]; then log "profiles in $WORK (perf report -i FILE --no-children)"; fi

@@ -1,3 +1,4 @@
+using Istore.Net.Native;
 using Istore.Net.Resp;
 
 namespace Istore.Net.Server;
@@ -259,10 +260,11 @@ public sealed class Connection
     /// </summary>
     public void HandOff(Action<System.Net.Sockets.Socket, ReadOnlyMemory<byte>> take) => Detach((fd, unread) =>
     {
-        // The fd is O_NONBLOCK; a Socket made from a handle assumes blocking, so flip it both ways to make it so.
-        var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fd, ownsHandle: true)) { Blocking = false };
-        socket.Blocking = true;
-        take(socket, unread);
+        // The loop's fd is O_NONBLOCK: clear that before .NET sees it (it reads the flag). A .NET socket that is
+        // non-blocking underneath stays so for good, even set Blocking = true: each of its blocking calls that has
+        // to wait is then emulated through the runtime's epoll thread and the thread pool.
+        Libc.fcntl(fd, Libc.F_SETFL, Libc.fcntl(fd, Libc.F_GETFL, 0) & ~Libc.O_NONBLOCK);
+        take(new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fd, ownsHandle: true)), unread);
     });
 
     /// <summary>
