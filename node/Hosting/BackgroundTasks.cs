@@ -61,6 +61,7 @@ internal sealed class BackgroundTasks : IDisposable
             if (Environment.TickCount64 - lastSecond < 1000)
                 continue;
             lastSecond = Environment.TickCount64;
+            WallClock.Calibrate();
             if (++seconds % 5 == 0)
                 Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).

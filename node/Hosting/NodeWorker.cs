@@ -337,6 +337,20 @@ internal sealed class NodeWorker : ILoopWorker
     /// </summary>
     internal static long Dispatch(CommandContext c, long started)
     {
+        bool timed = Database.BeginCommandTime(started);
+        try
+        {
+            return RunHandler(c, started);
+        }
+        finally
+        {
+            if (timed)
+                Database.EndCommandTime();
+        }
+    }
+
+    private static long RunHandler(CommandContext c, long started)
+    {
         var node = c.Node;
         var output = c.Output;
         int replyStart = output.Length;

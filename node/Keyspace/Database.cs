@@ -136,24 +136,25 @@ public sealed class Database(IStorageEngine engine)
     /// <summary>Every read counts one of these: striped, so the loops do not share a written cache line.</summary>
     public readonly StripedCounter KeyspaceHits = new(), KeyspaceMisses = new();
 
-    [ThreadStatic] private static long t_frozenNowMs;
+    [ThreadStatic] private static long t_commandNowMs;
 
-    /// <summary>Unix ms now; inside a script, the time it started (Redis freezes a script's clock, so no key expires midway).</summary>
-    public static long NowMs => t_frozenNowMs != 0 ? t_frozenNowMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>
+    /// Unix ms now; inside a command, the time it started (Redis's command time snapshot: no key
+    /// expires midway, and the commands of an EXEC or a script all see the time it started).
+    /// </summary>
+    public static long NowMs => t_commandNowMs != 0 ? t_commandNowMs : WallClock.NowMs();
 
-    /// <summary>Freezes <see cref="NowMs"/> on this thread until the scope ends (a script's run).</summary>
-    public static FrozenClock FreezeNow() => new(t_frozenNowMs);
-
-    public readonly ref struct FrozenClock
+    /// <summary>
+    /// Fixes <see cref="NowMs"/> on this thread at a command's start (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp) unless an outer command (EXEC, a script) has; true when this call did, and must <see cref="EndCommandTime"/>.
+    /// </summary>
+    public static bool BeginCommandTime(long startedTimestamp)
     {
-        private readonly long _outer;
-
-        public FrozenClock(long outer)
-        {
-            _outer = outer;
-            t_frozenNowMs = outer != 0 ? outer : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        }
-
-        public void Dispose() => t_frozenNowMs = _outer;
+        if (t_commandNowMs != 0)
+            return false;
+        t_commandNowMs = WallClock.MsAt(startedTimestamp);
+        return true;
     }
+
+    public static void EndCommandTime() => t_commandNowMs = 0;
 }

@@ -34,7 +34,6 @@ internal static unsafe class ScriptRunner
     {
         var c = run.Caller;
         using var atomic = c.Keyspace.Atomic();
-        using var frozen = Keyspace.Database.FreezeNow();
         lock (lua.Gate)
         {
             var L = lua.State;

@@ -62,6 +62,30 @@ public abstract class TransactionTests(NodeFixture fixture, RedisServerFixture r
             "MULTI", "HSET tx:o:h f 1", "HGETALL tx:o:h", "HGET tx:o:h nope", "EXEC", "WATCH tx:o:h", "HSET tx:o:h g 2", "MULTI", "EXEC");
     }
 
+    /// <summary>
+    /// An EXEC's commands all run at the time it started, as in Redis 7: a key that expires while
+    /// the transaction runs (here during a script that spins for 20 ms) is still there for the
+    /// commands after it, and gone once the EXEC is over.
+    /// </summary>
+    [Fact]
+    public async Task A_key_does_not_expire_while_its_transaction_runs()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await using var oracle = await RawConnection.ConnectAsync(redis.Port);
+        const string spin = "local t0 = redis.call('time') "
+            + "repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 20000 return 1";
+        string[][] steps = [["MULTI"], ["SET", "tx:clock", "v", "PX", "5"], ["EVAL", spin, "0"], ["EXISTS", "tx:clock"], ["GET", "tx:clock"], ["EXEC"], ["EXISTS", "tx:clock"]];
+        var replies = new List<string>();
+        foreach (var step in steps)
+        {
+            string ours = await c.CommandAsync(step), theirs = await oracle.CommandAsync(step);
+            Assert.Equal(theirs, ours);
+            replies.Add(ours);
+        }
+        Assert.Equal("*4\r\n+OK\r\n:1\r\n:1\r\n$1\r\nv\r\n", replies[^2]);
+        Assert.Equal(":0\r\n", replies[^1]);
+    }
+
     [Fact]
     public async Task Blocking_pops_inside_exec_answer_at_once_instead_of_blocking()
     {
