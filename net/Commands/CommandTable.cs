@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
 
 namespace Istore.Net.Commands;
 
@@ -40,23 +39,13 @@ public static partial class CommandTable
 
     public static IReadOnlyList<CommandSpec> All { get; } = Build();
 
-    private static readonly Dictionary<string, CommandSpec>.AlternateLookup<ReadOnlySpan<char>> Lookup =
-        All.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly CommandNameTable ByBytes = new(All);
 
     private static readonly FrozenDictionary<string, CommandSpec> ByName =
         All.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Finds a command by its name as sent (any case), without allocating.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static CommandSpec? Find(ReadOnlySpan<byte> name)
-    {
-        if (name.Length is 0 or > 32)
-            return null;
-        Span<char> chars = stackalloc char[name.Length];
-        for (int i = 0; i < name.Length; i++)
-            chars[i] = (char)name[i];
-        return Lookup.TryGetValue(chars, out var spec) ? spec : null;
-    }
+    public static CommandSpec? Find(ReadOnlySpan<byte> name) => ByBytes.Find(name);
 
     public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
 

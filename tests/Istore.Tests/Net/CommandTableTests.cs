@@ -48,12 +48,29 @@ public class CommandTableTests
     public void Lookup_ignores_case(string sent, string expected) =>
         Assert.Equal(expected, CommandTable.Find(System.Text.Encoding.ASCII.GetBytes(sent))?.Name);
 
+    [Fact]
+    public void Every_command_is_found_by_its_name_in_either_case_and_not_by_its_prefix_or_a_longer_name()
+    {
+        foreach (var spec in CommandTable.All)
+        {
+            var upper = System.Text.Encoding.ASCII.GetBytes(spec.Name);
+            var lower = System.Text.Encoding.ASCII.GetBytes(spec.Name.ToLowerInvariant());
+            Assert.Same(spec, CommandTable.Find(upper));
+            Assert.Same(spec, CommandTable.Find(lower));
+            Assert.NotSame(spec, CommandTable.Find(upper.AsSpan(0, upper.Length - 1)));
+            Assert.NotSame(spec, CommandTable.Find([.. upper, (byte)'_']));
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("nosuchcommand")]
     [InlineData("getx")]
+    [InlineData("g\u00e9t")]
+    [InlineData("GET\0")]
+    [InlineData("G\u00c5T")]   // bytes past ASCII: no command has them, in any case
     public void Unknown_names_are_not_found(string sent) =>
-        Assert.Null(CommandTable.Find(System.Text.Encoding.ASCII.GetBytes(sent)));
+        Assert.Null(CommandTable.Find(System.Text.Encoding.UTF8.GetBytes(sent)));
 
     [Fact]
     public void Key_range_follows_redis_rules()
