@@ -9,7 +9,8 @@
 #
 # Environment: ENGINE (memory)  KEYS (1000000)  ROUNDS (3)  N (1000000 per run)  CLIENTS (50)
 #   DATA_SIZE (64)  BENCH_TIMEOUT (600 s per run)  PROFILE=1 (perf record -g of each server in the
-#   last round, reports in WORK, kept)  KEEP_WORK=1
+#   last round, reports in WORK, kept)  KEEP_WORK=1  REDIS_AOF=1 (redis-server master and replica
+#   with appendonly yes, appendfsync everysec: persisting as istore-node does by default)
 set -euo pipefail
 
 (($# > 0)) || { echo "usage: $0 ISTORE_NODE_BINARY..." >&2; exit 2; }
@@ -41,8 +42,10 @@ for bin in "$@"; do
     i=$((i + 1))
 done
 PAIRS+=(${#NAMES[@]})
-start_named redis redis-server --save '' --repl-diskless-sync yes --repl-diskless-sync-delay 0 --repl-backlog-size 64mb --daemonize no
-start_named redis-replica redis-server --save '' --repl-diskless-sync yes --repl-backlog-size 64mb --daemonize no --replicaof "$HOST" "${PORTS[-1]}"
+REDIS_PERSISTENCE=(--save '')
+[[ "${REDIS_AOF:-0}" == 1 ]] && REDIS_PERSISTENCE+=(--appendonly yes --appendfsync everysec)
+start_named redis redis-server "${REDIS_PERSISTENCE[@]}" --repl-diskless-sync yes --repl-diskless-sync-delay 0 --repl-backlog-size 64mb --daemonize no
+start_named redis-replica redis-server "${REDIS_PERSISTENCE[@]}" --repl-diskless-sync yes --repl-backlog-size 64mb --daemonize no --replicaof "$HOST" "${PORTS[-1]}"
 for j in "${!NAMES[@]}"; do echo "${NAMES[$j]}: ${BINARIES[$j]} (pid ${PIDS[$j]})"; done
 echo "each master loaded with $KEYS keys; redis-benchmark -c $CLIENTS -d $DATA_SIZE -r $KEYS -P 16 -n $N -t set; $ROUNDS interleaved rounds"
 for m in "${PAIRS[@]}"; do
