@@ -41,13 +41,18 @@ public static partial class CommandTable
 
     private static readonly CommandNameTable ByBytes = new(All);
 
-    private static readonly FrozenDictionary<string, CommandSpec> ByName =
-        All.ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Finds a command by its name as sent (any case), without allocating.</summary>
     public static CommandSpec? Find(ReadOnlySpan<byte> name) => ByBytes.Find(name);
 
-    public static CommandSpec? Find(string name) => ByName.GetValueOrDefault(name);
+    /// <summary>Finds a command by name (any case): a name with characters past ASCII is no command's.</summary>
+    public static CommandSpec? Find(string name)
+    {
+        if (!System.Text.Ascii.IsValid(name))
+            return null;
+        Span<byte> bytes = name.Length <= 64 ? stackalloc byte[name.Length] : new byte[name.Length];
+        System.Text.Encoding.ASCII.GetBytes(name, bytes);
+        return ByBytes.Find(bytes);
+    }
 
     /// <summary>The containers' subcommands, by container then name; each family declares its own.</summary>
     public static IReadOnlyList<Subcommand> Subcommands { get; } = BuildSubcommands();

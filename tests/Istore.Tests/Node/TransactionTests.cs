@@ -72,8 +72,7 @@ public abstract class TransactionTests(NodeFixture fixture, RedisServerFixture r
     {
         await using var c = await fixture.ConnectAsync();
         await using var oracle = await RawConnection.ConnectAsync(redis.Port);
-        const string spin = "local t0 = redis.call('time') "
-            + "repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 20000 return 1";
+        const string spin = ScriptingTests.Spin20Ms + " return 1";
         string[][] steps = [["MULTI"], ["SET", "tx:clock", "v", "PX", "5"], ["EVAL", spin, "0"], ["EXISTS", "tx:clock"], ["GET", "tx:clock"], ["EXEC"], ["EXISTS", "tx:clock"]];
         var replies = new List<string>();
         foreach (var step in steps)
