@@ -9,23 +9,21 @@ namespace Istore.Node.Objects;
 /// </summary>
 public sealed class HashObject : HashValue
 {
-    private PackedPairs? _packed = new();
+    /// <summary>The fields while the hash is small (<see cref="Table"/> is null); empty once it is a table.</summary>
+    private PackedPairs _packed = new();
 
     /// <summary>The fields once the hash outgrew its packed form; null while packed.</summary>
     public ScanTable<HashField>? Table { get; private set; }
 
-    /// <summary>The fields while the hash is small; null once it is a table.</summary>
-    public PackedPairs? Packed => _packed;
-
-    public int Count => _packed?.Count ?? Table!.Count;
+    public int Count => Table?.Count ?? _packed.Count;
 
     public override long Length => Count;
 
-    public override string Encoding => _packed is null ? "hashtable" : "listpack";
+    public override string Encoding => Table is null ? "listpack" : "hashtable";
 
     public override bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        if (_packed is not null)
+        if (Table is null)
         {
             bool fits = field.Length <= EncodingLimits.HashValue && value.Length <= EncodingLimits.HashValue;
             if (fits && (_packed.Count < EncodingLimits.HashEntries || _packed.TryGet(field, out _)))
@@ -41,7 +39,7 @@ public sealed class HashObject : HashValue
     public override long SetPairs(Istore.Net.Resp.CommandArgs args, int first)
     {
         var pairs = new ArgumentPairs(args, first, withValues: true);
-        if (_packed is null || _packed.Count + pairs.Count > EncodingLimits.HashEntries)
+        if (Table is not null || _packed.Count + pairs.Count > EncodingLimits.HashEntries)
             return base.SetPairs(args, first);
         for (int i = 0; i < pairs.Count; i++)
             if (pairs.Key(i).Length > EncodingLimits.HashValue || pairs.Value(i).Length > EncodingLimits.HashValue)
@@ -51,9 +49,9 @@ public sealed class HashObject : HashValue
 
     public override bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
-        if (_packed is not null)
+        if (Table is null)
             return _packed.TryGet(field, out value);
-        ref var entry = ref Table!.Find(field);
+        ref var entry = ref Table.Find(field);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
         {
             value = default;
@@ -63,7 +61,7 @@ public sealed class HashObject : HashValue
         return true;
     }
 
-    public override bool Remove(ReadOnlySpan<byte> field) => _packed?.Remove(field) ?? Table!.Remove(field);
+    public override bool Remove(ReadOnlySpan<byte> field) => Table?.Remove(field) ?? _packed.Remove(field);
 
     public new Enumerator GetEnumerator() => new(this);
 
@@ -103,8 +101,8 @@ public sealed class HashObject : HashValue
 
         internal Enumerator(HashObject hash)
         {
-            _isPacked = hash._packed is not null;
-            if (_isPacked) _packed = hash._packed!.GetEnumerator();
+            _isPacked = hash.Table is null;
+            if (_isPacked) _packed = hash._packed.GetEnumerator();
             else _table = hash.Table!.GetEnumerator();
         }
 
@@ -119,14 +117,10 @@ public sealed class HashObject : HashValue
 
     public override StoredObject Clone()
     {
-        var copy = new HashObject();
-        if (_packed is not null)
-        {
-            copy._packed = _packed.Clone();
+        var copy = new HashObject { _packed = _packed };   // arrays are replaced, never changed
+        if (Table is null)
             return copy;
-        }
-        copy._packed = null;
-        copy.Table = new ScanTable<HashField>(Table!.Count);
+        copy.Table = new ScanTable<HashField>(Table.Count);
         foreach (ref var entry in Table)
             copy.Table.AddNew(entry);   // field arrays are replaced, never changed, so they can be shared
         return copy;
@@ -146,11 +140,11 @@ public sealed class HashObject : HashValue
 
     private void ConvertToTable()
     {
-        var table = new ScanTable<HashField>(_packed!.Count * 2);
+        var table = new ScanTable<HashField>(_packed.Count * 2);
         foreach (var pair in _packed)
             table.AddNew(new HashField(pair.Key, pair.Value));
         Table = table;
-        _packed = null;
+        _packed = default;
     }
 }
 

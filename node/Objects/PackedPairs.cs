@@ -5,16 +5,15 @@ namespace Istore.Node.Objects;
 /// idea: [varint key length][key][varint value length][value]… with no per-element object, so a
 /// ten-field hash costs one array instead of ten plus a table. Lookups scan linearly, which is
 /// faster than hashing at these sizes; every change rebuilds the array (a few hundred bytes).
+/// A struct held inside its collection object, so a small hash costs that object and one array.
 /// </summary>
-public sealed class PackedPairs
+public struct PackedPairs()
 {
     private byte[] _data = [];
 
     public int Count { get; private set; }
 
-    public int ByteLength => _data.Length;
-
-    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    public readonly bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         int offset = Find(key, out _);
         if (offset < 0)
@@ -127,9 +126,7 @@ public sealed class PackedPairs
         return shrunk;
     }
 
-    public PackedPairs Clone() => new() { _data = _data, Count = Count };   // arrays are replaced, never changed
-
-    public Reader GetEnumerator() => new(_data, 0);
+    public readonly Reader GetEnumerator() => new(_data, 0);
 
     /// <summary>Walks the pairs in order.</summary>
     public ref struct Reader(ReadOnlySpan<byte> data, int offset)
@@ -171,7 +168,7 @@ public sealed class PackedPairs
     }
 
     /// <summary>The offset of <paramref name="key"/>'s entry (and where it ends), or -1.</summary>
-    private int Find(ReadOnlySpan<byte> key, out int end) => Find(_data, key, out end);
+    private readonly int Find(ReadOnlySpan<byte> key, out int end) => Find(_data, key, out end);
 
     private static int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, out int end)
     {

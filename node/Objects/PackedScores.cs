@@ -3,27 +3,29 @@ using System.Buffers.Binary;
 namespace Istore.Node.Objects;
 
 /// <summary>
-/// A small sorted set in one array, Redis's listpack idea: entries [score, 8 bytes][varint member
+/// A small sorted set in one array, Redis's listpack idea: entries [score][varint member
 /// length][member] kept in (score, member) order, with no per-member object, so a ten-member
 /// sorted set costs one array instead of ten arrays, a hash table and a tree. Lookups and ranks
 /// scan linearly, which is fast at these sizes (see <see cref="EncodingLimits"/>); every change
-/// writes a new array (a few hundred bytes), so a clone may share it.
+/// writes a new array (a few hundred bytes), so a clone may share it. A struct held inside its
+/// sorted set. As a listpack stores an integral score as an integer, a score that is a whole
+/// number (as most counters, ranks and timestamps are) takes a varint instead of 8 bytes.
 /// </summary>
-public sealed class PackedScores
+public struct PackedScores()
 {
     private byte[] _data = [];
 
     public int Count { get; private set; }
 
-    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    public readonly bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
         int offset = Find(member, out _, out _);
-        score = offset < 0 ? 0 : ScoreAt(offset);
+        score = offset < 0 ? 0 : ScoreAt(_data, offset);
         return offset >= 0;
     }
 
     /// <summary>The 0-based rank by (score, member), or -1.</summary>
-    public int RankOf(ReadOnlySpan<byte> member)
+    public readonly int RankOf(ReadOnlySpan<byte> member)
     {
         Find(member, out _, out int rank);
         return rank;
@@ -61,7 +63,7 @@ public sealed class PackedScores
     {
         long bound = _data.Length;
         for (int i = 0; i < pairs.Count; i++)
-            bound += EntryLength(pairs.Member(i).Length);
+            bound += EntryLength(pairs.Member(i).Length, pairs.Score(i));
         byte[] work = System.Buffers.ArrayPool<byte>.Shared.Rent(checked((int)bound));
         try
         {
@@ -83,7 +85,7 @@ public sealed class PackedScores
                 }
                 else
                     added++;
-                int at = InsertionPoint(work.AsSpan(0, length), member, score), entryLength = EntryLength(member.Length);
+                int at = InsertionPoint(work.AsSpan(0, length), member, score), entryLength = EntryLength(member.Length, score);
                 work.AsSpan(at, length - at).CopyTo(work.AsSpan(at + entryLength));
                 WriteEntry(work.AsSpan(at), member, score);
                 length += entryLength;
@@ -99,7 +101,7 @@ public sealed class PackedScores
         }
     }
 
-    private static int EntryLength(int memberLength) => 8 + VarInt.Length(memberLength) + memberLength;
+    private static int EntryLength(int memberLength, double score) => ScoreLength(score) + VarInt.Length(memberLength) + memberLength;
 
     public bool Remove(ReadOnlySpan<byte> member)
     {
@@ -112,7 +114,7 @@ public sealed class PackedScores
     }
 
     /// <summary>How many entries lie below <paramref name="bound"/> (a prefix, since entries are in order).</summary>
-    public int CountBelow<TBound>(TBound bound) where TBound : IScoredBound
+    public readonly int CountBelow<TBound>(TBound bound) where TBound : IScoredBound
     {
         int below = 0;
         foreach (var entry in this)
@@ -125,7 +127,7 @@ public sealed class PackedScores
     }
 
     /// <summary>The entries of ranks [first, first + count) as [member][score] arrays, in order or reversed.</summary>
-    public List<byte[]> EntriesAt(int first, int count, bool reverse)
+    public readonly List<byte[]> EntriesAt(int first, int count, bool reverse)
     {
         var entries = new List<byte[]>(count);
         int rank = 0;
@@ -142,11 +144,9 @@ public sealed class PackedScores
     }
 
     /// <summary>The entry of rank <paramref name="rank"/> as a [member][score] array.</summary>
-    public byte[] EntryAt(int rank) => EntriesAt(rank, 1, reverse: false)[0];
+    public readonly byte[] EntryAt(int rank) => EntriesAt(rank, 1, reverse: false)[0];
 
-    public PackedScores Clone() => new() { _data = _data, Count = Count };
-
-    public Reader GetEnumerator() => new(_data);
+    public readonly Reader GetEnumerator() => new(_data);
 
     /// <summary>Walks the entries in (score, member) order.</summary>
     public ref struct Reader(ReadOnlySpan<byte> data)
@@ -171,8 +171,7 @@ public sealed class PackedScores
             if (_next >= _data.Length)
                 return false;
             Offset = _next;
-            Score = BinaryPrimitives.ReadDoubleLittleEndian(_data[_next..]);
-            _next += 8;
+            Score = ReadScore(_data, ref _next);
             int length = VarInt.Read(_data, ref _next);
             Member = _data.Slice(_next, length);
             _next += length;
@@ -180,11 +179,44 @@ public sealed class PackedScores
         }
     }
 
-    private double ScoreAt(int offset) => ScoreAt(_data, offset);
+    /// <summary>
+    /// A score: a whole number within ±2^53 (exact in a double) as the varint of its zigzag form
+    /// plus one (so -63…63 take one byte), anything else as a 0 byte and the double's 8 bytes.
+    /// -0 becomes 0, as a listpack's integer does on redis-server.
+    /// </summary>
+    private static bool IsCompact(double score, out long whole)
+    {
+        whole = (long)score;   // saturates out of range, where the range test already failed
+        return Math.Abs(score) <= 1L << 53 && whole == score;
+    }
 
-    private static double ScoreAt(ReadOnlySpan<byte> data, int offset) => BinaryPrimitives.ReadDoubleLittleEndian(data[offset..]);
+    private static int ScoreLength(double score) => IsCompact(score, out long whole) ? VarInt.Length(Tagged(whole)) : 9;
 
-    private int Find(ReadOnlySpan<byte> member, out int end, out int rank) => Find(_data, member, out end, out rank);
+    private static ulong Tagged(long whole) => (ulong)((whole << 1) ^ (whole >> 63)) + 1;
+
+    private static int WriteScore(Span<byte> destination, double score)
+    {
+        if (IsCompact(score, out long whole))
+            return VarInt.Write(destination, Tagged(whole));
+        destination[0] = 0;
+        BinaryPrimitives.WriteDoubleLittleEndian(destination[1..], score);
+        return 9;
+    }
+
+    private static double ReadScore(ReadOnlySpan<byte> data, ref int offset)
+    {
+        if (data[offset] == 0)
+        {
+            offset += 9;
+            return BinaryPrimitives.ReadDoubleLittleEndian(data[(offset - 8)..]);
+        }
+        ulong zigzag = VarInt.ReadUInt64(data, ref offset) - 1;
+        return (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+    }
+
+    private static double ScoreAt(ReadOnlySpan<byte> data, int offset) => ReadScore(data, ref offset);
+
+    private readonly int Find(ReadOnlySpan<byte> member, out int end, out int rank) => Find(_data, member, out end, out rank);
 
     /// <summary>The offset of <paramref name="member"/>'s entry, where it ends and its rank; -1 for all three when absent.</summary>
     private static int Find(ReadOnlySpan<byte> data, ReadOnlySpan<byte> member, out int end, out int rank)
@@ -214,8 +246,8 @@ public sealed class PackedScores
 
     private static int WriteEntry(Span<byte> destination, ReadOnlySpan<byte> member, double score)
     {
-        BinaryPrimitives.WriteDoubleLittleEndian(destination, score);
-        int n = 8 + VarInt.Write(destination[8..], member.Length);
+        int n = WriteScore(destination, score);
+        n += VarInt.Write(destination[n..], member.Length);
         member.CopyTo(destination[n..]);
         return n + member.Length;
     }

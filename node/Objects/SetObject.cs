@@ -11,7 +11,8 @@ namespace Istore.Node.Objects;
 /// </summary>
 public sealed class SetObject : SetValue
 {
-    private PackedPairs? _packed;
+    /// <summary>The members while the set is small (<see cref="_table"/> is null).</summary>
+    private PackedPairs _packed;
     private ScanTable<SetMember>? _table;
 
     /// <summary>
@@ -32,15 +33,15 @@ public sealed class SetObject : SetValue
         }
     }
 
-    public override long Length => _packed?.Count ?? _table!.Count;
+    public override long Length => _table?.Count ?? _packed.Count;
 
     /// <summary>Redis 7.0's names: intset for a set of integers within set-max-intset-entries, else hashtable (packed or not).</summary>
-    public override string Encoding => _packed is null ? (_intset ? "intset" : "hashtable")
+    public override string Encoding => _table is not null ? (_intset ? "intset" : "hashtable")
         : AllIntegers() && _packed.Count <= EncodingLimits.IntsetEntries ? "intset" : "hashtable";
 
     public override bool Add(ReadOnlySpan<byte> member)
     {
-        if (_packed is not null && TryAddPacked(member, out bool added))
+        if (_table is null && TryAddPacked(member, out bool added))
             return added;
         ref var entry = ref _table!.FindOrAdd(member, out added);
         if (added)
@@ -55,7 +56,7 @@ public sealed class SetObject : SetValue
     public override long AddAll(Istore.Net.Resp.CommandArgs args, int first)
     {
         var members = new ArgumentPairs(args, first, withValues: false);
-        if (_packed is null || _packed.Count + members.Count > EncodingLimits.SetEntries)
+        if (_table is not null || _packed.Count + members.Count > EncodingLimits.SetEntries)
             return base.AddAll(args, first);
         for (int i = 0; i < members.Count; i++)
             if (members.Key(i).Length > EncodingLimits.SetValue)
@@ -66,7 +67,7 @@ public sealed class SetObject : SetValue
     /// <summary>Adds a member taken from another set, sharing its bytes (member arrays never change); true when it is new.</summary>
     public bool Add(in SetMember member)
     {
-        if (_packed is not null && TryAddPacked(member.Key, out bool added))
+        if (_table is null && TryAddPacked(member.Key, out bool added))
             return added;
         ref var entry = ref _table!.FindOrAdd(member.Key, out added);
         if (added)
@@ -81,7 +82,7 @@ public sealed class SetObject : SetValue
     private bool TryAddPacked(ReadOnlySpan<byte> member, out bool added)
     {
         added = false;
-        if (_packed!.TryGet(member, out _))
+        if (_packed.TryGet(member, out _))
             return true;
         if (member.Length <= EncodingLimits.SetValue && _packed.Count < EncodingLimits.SetEntries)
         {
@@ -103,14 +104,14 @@ public sealed class SetObject : SetValue
 
     private static bool IsInteger(ReadOnlySpan<byte> member) => RedisNumber.TryParseInt64(member, out _);
 
-    public override bool Contains(ReadOnlySpan<byte> member) => _packed?.TryGet(member, out _) ?? _table!.Contains(member);
+    public override bool Contains(ReadOnlySpan<byte> member) => _table?.Contains(member) ?? _packed.TryGet(member, out _);
 
-    public override bool Remove(ReadOnlySpan<byte> member) => _packed?.Remove(member) ?? _table!.Remove(member);
+    public override bool Remove(ReadOnlySpan<byte> member) => _table?.Remove(member) ?? _packed.Remove(member);
 
     public override StoredObject Clone()
     {
-        if (_packed is not null)
-            return new SetObject { _packed = _packed.Clone() };   // arrays are replaced, never changed
+        if (_table is null)
+            return new SetObject { _packed = _packed };   // arrays are replaced, never changed
         var copy = new SetObject(_table!.Count);
         foreach (ref var entry in _table)
             copy.Add(entry);   // member arrays never change, so they can be shared
@@ -118,12 +119,12 @@ public sealed class SetObject : SetValue
         return copy;
     }
 
-    protected override bool MayBeIntset => _packed is not null || _intset;
+    protected override bool MayBeIntset => _table is null || _intset;
 
     /// <summary>A packed set or an intset answers whole in one call with cursor 0, as Redis does for a listpack or an intset.</summary>
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
-        if (_packed is not null || _intset)
+        if (_table is null || _intset)
         {
             foreach (var entry in this)   // an intset ascending
                 if (pattern is null || pattern.IsMatch(entry.Key))
@@ -139,7 +140,7 @@ public sealed class SetObject : SetValue
     {
         if (_table is not null)
             return _table;
-        var table = new ScanTable<SetMember>(_packed!.Count);
+        var table = new ScanTable<SetMember>(_packed.Count);
         foreach (var entry in _packed)
             table.AddNew(new SetMember(entry.Key.ToArray()));
         return table;
@@ -150,7 +151,7 @@ public sealed class SetObject : SetValue
     protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory set enumerates itself");
 
     /// <summary>Walks the members in either form (<see cref="SetValue.GetEnumerator"/>).</summary>
-    internal Enumerator EnumerateMemory() => _packed is not null ? new(_packed.GetEnumerator()) : new(_table!.GetEnumerator());
+    internal Enumerator EnumerateMemory() => _table is null ? new(_packed.GetEnumerator()) : new(_table.GetEnumerator());
 
     public static SetObject ReadFrom(ref SnapshotReader reader)
     {
@@ -163,7 +164,7 @@ public sealed class SetObject : SetValue
 
     private bool AllIntegers()
     {
-        foreach (var entry in _packed!)
+        foreach (var entry in _packed)
             if (!IsInteger(entry.Key))
                 return false;
         return true;
@@ -171,11 +172,11 @@ public sealed class SetObject : SetValue
 
     private void ConvertToTable()
     {
-        var table = new ScanTable<SetMember>(_packed!.Count * 2);
+        var table = new ScanTable<SetMember>(_packed.Count * 2);
         foreach (var entry in _packed)
             table.AddNew(new SetMember(entry.Key.ToArray()));
         _table = table;
-        _packed = null;
+        _packed = default;
     }
 }
 

@@ -15,7 +15,8 @@ namespace Istore.Node.Objects;
 /// </summary>
 public sealed class SortedSetObject : SortedSetValue
 {
-    private PackedScores? _packed;
+    /// <summary>The members while the set is small (<see cref="_index"/> is null).</summary>
+    private PackedScores _packed;
     private Index? _index;
 
     /// <summary>A sorted set in the form that suits <paramref name="capacity"/> members.</summary>
@@ -27,21 +28,18 @@ public sealed class SortedSetObject : SortedSetValue
             _index = new Index(capacity);
     }
 
-    /// <summary>The members while the set is small; null once it is a table and tree.</summary>
-    public PackedScores? Packed => _packed;
-
-    public int Count => _packed?.Count ?? _index!.Count;
+    public int Count => _index?.Count ?? _packed.Count;
 
     public override long Length => Count;
 
-    public override string Encoding => _packed is null ? "skiplist" : "listpack";
+    public override string Encoding => _index is null ? "listpack" : "skiplist";
 
     public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) =>
-        _packed?.TryGetScore(member, out score) ?? _index!.TryGetScore(member, out score);
+        _index?.TryGetScore(member, out score) ?? _packed.TryGetScore(member, out score);
 
     public override bool Set(ReadOnlySpan<byte> member, double score)
     {
-        if (_packed is not null)
+        if (_index is null)
         {
             bool fits = member.Length <= EncodingLimits.SortedSetValue;
             if (fits && (_packed.Count < EncodingLimits.SortedSetEntries || _packed.TryGetScore(member, out _)))
@@ -55,7 +53,7 @@ public sealed class SortedSetObject : SortedSetValue
     public override long SetAll(Istore.Net.Resp.CommandArgs args, int scoreAt, ReadOnlySpan<double> scores, out long updated)
     {
         var pairs = new ArgumentScores(args, scoreAt, scores);
-        if (_packed is null || _packed.Count + pairs.Count > EncodingLimits.SortedSetEntries)
+        if (_index is not null || _packed.Count + pairs.Count > EncodingLimits.SortedSetEntries)
             return base.SetAll(args, scoreAt, scores, out updated);
         for (int i = 0; i < pairs.Count; i++)
             if (pairs.Member(i).Length > EncodingLimits.SortedSetValue)
@@ -65,17 +63,17 @@ public sealed class SortedSetObject : SortedSetValue
         return added;
     }
 
-    public override bool Remove(ReadOnlySpan<byte> member) => _packed?.Remove(member) ?? _index!.Remove(member);
+    public override bool Remove(ReadOnlySpan<byte> member) => _index?.Remove(member) ?? _packed.Remove(member);
 
-    public override long RankOf(ReadOnlySpan<byte> member) => _packed?.RankOf(member) ?? _index!.RankOf(member);
+    public override long RankOf(ReadOnlySpan<byte> member) => _index?.RankOf(member) ?? _packed.RankOf(member);
 
     /// <summary>Adds an entry whose member is known to be absent; blobs are immutable, so another set's may be shared.</summary>
     public void AddNew(byte[] blob)
     {
-        if (_packed is not null)
+        if (_index is null)
             Set(ScoredMember.MemberOf(blob), ScoredMember.ScoreOf(blob));
         else
-            _index!.AddNew(blob);
+            _index.AddNew(blob);
     }
 
     /// <summary>The ranks [first, first + count) of the entries between two bounds (see <see cref="ScoreBound"/>).</summary>
@@ -87,7 +85,7 @@ public sealed class SortedSetObject : SortedSetValue
     }
 
     private int CountBelow<TBound>(TBound bound) where TBound : IScoredBound =>
-        _packed?.CountBelow(bound) ?? _index!.Ordered.CountBelow(bound);
+        _index?.Ordered.CountBelow(bound) ?? _packed.CountBelow(bound);
 
     public override long CountBetween<TStart, TEnd>(TStart start, TEnd end) => RanksBetween(start, end).Count;
 
@@ -109,12 +107,12 @@ public sealed class SortedSetObject : SortedSetValue
 
     public override List<byte[]> EntriesAt(long first, int count, bool reverse)
     {
-        if (_packed is not null)
+        if (_index is null)
             return _packed.EntriesAt((int)first, Math.Max(count, 0), reverse);
         var entries = new List<byte[]>(count);
         if (count <= 0)
             return entries;
-        var walker = _index!.Ordered.Walk((int)(reverse ? first + count - 1 : first));
+        var walker = _index.Ordered.Walk((int)(reverse ? first + count - 1 : first));
         entries.Add(walker.Current);
         while (entries.Count < count && (reverse ? walker.MovePrevious() : walker.MoveNext()))
             entries.Add(walker.Current);
@@ -128,14 +126,14 @@ public sealed class SortedSetObject : SortedSetValue
     }
 
     public override ScoredMember RandomEntry() =>
-        _packed is { } packed ? new ScoredMember(packed.EntryAt(Random.Shared.Next(packed.Count))) : _index!.Members.Random(Random.Shared);
+        _index is null ? new ScoredMember(_packed.EntryAt(Random.Shared.Next(_packed.Count))) : _index.Members.Random(Random.Shared);
 
     /// <summary>The table itself, or for a packed set a table copied for the draw.</summary>
     public override ScanTable<ScoredMember> RandomSource()
     {
         if (_index is not null)
             return _index.Members;
-        var table = new ScanTable<ScoredMember>(_packed!.Count);
+        var table = new ScanTable<ScoredMember>(_packed.Count);
         foreach (var entry in _packed)
             table.AddNew(new ScoredMember(ScoredMember.Pack(entry.Member, entry.Score)));
         return table;
@@ -144,7 +142,7 @@ public sealed class SortedSetObject : SortedSetValue
     /// <summary>A packed set answers whole in one call with cursor 0, as Redis does for a listpack.</summary>
     public override ulong Scan(ulong cursor, int count, GlobPattern? pattern, List<byte[]> found)
     {
-        if (_packed is not null)
+        if (_index is null)
         {
             foreach (var entry in _packed)
                 if (pattern is null || pattern.IsMatch(entry.Member))
@@ -159,20 +157,20 @@ public sealed class SortedSetObject : SortedSetValue
             into.Add(entry.Key.ToArray());
             into.Add(ScoredMember.ScoreText(entry.Score));
         });
-        return _index!.Members.Scan(cursor, count, ref collector);
+        return _index.Members.Scan(cursor, count, ref collector);
     }
 
     protected override ElementCursor OpenCursor() => throw new InvalidOperationException("a memory sorted set enumerates itself");
 
     /// <summary>Walks (member, score) in either form (<see cref="SortedSetValue.GetEnumerator"/>).</summary>
-    internal Enumerator EnumerateMemory() => _packed is not null ? new(_packed.GetEnumerator()) : new(_index!.Members.GetEnumerator());
+    internal Enumerator EnumerateMemory() => _index is null ? new(_packed.GetEnumerator()) : new(_index.Members.GetEnumerator());
 
     public override StoredObject Clone()
     {
-        if (_packed is not null)
-            return new SortedSetObject { _packed = _packed.Clone() };   // arrays are replaced, never changed
+        if (_index is null)
+            return new SortedSetObject { _packed = _packed };   // arrays are replaced, never changed
         var copy = new SortedSetObject(Count);
-        foreach (ref var entry in _index!.Members)
+        foreach (ref var entry in _index.Members)
             copy.AddNew(entry.Blob);
         return copy;
     }
@@ -194,11 +192,11 @@ public sealed class SortedSetObject : SortedSetValue
 
     private void ConvertToIndex()
     {
-        var index = new Index(_packed!.Count * 2);
+        var index = new Index(_packed.Count * 2);
         foreach (var entry in _packed)
             index.AddNew(ScoredMember.Pack(entry.Member, entry.Score));
         _index = index;
-        _packed = null;
+        _packed = default;
     }
 
     /// <summary>

@@ -32,6 +32,33 @@ public sealed class SmallCollectionEncodingTests(NodeFixture fixture, RedisServe
             Assert.Equal(await theirs.CommandAsync(args), await ours.CommandAsync(args));
     }
 
+    /// <summary>
+    /// A packed sorted set keeps a whole score as a varint and any other as 8 bytes: the edges of that
+    /// choice keep their exact value and order (and -0 reads back as 0, as from redis-server's listpack).
+    /// </summary>
+    [Fact]
+    public async Task A_packed_sorted_set_keeps_every_score_exactly_at_the_edges_of_its_whole_number_form_as_redis_server()
+    {
+        await using var ours = await fixture.ConnectAsync();
+        await using var theirs = await RawConnection.ConnectAsync(redis.Port);
+        string[] scores = ["0", "-0", "1", "-1", "63", "64", "-63", "-64", "8191", "8192", "9007199254740992", "-9007199254740992",
+            "9007199254740994", "-9007199254740994", "1e18", "-1e18", "1.5", "-0.25", "inf", "-inf", "1125899906842624.5", "1.7976931348623157e308"];
+        string[] add = ["ZADD", "z:edges", .. scores.SelectMany((score, i) => new[] { score, $"m{i}" })];
+        foreach (var c in new[] { ours, theirs })
+        {
+            await c.CommandAsync("DEL", "z:edges");
+            Assert.Equal($":{scores.Length}\r\n", await c.CommandAsync(add));
+            Assert.Equal("$8\r\nlistpack\r\n", await c.CommandAsync("OBJECT", "ENCODING", "z:edges"));
+        }
+        List<string[]> checks = [["ZRANGE", "z:edges", "0", "-1", "WITHSCORES"], ["ZRANGEBYSCORE", "z:edges", "-1", "(64", "WITHSCORES"]];
+        checks.AddRange(scores.Select((_, i) => new[] { "ZSCORE", "z:edges", $"m{i}" }));
+        checks.Add(["ZINCRBY", "z:edges", "0.5", "m5"]);   // 64 becomes 64.5: whole to 8 bytes
+        checks.Add(["ZINCRBY", "z:edges", "-0.5", "m16"]);   // 1.5 becomes 1: 8 bytes to whole
+        checks.Add(["ZRANGE", "z:edges", "0", "-1", "WITHSCORES"]);
+        foreach (var args in checks)
+            Assert.Equal(await theirs.CommandAsync(args), await ours.CommandAsync(args));
+    }
+
     [Fact]
     public async Task A_small_set_is_named_intset_or_hashtable_as_redis_7_0_names_it_across_CONFIG_SET_of_the_packing_limit()
     {
