@@ -235,6 +235,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
+        _worker!.OnInput(c);
         while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended && !c.IsKilled)
         {
             var result = RespRequestParser.TryParse(c.Input, c.InputStart, c.InputEnd, _args, _host.Limits,

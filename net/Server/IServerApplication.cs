@@ -35,4 +35,9 @@ public interface ILoopWorker : IDisposable
     void OnWake()
     {
     }
+
+    /// <summary>Before the commands parsed from one receive run: only parsing lies between them (no system call, no other connection).</summary>
+    void OnInput(Connection connection)
+    {
+    }
 }

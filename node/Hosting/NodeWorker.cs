@@ -46,6 +46,7 @@ internal sealed class NodeWorker : ILoopWorker
 
     public void Execute(Connection connection, CommandArgs args)
     {
+        (_chainedStart, _inputClock) = (_inputClock, 0);
         int readAhead = ReadAheadLeftFor(connection);
         if (_activity is null)
         {
@@ -83,6 +84,18 @@ internal sealed class NodeWorker : ILoopWorker
         DropReadAhead();
         return 0;
     }
+
+    /// <summary>
+    /// When the last command run from the current input ended (0: none, or the last one did not
+    /// run): the next command of that input is timed from there, as only its parsing lies between,
+    /// so a pipelined command costs one clock read instead of two (Redis reads two).
+    /// </summary>
+    private long _inputClock;
+
+    /// <summary>The command being executed's start from <see cref="_inputClock"/> (0: read the clock), taken as it begins.</summary>
+    private long _chainedStart;
+
+    public void OnInput(Connection connection) => _inputClock = 0;
 
     /// <summary>A new batch of events: results read ahead in the last one are not used in this one.</summary>
     public void OnWake()
@@ -180,6 +193,7 @@ internal sealed class NodeWorker : ILoopWorker
         // As Redis's performEvictions: any command evicts while the data is over maxmemory; only those that may add data are refused.
         if (_node.Database.OverMemoryLimit)
         {
+            _chainedStart = 0;   // evicting is not the command's time
             bool fits = _keyspace.FreeMemory(ForegroundEvictionMs);
             // Invalidations of the keys evicted go before this command's reply, as Redis's trackingHandlePendingKeyInvalidations.
             connection.RunPendingDeliveries();
@@ -225,6 +239,7 @@ internal sealed class NodeWorker : ILoopWorker
                 Run(_context);
                 return;
             }
+            _chainedStart = 0;   // waiting for the lock is not the command's time
             using (_node.Database.Lock.Hold())
             {
                 if (_node.Migrations.Blocks(spec, args, client, _keyIndexes))
@@ -283,7 +298,7 @@ internal sealed class NodeWorker : ILoopWorker
         if (_node.Replication.Settings.SyncReplicas > 0 && SemiSyncReplies.Applies(context.Spec))
             _semiSync.Run(context);
         else
-            Dispatch(context);
+            _inputClock = Dispatch(context, _chainedStart != 0 ? _chainedStart : Stopwatch.GetTimestamp());
         if (_keyspace.Logged)
             NoteLogged(context);
     }

@@ -141,6 +141,23 @@ public abstract class AdminCommandTests(NodeFixture fixture, RedisServerFixture 
             "LATENCY BOGUS", "LATENCY HISTORY", "LATENCY LATEST 1", "LATENCY HISTORY nothing", "LATENCY RESET nothing", "LATENCY GRAPH nothing");
     }
 
+    /// <summary>Commands of one input are timed from the previous one's end (one clock read each): a fast command after a slow one is not charged the slow one's time.</summary>
+    [Fact]
+    public async Task Pipelined_commands_are_each_charged_their_own_time_in_commandstats()
+    {
+        await using var c = await fixture.ConnectAsync();
+        await c.CommandAsync("CONFIG", "RESETSTAT");
+        await c.SendAsync("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$4\r\n0.05\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n");
+        Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
+        Assert.Equal("+PONG\r\n", await c.ReadFrameAsync());
+        Assert.Equal("$1\r\nx\r\n", await c.ReadFrameAsync());
+        var info = await c.CommandAsync("INFO", "commandstats");
+        long Usec(string command) => long.Parse(Regex.Match(info, $@"cmdstat_{command}:calls=1,usec=(\d+),").Groups[1].Value);
+        Assert.InRange(Usec("debug"), 50_000, 5_000_000);
+        Assert.InRange(Usec("ping"), 0, 25_000);
+        Assert.InRange(Usec("echo"), 0, 25_000);
+    }
+
     [Fact]
     public async Task Commandstats_and_errorstats_count_calls_failures_and_rejections_across_loops()
     {
