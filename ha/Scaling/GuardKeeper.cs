@@ -35,7 +35,7 @@ public sealed class GuardKeeper : IDisposable
         try
         {
             var config = _ha.Store.Current.Tenants.FirstOrDefault(t => t.Name == tenant);
-            return config is null ? [] : await ShardGuards.ApplyAsync(_ha.Prober, config, NodeActions.ActionTimeoutMs(_ha.Prober), NodeActions.ActionTimeoutMs(_ha.Prober)).ConfigureAwait(false);
+            return config is null ? [] : await ShardGuards.ApplyAsync(_ha.Prober, config, _ => NodeActions.ActionTimeoutMs(_ha.Prober), NodeActions.ActionTimeoutMs(_ha.Prober)).ConfigureAwait(false);
         }
         finally
         {

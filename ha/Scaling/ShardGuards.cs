@@ -26,16 +26,16 @@ internal static class ShardGuards
 
     /// <summary>
     /// Sets every node of <paramref name="tenant"/> as the topology says, all at once, waiting for a
-    /// master at most <paramref name="masterTimeoutMs"/> and for a replica <paramref name="replicaTimeoutMs"/>.
+    /// master at most <paramref name="masterTimeoutMs"/> (of its address) and for a replica <paramref name="replicaTimeoutMs"/>.
     /// Returns the nodes that could not be told.
     /// </summary>
-    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant, int masterTimeoutMs, int replicaTimeoutMs)
+    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant, Func<string, int> masterTimeoutMs, int replicaTimeoutMs)
     {
         var told = new List<Task<string?>>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
             var command = Command(Desired(tenant, i));
-            told.Add(NodeActions.TryAsync(prober, tenant.Shards[i].Master, masterTimeoutMs, command));
+            told.Add(NodeActions.TryAsync(prober, tenant.Shards[i].Master, masterTimeoutMs(tenant.Shards[i].Master), command));
             foreach (var replica in tenant.Shards[i].Replicas)
                 told.Add(NodeActions.TryAsync(prober, replica, replicaTimeoutMs, command));
         }
