@@ -29,7 +29,7 @@ public sealed class GuardKeeper : IDisposable
     public void Start() => _ = Task.Run(RunAsync);
 
     /// <summary>Sets every node of <paramref name="tenant"/> now (a step resuming), in turn with the keeper and cut-overs.</summary>
-    internal async Task<List<string>> ApplyAsync(string tenant)
+    internal async Task<Dictionary<string, string>> ApplyAsync(string tenant)
     {
         await Lock.WaitAsync().ConfigureAwait(false);
         try

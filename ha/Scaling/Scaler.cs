@@ -291,6 +291,7 @@ public sealed class Scaler : IDisposable
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             var paused = new bool[connections.Count];
+            Dictionary<string, string> unguarded = [];
             long started = Environment.TickCount64;
             try
             {
@@ -304,9 +305,9 @@ public sealed class Scaler : IDisposable
                 // does not (frozen) fails the attempt within a probe's timeout, leaving the loop free to fail it over. A
                 // replica that does not answer within a probe's timeout (a frozen old master) is set by the guard keeper
                 // later, not waited for while writes are paused.
-                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, m => NodeActions.LoopTimeoutMs(_ha.Prober, m), _ha.Prober.TimeoutMs).ConfigureAwait(false);
-                if (unguarded.Any(u => t.Shards.Any(s => u.StartsWith(s.Master + " ", StringComparison.Ordinal))))
-                    throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded));
+                unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, m => NodeActions.LoopTimeoutMs(_ha.Prober, m), _ha.Prober.TimeoutMs).ConfigureAwait(false);
+                if (t.Shards.Any(s => unguarded.ContainsKey(s.Master)))
+                    throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded.Values));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
                     throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads");
                 // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.
@@ -314,8 +315,10 @@ public sealed class Scaler : IDisposable
             }
             catch when (paused.All(p => p))   // past the pause, guards may have been set
             {
-                // Within a probe's timeout, as the rest of the loop waits: a node not told now is set by the guard keeper once it answers.
-                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ => _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs).ConfigureAwait(false);
+                // Within a probe's timeout, as the rest of the loop waits, and only on the nodes that took the new guard: one
+                // that did not answer it (frozen) is not waited for twice. A node not told now is set by the guard keeper
+                // once it answers (should it still run the new guard's command when it resumes, the keeper undoes that too).
+                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ => _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs, node => !unguarded.ContainsKey(node)).ConfigureAwait(false);
                 throw;
             }
             finally
