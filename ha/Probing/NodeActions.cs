@@ -15,8 +15,9 @@ internal static class NodeActions
     /// How long the decision loop waits for <paramref name="node"/>: the action timeout while it has never answered
     /// a probe (just started), a probe's once it has, as silence then means frozen or gone and failover must not wait.
     /// </summary>
-    public static int LoopTimeoutMs(Prober prober, string node) =>
-        Endpoint.TryParse(node, out var endpoint) && prober.Status(endpoint).LastOkMs > 0 ? prober.TimeoutMs : ActionTimeoutMs(prober);
+    public static int LoopTimeoutMs(Prober prober, string node) => HasAnswered(prober, node) ? prober.TimeoutMs : ActionTimeoutMs(prober);
+
+    public static bool HasAnswered(Prober prober, string node) => Endpoint.TryParse(node, out var endpoint) && prober.Status(endpoint).LastOkMs > 0;
 
     /// <summary>Makes <paramref name="replica"/> follow <paramref name="master"/> and waits (up to 10 s) until its link is up (the full sync is done).</summary>
     public static async Task FollowAsync(Prober prober, string replica, string master)

@@ -208,6 +208,9 @@ public sealed class Scaler : IDisposable
         {
             foreach (var replica in added.Skip(1))
                 await NodeActions.FollowAsync(_ha.Prober, replica, added[0]).ConfigureAwait(false);
+            // Off the loop, the time a node just started may take (the cut-over waits a probe's timeout for a master that has answered one).
+            for (long deadline = Environment.TickCount64 + NodeActions.ActionTimeoutMs(_ha.Prober); !added.All(n => NodeActions.HasAnswered(_ha.Prober, n)) && Environment.TickCount64 < deadline;)
+                await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
             await CutOverAsync(tenant, t =>
             {
                 if (added.Count > 0)
