@@ -23,6 +23,8 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
 
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedMs = Environment.TickCount64;
+    private readonly Lock _watchLock = new();
+    private readonly HashSet<string> _joining = [];
 
     public HaServer(HaOptions options, string listenAddress, HaConfig initial, IHaStore store, ILoggerFactory loggerFactory)
     {
@@ -83,11 +85,34 @@ public sealed class HaServer : IServerApplication, IAsyncDisposable
         WatchEverything();
     }
 
+    /// <summary>Every node of the topology and every joining one; one caller at a time, so an older set never replaces a newer.</summary>
     private void WatchEverything()
     {
-        var nodes = Store.Current.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Prepend(s.Master))
-            .Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>();
-        Prober.Watch(nodes, Proxies);
+        lock (_watchLock)
+        {
+            var nodes = Store.Current.Tenants.SelectMany(t => t.Shards).SelectMany(s => s.Replicas.Prepend(s.Master)).Concat(_joining).Distinct()
+                .Select(a => Endpoint.TryParse(a, out var e) ? e : null).OfType<Endpoint>();
+            Prober.Watch(nodes, Proxies);
+        }
+    }
+
+    /// <summary>
+    /// Probes <paramref name="nodes"/> before the topology lists them (a scale step's new shard, from its start), so
+    /// that its cut-over knows whether they have answered; until <see cref="ForgetJoining"/> (by then they are listed,
+    /// or released).
+    /// </summary>
+    internal void WatchJoining(IEnumerable<string> nodes)
+    {
+        lock (_watchLock)
+            _joining.UnionWith(nodes);
+        WatchEverything();
+    }
+
+    internal void ForgetJoining(IEnumerable<string> nodes)
+    {
+        lock (_watchLock)
+            _joining.ExceptWith(nodes);
+        WatchEverything();
     }
 
     /// <summary>Every proxy registered with this HA group, in address order.</summary>

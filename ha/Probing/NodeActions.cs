@@ -11,6 +11,14 @@ internal static class NodeActions
     /// </summary>
     public static int ActionTimeoutMs(Prober prober) => Math.Max(prober.TimeoutMs, 5_000);
 
+    /// <summary>
+    /// How long the decision loop waits for <paramref name="node"/>: the action timeout while it has never answered
+    /// a probe (just started), a probe's once it has, as silence then means frozen or gone and failover must not wait.
+    /// </summary>
+    public static int LoopTimeoutMs(Prober prober, string node) => HasAnswered(prober, node) ? prober.TimeoutMs : ActionTimeoutMs(prober);
+
+    public static bool HasAnswered(Prober prober, string node) => Endpoint.TryParse(node, out var endpoint) && prober.Status(endpoint).LastOkMs > 0;
+
     /// <summary>Makes <paramref name="replica"/> follow <paramref name="master"/> and waits (up to 10 s) until its link is up (the full sync is done).</summary>
     public static async Task FollowAsync(Prober prober, string replica, string master)
     {

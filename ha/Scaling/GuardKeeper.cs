@@ -29,13 +29,13 @@ public sealed class GuardKeeper : IDisposable
     public void Start() => _ = Task.Run(RunAsync);
 
     /// <summary>Sets every node of <paramref name="tenant"/> now (a step resuming), in turn with the keeper and cut-overs.</summary>
-    internal async Task<List<string>> ApplyAsync(string tenant)
+    internal async Task<Dictionary<string, string>> ApplyAsync(string tenant)
     {
         await Lock.WaitAsync().ConfigureAwait(false);
         try
         {
             var config = _ha.Store.Current.Tenants.FirstOrDefault(t => t.Name == tenant);
-            return config is null ? [] : await ShardGuards.ApplyAsync(_ha.Prober, config, NodeActions.ActionTimeoutMs(_ha.Prober), NodeActions.ActionTimeoutMs(_ha.Prober)).ConfigureAwait(false);
+            return config is null ? [] : await ShardGuards.ApplyAsync(_ha.Prober, config, _ => NodeActions.ActionTimeoutMs(_ha.Prober), NodeActions.ActionTimeoutMs(_ha.Prober)).ConfigureAwait(false);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Istore.Ha.Admin;
+using Istore.Ha.Config;
 using Istore.Ha.Hosting;
 using Istore.Ha.Probing;
 using Istore.Net.Routes;
@@ -202,10 +203,14 @@ public sealed class Scaler : IDisposable
                 throw new AdminException(409, ex.Message);
             }
         }
+        _ha.WatchJoining(added);
         try
         {
             foreach (var replica in added.Skip(1))
                 await NodeActions.FollowAsync(_ha.Prober, replica, added[0]).ConfigureAwait(false);
+            // Off the loop, the time a node just started may take (the cut-over waits a probe's timeout for a master that has answered one).
+            for (long deadline = Environment.TickCount64 + NodeActions.ActionTimeoutMs(_ha.Prober); !added.All(n => NodeActions.HasAnswered(_ha.Prober, n)) && Environment.TickCount64 < deadline;)
+                await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
             await CutOverAsync(tenant, t =>
             {
                 if (added.Count > 0)
@@ -217,6 +222,10 @@ public sealed class Scaler : IDisposable
         {
             await _allocator.ReleaseAsync(added).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            _ha.ForgetJoining(added);
         }
         Log.ScaleStep(_logger, tenant, $"{from} -> {to} shards: keys moving");
     }
@@ -250,23 +259,24 @@ public sealed class Scaler : IDisposable
             {
                 _ha.Guards.Lock.Release();
             }
-            await MastersAnswerAsync(tenant).ConfigureAwait(false);
+            await MastersAnswerAsync(tenant, change).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Before a cut-over is tried again: a pause, then up to three downAfterMs until each of the
-    /// tenant's masters has answered a probe begun after the failed attempt. A frozen
-    /// master never does, but HA fails it over meanwhile (the decision loop is free between
-    /// attempts), and its promoted replica does.
+    /// Before a cut-over is tried again: a pause, then up to three downAfterMs until each master of
+    /// the topology it would commit (a growing step's new one too) has answered a probe begun after
+    /// the failed attempt. A frozen master of the tenant never does, but HA fails it over meanwhile
+    /// (the decision loop is free between attempts), and its promoted replica does; a frozen new
+    /// master does once it resumes.
     /// </summary>
-    private async Task MastersAnswerAsync(string tenant)
+    private async Task MastersAnswerAsync(string tenant, Action<TenantConfig> change)
     {
         long sinceMs = Environment.TickCount64;
         await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
         for (long deadline = Environment.TickCount64 + 3L * _ha.Store.Current.DownAfterMs; Environment.TickCount64 < deadline;)
         {
-            if (Find(tenant).Shards.All(s => Endpoint.TryParse(s.Master, out var master) && _ha.Prober.Status(master).LastOkMs > sinceMs))
+            if (TopologyChange.Tenant(Next(tenant, change), tenant).Shards.All(s => Endpoint.TryParse(s.Master, out var master) && _ha.Prober.Status(master).LastOkMs > sinceMs))
                 return;
             await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
         }
@@ -279,11 +289,12 @@ public sealed class Scaler : IDisposable
         {
             if (!_ha.Store.IsLeader)
                 throw new AdminException(409, "this HA process does not lead; the leader is " + _ha.Store.Leader);
-            var next = TopologyChange.Next(_ha.Store.Current, c => change(TopologyChange.Tenant(c, tenant)));
+            var next = Next(tenant, change);
             var t = TopologyChange.Tenant(next, tenant);
             var sources = Enumerable.Range(0, t.Shards.Count).Where(i => ShardGuards.GivesKeys(t.Migration!, i)).Select(i => t.Shards[i].Master).ToList();
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             var paused = new bool[connections.Count];
+            Dictionary<string, string> unguarded = [];
             long started = Environment.TickCount64;
             try
             {
@@ -293,11 +304,13 @@ public sealed class Scaler : IDisposable
                     paused[i] = true;
                 })).ConfigureAwait(false);
                 // A receiving master must take the keys it gets too (a shrinking tenant's shards serve more keys after the step).
-                // A master just started may answer slowly; a replica that does not answer within a probe's timeout (a
-                // frozen old master) is set by the guard keeper later, not waited for while writes are paused.
-                var unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, NodeActions.ActionTimeoutMs(_ha.Prober), _ha.Prober.TimeoutMs).ConfigureAwait(false);
-                if (unguarded.Any(u => t.Shards.Any(s => u.StartsWith(s.Master + " ", StringComparison.Ordinal))))
-                    throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded));
+                // A master that never answered a probe (just started) may answer slowly; one that has answered and now
+                // does not (frozen) fails the attempt within a probe's timeout, leaving the loop free to fail it over. A
+                // replica that does not answer within a probe's timeout (a frozen old master) is set by the guard keeper
+                // later, not waited for while writes are paused.
+                unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, m => NodeActions.LoopTimeoutMs(_ha.Prober, m), _ha.Prober.TimeoutMs).ConfigureAwait(false);
+                if (t.Shards.Any(s => unguarded.ContainsKey(s.Master)))
+                    throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded.Values));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
                     throw new AdminException(409, "the topology changed meanwhile, or this process no longer leads");
                 // Up to most of the pause: a proxy that has not applied the table gets -TRYAGAIN errors once writes resume.
@@ -305,8 +318,10 @@ public sealed class Scaler : IDisposable
             }
             catch when (paused.All(p => p))   // past the pause, guards may have been set
             {
-                // Within a probe's timeout, as the rest of the loop waits: a node not told now is set by the guard keeper once it answers.
-                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs).ConfigureAwait(false);
+                // Within a probe's timeout, as the rest of the loop waits, and only on the nodes that took the new guard: one
+                // that did not answer it (frozen) is not waited for twice. A node not told now is set by the guard keeper
+                // once it answers (should it still run the new guard's command when it resumes, the keeper undoes that too).
+                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ => _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs, node => !unguarded.ContainsKey(node)).ConfigureAwait(false);
                 throw;
             }
             finally
@@ -369,6 +384,9 @@ public sealed class Scaler : IDisposable
     }
 
     private TenantConfig Find(string tenant) => TopologyChange.Tenant(_ha.Store.Current, tenant);
+
+    /// <summary>The topology a cut-over commits: the current one with <paramref name="change"/> applied to the tenant.</summary>
+    private HaConfig Next(string tenant, Action<TenantConfig> change) => TopologyChange.Next(_ha.Store.Current, c => change(TopologyChange.Tenant(c, tenant)));
 
     public void Dispose()
     {

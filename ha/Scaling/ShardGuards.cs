@@ -25,20 +25,21 @@ internal static class ShardGuards
     public static string[] Command(string guard) => guard == "off" ? ["SHARDGUARD", "OFF"] : ["SHARDGUARD", .. guard.Split('/')];
 
     /// <summary>
-    /// Sets every node of <paramref name="tenant"/> as the topology says, all at once, waiting for a
-    /// master at most <paramref name="masterTimeoutMs"/> and for a replica <paramref name="replicaTimeoutMs"/>.
-    /// Returns the nodes that could not be told.
+    /// Sets every node of <paramref name="tenant"/> (or those <paramref name="only"/> picks) as the topology says, all
+    /// at once, waiting for a master at most <paramref name="masterTimeoutMs"/> (of its address) and for a replica
+    /// <paramref name="replicaTimeoutMs"/>. Returns the nodes that could not be told, each with why.
     /// </summary>
-    public static async Task<List<string>> ApplyAsync(Prober prober, TenantConfig tenant, int masterTimeoutMs, int replicaTimeoutMs)
+    public static async Task<Dictionary<string, string>> ApplyAsync(Prober prober, TenantConfig tenant, Func<string, int> masterTimeoutMs, int replicaTimeoutMs,
+        Func<string, bool>? only = null)
     {
-        var told = new List<Task<string?>>();
+        var told = new List<(string Node, Task<string?> Failure)>();
         for (int i = 0; i < tenant.Shards.Count; i++)
         {
-            var command = Command(Desired(tenant, i));
-            told.Add(NodeActions.TryAsync(prober, tenant.Shards[i].Master, masterTimeoutMs, command));
-            foreach (var replica in tenant.Shards[i].Replicas)
-                told.Add(NodeActions.TryAsync(prober, replica, replicaTimeoutMs, command));
+            var (master, command) = (tenant.Shards[i].Master, Command(Desired(tenant, i)));
+            foreach (var node in tenant.Shards[i].Replicas.Prepend(master).Where(only ?? (_ => true)))
+                told.Add((node, NodeActions.TryAsync(prober, node, node == master ? masterTimeoutMs(node) : replicaTimeoutMs, command)));
         }
-        return [.. (await Task.WhenAll(told).ConfigureAwait(false)).OfType<string>()];
+        await Task.WhenAll(told.Select(t => t.Failure)).ConfigureAwait(false);
+        return told.Where(t => t.Failure.Result is not null).ToDictionary(t => t.Node, t => t.Failure.Result!);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Istore.Tests.Infrastructure;
@@ -7,7 +8,7 @@ namespace Istore.Tests.Infrastructure;
 /// A process a test started (istore-proxy, istore-ha): its output captured for waits and failure
 /// messages, signals by PID, killed on dispose.
 /// </summary>
-public sealed class ChildProcess : IDisposable
+public sealed partial class ChildProcess : IDisposable
 {
     private readonly StringBuilder _output = new();
     private readonly Process _process;
@@ -39,8 +40,24 @@ public sealed class ChildProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    /// <summary>Sends a POSIX signal (HUP, STOP, CONT, KILL…) to <paramref name="pid"/>.</summary>
-    public static void Signal(int pid, string name) => Process.Start("kill", [$"-{name}", pid.ToString()])!.WaitForExit();
+    /// <summary>
+    /// Sends a POSIX signal (HUP, STOP, CONT, KILL…) to <paramref name="pid"/> at once, with kill(2): starting a kill
+    /// process took tens of ms on a loaded host, long enough to miss the moment a test freezes a node at. A process
+    /// already gone is no error.
+    /// </summary>
+    public static void Signal(int pid, string name) => kill(pid, name switch
+    {
+        "HUP" => 1,
+        "INT" => 2,
+        "KILL" => 9,
+        "TERM" => 15,
+        "CONT" => 18,
+        "STOP" => 19,
+        _ => throw new ArgumentException($"no signal {name}", nameof(name)),
+    });
+
+    [LibraryImport("libc")]
+    private static partial int kill(int pid, int signal);
 
     public async Task WaitForOutputAsync(string text, TimeSpan timeout, int occurrences = 1)
     {
