@@ -370,21 +370,8 @@ public sealed class HyperLogLog
         EnsureCapacity(_length + 3);
         var data = _bytes.AsSpan(HeaderSize);
         int end = _length - HeaderSize;
-        int p = 0, first = 0, span = 0, previous = -1;
-        while (p < end)
-        {
-            byte op = data[p];
-            int opLength = 1;
-            if ((op & 0xC0) == 0) span = (op & 0x3F) + 1;
-            else if ((op & 0x80) != 0) span = (op & 3) + 1;
-            else { span = XZeroRun(data[..end], p); opLength = 2; }
-            if (index <= first + span - 1)
-                break;
-            previous = p;
-            p += opLength;
-            first += span;
-        }
-        if (span == 0 || p >= end)
+        int p = SparseRunOf(data[..end], index, out int first, out int previous);
+        if (p < 0)
             return -1;
         byte current = data[p];
         bool isZero = (current & 0xC0) == 0, isXZero = (current & 0xC0) == 0x40, isValue = (current & 0x80) != 0;
@@ -409,7 +396,7 @@ public sealed class HyperLogLog
         }
 
         Span<byte> sequence = stackalloc byte[5];
-        int n = 0, last = first + span - 1;
+        int n = 0, last = first + run - 1;
         if (isZero || isXZero)
         {
             if (index != first)
@@ -447,6 +434,42 @@ public sealed class HyperLogLog
         at[0] = (byte)(run - 1);
         return 1;
     }
+
+    /// <summary>
+    /// The offset of the sparse opcode whose run holds register <paramref name="index"/>, with the
+    /// run's first register and the offset of the opcode before it (-1 if none); -1 when no run
+    /// does (corrupt).
+    /// </summary>
+    private static int SparseRunOf(ReadOnlySpan<byte> data, int index, out int first, out int previous)
+    {
+        int p = 0;
+        first = 0;
+        previous = -1;
+        while (p < data.Length)
+        {
+            byte op = data[p];
+            int opLength = 1, span;
+            if ((op & 0xC0) == 0) span = (op & 0x3F) + 1;
+            else if ((op & 0x80) != 0) span = (op & 3) + 1;
+            else { span = XZeroRun(data, p); opLength = 2; }
+            if (index <= first + span - 1)
+                return p;
+            previous = p;
+            p += opLength;
+            first += span;
+        }
+        return -1;
+    }
+
+    /// <summary>Whether a valid sparse value's register already holds a <see cref="RaiseOf"/>'s count: a PFADD that changes nothing is answered where the value lies.</summary>
+    public static bool SparseHolds(ReadOnlySpan<byte> value, int raise)
+    {
+        var data = value[HeaderSize..];
+        int p = SparseRunOf(data, raise >> 8, out _, out _);
+        return p >= 0 && (data[p] & 0x80) != 0 && ((data[p] >> 2) & 0x1F) + 1 >= (byte)raise;
+    }
+
+    public static bool IsSparseValue(ReadOnlySpan<byte> value) => IsValid(value) && value[4] == Sparse;
 
     /// <summary>Step 4 of hllSparseSet: merge equal adjacent VAL runs, scanning up to five opcodes from the one before the change.</summary>
     private int MergeAdjacent(int previous)

@@ -7,7 +7,9 @@ namespace Istore.Node.Commands;
 /// PFADD's elements as register raises, applied to a dense HyperLogLog where the engine stores it
 /// (<see cref="Keyspace.KeyspaceSession.TryEditInPlace"/>): hashing needs no value, and a dense
 /// value's registers only ever rise, so a few bits change in place instead of 12 KB being read,
-/// copied and written back. Any other value declines, and PFADD reads and writes. One per event loop.
+/// copied and written back; a sparse value whose registers already hold every raise (elements
+/// seen before) is left as it is. Any other value declines, and PFADD reads and writes. One per
+/// event loop.
 /// </summary>
 internal sealed class HyperLogLogRaise : IStringEdit
 {
@@ -35,6 +37,14 @@ internal sealed class HyperLogLogRaise : IStringEdit
     public bool TryEdit(Span<byte> value, out bool changed)
     {
         changed = false;
+        if (HyperLogLog.IsSparseValue(value))
+        {
+            // A sparse value changes size when a register grows: only a PFADD that raises none is answered here.
+            foreach (int raise in Raises)
+                if (!HyperLogLog.SparseHolds(value, raise))
+                    return false;
+            return true;
+        }
         if (!HyperLogLog.IsDenseValue(value))
             return false;
         foreach (int raise in Raises)
