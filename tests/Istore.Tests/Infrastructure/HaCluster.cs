@@ -31,6 +31,9 @@ public sealed class HaCluster : IAsyncDisposable
         var ha = await HaProcess.StartAsync($$"""[{"name": "t1", "password": "p1", "shards": [{"master": "127.0.0.1:{{shard.Master.Port}}", "replicas": [{{replicaList}}]}]}]""",
             downAfterMs, haArgs ?? []);
         var proxy = await ProxyProcess.StartWithHaAsync(ha.Address, haArgs is { } a && a.Contains("--admin-token") ? ["--ha-token", a[Array.IndexOf(a, "--admin-token") + 1]] : []);
+        // A proxy whose first table from HA takes over 10 s (a loaded host) starts serving without tenants (WRONGPASS):
+        // the tests need the tenant, so they wait for the table (already there once it is ready, in the usual case).
+        await proxy.WaitForOutputAsync("Configuration reloaded (HA ", TimeSpan.FromSeconds(30));
         return new HaCluster(shard, ha, proxy);
     }
 
