@@ -295,6 +295,9 @@ public sealed class Scaler : IDisposable
             var connections = sources.Select(s => { Endpoint.TryParse(s, out var e); return _ha.Prober.Connect(e); }).ToList();
             var paused = new bool[connections.Count];
             Dictionary<string, string> unguarded = [];
+            // A replica whose last probe failed (a frozen old master once failed over) is not told while writes are
+            // paused: the guard keeper sets it once it answers, as it does a replica that does not answer in time.
+            var silent = t.Shards.SelectMany(s => s.Replicas).Where(r => Endpoint.TryParse(r, out var e) && _ha.Prober.Status(e).FailedSinceLastOk).ToHashSet();
             long started = Environment.TickCount64;
             try
             {
@@ -308,7 +311,8 @@ public sealed class Scaler : IDisposable
                 // does not (frozen) fails the attempt within a probe's timeout, leaving the loop free to fail it over. A
                 // replica that does not answer within a probe's timeout (a frozen old master) is set by the guard keeper
                 // later, not waited for while writes are paused.
-                unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, m => NodeActions.LoopTimeoutMs(_ha.Prober, m), _ha.Prober.TimeoutMs).ConfigureAwait(false);
+                unguarded = await ShardGuards.ApplyAsync(_ha.Prober, t, m => NodeActions.LoopTimeoutMs(_ha.Prober, m), _ha.Prober.TimeoutMs,
+                    node => !silent.Contains(node)).ConfigureAwait(false);
                 if (t.Shards.Any(s => unguarded.ContainsKey(s.Master)))
                     throw new IOException("a master could not be guarded: " + string.Join(", ", unguarded.Values));
                 if (!await _ha.Store.TryCommitAsync(next, CancellationToken.None).ConfigureAwait(false))
@@ -321,7 +325,8 @@ public sealed class Scaler : IDisposable
                 // Within a probe's timeout, as the rest of the loop waits, and only on the nodes that took the new guard: one
                 // that did not answer it (frozen) is not waited for twice. A node not told now is set by the guard keeper
                 // once it answers (should it still run the new guard's command when it resumes, the keeper undoes that too).
-                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ => _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs, node => !unguarded.ContainsKey(node)).ConfigureAwait(false);
+                await ShardGuards.ApplyAsync(_ha.Prober, Find(tenant), _ => _ha.Prober.TimeoutMs, _ha.Prober.TimeoutMs,
+                    node => !silent.Contains(node) && !unguarded.ContainsKey(node)).ConfigureAwait(false);
                 throw;
             }
             finally
