@@ -17,7 +17,7 @@ internal static class NodeActions
     /// </summary>
     public static int LoopTimeoutMs(Prober prober, string node) => HasAnswered(prober, node) ? prober.TimeoutMs : ActionTimeoutMs(prober);
 
-    public static bool HasAnswered(Prober prober, string node) => Endpoint.TryParse(node, out var endpoint) && prober.Status(endpoint).LastOkMs > 0;
+    private static bool HasAnswered(Prober prober, string node) => Endpoint.TryParse(node, out var endpoint) && prober.Status(endpoint).LastOkMs > 0;
 
     /// <summary>Makes <paramref name="replica"/> follow <paramref name="master"/> and waits (up to 10 s) until its link is up (the full sync is done).</summary>
     public static async Task FollowAsync(Prober prober, string replica, string master)

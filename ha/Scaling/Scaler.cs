@@ -209,8 +209,7 @@ public sealed class Scaler : IDisposable
             foreach (var replica in added.Skip(1))
                 await NodeActions.FollowAsync(_ha.Prober, replica, added[0]).ConfigureAwait(false);
             // Off the loop, the time a node just started may take (the cut-over waits a probe's timeout for a master that has answered one).
-            for (long deadline = Environment.TickCount64 + NodeActions.ActionTimeoutMs(_ha.Prober); !added.All(n => NodeActions.HasAnswered(_ha.Prober, n)) && Environment.TickCount64 < deadline;)
-                await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
+            await AnsweredAsync(() => added, sinceMs: 0, NodeActions.ActionTimeoutMs(_ha.Prober)).ConfigureAwait(false);
             await CutOverAsync(tenant, t =>
             {
                 if (added.Count > 0)
@@ -274,9 +273,15 @@ public sealed class Scaler : IDisposable
     {
         long sinceMs = Environment.TickCount64;
         await Task.Delay(CutOverRetryDelayMs, _stop.Token).ConfigureAwait(false);
-        for (long deadline = Environment.TickCount64 + 3L * _ha.Store.Current.DownAfterMs; Environment.TickCount64 < deadline;)
+        await AnsweredAsync(() => TopologyChange.Tenant(Next(tenant, change), tenant).Shards.Select(s => s.Master), sinceMs, 3L * _ha.Store.Current.DownAfterMs).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> until each of <paramref name="nodes"/> (asked again each time) has answered a probe since <paramref name="sinceMs"/> (0: ever).</summary>
+    private async Task AnsweredAsync(Func<IEnumerable<string>> nodes, long sinceMs, long timeoutMs)
+    {
+        for (long deadline = Environment.TickCount64 + timeoutMs; Environment.TickCount64 < deadline;)
         {
-            if (TopologyChange.Tenant(Next(tenant, change), tenant).Shards.All(s => Endpoint.TryParse(s.Master, out var master) && _ha.Prober.Status(master).LastOkMs > sinceMs))
+            if (nodes().All(n => Endpoint.TryParse(n, out var e) && _ha.Prober.Status(e).LastOkMs > sinceMs))
                 return;
             await Task.Delay(_ha.Prober.IntervalMs, _stop.Token).ConfigureAwait(false);
         }

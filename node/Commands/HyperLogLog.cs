@@ -128,8 +128,6 @@ public sealed class HyperLogLog
         return index << 8 | count;
     }
 
-    public static bool IsDenseValue(ReadOnlySpan<byte> value) => IsValid(value) && value[4] == Dense;
-
     /// <summary>Applies a <see cref="RaiseOf"/> to a dense value in place: true when its register grew (the cached count is then stale).</summary>
     public static bool RaiseDense(Span<byte> value, int raise)
     {
@@ -370,12 +368,11 @@ public sealed class HyperLogLog
         EnsureCapacity(_length + 3);
         var data = _bytes.AsSpan(HeaderSize);
         int end = _length - HeaderSize;
-        int p = SparseRunOf(data[..end], index, out int first, out int previous);
+        int p = SparseRunOf(data[..end], index, out int first, out int run, out int previous);
         if (p < 0)
             return -1;
         byte current = data[p];
         bool isZero = (current & 0xC0) == 0, isXZero = (current & 0xC0) == 0x40, isValue = (current & 0x80) != 0;
-        int run = isZero ? (current & 0x3F) + 1 : isXZero ? XZeroRun(data[..end], p) : (current & 3) + 1;
         int next = isXZero ? p + 2 : p + 1;
 
         if (isValue)
@@ -437,10 +434,10 @@ public sealed class HyperLogLog
 
     /// <summary>
     /// The offset of the sparse opcode whose run holds register <paramref name="index"/>, with the
-    /// run's first register and the offset of the opcode before it (-1 if none); -1 when no run
-    /// does (corrupt).
+    /// run's first register, its length and the offset of the opcode before it (-1 if none); -1
+    /// when no run does (corrupt).
     /// </summary>
-    private static int SparseRunOf(ReadOnlySpan<byte> data, int index, out int first, out int previous)
+    private static int SparseRunOf(ReadOnlySpan<byte> data, int index, out int first, out int run, out int previous)
     {
         int p = 0;
         first = 0;
@@ -448,16 +445,17 @@ public sealed class HyperLogLog
         while (p < data.Length)
         {
             byte op = data[p];
-            int opLength = 1, span;
-            if ((op & 0xC0) == 0) span = (op & 0x3F) + 1;
-            else if ((op & 0x80) != 0) span = (op & 3) + 1;
-            else { span = XZeroRun(data, p); opLength = 2; }
-            if (index <= first + span - 1)
+            int opLength = 1;
+            if ((op & 0xC0) == 0) run = (op & 0x3F) + 1;
+            else if ((op & 0x80) != 0) run = (op & 3) + 1;
+            else { run = XZeroRun(data, p); opLength = 2; }
+            if (index <= first + run - 1)
                 return p;
             previous = p;
             p += opLength;
-            first += span;
+            first += run;
         }
+        run = 0;
         return -1;
     }
 
@@ -465,11 +463,12 @@ public sealed class HyperLogLog
     public static bool SparseHolds(ReadOnlySpan<byte> value, int raise)
     {
         var data = value[HeaderSize..];
-        int p = SparseRunOf(data, raise >> 8, out _, out _);
+        int p = SparseRunOf(data, raise >> 8, out _, out _, out _);
         return p >= 0 && (data[p] & 0x80) != 0 && ((data[p] >> 2) & 0x1F) + 1 >= (byte)raise;
     }
 
-    public static bool IsSparseValue(ReadOnlySpan<byte> value) => IsValid(value) && value[4] == Sparse;
+    /// <summary>Whether a value that passed <see cref="IsValid(ReadOnlySpan{byte})"/> is sparse (else dense).</summary>
+    public static bool IsSparseValue(ReadOnlySpan<byte> value) => value[4] == Sparse;
 
     /// <summary>Step 4 of hllSparseSet: merge equal adjacent VAL runs, scanning up to five opcodes from the one before the change.</summary>
     private int MergeAdjacent(int previous)

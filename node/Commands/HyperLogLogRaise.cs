@@ -37,6 +37,8 @@ internal sealed class HyperLogLogRaise : IStringEdit
     public bool TryEdit(Span<byte> value, out bool changed)
     {
         changed = false;
+        if (!HyperLogLog.IsValid(value))
+            return false;
         if (HyperLogLog.IsSparseValue(value))
         {
             // A sparse value changes size when a register grows: only a PFADD that raises none is answered here.
@@ -45,8 +47,6 @@ internal sealed class HyperLogLogRaise : IStringEdit
                     return false;
             return true;
         }
-        if (!HyperLogLog.IsDenseValue(value))
-            return false;
         foreach (int raise in Raises)
             changed |= HyperLogLog.RaiseDense(value, raise);
         return true;

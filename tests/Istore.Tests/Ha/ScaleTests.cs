@@ -59,7 +59,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
     {
         const string started = "Started istore-node";
         int before = up.CountOf(started);
-        int pid = await PidOfAsync(master);
+        int pid = await UpProcess.NodePidAsync(master);
         await up.WaitForOutputAsync(started, TimeSpan.FromSeconds(60), before + 2);
         await StopAWhileAsync(pid);
     }
@@ -103,7 +103,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         await CheckPlacementAsync(cluster, data, shards: 3);
 
         frozen = cluster.Masters()[0];
-        int pid = await PidOfAsync(frozen);
+        int pid = await UpProcess.NodePidAsync(frozen);
         await using (var load = new WriteLoad(cluster))
         {
             var stopped = StopAWhileAsync(pid);   // a shrinking step begins with its cut-over
@@ -118,7 +118,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         Assert.InRange(failoverMs, 0, StopMs - 1);   // while it was frozen: the cut-over did not hold the decision loop
         // The attempt that passed did not wait for the frozen old master, a replica by then whose probes fail: less than
         // a probe's timeout (half of downAfterMs, 1,000 ms by default), which waiting for it would take.
-        Assert.True((long)progress["cutOverMs"]! < 500, $"the cut-over paused writes for {progress["cutOverMs"]} ms");
+        AssertShortCutOver(progress, underMs: 500);
         await CheckPlacementAsync(cluster, data, shards: 2);
     }
 
@@ -141,8 +141,8 @@ public sealed class ScaleTests(ITestOutputHelper output)
     }
 
     /// <summary>The attempt that passed waited for no stopped node.</summary>
-    private static void AssertShortCutOver(JsonNode progress) =>
-        Assert.True((long)progress["cutOverMs"]! < 1000, $"the cut-over paused writes for {progress["cutOverMs"]} ms");
+    private static void AssertShortCutOver(JsonNode progress, int underMs = 1000) =>
+        Assert.True((long)progress["cutOverMs"]! < underMs, $"the cut-over paused writes for {progress["cutOverMs"]} ms");
 
     /// <summary>Stops a growing step's new master the moment its replica has synced, which HA waits for before the cut-over; its address.</summary>
     private async Task<string> StopNewMasterAtCutOverAsync(UpProcess up)
@@ -154,7 +154,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         var added = up.NodeAddresses().Where(a => !old.Contains(a)).ToList();
         var pids = new Dictionary<string, int>();
         foreach (var address in added)
-            pids[address] = await PidOfAsync(address);
+            pids[address] = await UpProcess.NodePidAsync(address);
         var nodes = new List<RespClient>();
         try
         {
@@ -195,8 +195,6 @@ public sealed class ScaleTests(ITestOutputHelper output)
             ChildProcess.Signal(pid, "CONT");
         }
     }
-
-    private static async Task<int> PidOfAsync(string node) => int.Parse((await UpProcess.NodeInfoAsync(node))["process_id"]);
 
     /// <summary>Stops the load and counts its acknowledged writes not found (HA's warnings printed when any is lost).</summary>
     private async Task AssertNoAcknowledgedWriteLostAsync(UpProcess up, WriteLoad load, string step)

@@ -33,7 +33,7 @@ public sealed class UpTests(ITestOutputHelper output)
 
         // kill -9 a master: HA fails over, `up` restarts the process, which rejoins as a replica.
         string master = (string)up.Topology()["tenants"]![0]!["shards"]![0]!["master"]!;
-        ChildProcess.Signal(int.Parse((await UpProcess.NodeInfoAsync(master))["process_id"]), "KILL");
+        ChildProcess.Signal(await UpProcess.NodePidAsync(master), "KILL");
         await WaitAsync(() => (string)up.Topology()["tenants"]![0]!["shards"]![0]!["master"]! != master, TimeSpan.FromSeconds(10), "no failover:\n" + up.Output);
         await WaitAsync(async () =>
         {

@@ -71,7 +71,7 @@ public sealed class UpProcess : IAsyncDisposable
     public async Task RememberChildrenAsync()
     {
         foreach (var address in NodeAddresses())
-            _childPids.Add(int.Parse((await NodeInfoAsync(address))["process_id"]));
+            _childPids.Add(await NodePidAsync(address));
         await using var proxy = await RespClient.ConnectAsync("127.0.0.1", ProxyPort);
         await proxy.ExecuteAsync("AUTH", Tenant.Name, Tenant.Password);
         _childPids.Add(int.Parse(InfoText.Fields((await proxy.ExecuteAsync("INFO", "server")).AsString()!)["process_id"]));
@@ -85,6 +85,8 @@ public sealed class UpProcess : IAsyncDisposable
         await using var c = await RespClient.ConnectAsync(parts[0], int.Parse(parts[1]));
         return InfoText.Fields((await c.ExecuteAsync("INFO", "everything")).AsString()!);
     }
+
+    public static async Task<int> NodePidAsync(string address) => int.Parse((await NodeInfoAsync(address))["process_id"]);
 
     /// <summary>The topology `up`'s HA keeps in &lt;dir&gt;/ha.json.</summary>
     public JsonNode Topology() => JsonNode.Parse(File.ReadAllText(Path.Combine(Directory, "ha.json")))!;
