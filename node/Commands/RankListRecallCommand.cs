@@ -13,8 +13,8 @@ namespace Istore.Node.Commands;
 /// (<see cref="RecallArguments"/>, shared with the proxy) before any key is read; a missing list is empty, a missing exclusion excludes nothing.
 /// A recall merges for milliseconds, so it runs off the event loop, whose other clients go on
 /// meanwhile; its client waits as a blocked one does (inside MULTI or a script it runs in place).
-/// On the memory engine the merge holds no lock: writers go on, and one that changes a list
-/// being merged changes a copy (<see cref="StoredObject.Pin"/>).
+/// The merge holds no lock: writers go on. On the memory engine one that changes a list being
+/// merged changes a copy (<see cref="StoredObject.Pin"/>); on the disk engine the merge reads at a snapshot.
 /// </summary>
 public static class RankListRecallCommand
 {
@@ -67,35 +67,39 @@ public static class RankListRecallCommand
     }
 
     /// <summary>
-    /// On a pool thread. An engine whose collections can be pinned (memory) holds the keyspace lock
-    /// only to read the keys and pin their objects, merges without it (writers meanwhile replace
-    /// what they change with a copy), and takes it again to unpin; otherwise the merge holds it.
+    /// On a pool thread. The keyspace lock is held only to read the keys; the merge runs without
+    /// it. An engine whose collections can be pinned (memory) pins the objects (writers meanwhile
+    /// replace what they change with a copy) and takes the lock again to unpin; a disk node's
+    /// lists are read at a RocksDB snapshot taken under the lock.
     /// </summary>
     private static Outcome RunOffLoop(Database db, bool noTouch, RecallArguments request, byte[][] listKeys, byte[][] excludeKeys)
     {
         bool pin = db.Engine.PinsObjects;
         var inputs = new Inputs();
+        var keyspace = db.RentOffLoopSession();
+        IDisposable? snapshot = null;
         try
         {
             using (db.Lock.Hold())
             {
-                var keyspace = db.OffLoopSession;
                 keyspace.CommandStarts();
                 keyspace.NoTouch = noTouch;
                 Open(inputs, keyspace, request, listKeys, excludeKeys, pin);
                 if (!pin)
-                    return Merge(inputs, request, concurrent: false);
+                    snapshot = keyspace.BeginSnapshotReads() ?? throw new InvalidOperationException($"the {db.Engine.Name} engine neither pins objects nor reads at a snapshot");
             }
-            return Merge(inputs, request, concurrent: true);
+            return Merge(inputs, request, concurrent: pin);
         }
         finally
         {
+            snapshot?.Dispose();
             if (inputs.Pinned.Count > 0)
             {
                 using (db.Lock.Hold())
                     foreach (var pinned in inputs.Pinned)
                         pinned.Unpin();
             }
+            db.ReturnOffLoopSession(keyspace);
         }
     }
 
@@ -110,10 +114,10 @@ public static class RankListRecallCommand
     /// <summary>What a recall reads, looked up under the write lock; with <c>pin</c>, every object in it pinned.</summary>
     private sealed class Inputs
     {
-        public readonly List<WeightedList> Lists = [];
+        /// <summary>The lists and their weights, opened for the recall by <see cref="Merge"/> (a disk list reads its window then, at the snapshot).</summary>
+        public readonly List<(RankListValue List, double Weight)> Lists = [];
         public readonly List<IRecallExclusion> Exclusions = [];
         public readonly List<StoredObject> Pinned = [];
-        public MemberTable? Members;
         public string? Error;
     }
 
@@ -131,7 +135,7 @@ public static class RankListRecallCommand
                 return;
             }
             Hold(inputs, list, pin);
-            inputs.Lists.Add(new WeightedList(list.OpenRecall(ref inputs.Members, request.Depth), request.Lists[i].Weight));
+            inputs.Lists.Add((list, request.Lists[i].Weight));
         }
         foreach (var key in excludeKeys)
         {
@@ -161,9 +165,11 @@ public static class RankListRecallCommand
     {
         if (inputs.Error is { } error)
             return new(null, error);
-        if (inputs.Members is null)
+        MemberTable? members = null;
+        var lists = inputs.Lists.ConvertAll(input => new WeightedList(input.List.OpenRecall(ref members, request.Depth), input.Weight));
+        if (members is null)
             return new([], null);
-        var query = new RecallQuery(inputs.Members, request.Count, inputs.Lists, request.Aggregate, request.Depth, inputs.Exclusions) { Concurrent = concurrent };
+        var query = new RecallQuery(members, request.Count, lists, request.Aggregate, request.Depth, inputs.Exclusions) { Concurrent = concurrent };
         var top = Recall.TopK(query);
         for (int i = 0; i < top.Count; i++)
             top[i] = top[i] with { Member = top[i].Member.ToArray() };

@@ -17,7 +17,8 @@ public interface IStorageEngine : IDisposable
     /// <summary>
     /// Collections are objects in the node's memory, left unchanged while pinned
     /// (<see cref="Objects.StoredObject.Pin"/>), so a long reader (a recall's merge) can read them
-    /// without the keyspace lock. False for an engine whose collections are views over its storage.
+    /// without the keyspace lock. False for an engine whose collections are views over its storage
+    /// (such a reader reads them at a snapshot instead, <see cref="IEngineSession.BeginSnapshotReads"/>).
     /// </summary>
     bool PinsObjects => false;
 
@@ -105,6 +106,13 @@ public interface IEngineSession : IDisposable
     void Fetch(ReadOnlySpan<byte> key)
     {
     }
+
+    /// <summary>
+    /// Called under the keyspace write lock: until the returned scope ends, the collections this
+    /// session has read keep reading as they are now, without the lock, and the session writes
+    /// nothing. Null from an engine that pins objects instead (<see cref="IStorageEngine.PinsObjects"/>).
+    /// </summary>
+    IDisposable? BeginSnapshotReads() => null;
 
     /// <summary>Type and expiry of a key without copying its value.</summary>
     KeyType Peek(ReadOnlySpan<byte> key, out long expireAt);

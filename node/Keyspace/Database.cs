@@ -29,21 +29,15 @@ public sealed class Database(IStorageEngine engine)
     /// </summary>
     internal long AtomicSequence;
 
-    private KeyspaceSession? _offLoop;
+    private readonly System.Collections.Concurrent.ConcurrentBag<KeyspaceSession> _offLoop = [];
 
     /// <summary>
-    /// The session of work moved off the event loops (a recall's merge): used only by a thread that
-    /// holds <see cref="Lock"/> as a writer, so one is enough.
+    /// A session for work moved off the event loops (a recall's merge), the caller's alone until
+    /// <see cref="ReturnOffLoopSession"/>: part of that work reads without the lock, beside other such work.
     /// </summary>
-    internal KeyspaceSession OffLoopSession
-    {
-        get
-        {
-            if (!Lock.IsHeld)
-                throw new InvalidOperationException("the off-loop session is used under the write lock only");
-            return _offLoop ??= new KeyspaceSession(this);
-        }
-    }
+    internal KeyspaceSession RentOffLoopSession() => _offLoop.TryTake(out var session) ? session : new KeyspaceSession(this);
+
+    internal void ReturnOffLoopSession(KeyspaceSession session) => _offLoop.Add(session);
 
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();

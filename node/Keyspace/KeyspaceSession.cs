@@ -196,6 +196,9 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>Whether this session holds the write lock (its reads need no check).</summary>
     public bool InWriteScope => _lockDepth > 0 || _db.Lock.IsHeld;
 
+    /// <inheritdoc cref="IEngineSession.BeginSnapshotReads"/>
+    public IDisposable? BeginSnapshotReads() => _engine.BeginSnapshotReads();
+
     /// <summary>Whether the key is live; like Redis's EXISTS it leaves the key's access time alone.</summary>
     public bool Exists(ReadOnlySpan<byte> key) => TypeOf(key, out _) != KeyType.None;
 

@@ -72,6 +72,19 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
 
     internal ScanCursors Cursors { get; } = new();
 
+    private int _snapshotReaders;
+
+    /// <summary>
+    /// Whether compaction may drop a dead collection's elements now: not while a session reads at a
+    /// snapshot (<see cref="DiskSession.BeginSnapshotReads"/>), which may still need them, since a
+    /// compaction filter is applied whatever snapshots exist. They go at a later compaction.
+    /// </summary>
+    internal bool MayDropStaleElements => Volatile.Read(ref _snapshotReaders) == 0;
+
+    internal void SnapshotReadsBegin() => Interlocked.Increment(ref _snapshotReaders);
+
+    internal void SnapshotReadsEnd() => Interlocked.Decrement(ref _snapshotReaders);
+
     /// <summary>Held while a mutation reads a key's old record, writes its batch and updates the counts.</summary>
     internal object CountLock { get; } = new();
 

@@ -144,6 +144,33 @@ internal sealed partial class DiskSession
             stream.Save();
     }
 
+    /// <summary>
+    /// Until the scope ends, this session's collection reads see the database as it is now, and it
+    /// writes nothing: a recall merges its lists this way without the keyspace lock.
+    /// </summary>
+    public IDisposable BeginSnapshotReads() => new SnapshotReads(this);
+
+    private sealed class SnapshotReads : IDisposable
+    {
+        private readonly DiskSession _session;
+        private readonly Native.Snapshot _snapshot;
+
+        public SnapshotReads(DiskSession session)
+        {
+            _session = session;
+            session.Engine.SnapshotReadsBegin();   // before the snapshot: see MayDropStaleElements
+            _snapshot = session._db.CreateSnapshot();
+            session._pending.ReadAt(_snapshot);
+        }
+
+        public void Dispose()
+        {
+            _session._pending.ReadAt(null);
+            _snapshot.Dispose();
+            _session.Engine.SnapshotReadsEnd();
+        }
+    }
+
     private Ranklist.MemberTable? _recallMembers;
 
     /// <summary>The member table of this session's next recall over disk ranklists, emptied (one recall at a time per event loop).</summary>

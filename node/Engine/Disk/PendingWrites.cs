@@ -24,11 +24,22 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
 
     private bool _written;
 
+    /// <summary>Set while the session reads at a snapshot (<see cref="DiskSession.BeginSnapshotReads"/>): nothing may be written then.</summary>
+    private Snapshot? _readAt;
+
+    public void ReadAt(Snapshot? snapshot)
+    {
+        if (_written)
+            throw new InvalidOperationException("a session with pending writes cannot read at a snapshot");
+        _readAt = snapshot;
+    }
+
     /// <summary>No writes yet: checked after every command, so kept here rather than asked of RocksDB.</summary>
     public bool IsEmpty => !_written;
 
     public void Put(ColumnFamily family, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
+        ThrowIfReadingAtSnapshot();
         if (family == engine.Metadata && engine.MeasuresData)
             _bytesDelta += DiskFormat.DataBytes(key, value) - ReplacedBytes(key);
         _written = true;
@@ -38,6 +49,7 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
 
     public void Delete(ColumnFamily family, ReadOnlySpan<byte> key)
     {
+        ThrowIfReadingAtSnapshot();
         if (family == engine.Metadata && engine.MeasuresData)
             _bytesDelta -= ReplacedBytes(key);
         _written = true;
@@ -54,7 +66,7 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
             return DiskFormat.DataBytes(key, record.Span);
     }
 
-    /// <summary>Reads a key as the command sees it: its own write, else the database (pinned, without the batch lookup, while it wrote nothing).</summary>
+    /// <summary>Reads a key as the command sees it: its own write, else the database (pinned, without the batch lookup, while it wrote nothing; at the snapshot, if any).</summary>
     public bool TryGet(ColumnFamily family, ReadOnlySpan<byte> key, out StoredValue value)
     {
         bool found;
@@ -65,7 +77,7 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
         }
         else
         {
-            found = _db.TryGet(family, key, out var stored);
+            found = _db.TryGet(family, key, out var stored, _readAt);
             value = new StoredValue(stored, default, fromBatch: false);
         }
         return found;
@@ -77,7 +89,13 @@ internal sealed class PendingWrites(DiskEngine engine) : IDisposable
     /// Like every iterator here it must not outlive a write to the batch.
     /// </summary>
     public Native.Iterator NewIterator(ColumnFamily family, ReadOnlySpan<byte> upperBound) =>
-        _written ? _db.NewIterator(_index, family, upperBound) : _db.NewIterator(family, upperBound);
+        _written ? _db.NewIterator(_index, family, upperBound) : _db.NewIterator(family, upperBound, snapshot: _readAt);
+
+    private void ThrowIfReadingAtSnapshot()
+    {
+        if (_readAt is not null)
+            throw new InvalidOperationException("a session reading at a snapshot cannot write");
+    }
 
     /// <summary>Applies the writes with the count changes in one batch (the WAL holds the whole command or none of it).</summary>
     public void Commit(DiskEngine engine)

@@ -7,8 +7,9 @@ namespace Istore.Node.Engine.Disk;
 /// length, key, version): drops the elements and sorted-set index entries of collections that are gone
 /// (deleted, expired and removed, overwritten, recreated under a new version). An element is live
 /// only while its key's metadata record is a collection of the element's version; versions are
-/// never reused, so once dead an element stays dead and dropping it races with nothing. Runs on
-/// RocksDB's threads, one metadata lookup per element it sees.
+/// never reused, so once dead an element stays dead and dropping it races with nothing, except a
+/// reader at a snapshot taken while the collection lived (a disk recall's merge): nothing is dropped
+/// while one runs. Runs on RocksDB's threads, one metadata lookup per element it sees.
 /// </summary>
 internal sealed class StaleSubkeyFilter(DiskEngine engine) : CompactionFilter("istore.stale-subkeys")
 {
@@ -16,9 +17,13 @@ internal sealed class StaleSubkeyFilter(DiskEngine engine) : CompactionFilter("i
     {
         if (!DiskFormat.TryParseSubkey(key, out var userKey, out ulong version))
             return false;
+        bool dead;
         if (!engine.Db.TryGet(engine.Metadata, userKey, out var record))
-            return true;
-        using (record)
-            return !DiskFormat.IsCollection(record.Span) || DiskFormat.VersionOf(record.Span) != version;
+            dead = true;
+        else
+            using (record)
+                dead = !DiskFormat.IsCollection(record.Span) || DiskFormat.VersionOf(record.Span) != version;
+        // Read after the metadata: a collection that died after a snapshot read began is kept for it.
+        return dead && engine.MayDropStaleElements;
     }
 }

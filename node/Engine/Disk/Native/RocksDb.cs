@@ -117,13 +117,13 @@ internal sealed unsafe partial class RocksDb : IDisposable
 
     /// <summary>
     /// Reads a value without copying it out of RocksDB (the block cache or memtable stays pinned
-    /// until the returned value is disposed). False when the key is missing.
+    /// until the returned value is disposed), as of now or <paramref name="at"/>. False when the key is missing.
     /// </summary>
-    public bool TryGet(ColumnFamily family, ReadOnlySpan<byte> key, out PinnedValue value)
+    public bool TryGet(ColumnFamily family, ReadOnlySpan<byte> key, out PinnedValue value, Snapshot? at = null)
     {
         nint slice, err;
         fixed (byte* k = key)
-            slice = RocksDbNative.GetPinned(_db, _readOptions, family.Handle, k, (nuint)key.Length, out err);
+            slice = RocksDbNative.GetPinned(_db, at?.ReadOptions ?? _readOptions, family.Handle, k, (nuint)key.Length, out err);
         RocksDbException.ThrowIfError(err);
         value = new PinnedValue(slice);
         return slice != 0;
@@ -310,15 +310,29 @@ internal readonly unsafe struct PinnedValue(nint slice) : IDisposable
 }
 
 /// <summary>A point-in-time view: reads and iterators given it see the database as it was.</summary>
-internal sealed class Snapshot(nint db, nint handle) : IDisposable
+internal sealed class Snapshot : IDisposable
 {
-    internal nint Handle { get; private set; } = handle;
+    private readonly nint _db;
+
+    public Snapshot(nint db, nint handle)
+    {
+        _db = db;
+        Handle = handle;
+        ReadOptions = RocksDbNative.ReadOptionsCreate();
+        RocksDbNative.ReadOptionsSetSnapshot(ReadOptions, handle);
+    }
+
+    internal nint Handle { get; private set; }
+
+    /// <summary>Point reads at this snapshot.</summary>
+    internal nint ReadOptions { get; }
 
     public void Dispose()
     {
         if (Handle == 0)
             return;
-        RocksDbNative.ReleaseSnapshot(db, Handle);
+        RocksDbNative.ReadOptionsDestroy(ReadOptions);
+        RocksDbNative.ReleaseSnapshot(_db, Handle);
         Handle = 0;
     }
 }
