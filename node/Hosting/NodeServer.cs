@@ -224,7 +224,10 @@ public sealed class NodeServer : IServerApplication, IDisposable
         MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
-        CloseLogged("engine", _engine.Dispose);
+        if (Database.CloseOffLoopWork(TimeSpan.FromSeconds(30)))
+            CloseLogged("engine", _engine.Dispose);
+        else
+            Log.EngineLeftOpen(Logger);
         Scripts.Dispose();
     }
 

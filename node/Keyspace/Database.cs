@@ -30,14 +30,39 @@ public sealed class Database(IStorageEngine engine)
     internal long AtomicSequence;
 
     private readonly System.Collections.Concurrent.ConcurrentBag<KeyspaceSession> _offLoop = [];
+    private int _offLoopRunning;
+    private volatile bool _closing;
 
     /// <summary>
     /// A session for work moved off the event loops (a recall's merge), the caller's alone until
     /// <see cref="ReturnOffLoopSession"/>: part of that work reads without the lock, beside other such work.
     /// </summary>
-    internal KeyspaceSession RentOffLoopSession() => _offLoop.TryTake(out var session) ? session : new KeyspaceSession(this);
+    internal KeyspaceSession RentOffLoopSession()
+    {
+        Interlocked.Increment(ref _offLoopRunning);
+        if (_closing)
+        {
+            Interlocked.Decrement(ref _offLoopRunning);
+            throw new InvalidOperationException("the node is shutting down");
+        }
+        return _offLoop.TryTake(out var session) ? session : new KeyspaceSession(this);
+    }
 
-    internal void ReturnOffLoopSession(KeyspaceSession session) => _offLoop.Add(session);
+    internal void ReturnOffLoopSession(KeyspaceSession session)
+    {
+        _offLoop.Add(session);
+        Interlocked.Decrement(ref _offLoopRunning);
+    }
+
+    /// <summary>
+    /// Before the engine closes: refuses new off-loop work and waits for what runs (it reads the
+    /// engine without the lock, and would read freed memory). False if it still runs after <paramref name="timeout"/>.
+    /// </summary>
+    public bool CloseOffLoopWork(TimeSpan timeout)
+    {
+        _closing = true;
+        return SpinWait.SpinUntil(() => Volatile.Read(ref _offLoopRunning) == 0, timeout);
+    }
 
     /// <summary>Clients watching keys (WATCH); every write tells it which key changed.</summary>
     public KeyWatchers Watchers { get; } = new();

@@ -280,6 +280,9 @@ internal sealed unsafe partial class RocksDb : IDisposable
     {
         if (_db == 0)
             return;
+        // Compactions still running call the compaction filters, which read through the family
+        // handles: they end before the handles go (closing waits for them only after that).
+        RocksDbNative.CancelAllBackgroundWork(_db, wait: 1);
         foreach (var family in _families.Values)
             RocksDbNative.ColumnFamilyHandleDestroy(family.Handle);
         RocksDbNative.Close(_db);

@@ -32,6 +32,9 @@ internal static unsafe partial class RocksDbNative
     [LibraryImport(Library, EntryPoint = "rocksdb_close")]
     public static partial void Close(nint db);
 
+    [LibraryImport(Library, EntryPoint = "rocksdb_cancel_all_background_work")]
+    public static partial void CancelAllBackgroundWork(nint db, byte wait);
+
     [LibraryImport(Library, EntryPoint = "rocksdb_free")]
     public static partial void Free(nint ptr);
 
