@@ -46,7 +46,21 @@ internal sealed class DiskSortedSet : SortedSetValue, IDiskCollection
 
     public override bool TryGetScore(ReadOnlySpan<byte> member, out double score) => _members.TryGetScore(member, out score);
 
-    public override bool Set(ReadOnlySpan<byte> member, double score) => _members.Set(member, score);
+    public override bool Set(ReadOnlySpan<byte> member, double score) => _members.Set(member, AsStored(member, score));
+
+    /// <summary>
+    /// -0 is stored as 0 where redis-server would put it in a listpack (which keeps it as the
+    /// integer 0): a sorted set that holds at most zset-max-listpack-entries with this member, a
+    /// member within zset-max-listpack-value (the other members' lengths are not checked). A
+    /// larger set keeps -0, as Redis's skiplist does.
+    /// </summary>
+    private double AsStored(ReadOnlySpan<byte> member, double score)
+    {
+        if (score != 0 || !double.IsNegative(score) || member.Length > EncodingLimits.SortedSetValue)
+            return score;
+        long entries = EncodingLimits.SortedSetEntries;
+        return Length < entries || (Length == entries && TryGetScore(member, out _)) ? 0.0 : score;
+    }
 
     public override bool Remove(ReadOnlySpan<byte> member) => _members.Remove(member);
 

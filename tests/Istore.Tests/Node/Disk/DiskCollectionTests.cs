@@ -99,7 +99,7 @@ public class DiskCollectionTests(ITestOutputHelper output)
             c:t set ttl:-1 x
             c:ttl set ttl:set m
             c:union set ttl:-1 x,z
-            z:a zset ttl:-1 z,-inf,neg,-0,x,1,y,7,new,10000000000
+            z:a zset ttl:-1 z,-inf,neg,0,x,1,y,7,new,10000000000
             z:copy zset ttl:-1 r,5,extra,6
             z:lex zset ttl:-1 a,0,c,0,d,0
             z:moved zset ttl:-1 r,5

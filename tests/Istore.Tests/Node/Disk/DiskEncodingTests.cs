@@ -48,6 +48,40 @@ public sealed class DiskEncodingTests(DiskNodeFixture fixture, RedisServerFixtur
         Assert.Equal(Elements(expected[1], paired), Elements(actual[1], paired));
     }
 
+    /// <summary>
+    /// -0 reads back as 0 from a sorted set redis-server holds in a listpack, and as -0 from a
+    /// skiplist: the 129th member of a full listpack converts it first and keeps its -0, an update
+    /// at 128 members stays in the listpack.
+    /// </summary>
+    [Fact]
+    public async Task A_signed_zero_score_reads_back_as_from_redis_servers_listpack_or_skiplist()
+    {
+        await using var ours = await fixture.ConnectAsync();
+        await using var theirs = await RawConnection.ConnectAsync(redis.Port);
+        string[][] build =
+        [
+            ["DEL", "de:z0-small", "de:z0-full", "de:z0-over", "de:z0-long"],
+            ["ZADD", "de:z0-small", "-0", "neg", "1", "one"],
+            ["ZADD", "de:z0-full", .. Enumerable.Range(0, 128).SelectMany(i => new[] { i.ToString(), $"m{i}" })],
+            ["ZADD", "de:z0-full", "-0", "m5"],
+            ["ZADD", "de:z0-over", .. Enumerable.Range(0, 128).SelectMany(i => new[] { i.ToString(), $"m{i}" })],
+            ["ZADD", "de:z0-over", "-0", "m128"],
+            ["ZADD", "de:z0-long", "-0", new string('l', 65)],
+        ];
+        foreach (var c in new[] { ours, theirs })
+            foreach (var args in build)
+                await c.CommandAsync(args);
+        string[][] checks =
+        [
+            ["ZSCORE", "de:z0-small", "neg"], ["ZRANGE", "de:z0-small", "0", "-1", "WITHSCORES"],
+            ["ZSCORE", "de:z0-full", "m5"], ["OBJECT", "ENCODING", "de:z0-full"],
+            ["ZSCORE", "de:z0-over", "m128"], ["OBJECT", "ENCODING", "de:z0-over"],
+            ["ZRANGE", "de:z0-long", "0", "-1", "WITHSCORES"],
+        ];
+        foreach (var args in checks)
+            Assert.Equal(await theirs.CommandAsync(args), await ours.CommandAsync(args));
+    }
+
     /// <summary>A SCAN page's elements (HSCAN/ZSCAN: field=value pairs; SSCAN: members), in byte order.</summary>
     private static string[] Elements(Istore.Net.Resp.RespValue items, bool paired) =>
         [.. items.Items.Select(i => i.AsString()!).Chunk(paired ? 2 : 1).Select(c => string.Join('=', c)).Order(StringComparer.Ordinal)];
