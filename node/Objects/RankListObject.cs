@@ -24,6 +24,15 @@ public sealed class RankListObject : RankListValue, IRecallList
     private bool _spent;
     private long _version;
 
+    /// <summary>
+    /// The pinned list this one succeeded (<see cref="Successor"/>), while it may still be pinned: its
+    /// readers still name members by the ids this list holds, so this list's releases wait for them.
+    /// </summary>
+    private RankListObject? _predecessor;
+
+    /// <summary>Set once this list handed its member references to a successor: it releases only what the successor deferred to it.</summary>
+    private List<int>? _deferredReleases;
+
     /// <summary>A list interning into <paramref name="members"/>; a list of its own until stored, when it joins its database's.</summary>
     public RankListObject(MemberTable? members = null, int capacity = 8)
     {
@@ -178,8 +187,45 @@ public sealed class RankListObject : RankListValue, IRecallList
 
     protected override void Unpinned()
     {
-        if (_holders == 0 && !_spent)
+        if (_holders > 0 || _spent)
+            return;
+        if (_deferredReleases is null)
+        {
             ReleaseMembers();
+            return;
+        }
+        foreach (int id in _deferredReleases)
+            ReleaseReference(id);
+        _deferredReleases = null;
+        _scores = new MemberScores();
+        _byRank = NewTree(_members);
+        _spent = true;
+    }
+
+    /// <summary>
+    /// A writer met this list pinned: the successor takes this list's entries and, instead of a
+    /// reference more on each member (a random access per member, and as many releases when this
+    /// list is let go, both under the keyspace lock), this list's references. What the successor
+    /// releases while this list is still pinned waits for its unpin.
+    /// </summary>
+    public override StoredObject Successor()
+    {
+        if (_holders != 1 || _deferredReleases is not null)
+            return Clone();
+        _deferredReleases = [];
+        return new RankListObject(_members, _scores.Clone(), _byRank.Clone()) { MaxLength = MaxLength, _predecessor = this };
+    }
+
+    /// <summary>Drops the reference an entry of this list held on a member.</summary>
+    private void ReleaseReference(int id)
+    {
+        if (_predecessor is { Pins: > 0 } predecessor)
+            predecessor._deferredReleases!.Add(id);
+        else
+        {
+            _predecessor = null;
+            _members.Release(id);
+        }
     }
 
     /// <summary>An exclusion of the recall's own table answers by id: a lookup by bytes would walk the table's chains, which writers change while a pinned recall runs.</summary>
@@ -189,7 +235,7 @@ public sealed class RankListObject : RankListValue, IRecallList
     private void ReleaseMembers()
     {
         foreach (var (id, _) in _scores)
-            _members.Release(id);
+            ReleaseReference(id);
         _scores = new MemberScores();
         _byRank = NewTree(_members);
         _version++;
@@ -238,7 +284,7 @@ public sealed class RankListObject : RankListValue, IRecallList
         _version++;
         _byRank.Remove(entry);
         _scores.Remove(entry.Id);
-        _members.Release(entry.Id);
+        ReleaseReference(entry.Id);
     }
 
     private List<(int Id, double Score)> Entries()

@@ -28,6 +28,13 @@ public abstract class StoredObject
     /// <summary>A deep copy (COPY).</summary>
     public abstract StoredObject Clone();
 
+    /// <summary>
+    /// A copy to take this pinned object's place at its key, which lets go of this one next
+    /// (<c>ObjectSpace</c>, when a writer meets a pinned object): <see cref="Clone"/> unless the
+    /// object can hand what it holds to the copy instead of duplicating it.
+    /// </summary>
+    public virtual StoredObject Successor() => Clone();
+
     /// <summary>Writes the elements for a checkpoint; <see cref="ObjectSerializer"/> reads them back.</summary>
     public abstract void WriteTo(SnapshotWriter writer);
 

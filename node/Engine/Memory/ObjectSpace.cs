@@ -349,7 +349,7 @@ internal sealed class ObjectSpace
     /// </summary>
     private void ReplacePinned(ref ObjectEntry entry)
     {
-        var copy = entry.Value.Clone();
+        var copy = entry.Value.Successor();
         Stored(copy);
         Dropped(entry.Value);
         entry = entry with { Value = copy };

@@ -68,6 +68,42 @@ public class RankListRecallPinTests
     }
 
     /// <summary>
+    /// A writer that meets a pinned list hands it over to a copy that takes the list's member
+    /// references instead of one more each; a member that copy lets go while the recall still reads
+    /// the original keeps its id until the recall ends, so a new member does not take that id and
+    /// appear in the recall's answer under the old one's score.
+    /// </summary>
+    [Fact]
+    public async Task A_member_removed_during_a_recall_keeps_its_id_until_the_recall_ends()
+    {
+        await using var node = await StartAsync("memory");
+        await using var recaller = await node.ConnectAsync();
+        await using var writer = await node.ConnectAsync();
+        await FillAsync(writer);
+        Assert.Equal(":1\r\n", await writer.CommandAsync("RL.ADD", ListKeys[0], "1e9", "solo"));
+        string[] recall = RecallCommand("WITHSCORES");
+        string before = await writer.CommandAsync(recall);
+        Assert.Contains("$4\r\nsolo\r\n", before);
+        long members = await RankListReleaseTests.MembersAsync(writer);
+        string[] newcomers = [.. Enumerable.Range(0, 50).SelectMany(i => new[] { "1e10", $"new{i}" })];
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            await recaller.SendCommandAsync(recall);
+            await Task.Delay(2);
+            Assert.Equal(":1\r\n", await writer.CommandAsync("RL.REM", ListKeys[0], "solo"));
+            Assert.Equal(":50\r\n", await writer.CommandAsync(["RL.ADD", "pin:newcomers", .. newcomers]));
+            string during = await recaller.ReadFrameAsync(TimeSpan.FromSeconds(30));
+            string after = await writer.CommandAsync(recall);
+            Assert.True(during == before || during == after, $"a recall named a member it never read:\n{during}\nbefore:\n{before}\nafter:\n{after}");
+            Assert.Equal(":1\r\n", await writer.CommandAsync("DEL", "pin:newcomers"));
+            Assert.Equal(":1\r\n", await writer.CommandAsync("RL.ADD", ListKeys[0], "1e9", "solo"));
+        }
+        Assert.Equal(members, await RankListReleaseTests.MembersAsync(writer));
+        Assert.Equal($":{Lists}\r\n", await writer.CommandAsync(["DEL", .. ListKeys]));
+        Assert.Equal(0, await RankListReleaseTests.MembersAsync(writer));
+    }
+
+    /// <summary>
     /// A shutdown right after many writes, with recalls under way: the disk node crashed on its way
     /// out (exit 139) when a compaction still running called its filter, which read through column
     /// family handles already freed; and a recall's merge reads the engine without the lock, so the
