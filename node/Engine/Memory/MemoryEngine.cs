@@ -299,9 +299,7 @@ public sealed class MemoryEngine : IStorageEngine
     /// Freed log pages (large pinned arrays) and removed big collections: ask for a full collection
     /// now rather than waiting for one that a low-allocation server rarely needs, so the GC hands
     /// emptied regions back to the OS. Not compacting (that pause grows with the heap; MEMORY PURGE
-    /// still compacts on request), and non-blocking where the GC is concurrent: the node runs the
-    /// workstation non-concurrent GC, which measured as many pause milliseconds as the concurrent
-    /// one under SET load with big-hash churn and ~5% more throughput (perf/gc-modes.sh, RESULTS.md).
+    /// still compacts on request), and in the background (the node runs the concurrent GC, aot.props).
     /// </summary>
     private static void GiveMemoryBack() => GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
 
