@@ -35,8 +35,8 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "Closing the {Part} failed")]
     public static partial void CloseFailed(ILogger logger, string part, Exception ex);
 
-    [LoggerMessage(46, LogLevel.Warning, "The engine was left open: work off the event loops (a recall) still read it after 30 s")]
-    public static partial void EngineLeftOpen(ILogger logger);
+    [LoggerMessage(46, LogLevel.Warning, "The engine was left open: work off the event loops (a recall) still read it after {Seconds} s")]
+    public static partial void EngineLeftOpen(ILogger logger, double seconds);
 
     [LoggerMessage(9, LogLevel.Warning, "{Count} replayed log commands answered an error: the log and the checkpoint disagree about them")]
     public static partial void ReplayFailures(ILogger logger, long count);

@@ -224,12 +224,15 @@ public sealed class NodeServer : IServerApplication, IDisposable
         MigrateTargets.Dispose();
         Host.Dispose();
         CloseLogged("log", Database.Log.Dispose);
-        if (Database.CloseOffLoopWork(TimeSpan.FromSeconds(30)))
+        if (Database.CloseOffLoopWork(OffLoopCloseWait))
             CloseLogged("engine", _engine.Dispose);
         else
-            Log.EngineLeftOpen(Logger);
+            Log.EngineLeftOpen(Logger, OffLoopCloseWait.TotalSeconds);
         Scripts.Dispose();
     }
+
+    /// <summary>How long closing waits for work off the event loops (a recall) that reads the engine.</summary>
+    private static readonly TimeSpan OffLoopCloseWait = TimeSpan.FromSeconds(30);
 
     /// <summary>After a failure (a full disk) the last flush fails too: say so rather than crash on the way out.</summary>
     private void CloseLogged(string part, Action close)

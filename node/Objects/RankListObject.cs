@@ -187,19 +187,8 @@ public sealed class RankListObject : RankListValue, IRecallList
 
     protected override void Unpinned()
     {
-        if (_holders > 0 || _spent)
-            return;
-        if (_deferredReleases is null)
-        {
+        if (_holders == 0 && !_spent)
             ReleaseMembers();
-            return;
-        }
-        foreach (int id in _deferredReleases)
-            ReleaseReference(id);
-        _deferredReleases = null;
-        _scores = new MemberScores();
-        _byRank = NewTree(_members);
-        _spent = true;
     }
 
     /// <summary>
@@ -210,7 +199,7 @@ public sealed class RankListObject : RankListValue, IRecallList
     /// </summary>
     public override StoredObject Successor()
     {
-        if (_holders != 1 || _deferredReleases is not null)
+        if (_holders != 1)
             return Clone();
         _deferredReleases = [];
         return new RankListObject(_members, _scores.Clone(), _byRank.Clone()) { MaxLength = MaxLength, _predecessor = this };
@@ -232,10 +221,16 @@ public sealed class RankListObject : RankListValue, IRecallList
     public override bool Contains(MemberTable members, int id) =>
         members == _members ? _scores.TryGetValue(id, out _) : Contains(members.MemberOf(id));
 
+    /// <summary>Releases the references this list holds: its entries', or once handed to a successor, only those the successor deferred to it.</summary>
     private void ReleaseMembers()
     {
-        foreach (var (id, _) in _scores)
-            ReleaseReference(id);
+        if (_deferredReleases is null)
+            foreach (var (id, _) in _scores)
+                ReleaseReference(id);
+        else
+            foreach (int id in _deferredReleases)
+                ReleaseReference(id);
+        _deferredReleases = null;
         _scores = new MemberScores();
         _byRank = NewTree(_members);
         _version++;
