@@ -71,11 +71,13 @@ public partial class ProxyTakeoverTests(UpgradableProxyCluster cluster, ITestOut
         {
             for (int i = 0; i < Count; i++)
                 clients.Add(await cluster.ConnectAsync());
-            int failuresBefore = CountOf(cluster.Proxy.Output, "failed (");
+            // The line counting the lost clients comes after the failure's: wait for it, not for the failure.
+            const string LostText = "went with the failed successor";
+            int lostBefore = CountOf(cluster.Proxy.Output, LostText);
             using var successor = cluster.Proxy.StartSuccessor(new Dictionary<string, string> { ["ISTORE_PROXY_TAKEOVER_PAUSE_AFTER"] = "1" });
             await successor.WaitForOutputAsync("Takeover paused", TimeSpan.FromSeconds(30));
             successor.Kill();
-            await cluster.Proxy.WaitForOutputAsync("failed (", TimeSpan.FromSeconds(30), failuresBefore + 1);
+            await cluster.Proxy.WaitForOutputAsync(LostText, TimeSpan.FromSeconds(30), lostBefore + 1);
             var lost = LostLine().Matches(cluster.Proxy.Output).Last();
             int handedOver = int.Parse(lost.Groups[1].Value);
             output.WriteLine(lost.Value);
