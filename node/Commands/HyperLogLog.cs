@@ -459,8 +459,11 @@ public sealed class HyperLogLog
         return -1;
     }
 
-    /// <summary>Whether a valid sparse value's register already holds a <see cref="RaiseOf"/>'s count: a PFADD that changes nothing is answered where the value lies.</summary>
-    public static bool SparseHolds(ReadOnlySpan<byte> value, int raise)
+    /// <summary>Whether a valid value's register already holds a <see cref="RaiseOf"/>'s count (false for a corrupt sparse form): a PFADD that changes nothing is answered where the value lies.</summary>
+    public static bool Holds(ReadOnlySpan<byte> value, int raise) =>
+        IsSparseValue(value) ? SparseHolds(value, raise) : DenseGet(value[HeaderSize..], raise >> 8) >= (byte)raise;
+
+    private static bool SparseHolds(ReadOnlySpan<byte> value, int raise)
     {
         var data = value[HeaderSize..];
         int p = SparseRunOf(data, raise >> 8, out _, out _, out _);

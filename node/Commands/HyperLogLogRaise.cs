@@ -34,19 +34,25 @@ internal sealed class HyperLogLogRaise : IStringEdit
     /// <summary>Each element's <see cref="HyperLogLog.RaiseOf"/>, for PFADD's other path too (an element is hashed once).</summary>
     public ReadOnlySpan<int> Raises => _raises.AsSpan(0, _count);
 
+    public bool LeavesAsIs(ReadOnlySpan<byte> value) => HyperLogLog.IsValid(value) && HeldBy(value);
+
+    /// <summary>Whether a valid value's registers already hold every raise: PFADD changes nothing.</summary>
+    private bool HeldBy(ReadOnlySpan<byte> value)
+    {
+        foreach (int raise in Raises)
+            if (!HyperLogLog.Holds(value, raise))
+                return false;
+        return true;
+    }
+
     public bool TryEdit(Span<byte> value, out bool changed)
     {
         changed = false;
         if (!HyperLogLog.IsValid(value))
             return false;
+        // A sparse value changes size when a register grows: only a PFADD that raises none is answered here.
         if (HyperLogLog.IsSparseValue(value))
-        {
-            // A sparse value changes size when a register grows: only a PFADD that raises none is answered here.
-            foreach (int raise in Raises)
-                if (!HyperLogLog.SparseHolds(value, raise))
-                    return false;
-            return true;
-        }
+            return HeldBy(value);
         foreach (int raise in Raises)
             changed |= HyperLogLog.RaiseDense(value, raise);
         return true;

@@ -203,7 +203,8 @@ public interface IEngineSession : IDisposable
 
     /// <summary>
     /// Applies <paramref name="edit"/> to the live string at the key in one engine operation, in
-    /// place, keeping its expiry (the memory engine: a record in the mutable region). False, with
+    /// place, keeping its expiry (the memory engine: a record in the mutable region; the disk engine:
+    /// a value the edit leaves as it is, or a copy written back). False, with
     /// nothing changed, for anything else (a missing key, a collection, a string expired at
     /// <paramref name="expiredBy"/>, an edit that declines): the caller reads and writes instead.
     /// </summary>

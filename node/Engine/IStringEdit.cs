@@ -9,4 +9,7 @@ public interface IStringEdit
 {
     /// <summary>Changes <paramref name="value"/> and returns true (<paramref name="changed"/>: whether a byte differs), or returns false having changed nothing.</summary>
     bool TryEdit(Span<byte> value, out bool changed);
+
+    /// <summary>Whether <see cref="TryEdit"/> would take <paramref name="value"/> and change no byte: an engine that must copy a value to edit it asks first.</summary>
+    bool LeavesAsIs(ReadOnlySpan<byte> value);
 }

@@ -13,6 +13,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     private readonly ColumnFamily _metadata = engine.Metadata;
     private readonly WriteBatch _batch = new();
     private byte[] _record = new byte[256];
+    private byte[] _edited = [];
 
     public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
     {
@@ -44,6 +45,39 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
             (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
             return type;
         }
+    }
+
+    /// <summary>
+    /// RocksDB has no record to edit in place: an edit that changes nothing (PFADD of elements already counted) is found
+    /// so on the value as read, which is neither copied nor written; any other runs on a copy, written back when it
+    /// changed a byte.
+    /// </summary>
+    public bool TryEditInPlace(ReadOnlySpan<byte> key, IStringEdit edit, long expiredBy, out bool changed)
+    {
+        changed = false;
+        if (!TryGetMetadata(key, out var record))
+            return false;
+        long expireAt;
+        int length;
+        using (record)
+        {
+            (var type, expireAt) = DiskFormat.ReadHeader(record.Span);
+            if (type != KeyType.String || (expireAt != 0 && expireAt <= expiredBy))
+                return false;
+            var value = DiskFormat.StringValue(record.Span);
+            if (edit.LeavesAsIs(value))
+                return true;
+            length = value.Length;
+            if (_edited.Length < length)
+                _edited = GC.AllocateUninitializedArray<byte>(length);
+            value.CopyTo(_edited);
+        }
+        var edited = _edited.AsSpan(0, length);
+        if (!edit.TryEdit(edited, out changed))
+            return false;
+        if (changed)
+            Write(key, edited, expireAt);
+        return true;
     }
 
     /// <summary>True when the key is known to be new: a blind write (below) does not know and says false.</summary>

@@ -207,6 +207,18 @@ public abstract class HyperLogLogTests(NodeFixture fixture, RedisServerFixture r
             await AgreeOnValueAsync(both, key);
         }
         Assert.Equal(":1\r\n", await both.AgreeAsync("EXPIRE", key, "2000", "GT"));   // the TTL survived: GT needs one
+        // Elements already counted change nothing, the cached count's freshness included (the disk engine does not write the value back).
+        await both.AgreeAsync("PFCOUNT", key);
+        Assert.Equal(":0\r\n", await both.AgreeAsync("PFADD", key, "e1", "e2", "e3"));
+        await AgreeOnValueAsync(both, key);
+        // In a transaction too (the disk engine then reads and writes through the command's batch).
+        await both.AgreeAsync("MULTI");
+        await both.AgreeAsync("PFADD", key, "e4");
+        await both.AgreeAsync("PFADD", key, "z1", "z2", "z3");
+        await both.AgreeAsync("PFCOUNT", key);
+        await both.AgreeAsync("EXEC");
+        await AgreeOnValueAsync(both, key);
+        Assert.Equal(":1\r\n", await both.AgreeAsync("EXPIRE", key, "3000", "GT"));
     }
 
     /// <summary>Random bytes written over sparse and dense values: every command detects the damage as redis-server does, and the node never fails.</summary>
