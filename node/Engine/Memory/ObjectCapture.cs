@@ -35,7 +35,7 @@ internal sealed class ObjectCapture(CaptureSlot slot, int epoch, Keyspace.Keyspa
     public bool Failed => _failure is not null;
 
     /// <summary>Whether <paramref name="entry"/> belongs to this capture and is not written yet.</summary>
-    public bool Needs(in ObjectEntry entry) => entry.Born < epoch && entry.SavedIn(slot) != epoch;
+    public bool Needs(in ObjectEntry entry) => entry.SavedIn(slot) < epoch;
 
     public void MarkSaved(ref ObjectEntry entry) => entry.MarkSaved(slot, epoch);
 

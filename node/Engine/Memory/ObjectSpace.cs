@@ -122,7 +122,7 @@ internal sealed class ObjectSpace
             var previous = added ? null : entry.Value;
             long bytes = EstimateBytes(key.Length, value);
             _bytes += bytes - (added ? 0 : entry.Bytes);
-            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt, bytes) { Born = _epoch };
+            entry = new ObjectEntry(added ? key.ToArray() : entry.KeyBytes, value, expireAt, bytes) { PlacedIn = _epoch };
             if (previous != value)
             {
                 Stored(value);
@@ -390,10 +390,13 @@ internal record struct ObjectEntry(byte[] KeyBytes, StoredObject Value, long Exp
 {
     public readonly ReadOnlySpan<byte> Key => KeyBytes;
 
-    /// <summary>The capture epoch when this value was placed at its key: only captures begun later include it.</summary>
-    public int Born;
+    /// <summary>
+    /// The capture epoch when this value was placed at its key: only captures begun later include it, so to those begun
+    /// by then it counts as saved (one field less than a birth epoch of its own: 8 bytes a key with the slot's padding).
+    /// </summary>
+    public int PlacedIn { init => _savedByCheckpoint = _savedByFullSync = value; }
 
-    /// <summary>The epoch of the last capture, per slot, that has this entry.</summary>
+    /// <summary>The epoch of the last capture, per slot, that has this entry (or of its placing).</summary>
     private int _savedByCheckpoint, _savedByFullSync;
 
     public readonly int SavedIn(CaptureSlot slot) => slot == CaptureSlot.Checkpoint ? _savedByCheckpoint : _savedByFullSync;
