@@ -11,13 +11,24 @@ public interface IScanEntry
 /// <summary>
 /// A chained hash table of byte-string keys with Redis's SCAN guarantee: a cursor walks the
 /// buckets in reverse-binary order, so an entry present for a whole scan is returned at least once
-/// even when the table grows or shrinks between calls. Entries are structs stored in one array
+/// even when the table grows or shrinks between calls. Entries are structs stored in slot arrays
 /// (16 bytes a slot for a single-array entry), which is what keeps a million hash fields or set
 /// members close to Redis's memory. Not thread-safe: callers hold the keyspace lock.
+/// No change waits for work that grows with the table (a node's table of millions of keys must not
+/// stall its clients, as Redis rehashes incrementally): past one segment the slots grow a segment at
+/// a time, never copied, and when the bucket array doubles its buckets are split a few per change
+/// (<see cref="SplitSome"/>), not all at once. Only a shrink after most entries went is done at once.
 /// </summary>
 public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
 {
     private const int MinCapacity = 4;
+
+    /// <summary>Slots come in segments of this many (2^14) once a table outgrows one.</summary>
+    private const int SegmentBits = 14;
+    private const int SegmentSize = 1 << SegmentBits;
+
+    /// <summary>Buckets split per change while the bucket array doubles: the split ends before the next doubling is due.</summary>
+    private const int SplitsPerChange = 2;
 
     private struct Slot
     {
@@ -27,17 +38,24 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         public TEntry Entry;
     }
 
-    private int[] _buckets;   // slot index + 1; 0 = empty bucket
-    private Slot[] _slots;
-    private int _used;        // slots ever handed out (live + free)
+    private int[] _buckets;     // slot index + 1; 0 = empty bucket
+    private Slot[][] _segments; // SegmentSize slots each, or one shorter segment while the table is smaller
+    private int _capacity;      // slots in the segments
+    private int _used;          // slots ever handed out (live + free)
     private int _freeList = -1;
     private int _freeCount;
 
+    /// <summary>
+    /// While the bucket array doubles: the buckets of its lower half below this are split (their
+    /// entries moved to the upper half as their hash says); one at or above it still chains the
+    /// entries of both halves. -1 when not splitting.
+    /// </summary>
+    private int _split = -1;
+
     public ScanTable(int capacity = MinCapacity)
     {
-        int size = (int)Math.Max(MinCapacity, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 1)));
-        _buckets = new int[size];
-        _slots = new Slot[size];
+        _segments = Layout(Math.Max(capacity, MinCapacity), out _capacity);
+        _buckets = new int[BucketsFor(_capacity)];
     }
 
     public int Count => _used - _freeCount;
@@ -53,7 +71,7 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     public ref TEntry Find(ReadOnlySpan<byte> key)
     {
         int index = IndexOf(key, HashOf(key));
-        return ref index < 0 ? ref Unsafe.NullRef<TEntry>() : ref _slots[index].Entry;
+        return ref index < 0 ? ref Unsafe.NullRef<TEntry>() : ref At(index).Entry;
     }
 
     public bool Contains(ReadOnlySpan<byte> key) => IndexOf(key, HashOf(key)) >= 0;
@@ -69,35 +87,37 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         added = index < 0;
         if (added)
             index = AddSlot(hash);
-        return ref _slots[index].Entry;
+        return ref At(index).Entry;
     }
 
     /// <summary>Adds an entry whose key is known to be absent (snapshot loading, cloning).</summary>
     public void AddNew(in TEntry entry)
     {
-        int index = AddSlot(HashOf(entry.Key));   // first: adding may replace _slots
-        _slots[index].Entry = entry;
+        int index = AddSlot(HashOf(entry.Key));   // first: adding may add a segment
+        At(index).Entry = entry;
     }
 
     public bool Remove(ReadOnlySpan<byte> key, out TEntry removed)
     {
         int hash = HashOf(key);
-        int bucket = hash & (_buckets.Length - 1);
+        int bucket = BucketOf(hash);
         int previous = -1;
-        for (int i = _buckets[bucket] - 1; i >= 0; previous = i, i = _slots[i].Next)
+        for (int i = _buckets[bucket] - 1; i >= 0; previous = i, i = At(i).Next)
         {
-            ref var slot = ref _slots[i];
+            ref var slot = ref At(i);
             if (slot.Hash != hash || !slot.Entry.Key.SequenceEqual(key))
                 continue;
             if (previous < 0) _buckets[bucket] = slot.Next + 1;
-            else _slots[previous].Next = slot.Next;
+            else At(previous).Next = slot.Next;
             removed = slot.Entry;
             slot.Entry = default;
             slot.Next = -3 - _freeList;
             _freeList = i;
             _freeCount++;
-            if (Count * 8 < _slots.Length && _slots.Length > MinCapacity)
-                Resize(_slots.Length / 2);
+            if (Count * 8 < _capacity && _capacity > MinCapacity)
+                Resize(_capacity / 2);
+            else if (_split >= 0)
+                SplitSome();
             return true;
         }
         removed = default;
@@ -108,11 +128,12 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
 
     public void Clear()
     {
+        _segments = Layout(MinCapacity, out _capacity);
         _buckets = new int[MinCapacity];
-        _slots = new Slot[MinCapacity];
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
+        _split = -1;
     }
 
     /// <summary>
@@ -124,21 +145,29 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         if (Count == 0)
             return 0;
         ulong mask = (ulong)_buckets.Length - 1;
+        int half = _buckets.Length >> 1;
         int seen = 0;
         do
         {
-            for (int i = _buckets[(int)(cursor & mask)] - 1; i >= 0; i = _slots[i].Next)
+            int bucket = (int)(cursor & mask);
+            bool unsplit = _split >= 0 && (bucket & (half - 1)) >= _split;
+            for (int i = _buckets[unsplit ? bucket & (half - 1) : bucket] - 1; i >= 0; i = At(i).Next)
             {
-                visitor.Visit(ref _slots[i].Entry);
+                visitor.Visit(ref At(i).Entry);
                 seen++;
             }
-            // Increment the cursor's bits from the top, so buckets split by a resize are not revisited.
-            cursor |= ~mask;
-            cursor = ReverseBits(ReverseBits(cursor) + 1);
+            cursor = NextCursor(cursor, mask);
+            // An unsplit bucket's chain held its upper half's entries too, the next cursor's: past it (Redis's
+            // scan of a smaller table with the larger one's buckets that expand it).
+            if (unsplit && (bucket & half) == 0)
+                cursor = NextCursor(cursor, mask);
         }
         while (cursor != 0 && seen < count);
         return cursor;
     }
+
+    /// <summary>Increments the cursor's bits from the top, so buckets split by a resize are not revisited.</summary>
+    private static ulong NextCursor(ulong cursor, ulong mask) => ReverseBits(ReverseBits(cursor | ~mask) + 1);
 
     /// <summary>A uniformly chosen entry; the table must not be empty.</summary>
     public ref TEntry Random(Random random)
@@ -146,9 +175,9 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         // Shrinking keeps at least one live slot in eight, so this ends quickly.
         while (true)
         {
-            int i = random.Next(_used);
-            if (_slots[i].Next >= -1)
-                return ref _slots[i].Entry;
+            ref var slot = ref At(random.Next(_used));
+            if (slot.Next >= -1)
+                return ref slot.Entry;
         }
     }
 
@@ -162,19 +191,34 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         public bool MoveNext()
         {
             while (++_index < table._used)
-                if (table._slots[_index].Next >= -1)
+                if (table.At(_index).Next >= -1)
                     return true;
             return false;
         }
 
-        public readonly ref TEntry Current => ref table._slots[_index].Entry;
+        public readonly ref TEntry Current => ref table.At(_index).Entry;
+    }
+
+    private ref Slot At(int index) => ref _segments[index >> SegmentBits][index & (SegmentSize - 1)];
+
+    /// <summary>The bucket that chains <paramref name="hash"/>'s entries: while splitting, an unsplit bucket of the lower half.</summary>
+    private int BucketOf(int hash)
+    {
+        int bucket = hash & (_buckets.Length - 1);
+        if (_split >= 0)
+        {
+            int lower = bucket & ((_buckets.Length >> 1) - 1);
+            if (lower >= _split)
+                return lower;
+        }
+        return bucket;
     }
 
     private int IndexOf(ReadOnlySpan<byte> key, int hash)
     {
-        for (int i = _buckets[hash & (_buckets.Length - 1)] - 1; i >= 0; i = _slots[i].Next)
+        for (int i = _buckets[BucketOf(hash)] - 1; i >= 0; i = At(i).Next)
         {
-            ref var slot = ref _slots[i];
+            ref var slot = ref At(i);
             if (slot.Hash == hash && slot.Entry.Key.SequenceEqual(key))
                 return i;
         }
@@ -187,46 +231,121 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         if (_freeCount > 0)
         {
             index = _freeList;
-            _freeList = -3 - _slots[index].Next;
+            _freeList = -3 - At(index).Next;
             _freeCount--;
         }
         else
         {
-            if (_used == _slots.Length)
-                Resize(_slots.Length * 2);
+            if (_used == _capacity)
+                AddSegment();
             index = _used++;
         }
-        int bucket = hash & (_buckets.Length - 1);
-        _slots[index].Hash = hash;
-        _slots[index].Next = _buckets[bucket] - 1;
+        if (_split >= 0)
+            SplitSome();
+        else if (Count > _buckets.Length)
+            BeginSplit();
+        int bucket = BucketOf(hash);
+        ref var slot = ref At(index);
+        slot.Hash = hash;
+        slot.Next = _buckets[bucket] - 1;
         _buckets[bucket] = index + 1;
         return index;
     }
 
-    /// <summary>Rebuilds at <paramref name="capacity"/> slots, packing live entries to the front.</summary>
+    /// <summary>More slots: a lone segment smaller than <see cref="SegmentSize"/> doubles (a copy of at most half a segment); past that, one more segment.</summary>
+    private void AddSegment()
+    {
+        if (_capacity < SegmentSize)
+        {
+            var grown = new Slot[_capacity * 2];
+            Array.Copy(_segments[0], grown, _used);
+            _segments[0] = grown;
+            _capacity *= 2;
+            return;
+        }
+        int count = _capacity >> SegmentBits;
+        if (count == _segments.Length)
+            Array.Resize(ref _segments, count * 2);   // references only
+        _segments[count] = new Slot[SegmentSize];
+        _capacity += SegmentSize;
+    }
+
+    /// <summary>Doubles the bucket array (a copy of 4 bytes a bucket); its lower half's buckets are split over the next changes.</summary>
+    private void BeginSplit()
+    {
+        var buckets = new int[_buckets.Length * 2];
+        _buckets.CopyTo(buckets, 0);
+        _buckets = buckets;
+        _split = 0;
+    }
+
+    /// <summary>Splits the next <see cref="SplitsPerChange"/> buckets of the lower half: each entry stays or moves to the upper half by its hash.</summary>
+    private void SplitSome()
+    {
+        int half = _buckets.Length >> 1;
+        for (int n = 0; n < SplitsPerChange && _split >= 0; n++)
+        {
+            int lower = 0, upper = 0;
+            for (int i = _buckets[_split] - 1; i >= 0;)
+            {
+                ref var slot = ref At(i);
+                int next = slot.Next;
+                if ((slot.Hash & half) == 0) { slot.Next = lower - 1; lower = i + 1; }
+                else { slot.Next = upper - 1; upper = i + 1; }
+                i = next;
+            }
+            _buckets[_split] = lower;
+            _buckets[_split + half] = upper;
+            if (++_split == half)
+                _split = -1;
+        }
+    }
+
+    /// <summary>Rebuilds at <paramref name="capacity"/> slots, packing live entries to the front (a shrink, after most entries went).</summary>
     private void Resize(int capacity)
     {
-        var slots = new Slot[capacity];
-        var buckets = new int[capacity];
+        var segments = Layout(capacity, out int newCapacity);
+        var buckets = new int[BucketsFor(newCapacity)];
         int used = 0;
         for (int i = 0; i < _used; i++)
         {
-            ref var old = ref _slots[i];
+            ref var old = ref At(i);
             if (old.Next < -1)
                 continue;
-            ref var slot = ref slots[used];
+            ref var slot = ref segments[used >> SegmentBits][used & (SegmentSize - 1)];
             slot.Hash = old.Hash;
             slot.Entry = old.Entry;
-            int bucket = old.Hash & (capacity - 1);
+            int bucket = old.Hash & (buckets.Length - 1);
             slot.Next = buckets[bucket] - 1;
             buckets[bucket] = ++used;
         }
-        _slots = slots;
+        _segments = segments;
+        _capacity = newCapacity;
         _buckets = buckets;
         _used = used;
         _freeList = -1;
         _freeCount = 0;
+        _split = -1;
     }
+
+    /// <summary>Segments for at least <paramref name="capacity"/> slots: one of a power of two below <see cref="SegmentSize"/>, whole segments above.</summary>
+    private static Slot[][] Layout(int capacity, out int total)
+    {
+        if (capacity <= SegmentSize)
+        {
+            total = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity);
+            return [new Slot[total]];
+        }
+        int count = (int)((capacity + (long)SegmentSize - 1) >> SegmentBits);
+        var segments = new Slot[count][];
+        for (int i = 0; i < count; i++)
+            segments[i] = new Slot[SegmentSize];
+        total = count << SegmentBits;
+        return segments;
+    }
+
+    /// <summary>Buckets for a table of <paramref name="capacity"/> slots: a power of two, at least one a slot.</summary>
+    private static int BucketsFor(int capacity) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity);
 
     private static ulong ReverseBits(ulong value)
     {
