@@ -243,13 +243,13 @@ public abstract class KeyExpiryTests(NodeFixture fixture)
         await using var c = await node.ConnectAsync();
         const int count = 200;
         for (int i = 0; i < count; i++)
-            await c.SendCommandAsync("SET", $"active:{i}", "v", "PX", "100");
+            await c.SendCommandAsync("SET", $"active:{i}", "v", "PX", "1000");   // long enough to count them first on a loaded host
         for (int i = 0; i < count; i++)
             Assert.Equal("+OK\r\n", await c.ReadFrameAsync());
         Assert.Equal($":{count}\r\n", await c.CommandAsync("DBSIZE"));
 
         // Never read the keys: only the background cycle can remove them.
-        var deadline = DateTime.UtcNow.AddSeconds(3);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
         long size;
         while ((size = (await c.ReadValueAfterAsync("DBSIZE")).AsInteger()) > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(50);
