@@ -150,7 +150,7 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         do
         {
             int bucket = (int)(cursor & mask);
-            bool unsplit = _split >= 0 && (bucket & (half - 1)) >= _split;
+            bool unsplit = Unsplit(bucket);
             for (int i = _buckets[unsplit ? bucket & (half - 1) : bucket] - 1; i >= 0; i = At(i).Next)
             {
                 visitor.Visit(ref At(i).Entry);
@@ -199,20 +199,19 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         public readonly ref TEntry Current => ref table.At(_index).Entry;
     }
 
-    private ref Slot At(int index) => ref _segments[index >> SegmentBits][index & (SegmentSize - 1)];
+    private ref Slot At(int index) => ref SlotIn(_segments, index);
+
+    private static ref Slot SlotIn(Slot[][] segments, int index) => ref segments[index >> SegmentBits][index & (SegmentSize - 1)];
 
     /// <summary>The bucket that chains <paramref name="hash"/>'s entries: while splitting, an unsplit bucket of the lower half.</summary>
     private int BucketOf(int hash)
     {
         int bucket = hash & (_buckets.Length - 1);
-        if (_split >= 0)
-        {
-            int lower = bucket & ((_buckets.Length >> 1) - 1);
-            if (lower >= _split)
-                return lower;
-        }
-        return bucket;
+        return Unsplit(bucket) ? bucket & ((_buckets.Length >> 1) - 1) : bucket;
     }
+
+    /// <summary>Whether <paramref name="bucket"/> is one whose lower-half bucket is not split yet (that one chains both halves' entries).</summary>
+    private bool Unsplit(int bucket) => _split >= 0 && (bucket & ((_buckets.Length >> 1) - 1)) >= _split;
 
     private int IndexOf(ReadOnlySpan<byte> key, int hash)
     {
@@ -312,7 +311,7 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
             ref var old = ref At(i);
             if (old.Next < -1)
                 continue;
-            ref var slot = ref segments[used >> SegmentBits][used & (SegmentSize - 1)];
+            ref var slot = ref SlotIn(segments, used);
             slot.Hash = old.Hash;
             slot.Entry = old.Entry;
             int bucket = old.Hash & (buckets.Length - 1);

@@ -121,7 +121,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
             progress = await ScaleAsync(cluster, shards - 1);
             await stopped;
             PrintCutOverLog();
-            await AssertNoAcknowledgedWriteLostAsync(up, load, $"-> 2 shards, receiving master {frozen} frozen: {progress.ToJsonString()}");
+            await AssertNoAcknowledgedWriteLostAsync(up, load, $"-> {shards - 1} shards, receiving master {frozen} frozen: {progress.ToJsonString()}");
         }
         long failoverMs = (long)JsonNode.Parse(await cluster.Http.GetStringAsync("api/v1/cluster"))!["lastFailoverMs"]!;
         output.WriteLine($"{frozen} failed over to {cluster.Masters()[0]} {failoverMs} ms after its last answer");
