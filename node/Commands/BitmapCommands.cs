@@ -288,19 +288,10 @@ public static partial class BitmapCommands
         try
         {
             var into = result.AsSpan(0, length);
+            var sources = new ReadOnlyMemory<byte>[c.Count - 3];
             for (int i = 3; i < c.Count; i++)
-            {
-                var source = ks.ReadLive(c.Arg(i)) == KeyType.String ? ks.Value.Span : default;
-                if (i == 3)
-                {
-                    source.CopyTo(into);
-                    into[source.Length..].Clear();
-                }
-                else
-                    BitOps.Combine(operation, into, source);
-            }
-            if (operation == BitOps.Operation.Not)
-                BitOps.Not(into);
+                sources[i - 3] = ks.ReadLive(c.Arg(i)) == KeyType.String ? ks.Value.Take() : default;
+            BitOps.Combine(operation, into, sources);
             ks.Set(c.Arg(2), into, 0);
             c.Notify(PubSub.NotifyClass.String, "set"u8, c.Arg(2));
         }

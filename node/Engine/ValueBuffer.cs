@@ -61,6 +61,19 @@ public struct ValueBuffer
         _lent = false;
     }
 
+    /// <summary>
+    /// The value read, kept valid past the next read: a lent array as it is; this buffer's own array
+    /// handed over, the next read getting a new one (BITOP holds all its sources at once).
+    /// </summary>
+    public ReadOnlyMemory<byte> Take()
+    {
+        var taken = new ReadOnlyMemory<byte>(Buffer, 0, Length);
+        if (!_lent)
+            Buffer = [];
+        Length = FullLength = 0;
+        return taken;
+    }
+
     /// <summary>Shows <paramref name="value"/>, an array nobody changes, without copying it (a 512 MB BITCOUNT reads it in place).</summary>
     public void Lend(byte[] value, long expireAt)
     {

@@ -149,6 +149,27 @@ public abstract class BitmapCommandTests(NodeFixture fixture, RedisServerFixture
         await both.AgreeAsync("GET", sources[1]);
     }
 
+    /// <summary>The result is made in 16 KB blocks: sources that end inside, at and past a block's edge.</summary>
+    [Fact]
+    public async Task Bitop_over_strings_longer_than_a_block_matches_redis()
+    {
+        await using var both = await ConnectAsync();
+        var random = new Random(11);
+        int[] lengths = [3 * 16384 + 5, 16384, 16383, 40000, 16385];
+        string[] sources = [.. lengths.Select((_, i) => $"bm:long:{i}")];
+        for (int i = 0; i < lengths.Length; i++)
+            await both.AgreeAsync("SET", sources[i], Bytes(random, lengths[i]));
+        foreach (var op in new[] { "AND", "OR", "XOR" })
+        {
+            await both.AgreeAsync(["BITOP", op, "bm:long:dest", .. sources]);
+            await both.AgreeAsync("GET", "bm:long:dest");
+            await both.AgreeAsync("BITOP", op, "bm:long:dest", sources[2], sources[0], "bm:long:missing");
+            await both.AgreeAsync("GET", "bm:long:dest");
+        }
+        await both.AgreeAsync("BITOP", "NOT", "bm:long:dest", sources[0]);
+        await both.AgreeAsync("GET", "bm:long:dest");
+    }
+
     [Fact]
     public async Task Bitfield_reads_writes_and_overflows_like_redis()
     {
