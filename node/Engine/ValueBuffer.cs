@@ -51,10 +51,13 @@ public struct ValueBuffer
     /// <summary>How many of a value's <paramref name="length"/> bytes a reader sees: all, or its <see cref="Prefix"/>.</summary>
     private readonly int Shown(int length) => Prefix > 0 ? Math.Min(Prefix, length) : length;
 
-    /// <summary>Stops showing a lent array, so this buffer does not keep a large string alive after its key lets it go.</summary>
+    /// <summary>
+    /// At the end of a batch, lets go of a large value: a lent array, so this buffer does not keep a large
+    /// string alive after its key lets it go, or a copy past <see cref="KeepAtMost"/> (a disk read of one).
+    /// </summary>
     public void GiveBack()
     {
-        if (!_lent)
+        if (!_lent && Buffer.Length <= KeepAtMost)
             return;
         Buffer = new byte[4096];
         Length = FullLength = 0;

@@ -12,6 +12,9 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     private readonly RocksDb _db = engine.Db;
     private readonly ColumnFamily _metadata = engine.Metadata;
     private readonly WriteBatch _batch = new();
+    /// <summary>A record buffer grown past this (a large value's) is let go once the value is in the batch.</summary>
+    private const int KeepRecordBytes = 1 << 20;
+
     private byte[] _record = new byte[256];
     private byte[] _edited = [];
 
@@ -94,6 +97,8 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         {
             _batch.Clear();
             _batch.Put(_metadata, key, _record.AsSpan(0, size));
+            if (_record.Length > KeepRecordBytes)
+                _record = new byte[256];   // the batch holds its copy: a large value's is not kept for the next write
             if (expireAt == 0 && engine.VolatileKeyCount == 0 && !engine.MeasuresData)
             {
                 // No key has an expiry, so the record this replaces (if any) had none: the expiry count
