@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Istore.Net.Server;
 
 namespace Istore.Net.Resp;
 
@@ -50,7 +51,7 @@ public sealed class RespWriter
         if (Length == 0 && _buffer.Length > _initialSize)
         {
             _start = _position = 0;
-            _buffer = new byte[_initialSize];
+            Restart();
         }
     }
 
@@ -59,7 +60,14 @@ public sealed class RespWriter
     {
         _start = _position = 0;
         if (_buffer.Length > 1024 * 1024)
-            _buffer = new byte[_initialSize];   // a huge reply should not pin its buffer forever
+            Restart();   // a huge reply should not pin its buffer forever
+    }
+
+    /// <summary>A new buffer of the initial size in place of a grown one.</summary>
+    private void Restart()
+    {
+        MemoryGiveBack.Dropped(_buffer.Length);
+        _buffer = new byte[_initialSize];
     }
 
     /// <summary>
@@ -265,6 +273,7 @@ public sealed class RespWriter
                 return;
         }
         long wanted = Math.Max((long)_buffer.Length * 2, (long)_position + size);
+        MemoryGiveBack.Dropped(_buffer.Length);
         Array.Resize(ref _buffer, (int)Math.Min(wanted, Array.MaxLength));
     }
 }

@@ -318,6 +318,7 @@ public sealed class Connection
         long size = exact ? (long)InputEnd + wanted : Math.Max((long)Input.Length * 2, (long)InputEnd + wanted);
         if (size > limit || size > Array.MaxLength)
             return false;
+        MemoryGiveBack.Dropped(Input.Length);
         Array.Resize(ref Input, (int)size);
         return true;
     }
@@ -329,7 +330,10 @@ public sealed class Connection
         {
             InputStart = InputEnd = 0;
             if (Input.Length > (idle ? _bufferSize : 1024 * 1024))
+            {
+                MemoryGiveBack.Dropped(Input.Length);
                 Input = new byte[_bufferSize];
+            }
         }
     }
 }

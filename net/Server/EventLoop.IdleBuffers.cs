@@ -12,6 +12,18 @@ internal sealed partial class EventLoop
 
     private long _lastIdleSweepMs = Environment.TickCount64;
 
+    /// <summary>
+    /// Gives back a connection's grown receive buffer once it is empty (see <see cref="Connection.ShrinkInputIfIdle"/>);
+    /// the arguments last parsed from it point into it and would keep it alive until the next command.
+    /// </summary>
+    private void ShrinkInput(Connection c, bool idle = false)
+    {
+        var input = c.Input;
+        c.ShrinkInputIfIdle(idle);
+        if (c.Input != input && _args.Buffer == input)
+            _args.Reset([], 0);
+    }
+
     /// <summary>Once a second: every connection of this loop idle for two seconds drops its grown, empty buffers.</summary>
     private void ShrinkIdleBuffers()
     {
@@ -23,7 +35,7 @@ internal sealed partial class EventLoop
         {
             if (now - c.LastInteractionMs < IdleAfterMs || c.IsSuspended)
                 continue;
-            c.ShrinkInputIfIdle(idle: true);
+            ShrinkInput(c, idle: true);
             c.Output.ShrinkIfEmpty();
         }
     }

@@ -257,7 +257,7 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
             }
             c.InputStart += consumed;
         }
-        c.ShrinkInputIfIdle();
+        ShrinkInput(c);
         QueueSend(c);
         if (!c.QueuedForSend)
             UpdateMemory(c);   // input left waiting (a command still arriving) and nothing to send, which would count it
@@ -437,6 +437,8 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
         _connections.Remove(c.Id);
         _host.Untrack(c);
         _host.ClientMemory.Forget(c);
+        MemoryGiveBack.Dropped(c.Input.Length);
+        MemoryGiveBack.Dropped(c.Output.Capacity);
         _worker?.OnClose(c);
         take(c.Fd, c.Input.AsSpan(c.InputStart, c.InputEnd - c.InputStart).ToArray());
     }

@@ -1,3 +1,5 @@
+using Istore.Net.Server;
+
 namespace Istore.Node.Engine;
 
 /// <summary>
@@ -38,6 +40,8 @@ public struct ValueBuffer
         value = value[..Shown(value.Length)];
         if (_lent || Buffer.Length < value.Length || (Buffer.Length > KeepAtMost && value.Length <= KeepAtMost))
         {
+            if (!_lent)
+                MemoryGiveBack.Dropped(Buffer.Length);
             Buffer = GC.AllocateUninitializedArray<byte>(value.Length > KeepAtMost
                 ? value.Length
                 : (int)Math.Clamp(2L * Buffer.Length, value.Length, KeepAtMost));
@@ -59,6 +63,8 @@ public struct ValueBuffer
     {
         if (!_lent && Buffer.Length <= KeepAtMost)
             return;
+        if (!_lent)
+            MemoryGiveBack.Dropped(Buffer.Length);
         Buffer = new byte[4096];
         Length = FullLength = 0;
         _lent = false;

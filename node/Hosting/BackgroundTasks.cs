@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Istore.Net.Server;
 using Istore.Node.Keyspace;
 using Istore.Node.Persistence;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace Istore.Node.Hosting;
 /// <summary>
 /// The node's housekeeping thread: active expiry and eviction every 100 ms (so expired keys do
 /// not pile up when nobody reads them, and data over maxmemory goes), the everysec fsync, automatic checkpoints as the log grows, and the
-/// engine's maintenance (compaction) every 5 seconds, and replication's timeouts every 100 ms.
+/// engine's maintenance (compaction) every 5 seconds, replication's timeouts every 100 ms, and the
+/// memory of large arrays let go handed back (<see cref="MemoryGiveBack"/>).
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
 {
@@ -62,6 +64,7 @@ internal sealed class BackgroundTasks : IDisposable
                 continue;
             lastSecond = Environment.TickCount64;
             WallClock.Calibrate();
+            MemoryGiveBack.Tick();
             if (++seconds % 5 == 0)
                 Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).

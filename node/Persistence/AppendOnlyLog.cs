@@ -1,3 +1,4 @@
+using Istore.Net.Server;
 using Istore.Node.Engine;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -263,7 +264,12 @@ public sealed class AppendOnlyLog : IDisposable
                 _spare = new byte[64 * 1024];
                 return false;
             }
-            _spare = buffer.Length > 4 * 1024 * 1024 ? new byte[64 * 1024] : buffer;
+            if (buffer.Length > 4 * 1024 * 1024)
+            {
+                MemoryGiveBack.Dropped(buffer.Length);
+                buffer = new byte[64 * 1024];
+            }
+            _spare = buffer;
             if (!fsync && Policy != FsyncPolicy.Always)
             {
                 if (failing)

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
+using Istore.Net.Server;
 
 namespace Istore.Node.Persistence;
 
@@ -93,6 +94,9 @@ internal sealed class LogRecordWriter
     private void Ensure(int size)
     {
         if (_buffer.Length - Length < size)
+        {
+            MemoryGiveBack.Dropped(_buffer.Length);
             Array.Resize(ref _buffer, (int)Math.Min(Math.Max((long)_buffer.Length * 2, (long)Length + size), Array.MaxLength));
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Istore.Net.Server;
 using Istore.Node.Engine.Disk.Native;
 
 namespace Istore.Node.Engine.Disk;
@@ -98,7 +99,10 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
             _batch.Clear();
             _batch.Put(_metadata, key, _record.AsSpan(0, size));
             if (_record.Length > KeepRecordBytes)
+            {
+                MemoryGiveBack.Dropped(_record.Length);
                 _record = new byte[256];   // the batch holds its copy: a large value's is not kept for the next write
+            }
             if (expireAt == 0 && engine.VolatileKeyCount == 0 && !engine.MeasuresData)
             {
                 // No key has an expiry, so the record this replaces (if any) had none: the expiry count

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FASTER.core;
+using Istore.Net.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Istore.Node.Engine.Memory;
@@ -229,7 +230,7 @@ public sealed class MemoryEngine : IStorageEngine
     {
         bool compacted = CompactLog(stop);
         if (Objects.TakeLargeRemoval() && !compacted)
-            GiveMemoryBack();
+            MemoryGiveBack.Request();   // removed big collections
     }
 
     private bool CompactLog(CancellationToken stop)
@@ -260,7 +261,7 @@ public sealed class MemoryEngine : IStorageEngine
         {
             _logWork.Release();
         }
-        GiveMemoryBack();
+        MemoryGiveBack.Request();   // the freed log pages (large pinned arrays)
         strings = Volatile.Read(ref _keyCount);
         if (strings > 0)
             _bytesPerLiveRecord = Math.Max(32, (log.TailAddress - log.BeginAddress) / strings);
@@ -294,14 +295,6 @@ public sealed class MemoryEngine : IStorageEngine
     }
 
     private static readonly TimeSpan ShiftWaitLimit = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Freed log pages (large pinned arrays) and removed big collections: ask for a full collection
-    /// now rather than waiting for one that a low-allocation server rarely needs, so the GC hands
-    /// emptied regions back to the OS. Not compacting (that pause grows with the heap; MEMORY PURGE
-    /// still compacts on request), and in the background (the node runs the concurrent GC, aot.props).
-    /// </summary>
-    private static void GiveMemoryBack() => GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
 
     public IEnumerable<(string Name, string Value)> Stats()
     {

@@ -65,6 +65,6 @@ public class DiskBlockCacheTests
         return Convert.ToHexString(bytes);
     }
 
-    private static long ResidentMiB(int pid) =>
+    internal static long ResidentMiB(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) >> 10;
 }
