@@ -245,14 +245,19 @@ public sealed partial class ProxyServer : IServerApplication, IDisposable
             TenantState(tenant.Name).Bucket.Rate = tenant.Limits.Qps;
     }
 
-    /// <summary>Every 100 ms: backend timeouts and cleanup on each loop (and the end of a stood-down successor); every second: sampled rates.</summary>
+    /// <summary>
+    /// Every 100 ms: backend timeouts and cleanup on each loop (and the end of a stood-down successor); every second:
+    /// sampled rates, and the memory of big request and reply buffers let go handed back.
+    /// </summary>
     private void Tick()
     {
         if (_standingDown && Host.ConnectionCount == 0)
             RequestShutdown();
         MaintainNow();
-        if (Interlocked.Increment(ref _ticks) % 10 == 0)
-            SampleRates();
+        if (Interlocked.Increment(ref _ticks) % 10 != 0)
+            return;
+        SampleRates();
+        MemoryGiveBack.Tick();
     }
 
     private void MaintainNow()
