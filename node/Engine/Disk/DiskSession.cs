@@ -13,7 +13,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     private readonly RocksDb _db = engine.Db;
     private readonly ColumnFamily _metadata = engine.Metadata;
     private readonly WriteBatch _batch = new();
-    /// <summary>A record buffer grown past this (a large value's) is let go once the value is in the batch.</summary>
+    /// <summary>A record buffer grown past this (a large value's) is let go once the value is written.</summary>
     private const int KeepRecordBytes = 1 << 20;
 
     private byte[] _record = new byte[256];
@@ -96,29 +96,43 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
         DiskFormat.WriteString(_record, value, expireAt);
         lock (engine.CountLock)
         {
-            _batch.Clear();
-            _batch.Put(_metadata, key, _record.AsSpan(0, size));
-            if (_record.Length > KeepRecordBytes)
+            try
             {
-                MemoryGiveBack.Dropped(_record.Length);
-                _record = new byte[256];   // the batch holds its copy: a large value's is not kept for the next write
-            }
-            if (expireAt == 0 && engine.VolatileKeyCount == 0 && !engine.MeasuresData)
-            {
-                // No key has an expiry, so the record this replaces (if any) had none: the expiry count
-                // holds without reading it, and the key count is recounted when next asked for
-                // (see DiskEngine.KeyCount). The read was a third of a SET's time.
-                engine.NoteUncountedWrite();
-                engine.WriteWithCounts(_batch, 0, 0);
+                _batch.Clear();
+                _batch.Put(_metadata, key, _record.AsSpan(0, size));
+                if (expireAt == 0 && engine.VolatileKeyCount == 0 && !engine.MeasuresData)
+                {
+                    // No key has an expiry, so the record this replaces (if any) had none: the expiry count
+                    // holds without reading it, and the key count is recounted when next asked for
+                    // (see DiskEngine.KeyCount). The read was a third of a SET's time.
+                    engine.NoteUncountedWrite();
+                    engine.WriteWithCounts(_batch, 0, 0);
+                    _appliedInCommand |= _inCommand;
+                    return false;
+                }
+                bool existed = Existing(key, out bool hadExpiry, out long replacedBytes);
+                engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0),
+                    bytesDelta: DiskFormat.DataBytes(key, _record.AsSpan(0, size)) - replacedBytes);
                 _appliedInCommand |= _inCommand;
-                return false;
+                return !existed;
             }
-            bool existed = Existing(key, out bool hadExpiry, out long replacedBytes);
-            engine.WriteWithCounts(_batch, existed ? 0 : 1, (expireAt != 0 ? 1 : 0) - (hadExpiry ? 1 : 0),
-                bytesDelta: DiskFormat.DataBytes(key, _record.AsSpan(0, size)) - replacedBytes);
-            _appliedInCommand |= _inCommand;
-            return !existed;
+            finally
+            {
+                if (_record.Length > KeepRecordBytes)
+                    LetGoOfLargeRecord();
+            }
         }
+    }
+
+    /// <summary>
+    /// A large value's buffers are not kept for the next write: the record it was encoded into, and the
+    /// batch's own copy (clearing a batch keeps its capacity).
+    /// </summary>
+    private void LetGoOfLargeRecord()
+    {
+        MemoryGiveBack.Dropped(_record.Length);
+        _record = new byte[256];
+        _batch.Renew();
     }
 
     public bool Delete(ReadOnlySpan<byte> key)

@@ -36,4 +36,24 @@ public sealed class LargeValueMemoryTests
         Assert.True(resident <= bound, $"resident {resident} MiB (started at {before}, {peak} after the SET), bound {bound}; INFO memory: {(await c.ReadValueAfterAsync("INFO", "memory")).AsString()}");
         Assert.Equal(ValueMiB << 20, (await c.ReadValueAfterAsync("STRLEN", "big")).AsInteger());
     }
+
+    /// <summary>A value past the buffers a session keeps, written while keys with an expiry exist (the disk engine then reads what it replaces), over and over.</summary>
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("disk")]
+    public async Task Large_values_written_beside_keys_with_an_expiry_read_back(string engine)
+    {
+        await using var node = await NodeProcess.StartAsync(["--engine", engine]);
+        await using var c = await node.ConnectAsync();
+        Assert.Equal("OK", (await c.ReadValueAfterAsync("SET", "short", "x", "EX", "1000")).AsString());
+        for (int i = 0; i < 3; i++)
+        {
+            string value = new((char)('a' + i), (2 << 20) + i);
+            string[] set = i == 1 ? ["SET", "large", value, "EX", "1000"] : ["SET", "large", value, "KEEPTTL"];
+            Assert.Equal("OK", (await c.ReadValueAfterAsync(set)).AsString());
+            Assert.Equal(value, (await c.ReadValueAfterAsync("GET", "large")).AsString());
+        }
+        Assert.Equal(2, (await c.ReadValueAfterAsync("DBSIZE")).AsInteger());
+        Assert.DoesNotContain("internal error", node.Output);
+    }
 }

@@ -28,6 +28,13 @@ internal sealed unsafe class WriteBatch : IDisposable
 
     public void Clear() => RocksDbNative.WriteBatchClear(Handle);
 
+    /// <summary>An empty batch in place of this one whose buffer grew large (<see cref="Clear"/> keeps the buffer's size).</summary>
+    public void Renew()
+    {
+        RocksDbNative.WriteBatchDestroy(Handle);
+        Handle = RocksDbNative.WriteBatchCreate();
+    }
+
     public void Dispose()
     {
         if (Handle == 0)
