@@ -64,7 +64,7 @@ internal sealed class BackgroundTasks : IDisposable
                 continue;
             lastSecond = Environment.TickCount64;
             WallClock.Calibrate();
-            MemoryGiveBack.Tick();
+            Guard("memory give-back", MemoryGiveBack.Tick);
             if (++seconds % 5 == 0)
                 Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).

@@ -13,6 +13,7 @@ internal sealed partial class DiskSession(DiskEngine engine) : IEngineSession, I
     private readonly RocksDb _db = engine.Db;
     private readonly ColumnFamily _metadata = engine.Metadata;
     private readonly WriteBatch _batch = new();
+
     /// <summary>A record buffer grown past this (a large value's) is let go once the value is written.</summary>
     private const int KeepRecordBytes = 1 << 20;
 
