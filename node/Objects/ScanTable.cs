@@ -30,8 +30,12 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     /// <summary>Buckets split per change while the bucket array doubles: the split ends before the next doubling is due.</summary>
     private const int SplitsPerChange = 2;
 
+    /// <summary>Top slots drained per removal while a table of several segments shrinks (see <see cref="DrainSome"/>).</summary>
+    private const int DrainsPerRemoval = 8;
+
     private struct Slot
     {
+        /// <summary>The entry's hash; a free slot holds the previous free slot instead (-1 for the first).</summary>
         public int Hash;
         /// <summary>Next slot in the bucket's chain (-1 ends it); free slots hold -3 - next free slot.</summary>
         public int Next;
@@ -52,6 +56,12 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     /// </summary>
     private int _split = -1;
 
+    /// <summary>
+    /// While a table of several segments shrinks: the slot count it shrinks to (whole segments). Its top
+    /// slots move down into free ones a few per removal, and each segment emptied so goes. -1 otherwise.
+    /// </summary>
+    private int _drainTo = -1;
+
     public ScanTable(int capacity = MinCapacity)
     {
         _segments = Layout(Math.Max(capacity, MinCapacity), out _capacity);
@@ -59,6 +69,9 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
     }
 
     public int Count => _used - _freeCount;
+
+    /// <summary>Slots held (what a shrink gives back).</summary>
+    internal int Capacity => _capacity;
 
     public static int HashOf(ReadOnlySpan<byte> key)
     {
@@ -111,11 +124,11 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
             else At(previous).Next = slot.Next;
             removed = slot.Entry;
             slot.Entry = default;
-            slot.Next = -3 - _freeList;
-            _freeList = i;
-            _freeCount++;
-            if (Count * 8 < _capacity && _capacity > MinCapacity)
-                Resize(_capacity / 2);
+            Free(i);
+            if (_drainTo >= 0)
+                DrainSome();
+            else if (Count * 8 < _capacity && _capacity > MinCapacity)
+                Shrink();
             else if (_split >= 0)
                 SplitSome();
             return true;
@@ -134,6 +147,7 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         _freeList = -1;
         _freeCount = 0;
         _split = -1;
+        _drainTo = -1;
     }
 
     /// <summary>
@@ -229,12 +243,11 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         int index;
         if (_freeCount > 0)
         {
-            index = _freeList;
-            _freeList = -3 - At(index).Next;
-            _freeCount--;
+            index = TakeFree();
         }
         else
         {
+            _drainTo = -1;   // grown back: a shrink in progress keeps the rest of its segments
             if (_used == _capacity)
                 AddSegment();
             index = _used++;
@@ -300,7 +313,117 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         }
     }
 
-    /// <summary>Rebuilds at <paramref name="capacity"/> slots, packing live entries to the front (a shrink, after most entries went).</summary>
+    /// <summary>
+    /// After most entries went: a lone segment is rebuilt at half its size (a copy of at most 2,048 entries);
+    /// a table of several segments drains its top slots over the next removals instead (<see cref="DrainSome"/>).
+    /// A doubling still splitting its buckets goes on first.
+    /// </summary>
+    private void Shrink()
+    {
+        if (_split >= 0)
+        {
+            SplitSome();
+        }
+        else if (_capacity <= SegmentSize)
+        {
+            Resize(_capacity / 2);
+        }
+        else
+        {
+            _drainTo = Math.Max(SegmentSize, (Count * 2 + SegmentSize - 1) & ~(SegmentSize - 1));   // whole segments, room for twice what is left
+            DrainSome();
+        }
+    }
+
+    /// <summary>
+    /// Moves the entries of the top slots down into free ones, <see cref="DrainsPerRemoval"/> slots a
+    /// removal, and lets go of each segment left empty, so no single change rebuilds the table (as Redis
+    /// rehashes a shrinking table incrementally). Buckets are untouched: an entry stays in its chain,
+    /// relinked where it lies now, so a SCAN in progress misses nothing. Only removals drain: a reference
+    /// to an entry stays valid while others are added. Stops once the table is down to its target, or has
+    /// grown back and has no free slot left below its top.
+    /// </summary>
+    private void DrainSome()
+    {
+        for (int n = 0; n < DrainsPerRemoval && _drainTo >= 0; n++)
+        {
+            int top = _used - 1;
+            if (_used <= _drainTo || (At(top).Next >= -1 && _freeCount == 0))
+            {
+                _drainTo = -1;
+                return;
+            }
+            if (At(top).Next < -1)
+                Unlink(top);
+            else
+                Move(top, TakeFree());
+            _used--;
+            if (_used <= _capacity - SegmentSize)
+            {
+                _capacity -= SegmentSize;
+                _segments[_capacity >> SegmentBits] = null!;
+            }
+        }
+    }
+
+    /// <summary>Moves a live slot's entry to the free slot <paramref name="to"/>, relinking the chain link that pointed at it.</summary>
+    private void Move(int from, int to)
+    {
+        ref var source = ref At(from);
+        int bucket = BucketOf(source.Hash);
+        if (_buckets[bucket] - 1 == from)
+        {
+            _buckets[bucket] = to + 1;
+        }
+        else
+        {
+            int previous = _buckets[bucket] - 1;
+            while (At(previous).Next != from)
+                previous = At(previous).Next;
+            At(previous).Next = to;
+        }
+        At(to) = source;
+        source = default;
+    }
+
+    /// <summary>Puts slot <paramref name="index"/> first on the free list (doubly linked, so the drain can take any slot off it).</summary>
+    private void Free(int index)
+    {
+        ref var slot = ref At(index);
+        slot.Next = -3 - _freeList;
+        slot.Hash = -1;
+        if (_freeList >= 0)
+            At(_freeList).Hash = index;
+        _freeList = index;
+        _freeCount++;
+    }
+
+    /// <summary>Takes the first free slot (there must be one).</summary>
+    private int TakeFree()
+    {
+        int index = _freeList;
+        _freeList = -3 - At(index).Next;
+        if (_freeList >= 0)
+            At(_freeList).Hash = -1;
+        _freeCount--;
+        return index;
+    }
+
+    /// <summary>Takes free slot <paramref name="index"/> off the free list, wherever it is on it.</summary>
+    private void Unlink(int index)
+    {
+        ref var slot = ref At(index);
+        int previous = slot.Hash, next = -3 - slot.Next;
+        if (previous >= 0)
+            At(previous).Next = slot.Next;
+        else
+            _freeList = next;
+        if (next >= 0)
+            At(next).Hash = previous;
+        _freeCount--;
+    }
+
+    /// <summary>Rebuilds at <paramref name="capacity"/> slots, packing live entries to the front (a lone segment's shrink).</summary>
     private void Resize(int capacity)
     {
         var segments = Layout(capacity, out int newCapacity);
@@ -325,6 +448,7 @@ public sealed class ScanTable<TEntry> where TEntry : struct, IScanEntry
         _freeList = -1;
         _freeCount = 0;
         _split = -1;
+        _drainTo = -1;
     }
 
     /// <summary>Segments for at least <paramref name="capacity"/> slots: one of a power of two below <see cref="SegmentSize"/>, whole segments above.</summary>

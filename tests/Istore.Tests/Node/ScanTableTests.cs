@@ -73,6 +73,32 @@ public class ScanTableTests
         Assert.Empty(Enumerate(table));
     }
 
+    /// <summary>A table of many segments shrinks over the removals that empty it, segment by segment, and finds every entry left throughout.</summary>
+    [Fact]
+    public void A_large_table_gives_its_segments_back_as_entries_go()
+    {
+        var random = new Random(21);
+        var table = new ScanTable<SetMember>();
+        var live = Enumerable.Range(0, 200_000).ToList();
+        foreach (int i in live)
+            table.AddNew(new SetMember(Key(i)));
+        int full = table.Capacity;
+        for (int step = 0; live.Count > 1_000; step++)
+        {
+            int at = random.Next(live.Count);
+            Assert.True(table.Remove(Key(live[at])));
+            live[at] = live[^1];
+            live.RemoveAt(live.Count - 1);
+            if (step % 20_000 == 0)
+                Assert.All(live, i => Assert.True(table.Contains(Key(i))));
+            if (step % 50 == 0)
+                Add(table, 1_000_000 + step);   // adds meanwhile take free slots below the top
+        }
+        Assert.True(table.Capacity <= full / 4, $"capacity {table.Capacity} of {full}");
+        Assert.All(live, i => Assert.True(table.Contains(Key(i))));
+        Assert.Equal(table.Count, Enumerate(table).Count);
+    }
+
     [Fact]
     public void Add_new_grows_past_the_initial_capacity()
     {
