@@ -28,16 +28,14 @@ for i in "${!NAMES[@]}"; do echo "${NAMES[$i]}: ${BINARIES[$i]} (pid ${PIDS[$i]}
 REPO="$REPO" python3 - "${PORTS[@]}" <<'PY'
 import os, random, sys
 sys.path.insert(0, os.environ["REPO"] + "/perf")
-from resp_client import command, connect
+from resp_client import command, connect, read_reply
 
 def call(sock, *args):
     sock.sendall(command(*args))
-    data = b""
-    while b"\r\n" not in data:
-        data += sock.recv(1 << 16)
-    if data[:1] == b"-":
-        raise RuntimeError(data.decode())
-    return data.split(b"\r\n", 1)[0]
+    answer = read_reply(sock, bytearray())
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
 
 socks = [connect(int(port)) for port in sys.argv[1:]]
 for seed, (key, mib) in enumerate(((b"huge", 512), (b"big", 64))):

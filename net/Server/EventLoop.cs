@@ -235,7 +235,6 @@ internal sealed unsafe partial class EventLoop : IEventLoop, IDisposable
     /// <summary>Runs every complete command in the receive buffer; stops at a partial frame.</summary>
     private void ProcessInput(Connection c)
     {
-        MemoryGiveBack.Served();
         _worker!.OnInput(c);
         while (c.InputStart < c.InputEnd && !c.CloseAfterReply && !c.IsSuspended && !c.IsKilled)
         {

@@ -27,7 +27,7 @@ public static class MemoryGiveBack
     private const int MaxCollections = 16;
 
     private static long _dropped;
-    private static volatile bool _served;
+    private static long _workBefore;
     private static int _agingLeft, _collections, _collecting;
     private static long _residentBefore;
 
@@ -38,9 +38,6 @@ public static class MemoryGiveBack
             Interlocked.Add(ref _dropped, length);
     }
 
-    /// <summary>Notes that requests were served this second (an event loop's batch, a replica's stream): no collection is asked for in it.</summary>
-    public static void Served() => _served = true;
-
     /// <summary>Starts a give-back (a store that removed many elements, freed log pages): what was freed now ages from now.</summary>
     public static void Request()
     {
@@ -49,10 +46,12 @@ public static class MemoryGiveBack
     }
 
     /// <summary>
-    /// Once a second, from a housekeeping thread. The collection is asked for on the thread pool: a request
-    /// made while a background collection runs may wait for it, and housekeeping (the everysec fsync) must not.
+    /// Once a second, from a housekeeping thread; <paramref name="work"/> is a count that grows while requests
+    /// are served (bytes received, a replica's stream offset): a second in which it moved is not quiet. The
+    /// collection is asked for on the thread pool: a request made while a background collection runs may
+    /// wait for it, and housekeeping (the everysec fsync) must not.
     /// </summary>
-    public static void Tick()
+    public static void Tick(long work)
     {
         long dropped = Volatile.Read(ref _dropped);
         if (dropped >= Math.Max(DueBytes, GC.GetGCMemoryInfo().HeapSizeBytes / 4))
@@ -61,8 +60,8 @@ public static class MemoryGiveBack
             Request();
         }
         bool aging = Volatile.Read(ref _agingLeft) > 0;
-        bool served = _served;
-        _served = false;
+        bool served = work != _workBefore;
+        _workBefore = work;
         if ((!aging && _collections == 0) || served || Volatile.Read(ref _collecting) == 1)
             return;   // no give-back under way, not quiet, or its last collection still being asked for
         long resident = Environment.WorkingSet;

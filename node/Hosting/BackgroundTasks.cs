@@ -25,10 +25,12 @@ internal sealed class BackgroundTasks : IDisposable
     private readonly Admin.LatencyMonitor _latency;
 
     private readonly Replication.ReplicationHub _replication;
+    private readonly ServerHost _host;
 
-    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, Replication.ReplicationHub replication, Admin.LatencyMonitor latency,
-        ILogger logger)
+    public BackgroundTasks(Database db, Checkpointer checkpointer, NodeConfig config, Replication.ReplicationHub replication, ServerHost host,
+        Admin.LatencyMonitor latency, ILogger logger)
     {
+        _host = host;
         _latency = latency;
         _db = db;
         _replication = replication;
@@ -64,7 +66,7 @@ internal sealed class BackgroundTasks : IDisposable
                 continue;
             lastSecond = Environment.TickCount64;
             WallClock.Calibrate();
-            Guard("memory give-back", MemoryGiveBack.Tick);
+            Guard("memory give-back", () => MemoryGiveBack.Tick(_host.BytesReceived + _replication.Offset));
             if (++seconds % 5 == 0)
                 Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             // Also the retry of a failing log (Redis's serverCron retries its AOF write every second).

@@ -81,7 +81,7 @@ public sealed class NodeServer : IServerApplication, IDisposable
         Host.OutputLimitBroken = c => Log.OutputLimitBroken(Logger, c.Id, c.RemoteAddress, c.OutputClass.ToString().ToLowerInvariant());
         Host.ClientMemory.Evicting = c => Log.ClientEvicted(Logger, ClientCommand.Describe(this, c).TrimEnd('\n'));
         Database.ClientMemory = () => Host.ClientMemory.Total;
-        _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Diagnostics.Latency, Logger);
+        _background = new BackgroundTasks(Database, Checkpointer, Config, Replication, Host, Diagnostics.Latency, Logger);
     }
 
     public NodeOptions Options { get; }

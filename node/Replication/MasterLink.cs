@@ -2,7 +2,6 @@ using System.IO.Hashing;
 using System.Net.Sockets;
 using System.Text;
 using Istore.Net.Resp;
-using Istore.Net.Server;
 using Istore.Node.Engine;
 using Istore.Node.Hosting;
 using Istore.Node.Keyspace;
@@ -365,8 +364,6 @@ public sealed class MasterLink
             // Only a whole record takes the keyspace lock: keepalives or a record's first bytes must not wait behind
             // a busy script, or the records that follow them would not be acknowledged until it ends.
             int consumed = ahead > 0 ? applier.Apply(reader.Buffer, reader.Start, reader.End) : StreamApplier.Keepalives(reader.Buffer, reader.Start, reader.End);
-            if (ahead > 0)
-                MemoryGiveBack.Served();
             reader.Consume(consumed);
             received.Consumed(consumed, _hub.Offset - applied);
             if (consumed > 0 || Environment.TickCount64 - _lastAckTicks >= ReplicationSettings.AckIntervalMs)

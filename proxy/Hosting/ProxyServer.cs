@@ -257,7 +257,7 @@ public sealed partial class ProxyServer : IServerApplication, IDisposable
         if (Interlocked.Increment(ref _ticks) % 10 != 0)
             return;
         SampleRates();
-        MemoryGiveBack.Tick();
+        MemoryGiveBack.Tick(Host.BytesReceived);
     }
 
     private void MaintainNow()
