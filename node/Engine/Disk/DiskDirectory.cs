@@ -7,6 +7,8 @@ namespace Istore.Node.Engine.Disk;
 /// Opens the engine's RocksDB directory, refusing anything that is not ours with a message that
 /// says why: a directory with files but no database, another program's RocksDB (other column
 /// families, no format record), a newer format, or a database RocksDB reports as corrupt.
+/// A new database is made beside the directory and moved into place with its format record, so a
+/// node killed while making it leaves an empty directory, never one the next start would refuse.
 /// </summary>
 internal static class DiskDirectory
 {
@@ -16,6 +18,8 @@ internal static class DiskDirectory
         bool fresh = families.Count == 0;
         if (fresh && Directory.EnumerateFileSystemEntries(path).Any())
             throw new InvalidDataException($"{path} holds files but no RocksDB database: not an istore disk directory");
+        if (fresh)
+            Create(path);
         if (!fresh && !families.Order().SequenceEqual(DiskFormat.Families.Order()))
         {
             // A damaged MANIFEST can list other families too: let RocksDB report corruption first,
@@ -36,7 +40,7 @@ internal static class DiskDirectory
             }, InPlaceUpdates: f == DiskFormat.DefaultFamily)).ToList());
         try
         {
-            CheckFormat(db, path, fresh);
+            CheckFormat(db, path);
             return db;
         }
         catch
@@ -46,18 +50,28 @@ internal static class DiskDirectory
         }
     }
 
-    private static void CheckFormat(RocksDb db, string path, bool fresh)
+    /// <summary>Makes the families and the format record in a sibling directory, then renames it to <paramref name="path"/>.</summary>
+    private static void Create(string path)
     {
-        var family = db.Family(DiskFormat.DefaultFamily);
-        if (fresh)
+        string staging = Path.TrimEndingDirectorySeparator(path) + ".creating";
+        if (Directory.Exists(staging))
+            Directory.Delete(staging, recursive: true);   // left by a node killed while creating
+        Directory.CreateDirectory(staging);
+        using (var db = RocksDb.Open(staging, new DatabaseOptions(1 << 20, 1 << 20, ManualWalFlush: true),
+            DiskFormat.Families.Select(f => new ColumnFamilyOptions(f)).ToList()))
         {
             using var batch = new WriteBatch();
-            batch.Put(family, DiskFormat.FormatKey, Encoding.ASCII.GetBytes(DiskFormat.FormatVersion));
+            batch.Put(db.Family(DiskFormat.DefaultFamily), DiskFormat.FormatKey, Encoding.ASCII.GetBytes(DiskFormat.FormatVersion));
             db.Write(batch);
             db.FlushWal(sync: true);
-            return;
         }
-        if (!db.TryGet(family, DiskFormat.FormatKey, out var format))
+        Directory.Delete(path);
+        Directory.Move(staging, path);
+    }
+
+    private static void CheckFormat(RocksDb db, string path)
+    {
+        if (!db.TryGet(db.Family(DiskFormat.DefaultFamily), DiskFormat.FormatKey, out var format))
             throw new InvalidDataException($"{path} has no istore format record: not an istore disk database");
         using (format)
         {

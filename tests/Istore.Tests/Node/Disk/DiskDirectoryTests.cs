@@ -44,6 +44,27 @@ public class DiskDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_killed_while_making_its_database_starts_there_again()
+    {
+        // What a kill between creating the families and writing the format record leaves behind:
+        // the empty directory and a half-made database beside it.
+        string staging = DbPath + ".creating";
+        Directory.CreateDirectory(DbPath);
+        Directory.CreateDirectory(staging);
+        using (RocksDb.Open(staging, new DatabaseOptions(1 << 20, 1 << 20), DiskFormat.Families.Select(f => new ColumnFamilyOptions(f)).ToList()))
+        {
+        }
+        await using var node = await NodeProcess.StartAsync(["--engine", "disk"], _directory);
+        await using (var c = await node.ConnectAsync())
+            Assert.Equal("+OK\r\n", await c.CommandAsync("SET", "k", "v"));
+        Assert.False(Directory.Exists(staging));
+        Assert.Equal(0, await node.TerminateAsync());
+        await node.RestartAsync();
+        await using (var c = await node.ConnectAsync())
+            Assert.Equal("$1\r\nv\r\n", await c.CommandAsync("GET", "k"));
+    }
+
+    [Fact]
     public async Task A_corrupt_database_is_refused_with_rocksdbs_message()
     {
         await using (var node = await NodeProcess.StartAsync(["--engine", "disk"], _directory))
