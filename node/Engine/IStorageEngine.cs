@@ -83,6 +83,9 @@ public interface IStorageEngine : IDisposable
     /// <summary>Housekeeping, called every few seconds from one background thread (log compaction); returns early once <paramref name="stop"/> is set.</summary>
     void Maintain(CancellationToken stop);
 
+    /// <summary>Whether <see cref="Maintain"/> has work now (the memory engine's index is crowded), polled every 100 ms.</summary>
+    bool WantsMaintenance { get; }
+
     /// <summary>Engine figures for INFO (name, value).</summary>
     IEnumerable<(string Name, string Value)> Stats();
 }

@@ -9,7 +9,7 @@ namespace Istore.Node.Hosting;
 /// <summary>
 /// The node's housekeeping thread: active expiry and eviction every 100 ms (so expired keys do
 /// not pile up when nobody reads them, and data over maxmemory goes), the everysec fsync, automatic checkpoints as the log grows, and the
-/// engine's maintenance (compaction) every 5 seconds, replication's timeouts every 100 ms, and the
+/// engine's maintenance (compaction) every 5 seconds or when it asks, replication's timeouts every 100 ms, and the
 /// memory of large arrays let go handed back (<see cref="MemoryGiveBack"/>).
 /// </summary>
 internal sealed class BackgroundTasks : IDisposable
@@ -60,7 +60,7 @@ internal sealed class BackgroundTasks : IDisposable
                     _db.Tracking.FlushBroadcast();
             }
             Guard("replication", _replication.Tick);
-            if (_db.TakeMaintenanceRequest())
+            if (_db.TakeMaintenanceRequest() || _db.Engine.WantsMaintenance)
                 Guard("engine maintenance", () => _db.Engine.Maintain(_stop.Token));
             if (Environment.TickCount64 - lastSecond < 1000)
                 continue;

@@ -13,7 +13,8 @@ public sealed record NodeOptions
     public int MaxClients { get; init; } = 10000;
     /// <summary>Memory for FASTER's hybrid log; older records spill to disk beyond it.</summary>
     public long MaxMemory { get; init; } = 1L << 30;
-    public long IndexBytes { get; init; } = 1L << 24;
+    /// <summary>FASTER's hash index at start (64-byte buckets); doubled as string keys outgrow it.</summary>
+    public long IndexBytes { get; init; } = 1L << 20;
     /// <summary>FASTER log page; the largest value a key can hold is a little under it.</summary>
     public long PageBytes { get; init; } = Istore.Node.Engine.Memory.MemoryEngineOptions.DefaultPageBytes;
     public string Engine { get; init; } = "memory";

@@ -211,6 +211,8 @@ public sealed partial class DiskEngine : IStorageEngine, ISelfDurableEngine
         }
     }
 
+    public bool WantsMaintenance => false;
+
     public IEnumerable<(string Name, string Value)> Stats()
     {
         yield return ("disk_engine_estimated_keys", Property(Metadata, "rocksdb.estimate-num-keys"));

@@ -30,12 +30,14 @@ public sealed class MemoryEngine : IStorageEngine
     /// <summary>Writes that waited for the disk to read a spilled record, the keyspace write lock held.</summary>
     internal long PendingWrites;
     private long _compactionsSkipped;
+    private long _indexGrowths;
 
     /// <summary>
     /// Compaction and FASTER's checkpoint never run at once. A compaction makes the whole log
     /// read-only, so FASTER flushes all of it; a checkpoint that met that flush waited behind it
     /// for its metadata write, inside a state transition every writer spins on (a SET took 900 ms,
     /// its event loop in FASTER's retry loop: perf/semisync-stall.sh, RESULTS.md session 18).
+    /// An index growth is a state machine of FASTER's too, and FASTER runs one at a time.
     /// </summary>
     private readonly SemaphoreSlim _logWork = new(1, 1);
 
@@ -228,10 +230,43 @@ public sealed class MemoryEngine : IStorageEngine
     /// </summary>
     public void Maintain(CancellationToken stop)
     {
+        GrowIndexWhileCrowded(stop);
         bool compacted = CompactLog(stop);
         if (Objects.TakeLargeRemoval() && !compacted)
             MemoryGiveBack.Request();   // removed big collections
     }
+
+    /// <summary>
+    /// Doubles FASTER's hash index while it holds more than <see cref="KeysPerBucket"/> string keys a
+    /// bucket. A bucket (one cache line) has seven entries; past them a lookup walks overflow
+    /// buckets, one more cache miss each, so a fixed index slows every command as the keyspace grows
+    /// (GET over 20 M keys ran at 0.5× redis-server's speed with the 16 MB index this node once had).
+    /// The split is FASTER's own and online: this thread splits chunk after chunk, and a command that
+    /// meets an unsplit chunk splits that one (16,384 buckets) first. Never beside a checkpoint or
+    /// a compaction; recovery restores the index at the size its checkpoint had.
+    /// </summary>
+    private void GrowIndexWhileCrowded(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && WantsMaintenance)
+        {
+            if (!_logWork.Wait(0))
+                return;   // a checkpoint or a compaction is running: next time
+            try
+            {
+                if (!Store.GrowIndex())
+                    return;
+            }
+            finally
+            {
+                _logWork.Release();
+            }
+            Interlocked.Increment(ref _indexGrowths);
+        }
+    }
+
+    private const int KeysPerBucket = 4;
+
+    public bool WantsMaintenance => Volatile.Read(ref _keyCount) > Store.IndexSize * KeysPerBucket;
 
     private bool CompactLog(CancellationToken stop)
     {
@@ -303,7 +338,8 @@ public sealed class MemoryEngine : IStorageEngine
         yield return ("memory_engine_log_begin_address", log.BeginAddress.ToString());
         yield return ("memory_engine_log_head_address", log.HeadAddress.ToString());
         yield return ("memory_engine_log_tail_address", log.TailAddress.ToString());
-        yield return ("memory_engine_index_bytes", _settings.IndexSize.ToString());
+        yield return ("memory_engine_index_bytes", (Store.IndexSize * 64).ToString());
+        yield return ("memory_engine_index_growths", Interlocked.Read(ref _indexGrowths).ToString());
         yield return ("memory_engine_overflow_buckets", Store.OverflowBucketCount.ToString());
         yield return ("memory_engine_compactions", Interlocked.Read(ref _compactions).ToString());
         yield return ("memory_engine_pending_reads", Interlocked.Read(ref PendingReads).ToString());
