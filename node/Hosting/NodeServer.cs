@@ -208,7 +208,14 @@ public sealed class NodeServer : IServerApplication, IDisposable
         using var keyspace = new KeyspaceSession(Database, replaying: true);
         var commands = new LogCommandReplayer(this, Handlers, keyspace);
         var applier = new RecordApplier(session, commands.Execute);
-        var replayed = LogReplayer.Replay(aofDirectory, firstSegment, applier.Apply, Logger);
+        long applied = 0;
+        var replayed = LogReplayer.Replay(aofDirectory, firstSegment, record =>
+        {
+            applier.Apply(record);
+            // Housekeeping does not run yet: a long replay grows the memory engine's index itself.
+            if (++applied % 65_536 == 0 && _engine.WantsMaintenance)
+                _engine.Maintain(CancellationToken.None);
+        }, Logger);
         if (commands.Failures > 0)
             Log.ReplayFailures(Logger, commands.Failures);
         return replayed;
