@@ -16,17 +16,20 @@ public class IndexGrowthTests
     [Fact]
     public async Task The_index_doubles_as_keys_arrive_and_every_key_survives_a_kill_and_a_restart()
     {
-        await using var node = await NodeProcess.StartAsync();
+        // Two event loops, a connection on each, so the doublings meet writers on two threads.
+        await using var node = await NodeProcess.StartAsync(["--threads", "2"]);
         using (var redis = await ConnectionMultiplexer.ConnectAsync(NodeFixture.Options(node.Port)))
+        using (var other = await ConnectionMultiplexer.ConnectAsync(NodeFixture.Options(node.Port)))
         {
             var db = redis.GetDatabase();
+            var dbs = new[] { db, other.GetDatabase() };
             Assert.Equal(1L << 20, await InfoAsync(db, "memory_engine_index_bytes"));
             for (int first = 0; first < Keys; first += 10_000)
-                await Task.WhenAll(Enumerable.Range(first, 10_000).Select(i => db.StringSetAsync(Key(i), Value(i, 1))));
+                await Task.WhenAll(Enumerable.Range(first, 10_000).Select(i => dbs[i & 1].StringSetAsync(Key(i), Value(i, 1))));
             // 16,384 buckets at start: 65,536, 131,072 and 262,144 keys each call for a doubling.
             await WaitForIndexAsync(db, 8L << 20);
             Assert.Equal(3, await InfoAsync(db, "memory_engine_index_growths"));
-            await Task.WhenAll(Enumerable.Range(0, Keys).Where(i => i % 3 == 0).Select(i => db.StringSetAsync(Key(i), Value(i, 2))));
+            await Task.WhenAll(Enumerable.Range(0, Keys).Where(i => i % 3 == 0).Select(i => dbs[i & 1].StringSetAsync(Key(i), Value(i, 2))));
             await AssertEveryKeyAsync(db);
         }
 
