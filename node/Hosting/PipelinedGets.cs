@@ -16,7 +16,7 @@ namespace Istore.Node.Hosting;
 internal sealed class PipelinedGets
 {
     private readonly byte[] _keys = new byte[4096];
-    private readonly int[] _ends = new int[Engine.Disk.DiskSession.MaxReadAhead];
+    private readonly int[] _ends = new int[Engine.IReadAhead.MaxKeys];
 
     /// <summary>Reads ahead for <paramref name="args"/> (a GET, the frame at the start of the client's pending input) and the GETs after it; false when there are none.</summary>
     public bool ReadAhead(KeyspaceSession keyspace, Connection connection, CommandArgs args)

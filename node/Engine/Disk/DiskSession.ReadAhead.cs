@@ -9,21 +9,22 @@ namespace Istore.Node.Engine.Disk;
 /// </summary>
 internal sealed unsafe partial class DiskSession : IReadAhead
 {
-    /// <summary>The most keys read at once (a longer run reads its first ones ahead, the rest one by one).</summary>
-    internal const int MaxReadAhead = 64;
-
-    private readonly nint[] _aheadValues = new nint[MaxReadAhead];
-    private readonly int[] _aheadEnds = new int[MaxReadAhead];
+    private readonly nint[] _aheadValues = new nint[IReadAhead.MaxKeys];
+    private readonly int[] _aheadEnds = new int[IReadAhead.MaxKeys];
     private byte[] _aheadKeys = new byte[1024];
     private int _aheadCount;
     private int _aheadNext;
+
+    public bool WorthReadingAhead => true;
+
+    public bool ReadsAtOneMoment => true;
 
     public int ReadAheadLeft => _aheadCount - _aheadNext;
 
     public void ReadAhead(ReadOnlySpan<byte> keys, ReadOnlySpan<int> ends)
     {
         DropReadAhead();
-        int count = Math.Min(ends.Length, MaxReadAhead);
+        int count = Math.Min(ends.Length, IReadAhead.MaxKeys);
         if (count == 0 || _collecting)
             return;
         int length = ends[count - 1];

@@ -4,7 +4,7 @@ using Istore.Node.Objects;
 namespace Istore.Node.Engine.Memory;
 
 /// <summary>One thread's FASTER session over the string store.</summary>
-internal sealed unsafe class MemorySession : IEngineSession
+internal sealed unsafe partial class MemorySession : IEngineSession
 {
     private readonly MemoryEngine _engine;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, StringOutput, Empty, StringStoreFunctions> _session;
@@ -24,9 +24,19 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     public KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value)
     {
-        var output = new StringOutput { Value = value };
-        bool found = ReadRecord(key, ref output, out _);
-        value = output.Value;
+        bool found;
+        if (_aheadCount > 0 && TryTakeReadAhead(key, out var ahead))
+        {
+            found = ahead.Found;
+            if (found)
+                value.Set(ahead.Value.Span, ahead.Value.ExpireAt);
+        }
+        else
+        {
+            var output = new StringOutput { Value = value };
+            found = ReadRecord(key, ref output, out _);
+            value = output.Value;
+        }
         if (found)
             return KeyType.String;
         if (!_engine.Objects.TryGet(key, out var stored, out long expireAt))
@@ -339,16 +349,21 @@ internal sealed unsafe class MemorySession : IEngineSession
 
     private bool ReadRecord(ReadOnlySpan<byte> key, ref StringOutput output, out long address)
     {
+        var status = StartRead(key, ref output, out address);
+        return status.IsPending ? CompletePendingRead(ref output, out address) : status.Found;
+    }
+
+    /// <summary>A FASTER read; a pending one (the record is on disk) is completed by the caller. FASTER keeps its own copy of the key.</summary>
+    private Status StartRead(ReadOnlySpan<byte> key, ref StringOutput output, out long address)
+    {
         fixed (byte* k = key)
         {
             var keySpan = SpanByte.FromPointer(k, key.Length);
             SpanByte input = default;
             ReadOptions options = default;
             var status = _session.Read(ref keySpan, ref input, ref output, ref options, out var metadata);
-            if (status.IsPending)
-                return CompletePendingRead(ref output, out address);
             address = metadata.Address;
-            return status.Found;
+            return status;
         }
     }
 

@@ -37,9 +37,12 @@ public class NodeFixture : IAsyncLifetime
 
     public Task<RawConnection> ConnectAsync() => Node.ConnectAsync();
 
+    /// <summary>Arguments every node of this fixture runs with, besides --engine.</summary>
+    protected virtual string[] Args => [];
+
     /// <summary>A node of its own for one test, on this fixture's engine.</summary>
     public Task<NodeProcess> StartNodeAsync(string[]? extraArgs = null) =>
-        NodeProcess.StartAsync(["--engine", Engine, .. extraArgs ?? []]);
+        NodeProcess.StartAsync(["--engine", Engine, .. Args, .. extraArgs ?? []]);
 
     public async Task DisposeAsync()
     {

@@ -219,6 +219,11 @@ public sealed class PipelinedGetTestsOnMemory(NodeFixture fixture, Net.RedisServ
     : PipelinedGetTests(fixture, redis), IClassFixture<NodeFixture>, IClassFixture<Net.RedisServerFixture>;
 public sealed class PipelinedGetTestsOnDisk(DiskNodeFixture fixture, Net.RedisServerFixture redis)
     : PipelinedGetTests(fixture, redis), IClassFixture<DiskNodeFixture>, IClassFixture<Net.RedisServerFixture>;
+public sealed class PipelinedGetTestsOnSpilledMemory(SpilledNodeFixture fixture, Net.RedisServerFixture redis)
+    : PipelinedGetTests(fixture, redis), IClassFixture<SpilledNodeFixture>, IClassFixture<Net.RedisServerFixture>
+{
+    protected override Task SpillAsync(RawConnection node) => fixture.SpillAsync(node);
+}
 
 public sealed class AccessTrackingTestsOnMemory(Net.RedisServerFixture redis) : AccessTrackingTests("memory", redis), IClassFixture<Net.RedisServerFixture>;
 public sealed class AccessTrackingTestsOnDisk(Net.RedisServerFixture redis) : AccessTrackingTests("disk", redis), IClassFixture<Net.RedisServerFixture>;
