@@ -10,8 +10,7 @@ namespace Istore.Node.Engine.Disk;
 internal sealed unsafe partial class DiskSession : IReadAhead
 {
     private readonly nint[] _aheadValues = new nint[IReadAhead.MaxKeys];
-    private readonly int[] _aheadEnds = new int[IReadAhead.MaxKeys];
-    private byte[] _aheadKeys = new byte[1024];
+    private readonly ReadAheadKeys _aheadKeys = new();
     private int _aheadCount;
     private int _aheadNext;
 
@@ -24,23 +23,20 @@ internal sealed unsafe partial class DiskSession : IReadAhead
     public void ReadAhead(ReadOnlySpan<byte> keys, ReadOnlySpan<int> ends)
     {
         DropReadAhead();
-        int count = Math.Min(ends.Length, IReadAhead.MaxKeys);
-        if (count == 0 || _collecting)
+        if (_collecting)
             return;
-        int length = ends[count - 1];
-        if (_aheadKeys.Length < length)
-            _aheadKeys = new byte[Math.Max(length, _aheadKeys.Length * 2)];
-        keys[..length].CopyTo(_aheadKeys);
-        ends[..count].CopyTo(_aheadEnds);
+        int count = _aheadKeys.Load(keys, ends);
+        if (count == 0)
+            return;
         var pointers = stackalloc byte*[count];
         var lengths = stackalloc nuint[count];
-        fixed (byte* start = _aheadKeys)
+        fixed (byte* start = _aheadKeys.All)
         fixed (nint* values = _aheadValues)
         {
-            for (int i = 0, from = 0; i < count; from = _aheadEnds[i++])
+            for (int i = 0; i < count; i++)
             {
-                pointers[i] = start + from;
-                lengths[i] = (nuint)(_aheadEnds[i] - from);
+                pointers[i] = start + _aheadKeys.Start(i);
+                lengths[i] = (nuint)_aheadKeys[i].Length;
             }
             _db.MultiGet(_metadata, count, pointers, lengths, values);
         }
@@ -61,8 +57,7 @@ internal sealed unsafe partial class DiskSession : IReadAhead
     private bool TryTakeReadAhead(ReadOnlySpan<byte> key, out nint slice)
     {
         slice = 0;
-        int from = _aheadNext == 0 ? 0 : _aheadEnds[_aheadNext - 1];
-        if (_collecting || !key.SequenceEqual(_aheadKeys.AsSpan(from, _aheadEnds[_aheadNext] - from)))
+        if (_collecting || !key.SequenceEqual(_aheadKeys[_aheadNext]))
         {
             DropReadAhead();
             return false;

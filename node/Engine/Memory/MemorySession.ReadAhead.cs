@@ -12,8 +12,7 @@ namespace Istore.Node.Engine.Memory;
 internal sealed partial class MemorySession : IReadAhead
 {
     private readonly AheadRead[] _ahead = new AheadRead[IReadAhead.MaxKeys];
-    private readonly int[] _aheadEnds = new int[IReadAhead.MaxKeys];
-    private byte[] _aheadKeys = new byte[1024];
+    private readonly ReadAheadKeys _aheadKeys = new();
     private int _aheadCount;
     private int _aheadNext;
     private bool _heldLarge;
@@ -38,20 +37,13 @@ internal sealed partial class MemorySession : IReadAhead
     public void ReadAhead(ReadOnlySpan<byte> keys, ReadOnlySpan<int> ends)
     {
         DropReadAhead();
-        int count = Math.Min(ends.Length, IReadAhead.MaxKeys);
-        if (count == 0)
-            return;
-        int length = ends[count - 1];
-        if (_aheadKeys.Length < length)
-            _aheadKeys = new byte[Math.Max(length, _aheadKeys.Length * 2)];
-        keys[..length].CopyTo(_aheadKeys);
-        ends[..count].CopyTo(_aheadEnds);
+        int count = _aheadKeys.Load(keys, ends);
         int pending = 0;
         for (int i = 0; i < count; i++)
         {
             ref var read = ref _ahead[i];
             var output = new StringOutput { Value = read.Value.Buffer is null ? new ValueBuffer(256) : read.Value };
-            var status = StartRead(AheadKey(i), ref output, out _);
+            var status = StartRead(_aheadKeys[i], ref output, out _);
             read.Value = output.Value;
             _heldLarge |= read.Value.Buffer.Length > KeepAheadBytes;
             read.Pending = status.IsPending;
@@ -106,18 +98,12 @@ internal sealed partial class MemorySession : IReadAhead
     /// <summary>A write may follow: nothing read before it is served after it.</summary>
     public void BeginCommand() => DropReadAhead();
 
-    private ReadOnlySpan<byte> AheadKey(int i)
-    {
-        int from = i == 0 ? 0 : _aheadEnds[i - 1];
-        return _aheadKeys.AsSpan(from, _aheadEnds[i] - from);
-    }
-
     /// <summary>The first read of <paramref name="key"/> still waiting for the disk (a run may read a key twice).</summary>
     private int PendingSlot(ReadOnlySpan<byte> key, int count)
     {
         for (int i = 0; i < count; i++)
         {
-            if (_ahead[i].Pending && key.SequenceEqual(AheadKey(i)))
+            if (_ahead[i].Pending && key.SequenceEqual(_aheadKeys[i]))
                 return i;
         }
         throw new InvalidOperationException("FASTER completed a read this run did not start");
@@ -126,7 +112,7 @@ internal sealed partial class MemorySession : IReadAhead
     /// <summary>The next result when it is for <paramref name="key"/>; false, with every result dropped, when the read is for another key.</summary>
     private bool TryTakeReadAhead(ReadOnlySpan<byte> key, out AheadRead read)
     {
-        if (!key.SequenceEqual(AheadKey(_aheadNext)))
+        if (!key.SequenceEqual(_aheadKeys[_aheadNext]))
         {
             read = default;
             DropReadAhead();
