@@ -5,14 +5,15 @@
 # -P 16 over them, load up to KEYS, time the load and GET -P 16 over all of them, read RSS.
 # istore-node runs with --maxmemory MAXMEMORY (8gb: its 1 GB default would spill 20 M keys to
 # disk) and its log; redis-server without persistence (GET does not write; the load is a pipe
-# either way). MAXMEMORY=1gb VALUE=64 measures GETs of keys spilled to disk.
+# either way). MAXMEMORY=1gb VALUE=64 measures GETs of keys spilled to disk; TEST=set measures
+# SETs (overwrites of VALUE bytes) instead of GETs.
 #
 #   flock /tmp/istore-bench.lock perf/big-keyspace-get.sh
 #   OLD_BIN=/tmp/old/istore-node ISTORE_BIN=/tmp/new/istore-node ROUNDS=2 perf/big-keyspace-get.sh
 #
 # Environment: ISTORE_BIN (default: Native AOT publish)  OLD_BIN (another istore-node, run
 #   interleaved)  ROUNDS (2)  SMALL (1000000)  KEYS (20000000)  VALUE (3)  MAXMEMORY (8gb)
-#   N (3000000 GETs a run)  REDIS (1: also redis-server)  KEEP_WORK=1
+#   N (3000000 requests a run)  TEST (get)  REDIS (1: also redis-server)  KEEP_WORK=1
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-2}
@@ -44,7 +45,7 @@ PY
 }
 
 get_rps() {   # port keyspace
-    redis-benchmark -h "$HOST" -p "$1" -t get -P 16 -c 50 -n "$N" -r "$2" --csv -q 2>/dev/null \
+    redis-benchmark -h "$HOST" -p "$1" -t "${TEST:-get}" -d "$VALUE" -P 16 -c 50 -n "$N" -r "$2" --csv -q 2>/dev/null \
         | tr -d '\r' | awk -F'","' 'NR > 1 { r=$2; gsub(/"/, "", r); print int(r) }'
 }
 
@@ -65,8 +66,8 @@ run() {   # label command...
 }
 
 echo "== big-keyspace-get $(date -u '+%Y-%m-%dT%H:%M:%SZ'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpu(s)"
-echo "istore: $ISTORE${OLD_BIN:+; old: $OLD_BIN}; --maxmemory $MAXMEMORY; values of $VALUE bytes; GET -P 16 -c 50, $N requests; load of keys $SMALL..$KEYS by redis-cli --pipe"
-printf '%-10s %14s %14s %12s %10s\n' server "GET/s ${SMALL}" "GET/s ${KEYS}" "load s" "RSS MiB"
+echo "istore: $ISTORE${OLD_BIN:+; old: $OLD_BIN}; --maxmemory $MAXMEMORY; values of $VALUE bytes; ${TEST:-get} -P 16 -c 50, $N requests; load of keys $SMALL..$KEYS by redis-cli --pipe"
+printf '%-10s %14s %14s %12s %10s\n' server "req/s ${SMALL}" "req/s ${KEYS}" "load s" "RSS MiB"
 for round in $(seq 1 "$ROUNDS"); do
     run "istore$round" "$ISTORE" --maxmemory "$MAXMEMORY"
     [[ -z "${OLD_BIN:-}" ]] || run "old$round" "$OLD_BIN" --maxmemory "$MAXMEMORY"

@@ -107,6 +107,14 @@ public sealed class Connection
     /// </summary>
     public ReadOnlySpan<byte> PendingInput => Input.AsSpan(InputStart, InputEnd - InputStart);
 
+    /// <summary>
+    /// Parses the request <paramref name="offset"/> bytes into <see cref="PendingInput"/> without
+    /// consuming it (an application looking ahead at a pipeline); its arguments are valid as long as
+    /// <see cref="PendingInput"/> is.
+    /// </summary>
+    public ParseResult PeekRequest(int offset, CommandArgs into, RespLimits limits, out int consumed) =>
+        RespRequestParser.TryParse(Input, InputStart + offset, InputEnd, into, limits, out consumed, out _);
+
     public int InputCapacity => Input.Length;
 
     internal byte[] Input;

@@ -99,14 +99,19 @@ public interface IEngineSession : IDisposable
     /// <summary>Reads a string value. Returns its type (None when missing); <paramref name="value"/> is filled for strings.</summary>
     KeyType Read(ReadOnlySpan<byte> key, ref ValueBuffer value);
 
-    /// <summary>Some records live only on disk for now: a write command then <see cref="Fetch"/>es its keys first.</summary>
+    /// <summary>Some records live only on disk for now: a write command then fetches its keys first (<see cref="StartFetch"/>).</summary>
     bool HasSpilled => false;
 
     /// <summary>
     /// A write command is about to take the keyspace lock for <paramref name="key"/> while
-    /// <see cref="HasSpilled"/>: the engine reads the key's record into memory now, outside the lock.
+    /// <see cref="HasSpilled"/>: the engine starts reading the key's record into memory, outside
+    /// the lock; <see cref="FinishFetches"/> waits for every read started.
     /// </summary>
-    void Fetch(ReadOnlySpan<byte> key)
+    void StartFetch(ReadOnlySpan<byte> key)
+    {
+    }
+
+    void FinishFetches()
     {
     }
 

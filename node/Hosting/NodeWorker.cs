@@ -73,6 +73,8 @@ internal sealed class NodeWorker : ILoopWorker
 
     private readonly PipelinedGets _pipelinedGets = new();
 
+    private readonly PipelinedFetches _pipelinedFetches = new();
+
     /// <summary>Results read ahead for this connection's next commands; any left for another connection are dropped first.</summary>
     private int ReadAheadLeftFor(Connection connection)
     {
@@ -100,6 +102,7 @@ internal sealed class NodeWorker : ILoopWorker
     /// <summary>A new batch of events: results read ahead in the last one are not used in this one.</summary>
     public void OnWake()
     {
+        _pipelinedFetches.Forget();
         if (_readAheadFor is not null)
             DropReadAhead();
     }
@@ -154,6 +157,7 @@ internal sealed class NodeWorker : ILoopWorker
             Reject(client, output, CommandErrors.WrongArgs(spec.Name), spec);
             return;
         }
+        _pipelinedFetches.BeforeRequest(_keyspace, connection, spec, args);
         // One volatile read for the default user's +@all ~* &*: the checks below only for restricted users.
         if (!client.User.Rules.Unrestricted && AclRefuses(connection, client, spec, args) is { } denied)
         {

@@ -322,10 +322,11 @@ internal sealed unsafe partial class MemorySession : IEngineSession
 
     /// <summary>
     /// A write is coming for <paramref name="key"/> (before its command takes the keyspace lock): if
-    /// its record was spilled to disk, read it now and copy it to the log's tail, so the write finds it
-    /// in memory instead of waiting for the disk with every other writer waiting on the lock.
+    /// its record was spilled to disk, start reading it back, to be copied to the log's tail, so the
+    /// write finds it in memory instead of waiting for the disk with every other writer waiting on the
+    /// lock. Several keys' reads (a pipeline's writes) wait for the disk together in <see cref="FinishFetches"/>.
     /// </summary>
-    public void Fetch(ReadOnlySpan<byte> key)
+    public void StartFetch(ReadOnlySpan<byte> key)
     {
         fixed (byte* k = key)
         {
@@ -334,12 +335,21 @@ internal sealed unsafe partial class MemorySession : IEngineSession
             var output = new StringOutput { Value = _peekBuffer, PeekOnly = true };
             _fetchSession ??= _engine.Store.For(new StringStoreFunctions()).NewSession<StringStoreFunctions>(
                 readCopyOptions: new ReadCopyOptions(ReadCopyFrom.Device, ReadCopyTo.MainLog));
-            if (!_fetchSession.Read(ref keySpan, ref input, ref output).IsPending)
-                return;
+            if (_fetchSession.Read(ref keySpan, ref input, ref output).IsPending)
+                _fetchesStarted++;
         }
-        Interlocked.Increment(ref _engine.PendingReads);
-        _fetchSession.CompletePending(wait: true);
     }
+
+    public void FinishFetches()
+    {
+        if (_fetchesStarted == 0)
+            return;
+        Interlocked.Add(ref _engine.PendingReads, _fetchesStarted);
+        _fetchesStarted = 0;
+        _fetchSession!.CompletePending(wait: true);
+    }
+
+    private int _fetchesStarted;
 
     private long LatestAddress(ReadOnlySpan<byte> key)
     {

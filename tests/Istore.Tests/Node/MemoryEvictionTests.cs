@@ -100,8 +100,20 @@ public sealed class MemoryEvictionTests
         Assert.True(long.Parse(after["memory_engine_pending_reads"]) - long.Parse(before["memory_engine_pending_reads"]) >= 100,
             "the oldest keys were on disk: their fetches waited for it");
         Assert.Equal(before["memory_engine_pending_writes"], after["memory_engine_pending_writes"]);
-        Assert.Equal($"${newer.Length}\r\n{newer}\r\n", await c.CommandAsync("GET", "s:0"));
+        // A pipeline's writes fetch their keys together (PipelinedFetches): every command still wrote its own.
+        var mixed = await PipelineAsync(c,
+        [
+            ["APPEND", "s:300", "!"], ["DEL", "s:301"], ["MSET", "s:302", "a", "s:303", "b"], ["GETSET", "s:304", "c"],
+            ["GET", "s:305"], ["SETRANGE", "s:306", "0", "zz"], ["UNLINK", "s:307", "s:308"], ["EXPIRE", "s:309", "1000"],
+        ]);
+        Assert.Equal([$":{Value.Length + 1}\r\n", ":1\r\n", "+OK\r\n", $"${Value.Length}\r\n{Value}\r\n",
+            $"${Value.Length}\r\n{Value}\r\n", $":{Value.Length}\r\n", ":2\r\n", ":1\r\n"], mixed);
+        for (int i = 0; i < 300; i++)
+            Assert.Equal($"${newer.Length}\r\n{newer}\r\n", await c.CommandAsync("GET", $"s:{i}"));
+        Assert.Equal($"${Value.Length + 1}\r\n{Value}!\r\n", await c.CommandAsync("GET", "s:300"));
+        Assert.Equal("$1\r\nc\r\n", await c.CommandAsync("GET", "s:304"));
+        Assert.Equal($"${Value.Length}\r\nzz{Value[2..]}\r\n", await c.CommandAsync("GET", "s:306"));
         Assert.Equal($"${Value.Length}\r\n{Value}\r\n", await c.CommandAsync("GET", "s:2999"));
-        Assert.Equal(":3000\r\n", await c.CommandAsync("DBSIZE"));
+        Assert.Equal(":2997\r\n", await c.CommandAsync("DBSIZE"));
     }
 }
