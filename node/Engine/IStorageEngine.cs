@@ -80,7 +80,7 @@ public interface IStorageEngine : IDisposable
     /// <summary>The cookie of the checkpoint recovered at start-up, or null when starting empty.</summary>
     byte[]? RecoveredCookie { get; }
 
-    /// <summary>Housekeeping, called every few seconds from one background thread (log compaction); returns early once <paramref name="stop"/> is set.</summary>
+    /// <summary>Housekeeping, called every few seconds and while <see cref="WantsMaintenance"/> from one background thread (log compaction, index growth); returns early once <paramref name="stop"/> is set.</summary>
     void Maintain(CancellationToken stop);
 
     /// <summary>Whether <see cref="Maintain"/> has work now (the memory engine's index is crowded), polled every 100 ms.</summary>

@@ -17,7 +17,7 @@ public sealed partial class KeyspaceSession
     /// way meanwhile, as a read of several keys must not see half of one. An engine that reads the
     /// keys one after another keeps nothing if anything was written meanwhile: every write is applied,
     /// then logged, under the write lock, so an unchanged stream offset means no write fell between
-    /// two of the reads (each GET must see what the GETs before it in the pipeline saw, and later).
+    /// two of the reads (no GET of the run sees older data than a GET before it).
     /// </summary>
     public void ReadAhead(ReadOnlySpan<byte> keys, ReadOnlySpan<int> ends)
     {
