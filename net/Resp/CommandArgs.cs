@@ -42,6 +42,9 @@ public sealed class CommandArgs
 
     public string ToString(int index) => System.Text.Encoding.UTF8.GetString(this[index]);
 
+    /// <summary>No arguments, and no reference to the buffer they were in (a receive buffer let go is not kept alive).</summary>
+    public void Clear() => Reset([], 0);
+
     internal void Reset(byte[] buffer, int capacity)
     {
         Buffer = buffer;

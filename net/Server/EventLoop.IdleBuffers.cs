@@ -21,7 +21,7 @@ internal sealed partial class EventLoop
         var input = c.Input;
         c.ShrinkInputIfIdle(idle);
         if (c.Input != input && _args.Buffer == input)
-            _args.Reset([], 0);
+            _args.Clear();
     }
 
     /// <summary>Once a second: every connection of this loop idle for two seconds drops its grown, empty buffers.</summary>

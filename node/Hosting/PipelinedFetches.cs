@@ -48,6 +48,7 @@ internal sealed class PipelinedFetches
             if (_ahead.Count > 0 && CommandTable.Find(_ahead[0]) is { } next && (next.Flags & CommandFlags.Write) != 0 && next.AcceptsArgCount(_ahead.Count))
                 keyspace.StartFetchKeys(next, _ahead);
         }
+        _ahead.Clear();
         keyspace.FinishFetches();
         (_for, _left) = (connection, requests);
     }

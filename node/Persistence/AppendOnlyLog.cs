@@ -191,6 +191,20 @@ public sealed class AppendOnlyLog : IDisposable
     private int Flushable => _commandStart < 0 ? _pending.Length : _commandStart;
 
     /// <summary>Takes the first <paramref name="length"/> pending bytes (caller holds the buffer lock); a running command's records move to the front.</summary>
+    /// <summary>
+    /// The buffer just written out becomes the next spare, unless a large record grew it: then it is let
+    /// go (a 200 MB SET's buffer, kept as the spare while the node stays quiet, held its RSS up).
+    /// </summary>
+    private void KeepSpare(byte[] buffer)
+    {
+        if (buffer.Length > 4 * 1024 * 1024)
+        {
+            MemoryGiveBack.Dropped(buffer.Length);
+            buffer = new byte[64 * 1024];
+        }
+        _spare = buffer;
+    }
+
     private (byte[] Buffer, int Length) Take(byte[] spare, int length)
     {
         if (_commandStart >= 0)
@@ -264,12 +278,7 @@ public sealed class AppendOnlyLog : IDisposable
                 _spare = new byte[64 * 1024];
                 return false;
             }
-            if (buffer.Length > 4 * 1024 * 1024)
-            {
-                MemoryGiveBack.Dropped(buffer.Length);
-                buffer = new byte[64 * 1024];
-            }
-            _spare = buffer;
+            KeepSpare(buffer);
             if (!fsync && Policy != FsyncPolicy.Always)
             {
                 if (failing)
@@ -375,7 +384,7 @@ public sealed class AppendOnlyLog : IDisposable
                     return;
                 _writtenBytes += flushable;
                 Backlog?.Append(_pending.Written[..flushable]);
-                (_spare, _) = Take(_spare, flushable);
+                KeepSpare(Take(_spare, flushable).Buffer);
             }
             written = _writtenBytes;
             if (!sync)
@@ -412,7 +421,7 @@ public sealed class AppendOnlyLog : IDisposable
                     _spare = new byte[64 * 1024];
                     throw new IOException(_failure);
                 }
-                _spare = buffer;
+                KeepSpare(buffer);
                 RandomAccess.FlushToDisk(_file);
                 var next = OpenSegment(CurrentSegment + 1);
                 _file.Dispose();

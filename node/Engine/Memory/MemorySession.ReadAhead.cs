@@ -51,11 +51,13 @@ internal sealed partial class MemorySession : IReadAhead
             if (read.Pending)
                 pending++;
         }
-        if (pending == 0)
-        {
-            LetGoOfLargeResults();   // all in memory: each GET reads its own, as without a spill
-            return;
-        }
+        if (pending > 0)
+            WaitForDisk(pending, count);
+        _aheadCount = count;   // all in memory: kept too (a GET then copies its value instead of looking its key up again)
+    }
+
+    private void WaitForDisk(int pending, int count)
+    {
         Interlocked.Add(ref _engine.PendingReads, pending);
         _session.CompletePendingWithOutputs(out var completed, wait: true);
         using (completed)
@@ -70,7 +72,6 @@ internal sealed partial class MemorySession : IReadAhead
                 _heldLarge |= read.Value.Buffer.Length > KeepAheadBytes;
             }
         }
-        _aheadCount = count;
     }
 
     public void DropReadAhead()
