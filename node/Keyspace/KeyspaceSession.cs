@@ -43,31 +43,6 @@ public sealed partial class KeyspaceSession : IDisposable
     /// <summary>A command starts (each one of an EXEC too): nothing of it has been counted yet.</summary>
     public void CommandStarts() => _usedTag = 0;
 
-    /// <summary>Before a write command takes the lock: its keys' spilled records are read back now (<see cref="IEngineSession.StartFetch"/>).</summary>
-    public void FetchKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
-    {
-        if (!_engine.HasSpilled)
-            return;
-        StartFetchKeys(spec, args);
-        _engine.FinishFetches();
-    }
-
-    /// <summary>Whether some records live only on disk for now (writes then fetch their keys first).</summary>
-    public bool HasSpilled => _engine.HasSpilled;
-
-    /// <summary>Starts reading back a write command's spilled keys; <see cref="FinishFetches"/> waits for all started.</summary>
-    public void StartFetchKeys(CommandSpec spec, Istore.Net.Resp.CommandArgs args)
-    {
-        _fetchIndexes.Clear();
-        spec.CollectKeyIndexes(args, _fetchIndexes);
-        foreach (int index in _fetchIndexes)
-            _engine.StartFetch(args[index]);
-    }
-
-    public void FinishFetches() => _engine.FinishFetches();
-
-    private readonly List<int> _fetchIndexes = [];
-
     /// <summary>The key's access-table tag, its bucket prefetched (0 without a table): taken before the engine's lookup.</summary>
     private uint PrefetchAccess(ReadOnlySpan<byte> key)
     {
